@@ -1,0 +1,159 @@
+"""Certificates: the checkable evidence that comes with every result.
+
+A :class:`Certificate` is a list of named :class:`Check` s, each recording what was checked,
+the measured residual and the tolerance it was held to, plus kind-specific *evidence* (for
+finite games: one optimality bound per follower action) that :func:`stackopt.verify` can
+re-check from the game alone, without solving anything.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .status import TieBreak
+
+
+@dataclass(frozen=True)
+class Check:
+    """One verified property.
+
+    Attributes
+    ----------
+    name
+        Stable identifier, e.g. ``best_response``, ``leader_value``, ``optimality``.
+    passed
+        Whether the property holds within ``tolerance``.
+    residual
+        The measured violation (0 when the property holds exactly); ``None`` when not numeric.
+    tolerance
+        The absolute tolerance the residual was compared with.
+    detail
+        One human-readable sentence.
+    """
+
+    name: str
+    passed: bool
+    residual: float | None = None
+    tolerance: float | None = None
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "passed": bool(self.passed),
+            "residual": _clean(self.residual),
+            "tolerance": _clean(self.tolerance),
+            "detail": self.detail,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Check":
+        return cls(name=str(data["name"]), passed=bool(data["passed"]),
+                   residual=data.get("residual"), tolerance=data.get("tolerance"),
+                   detail=str(data.get("detail", "")))
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """Evidence that a result is an equilibrium, checked within stated tolerances.
+
+    Attributes
+    ----------
+    checks
+        The properties checked, in order.
+    tie_break
+        The tie rule the best-response check used.
+    rtol
+        Relative tolerance requested by the user.
+    atol
+        Absolute tolerance actually applied: ``rtol`` times the game's payoff scale.
+    scale
+        The payoff scale (largest absolute payoff) ``atol`` was derived from.
+    evidence
+        Kind-specific data needed to re-check optimality without solving (read-only by
+        convention). For finite games: ``{"bounds": {follower action: bound record}}``.
+    """
+
+    checks: tuple[Check, ...]
+    tie_break: TieBreak = TieBreak.LEADER
+    rtol: float = 1e-6
+    atol: float = 1e-6
+    scale: float = 1.0
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        """True when every check passed (and there is at least one)."""
+        return bool(self.checks) and all(c.passed for c in self.checks)
+
+    def failed(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if not c.passed)
+
+    def check(self, name: str) -> Check:
+        for c in self.checks:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "tie_break": str(self.tie_break.value),
+            "rtol": self.rtol,
+            "atol": self.atol,
+            "scale": self.scale,
+            "checks": [c.to_dict() for c in self.checks],
+            "evidence": _jsonable(self.evidence),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Certificate":
+        return cls(
+            checks=tuple(Check.from_dict(c) for c in data.get("checks", ())),
+            tie_break=TieBreak(data.get("tie_break", "leader")),
+            rtol=float(data.get("rtol", 1e-6)),
+            atol=float(data.get("atol", 1e-6)),
+            scale=float(data.get("scale", 1.0)),
+            evidence=dict(data.get("evidence") or {}),
+        )
+
+    def summary(self) -> str:
+        """One line: ``passed (7 checks, atol 1e-06)`` or the first failure."""
+        if self.passed:
+            return f"passed ({len(self.checks)} checks, atol {self.atol:.3g})"
+        bad = self.failed()
+        if not bad:
+            return "no checks"
+        return f"FAILED {bad[0].name}: {bad[0].detail}"
+
+
+def _clean(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        return None if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    return x
+
+
+def _jsonable(obj: Any) -> Any:
+    """Convert numpy scalars/arrays and tuples into plain JSON types."""
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover
+        np = None
+    if isinstance(obj, Mapping):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if np is not None:
+        if isinstance(obj, np.ndarray):
+            return [_jsonable(v) for v in obj.tolist()]
+        if isinstance(obj, np.generic):
+            return _clean(obj.item())
+    if isinstance(obj, (str, bool)) or obj is None:
+        return obj
+    if isinstance(obj, int):
+        return obj
+    if isinstance(obj, float):
+        return _clean(obj)
+    return str(obj)

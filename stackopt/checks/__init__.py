@@ -1,0 +1,1 @@
+"""Certificate checks: re-check a result against its game without solving anything."""

@@ -1,0 +1,190 @@
+r"""Certificates for normal-form Stackelberg results.
+
+Given a game ``(A, B)``, a commitment :math:`x`, a response :math:`j` and the evidence a solver
+recorded, these checks establish, within absolute tolerances :math:`\varepsilon_L = r\,s_A`
+and :math:`\varepsilon_F = r\,s_B` (:math:`r` the relative tolerance, :math:`s` the largest
+absolute payoff of each player):
+
+``commitment``
+    :math:`x \ge -\varepsilon` and :math:`|\sum_i x_i - 1| \le \varepsilon` (:math:`\varepsilon=r`).
+``best_response``
+    :math:`\max_k x^\top B_{\cdot k} - x^\top B_{\cdot j} \le \varepsilon_F`.
+``tie_break``
+    leader-favourable ties: no action within :math:`\varepsilon_F` of the follower's best gives
+    the leader more than :math:`x^\top A_{\cdot j} + \varepsilon_L`.
+``leader_value`` / ``follower_value``
+    the reported values equal :math:`x^\top A_{\cdot j}` and :math:`x^\top B_{\cdot j}`.
+``optimality``
+    for every follower action :math:`k`, either a weak-duality bound
+    :math:`\max_i (A_{ik} + \sum_{l} y_l (B_{ik} - B_{il})) \le v + \varepsilon_L` with
+    :math:`y \ge 0`, or a mixture :math:`z` of other actions with
+    :math:`\min_i ((Bz)_i - B_{ik}) > \varepsilon_F` (:math:`k` is never a best response).
+    For pure commitments, every pure commitment is re-evaluated instead.
+
+Together these prove that no commitment gives the leader more than the reported value plus
+:math:`\varepsilon_L` under leader-favourable tie-breaking.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..certificate import Certificate, Check
+from ..errors import InputError
+from ..games.normal_form import NormalFormGame
+from ..status import TieBreak
+
+DEFAULT_RTOL = 1e-6
+
+
+def tolerances(game: NormalFormGame, rtol: float) -> tuple[float, float]:
+    """Absolute tolerances (leader, follower) for relative tolerance ``rtol``."""
+    if not (isinstance(rtol, (int, float)) and 0 < rtol < 1):
+        raise InputError(f"rtol must be a number in (0, 1), got {rtol!r}", field="rtol",
+                         fix="use e.g. 1e-6")
+    sa = float(np.abs(game.A).max()) or 1.0
+    sb = float(np.abs(game.B).max()) or 1.0
+    return rtol * sa, rtol * sb
+
+
+def commitment_vector(game: NormalFormGame, commitment: Mapping[str, Any]) -> np.ndarray:
+    """The commitment as a probability vector over ``game.leader_actions`` (missing = 0)."""
+    x = np.zeros(game.shape[0])
+    for label, p in commitment.items():
+        i = game.leader_index(str(label))
+        try:
+            x[i] = float(p)
+        except (TypeError, ValueError):
+            raise InputError(f"probability {p!r} is not a number",
+                             field=f"leader.commitment.{label}", fix="write a number") from None
+    if not np.all(np.isfinite(x)):
+        raise InputError("commitment has a non-finite probability", field="leader.commitment",
+                         fix="probabilities must be finite numbers")
+    return x
+
+
+def pure_values(game: NormalFormGame, atol_f: float) -> tuple[np.ndarray, np.ndarray]:
+    """For each pure commitment i: the follower's tie-broken response and the leader's value."""
+    A, B = game.A, game.B
+    near = B >= B.max(axis=1, keepdims=True) - atol_f
+    masked = np.where(near, A, -np.inf)
+    resp = masked.argmax(axis=1)
+    return resp, masked.max(axis=1)
+
+
+def certify(game: NormalFormGame, commitment: Mapping[str, Any], response: str,
+            leader_value: float | None, follower_value: float | None,
+            evidence: Mapping[str, Any] | None, *, rtol: float = DEFAULT_RTOL,
+            pure: bool = False) -> Certificate:
+    """Check a (commitment, response) pair against ``game``; see the module docstring."""
+    atol_l, atol_f = tolerances(game, rtol)
+    A, B = game.A, game.B
+    checks: list[Check] = []
+
+    x = commitment_vector(game, commitment)
+    neg = float(max(0.0, -x.min()))
+    mass = abs(float(x.sum()) - 1.0)
+    resid = max(neg, mass)
+    ok = resid <= rtol
+    if pure:
+        ok = ok and int(np.count_nonzero(np.abs(x) > rtol)) == 1
+    checks.append(Check("commitment", ok, resid, rtol,
+                        "a probability distribution over the leader's actions"
+                        + (" (pure)" if pure else "") if ok else
+                        f"not a {'pure ' if pure else ''}probability distribution "
+                        f"(min {x.min():.3g}, sum {x.sum():.12g})"))
+
+    j = game.follower_index(str(response))
+    fu = x @ B
+    lu = x @ A
+    gap = float(fu.max() - fu[j])
+    checks.append(Check("best_response", gap <= atol_f, gap, atol_f,
+                        f"'{response}' is a best response" if gap <= atol_f else
+                        f"'{response}' is {gap:.3g} below the best response "
+                        f"'{game.follower_actions[int(fu.argmax())]}'"))
+
+    near = fu >= fu.max() - atol_f
+    tie_gap = float(max(0.0, (np.where(near, lu, -np.inf)).max() - lu[j]))
+    checks.append(Check("tie_break", tie_gap <= atol_l, tie_gap, atol_l,
+                        "ties are broken in the leader's favour" if tie_gap <= atol_l else
+                        f"another best response gives the leader {tie_gap:.3g} more"))
+
+    true_l, true_f = float(lu[j]), float(fu[j])
+    for name, reported, true, tol in (("leader_value", leader_value, true_l, atol_l),
+                                      ("follower_value", follower_value, true_f, atol_f)):
+        if reported is None:
+            checks.append(Check(name, False, None, tol, "no value reported"))
+            continue
+        err = abs(float(reported) - true)
+        checks.append(Check(name, err <= tol, err, tol,
+                            f"recomputed {true:.10g}" if err <= tol else
+                            f"reported {float(reported):.10g} but the game gives {true:.10g}"))
+
+    checks.append(_optimality(game, true_l, evidence, atol_l, atol_f, pure))
+    return Certificate(checks=tuple(checks), tie_break=TieBreak.LEADER, rtol=rtol,
+                       atol=max(atol_l, atol_f), scale=game.scale,
+                       evidence=dict(evidence or {}))
+
+
+def _optimality(game: NormalFormGame, value: float, evidence: Mapping[str, Any] | None,
+                atol_l: float, atol_f: float, pure: bool) -> Check:
+    A, B = game.A, game.B
+    if pure:
+        _, vals = pure_values(game, atol_f)
+        gap = float(max(0.0, vals.max() - value))
+        return Check("optimality", gap <= atol_l, gap, atol_l,
+                     f"best of {game.shape[0]} pure commitments (enumerated)" if gap <= atol_l
+                     else f"pure commitment '{game.leader_actions[int(vals.argmax())]}' gives "
+                          f"{vals.max():.10g} > {value:.10g}")
+    bounds = (evidence or {}).get("bounds")
+    if not isinstance(bounds, Mapping):
+        return Check("optimality", False, None, atol_l,
+                     "the result carries no optimality bounds (evidence.bounds); "
+                     "re-solve with 'stackopt solve' to obtain them")
+    worst, worst_label, missing = -np.inf, None, []
+    for k, label in enumerate(game.follower_actions):
+        rec = bounds.get(label)
+        if not isinstance(rec, Mapping):
+            missing.append(label)
+            continue
+        try:
+            b = _record_bound(game, k, rec, atol_f)
+        except (InputError, KeyError, TypeError, ValueError) as exc:
+            return Check("optimality", False, None, atol_l,
+                         f"bad bound record for follower action '{label}': {exc}")
+        if b > worst:
+            worst, worst_label = b, label
+    if missing:
+        return Check("optimality", False, None, atol_l,
+                     "no bound for follower action(s) " + ", ".join(map(repr, missing[:5])))
+    gap = float(max(0.0, worst - value))
+    return Check("optimality", gap <= atol_l, gap, atol_l,
+                 f"every follower action bounded by {max(worst, value):.10g} "
+                 f"(duality/dominance, {len(bounds)} bounds)" if gap <= atol_l else
+                 f"follower action '{worst_label}' is only bounded by {worst:.10g} > "
+                 f"{value:.10g}")
+
+
+def _record_bound(game: NormalFormGame, k: int, rec: Mapping[str, Any], atol_f: float) -> float:
+    """Recompute the bound a record proves for LP(k); ``-inf`` for a dominated action."""
+    A, B = game.A, game.B
+    if "dominated_by" in rec:
+        z = np.zeros(game.shape[1])
+        for lab, w in dict(rec["dominated_by"]).items():
+            z[game.follower_index(str(lab))] = float(w)
+        if z.min() < 0 or z[k] != 0 or abs(z.sum() - 1.0) > 1e-9 * max(1, len(z)):
+            raise ValueError("the dominating mixture must be a distribution over other actions")
+        margin = float((B @ z - B[:, k]).min())
+        if margin <= atol_f:
+            raise ValueError(f"domination margin {margin:.3g} is not above tolerance "
+                             f"{atol_f:.3g}")
+        return -np.inf
+    y = np.zeros(game.shape[1])
+    for lab, w in dict(rec.get("multipliers") or {}).items():
+        y[game.follower_index(str(lab))] = float(w)
+    if y.min() < 0 or not np.all(np.isfinite(y)):
+        raise ValueError("multipliers must be finite and non-negative")
+    y[k] = 0.0
+    return float((A[:, k] + B[:, k] * y.sum() - B @ y).max())

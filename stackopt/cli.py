@@ -1,0 +1,56 @@
+"""The ``stackopt`` command line. See ``stackopt --help`` and docs/cli.md.
+
+Exit codes: 0 solved and verified; 1 no equilibrium / infeasible / not verified / solver
+failure; 2 bad input (one line on stderr naming the file, the field and the fix).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+from typing import Sequence
+
+from .commands import COMMANDS, EXIT_BAD_INPUT, EXIT_NO_EQUILIBRIUM
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="stackopt", description="Exact Stackelberg equilibria with certificates.")
+    parser.add_argument("--version", action="version", version=f"stackopt {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMANDS:
+        import_module(f"stackopt.commands.{name}").add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from .errors import InputError, SolverError, StackoptError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(import_module(f"stackopt.commands.{args.command}").run(args))
+    except InputError as exc:
+        print(f"stackopt: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except TypeError as exc:  # an option the game's kind does not take
+        if "unexpected keyword argument" in str(exc):
+            opt = str(exc).split("'")[-2] if "'" in str(exc) else str(exc)
+            print(f"stackopt: error: option --{opt.replace('_', '-')} does not apply to this "
+                  f"kind of game (fix: drop it)", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        raise
+    except (SolverError, StackoptError) as exc:
+        print(f"stackopt: solver failure: {exc}", file=sys.stderr)
+        return EXIT_NO_EQUILIBRIUM
+    except KeyboardInterrupt:
+        print("stackopt: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

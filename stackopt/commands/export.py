@@ -1,0 +1,59 @@
+"""``stackopt export FILE --format lp|mps``: write the formulation's models to files."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from . import EXIT_OK
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="write the optimisation models as LP or MPS files",
+                       description="Normal-form games: one LP per follower action "
+                                   "(Conitzer-Sandholm), named <game>.<action>.<format>.")
+    p.add_argument("file", help="game file")
+    p.add_argument("--format", choices=["lp", "mps"], default="lp", help="file format")
+    p.add_argument("--out", metavar="DIR", help="output directory (default: current)")
+    p.add_argument("--response", metavar="ACTION",
+                   help="normal-form: export only the LP of this follower action")
+    p.add_argument("--leader", metavar="ROLE", help="who leads (as for solve)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import InputError
+    from ..io.load import load_game
+
+    game = load_game(args.file)
+    out = Path(args.out or ".")
+    out.mkdir(parents=True, exist_ok=True)
+    stem = Path(args.file).stem
+    written = []
+    kind = getattr(game, "kind", None)
+    if kind == "normal_form":
+        from ..formulations.multiple_lps import build_lp, _safe
+        from ..sse import prepare
+
+        g = prepare(game, leader=args.leader or "leader")
+        labels = [args.response] if args.response else list(g.follower_actions)
+        for lab in labels:
+            model = build_lp(g, g.follower_index(lab))
+            path = out / f"{stem}.{_safe(lab)}.{args.format}"
+            model.write(str(path), io_options={"symbolic_solver_labels": True})
+            written.append(path)
+    else:
+        try:
+            from importlib import import_module
+
+            mod = import_module(f"stackopt.{kind}")
+            build = getattr(mod, "build_model")
+        except (ImportError, AttributeError):
+            raise InputError(f"export is not available for kind {kind!r}", source=args.file,
+                             fix="export normal-form games, or solve this one") from None
+        model = build(game)
+        path = out / f"{stem}.{args.format}"
+        model.write(str(path), io_options={"symbolic_solver_labels": True})
+        written.append(path)
+    for path in written:
+        print(path)
+    return EXIT_OK

@@ -1,0 +1,54 @@
+"""``stackopt solve FILE``: solve a game file and print a table or JSON."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from . import EXIT_NO_EQUILIBRIUM, EXIT_OK
+
+
+def _labels(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("solve", help="solve a game file (YAML, CSV or Gambit .nfg)",
+                       description="Solve a game and print the leader's commitment, the "
+                                   "follower's response, both values and the certificate.")
+    p.add_argument("file", help="game file: .yaml/.yml (any kind), .csv or .nfg")
+    p.add_argument("--pure", action="store_true", default=None,
+                   help="normal-form: the leader commits to a pure action only")
+    p.add_argument("--leader", metavar="ROLE",
+                   help="who leads: 'leader' (default), 'follower', or a player name")
+    p.add_argument("--leader-actions", type=_labels, metavar="A,B",
+                   help="normal-form: restrict the leader to these actions")
+    p.add_argument("--follower-actions", type=_labels, metavar="A,B",
+                   help="normal-form: restrict the follower to these actions")
+    p.add_argument("--method", help="formulation to use (default: the kind's default)")
+    p.add_argument("--engine", choices=["highs", "pyomo"],
+                   help="normal-form: highs (in-place, fast) or pyomo (cross-check)")
+    p.add_argument("--rtol", type=float, help="relative tolerance of the certificate "
+                                              "(default 1e-6)")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS", help="solver time limit")
+    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    p.add_argument("--out", metavar="FILE", help="also write the JSON result to FILE")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..api import solve
+    from ..io.load import load_game
+    from ..report import format_result
+
+    game = load_game(args.file)
+    opts = {}
+    for key in ("pure", "leader", "leader_actions", "follower_actions", "method", "engine",
+                "rtol", "time_limit"):
+        val = getattr(args, key, None)
+        if val is not None:
+            opts[key] = val
+    result = solve(game, **opts)
+    if args.out:
+        Path(args.out).write_text(result.to_json() + "\n", encoding="utf-8")
+    print(result.to_json() if args.json else format_result(result))
+    return EXIT_OK if result.certified else EXIT_NO_EQUILIBRIUM

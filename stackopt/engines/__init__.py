@@ -1,0 +1,1 @@
+"""Solver engines: code that talks to HiGHS directly (highspy)."""

@@ -1,0 +1,82 @@
+"""The multiple-LPs method through Pyomo: one Pyomo model per LP, solved by Pyomo's HiGHS.
+
+Slow by design (a model is built per follower action) and independent of the in-place engine
+(:mod:`stackopt.engines.multiple_lps`) except for the mathematics, which makes it a second
+solve path for cross-checks. Same pruning rule and the same records as the fast engine.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import SolverError
+from .highs import _swallow_banner
+from .multiple_lps import ActionRecord, MultipleLPsOutcome, _infeasible_record
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..games.normal_form import NormalFormGame
+
+
+def solve_multiple_lps_pyomo(game: "NormalFormGame", *, prune: bool = True,
+                             follower_tol: float = 1e-9) -> MultipleLPsOutcome:
+    """Solve every LP(j) built by :func:`~stackopt.formulations.multiple_lps.build_lp`."""
+    import pyomo.environ as pyo
+    from pyomo.contrib.solver.common.factory import SolverFactory
+    from pyomo.contrib.solver.common.results import TerminationCondition
+
+    from ..formulations.multiple_lps import build_lp
+
+    _swallow_banner()
+    A, B = game.A, game.B
+    m, n = game.shape
+    ub = A.max(axis=0)
+    order = np.argsort(-ub, kind="stable")
+    records: dict[int, ActionRecord] = {}
+    best, best_val, best_x = None, -np.inf, None
+    solved = pruned = infeasible = 0
+    build = solve = 0.0
+    for j in order:
+        j = int(j)
+        if prune and best is not None and ub[j] <= best_val:
+            records[j] = ActionRecord("pruned", bound=float(ub[j]))
+            pruned += 1
+            continue
+        t = time.perf_counter()
+        model = build_lp(game, j)
+        model.dual = pyo.Suffix(direction=pyo.Suffix.IMPORT)
+        build += time.perf_counter() - t
+        t = time.perf_counter()
+        opt = SolverFactory("highs")
+        res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False)
+        solve += time.perf_counter() - t
+        solved += 1
+        tc = res.termination_condition
+        if tc == TerminationCondition.convergenceCriteriaSatisfied:
+            res.solution_loader.load_vars()
+            duals = res.solution_loader.get_duals()
+            x = np.array([pyo.value(model.x[a]) for a in game.leader_actions])
+            y = np.zeros(n)
+            for k, lab in enumerate(game.follower_actions):
+                if k != j:
+                    y[k] = abs(duals[model.best_response[lab]])
+            val = float(pyo.value(model.leader_value))
+            bound = float((A[:, j] + B[:, j] * y.sum() - B @ y).max())
+            records[j] = ActionRecord("optimal", bound=bound, value=val,
+                                      multipliers={k: float(y[k]) for k in np.nonzero(y)[0]})
+            if val > best_val:
+                best, best_val, best_x = j, val, x
+        elif tc in (TerminationCondition.provenInfeasible,
+                    TerminationCondition.infeasibleOrUnbounded):
+            infeasible += 1
+            records[j] = _infeasible_record(A, B, j, follower_tol)
+        else:
+            raise SolverError(f"Pyomo/HiGHS stopped with '{tc.name}' on the LP for follower "
+                              f"action '{game.follower_actions[j]}'")
+    x = None if best_x is None else np.clip(best_x, 0, None) / np.clip(best_x, 0, None).sum()
+    stats = {"lps_solved": solved, "lps_pruned": pruned, "lps_dominated": 0,
+             "lps_infeasible": infeasible, "pyomo_build_seconds": build,
+             "pyomo_solve_seconds": solve}
+    return MultipleLPsOutcome(best=best, commitment=x, records=records, stats=stats)

@@ -1,0 +1,1 @@
+"""Formulations: games compiled into optimisation models. They know nothing of files or the CLI."""

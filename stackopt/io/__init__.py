@@ -1,0 +1,1 @@
+"""Reading and writing games and results. The only package that touches files."""

@@ -1,0 +1,215 @@
+"""Result objects shared by every game kind.
+
+Every solve returns a frozen :class:`Result` whose JSON form (``to_dict``) has the same keys for
+every kind: ``kind``, ``game``, ``status``, ``method``, ``leader`` (``name``, ``commitment``,
+``value``), ``follower`` (``name``, ``response``, ``value``), ``certificate``, ``stats``,
+``options`` and ``message``.
+
+``commitment`` maps the leader's labels (actions, or variable names) to numbers; ``response``
+is a label (finite games), a mapping type -> label (Bayesian games) or variable -> value
+(bilevel problems).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .certificate import Certificate, _jsonable
+from .status import Status
+
+
+@dataclass(frozen=True)
+class LeaderOutcome:
+    """The leader's side of a result: who, what it commits to, what it gets."""
+
+    name: str
+    commitment: Mapping[str, float]
+    value: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "commitment": _jsonable(dict(self.commitment)),
+                "value": _jsonable(self.value)}
+
+
+@dataclass(frozen=True)
+class FollowerOutcome:
+    """The follower's side of a result: who, how it responds, what it gets."""
+
+    name: str
+    response: Any
+    value: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "response": _jsonable(self.response),
+                "value": _jsonable(self.value)}
+
+
+@dataclass(frozen=True)
+class Result:
+    """A solved (or unsolvable) Stackelberg problem, with its certificate.
+
+    Attributes
+    ----------
+    kind
+        The game kind (``normal_form``, ``bayesian``, ``bilevel``, ...).
+    status
+        Solver outcome; an equilibrium is only claimed when ``status`` is ``OPTIMAL``.
+    method
+        The formulation used (``multiple_lps``, ``pure_commitment``, ``kkt_bigm``, ...).
+    leader, follower
+        Commitment, response and values. Empty mappings / ``None`` when nothing was found.
+    certificate
+        The checks made on the answer; ``None`` only when there is no answer to check.
+    stats
+        Solve statistics: wall-clock times (seconds), LP counts, node counts.
+    options
+        The options the method ran with (tolerances, restrictions, engine).
+    game
+        The game's name, when it has one.
+    message
+        A human-readable explanation, e.g. why a problem is infeasible.
+    """
+
+    kind: str
+    status: Status
+    method: str
+    leader: LeaderOutcome
+    follower: FollowerOutcome
+    certificate: Certificate | None
+    stats: Mapping[str, Any] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)
+    game: str | None = None
+    message: str = ""
+
+    # -- convenience ---------------------------------------------------------
+    @property
+    def certified(self) -> bool:
+        """True when the status is optimal and every certificate check passed."""
+        return self.status is Status.OPTIMAL and self.certificate is not None \
+            and self.certificate.passed
+
+    @property
+    def commitment(self) -> Mapping[str, float]:
+        return self.leader.commitment
+
+    @property
+    def response(self) -> Any:
+        return self.follower.response
+
+    @property
+    def leader_value(self) -> float | None:
+        return self.leader.value
+
+    @property
+    def follower_value(self) -> Any:
+        return self.follower.value
+
+    # -- serialisation -------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON dictionary with the keys documented in the module docstring."""
+        return {
+            "kind": self.kind,
+            "game": self.game,
+            "status": self.status.value,
+            "method": self.method,
+            "leader": self.leader.to_dict(),
+            "follower": self.follower.to_dict(),
+            "certificate": None if self.certificate is None else self.certificate.to_dict(),
+            "stats": _jsonable(dict(self.stats)),
+            "options": _jsonable(dict(self.options)),
+            "message": self.message,
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Result":
+        """Rebuild a result from its JSON form (also accepts minimal JSON from other tools).
+
+        Only ``leader.commitment`` and ``follower.response`` are required; values, status and
+        certificate are optional and re-derived by :func:`stackopt.verify`.
+        """
+        from .errors import InputError
+
+        if not isinstance(data, Mapping):
+            raise InputError("a result must be a JSON object", fix="pass the output of "
+                             "'stackopt solve --json'")
+        leader = data.get("leader")
+        follower = data.get("follower")
+        if not isinstance(leader, Mapping) or "commitment" not in leader:
+            raise InputError("missing 'leader.commitment'", field="leader.commitment",
+                             fix="a result needs the leader's commitment")
+        if not isinstance(follower, Mapping) or "response" not in follower:
+            raise InputError("missing 'follower.response'", field="follower.response",
+                             fix="a result needs the follower's response")
+        commitment = leader["commitment"]
+        if isinstance(commitment, str):
+            commitment = {commitment: 1.0}
+        if not isinstance(commitment, Mapping):
+            raise InputError("must map labels to numbers", field="leader.commitment",
+                             fix='write e.g. {"inspect": 0.5, "skip": 0.5}')
+        try:
+            status = Status(data.get("status", "optimal"))
+        except ValueError:
+            raise InputError(f"unknown status {data.get('status')!r}", field="status",
+                             fix="use one of " + ", ".join(s.value for s in Status)) from None
+        cert = data.get("certificate")
+        return cls(
+            kind=str(data.get("kind", "normal_form")),
+            status=status,
+            method=str(data.get("method", "unknown")),
+            leader=LeaderOutcome(name=str(leader.get("name", "leader")),
+                                 commitment=dict(commitment), value=_num(leader.get("value"))),
+            follower=FollowerOutcome(name=str(follower.get("name", "follower")),
+                                     response=follower["response"],
+                                     value=follower.get("value")),
+            certificate=Certificate.from_dict(cert) if isinstance(cert, Mapping) else None,
+            stats=dict(data.get("stats") or {}),
+            options=dict(data.get("options") or {}),
+            game=data.get("game"),
+            message=str(data.get("message", "")),
+        )
+
+    def to_frame(self):
+        """Long-form :class:`pandas.DataFrame`: one row per commitment/response entry.
+
+        Columns: ``player`` (``leader``/``follower``), ``name``, ``label``, ``value``.
+        """
+        import pandas as pd
+
+        rows = [{"player": "leader", "name": self.leader.name, "label": k, "value": v}
+                for k, v in self.leader.commitment.items()]
+        resp = self.follower.response
+        if isinstance(resp, Mapping):
+            rows += [{"player": "follower", "name": self.follower.name, "label": str(k),
+                      "value": v} for k, v in resp.items()]
+        elif resp is not None:
+            rows.append({"player": "follower", "name": self.follower.name,
+                         "label": str(resp), "value": 1.0})
+        return pd.DataFrame(rows, columns=["player", "name", "label", "value"])
+
+    def summary(self) -> dict[str, Any]:
+        """Flat one-row summary for batch tables."""
+        return {
+            "game": self.game, "kind": self.kind, "status": self.status.value,
+            "method": self.method, "leader": self.leader.name,
+            "leader_value": self.leader.value, "follower": self.follower.name,
+            "follower_value": self.follower.value if not isinstance(self.follower.value, Mapping)
+            else None,
+            "certified": self.certified,
+        }
+
+
+def _num(x: Any) -> float | None:
+    if x is None:
+        return None
+    if isinstance(x, str) and x in ("inf", "-inf"):
+        return math.inf if x == "inf" else -math.inf
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return None

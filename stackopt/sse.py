@@ -1,0 +1,187 @@
+"""Strong Stackelberg equilibria of normal-form games: options, solve, verify.
+
+``solve_sse`` runs the multiple-LPs method (:mod:`stackopt.formulations.multiple_lps`) or, with
+``pure=True``, enumerates pure commitments; either way the answer is certified by
+:mod:`stackopt.checks.normal_form` before it is returned.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from .certificate import Certificate
+from .errors import InputError
+from .games.normal_form import NormalFormGame
+from .result import FollowerOutcome, LeaderOutcome, Result
+from .status import Status
+from .checks.normal_form import DEFAULT_RTOL, certify, pure_values, tolerances
+
+ENGINES = ("highs", "pyomo")
+
+
+def prepare(game: NormalFormGame, *, leader: str = "leader",
+            leader_actions: Sequence[str] | None = None,
+            follower_actions: Sequence[str] | None = None) -> NormalFormGame:
+    """The game actually solved: roles swapped if ``leader`` names the follower, then restricted.
+
+    ``leader`` is a role (``"leader"``/``"follower"``, as in the file) or a player name.
+    Restrictions name actions of the player who *leads after the swap*.
+    """
+    if not isinstance(game, NormalFormGame):
+        raise InputError(f"expected a NormalFormGame, got {type(game).__name__}")
+    if leader in ("leader", game.leader_name):
+        g = game
+    elif leader in ("follower", game.follower_name):
+        g = game.swap_roles()
+    else:
+        raise InputError(f"unknown player {leader!r}", field="leader",
+                         fix=f"use 'leader', 'follower', {game.leader_name!r} or "
+                             f"{game.follower_name!r}")
+    if leader_actions is not None or follower_actions is not None:
+        g = g.restrict(leader_actions, follower_actions)
+    return g
+
+
+def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader",
+              leader_actions: Sequence[str] | None = None,
+              follower_actions: Sequence[str] | None = None, rtol: float = DEFAULT_RTOL,
+              engine: str = "highs", prune: bool = True,
+              time_limit: float | None = None) -> Result:
+    """Strong Stackelberg equilibrium (leader-favourable ties) of a normal-form game.
+
+    Parameters
+    ----------
+    game
+        The game.
+    pure
+        Restrict the leader to pure commitments (enumeration; no LP).
+    leader
+        Who leads: ``"leader"`` (default, as in the file), ``"follower"``, or a player name.
+    leader_actions, follower_actions
+        Restrict each side (of the game as solved, after any swap) to these actions.
+    rtol
+        Relative tolerance of the certificate; absolute tolerances are ``rtol`` times each
+        player's largest absolute payoff.
+    engine
+        ``"highs"`` (one highspy model edited in place; fast) or ``"pyomo"`` (one Pyomo model per
+        LP solved through Pyomo's HiGHS interface; slow, independent cross-check).
+    prune
+        Skip LPs that cannot beat the incumbent (bound ``max_i A[i, j]``).
+    time_limit
+        Seconds for the LP loop (``None``: no limit).
+
+    Returns
+    -------
+    Result
+        ``status`` optimal (a finite game always has an SSE), the commitment, response, values,
+        statistics (``lps_solved``, ``lps_pruned``, ...) and the certificate.
+    """
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}", field="engine",
+                         fix="use one of " + ", ".join(ENGINES))
+    t0 = time.perf_counter()
+    g = prepare(game, leader=leader, leader_actions=leader_actions,
+                follower_actions=follower_actions)
+    atol_l, atol_f = tolerances(g, rtol)
+    options = {"pure": pure, "leader": leader, "leader_actions": leader_actions,
+               "follower_actions": follower_actions, "rtol": rtol, "engine": engine,
+               "prune": prune, "tie_break": "leader"}
+    if pure:
+        resp, vals = pure_values(g, atol_f)
+        i = int(vals.argmax())
+        x = np.zeros(g.shape[0])
+        x[i] = 1.0
+        j = int(resp[i])
+        evidence: dict[str, Any] = {"pure_values": {g.leader_actions[k]: float(vals[k])
+                                                    for k in range(g.shape[0])}}
+        stats: dict[str, Any] = {"commitments_enumerated": g.shape[0]}
+        method = "pure_commitment"
+    else:
+        if engine == "highs":
+            from .engines.multiple_lps import solve_multiple_lps
+
+            out = solve_multiple_lps(g.A, g.B, prune=prune, follower_tol=atol_f,
+                                     time_limit=time_limit)
+        else:
+            from .engines.pyomo_lps import solve_multiple_lps_pyomo
+
+            out = solve_multiple_lps_pyomo(g, prune=prune, follower_tol=atol_f)
+        stats = dict(out.stats)
+        evidence = {"bounds": _bounds_evidence(g, out.records)}
+        if out.best is None:  # pragma: no cover - a finite game always has an inducible action
+            return _failed(g, "multiple_lps", "no follower action could be induced", options,
+                           stats)
+        j, x = out.best, out.commitment
+        method = "multiple_lps"
+
+    commitment = {g.leader_actions[i]: float(x[i]) for i in range(g.shape[0])}
+    lv, fv = float(x @ g.A[:, j]), float(x @ g.B[:, j])
+    cert = certify(g, commitment, g.follower_actions[j], lv, fv, evidence, rtol=rtol, pure=pure)
+    stats["total_seconds"] = time.perf_counter() - t0
+    return Result(
+        kind=NormalFormGame.kind, status=Status.OPTIMAL, method=method,
+        leader=LeaderOutcome(g.leader_name, commitment, lv),
+        follower=FollowerOutcome(g.follower_name, g.follower_actions[j], fv),
+        certificate=cert, stats=stats, options=options, game=game.name,
+        message="" if cert.passed else "certificate failed: " + cert.summary())
+
+
+def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
+               rtol: float | None = None) -> Certificate:
+    """Re-check ``result`` against ``game`` without solving (see :mod:`.checks.normal_form`).
+
+    The options recorded in the result (who leads, restrictions, ``pure``) are applied to
+    ``game`` first, so results of swapped or restricted solves verify against the original file.
+    """
+    if isinstance(result, Mapping):
+        result = Result.from_dict(result)
+    opts = dict(result.options or {})
+    leader = opts.get("leader") or "leader"
+    if result.leader.name not in ("leader", game.leader_name, leader) and \
+            result.leader.name == game.follower_name:
+        leader = "follower"
+    g = prepare(game, leader=leader, leader_actions=opts.get("leader_actions"),
+                follower_actions=opts.get("follower_actions"))
+    if rtol is None:
+        rtol = float(opts.get("rtol") or (result.certificate.rtol if result.certificate
+                                          else DEFAULT_RTOL))
+    evidence = result.certificate.evidence if result.certificate else None
+    response = result.follower.response
+    if not isinstance(response, str):
+        raise InputError(f"the response of a normal-form result must be one action label, got "
+                         f"{response!r}", field="follower.response",
+                         fix="write the follower's action label")
+    fv = result.follower.value
+    return certify(g, result.leader.commitment, response, result.leader.value,
+                   None if fv is None else float(fv), evidence, rtol=rtol,
+                   pure=bool(opts.get("pure", False)) or result.method == "pure_commitment")
+
+
+def _bounds_evidence(g: NormalFormGame, records) -> dict[str, Any]:
+    labels = g.follower_actions
+    out: dict[str, Any] = {}
+    for k, rec in records.items():
+        entry: dict[str, Any] = {"outcome": rec.outcome}
+        if rec.dominated_by:
+            entry["dominated_by"] = {labels[i]: w for i, w in rec.dominated_by.items()}
+            entry["margin"] = rec.margin
+        else:
+            entry["bound"] = rec.bound
+            entry["multipliers"] = {labels[i]: w for i, w in rec.multipliers.items()}
+        if rec.value is not None:
+            entry["value"] = rec.value
+        out[labels[k]] = entry
+    return {lab: out[lab] for lab in labels if lab in out}
+
+
+def _failed(g, method, message, options, stats) -> Result:  # pragma: no cover
+    return Result(kind=NormalFormGame.kind, status=Status.ERROR, method=method,
+                  leader=LeaderOutcome(g.leader_name, {}, None),
+                  follower=FollowerOutcome(g.follower_name, None, None), certificate=None,
+                  stats=stats, options=options, game=g.name, message=message)
+
+
+
