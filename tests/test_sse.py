@@ -1,0 +1,391 @@
+"""Strong Stackelberg equilibria of normal-form games, checked against independent oracles.
+
+Reference answers come from ``tests/oracles.py`` (exact rational vertex enumeration, a fine grid
+on 2 x n games, a separate minimax LP, brute force over pure commitments) and from the
+hand-derived catalogue ``tests/catalogue.py`` -- never from stackopt itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import stackopt
+from stackopt import InputError, NormalFormGame, Result, SolverError, Status, solve_sse, verify_sse
+
+from catalogue import CASES
+from oracles import (grid_value_2xn, leader_value_at, minimax_value, pure_commitment_values,
+                     sse_vertex_enumeration)
+
+TOL = 1e-9
+
+
+def _random_games(seed: int, count: int, max_m: int = 4, max_n: int = 4, integer: bool = False):
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(count):
+        m, n = int(rng.integers(1, max_m + 1)), int(rng.integers(1, max_n + 1))
+        if integer:  # small integers: many ties and degenerate regions
+            A = rng.integers(-3, 4, size=(m, n)).astype(float)
+            B = rng.integers(-3, 4, size=(m, n)).astype(float)
+        else:
+            A = np.round(rng.uniform(-10, 10, size=(m, n)), 3)
+            B = np.round(rng.uniform(-10, 10, size=(m, n)), 3)
+        out.append(NormalFormGame(A, B))
+    return out
+
+
+def _tol(game: NormalFormGame) -> float:
+    return TOL * max(1.0, game.scale)
+
+
+# -- the catalogue ------------------------------------------------------------------------------
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_catalogue_answers_match_vertex_oracle(case):
+    exact = sse_vertex_enumeration(case.A, case.B)
+    assert exact.value == case.value
+    assert max(pure_commitment_values(case.A, case.B)) == case.pure_value
+    assert exact.region_values[case.response] == case.value
+
+
+@pytest.mark.parametrize("engine,prune", [("highs", True), ("highs", False), ("pyomo", True),
+                                          ("pyomo", False)])
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_catalogue_solved_by_every_engine(case, engine, prune):
+    game = case.game()
+    r = solve_sse(game, engine=engine, prune=prune)
+    assert r.status is Status.OPTIMAL and r.certified, r.certificate.summary()
+    assert r.method == "multiple_lps"
+    assert abs(r.leader.value - float(case.value)) <= TOL
+    assert abs(r.follower.value - float(case.follower_value)) <= TOL
+    x = np.array([r.leader.commitment[a] for a in game.leader_actions])
+    assert np.allclose(x, [float(p) for p in case.commitment], atol=1e-7)
+    if case.response_unique:
+        assert r.follower.response == game.follower_actions[case.response]
+    # independent re-evaluation of the reported commitment
+    assert abs(leader_value_at(case.A, case.B, x, tol=1e-7) - float(case.value)) <= 1e-7
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_catalogue_pure_commitment(case):
+    game = case.game()
+    r = solve_sse(game, pure=True)
+    assert r.method == "pure_commitment" and r.certified
+    assert abs(r.leader.value - float(case.pure_value)) <= TOL
+    assert sorted(r.leader.commitment.values()) == [0.0] * (game.shape[0] - 1) + [1.0]
+
+
+def test_inspection_file_from_data_dir():
+    game = stackopt.load_game(stackopt.__file__.replace("stackopt/__init__.py",
+                                                        "data/inspection.yaml"))
+    r = stackopt.solve(game)
+    assert abs(r.leader.value + 5 / 14) <= TOL
+    assert abs(r.leader.commitment["inspect"] - 5 / 14) <= 1e-9
+    assert r.follower.response == "legal" and r.certified
+
+
+def test_tie_break_game_needs_leader_favourable_ties():
+    """Without leader-favourable ties the value would be 1 (sup of the other region), not 2."""
+    g = NormalFormGame([[2, 0], [1, 1]], [[1, 1], [0, 1]])
+    r = solve_sse(g)
+    assert r.follower.response == "b0" and abs(r.leader.value - 2) <= TOL
+    assert r.certificate.check("tie_break").passed
+
+
+# -- random games against exact vertex enumeration ------------------------------------------------
+@pytest.mark.parametrize("integer", [False, True], ids=["continuous", "integer_ties"])
+def test_random_games_match_exact_vertex_enumeration(integer):
+    for game in _random_games(7 if integer else 3, 40, integer=integer):
+        exact = sse_vertex_enumeration(game.A, game.B)
+        r = solve_sse(game)
+        assert r.certified, (game.A, game.B, r.certificate.summary())
+        assert abs(r.leader.value - float(exact.value)) <= _tol(game), (game.A, game.B)
+        x = np.array([r.leader.commitment[a] for a in game.leader_actions])
+        # the reported commitment really earns the value with leader-favourable ties
+        assert leader_value_at(game.A, game.B, x, tol=1e-7) >= float(exact.value) - 1e-6
+
+
+def test_larger_random_game_matches_exact_vertex_enumeration():
+    rng = np.random.default_rng(11)
+    A = rng.integers(-20, 21, size=(5, 6)).astype(float)
+    B = rng.integers(-20, 21, size=(5, 6)).astype(float)
+    exact = sse_vertex_enumeration(A, B)
+    r = solve_sse(NormalFormGame(A, B))
+    assert abs(r.leader.value - float(exact.value)) <= 20 * TOL
+
+
+# -- 2 x n games against a fine grid --------------------------------------------------------------
+def test_two_by_n_games_match_fine_grid():
+    rng = np.random.default_rng(5)
+    for _ in range(25):
+        n = int(rng.integers(1, 6))
+        A = np.round(rng.uniform(-5, 5, size=(2, n)), 2)
+        B = np.round(rng.uniform(-5, 5, size=(2, n)), 2)
+        r = solve_sse(NormalFormGame(A, B))
+        grid = grid_value_2xn(A, B, step=1e-4)
+        assert grid <= r.leader.value + 1e-9
+        assert r.leader.value - grid <= 1e-9  # breakpoints are included exactly
+        # the grid alone (no breakpoints) comes close unless the best region is a single point
+        ps = np.linspace(0, 1, 10001)
+        lone = max(leader_value_at(A, B, (p, 1 - p)) for p in ps[::10])
+        assert lone <= r.leader.value + 1e-9
+
+
+# -- zero-sum games against a minimax LP ------------------------------------------------------------
+def test_zero_sum_games_equal_minimax_value():
+    rng = np.random.default_rng(17)
+    for _ in range(15):
+        m, n = (int(v) for v in rng.integers(1, 6, size=2))
+        A = np.round(rng.uniform(-10, 10, size=(m, n)), 3)
+        r = solve_sse(NormalFormGame(A, -A))
+        assert r.certified
+        assert abs(r.leader.value - minimax_value(A)) <= 1e-7 * max(1, np.abs(A).max())
+        assert abs(r.follower.value + r.leader.value) <= 1e-9
+
+
+def test_matching_pennies_value_zero():
+    A = np.array([[1.0, -1.0], [-1.0, 1.0]])
+    assert abs(minimax_value(A)) <= 1e-12
+    assert abs(solve_sse(NormalFormGame(A, -A)).leader.value) <= TOL
+
+
+# -- options ---------------------------------------------------------------------------------------------
+def test_engines_agree_on_random_games():
+    for game in _random_games(23, 8, max_m=3, max_n=4):
+        a = solve_sse(game, engine="highs")
+        b = solve_sse(game, engine="pyomo")
+        assert abs(a.leader.value - b.leader.value) <= _tol(game)
+        assert b.certified and a.certified
+
+
+def test_prune_off_agrees_and_solves_every_inducible_lp():
+    for game in _random_games(29, 20, max_m=4, max_n=5):
+        a, b = solve_sse(game, prune=True), solve_sse(game, prune=False)
+        assert abs(a.leader.value - b.leader.value) <= _tol(game)
+        n = game.shape[1]
+        for r in (a, b):
+            s = r.stats
+            assert s["lps_solved"] + s["lps_pruned"] + s["lps_dominated"] == n
+        assert b.stats["lps_pruned"] == 0
+        assert len(b.certificate.evidence["bounds"]) == n
+
+
+def test_pruning_skips_lps_and_reports_it():
+    # column 0's region gives 10 (leader row 0 pure); column 1 can give at most 1 -> pruned
+    g = NormalFormGame([[10, 1], [0, 1]], [[1, 0], [0, 1]])
+    r = solve_sse(g)
+    assert r.stats["lps_solved"] == 1 and r.stats["lps_pruned"] == 1
+    assert r.certificate.evidence["bounds"]["b1"]["outcome"] == "pruned"
+    assert r.certified
+
+
+def test_dominated_follower_action_is_skipped_with_evidence():
+    from catalogue import BY_NAME
+
+    r = solve_sse(BY_NAME["dominated_follower_action"].game(), prune=False)
+    rec = r.certificate.evidence["bounds"]["b2"]
+    assert rec["outcome"] == "dominated" and rec["dominated_by"] == {"b0": 1.0}
+    assert r.stats["lps_dominated"] == 1 and r.certified
+
+
+def test_never_best_response_by_mixture_is_certified_infeasible():
+    # column 2 is beaten by the 50/50 mix of columns 0 and 1 but by neither alone
+    g = NormalFormGame([[0, 0, 9], [0, 0, 9]], [[4, 0, 1], [0, 4, 1]])
+    r = solve_sse(g, prune=False)
+    rec = r.certificate.evidence["bounds"]["b2"]
+    assert rec["outcome"] == "infeasible" and "dominated_by" in rec
+    assert r.certified and abs(r.leader.value - 0.0) <= TOL
+
+
+@pytest.mark.parametrize("integer", [False, True])
+def test_pure_equals_brute_force(integer):
+    for game in _random_games(31, 25, max_m=5, max_n=5, integer=integer):
+        r = solve_sse(game, pure=True)
+        brute = max(pure_commitment_values(game.A, game.B))
+        assert abs(r.leader.value - float(brute)) <= TOL
+        assert r.certified
+        assert r.leader.value <= solve_sse(game).leader.value + _tol(game)
+
+
+def test_leader_follower_equals_transposed_oracle():
+    for game in _random_games(37, 15, integer=True):
+        r = solve_sse(game, leader="follower")
+        exact = sse_vertex_enumeration(game.B.T, game.A.T)
+        assert abs(r.leader.value - float(exact.value)) <= _tol(game)
+        assert r.leader.name == game.follower_name
+        assert set(r.leader.commitment) == set(game.follower_actions)
+        assert r.follower.response in game.leader_actions
+        assert verify_sse(game, r).passed  # verifies against the file's orientation
+
+
+def test_leader_by_player_name():
+    g = NormalFormGame([[1, 3], [0, 2]], [[1, 0], [0, 1]], leader_name="row",
+                       follower_name="col")
+    a = solve_sse(g, leader="col")
+    b = solve_sse(g, leader="follower")
+    assert a.leader.value == pytest.approx(b.leader.value, abs=TOL)
+    assert a.leader.name == "col"
+    with pytest.raises(InputError, match="unknown player"):
+        solve_sse(g, leader="nobody")
+
+
+def test_restrictions_equal_oracle_on_submatrix():
+    rng = np.random.default_rng(41)
+    for _ in range(15):
+        A = rng.integers(-5, 6, size=(4, 4)).astype(float)
+        B = rng.integers(-5, 6, size=(4, 4)).astype(float)
+        g = NormalFormGame(A, B)
+        rows = sorted(rng.choice(4, size=int(rng.integers(1, 5)), replace=False).tolist())
+        cols = sorted(rng.choice(4, size=int(rng.integers(1, 5)), replace=False).tolist())
+        r = solve_sse(g, leader_actions=[f"a{i}" for i in rows],
+                      follower_actions=[f"b{j}" for j in cols])
+        exact = sse_vertex_enumeration(A[np.ix_(rows, cols)], B[np.ix_(rows, cols)])
+        assert abs(r.leader.value - float(exact.value)) <= 5 * TOL
+        assert set(r.leader.commitment) == {f"a{i}" for i in rows}
+        assert verify_sse(g, r).passed
+        assert verify_sse(g, Result.from_dict(r.to_dict())).passed
+
+
+def test_bad_options_are_input_errors():
+    g = NormalFormGame([[1]], [[1]])
+    with pytest.raises(InputError, match="engine"):
+        solve_sse(g, engine="cplex")
+    for bad in (0, 1, -1e-3, 2.0, "x"):
+        with pytest.raises(InputError, match="rtol"):
+            solve_sse(g, rtol=bad)
+    with pytest.raises(InputError, match="unknown action"):
+        solve_sse(g, leader_actions=["zz"])
+    with pytest.raises(InputError, match="empty"):
+        solve_sse(g, follower_actions=[])
+    with pytest.raises(InputError, match="NormalFormGame"):
+        solve_sse([[1]])
+    with pytest.raises(TypeError):
+        stackopt.solve(g, bogus=1)
+
+
+def test_time_limit_exceeded_is_a_solver_error():
+    g = NormalFormGame(np.eye(3), np.eye(3))
+    with pytest.raises(SolverError, match="time limit"):
+        solve_sse(g, time_limit=0.0)
+    assert solve_sse(g, time_limit=60.0).certified
+
+
+def test_rtol_is_recorded_and_scales_with_payoffs():
+    g = NormalFormGame([[-1, -6], [0, -10]], [[-1, -10], [0, 5]])
+    r = solve_sse(g, rtol=1e-8)
+    assert r.certificate.rtol == 1e-8 and r.options["rtol"] == 1e-8
+    assert r.certificate.atol == pytest.approx(1e-8 * 10)
+    assert r.certificate.scale == 10.0
+
+
+# -- verify: round trips, foreign JSON, corruption ---------------------------------------------------------
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_json_round_trip_verifies(case):
+    import json
+
+    game = case.game()
+    r = solve_sse(game)
+    back = Result.from_dict(json.loads(r.to_json()))
+    cert = stackopt.verify(game, back)
+    assert cert.passed, cert.summary()
+    assert back.leader.commitment == r.leader.commitment
+    assert back.follower.response == r.follower.response
+
+
+def test_minimal_foreign_json_verifies_first_checks_and_fails_optimality():
+    game = CASES[0].game()
+    foreign = {"leader": {"commitment": {"inspect": 5 / 14, "skip": 9 / 14}, "value": -5 / 14},
+               "follower": {"response": "legal", "value": -5 / 14}}
+    cert = stackopt.verify(game, foreign)
+    names = {c.name: c for c in cert.checks}
+    for ok in ("commitment", "best_response", "tie_break", "leader_value", "follower_value"):
+        assert names[ok].passed, names[ok].detail
+    assert not names["optimality"].passed and not cert.passed
+    assert "no optimality bounds" in names["optimality"].detail
+    assert "stackopt solve" in names["optimality"].detail
+
+
+def test_foreign_json_without_values_fails_value_checks_only():
+    game = CASES[0].game()
+    cert = stackopt.verify(game, {"leader": {"commitment": {"inspect": 5 / 14, "skip": 9 / 14}},
+                                  "follower": {"response": "legal"}})
+    failed = {c.name for c in cert.failed()}
+    assert failed == {"leader_value", "follower_value", "optimality"}
+
+
+def test_foreign_pure_json_is_checked_by_enumeration():
+    game = CASES[1].game()  # commitment beats Nash; best pure commitment D gives 2
+    good = {"method": "pure_commitment", "leader": {"commitment": "D", "value": 2},
+            "follower": {"response": "R", "value": 1}}
+    assert stackopt.verify(game, good).passed
+    bad = {"method": "pure_commitment", "leader": {"commitment": "U", "value": 1},
+           "follower": {"response": "L", "value": 1}}
+    cert = stackopt.verify(game, bad)
+    assert not cert.passed and cert.failed()[0].name == "optimality"
+    assert "'D' gives 2" in cert.failed()[0].detail
+
+
+def _corrupt(d, how):
+    import copy
+
+    d = copy.deepcopy(d)
+    lc = d["leader"]["commitment"]
+    bounds = d["certificate"]["evidence"]["bounds"]
+    if how == "commitment":
+        first = next(iter(lc))
+        for k in lc:
+            lc[k] = 1.0 if k == first else 0.0
+    elif how == "commitment_not_distribution":
+        for k in lc:
+            lc[k] *= 2
+    elif how == "response":
+        d["follower"]["response"] = "violate"
+    elif how == "leader_value":
+        d["leader"]["value"] += 0.01
+    elif how == "follower_value":
+        d["follower"]["value"] -= 0.01
+    elif how == "multiplier_zero":
+        bounds["legal"]["multipliers"] = {}
+    elif how == "multiplier_negative":
+        bounds["legal"]["multipliers"] = {"violate": -0.07}
+    elif how == "drop_bound":
+        del bounds["violate"]
+    elif how == "drop_evidence":
+        d["certificate"]["evidence"] = {}
+    elif how == "unknown_response":
+        d["follower"]["response"] = "nonsense"
+    return d
+
+
+@pytest.mark.parametrize("how", ["commitment", "commitment_not_distribution", "response",
+                                 "leader_value", "follower_value", "multiplier_zero",
+                                 "multiplier_negative", "drop_bound", "drop_evidence"])
+def test_corrupted_inspection_answer_fails_verify(how):
+    game = CASES[0].game()
+    d = solve_sse(game).to_dict()
+    assert stackopt.verify(game, d).passed
+    cert = stackopt.verify(game, _corrupt(d, how))
+    assert not cert.passed
+    assert "FAILED" in cert.summary()
+
+
+def test_corrupted_dominance_evidence_fails_verify():
+    from catalogue import BY_NAME
+
+    game = BY_NAME["dominated_follower_action"].game()
+    d = solve_sse(game, prune=False).to_dict()
+    d["certificate"]["evidence"]["bounds"]["b2"]["dominated_by"] = {"b1": 1.0}  # not dominating
+    cert = stackopt.verify(game, d)
+    assert not cert.check("optimality").passed
+    assert "margin" in cert.check("optimality").detail
+
+
+def test_unknown_response_label_in_result_is_input_error():
+    game = CASES[0].game()
+    d = _corrupt(solve_sse(game).to_dict(), "unknown_response")
+    with pytest.raises(InputError, match="unknown follower action 'nonsense'"):
+        stackopt.verify(game, d)
+    d = solve_sse(game).to_dict()
+    d["follower"]["response"] = ["legal"]
+    with pytest.raises(InputError, match="one action label"):
+        stackopt.verify(game, d)
