@@ -20,12 +20,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..api import verify
+    from ..errors import InputError
     from ..io.load import load_game, load_result
 
     game = load_game(args.game)
     result = load_result(args.result)
     opts = {"rtol": args.rtol} if args.rtol is not None else {}
-    cert = verify(game, result, **opts)
+    try:
+        cert = verify(game, result, **opts)
+    except InputError as exc:  # the game is valid by now: the result (or --rtol) is at fault
+        if exc.field == "rtol" and args.rtol is not None:
+            raise
+        raise exc.with_source(args.result) from None
     if args.json:
         print(json.dumps(cert.to_dict(), indent=2))
     else:

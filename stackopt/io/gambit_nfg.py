@@ -79,6 +79,11 @@ def read_nfg(path: str | Path) -> NormalFormGame:
         k += 1
         return t
 
+    def peek() -> str:
+        if k >= len(toks):
+            raise InputError("unexpected end of file", source=src, fix="the file is truncated")
+        return toks[k][0]
+
     if take("word")[1] != "NFG" or take("word")[1] != "1":
         raise InputError("not a Gambit .nfg file (must start with 'NFG 1')", source=src,
                          fix="export the game from Gambit as .nfg")
@@ -88,15 +93,19 @@ def read_nfg(path: str | Path) -> NormalFormGame:
     title = take("str")[1]
     take("{")
     players = []
-    while toks[k][0] == "str":
+    while peek() == "str":
         players.append(take("str")[1])
     take("}")
     if len(players) != 2:
         raise InputError(f"{len(players)} players; stackopt reads two-player games",
                          source=src, field="players", fix="give a two-player game")
     take("{")
-    if toks[k][0] == "word":  # payoff version: strategy counts
-        counts = [int(_num(take("word"), src)) for _ in range(2)]
+    if peek() == "word":  # payoff version: strategy counts
+        counts = [_num(take("word"), src) for _ in range(2)]
+        if any(c < 1 or c != int(c) for c in counts):
+            raise InputError(f"strategy counts {counts} must be positive integers", source=src,
+                             field="strategies", fix="give each player's number of strategies")
+        counts = [int(c) for c in counts]
         take("}")
         labels = [tuple(f"{p[:1] or 'p'}{s + 1}" for s in range(c))
                   for p, c in zip(("a", "b"), counts)]
@@ -114,7 +123,7 @@ def read_nfg(path: str | Path) -> NormalFormGame:
         for _ in range(2):
             take("{")
             labs = []
-            while toks[k][0] == "str":
+            while peek() == "str":
                 labs.append(take("str")[1])
             take("}")
             labels.append(tuple(labs))
@@ -123,11 +132,11 @@ def read_nfg(path: str | Path) -> NormalFormGame:
             take("str")  # comment
         take("{")
         outcomes: list[tuple[float, float]] = []
-        while toks[k][0] == "{":
+        while peek() == "{":
             take("{")
             take("str")  # outcome name
             pays = []
-            while toks[k][0] == "word":
+            while peek() == "word":
                 pays.append(_num(take("word"), src))
             take("}")
             if len(pays) != 2:
