@@ -187,4 +187,5 @@ def _record_bound(game: NormalFormGame, k: int, rec: Mapping[str, Any], atol_f: 
     if y.min() < 0 or not np.all(np.isfinite(y)):
         raise ValueError("multipliers must be finite and non-negative")
     y[k] = 0.0
-    return float((A[:, k] + B[:, k] * y.sum() - B @ y).max())
+    nz = np.flatnonzero(y)
+    return float((A[:, k] + B[:, k] * y[nz].sum() - B[:, nz] @ y[nz]).max())

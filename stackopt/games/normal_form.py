@@ -8,6 +8,7 @@ validated on construction and immutable; it knows nothing of files, solvers or P
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar, Sequence
 
 import numpy as np
@@ -149,18 +150,28 @@ class NormalFormGame:
         return out
 
     # -- payoffs of mixed strategies -----------------------------------------
+    @cached_property
+    def _leader_pos(self) -> dict[str, int]:
+        return {a: i for i, a in enumerate(self.leader_actions)}
+
+    @cached_property
+    def _follower_pos(self) -> dict[str, int]:
+        return {a: i for i, a in enumerate(self.follower_actions)}
+
     def leader_index(self, label: str) -> int:
+        """Position of a leader action label (InputError if unknown)."""
         try:
-            return self.leader_actions.index(label)
-        except ValueError:
+            return self._leader_pos[label]
+        except KeyError:
             raise InputError(f"unknown leader action {label!r}", field="leader.actions",
                              fix="choose from " + ", ".join(map(repr, self.leader_actions))
                              ) from None
 
     def follower_index(self, label: str) -> int:
+        """Position of a follower action label (InputError if unknown)."""
         try:
-            return self.follower_actions.index(label)
-        except ValueError:
+            return self._follower_pos[label]
+        except KeyError:
             raise InputError(f"unknown follower action {label!r}", field="follower.actions",
                              fix="choose from " + ", ".join(map(repr, self.follower_actions))
                              ) from None
