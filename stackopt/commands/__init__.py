@@ -5,6 +5,6 @@ failure or a result that does not verify; 2 bad input.
 """
 
 # Order in which subcommands appear in ``stackopt --help``.
-COMMANDS = ["solve", "verify", "export"]
+COMMANDS = ["solve", "verify", "export", "compare"]
 
 EXIT_OK, EXIT_NO_EQUILIBRIUM, EXIT_BAD_INPUT = 0, 1, 2
