@@ -50,6 +50,11 @@ def format_result(result: Result) -> str:
     lines.append(f"{'follower':<9}{result.follower.name:<{width + 2}}{fvs:>14}  {rs}")
     if result.certificate is not None:
         lines.append(f"certificate: {result.certificate.summary()}")
+        exact = (result.certificate.evidence or {}).get("exact") or {}
+        if exact.get("commitment"):
+            ex = ", ".join(f"{k} {v}" for k, v in exact["commitment"].items())
+            lines.append(f"exact: {ex}; leader value {exact.get('leader_value')}, "
+                         f"follower value {exact.get('follower_value')}")
         for c in result.certificate.failed():
             lines.append(f"  FAILED {c.name}: {c.detail}")
     stats = dict(result.stats)

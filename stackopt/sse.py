@@ -49,7 +49,8 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
               leader_actions: Sequence[str] | None = None,
               follower_actions: Sequence[str] | None = None, rtol: float = DEFAULT_RTOL,
               engine: str = "highs", prune: bool = True,
-              time_limit: float | None = None) -> Result:
+              time_limit: float | None = None, tie_break: str = "leader",
+              exact: bool = False) -> Result:
     """Strong Stackelberg equilibrium (leader-favourable ties) of a normal-form game.
 
     Parameters
@@ -72,6 +73,14 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
         Skip LPs that cannot beat the incumbent (bound ``max_i A[i, j]``).
     time_limit
         Seconds for the LP loop (``None``: no limit).
+    exact
+        Also prove the answer in rational arithmetic (:mod:`stackopt.checks.exact`): the
+        exact commitment and values (as fractions) go into ``certificate.evidence["exact"]``
+        and a check named ``exact`` is added.
+    tie_break
+        ``"leader"`` (strong equilibrium, default) or ``"adversarial"``: delegate to
+        :func:`stackopt.pessimistic.solve_weak_sse` (supremum, attainment, strict commitment;
+        ``engine`` and ``prune`` do not apply, ``pure`` is refused).
 
     Returns
     -------
@@ -79,6 +88,16 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
         ``status`` optimal (a finite game always has an SSE), the commitment, response, values,
         statistics (``lps_solved``, ``lps_pruned``, ...) and the certificate.
     """
+    if tie_break not in ("leader", "adversarial"):
+        raise InputError(f"unknown tie_break {tie_break!r}", field="tie_break",
+                         fix="use 'leader' or 'adversarial'")
+    if tie_break == "adversarial":
+        from .pessimistic import refuse_pure, solve_weak_sse
+
+        if pure:
+            refuse_pure()
+        return solve_weak_sse(game, rtol=rtol, leader=leader, leader_actions=leader_actions,
+                              follower_actions=follower_actions, time_limit=time_limit)
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}", field="engine",
                          fix="use one of " + ", ".join(ENGINES))
@@ -88,7 +107,7 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
     atol_l, atol_f = tolerances(g, rtol)
     options = {"pure": pure, "leader": leader, "leader_actions": leader_actions,
                "follower_actions": follower_actions, "rtol": rtol, "engine": engine,
-               "prune": prune, "tie_break": "leader"}
+               "prune": prune, "tie_break": "leader", "exact": exact}
     if pure:
         resp, vals = pure_values(g, atol_f)
         i = int(vals.argmax())
@@ -120,6 +139,8 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
     commitment = {g.leader_actions[i]: float(x[i]) for i in range(g.shape[0])}
     lv, fv = float(x @ g.A[:, j]), float(x @ g.B[:, j])
     cert = certify(g, commitment, g.follower_actions[j], lv, fv, evidence, rtol=rtol, pure=pure)
+    if exact:
+        cert = _with_exact(g, cert, commitment, g.follower_actions[j], pure)
     stats["total_seconds"] = time.perf_counter() - t0
     return Result(
         kind=NormalFormGame.kind, status=Status.OPTIMAL, method=method,
@@ -155,9 +176,50 @@ def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
                          f"{response!r}", field="follower.response",
                          fix="write the follower's action label")
     fv = result.follower.value
-    return certify(g, result.leader.commitment, response, result.leader.value,
-                   None if fv is None else float(fv), evidence, rtol=rtol,
-                   pure=bool(opts.get("pure", False)) or result.method == "pure_commitment")
+    if opts.get("tie_break") == "adversarial":
+        from .checks.pessimistic import certify_weak
+
+        return certify_weak(g, result.leader.commitment, response, result.leader.value,
+                            None if fv is None else float(fv), evidence, rtol=rtol,
+                            attained=result.status is not Status.NOT_ATTAINED)
+    pure = bool(opts.get("pure", False)) or result.method == "pure_commitment"
+    cert = certify(g, result.leader.commitment, response, result.leader.value,
+                   None if fv is None else float(fv), evidence, rtol=rtol, pure=pure)
+    if opts.get("exact") or (evidence and "exact" in evidence):
+        cert = _with_exact(g, cert, result.leader.commitment, response, pure)
+    return cert
+
+
+def _with_exact(g: NormalFormGame, cert: Certificate, commitment: Mapping[str, float],
+                response: str, pure: bool) -> Certificate:
+    """``cert`` plus the rational-arithmetic check of :mod:`stackopt.checks.exact`."""
+    from dataclasses import replace
+
+    from .checks.exact import exact_certificate
+
+    bounds = None if pure else (cert.evidence or {}).get("bounds")
+    check, exact_evidence = exact_certificate(g, commitment, response, bounds)
+    if pure and check.passed:  # optimality among pure commitments, enumerated exactly
+        from fractions import Fraction
+
+        from .checks.exact import to_fraction
+
+        v = Fraction(exact_evidence["leader_value"])
+        for i in range(g.shape[0]):
+            fb = [to_fraction(b) for b in g.B[i]]
+            top = max(fb)
+            best_i = max(to_fraction(g.A[i, k]) for k in range(g.shape[1]) if fb[k] == top)
+            if best_i > v:
+                check = replace(check, passed=False,
+                                detail=f"exactly, pure commitment '{g.leader_actions[i]}' "
+                                       f"gives {best_i} > {v}")
+                break
+        else:
+            check = replace(check, detail=check.detail + "; all pure commitments enumerated "
+                                                         "exactly")
+    evidence = dict(cert.evidence or {})
+    evidence["exact"] = exact_evidence
+    return replace(cert, checks=cert.checks + (check,), evidence=evidence)
 
 
 def _bounds_evidence(g: NormalFormGame, records) -> dict[str, Any]:

@@ -28,6 +28,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--method", help="formulation to use (default: the kind's default)")
     p.add_argument("--engine", choices=["highs", "pyomo"],
                    help="normal-form: highs (in-place, fast) or pyomo (cross-check)")
+    p.add_argument("--tie-break", choices=["leader", "adversarial"],
+                   help="follower ties: leader (strong, default) or adversarial (weak: "
+                        "supremum, attainment, strict commitment)")
+    p.add_argument("--exact", action="store_true", default=None,
+                   help="normal-form: also prove the answer in rational arithmetic")
     p.add_argument("--rtol", type=float, help="relative tolerance of the certificate "
                                               "(default 1e-6)")
     p.add_argument("--time-limit", type=float, metavar="SECONDS", help="solver time limit")
@@ -43,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     game = load_game(args.file)
     opts = {}
     for key in ("pure", "leader", "leader_actions", "follower_actions", "method", "engine",
-                "rtol", "time_limit"):
+                "rtol", "time_limit", "tie_break", "exact"):
         val = getattr(args, key, None)
         if val is not None:
             opts[key] = val
