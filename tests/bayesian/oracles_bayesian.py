@@ -1,0 +1,88 @@
+"""Independent reference computations for Bayesian Stackelberg games (test-only).
+
+Nothing here imports stackopt's solvers, formulations or certificates.
+
+* :func:`profile_enumeration` — strong Bayesian Stackelberg value: for every profile of type
+  responses, ``scipy.optimize.linprog`` maximises the leader's expected value subject to every
+  type best-responding with its profile action; the answer is the best profile.
+* :func:`weak_exact_two_actions` — exact (Fraction) pessimistic supremum and attainment for a
+  game with two leader actions: on each open interval between breakpoints (pairwise
+  indifference points of some type, and leader-payoff crossings of identical follower
+  columns) every type's best-response set is constant, so the pessimistic value is linear
+  there; the supremum is the best interval-endpoint limit or
+  breakpoint value, and it is attained iff some point (breakpoint or endpoint) reaches it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+import numpy as np
+from scipy.optimize import linprog
+
+
+def profile_enumeration(R: list[np.ndarray], C: list[np.ndarray], weights: list[float]
+                        ) -> tuple[float, np.ndarray, tuple[int, ...]]:
+    """Best (value, commitment, profile) over all type-response profiles (leader ties)."""
+    m = R[0].shape[0]
+    best = (-np.inf, None, None)
+    for prof in itertools.product(*(range(c.shape[1]) for c in C)):
+        obj = -sum(w * r[:, j] for w, r, j in zip(weights, R, prof))
+        rows = [c[:, k] - c[:, j] for c, j in zip(C, prof) for k in range(c.shape[1]) if k != j]
+        res = linprog(obj, A_ub=np.array(rows) if rows else None,
+                      b_ub=np.zeros(len(rows)) if rows else None,
+                      A_eq=np.ones((1, m)), b_eq=[1.0], bounds=[(0, None)] * m,
+                      method="highs")
+        if res.status == 0 and -res.fun > best[0] + 1e-12:
+            best = (-res.fun, res.x, prof)
+    return best
+
+
+def _lin(M, j, p):
+    """x^T M[:, j] at x = (p, 1 - p), exactly."""
+    return Fraction(M[0][j]) * p + Fraction(M[1][j]) * (1 - p)
+
+
+def weak_exact_two_actions(R: list[list[list[int]]], C: list[list[list[int]]],
+                           weights: list[Fraction]) -> tuple[Fraction, bool]:
+    """Exact pessimistic supremum and attainment when the leader has two actions."""
+    bps = {Fraction(0), Fraction(1)}
+    for c in C:
+        n = len(c[0])
+        for a, b in itertools.combinations(range(n), 2):
+            # (c0a - c0b) p + (c1a - c1b)(1 - p) = 0
+            d0 = Fraction(c[0][a] - c[0][b])
+            d1 = Fraction(c[1][a] - c[1][b])
+            if d0 != d1:
+                p = d1 / (d1 - d0)
+                if 0 <= p <= 1:
+                    bps.add(p)
+    for r, c in zip(R, C):
+        n = len(c[0])
+        for a, b in itertools.combinations(range(n), 2):
+            if c[0][a] == c[0][b] and c[1][a] == c[1][b]:
+                e0 = Fraction(r[0][a] - r[0][b])
+                e1 = Fraction(r[1][a] - r[1][b])
+                if e0 != e1:
+                    p = e1 / (e1 - e0)
+                    if 0 <= p <= 1:
+                        bps.add(p)
+    pts = sorted(bps)
+
+    def br(c, p):
+        vals = [_lin(c, j, p) for j in range(len(c[0]))]
+        top = max(vals)
+        return [j for j, v in enumerate(vals) if v == top]
+
+    def value_at(p, brs):
+        return sum(w * min(_lin(r, j, p) for j in b) for w, r, b in zip(weights, R, brs))
+
+    point_vals = [value_at(p, [br(c, p) for c in C]) for p in pts]
+    limits = []
+    for lo, hi in zip(pts, pts[1:]):
+        mid = (lo + hi) / 2
+        brs = [br(c, mid) for c in C]
+        limits += [value_at(lo, brs), value_at(hi, brs)]
+    sup = max(point_vals + limits)
+    return sup, max(point_vals) == sup
