@@ -237,6 +237,9 @@ def weak_sse_lps(A: np.ndarray, B: np.ndarray, *, atol_l: float, atol_f: float,
     best_strict = None
     for c in optimal:
         out, delta = margin_lp(c, value_rows([c], (sup - epsilon) / sa))
+        if delta == np.inf:  # a single class: every commitment induces it
+            best_strict = (c, 1.0)
+            break
         if out is None or delta <= 2 * tf:
             continue
         if best_strict is None or delta > best_strict[1]:
