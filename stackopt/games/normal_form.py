@@ -187,6 +187,9 @@ def _matrix(data, field: str) -> np.ndarray:
         if arr.dtype == bool:
             raise InputError("payoffs must be numbers, not booleans", field=field,
                              fix="write numbers")
+        if np.iscomplexobj(arr):
+            raise InputError("payoffs must be real numbers, not complex", field=field,
+                             fix="give real-valued payoffs")
     else:
         if not isinstance(data, (list, tuple)) or not data:
             raise InputError("must be a non-empty list of rows", field=field,
@@ -204,9 +207,18 @@ def _matrix(data, field: str) -> np.ndarray:
                                  f"{len(row)}", field=f"{field}[{r}]",
                                  fix="give every row one entry per follower action")
             for c, v in enumerate(row):
-                if isinstance(v, bool) or not isinstance(v, (int, float, np.number)):
+                if isinstance(v, (bool, np.complexfloating)) or \
+                        not isinstance(v, (int, float, np.number)):
                     raise InputError(f"entry {v!r} is not a number", field=f"{field}[{r}][{c}]",
                                      fix="payoffs must be plain numbers (quote-free)")
+                if isinstance(v, int) and abs(v) > 2 ** 1023:
+                    try:
+                        float(v)
+                    except OverflowError:
+                        raise InputError(f"integer entry with {len(str(abs(v)))} digits is "
+                                         "too large for a floating-point number",
+                                         field=f"{field}[{r}][{c}]",
+                                         fix="rescale the payoffs") from None
         arr = np.asarray(data, dtype=float)
     if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
         raise InputError(f"must be a non-empty 2-D matrix, got shape {arr.shape}", field=field,

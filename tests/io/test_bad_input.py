@@ -52,6 +52,9 @@ CASES: dict[str, tuple[dict, str, str | None, tuple[str, ...]]] = {
     "inf": ({"g.yaml": nf(payoffs="payoffs:\n  leader: [[1, 2], [3, -.inf]]\n"
                                   "  follower: [[1, 2], [3, 4]]\n")},
             "g.yaml", "payoffs.leader[1][1]", ("not finite",)),
+    "huge_integer": ({"g.yaml": nf(payoffs="payoffs:\n  leader: [[1, 2], [3, 4]]\n"
+                                           "  follower: [[1, " + "9" * 400 + "], [3, 4]]\n")},
+                     "g.yaml", "payoffs.follower[0][1]", ("too large",)),
     "empty_label": ({"g.yaml": nf(players="leader: {actions: [a, '']}\n")},
                     "g.yaml", "leader.actions[1]", ("empty action label",)),
     "duplicate_label": ({"g.yaml": nf(players="follower: {actions: [x, x]}\n")},
