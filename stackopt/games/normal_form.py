@@ -215,8 +215,8 @@ def _matrix(data, field: str) -> np.ndarray:
                     try:
                         float(v)
                     except OverflowError:
-                        raise InputError(f"integer entry with {len(str(abs(v)))} digits is "
-                                         "too large for a floating-point number",
+                        raise InputError(f"integer entry of about {int(v.bit_length() * 0.30103)}"
+                                         " digits is too large for a floating-point number",
                                          field=f"{field}[{r}][{c}]",
                                          fix="rescale the payoffs") from None
         arr = np.asarray(data, dtype=float)

@@ -65,6 +65,11 @@ def load_yaml_text(text: str, source: str = "<string>") -> Any:
                 raise InputError(f"YAML tag '{tag}' at line {event.start_mark.line + 1}",
                                  source=source, fix="remove the tag; only plain data is read")
         return yaml.safe_load(text)
+    except InputError:
+        raise
+    except ValueError as exc:  # a value PyYAML cannot construct, e.g. a 5000-digit integer
+        raise InputError(f"cannot read a value: {str(exc).splitlines()[0]}", source=source,
+                         fix="write plain numbers of ordinary size") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -61,6 +61,7 @@ def test_equality_ignores_name():
     (np.array([[True]]), np.array([[1.0]]), "payoffs.leader", "booleans"),
     (np.array([[np.nan]]), np.array([[1.0]]), "payoffs.leader[0][0]", "not finite"),
     ([[1, 10**400]], [[1, 2]], "payoffs.leader[0][1]", "too large"),
+    ([[-(10**5000)]], [[1]], "payoffs.leader[0][0]", "too large"),
     (np.array([[10**400]], dtype=object), [[1]], "payoffs.leader[0][0]", "too large"),
     (np.array([[1 + 2j]]), [[1]], "payoffs.leader", "complex"),
     ([[1, np.complex128(1j)]], [[1, 2]], "payoffs.leader[0][1]", "not a number"),
