@@ -1,0 +1,119 @@
+r"""ERASER: the MILP for security games with attacker types (Kiekintveld et al. 2009).
+
+Kiekintveld, Jain, Tsai, Pita, Ordóñez & Tambe, *Computing optimal randomized resource
+allocations for massive security games*, AAMAS 2009, §5 (ERASER; the compact-form counterpart
+of DOBSS). For attacker types :math:`\lambda` with priors :math:`p_\lambda`:
+
+Variables
+    coverage :math:`c_t \in [0, 1]`; attack indicators :math:`a^\lambda_t \in \{0, 1\}`;
+    defender value :math:`d^\lambda` and attacker value :math:`k^\lambda` per type.
+
+.. math::
+
+    \begin{aligned}
+    \max\quad & \textstyle\sum_\lambda p_\lambda d^\lambda \\
+    \text{s.t.}\quad & \textstyle\sum_t c_t \le m, \qquad \sum_t a^\lambda_t = 1 \quad
+        \forall \lambda \\
+    & d^\lambda - U_d^\lambda(t, c) \le (1 - a^\lambda_t)\, Z_d^\lambda
+        && \forall \lambda, t \\
+    & 0 \le k^\lambda - U_a^\lambda(t, c) \le (1 - a^\lambda_t)\, Z_a^\lambda
+        && \forall \lambda, t
+    \end{aligned}
+
+with :math:`U(t, c) = c_t U^c(t) + (1 - c_t) U^u(t)`, linear in :math:`c`.
+
+Big-M constants and their validity
+    :math:`Z_d^\lambda = \max_t U_d^{\lambda,c}(t) - \min_t U_d^{\lambda,u}(t)` and
+    :math:`Z_a^\lambda = \max_t U_a^{\lambda,u}(t) - \min_t U_a^{\lambda,c}(t)`; the variables
+    are bounded by :math:`d^\lambda \in [\min_t U_d^{\lambda,u}, \max_t U_d^{\lambda,c}]` and
+    :math:`k^\lambda \in [\min_t U_a^{\lambda,c}, \max_t U_a^{\lambda,u}]`.
+
+    *No equilibrium is cut off.* Given any coverage :math:`c` and best responses
+    :math:`t_\lambda`, put :math:`a^\lambda_{t_\lambda} = 1`, :math:`k^\lambda = \max_t
+    U_a^\lambda(t, c)` and :math:`d^\lambda = U_d^\lambda(t_\lambda, c)`. Every
+    :math:`U_a^\lambda(t, c)` lies between :math:`U_a^{\lambda,c}(t)` and
+    :math:`U_a^{\lambda,u}(t)`, so :math:`0 \le k^\lambda - U_a^\lambda(t, c) \le Z_a^\lambda`;
+    likewise :math:`d^\lambda - U_d^\lambda(t, c) \le Z_d^\lambda`, and both are 0 at
+    :math:`t_\lambda`. So the point is feasible with objective the defender's expected utility.
+
+    *Every feasible point is a best-response profile.* :math:`k^\lambda \ge U_a^\lambda(t, c)`
+    for all :math:`t` and equality where :math:`a^\lambda_t = 1`: the chosen target is a best
+    response. :math:`d^\lambda \le U_d^\lambda(t_\lambda, c)`, with equality at an optimum.
+    Among tied best responses the maximisation picks the one best for the defender: the
+    optimum is the strong Stackelberg equilibrium.
+
+HiGHS has no indicator constraints (``shared/DEPENDENCIES.md``), so the big-M form with the
+proven constants above is used. One attacker type is allowed (the model is then an exact
+single MILP alternative to the multiple LPs, used for ``stackopt export``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyomo.environ as pyo
+
+    from ..games.security import SecurityGame
+
+
+def big_ms(game: "SecurityGame") -> tuple[np.ndarray, np.ndarray]:
+    """Per-type constants ``(Z_d, Z_a)`` (see the module docstring for the proof)."""
+    zd = game.defender_covered.max(axis=1) - game.defender_uncovered.min(axis=1)
+    za = game.attacker_uncovered.max(axis=1) - game.attacker_covered.min(axis=1)
+    return zd, za
+
+
+def build_eraser(game: "SecurityGame") -> "pyo.ConcreteModel":
+    """The ERASER MILP as a Pyomo model.
+
+    Components: ``c[t]``, ``a[type, t]`` (binary), ``d[type]``, ``k[type]``, constraints
+    ``resources``, ``one_target[type]``, ``defender_value[type, t]``,
+    ``attacker_best[type, t]``, ``attacker_switch[type, t]`` and the objective
+    ``expected_defender_value`` (maximise).
+    """
+    import pyomo.environ as pyo
+
+    labels, types = list(game.targets), list(game.types)
+    dc, du = game.defender_covered, game.defender_uncovered
+    ac, au = game.attacker_covered, game.attacker_uncovered
+    zd, za = big_ms(game)
+    ti = {t: k for k, t in enumerate(labels)}
+    li = {ty: k for k, ty in enumerate(types)}
+
+    model = pyo.ConcreteModel(name="eraser")
+    model.T = pyo.Set(initialize=labels, ordered=True)
+    model.L = pyo.Set(initialize=types, ordered=True)
+    model.c = pyo.Var(model.T, bounds=(0, 1), doc="coverage probability")
+    model.a = pyo.Var(model.L, model.T, domain=pyo.Binary, doc="type attacks target")
+    model.d = pyo.Var(model.L, bounds=lambda mdl, ty: (float(du[li[ty]].min()),
+                                                      float(dc[li[ty]].max())),
+                      doc="defender's value against the type")
+    model.k = pyo.Var(model.L, bounds=lambda mdl, ty: (float(ac[li[ty]].min()),
+                                                      float(au[li[ty]].max())),
+                      doc="the type's best-response value")
+
+    def ud(mdl, ty, t):
+        lam, i = li[ty], ti[t]
+        return float(du[lam, i]) + float(dc[lam, i] - du[lam, i]) * mdl.c[t]
+
+    def ua(mdl, ty, t):
+        lam, i = li[ty], ti[t]
+        return float(au[lam, i]) - float(au[lam, i] - ac[lam, i]) * mdl.c[t]
+
+    model.resources = pyo.Constraint(expr=sum(model.c[t] for t in labels) <= game.resources)
+    model.one_target = pyo.Constraint(
+        model.L, rule=lambda mdl, ty: sum(mdl.a[ty, t] for t in labels) == 1)
+    model.defender_value = pyo.Constraint(
+        model.L, model.T, rule=lambda mdl, ty, t:
+        mdl.d[ty] - ud(mdl, ty, t) <= (1 - mdl.a[ty, t]) * float(zd[li[ty]]))
+    model.attacker_best = pyo.Constraint(
+        model.L, model.T, rule=lambda mdl, ty, t: mdl.k[ty] - ua(mdl, ty, t) >= 0)
+    model.attacker_switch = pyo.Constraint(
+        model.L, model.T, rule=lambda mdl, ty, t:
+        mdl.k[ty] - ua(mdl, ty, t) <= (1 - mdl.a[ty, t]) * float(za[li[ty]]))
+    model.expected_defender_value = pyo.Objective(
+        expr=sum(float(game.priors[li[ty]]) * model.d[ty] for ty in types), sense=pyo.maximize)
+    return model

@@ -1,0 +1,139 @@
+"""Security games: validation of the game class and of the ``kind: security`` YAML format."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stackopt import InputError, load_game
+from stackopt.cli import main
+from stackopt.games.security import SecurityGame
+from stackopt.io.security_yaml import parse_security, security_to_dict
+
+FIVE = """\
+kind: security
+name: five
+resources: 2
+targets:
+""" + "".join(f"  - {{name: t{k}, defender: {{covered: 5, uncovered: -20}}, "
+              f"attacker: {{covered: -10, uncovered: 30}}}}\n" for k in range(5))
+
+TYPES = """\
+kind: security
+resources: 1
+targets:
+  - {name: a, defender: {covered: 1, uncovered: -5}}
+  - {name: b, defender: {covered: 1, uncovered: -3}}
+attacker:
+  name: adversary
+  types:
+    - name: x
+      prior: 0.6
+      payoffs: {a: {covered: -1, uncovered: 4}, b: {covered: -1, uncovered: 2}}
+    - name: y
+      prior: 0.4
+      payoffs: {a: {covered: -1, uncovered: 1}, b: {covered: -1, uncovered: 3}}
+      defender: {b: {covered: 0, uncovered: -1}}
+"""
+
+
+def test_parse_one_type(write):
+    g = load_game(write("five.yaml", FIVE))
+    assert isinstance(g, SecurityGame) and g.kind == "security"
+    assert g.targets == ("t0", "t1", "t2", "t3", "t4") and g.resources == 2
+    assert g.n_types == 1 and g.priors == (1.0,)
+    assert np.all(g.defender_uncovered == -20) and np.all(g.attacker_uncovered == 30)
+
+
+def test_parse_types_with_override_and_round_trip(write):
+    g = load_game(write("types.yaml", TYPES))
+    assert g.types == ("x", "y") and g.priors == (0.6, 0.4)
+    assert g.defender_uncovered.tolist() == [[-5, -3], [-5, -1]]
+    assert g.attacker_uncovered.tolist() == [[4, 2], [1, 3]]
+    again = parse_security(security_to_dict(g), source="<dict>")
+    for name in ("defender_covered", "defender_uncovered", "attacker_covered",
+                 "attacker_uncovered"):
+        assert np.array_equal(getattr(g, name), getattr(again, name))
+    assert again.priors == g.priors and again.types == g.types
+
+
+@pytest.mark.parametrize("old,new,field,words", [
+    ("resources: 2", "resources: 6", "resources", "more resources (6) than targets (5)"),
+    ("resources: 2", "resources: 1.5", "resources", "whole number"),
+    ("resources: 2", "resources: -1", "resources", ">= 0"),
+    ("covered: 5,", "covered: five,", "targets[0].defender.covered", "not a number"),
+    ("uncovered: 30}}\n", "uncovered: '30'}}\n", "targets[0].attacker.uncovered",
+     "not a number"),
+    ("covered: 5, uncovered: -20", "covered: -20, uncovered: 5",
+     "targets[0].defender", "swapped"),
+    ("covered: -10, uncovered: 30", "covered: 30, uncovered: -10",
+     "targets[0].attacker", "swapped"),
+    ("name: t1,", "name: t0,", "targets[1]", "duplicate target"),
+    ("resources: 2", "resources: 2\nextra: 1", "extra", "unknown key"),
+])
+def test_bad_one_type_files(write, old, new, field, words):
+    text = FIVE.replace(old, new, 1)
+    assert text != FIVE
+    with pytest.raises(InputError) as exc:
+        load_game(write("bad.yaml", text))
+    msg = str(exc.value)
+    assert "bad.yaml" in msg and f"'{field}'" in msg and words in msg and "fix:" in msg
+
+
+@pytest.mark.parametrize("old,new,field,words", [
+    ("prior: 0.4", "prior: 0.5", "attacker.types", "priors sum to 1.1, not 1"),
+    ("prior: 0.6", "prior: 1.2", "attacker.types[0].prior", "above 1"),
+    ("prior: 0.4", "prior: -0.2", "attacker.types[1].prior", "negative"),
+    ("prior: 0.4", "prior: high", "attacker.types[1].prior", "not a number"),
+    ("b: {covered: -1, uncovered: 3}}", "c: {covered: -1, uncovered: 3}}",
+     "attacker.types[1].payoffs.c", "unknown target"),
+    ("b: {covered: -1, uncovered: 3}}", "}", "attacker.types[1].payoffs", "no payoffs"),
+    ("{b: {covered: 0, uncovered: -1}}", "{b: {covered: 0, uncovered: x}}",
+     "attacker.types[1].defender.b.uncovered", "not a number"),
+])
+def test_bad_type_files(write, old, new, field, words):
+    text = TYPES.replace(old, new, 1)
+    assert text != TYPES
+    with pytest.raises(InputError) as exc:
+        load_game(write("bad.yaml", text))
+    msg = str(exc.value)
+    assert f"'{field}'" in msg and words in msg, msg
+
+
+def test_types_and_target_attacker_payoffs_conflict(write):
+    text = TYPES.replace("{name: a, defender: {covered: 1, uncovered: -5}}",
+                         "{name: a, defender: {covered: 1, uncovered: -5}, "
+                         "attacker: {covered: 0, uncovered: 1}}")
+    with pytest.raises(InputError, match="targets\\[0\\].attacker"):
+        load_game(write("bad.yaml", text))
+
+
+def test_missing_attacker_payoffs(write):
+    text = FIVE.replace(", attacker: {covered: -10, uncovered: 30}", "", 1)
+    with pytest.raises(InputError, match="targets\\[0\\].attacker"):
+        load_game(write("bad.yaml", text))
+
+
+def test_class_validation():
+    ok = dict(targets=("a", "b"), defender_covered=[1, 1], defender_uncovered=[0, 0],
+              attacker_covered=[0, 0], attacker_uncovered=[1, 1], resources=1)
+    SecurityGame(**ok)
+    assert SecurityGame(**{**ok, "resources": 2}).resources == 2  # full coverage is allowed
+    with pytest.raises(InputError, match="more resources"):
+        SecurityGame(**{**ok, "resources": 3})
+    with pytest.raises(InputError, match="not a number"):
+        SecurityGame(**{**ok, "attacker_covered": [0, "x"]})
+    with pytest.raises(InputError, match="one payoff per target"):
+        SecurityGame(**{**ok, "attacker_covered": [0, 0, 0]})
+    with pytest.raises(InputError, match="no priors"):
+        SecurityGame(**{**ok, "attacker_covered": [[0, 0], [0, 0]],
+                        "attacker_uncovered": [[1, 1], [1, 1]]})
+    with pytest.raises(InputError, match="not finite"):
+        SecurityGame(**{**ok, "defender_covered": [1, float("nan")]})
+
+
+def test_cli_bad_input_exit_2(write, capsys):
+    p = write("bad.yaml", FIVE.replace("resources: 2", "resources: 9"))
+    assert main(["solve", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert "more resources (9) than targets (5)" in err and "\n" == err[-1] and err.count("\n") == 1
