@@ -158,6 +158,20 @@ class Result:
             raise InputError(f"unknown status {data.get('status')!r}", field="status",
                              fix="use one of " + ", ".join(s.value for s in Status)) from None
         cert = data.get("certificate")
+        for key in ("options", "stats"):
+            if data.get(key) is not None and not isinstance(data.get(key), Mapping):
+                raise InputError(f"must be a mapping, got {type(data.get(key)).__name__}",
+                                 field=key, fix=f"write {key} as an object or omit it")
+        if isinstance(cert, Mapping):
+            try:
+                cert = Certificate.from_dict(cert)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise InputError(f"malformed certificate ({type(exc).__name__}: {exc})",
+                                 field="certificate",
+                                 fix="omit the certificate or keep the one stackopt wrote"
+                                 ) from None
+        else:
+            cert = None
         return cls(
             kind=str(data.get("kind", "normal_form")),
             status=status,
@@ -167,7 +181,7 @@ class Result:
             follower=FollowerOutcome(name=str(follower.get("name", "follower")),
                                      response=follower["response"],
                                      value=follower.get("value")),
-            certificate=Certificate.from_dict(cert) if isinstance(cert, Mapping) else None,
+            certificate=cert,
             stats=dict(data.get("stats") or {}),
             options=dict(data.get("options") or {}),
             game=data.get("game"),

@@ -160,6 +160,7 @@ def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
     if isinstance(result, Mapping):
         result = Result.from_dict(result)
     opts = dict(result.options or {})
+    _check_result_options(opts)
     leader = opts.get("leader") or "leader"
     if result.leader.name not in ("leader", game.leader_name, leader) and \
             result.leader.name == game.follower_name:
@@ -176,18 +177,42 @@ def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
                          f"{response!r}", field="follower.response",
                          fix="write the follower's action label")
     fv = result.follower.value
+    if fv is not None:
+        try:
+            fv = float(fv)
+        except (TypeError, ValueError):
+            raise InputError(f"the follower's value must be a number, got {fv!r}",
+                             field="follower.value", fix="write a number or omit it") from None
     if opts.get("tie_break") == "adversarial":
         from .checks.pessimistic import certify_weak
 
         return certify_weak(g, result.leader.commitment, response, result.leader.value,
-                            None if fv is None else float(fv), evidence, rtol=rtol,
+                            fv, evidence, rtol=rtol,
                             attained=result.status is not Status.NOT_ATTAINED)
     pure = bool(opts.get("pure", False)) or result.method == "pure_commitment"
     cert = certify(g, result.leader.commitment, response, result.leader.value,
-                   None if fv is None else float(fv), evidence, rtol=rtol, pure=pure)
+                   fv, evidence, rtol=rtol, pure=pure)
     if opts.get("exact") or (evidence and "exact" in evidence):
         cert = _with_exact(g, cert, result.leader.commitment, response, pure)
     return cert
+
+
+def _check_result_options(opts: Mapping[str, Any]) -> None:
+    """Refuse malformed options in a result read from JSON (one InputError naming the key)."""
+    for key in ("leader_actions", "follower_actions"):
+        v = opts.get(key)
+        if v is not None and not isinstance(v, str) and not (
+                isinstance(v, (list, tuple)) and all(isinstance(a, str) for a in v)):
+            raise InputError(f"must be a list of action labels, got {v!r}",
+                             field=f"options.{key}", fix="write e.g. [inspect, skip] or null")
+    v = opts.get("rtol")
+    if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+        raise InputError(f"must be a number, got {v!r}", field="options.rtol",
+                         fix="write e.g. 1e-6 or omit it")
+    v = opts.get("leader")
+    if v is not None and not isinstance(v, str):
+        raise InputError(f"must be a role or player name, got {v!r}", field="options.leader",
+                         fix="write 'leader' or 'follower'")
 
 
 def _with_exact(g: NormalFormGame, cert: Certificate, commitment: Mapping[str, float],

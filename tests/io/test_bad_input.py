@@ -272,6 +272,28 @@ BAD_RESULTS = {
                                   "follower": {"response": ["legal"]}}),
                       "follower.response", ("one action label",)),
 }
+_OK = {"leader": {"commitment": {"skip": 1}, "value": 0},
+       "follower": {"response": "legal", "value": 0}}
+BAD_RESULTS.update({
+    "follower_value_text": (json.dumps({**_OK, "follower": {"response": "legal",
+                                                            "value": "abc"}}),
+                            "follower.value", ("number",)),
+    "follower_value_mapping": (json.dumps({**_OK, "follower": {"response": "legal",
+                                                               "value": {"a": 1}}}),
+                               "follower.value", ("number",)),
+    "options_not_mapping": (json.dumps({**_OK, "options": "fast"}), "options", ("mapping",)),
+    "stats_not_mapping": (json.dumps({**_OK, "stats": [1, 2]}), "stats", ("mapping",)),
+    "options_restriction_number": (json.dumps({**_OK, "options": {"leader_actions": 5}}),
+                                   "options.leader_actions", ("list",)),
+    "options_rtol_text": (json.dumps({**_OK, "options": {"rtol": "tight"}}), "options.rtol",
+                          ("number",)),
+    "certificate_checks_malformed": (json.dumps({**_OK, "certificate": {"checks": [1]}}),
+                                     "certificate", ("certificate",)),
+    "certificate_tie_break_unknown": (json.dumps({**_OK, "certificate": {"tie_break": "coin"}}),
+                                      "certificate", ("certificate",)),
+    "certificate_rtol_text": (json.dumps({**_OK, "certificate": {"rtol": "x"}}),
+                              "certificate", ("certificate",)),
+})
 
 
 @pytest.mark.parametrize("name", sorted(BAD_RESULTS))
