@@ -59,6 +59,10 @@ def _num(tok: tuple[str, str], src: str) -> float:
     except (ValueError, ZeroDivisionError):
         raise InputError(f"{tok[1]!r} is not a number", source=src,
                          fix="payoffs must be integers, decimals or fractions like 3/2") from None
+    except OverflowError:
+        raise InputError(f"number of {len(tok[1])} characters is too large for a "
+                         "floating-point number", source=src, fix="rescale the payoffs"
+                         ) from None
 
 
 def read_nfg(path: str | Path) -> NormalFormGame:

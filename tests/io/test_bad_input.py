@@ -154,6 +154,8 @@ CASES: dict[str, tuple[dict, str, str | None, tuple[str, ...]]] = {
     "nfg_outcome_range": ({"g.nfg": 'NFG 1 R "t" { "1" "2" }\n{ { "a" } { "x" } }\n""\n'
                                     '{ { "" 1, 2 } }\n5\n'}, "g.nfg", "profiles",
                           ("out of range",)),
+    "nfg_huge_payoff": ({"g.nfg": 'NFG 1 R "t" { "1" "2" } { 1 1 }\n1' + "0" * 400 + ' 2\n'},
+                        "g.nfg", None, ("too large",)),
     "nfg_negative_count": ({"g.nfg": 'NFG 1 R "t" { "1" "2" } { -1 -2 }\n1 2 3 4\n'},
                            "g.nfg", None, ("strategies",)),
 }
