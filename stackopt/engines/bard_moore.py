@@ -1,0 +1,187 @@
+"""Exact branch-and-bound on the follower's complementarity pairs (Bard & Moore 1990).
+
+Used when no big-M can be proven (:mod:`stackopt.formulations.bounds`). Each node solves the
+KKT relaxation of :func:`~stackopt.formulations.bilevel_form.kkt_matrix` (leader rows,
+follower rows, stationarity, ``lambda >= 0``; an LP, or a MILP when leader variables are
+integer) with some pairs fixed: ``lambda_i = 0`` (column bound) or ``s_i = 0`` (row made an
+equality). No big-M is ever used, so nothing is assumed about the size of the multipliers.
+
+* Node relaxation infeasible, or its bound no better than the incumbent: prune.
+* Solution complementary (``min(lambda_i, s_i) <= tol`` for all ``i``): the point satisfies
+  the follower's KKT conditions, hence is bilevel feasible; the node is closed.
+* Otherwise branch on the pair with the largest ``min(lambda_i, s_i)``.
+* Node relaxation unbounded with every pair fixed: every point of the node satisfies the KKT
+  conditions, so the leader's objective is unbounded on the inducible region (UNBOUNDED).
+  With pairs left free, a bounded copy (objective cut) picks the pair to branch on.
+
+Incumbents come from the follower oracle (:class:`~stackopt.checks.bilevel.FollowerOracle`)
+at each node's ``x``: the follower's problem is solved there and ties broken for the leader,
+giving a bilevel-feasible point. Nodes are explored best-bound first. The search is complete
+(exact up to the LP tolerances) unless the time or node limit stops it.
+
+Reference: J. F. Bard, J. T. Moore (1990), "A branch and bound algorithm for the bilevel
+programming problem", SIAM J. Sci. Stat. Comput. 11(2), 281-292.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..checks.bilevel import FollowerOracle, _run
+from ..formulations.bilevel_form import follower_form, highs_from_matrix, kkt_matrix
+from ..games.bilevel import BilevelProblem
+
+
+@dataclass
+class BranchOutcome:
+    """``status``: optimal, infeasible, unbounded or limit (incumbent, if any, unproven)."""
+
+    status: str
+    x: np.ndarray | None = None
+    y: np.ndarray | None = None
+    value: float | None = None
+    nodes: int = 0
+    lps: int = 0
+    complete: bool = False
+    build_seconds: float = 0.0
+    highs_seconds: float = 0.0
+    oracle_seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None = None,
+                     atol: float = 1e-6, comp_tol: float = 1e-7,
+                     time_limit: float | None = None, max_nodes: int | None = None
+                     ) -> BranchOutcome:
+    """Run the branch and bound; values are in minimisation form (without the constant)."""
+    t0 = time.perf_counter()
+    f = follower_form(problem)
+    km = kkt_matrix(problem, f)
+    k, nx, ny = f.k, problem.n_leader, problem.n_follower
+    # one extra row: leader objective >= cut (inactive unless a node is unbounded)
+    A = sp.vstack([km.A, sp.csr_matrix(km.cost.reshape(1, -1))]).tocsc()
+    cut_row = A.shape[0] - 1
+    h = highs_from_matrix(A, km.cost, km.col_lo, km.col_hi, np.append(km.row_lo, -np.inf),
+                          np.append(km.row_hi, np.inf), km.integrality)
+    oracle = oracle or FollowerOracle(problem)
+    out = BranchOutcome("infeasible", build_seconds=time.perf_counter() - t0)
+    lam_idx = np.arange(km.il, km.im, dtype=np.int32)
+    row_idx = np.arange(km.rle, km.req, dtype=np.int32)
+    scale = problem.scale
+    tried: set[bytes] = set()
+    best = np.inf
+    heap: list[tuple[float, int, tuple[tuple[int, int], ...]]] = [(-np.inf, 0, ())]
+    counter = 1
+    integer = problem.integer_leader
+
+    def try_x(xv: np.ndarray) -> None:
+        nonlocal best
+        xv = xv.copy()
+        xv[integer] = np.round(xv[integer])
+        xv = np.clip(xv, problem.leader_lower, problem.leader_upper)
+        key = np.round(xv, 9).tobytes()
+        if key in tried:
+            return
+        tried.add(key)
+        ts = time.perf_counter()
+        sol = oracle.solve(xv)
+        out.oracle_seconds += time.perf_counter() - ts
+        if sol.status == "optimal" and sol.leader_value < best:
+            best = sol.leader_value
+            out.x, out.y, out.value = xv, sol.y, sol.leader_value
+
+    def solve_node() -> str:
+        ts = time.perf_counter()
+        st = _run(h)
+        out.highs_seconds += time.perf_counter() - ts
+        out.lps += 1
+        return st
+
+    while heap:
+        if time_limit is not None and time.perf_counter() - t0 > time_limit:
+            out.notes.append(f"time limit {time_limit:g} s reached after {out.nodes} nodes")
+            break
+        if max_nodes is not None and out.nodes >= max_nodes:
+            out.notes.append(f"node limit {max_nodes} reached")
+            break
+        bound, _, fix = heapq.heappop(heap)
+        if bound >= best - atol:
+            continue
+        out.nodes += 1
+        lam_hi = np.full(k, 1e30)
+        rlo = np.full(k, -1e30)
+        for i, kind in fix:
+            if kind == 0:
+                lam_hi[i] = 0.0
+            else:
+                rlo[i] = f.r[i]
+        if k:
+            h.changeColsBounds(k, lam_idx, np.zeros(k), lam_hi)
+            h.changeRowsBounds(k, row_idx, rlo, f.r)
+        st = solve_node()
+        if st == "infeasible":
+            continue
+        fixed = {i for i, _ in fix}
+        if st == "unbounded":
+            if len(fixed) == k:
+                out.status = "unbounded"
+                out.complete = True
+                out.notes.append("a node with every complementarity pair fixed is unbounded: "
+                                 "the leader's objective is unbounded below on the inducible "
+                                 "region")
+                out.value = -np.inf
+                return _finish(out, t0)
+            big = 1e6 * scale * (1.0 + (abs(best) if np.isfinite(best) else 0.0))
+            h.changeRowBounds(cut_row, -big, 1e30)
+            st = solve_node()
+            h.changeRowBounds(cut_row, -1e30, 1e30)
+            node_val = -np.inf
+        else:
+            node_val = None
+        if st != "optimal":
+            out.status = "error"
+            out.notes.append(f"HiGHS returned '{st}' at a node")
+            return _finish(out, t0)
+        sol = h.getSolution()
+        v = np.array(sol.col_value)
+        if node_val is None:
+            node_val = float(h.getInfo().objective_function_value)
+            if node_val >= best - atol:
+                continue
+        try_x(v[:nx])
+        lam = v[km.il:km.im]
+        slack = f.r - np.array(sol.row_value)[km.rle:km.req]
+        viol = np.minimum(lam, slack)
+        tol = comp_tol * max(1.0, scale)
+        if k:
+            viol[list(fixed)] = -np.inf
+        if k == 0 or viol.max() <= tol:
+            if np.isfinite(node_val):
+                continue  # complementary: KKT point, incumbent already taken from oracle
+            free = [i for i in range(k) if i not in fixed]
+            i = free[0]
+        else:
+            i = int(np.argmax(viol))
+        first, second = (1, 0) if lam[i] >= slack[i] else (0, 1)
+        pb = node_val if np.isfinite(node_val) else bound
+        heapq.heappush(heap, (pb, counter, fix + ((i, first),)))
+        heapq.heappush(heap, (pb, counter + 1, fix + ((i, second),)))
+        counter += 2
+    else:
+        out.complete = True
+    if out.x is not None:
+        out.status = "optimal" if out.complete else "limit"
+    elif not out.complete:
+        out.status = "limit"
+    return _finish(out, t0)
+
+
+def _finish(out: BranchOutcome, t0: float) -> BranchOutcome:
+    out.notes.append(f"{out.nodes} nodes, {out.lps} node LPs in "
+                     f"{time.perf_counter() - t0:.3f} s")
+    return out

@@ -1,0 +1,203 @@
+"""The follower's problem in the standard form every bilevel formulation starts from.
+
+Given a :class:`~stackopt.games.bilevel.BilevelProblem`, the follower's problem at a leader
+decision ``x`` is written (minimisation form) as
+
+.. math::
+
+    \\min_y\\; d^\\top y + \\tfrac12 y^\\top Q y \\quad\\text{s.t.}\\quad
+    P y + R x \\le r \\;(\\lambda \\ge 0), \\qquad E y + F x = e \\;(\\mu\\ \\text{free}),
+
+where ``P y + R x <= r`` collects every finite side of every follower row *and* every finite
+bound of a follower variable (``y_j <= u_j`` and ``-y_j <= -l_j``), and ``E y + F x = e`` the
+rows with equal sides. Its KKT conditions (necessary and sufficient, the problem being convex
+with linear constraints) are
+
+.. math::
+
+    d + Q y + P^\\top \\lambda + E^\\top \\mu = 0, \\quad \\lambda \\ge 0, \\quad
+    \\lambda_i (r - R x - P y)_i = 0 .
+
+Also here: :func:`kkt_matrix`, the columns ``[x, y, lambda, mu]`` and rows ``[leader rows,
+follower <= rows, follower = rows, stationarity]`` shared by the KKT-based formulations and the
+Bard-Moore engine, and :func:`highs_from_matrix`, which passes such a model to a fresh HiGHS
+instance in one call (``passModel``), the fast path measured in DEPENDENCIES.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..games.bilevel import BilevelProblem
+
+INF = np.inf
+
+
+@dataclass(frozen=True)
+class FollowerForm:
+    """``P y + R x <= r`` (labels ``le_labels``) and ``E y + F x = e`` (``eq_labels``)."""
+
+    P: np.ndarray
+    R: np.ndarray
+    r: np.ndarray
+    E: np.ndarray
+    F: np.ndarray
+    e: np.ndarray
+    d: np.ndarray
+    Q: np.ndarray | None
+    le_labels: tuple[str, ...]
+    eq_labels: tuple[str, ...]
+
+    @property
+    def k(self) -> int:
+        return self.P.shape[0]
+
+    @property
+    def q(self) -> int:
+        return self.E.shape[0]
+
+
+def follower_form(problem: BilevelProblem) -> FollowerForm:
+    """Split the follower's rows and bounds into ``<=`` and ``=`` parts (see module doc)."""
+    Ay, Ax = problem.follower_rows_y, problem.follower_rows_x
+    lo, hi = problem.follower_rows_lower, problem.follower_rows_upper
+    names = problem.follower_row_names
+    P, R, r, lab = [], [], [], []
+    E, F, e, elab = [], [], [], []
+    for i in range(Ay.shape[0]):
+        if lo[i] == hi[i]:
+            E.append(Ay[i]), F.append(Ax[i]), e.append(hi[i]), elab.append(names[i])
+            continue
+        if np.isfinite(hi[i]):
+            P.append(Ay[i]), R.append(Ax[i]), r.append(hi[i]), lab.append(f"{names[i]} (<=)")
+        if np.isfinite(lo[i]):
+            P.append(-Ay[i]), R.append(-Ax[i]), r.append(-lo[i]), lab.append(f"{names[i]} (>=)")
+    ny, nx = problem.n_follower, problem.n_leader
+    for j, v in enumerate(problem.follower_variables):
+        ej = np.zeros(ny)
+        ej[j] = 1.0
+        if np.isfinite(problem.follower_upper[j]):
+            P.append(ej), R.append(np.zeros(nx)), r.append(problem.follower_upper[j])
+            lab.append(f"{v} <= upper")
+        if np.isfinite(problem.follower_lower[j]):
+            P.append(-ej), R.append(np.zeros(nx)), r.append(-problem.follower_lower[j])
+            lab.append(f"{v} >= lower")
+    d, Q = problem.min_follower_cost
+
+    def arr(rows, width):
+        return np.array(rows, dtype=float).reshape(len(rows), width)
+
+    return FollowerForm(arr(P, ny), arr(R, nx), np.array(r, float), arr(E, ny), arr(F, nx),
+                        np.array(e, float), np.array(d, float), Q, tuple(lab), tuple(elab))
+
+
+@dataclass(frozen=True)
+class KKTMatrix:
+    """Columns ``[x, y, lambda, mu]``, rows ``[leader, follower <=, follower =, stationarity]``.
+
+    ``cost`` is the leader's minimisation objective; ``integrality`` marks integer leader
+    columns. Offsets (``ix, iy, il, im`` for columns, ``rg, rle, req, rst`` for rows) locate
+    each block.
+    """
+
+    A: sp.csc_matrix
+    cost: np.ndarray
+    col_lo: np.ndarray
+    col_hi: np.ndarray
+    row_lo: np.ndarray
+    row_hi: np.ndarray
+    integrality: np.ndarray
+    ix: int
+    iy: int
+    il: int
+    im: int
+    rg: int
+    rle: int
+    req: int
+    rst: int
+    form: FollowerForm
+
+    @property
+    def n_cols(self) -> int:
+        return self.A.shape[1]
+
+
+def kkt_matrix(problem: BilevelProblem, form: FollowerForm | None = None,
+               stationarity: bool = True) -> KKTMatrix:
+    """The KKT relaxation (everything but complementarity) as one sparse matrix."""
+    f = form or follower_form(problem)
+    nx, ny, k, q = problem.n_leader, problem.n_follower, f.k, f.q
+    mg = problem.leader_rows_y.shape[0]
+    ncol = nx + ny + (k + q if stationarity else 0)
+    blocks = [
+        [sp.csr_matrix(problem.leader_rows_x), sp.csr_matrix(problem.leader_rows_y)],
+        [sp.csr_matrix(f.R), sp.csr_matrix(f.P)],
+        [sp.csr_matrix(f.F), sp.csr_matrix(f.E)],
+    ]
+    rows = [sp.hstack(b + ([sp.csr_matrix((b[0].shape[0], k + q))] if stationarity else []))
+            for b in blocks]
+    row_lo = [problem.leader_rows_lower, np.full(k, -INF), f.e]
+    row_hi = [problem.leader_rows_upper, f.r, f.e]
+    if stationarity:
+        Qm = sp.csr_matrix(f.Q) if f.Q is not None else sp.csr_matrix((ny, ny))
+        rows.append(sp.hstack([sp.csr_matrix((ny, nx)), Qm, sp.csr_matrix(f.P.T),
+                               sp.csr_matrix(f.E.T)]))
+        row_lo.append(-f.d)
+        row_hi.append(-f.d)
+    A = sp.vstack(rows).tocsc() if rows else sp.csc_matrix((0, ncol))
+    A = sp.csc_matrix(A, shape=(A.shape[0], ncol))
+    cx, cy = problem.min_leader_cost
+    cost = np.concatenate([cx, cy, np.zeros(ncol - nx - ny)])
+    col_lo = np.concatenate([problem.leader_lower, problem.follower_lower,
+                             np.zeros(k if stationarity else 0),
+                             np.full(q if stationarity else 0, -INF)])
+    col_hi = np.concatenate([problem.leader_upper, problem.follower_upper,
+                             np.full((k + q) if stationarity else 0, INF)])
+    integ = np.zeros(ncol, dtype=np.int32)
+    integ[:nx] = problem.integer_leader.astype(np.int32)
+    return KKTMatrix(A, cost, col_lo, col_hi, np.concatenate(row_lo), np.concatenate(row_hi),
+                     integ, 0, nx, nx + ny, nx + ny + k, 0, mg, mg + k, mg + k + q, f)
+
+
+def highs_from_matrix(A: sp.spmatrix, cost: np.ndarray, col_lo: np.ndarray,
+                      col_hi: np.ndarray, row_lo: np.ndarray, row_hi: np.ndarray,
+                      integrality: np.ndarray | None = None, *, hessian: Any = None,
+                      offset: float = 0.0, **options: Any):
+    """A fresh, silent HiGHS instance holding ``min cost.v s.t. row_lo <= A v <= row_hi``."""
+    import highspy
+
+    from ..engines.highs import new_highs
+
+    h = new_highs(**{"threads": 1, "mip_rel_gap": 0.0, **options})
+    A = sp.csc_matrix(A)
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
+    big = 1e30
+    lp.col_cost_ = np.asarray(cost, float)
+    lp.col_lower_ = np.clip(col_lo, -big, big)
+    lp.col_upper_ = np.clip(col_hi, -big, big)
+    lp.row_lower_ = np.clip(row_lo, -big, big)
+    lp.row_upper_ = np.clip(row_hi, -big, big)
+    lp.offset_ = float(offset)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(float)
+    if integrality is not None and np.any(integrality):
+        lp.integrality_ = [highspy.HighsVarType.kInteger if t else
+                           highspy.HighsVarType.kContinuous for t in integrality]
+    h.passModel(lp)
+    if hessian is not None:
+        H = sp.csc_matrix(hessian)
+        hm = highspy.HighsHessian()
+        hm.dim_ = H.shape[0]
+        hm.format_ = highspy.HessianFormat.kSquare
+        hm.start_ = H.indptr.astype(np.int32)
+        hm.index_ = H.indices.astype(np.int32)
+        hm.value_ = H.data.astype(float)
+        h.passHessian(hm)
+    return h

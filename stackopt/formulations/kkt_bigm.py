@@ -1,0 +1,83 @@
+"""KKT + big-M (Fortuny-Amat & McCarl 1981) single-level MILP of a bilevel problem.
+
+Variables: leader ``x`` (with its integrality), follower ``y``, multipliers ``lambda >= 0``
+of the follower's ``<=`` rows and ``mu`` (free) of its ``=`` rows, and one binary ``z_i`` per
+``<=`` row (notation of :mod:`.bilevel_form`).
+
+.. math::
+
+    \\min\\; c_x^\\top x + c_y^\\top y \\quad\\text{s.t.}\\quad
+    g^{lo} \\le G_x x + G_y y \\le g^{hi},\\;
+    P y + R x \\le r,\\; E y + F x = e,\\;
+    Q y + P^\\top\\lambda + E^\\top\\mu = -d,\\;
+    \\lambda_i \\le M^\\lambda_i z_i,\\;
+    r_i - R_i x - P_i y \\le M^s_i (1 - z_i),\\; z \\in \\{0,1\\}^k .
+
+Exact iff every ``M`` bounds the corresponding multiplier/slack at some optimal KKT point of
+every leader decision; :mod:`.bounds` proves such bounds by LP. With unproven M (e.g. one the
+user guessed) the answer may be wrong, and :func:`stackopt.bilevel.solve_bilevel` marks it
+uncertified. The convex-QP follower keeps this a MILP (stationarity is linear in ``y``).
+
+Built directly as one sparse matrix passed to HiGHS (``passModel``): building the same model
+through Pyomo (``core.kkt`` -> ``mpec.simple_disjunction`` -> ``gdp.bigm``, see
+:mod:`.kkt_pyomo`) is kept for export and cross-checks; ``benchmarks/bilevel.py`` measures the
+difference (Pyomo building dominated the solve time on every instance measured).
+
+Reference: J. Fortuny-Amat, B. McCarl (1981), J. Oper. Res. Soc. 32(9), 783-792.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..games.bilevel import BilevelProblem
+from .bilevel_form import FollowerForm, KKTMatrix, follower_form, kkt_matrix
+
+
+@dataclass(frozen=True)
+class KKTBigM:
+    """The MILP arrays; columns ``[x, y, lambda, mu, z]``; ``base`` locates the blocks."""
+
+    A: sp.csc_matrix
+    cost: np.ndarray
+    col_lo: np.ndarray
+    col_hi: np.ndarray
+    row_lo: np.ndarray
+    row_hi: np.ndarray
+    integrality: np.ndarray
+    base: KKTMatrix
+    iz: int
+
+
+def build_kkt_bigm(problem: BilevelProblem, m_slack: np.ndarray, m_lambda: np.ndarray,
+                   form: FollowerForm | None = None) -> KKTBigM:
+    """Assemble the MILP with the given (finite) big-M vectors."""
+    f = form or follower_form(problem)
+    km = kkt_matrix(problem, f)
+    k = f.k
+    m_slack = np.asarray(m_slack, float)
+    m_lambda = np.asarray(m_lambda, float)
+    if not (np.all(np.isfinite(m_slack)) and np.all(np.isfinite(m_lambda))):
+        raise ValueError("build_kkt_bigm needs finite big-M values")
+    n0 = km.n_cols
+    I = sp.identity(k, format="csr")
+    # lambda_i - M^l_i z_i <= 0
+    lam_rows = sp.hstack([sp.csr_matrix((k, km.il)), I, sp.csr_matrix((k, n0 - km.im)),
+                          -sp.diags(m_lambda)])
+    # R_i x + P_i y - M^s_i z_i >= r_i - M^s_i
+    sl_rows = sp.hstack([sp.csr_matrix(f.R), sp.csr_matrix(f.P),
+                         sp.csr_matrix((k, n0 - km.il)), -sp.diags(m_slack)])
+    top = sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], k))])
+    A = sp.vstack([top, lam_rows, sl_rows]).tocsc()
+    row_lo = np.concatenate([km.row_lo, np.full(k, -np.inf), f.r - m_slack])
+    row_hi = np.concatenate([km.row_hi, np.zeros(k), np.full(k, np.inf)])
+    cost = np.concatenate([km.cost, np.zeros(k)])
+    col_lo = np.concatenate([km.col_lo, np.zeros(k)])
+    col_hi = np.concatenate([km.col_hi, np.ones(k)])
+    # multipliers are bounded by their (proven) M: a valid tightening
+    col_hi[km.il:km.im] = np.minimum(col_hi[km.il:km.im], m_lambda)
+    integ = np.concatenate([km.integrality, np.ones(k, dtype=np.int32)])
+    return KKTBigM(A, cost, col_lo, col_hi, row_lo, row_hi, integ, km, n0)

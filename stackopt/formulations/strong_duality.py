@@ -1,0 +1,144 @@
+"""Strong-duality single-level MILP for bilevel problems with integer coupling leader variables.
+
+For a linear follower ``min_y {d'y : P y + R x <= r, E y + F x = e}`` (notation of
+:mod:`.bilevel_form`), ``y`` is optimal at ``x`` iff it is feasible, some ``(lambda, mu)`` is
+dual feasible and the duality gap closes:
+
+.. math::
+
+    P y + R x \\le r,\\; E y + F x = e,\\;
+    P^\\top\\lambda + E^\\top\\mu = -d,\\; \\lambda \\ge 0,\\;
+    d^\\top y \\le -(r - R x)^\\top\\lambda - (e - F x)^\\top\\mu
+
+(weak duality gives ``>=``, so the last row is equality). The products ``x_j lambda_i`` and
+``x_j mu_i`` are linearised *exactly* when every leader variable ``x_j`` with a non-zero
+column in ``R`` or ``F`` is integer with finite bounds: ``x_j = l_j + sum_b 2^b w_jb`` with
+binary ``w``, and each ``v = w lambda`` with ``0 <= lambda <= M`` is replaced by McCormick's
+four inequalities ``0 <= v <= M w``, ``v <= lambda``, ``v >= lambda - M (1 - w)``, exact for
+binary ``w`` (Glover 1975; Zare, Borrero, Zeng & Prokopyev 2019 for bilevel use). The bounds
+``M`` on the multipliers must be proven (:mod:`.bounds`); only rows whose right-hand side
+depends on ``x`` need one. No complementarity binaries are needed.
+
+Not applicable (UnsupportedError upstream): quadratic followers (the dual objective is then
+quadratic, which HiGHS cannot handle inside a MILP) and continuous coupling leader variables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..games.bilevel import BilevelProblem
+from .bilevel_form import FollowerForm, KKTMatrix, follower_form, kkt_matrix
+
+
+@dataclass(frozen=True)
+class StrongDualityMILP:
+    A: sp.csc_matrix
+    cost: np.ndarray
+    col_lo: np.ndarray
+    col_hi: np.ndarray
+    row_lo: np.ndarray
+    row_hi: np.ndarray
+    integrality: np.ndarray
+    base: KKTMatrix
+    n_binaries: int
+    n_products: int
+
+
+def coupling_columns(problem: BilevelProblem, form: FollowerForm) -> np.ndarray:
+    """Indices of leader variables appearing in the follower's rows."""
+    used = np.zeros(problem.n_leader, dtype=bool)
+    if form.k:
+        used |= np.any(form.R != 0, axis=0)
+    if form.q:
+        used |= np.any(form.F != 0, axis=0)
+    return np.flatnonzero(used)
+
+
+def rows_needing_bounds(form: FollowerForm) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of ``<=`` and ``=`` rows whose right-hand side depends on ``x``."""
+    le = np.any(form.R != 0, axis=1) if form.k else np.zeros(0, bool)
+    eq = np.any(form.F != 0, axis=1) if form.q else np.zeros(0, bool)
+    return le, eq
+
+
+def build_strong_duality(problem: BilevelProblem, m_lambda: np.ndarray, mu_lo: np.ndarray,
+                         mu_hi: np.ndarray, form: FollowerForm | None = None
+                         ) -> StrongDualityMILP:
+    """Assemble the MILP; ``m_lambda``/``mu_*`` must be finite on the rows that need them."""
+    f = form or follower_form(problem)
+    if f.Q is not None:
+        raise ValueError("strong duality needs a linear follower")
+    km = kkt_matrix(problem, f)
+    n0 = km.n_cols
+    k = f.k
+    cols = coupling_columns(problem, f)
+    lo, hi = problem.leader_lower, problem.leader_upper
+    # binary expansion columns
+    bits: dict[int, list[tuple[int, float]]] = {}
+    nw = 0
+    for j in cols:
+        span = hi[j] - lo[j]
+        nb = 1 if span <= 1 else int(np.floor(np.log2(span))) + 1
+        bits[int(j)] = [(n0 + nw + b, 2.0 ** b) for b in range(nb)]
+        nw += nb
+    # product columns v = w * dual
+    prods: list[tuple[int, int, float, str, int]] = []  # (w col, dual col, coef, kind, row)
+    sd_coef = np.zeros(n0)
+    sd_coef[km.iy:km.il] = f.d
+    sd_coef[km.il:km.im] = f.r - (f.R @ lo if k else 0.0)
+    if f.q:
+        sd_coef[km.im:km.im + f.q] = f.e - f.F @ lo
+    for i in range(k):
+        for j in np.flatnonzero(f.R[i]):
+            for wcol, pw in bits[int(j)]:
+                prods.append((wcol, km.il + i, -f.R[i, j] * pw, "lam", i))
+    for i in range(f.q):
+        for j in np.flatnonzero(f.F[i]):
+            for wcol, pw in bits[int(j)]:
+                prods.append((wcol, km.im + i, -f.F[i, j] * pw, "mu", i))
+    nv = len(prods)
+    ncol = n0 + nw + nv
+    rows_i, rows_j, vals, rlo, rhi = [], [], [], [], []
+    r = 0
+
+    def add(entries, lo_, hi_):
+        nonlocal r
+        for c, v in entries:
+            rows_i.append(r), rows_j.append(c), vals.append(v)
+        rlo.append(lo_), rhi.append(hi_)
+        r += 1
+
+    for j, blist in bits.items():  # x_j - sum 2^b w_jb = l_j
+        add([(km.ix + j, 1.0)] + [(c, -p) for c, p in blist], lo[j], lo[j])
+    sd_entries = [(c, v) for c, v in enumerate(sd_coef) if v != 0.0]
+    for t, (wcol, dcol, coef, kind, i) in enumerate(prods):
+        vcol = n0 + nw + t
+        sd_entries.append((vcol, coef))
+        if kind == "lam":
+            M = float(m_lambda[i])
+            add([(vcol, 1.0), (wcol, -M)], -np.inf, 0.0)
+            add([(vcol, 1.0), (dcol, -1.0)], -np.inf, 0.0)
+            add([(vcol, 1.0), (dcol, -1.0), (wcol, -M)], -M, np.inf)
+        else:
+            L, U = float(mu_lo[i]), float(mu_hi[i])
+            add([(vcol, 1.0), (wcol, -U)], -np.inf, 0.0)
+            add([(vcol, 1.0), (wcol, -L)], 0.0, np.inf)
+            add([(vcol, 1.0), (dcol, -1.0), (wcol, -L)], -np.inf, -L)
+            add([(vcol, 1.0), (dcol, -1.0), (wcol, -U)], -U, np.inf)
+    add(sd_entries, -np.inf, 0.0)  # strong duality: primal <= dual
+    extra = sp.csr_matrix((vals, (rows_i, rows_j)), shape=(r, ncol))
+    top = sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], nw + nv))])
+    A = sp.vstack([top, extra]).tocsc()
+    col_lo = np.concatenate([km.col_lo, np.zeros(nw), np.full(nv, -np.inf)])
+    col_hi = np.concatenate([km.col_hi, np.ones(nw), np.full(nv, np.inf)])
+    for t, (_, _, _, kind, i) in enumerate(prods):
+        if kind == "lam":
+            col_lo[n0 + nw + t] = 0.0
+    integ = np.concatenate([km.integrality, np.ones(nw, np.int32), np.zeros(nv, np.int32)])
+    return StrongDualityMILP(A, np.concatenate([km.cost, np.zeros(nw + nv)]), col_lo, col_hi,
+                             np.concatenate([km.row_lo, rlo]), np.concatenate([km.row_hi, rhi]),
+                             integ, km, nw, nv)
