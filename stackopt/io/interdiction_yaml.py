@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from pathlib import Path
 from typing import Any, Optional
 
@@ -99,11 +100,25 @@ def parse_interdiction(data: dict[str, Any], *, source: str = "<data>",
         raise InputError(f"budget {budget!r} is not a number", source=source, field="budget",
                          fix="write a number >= 0")
     arcs: list[Any] = []
+    seen: dict[tuple[str, str], str] = {}
     for k, row in enumerate(rows):
         if not isinstance(row, dict):
             raise InputError(f"an arc must be a mapping, got {type(row).__name__}",
                              source=origin, field=where[k],
                              fix="write {source: a, target: b, length: 1, delay: 2, cost: 1}")
+        ends = [str(row.get("source", "")).strip(), str(row.get("target", "")).strip()]
+        if ends[0] and ends[0] == ends[1]:
+            raise InputError(f"self-loop at node {ends[0]!r}", source=origin, field=where[k],
+                             fix="remove it: a self-loop never lies on a shortest path")
+        pairs = [tuple(ends)] if spec.directed else [tuple(ends), tuple(ends[::-1])]
+        for pair in pairs:
+            if pair in seen:
+                raise InputError(f"arc '{pair[0]}->{pair[1]}' is given twice (also "
+                                 f"{seen[pair]})", source=origin, field=where[k],
+                                 fix="keep one arc per ordered pair of nodes" + (
+                                     "; with 'directed: false' each row makes both "
+                                     "directions" if not spec.directed else ""))
+            seen[pair] = where[k]
         arcs.append(row)
         if not spec.directed:
             rev = dict(row)
@@ -173,10 +188,16 @@ def read_edge_list_csv(path: str | Path) -> list[dict[str, Any]]:
                     row[name] = None
                     continue
                 try:
-                    row[name] = float(value)
+                    num = float(value)
                 except ValueError:
                     raise InputError(f"{value!r} is not a number", source=src, field=at,
                                      fix="write a plain decimal number") from None
+                if not math.isfinite(num) or num < 0:
+                    raise InputError(f"{name} {value!r} is "
+                                     f"{'negative' if num < 0 else 'not finite'}", source=src,
+                                     field=at, fix=f"{name}s must be finite and >= 0 "
+                                                   "(use the removable column to delete arcs)")
+                row[name] = num
         rows.append(row)
     if header is None:
         raise InputError("the file is empty", source=src,
