@@ -130,7 +130,7 @@ def breakpoints_2xn(B) -> list[Fraction]:
     return sorted(pts)
 
 
-def grid_value_2xn(A, B, step: float = 1e-4) -> float:
+def grid_value_2xn(A, B, step: float = 1e-4, breakpoints: bool = True) -> float:
     """Best leader value over ``x = (p, 1 - p)``, p on a grid of ``step`` plus the breakpoints.
 
     At breakpoints ties are evaluated exactly (rationals) in the leader's favour; at grid points
@@ -144,6 +144,8 @@ def grid_value_2xn(A, B, step: float = 1e-4) -> float:
     lu = X @ A
     near = fu >= fu.max(axis=1, keepdims=True) - 1e-12 * max(1.0, np.abs(B).max())
     best = float(np.where(near, lu, -np.inf).max())
+    if not breakpoints:
+        return best
     Af, Bf = to_fractions(A), to_fractions(B)
     for p in breakpoints_2xn(B):
         x = (p, 1 - p)

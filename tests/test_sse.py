@@ -14,8 +14,8 @@ import stackopt
 from stackopt import InputError, NormalFormGame, Result, SolverError, Status, solve_sse, verify_sse
 
 from catalogue import CASES
-from oracles import (grid_value_2xn, leader_value_at, minimax_value, pure_commitment_values,
-                     sse_vertex_enumeration)
+from oracles import (grid_value_2xn, leader_value_at, minimax_value, nash_leader_values,
+                     pure_commitment_values, sse_vertex_enumeration)
 
 TOL = 1e-9
 
@@ -125,10 +125,11 @@ def test_two_by_n_games_match_fine_grid():
         grid = grid_value_2xn(A, B, step=1e-4)
         assert grid <= r.leader.value + 1e-9
         assert r.leader.value - grid <= 1e-9  # breakpoints are included exactly
-        # the grid alone (no breakpoints) comes close unless the best region is a single point
-        ps = np.linspace(0, 1, 10001)
-        lone = max(leader_value_at(A, B, (p, 1 - p)) for p in ps[::10])
+        # the grid alone (no breakpoints) is below the value and, on these continuous games
+        # (best-response regions are intervals of positive length), within a grid step
+        lone = grid_value_2xn(A, B, step=1e-4, breakpoints=False)
         assert lone <= r.leader.value + 1e-9
+        assert r.leader.value - lone <= 1e-4 * 2 * np.abs(A).max() + 1e-9
 
 
 # -- zero-sum games against a minimax LP ------------------------------------------------------------
@@ -389,3 +390,29 @@ def test_unknown_response_label_in_result_is_input_error():
     d["follower"]["response"] = ["legal"]
     with pytest.raises(InputError, match="one action label"):
         stackopt.verify(game, d)
+
+
+def test_explicit_rtol_overrides_the_tolerance_a_result_claims():
+    """A result file may claim a loose rtol; an explicit rtol in verify is what counts."""
+    game = CASES[0].game()
+    d = solve_sse(game).to_dict()
+    d["leader"]["value"] += 1.0
+    d["options"]["rtol"] = 0.5  # atol = 0.5 * 10 = 5 would hide the wrong value
+    assert stackopt.verify(game, d).passed          # documented: defaults to the result's rtol
+    cert = stackopt.verify(game, d, rtol=1e-6)
+    assert not cert.passed and not cert.check("leader_value").passed
+
+
+def test_oracles_on_textbook_values():
+    """The oracles themselves, on values known from the literature/by hand."""
+    # 2x2 zero-sum without saddle point: value (ad - bc) / (a + d - b - c) = 1/5
+    assert minimax_value([[2, -1], [-1, 1]]) == pytest.approx(0.2, abs=1e-12)
+    # commitment beats Nash: the unique Nash equilibrium (U, L) gives the leader 1
+    assert nash_leader_values([[1, 3], [0, 2]], [[1, 0], [0, 1]]) == [1.0]
+    # regions of the inspection game: legal for p >= 5/14, violate for p <= 5/14
+    from fractions import Fraction as F
+
+    from oracles import region_vertices, to_fractions
+    B = to_fractions([[-1, -10], [0, 5]])
+    assert region_vertices(B, 0) == [(F(5, 14), F(9, 14)), (F(1), F(0))]
+    assert region_vertices(B, 1) == [(F(0), F(1)), (F(5, 14), F(9, 14))]
