@@ -8,7 +8,6 @@ import yaml
 
 from stackopt import InputError, NormalFormGame, load_game
 from stackopt.io.load import parse_game, save_game
-from stackopt.io.normal_form_csv import write_normal_form_csv
 from stackopt.io.normal_form_yaml import normal_form_to_dict, parse_normal_form
 
 from ..conftest import INSPECTION_YAML, REPO
@@ -25,7 +24,7 @@ def test_issue_contract_example(inspection_file):
 
 def test_bundled_data_file_matches_contract():
     g = load_game(REPO / "data" / "inspection.yaml")
-    assert g == load_game.__globals__["parse_game"](yaml.safe_load(INSPECTION_YAML))
+    assert g == parse_game(yaml.safe_load(INSPECTION_YAML))
 
 
 def test_minimal_document_gets_defaults():
