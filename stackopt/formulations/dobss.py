@@ -69,9 +69,13 @@ constraint), need no bound on any variable, and cannot be decreased: a smaller
 :math:`M^\ell_j` cuts off the pure commitment to the maximising row :math:`i` together with
 the best response :math:`k` attaining :math:`\max_k C^\ell_{ik}` there.
 
-Numerics: :func:`build_dobss` divides :math:`R` and :math:`C` by the largest absolute
-leader/follower payoff so HiGHS's absolute tolerances act relative to the payoff scale; the
-model's objective is therefore in units of the leader scale (``model.leader_scale``).
+Numerics: :func:`build_dobss` divides :math:`R` by the largest absolute leader payoff, and
+maps each type's :math:`C^\ell` affinely onto :math:`[0, 1]` (subtract its minimum, divide by
+its range). A positive affine map of one type's payoffs changes none of its best responses, and
+the proof above holds for any payoff matrix, so the model stays exact while HiGHS's absolute
+tolerances act relative to each type's payoff range (shifting a type's payoffs by a large
+constant would otherwise squeeze its best-response margins). The model's objective is in units
+of the leader scale (``model.leader_scale``).
 """
 
 from __future__ import annotations
@@ -98,24 +102,23 @@ def build_dobss(game: "BayesianGame", *, scale: bool = True) -> "pyo.ConcreteMod
     Components: ``x[i]``, ``z[l, i, j]``, ``q[l, j]`` (binary), ``a[l]``; constraints ``mix``,
     ``simplex``, ``pick_low``, ``pick_high``, ``one_response``, ``br_low``, ``br_high``;
     objective ``leader_value``; ``model.M[l, j]`` holds the big-M constants (scaled units);
-    ``model.leader_scale``/``model.follower_scale`` the divisors used (1 when ``scale=False``).
+    ``model.leader_scale`` the leader divisor (1 when ``scale=False``; follower payoffs are then
+    also left in original units).
     Index sets use positions: types ``l``, leader actions ``i`` and per-type actions ``j``.
     """
     import pyomo.environ as pyo
 
     p = game.priors
     sa = game.leader_scale if scale else 1.0
-    sb = game.follower_scale if scale else 1.0
     m = game.m
     L = len(game.types)
     R = [t.R / sa for t in game.types]
-    C = [t.C / sb for t in game.types]
+    C = [_unit_range(t.C) if scale else t.C for t in game.types]
     LJ = [(l, j) for l in range(L) for j in range(C[l].shape[1])]
     LIJ = [(l, i, j) for l in range(L) for i in range(m) for j in range(C[l].shape[1])]
 
     model = pyo.ConcreteModel(name=f"dobss_{game.name or 'bayesian'}")
     model.leader_scale = sa
-    model.follower_scale = sb
     model.L = pyo.Set(initialize=range(L), ordered=True)
     model.I = pyo.Set(initialize=range(m), ordered=True)
     model.LJ = pyo.Set(initialize=LJ, dimen=2, ordered=True)
@@ -154,6 +157,11 @@ def build_dobss(game: "BayesianGame", *, scale: bool = True) -> "pyo.ConcreteMod
         expr=sum(float(p[l]) * float(R[l][i, j]) * model.z[l, i, j] for (l, i, j) in LIJ),
         sense=pyo.maximize)
     return model
+
+
+def _unit_range(C: np.ndarray) -> np.ndarray:
+    lo, hi = float(C.min()), float(C.max())
+    return (C - lo) / (hi - lo) if hi > lo else C - lo
 
 
 def read_solution(model: "pyo.ConcreteModel", game: "BayesianGame"
