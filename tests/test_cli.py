@@ -208,3 +208,15 @@ def test_export_one_response_with_swapped_roles(capsys, tmp_path, write):
         exact.region_values[1]
     code, _, err = _run(capsys, "export", p, "--response", "nope", "--out", tmp_path)
     assert code == 2 and "unknown follower action 'nope'" in err
+
+
+def test_unwritable_outputs_exit_2(capsys, tmp_path, inspection_file):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for argv in (["solve", inspection_file, "--out", tmp_path / "missing" / "r.json"],
+                 ["solve", inspection_file, "--out", tmp_path],          # a directory
+                 ["export", inspection_file, "--out", afile]):           # a file, not a dir
+        code, out, err = _run(capsys, *argv)
+        assert code == 2, argv
+        assert len(err.splitlines()) == 1 and "Traceback" not in err
+        assert "cannot write" in err and "(fix: " in err

@@ -26,7 +26,12 @@ def run(args: argparse.Namespace) -> int:
 
     game = load_game(args.file)
     out = Path(args.out or ".")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot write into this directory: {exc.strerror}", source=str(out),
+                         field="--out", fix="name a directory (it is created if missing)"
+                         ) from None
     stem = Path(args.file).stem
     written = []
     kind = getattr(game, "kind", None)

@@ -54,6 +54,13 @@ def run(args: argparse.Namespace) -> int:
             opts[key] = val
     result = solve(game, **opts)
     if args.out:
-        Path(args.out).write_text(result.to_json() + "\n", encoding="utf-8")
+        try:
+            Path(args.out).write_text(result.to_json() + "\n", encoding="utf-8")
+        except OSError as exc:
+            from ..errors import InputError
+
+            raise InputError(f"cannot write the result: {exc.strerror}", source=args.out,
+                             field="--out", fix="name a file in an existing, writable "
+                                                "directory") from None
     print(result.to_json() if args.json else format_result(result))
     return EXIT_OK if result.certified else EXIT_NO_EQUILIBRIUM
