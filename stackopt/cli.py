@@ -33,7 +33,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(import_module(f"stackopt.commands.{args.command}").run(args))
+        code = int(import_module(f"stackopt.commands.{args.command}").run(args))
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:  # the reader went away, e.g. `stackopt solve g.yaml --json | head`
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except InputError as exc:
         print(f"stackopt: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -50,6 +55,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stackopt: interrupted", file=sys.stderr)
         return 130
+
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a pipeline's killed writer
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # pragma: no cover - no real stdout
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

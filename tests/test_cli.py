@@ -220,3 +220,17 @@ def test_unwritable_outputs_exit_2(capsys, tmp_path, inspection_file):
         assert code == 2, argv
         assert len(err.splitlines()) == 1 and "Traceback" not in err
         assert "cannot write" in err and "(fix: " in err
+
+
+def test_closed_stdout_pipe_gives_no_traceback(inspection_file):
+    """``stackopt solve g.yaml --json | head -1``: the reader may go away first."""
+    import subprocess
+    import sys
+
+    p = subprocess.Popen([sys.executable, "-m", "stackopt", "solve", str(inspection_file),
+                          "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()  # before the child has written anything (it is still importing)
+    err = p.stderr.read().decode()
+    p.stderr.close()
+    assert p.wait(timeout=60) == 141
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
