@@ -1,7 +1,8 @@
 """The ``stackopt`` command line. See ``stackopt --help`` and docs/cli.md.
 
 Exit codes: 0 solved and verified; 1 no equilibrium / infeasible / not verified / solver
-failure; 2 bad input (one line on stderr naming the file, the field and the fix).
+failure; 2 bad input (one line on stderr naming the file, the field and the fix); 141 when the
+reader of stdout goes away early (as a shell reports a writer killed by SIGPIPE).
 """
 
 from __future__ import annotations
