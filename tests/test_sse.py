@@ -416,3 +416,19 @@ def test_oracles_on_textbook_values():
     B = to_fractions([[-1, -10], [0, 5]])
     assert region_vertices(B, 0) == [(F(5, 14), F(9, 14)), (F(1), F(0))]
     assert region_vertices(B, 1) == [(F(0), F(1)), (F(5, 14), F(9, 14))]
+
+
+def test_foreign_json_naming_the_follower_as_leader_is_checked_swapped():
+    """Another tool's answer for 'inspectee leads', recognised by the player's name."""
+    game = NormalFormGame([[-1, -6], [0, -10]], [[-1, -10], [0, 5]], ["inspect", "skip"],
+                          ["legal", "violate"], leader_name="inspector",
+                          follower_name="inspectee")
+    swapped = solve_sse(game, leader="follower")
+    exact = sse_vertex_enumeration(game.B.T, game.A.T)
+    assert abs(swapped.leader.value - float(exact.value)) <= TOL
+    foreign = {"leader": {"name": "inspectee", "commitment": dict(swapped.leader.commitment),
+                          "value": swapped.leader.value},
+               "follower": {"name": "inspector", "response": swapped.follower.response,
+                            "value": swapped.follower.value}}
+    cert = stackopt.verify(game, foreign)
+    assert [c.name for c in cert.failed()] == ["optimality"]  # no bounds: only that fails
