@@ -53,8 +53,9 @@ def strong_duality_applicable(problem: BilevelProblem, form=None) -> str | None:
     from .formulations.strong_duality import coupling_columns
 
     if not problem.is_linear:
-        return ("the follower's objective is quadratic (its dual objective would be quadratic, "
-                "which HiGHS cannot solve inside a MILP)")
+        return ("the follower's objective has quadratic or leader-follower product terms (its "
+                "dual would be quadratic or bilinear in continuous variables, which HiGHS "
+                "cannot solve inside a MILP)")
     f = form or follower_form(problem)
     for j in coupling_columns(problem, f):
         name = problem.leader_variables[j]

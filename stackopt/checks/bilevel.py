@@ -71,6 +71,7 @@ class FollowerOracle:
         self.gain_rtol = gain_rtol
         ny = problem.n_follower
         self.d, self.Q = problem.min_follower_cost
+        self.D = problem.min_follower_cross
         Ay = problem.follower_rows_y
         self.m = Ay.shape[0]
         self.mg = problem.leader_rows_y.shape[0]
@@ -98,12 +99,19 @@ class FollowerOracle:
         if self.m:
             self.fmodel.changeRowsBounds(self.m, np.arange(self.m, dtype=np.int32),
                                          _fin(lo), _fin(hi))
+        ny = p.n_follower
+        dx = self.d
+        if self.D is not None:
+            dx = self.d + self.D @ x
+            self.fmodel.changeColsCost(ny, np.arange(ny, dtype=np.int32), dx)
+            for j in range(ny):
+                self.face.changeCoeff(self.m + self.mg, j, float(dx[j]))
         status = _run(self.fmodel)
         if status != "optimal":
             return FollowerSolve(status)
         y0 = np.array(self.fmodel.getSolution().col_value)
-        fstar = float(self.d @ y0 + (0.5 * y0 @ self.Q @ y0 if self.Q is not None else 0.0))
-        lin = float(self.d @ y0)
+        fstar = float(dx @ y0 + (0.5 * y0 @ self.Q @ y0 if self.Q is not None else 0.0))
+        lin = float(dx @ y0)
         gshift = p.leader_rows_x @ x
         glo, ghi = p.leader_rows_lower - gshift, p.leader_rows_upper - gshift
         tol = self.face_rtol * max(1.0, abs(lin), float(np.abs(y0).max(initial=0.0)))
@@ -203,8 +211,9 @@ def certify(problem: BilevelProblem, x: np.ndarray, y: np.ndarray,
                         else f"the response violates the follower's constraints by {fviol:.3g}"))
     oracle = oracle or FollowerOracle(p)
     sol = oracle.solve(x)
-    d, Q = p.min_follower_cost
-    f_rep = float(d @ y + (0.5 * y @ Q @ y if Q is not None else 0.0))
+    _, Q = p.min_follower_cost
+    f_rep = float(p.follower_gradient_constant(x) @ y + (0.5 * y @ Q @ y if Q is not None
+                                                          else 0.0))
     if sol.value is None:
         checks.append(Check("follower_optimal", False, None, atol,
                             f"re-solving the follower's problem at x gave: {sol.status}"))

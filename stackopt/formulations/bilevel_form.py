@@ -5,7 +5,7 @@ decision ``x`` is written (minimisation form) as
 
 .. math::
 
-    \\min_y\\; d^\\top y + \\tfrac12 y^\\top Q y \\quad\\text{s.t.}\\quad
+    \\min_y\\; (d + D x)^\\top y + \\tfrac12 y^\\top Q y \\quad\\text{s.t.}\\quad
     P y + R x \\le r \\;(\\lambda \\ge 0), \\qquad E y + F x = e \\;(\\mu\\ \\text{free}),
 
 where ``P y + R x <= r`` collects every finite side of every follower row *and* every finite
@@ -15,7 +15,7 @@ with linear constraints) are
 
 .. math::
 
-    d + Q y + P^\\top \\lambda + E^\\top \\mu = 0, \\quad \\lambda \\ge 0, \\quad
+    d + D x + Q y + P^\\top \\lambda + E^\\top \\mu = 0, \\quad \\lambda \\ge 0, \\quad
     \\lambda_i (r - R x - P y)_i = 0 .
 
 Also here: :func:`kkt_matrix`, the columns ``[x, y, lambda, mu]`` and rows ``[leader rows,
@@ -49,6 +49,7 @@ class FollowerForm:
     e: np.ndarray
     d: np.ndarray
     Q: np.ndarray | None
+    D: np.ndarray | None
     le_labels: tuple[str, ...]
     eq_labels: tuple[str, ...]
 
@@ -92,7 +93,8 @@ def follower_form(problem: BilevelProblem) -> FollowerForm:
         return np.array(rows, dtype=float).reshape(len(rows), width)
 
     return FollowerForm(arr(P, ny), arr(R, nx), np.array(r, float), arr(E, ny), arr(F, nx),
-                        np.array(e, float), np.array(d, float), Q, tuple(lab), tuple(elab))
+                        np.array(e, float), np.array(d, float), Q, problem.min_follower_cross,
+                        tuple(lab), tuple(elab))
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,8 @@ def kkt_matrix(problem: BilevelProblem, form: FollowerForm | None = None,
     row_hi = [problem.leader_rows_upper, f.r, f.e]
     if stationarity:
         Qm = sp.csr_matrix(f.Q) if f.Q is not None else sp.csr_matrix((ny, ny))
-        rows.append(sp.hstack([sp.csr_matrix((ny, nx)), Qm, sp.csr_matrix(f.P.T),
+        Dm = sp.csr_matrix(f.D) if f.D is not None else sp.csr_matrix((ny, nx))
+        rows.append(sp.hstack([Dm, Qm, sp.csr_matrix(f.P.T),
                                sp.csr_matrix(f.E.T)]))
         row_lo.append(-f.d)
         row_hi.append(-f.d)

@@ -16,8 +16,8 @@ Primal (slack) bounds
     by ``r_i``, so a finite sum bounds every row), then one LP per row gives the tight value.
     If ``H`` is empty the bilevel problem is infeasible.
 Dual (multiplier) bounds
-    ``M^lambda_i = max {lambda_i : Q y + P' lambda + E' mu = -d, lambda >= 0, (x, y) in H}``
-    (for a linear follower the set does not depend on ``(x, y)``). Every KKT multiplier of
+    ``M^lambda_i = max {lambda_i : D x + Q y + P' lambda + E' mu = -d, lambda >= 0,
+    (x, y) in H}`` (for a linear follower the set does not depend on ``(x, y)``). Every KKT multiplier of
     every bilevel-feasible point lies in it, so the bound is valid when the LP is bounded.
     If that set is empty, the follower's problem has an optimum at no leader decision.
     The set is unbounded whenever the follower's feasible region is bounded for all
@@ -124,7 +124,7 @@ def prove_bounds(problem: BilevelProblem, form: FollowerForm | None = None, *,
                              "relaxation (add bounds on the variables it involves)")
     # -- dual region D -----------------------------------------------------------
     ny = problem.n_follower
-    if f.Q is None:
+    if f.Q is None and f.D is None:
         A = sp.hstack([sp.csr_matrix(f.P.T), sp.csr_matrix(f.E.T)]).tocsc()
         A = sp.csc_matrix(A, shape=(ny, k + q))
         col_lo = np.concatenate([np.zeros(k), np.full(q, -INF)])
@@ -132,7 +132,9 @@ def prove_bounds(problem: BilevelProblem, form: FollowerForm | None = None, *,
         row_lo = row_hi = -f.d
         off = 0
     else:
-        top = sp.hstack([sp.csr_matrix((ny, problem.n_leader)), sp.csr_matrix(f.Q),
+        Dm = sp.csr_matrix(f.D) if f.D is not None else sp.csr_matrix((ny, problem.n_leader))
+        Qm = sp.csr_matrix(f.Q) if f.Q is not None else sp.csr_matrix((ny, ny))
+        top = sp.hstack([Dm, Qm,
                          sp.csr_matrix(f.P.T), sp.csr_matrix(f.E.T)])
         Hrows = sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], k + q))])
         A = sp.vstack([top, Hrows]).tocsc()

@@ -70,7 +70,7 @@ def build_strong_duality(problem: BilevelProblem, m_lambda: np.ndarray, mu_lo: n
                          ) -> StrongDualityMILP:
     """Assemble the MILP; ``m_lambda``/``mu_*`` must be finite on the rows that need them."""
     f = form or follower_form(problem)
-    if f.Q is not None:
+    if f.Q is not None or f.D is not None:
         raise ValueError("strong duality needs a linear follower")
     km = kkt_matrix(problem, f)
     n0 = km.n_cols

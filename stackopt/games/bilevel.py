@@ -8,7 +8,7 @@ construction; it knows nothing of files, solvers or Pyomo.
     \\min_{x, y}\\; c_x^\\top x + c_y^\\top y
     \\quad\\text{s.t.}\\quad g^{lo} \\le G_x x + G_y y \\le g^{hi},\\;
     x^{lo} \\le x \\le x^{hi},\\; x_j \\in \\mathbb Z\\ (j \\in J),\\;
-    y \\in \\arg\\min_{y'} \\{ d_y^\\top y' + \\tfrac12 y'^\\top Q y' :
+    y \\in \\arg\\min_{y'} \\{ d_y^\\top y' + x^\\top D^\\top y' + \\tfrac12 y'^\\top Q y' :
     a^{lo} \\le A_x x + A_y y' \\le a^{hi},\\; y^{lo} \\le y' \\le y^{hi} \\}
 
 Semantics (optimistic / strong bilevel solution, Dempe 2002): the leader chooses ``x`` and,
@@ -53,7 +53,9 @@ class BilevelProblem:
         Leader constraints ``g_lo <= G_x x + G_y y <= g_hi`` (rows may be empty).
     follower_cost_x, follower_cost_y, follower_quadratic, follower_constant
         Follower objective ``d_x x + d_y y + 1/2 y'Qy + d_0`` (``Q`` symmetric, ``None``
-        when linear); ``follower_sense`` minimize/maximize. The minimisation form must be
+        when linear); ``follower_sense`` minimize/maximize. ``follower_cross``: optional
+        ``ny x nx`` matrix ``D`` adding ``y' D x`` (products of leader and follower variables,
+        e.g. from ``(y - x)^2``). The minimisation form must be
         convex (``Q`` positive semidefinite), otherwise :class:`UnsupportedError`.
     follower_rows_x, follower_rows_y, follower_rows_lower, follower_rows_upper
         Follower constraints ``a_lo <= A_x x + A_y y <= a_hi``.
@@ -82,6 +84,7 @@ class BilevelProblem:
     leader_rows_lower: np.ndarray | None = None
     leader_rows_upper: np.ndarray | None = None
     follower_cost_x: np.ndarray | None = None
+    follower_cross: np.ndarray | None = None
     follower_quadratic: np.ndarray | None = None
     follower_constant: float = 0.0
     follower_sense: str = "minimize"
@@ -185,6 +188,14 @@ class BilevelProblem:
                         "exactly (KKT conditions are then sufficient)")
             Q = _ro(Q)
         set_(self, "follower_quadratic", Q)
+        D = self.follower_cross
+        if D is not None:
+            D = np.array(D, dtype=float)
+            if D.shape != (ny, nx) or not np.all(np.isfinite(D)):
+                raise InputError(f"cross terms must be a finite {ny}x{nx} matrix",
+                                 field="follower.objective", fix="check the x*y terms")
+            D = _ro(D) if np.any(D) else None
+        set_(self, "follower_cross", D)
         for who, nm in (("leader.name", self.leader_name), ("follower.name", self.follower_name)):
             if not isinstance(nm, str) or not nm.strip():
                 raise InputError(f"player name must be a non-empty string, got {nm!r}",
@@ -226,8 +237,20 @@ class BilevelProblem:
         return s * self.follower_cost_y, Q
 
     @property
+    def min_follower_cross(self) -> np.ndarray | None:
+        """``D`` of the follower's ``y' D x`` term in minimisation form (``None`` if absent)."""
+        return None if self.follower_cross is None else self.follower_sign * self.follower_cross
+
+    def follower_gradient_constant(self, x: np.ndarray) -> np.ndarray:
+        """``d + D x``: the follower's linear cost in ``y`` at ``x`` (minimisation form)."""
+        d, _ = self.min_follower_cost
+        D = self.min_follower_cross
+        return d if D is None else d + D @ x
+
+    @property
     def is_linear(self) -> bool:
-        return self.follower_quadratic is None
+        """True when the follower's objective has no quadratic and no cross terms."""
+        return self.follower_quadratic is None and self.follower_cross is None
 
     @property
     def scale(self) -> float:
@@ -253,6 +276,8 @@ class BilevelProblem:
         v = float(self.follower_cost_x @ x + self.follower_cost_y @ y + self.follower_constant)
         if self.follower_quadratic is not None:
             v += 0.5 * float(y @ self.follower_quadratic @ y)
+        if self.follower_cross is not None:
+            v += float(y @ self.follower_cross @ x)
         return v
 
     def vectors(self, commitment: Mapping[str, Any], response: Mapping[str, Any],

@@ -164,15 +164,21 @@ def parse_bilevel(data: dict[str, Any], *, source: str = "<data>",
     _unknown(fobj, pos, ftext, ffield, source)
     d_x, d_y = np.zeros(nx), np.zeros(ny)
     Q = np.zeros((ny, ny))
+    D = np.zeros((ny, nx))
     for n, c in fobj.linear().items():
         side, i = pos[n]
         (d_x if side == "x" else d_y)[i] += c
     for (a, b), c in fobj.quadratic().items():
-        if pos[a][0] != "y" or pos[b][0] != "y":
-            raise UnsupportedError(f"quadratic term {a}*{b} in {ftext!r} involves a leader "
-                                   "variable", source=source, field=ffield,
-                                   fix="quadratic follower terms may only involve follower "
-                                       "variables")
+        sa, sb = pos[a][0], pos[b][0]
+        if sa == "x" and sb == "x":
+            raise UnsupportedError(f"term {a}*{b} in {ftext!r} is quadratic in leader "
+                                   "variables only", source=source, field=ffield,
+                                   fix="drop it: it does not change the follower's choice")
+        if sa != sb:
+            yi = pos[a][1] if sa == "y" else pos[b][1]
+            xj = pos[a][1] if sa == "x" else pos[b][1]
+            D[yi, xj] += c
+            continue
         i, j = pos[a][1], pos[b][1]
         if i == j:
             Q[i, i] += 2 * c
@@ -214,7 +220,7 @@ def parse_bilevel(data: dict[str, Any], *, source: str = "<data>",
             leader_sense=lsense, leader_rows_x=gx, leader_rows_y=gy, leader_rows_lower=glo,
             leader_rows_upper=ghi, leader_row_names=glab,
             follower_cost_x=d_x, follower_cost_y=d_y,
-            follower_quadratic=Q if Q.any() else None, follower_constant=fobj.constant,
+            follower_quadratic=Q if Q.any() else None, follower_cross=D if D.any() else None, follower_constant=fobj.constant,
             follower_sense=fsense, follower_rows_x=ax, follower_rows_y=ay,
             follower_rows_lower=alo, follower_rows_upper=ahi, follower_row_names=alab,
             leader_name=spec.leader.name or "leader",

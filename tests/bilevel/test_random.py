@@ -1,0 +1,99 @@
+"""Random small bilevel problems cross-checked against independent brute force.
+
+Two families (seeded):
+
+* *general*: random rows with mixed signs, boxed leader, ``y >= 0``; big-M cannot be proven
+  (the follower's dual region is unbounded), so the default is Bard-Moore branching.
+* *covering*: ``A_y y >= b - A_x x`` with ``A_y > 0``, ``d > 0``, ``y >= 0`` and a coupling
+  leader row ``sum y <= U``; the dual region is bounded (Gordan: ``P y < 0`` for ``y = 1``)
+  and ``H`` is bounded, so every big-M is proven and ``kkt_bigm`` / ``strong_duality``
+  answers are certified.
+"""
+
+import numpy as np
+import pytest
+
+from stackopt.bilevel import solve_bilevel, verify_bilevel
+from stackopt.games.bilevel import BilevelProblem
+from stackopt.status import Status
+
+from .brute_force import enumerate_active_sets, enumerate_integer_leader
+
+
+def general(seed, nx=1, ny=2, m=3):
+    rng = np.random.default_rng(seed)
+    return BilevelProblem.from_matrices(
+        c_x=rng.integers(-5, 6, nx), c_y=rng.integers(-5, 6, ny),
+        A_x=rng.integers(-4, 5, (m, nx)), A_y=rng.integers(-4, 5, (m, ny)),
+        b=rng.integers(1, 15, m), d_y=rng.integers(-5, 6, ny),
+        x_lower=0, x_upper=rng.integers(3, 10), y_lower=0, name=f"general_{seed}")
+
+
+def covering(seed, nx=1, ny=2, m=2, integer=False):
+    rng = np.random.default_rng(1000 + seed)
+    return BilevelProblem.from_matrices(
+        c_x=rng.integers(-5, 6, nx), c_y=rng.integers(-5, 6, ny),
+        A_x=rng.integers(-3, 4, (m, nx)), A_y=-rng.integers(1, 5, (m, ny)),
+        b=-rng.integers(1, 10, m), d_y=rng.integers(1, 6, ny),
+        G_y=np.ones((1, ny)), h=[float(rng.integers(8, 20))],
+        x_lower=0, x_upper=3 if integer else rng.integers(3, 8), y_lower=0,
+        x_types=["integer"] * nx if integer else None, name=f"covering_{seed}")
+
+
+def _same(r, status, value):
+    if status == "optimal":
+        assert r.status is Status.OPTIMAL, r.message
+        assert r.certified, r.message
+        assert r.leader.value == pytest.approx(value, abs=1e-5)
+    else:
+        assert r.status.value == status, r.message
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_general_random_vs_active_set_enumeration(seed):
+    p = general(seed, nx=1 + seed % 2)
+    status, value = enumerate_active_sets(p)
+    _same(solve_bilevel(p), status, value)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_covering_random_kkt_bigm_proven(seed):
+    p = covering(seed, nx=1 + seed % 2)
+    status, value = enumerate_active_sets(p)
+    r = solve_bilevel(p)
+    _same(r, status, value)
+    if status == "optimal":
+        assert r.method == "kkt_bigm"
+        assert r.certificate.check("big_m_valid").passed
+        _same(solve_bilevel(p, method="bard_moore"), status, value)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_integer_leader_strong_duality_vs_enumeration(seed):
+    p = covering(seed, nx=1 + seed % 2, integer=True)
+    status, value = enumerate_integer_leader(p)
+    for method in ("strong_duality", "kkt_bigm", "bard_moore"):
+        _same(solve_bilevel(p, method=method), status, value)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_integer_leader_general_vs_enumeration(seed):
+    rng = np.random.default_rng(500 + seed)
+    p = BilevelProblem.from_matrices(
+        c_x=rng.integers(-5, 6, 2), c_y=rng.integers(-5, 6, 2),
+        A_x=rng.integers(-4, 5, (3, 2)), A_y=rng.integers(-4, 5, (3, 2)),
+        b=rng.integers(1, 15, 3), d_y=rng.integers(-5, 6, 2), x_lower=0, x_upper=4,
+        y_lower=0, x_types=["integer", "binary"])
+    status, value = enumerate_integer_leader(p)
+    _same(solve_bilevel(p), status, value)
+
+
+def test_verify_round_trip_through_json():
+    p = covering(3)
+    r = solve_bilevel(p)
+    cert = verify_bilevel(p, r.to_dict())
+    assert cert.passed, cert.summary()
+    bad = r.to_dict()
+    key = next(iter(bad["follower"]["response"]))
+    bad["follower"]["response"][key] += 1.0
+    assert not verify_bilevel(p, bad, resolve=False).passed
