@@ -87,6 +87,12 @@ CASES: list[Case] = [
               "region b = a + 2c at the optimum, so 2a + 3c = 1 and 4a + c = 2 - 5c: c = 0, "
               "a = b = 1/2, value 2 (columns 0 and 1 tie; column 0 would give 3/2). Pure "
               "commitments give 0, 0, 1."),
+    Case("best_response_at_one_point", [[0, 0, 9], [0, 0, 9]], [[4, 0, 2], [0, 4, 2]],
+         value=F(9), commitment=(F(1, 2), F(1, 2)), response=2, follower_value=F(2),
+         pure_value=F(0),
+         note="column 2 (follower payoff 2) is below max(4p, 4 - 4p) except at p = 1/2, "
+              "where all three columns tie at 2; only there can the leader collect 9, and "
+              "only because ties go its way. Pure commitments give 0."),
 ]
 
 BY_NAME = {c.name: c for c in CASES}
