@@ -249,7 +249,8 @@ def _solve_weak(game: BayesianGame, *, rtol: float, epsilon: float, max_profiles
     evidence = {"harsanyi": weak_evidence(nf, out, epsilon=epsilon),
                 "supremum": out.supremum * game.value_factor}
     res = _result(game, "harsanyi_weak_lps", x, resp, evidence, stats, options, rtol,
-                  "adversarial", attained=out.attained)
+                  "adversarial", attained=out.attained,
+                  supremum=out.supremum * game.value_factor)
     if not out.attained:
         msg = (f"supremum {out.supremum * game.value_factor:.10g} is NOT attained when ties go "
                f"against the leader; the reported commitment induces every positive-prior "
@@ -263,7 +264,8 @@ def _solve_weak(game: BayesianGame, *, rtol: float, epsilon: float, max_profiles
 
 def _result(game: BayesianGame, method: str, x: np.ndarray, resp: list[int],
             evidence: dict[str, Any], stats: dict[str, Any], options: dict[str, Any],
-            rtol: float, tie_break: str, attained: bool = True) -> Result:
+            rtol: float, tie_break: str, attained: bool = True,
+            supremum: float | None = None) -> Result:
     commitment = {game.leader_actions[i]: float(x[i]) for i in range(game.m)}
     response = {t.name: t.actions[resp[l]] for l, t in enumerate(game.types)}
     fvals = {t.name: float(x @ t.C[:, resp[l]]) for l, t in enumerate(game.types)}
@@ -274,7 +276,7 @@ def _result(game: BayesianGame, method: str, x: np.ndarray, resp: list[int],
                                                          DEFAULT_MAX_PROFILES)))
     msg = "" if cert.passed else "certificate failed: " + cert.summary()
     if tie_break == "adversarial" and attained:
-        msg = (f"supremum {lv:.10g} is attained" + ("; " + msg if msg else ""))
+        msg = (f"supremum {supremum:.10g} is attained" + ("; " + msg if msg else ""))
     return Result(kind=BayesianGame.kind, status=Status.OPTIMAL, method=method,
                   leader=LeaderOutcome(game.leader_name, commitment, lv),
                   follower=FollowerOutcome(game.follower_name, response, fvals),

@@ -359,7 +359,6 @@ def solve_weak_sse(game: NormalFormGame, *, epsilon: float = DEFAULT_EPSILON,
         supremum, the per-class bounds and the strict commitment.
     """
     from .checks.normal_form import tolerances
-    from .checks.pessimistic import certify_weak
     from .sse import prepare
 
     if not (isinstance(epsilon, (int, float)) and 0 < epsilon < 1):
