@@ -109,9 +109,6 @@ def test_traveler_payoffs_by_definition():
             assert game.A[a - 2, b - 2] == u1 and game.B[a - 2, b - 2] == u2
 
 
-@pytest.mark.xfail(strict=True, reason="known engine issue (reported): HiGHS returns 'unknown' "
-                   "on LP(claim_100) with presolve off, and the thin-infeasibility fallback "
-                   "bound max A[:, j] = 101 cannot certify optimality")
 def test_travelers_dilemma_solves_and_matches_linprog():
     bench = _module(REPO / "benchmarks" / "run.py", "bench_run")
     game = load_game(DATA / "travelers_dilemma_99.yaml")

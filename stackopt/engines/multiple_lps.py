@@ -156,6 +156,18 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
             highs_seconds += time.perf_counter() - ts
             runs += 1
             st = model_status_name(h)
+            if st not in ("optimal", "infeasible"):
+                # Warm-started simplex without presolve can end undecided on degenerate,
+                # barely infeasible LPs (e.g. a weakly dominated follower action): re-solve
+                # from scratch with presolve, which decides them.
+                h.clearSolver()
+                h.setOptionValue("presolve", "on")
+                ts = time.perf_counter()
+                h.run()
+                highs_seconds += time.perf_counter() - ts
+                runs += 1
+                h.setOptionValue("presolve", "off")
+                st = model_status_name(h)
             if st == "infeasible":
                 infeasible += 1
                 solved += 1
@@ -306,5 +318,50 @@ def _infeasible_record(A: np.ndarray, B: np.ndarray, j: int, tol: float) -> Acti
         if margin > tol:
             return ActionRecord("infeasible", margin=margin,
                                 dominated_by={others[k]: float(z[k]) for k in np.nonzero(z)[0]})
-    # Thin case: the weak-duality bound with y = 0 is always valid.
+    # Thin case: LP(j) with its best-response row relaxed by ``tol`` is feasible; any y >= 0
+    # gives a valid weak-duality bound on LP(j), and its duals give a tight one.
+    y = _relaxed_multipliers(A, B, j, tol)
+    if y is not None:
+        return ActionRecord("infeasible", bound=_bound(A, B, j, y), multipliers=_nonzero(y))
     return ActionRecord("infeasible", bound=float(A[:, j].max()))
+
+
+def _relaxed_multipliers(A: np.ndarray, B: np.ndarray, j: int, tol: float) -> np.ndarray | None:
+    r"""Multipliers for LP(j) from its relaxation :math:`B_{\cdot j}^\top x - u \ge -tol`.
+
+    The relaxation is feasible even when LP(j) is infeasible with a margin below ``tol``
+    (a weakly dominated action); weak duality makes its duals ``y >= 0`` a valid bound on the
+    exact LP(j): :math:`\max_i (A_{ij} + \sum_{k \ne j} y_k (B_{ij} - B_{ik}))`.
+    Returns ``y`` in original units, or ``None`` if HiGHS does not solve the relaxation.
+    """
+    import highspy
+
+    m, n = B.shape
+    sa = float(np.abs(A).max()) or 1.0
+    sb = float(np.abs(B).max()) or 1.0
+    An, Bn = A / sa, B / sb
+    h = new_highs(threads=1)
+    inf = highspy.kHighsInf
+    lp = highspy.HighsLp()
+    lp.num_col_ = m + 1
+    lp.num_row_ = n + 1
+    lp.col_cost_ = np.r_[An[:, j], 0.0]
+    lp.col_lower_ = np.r_[np.zeros(m), -inf]
+    lp.col_upper_ = np.r_[np.ones(m), inf]
+    lower = np.full(n + 1, -inf)
+    upper = np.zeros(n + 1)
+    lower[j], upper[j] = -tol / sb, inf          # B_j x - u >= -tol
+    lower[n] = upper[n] = 1.0                    # sum x = 1
+    lp.row_lower_, lp.row_upper_ = lower, upper
+    rows = np.vstack([np.hstack([Bn.T, -np.ones((n, 1))]), np.r_[np.ones(m), 0.0]])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.arange(0, (n + 2) * (m + 1), m + 1, dtype=np.int32)[: n + 2]
+    lp.a_matrix_.index_ = np.tile(np.arange(m + 1, dtype=np.int32), n + 1)
+    lp.a_matrix_.value_ = rows.ravel()
+    lp.sense_ = highspy.ObjSense.kMaximize
+    h.passModel(lp)
+    h.run()
+    if model_status_name(h) != "optimal":
+        return None
+    duals = np.asarray(h.getSolution().row_dual[:n], dtype=float)
+    return _multipliers(An, Bn, j, duals) * (sa / sb)
