@@ -20,6 +20,7 @@ from .status import Status
 from .checks.normal_form import DEFAULT_RTOL, certify, pure_values, tolerances
 
 ENGINES = ("highs", "pyomo")
+METHODS = ("multiple_lps", "pure_commitment")
 
 
 def prepare(game: NormalFormGame, *, leader: str = "leader",
@@ -32,7 +33,7 @@ def prepare(game: NormalFormGame, *, leader: str = "leader",
     """
     if not isinstance(game, NormalFormGame):
         raise InputError(f"expected a NormalFormGame, got {type(game).__name__}")
-    if leader in ("leader", game.leader_name):
+    if leader == "leader" or (leader == game.leader_name and leader != "follower"):
         g = game
     elif leader in ("follower", game.follower_name):
         g = game.swap_roles()
@@ -50,7 +51,7 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
               follower_actions: Sequence[str] | None = None, rtol: float = DEFAULT_RTOL,
               engine: str = "highs", prune: bool = True,
               time_limit: float | None = None, tie_break: str = "leader",
-              exact: bool = False) -> Result:
+              exact: bool = False, method: str | None = None) -> Result:
     """Strong Stackelberg equilibrium (leader-favourable ties) of a normal-form game.
 
     Parameters
@@ -73,6 +74,9 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
         Skip LPs that cannot beat the incumbent (bound ``max_i A[i, j]``).
     time_limit
         Seconds for the LP loop (``None``: no limit).
+    method
+        ``"multiple_lps"`` (default) or ``"pure_commitment"`` (the same as ``pure=True``);
+        the names results report in ``method``.
     exact
         Also prove the answer in rational arithmetic (:mod:`stackopt.checks.exact`): the
         exact commitment and values (as fractions) go into ``certificate.evidence["exact"]``
@@ -88,6 +92,11 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
         ``status`` optimal (a finite game always has an SSE), the commitment, response, values,
         statistics (``lps_solved``, ``lps_pruned``, ...) and the certificate.
     """
+    if method is not None:
+        if method not in METHODS:
+            raise InputError(f"unknown method {method!r} for a normal-form game",
+                             field="method", fix="use one of " + ", ".join(METHODS))
+        pure = pure or method == "pure_commitment"
     if tie_break not in ("leader", "adversarial"):
         raise InputError(f"unknown tie_break {tie_break!r}", field="tie_break",
                          fix="use 'leader' or 'adversarial'")
@@ -168,8 +177,10 @@ def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
     g = prepare(game, leader=leader, leader_actions=opts.get("leader_actions"),
                 follower_actions=opts.get("follower_actions"))
     if rtol is None:
-        rtol = float(opts.get("rtol") or (result.certificate.rtol if result.certificate
-                                          else DEFAULT_RTOL))
+        # A result may tighten its own check but never loosen it beyond the default.
+        stored = opts.get("rtol") or (result.certificate.rtol if result.certificate
+                                      else DEFAULT_RTOL)
+        rtol = min(float(stored), DEFAULT_RTOL)
     evidence = result.certificate.evidence if result.certificate else None
     response = result.follower.response
     if not isinstance(response, str):

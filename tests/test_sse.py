@@ -392,15 +392,20 @@ def test_unknown_response_label_in_result_is_input_error():
         stackopt.verify(game, d)
 
 
-def test_explicit_rtol_overrides_the_tolerance_a_result_claims():
-    """A result file may claim a loose rtol; an explicit rtol in verify is what counts."""
+def test_a_result_cannot_loosen_its_own_check():
+    """A result file may claim a loose rtol; verify never goes above the default unless told."""
     game = CASES[0].game()
     d = solve_sse(game).to_dict()
     d["leader"]["value"] += 1.0
     d["options"]["rtol"] = 0.5  # atol = 0.5 * 10 = 5 would hide the wrong value
-    assert stackopt.verify(game, d).passed          # documented: defaults to the result's rtol
-    cert = stackopt.verify(game, d, rtol=1e-6)
+    cert = stackopt.verify(game, d)
     assert not cert.passed and not cert.check("leader_value").passed
+    assert cert.rtol == 1e-6
+    # an explicit rtol is what the user asked for, and is what counts
+    assert stackopt.verify(game, d, rtol=0.5).passed
+    # a stricter stored rtol is kept
+    d2 = solve_sse(game, rtol=1e-9).to_dict()
+    assert stackopt.verify(game, d2).rtol == 1e-9
 
 
 def test_oracles_on_textbook_values():
@@ -432,3 +437,22 @@ def test_foreign_json_naming_the_follower_as_leader_is_checked_swapped():
                             "value": swapped.follower.value}}
     cert = stackopt.verify(game, foreign)
     assert [c.name for c in cert.failed()] == ["optimality"]  # no bounds: only that fails
+
+
+def test_method_names_are_accepted_and_unknown_ones_refused():
+    game = CASES[0].game()
+    assert solve_sse(game, method="multiple_lps").method == "multiple_lps"
+    r = solve_sse(game, method="pure_commitment")
+    assert r.method == "pure_commitment" and r.certified
+    with pytest.raises(InputError, match="unknown method"):
+        solve_sse(game, method="dobss")
+
+
+def test_role_keywords_win_over_player_names():
+    from stackopt import NormalFormGame
+
+    g = NormalFormGame([[1, 0], [0, 2]], [[0, 1], [1, 0]], leader_name="follower",
+                       follower_name="leader")
+    r = solve_sse(g, leader="follower")       # the role, not the player called "follower"
+    assert r.leader.name == "leader"          # the player in the follower role now leads
+    assert solve_sse(g, leader="leader").leader.name == "follower"

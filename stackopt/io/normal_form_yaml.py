@@ -47,6 +47,13 @@ def parse_normal_form(data: dict[str, Any], *, source: str,
                       base_dir: Path | None = None) -> NormalFormGame:
     """Build a :class:`NormalFormGame` from parsed YAML ``data``."""
     spec = parse_model(NormalFormSpec, data, source=source)
+    for who, player in (("leader", spec.leader), ("follower", spec.follower)):
+        if player.actions is not None and len(player.actions) == 0:
+            raise InputError("empty action list", source=source, field=f"{who}.actions",
+                             fix="list the actions, or omit the key for default labels")
+        if player.name is not None and not player.name.strip():
+            raise InputError("empty player name", source=source, field=f"{who}.name",
+                             fix="give the player a name, or omit the key")
     base = base_dir or Path(".")
     leader_labels = spec.leader.actions
     follower_labels = spec.follower.actions

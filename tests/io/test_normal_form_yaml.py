@@ -108,3 +108,15 @@ def test_save_game_refuses_other_types(tmp_path):
         save_game({"not": "a game"}, tmp_path / "x.yaml")
     with pytest.raises(InputError, match="unknown file type"):
         save_game(NormalFormGame([[1]], [[1]]), tmp_path / "x.json")
+
+
+def test_empty_action_list_and_empty_name_are_refused(tmp_path):
+    from stackopt import InputError, load_game
+
+    for bad, field in (("leader:   {name: a, actions: []}", "leader.actions"),
+                       ("leader:   {name: '', actions: [x, y]}", "leader.name")):
+        p = tmp_path / "g.yaml"
+        p.write_text("kind: normal_form\n" + bad + "\n"
+                     "payoffs: {leader: [[1, 2], [3, 4]], follower: [[1, 2], [3, 4]]}\n")
+        with pytest.raises(InputError, match=field.replace(".", r"\.")):
+            load_game(p)
