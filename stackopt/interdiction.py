@@ -111,7 +111,7 @@ def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
     stats: dict[str, Any] = {"build_seconds": build_s, "highs_seconds": solve_s,
                              "nodes": len(game.nodes), "arcs": len(game.arcs),
                              "model_nodes": len(graph.nodes), "model_arcs": len(graph.arcs),
-                             "binaries": len(graph.candidates)}
+                             "binaries": len(model.x)}
     if incumbent is None:
         raise SolverError(f"HiGHS stopped ({status}) without an interdiction; "
                           "raise time_limit")

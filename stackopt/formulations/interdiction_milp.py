@@ -63,6 +63,23 @@ can disconnect :math:`t` from :math:`s` (the leader's value is then :math:`+\inf
 otherwise :math:`z^*` is the exact optimum. :math:`M = 2U + 1` instead of :math:`U + \epsilon`
 keeps the two cases far apart compared with solver tolerances.
 
+**Tightening** (``tighten=True``, default; exact). Let :math:`\ell_v` be the shortest
+distance from :math:`s` to :math:`v` without interdiction and :math:`u_v` the distance when
+*every* candidate arc is interdicted (removal counted as delay :math:`M`). For every feasible
+:math:`x`, the distances :math:`\mathrm{dist}_x` satisfy :math:`\ell \le \mathrm{dist}_x \le u`
+(lengths only grow with interdiction), so adding the box :math:`\ell_v \le \pi_v \le u_v`
+keeps the optimal :math:`\pi = \mathrm{dist}_x` feasible and the optimum unchanged. Inside the
+box :math:`\pi_j - \pi_i \le u_j - \ell_i`, so the delay coefficient may be reduced to
+
+.. math::
+
+    d'_e = \min\big(d_e,\; u_j - \ell_i - c_e\big)
+
+without changing the feasible set for either value of :math:`x_e` (for :math:`x_e = 1` both
+constraints are implied by the box; for :math:`x_e = 0` nothing changes); an arc with
+:math:`d'_e \le 0` can never matter and gets no variable. This mostly shrinks the removal
+penalty :math:`M` to what the graph allows, which strengthens the LP relaxation.
+
 **Size reductions** (exact): only nodes reachable from :math:`s` that reach :math:`t` and arcs
 between them enter the model (no other arc lies on an :math:`s`-:math:`t` path); :math:`x_e` is
 fixed to 0 (left out) for arcs that cannot be interdicted usefully: zero delay and not
@@ -103,6 +120,9 @@ class RelevantGraph:
     candidates: tuple[int, ...]
     path_bound: float
     penalty: float
+    lower: dict[str, float] | None = None
+    upper: dict[str, float] | None = None
+    delays: dict[int, float] | None = None
 
     @property
     def reachable(self) -> bool:
@@ -130,6 +150,47 @@ def relevant_graph(game: "InterdictionGame") -> RelevantGraph:
     return RelevantGraph(nodes, arcs, cands, bound, 2.0 * bound + 1.0)
 
 
+def tightened(game: "InterdictionGame", graph: RelevantGraph) -> RelevantGraph:
+    """``graph`` with the box :math:`[\\ell_v, u_v]` and reduced delays :math:`d'_e`
+    (see the module docstring); candidates with :math:`d'_e \\le 0` are dropped."""
+    import heapq
+
+    if not graph.reachable:
+        return graph
+    cand = set(graph.candidates)
+
+    def dist(full: bool) -> dict[str, float]:
+        adj: dict[str, list[tuple[str, float]]] = {v: [] for v in graph.nodes}
+        for k in graph.arcs:
+            a = game.arcs[k]
+            w = a.length + (model_delay(a, graph.penalty) if full and k in cand else 0.0)
+            adj[a.tail].append((a.head, w))
+        out = {v: float("inf") for v in graph.nodes}
+        out[game.source] = 0.0
+        heap = [(0.0, game.source)]
+        while heap:
+            d, v = heapq.heappop(heap)
+            if d > out[v]:
+                continue
+            for w_node, w in adj[v]:
+                nd = d + w
+                if nd < out[w_node]:
+                    out[w_node] = nd
+                    heapq.heappush(heap, (nd, w_node))
+        return out
+
+    lower, upper = dist(False), dist(True)
+    delays: dict[int, float] = {}
+    for k in graph.candidates:
+        a = game.arcs[k]
+        d = min(model_delay(a, graph.penalty), upper[a.head] - lower[a.tail] - a.length)
+        if d > 0:
+            delays[k] = d
+    return RelevantGraph(graph.nodes, graph.arcs, tuple(k for k in graph.candidates
+                                                        if k in delays),
+                         graph.path_bound, graph.penalty, lower, upper, delays)
+
+
 def _reach(start: str, adj: dict[str, list[str]]) -> set[str]:
     seen = {start}
     stack = [start]
@@ -147,14 +208,15 @@ def model_delay(arc: "Arc", penalty: float) -> float:
     return penalty if arc.removable else arc.delay
 
 
-def build_interdiction_milp(game: "InterdictionGame",
-                            graph: RelevantGraph | None = None) -> "pyo.ConcreteModel":
+def build_interdiction_milp(game: "InterdictionGame", graph: RelevantGraph | None = None, *,
+                            tighten: bool = True) -> "pyo.ConcreteModel":
     """The MXSP-D MILP of ``game`` as a Pyomo model (see the module docstring).
 
     Components: ``pi[v]`` (node potentials, ``pi[source]`` fixed to 0), ``x[k]`` (binary, one
     per candidate arc position ``k``), constraints ``potential[k]`` (one per relevant arc) and
     ``budget``, objective ``leader_value``. ``model.penalty`` and ``model.path_bound`` hold
-    :math:`M` and :math:`U`; ``model.arc_label[k]`` the arc labels.
+    :math:`M` and :math:`U`; ``model.arc_label[k]`` the arc labels. With ``tighten`` the
+    potentials get the box :math:`[\\ell_v, u_v]` and delays are reduced to :math:`d'_e`.
 
     Raises
     ------
@@ -170,6 +232,8 @@ def build_interdiction_milp(game: "InterdictionGame",
         raise InputError(f"no path from {game.source!r} to {game.target!r}",
                          source=game.origin, field="target",
                          fix="the follower needs at least one path before interdiction")
+    if tighten and g.delays is None:
+        g = tightened(game, g)
     model = pyo.ConcreteModel(name=f"interdiction_{game.name or 'game'}")
     model.penalty = g.penalty
     model.path_bound = g.path_bound
@@ -178,7 +242,9 @@ def build_interdiction_milp(game: "InterdictionGame",
     model.X = pyo.Set(initialize=g.candidates, ordered=True)
     model.arc_label = {k: game.arcs[k].key for k in g.arcs}
 
-    model.pi = pyo.Var(model.N, domain=pyo.NonNegativeReals, doc="node potentials")
+    box = (lambda mdl, v: (g.lower[v], g.upper[v])) if g.lower is not None else None
+    model.pi = pyo.Var(model.N, domain=pyo.NonNegativeReals, bounds=box,
+                       doc="node potentials")
     model.pi[game.source].fix(0.0)
     model.x = pyo.Var(model.X, domain=pyo.Binary, doc="arc k is interdicted")
     cand = set(g.candidates)
@@ -187,7 +253,8 @@ def build_interdiction_milp(game: "InterdictionGame",
         a = game.arcs[k]
         lhs = mdl.pi[a.head] - mdl.pi[a.tail]
         if k in cand:
-            lhs = lhs - model_delay(a, g.penalty) * mdl.x[k]
+            d = g.delays[k] if g.delays is not None else model_delay(a, g.penalty)
+            lhs = lhs - d * mdl.x[k]
         return lhs <= a.length
 
     model.potential = pyo.Constraint(model.A, rule=_potential)

@@ -189,8 +189,9 @@ def test_export_models_write(tmp_path):
     (lambda d: d["follower"]["response"].update(path=["s", "t"]), "response_path"),
     (lambda d: d["leader"].update(value=9.0), "leader_value"),
     (lambda d: d["follower"].update(value=7.0), "follower_value"),
-    (lambda d: d["leader"]["commitment"].update({"s->a": 1, "s->b": 0}), "optimality"),
-    (lambda d: d["leader"]["commitment"].update({"s->a": 1}), "budget"),
+    (lambda d: d["leader"].update(commitment={"s->a": 1}, value=4.0)
+     or d["follower"].update(value=4.0, response={"path": ["s", "b", "t"]}), "optimality"),
+    (lambda d: d["leader"]["commitment"].update({"s->a": 1, "a->t": 1}), "budget"),
     (lambda d: d["leader"]["commitment"].update({"s->b": 0.5}), "commitment"),
     (lambda d: d["certificate"]["evidence"].clear(), "optimality"),
 ])
