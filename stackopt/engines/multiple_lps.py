@@ -126,6 +126,11 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
     solved = pruned = dominated = infeasible = runs = added = 0
     cols = np.arange(m, dtype=np.int32)
     all_idx = np.arange(m + 1, dtype=np.int32)
+    # addRows arguments for up to ``batch`` dense rows, built once and sliced per call
+    batch_idx = np.tile(all_idx, batch)
+    batch_starts = np.arange(0, batch * (m + 1), m + 1, dtype=np.int32)
+    batch_lower = np.full(batch, -inf)
+    batch_upper = np.zeros(batch)
     deadline = None if time_limit is None else t0 + time_limit
 
     for j in order:
@@ -185,7 +190,7 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
                 break
             x = np.asarray(sol.col_value[:m], dtype=float)
             support = np.flatnonzero(x > 0.0)             # a vertex: at most #rows entries
-            f = BnT[:, support] @ x[support]
+            f = x[support] @ Bn[support]                  # B^T x over the support (rows of Bn)
             excess = f - f[j]
             excess[in_model] = -np.inf
             k_new = np.flatnonzero(excess > viol_tol)
@@ -200,9 +205,8 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
             if k_new.size > batch:
                 k_new = k_new[np.argpartition(-excess[k_new], batch)[:batch]]
             nk = int(k_new.size)
-            h.addRows(nk, np.full(nk, -inf), np.zeros(nk), nk * (m + 1),
-                      np.arange(0, nk * (m + 1), m + 1, dtype=np.int32),
-                      np.tile(all_idx, nk), R[k_new].ravel())
+            h.addRows(nk, batch_lower[:nk], batch_upper[:nk], nk * (m + 1),
+                      batch_starts[:nk], batch_idx[:nk * (m + 1)], R[k_new].ravel())
             active.extend(int(k) for k in k_new)
             in_model[k_new] = True
             added += nk
