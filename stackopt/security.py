@@ -245,7 +245,8 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
     zd, za = big_ms(game)
     bound = res.objective_bound if res.objective_bound is not None else res.incumbent_objective
     evidence = {"milp_bound": float(bound),
-                "big_m": {ty: {"defender": float(zd[k]), "attacker": float(za[k])}
+                "big_m": {ty: {"defender_max": float(zd[k].max()),
+                               "attacker_max": float(za[k].max())}
                           for k, ty in enumerate(game.types)}}
     stats = {"pyomo_build_seconds": build, "highs_seconds": solve,
              "binaries": game.n_types * game.n_targets}

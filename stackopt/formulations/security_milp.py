@@ -23,24 +23,32 @@ Variables
 with :math:`U(t, c) = c_t U^c(t) + (1 - c_t) U^u(t)`, linear in :math:`c`.
 
 Big-M constants and their validity
-    :math:`Z_d^\lambda = \max_t U_d^{\lambda,c}(t) - \min_t U_d^{\lambda,u}(t)` and
-    :math:`Z_a^\lambda = \max_t U_a^{\lambda,u}(t) - \min_t U_a^{\lambda,c}(t)`; the variables
-    are bounded by :math:`d^\lambda \in [\min_t U_d^{\lambda,u}, \max_t U_d^{\lambda,c}]` and
-    :math:`k^\lambda \in [\min_t U_a^{\lambda,c}, \max_t U_a^{\lambda,u}]`.
+    Per type and target, :math:`Z_d^{\lambda t} = \max_{t'} U_d^{\lambda,c}(t') -
+    U_d^{\lambda,u}(t)` and :math:`Z_a^{\lambda t} = \max_{t'} U_a^{\lambda,u}(t') -
+    U_a^{\lambda,c}(t)`; the variables are bounded by :math:`d^\lambda \in [\min_t
+    U_d^{\lambda,u}, \max_t U_d^{\lambda,c}]` and :math:`k^\lambda \in [\min_t
+    U_a^{\lambda,c}, \max_t U_a^{\lambda,u}]`. (Per-target constants are never looser than one
+    constant per type.)
 
     *No equilibrium is cut off.* Given any coverage :math:`c` and best responses
     :math:`t_\lambda`, put :math:`a^\lambda_{t_\lambda} = 1`, :math:`k^\lambda = \max_t
     U_a^\lambda(t, c)` and :math:`d^\lambda = U_d^\lambda(t_\lambda, c)`. Every
     :math:`U_a^\lambda(t, c)` lies between :math:`U_a^{\lambda,c}(t)` and
-    :math:`U_a^{\lambda,u}(t)`, so :math:`0 \le k^\lambda - U_a^\lambda(t, c) \le Z_a^\lambda`;
-    likewise :math:`d^\lambda - U_d^\lambda(t, c) \le Z_d^\lambda`, and both are 0 at
-    :math:`t_\lambda`. So the point is feasible with objective the defender's expected utility.
+    :math:`U_a^{\lambda,u}(t)`, and :math:`k^\lambda \le \max_{t'} U_a^{\lambda,u}(t')`, so
+    :math:`0 \le k^\lambda - U_a^\lambda(t, c) \le Z_a^{\lambda t}`; likewise
+    :math:`d^\lambda \le \max_{t'} U_d^{\lambda,c}(t')` and :math:`U_d^\lambda(t, c) \ge
+    U_d^{\lambda,u}(t)` give :math:`d^\lambda - U_d^\lambda(t, c) \le Z_d^{\lambda t}`, and
+    both differences are 0 at :math:`t_\lambda`. So the point is feasible with objective the defender's expected utility.
 
     *Every feasible point is a best-response profile.* :math:`k^\lambda \ge U_a^\lambda(t, c)`
     for all :math:`t` and equality where :math:`a^\lambda_t = 1`: the chosen target is a best
     response. :math:`d^\lambda \le U_d^\lambda(t_\lambda, c)`, with equality at an optimum.
     Among tied best responses the maximisation picks the one best for the defender: the
     optimum is the strong Stackelberg equilibrium.
+
+Presolve: :math:`a^\lambda_t` is fixed to 0 when :func:`never_attacked` proves that type
+:math:`\lambda` never attacks :math:`t` under any feasible coverage (such a point has no
+feasible completion anyway, so no solution is lost).
 
 HiGHS has no indicator constraints (``shared/DEPENDENCIES.md``), so the big-M form with the
 proven constants above is used. One attacker type is allowed (the model is then an exact
@@ -60,10 +68,37 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def big_ms(game: "SecurityGame") -> tuple[np.ndarray, np.ndarray]:
-    """Per-type constants ``(Z_d, Z_a)`` (see the module docstring for the proof)."""
-    zd = game.defender_covered.max(axis=1) - game.defender_uncovered.min(axis=1)
-    za = game.attacker_uncovered.max(axis=1) - game.attacker_covered.min(axis=1)
+    """Per-(type, target) constants ``(Z_d, Z_a)``, shape ``(L, T)`` (proof: module docstring)."""
+    zd = game.defender_covered.max(axis=1, keepdims=True) - game.defender_uncovered
+    za = game.attacker_uncovered.max(axis=1, keepdims=True) - game.attacker_covered
     return zd, za
+
+
+def never_attacked(game: "SecurityGame") -> np.ndarray:
+    r"""``(L, T)`` booleans: target :math:`t` is never a best response of type :math:`\lambda`.
+
+    Coverage on :math:`t` only makes :math:`t` less attractive, so take :math:`c_t = 0`; then
+    another target :math:`t'` needs coverage :math:`n_{t'} = (U_a^u(t') - U_a^u(t))^+ /
+    \Delta_a(t')` for :math:`t` to be a best response. :math:`t` is never a best response iff
+    some :math:`U_a^c(t') > U_a^u(t)` (then :math:`n_{t'} > 1`; also covers
+    :math:`\Delta_a(t') = 0`) or :math:`\sum_{t'} n_{t'} > m`. Exact comparisons; a tie
+    keeps the target.
+    """
+    ac, au = game.attacker_covered, game.attacker_uncovered
+    L, T = ac.shape
+    out = np.zeros((L, T), dtype=bool)
+    for lam in range(L):
+        da = au[lam] - ac[lam]
+        for t in range(T):
+            others = np.arange(T) != t
+            if np.any(others & (ac[lam] > au[lam, t])):
+                out[lam, t] = True
+                continue
+            gap = np.where(others, au[lam] - au[lam, t], 0.0)
+            pos = gap > 0
+            need = np.divide(gap, da, out=np.zeros(T), where=pos & (da > 0))
+            out[lam, t] = bool(need.sum() > game.resources)
+    return out
 
 
 def build_eraser(game: "SecurityGame") -> "pyo.ConcreteModel":
@@ -103,17 +138,23 @@ def build_eraser(game: "SecurityGame") -> "pyo.ConcreteModel":
         lam, i = li[ty], ti[t]
         return float(au[lam, i]) - float(au[lam, i] - ac[lam, i]) * mdl.c[t]
 
+    never = never_attacked(game)
+    for lam, ty in enumerate(types):
+        for i, t in enumerate(labels):
+            if never[lam, i]:
+                model.a[ty, t].fix(0)
+
     model.resources = pyo.Constraint(expr=sum(model.c[t] for t in labels) <= game.resources)
     model.one_target = pyo.Constraint(
         model.L, rule=lambda mdl, ty: sum(mdl.a[ty, t] for t in labels) == 1)
     model.defender_value = pyo.Constraint(
         model.L, model.T, rule=lambda mdl, ty, t:
-        mdl.d[ty] - ud(mdl, ty, t) <= (1 - mdl.a[ty, t]) * float(zd[li[ty]]))
+        mdl.d[ty] - ud(mdl, ty, t) <= (1 - mdl.a[ty, t]) * float(zd[li[ty], ti[t]]))
     model.attacker_best = pyo.Constraint(
         model.L, model.T, rule=lambda mdl, ty, t: mdl.k[ty] - ua(mdl, ty, t) >= 0)
     model.attacker_switch = pyo.Constraint(
         model.L, model.T, rule=lambda mdl, ty, t:
-        mdl.k[ty] - ua(mdl, ty, t) <= (1 - mdl.a[ty, t]) * float(za[li[ty]]))
+        mdl.k[ty] - ua(mdl, ty, t) <= (1 - mdl.a[ty, t]) * float(za[li[ty], ti[t]]))
     model.expected_defender_value = pyo.Objective(
         expr=sum(float(game.priors[li[ty]]) * model.d[ty] for ty in types), sense=pyo.maximize)
     return model

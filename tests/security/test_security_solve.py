@@ -185,3 +185,25 @@ def test_cli_solve_json_verify_export(tmp_path, capsys):
     assert main(["export", str(f), "--format", "lp", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "two_attacker_types.lp").read_text().count("a(") > 0
     assert build_model(load_game(f)).name == "eraser"
+
+
+EDGE = {
+    "no_resources": (("a", "b", "c"), [1, 2, 3], [-1, -5, -2], [-1, -1, -1], [3, 2, 1], 0),
+    "full_coverage": (("a", "b", "c"), [1, 2, 3], [-1, -5, -2], [-1, -1, -1], [3, 2, 1], 3),
+    "attacker_ignores_coverage": (("a", "b", "c"), [1, 2, 3], [-1, -5, -2], [2, -1, -1],
+                                  [2, 2, 1], 1),
+    "defender_ignores_coverage": (("a", "b", "c"), [1, -5, 3], [-1, -5, -2], [-1, -1, -1],
+                                  [3, 2, 1], 1),
+    "all_zero": (("a", "b"), [0, 0], [0, 0], [0, 0], [0, 0], 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDGE))
+@pytest.mark.parametrize("opts", [{}, {"engine": "pyomo"}, {"method": "eraser"}])
+def test_edge_cases_against_expansion(name, opts):
+    g = SecurityGame(*EDGE[name])
+    r = solve_security(g, **opts)
+    assert r.certified, r.certificate.summary()
+    nf = to_normal_form(g)
+    assert r.leader.value == pytest.approx(float(sse_vertex_enumeration(nf.A, nf.B).value),
+                                           abs=1e-6)
