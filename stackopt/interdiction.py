@@ -72,7 +72,8 @@ def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
     time_limit
         Seconds for HiGHS (``None``: none). Stopping at the limit gives status ``error``.
     threads
-        HiGHS threads (``None``: HiGHS's default).
+        HiGHS threads (``None``: HiGHS's default). Setting it resets HiGHS's process-wide
+        thread pool (HiGHS refuses a new thread count otherwise).
     enumerate_limit
         Also check optimality by enumerating maximal interdiction sets with Dijkstra when that
         takes at most this many search nodes (0: never).
@@ -92,6 +93,10 @@ def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
         raise InputError(f"unknown method {method!r}", field="method",
                          fix="use one of " + ", ".join(METHODS))
     atol_of(game, rtol)  # validates rtol
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
+                                or threads < 1):
+        raise InputError(f"threads must be a positive integer, got {threads!r}",
+                         field="threads", fix="give e.g. 1, or leave it out")
     if time_limit is not None and not (isinstance(time_limit, (int, float))
                                        and time_limit > 0):
         raise InputError(f"time_limit must be a positive number, got {time_limit!r}",
@@ -180,6 +185,11 @@ def _solve_highs(model, *, time_limit: float | None, threads: int | None
     _swallow_banner()
     opts: dict[str, Any] = {"mip_rel_gap": 0.0}
     if threads is not None:
+        import highspy
+
+        # HiGHS keeps one global thread pool per process and refuses ('unknown' status) a
+        # different thread count once it exists; resetting it first makes 'threads' work.
+        highspy.Highs.resetGlobalScheduler(True)
         opts["threads"] = int(threads)
     kw: dict[str, Any] = {"solver_options": opts, "load_solutions": False,
                           "raise_exception_on_nonoptimal_result": False}
