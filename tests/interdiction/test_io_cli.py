@@ -71,10 +71,14 @@ def test_cli_verify_and_export(tmp_path, capsys):
 
 
 def test_cli_method_and_time_limit(capsys):
-    assert main(["solve", str(DATA / "diamond.yaml"), "--json", "--method", "lp_dual",
+    # (the lp_dual method is tested through the API in test_solve: its first use imports
+    # scipy.stats through Pyomo, seconds we need not pay twice)
+    assert main(["solve", str(DATA / "diamond.yaml"), "--json", "--method", "dual_milp",
                  "--time-limit", "30"]) == 0
-    assert json.loads(capsys.readouterr().out)["method"] == "lp_dual"
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "dual_milp" and out["options"]["time_limit"] == 30
     assert main(["solve", str(DATA / "diamond.yaml"), "--method", "nope"]) == 2
+    assert "unknown method 'nope'" in capsys.readouterr().err
 
 
 def test_cli_unreachable_target_exit_1(write, capsys):
