@@ -335,6 +335,8 @@ def _arc(a: Any, where: Any, source: str | None, *, field_is_path: bool = False)
     rem = data.get("removable", False)
     if rem is None:
         rem = False
+    if type(rem).__module__ == "numpy" and type(rem).__name__ in ("bool", "bool_"):
+        rem = bool(rem)  # numpy booleans from graph attributes
     if not isinstance(rem, bool):
         raise InputError(f"removable must be true or false, got {rem!r}", source=source,
                          field=f"{prefix}.removable", fix="write true or false")

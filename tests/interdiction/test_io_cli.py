@@ -199,3 +199,14 @@ def test_api_bad_input():
     h.add_edge(1, "1", length=1)
     with pytest.raises(InputError, match="both print as"):
         InterdictionGame.from_networkx(h, 1, "1", 1)
+
+
+def test_numpy_attributes_accepted():
+    import networkx as nx
+    import numpy as np
+
+    g = nx.DiGraph()
+    g.add_edge("s", "t", length=np.int64(3), removable=np.bool_(True), cost=np.float32(1))
+    game = InterdictionGame.from_networkx(g, "s", "t", np.int64(1))
+    assert game.arcs[0].removable is True and game.arcs[0].length == 3.0
+    assert game.budget == 1.0
