@@ -101,7 +101,7 @@ def parse_security(data: dict[str, Any], *, source: str, base_dir: Path | None =
     if not spec.targets:
         raise InputError("no targets", source=source, field="targets",
                          fix="list at least one target")
-    names = [str(t.name).strip() for t in spec.targets]
+    names = [_name(t.name, source, f"targets[{k}].name") for k, t in enumerate(spec.targets)]
     dc = [_num(t.defender.covered, source, f"targets[{k}].defender.covered")
           for k, t in enumerate(spec.targets)]
     du = [_num(t.defender.uncovered, source, f"targets[{k}].defender.uncovered")
@@ -130,7 +130,7 @@ def parse_security(data: dict[str, Any], *, source: str, base_dir: Path | None =
         ac, au, dcs, dus, type_names, priors = [], [], [], [], [], []
         for lam, ty in enumerate(types):
             where = f"attacker.types[{lam}]"
-            type_names.append(str(ty.name).strip())
+            type_names.append(_name(ty.name, source, f"{where}.name"))
             priors.append(ty.prior)
             unknown = sorted(set(ty.payoffs) - set(names))
             if unknown:
@@ -165,6 +165,13 @@ def parse_security(data: dict[str, Any], *, source: str, base_dir: Path | None =
             attacker_name=spec.attacker.name or "attacker", name=spec.name)
     except InputError as exc:
         raise exc.with_source(source) from None
+
+
+def _name(v: Any, source: str, field: str) -> str:
+    if isinstance(v, bool) or not isinstance(v, (str, int)) or not str(v).strip():
+        raise InputError(f"name {v!r} is not a non-empty string", source=source, field=field,
+                         fix="give a short text name")
+    return str(v).strip()
 
 
 def _num(v: Any, source: str, field: str) -> float:

@@ -137,3 +137,10 @@ def test_cli_bad_input_exit_2(write, capsys):
     assert main(["solve", str(p)]) == 2
     err = capsys.readouterr().err
     assert "more resources (9) than targets (5)" in err and "\n" == err[-1] and err.count("\n") == 1
+
+
+def test_bad_names(write):
+    with pytest.raises(InputError, match="targets\\[0\\].name"):
+        load_game(write("bad.yaml", FIVE.replace("name: t0,", "name: {x: 1},", 1)))
+    with pytest.raises(InputError, match="attacker.types\\[1\\].name"):
+        load_game(write("bad.yaml", TYPES.replace("name: y", "name: ''", 1)))
