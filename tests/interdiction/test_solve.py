@@ -250,3 +250,21 @@ def test_grid_against_second_formulation():
     best, _ = brute_force(arcs, game.source, game.target, game.budget)
     res = solve_interdiction(game, enumerate_limit=0)
     assert res.certified and res.leader.value == pytest.approx(best, abs=1e-6)
+
+
+@pytest.mark.parametrize("seed", [2, 5])
+def test_invariance_scaling_and_relabelling(seed):
+    """Scaling lengths and delays by 7 scales the value by 7; renaming nodes changes nothing;
+    scaling costs and budget together changes nothing."""
+    arcs, s, t, budget = random_instance(seed)
+    base = solve_interdiction(game_of(arcs, s, t, budget), enumerate_limit=0).leader.value
+    scaled = [(u, v, 7 * c, 7 * d, r, rem) for u, v, c, d, r, rem in arcs]
+    renamed = [(f"n{u}", f"n{v}", c, d, 3 * r, rem) for u, v, c, d, r, rem in arcs]
+    v1 = solve_interdiction(game_of(scaled, s, t, budget), enumerate_limit=0).leader.value
+    v2 = solve_interdiction(game_of(renamed, f"n{s}", f"n{t}", 3 * budget),
+                            enumerate_limit=0).leader.value
+    if math.isinf(base):
+        assert math.isinf(v1) and math.isinf(v2)
+    else:
+        assert v1 == pytest.approx(7 * base, abs=1e-6)
+        assert v2 == pytest.approx(base, abs=1e-6)
