@@ -150,16 +150,28 @@ def _fin(a: np.ndarray) -> np.ndarray:
 
 
 def _run(h) -> str:
-    """Run HiGHS; map 'infeasible or unbounded' by re-running without presolve."""
+    """Run HiGHS and return its model status.
+
+    'infeasible or unbounded' is resolved by re-running without presolve; a status HiGHS
+    cannot decide ('unknown', solve errors: numerical trouble after many in-place edits) is
+    retried from scratch (``clearSolver``), then without presolve.
+    """
     from ..engines.highs import model_status_name
 
     h.run()
     st = model_status_name(h)
-    if "infeasible or unbounded" in st:
-        h.setOptionValue("presolve", "off")
-        h.run()
+    for attempt in range(2):
+        if st in ("optimal", "infeasible", "unbounded", "time limit reached"):
+            break
+        if attempt == 0 and "infeasible or unbounded" not in st:
+            h.clearSolver()
+            h.run()
+        else:
+            h.clearSolver()
+            h.setOptionValue("presolve", "off")
+            h.run()
+            h.setOptionValue("presolve", "choose")
         st = model_status_name(h)
-        h.setOptionValue("presolve", "choose")
     return st
 
 

@@ -56,18 +56,25 @@ class BranchOutcome:
 
 def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None = None,
                      atol: float = 1e-6, comp_tol: float = 1e-7,
-                     time_limit: float | None = None, max_nodes: int | None = None
-                     ) -> BranchOutcome:
-    """Run the branch and bound; values are in minimisation form (without the constant)."""
+                     time_limit: float | None = None, max_nodes: int | None = None,
+                     gap_cut: bool = True, incumbent: np.ndarray | None = None,
+                     lower_bound: float | None = None) -> BranchOutcome:
+    """Run the branch and bound; values are in minimisation form (without the constant).
+
+    ``incumbent`` is a leader decision to start from (its best response is evaluated);
+    ``lower_bound`` a proven bound on the optimum (the search stops when the incumbent
+    reaches it).
+    """
     t0 = time.perf_counter()
     f = follower_form(problem)
     km = kkt_matrix(problem, f)
     k, nx, ny = f.k, problem.n_leader, problem.n_follower
+    A, cost, col_lo, col_hi, row_lo, row_hi, integ = _with_gap_cut(problem, f, km, gap_cut)
     # one extra row: leader objective >= cut (inactive unless a node is unbounded)
-    A = sp.vstack([km.A, sp.csr_matrix(km.cost.reshape(1, -1))]).tocsc()
+    A = sp.vstack([A, sp.csr_matrix(cost.reshape(1, -1))]).tocsc()
     cut_row = A.shape[0] - 1
-    h = highs_from_matrix(A, km.cost, km.col_lo, km.col_hi, np.append(km.row_lo, -np.inf),
-                          np.append(km.row_hi, np.inf), km.integrality)
+    h = highs_from_matrix(A, cost, col_lo, col_hi, np.append(row_lo, -np.inf),
+                          np.append(row_hi, np.inf), integ)
     oracle = oracle or FollowerOracle(problem)
     out = BranchOutcome("infeasible", build_seconds=time.perf_counter() - t0)
     lam_idx = np.arange(km.il, km.im, dtype=np.int32)
@@ -102,7 +109,13 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
         out.lps += 1
         return st
 
+    if incumbent is not None:
+        try_x(np.asarray(incumbent, float))
+    lb = -np.inf if lower_bound is None else float(lower_bound)
     while heap:
+        if best <= lb + atol:  # incumbent attains a proven lower bound: done
+            heap = []
+            continue
         if time_limit is not None and time.perf_counter() - t0 > time_limit:
             out.notes.append(f"time limit {time_limit:g} s reached after {out.nodes} nodes")
             break
@@ -136,8 +149,8 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
                                  "region")
                 out.value = -np.inf
                 return _finish(out, t0)
-            big = 1e6 * scale * (1.0 + (abs(best) if np.isfinite(best) else 0.0))
-            h.changeRowBounds(cut_row, -big, 1e30)
+            cut = best - (1.0 + abs(best)) if np.isfinite(best) else -1e3 * scale
+            h.changeRowBounds(cut_row, cut, 1e30)
             st = solve_node()
             h.changeRowBounds(cut_row, -1e30, 1e30)
             node_val = -np.inf
@@ -179,6 +192,58 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
     elif not out.complete:
         out.status = "limit"
     return _finish(out, t0)
+
+
+def _with_gap_cut(problem: BilevelProblem, f, km, enabled: bool):
+    """Add the relaxed complementarity-sum cut ``sum_i lambda_i s_i <= 0`` (linear follower).
+
+    With stationarity ``P' lambda + E' mu = -d``, ``sum_i lambda_i s_i = r'lambda + d'y +
+    e'mu - sum_ij R_ij (lambda_i x_j) - sum_ij F_ij (mu_i x_j)``. Each product ``w = lambda_i
+    x_j`` gets its own column with the McCormick inequalities valid for ``lambda_i >= 0``:
+    ``l_j lambda_i <= w <= u_j lambda_i`` (the sides with finite bounds); products with the
+    free ``mu`` stay free. Every KKT point satisfies the cut with ``w = lambda x``, so it is
+    valid; it is exact on rows that do not involve ``x`` (e.g. the follower's bounds).
+    """
+    base = (km.A, km.cost, km.col_lo, km.col_hi, km.row_lo, km.row_hi, km.integrality)
+    if not enabled or not problem.is_linear or f.k + f.q == 0:
+        return base
+    n0 = km.n_cols
+    gap = np.zeros(n0)
+    gap[km.iy:km.il] = f.d
+    gap[km.il:km.im] = f.r
+    gap[km.im:km.im + f.q] = f.e
+    prods = [(km.il + i, j, f.R[i, j]) for i, j in zip(*np.nonzero(f.R))]
+    prods += [(km.im + i, j, f.F[i, j]) for i, j in zip(*np.nonzero(f.F))]
+    nw = len(prods)
+    ri, rj, rv, rlo, rhi = [0] * 0, [], [], [], []
+    gap_entries = [(c, v) for c, v in enumerate(gap) if v]
+    r = 1
+    lo, hi = problem.leader_lower, problem.leader_upper
+    for t, (dcol, j, coef) in enumerate(prods):
+        wcol = n0 + t
+        gap_entries.append((wcol, -coef))
+        if dcol >= km.im:  # mu is free: no McCormick bound
+            continue
+        for bound, lo_, hi_ in ((lo[j], 0.0, np.inf), (hi[j], -np.inf, 0.0)):
+            if np.isfinite(bound):  # w - bound * lambda >= 0 (lower) / <= 0 (upper)
+                ri += [r, r]
+                rj += [wcol, dcol]
+                rv += [1.0, -float(bound)]
+                rlo.append(lo_)
+                rhi.append(hi_)
+                r += 1
+    for c, v in gap_entries:
+        ri.append(0)
+        rj.append(c)
+        rv.append(v)
+    extra = sp.csr_matrix((rv, (ri, rj)), shape=(r, n0 + nw))
+    A = sp.vstack([sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], nw))]), extra]).tocsc()
+    return (A, np.concatenate([km.cost, np.zeros(nw)]),
+            np.concatenate([km.col_lo, np.full(nw, -np.inf)]),
+            np.concatenate([km.col_hi, np.full(nw, np.inf)]),
+            np.concatenate([km.row_lo, [-np.inf], rlo]),
+            np.concatenate([km.row_hi, [0.0], rhi]),
+            np.concatenate([km.integrality, np.zeros(nw, np.int32)]))
 
 
 def _finish(out: BranchOutcome, t0: float) -> BranchOutcome:

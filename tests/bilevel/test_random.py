@@ -97,3 +97,20 @@ def test_verify_round_trip_through_json():
     key = next(iter(bad["follower"]["response"]))
     bad["follower"]["response"][key] += 1.0
     assert not verify_bilevel(p, bad, resolve=False).passed
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_kkt_normalized_is_exact_without_dual_bounds(seed):
+    """Boxed follower (dual region unbounded): the normalised relaxation is proven or handed
+    to branching, and agrees with active-set enumeration."""
+    rng = np.random.default_rng(700 + seed)
+    p = BilevelProblem.from_matrices(
+        c_x=rng.integers(-5, 6, 1), c_y=rng.integers(-5, 6, 2),
+        A_x=rng.integers(-4, 5, (2, 1)), A_y=rng.integers(-4, 5, (2, 2)),
+        b=rng.integers(1, 15, 2), d_y=rng.integers(-5, 6, 2), x_lower=0, x_upper=6,
+        y_lower=0, y_upper=5)
+    status, value = enumerate_active_sets(p)
+    r = solve_bilevel(p, method="kkt_normalized")
+    _same(r, status, value)
+    if status == "optimal":
+        assert r.method in ("kkt_normalized", "bard_moore")
