@@ -9,7 +9,8 @@ equality). No big-M is ever used, so nothing is assumed about the size of the mu
 * Node relaxation infeasible, or its bound no better than the incumbent: prune.
 * Solution complementary (``min(lambda_i, s_i) <= tol`` for all ``i``): the point satisfies
   the follower's KKT conditions, hence is bilevel feasible; the node is closed.
-* Otherwise branch on the pair with the largest ``min(lambda_i, s_i)``.
+* Otherwise branch on the pair with the largest product ``lambda_i s_i`` (measured: 10-60 %
+  fewer nodes than the largest ``min(lambda_i, s_i)``, ``branch_rule="min"``).
 * Node relaxation unbounded with every pair fixed: every point of the node satisfies the KKT
   conditions, so the leader's objective is unbounded on the inducible region (UNBOUNDED).
   With pairs left free, a bounded copy (objective cut) picks the pair to branch on.
@@ -57,8 +58,8 @@ class BranchOutcome:
 def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None = None,
                      atol: float = 1e-6, comp_tol: float = 1e-7,
                      time_limit: float | None = None, max_nodes: int | None = None,
-                     gap_cut: bool = True, incumbent: np.ndarray | None = None,
-                     lower_bound: float | None = None) -> BranchOutcome:
+                     gap_cut: bool = False, incumbent: np.ndarray | None = None,
+                     lower_bound: float | None = None, branch_rule: str = "product") -> BranchOutcome:
     """Run the branch and bound; values are in minimisation form (without the constant).
 
     ``incumbent`` is a leader decision to start from (its best response is evaluated);
@@ -171,6 +172,7 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
         slack = f.r - np.array(sol.row_value)[km.rle:km.req]
         viol = np.minimum(lam, slack)
         tol = comp_tol * max(1.0, scale)
+        score = lam * slack if branch_rule == "product" else viol
         if k:
             viol[list(fixed)] = -np.inf
         if k == 0 or viol.max() <= tol:
@@ -179,7 +181,9 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
             free = [i for i in range(k) if i not in fixed]
             i = free[0]
         else:
-            i = int(np.argmax(viol))
+            score[list(fixed)] = -np.inf
+            score[viol <= tol] = -np.inf
+            i = int(np.argmax(score))
         first, second = (1, 0) if lam[i] >= slack[i] else (0, 1)
         pb = node_val if np.isfinite(node_val) else bound
         heapq.heappush(heap, (pb, counter, fix + ((i, first),)))
@@ -203,6 +207,8 @@ def _with_gap_cut(problem: BilevelProblem, f, km, enabled: bool):
     ``l_j lambda_i <= w <= u_j lambda_i`` (the sides with finite bounds); products with the
     free ``mu`` stay free. Every KKT point satisfies the cut with ``w = lambda x``, so it is
     valid; it is exact on rows that do not involve ``x`` (e.g. the follower's bounds).
+    Off by default (``gap_cut=False``): on random 5x10 and 10x15 instances it *increased*
+    the node count and doubled the time per node LP.
     """
     base = (km.A, km.cost, km.col_lo, km.col_hi, km.row_lo, km.row_hi, km.integrality)
     if not enabled or not problem.is_linear or f.k + f.q == 0:
