@@ -99,8 +99,13 @@ def test_models_regenerate_committed_data(tmp_path):
     assert (tmp_path / "t.yaml").read_text() == (DATA / "travelers_dilemma_99.yaml").read_text()
 
 
-def test_traveler_payoffs_by_definition():
-    game = load_game(DATA / "travelers_dilemma_99.yaml")
+@pytest.fixture(scope="module")
+def traveler():
+    return load_game(DATA / "travelers_dilemma_99.yaml")   # ~2-4 s of pure-Python YAML parsing
+
+
+def test_traveler_payoffs_by_definition(traveler):
+    game = traveler
     assert game.shape == (99, 99)
     for a in (2, 50, 100):
         for b in (2, 51, 100):
@@ -109,9 +114,9 @@ def test_traveler_payoffs_by_definition():
             assert game.A[a - 2, b - 2] == u1 and game.B[a - 2, b - 2] == u2
 
 
-def test_travelers_dilemma_solves_and_matches_linprog():
+def test_travelers_dilemma_solves_and_matches_linprog(traveler):
     bench = _module(REPO / "benchmarks" / "run.py", "bench_run")
-    game = load_game(DATA / "travelers_dilemma_99.yaml")
+    game = traveler
     ref, _, _ = bench.linprog_loop(game.A.astype(float), game.B.astype(float), budget=60.0)
     res = solve_sse(game)
     assert res.certified, res.certificate.summary()
