@@ -144,13 +144,14 @@ def _optimality(game: NormalFormGame, value: float, evidence: Mapping[str, Any] 
                      "the result carries no optimality bounds (evidence.bounds); "
                      "re-solve with 'stackopt solve' to obtain them")
     worst, worst_label, missing = -np.inf, None, []
+    colmax = A.max(axis=0)
     for k, label in enumerate(game.follower_actions):
         rec = bounds.get(label)
         if not isinstance(rec, Mapping):
             missing.append(label)
             continue
         try:
-            b = _record_bound(game, k, rec, atol_f)
+            b = _record_bound(game, k, rec, atol_f, colmax)
         except (InputError, KeyError, TypeError, ValueError) as exc:
             return Check("optimality", False, None, atol_l,
                          f"bad bound record for follower action '{label}': {exc}")
@@ -167,7 +168,8 @@ def _optimality(game: NormalFormGame, value: float, evidence: Mapping[str, Any] 
                  f"{value:.10g}")
 
 
-def _record_bound(game: NormalFormGame, k: int, rec: Mapping[str, Any], atol_f: float) -> float:
+def _record_bound(game: NormalFormGame, k: int, rec: Mapping[str, Any], atol_f: float,
+                  colmax: np.ndarray | None = None) -> float:
     """Recompute the bound a record proves for LP(k); ``-inf`` for a dominated action."""
     A, B = game.A, game.B
     if "dominated_by" in rec:
@@ -181,11 +183,15 @@ def _record_bound(game: NormalFormGame, k: int, rec: Mapping[str, Any], atol_f: 
             raise ValueError(f"domination margin {margin:.3g} is not above tolerance "
                              f"{atol_f:.3g}")
         return -np.inf
-    y = np.zeros(game.shape[1])
-    for lab, w in dict(rec.get("multipliers") or {}).items():
-        y[game.follower_index(str(lab))] = float(w)
+    mult = rec.get("multipliers") or {}
+    if not isinstance(mult, Mapping):
+        raise ValueError("multipliers must map follower actions to numbers")
+    if not mult:                      # y = 0: the bound is the best entry of column k
+        return float(colmax[k]) if colmax is not None else float(A[:, k].max())
+    idx = np.fromiter((game.follower_index(str(lab)) for lab in mult), dtype=int,
+                      count=len(mult))
+    y = np.fromiter((float(w) for w in mult.values()), dtype=float, count=len(mult))
     if y.min() < 0 or not np.all(np.isfinite(y)):
         raise ValueError("multipliers must be finite and non-negative")
-    y[k] = 0.0
-    nz = np.flatnonzero(y)
-    return float((A[:, k] + B[:, k] * y[nz].sum() - B[:, nz] @ y[nz]).max())
+    y[idx == k] = 0.0
+    return float((A[:, k] + B[:, k] * y.sum() - B[:, idx] @ y).max())

@@ -84,7 +84,8 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
         also counted in ``lps_infeasible``), ``lps_pruned`` (skipped by the bound, or stopped
         once a row-relaxation fell to the incumbent), ``lps_dominated`` (skipped: dominated
         follower action), ``highs_runs`` (HiGHS solves), ``rows_added``, ``highs_seconds``
-        (time inside HiGHS's solve calls) and ``setup_seconds``.
+        (time inside HiGHS's solve calls), ``highs_edit_seconds`` (time inside HiGHS's
+        model-editing calls: deleting, adding rows, changing costs) and ``setup_seconds``.
     """
     import highspy
 
@@ -122,7 +123,7 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
     order = np.argsort(-ub, kind="stable")
     records: dict[int, ActionRecord] = {}
     best, best_val, best_x = None, -np.inf, None
-    highs_seconds = 0.0
+    highs_seconds = edit_seconds = 0.0
     solved = pruned = dominated = infeasible = runs = added = 0
     cols = np.arange(m, dtype=np.int32)
     all_idx = np.arange(m + 1, dtype=np.int32)
@@ -145,11 +146,13 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
             records[j] = ActionRecord("dominated", dominated_by={k: 1.0}, margin=margin)
             dominated += 1
             continue
+        te = time.perf_counter()
         nrow = h.getNumRow()
         if nrow > 1:
             h.deleteRows(nrow - 1, np.arange(1, nrow, dtype=np.int32))
         h.changeColsCost(m, cols, An[:, j])
         h.addRow(0.0, inf, m + 1, all_idx, R[j])          # B_j x - u >= 0
+        edit_seconds += time.perf_counter() - te
         active = [j]                                       # follower action of rows 1, 2, ...
         in_model = np.zeros(n, dtype=bool)
         in_model[j] = True
@@ -205,8 +208,10 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
             if k_new.size > batch:
                 k_new = k_new[np.argpartition(-excess[k_new], batch)[:batch]]
             nk = int(k_new.size)
+            te = time.perf_counter()
             h.addRows(nk, batch_lower[:nk], batch_upper[:nk], nk * (m + 1),
                       batch_starts[:nk], batch_idx[:nk * (m + 1)], R[k_new].ravel())
+            edit_seconds += time.perf_counter() - te
             active.extend(int(k) for k in k_new)
             in_model[k_new] = True
             added += nk
@@ -218,7 +223,8 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
     stats = {
         "lps_solved": solved, "lps_pruned": pruned, "lps_dominated": dominated,
         "lps_infeasible": infeasible, "highs_runs": runs, "rows_added": added,
-        "highs_seconds": highs_seconds, "setup_seconds": setup,
+        "highs_seconds": highs_seconds, "highs_edit_seconds": edit_seconds,
+        "setup_seconds": setup,
     }
     return MultipleLPsOutcome(best=best, commitment=x, records=records, stats=stats)
 
