@@ -10,6 +10,9 @@ For each seeded game it prints, measured in the same process:
   model edited in place), including pruning, dual bounds and the certificate;
 * ``HiGHS s``      - the time HiGHS itself spends in ``run()`` (``result.stats["highs_seconds"]``);
 * ``tot/HiGHS``    - the overhead ratio (1.0 means all time is spent inside HiGHS);
+* ``tot/H+ed``     - the same ratio counting also the time inside HiGHS's model-editing calls
+  (adding the generated rows, deleting them, changing costs:
+  ``result.stats["highs_edit_seconds"]``);
 * ``LPs``          - LPs solved / pruned (bound) / skipped as dominated;
 * ``linprog s``    - a baseline: the same Conitzer-Sandholm LPs, one
   ``scipy.optimize.linprog(method="highs")`` call per follower action, no pruning, matrices
@@ -123,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     print(versions())
     print(f"seed {args.seed} (+ size); linprog budget {args.budget:g} s")
     head = (f"{'family':<8} {'size':>9} {'stackopt s':>10} {'HiGHS s':>9} {'tot/HiGHS':>9} "
+            f"{'tot/H+ed':>8} "
             f"{'LPs solved/pruned/dom':>21} {'linprog s':>10} {'speed-up':>8} {'|dv|':>9}")
     if args.engine == "pyomo":
         head += f" {'pyomo s':>8}"
@@ -143,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             total = time.perf_counter() - t
             st = res.stats
             highs = float(st["highs_seconds"])
+            edits = float(st.get("highs_edit_seconds", 0.0))
             lp_best, lp_time, lp_done = linprog_loop(A, B, args.budget)
             value = float(res.leader.value)
             if lp_best is None:
@@ -156,7 +161,9 @@ def main(argv: list[str] | None = None) -> int:
                 lp_txt, sp_txt, dv_txt = f"{lp_time:.3f}", f"{speed:.1f}x", f"{diff:.1e}"
             lps = f"{st['lps_solved']}/{st['lps_pruned']}/{st['lps_dominated']}"
             ratio = total / highs if highs > 0 else float("inf")
+            ratio_ed = total / (highs + edits) if highs + edits > 0 else float("inf")
             line = (f"{kind:<8} {f'{n}x{n}':>9} {total:>10.3f} {highs:>9.3f} {ratio:>9.2f} "
+                    f"{ratio_ed:>8.2f} "
                     f"{lps:>21} {lp_txt:>10} {sp_txt:>8} {dv_txt:>9}")
             if args.engine == "pyomo":
                 if n <= args.pyomo_max:
@@ -171,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
                 line += "  CERTIFICATE FAILED"
             print(line)
             sys.stdout.flush()
-            rows.append((kind, n, total, highs, speed, res.certified))
+            rows.append((kind, n, total, highs, speed, res.certified, highs + edits))
 
     print()
     print(f"agreement: max |leader value difference| = {max_diff:.2e} over {compared} "
@@ -193,9 +200,12 @@ def _targets(rows) -> None:
         big = [r for r in rows if r[0] == fam and r[1] >= 200] or [r for r in rows if r[0] == fam]
         w = max(big, key=lambda r: r[2] / max(r[3], 1e-12))
         ratio = w[2] / max(w[3], 1e-12)
+        w2 = max(big, key=lambda r: r[2] / max(r[6], 1e-12))
+        ratio2 = w2[2] / max(w2[6], 1e-12)
         print(f"target total time within 1.5x of HiGHS time, {fam} (sizes >= 200 when run): "
               f"worst {ratio:.2f} at {w[1]}x{w[1]} (total {w[2]:.3f} s) -> "
-              f"{'met' if ratio <= 1.5 else 'MISSED'}")
+              f"{'met' if ratio <= 1.5 else 'MISSED'}; counting HiGHS's model edits: worst "
+              f"{ratio2:.2f} -> {'met' if ratio2 <= 1.5 else 'MISSED'}")
     r500 = [r for r in rows if r[1] == 500]
     if r500:
         print("target 500x500 solved: " + ", ".join(
