@@ -99,3 +99,10 @@ def test_cli_table_and_bad_input(write, capsys):
     assert main(["compare", str(p.parent / "missing.yaml")]) == 2
     bad = write("bad.yaml", "kind: normal_form\npayoffs: {leader: [[1, x]], follower: [[1, 2]]}\n")
     assert main(["compare", str(bad)]) == 2
+
+
+def test_cli_refuses_other_kinds(capsys):
+    f = REPO / "data" / "security" / "five_identical_targets.yaml"
+    assert main(["compare", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert "five_identical_targets.yaml" in err and "normal-form" in err

@@ -24,6 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..compare import compare_leadership, format_comparison
+    from ..errors import InputError
     from ..io.load import load_game
 
     game = load_game(args.file)
@@ -32,7 +33,10 @@ def run(args: argparse.Namespace) -> int:
         opts["rtol"] = args.rtol
     if args.time_limit is not None:
         opts["time_limit"] = args.time_limit
-    comparison = compare_leadership(game, **opts)
+    try:
+        comparison = compare_leadership(game, **opts)
+    except InputError as exc:
+        raise exc.with_source(args.file) from None
     if args.json:
         print(json.dumps(comparison.to_dict(), indent=2))
     else:
