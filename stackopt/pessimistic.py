@@ -29,7 +29,9 @@ other classes strict) where it is the *unique* best class.
 one LP per class (``LP_J``: maximise :math:`t \le x^\top A_{\cdot k}` for :math:`k \in J` over
 :math:`X_J`), after one *margin* LP per class deciding :math:`S_J \ne \emptyset`
 (:math:`\max \delta` s.t. :math:`x^\top(B_{\cdot j} - B_{\cdot k}) \ge \delta` for all other
-classes).
+classes). Classes whose cheap bound :math:`\min_{k\in J}\max_i A_{ik}` is below the incumbent
+by more than the tolerance are skipped (the bound is their certificate), and so are classes
+weakly dominated by a single other action (never the unique best response).
 
 **Attainment.** :math:`V^*` is attained iff for some optimal class :math:`J` the face
 :math:`G = \{x \in X_J : v_J(x) \ge V^*\}` contains a point at which every class tied with
@@ -97,18 +99,22 @@ class WeakOutcome:
 def column_classes(B: np.ndarray, tol: float) -> list[list[int]]:
     """Group follower actions whose payoff columns agree within ``tol`` (always tied)."""
     classes: list[list[int]] = []
+    reps: list[int] = []
     for k in range(B.shape[1]):
-        for cl in classes:
-            if float(np.abs(B[:, k] - B[:, cl[0]]).max()) <= tol:
-                cl.append(k)
-                break
-        else:
-            classes.append([k])
+        if reps:
+            dist = np.abs(B[:, reps] - B[:, [k]]).max(axis=0)
+            c = int(np.argmin(dist))
+            if float(dist[c]) <= tol:
+                classes[c].append(k)
+                continue
+        classes.append([k])
+        reps.append(k)
     return classes
 
 
 def weak_sse_lps(A: np.ndarray, B: np.ndarray, *, atol_l: float, atol_f: float,
-                 epsilon: float, time_limit: float | None = None) -> WeakOutcome:
+                 epsilon: float, time_limit: float | None = None,
+                 prune: bool = True) -> WeakOutcome:
     """Run the LPs of the module docstring on ``(A, B)``; ``epsilon`` is absolute."""
     from .engines.dense_lp import solve_dense_lp
 
@@ -141,12 +147,12 @@ def weak_sse_lps(A: np.ndarray, B: np.ndarray, *, atol_l: float, atol_f: float,
         ks = others(c)
         if not ks:
             return None, np.inf
-        rows = [np.r_[Bn[:, k] - Bn[:, j], 1.0] for k in ks]
-        rhs = [0.0] * len(ks)
-        for a_row, b in extra_ub:
-            rows.append(np.r_[a_row, 0.0])
-            rhs.append(b)
-        out = lp(np.r_[np.zeros(m), 1.0], np.array(rows), np.array(rhs), ones[None, :],
+        rows = [_diff_rows(Bn, ks, j, 1.0)]
+        rhs = [np.zeros(len(ks))]
+        if extra_ub:
+            rows.append(np.array([np.r_[a_row, 0.0] for a_row, _ in extra_ub]))
+            rhs.append(np.array([b for _, b in extra_ub]))
+        out = lp(np.r_[np.zeros(m), 1.0], np.vstack(rows), np.concatenate(rhs), ones[None, :],
                  np.array([1.0]), lb=np.r_[np.zeros(m), -np.inf], ub=np.r_[np.ones(m), cap])
         if out.status != "optimal":
             return None, -np.inf
@@ -154,8 +160,26 @@ def weak_sse_lps(A: np.ndarray, B: np.ndarray, *, atol_l: float, atol_f: float,
 
     records: dict[int, dict[str, Any]] = {}
     values: dict[int, float] = {}
-    for c, members in enumerate(classes):
+    # Cheap bound per class (lambda = one member, y = 0): max_i A[i, k]. Classes are visited
+    # in decreasing order of it and skipped once it is below the incumbent by more than
+    # atol_l (a class within atol_l of the supremum is always solved: attainment needs it).
+    cheap = {c: min((float(A[:, k].max()), k) for k in cl) for c, cl in enumerate(classes)}
+    pruned = 0
+    for c in sorted(range(len(classes)), key=lambda c: -cheap[c][0]):
+        members = classes[c]
+        if prune and values and cheap[c][0] < max(values.values()) - atol_l:
+            records[c] = {"outcome": "pruned", "weights": {int(cheap[c][1]): 1.0},
+                          "multipliers": {}, "bound": cheap[c][0]}
+            pruned += 1
+            continue
         j = members[0]
+        # cheap pre-check: another action at least as good against every leader action
+        dom = (Bn - Bn[:, [j]]).min(axis=0)
+        dom[members] = -np.inf
+        k = int(np.argmax(dom))
+        if dom[k] >= -0.5 * tf:
+            records[c] = {"outcome": "never_unique", "dominated_by": {k: 1.0}}
+            continue
         ks = others(c)
         out, delta = margin_lp(c, [])
         if delta <= tf:
@@ -168,9 +192,9 @@ def weak_sse_lps(A: np.ndarray, B: np.ndarray, *, atol_l: float, atol_f: float,
                           "dominated_by": {int(k): float(y[k]) for k in np.nonzero(y)[0]}}
             continue
         # LP_J: max t s.t. t <= x^T A_k (k in J); x^T(B_k - B_j) <= 0 (k outside J).
-        rows = [np.r_[-An[:, k], 1.0] for k in members]
-        rows += [np.r_[Bn[:, k] - Bn[:, j], 0.0] for k in ks]
-        res = lp(np.r_[np.zeros(m), 1.0], np.array(rows), np.zeros(len(rows)), ones[None, :],
+        rows = np.vstack([np.c_[-An[:, members].T, np.ones(len(members))],
+                          _diff_rows(Bn, ks, j, 0.0)])
+        res = lp(np.r_[np.zeros(m), 1.0], rows, np.zeros(len(rows)), ones[None, :],
                  np.array([1.0]), lb=np.r_[np.zeros(m), -np.inf], ub=np.r_[np.ones(m), np.inf])
         if res.status != "optimal":  # pragma: no cover - S_J non-empty implies feasible
             raise SolverError(f"LP for follower action class {members} returned {res.status}")
@@ -214,7 +238,10 @@ def weak_sse_lps(A: np.ndarray, B: np.ndarray, *, atol_l: float, atol_f: float,
                 attained_class = c
                 break
             new = []
+            x0 = out.x[:m]
             for d in cand:
+                if float(x0 @ (Bn[:, j] - Bn[:, classes[d][0]])) > tf:
+                    continue  # strictly below at a point of G: not tied on all of G
                 r = _max_gap(lp, An, Bn, classes, c, d, base + value_rows(W, sup / sa - slack),
                              m)
                 if r is None:
@@ -250,16 +277,16 @@ def weak_sse_lps(A: np.ndarray, B: np.ndarray, *, atol_l: float, atol_f: float,
     c, delta = best_strict
     j = classes[c][0]
     ks = others(c)
-    rows = [np.r_[-An[:, k], 1.0] for k in classes[c]]
-    rows += [np.r_[Bn[:, k] - Bn[:, j], 0.0] for k in ks]
+    rows = np.vstack([np.c_[-An[:, classes[c]].T, np.ones(len(classes[c]))],
+                      _diff_rows(Bn, ks, j, 0.0)])
     rhs = [0.0] * len(classes[c]) + [-delta / 2] * len(ks)
-    res = lp(np.r_[np.zeros(m), 1.0], np.array(rows), np.array(rhs), ones[None, :],
+    res = lp(np.r_[np.zeros(m), 1.0], rows, np.array(rhs), ones[None, :],
              np.array([1.0]), lb=np.r_[np.zeros(m), -np.inf], ub=np.r_[np.ones(m), np.inf])
     if res.status != "optimal":  # pragma: no cover - the margin LP's point is feasible
         raise SolverError(f"strict-commitment LP returned {res.status}")
     strict_x = _simplex_clip(res.x[:m])
     strict_margin = float(min((strict_x @ (B[:, j] - B[:, k]) for k in ks), default=np.inf))
-    stats = {"lps_solved": lps, "classes": len(classes),
+    stats = {"lps_solved": lps, "classes": len(classes), "classes_pruned": pruned,
              "classes_never_unique": sum(1 for r in records.values()
                                          if r["outcome"] == "never_unique"),
              "lp_seconds": time.perf_counter() - t0}
@@ -283,6 +310,12 @@ def class_bound(A: np.ndarray, B: np.ndarray, members: Sequence[int],
     return float(np.max(lift))
 
 
+def _diff_rows(Bn: np.ndarray, ks: Sequence[int], j: int, last: float) -> np.ndarray:
+    """Rows ``[B_k - B_j, last]`` for ``k`` in ``ks`` (one row per follower action)."""
+    d = (Bn[:, list(ks)] - Bn[:, [j]]).T
+    return np.c_[d, np.full(len(ks), last)]
+
+
 def _simplex_clip(x: np.ndarray) -> np.ndarray:
     x = np.clip(np.asarray(x, dtype=float), 0.0, None)
     return x / x.sum()
@@ -293,16 +326,18 @@ def _margin_over(lp, An, Bn, classes, c, cand, extra, m):
     j = classes[c][0]
     all_other = [k for d, cl in enumerate(classes) if d != c for k in cl]
     strict = [k for d in cand for k in classes[d]]
-    rows, rhs = [], []
-    for k in all_other:
-        rows.append(np.r_[Bn[:, k] - Bn[:, j], 1.0 if k in strict else 0.0])
-        rhs.append(0.0)
-    for a_row, b in extra:
-        rows.append(np.r_[a_row, 0.0])
-        rhs.append(b)
+    strict_set = set(strict)
+    rows = [_diff_rows(Bn, all_other, j, 0.0)] if all_other else []
+    if rows:
+        rows[0][:, m] = [1.0 if k in strict_set else 0.0 for k in all_other]
+    rhs = [np.zeros(len(all_other))]
+    if extra:
+        rows.append(np.array([np.r_[a_row, 0.0] for a_row, _ in extra]))
+        rhs.append(np.array([b for _, b in extra]))
     cap = 1.0 if strict else 0.0
-    out = lp(np.r_[np.zeros(m), 1.0], np.array(rows) if rows else None,
-             np.array(rhs) if rows else None, np.r_[np.ones(m), 0.0][None, :], np.array([1.0]),
+    out = lp(np.r_[np.zeros(m), 1.0], np.vstack(rows) if rows else None,
+             np.concatenate(rhs) if rows else None, np.r_[np.ones(m), 0.0][None, :],
+             np.array([1.0]),
              lb=np.r_[np.zeros(m), -np.inf], ub=np.r_[np.ones(m), cap])
     if out.status != "optimal":
         return None, -np.inf

@@ -65,7 +65,8 @@ def weak_evidence(game: NormalFormGame, out: Any, *, epsilon: float) -> dict[str
         if rec["outcome"] == "never_unique":
             entry["dominated_by"] = {lab[k]: w for k, w in rec["dominated_by"].items()}
         else:
-            entry["value"] = rec["value"]
+            if "value" in rec:
+                entry["value"] = rec["value"]
             entry["bound"] = rec["bound"]
             entry["weights"] = {lab[k]: w for k, w in rec["weights"].items()}
             entry["multipliers"] = {lab[k]: w for k, w in rec["multipliers"].items()}
@@ -204,7 +205,7 @@ def _supremum_check(game: NormalFormGame, ev: Mapping[str, Any], sup: float, ato
                 if lift > atol_f:
                     raise ValueError(f"'{rep}' exceeds its dominating mixture by {lift:.3g}")
                 b = -np.inf
-            else:
+            else:  # "optimal" (LP duals) or "pruned" (one member, no multipliers)
                 w = {game.follower_index(str(k)): float(v) for k, v in rec["weights"].items()}
                 y = {game.follower_index(str(k)): float(v)
                      for k, v in rec["multipliers"].items()}
