@@ -33,18 +33,22 @@ from .status import Status
 METHODS = ("dual_milp", "lp_dual")
 
 
-def build_model(game: InterdictionGame, method: str = "dual_milp"):
+def build_model(game: InterdictionGame, method: str = "dual_milp", *, tighten: bool = False):
     """The Pyomo MILP of ``game`` (used by ``stackopt export``).
 
     ``method="dual_milp"`` writes the dual by hand (fast); ``"lp_dual"`` derives it with Pyomo's
     ``core.lp_dual`` transformation from the follower's shortest-path LP (same optimum; its
     build took 4.2 s against 0.08 s on a 20x20 grid, so it is only a cross-check).
+    ``tighten`` (``dual_milp`` only) adds the exact potential box and reduced delays.
     """
     _check_game(game)
     if method == "dual_milp":
         from .formulations.interdiction_milp import build_interdiction_milp
 
-        return build_interdiction_milp(game)
+        return build_interdiction_milp(game, tighten=bool(tighten))
+    if tighten:
+        raise InputError("tighten applies to method 'dual_milp' only", field="tighten",
+                         fix="drop tighten or use method 'dual_milp'")
     if method == "lp_dual":
         from .formulations.interdiction_lp_dual import build_interdiction_lp_dual
 
@@ -55,7 +59,7 @@ def build_model(game: InterdictionGame, method: str = "dual_milp"):
 
 def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
                        rtol: float = DEFAULT_RTOL, time_limit: float | None = None,
-                       threads: int | None = None,
+                       threads: int | None = None, tighten: bool = False,
                        enumerate_limit: int = DEFAULT_ENUMERATE_LIMIT) -> Result:
     """Optimal interdiction within budget, and the follower's shortest path after it.
 
@@ -74,6 +78,10 @@ def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
     threads
         HiGHS threads (``None``: HiGHS's default). Setting it resets HiGHS's process-wide
         thread pool (HiGHS refuses a new thread count otherwise).
+    tighten
+        ``dual_milp`` only: add the exact potential box and reduced delay coefficients of
+        :func:`~stackopt.formulations.interdiction_milp.tightened` (not faster in our
+        measurements, hence off).
     enumerate_limit
         Also check optimality by enumerating maximal interdiction sets with Dijkstra when that
         takes at most this many search nodes (0: never).
@@ -102,13 +110,14 @@ def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
         raise InputError(f"time_limit must be a positive number, got {time_limit!r}",
                          field="time_limit", fix="give seconds, e.g. 60")
     options = {"method": method, "rtol": rtol, "time_limit": time_limit, "threads": threads,
-               "enumerate_limit": enumerate_limit, "mip_rel_gap": 0.0}
+               "tighten": bool(tighten), "enumerate_limit": enumerate_limit,
+               "mip_rel_gap": 0.0}
     t0 = time.perf_counter()
     graph = relevant_graph(game)
     if not graph.reachable:
         return _unreachable(game, options)
     t = time.perf_counter()
-    model = build_model(game, method)
+    model = build_model(game, method, tighten=tighten)
     build_s = time.perf_counter() - t
     t = time.perf_counter()
     status, incumbent, bound = _solve_highs(model, time_limit=time_limit, threads=threads)

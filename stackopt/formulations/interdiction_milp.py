@@ -63,7 +63,7 @@ can disconnect :math:`t` from :math:`s` (the leader's value is then :math:`+\inf
 otherwise :math:`z^*` is the exact optimum. :math:`M = 2U + 1` instead of :math:`U + \epsilon`
 keeps the two cases far apart compared with solver tolerances.
 
-**Tightening** (``tighten=True``, default; exact). Let :math:`\ell_v` be the shortest
+**Tightening** (``tighten=True``; off by default; exact). Let :math:`\ell_v` be the shortest
 distance from :math:`s` to :math:`v` without interdiction and :math:`u_v` the distance when
 *every* candidate arc is interdicted (removal counted as delay :math:`M`). For every feasible
 :math:`x`, the distances :math:`\mathrm{dist}_x` satisfy :math:`\ell \le \mathrm{dist}_x \le u`
@@ -78,7 +78,9 @@ box :math:`\pi_j - \pi_i \le u_j - \ell_i`, so the delay coefficient may be redu
 without changing the feasible set for either value of :math:`x_e` (for :math:`x_e = 1` both
 constraints are implied by the box; for :math:`x_e = 0` nothing changes); an arc with
 :math:`d'_e \le 0` can never matter and gets no variable. This mostly shrinks the removal
-penalty :math:`M` to what the graph allows, which strengthens the LP relaxation.
+penalty :math:`M` to what the graph allows. Measured on 10x10 and 20x20 grids (delays, and
+20% removable arcs) it did not make HiGHS faster (20x20 with removal: 52 s tightened against
+35 s plain, on a loaded 2-core machine), hence it is optional.
 
 **Size reductions** (exact): only nodes reachable from :math:`s` that reach :math:`t` and arcs
 between them enter the model (no other arc lies on an :math:`s`-:math:`t` path); :math:`x_e` is
@@ -209,7 +211,7 @@ def model_delay(arc: "Arc", penalty: float) -> float:
 
 
 def build_interdiction_milp(game: "InterdictionGame", graph: RelevantGraph | None = None, *,
-                            tighten: bool = True) -> "pyo.ConcreteModel":
+                            tighten: bool = False) -> "pyo.ConcreteModel":
     """The MXSP-D MILP of ``game`` as a Pyomo model (see the module docstring).
 
     Components: ``pi[v]`` (node potentials, ``pi[source]`` fixed to 0), ``x[k]`` (binary, one

@@ -71,6 +71,16 @@ def test_random_graphs_match_enumeration(seed):
     assert "optimality_enumeration" in [c.name for c in cert.checks]
 
 
+@pytest.mark.parametrize("seed", [0, 2, 5, 8, 13, 20, 22])
+def test_tightened_formulation_matches_enumeration(seed):
+    arcs, s, t, budget = random_instance(seed)
+    best, _ = brute_force(arcs, s, t, budget)
+    res = solve_interdiction(game_of(arcs, s, t, budget), tighten=True, enumerate_limit=0)
+    assert res.certified and res.options["tighten"] is True
+    assert res.leader.value == pytest.approx(best, abs=1e-6) or \
+        (math.isinf(best) and math.isinf(res.leader.value))
+
+
 @pytest.mark.parametrize("seed", [0, 3, 7, 11])
 def test_lp_dual_formulation_agrees(seed):
     arcs, s, t, budget = random_instance(seed)
