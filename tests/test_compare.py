@@ -106,3 +106,24 @@ def test_cli_refuses_other_kinds(capsys):
     assert main(["compare", str(f)]) == 2
     err = capsys.readouterr().err
     assert "five_identical_targets.yaml" in err and "normal-form" in err
+
+
+def test_cli_exit_1_when_theorem_check_fails(write, monkeypatch, capsys):
+    """A (deliberately corrupted) Nash value above the SSE value must fail the check."""
+    import dataclasses
+
+    import stackopt.nash as nash_mod
+
+    real = nash_mod.nash_equilibria
+
+    def corrupted(game, **kw):
+        r = real(game, **kw)
+        lead = dataclasses.replace(r.leader, value=r.leader.value + 100.0)
+        return dataclasses.replace(r, leader=lead)
+
+    monkeypatch.setattr(nash_mod, "nash_equilibria", corrupted)
+    p = write("g.yaml", "kind: normal_form\npayoffs: {leader: [[1, 3], [0, 2]], "
+                        "follower: [[1, 0], [0, 1]]}\n")
+    assert main(["compare", str(p)]) == 1
+    out = capsys.readouterr().out
+    assert "VIOLATED" in out
