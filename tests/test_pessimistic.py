@@ -177,3 +177,28 @@ def test_cli_tie_break(tmp_path, inspection_file):
                  str(out)]) == 1  # not attained: no equilibrium claimed
     assert main(["verify", str(inspection_file), str(out)]) == 0
     assert main(["solve", str(inspection_file), "--tie-break", "leader"]) == 0
+
+
+def test_supremum_evidence_records_are_rechecked():
+    rng = np.random.default_rng(8)
+    A = rng.uniform(size=(4, 8))
+    B = rng.uniform(size=(4, 8))
+    B[:, 7] = B[:, 6] - 0.1          # action 7 is dominated by action 6: never uniquely best
+    g = NormalFormGame(A, B)
+    r = solve_weak_sse(g)
+    assert r.certificate.passed
+    data = r.to_dict()
+    classes = data["certificate"]["evidence"]["classes"]
+    outcomes = {rec["outcome"] for rec in classes.values()}
+    assert "never_unique" in outcomes
+    # a false domination claim is caught
+    data["certificate"]["evidence"]["classes"]["b7"] = {"outcome": "never_unique",
+                                                         "members": ["b7"],
+                                                         "dominated_by": {"b0": 1.0}}
+    data["certificate"]["evidence"]["classes"]["b0"]["outcome"] = "never_unique"
+    data["certificate"]["evidence"]["classes"]["b0"]["dominated_by"] = {"b1": 1.0}
+    assert not verify_sse(g, data).check("supremum").passed
+    # a missing class is caught
+    data = r.to_dict()
+    data["certificate"]["evidence"]["classes"].pop("b3")
+    assert not verify_sse(g, data).check("supremum").passed
