@@ -175,3 +175,21 @@ def test_bad_input():
         nash_equilibria(g, player="nobody")
     with pytest.raises(InputError, match="max_support"):
         all_nash_equilibria(g, max_support=0)
+
+
+@pytest.mark.parametrize("seed", [21, 22, 23, 24, 25])
+def test_small_integer_games_milp_matches_enumeration(seed):
+    """Integer payoffs in {-2..2}: often degenerate (ties), where only the exact
+    enumeration is a reliable reference."""
+    rng = np.random.default_rng(seed)
+    g = game(rng.integers(-2, 3, size=(3, 3)), rng.integers(-2, 3, size=(3, 3)))
+    eqs = all_nash_equilibria(g)
+    assert eqs
+    for e in eqs:
+        x, y = e.as_floats()
+        assert certify_nash(g, dict(zip(g.leader_actions, x)), dict(zip(g.follower_actions, y)),
+                            float(e.leader_value), float(e.follower_value), rtol=1e-12).passed
+    vals = [float(e.leader_value) for e in eqs]
+    assert nash_equilibria(g).leader.value == pytest.approx(max(vals), abs=1e-6)
+    assert nash_equilibria(g, objective="worst").leader.value == pytest.approx(min(vals),
+                                                                             abs=1e-6)
