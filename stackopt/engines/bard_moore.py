@@ -16,8 +16,10 @@ equality). No big-M is ever used, so nothing is assumed about the size of the mu
   With pairs left free, a bounded copy (objective cut) picks the pair to branch on.
 
 Incumbents come from the follower oracle (:class:`~stackopt.checks.bilevel.FollowerOracle`)
-at each node's ``x``: the follower's problem is solved there and ties broken for the leader,
-giving a bilevel-feasible point. Nodes are explored best-bound first. The search is complete
+at the ``x`` of every complementary node and of every ``heuristic_every``-th node: the
+follower's problem is solved there and ties broken for the leader, giving a
+bilevel-feasible point (calling it at every node cost ~40 % of the time and, the search being
+best-bound first, did not reduce the node count). Nodes are explored best-bound first. The search is complete
 (exact up to the LP tolerances) unless the time or node limit stops it.
 
 Reference: J. F. Bard, J. T. Moore (1990), "A branch and bound algorithm for the bilevel
@@ -59,7 +61,7 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
                      atol: float = 1e-6, comp_tol: float = 1e-7,
                      time_limit: float | None = None, max_nodes: int | None = None,
                      gap_cut: bool = False, incumbent: np.ndarray | None = None,
-                     lower_bound: float | None = None, branch_rule: str = "product") -> BranchOutcome:
+                     lower_bound: float | None = None, branch_rule: str = "product", heuristic_every: int = 50) -> BranchOutcome:
     """Run the branch and bound; values are in minimisation form (without the constant).
 
     ``incumbent`` is a leader decision to start from (its best response is evaluated);
@@ -167,7 +169,6 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
             node_val = float(h.getInfo().objective_function_value)
             if node_val >= best - atol:
                 continue
-        try_x(v[:nx])
         lam = v[km.il:km.im]
         slack = f.r - np.array(sol.row_value)[km.rle:km.req]
         viol = np.minimum(lam, slack)
@@ -175,7 +176,10 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
         score = lam * slack if branch_rule == "product" else viol
         if k:
             viol[list(fixed)] = -np.inf
-        if k == 0 or viol.max() <= tol:
+        complementary = k == 0 or viol.max() <= tol
+        if complementary or out.nodes % heuristic_every == 1:
+            try_x(v[:nx])
+        if complementary:
             if np.isfinite(node_val):
                 continue  # complementary: KKT point, incumbent already taken from oracle
             free = [i for i in range(k) if i not in fixed]
