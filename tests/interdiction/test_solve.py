@@ -278,3 +278,20 @@ def test_invariance_scaling_and_relabelling(seed):
     else:
         assert v1 == pytest.approx(7 * base, abs=1e-6)
         assert v2 == pytest.approx(base, abs=1e-6)
+
+
+def test_minimal_foreign_result_verifies_by_enumeration():
+    """A result from another tool (commitment and path only, no evidence) is proven optimal by
+    enumeration on a small graph, and refused when that is switched off."""
+    g = nx.DiGraph()
+    for u, v, c in [("s", "a", 4), ("s", "b", 2), ("a", "t", 4), ("b", "t", 2)]:
+        g.add_edge(u, v, length=c, delay=100, cost=1)
+    game = InterdictionGame.from_networkx(g, "s", "t", 1)
+    foreign = {"leader": {"commitment": {"s->b": 1}, "value": 8},
+               "follower": {"response": {"path": ["s", "a", "t"]}, "value": 8}}
+    assert verify_interdiction(game, foreign).passed
+    assert not verify_interdiction(game, foreign, enumerate_limit=0).check("optimality").passed
+    worse = {"leader": {"commitment": {"s->a": 1}, "value": 4},
+             "follower": {"response": {"path": ["s", "b", "t"]}, "value": 4}}
+    cert = verify_interdiction(game, worse)
+    assert not cert.check("optimality").passed and cert.check("best_response").passed
