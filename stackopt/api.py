@@ -51,4 +51,10 @@ def verify(game: Any, result: Result | Mapping[str, Any], **options: Any) -> Cer
     Nothing is re-solved: the certificate is recomputed from the game, the reported answer and
     the evidence the result carries. Returns the new :class:`Certificate`.
     """
+    method = result.get("method") if isinstance(result, Mapping) else \
+        getattr(result, "method", None)
+    if method == "nash_milp":  # Nash results of a normal-form game have their own checks
+        from .nash import verify_nash
+
+        return verify_nash(game, result, **options)
     return _lookup(game, 2)(game, result, **options)
