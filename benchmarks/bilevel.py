@@ -9,6 +9,10 @@ Two seeded families (see tests/bilevel/test_random.py for small versions):
     follower rows as follower variables. The follower's dual region is unbounded, so no big-M
     can be proven: ``bard_moore`` (default, exact), ``kkt_normalized`` (exact) and
     ``kkt_bigm`` with a guessed ``big_m=1e4`` (always flagged uncertified) are timed.
+``sparse``
+    The generator of BilevelJuMP's random benchmark (``bench_rand``): density 0.4, entries
+    ``+-(15 + 30 U)`` (negative with probability 1/4), right-hand sides ``50 U``, as many leader
+    rows (coupling) and follower rows as leader variables, ``0 <= x, y <= 10``. Same methods.
 ``covering``
     ``A_y y >= b - A_x x`` with ``A_y > 0``, ``d > 0``, ``y >= 0`` and a coupling leader row
     ``sum y <= U``: every big-M is proven, so ``kkt_bigm`` is certified; ``strong_duality`` on
@@ -38,6 +42,22 @@ def general(seed: int, nx: int, ny: int) -> BilevelProblem:
         A_x=rng.uniform(-5, 5, (ny, nx)), A_y=rng.uniform(-5, 5, (ny, ny)),
         b=rng.uniform(10, 50, ny), d_y=rng.uniform(-10, 10, ny),
         x_lower=0, x_upper=10, y_lower=0, y_upper=10, name=f"general_{nx}x{ny}_{seed}")
+
+
+def sparse(seed: int, nx: int, ny: int, density: float = 0.4) -> BilevelProblem:
+    rng = np.random.default_rng(20_000 + seed)
+    m = nx
+
+    def sp(r: int, c: int) -> np.ndarray:
+        mask = rng.random((r, c)) < density
+        vals = np.where(rng.random((r, c)) > 0.25, 1, -1) * (15 + 30 * rng.random((r, c)))
+        return np.where(mask, vals, 0.0)
+
+    return BilevelProblem.from_matrices(
+        c_x=rng.uniform(-10, 10, nx), c_y=rng.uniform(-10, 10, ny), A_x=sp(m, nx),
+        A_y=sp(m, ny), b=50 * rng.random(m), d_y=rng.uniform(-10, 10, ny), G_x=sp(m, nx),
+        G_y=sp(m, ny), h=50 * rng.random(m), x_lower=0, x_upper=10, y_lower=0, y_upper=10,
+        name=f"sparse_{nx}x{ny}_{seed}")
 
 
 def covering(seed: int, nx: int, ny: int, integer: bool = False) -> BilevelProblem:
@@ -70,23 +90,29 @@ def main() -> None:
     ap.add_argument("--sizes", default="10,20,30,50,100")
     ap.add_argument("--seeds", type=int, default=2)
     ap.add_argument("--no-pyomo", action="store_true")
+    ap.add_argument("--families", default="general,sparse,covering")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     tl = args.time_limit
     print(f"time limit {tl:g} s per solve; columns: wall seconds, build share, HiGHS share")
     print(f"{'instance':<22} {'method':<16} {'seconds':>8} {'build':>7} {'highs':>7}  "
           f"{'status':<10} {'cert':<6} {'leader':>12} {'nodes':>7}")
-    for ny in sizes:
-        nx = 20 if ny == 30 else max(5, ny // 2)
-        for seed in range(args.seeds):
-            p = general(seed, nx, ny)
-            for method, kw in (("bard_moore", {}), ("kkt_normalized", {}),
-                               ("kkt_bigm", {"big_m": 1e4})):
-                t = time.perf_counter()
-                r = solve_bilevel(p, method=method, time_limit=tl, **kw)
-                label = method + (" M=1e4" if kw else "")
-                print(row(f"general {nx}x{ny} s{seed}", label, r, time.perf_counter() - t))
-    for ny in sizes:
+    fams = args.families.split(",")
+    for fam, make in (("general", general), ("sparse", sparse)):
+        if fam not in fams:
+            continue
+        for ny in sizes:
+            nx = 20 if ny == 30 else max(5, ny // 2)
+            for seed in range(args.seeds):
+                p = make(seed, nx, ny)
+                for method, kw in (("bard_moore", {}), ("kkt_normalized", {}),
+                                   ("kkt_bigm", {"big_m": 1e4})):
+                    t = time.perf_counter()
+                    r = solve_bilevel(p, method=method, time_limit=tl, **kw)
+                    label = method + (" M=1e4" if kw else "")
+                    print(row(f"{fam} {nx}x{ny} s{seed}", label, r,
+                              time.perf_counter() - t))
+    for ny in sizes if "covering" in fams else []:
         nx = 20 if ny == 30 else max(5, ny // 2)
         p = covering(0, nx, ny)
         t = time.perf_counter()

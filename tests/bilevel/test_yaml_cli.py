@@ -164,3 +164,15 @@ def test_cli_verify_round_trip(tmp_path, capsys):
     assert main(["solve", str(DATA / "clark_westerberg.yaml"), "--out", str(res)]) == 0
     capsys.readouterr()
     assert main(["verify", str(DATA / "clark_westerberg.yaml"), str(res)]) == 0
+
+
+def test_unbounded_relaxation_but_bounded_bilevel():
+    """H is unbounded (y = 0, x -> inf) but the follower copies x (y = x), so the leader's
+    x - ... value is x >= 0: optimum 0 at x = 0 - must not be reported unbounded."""
+    data = {"kind": "bilevel",
+            "leader": {"variables": {"x": {"lower": 0}}, "objective": {"minimize": "-x + 2*y"}},
+            "follower": {"variables": {"y": {"lower": 0}}, "objective": {"maximize": "y"},
+                         "constraints": ["y <= x"]}}
+    r = solve_bilevel(parse_bilevel(data))
+    assert r.status is Status.OPTIMAL and r.certified
+    assert r.leader.value == pytest.approx(0, abs=1e-6)
