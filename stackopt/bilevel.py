@@ -410,6 +410,15 @@ def verify_bilevel(problem: BilevelProblem, result: Result | Mapping[str, Any], 
     if rtol is None:
         rtol = float((result.options or {}).get("rtol") or
                      (result.certificate.rtol if result.certificate else DEFAULT_RTOL))
+    if result.status is not Status.OPTIMAL:
+        # a claim of infeasibility/unboundedness: check it by an independent re-solve
+        other = "bard_moore" if result.method != "bard_moore" else None
+        ref = solve_bilevel(problem, method=other, rtol=rtol)
+        same = ref.status is result.status
+        return Certificate((Check("status", same, None, None,
+                                  f"independent re-solve ({ref.method}) says "
+                                  f"{ref.status.value}: {ref.message}"),), rtol=rtol,
+                           evidence={"method": result.method})
     x, y = problem.vectors(result.leader.commitment, result.follower.response)
     fv = result.follower.value
     extra: list[Check] = []

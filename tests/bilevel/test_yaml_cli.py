@@ -176,3 +176,15 @@ def test_unbounded_relaxation_but_bounded_bilevel():
     r = solve_bilevel(parse_bilevel(data))
     assert r.status is Status.OPTIMAL and r.certified
     assert r.leader.value == pytest.approx(0, abs=1e-6)
+
+
+def test_verify_checks_infeasible_and_unbounded_claims():
+    from stackopt.bilevel import verify_bilevel
+
+    for fname in ("infeasible.yaml", "unbounded.yaml"):
+        p = load_game(DATA / fname)
+        r = solve_bilevel(p)
+        assert verify_bilevel(p, r.to_dict()).passed
+        fake = r.to_dict()
+        fake["status"] = "unbounded" if fname == "infeasible.yaml" else "infeasible"
+        assert not verify_bilevel(p, fake).passed
