@@ -55,7 +55,10 @@ def run(args: argparse.Namespace) -> int:
         except (ImportError, AttributeError):
             raise InputError(f"export is not available for kind {kind!r}", source=args.file,
                              fix="export normal-form games, or solve this one") from None
-        model = build(game)
+        try:
+            model = build(game)
+        except InputError as exc:  # e.g. no provable big-M: name the game file
+            raise exc.with_source(args.file) from None
         path = out / f"{stem}.{args.format}"
         model.write(str(path), io_options={"symbolic_solver_labels": True})
         written.append(path)
