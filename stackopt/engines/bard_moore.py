@@ -75,6 +75,7 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
     A, cost, col_lo, col_hi, row_lo, row_hi, integ = _with_gap_cut(problem, f, km, gap_cut)
     # one extra row: leader objective >= cut (inactive unless a node is unbounded)
     A = sp.vstack([A, sp.csr_matrix(cost.reshape(1, -1))]).tocsc()
+    unresolved = 0
     cut_row = A.shape[0] - 1
     h = highs_from_matrix(A, cost, col_lo, col_hi, np.append(row_lo, -np.inf),
                           np.append(row_hi, np.inf), integ)
@@ -140,6 +141,24 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
             h.changeColsBounds(k, lam_idx, np.zeros(k), lam_hi)
             h.changeRowsBounds(k, row_idx, rlo, f.r)
         st = solve_node()
+        hn = h
+        if st not in ("optimal", "infeasible", "unbounded"):
+            # numerical trouble in the warm-started instance: solve this node from scratch
+            hi_cols = col_hi.copy()
+            hi_cols[km.il:km.im] = np.minimum(hi_cols[km.il:km.im], lam_hi)
+            lo_rows = np.append(row_lo, -np.inf)
+            lo_rows[km.rle:km.req] = rlo
+            hn = highs_from_matrix(A, cost, col_lo, hi_cols, lo_rows,
+                                   np.append(row_hi, np.inf), integ)
+            st = _run(hn)
+            out.lps += 1
+            if st not in ("optimal", "infeasible", "unbounded") and not integ.any():
+                hn.setOptionValue("solver", "ipm")  # last resort: interior point
+                st = _run(hn)
+                out.lps += 1
+            if st not in ("optimal", "infeasible", "unbounded"):
+                unresolved += 1
+                continue  # the search can no longer be complete (checked below)
         if st == "infeasible":
             continue
         fixed = {i for i, _ in fix}
@@ -163,10 +182,10 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
             out.status = "error"
             out.notes.append(f"HiGHS returned '{st}' at a node")
             return _finish(out, t0)
-        sol = h.getSolution()
+        sol = hn.getSolution()
         v = np.array(sol.col_value)
         if node_val is None:
-            node_val = float(h.getInfo().objective_function_value)
+            node_val = float(hn.getInfo().objective_function_value)
             if node_val >= best - atol:
                 continue
         lam = v[km.il:km.im]
@@ -194,7 +213,10 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
         heapq.heappush(heap, (pb, counter + 1, fix + ((i, second),)))
         counter += 2
     else:
-        out.complete = True
+        out.complete = unresolved == 0
+        if unresolved:
+            out.notes.append(f"HiGHS could not solve {unresolved} node LPs; the search is "
+                             "incomplete")
     if out.x is not None:
         out.status = "optimal" if out.complete else "limit"
     elif not out.complete:
