@@ -114,3 +114,22 @@ def test_kkt_normalized_is_exact_without_dual_bounds(seed):
     _same(r, status, value)
     if status == "optimal":
         assert r.method in ("kkt_normalized", "bard_moore")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_follower_equality_rows_vs_enumeration(seed):
+    """One follower row is an equality (free multiplier, no complementarity pair)."""
+    rng = np.random.default_rng(900 + seed)
+    Ay = rng.integers(-4, 5, (3, 3)).astype(float)
+    Ax = rng.integers(-3, 4, (3, 1)).astype(float)
+    b = rng.integers(2, 12, 3).astype(float)
+    lo = np.array([b[0], -np.inf, -np.inf])  # row 0: equality
+    p = BilevelProblem(
+        leader_variables=("x",), follower_variables=("y1", "y2", "y3"),
+        leader_lower=[0.0], leader_upper=[5.0], follower_lower=[0.0] * 3,
+        follower_upper=[6.0, np.inf, np.inf], leader_cost_x=rng.integers(-4, 5, 1),
+        leader_cost_y=rng.integers(-4, 5, 3), follower_cost_y=rng.integers(-4, 5, 3),
+        follower_rows_x=Ax, follower_rows_y=Ay, follower_rows_lower=lo,
+        follower_rows_upper=b)
+    status, value = enumerate_active_sets(p)
+    _same(solve_bilevel(p), status, value)
