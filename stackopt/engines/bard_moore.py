@@ -16,7 +16,8 @@ equality). No big-M is ever used, so nothing is assumed about the size of the mu
   With pairs left free, a bounded copy (objective cut) picks the pair to branch on.
 
 Incumbents come from the follower oracle (:class:`~stackopt.checks.bilevel.FollowerOracle`)
-at the ``x`` of every complementary node and of every ``heuristic_every``-th node: the
+at the ``x`` of every complementary node, of the first 100 nodes and of every
+``heuristic_every``-th node after that: the
 follower's problem is solved there and ties broken for the leader, giving a
 bilevel-feasible point (calling it at every node cost ~40 % of the time and, the search being
 best-bound first, did not reduce the node count). Nodes are explored best-bound first. The search is complete
@@ -196,7 +197,7 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
         if k:
             viol[list(fixed)] = -np.inf
         complementary = k == 0 or viol.max() <= tol
-        if complementary or out.nodes % heuristic_every == 1:
+        if complementary or out.nodes <= 100 or out.nodes % heuristic_every == 1:
             try_x(v[:nx])
         if complementary:
             if np.isfinite(node_val):
