@@ -89,6 +89,10 @@ def solve_bayesian(game: BayesianGame, *, method: str | None = None, tie_break: 
     if not isinstance(max_profiles, int) or max_profiles < 1:
         raise InputError(f"max_profiles must be a positive integer, got {max_profiles!r}",
                          field="max_profiles", fix="use e.g. 5000")
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
+            time_limit, (int, float)) or not time_limit >= 0):
+        raise InputError(f"time_limit must be a number >= 0, got {time_limit!r}",
+                         field="time_limit", fix="give seconds, e.g. 60")
     tolerances(game, rtol)  # validates rtol
     options = {"method": method, "tie_break": tie_break, "rtol": rtol,
                "max_profiles": max_profiles}

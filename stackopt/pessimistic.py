@@ -396,6 +396,10 @@ def solve_weak_sse(game: NormalFormGame, *, epsilon: float = DEFAULT_EPSILON,
     from .checks.normal_form import tolerances
     from .sse import prepare
 
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
+            time_limit, (int, float)) or not time_limit >= 0):
+        raise InputError(f"time_limit must be a number >= 0, got {time_limit!r}",
+                         field="time_limit", fix="give seconds, e.g. 60")
     if not (isinstance(epsilon, (int, float)) and 0 < epsilon < 1):
         raise InputError(f"epsilon must be a number in (0, 1), got {epsilon!r}",
                          field="epsilon", fix="use e.g. 1e-3 (relative to the payoff scale)")

@@ -38,7 +38,7 @@ ENGINES = ("highs", "pyomo")
 
 def solve_security(game: SecurityGame, *, method: str | None = None, engine: str = "highs",
                    rtol: float = DEFAULT_RTOL, prune: bool = True,
-                   time_limit: float | None = None) -> Result:
+                   time_limit: float | None = None, tie_break: str = "leader") -> Result:
     """Strong Stackelberg equilibrium of a security game (attacker ties favour the defender).
 
     Parameters
@@ -57,6 +57,9 @@ def solve_security(game: SecurityGame, *, method: str | None = None, engine: str
         ``multiple_lps``: skip targets whose bound :math:`U_d^c(t)` cannot beat the incumbent.
     time_limit
         Seconds (``None``: none); reaching it raises :class:`SolverError`.
+    tie_break
+        Only ``"leader"`` (attacker ties favour the defender, the default and the only rule
+        these methods compute); ``"adversarial"`` is refused with an :class:`UnsupportedError`.
 
     Returns
     -------
@@ -67,6 +70,11 @@ def solve_security(game: SecurityGame, *, method: str | None = None, engine: str
     """
     if not isinstance(game, SecurityGame):
         raise InputError(f"expected a SecurityGame, got {type(game).__name__}")
+    if tie_break != "leader":
+        raise UnsupportedError(f"tie_break {tie_break!r} is not available for security games",
+                               field="tie_break",
+                               fix="use the strong rule ('leader'), or write the game in "
+                                   "normal form (kind: normal_form) for adversarial ties")
     if method is None:
         method = "multiple_lps" if game.n_types == 1 else "eraser"
     if method not in METHODS:
@@ -79,6 +87,10 @@ def solve_security(game: SecurityGame, *, method: str | None = None, engine: str
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}", field="engine",
                          fix="use one of " + ", ".join(ENGINES))
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
+            time_limit, (int, float)) or not time_limit >= 0):
+        raise InputError(f"time_limit must be a number >= 0, got {time_limit!r}",
+                         field="time_limit", fix="give seconds, e.g. 60")
     tolerances(game, rtol)
     t0 = time.perf_counter()
     options = {"method": method, "engine": engine, "rtol": rtol, "prune": prune,

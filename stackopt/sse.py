@@ -97,6 +97,10 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
             raise InputError(f"unknown method {method!r} for a normal-form game",
                              field="method", fix="use one of " + ", ".join(METHODS))
         pure = pure or method == "pure_commitment"
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
+            time_limit, (int, float)) or not time_limit >= 0):
+        raise InputError(f"time_limit must be a number >= 0, got {time_limit!r}",
+                         field="time_limit", fix="give seconds, e.g. 60")
     if tie_break not in ("leader", "adversarial"):
         raise InputError(f"unknown tie_break {tie_break!r}", field="tie_break",
                          fix="use 'leader' or 'adversarial'")

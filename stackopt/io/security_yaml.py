@@ -41,6 +41,7 @@ is a whole number not above the number of targets.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any, Optional
 
@@ -178,7 +179,14 @@ def _num(v: Any, source: str, field: str) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise InputError(f"payoff {v!r} is not a number", source=source, field=field,
                          fix="write a plain number (e.g. -20 or 2.5)")
-    return float(v)
+    try:
+        x = float(v)
+    except OverflowError:  # an integer beyond the float range
+        x = math.inf
+    if not math.isfinite(x):
+        raise InputError(f"payoff {v!r} is not finite", source=source, field=field,
+                         fix="payoffs must be finite numbers (no NaN or infinity)")
+    return x
 
 
 def security_to_dict(game: SecurityGame) -> dict[str, Any]:
