@@ -116,6 +116,13 @@ def solve_bilevel(problem: BilevelProblem, *, method: str | None = None,
     if not (isinstance(rtol, (int, float)) and 0 < rtol < 1):
         raise InputError(f"rtol must be in (0, 1), got {rtol!r}", field="rtol",
                          fix="e.g. 1e-6")
+    if time_limit is not None and not (isinstance(time_limit, (int, float))
+                                       and np.isfinite(time_limit) and time_limit > 0):
+        raise InputError(f"time_limit must be a positive number of seconds, got {time_limit!r}",
+                         field="time_limit", fix="e.g. 60, or omit it for no limit")
+    if max_nodes is not None and not (isinstance(max_nodes, int) and max_nodes > 0):
+        raise InputError(f"max_nodes must be a positive integer, got {max_nodes!r}",
+                         field="max_nodes", fix="e.g. 10000, or omit it")
     if big_m is not None and not (isinstance(big_m, (int, float)) and np.isfinite(big_m)
                                   and big_m > 0):
         raise InputError(f"big_m must be a positive finite number, got {big_m!r}",

@@ -188,3 +188,10 @@ def test_verify_checks_infeasible_and_unbounded_claims():
         fake = r.to_dict()
         fake["status"] = "unbounded" if fname == "infeasible.yaml" else "infeasible"
         assert not verify_bilevel(p, fake).passed
+
+
+@pytest.mark.parametrize("opt", [["--time-limit", "-5"], ["--time-limit", "nan"],
+                                 ["--rtol", "2"]])
+def test_cli_bad_option_values_exit_2(opt, capsys):
+    assert main(["solve", str(DATA / "bard.yaml"), *opt]) == 2
+    assert opt[0].lstrip("-").replace("-", "_") in capsys.readouterr().err
