@@ -407,9 +407,10 @@ def verify_bilevel(problem: BilevelProblem, result: Result | Mapping[str, Any], 
 
     The follower is re-solved at the commitment (optimality and optimistic tie-break), leader
     feasibility and both values are recomputed. With ``resolve=True`` (default) the problem is
-    also re-solved by an independent method (``bard_moore`` if the result came from a big-M
-    formulation, otherwise the automatic choice) and the reported leader value must be within
-    tolerance of that optimum (``global_optimality``).
+    also re-solved by an independent method (``bard_moore`` if the result came from a MILP
+    formulation, ``kkt_normalized`` if it came from ``bard_moore``) and the reported leader
+    value must be within tolerance of that optimum (``global_optimality``). Claims of
+    infeasibility or unboundedness are checked the same way (``status``).
     """
     problem = _check_problem(problem)
     if isinstance(result, Mapping):
@@ -419,8 +420,7 @@ def verify_bilevel(problem: BilevelProblem, result: Result | Mapping[str, Any], 
                      (result.certificate.rtol if result.certificate else DEFAULT_RTOL))
     if result.status is not Status.OPTIMAL:
         # a claim of infeasibility/unboundedness: check it by an independent re-solve
-        other = "bard_moore" if result.method != "bard_moore" else None
-        ref = solve_bilevel(problem, method=other, rtol=rtol)
+        ref = _independent_solve(problem, result.method, rtol)
         same = ref.status is result.status
         return Certificate((Check("status", same, None, None,
                                   f"independent re-solve ({ref.method}) says "
@@ -430,8 +430,7 @@ def verify_bilevel(problem: BilevelProblem, result: Result | Mapping[str, Any], 
     fv = result.follower.value
     extra: list[Check] = []
     if resolve:
-        other = "bard_moore" if result.method in ("kkt_bigm", "strong_duality") else None
-        ref = solve_bilevel(problem, method=other, rtol=rtol)
+        ref = _independent_solve(problem, result.method, rtol)
         lv_rep = problem.leader_value(x, y)
         atol, _ = tolerances(problem, rtol, x, y, lv_rep)
         if ref.status is Status.OPTIMAL and ref.certified:
@@ -445,6 +444,17 @@ def verify_bilevel(problem: BilevelProblem, result: Result | Mapping[str, Any], 
                                f"{ref.status.value}: {ref.message}"))
     return certify(problem, x, y, result.leader.value, None if fv is None else float(fv),
                    rtol=rtol, extra=tuple(extra), evidence={"method": result.method})
+
+
+def _independent_solve(problem: BilevelProblem, method: str, rtol: float) -> Result:
+    """Re-solve by a method other than ``method``: branching for MILP results, the
+    normalised-multiplier MILP (or, if it does not apply, the automatic choice) otherwise."""
+    if method != "bard_moore":
+        return solve_bilevel(problem, method="bard_moore", rtol=rtol)
+    try:
+        return solve_bilevel(problem, method="kkt_normalized", rtol=rtol)
+    except UnsupportedError:
+        return solve_bilevel(problem, rtol=rtol)
 
 
 def build_model(problem: BilevelProblem):
