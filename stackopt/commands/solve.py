@@ -42,6 +42,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..api import solve
+    from ..errors import InputError
     from ..io.load import load_game
     from ..report import format_result
 
@@ -52,15 +53,38 @@ def run(args: argparse.Namespace) -> int:
         val = getattr(args, key, None)
         if val is not None:
             opts[key] = val
-    result = solve(game, **opts)
+    _refuse_inapplicable(game, opts, args.file)
+    try:
+        result = solve(game, **opts)
+    except InputError as exc:  # an option this game cannot take: name the game file too
+        raise exc.with_source(args.file) from None
     if args.out:
         try:
             Path(args.out).write_text(result.to_json() + "\n", encoding="utf-8")
         except OSError as exc:
-            from ..errors import InputError
-
             raise InputError(f"cannot write the result: {exc.strerror}", source=args.out,
                              field="--out", fix="name a file in an existing, writable "
                                                 "directory") from None
     print(result.to_json() if args.json else format_result(result))
     return EXIT_OK if result.certified else EXIT_NO_EQUILIBRIUM
+
+
+def _refuse_inapplicable(game, opts: dict, source: str) -> None:
+    """Refuse options the kind's solve function does not take, naming the kind and file."""
+    import inspect
+
+    from ..api import _lookup
+    from ..errors import InputError
+
+    try:
+        params = inspect.signature(_lookup(game, 1)).parameters
+    except (TypeError, ValueError):  # pragma: no cover - not introspectable: let it decide
+        return
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return
+    for key in opts:
+        if key not in params:
+            kind = getattr(game, "kind", "this kind of")
+            raise InputError(f"option --{key.replace('_', '-')} does not apply to "
+                             f"{kind.replace('_', '-')} games", source=source,
+                             field=f"--{key.replace('_', '-')}", fix="drop it")
