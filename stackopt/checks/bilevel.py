@@ -90,8 +90,6 @@ class FollowerOracle:
         self.calls = 0
 
     def solve(self, x: np.ndarray) -> FollowerSolve:
-        from ..engines.highs import model_status_name
-
         p = self.p
         self.calls += 1
         shift = p.follower_rows_x @ x

@@ -17,11 +17,12 @@ equality). No big-M is ever used, so nothing is assumed about the size of the mu
 
 Incumbents come from the follower oracle (:class:`~stackopt.checks.bilevel.FollowerOracle`)
 at the ``x`` of every complementary node, of the first 100 nodes and of every
-``heuristic_every``-th node after that: the
-follower's problem is solved there and ties broken for the leader, giving a
-bilevel-feasible point (calling it at every node cost ~40 % of the time and, the search being
-best-bound first, did not reduce the node count). Nodes are explored best-bound first. The search is complete
-(exact up to the LP tolerances) unless the time or node limit stops it.
+``heuristic_every``-th node after that: the follower's problem is solved there and ties
+broken for the leader, giving a bilevel-feasible point (calling it at every node cost ~40 %
+of the time and, the search being best-bound first, did not reduce the node count). Nodes are
+explored best-bound first. The search is complete (exact up to the LP tolerances) unless the
+time or node limit stops it, or a node LP cannot be solved even from scratch (then the result
+is flagged, never silently accepted).
 
 Reference: J. F. Bard, J. T. Moore (1990), "A branch and bound algorithm for the bilevel
 programming problem", SIAM J. Sci. Stat. Comput. 11(2), 281-292.
@@ -62,7 +63,8 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
                      atol: float = 1e-6, comp_tol: float = 1e-7,
                      time_limit: float | None = None, max_nodes: int | None = None,
                      gap_cut: bool = False, incumbent: np.ndarray | None = None,
-                     lower_bound: float | None = None, branch_rule: str = "product", heuristic_every: int = 50) -> BranchOutcome:
+                     lower_bound: float | None = None, branch_rule: str = "product",
+                     heuristic_every: int = 50) -> BranchOutcome:
     """Run the branch and bound; values are in minimisation form (without the constant).
 
     ``incumbent`` is a leader decision to start from (its best response is evaluated);

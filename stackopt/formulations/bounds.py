@@ -17,8 +17,9 @@ Primal (slack) bounds
     If ``H`` is empty the bilevel problem is infeasible.
 Dual (multiplier) bounds
     ``M^lambda_i = max {lambda_i : D x + Q y + P' lambda + E' mu = -d, lambda >= 0,
-    (x, y) in H}`` (for a linear follower the set does not depend on ``(x, y)``). Every KKT multiplier of
-    every bilevel-feasible point lies in it, so the bound is valid when the LP is bounded.
+    (x, y) in H}`` (for a linear follower the set does not depend on ``(x, y)``). Every KKT
+    multiplier of every bilevel-feasible point lies in it, so the bound is valid when the LP
+    is bounded.
     If that set is empty, the follower's problem has an optimum at no leader decision.
     The set is unbounded whenever the follower's feasible region is bounded for all
     right-hand sides (e.g. boxed follower variables); then no M is proven and the caller
