@@ -20,7 +20,10 @@ at the ``x`` of every complementary node, of the first 100 nodes and of every
 ``heuristic_every``-th node after that: the follower's problem is solved there and ties
 broken for the leader, giving a bilevel-feasible point (calling it at every node cost ~40 %
 of the time and, the search being best-bound first, did not reduce the node count). Nodes are
-explored best-bound first. The search is complete (exact up to the LP tolerances) unless the
+explored best-bound first, except that the first child of a node is processed next (a
+warm-started dive) while its bound is within ``dive_slack`` (relative) of the best open
+bound; measured 10-25 % fewer nodes and less time than pure best-first on random 10x15 to
+25x50 instances, and pure depth-first was worse than both. The search is complete (exact up to the LP tolerances) unless the
 time or node limit stops it, or a node LP cannot be solved even from scratch (then the result
 is flagged, never silently accepted).
 
@@ -64,7 +67,8 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
                      time_limit: float | None = None, max_nodes: int | None = None,
                      gap_cut: bool = False, incumbent: np.ndarray | None = None,
                      lower_bound: float | None = None, branch_rule: str = "product",
-                     heuristic_every: int = 50) -> BranchOutcome:
+                     heuristic_every: int = 50, diving: bool = True,
+                     dive_slack: float = 0.05) -> BranchOutcome:
     """Run the branch and bound; values are in minimisation form (without the constant).
 
     ``incumbent`` is a leader decision to start from (its best response is evaluated);
@@ -91,6 +95,7 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
     best = np.inf
     heap: list[tuple[float, int, tuple[tuple[int, int], ...]]] = [(-np.inf, 0, ())]
     counter = 1
+    dive: tuple[float, tuple[tuple[int, int], ...]] | None = None
     integer = problem.integer_leader
 
     def try_x(xv: np.ndarray) -> None:
@@ -119,9 +124,9 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
     if incumbent is not None:
         try_x(np.asarray(incumbent, float))
     lb = -np.inf if lower_bound is None else float(lower_bound)
-    while heap:
+    while heap or dive is not None:
         if best <= lb + atol:  # incumbent attains a proven lower bound: done
-            heap = []
+            heap, dive = [], None
             continue
         if time_limit is not None and time.perf_counter() - t0 > time_limit:
             out.notes.append(f"time limit {time_limit:g} s reached after {out.nodes} nodes")
@@ -129,7 +134,11 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
         if max_nodes is not None and out.nodes >= max_nodes:
             out.notes.append(f"node limit {max_nodes} reached")
             break
-        bound, _, fix = heapq.heappop(heap)
+        if dive is not None:  # depth-first dive into the child just created (warm start)
+            bound, fix = dive
+            dive = None
+        else:
+            bound, _, fix = heapq.heappop(heap)
         if bound >= best - atol:
             continue
         out.nodes += 1
@@ -212,7 +221,10 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
             i = int(np.argmax(score))
         first, second = (1, 0) if lam[i] >= slack[i] else (0, 1)
         pb = node_val if np.isfinite(node_val) else bound
-        heapq.heappush(heap, (pb, counter, fix + ((i, first),)))
+        if diving and (not heap or pb <= heap[0][0] + dive_slack * (1.0 + abs(pb))):
+            dive = (pb, fix + ((i, first),))
+        else:
+            heapq.heappush(heap, (pb, counter, fix + ((i, first),)))
         heapq.heappush(heap, (pb, counter + 1, fix + ((i, second),)))
         counter += 2
     else:
