@@ -208,7 +208,8 @@ def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
     cert = certify(g, result.leader.commitment, response, result.leader.value,
                    fv, evidence, rtol=rtol, pure=pure)
     if opts.get("exact") or (evidence and "exact" in evidence):
-        cert = _with_exact(g, cert, result.leader.commitment, response, pure)
+        cert = _with_exact(g, cert, result.leader.commitment, response, pure,
+                           claimed=(evidence or {}).get("exact"))
     return cert
 
 
@@ -231,8 +232,12 @@ def _check_result_options(opts: Mapping[str, Any]) -> None:
 
 
 def _with_exact(g: NormalFormGame, cert: Certificate, commitment: Mapping[str, float],
-                response: str, pure: bool) -> Certificate:
-    """``cert`` plus the rational-arithmetic check of :mod:`stackopt.checks.exact`."""
+                response: str, pure: bool, claimed: Any = None) -> Certificate:
+    """``cert`` plus the rational-arithmetic check of :mod:`stackopt.checks.exact`.
+
+    ``claimed`` is the exact evidence a result read from JSON carries; the check fails when
+    a fraction it states differs from the recomputed one.
+    """
     from dataclasses import replace
 
     from .checks.exact import exact_certificate
@@ -257,6 +262,13 @@ def _with_exact(g: NormalFormGame, cert: Certificate, commitment: Mapping[str, f
         else:
             check = replace(check, detail=check.detail + "; all pure commitments enumerated "
                                                          "exactly")
+    if isinstance(claimed, Mapping) and check.passed:
+        for key in ("leader_value", "follower_value", "commitment"):
+            if key in claimed and key in exact_evidence and claimed[key] != exact_evidence[key]:
+                check = replace(check, passed=False,
+                                detail=f"the result states exact {key} {claimed[key]}, "
+                                       f"recomputed {exact_evidence[key]}")
+                break
     evidence = dict(cert.evidence or {})
     evidence["exact"] = exact_evidence
     return replace(cert, checks=cert.checks + (check,), evidence=evidence)
