@@ -120,8 +120,13 @@ def verify_bayesian(game: BayesianGame, result: Result | Mapping[str, Any], *,
         result = Result.from_dict(result)
     opts = dict(result.options or {})
     if rtol is None:
-        rtol = float(opts.get("rtol") or (result.certificate.rtol if result.certificate
-                                          else DEFAULT_RTOL))
+        # A result may tighten its own check but never loosen it beyond the default.
+        stored = opts.get("rtol") or (result.certificate.rtol if result.certificate
+                                        else DEFAULT_RTOL)
+        if isinstance(stored, bool) or not isinstance(stored, (int, float)):
+            raise InputError(f"must be a number, got {stored!r}", field="options.rtol",
+                             fix="write e.g. 1e-6 or omit it")
+        rtol = min(float(stored), DEFAULT_RTOL)
     tie = str(opts.get("tie_break") or "leader")
     if tie not in TIE_BREAKS:
         raise InputError(f"unknown tie_break {tie!r} in the result", field="options.tie_break",

@@ -125,8 +125,13 @@ def verify_security(game: SecurityGame, result: Result | Mapping[str, Any], *,
     if isinstance(result, Mapping):
         result = Result.from_dict(result)
     if rtol is None:
-        rtol = float((result.options or {}).get("rtol") or
-                     (result.certificate.rtol if result.certificate else DEFAULT_RTOL))
+        # A result may tighten its own check but never loosen it beyond the default.
+        stored = (result.options or {}).get("rtol") or (result.certificate.rtol if result.certificate
+                                        else DEFAULT_RTOL)
+        if isinstance(stored, bool) or not isinstance(stored, (int, float)):
+            raise InputError(f"must be a number, got {stored!r}", field="options.rtol",
+                             fix="write e.g. 1e-6 or omit it")
+        rtol = min(float(stored), DEFAULT_RTOL)
     evidence = result.certificate.evidence if result.certificate else None
     return certify_security(game, result.leader.commitment, result.follower.response,
                             result.leader.value, result.follower.value, evidence, rtol=rtol)

@@ -149,3 +149,59 @@ def test_compare_nash_rows_match_nashpy():
     assert rows["nash_best_player1"]["player1_value"] == pytest.approx(max(firm_values))
     assert rows["nash_worst_player1"]["player1_value"] == pytest.approx(min(firm_values))
     assert rows["player1_leads"]["player1_value"] >= max(firm_values) - 1e-9
+
+
+# -- verify against hostile result files ---------------------------------------------------
+def _verify_modified(kind: str, base_results, tmp_path, change) -> tuple[int, str, str]:
+    data = json.loads(base_results[kind].read_text(encoding="utf-8"))
+    change(data)
+    f = tmp_path / "modified.json"
+    f.write_text(json.dumps(data), encoding="utf-8")
+    return run_cli("verify", BASES[kind], f)
+
+
+def _loosen_and_shift(d: dict) -> None:
+    d["options"]["rtol"] = 0.9
+    d["certificate"]["rtol"] = 0.9
+    v = d["leader"]["value"]
+    d["leader"]["value"] = v + 0.3 * max(1.0, abs(v))
+
+
+@pytest.mark.parametrize("kind", list(BASES))
+def test_a_result_cannot_loosen_its_own_tolerance(kind, base_results, tmp_path):
+    """A result may tighten the tolerance verify uses, never loosen it past the default
+    (otherwise any answer verifies by stating rtol 0.9)."""
+    code, out, err = _verify_modified(kind, base_results, tmp_path, _loosen_and_shift)
+    if code == 0 and kind == "bilevel":
+        pytest.xfail("bilevel verify takes the result's own rtol (0.9 lets a 30% error pass)")
+    assert code == 1, f"verify exit {code}\n{out}\n{err}"
+
+
+HOSTILE = {
+    "follower_value_string": lambda d: d["follower"].__setitem__("value", "high"),
+    "leader_value_string": lambda d: d["leader"].__setitem__("value", "high"),
+    "rtol_string": lambda d: d["options"].__setitem__("rtol", "tight"),
+    "tie_break_adversarial": lambda d: d["options"].__setitem__("tie_break", "adversarial"),
+    "commitment_nan": lambda d: d["leader"]["commitment"].__setitem__(
+        next(iter(d["leader"]["commitment"])), float("nan")),
+    "commitment_null": lambda d: d["leader"]["commitment"].__setitem__(
+        next(iter(d["leader"]["commitment"])), None),
+}
+HOSTILE_CASES = [(k, h) for k in BASES for h in HOSTILE]
+KNOWN_BILEVEL = {"follower_value_string": "bilevel verify: float('high') traceback",
+                 "rtol_string": "bilevel verify: float('tight') traceback"}
+
+
+@pytest.mark.parametrize("kind,case", HOSTILE_CASES, ids=[f"{k}-{h}" for k, h in HOSTILE_CASES])
+def test_hostile_result_never_verifies_and_never_crashes(kind, case, base_results, tmp_path):
+    if kind == "bilevel" and case in KNOWN_BILEVEL:
+        pytest.xfail(KNOWN_BILEVEL[case])
+    code, out, err = _verify_modified(kind, base_results, tmp_path, HOSTILE[case])
+    if case == "tie_break_adversarial" and kind in ("security", "security_types",
+                                                    "interdiction", "bilevel"):
+        assert code in (0, 1, 2)  # kinds without adversarial ties may ignore the option
+    else:
+        assert code in (1, 2), f"verify exit {code}\n{out}\n{err}"
+    if code == 2:
+        assert_one_line_error(err)
+    assert "Traceback" not in err

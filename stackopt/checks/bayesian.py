@@ -178,7 +178,10 @@ def certify_bayesian(game: BayesianGame, commitment: Mapping[str, Any], response
     weak = certify_weak(nf, {nf.leader_actions[i]: float(x[i]) for i in range(game.m)}, label,
                         hv, float(x @ nf.B[:, nf.follower_index(label)]), ev.get("harsanyi"),
                         rtol=rtol, attained=attained)
+    present = {c.name for c in weak.checks}
     for name in ("strict_commitment", "supremum", "attainment"):
+        if name not in present:  # e.g. no pessimistic evidence: the supremum check failed
+            continue
         c = weak.check(name)
         checks.append(Check(name, c.passed, c.residual, c.tolerance,
                             c.detail + " (Harsanyi game, prior-weighted units)"))

@@ -126,7 +126,7 @@ def certify(game: InterdictionGame, commitment: Mapping[str, Any], response: Any
     evidence = dict(evidence or {})
     checks: list[Check] = []
 
-    bad = {k: v for k, v in x.items() if min(abs(v), abs(v - 1.0)) > 1e-9}
+    bad = {k: v for k, v in x.items() if not min(abs(v), abs(v - 1.0)) <= 1e-9}  # NaN: bad
     checks.append(Check("commitment", not bad, residual=max(
         (min(abs(v), abs(v - 1)) for v in bad.values()), default=0.0), tolerance=1e-9,
         detail="every arc is 0 or 1" if not bad else
