@@ -258,3 +258,44 @@ def test_verify_refuses_malformed_result(kind, brk, tmp_path):
     vcode, vout, verr = run_cli("verify", BASES[kind], bad)
     assert vcode == 2, f"verify exit {vcode}\n{vout}\n{verr}"
     assert_one_line_error(verr, str(bad), *([field] if field else []))
+
+
+# -- numbers beyond the float range (YAML reads 1000...0 as a Python int) -------------------
+HUGE = 10 ** 400
+HUGE_CASES = {
+    "normal_form-payoff": ("normal_form", ["payoffs", "leader", 0, 0], "payoffs.leader[0][0]"),
+    "bayesian-prior": ("bayesian", ["followers", 0, "prior"], "prior"),
+    "security-payoff": ("security", ["targets", 0, "defender", "covered"],
+                        "targets[0].defender.covered"),
+    "security-resources": ("security", ["resources"], "resources"),
+    "security-prior": ("security_types", ["attacker", "types", 0, "prior"],
+                       "attacker.types[0].prior"),
+    "interdiction-length": ("interdiction", ["arcs", 0, "length"], "arcs[0].length"),
+    "interdiction-budget": ("interdiction", ["budget"], "budget"),
+    "interdiction-cost": ("interdiction", ["arcs", 0, "cost"], "arcs[0].cost"),
+    "interdiction-delay": ("interdiction", ["arcs", 0, "delay"], "arcs[0].delay"),
+    "bilevel-bound": ("bilevel", ["leader", "variables", "x", "upper"],
+                      "leader.variables.x.upper"),
+}
+
+
+@pytest.mark.parametrize("case", list(HUGE_CASES))
+def test_integer_beyond_float_range(case, tmp_path):
+    kind, path, field = HUGE_CASES[case]
+    f = _mutated(kind, tmp_path, lambda d: _set(path)(d, HUGE), "huge")
+    _solve_fails_cleanly(f, field)
+
+
+@pytest.mark.parametrize("name,text", [("empty", ""), ("list", "- 1\n- 2\n"),
+                                       ("scalar", "42\n"), ("no_kind", "name: x\n"),
+                                       ("tab", "kind: normal_form\n\tname: x\n")])
+def test_documents_that_are_not_games(name, text, tmp_path):
+    f = tmp_path / f"{name}.yaml"
+    f.write_text(text, encoding="utf-8")
+    _solve_fails_cleanly(f)
+
+
+def test_non_utf8_file(tmp_path):
+    f = tmp_path / "latin1.yaml"
+    f.write_bytes("kind: normal_form\nname: caf\xe9\n".encode("latin-1"))
+    _solve_fails_cleanly(f, "UTF-8")

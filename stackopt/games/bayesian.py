@@ -135,8 +135,12 @@ class BayesianGame:
                                  field=f"{where}.name", fix="give every type a unique name")
             seen[nm] = t
             p = ft.prior
-            if isinstance(p, bool) or not isinstance(p, (int, float, np.number)) \
-                    or not math.isfinite(float(p)):
+            try:
+                pf = math.nan if isinstance(p, bool) or not isinstance(
+                    p, (int, float, np.number)) else float(p)
+            except OverflowError:  # an integer beyond the float range
+                pf = math.inf
+            if not math.isfinite(pf):
                 raise InputError(f"{word} {p!r} of type {nm!r} is not a finite number",
                                  field=f"{where}.{word}", fix=f"write a number >= 0")
             if float(p) < 0:

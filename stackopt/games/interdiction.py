@@ -46,7 +46,10 @@ def _number(value: Any, field: str, *, what: str, source: str | None) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InputError(f"{what} {value!r} is not a number", source=source, field=field,
                          fix="write a finite number >= 0")
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:  # an integer beyond the float range
+        x = math.inf if value > 0 else -math.inf
     if not math.isfinite(x):
         raise InputError(f"{what} {value!r} is not finite", source=source, field=field,
                          fix="write a finite number >= 0 (use 'removable: true' to delete "

@@ -277,7 +277,7 @@ def _priors(priors: Sequence[Any], L: int) -> tuple[float, ...]:
     out = []
     for k, p in enumerate(priors):
         if isinstance(p, bool) or not isinstance(p, (int, float, np.number)) \
-                or not np.isfinite(p):
+                or (not isinstance(p, int) and not np.isfinite(p)):  # ints: checked below
             raise InputError(f"prior {p!r} is not a number", field=f"attacker.types[{k}].prior",
                              fix="write a probability between 0 and 1")
         if p < 0:
