@@ -416,8 +416,19 @@ def verify_bilevel(problem: BilevelProblem, result: Result | Mapping[str, Any], 
     if isinstance(result, Mapping):
         result = Result.from_dict(result)
     if rtol is None:
-        rtol = float((result.options or {}).get("rtol") or
-                     (result.certificate.rtol if result.certificate else DEFAULT_RTOL))
+        # the result may tighten the tolerance, never loosen it past the default
+        stated = (result.options or {}).get("rtol")
+        if stated is None and result.certificate is not None:
+            stated = result.certificate.rtol
+        try:
+            stated = DEFAULT_RTOL if stated is None else float(stated)
+        except (TypeError, ValueError):
+            raise InputError(f"rtol must be a number, got {stated!r}", field="options.rtol",
+                             fix="write e.g. 1e-6, or omit it") from None
+        if not (np.isfinite(stated) and stated > 0):
+            raise InputError(f"rtol must be a positive number, got {stated!r}",
+                             field="options.rtol", fix="write e.g. 1e-6, or omit it")
+        rtol = min(stated, DEFAULT_RTOL)
     if result.status is not Status.OPTIMAL:
         # a claim of infeasibility/unboundedness: check it by an independent re-solve
         ref = _independent_solve(problem, result.method, rtol)
@@ -428,6 +439,12 @@ def verify_bilevel(problem: BilevelProblem, result: Result | Mapping[str, Any], 
                            evidence={"method": result.method})
     x, y = problem.vectors(result.leader.commitment, result.follower.response)
     fv = result.follower.value
+    if fv is not None:
+        try:
+            fv = float(fv)
+        except (TypeError, ValueError):
+            raise InputError(f"must be a number, got {fv!r}", field="follower.value",
+                             fix="write the follower's objective value, or omit it") from None
     extra: list[Check] = []
     if resolve:
         ref = _independent_solve(problem, result.method, rtol)
@@ -442,7 +459,7 @@ def verify_bilevel(problem: BilevelProblem, result: Result | Mapping[str, Any], 
             extra.append(Check("global_optimality", False, None, atol,
                                f"independent re-solve ({ref.method}) returned "
                                f"{ref.status.value}: {ref.message}"))
-    return certify(problem, x, y, result.leader.value, None if fv is None else float(fv),
+    return certify(problem, x, y, result.leader.value, fv,
                    rtol=rtol, extra=tuple(extra), evidence={"method": result.method})
 
 

@@ -195,3 +195,21 @@ def test_verify_checks_infeasible_and_unbounded_claims():
 def test_cli_bad_option_values_exit_2(opt, capsys):
     assert main(["solve", str(DATA / "bard.yaml"), *opt]) == 2
     assert opt[0].lstrip("-").replace("-", "_") in capsys.readouterr().err
+
+
+def test_verify_refuses_loosened_tolerance_and_hostile_values():
+    from stackopt.bilevel import verify_bilevel
+
+    p = load_game(DATA / "bard.yaml")
+    d = solve_bilevel(p).to_dict()
+    d["options"]["rtol"] = 0.9
+    d["leader"]["value"] = d["leader"]["value"] * 1.3
+    assert not verify_bilevel(p, d, resolve=False).passed  # rtol capped at the default
+    for key, bad in (("follower", "high"), ("options", "tight")):
+        e = solve_bilevel(p).to_dict()
+        if key == "follower":
+            e["follower"]["value"] = bad
+        else:
+            e["options"]["rtol"] = bad
+        with pytest.raises(InputError):
+            verify_bilevel(p, e, resolve=False)
