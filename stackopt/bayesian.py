@@ -132,10 +132,16 @@ def verify_bayesian(game: BayesianGame, result: Result | Mapping[str, Any], *,
         raise InputError(f"unknown tie_break {tie!r} in the result", field="options.tie_break",
                          fix="use 'leader' or 'adversarial'")
     evidence = result.certificate.evidence if result.certificate else None
-    return certify_bayesian(game, result.leader.commitment, result.follower.response,
+    cert = certify_bayesian(game, result.leader.commitment, result.follower.response,
                             result.leader.value, result.follower.value, evidence, rtol=rtol,
                             tie_break=tie, attained=result.status is not Status.NOT_ATTAINED,
                             max_profiles=max(max_profiles, int(opts.get("max_profiles") or 0)))
+    from .checks.status_claim import with_status_check
+
+    allowed = (Status.OPTIMAL,) if tie == "leader" else (Status.OPTIMAL, Status.NOT_ATTAINED)
+    return with_status_check(cert, result.status, allowed,
+                             why="a finite Bayesian game always has an equilibrium"
+                                 + (" supremum" if tie != "leader" else ""))
 
 
 def build_model(game: BayesianGame):

@@ -177,9 +177,14 @@ def verify_interdiction(game: InterdictionGame, result: Result | Mapping[str, An
     if result.status is Status.INFEASIBLE:
         return _unreachable_certificate(game, rtol)
     evidence = result.certificate.evidence if result.certificate else None
-    return certify(game, result.leader.commitment, result.follower.response,
+    cert = certify(game, result.leader.commitment, result.follower.response,
                    result.leader.value, result.follower.value, evidence, rtol=rtol,
                    enumerate_limit=enumerate_limit)
+    from .checks.status_claim import with_status_check
+
+    return with_status_check(cert, result.status, (Status.OPTIMAL,),
+                             why="a reported path means the target is reachable, so an "
+                                 "optimal interdiction exists")
 
 
 def _check_game(game: Any) -> None:

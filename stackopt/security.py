@@ -133,8 +133,12 @@ def verify_security(game: SecurityGame, result: Result | Mapping[str, Any], *,
                              fix="write e.g. 1e-6 or omit it")
         rtol = min(float(stored), DEFAULT_RTOL)
     evidence = result.certificate.evidence if result.certificate else None
-    return certify_security(game, result.leader.commitment, result.follower.response,
+    cert = certify_security(game, result.leader.commitment, result.follower.response,
                             result.leader.value, result.follower.value, evidence, rtol=rtol)
+    from .checks.status_claim import with_status_check
+
+    return with_status_check(cert, result.status, (Status.OPTIMAL,),
+                             why="a security game always has a strong Stackelberg equilibrium")
 
 
 def build_model(game: SecurityGame):

@@ -198,19 +198,24 @@ def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
         except (TypeError, ValueError):
             raise InputError(f"the follower's value must be a number, got {fv!r}",
                              field="follower.value", fix="write a number or omit it") from None
+    from .checks.status_claim import with_status_check
+
     if opts.get("tie_break") == "adversarial":
         from .checks.pessimistic import certify_weak
 
-        return certify_weak(g, result.leader.commitment, response, result.leader.value,
+        cert = certify_weak(g, result.leader.commitment, response, result.leader.value,
                             fv, evidence, rtol=rtol,
                             attained=result.status is not Status.NOT_ATTAINED)
+        return with_status_check(cert, result.status, (Status.OPTIMAL, Status.NOT_ATTAINED),
+                                 why="a finite game always has a weak-SSE supremum")
     pure = bool(opts.get("pure", False)) or result.method == "pure_commitment"
     cert = certify(g, result.leader.commitment, response, result.leader.value,
                    fv, evidence, rtol=rtol, pure=pure)
     if opts.get("exact") or (evidence and "exact" in evidence):
         cert = _with_exact(g, cert, result.leader.commitment, response, pure,
                            claimed=(evidence or {}).get("exact"))
-    return cert
+    return with_status_check(cert, result.status, (Status.OPTIMAL,),
+                             why="a finite game always has a strong Stackelberg equilibrium")
 
 
 def _check_result_options(opts: Mapping[str, Any]) -> None:

@@ -205,3 +205,17 @@ def test_hostile_result_never_verifies_and_never_crashes(kind, case, base_result
     if code == 2:
         assert_one_line_error(err)
     assert "Traceback" not in err
+
+
+WRONG_STATUS = [(k, s) for k in BASES for s in ("infeasible", "unbounded", "not_attained",
+                                                 "error")]
+
+
+@pytest.mark.parametrize("kind,status", WRONG_STATUS, ids=[f"{k}-{s}" for k, s in WRONG_STATUS])
+def test_a_wrong_status_claim_does_not_verify(kind, status, base_results, tmp_path):
+    """Each example has an optimal equilibrium: a result that says otherwise (with the right
+    commitment) is a wrong claim, and verify must not certify it."""
+    code, out, err = _verify_modified(kind, base_results, tmp_path,
+                                      lambda d: d.__setitem__("status", status))
+    assert code in (1, 2), f"status {status!r}: verify exit {code}\n{out}\n{err}"
+    assert "Traceback" not in err
