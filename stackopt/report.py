@@ -36,7 +36,11 @@ def format_result(result: Result) -> str:
     width = max(len(result.leader.name), len(result.follower.name), 8)
     lines.append(f"{'role':<9}{'player':<{width + 2}}{'value':>14}  strategy")
     lv = fmt(result.leader.value)
-    commit = _entries(result.leader.commitment, skip_zero=True)
+    # mixed strategies: list the support; decision variables (bilevel, ...): list all
+    mixed = result.kind in ("normal_form", "bayesian", "security")
+    commit = _entries(result.leader.commitment, skip_zero=mixed)
+    if len(commit) > 12:
+        commit = commit[:12] + [("...", f"({len(commit) - 12} more; see --json)")]
     strat = ", ".join(f"{k} {v}" for k, v in commit) or "-"
     lines.append(f"{'leader':<9}{result.leader.name:<{width + 2}}{lv:>14}  {strat}")
     resp = result.follower.response

@@ -36,6 +36,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rtol", type=float, help="relative tolerance of the certificate "
                                               "(default 1e-6)")
     p.add_argument("--time-limit", type=float, metavar="SECONDS", help="solver time limit")
+    p.add_argument("--big-m", type=float, metavar="M",
+                   help="bilevel: a big-M to use where none can be proven (result is then "
+                        "never certified)")
+    p.add_argument("--max-nodes", type=int, metavar="N",
+                   help="bilevel: node limit of the exact complementarity branching")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     p.add_argument("--out", metavar="FILE", help="also write the JSON result to FILE")
 
@@ -49,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     game = load_game(args.file)
     opts = {}
     for key in ("pure", "leader", "leader_actions", "follower_actions", "method", "engine",
-                "rtol", "time_limit", "tie_break", "exact"):
+                "rtol", "time_limit", "tie_break", "exact", "big_m", "max_nodes"):
         val = getattr(args, key, None)
         if val is not None:
             opts[key] = val
