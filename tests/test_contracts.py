@@ -481,3 +481,36 @@ def test_shared_vocabulary(path, solved):
     names = [c["name"] for c in cert["checks"]]
     assert len(names) == len(set(names)), f"duplicate check names {names}"
     assert "leader_value" in names and "follower_value" in names, names
+
+
+def test_export_file_names_never_collide(tmp_path):
+    """Labels that sanitise to the same file name ('a-b', 'a+b' -> 'a_b') still give one file
+    per follower action, each a valid model."""
+    game = tmp_path / "coll.yaml"
+    game.write_text("kind: normal_form\nleader: {actions: [u, d]}\n"
+                    "follower: {actions: ['a-b', 'a+b', 'a_b']}\n"
+                    "payoffs:\n  leader: [[1, 2, 0], [3, 1, 0]]\n"
+                    "  follower: [[1, 0, 0], [0, 1, 0]]\n", encoding="utf-8")
+    out_dir = tmp_path / "out"
+    code, out, err = run_cli("export", game, "--out", out_dir)
+    assert code == 0, err
+    written = [Path(line) for line in out.split()]
+    assert len(written) == 3 and len(set(written)) == 3, written
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(p.name for p in written)
+    for f in written:
+        _readable_by_highs(f)
+
+
+@pytest.mark.parametrize("fmt", ["lp", "mps"])
+def test_export_of_labels_that_sanitise_alike_in_other_kinds(fmt, tmp_path):
+    game = tmp_path / "bayes.yaml"
+    game.write_text("kind: bayesian\nleader: {actions: ['g-1', 'g+1']}\nfollowers:\n"
+                    "  - {name: 't-1', prior: 0.5, actions: ['a-b', 'a+b'],\n"
+                    "     payoffs: {leader: [[1, 0], [0, 1]], follower: [[0, 1], [1, 0]]}}\n"
+                    "  - {name: 't+1', prior: 0.5, actions: ['a-b', 'a+b'],\n"
+                    "     payoffs: {leader: [[1, 0], [0, 1]], follower: [[1, 0], [0, 1]]}}\n",
+                    encoding="utf-8")
+    code, out, err = run_cli("export", game, "--format", fmt, "--out", tmp_path / "out")
+    assert code == 0, err
+    for line in out.split():
+        _readable_by_highs(Path(line))

@@ -41,10 +41,14 @@ def run(args: argparse.Namespace) -> int:
 
         g = prepare(game, leader=args.leader or "leader")
         labels = [args.response] if args.response else list(g.follower_actions)
-        for lab in labels:
-            model = build_lp(g, g.follower_index(lab))
-            path = out / f"{stem}.{_safe(lab)}.{args.format}"
-            model.write(str(path), io_options={"symbolic_solver_labels": True})
+        safe = [_safe(lab) for lab in labels]
+        for lab, name in zip(labels, safe):
+            j = g.follower_index(lab)
+            model = build_lp(g, j)
+            if safe.count(name) > 1:  # labels that sanitise alike: add the action's index
+                name = f"{name}_{j}"
+            path = out / f"{stem}.{name}.{args.format}"
+            _write(model, path)
             written.append(path)
     else:
         try:
@@ -60,8 +64,19 @@ def run(args: argparse.Namespace) -> int:
         except InputError as exc:  # e.g. no provable big-M: name the game file
             raise exc.with_source(args.file) from None
         path = out / f"{stem}.{args.format}"
-        model.write(str(path), io_options={"symbolic_solver_labels": True})
+        _write(model, path)
         written.append(path)
     for path in written:
         print(path)
     return EXIT_OK
+
+
+def _write(model, path: Path) -> None:
+    """Write ``model`` with names from the game's labels; when two labels give the same
+    LP/MPS name (e.g. 'a-b' and 'a+b'), fall back to Pyomo's generic names (x1, c1, ...)."""
+    try:
+        model.write(str(path), io_options={"symbolic_solver_labels": True})
+    except RuntimeError as exc:
+        if "duplicate symbol" not in str(exc):
+            raise
+        model.write(str(path), io_options={"symbolic_solver_labels": False})
