@@ -514,3 +514,17 @@ def test_export_of_labels_that_sanitise_alike_in_other_kinds(fmt, tmp_path):
     assert code == 0, err
     for line in out.split():
         _readable_by_highs(Path(line))
+
+
+@pytest.mark.parametrize("fmt", ["lp", "mps"])
+def test_export_of_security_targets_that_sanitise_alike(fmt, tmp_path):
+    game = tmp_path / "sec.yaml"
+    game.write_text("kind: security\nresources: 1\ntargets:\n"
+                    "  - {name: 'a-b', defender: {covered: 1, uncovered: -5},"
+                    " attacker: {covered: -1, uncovered: 5}}\n"
+                    "  - {name: 'a+b', defender: {covered: 1, uncovered: -4},"
+                    " attacker: {covered: -1, uncovered: 4}}\n", encoding="utf-8")
+    code, out, err = run_cli("export", game, "--format", fmt, "--out", tmp_path / "out")
+    assert code == 0, err
+    for line in out.split():
+        _readable_by_highs(Path(line))

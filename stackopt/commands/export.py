@@ -77,6 +77,6 @@ def _write(model, path: Path) -> None:
     try:
         model.write(str(path), io_options={"symbolic_solver_labels": True})
     except RuntimeError as exc:
-        if "duplicate symbol" not in str(exc):
+        if "duplicate symbol" not in str(exc).lower():
             raise
         model.write(str(path), io_options={"symbolic_solver_labels": False})
