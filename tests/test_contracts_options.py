@@ -172,8 +172,6 @@ def test_a_result_cannot_loosen_its_own_tolerance(kind, base_results, tmp_path):
     """A result may tighten the tolerance verify uses, never loosen it past the default
     (otherwise any answer verifies by stating rtol 0.9)."""
     code, out, err = _verify_modified(kind, base_results, tmp_path, _loosen_and_shift)
-    if code == 0 and kind == "bilevel":
-        pytest.xfail("bilevel verify takes the result's own rtol (0.9 lets a 30% error pass)")
     assert code == 1, f"verify exit {code}\n{out}\n{err}"
 
 
@@ -188,14 +186,10 @@ HOSTILE = {
         next(iter(d["leader"]["commitment"])), None),
 }
 HOSTILE_CASES = [(k, h) for k in BASES for h in HOSTILE]
-KNOWN_BILEVEL = {"follower_value_string": "bilevel verify: float('high') traceback",
-                 "rtol_string": "bilevel verify: float('tight') traceback"}
 
 
 @pytest.mark.parametrize("kind,case", HOSTILE_CASES, ids=[f"{k}-{h}" for k, h in HOSTILE_CASES])
 def test_hostile_result_never_verifies_and_never_crashes(kind, case, base_results, tmp_path):
-    if kind == "bilevel" and case in KNOWN_BILEVEL:
-        pytest.xfail(KNOWN_BILEVEL[case])
     code, out, err = _verify_modified(kind, base_results, tmp_path, HOSTILE[case])
     if case == "tie_break_adversarial" and kind in ("security", "security_types",
                                                     "interdiction", "bilevel"):
