@@ -185,6 +185,9 @@ INAPPLICABLE = {
     "bilevel": [["--pure"], ["--leader", "follower"], ["--leader-actions", "x"],
                 ["--engine", "pyomo"], ["--exact"], ["--tie-break", "adversarial"]],
 }
+for _kind in ("bayesian", "security", "interdiction"):   # bilevel-only options
+    INAPPLICABLE[_kind] += [["--max-nodes", "5"], ["--big-m", "100"]]
+INAPPLICABLE["normal_form"] = [["--max-nodes", "5"], ["--big-m", "100"]]
 OPTION_CASES = [(k, o) for k, opts in INAPPLICABLE.items() for o in opts]
 
 
