@@ -53,6 +53,12 @@ def verify(game: Any, result: Result | Mapping[str, Any], **options: Any) -> Cer
     """
     method = result.get("method") if isinstance(result, Mapping) else \
         getattr(result, "method", None)
+    rkind = result.get("kind") if isinstance(result, Mapping) else getattr(result, "kind", None)
+    gkind = getattr(game, "kind", None)
+    if rkind is not None and gkind is not None and rkind != gkind:
+        raise InputError(f"the result is of kind {rkind!r} but the game is {gkind!r}",
+                         field="kind", fix="verify a result against the game it was solved "
+                                           "from")
     if method == "nash_milp":  # Nash results of a normal-form game have their own checks
         from .nash import verify_nash
 

@@ -174,6 +174,7 @@ def _solve_dobss(game: BayesianGame, *, rtol: float, time_limit: float | None,
                     solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": abs_gap})
     solve_s = time.perf_counter() - t1
     stats: dict[str, Any] = {"build_seconds": build_s, "milp_seconds": solve_s,
+                              "highs_seconds": solve_s,
                              "binaries": sum(len(t.actions) for t in game.types),
                              "types": len(game.types)}
     tc = res.termination_condition

@@ -234,7 +234,8 @@ def _solve_lps_pyomo(game: SecurityGame, prune: bool):
             raise SolverError(f"Pyomo/HiGHS stopped with '{tc.name}' on the LP of target "
                               f"'{game.targets[j]}'")
     stats = {"lps_solved": solved, "lps_pruned": pruned, "lps_infeasible": infeasible,
-             "pyomo_build_seconds": build, "pyomo_solve_seconds": solve}
+             "pyomo_build_seconds": build, "pyomo_solve_seconds": solve,
+             "highs_seconds": solve}
     return SecurityLPsOutcome(best=best, coverage=best_c, records=records, stats=stats)
 
 

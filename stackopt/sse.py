@@ -120,7 +120,8 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
     atol_l, atol_f = tolerances(g, rtol)
     options = {"pure": pure, "leader": leader, "leader_actions": leader_actions,
                "follower_actions": follower_actions, "rtol": rtol, "engine": engine,
-               "prune": prune, "tie_break": "leader", "exact": exact}
+               "prune": prune, "tie_break": "leader", "exact": exact,
+               "method": "pure_commitment" if pure else "multiple_lps"}
     if pure:
         resp, vals = pure_values(g, atol_f)
         i = int(vals.argmax())

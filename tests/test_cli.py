@@ -151,9 +151,8 @@ def test_unknown_option_for_kind_exits_2(capsys, inspection_file):
 
 def test_solver_failure_exits_1(capsys, inspection_file):
     code, out, err = _run(capsys, "solve", inspection_file, "--time-limit", "0")
-    assert code == 1 and out == ""
-    assert err.startswith("stackopt: solver failure:") and "time limit" in err
-    assert len(err.splitlines()) == 1
+    assert code == 1 and err == ""
+    assert "status error" in out and "time limit" in out
 
 
 def test_argparse_errors_exit_2(capsys):
@@ -234,3 +233,31 @@ def test_closed_stdout_pipe_gives_no_traceback(inspection_file):
     p.stderr.close()
     assert p.wait(timeout=60) == 141
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+_REPO = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def test_time_limit_still_prints_one_json_object(capsys):
+    import json as _json
+
+    from stackopt.cli import main as _main
+
+    rc = _main(["solve", str(_REPO / "data" / "travelers_dilemma_99.yaml"), "--json",
+                "--time-limit", "0.0001"])
+    out = _json.loads(capsys.readouterr().out)
+    assert rc == 1
+    assert out["status"] == "error" and out["certificate"] is None
+    assert "time limit" in out["message"]
+
+
+def test_verify_refuses_a_result_of_another_kind(tmp_path, capsys):
+    from stackopt.cli import main as _main
+
+    res = tmp_path / "r.json"
+    assert _main(["solve", str(_REPO / "data" / "inspection.yaml"), "--json", "--out",
+                  str(res)]) == 0
+    capsys.readouterr()
+    rc = _main(["verify", str(_REPO / "data" / "security" / "transit_hubs.yaml"), str(res)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "kind" in err and "Traceback" not in err

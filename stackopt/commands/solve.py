@@ -47,7 +47,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..api import solve
-    from ..errors import InputError
+    from ..errors import InputError, SolverError
     from ..io.load import load_game
     from ..report import format_result
 
@@ -63,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         result = solve(game, **opts)
     except InputError as exc:  # an option this game cannot take: name the game file too
         raise exc.with_source(args.file) from None
+    except SolverError as exc:  # time limit, solver failure: still one JSON object
+        result = _failure(game, opts, str(exc))
     if args.out:
         try:
             Path(args.out).write_text(result.to_json() + "\n", encoding="utf-8")
@@ -72,6 +74,20 @@ def run(args: argparse.Namespace) -> int:
                                                 "directory") from None
     print(result.to_json() if args.json else format_result(result))
     return EXIT_OK if result.certified else EXIT_NO_EQUILIBRIUM
+
+
+def _failure(game, opts: dict, message: str):
+    """A ``status: error`` result for a solve that stopped without an answer."""
+    from ..result import FollowerOutcome, LeaderOutcome, Result
+    from ..status import Status
+
+    return Result(
+        kind=str(getattr(game, "kind", "unknown")), status=Status.ERROR,
+        method=str(opts.get("method") or "unknown"),
+        leader=LeaderOutcome(str(getattr(game, "leader_name", "leader")), {}, None),
+        follower=FollowerOutcome(str(getattr(game, "follower_name", "follower")), None, None),
+        certificate=None, options=dict(opts), game=getattr(game, "name", None),
+        message=f"solver failure: {message}")
 
 
 def _refuse_inapplicable(game, opts: dict, source: str) -> None:
