@@ -39,15 +39,14 @@ from ..certificate import Certificate, Check
 from ..errors import InputError
 from ..games.bayesian import DEFAULT_MAX_PROFILES, BayesianGame, harsanyi_transform
 from ..status import TieBreak
+from .common import check_rtol, distribution_check, value_check
 
 DEFAULT_RTOL = 1e-6
 
 
 def tolerances(game: BayesianGame, rtol: float) -> tuple[float, float, float]:
     """``(atol_total_leader, atol_type_leader, atol_follower)`` for relative ``rtol``."""
-    if not (isinstance(rtol, (int, float)) and 0 < rtol < 1):
-        raise InputError(f"rtol must be a number in (0, 1), got {rtol!r}", field="rtol",
-                         fix="use e.g. 1e-6")
+    check_rtol(rtol)
     atol_r = rtol * game.leader_scale
     return atol_r * game.value_factor, atol_r, rtol * game.follower_scale
 
@@ -121,11 +120,7 @@ def certify_bayesian(game: BayesianGame, commitment: Mapping[str, Any], response
     ev = dict(evidence or {})
     checks: list[Check] = []
     x = commitment_vector(game, commitment)
-    resid = max(float(max(0.0, -x.min())), abs(float(x.sum()) - 1.0))
-    checks.append(Check("commitment", resid <= rtol, resid, rtol,
-                        "a probability distribution over the leader's actions" if resid <= rtol
-                        else f"not a probability distribution (min {x.min():.3g}, "
-                             f"sum {x.sum():.12g})"))
+    checks.append(distribution_check(x, rtol))
     resp = response_indices(game, response)
 
     gaps = [(float((x @ t.C).max() - x @ t.C[:, resp[l]]), t.name)
@@ -154,14 +149,7 @@ def certify_bayesian(game: BayesianGame, commitment: Mapping[str, Any], response
                         f"{tgap:.3g}"))
 
     true_l = leader_total(game, x, resp)
-    if leader_value is None:
-        checks.append(Check("leader_value", False, None, atol_l, "no value reported"))
-    else:
-        err = abs(float(leader_value) - true_l)
-        checks.append(Check("leader_value", err <= atol_l, err, atol_l,
-                            f"recomputed {true_l:.10g}" if err <= atol_l else
-                            f"reported {float(leader_value):.10g} but the game gives "
-                            f"{true_l:.10g}"))
+    checks.append(value_check("leader_value", leader_value, true_l, atol_l))
     checks.append(_follower_values(game, x, resp, follower_value, atol_f))
 
     if tie_break == "leader":

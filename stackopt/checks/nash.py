@@ -31,6 +31,7 @@ import numpy as np
 from ..certificate import Certificate, Check
 from ..errors import InputError
 from ..games.normal_form import NormalFormGame
+from .common import distribution_check, value_check
 from .normal_form import DEFAULT_RTOL, commitment_vector, tolerances
 
 
@@ -71,12 +72,7 @@ def certify_nash(game: NormalFormGame, leader_strategy: Mapping[str, Any],
     y = strategy_vector(game.follower_actions, follower_strategy, "follower.response")
     checks: list[Check] = []
     for name, v in (("leader_strategy", x), ("follower_strategy", y)):
-        resid = max(0.0, float(-v.min()), abs(float(v.sum()) - 1.0))
-        ok = resid <= rtol
-        checks.append(Check(name, ok, resid, rtol,
-                            "a probability distribution" if ok else
-                            f"not a probability distribution (min {v.min():.3g}, "
-                            f"sum {v.sum():.12g})"))
+        checks.append(distribution_check(v, rtol, name=name, over=""))
     Ay, xB = A @ y, x @ B
     v1, v2 = float(x @ Ay), float(xB @ y)
     gap1, gap2 = float(Ay.max() - v1), float(xB.max() - v2)
@@ -88,15 +84,9 @@ def certify_nash(game: NormalFormGame, leader_strategy: Mapping[str, Any],
                         f"{game.follower_name}'s strategy is a best response" if gap2 <= atol2
                         else f"{game.follower_name} gains {gap2:.3g} by deviating to "
                              f"'{game.follower_actions[int(xB.argmax())]}'"))
-    for name, reported, true, tol in (("leader_value", leader_value, v1, atol1),
-                                      ("follower_value", follower_value, v2, atol2)):
-        if reported is None:
-            checks.append(Check(name, False, None, tol, "no value reported"))
-            continue
-        err = abs(float(reported) - true)
-        checks.append(Check(name, err <= tol, err, tol,
-                            f"recomputed {true:.10g}" if err <= tol else
-                            f"reported {float(reported):.10g} but the profile gives {true:.10g}"))
+    checks.append(value_check("leader_value", leader_value, v1, atol1, source="the profile"))
+    checks.append(value_check("follower_value", follower_value, v2, atol2,
+                              source="the profile"))
     ev = dict(evidence or {})
     if "objective_bound" in ev:
         bound = ev.get("objective_bound")

@@ -35,15 +35,14 @@ from ..certificate import Certificate, Check
 from ..errors import InputError
 from ..games.normal_form import NormalFormGame
 from ..status import TieBreak
+from .common import check_rtol, distribution_check, value_check
 
 DEFAULT_RTOL = 1e-6
 
 
 def tolerances(game: NormalFormGame, rtol: float) -> tuple[float, float]:
     """Absolute tolerances (leader, follower) for relative tolerance ``rtol``."""
-    if not (isinstance(rtol, (int, float)) and 0 < rtol < 1):
-        raise InputError(f"rtol must be a number in (0, 1), got {rtol!r}", field="rtol",
-                         fix="use e.g. 1e-6")
+    check_rtol(rtol)
     sa = float(np.abs(game.A).max()) or 1.0
     sb = float(np.abs(game.B).max()) or 1.0
     return rtol * sa, rtol * sb
@@ -84,17 +83,7 @@ def certify(game: NormalFormGame, commitment: Mapping[str, Any], response: str,
     checks: list[Check] = []
 
     x = commitment_vector(game, commitment)
-    neg = float(max(0.0, -x.min()))
-    mass = abs(float(x.sum()) - 1.0)
-    resid = max(neg, mass)
-    ok = resid <= rtol
-    if pure:
-        ok = ok and int(np.count_nonzero(np.abs(x) > rtol)) == 1
-    checks.append(Check("commitment", ok, resid, rtol,
-                        "a probability distribution over the leader's actions"
-                        + (" (pure)" if pure else "") if ok else
-                        f"not a {'pure ' if pure else ''}probability distribution "
-                        f"(min {x.min():.3g}, sum {x.sum():.12g})"))
+    checks.append(distribution_check(x, rtol, pure=pure))
 
     j = game.follower_index(str(response))
     fu = x @ B
@@ -112,15 +101,8 @@ def certify(game: NormalFormGame, commitment: Mapping[str, Any], response: str,
                         f"another best response gives the leader {tie_gap:.3g} more"))
 
     true_l, true_f = float(lu[j]), float(fu[j])
-    for name, reported, true, tol in (("leader_value", leader_value, true_l, atol_l),
-                                      ("follower_value", follower_value, true_f, atol_f)):
-        if reported is None:
-            checks.append(Check(name, False, None, tol, "no value reported"))
-            continue
-        err = abs(float(reported) - true)
-        checks.append(Check(name, err <= tol, err, tol,
-                            f"recomputed {true:.10g}" if err <= tol else
-                            f"reported {float(reported):.10g} but the game gives {true:.10g}"))
+    checks.append(value_check("leader_value", leader_value, true_l, atol_l))
+    checks.append(value_check("follower_value", follower_value, true_f, atol_f))
 
     checks.append(_optimality(game, true_l, evidence, atol_l, atol_f, pure))
     return Certificate(checks=tuple(checks), tie_break=TieBreak.LEADER, rtol=rtol,

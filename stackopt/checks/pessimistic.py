@@ -35,6 +35,7 @@ import numpy as np
 from ..certificate import Certificate, Check
 from ..games.normal_form import NormalFormGame
 from ..status import TieBreak
+from .common import distribution_check, value_check
 from .normal_form import DEFAULT_RTOL, commitment_vector, tolerances
 
 
@@ -93,11 +94,7 @@ def certify_weak(game: NormalFormGame, commitment: Mapping[str, Any], response: 
     checks: list[Check] = []
 
     x = commitment_vector(game, commitment)
-    resid = max(float(max(0.0, -x.min())), abs(float(x.sum()) - 1.0))
-    checks.append(Check("commitment", resid <= rtol, resid, rtol,
-                        "a probability distribution over the leader's actions" if resid <= rtol
-                        else f"not a probability distribution (min {x.min():.3g}, "
-                             f"sum {x.sum():.12g})"))
+    checks.append(distribution_check(x, rtol))
     j = game.follower_index(str(response))
     fu, lu = x @ B, x @ A
     gap = float(fu.max() - fu[j])
@@ -110,15 +107,8 @@ def certify_weak(game: NormalFormGame, commitment: Mapping[str, Any], response: 
     checks.append(Check("tie_break", tie_gap <= atol_l, tie_gap, atol_l,
                         "ties are broken against the leader" if tie_gap <= atol_l else
                         f"another best response gives the leader {tie_gap:.3g} less"))
-    for name, reported, true, tol in (("leader_value", leader_value, float(lu[j]), atol_l),
-                                      ("follower_value", follower_value, float(fu[j]), atol_f)):
-        if reported is None:
-            checks.append(Check(name, False, None, tol, "no value reported"))
-            continue
-        err = abs(float(reported) - true)
-        checks.append(Check(name, err <= tol, err, tol,
-                            f"recomputed {true:.10g}" if err <= tol else
-                            f"reported {float(reported):.10g} but the game gives {true:.10g}"))
+    checks.append(value_check("leader_value", leader_value, float(lu[j]), atol_l))
+    checks.append(value_check("follower_value", follower_value, float(fu[j]), atol_f))
     sup = ev.get("supremum")
     if not isinstance(sup, (int, float)):
         checks.append(Check("supremum", False, None, atol_l,

@@ -37,15 +37,14 @@ from ..certificate import Certificate, Check
 from ..errors import InputError
 from ..games.security import SecurityGame
 from ..status import TieBreak
+from .common import check_rtol
 
 DEFAULT_RTOL = 1e-6
 
 
 def tolerances(game: SecurityGame, rtol: float) -> tuple[float, float]:
     """Absolute tolerances (defender, attacker) for relative tolerance ``rtol``."""
-    if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not 0 < rtol < 1:
-        raise InputError(f"rtol must be a number in (0, 1), got {rtol!r}", field="rtol",
-                         fix="use e.g. 1e-6")
+    check_rtol(rtol)
     return rtol * game.defender_scale, rtol * game.attacker_scale
 
 

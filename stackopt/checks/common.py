@@ -1,0 +1,65 @@
+r"""Checks that several kinds share, written once.
+
+``distribution_check``
+    :math:`x \ge -r` and :math:`|\sum_i x_i - 1| \le r` for a probability vector :math:`x`
+    (residual :math:`\max(0, -\min_i x_i, |\sum_i x_i - 1|)`, tolerance :math:`r` = rtol).
+``value_check``
+    a reported value equals the recomputed one within an absolute tolerance.
+``check_rtol``
+    a relative tolerance is a number in :math:`(0, 1)`.
+``verify_rtol``
+    the tolerance ``verify`` applies to a stored result: the result's own ``options.rtol``
+    (else its certificate's), capped at the default: a result may tighten its own check but
+    never loosen it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..certificate import Check
+from ..errors import InputError
+
+
+def check_rtol(rtol: Any) -> None:
+    """Raise :class:`InputError` unless ``rtol`` is a number in (0, 1)."""
+    if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not 0 < rtol < 1:
+        raise InputError(f"rtol must be a number in (0, 1), got {rtol!r}", field="rtol",
+                         fix="use e.g. 1e-6")
+
+
+def distribution_check(x: np.ndarray, rtol: float, *, name: str = "commitment",
+                       over: str = " over the leader's actions", pure: bool = False) -> Check:
+    """Check that ``x`` is a probability vector within ``rtol`` (and, if ``pure``, has one
+    nonzero entry above ``rtol``)."""
+    resid = max(float(max(0.0, -x.min())), abs(float(x.sum()) - 1.0))
+    ok = resid <= rtol
+    if pure:
+        ok = ok and int(np.count_nonzero(np.abs(x) > rtol)) == 1
+    return Check(name, ok, resid, rtol,
+                 "a probability distribution" + over + (" (pure)" if pure else "") if ok else
+                 f"not a {'pure ' if pure else ''}probability distribution "
+                 f"(min {x.min():.3g}, sum {x.sum():.12g})")
+
+
+def value_check(name: str, reported: Any, true: float, tol: float, *,
+                source: str = "the game") -> Check:
+    """Check a reported value against the value recomputed from ``source``."""
+    if reported is None:
+        return Check(name, False, None, tol, "no value reported")
+    err = abs(float(reported) - true)
+    return Check(name, err <= tol, err, tol,
+                 f"recomputed {true:.10g}" if err <= tol else
+                 f"reported {float(reported):.10g} but {source} gives {true:.10g}")
+
+
+def verify_rtol(result: Any, default: float) -> float:
+    """The rtol ``verify`` uses for ``result``: its stated rtol, never looser than ``default``."""
+    stored = (result.options or {}).get("rtol") or (result.certificate.rtol
+                                                    if result.certificate else default)
+    if isinstance(stored, bool) or not isinstance(stored, (int, float)):
+        raise InputError(f"must be a number, got {stored!r}", field="options.rtol",
+                         fix="write e.g. 1e-6 or omit it")
+    return min(float(stored), default)
