@@ -29,6 +29,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from .checks.common import verify_rtol
 from .certificate import Certificate
 from .checks.bayesian import (DEFAULT_RTOL, certify_bayesian, leader_total, tie_broken_responses,
                               tolerances)
@@ -120,13 +121,7 @@ def verify_bayesian(game: BayesianGame, result: Result | Mapping[str, Any], *,
         result = Result.from_dict(result)
     opts = dict(result.options or {})
     if rtol is None:
-        # A result may tighten its own check but never loosen it beyond the default.
-        stored = opts.get("rtol") or (result.certificate.rtol if result.certificate
-                                        else DEFAULT_RTOL)
-        if isinstance(stored, bool) or not isinstance(stored, (int, float)):
-            raise InputError(f"must be a number, got {stored!r}", field="options.rtol",
-                             fix="write e.g. 1e-6 or omit it")
-        rtol = min(float(stored), DEFAULT_RTOL)
+        rtol = verify_rtol(result, DEFAULT_RTOL)
     tie = str(opts.get("tie_break") or "leader")
     if tie not in TIE_BREAKS:
         raise InputError(f"unknown tie_break {tie!r} in the result", field="options.tie_break",

@@ -22,6 +22,7 @@ import math
 import time
 from typing import Any, Mapping
 
+from .checks.common import verify_rtol
 from .certificate import Certificate, Check
 from .checks.interdiction import (DEFAULT_ENUMERATE_LIMIT, DEFAULT_RTOL, atol_of, certify,
                                   shortest)
@@ -167,13 +168,7 @@ def verify_interdiction(game: InterdictionGame, result: Result | Mapping[str, An
     if isinstance(result, Mapping):
         result = Result.from_dict(result)
     if rtol is None:
-        # A result may tighten its own check but never loosen it beyond the default.
-        stored = (result.options or {}).get("rtol") or (result.certificate.rtol if result.certificate
-                                        else DEFAULT_RTOL)
-        if isinstance(stored, bool) or not isinstance(stored, (int, float)):
-            raise InputError(f"must be a number, got {stored!r}", field="options.rtol",
-                             fix="write e.g. 1e-6 or omit it")
-        rtol = min(float(stored), DEFAULT_RTOL)
+        rtol = verify_rtol(result, DEFAULT_RTOL)
     if result.status is Status.INFEASIBLE:
         return _unreachable_certificate(game, rtol)
     evidence = result.certificate.evidence if result.certificate else None

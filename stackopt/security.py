@@ -25,6 +25,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from .checks.common import verify_rtol
 from .certificate import Certificate
 from .checks.security import DEFAULT_RTOL, certify_security, tolerances
 from .errors import InputError, SolverError, UnsupportedError
@@ -125,13 +126,7 @@ def verify_security(game: SecurityGame, result: Result | Mapping[str, Any], *,
     if isinstance(result, Mapping):
         result = Result.from_dict(result)
     if rtol is None:
-        # A result may tighten its own check but never loosen it beyond the default.
-        stored = (result.options or {}).get("rtol") or (result.certificate.rtol if result.certificate
-                                        else DEFAULT_RTOL)
-        if isinstance(stored, bool) or not isinstance(stored, (int, float)):
-            raise InputError(f"must be a number, got {stored!r}", field="options.rtol",
-                             fix="write e.g. 1e-6 or omit it")
-        rtol = min(float(stored), DEFAULT_RTOL)
+        rtol = verify_rtol(result, DEFAULT_RTOL)
     evidence = result.certificate.evidence if result.certificate else None
     cert = certify_security(game, result.leader.commitment, result.follower.response,
                             result.leader.value, result.follower.value, evidence, rtol=rtol)

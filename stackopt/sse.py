@@ -12,6 +12,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from .checks.common import verify_rtol
 from .certificate import Certificate
 from .errors import InputError
 from .games.normal_form import NormalFormGame
@@ -182,10 +183,7 @@ def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
     g = prepare(game, leader=leader, leader_actions=opts.get("leader_actions"),
                 follower_actions=opts.get("follower_actions"))
     if rtol is None:
-        # A result may tighten its own check but never loosen it beyond the default.
-        stored = opts.get("rtol") or (result.certificate.rtol if result.certificate
-                                      else DEFAULT_RTOL)
-        rtol = min(float(stored), DEFAULT_RTOL)
+        rtol = verify_rtol(result, DEFAULT_RTOL)
     evidence = result.certificate.evidence if result.certificate else None
     response = result.follower.response
     if not isinstance(response, str):
