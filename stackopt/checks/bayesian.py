@@ -39,7 +39,7 @@ from ..certificate import Certificate, Check
 from ..errors import InputError
 from ..games.bayesian import DEFAULT_MAX_PROFILES, BayesianGame, harsanyi_transform
 from ..status import TieBreak
-from .common import check_rtol, distribution_check, value_check
+from .common import check_rtol, distribution_check, probability_vector, tie_gap, value_check
 
 DEFAULT_RTOL = 1e-6
 
@@ -52,21 +52,10 @@ def tolerances(game: BayesianGame, rtol: float) -> tuple[float, float, float]:
 
 
 def commitment_vector(game: BayesianGame, commitment: Mapping[str, Any]) -> np.ndarray:
-    x = np.zeros(game.m)
     if not isinstance(commitment, Mapping):
         raise InputError("must map leader actions to probabilities", field="leader.commitment",
                          fix='write e.g. {"a": 0.5, "b": 0.5}')
-    for label, p in commitment.items():
-        i = game.leader_index(str(label))
-        try:
-            x[i] = float(p)
-        except (TypeError, ValueError):
-            raise InputError(f"probability {p!r} is not a number",
-                             field=f"leader.commitment.{label}", fix="write a number") from None
-    if not np.all(np.isfinite(x)):
-        raise InputError("commitment has a non-finite probability", field="leader.commitment",
-                         fix="probabilities must be finite numbers")
-    return x
+    return probability_vector(game.m, game.leader_index, commitment)
 
 
 def response_indices(game: BayesianGame, response: Any) -> list[int]:
@@ -133,14 +122,7 @@ def certify_bayesian(game: BayesianGame, commitment: Mapping[str, Any], response
 
     ties = []
     for l, t in enumerate(game.types):
-        fu, lu = x @ t.C, x @ t.R
-        near = fu >= fu.max() - atol_f
-        if tie_break == "leader":
-            ties.append((float(max(0.0, np.where(near, lu, -np.inf).max() - lu[resp[l]])),
-                         t.name))
-        else:
-            ties.append((float(max(0.0, lu[resp[l]] - np.where(near, lu, np.inf).min())),
-                         t.name))
+        ties.append((tie_gap(x @ t.C, x @ t.R, resp[l], atol_f, tie_break), t.name))
     tgap, who = max(ties)
     word = "in the leader's favour" if tie_break == "leader" else "against the leader"
     checks.append(Check("tie_break", tgap <= atol_r, tgap, atol_r,

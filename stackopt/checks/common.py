@@ -5,6 +5,11 @@ r"""Checks that several kinds share, written once.
     (residual :math:`\max(0, -\min_i x_i, |\sum_i x_i - 1|)`, tolerance :math:`r` = rtol).
 ``value_check``
     a reported value equals the recomputed one within an absolute tolerance.
+``probability_vector``
+    a commitment ``{label: probability}`` as a finite vector over the leader's actions.
+``best_response_check`` / ``tie_gap``
+    the follower's response is a best response, and ties among near-best responses are broken
+    by the stated rule.
 ``check_rtol``
     a relative tolerance is a number in :math:`(0, 1)`.
 ``verify_rtol``
@@ -15,7 +20,7 @@ r"""Checks that several kinds share, written once.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -63,3 +68,41 @@ def verify_rtol(result: Any, default: float) -> float:
         raise InputError(f"must be a number, got {stored!r}", field="options.rtol",
                          fix="write e.g. 1e-6 or omit it")
     return min(float(stored), default)
+
+
+def probability_vector(size: int, index_of: Callable[[str], int],
+                       commitment: Mapping[str, Any]) -> np.ndarray:
+    """The commitment ``{label: probability}`` as a vector of length ``size`` (missing = 0);
+    ``index_of`` maps a leader action label to its index (and refuses unknown labels)."""
+    x = np.zeros(size)
+    for label, p in commitment.items():
+        i = index_of(str(label))
+        try:
+            x[i] = float(p)
+        except (TypeError, ValueError):
+            raise InputError(f"probability {p!r} is not a number",
+                             field=f"leader.commitment.{label}", fix="write a number") from None
+    if not np.all(np.isfinite(x)):
+        raise InputError("commitment has a non-finite probability", field="leader.commitment",
+                         fix="probabilities must be finite numbers")
+    return x
+
+
+def best_response_check(fu: np.ndarray, j: int, response: str, atol_f: float,
+                        labels: Sequence[str] | None = None) -> Check:
+    r"""``best_response``: :math:`\max_k u_k - u_j \le \varepsilon_F` for the follower's payoffs
+    ``fu`` at the commitment; with ``labels`` a failure names the best response."""
+    gap = float(fu.max() - fu[j])
+    best = f" '{labels[int(fu.argmax())]}'" if labels is not None else ""
+    return Check("best_response", gap <= atol_f, gap, atol_f,
+                 f"'{response}' is a best response" if gap <= atol_f else
+                 f"'{response}' is {gap:.3g} below the best response{best}")
+
+
+def tie_gap(fu: np.ndarray, lu: np.ndarray, j: int, atol_f: float, tie_break: str) -> float:
+    """How far response ``j`` is from the tie rule among the follower's near-best responses
+    (within ``atol_f``): the leader's best (``"leader"``) or worst (otherwise) payoff."""
+    near = fu >= fu.max() - atol_f
+    if tie_break == "leader":
+        return float(max(0.0, np.where(near, lu, -np.inf).max() - lu[j]))
+    return float(max(0.0, lu[j] - np.where(near, lu, np.inf).min()))

@@ -35,7 +35,8 @@ from ..certificate import Certificate, Check
 from ..errors import InputError
 from ..games.normal_form import NormalFormGame
 from ..status import TieBreak
-from .common import check_rtol, distribution_check, value_check
+from .common import (best_response_check, check_rtol, distribution_check, probability_vector,
+                     tie_gap, value_check)
 
 DEFAULT_RTOL = 1e-6
 
@@ -50,18 +51,7 @@ def tolerances(game: NormalFormGame, rtol: float) -> tuple[float, float]:
 
 def commitment_vector(game: NormalFormGame, commitment: Mapping[str, Any]) -> np.ndarray:
     """The commitment as a probability vector over ``game.leader_actions`` (missing = 0)."""
-    x = np.zeros(game.shape[0])
-    for label, p in commitment.items():
-        i = game.leader_index(str(label))
-        try:
-            x[i] = float(p)
-        except (TypeError, ValueError):
-            raise InputError(f"probability {p!r} is not a number",
-                             field=f"leader.commitment.{label}", fix="write a number") from None
-    if not np.all(np.isfinite(x)):
-        raise InputError("commitment has a non-finite probability", field="leader.commitment",
-                         fix="probabilities must be finite numbers")
-    return x
+    return probability_vector(game.shape[0], game.leader_index, commitment)
 
 
 def pure_values(game: NormalFormGame, atol_f: float) -> tuple[np.ndarray, np.ndarray]:
@@ -88,17 +78,12 @@ def certify(game: NormalFormGame, commitment: Mapping[str, Any], response: str,
     j = game.follower_index(str(response))
     fu = x @ B
     lu = x @ A
-    gap = float(fu.max() - fu[j])
-    checks.append(Check("best_response", gap <= atol_f, gap, atol_f,
-                        f"'{response}' is a best response" if gap <= atol_f else
-                        f"'{response}' is {gap:.3g} below the best response "
-                        f"'{game.follower_actions[int(fu.argmax())]}'"))
+    checks.append(best_response_check(fu, j, response, atol_f, game.follower_actions))
 
-    near = fu >= fu.max() - atol_f
-    tie_gap = float(max(0.0, (np.where(near, lu, -np.inf)).max() - lu[j]))
-    checks.append(Check("tie_break", tie_gap <= atol_l, tie_gap, atol_l,
-                        "ties are broken in the leader's favour" if tie_gap <= atol_l else
-                        f"another best response gives the leader {tie_gap:.3g} more"))
+    tgap = tie_gap(fu, lu, j, atol_f, "leader")
+    checks.append(Check("tie_break", tgap <= atol_l, tgap, atol_l,
+                        "ties are broken in the leader's favour" if tgap <= atol_l else
+                        f"another best response gives the leader {tgap:.3g} more"))
 
     true_l, true_f = float(lu[j]), float(fu[j])
     checks.append(value_check("leader_value", leader_value, true_l, atol_l))

@@ -35,7 +35,7 @@ import numpy as np
 from ..certificate import Certificate, Check
 from ..games.normal_form import NormalFormGame
 from ..status import TieBreak
-from .common import distribution_check, value_check
+from .common import best_response_check, distribution_check, value_check
 from .normal_form import DEFAULT_RTOL, commitment_vector, tolerances
 
 
@@ -97,10 +97,7 @@ def certify_weak(game: NormalFormGame, commitment: Mapping[str, Any], response: 
     checks.append(distribution_check(x, rtol))
     j = game.follower_index(str(response))
     fu, lu = x @ B, x @ A
-    gap = float(fu.max() - fu[j])
-    checks.append(Check("best_response", gap <= atol_f, gap, atol_f,
-                        f"'{response}' is a best response" if gap <= atol_f else
-                        f"'{response}' is {gap:.3g} below the best response"))
+    checks.append(best_response_check(fu, j, response, atol_f))
     near = fu >= fu.max() - atol_f
     worst = float(np.where(near, lu, np.inf).min())
     tie_gap = float(max(0.0, lu[j] - worst))
