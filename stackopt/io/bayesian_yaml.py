@@ -29,32 +29,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict
-
 from ..errors import InputError
 from ..games.bayesian import BayesianGame, FollowerType
+from .specs import GameSpec, PlayerNameSpec, StrictSpec
 from .validation import parse_model
 
 
-class _LeaderSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: Optional[str] = None
+class _LeaderSpec(PlayerNameSpec):
     actions: Optional[list[Any]] = None
 
 
-class _FollowerSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: Optional[str] = None
+class _FollowerSpec(PlayerNameSpec):
+    """Only the player's ``name``."""
 
 
-class _PayoffSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _PayoffSpec(StrictSpec):
     leader: list[Any]
     follower: list[Any]
 
 
-class _TypeSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _TypeSpec(StrictSpec):
     name: str
     prior: Optional[Any] = None
     weight: Optional[Any] = None
@@ -62,11 +56,7 @@ class _TypeSpec(BaseModel):
     payoffs: _PayoffSpec
 
 
-class BayesianSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    kind: str
-    name: Optional[str] = None
-    description: Optional[str] = None
+class BayesianSpec(GameSpec):
     leader: _LeaderSpec = _LeaderSpec()
     follower: _FollowerSpec = _FollowerSpec()
     followers: list[_TypeSpec]

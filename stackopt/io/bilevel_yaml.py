@@ -28,41 +28,34 @@ from pathlib import Path
 from typing import Any, Literal, Optional, Union
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from ..errors import InputError, UnsupportedError
 from ..games.bilevel import BilevelProblem
 from .expressions import Poly, parse_constraint, parse_expression
+from .specs import GameSpec, PlayerNameSpec, StrictSpec
 from .validation import parse_model
 
 
-class VarSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class VarSpec(StrictSpec):
     lower: Optional[float] = None
     upper: Optional[float] = None
     type: Literal["continuous", "integer", "binary"] = "continuous"
     index: Optional[Union[int, list[Union[int, str]]]] = None
 
 
-class ObjectiveSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ObjectiveSpec(StrictSpec):
     minimize: Optional[Union[str, float]] = None
     maximize: Optional[Union[str, float]] = None
 
 
-class PlayerSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: Optional[str] = None
+class PlayerSpec(PlayerNameSpec):
     variables: dict[str, Optional[VarSpec]]
     objective: ObjectiveSpec
     constraints: Union[list[Union[str, float]], dict[str, Union[str, float]], None] = None
 
 
-class BilevelSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    kind: str
-    name: Optional[str] = None
-    description: Optional[str] = None
+class BilevelSpec(GameSpec):
     leader: PlayerSpec
     follower: PlayerSpec
     tie_break: Literal["leader"] = Field(default="leader")

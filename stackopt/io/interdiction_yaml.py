@@ -37,11 +37,10 @@ import math
 from pathlib import Path
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict
-
 from ..errors import InputError
 from ..games.interdiction import InterdictionGame
 from .safe_yaml import read_text
+from .specs import GameSpec, PlayerNameSpec
 from .validation import parse_model
 
 REQUIRED_COLUMNS = ("source", "target", "length", "delay", "cost")
@@ -50,16 +49,11 @@ _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no", ""}
 
 
-class _PlayerSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: Optional[str] = None
+class _PlayerSpec(PlayerNameSpec):
+    """Only the player's ``name``."""
 
 
-class InterdictionSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    kind: str
-    name: Optional[str] = None
-    description: Optional[str] = None
+class InterdictionSpec(GameSpec):
     leader: _PlayerSpec = _PlayerSpec()
     follower: _PlayerSpec = _PlayerSpec()
     directed: bool = True

@@ -20,24 +20,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from pydantic import BaseModel, ConfigDict
-
 from ..errors import InputError
 from ..games.normal_form import NormalFormGame
+from .specs import GameSpec, PlayerNameSpec
 from .validation import parse_model
 
 
-class PlayerSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: Optional[str] = None
+class PlayerSpec(PlayerNameSpec):
     actions: Optional[list[Any]] = None
 
 
-class NormalFormSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    kind: str
-    name: Optional[str] = None
-    description: Optional[str] = None
+class NormalFormSpec(GameSpec):
     leader: PlayerSpec = PlayerSpec()
     follower: PlayerSpec = PlayerSpec()
     payoffs: Union[str, dict[str, Any]]

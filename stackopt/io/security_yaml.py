@@ -45,50 +45,39 @@ import math
 from pathlib import Path
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict
-
 from ..errors import InputError
 from ..games.security import SecurityGame
+from .specs import GameSpec, PlayerNameSpec, StrictSpec
 from .validation import parse_model
 
 
-class _Pair(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Pair(StrictSpec):
     covered: Any
     uncovered: Any
 
 
-class _Target(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Target(StrictSpec):
     name: Any
     defender: _Pair
     attacker: Optional[_Pair] = None
 
 
-class _Type(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _Type(StrictSpec):
     name: Any
     prior: Any
     payoffs: dict[str, _Pair]
     defender: Optional[dict[str, _Pair]] = None
 
 
-class _Attacker(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: Optional[str] = None
+class _Attacker(PlayerNameSpec):
     types: Optional[list[_Type]] = None
 
 
-class _Defender(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: Optional[str] = None
+class _Defender(PlayerNameSpec):
+    """Only the player's ``name``."""
 
 
-class _SecuritySpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    kind: str
-    name: Optional[str] = None
-    description: Optional[str] = None
+class _SecuritySpec(GameSpec):
     resources: Any
     defender: _Defender = _Defender()
     attacker: _Attacker = _Attacker()

@@ -1,0 +1,32 @@
+"""Pydantic bases shared by the YAML formats of every kind.
+
+Every spec refuses unknown keys (``extra="forbid"``, so :func:`.validation.parse_model` can name
+the misspelt key and list the allowed ones). ``GameSpec`` holds the keys every ``kind:`` file
+starts with; ``PlayerNameSpec`` is a player block that may only rename the player.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict
+
+
+class StrictSpec(BaseModel):
+    """A YAML mapping that refuses unknown keys."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlayerNameSpec(StrictSpec):
+    """``{name: ...}`` (optional) for a leader/follower block."""
+
+    name: Optional[str] = None
+
+
+class GameSpec(StrictSpec):
+    """The keys every game file starts with: ``kind``, optional ``name`` and ``description``."""
+
+    kind: str
+    name: Optional[str] = None
+    description: Optional[str] = None
