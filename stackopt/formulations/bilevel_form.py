@@ -98,13 +98,10 @@ def follower_form(problem: BilevelProblem) -> FollowerForm:
 
 
 @dataclass(frozen=True)
-class KKTMatrix:
-    """Columns ``[x, y, lambda, mu]``, rows ``[leader, follower <=, follower =, stationarity]``.
-
-    ``cost`` is the leader's minimisation objective; ``integrality`` marks integer leader
-    columns. Offsets (``ix, iy, il, im`` for columns, ``rg, rle, req, rst`` for rows) locate
-    each block.
-    """
+class MILPArrays:
+    """A (MI)LP in HiGHS's column/row form: ``row_lo <= A v <= row_hi``,
+    ``col_lo <= v <= col_hi``, minimise ``cost @ v``; ``integrality`` marks integer columns.
+    Every bilevel single-level reformulation is one of these plus the offsets of its blocks."""
 
     A: sp.csc_matrix
     cost: np.ndarray
@@ -113,6 +110,17 @@ class KKTMatrix:
     row_lo: np.ndarray
     row_hi: np.ndarray
     integrality: np.ndarray
+
+
+@dataclass(frozen=True)
+class KKTMatrix(MILPArrays):
+    """Columns ``[x, y, lambda, mu]``, rows ``[leader, follower <=, follower =, stationarity]``.
+
+    ``cost`` is the leader's minimisation objective; ``integrality`` marks integer leader
+    columns. Offsets (``ix, iy, il, im`` for columns, ``rg, rle, req, rst`` for rows) locate
+    each block.
+    """
+
     ix: int
     iy: int
     il: int

@@ -34,20 +34,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..games.bilevel import BilevelProblem
-from .bilevel_form import FollowerForm, KKTMatrix, follower_form, kkt_matrix
+from .bilevel_form import FollowerForm, KKTMatrix, MILPArrays, follower_form, kkt_matrix
 
 
 @dataclass(frozen=True)
-class KKTBigM:
+class KKTBigM(MILPArrays):
     """The MILP arrays; columns ``[x, y, lambda, mu, z]``; ``base`` locates the blocks."""
 
-    A: sp.csc_matrix
-    cost: np.ndarray
-    col_lo: np.ndarray
-    col_hi: np.ndarray
-    row_lo: np.ndarray
-    row_hi: np.ndarray
-    integrality: np.ndarray
     base: KKTMatrix
     iz: int
 
