@@ -150,24 +150,17 @@ def build_model(game: BayesianGame):
 
 def _solve_dobss(game: BayesianGame, *, rtol: float, time_limit: float | None,
                  options: dict[str, Any]) -> Result:
-    import pyomo.environ as pyo  # noqa: F401  (registers the solvers)
-    from pyomo.contrib.solver.common.factory import SolverFactory
     from pyomo.contrib.solver.common.results import TerminationCondition
 
-    from .engines.highs import _swallow_banner
+    from .engines.highs import _swallow_banner, solve_milp_exactly
     from .formulations.dobss import build_dobss, read_solution
 
     _swallow_banner()
     t0 = time.perf_counter()
     model = build_dobss(game)
     build_s = time.perf_counter() - t0
-    opt = SolverFactory("highs")
     abs_gap = min(1e-7, 0.1 * rtol)
-    t1 = time.perf_counter()
-    res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
-                    threads=1, rel_gap=0.0, abs_gap=abs_gap, time_limit=time_limit,
-                    solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": abs_gap})
-    solve_s = time.perf_counter() - t1
+    res, solve_s = solve_milp_exactly(model, time_limit=time_limit, abs_gap=abs_gap)
     stats: dict[str, Any] = {"build_seconds": build_s, "milp_seconds": solve_s,
                               "highs_seconds": solve_s,
                              "binaries": sum(len(t.actions) for t in game.types),

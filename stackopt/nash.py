@@ -152,22 +152,16 @@ def _with_player2_bound(cert: Certificate, game: NormalFormGame, v2: float, boun
 def _solve_milp(g: NormalFormGame, objective: str, time_limit: float | None
                 ) -> tuple[np.ndarray, np.ndarray, float, dict[str, Any]]:
     import pyomo.environ as pyo
-    from pyomo.contrib.solver.common.factory import SolverFactory
     from pyomo.contrib.solver.common.results import TerminationCondition
 
-    from .engines.highs import _swallow_banner
+    from .engines.highs import _swallow_banner, solve_milp_exactly
     from .formulations.nash_milp import build_nash_milp
 
     _swallow_banner()
     t = time.perf_counter()
     model = build_nash_milp(g, objective)
     build = time.perf_counter() - t
-    opt = SolverFactory("highs")
-    t = time.perf_counter()
-    res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
-                    threads=1, rel_gap=0.0, abs_gap=0.0, time_limit=time_limit,
-                    solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": 0.0})
-    solve = time.perf_counter() - t
+    res, solve = solve_milp_exactly(model, time_limit=time_limit)
     if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
         raise SolverError(f"HiGHS stopped with '{res.termination_condition.name}' on the "
                           f"Nash MILP (a finite game always has an equilibrium)")

@@ -236,22 +236,16 @@ def _solve_lps_pyomo(game: SecurityGame, prune: bool):
 
 def _solve_eraser(game: SecurityGame, time_limit: float | None):
     import pyomo.environ as pyo
-    from pyomo.contrib.solver.common.factory import SolverFactory
     from pyomo.contrib.solver.common.results import TerminationCondition
 
-    from .engines.highs import _swallow_banner
+    from .engines.highs import _swallow_banner, solve_milp_exactly
     from .formulations.security_milp import big_ms, build_eraser
 
     _swallow_banner()
     t = time.perf_counter()
     model = build_eraser(game)
     build = time.perf_counter() - t
-    t = time.perf_counter()
-    res = SolverFactory("highs").solve(
-        model, load_solutions=False, raise_exception_on_nonoptimal_result=False, threads=1,
-        rel_gap=0.0, abs_gap=0.0, time_limit=time_limit,
-        solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": 0.0})
-    solve = time.perf_counter() - t
+    res, solve = solve_milp_exactly(model, time_limit=time_limit)
     if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
         raise SolverError(f"HiGHS stopped with '{res.termination_condition.name}' on the "
                           f"ERASER MILP")

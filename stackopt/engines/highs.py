@@ -55,6 +55,28 @@ def new_highs(**options: Any):
     return h
 
 
+def solve_milp_exactly(model: Any, *, time_limit: float | None = None, abs_gap: float = 0.0
+                       ) -> tuple[Any, float]:
+    """Solve a Pyomo (MI)LP with Pyomo's HiGHS interface on one thread, relative gap 0 and
+    absolute gap ``abs_gap`` (both as Pyomo options and as HiGHS' ``mip_*_gap``).
+
+    Returns ``(results, seconds)``; solutions are not loaded and a non-optimal termination does
+    not raise: the caller reads ``results.termination_condition``.
+    """
+    import time
+
+    import pyomo.environ  # noqa: F401  (registers the solvers)
+    from pyomo.contrib.solver.common.factory import SolverFactory
+
+    _swallow_banner()
+    opt = SolverFactory("highs")
+    t = time.perf_counter()
+    res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
+                    threads=1, rel_gap=0.0, abs_gap=abs_gap, time_limit=time_limit,
+                    solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": abs_gap})
+    return res, time.perf_counter() - t
+
+
 def model_status_name(h) -> str:
     """HiGHS model status as a short lower-case string (``optimal``, ``infeasible``, ...)."""
     return h.modelStatusToString(h.getModelStatus()).lower()
