@@ -34,6 +34,9 @@ targets with ``defender:``.
           payoffs: {t1: {covered: -1, uncovered: 2}, t2: {covered: -1, uncovered: 4}}
           defender: {t2: {covered: 0, uncovered: -2}}     # optional override
 
+The project's shared words are accepted too: ``leader`` for ``defender`` and ``follower`` for
+``attacker``, at every level (giving both spellings of one key is an error).
+
 Rules: payoffs are plain numbers; covered >= uncovered for the defender and covered <=
 uncovered for the attacker; priors are non-negative and sum to 1 (within 1e-9); ``resources``
 is a whole number not above the number of targets.
@@ -84,9 +87,43 @@ class _SecuritySpec(GameSpec):
     targets: list[_Target]
 
 
+_ALIASES = {"leader": "defender", "follower": "attacker"}
+
+
+def _shared_vocabulary(data: Any, source: str) -> Any:
+    """Accept the project's ``leader``/``follower`` wherever the format says
+    ``defender``/``attacker`` (top level, in each target, in a type's override)."""
+
+    def rename(block: Any, where: str) -> Any:
+        if not isinstance(block, dict):
+            return block
+        out = dict(block)
+        for alias, key in _ALIASES.items():
+            if alias in out:
+                if key in out:
+                    raise InputError(f"both '{alias}' and '{key}' given", source=source,
+                                     field=f"{where}{alias}",
+                                     fix=f"write only one of them ('{alias}' means '{key}')")
+                out[key] = out.pop(alias)
+        return out
+
+    if not isinstance(data, dict):
+        return data
+    data = rename(data, "")
+    if isinstance(data.get("targets"), list):
+        data["targets"] = [rename(t, f"targets[{k}].") for k, t in enumerate(data["targets"])]
+    att = data.get("attacker")
+    if isinstance(att, dict) and isinstance(att.get("types"), list):
+        att = dict(att)
+        att["types"] = [rename(t, f"attacker.types[{k}].") for k, t in enumerate(att["types"])]
+        data["attacker"] = att
+    return data
+
+
 def parse_security(data: dict[str, Any], *, source: str, base_dir: Path | None = None
                    ) -> SecurityGame:
     """Build a :class:`SecurityGame` from parsed YAML ``data`` (see the module docstring)."""
+    data = _shared_vocabulary(data, source)
     spec = parse_model(_SecuritySpec, data, source=source)
     if not spec.targets:
         raise InputError("no targets", source=source, field="targets",

@@ -144,3 +144,23 @@ def test_bad_names(write):
         load_game(write("bad.yaml", FIVE.replace("name: t0,", "name: {x: 1},", 1)))
     with pytest.raises(InputError, match="attacker.types\\[1\\].name"):
         load_game(write("bad.yaml", TYPES.replace("name: y", "name: ''", 1)))
+
+
+def test_shared_vocabulary_leader_follower_is_accepted(tmp_path):
+    """``leader``/``follower`` mean ``defender``/``attacker`` at every level."""
+    from stackopt import InputError, load_game, solve
+
+    target = "{{name: {n}, {d}: {{covered: 5, uncovered: -20}}, {a}: {{covered: -10, uncovered: 30}}}}"
+    rows = "\n".join("  - " + target.format(n=f"t{k}", d="leader" if k % 2 else "defender",
+                                             a="follower" if k % 2 else "attacker")
+                     for k in range(1, 6))
+    p = tmp_path / "s.yaml"
+    p.write_text("kind: security\nresources: 2\nleader: {name: police}\n"
+                 "follower: {name: robber}\ntargets:\n" + rows + "\n")
+    r = solve(load_game(p))
+    assert r.certified and r.leader.name == "police" and r.follower.name == "robber"
+    assert abs(r.leader.value + 10) < 1e-9
+    p.write_text("kind: security\nresources: 2\nleader: {name: a}\ndefender: {name: b}\n"
+                 "targets:\n" + rows + "\n")
+    with pytest.raises(InputError, match="both 'leader' and 'defender'"):
+        load_game(p)
