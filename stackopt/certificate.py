@@ -130,6 +130,8 @@ class Certificate:
 
 
 def _clean(x: Any) -> Any:
+    if isinstance(x, float) and x == 0.0:
+        return 0.0  # never print -0.0
     if isinstance(x, float) and not math.isfinite(x):
         return None if math.isnan(x) else ("inf" if x > 0 else "-inf")
     return x

@@ -13,7 +13,7 @@ def fmt(v: Any, digits: int = 6) -> str:
     if isinstance(v, bool):
         return str(v)
     if isinstance(v, (int, float)):
-        return f"{float(v):.{digits}g}"
+        return f"{float(v) + 0.0:.{digits}g}"  # + 0.0 turns -0.0 into 0
     return str(v)
 
 
