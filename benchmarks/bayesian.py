@@ -11,7 +11,7 @@ actions each, so multiple LPs on it grow exponentially in :math:`L`, whereas the
 :math:`L n` binaries and grows far more slowly. Payoffs are seeded ``U[0, 10]`` integers (seed
 ``--seed`` + L + size), priors ``Dirichlet(1)``.
 
-Columns: ``DOBSS s`` (wall time of :func:`stackopt.bayesian.solve_bayesian`, including the
+Columns: ``DOBSS s`` (wall time of :func:`stackopt.kinds.bayesian.solve.solve_bayesian`, including the
 Pyomo build, HiGHS, the polishing LP and the certificate), ``build s`` (Pyomo build part),
 ``Harsanyi s`` (transformation + multiple LPs + certificate), ``profiles``, ``ratio``
 (Harsanyi / DOBSS) and ``|dv|`` (difference of the two leader values). Harsanyi runs above
@@ -31,7 +31,7 @@ import numpy as np
 
 
 def make_game(L: int, m: int, n: int, seed: int):
-    from stackopt.games.bayesian import BayesianGame
+    from stackopt.kinds.bayesian.game import BayesianGame
 
     rng = np.random.default_rng(seed)
     R = [rng.integers(0, 11, size=(m, n)).astype(float) for _ in range(L)]
@@ -53,7 +53,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.quick:
         args.types, args.sizes = "2,3", "3x3"
-    from stackopt.bayesian import solve_bayesian
+    from stackopt.kinds.bayesian.solve import solve_bayesian
     from stackopt.errors import SolverError, UnsupportedError
 
     types = [int(t) for t in args.types.split(",")]

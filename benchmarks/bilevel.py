@@ -31,8 +31,8 @@ import time
 
 import numpy as np
 
-from stackopt.bilevel import solve_bilevel
-from stackopt.games.bilevel import BilevelProblem
+from stackopt.kinds.bilevel.solve import solve_bilevel
+from stackopt.kinds.bilevel.game import BilevelProblem
 
 
 def general(seed: int, nx: int, ny: int) -> BilevelProblem:

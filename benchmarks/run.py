@@ -6,7 +6,7 @@ CI smoke tests) or ``--engine pyomo`` (add the Pyomo engine as a third column, a
 
 For each seeded game it prints, measured in the same process:
 
-* ``stackopt s``   - wall time of :func:`stackopt.sse.solve_sse` (default engine: one HiGHS
+* ``stackopt s``   - wall time of :func:`stackopt.kinds.normal_form.solve.solve_sse` (default engine: one HiGHS
   model edited in place), including pruning, dual bounds and the certificate;
 * ``HiGHS s``      - the time HiGHS itself spends in ``run()`` (``result.stats["highs_seconds"]``);
 * ``tot/HiGHS``    - the overhead ratio (1.0 means all time is spent inside HiGHS);
@@ -117,8 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20240601)
     args = parser.parse_args(argv)
 
-    from stackopt.games.normal_form import NormalFormGame
-    from stackopt.sse import solve_sse
+    from stackopt.kinds.normal_form.game import NormalFormGame
+    from stackopt.kinds.normal_form.solve import solve_sse
 
     sizes = args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES)
     kinds = [k for k in args.kinds.split(",") if k]

@@ -28,8 +28,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from stackopt.errors import SolverError  # noqa: E402
-from stackopt.games.security import SecurityGame  # noqa: E402
-from stackopt.security import solve_security  # noqa: E402
+from stackopt.kinds.security.game import SecurityGame  # noqa: E402
+from stackopt.kinds.security.solve import solve_security  # noqa: E402
 
 
 def make_game(T: int, L: int, seed: int) -> SecurityGame:

@@ -139,12 +139,12 @@ def payoff_matrices(decimals: int = 3) -> tuple[np.ndarray, np.ndarray]:
 
 
 def build_game(leader: str = "regulator"):
-    """The governance game as a :class:`~stackopt.games.normal_form.NormalFormGame`.
+    """The governance game as a :class:`~stackopt.kinds.normal_form.game.NormalFormGame`.
 
     ``leader="regulator"``: rows are standards (regulator leads; safety-critical domains).
     ``leader="firm"``: the same payoffs transposed, rows are firm strategies (civil domains).
     """
-    from stackopt.games.normal_form import NormalFormGame
+    from stackopt.kinds.normal_form.game import NormalFormGame
 
     reg, firm = payoff_matrices()
     standards, strategies = tuple(STANDARDS), tuple(FIRM_STRATEGIES)

@@ -45,8 +45,8 @@ def payoff_matrices(low: int = 2, high: int = 100, reward: int = 2
 
 
 def build_game(low: int = 2, high: int = 100, reward: int = 2):
-    """The traveler's dilemma as a :class:`~stackopt.games.normal_form.NormalFormGame`."""
-    from stackopt.games.normal_form import NormalFormGame
+    """The traveler's dilemma as a :class:`~stackopt.kinds.normal_form.game.NormalFormGame`."""
+    from stackopt.kinds.normal_form.game import NormalFormGame
 
     u1, u2 = payoff_matrices(low, high, reward)
     labels = tuple(f"claim_{c}" for c in range(low, high + 1))

@@ -19,39 +19,42 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from .api import solve, verify
-from .certificate import Certificate, Check
-from .errors import InputError, SolverError, StackoptError, UnsupportedError
-from .games.normal_form import NormalFormGame
-from .io.load import load_game, load_result, save_game
-from .result import FollowerOutcome, LeaderOutcome, Result
-from .sse import solve_sse, verify_sse
-from .status import Status, TieBreak
+from stackopt import _moved
+from stackopt.api import solve, verify
+from stackopt.certificate import Certificate, Check
+from stackopt.errors import InputError, SolverError, StackoptError, UnsupportedError
+from stackopt.kinds.normal_form.game import NormalFormGame
+from stackopt.io.load import load_game, load_result, save_game
+from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.kinds.normal_form.solve import solve_sse, verify_sse
+from stackopt.status import Status, TieBreak
 
 __version__ = "0.1.0"
 
+_moved.install()
+
 # Loaded on first use, so that ``import stackopt`` stays light.
 _LAZY = {
-    "BayesianGame": "stackopt.games.bayesian",
-    "FollowerType": "stackopt.games.bayesian",
-    "solve_bayesian": "stackopt.bayesian",
-    "verify_bayesian": "stackopt.bayesian",
-    "solve_weak_sse": "stackopt.pessimistic",
-    "SecurityGame": "stackopt.games.security",
-    "solve_security": "stackopt.security",
-    "verify_security": "stackopt.security",
-    "BilevelProblem": "stackopt.games.bilevel",
-    "solve_bilevel": "stackopt.bilevel",
-    "verify_bilevel": "stackopt.bilevel",
-    "InterdictionGame": "stackopt.games.interdiction",
-    "solve_interdiction": "stackopt.interdiction",
-    "verify_interdiction": "stackopt.interdiction",
-    "nash_equilibria": "stackopt.nash",
-    "all_nash_equilibria": "stackopt.nash",
-    "verify_nash": "stackopt.nash",
-    "NashEquilibrium": "stackopt.nash",
-    "compare_leadership": "stackopt.compare",
-    "LeadershipComparison": "stackopt.compare",
+    "BayesianGame": "stackopt.kinds.bayesian.game",
+    "FollowerType": "stackopt.kinds.bayesian.game",
+    "solve_bayesian": "stackopt.kinds.bayesian.solve",
+    "verify_bayesian": "stackopt.kinds.bayesian.solve",
+    "solve_weak_sse": "stackopt.kinds.normal_form.pessimistic",
+    "SecurityGame": "stackopt.kinds.security.game",
+    "solve_security": "stackopt.kinds.security.solve",
+    "verify_security": "stackopt.kinds.security.solve",
+    "BilevelProblem": "stackopt.kinds.bilevel.game",
+    "solve_bilevel": "stackopt.kinds.bilevel.solve",
+    "verify_bilevel": "stackopt.kinds.bilevel.solve",
+    "InterdictionGame": "stackopt.kinds.interdiction.game",
+    "solve_interdiction": "stackopt.kinds.interdiction.solve",
+    "verify_interdiction": "stackopt.kinds.interdiction.solve",
+    "nash_equilibria": "stackopt.kinds.normal_form.nash",
+    "all_nash_equilibria": "stackopt.kinds.normal_form.nash",
+    "verify_nash": "stackopt.kinds.normal_form.nash",
+    "NashEquilibrium": "stackopt.kinds.normal_form.nash",
+    "compare_leadership": "stackopt.kinds.normal_form.compare",
+    "LeadershipComparison": "stackopt.kinds.normal_form.compare",
 }
 
 

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .status import TieBreak
+from stackopt.status import TieBreak
 
 
 @dataclass(frozen=True)

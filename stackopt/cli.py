@@ -12,11 +12,11 @@ import sys
 from importlib import import_module
 from typing import Sequence
 
-from .commands import COMMANDS, EXIT_BAD_INPUT, EXIT_NO_EQUILIBRIUM
+from stackopt.commands import COMMANDS, EXIT_BAD_INPUT, EXIT_NO_EQUILIBRIUM
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from stackopt import __version__
 
     parser = argparse.ArgumentParser(
         prog="stackopt", description="Exact Stackelberg equilibria with certificates.")
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .errors import InputError, SolverError, StackoptError
+    from stackopt.errors import InputError, SolverError, StackoptError
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .result import Result
+from stackopt.result import Result
 
 
 def fmt(v: Any, digits: int = 6) -> str:
@@ -37,7 +37,7 @@ def format_result(result: Result) -> str:
     lines.append(f"{'role':<9}{'player':<{width + 2}}{'value':>14}  strategy")
     lv = fmt(result.leader.value)
     # mixed strategies: list the support; decision variables (bilevel, ...): list all
-    mixed = result.kind in ("normal_form", "bayesian", "security")
+    mixed = _is_mixed(result.kind)
     commit = _entries(result.leader.commitment, skip_zero=mixed)
     if len(commit) > 12:
         commit = commit[:12] + [("...", f"({len(commit) - 12} more; see --json)")]
@@ -75,3 +75,11 @@ def format_result(result: Result) -> str:
         if parts:
             lines.append("; ".join(parts))
     return "\n".join(lines)
+
+
+def _is_mixed(kind: str) -> bool:
+    """Whether ``kind``'s commitments are distributions (the registry's ``mixed``)."""
+    from stackopt.kinds.registry import kinds
+
+    spec = kinds().get(kind)
+    return bool(spec and spec.mixed)

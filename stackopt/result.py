@@ -17,8 +17,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .certificate import Certificate, _jsonable
-from .status import Status
+from stackopt.certificate import Certificate, _jsonable
+from stackopt.status import Status
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ class Result:
         Only ``leader.commitment`` and ``follower.response`` are required; values, status and
         certificate are optional and re-derived by :func:`stackopt.verify`.
         """
-        from .errors import InputError
+        from stackopt.errors import InputError
 
         if not isinstance(data, Mapping):
             raise InputError("a result must be a JSON object", fix="pass the output of "

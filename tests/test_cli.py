@@ -150,7 +150,7 @@ def test_unknown_option_for_kind_exits_2(capsys, inspection_file):
 
 
 def test_solver_failure_exits_1(capsys, inspection_file):
-    code, out, err = _run(capsys, "solve", inspection_file, "--time-limit", "0")
+    code, out, err = _run(capsys, "solve", inspection_file, "--time-limit", "1e-9")
     assert code == 1 and err == ""
     assert "status error" in out and "time limit" in out
 

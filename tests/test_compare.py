@@ -1,7 +1,7 @@
 """Leadership comparison: SSE with either leader vs the simultaneous game's Nash equilibria.
 
 References: the exact SSE oracle of ``tests/oracles.py`` (vertex enumeration, rationals) for the
-commitment values, the exact extreme-equilibrium enumeration of ``stackopt.nash`` plus nashpy for
+commitment values, the exact extreme-equilibrium enumeration of ``stackopt.kinds.normal_form.nash`` plus nashpy for
 the Nash values, and hand-derived values for the textbook game.
 """
 
@@ -16,8 +16,8 @@ import pytest
 from oracles import nash_leader_values, sse_vertex_enumeration
 from stackopt import NormalFormGame
 from stackopt.cli import main
-from stackopt.compare import SCENARIOS, compare_leadership
-from stackopt.nash import all_nash_equilibria
+from stackopt.kinds.normal_form.compare import SCENARIOS, compare_leadership
+from stackopt.kinds.normal_form.nash import all_nash_equilibria
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -112,7 +112,7 @@ def test_cli_exit_1_when_theorem_check_fails(write, monkeypatch, capsys):
     """A (deliberately corrupted) Nash value above the SSE value must fail the check."""
     import dataclasses
 
-    import stackopt.nash as nash_mod
+    import stackopt.kinds.normal_form.nash as nash_mod
 
     real = nash_mod.nash_equilibria
 

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from stackopt import InputError, NormalFormGame
-from stackopt.checks.nash import certify_nash
-from stackopt.nash import all_nash_equilibria, nash_equilibria, verify_nash
+from stackopt.kinds.normal_form.checks_nash import certify_nash
+from stackopt.kinds.normal_form.nash import all_nash_equilibria, nash_equilibria, verify_nash
 
 
 def game(A, B, **kw) -> NormalFormGame:

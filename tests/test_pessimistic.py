@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 
 from stackopt import NormalFormGame, solve_sse, verify_sse
-from stackopt.bayesian import solve_bayesian, verify_bayesian
+from stackopt.kinds.bayesian.solve import solve_bayesian, verify_bayesian
 from stackopt.errors import InputError, UnsupportedError
-from stackopt.games.bayesian import BayesianGame
-from stackopt.pessimistic import solve_weak_sse
+from stackopt.kinds.bayesian.game import BayesianGame
+from stackopt.kinds.normal_form.pessimistic import solve_weak_sse
 from stackopt.status import Status
 
 from bayesian.oracles_bayesian import weak_exact_two_actions

@@ -260,7 +260,7 @@ def test_bad_options_are_input_errors():
         solve_sse(g, follower_actions=[])
     with pytest.raises(InputError, match="NormalFormGame"):
         solve_sse([[1]])
-    with pytest.raises(TypeError):
+    with pytest.raises(InputError, match="--bogus does not apply to normal-form games"):
         stackopt.solve(g, bogus=1)
 
 

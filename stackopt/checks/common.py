@@ -24,8 +24,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..certificate import Check
-from ..errors import InputError
+from stackopt.certificate import Check
+from stackopt.errors import InputError
 
 
 def check_rtol(rtol: Any) -> None:

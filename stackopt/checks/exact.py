@@ -27,8 +27,8 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..certificate import Check
-from ..games.normal_form import NormalFormGame
+from stackopt.certificate import Check
+from stackopt.kinds.normal_form.game import NormalFormGame
 
 MAX_ENTRIES = 250_000
 

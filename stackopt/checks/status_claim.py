@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable
 
-from ..certificate import Certificate, Check
-from ..status import Status
+from stackopt.certificate import Certificate, Check
+from stackopt.status import Status
 
 
 def with_status_check(cert: Certificate, status: Status, allowed: Iterable[Status], *,

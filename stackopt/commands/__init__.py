@@ -4,7 +4,66 @@ Exit codes (a contract): 0 solved and verified; 1 no equilibrium, infeasible, un
 failure or a result that does not verify; 2 bad input.
 """
 
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
 # Order in which subcommands appear in ``stackopt --help``.
-COMMANDS = ["solve", "verify", "export", "compare"]
+COMMANDS = ["solve", "verify", "export", "compare", "methods"]
 
 EXIT_OK, EXIT_NO_EQUILIBRIUM, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _option_type(opt: Any):
+    def convert(text: str) -> Any:
+        if opt.type == "float":
+            return float(text)
+        if opt.type == "int":
+            return int(text)
+        if opt.type == "labels":
+            return [t.strip() for t in text.split(",") if t.strip()]
+        return text
+
+    convert.__name__ = {"float": "number", "int": "whole number"}.get(opt.type, opt.type)
+    return convert
+
+
+def add_kind_options(parser: argparse.ArgumentParser, *, skip: tuple[str, ...] = ()) -> None:
+    """Add every option any registered kind declares (once each) to ``parser``.
+
+    The help text names the kinds that take it; the value is checked against the game's kind
+    after the file is read (:func:`stackopt.kinds.registry.check_options`).
+    """
+    from stackopt.kinds.registry import kinds
+
+    seen: dict[str, tuple[Any, list[str]]] = {}
+    for spec in kinds().values():
+        for opt in spec.all_options():
+            seen.setdefault(opt.name, (opt, []))[1].append(spec.name)
+    everyone = len(kinds())
+    for name, (opt, where) in seen.items():
+        if name in skip:
+            continue
+        doc = opt.doc
+        if len(where) < everyone:
+            doc = f"{', '.join(where)}: {doc}"
+        if name == "method":
+            doc = "the formulation, per kind: " + "; ".join(
+                f"{s.name} {'|'.join(m.name for m in s.methods if m.solvable)}"
+                for s in kinds().values())
+        if opt.type == "bool":
+            parser.add_argument(opt.flag, dest=name, action=argparse.BooleanOptionalAction
+                                if opt.default else "store_true", default=None, help=doc)
+        else:
+            parser.add_argument(opt.flag, dest=name, type=_option_type(opt),
+                                choices=opt.choices, metavar=opt.metavar, default=None,
+                                help=doc)
+
+
+def kind_options(args: argparse.Namespace, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The kind options given on the command line (those left out are not passed on)."""
+    from stackopt.kinds.registry import kinds
+
+    names = {o.name for s in kinds().values() for o in s.all_options()} - set(skip)
+    return {n: getattr(args, n) for n in sorted(names) if getattr(args, n, None) is not None}

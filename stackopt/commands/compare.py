@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from . import EXIT_NO_EQUILIBRIUM, EXIT_OK
+from stackopt.commands import EXIT_NO_EQUILIBRIUM, EXIT_OK
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -23,9 +23,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..compare import compare_leadership, format_comparison
-    from ..errors import InputError
-    from ..io.load import load_game
+    from stackopt.kinds.normal_form.compare import compare_leadership, format_comparison
+    from stackopt.errors import InputError
+    from stackopt.io.load import load_game
 
     game = load_game(args.file)
     opts = {}

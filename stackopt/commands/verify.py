@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from . import EXIT_NO_EQUILIBRIUM, EXIT_OK
+from stackopt.commands import EXIT_NO_EQUILIBRIUM, EXIT_OK
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -19,9 +19,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..api import verify
-    from ..errors import InputError
-    from ..io.load import load_game, load_result
+    from stackopt.api import verify
+    from stackopt.errors import InputError
+    from stackopt.io.load import load_game, load_result
 
     game = load_game(args.game)
     result = load_result(args.result)

@@ -15,7 +15,7 @@ equality). No big-M is ever used, so nothing is assumed about the size of the mu
   conditions, so the leader's objective is unbounded on the inducible region (UNBOUNDED).
   With pairs left free, a bounded copy (objective cut) picks the pair to branch on.
 
-Incumbents come from the follower oracle (:class:`~stackopt.checks.bilevel.FollowerOracle`)
+Incumbents come from the follower oracle (:class:`~stackopt.kinds.bilevel.checks.FollowerOracle`)
 at the ``x`` of every complementary node, of the first 100 nodes and of every
 ``heuristic_every``-th node after that: the follower's problem is solved there and ties
 broken for the leader, giving a bilevel-feasible point (calling it at every node cost ~40 %
@@ -40,9 +40,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from ..checks.bilevel import FollowerOracle, _run
-from ..formulations.bilevel_form import follower_form, highs_from_matrix, kkt_matrix
-from ..games.bilevel import BilevelProblem
+from stackopt.kinds.bilevel.checks import FollowerOracle, _run
+from stackopt.formulations.bilevel_form import follower_form, highs_from_matrix, kkt_matrix
+from stackopt.kinds.bilevel.game import BilevelProblem
 
 
 @dataclass

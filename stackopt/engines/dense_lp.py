@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import SolverError
-from .highs import model_status_name, new_highs
+from stackopt.errors import SolverError
+from stackopt.engines.highs import model_status_name, new_highs
 
 
 @dataclass

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import SolverError
-from .highs import _swallow_banner
-from .multiple_lps import ActionRecord, MultipleLPsOutcome, _infeasible_record
+from stackopt.errors import SolverError
+from stackopt.engines.highs import _swallow_banner
+from stackopt.engines.multiple_lps import ActionRecord, MultipleLPsOutcome, _infeasible_record
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..games.normal_form import NormalFormGame
+    from stackopt.kinds.normal_form.game import NormalFormGame
 
 
 def solve_multiple_lps_pyomo(game: "NormalFormGame", *, prune: bool = True,
@@ -27,7 +27,7 @@ def solve_multiple_lps_pyomo(game: "NormalFormGame", *, prune: bool = True,
     from pyomo.contrib.solver.common.factory import SolverFactory
     from pyomo.contrib.solver.common.results import TerminationCondition
 
-    from ..formulations.multiple_lps import build_lp
+    from stackopt.formulations.multiple_lps import build_lp
 
     _swallow_banner()
     A, B = game.A, game.B

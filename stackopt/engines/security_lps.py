@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SolverError
-from .highs import model_status_name, new_highs
+from stackopt.errors import SolverError
+from stackopt.engines.highs import model_status_name, new_highs
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The follower's problem in the standard form every bilevel formulation starts from.
 
-Given a :class:`~stackopt.games.bilevel.BilevelProblem`, the follower's problem at a leader
+Given a :class:`~stackopt.kinds.bilevel.game.BilevelProblem`, the follower's problem at a leader
 decision ``x`` is written (minimisation form) as
 
 .. math::
@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from ..games.bilevel import BilevelProblem
+from stackopt.kinds.bilevel.game import BilevelProblem
 
 INF = np.inf
 
@@ -181,7 +181,7 @@ def highs_from_matrix(A: sp.spmatrix, cost: np.ndarray, col_lo: np.ndarray,
     """A fresh, silent HiGHS instance holding ``min cost.v s.t. row_lo <= A v <= row_hi``."""
     import highspy
 
-    from ..engines.highs import new_highs
+    from stackopt.engines.highs import new_highs
 
     h = new_highs(**{"threads": 1, "mip_rel_gap": 0.0, **options})
     A = sp.csc_matrix(A)

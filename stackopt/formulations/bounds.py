@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from ..games.bilevel import BilevelProblem
-from .bilevel_form import FollowerForm, follower_form, highs_from_matrix, kkt_matrix
+from stackopt.kinds.bilevel.game import BilevelProblem
+from stackopt.formulations.bilevel_form import FollowerForm, follower_form, highs_from_matrix, kkt_matrix
 
 INF = np.inf
 
@@ -70,7 +70,7 @@ class ProvenBounds:
 
 
 def _status(h) -> str:
-    from ..checks.bilevel import _run
+    from stackopt.kinds.bilevel.checks import _run
 
     return _run(h)
 

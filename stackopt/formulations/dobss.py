@@ -87,7 +87,7 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     import pyomo.environ as pyo
 
-    from ..games.bayesian import BayesianGame
+    from stackopt.kinds.bayesian.game import BayesianGame
 
 
 def big_m(C: np.ndarray) -> np.ndarray:

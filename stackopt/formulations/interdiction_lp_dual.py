@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .interdiction_milp import RelevantGraph, model_delay, relevant_graph
+from stackopt.formulations.interdiction_milp import RelevantGraph, model_delay, relevant_graph
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyomo.environ as pyo
 
-    from ..games.interdiction import InterdictionGame
+    from stackopt.kinds.interdiction.game import InterdictionGame
 
 
 def build_interdiction_lp_dual(game: "InterdictionGame",
@@ -35,7 +35,7 @@ def build_interdiction_lp_dual(game: "InterdictionGame",
     """
     import pyomo.environ as pyo
 
-    from ..errors import InputError
+    from stackopt.errors import InputError
 
     g = relevant_graph(game) if graph is None else graph
     if not g.reachable:

@@ -96,7 +96,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import pyomo.environ as pyo
 
-    from ..games.interdiction import Arc, InterdictionGame
+    from stackopt.kinds.interdiction.game import Arc, InterdictionGame
 
 
 @dataclass(frozen=True)
@@ -227,7 +227,7 @@ def build_interdiction_milp(game: "InterdictionGame", graph: RelevantGraph | Non
     """
     import pyomo.environ as pyo
 
-    from ..errors import InputError
+    from stackopt.errors import InputError
 
     g = relevant_graph(game) if graph is None else graph
     if not g.reachable:

@@ -15,7 +15,7 @@ of the follower's ``<=`` rows and ``mu`` (free) of its ``=`` rows, and one binar
 
 Exact iff every ``M`` bounds the corresponding multiplier/slack at some optimal KKT point of
 every leader decision; :mod:`.bounds` proves such bounds by LP. With unproven M (e.g. one the
-user guessed) the answer may be wrong, and :func:`stackopt.bilevel.solve_bilevel` marks it
+user guessed) the answer may be wrong, and :func:`stackopt.kinds.bilevel.solve.solve_bilevel` marks it
 uncertified. The convex-QP follower keeps this a MILP (stationarity is linear in ``y``).
 
 Built directly as one sparse matrix passed to HiGHS (``passModel``): building the same model
@@ -33,8 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ..games.bilevel import BilevelProblem
-from .bilevel_form import FollowerForm, KKTMatrix, MILPArrays, follower_form, kkt_matrix
+from stackopt.kinds.bilevel.game import BilevelProblem
+from stackopt.formulations.bilevel_form import FollowerForm, KKTMatrix, MILPArrays, follower_form, kkt_matrix
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from ..games.bilevel import BilevelProblem
-from .bilevel_form import FollowerForm, KKTMatrix, MILPArrays, follower_form, kkt_matrix
+from stackopt.kinds.bilevel.game import BilevelProblem
+from stackopt.formulations.bilevel_form import FollowerForm, KKTMatrix, MILPArrays, follower_form, kkt_matrix
 
 
 @dataclass(frozen=True)

@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import UnsupportedError
-from ..games.bilevel import BilevelProblem
-from .bilevel_form import follower_form, highs_from_matrix, kkt_matrix
-from .bounds import prove_bounds
+from stackopt.errors import UnsupportedError
+from stackopt.kinds.bilevel.game import BilevelProblem
+from stackopt.formulations.bilevel_form import follower_form, highs_from_matrix, kkt_matrix
+from stackopt.formulations.bounds import prove_bounds
 
 
 def variable_ranges(problem: BilevelProblem) -> tuple[np.ndarray, np.ndarray]:
     """Range of every ``[x, y]`` column over the high-point relaxation (LP per side)."""
-    from ..checks.bilevel import _run
+    from stackopt.kinds.bilevel.checks import _run
 
     km = kkt_matrix(problem, stationarity=False)
     n = km.n_cols

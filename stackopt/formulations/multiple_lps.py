@@ -41,7 +41,7 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     import pyomo.environ as pyo
 
-    from ..games.normal_form import NormalFormGame
+    from stackopt.kinds.normal_form.game import NormalFormGame
 
 
 def build_lp(game: "NormalFormGame", response: int | str) -> "pyo.ConcreteModel":
@@ -59,7 +59,7 @@ def build_lp(game: "NormalFormGame", response: int | str) -> "pyo.ConcreteModel"
     m, n = game.shape
     rows, cols = list(game.leader_actions), list(game.follower_actions)
 
-    model = pyo.ConcreteModel(name=f"sse_lp_{_safe(cols[j])}")
+    model = pyo.ConcreteModel(name=f"sse_lp_{safe_name(cols[j])}")
     model.I = pyo.Set(initialize=rows, ordered=True)
     model.K = pyo.Set(initialize=cols, ordered=True)
     model.x = pyo.Var(model.I, bounds=(0, 1), doc="leader's commitment")
@@ -90,5 +90,6 @@ def dual_bound(game: "NormalFormGame", response: int, multipliers: np.ndarray) -
     return float(lift.max())
 
 
-def _safe(label: str) -> str:
+def safe_name(label: str) -> str:
+    """``label`` with every character but letters, digits and ``_`` replaced by ``_``."""
     return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in label)

@@ -54,7 +54,7 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     import pyomo.environ as pyo
 
-    from ..games.normal_form import NormalFormGame
+    from stackopt.kinds.normal_form.game import NormalFormGame
 
 OBJECTIVES = ("best", "worst")
 

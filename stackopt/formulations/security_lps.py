@@ -30,7 +30,7 @@ the box :math:`[0, 1]^T`, gives for *any* such multipliers
     + \big(\Delta_d(t^*) - \Delta_a(t^*) \textstyle\sum_{t \ne t^*} \mu_t - \nu\big)^+ ,
 
 and :math:`\mu = 0, \nu = 0` gives the pruning bound :math:`U_d^c(t^*)`. The certificate
-(:mod:`stackopt.checks.security`) recomputes this bound for every target from the recorded
+(:mod:`stackopt.kinds.security.checks`) recomputes this bound for every target from the recorded
 multipliers.
 
 This module builds LP(:math:`t^*`) in Pyomo for inspection, LP/MPS export and as an
@@ -43,10 +43,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pragma: no cover
-    import pyomo.environ as pyo
+import pyomo.environ as pyo
 
-    from ..games.security import SecurityGame
+from stackopt.formulations.multiple_lps import safe_name
+
+if TYPE_CHECKING:  # pragma: no cover
+    from stackopt.kinds.security.game import SecurityGame
 
 
 def build_security_lp(game: "SecurityGame", target: int | str) -> "pyo.ConcreteModel":
@@ -64,7 +66,7 @@ def build_security_lp(game: "SecurityGame", target: int | str) -> "pyo.ConcreteM
     labels = list(game.targets)
     dc, du = game.defender_covered[0], game.defender_uncovered[0]
     ac, au = game.attacker_covered[0], game.attacker_uncovered[0]
-    model = pyo.ConcreteModel(name=f"security_lp_{_safe(labels[j])}")
+    model = pyo.ConcreteModel(name=f"security_lp_{safe_name(labels[j])}")
     model.T = pyo.Set(initialize=labels, ordered=True)
     model.c = pyo.Var(model.T, bounds=(0, 1), doc="coverage probability")
     model.k = pyo.Var(doc="attacker's best-response value")
@@ -79,7 +81,3 @@ def build_security_lp(game: "SecurityGame", target: int | str) -> "pyo.ConcreteM
     model.defender_value = pyo.Objective(
         expr=float(du[j]) + float(dc[j] - du[j]) * model.c[labels[j]], sense=pyo.maximize)
     return model
-
-
-def _safe(label: str) -> str:
-    return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in label)

@@ -64,7 +64,7 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     import pyomo.environ as pyo
 
-    from ..games.security import SecurityGame
+    from stackopt.kinds.security.game import SecurityGame
 
 
 def big_ms(game: "SecurityGame") -> tuple[np.ndarray, np.ndarray]:

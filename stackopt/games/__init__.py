@@ -1,5 +1,5 @@
 """Game classes: validated, immutable descriptions of games. They know nothing of Pyomo."""
 
-from .normal_form import NormalFormGame
+from stackopt.kinds.normal_form.game import NormalFormGame
 
 __all__ = ["NormalFormGame"]

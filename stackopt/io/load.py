@@ -1,27 +1,19 @@
 """Loading games and results from files, dispatching on extension and ``kind``.
 
-New kinds register their YAML parser in ``YAML_KINDS`` as ``"module:function"``; the function
-receives ``(data, source=..., base_dir=...)`` and returns a validated game object.
+The kind registry (:mod:`stackopt.kinds.registry`) says which parser reads a ``kind:`` and which
+kind reads which other file extension; this module only dispatches.
 """
 
 from __future__ import annotations
 
 import json
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
-from ..result import Result
-from .safe_yaml import load_yaml, read_text
-
-YAML_KINDS: dict[str, str] = {
-    "normal_form": "stackopt.io.normal_form_yaml:parse_normal_form",
-    "bilevel": "stackopt.io.bilevel_yaml:parse_bilevel",
-    "bayesian": "stackopt.io.bayesian_yaml:parse_bayesian",
-    "security": "stackopt.io.security_yaml:parse_security",
-    "interdiction": "stackopt.io.interdiction_yaml:parse_interdiction",
-}
+from stackopt.errors import InputError
+from stackopt.kinds.registry import extensions, kind_for_extension, kinds, load_target
+from stackopt.result import Result
+from stackopt.io.safe_yaml import load_yaml, read_text
 
 
 def load_game(path: str | Path) -> Any:
@@ -30,18 +22,13 @@ def load_game(path: str | Path) -> Any:
     ext = p.suffix.lower()
     if ext in (".yaml", ".yml"):
         return parse_game(load_yaml(p), source=str(p), base_dir=p.parent)
-    if ext == ".csv":
-        from .normal_form_csv import read_normal_form_csv
-
-        return read_normal_form_csv(p)
-    if ext == ".nfg":
-        from .gambit_nfg import read_nfg
-
-        return read_nfg(p)
+    spec = kind_for_extension(ext)
+    if spec is not None:
+        return load_target(spec.readers[ext])(p)
     if not p.exists():
         raise InputError("file not found", source=str(p), fix="check the path")
     raise InputError(f"unknown file type {ext or '(none)'!r}", source=str(p),
-                     fix="use .yaml, .yml, .csv or .nfg")
+                     fix="use " + ", ".join(extensions()))
 
 
 def parse_game(data: Any, *, source: str = "<data>", base_dir: Path | None = None) -> Any:
@@ -50,20 +37,15 @@ def parse_game(data: Any, *, source: str = "<data>", base_dir: Path | None = Non
         raise InputError(f"the document must be a mapping, got {type(data).__name__}",
                          source=source, fix="start with 'kind: normal_form'")
     kind = data.get("kind")
+    known = {name: spec for name, spec in kinds().items() if spec.parse_yaml}
     if kind is None:
         raise InputError("required key is missing", source=source, field="kind",
-                         fix="add 'kind: " + "' or '".join(YAML_KINDS) + "'")
-    target = YAML_KINDS.get(kind) if isinstance(kind, str) else None
-    if target is None:
+                         fix="add 'kind: " + "' or '".join(known) + "'")
+    spec = known.get(kind) if isinstance(kind, str) else None
+    if spec is None or spec.parse_yaml is None:
         raise InputError(f"unknown kind {kind!r}", source=source, field="kind",
-                         fix="use one of: " + ", ".join(YAML_KINDS))
-    mod_name, fn = target.split(":")
-    try:
-        mod = import_module(mod_name)
-    except ModuleNotFoundError:
-        raise InputError(f"kind {kind!r} is not available in this version", source=source,
-                         field="kind", fix="use one of the implemented kinds") from None
-    return getattr(mod, fn)(data, source=source, base_dir=base_dir)
+                         fix="use one of: " + ", ".join(known))
+    return load_target(spec.parse_yaml)(data, source=source, base_dir=base_dir)
 
 
 def load_result(path: str | Path) -> Result:
@@ -85,9 +67,9 @@ def save_game(game: Any, path: str | Path) -> None:
     """Write a normal-form game as YAML (``.yaml``/``.yml``) or long-form CSV (``.csv``)."""
     import yaml
 
-    from ..games.normal_form import NormalFormGame
-    from .normal_form_csv import write_normal_form_csv
-    from .normal_form_yaml import normal_form_to_dict
+    from stackopt.kinds.normal_form.game import NormalFormGame
+    from stackopt.kinds.normal_form.io_csv import write_normal_form_csv
+    from stackopt.kinds.normal_form.io_yaml import normal_form_to_dict
 
     if not isinstance(game, NormalFormGame):
         raise InputError(f"cannot write {type(game).__name__} objects",

@@ -9,8 +9,8 @@ import pytest
 
 from stackopt import load_game
 from stackopt.errors import InputError
-from stackopt.games.bayesian import BayesianGame, FollowerType
-from stackopt.io.bayesian_yaml import bayesian_to_dict, parse_bayesian
+from stackopt.kinds.bayesian.game import BayesianGame, FollowerType
+from stackopt.kinds.bayesian.io_yaml import bayesian_to_dict, parse_bayesian
 
 GOOD = """\
 kind: bayesian

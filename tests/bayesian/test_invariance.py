@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import stackopt
-from stackopt.games.bayesian import BayesianGame
+from stackopt.kinds.bayesian.game import BayesianGame
 
 from .test_solve import random_game
 

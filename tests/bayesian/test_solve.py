@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from stackopt import NormalFormGame, solve_sse
-from stackopt.bayesian import solve_bayesian, verify_bayesian
+from stackopt.kinds.bayesian.solve import solve_bayesian, verify_bayesian
 from stackopt.errors import UnsupportedError
-from stackopt.games.bayesian import BayesianGame, FollowerType, harsanyi_transform
+from stackopt.kinds.bayesian.game import BayesianGame, FollowerType, harsanyi_transform
 from stackopt.status import Status
 
 from .oracles_bayesian import profile_enumeration

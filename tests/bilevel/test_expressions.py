@@ -3,7 +3,7 @@
 import pytest
 
 from stackopt.errors import InputError
-from stackopt.io.expressions import parse_constraint, parse_expression
+from stackopt.kinds.bilevel.expressions import parse_constraint, parse_expression
 
 
 def test_linear_terms_and_constant():

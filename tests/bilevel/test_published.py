@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stackopt.bilevel import solve_bilevel, verify_bilevel
+from stackopt.kinds.bilevel.solve import solve_bilevel, verify_bilevel
 from stackopt.errors import UnsupportedError
 from stackopt.io.load import load_game
 from stackopt.status import Status

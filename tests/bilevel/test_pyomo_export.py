@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from stackopt.bilevel import build_model, solve_bilevel
+from stackopt.kinds.bilevel.solve import build_model, solve_bilevel
 from stackopt.cli import main
 from stackopt.errors import UnsupportedError
 from stackopt.io.load import load_game
@@ -51,7 +51,7 @@ def test_cli_export(tmp_path, capsys):
 
 
 def test_docs_matrix_example():
-    from stackopt.games.bilevel import BilevelProblem
+    from stackopt.kinds.bilevel.game import BilevelProblem
 
     p = BilevelProblem.from_matrices(c_x=[1], c_y=[-4], A_x=[[-1], [-2], [2], [3]],
                                      A_y=[[-1], [1], [1], [-2]], b=[-3, 0, 12, 4], d_y=[1],

@@ -13,8 +13,8 @@ Two families (seeded):
 import numpy as np
 import pytest
 
-from stackopt.bilevel import solve_bilevel, verify_bilevel
-from stackopt.games.bilevel import BilevelProblem
+from stackopt.kinds.bilevel.solve import solve_bilevel, verify_bilevel
+from stackopt.kinds.bilevel.game import BilevelProblem
 from stackopt.status import Status
 
 from .brute_force import enumerate_active_sets, enumerate_integer_leader

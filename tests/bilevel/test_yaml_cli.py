@@ -6,11 +6,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stackopt.bilevel import solve_bilevel
+from stackopt.kinds.bilevel.solve import solve_bilevel
 from stackopt.cli import main
 from stackopt.errors import InputError, UnsupportedError
-from stackopt.games.bilevel import BilevelProblem
-from stackopt.io.bilevel_yaml import parse_bilevel
+from stackopt.kinds.bilevel.game import BilevelProblem
+from stackopt.kinds.bilevel.io_yaml import parse_bilevel
 from stackopt.io.load import load_game
 from stackopt.status import Status
 
@@ -179,7 +179,7 @@ def test_unbounded_relaxation_but_bounded_bilevel():
 
 
 def test_verify_checks_infeasible_and_unbounded_claims():
-    from stackopt.bilevel import verify_bilevel
+    from stackopt.kinds.bilevel.solve import verify_bilevel
 
     for fname in ("infeasible.yaml", "unbounded.yaml"):
         p = load_game(DATA / fname)
@@ -198,7 +198,7 @@ def test_cli_bad_option_values_exit_2(opt, capsys):
 
 
 def test_verify_refuses_loosened_tolerance_and_hostile_values():
-    from stackopt.bilevel import verify_bilevel
+    from stackopt.kinds.bilevel.solve import verify_bilevel
 
     p = load_game(DATA / "bard.yaml")
     d = solve_bilevel(p).to_dict()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stackopt import Certificate, InputError, NormalFormGame
-from stackopt.checks.normal_form import (certify, commitment_vector, pure_values,
+from stackopt.kinds.normal_form.checks import (certify, commitment_vector, pure_values,
                                          tolerances)
 
 INSP = NormalFormGame([[-1, -6], [0, -10]], [[-1, -10], [0, 5]], ["inspect", "skip"],

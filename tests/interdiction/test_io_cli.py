@@ -11,8 +11,8 @@ import pytest
 
 from stackopt import InputError, load_game
 from stackopt.cli import main
-from stackopt.games.interdiction import InterdictionGame
-from stackopt.io.interdiction_yaml import read_edge_list_csv
+from stackopt.kinds.interdiction.game import InterdictionGame
+from stackopt.kinds.interdiction.io_yaml import read_edge_list_csv
 
 from .oracle import brute_force
 

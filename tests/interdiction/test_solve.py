@@ -20,8 +20,8 @@ import pytest
 
 from .oracle import brute_force
 from stackopt import Status
-from stackopt.games.interdiction import InterdictionGame
-from stackopt.interdiction import build_model, solve_interdiction, verify_interdiction
+from stackopt.kinds.interdiction.game import InterdictionGame
+from stackopt.kinds.interdiction.solve import build_model, solve_interdiction, verify_interdiction
 
 
 def random_instance(seed: int):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from stackopt import load_game, solve
-from stackopt.io.gambit_nfg import read_nfg
+from stackopt.kinds.normal_form.io_nfg import read_nfg
 
 from ..conftest import DATA
 

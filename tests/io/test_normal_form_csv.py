@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from stackopt import InputError, NormalFormGame, load_game, solve
-from stackopt.io.normal_form_csv import (read_matrix_csv, read_normal_form_csv,
+from stackopt.kinds.normal_form.io_csv import (read_matrix_csv, read_normal_form_csv,
                                          write_normal_form_csv)
 
 GAME = NormalFormGame([[-1, -6], [0, -10.25]], [[-1, -10], [0, 5]], ["inspect", "skip"],

@@ -8,7 +8,7 @@ import yaml
 
 from stackopt import InputError, NormalFormGame, load_game
 from stackopt.io.load import parse_game, save_game
-from stackopt.io.normal_form_yaml import normal_form_to_dict, parse_normal_form
+from stackopt.kinds.normal_form.io_yaml import normal_form_to_dict, parse_normal_form
 
 from ..conftest import INSPECTION_YAML, REPO
 

@@ -7,8 +7,8 @@ import pytest
 
 from stackopt import InputError, load_game
 from stackopt.cli import main
-from stackopt.games.security import SecurityGame
-from stackopt.io.security_yaml import parse_security, security_to_dict
+from stackopt.kinds.security.game import SecurityGame
+from stackopt.kinds.security.io_yaml import parse_security, security_to_dict
 
 FIVE = """\
 kind: security

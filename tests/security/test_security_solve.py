@@ -1,7 +1,7 @@
 """Security games: coverage LPs and ERASER against the normal-form expansion and by hand.
 
 Independent references: the hand-derived sanity case of issue 3; the normal-form expansion
-(``to_normal_form``) solved by the core normal-form SSE solver (``stackopt.sse.solve_sse``) and,
+(``to_normal_form``) solved by the core normal-form SSE solver (``stackopt.kinds.normal_form.solve.solve_sse``) and,
 for the tiniest games, by the exact rational oracle of ``tests/oracles.py``; the same game
 written by hand in normal form (``data/security_small.yaml``).
 """
@@ -17,10 +17,10 @@ import pytest
 from oracles import sse_vertex_enumeration
 from stackopt import InputError, UnsupportedError, load_game, solve, verify
 from stackopt.cli import main
-from stackopt.games.security import SecurityGame
-from stackopt.security import (build_model, coverage_of, solve_security, to_normal_form,
+from stackopt.kinds.security.game import SecurityGame
+from stackopt.kinds.security.solve import (build_model, coverage_of, solve_security, to_normal_form,
                                verify_security)
-from stackopt.sse import solve_sse
+from stackopt.kinds.normal_form.solve import solve_sse
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data" / "security"

@@ -1,0 +1,34 @@
+"""Bayesian Stackelberg games (follower types with priors, or independent followers)."""
+
+from stackopt.kinds.registry import KindSpec, Method, Option
+
+_P = "stackopt.kinds.bayesian"
+MAX_PROFILES = Option("max_profiles", "int", 5000, minimum=1,
+                      doc="largest number of response profiles the Harsanyi game may have")
+
+KIND = KindSpec(
+    name="bayesian",
+    summary="a leader against follower types drawn from a prior, or independent followers",
+    game=f"{_P}.game:BayesianGame",
+    solve=f"{_P}.solve:solve_bayesian",
+    verify=f"{_P}.solve:verify_bayesian",
+    methods=(
+        Method("dobss", "DOBSS MILP with big-M proven from payoff ranges, polished by the LP "
+               "of its response profile", optimality="solver-reported"),
+        Method("harsanyi", "multiple LPs on the Harsanyi-transformed game (one duality bound "
+               "per response profile)"),
+        Method("harsanyi_weak_lps", "adversarial ties on the Harsanyi game", solvable=False),
+    ),
+    default_method="dobss",
+    options=(
+        MAX_PROFILES,
+        Option("epsilon", "float", 1e-3, minimum=0.0, exclusive_minimum=True,
+               doc="adversarial ties: the strict commitment's distance to the supremum"),
+    ),
+    tie_breaks=("leader", "adversarial"),
+    parse_yaml=f"{_P}.io_yaml:parse_bayesian",
+    export=f"{_P}.solve:export_models",
+    mixed=True,
+    verify_options=(MAX_PROFILES,),
+    docs="bayesian",
+)

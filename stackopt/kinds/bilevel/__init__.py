@@ -1,0 +1,36 @@
+"""Bilevel programs: a leader's decision, a follower's linear or convex-quadratic program."""
+
+from stackopt.kinds.registry import KindSpec, Method, Option
+
+_P = "stackopt.kinds.bilevel"
+
+KIND = KindSpec(
+    name="bilevel",
+    summary="linear / convex-quadratic-follower bilevel programs, continuous or integer leader",
+    game=f"{_P}.game:BilevelProblem",
+    solve=f"{_P}.solve:solve_bilevel",
+    verify=f"{_P}.solve:verify_bilevel",
+    methods=(
+        Method("kkt_bigm", "follower KKT conditions with big-M proven by LP (primal slacks, "
+               "dual region)", optimality="solver-reported"),
+        Method("kkt_normalized", "KKT MILP with normalised multipliers (no big-M needed)",
+               optimality="solver-reported"),
+        Method("strong_duality", "strong duality with binary expansion of integer leaders",
+               optimality="solver-reported"),
+        Method("bard_moore", "exact branching on complementarity pairs (Bard-Moore)",
+               options=(Option("max_nodes", "int", None, minimum=1, metavar="N",
+                               doc="node limit of the branching"),)),
+    ),
+    default_method=None,
+    default_doc="kkt_bigm when every big-M is proven, else bard_moore",
+    options=(
+        Option("big_m", "float", None, minimum=0.0, exclusive_minimum=True, metavar="M",
+               doc="a big-M to use where none can be proven (the result is then never "
+                   "certified)"),
+    ),
+    parse_yaml=f"{_P}.io_yaml:parse_bilevel",
+    export=f"{_P}.solve:export_models",
+    verify_options=(Option("resolve", "bool", True,
+                           doc="re-solve independently to check optimality"),),
+    docs="bilevel",
+)

@@ -1,0 +1,261 @@
+"""Certificates for bilevel problems, and the follower oracle they rest on.
+
+Given a leader decision ``x`` and a reported response ``y``, :func:`certify` checks
+
+``leader_feasible``
+    ``x`` within its bounds and integral where required; leader rows hold at ``(x, y)``.
+``follower_feasible``
+    follower rows and bounds hold at ``(x, y)``.
+``follower_optimal``
+    the follower's problem at ``x`` is re-solved from scratch (LP, or convex QP, by HiGHS) and
+    ``f(x, y) <= f*(x) + atol``.
+``tie_break``
+    optimistic tie-break: a second LP minimises the leader's objective over the follower's
+    optimal face at ``x`` (``{y feasible : d'y <= d'y*, Qy = Qy*}``, which is the optimal set
+    of a convex QP/LP, Dempe 2002) together with the leader's rows; the reported response must
+    be within ``atol`` of that best value.
+``leader_value``, ``follower_value``
+    both values recomputed from ``(x, y)`` and compared with the reported ones.
+
+A proof-of-optimality check is added by the method (``big_m_valid``, ``branching_complete``)
+or by :func:`stackopt.kinds.bilevel.solve.verify_bilevel`.
+Absolute tolerances are ``rtol`` times the problem's scale (its largest coefficient and the
+largest magnitude of the reported values and variables).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from stackopt.certificate import Certificate, Check
+from stackopt.kinds.bilevel.game import BilevelProblem
+
+DEFAULT_RTOL = 1e-6
+
+
+@dataclass(frozen=True)
+class FollowerSolve:
+    """Outcome of the follower oracle at one leader decision.
+
+    ``status`` is ``optimal``, ``infeasible`` (no feasible response), ``unbounded`` (the
+    follower's problem has no optimum), ``no_leader_feasible_response`` (no optimal response
+    satisfies the leader's rows) or ``error``. ``value`` is ``f*`` in minimisation form;
+    ``y`` the optimistic response; ``leader_value`` its leader objective (minimisation form,
+    including the ``x`` part).
+    """
+
+    status: str
+    value: float | None = None
+    y: np.ndarray | None = None
+    leader_value: float | None = None
+
+
+class FollowerOracle:
+    """Solves the follower's problem at given ``x`` (in place) and breaks ties optimistically.
+
+    Two HiGHS models are kept and edited in place between calls: the follower's LP/QP, and the
+    tie-break LP over its optimal face with the leader's rows.
+    """
+
+    def __init__(self, problem: BilevelProblem, *, face_rtol: float = 1e-9,
+                 gain_rtol: float = 1e-7) -> None:
+        import scipy.sparse as sp
+
+        from stackopt.formulations.bilevel_form import highs_from_matrix
+
+        self.p = problem
+        self.face_rtol = face_rtol
+        self.gain_rtol = gain_rtol
+        ny = problem.n_follower
+        self.d, self.Q = problem.min_follower_cost
+        self.D = problem.min_follower_cross
+        Ay = problem.follower_rows_y
+        self.m = Ay.shape[0]
+        self.mg = problem.leader_rows_y.shape[0]
+        self.fmodel = highs_from_matrix(
+            sp.csc_matrix(Ay), self.d, problem.follower_lower, problem.follower_upper,
+            problem.follower_rows_lower, problem.follower_rows_upper,
+            hessian=self.Q)
+        face_rows = [Ay, problem.leader_rows_y, self.d.reshape(1, ny)]
+        if self.Q is not None:
+            face_rows.append(self.Q)
+        A = sp.csc_matrix(np.vstack(face_rows))
+        nrow = A.shape[0]
+        self.face = highs_from_matrix(A, problem.min_leader_cost[1], problem.follower_lower,
+                                      problem.follower_upper, np.full(nrow, -np.inf),
+                                      np.full(nrow, np.inf))
+        self.calls = 0
+
+    def solve(self, x: np.ndarray) -> FollowerSolve:
+        p = self.p
+        self.calls += 1
+        shift = p.follower_rows_x @ x
+        lo, hi = p.follower_rows_lower - shift, p.follower_rows_upper - shift
+        if self.m:
+            self.fmodel.changeRowsBounds(self.m, np.arange(self.m, dtype=np.int32),
+                                         _fin(lo), _fin(hi))
+        ny = p.n_follower
+        dx = self.d
+        if self.D is not None:
+            dx = self.d + self.D @ x
+            self.fmodel.changeColsCost(ny, np.arange(ny, dtype=np.int32), dx)
+            for j in range(ny):
+                self.face.changeCoeff(self.m + self.mg, j, float(dx[j]))
+        status = _run(self.fmodel)
+        if status != "optimal":
+            return FollowerSolve(status)
+        y0 = np.array(self.fmodel.getSolution().col_value)
+        fstar = float(dx @ y0 + (0.5 * y0 @ self.Q @ y0 if self.Q is not None else 0.0))
+        lin = float(dx @ y0)
+        gshift = p.leader_rows_x @ x
+        glo, ghi = p.leader_rows_lower - gshift, p.leader_rows_upper - gshift
+        tol = self.face_rtol * max(1.0, abs(lin), float(np.abs(y0).max(initial=0.0)))
+        rlo = [lo, glo, [-np.inf]]
+        rhi = [hi, ghi, [lin + tol]]
+        if self.Q is not None:
+            qy = self.Q @ y0
+            qt = self.face_rtol * max(1.0, float(np.abs(qy).max(initial=0.0)))
+            rlo.append(qy - qt)
+            rhi.append(qy + qt)
+        rlo_a, rhi_a = np.concatenate(rlo), np.concatenate(rhi)
+        n = rlo_a.size
+        self.face.changeRowsBounds(n, np.arange(n, dtype=np.int32), _fin(rlo_a), _fin(rhi_a))
+        st2 = _run(self.face)
+        if st2 == "infeasible":
+            return FollowerSolve("no_leader_feasible_response", fstar)
+        if st2 != "optimal":
+            return FollowerSolve("error", fstar)
+        y = np.array(self.face.getSolution().col_value)
+        cx, cy = p.min_leader_cost
+        v_face, v0 = float(cx @ x + cy @ y), float(cx @ x + cy @ y0)
+        # keep the follower's own optimum unless the tie-break gains more than round-off
+        if v0 - v_face <= self.gain_rtol * max(1.0, abs(v0)) and \
+                _viol(p, x, y0) <= self.gain_rtol * max(1.0, abs(v0)):
+            y, v_face = y0, v0
+        return FollowerSolve("optimal", fstar, y, v_face)
+
+
+def _viol(p: BilevelProblem, x: np.ndarray, y: np.ndarray) -> float:
+    return row_violation(p.leader_rows_lower, p.leader_rows_x @ x + p.leader_rows_y @ y,
+                         p.leader_rows_upper)
+
+
+def _fin(a: np.ndarray) -> np.ndarray:
+    return np.clip(np.asarray(a, float), -1e30, 1e30)
+
+
+def _run(h) -> str:
+    """Run HiGHS and return its model status.
+
+    'infeasible or unbounded' is resolved by re-running without presolve; a status HiGHS
+    cannot decide ('unknown', solve errors: numerical trouble after many in-place edits) is
+    retried from scratch (``clearSolver``), then without presolve.
+    """
+    from stackopt.engines.highs import model_status_name
+
+    h.run()
+    st = model_status_name(h)
+    for attempt in range(2):
+        if st in ("optimal", "infeasible", "unbounded", "time limit reached"):
+            break
+        if attempt == 0 and "infeasible or unbounded" not in st:
+            h.clearSolver()
+            h.run()
+        else:
+            h.clearSolver()
+            h.setOptionValue("presolve", "off")
+            h.run()
+            h.setOptionValue("presolve", "choose")
+        st = model_status_name(h)
+    return st
+
+
+def tolerances(problem: BilevelProblem, rtol: float, *values: Any) -> tuple[float, float]:
+    """``(atol, scale)``: scale = max(problem coefficients, |values|, 1)."""
+    vals = [problem.scale]
+    for v in values:
+        if v is None:
+            continue
+        arr = np.abs(np.atleast_1d(np.asarray(v, dtype=float)))
+        arr = arr[np.isfinite(arr)]
+        if arr.size:
+            vals.append(float(arr.max()))
+    scale = max(vals)
+    return rtol * scale, scale
+
+
+def row_violation(lo: np.ndarray, body: np.ndarray, hi: np.ndarray) -> float:
+    if body.size == 0:
+        return 0.0
+    return float(max(0.0, np.max(lo - body), np.max(body - hi)))
+
+
+def certify(problem: BilevelProblem, x: np.ndarray, y: np.ndarray,
+            leader_value: float | None, follower_value: float | None, *,
+            rtol: float = DEFAULT_RTOL, extra: tuple[Check, ...] = (),
+            evidence: dict[str, Any] | None = None,
+            oracle: FollowerOracle | None = None) -> Certificate:
+    """Check ``(x, y)`` and the reported values against ``problem`` (see module doc)."""
+    p = problem
+    atol, scale = tolerances(p, rtol, x, y, leader_value, follower_value)
+    checks: list[Check] = []
+    # leader feasibility
+    viol = max(row_violation(p.leader_lower, x, p.leader_upper),
+               row_violation(p.leader_rows_lower, p.leader_rows_x @ x + p.leader_rows_y @ y,
+                             p.leader_rows_upper))
+    integ = p.integer_leader
+    ivio = float(np.max(np.abs(x[integ] - np.round(x[integ])), initial=0.0))
+    checks.append(Check("leader_feasible", viol <= atol and ivio <= atol, max(viol, ivio), atol,
+                        "leader bounds, integrality and leader rows hold at (x, y)"
+                        if viol <= atol and ivio <= atol else
+                        f"leader constraints violated by {max(viol, ivio):.3g}"))
+    fviol = max(row_violation(p.follower_lower, y, p.follower_upper),
+                row_violation(p.follower_rows_lower,
+                              p.follower_rows_x @ x + p.follower_rows_y @ y,
+                              p.follower_rows_upper))
+    checks.append(Check("follower_feasible", fviol <= atol, fviol, atol,
+                        "the response satisfies the follower's rows and bounds" if fviol <= atol
+                        else f"the response violates the follower's constraints by {fviol:.3g}"))
+    oracle = oracle or FollowerOracle(p)
+    sol = oracle.solve(x)
+    _, Q = p.min_follower_cost
+    f_rep = float(p.follower_gradient_constant(x) @ y + (0.5 * y @ Q @ y if Q is not None
+                                                          else 0.0))
+    if sol.value is None:
+        checks.append(Check("follower_optimal", False, None, atol,
+                            f"re-solving the follower's problem at x gave: {sol.status}"))
+    else:
+        gap = f_rep - sol.value
+        checks.append(Check("follower_optimal", gap <= atol, max(gap, 0.0), atol,
+                            f"re-solved follower optimum {p.follower_sign * sol.value:.10g}; "
+                            f"the response is {'optimal' if gap <= atol else 'NOT optimal'} "
+                            f"(gap {max(gap, 0.0):.3g})"))
+    cx, cy = p.min_leader_cost
+    mine = float(cx @ x + cy @ y)
+    if sol.status == "optimal" and sol.leader_value is not None:
+        gap = mine - sol.leader_value
+        checks.append(Check("tie_break", gap <= atol, max(gap, 0.0), atol,
+                            "no optimal response of the follower is better for the leader "
+                            f"(best over the optimal face: "
+                            f"{p.leader_sign * sol.leader_value + p.leader_constant:.10g})"
+                            if gap <= atol else
+                            f"another optimal response is better for the leader by {gap:.3g}"))
+    else:
+        checks.append(Check("tie_break", False, None, atol,
+                            f"the tie-break LP over the follower's optimal face: {sol.status}"))
+    lv = p.leader_value(x, y)
+    fv = p.follower_value(x, y)
+    for name, rep, true in (("leader_value", leader_value, lv),
+                            ("follower_value", follower_value, fv)):
+        if rep is None:
+            checks.append(Check(name, False, None, atol, "no value reported"))
+        else:
+            err = abs(float(rep) - true)
+            checks.append(Check(name, err <= atol, err, atol,
+                                f"recomputed {true:.10g}, reported {float(rep):.10g}"))
+    checks.extend(extra)
+    return Certificate(tuple(checks), rtol=rtol, atol=atol, scale=scale,
+                       evidence=dict(evidence or {}))

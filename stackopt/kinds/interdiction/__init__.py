@@ -1,0 +1,32 @@
+"""Shortest-path network interdiction: the leader removes arcs, the follower routes."""
+
+from stackopt.kinds.registry import KindSpec, Method, Option
+
+_P = "stackopt.kinds.interdiction"
+ENUMERATE_LIMIT = Option("enumerate_limit", "int", 2000, minimum=0,
+                         doc="prove optimality by enumerating interdictions up to this many")
+
+KIND = KindSpec(
+    name="interdiction",
+    summary="shortest-path interdiction: the leader cuts arcs within a budget",
+    game=f"{_P}.game:InterdictionGame",
+    solve=f"{_P}.solve:solve_interdiction",
+    verify=f"{_P}.solve:verify_interdiction",
+    methods=(
+        Method("dual_milp", "Israeli-Wood dual MILP with a proven removal penalty",
+               optimality="solver-reported",
+               options=(Option("tighten", "bool", False,
+                               doc="add the exact potential box and reduced delays"),)),
+        Method("lp_dual", "the same model built through Pyomo's LP dual",
+               optimality="solver-reported"),
+    ),
+    default_method="dual_milp",
+    options=(
+        Option("threads", "int", None, minimum=1, doc="HiGHS threads (default: HiGHS's)"),
+        ENUMERATE_LIMIT,
+    ),
+    parse_yaml=f"{_P}.io_yaml:parse_interdiction",
+    export=f"{_P}.solve:export_models",
+    verify_options=(ENUMERATE_LIMIT,),
+    docs="interdiction",
+)

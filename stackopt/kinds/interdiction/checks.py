@@ -1,0 +1,273 @@
+"""Certificate checks for shortest-path interdiction results (re-usable by ``verify``).
+
+Checks, in order (absolute tolerance ``atol = rtol * game.scale``, the scale being the largest
+interdicted arc length :math:`\\max_e (c_e + d_e)`, at least 1):
+
+``commitment``
+    every key names an arc of the game and every value is 0 or 1 (missing arcs count as 0).
+``budget``
+    :math:`\\sum_e r_e x_e \\le R` (residual: the excess; tolerance ``1e-9 * max(1, R)``).
+``response_path``
+    the response is a path from source to target using only arcs that exist and are not
+    removed (or, when the leader disconnects the target, the response is empty and networkx
+    confirms that no path exists).
+``best_response``
+    its length in the interdicted graph equals the shortest distance recomputed by networkx
+    Dijkstra.
+``follower_value`` / ``leader_value``
+    both reported values equal the recomputed path length (the game is zero-sum).
+``optimality``
+    the leader's value is at least the MILP's proven upper bound minus ``atol``: the bound is
+    HiGHS's dual bound, recorded in ``evidence["mip"]`` (with the gap tolerance it was run
+    with). Optimality therefore rests on HiGHS's branch and bound, exact up to its tolerances.
+    A disconnecting commitment is optimal without a bound (the value is :math:`+\\infty`).
+    Without a recorded bound (e.g. a result from another tool) the enumeration below decides,
+    when the graph is small enough; otherwise the check fails.
+``optimality_enumeration`` (only when the graph is small)
+    every interdiction set within budget (maximal ones suffice: lengths only grow) is
+    evaluated with Dijkstra, and none beats the leader's value by more than ``atol``. Runs
+    when the number of sets explored stays below ``enumerate_limit``; solver-independent.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping, Sequence
+
+from stackopt.certificate import Certificate, Check
+from stackopt.errors import InputError
+from stackopt.kinds.interdiction.game import InterdictionGame
+
+DEFAULT_RTOL = 1e-6
+DEFAULT_ENUMERATE_LIMIT = 2000
+
+
+def atol_of(game: InterdictionGame, rtol: float) -> float:
+    """Absolute tolerance ``rtol * game.scale``."""
+    if not (isinstance(rtol, (int, float)) and math.isfinite(rtol) and rtol > 0):
+        raise InputError(f"rtol must be a positive number, got {rtol!r}", field="rtol",
+                         fix="use e.g. 1e-6")
+    return float(rtol) * game.scale
+
+
+def parse_commitment(game: InterdictionGame, commitment: Mapping[str, Any]) -> dict[str, float]:
+    """Commitment values by arc label (missing arcs: 0); unknown labels raise InputError."""
+    if not isinstance(commitment, Mapping):
+        raise InputError("must map arc labels 'u->v' to 0 or 1", field="leader.commitment",
+                         fix='write e.g. {"a->b": 1, "b->c": 0}')
+    out = {a.key: 0.0 for a in game.arcs}
+    for key, val in commitment.items():
+        if key not in out:
+            raise InputError(f"unknown arc {key!r}", field="leader.commitment",
+                             fix="label arcs 'tail->head' as in the game")
+        try:
+            out[key] = float(val)
+        except (TypeError, ValueError):
+            raise InputError(f"value {val!r} of arc {key!r} is not a number",
+                             field=f"leader.commitment.{key}", fix="write 0 or 1") from None
+    return out
+
+
+def parse_path(response: Any) -> list[str]:
+    """The node list of a response ``{"path": [...]}`` (a bare list is accepted too)."""
+    path = response.get("path") if isinstance(response, Mapping) else response
+    if path is None:
+        path = []
+    if not isinstance(path, (list, tuple)):
+        raise InputError(f"the response must be {{'path': [nodes...]}}, got {response!r}",
+                         field="follower.response", fix='write {"path": ["s", "a", "t"]}')
+    return [str(v) for v in path]
+
+
+def path_length(game: InterdictionGame, x: Mapping[str, float], path: Sequence[str]
+                ) -> tuple[float, str]:
+    """Length of ``path`` in the interdicted graph and '' or the reason it is not a path."""
+    if len(path) < 2:
+        return math.inf, "the path has fewer than two nodes"
+    if path[0] != game.source or path[-1] != game.target:
+        return math.inf, (f"the path runs {path[0]!r} -> {path[-1]!r}, not "
+                          f"{game.source!r} -> {game.target!r}")
+    total = 0.0
+    for u, v in zip(path, path[1:]):
+        k = game.arc_index.get(f"{u}->{v}")
+        if k is None:
+            return math.inf, f"arc {u}->{v} is not in the graph"
+        a = game.arcs[k]
+        w = a.interdicted_length(x.get(a.key, 0.0) > 0.5)
+        if not math.isfinite(w):
+            return math.inf, f"arc {u}->{v} was removed by the leader"
+        total += w
+    return total, ""
+
+
+def shortest(game: InterdictionGame, x: Mapping[str, float]) -> tuple[float, list[str]]:
+    """Shortest distance and one shortest path after interdiction ``x`` (Dijkstra, networkx).
+
+    ``(inf, [])`` when the target is unreachable.
+    """
+    import networkx as nx
+
+    g = game.to_networkx(x)
+    try:
+        dist, path = nx.single_source_dijkstra(g, game.source, game.target, weight="weight")
+    except nx.NetworkXNoPath:
+        return math.inf, []
+    return float(dist), [str(v) for v in path]
+
+
+def certify(game: InterdictionGame, commitment: Mapping[str, Any], response: Any,
+            leader_value: Any, follower_value: Any, evidence: Mapping[str, Any] | None, *,
+            rtol: float = DEFAULT_RTOL, enumerate_limit: int = DEFAULT_ENUMERATE_LIMIT
+            ) -> Certificate:
+    """Check an interdiction result (see the module docstring for the checks)."""
+    atol = atol_of(game, rtol)
+    x = parse_commitment(game, commitment)
+    path = parse_path(response)
+    evidence = dict(evidence or {})
+    checks: list[Check] = []
+
+    bad = {k: v for k, v in x.items() if not min(abs(v), abs(v - 1.0)) <= 1e-9}  # NaN: bad
+    checks.append(Check("commitment", not bad, residual=max(
+        (min(abs(v), abs(v - 1)) for v in bad.values()), default=0.0), tolerance=1e-9,
+        detail="every arc is 0 or 1" if not bad else
+        f"non-binary values: {dict(list(bad.items())[:3])}"))
+    xb = {k: (1.0 if v > 0.5 else 0.0) for k, v in x.items()}
+
+    spent = sum(a.cost for a in game.arcs if xb[a.key] > 0)
+    btol = 1e-9 * max(1.0, game.budget)
+    excess = max(0.0, spent - game.budget)
+    checks.append(Check("budget", excess <= btol, residual=excess, tolerance=btol,
+                        detail=f"spent {spent:g} of budget {game.budget:g} on "
+                               f"{int(sum(xb.values()))} arc(s)"))
+
+    dist, _ = shortest(game, xb)
+    if math.isinf(dist):
+        ok = not path
+        checks.append(Check("response_path", ok, detail="the target is unreachable after "
+                            "interdiction and the response is empty" if ok else
+                            "the target is unreachable after interdiction, yet a path was "
+                            "reported"))
+        length = math.inf
+        checks.append(Check("best_response", ok, detail="no path exists (networkx)"))
+    else:
+        length, why = path_length(game, xb, path)
+        checks.append(Check("response_path", not why, detail=why or
+                            f"{len(path) - 1}-arc path from {game.source!r} to "
+                            f"{game.target!r} avoiding removed arcs"))
+        gap = length - dist if not why else math.inf
+        checks.append(Check("best_response", gap <= atol, residual=gap, tolerance=atol,
+                            detail=f"path length {length:.10g}, shortest distance "
+                                   f"{dist:.10g} (networkx Dijkstra)"))
+    for name, val in (("follower_value", follower_value), ("leader_value", leader_value)):
+        checks.append(_value_check(name, val, length if not math.isinf(dist) else dist, atol))
+
+    enum = enumerate_optimum(game, limit=enumerate_limit)
+    checks.append(_optimality(dist, evidence, atol, enumerated=enum))
+    if enum is not None:
+        best, count = enum
+        lv = _as_float(leader_value)
+        res = (best - lv) if lv is not None and not (math.isinf(best) and math.isinf(lv)) \
+            else (0.0 if lv is not None else math.inf)
+        checks.append(Check("optimality_enumeration", lv is not None and res <= atol,
+                            residual=res, tolerance=atol,
+                            detail=f"best of {count} maximal interdiction sets within budget "
+                                   f"is {best:.10g} (networkx Dijkstra)"))
+    return Certificate(checks=tuple(checks), rtol=float(rtol), atol=atol, scale=game.scale,
+                       evidence=evidence)
+
+
+def _as_float(v: Any) -> float | None:
+    if v is None:
+        return None
+    if isinstance(v, str) and v in ("inf", "-inf"):
+        return math.inf if v == "inf" else -math.inf
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _value_check(name: str, reported: Any, actual: float, atol: float) -> Check:
+    v = _as_float(reported)
+    if v is None:
+        return Check(name, False, detail=f"reported value {reported!r} is missing or not a "
+                                         "number")
+    if math.isinf(actual) or math.isinf(v):
+        ok = v == actual
+        return Check(name, ok, residual=0.0 if ok else math.inf, tolerance=atol,
+                     detail=f"reported {v}, recomputed {actual}")
+    res = abs(v - actual)
+    return Check(name, res <= atol, residual=res, tolerance=atol,
+                 detail=f"reported {v:.10g}, recomputed {actual:.10g}")
+
+
+def _optimality(dist: float, evidence: Mapping[str, Any], atol: float, *,
+                enumerated: tuple[float, int] | None = None) -> Check:
+    if math.isinf(dist):
+        return Check("optimality", True, residual=0.0, tolerance=atol,
+                     detail="the commitment disconnects the target: value +inf cannot be "
+                            "beaten")
+    mip = evidence.get("mip")
+    bound = _as_float(mip.get("dual_bound")) if isinstance(mip, Mapping) else None
+    if bound is None:
+        if enumerated is not None:  # e.g. a result from another tool, on a small graph
+            res = enumerated[0] - dist
+            return Check("optimality", res <= atol, residual=max(res, 0.0), tolerance=atol,
+                         detail=f"no MILP bound recorded; enumeration of {enumerated[1]} "
+                                f"maximal interdiction sets gives at most {enumerated[0]:.10g}")
+        return Check("optimality", False, detail="no MILP bound recorded in the evidence "
+                                                 "and the graph is too large to enumerate")
+    path_bound = _as_float(mip.get("path_bound"))
+    if path_bound is not None and bound > path_bound:
+        return Check("optimality", False, residual=bound - dist, tolerance=atol,
+                     detail=f"the MILP bound {bound:.10g} exceeds the path bound "
+                            f"{path_bound:.10g}: the budget may disconnect the target, "
+                            "but this commitment does not")
+    res = bound - dist
+    return Check("optimality", res <= atol, residual=max(res, 0.0), tolerance=atol,
+                 detail=f"HiGHS proved no interdiction exceeds {bound:.10g} "
+                        f"(mip_rel_gap {mip.get('mip_rel_gap')}); value {dist:.10g}")
+
+
+def enumerate_optimum(game: InterdictionGame, *, limit: int = DEFAULT_ENUMERATE_LIMIT
+                      ) -> tuple[float, int] | None:
+    """Best shortest-path length over all maximal interdiction sets within budget.
+
+    Returns ``(best value, number of maximal sets)``, or ``None`` when more than ``limit``
+    search nodes would be needed (or ``limit`` is 0). Only useful, affordable arcs are
+    considered; since lengths only grow under interdiction, maximal sets suffice.
+    """
+    if limit <= 0:
+        return None
+    cands = [a for a in game.arcs if a.interdictable and a.cost <= game.budget]
+    tol = 1e-9 * max(1.0, game.budget)
+    sets: list[list[str]] = []
+    visited = 0
+
+    def rec(start: int, left: float, chosen: list[str]) -> bool:
+        nonlocal visited
+        visited += 1
+        if visited > limit:
+            return False
+        extended = False
+        for k in range(start, len(cands)):
+            if cands[k].cost <= left + tol:
+                extended = True
+                if not rec(k + 1, left - cands[k].cost, chosen + [cands[k].key]):
+                    return False
+        # maximal w.r.t. every candidate not chosen (earlier ones included)
+        if not extended and all(a.key in chosen or a.cost > left + tol for a in cands):
+            sets.append(chosen)
+        return True
+
+    if not rec(0, game.budget, []):
+        return None
+    if not sets:
+        sets = [[]]
+    best = -math.inf
+    for s in sets:
+        d, _ = shortest(game, {k: 1.0 for k in s})
+        best = max(best, d)
+        if math.isinf(best):
+            break
+    return best, len(sets)

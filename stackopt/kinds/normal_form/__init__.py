@@ -1,0 +1,53 @@
+"""Normal-form (bimatrix) Stackelberg games: the kind declaration.
+
+Modules: ``game`` (:class:`NormalFormGame`), ``io_yaml``/``io_csv``/``io_nfg`` (file formats),
+``solve`` (strong equilibrium, export), ``pessimistic`` (adversarial ties), ``nash`` (Nash
+equilibria), ``compare`` (who should lead), ``checks*`` (certificates).
+"""
+
+from stackopt.kinds.registry import KindSpec, Method, Option
+
+_P = "stackopt.kinds.normal_form"
+
+KIND = KindSpec(
+    name="normal_form",
+    summary="bimatrix games: the leader commits to a mixed strategy over its actions",
+    game=f"{_P}.game:NormalFormGame",
+    solve=f"{_P}.solve:solve_sse",
+    verify=f"{_P}.solve:verify_sse",
+    methods=(
+        Method("multiple_lps", "Conitzer-Sandholm: one LP per follower action, on one HiGHS "
+               "model edited in place; one duality bound per action proves optimality",
+               options=(
+                   Option("engine", "str", "highs", choices=("highs", "pyomo"),
+                          doc="highs (in place, fast) or pyomo (one Pyomo model per LP; "
+                              "cross-check)"),
+                   Option("prune", "bool", True, doc="skip LPs whose bound max_i A[i,j] "
+                                                      "cannot beat the incumbent"),
+               )),
+        Method("pure_commitment", "enumerate the leader's pure actions (the same as --pure)",
+               optimality="enumeration"),
+        Method("weak_multiple_lps", "adversarial ties (--tie-break adversarial): supremum, "
+               "attainment decided exactly, strict commitment within epsilon", solvable=False),
+        Method("nash_milp", "Nash equilibria of the simultaneous game (stackopt compare); "
+               "results verified as Nash equilibria", optimality="solver-reported",
+               verify=f"{_P}.nash:verify_nash", solvable=False),
+    ),
+    default_method="multiple_lps",
+    options=(
+        Option("leader", "str", "leader", metavar="ROLE",
+               doc="who leads: 'leader' (as in the file), 'follower', or a player name"),
+        Option("leader_actions", "labels", None, metavar="A,B",
+               doc="restrict the leader to these actions"),
+        Option("follower_actions", "labels", None, metavar="A,B",
+               doc="restrict the follower to these actions"),
+        Option("pure", "bool", False, doc="the leader commits to a pure action only"),
+        Option("exact", "bool", False, doc="also prove the answer in rational arithmetic"),
+    ),
+    tie_breaks=("leader", "adversarial"),
+    parse_yaml=f"{_P}.io_yaml:parse_normal_form",
+    readers={".csv": f"{_P}.io_csv:read_normal_form_csv", ".nfg": f"{_P}.io_nfg:read_nfg"},
+    export=f"{_P}.solve:export_models",
+    mixed=True,
+    docs="methods",
+)

@@ -1,0 +1,218 @@
+r"""Certificates for pessimistic (weak) Stackelberg results of normal-form games.
+
+With :math:`\varepsilon_L = r\,s_A`, :math:`\varepsilon_F = r\,s_B` as in
+:mod:`stackopt.kinds.normal_form.checks`:
+
+``commitment``, ``best_response``, ``leader_value``, ``follower_value``
+    as for strong equilibria.
+``tie_break``
+    adversarial ties: no action within :math:`\varepsilon_F` of the follower's best gives the
+    leader less than the reported response (minus :math:`\varepsilon_L`).
+``strict_commitment``
+    the evidence's strict commitment :math:`x^s` makes its response :math:`j^s` the unique
+    best response by more than :math:`\varepsilon_F` (payoff-identical columns of :math:`B`
+    excepted: they are always tied), and its pessimistic value is at least
+    :math:`V^* - \varepsilon\,s_A - \varepsilon_L`.
+``supremum``
+    every follower action is covered by a record: either a duality bound
+    :math:`\max_i(\sum_{k\in J}\lambda_k A_{ik} + \sum_{k'} y_{k'}(B_{ij}-B_{ik'})) \le V^* +
+    \varepsilon_L` for its class :math:`J`, or a mixture :math:`y` of other actions with
+    :math:`\max_i (B_{ij} - (By)_i) \le \varepsilon_F` (the action is never the unique best
+    response by more than :math:`\varepsilon_F`). With the strict commitment this brackets the
+    supremum: :math:`V^* - \varepsilon s_A \le \sup P \le V^* + \varepsilon_L`.
+``attainment``
+    when attainment is claimed, the reported commitment's pessimistic value is at least
+    :math:`V^* - \varepsilon_L`. Non-attainment is decided by the LP refinement of
+    :mod:`stackopt.kinds.normal_form.pessimistic` and is *not* re-proven here (the check records the claim).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from stackopt.certificate import Certificate, Check
+from stackopt.kinds.normal_form.game import NormalFormGame
+from stackopt.status import TieBreak
+from stackopt.checks.common import best_response_check, distribution_check, value_check
+from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, commitment_vector, tolerances
+
+
+def adversarial_response(game: NormalFormGame, x: np.ndarray, atol_f: float) -> int:
+    """The near-best response (within ``atol_f``) worst for the leader at ``x``."""
+    fu, lu = x @ game.B, x @ game.A
+    near = fu >= fu.max() - atol_f
+    return int(np.argmin(np.where(near, lu, np.inf)))
+
+
+def pessimistic_value(game: NormalFormGame, x: np.ndarray, atol_f: float) -> float:
+    return float((x @ game.A)[adversarial_response(game, x, atol_f)])
+
+
+def weak_evidence(game: NormalFormGame, out: Any, *, epsilon: float) -> dict[str, Any]:
+    """The evidence dictionary of a :class:`~stackopt.kinds.normal_form.pessimistic.WeakOutcome` (labels)."""
+    lab = game.follower_actions
+    xs = out.strict_x
+    # strict response: the unique best class at the strict commitment, worst member for leader
+    fu = xs @ game.B
+    js = int(np.argmax(fu))
+    cls = next(cl for cl in out.classes if js in cl)
+    js = min(cls, key=lambda k: float(xs @ game.A[:, k]))
+    classes = {}
+    for c, members in enumerate(out.classes):
+        rec = out.records[c]
+        entry: dict[str, Any] = {"outcome": rec["outcome"], "members": [lab[k] for k in members]}
+        if rec["outcome"] == "never_unique":
+            entry["dominated_by"] = {lab[k]: w for k, w in rec["dominated_by"].items()}
+        else:
+            if "value" in rec:
+                entry["value"] = rec["value"]
+            entry["bound"] = rec["bound"]
+            entry["weights"] = {lab[k]: w for k, w in rec["weights"].items()}
+            entry["multipliers"] = {lab[k]: w for k, w in rec["multipliers"].items()}
+        classes[lab[members[0]]] = entry
+    return {
+        "supremum": out.supremum, "attained": out.attained, "epsilon": epsilon,
+        "epsilon_abs": epsilon * (float(np.abs(game.A).max()) or 1.0),
+        "strict": {"commitment": {game.leader_actions[i]: float(xs[i])
+                                  for i in range(game.shape[0])},
+                   "response": lab[js], "value": float(xs @ game.A[:, js]),
+                   "margin": out.strict_margin},
+        "classes": classes,
+    }
+
+
+def certify_weak(game: NormalFormGame, commitment: Mapping[str, Any], response: str,
+                 leader_value: float | None, follower_value: float | None,
+                 evidence: Mapping[str, Any] | None, *, rtol: float = DEFAULT_RTOL,
+                 attained: bool = True) -> Certificate:
+    """Check a pessimistic result against ``game``; see the module docstring."""
+    atol_l, atol_f = tolerances(game, rtol)
+    A, B = game.A, game.B
+    ev = dict(evidence or {})
+    checks: list[Check] = []
+
+    x = commitment_vector(game, commitment)
+    checks.append(distribution_check(x, rtol))
+    j = game.follower_index(str(response))
+    fu, lu = x @ B, x @ A
+    checks.append(best_response_check(fu, j, response, atol_f))
+    near = fu >= fu.max() - atol_f
+    worst = float(np.where(near, lu, np.inf).min())
+    tie_gap = float(max(0.0, lu[j] - worst))
+    checks.append(Check("tie_break", tie_gap <= atol_l, tie_gap, atol_l,
+                        "ties are broken against the leader" if tie_gap <= atol_l else
+                        f"another best response gives the leader {tie_gap:.3g} less"))
+    checks.append(value_check("leader_value", leader_value, float(lu[j]), atol_l))
+    checks.append(value_check("follower_value", follower_value, float(fu[j]), atol_f))
+    sup = ev.get("supremum")
+    if not isinstance(sup, (int, float)):
+        checks.append(Check("supremum", False, None, atol_l,
+                            "the result carries no supremum (evidence.supremum)"))
+        return _cert(checks, rtol, atol_l, atol_f, game, ev)
+    sup = float(sup)
+    checks.append(_strict_check(game, ev, sup, atol_l, atol_f))
+    checks.append(_supremum_check(game, ev, sup, atol_l, atol_f))
+    if attained:
+        short = float(max(0.0, sup - worst))
+        checks.append(Check("attainment", short <= atol_l, short, atol_l,
+                            f"the commitment attains the supremum {sup:.10g}"
+                            if short <= atol_l else
+                            f"the commitment gets {worst:.10g} < supremum {sup:.10g}"))
+    else:
+        checks.append(Check("attainment", True, None, atol_l,
+                            f"supremum {sup:.10g} reported as not attained (decided by the LP "
+                            f"refinement; not re-proven by verify); no equilibrium is claimed"))
+    return _cert(checks, rtol, atol_l, atol_f, game, ev)
+
+
+def _cert(checks, rtol, atol_l, atol_f, game, ev) -> Certificate:
+    return Certificate(checks=tuple(checks), tie_break=TieBreak.ADVERSARIAL, rtol=rtol,
+                       atol=max(atol_l, atol_f), scale=game.scale, evidence=ev)
+
+
+def _strict_check(game: NormalFormGame, ev: Mapping[str, Any], sup: float, atol_l: float,
+                  atol_f: float) -> Check:
+    A, B = game.A, game.B
+    strict = ev.get("strict")
+    if not isinstance(strict, Mapping):
+        return Check("strict_commitment", False, None, atol_f, "no strict commitment in evidence")
+    try:
+        xs = commitment_vector(game, strict["commitment"])
+        js = game.follower_index(str(strict["response"]))
+        eps_abs = float(ev.get("epsilon_abs"))
+    except (KeyError, TypeError, ValueError) as exc:
+        return Check("strict_commitment", False, None, atol_f, f"bad strict record: {exc}")
+    if xs.min() < -1e-12 or abs(xs.sum() - 1) > 1e-9:
+        return Check("strict_commitment", False, None, atol_f,
+                     "the strict commitment is not a probability distribution")
+    same = [k for k in range(B.shape[1]) if float(np.abs(B[:, k] - B[:, js]).max()) <= atol_f]
+    other = [k for k in range(B.shape[1]) if k not in same]
+    margin = float(min((xs @ (B[:, js] - B[:, k]) for k in other), default=np.inf))
+    val = float(min(xs @ A[:, k] for k in same))
+    short = float(max(0.0, (sup - eps_abs) - val))
+    ok = margin > atol_f and short <= atol_l
+    return Check("strict_commitment", ok, short, atol_l,
+                 f"'{game.follower_actions[js]}' is the unique best response by {margin:.3g} "
+                 f"and the leader gets {val:.10g} >= supremum - {eps_abs:.3g}" if ok else
+                 (f"margin {margin:.3g} is not above tolerance {atol_f:.3g}"
+                  if margin <= atol_f else
+                  f"value {val:.10g} is more than epsilon below the supremum {sup:.10g}"))
+
+
+def _supremum_check(game: NormalFormGame, ev: Mapping[str, Any], sup: float, atol_l: float,
+                    atol_f: float) -> Check:
+    from stackopt.kinds.normal_form.pessimistic import class_bound
+
+    A, B = game.A, game.B
+    classes = ev.get("classes")
+    if not isinstance(classes, Mapping):
+        return Check("supremum", False, None, atol_l, "no per-class records in evidence")
+    covered: set[int] = set()
+    worst, worst_label = -np.inf, None
+    try:
+        for rep, rec in classes.items():
+            members = [game.follower_index(str(k)) for k in rec["members"]]
+            j = members[0]
+            if game.follower_actions[j] != rep:
+                raise ValueError(f"class {rep!r} must list itself first")
+            for k in members:
+                if float(np.abs(B[:, k] - B[:, j]).max()) > atol_f:
+                    raise ValueError(f"'{game.follower_actions[k]}' is not payoff-identical "
+                                     f"to '{rep}'")
+            if rec["outcome"] == "never_unique":
+                y = np.zeros(B.shape[1])
+                for lab, w in dict(rec["dominated_by"]).items():
+                    y[game.follower_index(str(lab))] = float(w)
+                if y.min() < 0 or abs(y.sum() - 1) > 1e-6 or np.any(y[members] != 0):
+                    raise ValueError(f"the mixture for '{rep}' must be a distribution over "
+                                     f"other actions")
+                lift = float((B[:, j] - B @ y).max())
+                if lift > atol_f:
+                    raise ValueError(f"'{rep}' exceeds its dominating mixture by {lift:.3g}")
+                b = -np.inf
+            else:  # "optimal" (LP duals) or "pruned" (one member, no multipliers)
+                w = {game.follower_index(str(k)): float(v) for k, v in rec["weights"].items()}
+                y = {game.follower_index(str(k)): float(v)
+                     for k, v in rec["multipliers"].items()}
+                if any(k not in members for k in w) or any(v < 0 for v in w.values()) \
+                        or abs(sum(w.values()) - 1) > 1e-6:
+                    raise ValueError(f"weights for '{rep}' must be a distribution over its class")
+                if any(k in members for k in y) or any(v < 0 for v in y.values()):
+                    raise ValueError(f"multipliers for '{rep}' must be >= 0 on other actions")
+                b = class_bound(A, B, members, w, y)
+            covered.update(members)
+            if b > worst:
+                worst, worst_label = b, rep
+    except (KeyError, TypeError, ValueError) as exc:
+        return Check("supremum", False, None, atol_l, f"bad class record: {exc}")
+    missing = [game.follower_actions[k] for k in range(B.shape[1]) if k not in covered]
+    if missing:
+        return Check("supremum", False, None, atol_l,
+                     "no record for follower action(s) " + ", ".join(map(repr, missing[:5])))
+    excess = float(max(0.0, worst - sup))
+    return Check("supremum", excess <= atol_l, excess, atol_l,
+                 f"no commitment gets more than {sup:.10g} (bounds for {len(classes)} classes)"
+                 if excess <= atol_l else
+                 f"class '{worst_label}' is only bounded by {worst:.10g} > {sup:.10g}")

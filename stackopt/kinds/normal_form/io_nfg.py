@@ -1,0 +1,169 @@
+"""Reading two-player Gambit ``.nfg`` files (payoff and outcome versions).
+
+Format (Gambit documentation, "The strategic game (.nfg) file format")::
+
+    NFG 1 R "title" { "Player 1" "Player 2" } { 3 2 }      # payoff version: counts
+    1 1 0 2 ...                                             # payoffs, player 1 varies fastest
+
+    NFG 1 R "title" { "Player 1" "Player 2" }
+    { { "a" "b" } { "x" "y" } }                              # outcome version: labels
+    ""
+    { { "outcome" 1, 2 } ... }                               # outcomes
+    1 2 0 ...                                                # outcome index per profile
+
+Player 1 is the leader, player 2 the follower. Rationals (``3/2``) are accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from stackopt.errors import InputError
+from stackopt.kinds.normal_form.game import NormalFormGame
+from stackopt.io.safe_yaml import read_text
+
+_TOKEN = re.compile(r'\s*(?:(\{)|(\})|"((?:[^"\\]|\\.)*)"|([^\s{}",]+)|(,))')
+
+
+def _tokens(text: str, src: str) -> list[tuple[str, str]]:
+    out, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise InputError(f"cannot read character {text[pos]!r} at offset {pos}",
+                             source=src, fix="check the .nfg syntax")
+        pos = m.end()
+        if m.group(1):
+            out.append(("{", "{"))
+        elif m.group(2):
+            out.append(("}", "}"))
+        elif m.group(3) is not None:
+            out.append(("str", m.group(3).replace('\\"', '"')))
+        elif m.group(4):
+            out.append(("word", m.group(4)))
+        # commas are separators only
+    return out
+
+
+def _num(tok: tuple[str, str], src: str) -> float:
+    if tok[0] != "word":
+        raise InputError(f"expected a number, found {tok[1]!r}", source=src,
+                         fix="check the payoff list")
+    try:
+        return float(Fraction(tok[1]))
+    except (ValueError, ZeroDivisionError):
+        raise InputError(f"{tok[1]!r} is not a number", source=src,
+                         fix="payoffs must be integers, decimals or fractions like 3/2") from None
+    except OverflowError:
+        raise InputError(f"number of {len(tok[1])} characters is too large for a "
+                         "floating-point number", source=src, fix="rescale the payoffs"
+                         ) from None
+
+
+def read_nfg(path: str | Path) -> NormalFormGame:
+    """Read a two-player Gambit .nfg file into a :class:`NormalFormGame`."""
+    path = Path(path)
+    src = str(path)
+    toks = _tokens(read_text(path), src)
+    k = 0
+
+    def take(kind: str | None = None) -> tuple[str, str]:
+        nonlocal k
+        if k >= len(toks):
+            raise InputError("unexpected end of file", source=src, fix="the file is truncated")
+        t = toks[k]
+        if kind and t[0] != kind:
+            raise InputError(f"expected {kind!r}, found {t[1]!r}", source=src,
+                             fix="check the .nfg syntax")
+        k += 1
+        return t
+
+    def peek() -> str:
+        if k >= len(toks):
+            raise InputError("unexpected end of file", source=src, fix="the file is truncated")
+        return toks[k][0]
+
+    if take("word")[1] != "NFG" or take("word")[1] != "1":
+        raise InputError("not a Gambit .nfg file (must start with 'NFG 1')", source=src,
+                         fix="export the game from Gambit as .nfg")
+    prec = take("word")[1]
+    if prec not in ("R", "D"):
+        raise InputError(f"unknown precision {prec!r}", source=src, fix="use R or D")
+    title = take("str")[1]
+    take("{")
+    players = []
+    while peek() == "str":
+        players.append(take("str")[1])
+    take("}")
+    if len(players) != 2:
+        raise InputError(f"{len(players)} players; stackopt reads two-player games",
+                         source=src, field="players", fix="give a two-player game")
+    take("{")
+    if peek() == "word":  # payoff version: strategy counts
+        counts = [_num(take("word"), src) for _ in range(2)]
+        if any(c < 1 or c != int(c) for c in counts):
+            raise InputError(f"strategy counts {counts} must be positive integers", source=src,
+                             field="strategies", fix="give each player's number of strategies")
+        counts = [int(c) for c in counts]
+        take("}")
+        labels = [tuple(f"{p[:1] or 'p'}{s + 1}" for s in range(c))
+                  for p, c in zip(("a", "b"), counts)]
+        if k < len(toks) and toks[k][0] == "str":
+            take("str")  # optional comment
+        m, n = counts
+        vals = [_num(t, src) for t in toks[k:]]
+        if len(vals) != 2 * m * n:
+            raise InputError(f"{len(vals)} payoffs for {m}x{n} profiles (need {2 * m * n})",
+                             source=src, field="payoffs", fix="give two payoffs per profile")
+        arr = np.array(vals).reshape(n, m, 2)  # player 1 varies fastest
+        A, B = arr[:, :, 0].T, arr[:, :, 1].T
+    else:  # outcome version
+        labels = []
+        for _ in range(2):
+            take("{")
+            labs = []
+            while peek() == "str":
+                labs.append(take("str")[1])
+            take("}")
+            labels.append(tuple(labs))
+        take("}")
+        if k < len(toks) and toks[k][0] == "str":
+            take("str")  # comment
+        take("{")
+        outcomes: list[tuple[float, float]] = []
+        while peek() == "{":
+            take("{")
+            take("str")  # outcome name
+            pays = []
+            while peek() == "word":
+                pays.append(_num(take("word"), src))
+            take("}")
+            if len(pays) != 2:
+                raise InputError(f"outcome {len(outcomes) + 1} has {len(pays)} payoffs",
+                                 source=src, field="outcomes", fix="give two payoffs")
+            outcomes.append((pays[0], pays[1]))
+        take("}")
+        m, n = len(labels[0]), len(labels[1])
+        idx = [int(_num(t, src)) for t in toks[k:]]
+        if len(idx) != m * n:
+            raise InputError(f"{len(idx)} outcome indices for {m * n} profiles", source=src,
+                             field="profiles", fix="give one outcome index per profile")
+        A = np.zeros((m, n))
+        B = np.zeros((m, n))
+        for p, o in enumerate(idx):
+            i, j = p % m, p // m
+            if o < 0 or o > len(outcomes):
+                raise InputError(f"outcome index {o} out of range", source=src,
+                                 field="profiles", fix=f"use 0..{len(outcomes)}")
+            if o > 0:
+                A[i, j], B[i, j] = outcomes[o - 1]
+    try:
+        return NormalFormGame(A, B, labels[0], labels[1], leader_name=players[0] or "leader",
+                              follower_name=players[1] or "follower", name=title or path.stem)
+    except InputError as exc:
+        raise exc.with_source(src) from None

@@ -1,0 +1,135 @@
+"""The ``kind: normal_form`` YAML format (a contract; see docs/formats.md).
+
+.. code-block:: yaml
+
+    kind: normal_form
+    name: inspection            # optional
+    leader:   {name: inspector, actions: [inspect, skip]}
+    follower: {name: inspectee, actions: [legal, violate]}
+    payoffs:
+      leader:   [[-1, -6], [0, -10]]    # rows: leader actions, columns: follower actions
+      follower: [[-1, -10], [0, 5]]
+
+``payoffs`` may instead be the name of a CSV file beside the YAML (long or two-matrix form,
+:mod:`stackopt.kinds.normal_form.io_csv`), or a mapping ``{leader: A.csv, follower: B.csv}`` of
+labelled matrix files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from stackopt.errors import InputError
+from stackopt.kinds.normal_form.game import NormalFormGame
+from stackopt.io.specs import GameSpec, PlayerNameSpec
+from stackopt.io.validation import parse_model
+
+
+class PlayerSpec(PlayerNameSpec):
+    actions: Optional[list[Any]] = None
+
+
+class NormalFormSpec(GameSpec):
+    leader: PlayerSpec = PlayerSpec()
+    follower: PlayerSpec = PlayerSpec()
+    payoffs: Union[str, dict[str, Any]]
+
+
+def parse_normal_form(data: dict[str, Any], *, source: str,
+                      base_dir: Path | None = None) -> NormalFormGame:
+    """Build a :class:`NormalFormGame` from parsed YAML ``data``."""
+    spec = parse_model(NormalFormSpec, data, source=source)
+    for who, player in (("leader", spec.leader), ("follower", spec.follower)):
+        if player.actions is not None and len(player.actions) == 0:
+            raise InputError("empty action list", source=source, field=f"{who}.actions",
+                             fix="list the actions, or omit the key for default labels")
+        if player.name is not None and not player.name.strip():
+            raise InputError("empty player name", source=source, field=f"{who}.name",
+                             fix="give the player a name, or omit the key")
+    base = base_dir or Path(".")
+    leader_labels = spec.leader.actions
+    follower_labels = spec.follower.actions
+    pay = spec.payoffs
+    if isinstance(pay, str) or (isinstance(pay, dict) and isinstance(pay.get("leader"), str)):
+        from stackopt.kinds.normal_form.io_csv import read_matrix_csv, read_normal_form_csv
+
+        if isinstance(pay, str):
+            csv_game = read_normal_form_csv(_beside(base, pay, source, "payoffs"))
+            A, B = csv_game.A, csv_game.B
+            rows, cols = csv_game.leader_actions, csv_game.follower_actions
+        else:
+            extra = set(pay) - {"leader", "follower"}
+            if extra or not isinstance(pay.get("follower"), str):
+                raise InputError("a matrix-file mapping needs exactly 'leader' and 'follower' "
+                                 "file names", source=source, field="payoffs",
+                                 fix="write payoffs: {leader: A.csv, follower: B.csv}")
+            rows, cols, A = read_matrix_csv(_beside(base, pay["leader"], source,
+                                                    "payoffs.leader"))
+            rows2, cols2, B = read_matrix_csv(_beside(base, pay["follower"], source,
+                                                      "payoffs.follower"))
+            if (rows, cols) != (rows2, cols2):
+                raise InputError("the leader and follower matrix files have different row or "
+                                 "column labels", source=source, field="payoffs",
+                                 fix="label both files with the same actions in the same order")
+        leader_labels = _check_labels(leader_labels, rows, source, "leader.actions")
+        follower_labels = _check_labels(follower_labels, cols, source, "follower.actions")
+    else:
+        extra = sorted(set(pay) - {"leader", "follower"})
+        if extra:
+            raise InputError("unknown key", source=source, field=f"payoffs.{extra[0]}",
+                             fix="payoffs has exactly the keys 'leader' and 'follower'")
+        for who in ("leader", "follower"):
+            if who not in pay:
+                raise InputError("required key is missing", source=source,
+                                 field=f"payoffs.{who}",
+                                 fix=f"give the {who}'s payoff matrix as a list of rows")
+        A, B = pay["leader"], pay["follower"]
+    try:
+        return NormalFormGame(
+            leader_payoffs=A, follower_payoffs=B,
+            leader_actions=tuple(leader_labels or ()),
+            follower_actions=tuple(follower_labels or ()),
+            leader_name=spec.leader.name or "leader",
+            follower_name=spec.follower.name or "follower", name=spec.name)
+    except InputError as exc:
+        raise exc.with_source(source) from None
+
+
+def normal_form_to_dict(game: NormalFormGame) -> dict[str, Any]:
+    """The YAML form of ``game`` as plain data (inverse of :func:`parse_normal_form`)."""
+    out: dict[str, Any] = {"kind": "normal_form"}
+    if game.name:
+        out["name"] = game.name
+    out["leader"] = {"name": game.leader_name, "actions": list(game.leader_actions)}
+    out["follower"] = {"name": game.follower_name, "actions": list(game.follower_actions)}
+    out["payoffs"] = {"leader": [[_num(v) for v in row] for row in game.A.tolist()],
+                      "follower": [[_num(v) for v in row] for row in game.B.tolist()]}
+    return out
+
+
+def _num(v: float) -> int | float:
+    return int(v) if float(v).is_integer() and abs(v) < 2**53 else float(v)
+
+
+def _beside(base: Path, name: str, source: str, field: str) -> Path:
+    p = Path(name)
+    if p.is_absolute() or ".." in p.parts:
+        raise InputError(f"file name {name!r} must be relative and beside the YAML",
+                         source=source, field=field, fix="put the CSV next to the YAML file")
+    full = base / p
+    if not full.exists():
+        raise InputError(f"payoff file {name!r} not found next to the YAML", source=source,
+                         field=field, fix=f"create {full} or correct the name")
+    return full
+
+
+def _check_labels(declared, found, source: str, field: str):
+    if declared is None:
+        return found
+    declared_s = tuple(str(x).strip() for x in declared)
+    if declared_s != tuple(found):
+        raise InputError(f"labels {list(declared_s)} do not match the CSV's {list(found)}",
+                         source=source, field=field,
+                         fix="list the same actions in the same order, or omit the list")
+    return declared_s

@@ -1,0 +1,322 @@
+"""Strong Stackelberg equilibria of normal-form games: options, solve, verify.
+
+``solve_sse`` runs the multiple-LPs method (:mod:`stackopt.formulations.multiple_lps`) or, with
+``pure=True``, enumerates pure commitments; either way the answer is certified by
+:mod:`stackopt.kinds.normal_form.checks` before it is returned.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from stackopt.checks.common import verify_rtol
+from stackopt.certificate import Certificate
+from stackopt.errors import InputError
+from stackopt.kinds.normal_form.game import NormalFormGame
+from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.status import Status
+from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, certify, pure_values, tolerances
+
+ENGINES = ("highs", "pyomo")
+METHODS = ("multiple_lps", "pure_commitment")
+
+
+def prepare(game: NormalFormGame, *, leader: str = "leader",
+            leader_actions: Sequence[str] | None = None,
+            follower_actions: Sequence[str] | None = None) -> NormalFormGame:
+    """The game actually solved: roles swapped if ``leader`` names the follower, then restricted.
+
+    ``leader`` is a role (``"leader"``/``"follower"``, as in the file) or a player name.
+    Restrictions name actions of the player who *leads after the swap*.
+    """
+    if not isinstance(game, NormalFormGame):
+        raise InputError(f"expected a NormalFormGame, got {type(game).__name__}")
+    if leader == "leader" or (leader == game.leader_name and leader != "follower"):
+        g = game
+    elif leader in ("follower", game.follower_name):
+        g = game.swap_roles()
+    else:
+        raise InputError(f"unknown player {leader!r}", field="leader",
+                         fix=f"use 'leader', 'follower', {game.leader_name!r} or "
+                             f"{game.follower_name!r}")
+    if leader_actions is not None or follower_actions is not None:
+        g = g.restrict(leader_actions, follower_actions)
+    return g
+
+
+def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader",
+              leader_actions: Sequence[str] | None = None,
+              follower_actions: Sequence[str] | None = None, rtol: float = DEFAULT_RTOL,
+              engine: str = "highs", prune: bool = True,
+              time_limit: float | None = None, tie_break: str = "leader",
+              exact: bool = False, method: str | None = None) -> Result:
+    """Strong Stackelberg equilibrium (leader-favourable ties) of a normal-form game.
+
+    Parameters
+    ----------
+    game
+        The game.
+    pure
+        Restrict the leader to pure commitments (enumeration; no LP).
+    leader
+        Who leads: ``"leader"`` (default, as in the file), ``"follower"``, or a player name.
+    leader_actions, follower_actions
+        Restrict each side (of the game as solved, after any swap) to these actions.
+    rtol
+        Relative tolerance of the certificate; absolute tolerances are ``rtol`` times each
+        player's largest absolute payoff.
+    engine
+        ``"highs"`` (one highspy model edited in place; fast) or ``"pyomo"`` (one Pyomo model per
+        LP solved through Pyomo's HiGHS interface; slow, independent cross-check).
+    prune
+        Skip LPs that cannot beat the incumbent (bound ``max_i A[i, j]``).
+    time_limit
+        Seconds for the LP loop (``None``: no limit).
+    method
+        ``"multiple_lps"`` (default) or ``"pure_commitment"`` (the same as ``pure=True``);
+        the names results report in ``method``.
+    exact
+        Also prove the answer in rational arithmetic (:mod:`stackopt.checks.exact`): the
+        exact commitment and values (as fractions) go into ``certificate.evidence["exact"]``
+        and a check named ``exact`` is added.
+    tie_break
+        ``"leader"`` (strong equilibrium, default) or ``"adversarial"``: delegate to
+        :func:`stackopt.kinds.normal_form.pessimistic.solve_weak_sse` (supremum, attainment, strict commitment;
+        ``engine`` and ``prune`` do not apply, ``pure`` is refused).
+
+    Returns
+    -------
+    Result
+        ``status`` optimal (a finite game always has an SSE), the commitment, response, values,
+        statistics (``lps_solved``, ``lps_pruned``, ...) and the certificate.
+    """
+    if method is not None:
+        if method not in METHODS:
+            raise InputError(f"unknown method {method!r} for a normal-form game",
+                             field="method", fix="use one of " + ", ".join(METHODS))
+        pure = pure or method == "pure_commitment"
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
+            time_limit, (int, float)) or not time_limit >= 0):
+        raise InputError(f"time_limit must be a number >= 0, got {time_limit!r}",
+                         field="time_limit", fix="give seconds, e.g. 60")
+    if tie_break not in ("leader", "adversarial"):
+        raise InputError(f"unknown tie_break {tie_break!r}", field="tie_break",
+                         fix="use 'leader' or 'adversarial'")
+    if tie_break == "adversarial":
+        from stackopt.kinds.normal_form.pessimistic import refuse_pure, solve_weak_sse
+
+        if pure:
+            refuse_pure()
+        return solve_weak_sse(game, rtol=rtol, leader=leader, leader_actions=leader_actions,
+                              follower_actions=follower_actions, time_limit=time_limit)
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}", field="engine",
+                         fix="use one of " + ", ".join(ENGINES))
+    t0 = time.perf_counter()
+    g = prepare(game, leader=leader, leader_actions=leader_actions,
+                follower_actions=follower_actions)
+    atol_l, atol_f = tolerances(g, rtol)
+    options = {"pure": pure, "leader": leader, "leader_actions": leader_actions,
+               "follower_actions": follower_actions, "rtol": rtol, "engine": engine,
+               "prune": prune, "tie_break": "leader", "exact": exact,
+               "method": "pure_commitment" if pure else "multiple_lps"}
+    if pure:
+        resp, vals = pure_values(g, atol_f)
+        i = int(vals.argmax())
+        x = np.zeros(g.shape[0])
+        x[i] = 1.0
+        j = int(resp[i])
+        evidence: dict[str, Any] = {"pure_values": {g.leader_actions[k]: float(vals[k])
+                                                    for k in range(g.shape[0])}}
+        stats: dict[str, Any] = {"commitments_enumerated": g.shape[0]}
+        method = "pure_commitment"
+    else:
+        if engine == "highs":
+            from stackopt.engines.multiple_lps import solve_multiple_lps
+
+            out = solve_multiple_lps(g.A, g.B, prune=prune, follower_tol=atol_f,
+                                     time_limit=time_limit)
+        else:
+            from stackopt.engines.pyomo_lps import solve_multiple_lps_pyomo
+
+            out = solve_multiple_lps_pyomo(g, prune=prune, follower_tol=atol_f)
+        stats = dict(out.stats)
+        evidence = {"bounds": _bounds_evidence(g, out.records)}
+        if out.best is None:  # pragma: no cover - a finite game always has an inducible action
+            return _failed(g, "multiple_lps", "no follower action could be induced", options,
+                           stats)
+        j, x = out.best, out.commitment
+        method = "multiple_lps"
+
+    commitment = {g.leader_actions[i]: float(x[i]) for i in range(g.shape[0])}
+    lv, fv = float(x @ g.A[:, j]), float(x @ g.B[:, j])
+    cert = certify(g, commitment, g.follower_actions[j], lv, fv, evidence, rtol=rtol, pure=pure)
+    if exact:
+        cert = _with_exact(g, cert, commitment, g.follower_actions[j], pure)
+    stats["total_seconds"] = time.perf_counter() - t0
+    return Result(
+        kind=NormalFormGame.kind, status=Status.OPTIMAL, method=method,
+        leader=LeaderOutcome(g.leader_name, commitment, lv),
+        follower=FollowerOutcome(g.follower_name, g.follower_actions[j], fv),
+        certificate=cert, stats=stats, options=options, game=game.name,
+        message="" if cert.passed else "certificate failed: " + cert.summary())
+
+
+def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
+               rtol: float | None = None) -> Certificate:
+    """Re-check ``result`` against ``game`` without solving (see :mod:`.checks.normal_form`).
+
+    The options recorded in the result (who leads, restrictions, ``pure``) are applied to
+    ``game`` first, so results of swapped or restricted solves verify against the original file.
+    """
+    if isinstance(result, Mapping):
+        result = Result.from_dict(result)
+    opts = dict(result.options or {})
+    _check_result_options(opts)
+    leader = opts.get("leader") or "leader"
+    if result.leader.name not in ("leader", game.leader_name, leader) and \
+            result.leader.name == game.follower_name:
+        leader = "follower"
+    g = prepare(game, leader=leader, leader_actions=opts.get("leader_actions"),
+                follower_actions=opts.get("follower_actions"))
+    if rtol is None:
+        rtol = verify_rtol(result, DEFAULT_RTOL)
+    evidence = result.certificate.evidence if result.certificate else None
+    response = result.follower.response
+    if not isinstance(response, str):
+        raise InputError(f"the response of a normal-form result must be one action label, got "
+                         f"{response!r}", field="follower.response",
+                         fix="write the follower's action label")
+    fv = result.follower.value
+    if fv is not None:
+        try:
+            fv = float(fv)
+        except (TypeError, ValueError):
+            raise InputError(f"the follower's value must be a number, got {fv!r}",
+                             field="follower.value", fix="write a number or omit it") from None
+    from stackopt.checks.status_claim import with_status_check
+
+    if opts.get("tie_break") == "adversarial":
+        from stackopt.kinds.normal_form.checks_pessimistic import certify_weak
+
+        cert = certify_weak(g, result.leader.commitment, response, result.leader.value,
+                            fv, evidence, rtol=rtol,
+                            attained=result.status is not Status.NOT_ATTAINED)
+        return with_status_check(cert, result.status, (Status.OPTIMAL, Status.NOT_ATTAINED),
+                                 why="a finite game always has a weak-SSE supremum")
+    pure = bool(opts.get("pure", False)) or result.method == "pure_commitment"
+    cert = certify(g, result.leader.commitment, response, result.leader.value,
+                   fv, evidence, rtol=rtol, pure=pure)
+    if opts.get("exact") or (evidence and "exact" in evidence):
+        cert = _with_exact(g, cert, result.leader.commitment, response, pure,
+                           claimed=(evidence or {}).get("exact"))
+    return with_status_check(cert, result.status, (Status.OPTIMAL,),
+                             why="a finite game always has a strong Stackelberg equilibrium")
+
+
+def _check_result_options(opts: Mapping[str, Any]) -> None:
+    """Refuse malformed options in a result read from JSON (one InputError naming the key)."""
+    for key in ("leader_actions", "follower_actions"):
+        v = opts.get(key)
+        if v is not None and not isinstance(v, str) and not (
+                isinstance(v, (list, tuple)) and all(isinstance(a, str) for a in v)):
+            raise InputError(f"must be a list of action labels, got {v!r}",
+                             field=f"options.{key}", fix="write e.g. [inspect, skip] or null")
+    v = opts.get("rtol")
+    if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+        raise InputError(f"must be a number, got {v!r}", field="options.rtol",
+                         fix="write e.g. 1e-6 or omit it")
+    v = opts.get("leader")
+    if v is not None and not isinstance(v, str):
+        raise InputError(f"must be a role or player name, got {v!r}", field="options.leader",
+                         fix="write 'leader' or 'follower'")
+
+
+def _with_exact(g: NormalFormGame, cert: Certificate, commitment: Mapping[str, float],
+                response: str, pure: bool, claimed: Any = None) -> Certificate:
+    """``cert`` plus the rational-arithmetic check of :mod:`stackopt.checks.exact`.
+
+    ``claimed`` is the exact evidence a result read from JSON carries; the check fails when
+    a fraction it states differs from the recomputed one.
+    """
+    from dataclasses import replace
+
+    from stackopt.checks.exact import exact_certificate
+
+    bounds = None if pure else (cert.evidence or {}).get("bounds")
+    check, exact_evidence = exact_certificate(g, commitment, response, bounds)
+    if pure and check.passed:  # optimality among pure commitments, enumerated exactly
+        from fractions import Fraction
+
+        from stackopt.checks.exact import to_fraction
+
+        v = Fraction(exact_evidence["leader_value"])
+        for i in range(g.shape[0]):
+            fb = [to_fraction(b) for b in g.B[i]]
+            top = max(fb)
+            best_i = max(to_fraction(g.A[i, k]) for k in range(g.shape[1]) if fb[k] == top)
+            if best_i > v:
+                check = replace(check, passed=False,
+                                detail=f"exactly, pure commitment '{g.leader_actions[i]}' "
+                                       f"gives {best_i} > {v}")
+                break
+        else:
+            check = replace(check, detail=check.detail + "; all pure commitments enumerated "
+                                                         "exactly")
+    if isinstance(claimed, Mapping) and check.passed:
+        for key in ("leader_value", "follower_value", "commitment"):
+            if key in claimed and key in exact_evidence and claimed[key] != exact_evidence[key]:
+                check = replace(check, passed=False,
+                                detail=f"the result states exact {key} {claimed[key]}, "
+                                       f"recomputed {exact_evidence[key]}")
+                break
+    evidence = dict(cert.evidence or {})
+    evidence["exact"] = exact_evidence
+    return replace(cert, checks=cert.checks + (check,), evidence=evidence)
+
+
+def _bounds_evidence(g: NormalFormGame, records) -> dict[str, Any]:
+    labels = g.follower_actions
+    out: dict[str, Any] = {}
+    for k, rec in records.items():
+        entry: dict[str, Any] = {"outcome": rec.outcome}
+        if rec.dominated_by:
+            entry["dominated_by"] = {labels[i]: w for i, w in rec.dominated_by.items()}
+            entry["margin"] = rec.margin
+        else:
+            entry["bound"] = rec.bound
+            entry["multipliers"] = {labels[i]: w for i, w in rec.multipliers.items()}
+        if rec.value is not None:
+            entry["value"] = rec.value
+        out[labels[k]] = entry
+    return {lab: out[lab] for lab in labels if lab in out}
+
+
+def _failed(g, method, message, options, stats) -> Result:  # pragma: no cover
+    return Result(kind=NormalFormGame.kind, status=Status.ERROR, method=method,
+                  leader=LeaderOutcome(g.leader_name, {}, None),
+                  follower=FollowerOutcome(g.follower_name, None, None), certificate=None,
+                  stats=stats, options=options, game=g.name, message=message)
+
+
+
+
+
+def export_models(game: NormalFormGame, *, leader: str = "leader", response: str | None = None,
+                  **_: object) -> dict[str, Any]:
+    """The models ``stackopt export`` writes: LP(j) for every follower action ``j`` (or only
+    ``response``), keyed by the action's file-safe name (``<label>_<j>`` where two labels
+    sanitise alike, e.g. ``a-b`` and ``a+b``)."""
+    from stackopt.formulations.multiple_lps import build_lp, safe_name
+
+    g = prepare(game, leader=leader)
+    labels = [response] if response else list(g.follower_actions)
+    safe = [safe_name(lab) for lab in labels]
+    out: dict[str, Any] = {}
+    for lab, name in zip(labels, safe):
+        j = g.follower_index(lab)
+        out[name if safe.count(name) == 1 else f"{name}_{j}"] = build_lp(g, j)
+    return out

@@ -1,0 +1,213 @@
+r"""Certificates for security-game results.
+
+Given a game, a coverage vector :math:`c`, the attacked target :math:`t_\lambda` of each attacker
+type and the evidence a solver recorded, with absolute tolerances
+:math:`\varepsilon_d = r\,s_d`, :math:`\varepsilon_a = r\,s_a` (:math:`r` the relative
+tolerance, :math:`s` the largest absolute payoff of the defender / attackers):
+
+``coverage``
+    :math:`-r \le c_t \le 1 + r` and :math:`\sum_t c_t \le m + r\max(1, m)`.
+``best_response``
+    for every type, :math:`\max_t U_a^\lambda(t, c) - U_a^\lambda(t_\lambda, c) \le
+    \varepsilon_a`.
+``tie_break``
+    leader-favourable ties: no target within :math:`\varepsilon_a` of the type's best gives the
+    defender more than :math:`U_d^\lambda(t_\lambda, c) + \varepsilon_d`.
+``leader_value`` / ``follower_value``
+    the reported values equal :math:`\sum_\lambda p_\lambda U_d^\lambda(t_\lambda, c)` and
+    :math:`U_a^\lambda(t_\lambda, c)` (a number for one type, a mapping type -> value
+    otherwise).
+``optimality``
+    *one type* (``evidence.bounds``): for every target :math:`t^*` the weak-duality bound of
+    LP(:math:`t^*`) (:mod:`stackopt.formulations.security_lps`) recomputed from the recorded
+    multipliers :math:`\mu \ge 0, \nu \ge 0` is at most the value plus :math:`\varepsilon_d` —
+    a proof, from the game alone, that no coverage does better.
+    *Several types* (``evidence.milp_bound``): the ERASER MILP's bound as reported by HiGHS
+    (branch and bound with ``mip_rel_gap = 0``) is within :math:`\varepsilon_d` of the value.
+    This is the solver's claim and cannot be re-checked without re-solving; the detail says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from stackopt.certificate import Certificate, Check
+from stackopt.errors import InputError
+from stackopt.kinds.security.game import SecurityGame
+from stackopt.status import TieBreak
+from stackopt.checks.common import check_rtol
+
+DEFAULT_RTOL = 1e-6
+
+
+def tolerances(game: SecurityGame, rtol: float) -> tuple[float, float]:
+    """Absolute tolerances (defender, attacker) for relative tolerance ``rtol``."""
+    check_rtol(rtol)
+    return rtol * game.defender_scale, rtol * game.attacker_scale
+
+
+def coverage_vector(game: SecurityGame, coverage: Mapping[str, Any]) -> np.ndarray:
+    """The coverage as a vector over ``game.targets`` (missing targets are 0)."""
+    if not isinstance(coverage, Mapping):
+        raise InputError(f"must map targets to coverage probabilities, got {coverage!r}",
+                         field="leader.commitment", fix='write e.g. {"t1": 0.4}')
+    c = np.zeros(game.n_targets)
+    for lab, v in coverage.items():
+        k = game.target_index(lab)
+        try:
+            c[k] = float(v)
+        except (TypeError, ValueError):
+            raise InputError(f"coverage {v!r} is not a number",
+                             field=f"leader.commitment.{lab}", fix="write a number") from None
+    if not np.all(np.isfinite(c)):
+        raise InputError("non-finite coverage", field="leader.commitment",
+                         fix="write finite numbers")
+    return c
+
+
+def response_indices(game: SecurityGame, response: Any) -> list[int]:
+    """The attacked target of each type: a label (one type) or a mapping type -> label."""
+    if isinstance(response, Mapping):
+        missing = [ty for ty in game.types if ty not in response]
+        if missing:
+            raise InputError(f"no response for attacker type {missing[0]!r}",
+                             field="follower.response", fix="give every type's target")
+        for ty in response:
+            game.type_index(ty)
+        return [game.target_index(response[ty]) for ty in game.types]
+    if game.n_types != 1:
+        raise InputError("a game with attacker types needs a response per type",
+                         field="follower.response", fix='write e.g. {"terrorist": "t1"}')
+    return [game.target_index(response)]
+
+
+def bound_from_multipliers(game: SecurityGame, target: int, mu: np.ndarray, nu: float
+                           ) -> float:
+    """Weak-duality bound on LP(``target``) (one type), written from the formula in
+    :mod:`stackopt.formulations.security_lps`."""
+    dc, du = game.defender_covered[0], game.defender_uncovered[0]
+    ac, au = game.attacker_covered[0], game.attacker_uncovered[0]
+    others = np.arange(game.n_targets) != target
+    w = np.where(others, mu, 0.0)
+    total = (float(du[target]) + nu * game.resources + float(w @ (au[target] - au))
+             + float(np.where(others, np.maximum(0.0, (au - ac) * w - nu), 0.0).sum()))
+    total += max(0.0, float(dc[target] - du[target]) - float(au[target] - ac[target]) * w.sum()
+                 - nu)
+    return float(total)
+
+
+def certify_security(game: SecurityGame, coverage: Mapping[str, Any], response: Any,
+                     leader_value: float | None, follower_value: Any,
+                     evidence: Mapping[str, Any] | None, *, rtol: float = DEFAULT_RTOL
+                     ) -> Certificate:
+    """Check a (coverage, attacked targets) answer against ``game``; see the module docstring."""
+    atol_d, atol_a = tolerances(game, rtol)
+    c = coverage_vector(game, coverage)
+    resp = response_indices(game, response)
+    checks: list[Check] = []
+    m = game.resources
+    over = float(max(0.0, -c.min(), c.max() - 1.0))
+    excess = float(max(0.0, c.sum() - m))
+    ok = over <= rtol and excess <= rtol * max(1, m)
+    checks.append(Check("coverage", ok, max(over, excess), rtol,
+                        f"coverage in [0, 1] using {c.sum():.6g} of {m} resources" if ok else
+                        f"infeasible coverage (min {c.min():.3g}, max {c.max():.3g}, total "
+                        f"{c.sum():.6g} for {m} resources)"))
+    ud, ua = game.defender_utility(c), game.attacker_utility(c)
+    gaps = [float(ua[lam].max() - ua[lam, t]) for lam, t in enumerate(resp)]
+    worst = int(np.argmax(gaps))
+    checks.append(Check("best_response", gaps[worst] <= atol_a, gaps[worst], atol_a,
+                        "every attacked target is a best response" if gaps[worst] <= atol_a
+                        else f"type '{game.types[worst]}' gains {gaps[worst]:.3g} by attacking "
+                             f"'{game.targets[int(ua[worst].argmax())]}'"))
+    ties = []
+    for lam, t in enumerate(resp):
+        near = ua[lam] >= ua[lam].max() - atol_a
+        ties.append(float(max(0.0, np.where(near, ud[lam], -np.inf).max() - ud[lam, t])))
+    worst = int(np.argmax(ties))
+    checks.append(Check("tie_break", ties[worst] <= atol_d, ties[worst], atol_d,
+                        "ties are broken in the defender's favour" if ties[worst] <= atol_d
+                        else f"another best response of type '{game.types[worst]}' gives the "
+                             f"defender {ties[worst]:.3g} more"))
+    true_l = float(sum(p * ud[lam, t] for lam, (p, t) in enumerate(zip(game.priors, resp))))
+    true_f = {ty: float(ua[lam, t]) for lam, (ty, t) in enumerate(zip(game.types, resp))}
+    if leader_value is None:
+        checks.append(Check("leader_value", False, None, atol_d, "no value reported"))
+    else:
+        err = abs(float(leader_value) - true_l)
+        checks.append(Check("leader_value", err <= atol_d, err, atol_d,
+                            f"recomputed {true_l:.10g}" if err <= atol_d else
+                            f"reported {float(leader_value):.10g} but the game gives "
+                            f"{true_l:.10g}"))
+    checks.append(_follower_value(game, follower_value, true_f, atol_a))
+    checks.append(_optimality(game, true_l, evidence, atol_d))
+    return Certificate(checks=tuple(checks), tie_break=TieBreak.LEADER, rtol=rtol,
+                       atol=max(atol_d, atol_a), scale=game.scale, evidence=dict(evidence or {}))
+
+
+def _follower_value(game: SecurityGame, reported: Any, true: dict[str, float],
+                    tol: float) -> Check:
+    if reported is None:
+        return Check("follower_value", False, None, tol, "no value reported")
+    if not isinstance(reported, Mapping):
+        if game.n_types != 1:
+            return Check("follower_value", False, None, tol,
+                         "a game with attacker types needs one value per type")
+        reported = {game.types[0]: reported}
+    try:
+        err = max(abs(float(reported[ty]) - v) for ty, v in true.items())
+    except (KeyError, TypeError, ValueError):
+        return Check("follower_value", False, None, tol, "missing or non-numeric type value")
+    return Check("follower_value", err <= tol, err, tol,
+                 "recomputed " + ", ".join(f"{v:.10g}" for v in true.values()) if err <= tol
+                 else f"reported attacker value(s) differ from the game by {err:.3g}")
+
+
+def _optimality(game: SecurityGame, value: float, evidence: Mapping[str, Any] | None,
+                atol: float) -> Check:
+    ev = evidence or {}
+    bounds = ev.get("bounds")
+    if game.n_types == 1 and isinstance(bounds, Mapping):
+        worst, worst_t, missing = -np.inf, None, []
+        index = {t: k for k, t in enumerate(game.targets)}
+        for k, t in enumerate(game.targets):
+            rec = bounds.get(t)
+            if not isinstance(rec, Mapping):
+                missing.append(t)
+                continue
+            try:
+                mu = np.zeros(game.n_targets)
+                for lab, w in dict(rec.get("mu") or {}).items():
+                    mu[index[lab] if lab in index else game.target_index(lab)] = float(w)
+                nu = float(rec.get("nu", 0.0))
+                if mu.min() < 0 or nu < 0 or not np.all(np.isfinite(mu)) or not np.isfinite(nu):
+                    raise ValueError("multipliers must be finite and non-negative")
+            except (InputError, TypeError, ValueError) as exc:
+                return Check("optimality", False, None, atol,
+                             f"bad bound record for target '{t}': {exc}")
+            b = bound_from_multipliers(game, k, mu, nu)
+            if b > worst:
+                worst, worst_t = b, t
+        if missing:
+            return Check("optimality", False, None, atol,
+                         "no bound for target(s) " + ", ".join(map(repr, missing[:5])))
+        gap = float(max(0.0, worst - value))
+        return Check("optimality", gap <= atol, gap, atol,
+                     f"every target's LP bounded by {max(worst, value):.10g} (weak duality, "
+                     f"{len(bounds)} bounds)" if gap <= atol else
+                     f"target '{worst_t}' is only bounded by {worst:.10g} > {value:.10g}")
+    if "milp_bound" in ev:
+        try:
+            gap = float(ev["milp_bound"]) - value
+        except (TypeError, ValueError):
+            gap = float("inf")
+        ok = gap <= atol
+        return Check("optimality", ok, max(gap, 0.0), atol,
+                     f"ERASER MILP bound {ev['milp_bound']} reported by HiGHS with "
+                     f"mip_rel_gap=0 (solver's claim, not re-checkable from the game)" if ok
+                     else f"MILP bound {ev['milp_bound']} exceeds the value {value:.10g}")
+    return Check("optimality", False, None, atol,
+                 "the result carries no optimality evidence; re-solve with "
+                 "'stackopt solve' to obtain it")

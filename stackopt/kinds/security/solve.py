@@ -1,0 +1,380 @@
+r"""Security games in compact form: solve, verify, export, and the normal-form expansion.
+
+``solve_security`` uses
+
+* ``method="multiple_lps"`` (default for one attacker type): one coverage-vector LP per target
+  (:mod:`stackopt.formulations.security_lps`), on one in-place HiGHS model
+  (``engine="highs"``, :mod:`stackopt.engines.security_lps`) or one Pyomo model per LP
+  (``engine="pyomo"``, slow, an independent solve path). Optimality is proven by weak-duality
+  multipliers for every target, re-checkable from the game alone.
+* ``method="eraser"`` (default, and the only method, with attacker types): the ERASER MILP
+  (:mod:`stackopt.formulations.security_milp`) in Pyomo, solved by HiGHS with
+  ``mip_rel_gap = 0`` and ``threads = 1``. Optimality rests on HiGHS's reported bound.
+
+:func:`to_normal_form` expands a small game into a bimatrix game (defender pure strategies =
+sets of covered targets; with attacker types, the Harsanyi transformation) that
+:func:`stackopt.kinds.normal_form.solve.solve_sse` solves independently — the cross-check used by the tests.
+"""
+
+from __future__ import annotations
+
+import time
+from itertools import combinations, product
+from math import comb
+from typing import Any, Mapping
+
+import numpy as np
+
+from stackopt.checks.common import verify_rtol
+from stackopt.certificate import Certificate
+from stackopt.kinds.security.checks import DEFAULT_RTOL, certify_security, tolerances
+from stackopt.errors import InputError, SolverError, UnsupportedError
+from stackopt.kinds.security.game import SecurityGame
+from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.status import Status
+
+METHODS = ("multiple_lps", "eraser")
+ENGINES = ("highs", "pyomo")
+
+
+def solve_security(game: SecurityGame, *, method: str | None = None, engine: str = "highs",
+                   rtol: float = DEFAULT_RTOL, prune: bool = True,
+                   time_limit: float | None = None, tie_break: str = "leader") -> Result:
+    """Strong Stackelberg equilibrium of a security game (attacker ties favour the defender).
+
+    Parameters
+    ----------
+    game
+        The security game.
+    method
+        ``"multiple_lps"`` (one attacker type only) or ``"eraser"``; default: multiple LPs for
+        one type, ERASER for several.
+    engine
+        For ``multiple_lps``: ``"highs"`` (in place, fast) or ``"pyomo"`` (cross-check).
+    rtol
+        Relative tolerance of the certificate (absolute: ``rtol`` times each player's largest
+        absolute payoff).
+    prune
+        ``multiple_lps``: skip targets whose bound :math:`U_d^c(t)` cannot beat the incumbent.
+    time_limit
+        Seconds (``None``: none); reaching it raises :class:`SolverError`.
+    tie_break
+        Only ``"leader"`` (attacker ties favour the defender, the default and the only rule
+        these methods compute); ``"adversarial"`` is refused with an :class:`UnsupportedError`.
+
+    Returns
+    -------
+    Result
+        ``leader.commitment`` maps targets to coverage probabilities; ``follower.response`` is
+        the attacked target (one type) or a mapping type -> target; ``follower.value`` the
+        attacker's value (or type -> value); ``leader.value`` the defender's expected value.
+    """
+    if not isinstance(game, SecurityGame):
+        raise InputError(f"expected a SecurityGame, got {type(game).__name__}")
+    if tie_break != "leader":
+        raise UnsupportedError(f"tie_break {tie_break!r} is not available for security games",
+                               field="tie_break",
+                               fix="use the strong rule ('leader'), or write the game in "
+                                   "normal form (kind: normal_form) for adversarial ties")
+    if method is None:
+        method = "multiple_lps" if game.n_types == 1 else "eraser"
+    if method not in METHODS:
+        raise InputError(f"unknown method {method!r}", field="method",
+                         fix="use one of " + ", ".join(METHODS))
+    if method == "multiple_lps" and game.n_types != 1:
+        raise UnsupportedError("the multiple-LPs method needs one attacker type; this game "
+                               f"has {game.n_types}", field="method",
+                               fix="use method 'eraser' (the default for attacker types)")
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}", field="engine",
+                         fix="use one of " + ", ".join(ENGINES))
+    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
+            time_limit, (int, float)) or not time_limit >= 0):
+        raise InputError(f"time_limit must be a number >= 0, got {time_limit!r}",
+                         field="time_limit", fix="give seconds, e.g. 60")
+    tolerances(game, rtol)
+    t0 = time.perf_counter()
+    options = {"method": method, "engine": engine, "rtol": rtol, "prune": prune,
+               "time_limit": time_limit, "tie_break": "leader"}
+    if method == "multiple_lps":
+        c, resp, evidence, stats = _solve_lps(game, engine, prune, time_limit)
+    else:
+        c, resp, evidence, stats = _solve_eraser(game, time_limit)
+    coverage = {t: float(c[k]) for k, t in enumerate(game.targets)}
+    ud, ua = game.defender_utility(c), game.attacker_utility(c)
+    lv = float(sum(p * ud[lam, t] for lam, (p, t) in enumerate(zip(game.priors, resp))))
+    if game.n_types == 1:
+        response: Any = game.targets[resp[0]]
+        fv: Any = float(ua[0, resp[0]])
+    else:
+        response = {ty: game.targets[t] for ty, t in zip(game.types, resp)}
+        fv = {ty: float(ua[lam, t]) for lam, (ty, t) in enumerate(zip(game.types, resp))}
+    cert = certify_security(game, coverage, response, lv, fv, evidence, rtol=rtol)
+    stats["total_seconds"] = time.perf_counter() - t0
+    return Result(kind=SecurityGame.kind, status=Status.OPTIMAL, method=method,
+                  leader=LeaderOutcome(game.defender_name, coverage, lv),
+                  follower=FollowerOutcome(game.attacker_name, response, fv),
+                  certificate=cert, stats=stats, options=options, game=game.name,
+                  message="" if cert.passed else "certificate failed: " + cert.summary())
+
+
+def verify_security(game: SecurityGame, result: Result | Mapping[str, Any], *,
+                    rtol: float | None = None) -> Certificate:
+    """Re-check ``result`` against ``game`` without solving (:mod:`stackopt.kinds.security.checks`)."""
+    if not isinstance(game, SecurityGame):
+        raise InputError(f"expected a SecurityGame, got {type(game).__name__}")
+    if isinstance(result, Mapping):
+        result = Result.from_dict(result)
+    if rtol is None:
+        rtol = verify_rtol(result, DEFAULT_RTOL)
+    evidence = result.certificate.evidence if result.certificate else None
+    cert = certify_security(game, result.leader.commitment, result.follower.response,
+                            result.leader.value, result.follower.value, evidence, rtol=rtol)
+    from stackopt.checks.status_claim import with_status_check
+
+    return with_status_check(cert, result.status, (Status.OPTIMAL,),
+                             why="a security game always has a strong Stackelberg equilibrium")
+
+
+def build_model(game: SecurityGame):
+    """The ERASER MILP as a Pyomo model (for ``stackopt export``; any number of types)."""
+    from stackopt.formulations.security_milp import build_eraser
+
+    return build_eraser(game)
+
+
+# -- methods -------------------------------------------------------------------------------------
+def _solve_lps(game: SecurityGame, engine: str, prune: bool, time_limit: float | None):
+    from stackopt.engines.security_lps import solve_security_lps
+
+    args = (game.defender_covered[0], game.defender_uncovered[0], game.attacker_covered[0],
+            game.attacker_uncovered[0], game.resources)
+    if engine == "highs":
+        out = solve_security_lps(*args, prune=prune, time_limit=time_limit)
+    else:
+        out = _solve_lps_pyomo(game, prune)
+    if out.best is None:  # pragma: no cover - some target is always a best response
+        raise SolverError("no target could be induced as the attacker's best response")
+    labels = game.targets
+    bounds = {}
+    for k in range(game.n_targets):
+        rec = out.records[k]
+        entry: dict[str, Any] = {"outcome": rec.outcome, "bound": rec.bound,
+                                 "mu": {labels[t]: w for t, w in rec.mu.items()},
+                                 "nu": rec.nu}
+        if rec.value is not None:
+            entry["value"] = rec.value
+        bounds[labels[k]] = entry
+    return out.coverage, [out.best], {"bounds": bounds}, dict(out.stats)
+
+
+def _solve_lps_pyomo(game: SecurityGame, prune: bool):
+    """One Pyomo model per target (:func:`build_security_lp`), solved by Pyomo's HiGHS."""
+    import pyomo.environ as pyo
+    from pyomo.contrib.solver.common.factory import SolverFactory
+    from pyomo.contrib.solver.common.results import TerminationCondition
+
+    from stackopt.engines.highs import _swallow_banner
+    from stackopt.engines.security_lps import SecurityLPsOutcome, TargetRecord, _dual_lp, lp_bound
+    from stackopt.formulations.security_lps import build_security_lp
+
+    _swallow_banner()
+    dc, du = game.defender_covered[0], game.defender_uncovered[0]
+    ac, au = game.attacker_covered[0], game.attacker_uncovered[0]
+    m, T = game.resources, game.n_targets
+    floor = float(du.min()) - 1.0
+    records: dict[int, TargetRecord] = {}
+    best, best_val, best_c = None, -np.inf, None
+    solved = pruned = infeasible = 0
+    build = solve = 0.0
+    for j in np.argsort(-dc, kind="stable"):
+        j = int(j)
+        if prune and best is not None and dc[j] <= best_val:
+            records[j] = TargetRecord("pruned", bound=float(dc[j]))
+            pruned += 1
+            continue
+        t = time.perf_counter()
+        model = build_security_lp(game, j)
+        build += time.perf_counter() - t
+        t = time.perf_counter()
+        res = SolverFactory("highs").solve(model, load_solutions=False, threads=1,
+                                           raise_exception_on_nonoptimal_result=False)
+        solve += time.perf_counter() - t
+        solved += 1
+        tc = res.termination_condition
+        if tc == TerminationCondition.convergenceCriteriaSatisfied:
+            res.solution_loader.load_vars()
+            duals = res.solution_loader.get_duals()
+            c = np.clip([pyo.value(model.c[lab]) for lab in game.targets], 0.0, 1.0)
+            val = float(du[j] + (dc[j] - du[j]) * c[j])
+            mu = np.array([abs(duals[model.attacker_value[lab]]) for lab in game.targets])
+            mu[j] = 0.0
+            nu = abs(duals[model.resources])
+            bound = lp_bound(dc, du, ac, au, m, j, mu, nu)
+            if bound > val + 1e-9 * game.defender_scale:
+                mu, nu, bound = _dual_lp(dc, du, ac, au, m, j, None)
+            records[j] = TargetRecord("optimal", mu={int(k): float(mu[k])
+                                                     for k in np.nonzero(mu)[0]},
+                                      nu=float(nu), bound=bound, value=val)
+            if val > best_val:
+                best, best_val, best_c = j, val, c
+        elif tc in (TerminationCondition.provenInfeasible,
+                    TerminationCondition.infeasibleOrUnbounded):
+            infeasible += 1
+            mu, nu, bound = _dual_lp(dc, du, ac, au, m, j, floor)
+            records[j] = TargetRecord("infeasible", mu={int(k): float(mu[k])
+                                                        for k in np.nonzero(mu)[0]},
+                                      nu=nu, bound=bound)
+        else:
+            raise SolverError(f"Pyomo/HiGHS stopped with '{tc.name}' on the LP of target "
+                              f"'{game.targets[j]}'")
+    stats = {"lps_solved": solved, "lps_pruned": pruned, "lps_infeasible": infeasible,
+             "pyomo_build_seconds": build, "pyomo_solve_seconds": solve,
+             "highs_seconds": solve}
+    return SecurityLPsOutcome(best=best, coverage=best_c, records=records, stats=stats)
+
+
+def _solve_eraser(game: SecurityGame, time_limit: float | None):
+    import pyomo.environ as pyo
+    from pyomo.contrib.solver.common.results import TerminationCondition
+
+    from stackopt.engines.highs import _swallow_banner, solve_milp_exactly
+    from stackopt.formulations.security_milp import big_ms, build_eraser
+
+    _swallow_banner()
+    t = time.perf_counter()
+    model = build_eraser(game)
+    build = time.perf_counter() - t
+    res, solve = solve_milp_exactly(model, time_limit=time_limit)
+    if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
+        raise SolverError(f"HiGHS stopped with '{res.termination_condition.name}' on the "
+                          f"ERASER MILP")
+    res.solution_loader.load_vars()
+    c = np.clip([pyo.value(model.c[t]) for t in game.targets], 0.0, 1.0)
+    resp = [int(np.argmax([pyo.value(model.a[ty, t]) for t in game.targets]))
+            for ty in game.types]
+    c, polished = _polish(game, c, resp)
+    zd, za = big_ms(game)
+    bound = res.objective_bound if res.objective_bound is not None else res.incumbent_objective
+    evidence = {"milp_bound": float(bound),
+                "big_m": {ty: {"defender_max": float(zd[k].max()),
+                               "attacker_max": float(za[k].max())}
+                          for k, ty in enumerate(game.types)}}
+    stats = {"pyomo_build_seconds": build, "highs_seconds": solve,
+             "binaries": game.n_types * game.n_targets, "polished": polished}
+    return c, resp, evidence, stats
+
+
+def _polish(game: SecurityGame, c: np.ndarray, resp: list[int]) -> tuple[np.ndarray, bool]:
+    r"""Re-solve the LP of the MILP's response profile for a clean vertex coverage.
+
+    With the attacked targets :math:`t_\lambda` fixed, the best coverage is the LP
+    :math:`\max \sum_\lambda p_\lambda \Delta_d^\lambda(t_\lambda) c_{t_\lambda}` s.t.
+    :math:`U_a^\lambda(t_\lambda, c) \ge U_a^\lambda(t, c)`, :math:`\sum c \le m`,
+    :math:`0 \le c \le 1`. The MILP's coverage is feasible for it (up to HiGHS's MIP
+    feasibility tolerance), so the LP vertex is as good up to that tolerance; it replaces the
+    MILP's coverage unless its defender value is lower by more than ``1e-6`` times the payoff
+    scale. The certificate checks the result either way.
+    """
+    import highspy
+
+    from stackopt.engines.highs import model_status_name, new_highs
+
+    T, L = game.n_targets, game.n_types
+    ac, au = game.attacker_covered, game.attacker_uncovered
+    dd = game.defender_covered - game.defender_uncovered
+    h = new_highs(threads=1)
+    inf = highspy.kHighsInf
+    for _ in range(T):
+        h.addVar(0.0, 1.0)
+    cost = np.zeros(T)
+    for lam, t in enumerate(resp):
+        cost[t] += game.priors[lam] * dd[lam, t]
+    h.changeColsCost(T, np.arange(T, dtype=np.int32), cost)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    for lam, j in enumerate(resp):
+        da = au[lam] - ac[lam]
+        for t in range(T):
+            if t == j:
+                continue
+            # U_a(j, c) - U_a(t, c) >= 0  <=>  da_t c_t - da_j c_j >= au_t - au_j
+            h.addRow(float(au[lam, t] - au[lam, j]), inf, 2, np.array([t, j], dtype=np.int32),
+                     np.array([da[t], -da[j]]))
+    h.addRow(-inf, float(game.resources), T, np.arange(T, dtype=np.int32), np.ones(T))
+    h.run()
+    if model_status_name(h) != "optimal":
+        return c, False
+    new = np.clip(np.asarray(h.getSolution().col_value, dtype=float), 0.0, 1.0)
+
+    def value(cov):
+        ud = game.defender_utility(cov)
+        return sum(p * ud[lam, t] for lam, (p, t) in enumerate(zip(game.priors, resp)))
+
+    # the MILP point may overshoot by HiGHS's MIP feasibility tolerance (1e-6, relative to the
+    # coefficients), so the exact LP vertex may be lower by that much
+    slack = 1e-6 * max(game.defender_scale, game.attacker_scale)
+    return (new, True) if value(new) >= value(c) - slack else (c, False)
+
+
+# -- normal-form expansion -----------------------------------------------------------------------
+def to_normal_form(game: SecurityGame, *, sizes: str = "at_most", max_cells: int = 1_000_000):
+    r"""The equivalent bimatrix game, for cross-checks on small instances.
+
+    Rows (defender pure strategies) are sets of covered targets: all sets of *at most* ``m``
+    targets (``sizes="at_most"``, default; exactly equivalent to coverage vectors with
+    :math:`\sum c \le m`, since every such vector is the marginal of a distribution over these
+    sets) or of *exactly* ``m`` (``sizes="exactly"``; equivalent to :math:`\sum c = m`, which
+    gives the same one-type value under the monotone payoffs this class requires, because
+    coverage added to unattacked targets keeps the attacked target a best response). Labels
+    join target names with ``+`` (``"-"`` for the empty set). Columns are targets (one type) or,
+    with attacker types, profiles of targets (Harsanyi transformation; labels join the types'
+    targets with ``|``): the combined follower's payoff is
+    :math:`\sum_\lambda p_\lambda U_a^\lambda`, whose best responses are exactly the profiles
+    of the types' best responses, so the SSE of the expansion is the Bayesian SSE.
+    """
+    from stackopt.kinds.normal_form.game import NormalFormGame
+
+    if not isinstance(game, SecurityGame):
+        raise InputError(f"expected a SecurityGame, got {type(game).__name__}")
+    if sizes not in ("at_most", "exactly"):
+        raise InputError(f"unknown sizes {sizes!r}", field="sizes",
+                         fix="use 'at_most' or 'exactly'")
+    T, m, L = game.n_targets, game.resources, game.n_types
+    ks = range(m + 1) if sizes == "at_most" else [m]
+    n_rows = sum(comb(T, k) for k in ks)
+    n_cols = T ** L
+    if n_rows * n_cols > max_cells:
+        raise UnsupportedError(f"the expansion has {n_rows} x {n_cols} cells", field="targets",
+                               fix="expand only small games; solve this one with "
+                                   "solve_security")
+    subsets = [s for k in ks for s in combinations(range(T), k)]
+    profiles = list(product(range(T), repeat=L))
+    A = np.zeros((n_rows, n_cols))
+    B = np.zeros((n_rows, n_cols))
+    for r, s in enumerate(subsets):
+        cov = np.zeros(T)
+        cov[list(s)] = 1.0
+        ud, ua = game.defender_utility(cov), game.attacker_utility(cov)
+        for col, prof in enumerate(profiles):
+            A[r, col] = sum(game.priors[lam] * ud[lam, t] for lam, t in enumerate(prof))
+            B[r, col] = sum(game.priors[lam] * ua[lam, t] for lam, t in enumerate(prof))
+    rows = tuple("+".join(game.targets[t] for t in s) or "-" for s in subsets)
+    cols = tuple("|".join(game.targets[t] for t in p) for p in profiles)
+    return NormalFormGame(A, B, rows, cols, leader_name=game.defender_name,
+                          follower_name=game.attacker_name, name=game.name)
+
+
+def coverage_of(game: SecurityGame, mixed: Mapping[str, float]) -> np.ndarray:
+    """Coverage vector induced by a distribution over rows of :func:`to_normal_form`."""
+    c = np.zeros(game.n_targets)
+    for label, p in mixed.items():
+        if label == "-":
+            continue
+        for t in label.split("+"):
+            c[game.target_index(t)] += float(p)
+    return c
+
+
+def export_models(game, **_: object) -> dict:
+    """The models ``stackopt export`` writes: ``{"": the Pyomo model}`` (one file)."""
+    return {"": build_model(game)}
