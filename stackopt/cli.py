@@ -21,6 +21,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stackopt", description="Exact Stackelberg equilibria with certificates.")
     parser.add_argument("--version", action="version", version=f"stackopt {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="log more (-v: info, e.g. each batch scenario; -vv: debug)")
+    parser.add_argument("-q", "--quiet", action="store_true", dest="quiet_log",
+                        help="log errors only and show no progress")
+    parser.add_argument("--log-level", choices=("debug", "info", "warning", "error"),
+                        help="log level of the standard 'logging' module (overrides -v/-q)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
@@ -33,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    _setup_logging(args)
     try:
         code = int(import_module(f"stackopt.commands.{args.command}").run(args))
         sys.stdout.flush()
@@ -56,6 +63,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stackopt: interrupted", file=sys.stderr)
         return 130
+
+
+def _setup_logging(args: argparse.Namespace) -> None:
+    """Configure the ``stackopt`` logger on stderr from ``-v``/``-q``/``--log-level``."""
+    import logging
+
+    level = {0: logging.WARNING, 1: logging.INFO}.get(getattr(args, "verbose", 0),
+                                                       logging.DEBUG)
+    if getattr(args, "quiet_log", False):
+        level = logging.ERROR
+    if getattr(args, "log_level", None):
+        level = getattr(logging, args.log_level.upper())
+    log = logging.getLogger("stackopt")
+    log.setLevel(level)
+    for old in [h for h in log.handlers if getattr(h, "_stackopt_cli", False)]:
+        log.removeHandler(old)  # main() may run several times in one process (tests)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("stackopt: %(levelname)s: %(message)s"))
+    handler._stackopt_cli = True  # type: ignore[attr-defined]
+    log.addHandler(handler)
 
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a pipeline's killed writer
