@@ -1,0 +1,1 @@
+"""Assertion helpers, pytest plugin, strategies and oracles for testing equilibria."""
