@@ -165,7 +165,8 @@ def certify(game: InterdictionGame, commitment: Mapping[str, Any], response: Any
     checks.append(_optimality(dist, evidence, atol, enumerated=enum))
     if enum is not None:
         best, count = enum
-        lv = _as_float(leader_value)
+        lv = _as_float(leader_value) if leader_value is not None else \
+            (length if not math.isinf(dist) else dist)  # not reported: the recomputed value
         res = (best - lv) if lv is not None and not (math.isinf(best) and math.isinf(lv)) \
             else (0.0 if lv is not None else math.inf)
         checks.append(Check("optimality_enumeration", lv is not None and res <= atol,
@@ -188,6 +189,8 @@ def _as_float(v: Any) -> float | None:
 
 
 def _value_check(name: str, reported: Any, actual: float, atol: float) -> Check:
+    if reported is None:  # values are optional
+        return Check(name, True, tolerance=atol, detail=f"not reported; recomputed {actual}")
     v = _as_float(reported)
     if v is None:
         return Check(name, False, detail=f"reported value {reported!r} is missing or not a "

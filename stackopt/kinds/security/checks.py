@@ -133,8 +133,9 @@ def certify_security(game: SecurityGame, coverage: Mapping[str, Any], response: 
                              f"defender {ties[worst]:.3g} more"))
     true_l = float(sum(p * ud[lam, t] for lam, (p, t) in enumerate(zip(game.priors, resp))))
     true_f = {ty: float(ua[lam, t]) for lam, (ty, t) in enumerate(zip(game.types, resp))}
-    if leader_value is None:
-        checks.append(Check("leader_value", False, None, atol_d, "no value reported"))
+    if leader_value is None:  # values are optional
+        checks.append(Check("leader_value", True, None, atol_d,
+                            f"not reported; the game gives {true_l:.10g}"))
     else:
         err = abs(float(leader_value) - true_l)
         checks.append(Check("leader_value", err <= atol_d, err, atol_d,
@@ -149,8 +150,9 @@ def certify_security(game: SecurityGame, coverage: Mapping[str, Any], response: 
 
 def _follower_value(game: SecurityGame, reported: Any, true: dict[str, float],
                     tol: float) -> Check:
-    if reported is None:
-        return Check("follower_value", False, None, tol, "no value reported")
+    if reported is None:  # values are optional
+        return Check("follower_value", True, None, tol, "not reported; the game gives " +
+                     ", ".join(f"{v:.10g}" for v in true.values()))
     if not isinstance(reported, Mapping):
         if game.n_types != 1:
             return Check("follower_value", False, None, tol,
