@@ -1,12 +1,25 @@
-"""YAML reading that cannot execute code or explode in memory.
+"""YAML reading that cannot execute code, hang or explode in memory.
 
 ``yaml.safe_load`` already refuses ``!!python/...`` tags, but not alias bombs (a 431-byte,
-9-level document expands to ~2.3 GB once walked). We therefore cap the file size, scan the
-parse events and refuse any alias, anchor or explicit tag before constructing anything.
+9-level document expands to ~2.3 GB once walked). We therefore:
+
+* read only *regular* files (no devices, FIFOs or sockets, also behind a symlink), opened
+  without blocking, with the size cap enforced *while reading* (``stat`` is not trusted:
+  ``/dev/zero`` reports size 0);
+* scan the parse events and refuse any alias, anchor or explicit tag, and any nesting deeper
+  than :data:`MAX_DEPTH`, before constructing anything;
+* refuse duplicate mapping keys (YAML says keys are unique; PyYAML silently keeps the last);
+* resolve numbers as YAML 1.2's core schema does in addition to YAML 1.1: ``1e3``, ``9e-05``
+  and ``1E-7`` (no dot, or an unsigned exponent) are floats, so every JSON document that is a
+  valid game loads with the same values as ``json.loads`` would give.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -15,70 +28,204 @@ from stackopt.errors import InputError
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in
                ("str", "int", "float", "bool", "null", "seq", "map")}
 MAX_BYTES = 20 * 1024 * 1024  # 20 MiB: far beyond any hand-written game
+#: Deepest nesting of sequences/mappings accepted in a YAML (or JSON) document.
+MAX_DEPTH = 64
+_CHUNK = 1 << 16
+
+#: YAML 1.2 core-schema floats that the YAML 1.1 resolver leaves as strings: an exponent
+#: without a dot (``1e3``, ``9e-05``) or with an unsigned exponent (``1.5e3``).
+_FLOAT_12 = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$")
+
+
+def escape_excerpt(text: str, limit: int = 40) -> str:
+    """A short, printable excerpt of untrusted text (control characters escaped)."""
+    s = text[:limit].encode("unicode_escape", "backslashreplace").decode("ascii")
+    return s + ("..." if len(text) > limit else "")
+
+
+def read_bytes(path: str | Path, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """Read a regular file's bytes, refusing devices, FIFOs, sockets, directories and files
+    over ``max_bytes`` (counted while reading)."""
+    p = Path(path)
+    src = escape_excerpt(str(p), 200)
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise InputError("file not found", source=src, fix="check the path") from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", source=src, fix="name a file") from None
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise InputError("file name too long", source=src[:80] + "...",
+                             fix="use a shorter path") from None
+        raise InputError(f"cannot read: {exc.strerror}", source=src,
+                         fix="check the path and the file's permissions") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError("is a directory, not a file", source=src, fix="name a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError("not a regular file (a device, FIFO or socket)", source=src,
+                             fix="give an ordinary file")
+        if st.st_size > max_bytes:
+            raise InputError(f"file is {st.st_size:,} bytes, above the {max_bytes:,}-byte "
+                             "limit", source=src,
+                             fix="split the input or use the CSV matrix form")
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            try:
+                chunk = os.read(fd, _CHUNK)
+            except BlockingIOError:  # pragma: no cover - regular files never block
+                raise InputError("file would block", source=src,
+                                 fix="give an ordinary file") from None
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > max_bytes:
+                raise InputError(f"file is above the {max_bytes:,}-byte limit", source=src,
+                                 fix="split the input or use the CSV matrix form")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", source=src,
+                         fix="check the file's permissions") from None
+    finally:
+        os.close(fd)
 
 
 def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
-    """Read a UTF-8 text file, refusing missing, oversized, binary or non-UTF-8 files."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError("file not found", source=str(p), fix="check the path")
-    if p.is_dir():
-        raise InputError("is a directory, not a file", source=str(p), fix="name a file")
-    size = p.stat().st_size
-    if size > max_bytes:
-        raise InputError(f"file is {size:,} bytes, above the {max_bytes:,}-byte limit",
-                         source=str(p), fix="split the input or use the CSV matrix form")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=str(p),
-                         fix="check the file's permissions") from None
+    """Read a UTF-8 text file, refusing missing, non-regular, oversized, binary or non-UTF-8
+    files (see :func:`read_bytes`)."""
+    data = read_bytes(path, max_bytes=max_bytes)
+    src = escape_excerpt(str(path), 200)
     if b"\x00" in data:
-        raise InputError("binary file (contains NUL bytes)", source=str(p),
+        raise InputError("binary file (contains NUL bytes)", source=src,
                          fix="give a UTF-8 text file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", source=str(p),
+        raise InputError(f"not UTF-8 text (byte {exc.start})", source=src,
                          fix="save the file as UTF-8") from None
 
 
-def load_yaml_text(text: str, source: str = "<string>") -> Any:
-    """Parse YAML safely: no aliases/anchors, no tags, plain data only."""
+def resolve_inside(base_dir: str | Path | None, name: str, *, field: str,
+                   source: str | None = None, allow_outside: bool = False) -> Path:
+    """The file ``name`` named inside a game, resolved against ``base_dir``.
+
+    Symlinks are resolved; the result must lie inside ``base_dir`` (resolved) unless
+    ``allow_outside``. Absolute paths and ``..`` escaping the folder are refused.
+    """
+    if not isinstance(name, str) or not name or "\x00" in name or len(name) > 4096:
+        raise InputError("must be a file name", source=source, field=field,
+                         fix="write a path relative to the game file")
+    base = Path(base_dir if base_dir is not None else ".").resolve()
+    p = Path(name)
+    target = (p if p.is_absolute() else base / p)
+    try:
+        real = target.resolve()
+    except (OSError, RuntimeError):
+        raise InputError(f"cannot resolve the path {escape_excerpt(name, 80)!s}",
+                         source=source, field=field, fix="check the path") from None
+    if not allow_outside and real != base and base not in real.parents:
+        raise InputError(f"'{escape_excerpt(name, 80)}' lies outside the game's folder "
+                         "(after resolving symlinks)", source=source, field=field,
+                         fix="put the file next to the game file (or in a sub-folder)")
+    return real
+
+
+def _loader() -> type:
     import yaml
 
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~4x faster
+
+    class _StrictLoader(base):  # type: ignore[misc, valid-type]
+        """Safe loader with YAML 1.2 floats and duplicate keys refused."""
+
+        def construct_mapping(self, node, deep=False):  # noqa: D401
+            if isinstance(node, yaml.MappingNode):
+                seen: dict[Any, int] = {}
+                for key_node, _ in node.value:
+                    key = self.construct_object(key_node, deep=True)
+                    try:
+                        hash(key)
+                    except TypeError:
+                        continue  # refused by the base constructor with its own message
+                    if key in seen:
+                        raise InputError(
+                            f"duplicate key '{escape_excerpt(str(key))}' at line "
+                            f"{key_node.start_mark.line + 1} (first at line {seen[key]})",
+                            source=getattr(self, "_stackopt_source", None),
+                            fix="write each key once")
+                    seen[key] = key_node.start_mark.line + 1
+            return super().construct_mapping(node, deep=deep)
+
+    _StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_12,
+                                        list("-+0123456789."))
+    return _StrictLoader
+
+
+_LOADER: type | None = None
+
+
+def load_yaml_text(text: str, source: str = "<string>") -> Any:
+    """Parse YAML safely: no aliases/anchors, no tags, no duplicate keys, bounded nesting,
+    plain data only; YAML 1.2 floats (``1e3``) are floats."""
+    import yaml
+
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = _loader()
+    src = escape_excerpt(source, 200)
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~4x faster
-        for event in yaml.parse(text, Loader=loader):
+        depth = 0
+        for event in yaml.parse(text, Loader=_LOADER):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InputError(f"nesting deeper than {MAX_DEPTH} levels at line "
+                                     f"{event.start_mark.line + 1}", source=src,
+                                     fix="flatten the document")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent):
-                raise InputError(f"YAML alias '*{event.anchor}' at line "
-                                 f"{event.start_mark.line + 1}", source=source,
+                raise InputError(f"YAML alias '*{escape_excerpt(str(event.anchor))}' at line "
+                                 f"{event.start_mark.line + 1}", source=src,
                                  fix="aliases and anchors are not accepted; write the value out")
             anchor = getattr(event, "anchor", None)
             if anchor is not None:
-                raise InputError(f"YAML anchor '&{anchor}' at line {event.start_mark.line + 1}",
-                                 source=source,
+                raise InputError(f"YAML anchor '&{escape_excerpt(str(anchor))}' at line "
+                                 f"{event.start_mark.line + 1}", source=src,
                                  fix="aliases and anchors are not accepted; write the value out")
             tag = getattr(event, "tag", None)
             implicit = getattr(event, "implicit", True)
             explicit = not (implicit is True or (isinstance(implicit, tuple) and any(implicit)))
             if tag is not None and explicit and tag not in _PLAIN_TAGS:
-                raise InputError(f"YAML tag '{tag}' at line {event.start_mark.line + 1}",
-                                 source=source, fix="remove the tag; only plain data is read")
-        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader, never the full one
+                raise InputError(f"YAML tag '{escape_excerpt(str(tag))}' at line "
+                                 f"{event.start_mark.line + 1}",
+                                 source=src, fix="remove the tag; only plain data is read")
+        loader = _LOADER(text)
+        loader._stackopt_source = src
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
     except InputError:
         raise
-    except ValueError as exc:  # a value PyYAML cannot construct, e.g. a 5000-digit integer
-        raise InputError(f"cannot read a value: {str(exc).splitlines()[0]}", source=source,
-                         fix="write plain numbers of ordinary size") from None
+    except (ValueError, OverflowError) as exc:  # e.g. a 5000-digit integer
+        raise InputError(f"cannot read a value: {escape_excerpt(str(exc).splitlines()[0], 80)}",
+                         source=src, fix="write plain numbers of ordinary size") from None
+    except RecursionError:
+        raise InputError("document nested too deeply", source=src,
+                         fix="flatten the document") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"invalid YAML{where}: {problem}", source=source,
-                         fix="fix the YAML syntax") from None
+        raise InputError(f"invalid YAML{where}: {escape_excerpt(str(problem), 80)}",
+                         source=src, fix="fix the YAML syntax") from None
 
 
 def load_yaml(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Any:
-    """Read and safely parse a YAML file (see :func:`load_yaml_text`)."""
+    """Read and safely parse a YAML file (see :func:`read_text`, :func:`load_yaml_text`)."""
     return load_yaml_text(read_text(path, max_bytes=max_bytes), str(path))
