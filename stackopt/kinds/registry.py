@@ -275,9 +275,10 @@ def load_target(target: str) -> Any:
 def check_options(spec: KindSpec, options: Mapping[str, Any]) -> dict[str, Any]:
     """Validate ``options`` for ``spec`` in one place, with one message style.
 
-    Unknown options, options of another method, wrong types, out-of-range numbers and tie rules
-    the kind does not compute are refused with an :class:`InputError` naming the option and the
-    fix. Returns the given options converted to their declared types (defaults are not filled
+    Unknown options, options of another method (unless given at their default, which changes
+    nothing: scripts that loop over methods keep working), wrong types, out-of-range numbers and
+    tie rules the kind does not compute are refused with an :class:`InputError` naming the
+    option and the fix; an option at another method's default is dropped. Returns the given options converted to their declared types (defaults are not filled
     in: the solve function's signature holds the same defaults, which a test compares).
     """
     method = options.get("method")
@@ -295,6 +296,9 @@ def check_options(spec: KindSpec, options: Mapping[str, Any]) -> dict[str, Any]:
         opt = allowed.get(key)
         if opt is None:
             other = [m.name for m in spec.methods if any(o.name == key for o in m.options)]
+            default = [o.default for m in spec.methods for o in m.options if o.name == key]
+            if other and value == default[0]:
+                continue  # another method's option at its default changes nothing
             fix = (f"it belongs to method {' / '.join(other)}; drop it or add "
                    f"--method {other[0]}" if other else
                    "drop it; 'stackopt methods " + spec.name + "' lists the options")

@@ -19,7 +19,8 @@ KIND = KindSpec(
                "per response profile)"),
         Method("harsanyi_weak_lps", "adversarial ties on the Harsanyi game", solvable=False),
     ),
-    default_method="dobss",
+    default_method=None,
+    default_doc="dobss for leader ties, harsanyi for adversarial ties",
     options=(
         MAX_PROFILES,
         Option("epsilon", "float", 1e-3, minimum=0.0, exclusive_minimum=True,
