@@ -10,8 +10,8 @@ r"""Small dense LPs on a quiet HiGHS instance.
 and returns the primal solution and the row duals. It is the work-horse of the pessimistic
 (weak) Stackelberg method and of the per-profile LP that polishes a DOBSS solution; the LPs
 there are small (one column per leader action) and numerous, so they are passed to ``highspy``
-directly rather than built in Pyomo (measured cost of a Pyomo build: ~0.1 s per LP, see
-``shared/DEPENDENCIES.md``).
+directly rather than built in Pyomo (measured cost of a Pyomo build: ~0.1 s per LP; see
+``docs/design.md``, measured facts).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ Measured on seeded anti-correlated games (``benchmarks/run.py``; 200x200): the f
 start, since the objective and row :math:`j` change completely); lazily generated rows keep the
 LPs at ~35 rows and took 1.2 s for the same certified answer. Building through Pyomo was not an
 option for the loop: 100 LPs of size 100x100 take 5.6-22 s through Pyomo and 0.09 s on one
-highspy model edited in place (``../shared/DEPENDENCIES.md``). The Pyomo build of the full LP
+highspy model edited in place (measured; ``docs/design.md``). The Pyomo build of the full LP
 (:func:`~stackopt.formulations.multiple_lps.build_lp`) remains the inspectable/exportable
 formulation and an independent solve path (``engine="pyomo"``).
 
@@ -85,7 +85,7 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
         once a row-relaxation fell to the incumbent), ``lps_dominated`` (skipped: dominated
         follower action), ``highs_runs`` (HiGHS solves), ``rows_added``, ``highs_seconds``
         (time inside HiGHS's solve calls), ``highs_edit_seconds`` (time inside HiGHS's
-        model-editing calls: deleting, adding rows, changing costs) and ``setup_seconds``.
+        model-editing calls: deleting, adding rows, changing costs) and ``build_seconds`` (called ``setup_seconds`` before 0.2).
     """
     import highspy
 
@@ -224,7 +224,7 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
         "lps_solved": solved, "lps_pruned": pruned, "lps_dominated": dominated,
         "lps_infeasible": infeasible, "highs_runs": runs, "rows_added": added,
         "highs_seconds": highs_seconds, "highs_edit_seconds": edit_seconds,
-        "setup_seconds": setup,
+        "build_seconds": setup,
     }
     return MultipleLPsOutcome(best=best, commitment=x, records=records, stats=stats)
 

@@ -21,7 +21,7 @@ with linear constraints) are
 Also here: :func:`kkt_matrix`, the columns ``[x, y, lambda, mu]`` and rows ``[leader rows,
 follower <= rows, follower = rows, stationarity]`` shared by the KKT-based formulations and the
 Bard-Moore engine, and :func:`highs_from_matrix`, which passes such a model to a fresh HiGHS
-instance in one call (``passModel``), the fast path measured in DEPENDENCIES.md.
+instance in one call (``passModel``), the fast path measured in ``docs/design.md``.
 """
 
 from __future__ import annotations

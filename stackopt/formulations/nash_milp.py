@@ -41,7 +41,7 @@ Big-M constants and their validity
 The equilibrium payoffs also satisfy :math:`u_1 \in [\min A, \max A]`,
 :math:`u_2 \in [\min B, \max B]`, which are imposed as variable bounds.
 
-HiGHS has no SOS1 or indicator constraints (``shared/DEPENDENCIES.md``), so the big-M form,
+HiGHS has no SOS1 or indicator constraints (``docs/design.md``), so the big-M form,
 whose constants are proven valid above, is the exact formulation used.
 """
 

@@ -50,7 +50,7 @@ Presolve: :math:`a^\lambda_t` is fixed to 0 when :func:`never_attacked` proves t
 :math:`\lambda` never attacks :math:`t` under any feasible coverage (such a point has no
 feasible completion anyway, so no solution is lost).
 
-HiGHS has no indicator constraints (``shared/DEPENDENCIES.md``), so the big-M form with the
+HiGHS has no indicator constraints (``docs/design.md``), so the big-M form with the
 proven constants above is used. One attacker type is allowed (the model is then an exact
 single MILP alternative to the multiple LPs, used for ``stackopt export``).
 """
