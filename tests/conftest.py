@@ -1,6 +1,6 @@
 """Shared fixtures for the core (normal-form) tests.
 
-``tests/`` is put on ``sys.path`` so test modules can ``import oracles`` and ``import catalogue``.
+``tests/`` is put on ``sys.path`` (the reference oracles live in ``stackopt.testing.oracles``).
 """
 
 from __future__ import annotations

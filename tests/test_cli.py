@@ -10,8 +10,8 @@ import pytest
 
 from stackopt.cli import main
 
-from catalogue import BY_NAME
-from oracles import sse_vertex_enumeration
+from stackopt.testing.oracles import BY_NAME
+from stackopt.testing.oracles import sse_vertex_enumeration
 
 
 def _run(capsys, *argv):

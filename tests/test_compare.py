@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from oracles import nash_leader_values, sse_vertex_enumeration
+from stackopt.testing.oracles import nash_leader_values, sse_vertex_enumeration
 from stackopt import NormalFormGame
 from stackopt.cli import main
 from stackopt.kinds.normal_form.compare import SCENARIOS, compare_leadership

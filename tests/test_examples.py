@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import oracles
+import stackopt.testing.oracles.normal_form as oracles
 from stackopt import load_game, solve_sse, verify
 
 REPO = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
 """Pessimistic (weak) Stackelberg: supremum, attainment, strict commitment.
 
 Checked against an exact rational oracle for games with two leader actions
-(``tests/bayesian/oracles_bayesian.py``) and a fine grid.
+(``stackopt.testing.oracles.bayesian``) and a fine grid.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from stackopt.kinds.bayesian.game import BayesianGame
 from stackopt.kinds.normal_form.pessimistic import solve_weak_sse
 from stackopt.status import Status
 
-from bayesian.oracles_bayesian import weak_exact_two_actions
+from stackopt.testing.oracles.bayesian import weak_exact_two_actions
 
 
 def pessimistic_value(A, B, x, tol=1e-12):

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from stackopt import NormalFormGame, solve_sse, verify
 
-from oracles import nash_leader_values, pure_commitment_values, sse_vertex_enumeration
+from stackopt.testing.oracles import (nash_leader_values, pure_commitment_values,
+                                     sse_vertex_enumeration)
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -12,7 +12,7 @@ from stackopt import (Certificate, Check, FollowerOutcome, InputError, LeaderOut
                       Status, TieBreak, solve, verify)
 from stackopt.report import format_result
 
-from catalogue import BY_NAME
+from stackopt.testing.oracles import BY_NAME
 
 KEYS = {"kind", "game", "status", "method", "leader", "follower", "certificate", "stats",
         "options", "message"}

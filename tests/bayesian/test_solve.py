@@ -13,7 +13,7 @@ from stackopt.errors import UnsupportedError
 from stackopt.kinds.bayesian.game import BayesianGame, FollowerType, harsanyi_transform
 from stackopt.status import Status
 
-from .oracles_bayesian import profile_enumeration
+from stackopt.testing.oracles.bayesian import profile_enumeration
 
 
 def random_game(rng, m, sizes, *, weights=None, integer=False):
@@ -100,7 +100,11 @@ def test_patrol_example_and_json_verify(tmp_path):
     assert not verify_bayesian(game, bad).passed
     # a MILP bound above the value must fail the optimality check
     ev = data["certificate"]["evidence"]
-    ev["milp"]["objective_bound"] = -0.5
+    ev["milp_bound"]["bound"] = -0.5
+    assert not verify_bayesian(game, data).check("optimality").passed
+    # ... also when written with the names used before 0.2 (evidence.milp.objective_bound)
+    rec = ev.pop("milp_bound")
+    ev["milp"] = {"objective_bound": rec.pop("bound"), **rec}
     assert not verify_bayesian(game, data).check("optimality").passed
 
 

@@ -15,7 +15,7 @@ from stackopt.cli import main
 from stackopt.errors import UnsupportedError
 from stackopt.io.load import load_game
 
-from .brute_force import enumerate_active_sets
+from stackopt.testing.oracles.bilevel import enumerate_active_sets
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "bilevel"
 

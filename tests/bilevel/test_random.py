@@ -17,7 +17,7 @@ from stackopt.kinds.bilevel.solve import solve_bilevel, verify_bilevel
 from stackopt.kinds.bilevel.game import BilevelProblem
 from stackopt.status import Status
 
-from .brute_force import enumerate_active_sets, enumerate_integer_leader
+from stackopt.testing.oracles.bilevel import enumerate_active_sets, enumerate_integer_leader
 
 
 def general(seed, nx=1, ny=2, m=3):

@@ -8,8 +8,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from catalogue import CASES
-from oracles import pure_commitment_values, sse_vertex_enumeration
+from stackopt.testing.oracles import CASES
+from stackopt.testing.oracles import pure_commitment_values, sse_vertex_enumeration
 from stackopt import NormalFormGame, solve_sse, verify
 from stackopt.checks.exact import exact_certificate, to_fraction
 

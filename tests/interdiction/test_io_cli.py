@@ -13,8 +13,7 @@ from stackopt import InputError, load_game
 from stackopt.cli import main
 from stackopt.kinds.interdiction.game import InterdictionGame
 from stackopt.kinds.interdiction.io_yaml import read_edge_list_csv
-
-from .oracle import brute_force
+from stackopt.testing.oracles.interdiction import brute_force
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data" / "interdiction"

@@ -18,7 +18,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from .oracle import brute_force
+from stackopt.testing.oracles.interdiction import brute_force
 from stackopt import Status
 from stackopt.kinds.interdiction.game import InterdictionGame
 from stackopt.kinds.interdiction.solve import build_model, solve_interdiction, verify_interdiction

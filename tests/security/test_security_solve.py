@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from oracles import sse_vertex_enumeration
+from stackopt.testing.oracles import sse_vertex_enumeration
 from stackopt import InputError, UnsupportedError, load_game, solve, verify
 from stackopt.cli import main
 from stackopt.kinds.security.game import SecurityGame
@@ -152,13 +152,13 @@ def test_verify_round_trip_and_tampering(tmp_path):
     cert = verify_security(g, worse)
     assert float(ud[t]) < r.leader.value - 1e-3  # uniform coverage is suboptimal here
     assert not cert.check("optimality").passed
-    assert cert.check("best_response").passed and cert.check("coverage").passed
+    assert cert.check("best_response").passed and cert.check("commitment").passed
     wrong = json.loads(r.to_json())
     wrong["follower"]["response"] = next(x for x in g.targets if x != r.follower.response)
     assert not verify_security(g, wrong).passed
     over = json.loads(r.to_json())
     over["leader"]["commitment"] = {t: 1.0 for t in g.targets}
-    assert not verify_security(g, over).check("coverage").passed
+    assert not verify_security(g, over).check("commitment").passed
     bare = json.loads(r.to_json())
     bare["certificate"]["evidence"] = {}
     assert not verify_security(g, bare).check("optimality").passed

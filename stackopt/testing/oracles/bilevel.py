@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from scipy.optimize import linprog
 
 
 def _follower_rows(p):
@@ -55,7 +54,12 @@ def _sign(p):
 
 
 def enumerate_active_sets(p):
-    """``(status, leader value as stated)`` of a linear bilevel problem with continuous leader."""
+    """``(status, leader value as stated)`` of a linear bilevel problem with continuous leader.
+
+    ``p`` is a :class:`stackopt.BilevelProblem` (only its raw arrays are read). Needs scipy.
+    """
+    from scipy.optimize import linprog
+
     assert p.follower_quadratic is None and p.follower_cross is None
     assert not any(t != "continuous" for t in p.leader_types)
     rows = _follower_rows(p)
@@ -94,7 +98,12 @@ def enumerate_active_sets(p):
 
 
 def enumerate_integer_leader(p):
-    """``(status, leader value)`` for integer leaders with finite boxes (linear follower)."""
+    """``(status, leader value)`` for integer leaders with finite boxes (linear follower).
+
+    Needs scipy.
+    """
+    from scipy.optimize import linprog
+
     assert p.follower_quadratic is None and p.follower_cross is None
     grids = [range(int(lo), int(hi) + 1) for lo, hi in zip(p.leader_lower, p.leader_upper)]
     frows = _follower_rows(p)

@@ -1,4 +1,4 @@
-"""Independent reference computations for Bayesian Stackelberg games (test-only).
+"""Independent reference computations for Bayesian Stackelberg games.
 
 Nothing here imports stackopt's solvers, formulations or certificates.
 
@@ -19,12 +19,17 @@ import itertools
 from fractions import Fraction
 
 import numpy as np
-from scipy.optimize import linprog
 
 
 def profile_enumeration(R: list[np.ndarray], C: list[np.ndarray], weights: list[float]
                         ) -> tuple[float, np.ndarray, tuple[int, ...]]:
-    """Best (value, commitment, profile) over all type-response profiles (leader ties)."""
+    """Best (value, commitment, profile) over all type-response profiles (leader ties).
+
+    ``R[l]``, ``C[l]`` are type ``l``'s leader and follower payoff matrices (leader actions x
+    follower actions), ``weights`` the type priors. Needs scipy.
+    """
+    from scipy.optimize import linprog
+
     m = R[0].shape[0]
     best = (-np.inf, None, None)
     for prof in itertools.product(*(range(c.shape[1]) for c in C)):

@@ -1,9 +1,10 @@
 """Named small normal-form games with exact, hand-derived strong Stackelberg answers.
 
 Every method (multiple LPs on HiGHS, the Pyomo path, pure enumeration, the oracles in
-``tests/oracles.py``) is run against this one list. The answers below were derived by hand
-(derivation in each ``note``); ``test_sse.py`` also re-derives them with the exact vertex
-enumeration oracle, so a typo here cannot hide a solver bug.
+:mod:`stackopt.testing.oracles.normal_form`) is run against this one list. The answers below
+were derived by hand (derivation in each ``note``); stackopt's own tests also re-derive them
+with the exact vertex enumeration oracle, so a typo here cannot hide a solver bug. Users can run
+their own solver against :data:`CASES` (each :class:`Case` builds its game with ``.game()``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fractions import Fraction as F
 
 import numpy as np
 
-from stackopt import NormalFormGame
+from stackopt.kinds.normal_form.game import NormalFormGame
 
 
 @dataclass(frozen=True)
