@@ -26,10 +26,12 @@ from stackopt.checks.common import verify_rtol
 from stackopt.certificate import Certificate, Check
 from stackopt.kinds.interdiction.checks import (DEFAULT_ENUMERATE_LIMIT, DEFAULT_RTOL, atol_of, certify,
                                   shortest)
+from stackopt.kinds.registry import validated
 from stackopt.errors import InputError, SolverError
 from stackopt.kinds.interdiction.game import InterdictionGame
 from stackopt.result import FollowerOutcome, LeaderOutcome, Result
 from stackopt.status import Status
+from stackopt.vocabulary import MILP_BOUND, milp_record
 
 METHODS = ("dual_milp", "lp_dual")
 
@@ -58,10 +60,12 @@ def build_model(game: InterdictionGame, method: str = "dual_milp", *, tighten: b
                      fix="use one of " + ", ".join(METHODS))
 
 
+@validated("interdiction")
 def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
                        rtol: float = DEFAULT_RTOL, time_limit: float | None = None,
                        threads: int | None = None, tighten: bool = False,
-                       enumerate_limit: int = DEFAULT_ENUMERATE_LIMIT) -> Result:
+                       enumerate_limit: int = DEFAULT_ENUMERATE_LIMIT,
+                       tie_break: str = "leader") -> Result:
     """Optimal interdiction within budget, and the follower's shortest path after it.
 
     Parameters
@@ -86,6 +90,9 @@ def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
     enumerate_limit
         Also check optimality by enumerating maximal interdiction sets with Dijkstra when that
         takes at most this many search nodes (0: never).
+    tie_break
+        Only ``"leader"``: the follower's shortest path is unique in value, and ties among
+        shortest paths do not change the leader's value (zero-sum).
 
     Returns
     -------
@@ -98,18 +105,7 @@ def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
     from stackopt.formulations.interdiction_milp import read_commitment, relevant_graph
 
     _check_game(game)
-    if method not in METHODS:
-        raise InputError(f"unknown method {method!r}", field="method",
-                         fix="use one of " + ", ".join(METHODS))
-    atol_of(game, rtol)  # validates rtol
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
-                                or threads < 1):
-        raise InputError(f"threads must be a positive integer, got {threads!r}",
-                         field="threads", fix="give e.g. 1, or leave it out")
-    if time_limit is not None and not (isinstance(time_limit, (int, float))
-                                       and time_limit > 0):
-        raise InputError(f"time_limit must be a positive number, got {time_limit!r}",
-                         field="time_limit", fix="give seconds, e.g. 60")
+    atol_of(game, rtol)  # the scale is finite
     options = {"method": method, "rtol": rtol, "time_limit": time_limit, "threads": threads,
                "tighten": bool(tighten), "enumerate_limit": enumerate_limit,
                "mip_rel_gap": 0.0}
@@ -132,9 +128,9 @@ def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
                           "raise time_limit")
     commitment = read_commitment(model, game)
     dist, path = shortest(game, commitment)
-    evidence = {"mip": {"dual_bound": bound, "incumbent": incumbent, "mip_rel_gap": 0.0,
-                        "termination": status, "path_bound": graph.path_bound,
-                        "removal_penalty": graph.penalty}}
+    evidence = {MILP_BOUND: milp_record(bound, incumbent, termination=status,
+                                        path_bound=graph.path_bound,
+                                        removal_penalty=graph.penalty)}
     cert = certify(game, commitment, {"path": path}, dist, dist, evidence, rtol=rtol,
                    enumerate_limit=enumerate_limit)
     stats["total_seconds"] = time.perf_counter() - t0
