@@ -9,21 +9,30 @@ class Status(str, Enum):
     """Outcome of a solve.
 
     ``OPTIMAL``
-        An equilibrium was found; see the certificate for what was proven.
+        An equilibrium was found and its optimality is proven; see the certificate for what
+        was proven and how (exact, within tolerance, or solver-reported).
+    ``FEASIBLE``
+        The answer is a verified feasible point (e.g. an equilibrium, or a point of the
+        inducible region) but its optimality is *not* proven.
     ``INFEASIBLE``
         No equilibrium exists (e.g. the leader's constraints cannot be met).
     ``UNBOUNDED``
         The leader's value is unbounded.
     ``NOT_ATTAINED``
         The supremum exists but no commitment attains it (pessimistic tie-breaking).
+    ``TIME_LIMIT``
+        A time (or node) limit stopped the solve before optimality was proven; a point found
+        so far, if any, is reported but not claimed optimal.
     ``ERROR``
-        The solver failed or stopped at a limit; nothing is claimed.
+        The solver failed; nothing is claimed.
     """
 
     OPTIMAL = "optimal"
     INFEASIBLE = "infeasible"
     UNBOUNDED = "unbounded"
     NOT_ATTAINED = "not_attained"
+    FEASIBLE = "feasible"
+    TIME_LIMIT = "time_limit"
     ERROR = "error"
 
     def __str__(self) -> str:  # pragma: no cover - trivial
