@@ -54,6 +54,7 @@ _LAZY = {
     "verify_nash": "stackopt.kinds.normal_form.nash",
     "NashEquilibrium": "stackopt.kinds.normal_form.nash",
     "compare_leadership": "stackopt.kinds.normal_form.compare",
+    "load_model": "stackopt.models.registry",
     "LeadershipComparison": "stackopt.kinds.normal_form.compare",
 }
 

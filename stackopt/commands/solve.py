@@ -26,8 +26,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                    "follower's response, both values and the certificate.",
                        epilog="\n".join(epilog),
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("file", help="game file: .yaml/.yml (any kind), .csv or .nfg")
+    p.add_argument("file", help="game file: .yaml/.yml (any kind), .csv or .nfg, a model file "
+                                "or a bundled model name (e.g. ai_regulation)")
     add_kind_options(p)
+    p.add_argument("--set", dest="set", action="append", metavar="NAME=VALUE",
+                   help="set a parameter of a model file or bundled model name (repeatable; "
+                        "see docs/models.md)")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     p.add_argument("--out", metavar="FILE", help="also write the JSON result to FILE (a file, "
                                                  "not a folder)")
@@ -36,11 +40,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from stackopt.api import solve
     from stackopt.errors import InputError, SolverError
-    from stackopt.io.load import load_game
     from stackopt.kinds.registry import check_options, spec_of
     from stackopt.report import format_result
 
-    game = load_game(args.file)
+    game = load_game_or_model(args.file, getattr(args, "set", None))
     spec = spec_of(game)
     try:
         opts = check_options(spec, kind_options(args))
@@ -58,6 +61,16 @@ def run(args: argparse.Namespace) -> int:
                                                 "directory") from None
     print(result.to_json() if args.json else format_result(result))
     return EXIT_OK if result.certified else EXIT_NO_EQUILIBRIUM
+
+
+def load_game_or_model(file: str, sets: list[str] | None):
+    """A game file, or a model (file or bundled name) with ``--set NAME=VALUE`` overrides."""
+    from stackopt.io.load import load_game
+    from stackopt.models import is_model_name, load_with_sets
+
+    if sets or is_model_name(file):
+        return load_with_sets(file, sets)
+    return load_game(file)
 
 
 def _failure(game, opts: dict, message: str, default_method: str | None):

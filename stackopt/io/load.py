@@ -36,6 +36,10 @@ def parse_game(data: Any, *, source: str = "<data>", base_dir: Path | None = Non
     if not isinstance(data, dict):
         raise InputError(f"the document must be a mapping, got {type(data).__name__}",
                          source=source, fix="start with 'kind: normal_form'")
+    if "model" in data and "kind" not in data:  # a parameterised model (stackopt.models)
+        from stackopt.models import parse_model_document
+
+        return parse_model_document(data, source=source, base_dir=base_dir)
     kind = data.get("kind")
     known = {name: spec for name, spec in kinds().items() if spec.parse_yaml}
     if kind is None:

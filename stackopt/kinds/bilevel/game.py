@@ -55,7 +55,10 @@ class BilevelProblem:
         Follower objective ``d_x x + d_y y + 1/2 y'Qy + d_0`` (``Q`` symmetric, ``None``
         when linear); ``follower_sense`` minimize/maximize. ``follower_cross``: optional
         ``ny x nx`` matrix ``D`` adding ``y' D x`` (products of leader and follower variables,
-        e.g. from ``(y - x)^2``). The minimisation form must be
+        e.g. from ``(y - x)^2``). ``leader_cross``: optional ``ny x nx`` matrix ``H`` adding
+        ``y' H x`` to the leader's objective (a rate times a follower quantity: tolls,
+        subsidies, fines; solved by :mod:`stackopt.formulations.bilinear_leader`). The
+        minimisation form must be
         convex (``Q`` positive semidefinite), otherwise :class:`UnsupportedError`.
     follower_rows_x, follower_rows_y, follower_rows_lower, follower_rows_upper
         Follower constraints ``a_lo <= A_x x + A_y y <= a_hi``.
@@ -85,6 +88,7 @@ class BilevelProblem:
     leader_rows_upper: np.ndarray | None = None
     follower_cost_x: np.ndarray | None = None
     follower_cross: np.ndarray | None = None
+    leader_cross: np.ndarray | None = None
     follower_quadratic: np.ndarray | None = None
     follower_constant: float = 0.0
     follower_sense: str = "minimize"
@@ -196,6 +200,14 @@ class BilevelProblem:
                                  field="follower.objective", fix="check the x*y terms")
             D = _ro(D) if np.any(D) else None
         set_(self, "follower_cross", D)
+        H = self.leader_cross
+        if H is not None:
+            H = np.array(H, dtype=float)
+            if H.shape != (ny, nx) or not np.all(np.isfinite(H)):
+                raise InputError(f"leader cross terms must be a finite {ny}x{nx} matrix",
+                                 field="leader.objective", fix="check the x*y terms")
+            H = _ro(H) if np.any(H) else None
+        set_(self, "leader_cross", H)
         for who, nm in (("leader.name", self.leader_name), ("follower.name", self.follower_name)):
             if not isinstance(nm, str) or not nm.strip():
                 raise InputError(f"player name must be a non-empty string, got {nm!r}",
@@ -256,6 +268,7 @@ class BilevelProblem:
     def scale(self) -> float:
         """Largest absolute finite number in the problem (tolerances are relative to it)."""
         arrs = [self.leader_cost_x, self.leader_cost_y, self.follower_cost_y,
+                *(a for a in (self.leader_cross, self.follower_cross) if a is not None),
                 self.follower_rows_x, self.follower_rows_y, self.leader_rows_x,
                 self.leader_rows_y]
         vals = [float(np.abs(a).max()) for a in arrs if a.size]
@@ -268,8 +281,16 @@ class BilevelProblem:
 
     # -- values ----------------------------------------------------------------
     def leader_value(self, x: np.ndarray, y: np.ndarray) -> float:
-        """The leader's objective as stated (not sign-flipped)."""
-        return float(self.leader_cost_x @ x + self.leader_cost_y @ y + self.leader_constant)
+        """The leader's objective as stated (not sign-flipped), bilinear terms included."""
+        v = float(self.leader_cost_x @ x + self.leader_cost_y @ y + self.leader_constant)
+        if self.leader_cross is not None:
+            v += float(y @ self.leader_cross @ x)
+        return v
+
+    @property
+    def min_leader_cross(self) -> np.ndarray | None:
+        """``H`` of the leader's ``y' H x`` term in minimisation form (``None`` if absent)."""
+        return None if self.leader_cross is None else self.leader_sign * self.leader_cross
 
     def follower_value(self, x: np.ndarray, y: np.ndarray) -> float:
         """The follower's objective as stated (not sign-flipped)."""

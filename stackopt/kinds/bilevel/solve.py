@@ -37,12 +37,14 @@ import numpy as np
 
 from stackopt.certificate import Certificate, Check
 from stackopt.kinds.bilevel.checks import DEFAULT_RTOL, FollowerOracle, _run, certify, tolerances
+from stackopt.kinds.registry import validated
 from stackopt.errors import InputError, UnsupportedError
 from stackopt.formulations.bilevel_form import follower_form, highs_from_matrix
 from stackopt.formulations.bounds import ProvenBounds, prove_bounds
 from stackopt.kinds.bilevel.game import BilevelProblem
 from stackopt.result import FollowerOutcome, LeaderOutcome, Result
 from stackopt.status import Status
+from stackopt.vocabulary import OPTIMALITY
 
 METHODS = ("kkt_bigm", "kkt_normalized", "strong_duality", "bard_moore")
 
@@ -72,6 +74,7 @@ def strong_duality_applicable(problem: BilevelProblem, form=None) -> str | None:
     return None
 
 
+@validated("bilevel")
 def solve_bilevel(problem: BilevelProblem, *, method: str | None = None,
                   rtol: float = DEFAULT_RTOL, time_limit: float | None = None,
                   big_m: float | None = None, tie_break: str = "leader",
@@ -105,31 +108,13 @@ def solve_bilevel(problem: BilevelProblem, *, method: str | None = None,
         commitment (see :mod:`.checks.bilevel`).
     """
     problem = _check_problem(problem)
-    if tie_break != "leader":
-        raise UnsupportedError(f"tie_break {tie_break!r} is not available for bilevel problems",
-                               field="tie_break",
-                               fix="use the optimistic rule ('leader'); pessimistic bilevel "
-                                   "problems need other methods")
-    if method is not None and method not in METHODS:
-        raise InputError(f"unknown method {method!r}", field="method",
-                         fix="use one of " + ", ".join(METHODS))
-    if not (isinstance(rtol, (int, float)) and 0 < rtol < 1):
-        raise InputError(f"rtol must be in (0, 1), got {rtol!r}", field="rtol",
-                         fix="e.g. 1e-6")
-    if time_limit is not None and not (isinstance(time_limit, (int, float))
-                                       and np.isfinite(time_limit) and time_limit > 0):
-        raise InputError(f"time_limit must be a positive number of seconds, got {time_limit!r}",
-                         field="time_limit", fix="e.g. 60, or omit it for no limit")
-    if max_nodes is not None and not (isinstance(max_nodes, int) and max_nodes > 0):
-        raise InputError(f"max_nodes must be a positive integer, got {max_nodes!r}",
-                         field="max_nodes", fix="e.g. 10000, or omit it")
-    if big_m is not None and not (isinstance(big_m, (int, float)) and np.isfinite(big_m)
-                                  and big_m > 0):
-        raise InputError(f"big_m must be a positive finite number, got {big_m!r}",
-                         field="big_m", fix="e.g. 1e4, or omit it")
     options = {"method": method, "rtol": rtol, "time_limit": time_limit, "big_m": big_m,
                "tie_break": "leader", "max_nodes": max_nodes}
     t0 = time.perf_counter()
+    if problem.leader_cross is not None:
+        raise UnsupportedError("the leader's objective has products of leader and follower "
+                               "variables", field="leader.objective",
+                               fix="bilinear leader objectives are not solvable yet")
     form = follower_form(problem)
     oracle = FollowerOracle(problem)
     stats: dict[str, Any] = {}
@@ -348,12 +333,11 @@ def _run_bard_moore(problem, oracle, rtol, time_limit, max_nodes, options, stats
                    claimed=out.value, complete=out.complete, extra=[],
                    evidence={"nodes": out.nodes},
                    proof_detail=f"branching on complementarity pairs completed ({note})",
-                   limit_note=note, proof_name="branching_complete")
+                   limit_note=note)
 
 
 def _answer(problem, method, x, oracle, rtol, options, stats, t0, *, claimed, complete,
-            extra, evidence, proof_detail, limit_note, proof_name="global_optimality"
-            ) -> Result:
+            extra, evidence, proof_detail, limit_note) -> Result:
     integ = problem.integer_leader
     x = np.clip(x, problem.leader_lower, problem.leader_upper)
     x[integ] = np.round(x[integ])
@@ -375,7 +359,7 @@ def _answer(problem, method, x, oracle, rtol, options, stats, t0, *, claimed, co
         f"NOT proven: {limit_note}" if not complete else
         f"the solver's value {claimed:.10g} is not attained by a bilevel-feasible point "
         f"(best response gives {polished:.10g})")
-    checks = [*extra, Check(proof_name, proof_ok,
+    checks = [*extra, Check(OPTIMALITY, proof_ok,
                             None if claimed is None else max(0.0, polished - claimed),
                             atol, detail)]
     cert = certify(problem, x, y, lv, fv, rtol=rtol, extra=tuple(checks),
@@ -409,7 +393,7 @@ def verify_bilevel(problem: BilevelProblem, result: Result | Mapping[str, Any], 
     feasibility and both values are recomputed. With ``resolve=True`` (default) the problem is
     also re-solved by an independent method (``bard_moore`` if the result came from a MILP
     formulation, ``kkt_normalized`` if it came from ``bard_moore``) and the reported leader
-    value must be within tolerance of that optimum (``global_optimality``). Claims of
+    value must be within tolerance of that optimum (``optimality``). Claims of
     infeasibility or unboundedness are checked the same way (``status``).
     """
     problem = _check_problem(problem)
@@ -446,21 +430,47 @@ def verify_bilevel(problem: BilevelProblem, result: Result | Mapping[str, Any], 
             raise InputError(f"must be a number, got {fv!r}", field="follower.value",
                              fix="write the follower's objective value, or omit it") from None
     extra: list[Check] = []
+    if result.method in ("kkt_bigm", "kkt_normalized", "strong_duality"):
+        extra.append(big_m_recheck(problem, result.method))
     if resolve:
         ref = _independent_solve(problem, result.method, rtol)
         lv_rep = problem.leader_value(x, y)
         atol, _ = tolerances(problem, rtol, x, y, lv_rep)
         if ref.status is Status.OPTIMAL and ref.certified:
             gap = problem.leader_sign * (lv_rep - ref.leader.value)
-            extra.append(Check("global_optimality", gap <= atol, max(gap, 0.0), atol,
+            extra.append(Check(OPTIMALITY, gap <= atol, max(gap, 0.0), atol,
                                f"independent re-solve ({ref.method}) gives leader value "
                                f"{ref.leader.value:.10g}"))
         else:
-            extra.append(Check("global_optimality", False, None, atol,
+            extra.append(Check(OPTIMALITY, False, None, atol,
                                f"independent re-solve ({ref.method}) returned "
                                f"{ref.status.value}: {ref.message}"))
     return certify(problem, x, y, result.leader.value, fv,
                    rtol=rtol, extra=tuple(extra), evidence={"method": result.method})
+
+
+def big_m_recheck(problem: BilevelProblem, method: str) -> Check:
+    """``big_m_valid`` re-derived from the problem: are all the bounds ``method``'s MILP needs
+    provable by LP (:mod:`stackopt.formulations.bounds`)? If not, the result's MILP can only
+    have used a user big-M, and the check fails as it did in ``solve``."""
+    form = follower_form(problem)
+    if method == "strong_duality":
+        from stackopt.formulations.strong_duality import rows_needing_bounds
+
+        b = _sd_bounds(problem, form)
+        le, eq = rows_needing_bounds(form)
+        missing = int(np.sum(~np.isfinite(b.lam[le])) + np.sum(~np.isfinite(b.mu_lo[eq]))
+                      + np.sum(~np.isfinite(b.mu_hi[eq])))
+    else:
+        b = prove_bounds(problem, form)
+        missing = int(np.sum(~np.isfinite(b.slack)))
+        if method == "kkt_bigm":
+            missing += int(np.sum(~np.isfinite(b.lam)))
+    return Check("big_m_valid", missing == 0, None, None,
+                 f"every bound the {method} MILP needs is proven by LP (re-proven)"
+                 if missing == 0 else
+                 f"WARNING: {missing} bounds the {method} MILP needs cannot be proven; its "
+                 "answer rested on a user big-M")
 
 
 def _independent_solve(problem: BilevelProblem, method: str, rtol: float) -> Result:
