@@ -1,0 +1,203 @@
+r"""The Stackelberg-MDP MILP: the follower's occupancy LP, its optimality by complementarity.
+
+For a commitment :math:`(\theta, x)` (parameters; per-state leader mixing, case (a) with
+rewards only) the follower solves the occupancy-measure LP (finite horizon, time-indexed)
+
+.. math::
+    \max_{\mu \ge 0} \sum_{t,s,a} \mu_t(s,a)\, \bar r_f(s,a) \quad\text{s.t.}\quad
+    \sum_a \mu_0(s,a) = \rho_0(s),\;
+    \sum_a \mu_{t+1}(s',a) = \sum_{s,a} P(s'|s,a)\,\mu_t(s,a),
+
+with dual :math:`\min \sum_s \rho_0(s) V_0(s)` s.t. :math:`V_t(s) \ge Q_t(s,a) =
+\bar r_f(s,a) + \sum_{s'} P(s'|s,a) V_{t+1}(s')`, :math:`V_H = 0`. Here
+:math:`\bar r_f(s,a) = \sum_l x(s,l) r_f(l,s,a) + \sum_k \theta_k E_k(s,a)` is linear in the
+leader's variables, so dual feasibility is linear in :math:`(\theta, x, V)`. Strong duality
+would need the bilinear :math:`\sum \theta_k E_k \mu`; we use complementarity instead, with
+binaries :math:`z_t(s,a)` choosing one action per step and state:
+
+.. math::
+    \mu_t(s,a) \le \bar\mu\, z_t(s,a),\qquad V_t(s) - Q_t(s,a) \le M_t\,(1 - z_t(s,a)),
+    \qquad \sum_a z_t(s,a) = 1.
+
+:math:`\sum_a z = 1` makes :math:`V` the Bellman fixed point at *every* state, hence
+:math:`V = V^*(\theta, x)`, and the selected policy optimal (subgame-perfect). The big-Ms are
+proven from the data: :math:`\bar\mu = 1` (an occupancy is a probability), and with
+:math:`[\underline r, \overline r]` the range of :math:`\bar r_f` over all commitments
+(:meth:`~stackopt.kinds.mdp.game.MDPGame.follower_reward_range`),
+:math:`V_t \in [(H-t)\underline r, (H-t)\overline r]` and
+:math:`Q_t \ge \underline r + (H-t-1)\underline r`, so
+:math:`V_t(s) - Q_t(s,a) \le M_t = (H-t)(\overline r - \underline r) \le 2(H-t)\max|r|`.
+Discounted: :math:`\sum_a \mu(s,a) - \gamma\sum_{s',a'} P(s|s',a')\mu(s',a') = \rho_0(s)`,
+:math:`\bar\mu = 1/(1-\gamma)`, :math:`V \in [\underline r, \overline r]/(1-\gamma)` and
+:math:`V(s) - Q(s,a) \le (\overline r - \underline r) + \gamma(\overline r - \underline r)
+/(1-\gamma) = (\overline r - \underline r)/(1-\gamma) \le 2\max|r|/(1-\gamma)`.
+
+The leader maximises its expected reward minus :math:`\sum_k c_k\theta_k`. Without leader
+mixing the reward is :math:`\sum \mu_t(s,a) r_l(s,a)`, linear. With mixing it would be the
+bilinear :math:`\sum \mu_t(s,a) x(s,l) r_l(l,s,a)`; instead the leader's value function
+:math:`U_t(s) = \bar r_l(s,a) + \sum_{s'} P(s'|s,a) U_{t+1}(s')` for the chosen action is
+written with the same binaries, :math:`|U_t(s) - \bar r_l(s,a) - \sum P U_{t+1}| \le
+M^l_t (1 - z_t(s,a))`, :math:`M^l_t = (H-t)(\overline{r_l} - \underline{r_l})` (and
+:math:`/(1-\gamma)` discounted), and the objective is :math:`\sum_s \rho_0(s) U_0(s)`.
+
+Maximising over :math:`(\theta, x, \mu, V, z)` maximises the leader's objective over the
+follower's optimal face: optimistic tie-breaking. The MILP is exact when transitions do not
+depend on the leader's action (parameters only affect rewards, by the file contract).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from stackopt.kinds.mdp.game import MDPGame
+
+
+@dataclass(frozen=True)
+class MDPMilp:
+    """The Pyomo model and what is needed to read it."""
+
+    model: Any
+    mixing: bool
+    big_m: float
+    binaries: int
+
+
+def build_mdp_milp(game: MDPGame, *, pure: bool = False,
+                   fixed_x: np.ndarray | None = None) -> MDPMilp:
+    """The MILP of ``game`` (see the module docstring).
+
+    ``pure`` makes the leader's per-state mixing binary; ``fixed_x (S, L)`` fixes it (used by
+    enumeration of pure commitments when transitions depend on the leader's action: the
+    game's transitions are then read under ``fixed_x``).
+    """
+    import pyomo.environ as pyo
+
+    S, A, L = game.n_states, game.n_actions, game.n_leader_actions
+    K = len(game.parameters)
+    finite = game.finite
+    H = int(game.horizon) if finite else 1
+    gamma = 1.0 if finite else float(game.discount)  # type: ignore[arg-type]
+    if fixed_x is not None:
+        ind = game.induced(np.zeros(K), fixed_x)
+        P, rf_l, rl_l = ind.P, ind.rf[None], ind.rl[None]
+        mixing = False
+    else:
+        P = game.transitions[0]
+        rf_l, rl_l = game.follower_rewards, game.leader_rewards
+        mixing = L > 1
+    rmin, rmax = game.follower_reward_range()
+    lmin, lmax = game.leader_reward_range()
+    mu_max = 1.0 if finite else 1.0 / (1.0 - gamma)
+
+    def left(t: int) -> float:  # steps left: H - t, or 1/(1-gamma)
+        return float(H - t) if finite else 1.0 / (1.0 - gamma)
+
+    m = pyo.ConcreteModel(name=game.name or "mdp")
+    T = list(range(H))
+    SA = [(s, a) for s in range(S) for a in range(A)]
+    m.T = pyo.Set(initialize=T)
+    m.S = pyo.Set(initialize=range(S))
+    m.A = pyo.Set(initialize=range(A))
+    m.K = pyo.Set(initialize=range(K))
+    m.theta = pyo.Var(m.K, bounds=lambda _, k: (float(game.lower[k]), float(game.upper[k])))
+    m.mu = pyo.Var(m.T, m.S, m.A, bounds=(0.0, mu_max))
+    m.z = pyo.Var(m.T, m.S, m.A, domain=pyo.Binary)
+    m.V = pyo.Var(m.T, m.S, bounds=lambda _, t, s: (left(t) * rmin, left(t) * rmax))
+    succ = [[[(int(j), float(P[s, a, j])) for j in np.nonzero(P[s, a])[0]]
+             for a in range(A)] for s in range(S)]
+    pred: list[list[tuple[int, int, float]]] = [[] for _ in range(S)]
+    for s, a in SA:
+        for j, p in succ[s][a]:
+            pred[j].append((s, a, p))
+    if mixing:
+        m.L = pyo.Set(initialize=range(L))
+        m.x = pyo.Var(m.S, m.L, bounds=(0.0, 1.0),
+                      domain=pyo.Binary if pure else pyo.NonNegativeReals)
+        m.mix = pyo.Constraint(m.S, rule=lambda m, s: sum(m.x[s, l] for l in range(L)) == 1)
+
+    def nxt(t: int) -> int | None:  # the value index of the next step
+        return (t + 1 if t + 1 < H else None) if finite else t
+
+    def reward_f(m, s: int, a: int):
+        e = sum(float(game.effects[k, s, a]) * m.theta[k] for k in range(K)  # type: ignore
+                if game.effects[k, s, a] != 0)  # type: ignore[index]
+        if mixing:
+            return e + sum(float(rf_l[l, s, a]) * m.x[s, l] for l in range(L))
+        return e + float(rf_l[0, s, a])
+
+    def reward_l(m, s: int, a: int):
+        if mixing:
+            return sum(float(rl_l[l, s, a]) * m.x[s, l] for l in range(L))
+        return float(rl_l[0, s, a])
+
+    def q(m, t: int, s: int, a: int):
+        n = nxt(t)
+        cont = 0.0 if n is None else gamma * sum(p * m.V[n, j] for j, p in succ[s][a])
+        return reward_f(m, s, a) + cont
+
+    m.dual = pyo.Constraint(m.T, m.S, m.A, rule=lambda m, t, s, a: m.V[t, s] >= q(m, t, s, a))
+    m.slack = pyo.Constraint(m.T, m.S, m.A, rule=lambda m, t, s, a:
+                             m.V[t, s] - q(m, t, s, a) <= (left(t) * (rmax - rmin))
+                             * (1 - m.z[t, s, a]))
+    m.occ = pyo.Constraint(m.T, m.S, m.A, rule=lambda m, t, s, a:
+                           m.mu[t, s, a] <= mu_max * m.z[t, s, a])
+    m.one = pyo.Constraint(m.T, m.S, rule=lambda m, t, s: sum(m.z[t, s, a] for a in range(A))
+                           == 1)
+
+    def flow(m, t, s):
+        out = sum(m.mu[t, s, a] for a in range(A))
+        if finite:
+            if t == 0:
+                return out == float(game.initial[s])
+            return out == sum(p * m.mu[t - 1, i, a] for i, a, p in pred[s])
+        return out - gamma * sum(p * m.mu[t, i, a] for i, a, p in pred[s]) == \
+            float(game.initial[s])
+
+    m.flow = pyo.Constraint(m.T, m.S, rule=flow)
+    cost = sum(float(game.cost[k]) * m.theta[k] for k in range(K))
+    if mixing:
+        m.U = pyo.Var(m.T, m.S, bounds=lambda _, t, s: (left(t) * lmin, left(t) * lmax))
+
+        def u_rhs(m, t, s, a):
+            n = nxt(t)
+            cont = 0.0 if n is None else gamma * sum(p * m.U[n, j] for j, p in succ[s][a])
+            return reward_l(m, s, a) + cont
+
+        m.lead_up = pyo.Constraint(m.T, m.S, m.A, rule=lambda m, t, s, a:
+                                   m.U[t, s] - u_rhs(m, t, s, a)
+                                   <= left(t) * (lmax - lmin) * (1 - m.z[t, s, a]))
+        m.lead_lo = pyo.Constraint(m.T, m.S, m.A, rule=lambda m, t, s, a:
+                                   u_rhs(m, t, s, a) - m.U[t, s]
+                                   <= left(t) * (lmax - lmin) * (1 - m.z[t, s, a]))
+        obj = sum(float(game.initial[s]) * m.U[0, s] for s in range(S)
+                  if game.initial[s] != 0) - cost
+    else:
+        obj = sum(float(rl_l[0, s, a]) * m.mu[t, s, a] for t in T for s, a in SA
+                  if rl_l[0, s, a] != 0) - cost
+    m.obj = pyo.Objective(expr=obj, sense=pyo.maximize)
+    return MDPMilp(model=m, mixing=mixing, big_m=left(0) * (rmax - rmin),
+                   binaries=len(T) * S * A + (S * L if mixing and pure else 0))
+
+
+def read_solution(milp: MDPMilp, game: MDPGame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(theta (K,), x (S, L), occupancy (T, S, A))`` from a solved model; ``theta`` is
+    clipped into its bounds and each ``x(s, .)`` onto the simplex (solver round-off)."""
+    m = milp.model
+    K, S, A, L = len(game.parameters), game.n_states, game.n_actions, game.n_leader_actions
+    theta = np.array([m.theta[k].value or 0.0 for k in range(K)], dtype=float)
+    theta = np.clip(theta, game.lower, game.upper)
+    x = np.zeros((S, L))
+    if milp.mixing:
+        for s in range(S):
+            for l in range(L):
+                x[s, l] = max(0.0, m.x[s, l].value or 0.0)
+        x /= x.sum(axis=1, keepdims=True)
+    else:
+        x[:, 0] = 1.0
+    T = len(m.T)
+    occ = np.array([[[m.mu[t, s, a].value or 0.0 for a in range(A)] for s in range(S)]
+                    for t in range(T)])
+    return theta, x, np.maximum(occ, 0.0)
