@@ -27,7 +27,16 @@ from stackopt.models.registry import (
 )
 
 __all__ = [
-    "BUILTIN_MODELS", "ModelSpec", "ParameterSpec", "get_model", "is_model_name",
-    "list_models", "load_model", "load_with_sets", "model_parameters", "parse_model_document",
-    "parse_sets", "register_model",
+    "BUILTIN_MODELS",
+    "ModelSpec",
+    "ParameterSpec",
+    "get_model",
+    "is_model_name",
+    "list_models",
+    "load_model",
+    "load_with_sets",
+    "model_parameters",
+    "parse_model_document",
+    "parse_sets",
+    "register_model",
 ]

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from stackopt.errors import InputError
 
@@ -63,14 +64,19 @@ class ParameterSpec:
             raise self._bad(value, "true or false", model, source)
         if self.type == "str":
             if not isinstance(value, str):
-                raise self._bad(value, "one of " + ", ".join(self.choices or ()) if
-                                self.choices else "a string", model, source)
+                raise self._bad(
+                    value,
+                    "one of " + ", ".join(self.choices or ()) if self.choices else "a string",
+                    model,
+                    source,
+                )
             if self.choices is not None and value not in self.choices:
                 raise self._bad(value, "one of " + ", ".join(self.choices), model, source)
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self._bad(value, "a number" if self.type == "float" else "a whole number",
-                            model, source)
+            raise self._bad(
+                value, "a number" if self.type == "float" else "a whole number", model, source
+            )
         if self.type == "int":
             if isinstance(value, float) and not value.is_integer():
                 raise self._bad(value, "a whole number", model, source)
@@ -79,8 +85,9 @@ class ParameterSpec:
             value = float(value)
             if not math.isfinite(value):
                 raise self._bad(value, "a finite number", model, source)
-        if (self.lower is not None and value < self.lower) or \
-                (self.upper is not None and value > self.upper):
+        if (self.lower is not None and value < self.lower) or (
+            self.upper is not None and value > self.upper
+        ):
             lo = "-inf" if self.lower is None else f"{self.lower:g}"
             hi = "inf" if self.upper is None else f"{self.upper:g}"
             raise self._bad(value, f"a number in [{lo}, {hi}]", model, source)
@@ -109,9 +116,12 @@ class ParameterSpec:
         shown = repr(value)
         if len(shown) > 40:
             shown = shown[:37] + "..."
-        return InputError(f"parameter {self.name!r} of model {model!r} must be {want}, got "
-                          f"{shown}", source=source, field=f"parameters.{self.name}",
-                          fix=f"give e.g. --set {self.name}={_show(self.default)}")
+        return InputError(
+            f"parameter {self.name!r} of model {model!r} must be {want}, got {shown}",
+            source=source,
+            field=f"parameters.{self.name}",
+            fix=f"give e.g. --set {self.name}={_show(self.default)}",
+        )
 
 
 def _show(v: Any) -> str:
@@ -122,8 +132,11 @@ def _show(v: Any) -> str:
     return str(v)
 
 
-def resolve_values(model: str, specs: Mapping[str, ParameterSpec],
-                   layers: list[tuple[Mapping[str, Any], str | None]]) -> dict[str, Any]:
+def resolve_values(
+    model: str,
+    specs: Mapping[str, ParameterSpec],
+    layers: list[tuple[Mapping[str, Any], str | None]],
+) -> dict[str, Any]:
     """Defaults overridden by each ``(values, source)`` layer in turn, every value checked.
 
     An unknown name is one :class:`InputError` naming it, the closest known name and the source.
@@ -138,25 +151,37 @@ def resolve_values(model: str, specs: Mapping[str, ParameterSpec],
     return out
 
 
-def unknown_parameter(model: str, name: Any, specs: Mapping[str, ParameterSpec],
-                      source: str | None) -> InputError:
+def unknown_parameter(
+    model: str, name: Any, specs: Mapping[str, ParameterSpec], source: str | None
+) -> InputError:
     close = difflib.get_close_matches(str(name), list(specs), n=1)
-    fix = (f"did you mean {close[0]!r}? " if close else "") + \
-        f"docs/models.md lists the parameters of {model}"
-    return InputError(f"unknown parameter {name!r} of model {model!r}", source=source,
-                      field=f"parameters.{name}", fix=fix)
+    fix = (
+        f"did you mean {close[0]!r}? " if close else ""
+    ) + f"docs/models.md lists the parameters of {model}"
+    return InputError(
+        f"unknown parameter {name!r} of model {model!r}",
+        source=source,
+        field=f"parameters.{name}",
+        fix=fix,
+    )
 
 
-def parse_sets(sets: list[str] | None, model: str, specs: Mapping[str, ParameterSpec],
-               ) -> dict[str, Any]:
+def parse_sets(
+    sets: list[str] | None,
+    model: str,
+    specs: Mapping[str, ParameterSpec],
+) -> dict[str, Any]:
     """``["fine_cap=3", ...]`` (``--set``, repeatable) -> checked values by name."""
     out: dict[str, Any] = {}
     for item in sets or []:
         name, eq, text = item.partition("=")
         name = name.strip()
         if not eq or not name:
-            raise InputError(f"--set {item!r} is not NAME=VALUE", field="--set",
-                             fix="write e.g. --set fine_cap=3")
+            raise InputError(
+                f"--set {item!r} is not NAME=VALUE",
+                field="--set",
+                fix="write e.g. --set fine_cap=3",
+            )
         spec = specs.get(name)
         if spec is None:
             raise unknown_parameter(model, name, specs, "--set")

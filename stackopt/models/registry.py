@@ -18,10 +18,11 @@ code: values are checked against the declared types, bounds and choices.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional
+from typing import Any
 
 from stackopt.errors import InputError
 from stackopt.io.specs import StrictSpec
@@ -96,8 +97,12 @@ def get_model(name: str, *, source: str | None = None) -> ModelSpec:
     """The spec of model ``name``; one :class:`InputError` listing the known models otherwise."""
     spec = _builtin(name) if isinstance(name, str) else None
     if spec is None:
-        raise InputError(f"unknown model {name!r}", source=source, field="model",
-                         fix="use one of: " + ", ".join(list_models()))
+        raise InputError(
+            f"unknown model {name!r}",
+            source=source,
+            field="model",
+            fix="use one of: " + ", ".join(list_models()),
+        )
     return spec
 
 
@@ -105,9 +110,9 @@ class ModelDocument(StrictSpec):
     """A ``model:`` YAML document (see the module doc)."""
 
     model: str
-    name: Optional[str] = None
-    description: Optional[str] = None
-    parameters: Optional[dict[str, Any]] = None
+    name: str | None = None
+    description: str | None = None
+    parameters: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -131,12 +136,18 @@ def read_document(data: Any, *, source: str = "<data>") -> ModelFile:
     return ModelFile(spec, given, doc.name, source)
 
 
-def parse_model_document(data: Any, *, source: str = "<data>", base_dir: Path | None = None,
-                         overrides: Mapping[str, Any] | None = None) -> Any:
+def parse_model_document(
+    data: Any,
+    *,
+    source: str = "<data>",
+    base_dir: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Any:
     """Build the game of a parsed ``model:`` document (used by :func:`stackopt.load_game`)."""
     mf = read_document(data, source=source)
-    values = resolve_values(mf.spec.name, mf.spec.parameter_map,
-                            [(mf.values, source), (overrides or {}, None)])
+    values = resolve_values(
+        mf.spec.name, mf.spec.parameter_map, [(mf.values, source), (overrides or {}, None)]
+    )
     return mf.spec.build(values, name=mf.name)
 
 
@@ -152,15 +163,20 @@ def resolve(name_or_path: str | Path) -> ModelFile:
     from stackopt.io.safe_yaml import load_yaml
 
     if not isinstance(name_or_path, (str, Path)):
-        raise InputError(f"expected a model name or a path, got {type(name_or_path).__name__}",
-                         fix="pass e.g. 'ai_regulation' or 'models/ai_regulation.yaml'")
+        raise InputError(
+            f"expected a model name or a path, got {type(name_or_path).__name__}",
+            fix="pass e.g. 'ai_regulation' or 'models/ai_regulation.yaml'",
+        )
     if _is_path(name_or_path):
         p = Path(name_or_path)
         data = load_yaml(p)
         if isinstance(data, dict) and "model" not in data:
-            raise InputError("not a model file (no 'model:' key)", source=str(p), field="model",
-                             fix="give a model file or a model name; game files take no "
-                                 "parameters")
+            raise InputError(
+                "not a model file (no 'model:' key)",
+                source=str(p),
+                field="model",
+                fix="give a model file or a model name; game files take no parameters",
+            )
         return read_document(data, source=str(p))
     spec = get_model(str(name_or_path))
     return ModelFile(spec, {}, None, spec.name)
@@ -174,8 +190,10 @@ def model_parameters(name_or_path: str | Path) -> dict[str, ParameterSpec]:
     from dataclasses import replace
 
     mf = resolve(name_or_path)
-    return {n: (replace(p, default=mf.values[n]) if n in mf.values else p)
-            for n, p in mf.spec.parameter_map.items()}
+    return {
+        n: (replace(p, default=mf.values[n]) if n in mf.values else p)
+        for n, p in mf.spec.parameter_map.items()
+    }
 
 
 def load_model(name_or_path: str | Path, **overrides: Any) -> Any:
@@ -184,8 +202,9 @@ def load_model(name_or_path: str | Path, **overrides: Any) -> Any:
     >>> game = load_model("ai_regulation", fine_cap=3)          # doctest: +SKIP
     """
     mf = resolve(name_or_path)
-    values = resolve_values(mf.spec.name, mf.spec.parameter_map,
-                            [(mf.values, mf.source), (overrides, None)])
+    values = resolve_values(
+        mf.spec.name, mf.spec.parameter_map, [(mf.values, mf.source), (overrides, None)]
+    )
     return mf.spec.build(values, name=mf.name)
 
 
@@ -193,8 +212,9 @@ def load_with_sets(name_or_path: str | Path, sets: list[str] | None) -> Any:
     """``load_model`` with ``--set NAME=VALUE`` strings (the CLI's entry)."""
     mf = resolve(name_or_path)
     overrides = parse_sets(sets, mf.spec.name, mf.spec.parameter_map)
-    values = resolve_values(mf.spec.name, mf.spec.parameter_map,
-                            [(mf.values, mf.source), (overrides, "--set")])
+    values = resolve_values(
+        mf.spec.name, mf.spec.parameter_map, [(mf.values, mf.source), (overrides, "--set")]
+    )
     return mf.spec.build(values, name=mf.name)
 
 

@@ -76,64 +76,223 @@ R = (3.0, 0.9, 0.3, 0.3, 0.5, 0.8)
 W = (0.5, 0.25, 0.5, 0.4, 0.5)
 
 
-def _p(name: str, type_: str, default: Any, doc: str, lower: float | None = None,
-       upper: float | None = None, choices: tuple[str, ...] | None = None,
-       units: str = "") -> ParameterSpec:
+def _p(
+    name: str,
+    type_: str,
+    default: Any,
+    doc: str,
+    lower: float | None = None,
+    upper: float | None = None,
+    choices: tuple[str, ...] | None = None,
+    units: str = "",
+) -> ParameterSpec:
     return ParameterSpec(name, type_, default, doc, lower, upper, choices, units)
 
 
 PARAMETERS: tuple[ParameterSpec, ...] = (
-    _p("leadership", "str", "domain", "who leads: by domain (civil -> firm; safety_critical, "
-       "military -> regulator), by capability (capability >= threshold -> regulator), or "
-       "forced (regulator / firm)", choices=("domain", "capability", "regulator", "firm")),
-    _p("domain", "str", "safety_critical", "application domain (sets the harm multiplier and, "
-       "with leadership=domain, who leads)", choices=("civil", "safety_critical", "military")),
-    _p("capability", "float", 0.5, "capability of the AI system", 0.0, 1.0,
-       units="capability index"),
-    _p("threshold", "float", 0.7, "capability threshold theta: at or above it the regulator "
-       "leads (leadership=capability)", 0.0, 1.0, units="capability index"),
+    _p(
+        "leadership",
+        "str",
+        "domain",
+        "who leads: by domain (civil -> firm; safety_critical, "
+        "military -> regulator), by capability (capability >= threshold -> regulator), or "
+        "forced (regulator / firm)",
+        choices=("domain", "capability", "regulator", "firm"),
+    ),
+    _p(
+        "domain",
+        "str",
+        "safety_critical",
+        "application domain (sets the harm multiplier and, with leadership=domain, who leads)",
+        choices=("civil", "safety_critical", "military"),
+    ),
+    _p(
+        "capability",
+        "float",
+        0.5,
+        "capability of the AI system",
+        0.0,
+        1.0,
+        units="capability index",
+    ),
+    _p(
+        "threshold",
+        "float",
+        0.7,
+        "capability threshold theta: at or above it the regulator leads (leadership=capability)",
+        0.0,
+        1.0,
+        units="capability index",
+    ),
     _p("multiplier_civil", "float", 1.0, "harm multiplier m of the civil domain", 0.0, 1e3),
-    _p("multiplier_safety_critical", "float", 2.0, "harm multiplier m of safety-critical "
-       "domains", 0.0, 1e3),
+    _p(
+        "multiplier_safety_critical",
+        "float",
+        2.0,
+        "harm multiplier m of safety-critical domains",
+        0.0,
+        1e3,
+    ),
     _p("multiplier_military", "float", 4.0, "harm multiplier m of military domains", 0.0, 1e3),
-    _p("budget", "float", 2.5, "the firm's budget B for improvements", 0.0, 1e3,
-       units="value units"),
-    *(_p(f"mu0_{d}", "float", v, f"starting score mu0 of {d}", 0.0, 1.0, units="score")
-      for d, v in zip(DIMENSIONS, MU0)),
-    *(_p(f"a_{d}", "float", v, f"score gained per value unit spent on {d}", 0.0, 1e3,
-         units="score per value unit") for d, v in zip(DIMENSIONS, A)),
-    *(_p(f"r_{d}", "float", v, f"revenue per unit score of {d}", 0.0, 1e3,
-         units="value units per unit score") for d, v in zip(DIMENSIONS, R)),
-    *(_p(f"w_{d}", "float", v, f"harm weight of a shortfall of {d} below 1", 0.0, 1e3,
-         units="value units per unit score") for d, v in zip(SAFETY, W)),
-    _p("value_performance", "float", 2.0, "the regulator's value v_P of performance", 0.0, 1e3,
-       units="value units per unit score"),
-    _p("fines", "str", "lever", "fine rates: chosen by the regulator in [0, fine_cap] (lever), "
-       "fixed at fine_rate, or none", choices=("lever", "fixed", "none")),
-    _p("fine_cap", "float", 5.0, "largest fine rate", 0.0, 1e3,
-       units="value units per unit shortfall"),
-    _p("fine_rate", "float", 5.0, "the fine rate when fines=fixed", 0.0, 1e3,
-       units="value units per unit shortfall"),
-    _p("subsidies", "str", "none", "subsidy rates: chosen in [0, subsidy_cap] (lever), fixed at "
-       "subsidy_rate, or none", choices=("lever", "fixed", "none")),
-    _p("subsidy_cap", "float", 1.0, "largest subsidy rate", 0.0, 1e3,
-       units="value units per unit score improvement"),
-    _p("subsidy_rate", "float", 0.0, "the subsidy rate when subsidies=fixed", 0.0, 1e3,
-       units="value units per unit score improvement"),
-    _p("standards", "str", "grid", "standards chosen on the grid {0, 1/n, ..., 1} (exact for "
-       "the grid) or fixed at standard_<dim>", choices=("grid", "fixed")),
-    _p("standard_levels", "int", 4, "n: grid steps of the standards (both orders of play)",
-       1, 20),
-    *(_p(f"standard_{d}", "float", 1.0, f"the standard on {d} when standards=fixed", 0.0, 1.0,
-         units="score") for d in SAFETY),
-    _p("enforcement_standard", "float", 0.1, "enforcement cost per unit standard and "
-       "dimension", 0.0, 1e3, units="value units per unit standard"),
-    _p("enforcement_fine", "float", 0.05, "enforcement cost per unit fine rate and dimension",
-       0.0, 1e3, units="value units per unit fine rate"),
-    _p("firm_grid", "int", 5, "firm leads: budget steps of the firm's allocations (B/n each)",
-       1, 8),
-    _p("ban_loss", "float", 0.0, "firm leads: the regulator's loss when it bans deployment",
-       -1e3, 1e3, units="value units"),
+    _p(
+        "budget",
+        "float",
+        2.5,
+        "the firm's budget B for improvements",
+        0.0,
+        1e3,
+        units="value units",
+    ),
+    *(
+        _p(f"mu0_{d}", "float", v, f"starting score mu0 of {d}", 0.0, 1.0, units="score")
+        for d, v in zip(DIMENSIONS, MU0)
+    ),
+    *(
+        _p(
+            f"a_{d}",
+            "float",
+            v,
+            f"score gained per value unit spent on {d}",
+            0.0,
+            1e3,
+            units="score per value unit",
+        )
+        for d, v in zip(DIMENSIONS, A)
+    ),
+    *(
+        _p(
+            f"r_{d}",
+            "float",
+            v,
+            f"revenue per unit score of {d}",
+            0.0,
+            1e3,
+            units="value units per unit score",
+        )
+        for d, v in zip(DIMENSIONS, R)
+    ),
+    *(
+        _p(
+            f"w_{d}",
+            "float",
+            v,
+            f"harm weight of a shortfall of {d} below 1",
+            0.0,
+            1e3,
+            units="value units per unit score",
+        )
+        for d, v in zip(SAFETY, W)
+    ),
+    _p(
+        "value_performance",
+        "float",
+        2.0,
+        "the regulator's value v_P of performance",
+        0.0,
+        1e3,
+        units="value units per unit score",
+    ),
+    _p(
+        "fines",
+        "str",
+        "lever",
+        "fine rates: chosen by the regulator in [0, fine_cap] (lever), fixed at fine_rate, or none",
+        choices=("lever", "fixed", "none"),
+    ),
+    _p(
+        "fine_cap",
+        "float",
+        5.0,
+        "largest fine rate",
+        0.0,
+        1e3,
+        units="value units per unit shortfall",
+    ),
+    _p(
+        "fine_rate",
+        "float",
+        5.0,
+        "the fine rate when fines=fixed",
+        0.0,
+        1e3,
+        units="value units per unit shortfall",
+    ),
+    _p(
+        "subsidies",
+        "str",
+        "none",
+        "subsidy rates: chosen in [0, subsidy_cap] (lever), fixed at subsidy_rate, or none",
+        choices=("lever", "fixed", "none"),
+    ),
+    _p(
+        "subsidy_cap",
+        "float",
+        1.0,
+        "largest subsidy rate",
+        0.0,
+        1e3,
+        units="value units per unit score improvement",
+    ),
+    _p(
+        "subsidy_rate",
+        "float",
+        0.0,
+        "the subsidy rate when subsidies=fixed",
+        0.0,
+        1e3,
+        units="value units per unit score improvement",
+    ),
+    _p(
+        "standards",
+        "str",
+        "grid",
+        "standards chosen on the grid {0, 1/n, ..., 1} (exact for "
+        "the grid) or fixed at standard_<dim>",
+        choices=("grid", "fixed"),
+    ),
+    _p("standard_levels", "int", 4, "n: grid steps of the standards (both orders of play)", 1, 20),
+    *(
+        _p(
+            f"standard_{d}",
+            "float",
+            1.0,
+            f"the standard on {d} when standards=fixed",
+            0.0,
+            1.0,
+            units="score",
+        )
+        for d in SAFETY
+    ),
+    _p(
+        "enforcement_standard",
+        "float",
+        0.1,
+        "enforcement cost per unit standard and dimension",
+        0.0,
+        1e3,
+        units="value units per unit standard",
+    ),
+    _p(
+        "enforcement_fine",
+        "float",
+        0.05,
+        "enforcement cost per unit fine rate and dimension",
+        0.0,
+        1e3,
+        units="value units per unit fine rate",
+    ),
+    _p(
+        "firm_grid", "int", 5, "firm leads: budget steps of the firm's allocations (B/n each)", 1, 8
+    ),
+    _p(
+        "ban_loss",
+        "float",
+        0.0,
+        "firm leads: the regulator's loss when it bans deployment",
+        -1e3,
+        1e3,
+        units="value units",
+    ),
 )
 
 
@@ -202,13 +361,18 @@ def build_bilevel(v: dict[str, Any], *, name: str) -> Any:
         for d in SAFETY:
             add("subsidy", d, "continuous", 0.0, v["subsidy_cap"])
     if not lnames:
-        raise InputError("the regulator has no lever: standards fixed, fines and subsidies "
-                         "not levers", field="parameters", fix="set standards=grid, "
-                         "fines=lever or subsidies=lever")
+        raise InputError(
+            "the regulator has no lever: standards fixed, fines and subsidies not levers",
+            field="parameters",
+            fix="set standards=grid, fines=lever or subsidies=lever",
+        )
     nx = len(lnames)
     # follower variables: spend[k] (6), score[k] (6), shortfall[k] (5)
-    fnames = ([f"spend[{d}]" for d in DIMENSIONS] + [f"score[{d}]" for d in DIMENSIONS]
-              + [f"shortfall[{d}]" for d in SAFETY])
+    fnames = (
+        [f"spend[{d}]" for d in DIMENSIONS]
+        + [f"score[{d}]" for d in DIMENSIONS]
+        + [f"shortfall[{d}]" for d in SAFETY]
+    )
     iX, iM, iG = range(0, 6), range(6, 12), range(12, 12 + nS)
     ny = len(fnames)
     ylo = np.concatenate([np.zeros(6), mu0, np.zeros(nS)])
@@ -259,38 +423,62 @@ def build_bilevel(v: dict[str, Any], *, name: str) -> Any:
             cy[iM[k + 1]] += fixed_sub
             c0 -= fixed_sub * mu0[k + 1]
     # follower rows: budget; score mu_k - a_k x_k <= mu0_k; shortfall g_k + mu_k >= tau_k
-    rows_y, rows_x, lo, hi, labels = [], [], [], [], []
+    rows_y: list[np.ndarray] = []
+    rows_x: list[np.ndarray] = []
+    lo: list[float] = []
+    hi: list[float] = []
+    labels: list[str] = []
+
+    def add_row(ry: np.ndarray, rx: np.ndarray, low: float, high: float, label: str) -> None:
+        rows_y.append(ry)
+        rows_x.append(rx)
+        lo.append(low)
+        hi.append(high)
+        labels.append(label)
+
     row = np.zeros(ny)
     row[list(iX)] = 1.0
-    rows_y.append(row), rows_x.append(np.zeros(nx)), lo.append(-np.inf), hi.append(v["budget"])
-    labels.append("budget")
+    add_row(row, np.zeros(nx), -np.inf, v["budget"], "budget")
     for k, d in enumerate(DIMENSIONS):
         row = np.zeros(ny)
         row[iM[k]], row[iX[k]] = 1.0, -a[k]
-        rows_y.append(row), rows_x.append(np.zeros(nx)), lo.append(-np.inf), hi.append(mu0[k])
-        labels.append(f"score[{d}]")
+        add_row(row, np.zeros(nx), -np.inf, mu0[k], f"score[{d}]")
     for k, d in enumerate(SAFETY):
         row = np.zeros(ny)
         row[iG[k]], row[iM[k + 1]] = 1.0, 1.0
         rx = np.zeros(nx)
-        if grid:
+        if grid:  # g_k + mu_k - level_k / n >= 0
             rx[idx["level"][k]] = -1.0 / n
-            rows_y.append(row), rows_x.append(rx), lo.append(0.0), hi.append(np.inf)
+            add_row(row, rx, 0.0, np.inf, f"shortfall[{d}]")
         else:
-            rows_y.append(row), rows_x.append(rx), lo.append(fixed_tau[k]), hi.append(np.inf)
-        labels.append(f"shortfall[{d}]")
+            add_row(row, rx, float(fixed_tau[k]), np.inf, f"shortfall[{d}]")
     return BilevelProblem(
-        leader_variables=tuple(lnames), follower_variables=tuple(fnames),
-        leader_types=tuple(ltypes), leader_lower=np.array(llo, float),
-        leader_upper=np.array(lhi, float), follower_lower=ylo, follower_upper=yhi,
-        leader_cost_x=cx, leader_cost_y=cy, leader_constant=c0, leader_sense="minimize",
+        leader_variables=tuple(lnames),
+        follower_variables=tuple(fnames),
+        leader_types=tuple(ltypes),
+        leader_lower=np.array(llo, float),
+        leader_upper=np.array(lhi, float),
+        follower_lower=ylo,
+        follower_upper=yhi,
+        leader_cost_x=cx,
+        leader_cost_y=cy,
+        leader_constant=c0,
+        leader_sense="minimize",
         leader_cross=H if H.any() else None,
-        follower_cost_x=dx, follower_cost_y=dy, follower_cross=D if D.any() else None,
-        follower_constant=d0, follower_sense="maximize",
-        follower_rows_x=np.array(rows_x), follower_rows_y=np.array(rows_y),
-        follower_rows_lower=np.array(lo), follower_rows_upper=np.array(hi),
-        follower_row_names=tuple(labels), leader_name="regulator", follower_name="firm",
-        name=name)
+        follower_cost_x=dx,
+        follower_cost_y=dy,
+        follower_cross=D if D.any() else None,
+        follower_constant=d0,
+        follower_sense="maximize",
+        follower_rows_x=np.array(rows_x),
+        follower_rows_y=np.array(rows_y),
+        follower_rows_lower=np.array(lo),
+        follower_rows_upper=np.array(hi),
+        follower_row_names=tuple(labels),
+        leader_name="regulator",
+        follower_name="firm",
+        name=name,
+    )
 
 
 # -- firm leads: a normal-form game -----------------------------------------------------------
@@ -299,8 +487,9 @@ def allocations(n: int) -> list[tuple[int, ...]]:
     return [c for c in itertools.product(range(n + 1), repeat=6) if sum(c) <= n]
 
 
-def firm_payoffs(v: dict[str, Any]) -> tuple[list[str], list[str], np.ndarray, np.ndarray,
-                                                np.ndarray]:
+def firm_payoffs(
+    v: dict[str, Any],
+) -> tuple[list[str], list[str], np.ndarray, np.ndarray, np.ndarray]:
     """``(firm actions, regulator answers, J, L, mu)`` of the firm-leads game.
 
     ``J[i, j]`` is the firm's value and ``L[i, j]`` the regulator's loss when the firm takes
@@ -331,7 +520,9 @@ def firm_payoffs(v: dict[str, Any]) -> tuple[list[str], list[str], np.ndarray, n
         Jrow.append(-spend)
         Lrow.append(v["ban_loss"])
         labels.append("spend_" + "_".join(str(k) for k in c))
-        Js.append(Jrow), Ls.append(Lrow), mus.append(mu)
+        Js.append(Jrow)
+        Ls.append(Lrow)
+        mus.append(mu)
     return labels, answers, np.array(Js), np.array(Ls), np.array(mus)
 
 
@@ -340,18 +531,24 @@ def build_firm_leads(v: dict[str, Any], *, name: str) -> Any:
     from stackopt.kinds.normal_form.game import NormalFormGame
 
     labels, answers, J, L, _ = firm_payoffs(v)
-    return NormalFormGame(leader_payoffs=J, follower_payoffs=-L, leader_actions=tuple(labels),
-                          follower_actions=tuple(answers), leader_name="firm",
-                          follower_name="regulator", name=name)
+    return NormalFormGame(
+        leader_payoffs=J,
+        follower_payoffs=-L,
+        leader_actions=tuple(labels),
+        follower_actions=tuple(answers),
+        leader_name="firm",
+        follower_name="regulator",
+        name=name,
+    )
 
 
 MODEL = ModelSpec(
     name="ai_regulation",
     summary="six-dimension AI regulation: standards, fines and subsidies vs a firm's "
-            "budget allocation; regulator or firm leads",
+    "budget allocation; regulator or firm leads",
     parameters=PARAMETERS,
     generator="stackopt.models.regulation:build",
     kinds=("bilevel", "normal_form"),
     source="Zhang, Yue & Fang (2022), A Game-Theoretic Framework for AI Governance, "
-           "section 3 (eq. 6-11) and section 4.1 (eq. 12-13)",
+    "section 3 (eq. 6-11) and section 4.1 (eq. 12-13)",
 )

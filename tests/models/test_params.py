@@ -53,21 +53,24 @@ def test_name_and_file_give_the_same_game_and_overrides_apply():
     b = load_model(MODEL_FILE, standards="fixed", fine_cap=3)
     assert a.kind == b.kind == "bilevel"
     assert np.array_equal(a.leader_upper, b.leader_upper)
-    assert max(a.leader_upper) == 3.0          # the fine cap bounds the fine rates
-    assert stackopt.load_game(MODEL_FILE).kind == "bilevel"   # load_game dispatches model:
+    assert max(a.leader_upper) == 3.0  # the fine cap bounds the fine rates
+    assert stackopt.load_game(MODEL_FILE).kind == "bilevel"  # load_game dispatches model:
     assert load_model(CIVIL_FILE, firm_grid=2).kind == "normal_form"
 
 
-@pytest.mark.parametrize("overrides, needle", [
-    ({"fine_kap": 3}, "unknown parameter 'fine_kap'"),
-    ({"fine_cap": -1}, "'fine_cap'"),
-    ({"fine_cap": "3"}, "must be a number"),
-    ({"fine_cap": float("nan")}, "finite"),
-    ({"firm_grid": 2.5}, "whole number"),
-    ({"firm_grid": True}, "whole number"),
-    ({"domain": "moon"}, "one of civil"),
-    ({"standard_levels": 0}, "'standard_levels'"),
-])
+@pytest.mark.parametrize(
+    "overrides, needle",
+    [
+        ({"fine_kap": 3}, "unknown parameter 'fine_kap'"),
+        ({"fine_cap": -1}, "'fine_cap'"),
+        ({"fine_cap": "3"}, "must be a number"),
+        ({"fine_cap": float("nan")}, "finite"),
+        ({"firm_grid": 2.5}, "whole number"),
+        ({"firm_grid": True}, "whole number"),
+        ({"domain": "moon"}, "one of civil"),
+        ({"standard_levels": 0}, "'standard_levels'"),
+    ],
+)
 def test_bad_parameters_are_one_line_errors(overrides, needle):
     with pytest.raises(InputError) as err:
         load_model("ai_regulation", **overrides)
@@ -92,8 +95,14 @@ def test_unknown_model_and_non_model_file(tmp_path):
 
 
 def test_cli_set_errors_exit_2_and_nothing_is_evaluated(tmp_path):
-    for arg in ("fine_kap=3", "fine_cap=__import__('os')", "fine_cap", "=3",
-                "domain=moon", "firm_grid=1e9"):
+    for arg in (
+        "fine_kap=3",
+        "fine_cap=__import__('os')",
+        "fine_cap",
+        "=3",
+        "domain=moon",
+        "firm_grid=1e9",
+    ):
         code, out, err = cli("solve", str(MODEL_FILE), "--set", arg)
         assert code == 2, (arg, out, err)
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
@@ -104,8 +113,18 @@ def test_cli_set_errors_exit_2_and_nothing_is_evaluated(tmp_path):
 
 
 def test_cli_set_solves_a_bundled_model_by_name():
-    code, out, err = cli("solve", "ai_regulation", "--set", "domain=civil", "--set",
-                         "firm_grid=2", "--set", "standard_levels=2", "--pure", "--json")
+    code, out, err = cli(
+        "solve",
+        "ai_regulation",
+        "--set",
+        "domain=civil",
+        "--set",
+        "firm_grid=2",
+        "--set",
+        "standard_levels=2",
+        "--pure",
+        "--json",
+    )
     assert code == 0, err
     assert '"kind": "normal_form"' in out
 
