@@ -12,4 +12,5 @@ BUILTIN_KINDS: tuple[str, ...] = (
     "security",
     "bilevel",
     "interdiction",
+    "mdp",
 )
