@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from stackopt.status import TieBreak
+from stackopt.vocabulary import canonical_check, lookup_check, upgrade_evidence
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Check:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Check":
-        return cls(name=str(data["name"]), passed=bool(data["passed"]),
+        return cls(name=canonical_check(str(data["name"])), passed=bool(data["passed"]),
                    residual=data.get("residual"), tolerance=data.get("tolerance"),
                    detail=str(data.get("detail", "")))
 
@@ -92,10 +93,12 @@ class Certificate:
         return tuple(c for c in self.checks if not c.passed)
 
     def check(self, name: str) -> Check:
-        for c in self.checks:
-            if c.name == name:
-                return c
-        raise KeyError(name)
+        """The check called ``name`` (an old name, e.g. ``coverage``, finds its current name
+        with a :class:`DeprecationWarning`; see :mod:`stackopt.vocabulary`)."""
+        found = lookup_check(self.checks, name)
+        if found is None:
+            raise KeyError(name)
+        return found
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,7 +119,7 @@ class Certificate:
             rtol=float(data.get("rtol", 1e-6)),
             atol=float(data.get("atol", 1e-6)),
             scale=float(data.get("scale", 1.0)),
-            evidence=dict(data.get("evidence") or {}),
+            evidence=upgrade_evidence(data.get("evidence") or {}),
         )
 
     def summary(self) -> str:

@@ -19,6 +19,7 @@ from typing import Any, Mapping
 
 from stackopt.certificate import Certificate, _jsonable
 from stackopt.status import Status
+from stackopt.vocabulary import upgrade_stats
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,19 @@ class LeaderOutcome:
     name: str
     commitment: Mapping[str, float]
     value: float | None
+    #: incentive games only (emitted only when set): the incentives paid per follower action
+    #: (or per leader action, then follower action) and the expected payment
+    incentives: Mapping[str, Any] | None = None
+    payment: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "commitment": _jsonable(dict(self.commitment)),
-                "value": _jsonable(self.value)}
+        out = {"name": self.name, "commitment": _jsonable(dict(self.commitment)),
+               "value": _jsonable(self.value)}
+        if self.incentives is not None:
+            out["incentives"] = _jsonable(dict(self.incentives))
+        if self.payment is not None:
+            out["payment"] = _jsonable(self.payment)
+        return out
 
 
 @dataclass(frozen=True)
@@ -177,12 +187,14 @@ class Result:
             status=status,
             method=str(data.get("method", "unknown")),
             leader=LeaderOutcome(name=str(leader.get("name", "leader")),
-                                 commitment=dict(commitment), value=_num(leader.get("value"))),
+                                 commitment=dict(commitment), value=_num(leader.get("value")),
+                                 incentives=leader.get("incentives"),
+                                 payment=leader.get("payment")),
             follower=FollowerOutcome(name=str(follower.get("name", "follower")),
                                      response=follower["response"],
                                      value=follower.get("value")),
             certificate=cert,
-            stats=dict(data.get("stats") or {}),
+            stats=upgrade_stats(data.get("stats") or {}),
             options=dict(data.get("options") or {}),
             game=data.get("game"),
             message=str(data.get("message", "")),

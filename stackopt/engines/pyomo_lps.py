@@ -77,6 +77,6 @@ def solve_multiple_lps_pyomo(game: "NormalFormGame", *, prune: bool = True,
                               f"action '{game.follower_actions[j]}'")
     x = None if best_x is None else np.clip(best_x, 0, None) / np.clip(best_x, 0, None).sum()
     stats = {"lps_solved": solved, "lps_pruned": pruned, "lps_dominated": 0,
-             "lps_infeasible": infeasible, "pyomo_build_seconds": build,
-             "pyomo_solve_seconds": solve, "highs_seconds": solve}
+             "lps_infeasible": infeasible, "build_seconds": build,
+             "highs_seconds": solve}
     return MultipleLPsOutcome(best=best, commitment=x, records=records, stats=stats)

@@ -150,7 +150,7 @@ def solve_security_lps(dc: np.ndarray, du: np.ndarray, ac: np.ndarray, au: np.nd
             raise SolverError(f"HiGHS returned '{st}' on the LP for target {j}")
     stats = {"lps_solved": solved, "lps_pruned": pruned, "lps_infeasible": infeasible,
              "dual_lps_solved": dual_lps, "highs_seconds": highs_seconds,
-             "setup_seconds": setup}
+             "build_seconds": setup}
     return SecurityLPsOutcome(best=best, coverage=best_c, records=records, stats=stats)
 
 

@@ -125,7 +125,7 @@ def test_cli_solve_json(capsys):
     assert out["follower"]["response"] == {"y": pytest.approx(4)}
     assert out["certificate"]["passed"] is True
     names = {c["name"] for c in out["certificate"]["checks"]}
-    assert {"follower_optimal", "tie_break", "leader_feasible", "leader_value"} <= names
+    assert {"best_response", "tie_break", "commitment", "follower_feasible", "leader_value"} <= names
     assert {"build_seconds", "highs_seconds"} <= set(out["stats"])
 
 

@@ -39,6 +39,7 @@ from stackopt.certificate import Certificate, Check
 from stackopt.errors import InputError
 from stackopt.kinds.bayesian.game import DEFAULT_MAX_PROFILES, BayesianGame, harsanyi_transform
 from stackopt.status import TieBreak
+from stackopt.vocabulary import milp_bound
 from stackopt.checks.common import check_rtol, distribution_check, probability_vector, tie_gap, value_check
 
 DEFAULT_RTOL = 1e-6
@@ -184,10 +185,10 @@ def _follower_values(game: BayesianGame, x: np.ndarray, resp: list[int], reporte
 
 def _optimality(game: BayesianGame, x: np.ndarray, resp: list[int], value: float,
                 ev: Mapping[str, Any], rtol: float, atol_l: float, max_profiles: int) -> Check:
-    milp = ev.get("milp")
+    milp = milp_bound(ev)  # evidence.milp_bound (old name: evidence.milp.objective_bound)
     if isinstance(milp, Mapping):
         try:
-            bound = float(milp["objective_bound"])
+            bound = float(milp["bound"])
         except (KeyError, TypeError, ValueError):
             return Check("optimality", False, None, atol_l, "bad MILP record in evidence")
         excess = float(max(0.0, bound - value))
@@ -206,4 +207,4 @@ def _optimality(game: BayesianGame, x: np.ndarray, resp: list[int], value: float
         return Check("optimality", c.passed, c.residual, c.tolerance,
                      c.detail + " (Harsanyi profiles, re-proven from the game)")
     return Check("optimality", False, None, atol_l,
-                 "the result carries no optimality evidence (evidence.milp or evidence.bounds)")
+                 "the result carries no optimality evidence (evidence.milp_bound or evidence.bounds)")

@@ -33,15 +33,18 @@ from stackopt.checks.common import verify_rtol
 from stackopt.certificate import Certificate
 from stackopt.kinds.bayesian.checks import (DEFAULT_RTOL, certify_bayesian, leader_total, tie_broken_responses,
                               tolerances)
+from stackopt.kinds.registry import validated
 from stackopt.errors import InputError, UnsupportedError
 from stackopt.kinds.bayesian.game import DEFAULT_MAX_PROFILES, BayesianGame, harsanyi_transform
 from stackopt.result import FollowerOutcome, LeaderOutcome, Result
 from stackopt.status import Status
+from stackopt.vocabulary import MILP_BOUND, milp_record
 
 METHODS = ("dobss", "harsanyi")
 TIE_BREAKS = ("leader", "adversarial")
 
 
+@validated("bayesian")
 def solve_bayesian(game: BayesianGame, *, method: str | None = None, tie_break: str = "leader",
                    rtol: float = DEFAULT_RTOL, time_limit: float | None = None,
                    max_profiles: int = DEFAULT_MAX_PROFILES, epsilon: float = 1e-3) -> Result:
@@ -76,24 +79,11 @@ def solve_bayesian(game: BayesianGame, *, method: str | None = None, tie_break: 
     """
     if not isinstance(game, BayesianGame):
         raise InputError(f"expected a BayesianGame, got {type(game).__name__}")
-    if tie_break not in TIE_BREAKS:
-        raise InputError(f"unknown tie_break {tie_break!r}", field="tie_break",
-                         fix="use 'leader' or 'adversarial'")
     if method is None:
         method = "dobss" if tie_break == "leader" else "harsanyi"
-    if method not in METHODS:
-        raise InputError(f"unknown method {method!r}", field="method",
-                         fix="use one of " + ", ".join(METHODS))
     if tie_break == "adversarial" and method == "dobss":
         raise UnsupportedError("DOBSS computes strong (leader-favourable) equilibria only",
                                field="method", fix="use method='harsanyi' with adversarial ties")
-    if not isinstance(max_profiles, int) or max_profiles < 1:
-        raise InputError(f"max_profiles must be a positive integer, got {max_profiles!r}",
-                         field="max_profiles", fix="use e.g. 5000")
-    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
-            time_limit, (int, float)) or not time_limit >= 0):
-        raise InputError(f"time_limit must be a number >= 0, got {time_limit!r}",
-                         field="time_limit", fix="give seconds, e.g. 60")
     tolerances(game, rtol)  # validates rtol
     options = {"method": method, "tie_break": tie_break, "rtol": rtol,
                "max_profiles": max_profiles}
@@ -176,9 +166,8 @@ def _solve_dobss(game: BayesianGame, *, rtol: float, time_limit: float | None,
     bound = float(res.objective_bound) * scale
     x, resp, polished = _polish(game, x, resp, rtol)
     stats["polished"] = polished
-    evidence = {"milp": {"objective_bound": bound, "incumbent": incumbent, "solver": "highs",
-                         "mip_rel_gap": 0.0, "mip_abs_gap": abs_gap * scale,
-                         "termination": tc.name}}
+    evidence = {MILP_BOUND: milp_record(bound, incumbent, mip_abs_gap=abs_gap * scale,
+                                        termination=tc.name)}
     return _result(game, "dobss", x, resp, evidence, stats, options, rtol, "leader")
 
 

@@ -2,11 +2,11 @@
 
 Given a leader decision ``x`` and a reported response ``y``, :func:`certify` checks
 
-``leader_feasible``
+``commitment`` (called ``leader_feasible`` before 0.2)
     ``x`` within its bounds and integral where required; leader rows hold at ``(x, y)``.
 ``follower_feasible``
     follower rows and bounds hold at ``(x, y)``.
-``follower_optimal``
+``best_response`` (called ``follower_optimal`` before 0.2)
     the follower's problem at ``x`` is re-solved from scratch (LP, or convex QP, by HiGHS) and
     ``f(x, y) <= f*(x) + atol``.
 ``tie_break``
@@ -17,7 +17,7 @@ Given a leader decision ``x`` and a reported response ``y``, :func:`certify` che
 ``leader_value``, ``follower_value``
     both values recomputed from ``(x, y)`` and compared with the reported ones.
 
-A proof-of-optimality check is added by the method (``big_m_valid``, ``branching_complete``)
+The ``optimality`` check is added by the method (with ``big_m_valid`` for the MILP methods)
 or by :func:`stackopt.kinds.bilevel.solve.verify_bilevel`.
 Absolute tolerances are ``rtol`` times the problem's scale (its largest coefficient and the
 largest magnitude of the reported values and variables).
@@ -32,6 +32,7 @@ import numpy as np
 
 from stackopt.certificate import Certificate, Check
 from stackopt.kinds.bilevel.game import BilevelProblem
+from stackopt.vocabulary import BEST_RESPONSE, COMMITMENT
 
 DEFAULT_RTOL = 1e-6
 
@@ -208,7 +209,7 @@ def certify(problem: BilevelProblem, x: np.ndarray, y: np.ndarray,
                              p.leader_rows_upper))
     integ = p.integer_leader
     ivio = float(np.max(np.abs(x[integ] - np.round(x[integ])), initial=0.0))
-    checks.append(Check("leader_feasible", viol <= atol and ivio <= atol, max(viol, ivio), atol,
+    checks.append(Check(COMMITMENT, viol <= atol and ivio <= atol, max(viol, ivio), atol,
                         "leader bounds, integrality and leader rows hold at (x, y)"
                         if viol <= atol and ivio <= atol else
                         f"leader constraints violated by {max(viol, ivio):.3g}"))
@@ -225,11 +226,11 @@ def certify(problem: BilevelProblem, x: np.ndarray, y: np.ndarray,
     f_rep = float(p.follower_gradient_constant(x) @ y + (0.5 * y @ Q @ y if Q is not None
                                                           else 0.0))
     if sol.value is None:
-        checks.append(Check("follower_optimal", False, None, atol,
+        checks.append(Check(BEST_RESPONSE, False, None, atol,
                             f"re-solving the follower's problem at x gave: {sol.status}"))
     else:
         gap = f_rep - sol.value
-        checks.append(Check("follower_optimal", gap <= atol, max(gap, 0.0), atol,
+        checks.append(Check(BEST_RESPONSE, gap <= atol, max(gap, 0.0), atol,
                             f"re-solved follower optimum {p.follower_sign * sol.value:.10g}; "
                             f"the response is {'optimal' if gap <= atol else 'NOT optimal'} "
                             f"(gap {max(gap, 0.0):.3g})"))

@@ -18,7 +18,7 @@ interdicted arc length :math:`\\max_e (c_e + d_e)`, at least 1):
     both reported values equal the recomputed path length (the game is zero-sum).
 ``optimality``
     the leader's value is at least the MILP's proven upper bound minus ``atol``: the bound is
-    HiGHS's dual bound, recorded in ``evidence["mip"]`` (with the gap tolerance it was run
+    HiGHS's dual bound, recorded in ``evidence["milp_bound"]`` (with the gap tolerance it was run
     with). Optimality therefore rests on HiGHS's branch and bound, exact up to its tolerances.
     A disconnecting commitment is optimal without a bound (the value is :math:`+\\infty`).
     Without a recorded bound (e.g. a result from another tool) the enumeration below decides,
@@ -37,6 +37,7 @@ from typing import Any, Mapping, Sequence
 from stackopt.certificate import Certificate, Check
 from stackopt.errors import InputError
 from stackopt.kinds.interdiction.game import InterdictionGame
+from stackopt.vocabulary import milp_bound
 
 DEFAULT_RTOL = 1e-6
 DEFAULT_ENUMERATE_LIMIT = 2000
@@ -210,8 +211,8 @@ def _optimality(dist: float, evidence: Mapping[str, Any], atol: float, *,
         return Check("optimality", True, residual=0.0, tolerance=atol,
                      detail="the commitment disconnects the target: value +inf cannot be "
                             "beaten")
-    mip = evidence.get("mip")
-    bound = _as_float(mip.get("dual_bound")) if isinstance(mip, Mapping) else None
+    mip = milp_bound(evidence)  # evidence.milp_bound (old name: evidence.mip.dual_bound)
+    bound = _as_float(mip.get("bound")) if isinstance(mip, Mapping) else None
     if bound is None:
         if enumerated is not None:  # e.g. a result from another tool, on a small graph
             res = enumerated[0] - dist

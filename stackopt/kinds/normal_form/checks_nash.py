@@ -12,7 +12,7 @@ tolerance, :math:`s` the largest absolute payoff of each player) the checks are:
     :math:`\max_j (x^\top B)_j - x^\top B y \le \varepsilon_2`.
 ``leader_value`` / ``follower_value``
     the reported payoffs equal :math:`x^\top A y` and :math:`x^\top B y`.
-``objective_bound`` (only for results of the best/worst-equilibrium MILP)
+``optimality`` (only for results of the best/worst-equilibrium MILP; ``objective_bound`` before 0.2)
     the MILP's proven bound is within :math:`\varepsilon_1` of the reported value. This bound
     is *reported by HiGHS* (branch and bound with ``mip_rel_gap = 0``); it cannot be re-checked
     from the game alone. :func:`stackopt.kinds.normal_form.nash.all_nash_equilibria` gives an independent, exact
@@ -33,6 +33,7 @@ from stackopt.errors import InputError
 from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.checks.common import distribution_check, value_check
 from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, commitment_vector, tolerances
+from stackopt.vocabulary import OPTIMALITY, milp_bound, upgrade_evidence
 
 
 def strategy_vector(labels: tuple[str, ...], strategy: Mapping[str, Any], field: str
@@ -63,8 +64,8 @@ def certify_nash(game: NormalFormGame, leader_strategy: Mapping[str, Any],
                  rtol: float = DEFAULT_RTOL) -> Certificate:
     """Check that ``(leader_strategy, follower_strategy)`` is a Nash equilibrium of ``game``.
 
-    See the module docstring for the checks. ``evidence`` may hold ``objective_bound`` and
-    ``objective`` (``best``/``worst``) from the MILP, which adds the ``objective_bound`` check.
+    See the module docstring for the checks. ``evidence`` may hold ``milp_bound`` (``bound``
+    and ``objective`` ``best``/``worst``) from the MILP, which adds the ``optimality`` check.
     """
     atol1, atol2 = tolerances(game, rtol)
     A, B = game.A, game.B
@@ -87,16 +88,17 @@ def certify_nash(game: NormalFormGame, leader_strategy: Mapping[str, Any],
     checks.append(value_check("leader_value", leader_value, v1, atol1, source="the profile"))
     checks.append(value_check("follower_value", follower_value, v2, atol2,
                               source="the profile"))
-    ev = dict(evidence or {})
-    if "objective_bound" in ev:
-        bound = ev.get("objective_bound")
+    ev = upgrade_evidence(evidence or {})
+    rec = milp_bound(ev)
+    if rec is not None:
+        bound = rec.get("bound")
         try:
             gap = abs(float(bound) - v1)
         except (TypeError, ValueError):
             gap = float("inf")
         ok = gap <= atol1
-        which = ev.get("objective", "best")
-        checks.append(Check("objective_bound", ok, gap, atol1,
+        which = rec.get("objective", "best")
+        checks.append(Check(OPTIMALITY, ok, gap, atol1,
                             f"HiGHS proved no equilibrium gives {game.leader_name} "
                             f"{'more' if which == 'best' else 'less'} (bound {bound}; "
                             f"solver-reported, not re-checkable from the game)" if ok else

@@ -5,7 +5,7 @@ type and the evidence a solver recorded, with absolute tolerances
 :math:`\varepsilon_d = r\,s_d`, :math:`\varepsilon_a = r\,s_a` (:math:`r` the relative
 tolerance, :math:`s` the largest absolute payoff of the defender / attackers):
 
-``coverage``
+``commitment`` (called ``coverage`` before 0.2)
     :math:`-r \le c_t \le 1 + r` and :math:`\sum_t c_t \le m + r\max(1, m)`.
 ``best_response``
     for every type, :math:`\max_t U_a^\lambda(t, c) - U_a^\lambda(t_\lambda, c) \le
@@ -22,7 +22,7 @@ tolerance, :math:`s` the largest absolute payoff of the defender / attackers):
     LP(:math:`t^*`) (:mod:`stackopt.formulations.security_lps`) recomputed from the recorded
     multipliers :math:`\mu \ge 0, \nu \ge 0` is at most the value plus :math:`\varepsilon_d` —
     a proof, from the game alone, that no coverage does better.
-    *Several types* (``evidence.milp_bound``): the ERASER MILP's bound as reported by HiGHS
+    *Several types* (``evidence.milp_bound.bound``): the ERASER MILP's bound as reported by HiGHS
     (branch and bound with ``mip_rel_gap = 0``) is within :math:`\varepsilon_d` of the value.
     This is the solver's claim and cannot be re-checked without re-solving; the detail says so.
 """
@@ -37,6 +37,7 @@ from stackopt.certificate import Certificate, Check
 from stackopt.errors import InputError
 from stackopt.kinds.security.game import SecurityGame
 from stackopt.status import TieBreak
+from stackopt.vocabulary import COMMITMENT, milp_bound
 from stackopt.checks.common import check_rtol
 
 DEFAULT_RTOL = 1e-6
@@ -111,7 +112,7 @@ def certify_security(game: SecurityGame, coverage: Mapping[str, Any], response: 
     over = float(max(0.0, -c.min(), c.max() - 1.0))
     excess = float(max(0.0, c.sum() - m))
     ok = over <= rtol and excess <= rtol * max(1, m)
-    checks.append(Check("coverage", ok, max(over, excess), rtol,
+    checks.append(Check(COMMITMENT, ok, max(over, excess), rtol,
                         f"coverage in [0, 1] using {c.sum():.6g} of {m} resources" if ok else
                         f"infeasible coverage (min {c.min():.3g}, max {c.max():.3g}, total "
                         f"{c.sum():.6g} for {m} resources)"))
@@ -200,16 +201,17 @@ def _optimality(game: SecurityGame, value: float, evidence: Mapping[str, Any] | 
                      f"every target's LP bounded by {max(worst, value):.10g} (weak duality, "
                      f"{len(bounds)} bounds)" if gap <= atol else
                      f"target '{worst_t}' is only bounded by {worst:.10g} > {value:.10g}")
-    if "milp_bound" in ev:
+    milp = milp_bound(ev)  # evidence.milp_bound.bound (old form: a bare number)
+    if milp is not None:
         try:
-            gap = float(ev["milp_bound"]) - value
+            gap = float(milp.get("bound")) - value  # type: ignore[arg-type]
         except (TypeError, ValueError):
             gap = float("inf")
         ok = gap <= atol
         return Check("optimality", ok, max(gap, 0.0), atol,
-                     f"ERASER MILP bound {ev['milp_bound']} reported by HiGHS with "
+                     f"ERASER MILP bound {milp.get('bound')} reported by HiGHS with "
                      f"mip_rel_gap=0 (solver's claim, not re-checkable from the game)" if ok
-                     else f"MILP bound {ev['milp_bound']} exceeds the value {value:.10g}")
+                     else f"MILP bound {milp.get('bound')} exceeds the value {value:.10g}")
     return Check("optimality", False, None, atol,
                  "the result carries no optimality evidence; re-solve with "
                  "'stackopt solve' to obtain it")

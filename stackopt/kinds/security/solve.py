@@ -28,15 +28,18 @@ import numpy as np
 from stackopt.checks.common import verify_rtol
 from stackopt.certificate import Certificate
 from stackopt.kinds.security.checks import DEFAULT_RTOL, certify_security, tolerances
+from stackopt.kinds.registry import validated
 from stackopt.errors import InputError, SolverError, UnsupportedError
 from stackopt.kinds.security.game import SecurityGame
 from stackopt.result import FollowerOutcome, LeaderOutcome, Result
 from stackopt.status import Status
+from stackopt.vocabulary import BUILD_SECONDS, HIGHS_SECONDS, MILP_BOUND, milp_record
 
 METHODS = ("multiple_lps", "eraser")
 ENGINES = ("highs", "pyomo")
 
 
+@validated("security")
 def solve_security(game: SecurityGame, *, method: str | None = None, engine: str = "highs",
                    rtol: float = DEFAULT_RTOL, prune: bool = True,
                    time_limit: float | None = None, tie_break: str = "leader") -> Result:
@@ -71,27 +74,12 @@ def solve_security(game: SecurityGame, *, method: str | None = None, engine: str
     """
     if not isinstance(game, SecurityGame):
         raise InputError(f"expected a SecurityGame, got {type(game).__name__}")
-    if tie_break != "leader":
-        raise UnsupportedError(f"tie_break {tie_break!r} is not available for security games",
-                               field="tie_break",
-                               fix="use the strong rule ('leader'), or write the game in "
-                                   "normal form (kind: normal_form) for adversarial ties")
     if method is None:
         method = "multiple_lps" if game.n_types == 1 else "eraser"
-    if method not in METHODS:
-        raise InputError(f"unknown method {method!r}", field="method",
-                         fix="use one of " + ", ".join(METHODS))
     if method == "multiple_lps" and game.n_types != 1:
         raise UnsupportedError("the multiple-LPs method needs one attacker type; this game "
                                f"has {game.n_types}", field="method",
                                fix="use method 'eraser' (the default for attacker types)")
-    if engine not in ENGINES:
-        raise InputError(f"unknown engine {engine!r}", field="engine",
-                         fix="use one of " + ", ".join(ENGINES))
-    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
-            time_limit, (int, float)) or not time_limit >= 0):
-        raise InputError(f"time_limit must be a number >= 0, got {time_limit!r}",
-                         field="time_limit", fix="give seconds, e.g. 60")
     tolerances(game, rtol)
     t0 = time.perf_counter()
     options = {"method": method, "engine": engine, "rtol": rtol, "prune": prune,
@@ -229,8 +217,7 @@ def _solve_lps_pyomo(game: SecurityGame, prune: bool):
             raise SolverError(f"Pyomo/HiGHS stopped with '{tc.name}' on the LP of target "
                               f"'{game.targets[j]}'")
     stats = {"lps_solved": solved, "lps_pruned": pruned, "lps_infeasible": infeasible,
-             "pyomo_build_seconds": build, "pyomo_solve_seconds": solve,
-             "highs_seconds": solve}
+             BUILD_SECONDS: build, HIGHS_SECONDS: solve}
     return SecurityLPsOutcome(best=best, coverage=best_c, records=records, stats=stats)
 
 
@@ -256,11 +243,12 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
     c, polished = _polish(game, c, resp)
     zd, za = big_ms(game)
     bound = res.objective_bound if res.objective_bound is not None else res.incumbent_objective
-    evidence = {"milp_bound": float(bound),
+    evidence = {MILP_BOUND: milp_record(float(bound), None if res.incumbent_objective is None
+                                        else float(res.incumbent_objective)),
                 "big_m": {ty: {"defender_max": float(zd[k].max()),
                                "attacker_max": float(za[k].max())}
                           for k, ty in enumerate(game.types)}}
-    stats = {"pyomo_build_seconds": build, "highs_seconds": solve,
+    stats = {BUILD_SECONDS: build, HIGHS_SECONDS: solve,
              "binaries": game.n_types * game.n_targets, "polished": polished}
     return c, resp, evidence, stats
 
