@@ -12,5 +12,6 @@ BUILTIN_KINDS: tuple[str, ...] = (
     "security",
     "bilevel",
     "interdiction",
+    "incentive",
     "mdp",
 )

@@ -1,0 +1,410 @@
+r"""The incentive multiple LPs on one HiGHS model, edited in place, rows generated lazily.
+
+Solves the reduced LP(:math:`j`) of :mod:`stackopt.formulations.incentive_lps` (payments only
+on the induced action :math:`j`) for every follower action on a single ``highspy`` object, as
+:mod:`stackopt.engines.multiple_lps` does for plain games. Columns: the commitment :math:`x`
+(:math:`m`), the follower's value :math:`u`, and the payment: one column :math:`v_j` (uniform
+contract, bounds :math:`[0, U_j]`) or :math:`m` columns :math:`w_{a} = x_a v_{aj}` (per-action
+contract, rows :math:`w_a \le \bar v x_a` and, with a budget, :math:`\sum_a w_a \le \beta`;
+these rows never change). Per action :math:`j` only the costs (:math:`A_{\cdot j}`,
+:math:`-c` on the payment), the payment bounds and one *inducement* row
+:math:`B_{\cdot j}^\top x + \text{payment} - u \ge 0` change; best-response rows
+:math:`B_{\cdot k}^\top x - u \le 0` are added while violated (at most ``batch`` a round) and
+deleted again before the next :math:`j`. HiGHS re-solves from the previous basis throughout.
+
+Visiting order, pruning (bound :math:`\max_i A_{ij}`, or the value of a row relaxation, not
+above the incumbent) and the duality certificate (:func:`~stackopt.formulations.
+incentive_lps.dual_bound` from the row duals) follow the plain engine. An LP(:math:`j`) that
+HiGHS finds infeasible is certified by a mixture :math:`z` of other actions whose margin
+:math:`\min_i ((Bz)_i - B_{ij})` exceeds the largest payment :math:`U_j`: then no commitment
+and no affordable incentive makes :math:`j` a best response. Payoffs are divided by their
+largest magnitude before solving so HiGHS's absolute tolerances act relative to the payoffs.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from stackopt.engines.highs import model_status_name, new_highs
+from stackopt.engines.multiple_lps import ActionRecord
+from stackopt.errors import SolverError
+from stackopt.formulations.incentive_lps import dual_bound
+
+
+@dataclass
+class IncentiveLPsOutcome:
+    """The best induced action, the commitment, the payment, one record per action, stats.
+
+    ``payment`` is the uniform incentive :math:`v_j` (a one-element array) or the per-action
+    transfers :math:`w_a = x_a v_{aj}` (length :math:`m`), in payoff units.
+    """
+
+    best: int | None
+    commitment: np.ndarray | None
+    payment: np.ndarray | None
+    records: dict[int, ActionRecord]
+    stats: dict[str, Any]
+
+
+def solve_incentive_lps(
+    A: np.ndarray,
+    B: np.ndarray,
+    caps: np.ndarray,
+    *,
+    vmax: float,
+    cost_weight: float,
+    budget: float | None,
+    per_action: bool,
+    prune: bool = True,
+    follower_tol: float = 1e-9,
+    time_limit: float | None = None,
+    batch: int = 10,
+) -> IncentiveLPsOutcome:
+    """Run the incentive multiple-LPs loop.
+
+    Parameters
+    ----------
+    A, B
+        ``m x n`` payoffs without incentives (original units).
+    caps
+        :math:`U_k` per follower action: the largest payment for ``k`` (0: not payable).
+    vmax, cost_weight, budget, per_action
+        The incentive options of the game.
+    prune, follower_tol, time_limit, batch
+        As for :func:`stackopt.engines.multiple_lps.solve_multiple_lps`.
+    """
+    import highspy
+
+    t0 = time.perf_counter()
+    m, n = A.shape
+    sa = float(np.abs(A).max()) or 1.0
+    sb = max(float(np.abs(B).max()), float(caps.max(initial=0.0))) or 1.0
+    An, Bn = A / sa, B / sb
+    cost_n = cost_weight * sb / sa  # leader objective per normalised payment unit
+    inf = highspy.kHighsInf
+    npay = m if per_action else 1
+    ncol = m + 1 + npay
+    pay = np.arange(m + 1, ncol, dtype=np.int32)
+
+    h = new_highs(threads=1, presolve="off")
+    lp = highspy.HighsLp()
+    lp.num_col_ = ncol
+    lp.col_cost_ = np.zeros(ncol)
+    lp.col_lower_ = np.r_[np.zeros(m), -inf, np.zeros(npay)]
+    lp.col_upper_ = np.r_[np.ones(m), inf, np.zeros(npay)]
+    starts, index, value, lower, upper = [0], [], [], [1.0], [1.0]
+    index += list(range(m))  # simplex
+    value += [1.0] * m
+    starts.append(len(index))
+    if per_action:
+        for a in range(m):  # w_a - vmax x_a <= 0
+            index += [a, m + 1 + a]
+            value += [-vmax / sb, 1.0]
+            lower.append(-inf)
+            upper.append(0.0)
+            starts.append(len(index))
+        if budget is not None:  # sum_a w_a <= budget
+            index += list(range(m + 1, ncol))
+            value += [1.0] * m
+            lower.append(-inf)
+            upper.append(budget / sb)
+            starts.append(len(index))
+    fixed = len(lower)
+    lp.num_row_ = fixed
+    lp.row_lower_ = np.array(lower)
+    lp.row_upper_ = np.array(upper)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+    lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+    lp.a_matrix_.value_ = np.array(value, dtype=float)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    if h.passModel(lp) == highspy.HighsStatus.kError:  # pragma: no cover - defensive
+        raise SolverError("HiGHS refused the incentive LP model")
+    setup = time.perf_counter() - t0
+
+    # best-response rows [B_k, -1] over (x, u), and the inducement row [B_j, -1, 1...]
+    br_idx = np.arange(m + 1, dtype=np.int32)
+    BR = np.ascontiguousarray(np.hstack([Bn.T, -np.ones((n, 1))]))
+    ind_idx = np.arange(ncol, dtype=np.int32)
+    ub = A.max(axis=0)
+    order = np.argsort(-ub, kind="stable")
+    records: dict[int, ActionRecord] = {}
+    best: int | None = None
+    best_val = -np.inf
+    best_x: np.ndarray | None = None
+    best_pay: np.ndarray | None = None
+    highs_seconds = edit_seconds = 0.0
+    solved = pruned = infeasible = runs = added = 0
+    deadline = None if time_limit is None else t0 + time_limit
+    viol_tol = 1e-9
+
+    for j in order:
+        j = int(j)
+        if prune and best is not None and ub[j] <= best_val:
+            records[j] = ActionRecord("pruned", bound=float(ub[j]))
+            pruned += 1
+            continue
+        te = time.perf_counter()
+        nrow = h.getNumRow()
+        if nrow > fixed:
+            h.deleteRows(nrow - fixed, np.arange(fixed, nrow, dtype=np.int32))
+        h.changeColsCost(m, np.arange(m, dtype=np.int32), An[:, j])
+        payable = caps[j] > 0
+        h.changeColsCost(npay, pay, np.full(npay, -cost_n if payable else 0.0))
+        if per_action:
+            h.changeColsBounds(npay, pay, np.zeros(npay), np.full(npay, inf if payable else 0.0))
+        else:
+            h.changeColsBounds(1, pay, np.zeros(1), np.array([caps[j] / sb]))
+        h.addRow(0.0, inf, ncol, ind_idx, np.r_[Bn[:, j], -1.0, np.ones(npay)])
+        edit_seconds += time.perf_counter() - te
+        active: list[int] = []
+        in_model = np.zeros(n, dtype=bool)
+        in_model[j] = True
+        while True:
+            if deadline is not None and time.perf_counter() > deadline:
+                raise SolverError(f"time limit of {time_limit} s reached after {solved} LPs")
+            ts = time.perf_counter()
+            _run(h)
+            highs_seconds += time.perf_counter() - ts
+            runs += 1
+            st = model_status_name(h)
+            if st not in ("optimal", "infeasible"):
+                # an undecided warm start (degenerate, barely infeasible): re-solve from
+                # scratch with presolve, as the plain engine does
+                h.clearSolver()
+                h.setOptionValue("presolve", "on")
+                ts = time.perf_counter()
+                h.run()
+                highs_seconds += time.perf_counter() - ts
+                runs += 1
+                h.setOptionValue("presolve", "off")
+                st = model_status_name(h)
+            if st == "infeasible":
+                infeasible += 1
+                solved += 1
+                records[j] = _infeasible_record(A, B, caps, cost_weight, j, follower_tol)
+                break
+            if st != "optimal":
+                raise SolverError(
+                    f"HiGHS returned '{st}' on the incentive LP for follower action {j}"
+                )
+            sol = h.getSolution()
+            val = float(h.getInfo().objective_function_value) * sa
+            col = np.asarray(sol.col_value, dtype=float)
+            y = _multipliers(
+                A,
+                B,
+                caps[j],
+                cost_weight,
+                j,
+                active,
+                np.asarray(sol.row_dual, dtype=float)[fixed + 1 :],
+                sa / sb,
+                val,
+            )
+            if prune and best is not None and val <= best_val:
+                records[j] = ActionRecord(
+                    "pruned",
+                    bound=dual_bound(A, B, caps[j], cost_weight, j, y),
+                    multipliers=_nonzero(y),
+                )
+                pruned += 1
+                break
+            x = col[:m]
+            transfer = float(col[m + 1 :].sum())
+            f = x @ Bn
+            excess = f - (f[j] + transfer)
+            excess[in_model] = -np.inf
+            k_new = np.flatnonzero(excess > viol_tol)
+            if k_new.size == 0:
+                records[j] = ActionRecord(
+                    "optimal",
+                    bound=dual_bound(A, B, caps[j], cost_weight, j, y),
+                    value=val,
+                    multipliers=_nonzero(y),
+                )
+                solved += 1
+                if val > best_val:
+                    best, best_val, best_x, best_pay = j, val, x.copy(), col[m + 1 :] * sb
+                break
+            if k_new.size > batch:
+                k_new = k_new[np.argpartition(-excess[k_new], batch)[:batch]]
+            nk = int(k_new.size)
+            te = time.perf_counter()
+            h.addRows(
+                nk,
+                np.full(nk, -inf),
+                np.zeros(nk),
+                nk * (m + 1),
+                np.arange(0, nk * (m + 1), m + 1, dtype=np.int32),
+                np.tile(br_idx, nk),
+                BR[k_new].ravel(),
+            )
+            edit_seconds += time.perf_counter() - te
+            active.extend(int(k) for k in k_new)
+            in_model[k_new] = True
+            added += nk
+
+    x_out: np.ndarray | None = None
+    pay_out: np.ndarray | None = None
+    if best_x is not None and best_pay is not None and best is not None:
+        x_out = np.clip(best_x, 0.0, None)
+        x_out = x_out / x_out.sum()
+        pay_out = np.clip(best_pay, 0.0, None)
+        if per_action:
+            pay_out = np.minimum(pay_out, vmax * x_out)
+        else:
+            pay_out = np.minimum(pay_out, caps[best])
+    stats = {
+        "lps_solved": solved,
+        "lps_pruned": pruned,
+        "lps_dominated": 0,
+        "lps_infeasible": infeasible,
+        "highs_runs": runs,
+        "rows_added": added,
+        "highs_seconds": highs_seconds,
+        "highs_edit_seconds": edit_seconds,
+        "build_seconds": setup,
+    }
+    return IncentiveLPsOutcome(
+        best=best, commitment=x_out, payment=pay_out, records=records, stats=stats
+    )
+
+
+def _run(h: Any) -> None:
+    """``h.run()``; when HiGHS refuses ``threads=1`` because its global scheduler was already
+    started with more threads in this process (e.g. by a Pyomo solve with default options),
+    run again with the default thread count."""
+    import highspy
+
+    if h.run() == highspy.HighsStatus.kError and model_status_name(h) == "not set":
+        h.setOptionValue("threads", 0)
+        h.run()
+
+
+def _nonzero(y: np.ndarray) -> dict[int, float]:
+    return {int(k): float(y[k]) for k in np.flatnonzero(y)}
+
+
+def _multipliers(
+    A: np.ndarray,
+    B: np.ndarray,
+    cap: float,
+    cost_weight: float,
+    j: int,
+    active: list[int],
+    row_dual: np.ndarray,
+    to_original: float,
+    target: float,
+) -> np.ndarray:
+    """Multipliers ``y >= 0`` (original units) from the duals of the best-response rows.
+
+    HiGHS's sign convention for ``<=`` rows of a maximisation is tried first and the other
+    sign when it does not reproduce ``target``; any ``y >= 0`` gives a valid bound, so the
+    choice can only make a certificate loose, never wrong.
+    """
+    n = B.shape[1]
+    duals = np.zeros(n)
+    if active:
+        duals[np.asarray(active)] = row_dual[: len(active)]
+    best_y, best_b = None, np.inf
+    for sign in (1.0, -1.0):
+        y = np.clip(sign * duals, 0.0, None) * to_original
+        y[j] = 0.0
+        b = dual_bound(A, B, cap, cost_weight, j, y)
+        if b < best_b:
+            best_y, best_b = y, b
+        if b <= target + 1e-9 * max(1.0, abs(target)):
+            return y
+    return best_y  # type: ignore[return-value]
+
+
+def _infeasible_record(
+    A: np.ndarray, B: np.ndarray, caps: np.ndarray, cost_weight: float, j: int, tol: float
+) -> ActionRecord:
+    r"""Certify that no commitment and no affordable incentive induces ``j``.
+
+    Solves :math:`\max \delta` s.t. :math:`\sum_{k \ne j} z_k B_{ik} - B_{ij} \ge \delta`,
+    :math:`z \in \Delta`: when :math:`\delta > U_j` + ``tol`` the mixture ``z`` is the
+    certificate. Otherwise (a margin too thin to certify) the multipliers of the LP relaxed by
+    ``tol`` give a valid duality bound instead.
+    """
+    import highspy
+
+    m, n = B.shape
+    others = [k for k in range(n) if k != j]
+    if others:
+        h = new_highs(threads=1)
+        inf = highspy.kHighsInf
+        nz = len(others)
+        for _ in range(nz):
+            h.addVar(0.0, 1.0)
+        h.addVar(-inf, inf)
+        idx = np.arange(nz + 1, dtype=np.int32)
+        for i in range(m):
+            h.addRow(B[i, j], inf, nz + 1, idx, np.r_[B[i, others], -1.0])
+        h.addRow(1.0, 1.0, nz, np.arange(nz, dtype=np.int32), np.ones(nz))
+        h.changeColCost(nz, 1.0)
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        _run(h)
+        if model_status_name(h) == "optimal":
+            sol = np.asarray(h.getSolution().col_value)
+            z = np.clip(sol[:nz], 0.0, None)
+            z = z / z.sum()
+            margin = float((B[:, others] @ z - B[:, j]).min())
+            if margin > caps[j] + tol:
+                return ActionRecord(
+                    "infeasible",
+                    margin=margin,
+                    dominated_by={others[k]: float(z[k]) for k in np.nonzero(z)[0]},
+                )
+    y = _relaxed_multipliers(A, B, caps[j], cost_weight, j, tol)
+    if y is not None:
+        return ActionRecord(
+            "infeasible",
+            bound=dual_bound(A, B, caps[j], cost_weight, j, y),
+            multipliers=_nonzero(y),
+        )
+    return ActionRecord("infeasible", bound=float(A[:, j].max()))
+
+
+def _relaxed_multipliers(
+    A: np.ndarray, B: np.ndarray, cap: float, cost_weight: float, j: int, tol: float
+) -> np.ndarray | None:
+    r"""Multipliers from LP(j) with every best-response row relaxed by ``tol``:
+    :math:`B_{\cdot k}^\top x - B_{\cdot j}^\top x - v \le tol`, :math:`0 \le v \le U_j`.
+    Weak duality makes its duals a valid bound on the exact LP(j)."""
+    import highspy
+
+    m, n = B.shape
+    others = [k for k in range(n) if k != j]
+    h = new_highs(threads=1)
+    inf = highspy.kHighsInf
+    for _ in range(m):
+        h.addVar(0.0, 1.0)
+    h.addVar(0.0, cap)
+    h.changeColsCost(m + 1, np.arange(m + 1, dtype=np.int32), np.r_[A[:, j], -cost_weight])
+    idx = np.arange(m + 1, dtype=np.int32)
+    for k in others:
+        h.addRow(-inf, tol, m + 1, idx, np.r_[B[:, k] - B[:, j], -1.0])
+    h.addRow(1.0, 1.0, m, np.arange(m, dtype=np.int32), np.ones(m))
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    _run(h)
+    if model_status_name(h) != "optimal":
+        return None
+    rd = np.asarray(h.getSolution().row_dual, dtype=float)[: len(others)]
+    val = float(h.getInfo().objective_function_value)
+    best_y, best_b = None, np.inf
+    for sign in (1.0, -1.0):
+        y = np.zeros(n)
+        y[others] = np.clip(sign * rd, 0.0, None)
+        b = dual_bound(A, B, cap, cost_weight, j, y)
+        if b < best_b:
+            best_y, best_b = y, b
+        if b <= val + 1e-9 * max(1.0, abs(val)) + tol:
+            return y
+    return best_y

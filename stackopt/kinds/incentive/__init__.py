@@ -1,0 +1,55 @@
+"""Incentive games (paper section 4.1): the leader commits to a mixed strategy and pays the
+follower incentives for its actions. The kind declaration.
+
+Modules: ``game`` (:class:`IncentiveGame`, :class:`Incentives`), ``io_yaml`` (``kind:
+incentive``), ``solve`` (solve, verify, export), ``checks`` (the certificate). The LPs are in
+:mod:`stackopt.formulations.incentive_lps` (Pyomo) and :mod:`stackopt.engines.incentive_lps`
+(highspy, in place).
+"""
+
+from stackopt.kinds.registry import KindSpec, Method, Option
+
+_P = "stackopt.kinds.incentive"
+
+KIND = KindSpec(
+    name="incentive",
+    summary="normal-form games in which the leader also pays incentives for follower actions",
+    game=f"{_P}.game:IncentiveGame",
+    solve=f"{_P}.solve:solve_incentive",
+    verify=f"{_P}.solve:verify_incentive",
+    methods=(
+        Method(
+            "incentive_lps",
+            "one LP over (commitment, incentives) per induced follower "
+            "action, on one HiGHS model edited in place; one duality bound per action "
+            "proves optimality",
+            options=(
+                Option(
+                    "engine",
+                    "str",
+                    "highs",
+                    choices=("highs", "pyomo"),
+                    doc="highs (in place, fast) or pyomo (one Pyomo model per LP; cross-check)",
+                ),
+                Option(
+                    "prune",
+                    "bool",
+                    True,
+                    doc="skip LPs whose bound max_i A[i,j] cannot beat the incumbent",
+                ),
+            ),
+        ),
+        Method(
+            "pure_commitment",
+            "enumerate the leader's pure actions, each with the minimal "
+            "incentive for every inducible action (closed form; the same as --pure)",
+            optimality="enumeration",
+        ),
+    ),
+    default_method="incentive_lps",
+    options=(Option("pure", "bool", False, doc="the leader commits to a pure action only"),),
+    parse_yaml=f"{_P}.io_yaml:parse_incentive",
+    export=f"{_P}.solve:export_models",
+    mixed=True,
+    docs="incentive",
+)

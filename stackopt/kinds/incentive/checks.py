@@ -1,0 +1,340 @@
+r"""Certificates for incentive-game results (paper section 4.1).
+
+Given the game :math:`(A, B)` with incentive options (bound :math:`\bar v`, cost weight
+:math:`c`, budget :math:`\beta`, payable actions :math:`P`, contract), a commitment :math:`x`,
+incentives (uniform :math:`v_k`, or per-action :math:`v_{ak}`), a response :math:`j` and the
+solver's evidence, these checks establish, within :math:`\varepsilon_L = r\,s_L` and
+:math:`\varepsilon_F = r\,s_F` (:math:`r` the relative tolerance; :math:`s_L`, :math:`s_F` the
+largest absolute payoff of each player, payments included):
+
+``commitment``
+    :math:`x` is a probability distribution (within :math:`r`).
+``incentives``
+    every stated incentive is a finite number in :math:`[0, \bar v]` (within
+    :math:`\varepsilon_F`), only payable actions are paid, and the expected payment
+    :math:`t_j` respects the budget.
+``best_response``
+    with the expected transfers :math:`t_k = \sum_a x_a v_{ak}` (:math:`= v_k` uniform):
+    :math:`\max_k (x^\top B_{\cdot k} + t_k) - (x^\top B_{\cdot j} + t_j) \le \varepsilon_F`.
+``tie_break``
+    among the follower's near-best responses none gives the leader, net of payments
+    (:math:`x^\top A_{\cdot k} - c\,t_k`), more than the response does.
+``leader_value`` / ``follower_value`` / ``payment``
+    the reported values equal :math:`x^\top A_{\cdot j} - c\,t_j`,
+    :math:`x^\top B_{\cdot j} + t_j` and :math:`t_j`.
+``optimality``
+    for every follower action :math:`k` one record: multipliers :math:`y \ge 0` whose bound
+    :math:`\max_i (A_{ik} + \sum_{l \ne k} y_l (B_{ik} - B_{il})) + U_k \max(0, \sum_l y_l -
+    c)` (:func:`stackopt.formulations.incentive_lps.dual_bound`, recomputed here) is at most
+    the value plus :math:`\varepsilon_L`, or a mixture :math:`z` of other actions with margin
+    :math:`\min_i ((Bz)_i - B_{ik}) > U_k + \varepsilon_F` (no affordable incentive induces
+    :math:`k`). For pure commitments, every pure commitment is re-evaluated in closed form
+    instead (minimal payment :math:`\max_l B_{il} - B_{ik}` on :math:`k`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from stackopt.certificate import Certificate, Check
+from stackopt.checks.common import (
+    best_response_check,
+    check_rtol,
+    distribution_check,
+    probability_vector,
+    tie_gap,
+    value_check,
+)
+from stackopt.errors import InputError
+from stackopt.formulations.incentive_lps import dual_bound
+from stackopt.kinds.incentive.game import IncentiveGame
+from stackopt.status import TieBreak
+
+DEFAULT_RTOL = 1e-6
+
+
+def tolerances(game: IncentiveGame, rtol: float) -> tuple[float, float]:
+    """Absolute tolerances (leader, follower) for relative tolerance ``rtol``."""
+    check_rtol(rtol)
+    return rtol * game.leader_scale, rtol * game.follower_scale
+
+
+def _amount(v: Any, field: str) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise InputError(f"incentive {v!r} is not a number", field=field, fix="write a number >= 0")
+    f = float(v)
+    if not math.isfinite(f):
+        raise InputError(
+            f"incentive {v!r} is not finite", field=field, fix="write a finite number >= 0"
+        )
+    return f
+
+
+def incentive_matrix(game: IncentiveGame, incentives: Any) -> np.ndarray:
+    """The stated incentives as an ``m x n`` matrix ``V[a, k]`` (uniform: the same row for
+    every leader action); unknown labels, non-numbers and non-finite numbers are refused with
+    an :class:`InputError` naming the field."""
+    m, n = game.shape
+    V = np.zeros((m, n))
+    if incentives is None:
+        return V
+    if not isinstance(incentives, Mapping):
+        raise InputError(
+            "must map labels to amounts",
+            field="leader.incentives",
+            fix="write the incentives stackopt solve wrote",
+        )
+    per_action = game.incentives.contract == "per_action"
+    for key, val in incentives.items():
+        if per_action:
+            a = _label(game.leader_index, key, "leader.incentives")
+            if not isinstance(val, Mapping):
+                raise InputError(
+                    f"per-action incentives of {key!r} must map follower actions to amounts",
+                    field=f"leader.incentives.{key}",
+                    fix="write {leader action: {follower action: amount}}",
+                )
+            for k_lab, amt in val.items():
+                k = _label(game.follower_index, k_lab, f"leader.incentives.{key}")
+                V[a, k] = _amount(amt, f"leader.incentives.{key}.{k_lab}")
+        else:
+            k = _label(game.follower_index, key, "leader.incentives")
+            V[:, k] = _amount(val, f"leader.incentives.{key}")
+    return V
+
+
+def _label(index_of: Any, label: Any, field: str) -> int:
+    try:
+        return index_of(str(label))
+    except InputError as exc:
+        raise InputError(exc.message, field=f"{field}.{label}", fix=exc.fix) from None
+
+
+def pure_table(game: IncentiveGame, atol_f: float) -> tuple[np.ndarray, np.ndarray]:
+    r"""For each pure commitment :math:`i`: the best induced action and the leader's value.
+
+    Inducing :math:`k` from row :math:`i` costs the minimal payment
+    :math:`p_{ik} = \max_l B_{il} - B_{ik}` (closed form), affordable when
+    :math:`p_{ik} \le U_k`; the leader gets :math:`A_{ik} - c\,p_{ik}`.
+    """
+    A, B = game.A, game.B
+    p = B.max(axis=1, keepdims=True) - B
+    p = np.where(p <= atol_f, 0.0, p)
+    ok = p <= game.caps[None, :] + atol_f
+    vals = np.where(ok, A - game.incentives.cost_weight * p, -np.inf)
+    return vals.argmax(axis=1), vals.max(axis=1)
+
+
+def certify(
+    game: IncentiveGame,
+    commitment: Mapping[str, Any],
+    incentives: Any,
+    response: str,
+    leader_value: float | None,
+    follower_value: float | None,
+    payment: Any,
+    evidence: Mapping[str, Any] | None,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    pure: bool = False,
+) -> Certificate:
+    """Check a result against ``game``; see the module docstring."""
+    atol_l, atol_f = tolerances(game, rtol)
+    A, B = game.A, game.B
+    inc = game.incentives
+    checks: list[Check] = []
+
+    x = probability_vector(game.shape[0], game.leader_index, commitment)
+    checks.append(distribution_check(x, rtol, pure=pure))
+
+    j = game.follower_index(str(response))
+    V = incentive_matrix(game, incentives)
+    t = x @ V  # expected transfer per follower action
+    checks.append(_incentives_check(game, V, t[j], atol_f))
+
+    fu = x @ B + t
+    lu = x @ A - inc.cost_weight * t
+    checks.append(best_response_check(fu, j, response, atol_f, game.follower_actions))
+    tgap = tie_gap(fu, lu, j, atol_f, "leader")
+    checks.append(
+        Check(
+            "tie_break",
+            tgap <= atol_l,
+            tgap,
+            atol_l,
+            "ties are broken in the leader's favour"
+            if tgap <= atol_l
+            else f"another best response gives the leader {tgap:.3g} more",
+        )
+    )
+    true_l, true_f = float(lu[j]), float(fu[j])
+    checks.append(value_check("leader_value", leader_value, true_l, atol_l))
+    checks.append(value_check("follower_value", follower_value, true_f, atol_f))
+    if payment is not None and (
+        isinstance(payment, bool)
+        or not isinstance(payment, (int, float))
+        or not math.isfinite(float(payment))
+    ):
+        raise InputError(
+            f"the payment must be a finite number, got {payment!r}",
+            field="leader.payment",
+            fix="write a number or omit it",
+        )
+    checks.append(value_check("payment", payment, float(t[j]), atol_f))
+    checks.append(_optimality(game, true_l, evidence, atol_l, atol_f, pure))
+    return Certificate(
+        checks=tuple(checks),
+        tie_break=TieBreak.LEADER,
+        rtol=rtol,
+        atol=max(atol_l, atol_f),
+        scale=game.scale,
+        evidence=dict(evidence or {}),
+    )
+
+
+def _incentives_check(game: IncentiveGame, V: np.ndarray, paid: float, atol_f: float) -> Check:
+    inc = game.incentives
+    worst = 0.0
+    why = ""
+    lo = float(V.min(initial=0.0))
+    if lo < -atol_f:
+        worst, why = -lo, f"negative incentive {lo:.6g}"
+    hi = float(V.max(initial=0.0))
+    if hi - inc.max > worst and hi > inc.max + atol_f:
+        worst, why = hi - inc.max, f"incentive {hi:.6g} above the bound {inc.max:g}"
+    unpaid = ~game.payable
+    if unpaid.any():
+        off = float(np.abs(V[:, unpaid]).max())
+        if off > atol_f and off > worst:
+            bad = game.follower_actions[
+                int(np.flatnonzero(unpaid)[int(np.abs(V[:, unpaid]).max(axis=0).argmax())])
+            ]
+            worst, why = off, f"action '{bad}' may not be paid but carries {off:.6g}"
+    if inc.budget is not None and paid - inc.budget > worst and paid > inc.budget + atol_f:
+        worst, why = (
+            paid - inc.budget,
+            f"expected payment {paid:.6g} above the budget {inc.budget:g}",
+        )
+    ok = not why
+    return Check(
+        "incentives",
+        ok,
+        worst,
+        atol_f,
+        f"within [0, {inc.max:g}]"
+        + (f", budget {inc.budget:g}" if inc.budget is not None else "")
+        + f", {inc.contract}"
+        if ok
+        else why,
+    )
+
+
+def _optimality(
+    game: IncentiveGame,
+    value: float,
+    evidence: Mapping[str, Any] | None,
+    atol_l: float,
+    atol_f: float,
+    pure: bool,
+) -> Check:
+    if pure:
+        _, vals = pure_table(game, atol_f)
+        gap = float(max(0.0, vals.max() - value))
+        return Check(
+            "optimality",
+            gap <= atol_l,
+            gap,
+            atol_l,
+            f"best of {game.shape[0]} pure commitments with minimal incentives (closed form)"
+            if gap <= atol_l
+            else f"pure commitment '{game.leader_actions[int(vals.argmax())]}' gives "
+            f"{vals.max():.10g} > {value:.10g}",
+        )
+    bounds = (evidence or {}).get("bounds")
+    if not isinstance(bounds, Mapping):
+        return Check(
+            "optimality",
+            False,
+            None,
+            atol_l,
+            "the result carries no optimality bounds (evidence.bounds); re-solve "
+            "with 'stackopt solve' to obtain them",
+        )
+    worst, worst_label, missing = -np.inf, None, []
+    for k, label in enumerate(game.follower_actions):
+        rec = bounds.get(label)
+        if not isinstance(rec, Mapping):
+            missing.append(label)
+            continue
+        try:
+            b = record_bound(game, k, rec, atol_f)
+        except (InputError, KeyError, TypeError, ValueError) as exc:
+            return Check(
+                "optimality",
+                False,
+                None,
+                atol_l,
+                f"bad bound record for follower action '{label}': {exc}",
+            )
+        if b > worst:
+            worst, worst_label = b, label
+    if missing:
+        return Check(
+            "optimality",
+            False,
+            None,
+            atol_l,
+            "no bound for follower action(s) " + ", ".join(map(repr, missing[:5])),
+        )
+    gap = float(max(0.0, worst - value))
+    return Check(
+        "optimality",
+        gap <= atol_l,
+        gap,
+        atol_l,
+        f"every induced action bounded by {max(worst, value):.10g} (duality with "
+        f"incentives, {len(bounds)} bounds)"
+        if gap <= atol_l
+        else f"follower action '{worst_label}' is only bounded by {worst:.10g} > {value:.10g}",
+    )
+
+
+def record_bound(game: IncentiveGame, k: int, rec: Mapping[str, Any], atol_f: float) -> float:
+    """Recompute the bound a record proves for LP(k); ``-inf`` for a never-inducible action."""
+    A, B = game.A, game.B
+    cap = float(game.caps[k])
+    if "dominated_by" in rec:
+        z = np.zeros(game.shape[1])
+        dom = rec["dominated_by"]
+        if not isinstance(dom, Mapping):
+            raise ValueError("dominated_by must map follower actions to weights")
+        for lab, w in dom.items():
+            z[game.follower_index(str(lab))] = _finite(w)
+        if z.min() < 0 or z[k] != 0 or abs(z.sum() - 1.0) > 1e-9 * max(1, len(z)):
+            raise ValueError("the dominating mixture must be a distribution over other actions")
+        margin = float((B @ z - B[:, k]).min())
+        if margin <= cap + atol_f:
+            raise ValueError(
+                f"domination margin {margin:.6g} does not exceed the largest "
+                f"payment {cap:.6g} by the tolerance {atol_f:.3g}"
+            )
+        return -np.inf
+    mult = rec.get("multipliers") or {}
+    if not isinstance(mult, Mapping):
+        raise ValueError("multipliers must map follower actions to numbers")
+    y = np.zeros(game.shape[1])
+    for lab, w in mult.items():
+        y[game.follower_index(str(lab))] = _finite(w)
+    if y.min() < 0:
+        raise ValueError("multipliers must be non-negative")
+    return dual_bound(A, B, cap, game.incentives.cost_weight, k, y)
+
+
+def _finite(w: Any) -> float:
+    if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(float(w)):
+        raise ValueError(f"{w!r} is not a finite number")
+    return float(w)

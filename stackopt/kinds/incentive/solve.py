@@ -1,0 +1,414 @@
+r"""Incentive games: solve (multiple LPs with incentives, or pure commitments), verify, export.
+
+``solve_incentive`` runs :func:`stackopt.engines.incentive_lps.solve_incentive_lps` (one
+highspy model edited in place; ``engine="pyomo"`` solves the Pyomo models of
+:mod:`stackopt.formulations.incentive_lps` instead) or, with ``pure=True``, evaluates every
+pure commitment with its minimal incentive in closed form. The answer is certified by
+:mod:`stackopt.kinds.incentive.checks` before it is returned. The *value of incentives* — the
+leader's value with incentives minus its strong Stackelberg value in the same game without
+them — goes into ``stats`` (``value_without_incentives``, ``value_of_incentives``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from stackopt.certificate import Certificate
+from stackopt.checks.common import verify_rtol
+from stackopt.errors import InputError
+from stackopt.kinds.incentive.checks import DEFAULT_RTOL, certify, pure_table, tolerances
+from stackopt.kinds.incentive.game import IncentiveGame
+from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.status import Status
+
+METHODS = ("incentive_lps", "pure_commitment")
+
+
+def solve_incentive(
+    game: IncentiveGame,
+    *,
+    method: str | None = None,
+    pure: bool = False,
+    engine: str = "highs",
+    prune: bool = True,
+    rtol: float = DEFAULT_RTOL,
+    time_limit: float | None = None,
+    tie_break: str = "leader",
+) -> Result:
+    """Strong Stackelberg equilibrium of an incentive game (leader-favourable ties).
+
+    Parameters
+    ----------
+    game
+        The incentive game.
+    method
+        ``"incentive_lps"`` (default) or ``"pure_commitment"`` (the same as ``pure=True``).
+    pure
+        The leader commits to a pure action (plus incentives): closed-form enumeration.
+    engine
+        ``"highs"`` (one highspy model edited in place) or ``"pyomo"`` (one Pyomo model per
+        LP; the exported formulation, a cross-check).
+    prune
+        Skip LPs whose bound :math:`\\max_i A_{ij}` cannot beat the incumbent.
+    rtol, time_limit, tie_break
+        Certificate tolerance, seconds for the LP loop, tie rule (``leader`` only).
+
+    Returns
+    -------
+    Result
+        ``status`` optimal, the commitment, ``leader.incentives`` and ``leader.payment``, the
+        response, both values (the leader's net of payments, the follower's with incentives),
+        statistics and the certificate.
+    """
+    if not isinstance(game, IncentiveGame):
+        raise InputError(f"expected an IncentiveGame, got {type(game).__name__}")
+    if method is not None:
+        if method not in METHODS:
+            raise InputError(
+                f"unknown method {method!r} for incentive games",
+                field="method",
+                fix="use one of " + ", ".join(METHODS),
+            )
+        pure = pure or method == "pure_commitment"
+    if tie_break != "leader":
+        raise InputError(
+            f"tie_break {tie_break!r} is not available for incentive games",
+            field="tie_break",
+            fix="use 'leader'",
+        )
+    t0 = time.perf_counter()
+    _, atol_f = tolerances(game, rtol)
+    inc = game.incentives
+    m = game.shape[0]
+    method = "pure_commitment" if pure else "incentive_lps"
+    options = {
+        "method": method,
+        "pure": pure,
+        "engine": engine,
+        "prune": prune,
+        "rtol": rtol,
+        "tie_break": "leader",
+    }
+    if pure:
+        resp, vals = pure_table(game, atol_f)
+        i = int(vals.argmax())
+        x = np.zeros(m)
+        x[i] = 1.0
+        j = int(resp[i])
+        amount = max(0.0, float(game.B[i].max() - game.B[i, j]))
+        if amount <= atol_f:
+            amount = 0.0
+        pay = np.array([amount]) if inc.contract == "uniform" else amount * x
+        evidence: dict[str, Any] = {
+            "pure_values": {game.leader_actions[k]: _fin(vals[k]) for k in range(m)}
+        }
+        stats: dict[str, Any] = {"commitments_enumerated": m, "highs_seconds": 0.0}
+        from stackopt.kinds.normal_form.checks import pure_values
+
+        _, plain = pure_values(game.base, atol_f)
+        without = float(plain.max())
+    else:
+        if engine == "highs":
+            from stackopt.engines.incentive_lps import solve_incentive_lps
+
+            out = solve_incentive_lps(
+                game.A,
+                game.B,
+                game.caps,
+                vmax=inc.max,
+                cost_weight=inc.cost_weight,
+                budget=inc.budget,
+                per_action=inc.contract == "per_action",
+                prune=prune,
+                follower_tol=atol_f,
+                time_limit=time_limit,
+            )
+        elif engine == "pyomo":
+            out = _solve_pyomo(game, prune=prune, follower_tol=atol_f)
+        else:
+            raise InputError(f"unknown engine {engine!r}", field="engine", fix="use highs or pyomo")
+        stats = dict(out.stats)
+        evidence = {"bounds": _bounds_evidence(game, out.records)}
+        if out.best is None:  # pragma: no cover - some action is always inducible
+            raise InputError("no follower action could be induced")
+        if out.commitment is None or out.payment is None:  # pragma: no cover
+            raise InputError("no follower action could be induced")
+        j, x, pay = out.best, out.commitment, out.payment
+        without, secs = _plain_value(game, atol_f)
+        stats["highs_seconds"] = stats.get("highs_seconds", 0.0) + secs
+
+    incentives = _incentives_json(game, x, j, pay)
+    commitment = {game.leader_actions[i]: float(x[i]) for i in range(m)}
+    payment = float(pay.sum())
+    lv = float(x @ game.A[:, j]) - inc.cost_weight * payment
+    fv = float(x @ game.B[:, j]) + payment
+    cert = certify(
+        game,
+        commitment,
+        incentives,
+        game.follower_actions[j],
+        lv,
+        fv,
+        payment,
+        evidence,
+        rtol=rtol,
+        pure=pure,
+    )
+    stats["value_without_incentives"] = without
+    stats["value_of_incentives"] = lv - without
+    stats["total_seconds"] = time.perf_counter() - t0
+    return Result(
+        kind=IncentiveGame.kind,
+        status=Status.OPTIMAL,
+        method=method,
+        leader=LeaderOutcome(
+            game.leader_name, commitment, lv, incentives=incentives, payment=payment
+        ),
+        follower=FollowerOutcome(game.follower_name, game.follower_actions[j], fv),
+        certificate=cert,
+        stats=stats,
+        options=options,
+        game=game.name,
+        message="" if cert.passed else "certificate failed: " + cert.summary(),
+    )
+
+
+def _plain_value(game: IncentiveGame, atol_f: float) -> tuple[float, float]:
+    """The leader's strong Stackelberg value of the game without incentives (the plain
+    multiple-LPs engine), and the seconds HiGHS took."""
+    from stackopt.engines.multiple_lps import solve_multiple_lps
+    from stackopt.errors import SolverError
+
+    try:
+        out = solve_multiple_lps(game.A, game.B, prune=True, follower_tol=atol_f)
+        return float(out.commitment @ game.A[:, out.best]), float(out.stats["highs_seconds"])
+    except SolverError:  # HiGHS refused threads=1 in this process: the same LPs, no payments
+        from stackopt.engines.incentive_lps import solve_incentive_lps
+
+        alt = solve_incentive_lps(
+            game.A,
+            game.B,
+            np.zeros(game.shape[1]),
+            vmax=0.0,
+            cost_weight=0.0,
+            budget=None,
+            per_action=False,
+            follower_tol=atol_f,
+        )
+        return float(alt.commitment @ game.A[:, alt.best]), float(alt.stats["highs_seconds"])
+
+
+def _fin(v: float) -> float | None:
+    return float(v) if np.isfinite(v) else None
+
+
+def _incentives_json(game: IncentiveGame, x: np.ndarray, j: int, pay: np.ndarray) -> dict[str, Any]:
+    """``leader.incentives``: label -> amount (uniform; every payable action, paid only on
+    the response) or leader action -> label -> amount (per_action; :math:`v_{aj} = w_a /
+    x_a`, 0 where :math:`x_a = 0`)."""
+    payable = game.payable_actions
+    resp = game.follower_actions[j]
+    if game.incentives.contract == "uniform":
+        return {k: (float(pay[0]) if k == resp else 0.0) for k in payable}
+    vmax = game.incentives.max
+    out: dict[str, Any] = {}
+    for a, lab in enumerate(game.leader_actions):
+        v = float(min(vmax, pay[a] / x[a])) if x[a] > 0 and pay[a] > 0 else 0.0
+        out[lab] = {k: (v if k == resp else 0.0) for k in payable}
+    return out
+
+
+def _bounds_evidence(game: IncentiveGame, records: Mapping[int, Any]) -> dict[str, Any]:
+    labels = game.follower_actions
+    out: dict[str, Any] = {}
+    for k in range(len(labels)):
+        rec = records.get(k)
+        if rec is None:
+            continue
+        entry: dict[str, Any] = {"outcome": rec.outcome}
+        if rec.dominated_by:
+            entry["dominated_by"] = {labels[i]: w for i, w in rec.dominated_by.items()}
+            entry["margin"] = rec.margin
+        else:
+            entry["bound"] = rec.bound
+            entry["multipliers"] = {labels[i]: w for i, w in rec.multipliers.items()}
+        if rec.value is not None:
+            entry["value"] = rec.value
+        out[labels[k]] = entry
+    return out
+
+
+def _solve_pyomo(game: IncentiveGame, *, prune: bool, follower_tol: float) -> Any:
+    """Every LP(j) of :func:`stackopt.formulations.incentive_lps.build_lp` through Pyomo's
+    HiGHS interface (slow; an independent solve path for cross-checks)."""
+    import pyomo.environ as pyo
+    from pyomo.contrib.solver.common.factory import SolverFactory
+    from pyomo.contrib.solver.common.results import TerminationCondition
+
+    from stackopt.engines.highs import _swallow_banner
+    from stackopt.engines.incentive_lps import IncentiveLPsOutcome, _infeasible_record
+    from stackopt.engines.multiple_lps import ActionRecord
+    from stackopt.formulations.incentive_lps import build_lp, dual_bound
+
+    _swallow_banner()
+    A, B = game.A, game.B
+    m, n = game.shape
+    inc = game.incentives
+    caps = game.caps
+    ub = A.max(axis=0)
+    order = np.argsort(-ub, kind="stable")
+    records: dict[int, ActionRecord] = {}
+    best: int | None = None
+    best_val = -np.inf
+    best_x: np.ndarray | None = None
+    best_pay: np.ndarray | None = None
+    solved = pruned = infeasible = 0
+    build = solve = 0.0
+    per_action = inc.contract == "per_action"
+    for j in order:
+        j = int(j)
+        if prune and best is not None and ub[j] <= best_val:
+            records[j] = ActionRecord("pruned", bound=float(ub[j]))
+            pruned += 1
+            continue
+        t = time.perf_counter()
+        model = build_lp(game, j)
+        build += time.perf_counter() - t
+        t = time.perf_counter()
+        res = SolverFactory("highs").solve(
+            model, load_solutions=False, threads=1, raise_exception_on_nonoptimal_result=False
+        )
+        solve += time.perf_counter() - t
+        solved += 1
+        tc = res.termination_condition
+        if tc == TerminationCondition.convergenceCriteriaSatisfied:
+            res.solution_loader.load_vars()
+            duals = res.solution_loader.get_duals()
+            x = np.array([pyo.value(model.x[a]) for a in game.leader_actions])
+            lab = game.follower_actions[j]
+            if lab not in game.payable_actions:
+                pay = np.zeros(m if per_action else 1)
+            elif per_action:
+                pay = np.array([pyo.value(model.w[a, lab]) for a in game.leader_actions])
+            else:
+                pay = np.array([pyo.value(model.v[lab])])
+            y = np.zeros(n)
+            for k, klab in enumerate(game.follower_actions):
+                if k != j:
+                    y[k] = abs(duals[model.best_response[klab]])
+            val = float(pyo.value(model.leader_value))
+            records[j] = ActionRecord(
+                "optimal",
+                value=val,
+                bound=dual_bound(A, B, caps[j], inc.cost_weight, j, y),
+                multipliers={int(k): float(y[k]) for k in np.flatnonzero(y)},
+            )
+            if val > best_val:
+                best, best_val, best_x, best_pay = j, val, x, pay
+        elif tc in (
+            TerminationCondition.provenInfeasible,
+            TerminationCondition.infeasibleOrUnbounded,
+        ):
+            infeasible += 1
+            records[j] = _infeasible_record(A, B, caps, inc.cost_weight, j, follower_tol)
+        else:
+            from stackopt.errors import SolverError
+
+            raise SolverError(
+                f"Pyomo/HiGHS stopped with '{tc.name}' on the incentive LP for "
+                f"follower action '{game.follower_actions[j]}'"
+            )
+    x_out: np.ndarray | None = None
+    pay_out: np.ndarray | None = None
+    if best_x is not None and best_pay is not None and best is not None:
+        x_out = np.clip(best_x, 0, None)
+        x_out = x_out / x_out.sum()
+        pay_out = np.clip(best_pay, 0, None)
+        pay_out = (
+            np.minimum(pay_out, inc.max * x_out) if per_action else np.minimum(pay_out, caps[best])
+        )
+    stats = {
+        "lps_solved": solved,
+        "lps_pruned": pruned,
+        "lps_dominated": 0,
+        "lps_infeasible": infeasible,
+        "build_seconds": build,
+        "highs_seconds": solve,
+    }
+    return IncentiveLPsOutcome(
+        best=best, commitment=x_out, payment=pay_out, records=records, stats=stats
+    )
+
+
+def verify_incentive(
+    game: IncentiveGame, result: Result | Mapping[str, Any], *, rtol: float | None = None
+) -> Certificate:
+    """Re-check ``result`` against ``game`` without solving: every number in the result is
+    validated and the certificate recomputed from the game (the result cannot loosen the
+    tolerance: :func:`stackopt.checks.common.verify_rtol`)."""
+    if isinstance(result, Mapping):
+        result = Result.from_dict(result)
+    opts = dict(result.options or {})
+    if rtol is None:
+        rtol = verify_rtol(result, DEFAULT_RTOL)
+    if opts.get("tie_break", "leader") != "leader":
+        raise InputError(
+            f"incentive games are solved with leader-favourable ties, the result "
+            f"states {opts.get('tie_break')!r}",
+            field="options.tie_break",
+            fix="write 'leader' or omit it",
+        )
+    response = result.follower.response
+    if not isinstance(response, str):
+        raise InputError(
+            f"the response of an incentive-game result must be one action label, got {response!r}",
+            field="follower.response",
+            fix="write the follower's action label",
+        )
+    lv, fv = result.leader.value, result.follower.value
+    for name, v in (("leader.value", lv), ("follower.value", fv)):
+        if v is not None and (
+            isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(float(v))
+        ):
+            raise InputError(
+                f"must be a finite number, got {v!r}", field=name, fix="write a number or omit it"
+            )
+    evidence = result.certificate.evidence if result.certificate else None
+    pure = bool(opts.get("pure", False)) or result.method == "pure_commitment"
+    cert = certify(
+        game,
+        result.leader.commitment,
+        result.leader.incentives,
+        response,
+        lv,
+        fv,
+        result.leader.payment,
+        evidence,
+        rtol=rtol,
+        pure=pure,
+    )
+    from stackopt.checks.status_claim import with_status_check
+
+    return with_status_check(
+        cert,
+        result.status,
+        (Status.OPTIMAL,),
+        why="a finite incentive game always has a strong Stackelberg equilibrium",
+    )
+
+
+def export_models(game: IncentiveGame, **_: object) -> dict[str, Any]:
+    """The models ``stackopt export`` writes: LP(j) for every follower action ``j``, keyed by
+    the action's file-safe name (``<label>_<j>`` where two labels sanitise alike)."""
+    from stackopt.formulations.incentive_lps import build_lp
+    from stackopt.formulations.multiple_lps import safe_name
+
+    labels = list(game.follower_actions)
+    safe = [safe_name(lab) for lab in labels]
+    return {
+        (nm if safe.count(nm) == 1 else f"{nm}_{j}"): build_lp(game, j) for j, nm in enumerate(safe)
+    }
