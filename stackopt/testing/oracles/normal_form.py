@@ -17,10 +17,10 @@ certificate code. Used to check stackopt's answers, never the other way round.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
-from typing import Sequence
 
 import numpy as np
 
