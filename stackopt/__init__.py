@@ -56,6 +56,7 @@ _LAZY = {
     "compare_leadership": "stackopt.kinds.normal_form.compare",
     "load_model": "stackopt.models.registry",
     "LeadershipComparison": "stackopt.kinds.normal_form.compare",
+    "batch": "stackopt.batch",
 }
 
 
