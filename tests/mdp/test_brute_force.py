@@ -1,0 +1,157 @@
+"""The MILP optimum against brute force: every deterministic follower policy enumerated and
+evaluated forwards, the parameter's optimal interval found exactly (oracle.py), plus a grid."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from mdp.helpers import random_game
+from mdp.oracle import no_parameter_value, optimistic_value_at, supremum_one_parameter
+
+import stackopt
+from stackopt.errors import UnsupportedError
+from stackopt.kinds.mdp.game import MDPGame
+
+
+def _tol(game: MDPGame) -> float:
+    return 1e-6 * game.scale
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("H", [1, 2, 3])
+def test_finite_horizon_one_parameter_matches_brute_force(seed, H):
+    game = random_game(seed, S=2 if H == 3 else 3, H=H)
+    res = stackopt.solve(game)
+    assert res.certified, res.certificate.summary()
+    sup, theta = supremum_one_parameter(game)
+    assert res.leader.value == pytest.approx(sup, abs=_tol(game))
+    # never above the supremum on a fine grid either, and the grid never beats it
+    grid = max(optimistic_value_at(game, [t]) for t in np.linspace(-1, 2, 61))
+    assert grid <= res.leader.value + _tol(game)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_discounted_one_parameter_matches_brute_force(seed):
+    game = random_game(100 + seed, S=3, H=None, discount=0.8)
+    res = stackopt.solve(game)
+    assert res.certified, res.certificate.summary()
+    sup, _ = supremum_one_parameter(game)
+    assert res.leader.value == pytest.approx(sup, abs=_tol(game))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_two_parameters_never_beaten_on_a_grid(seed):
+    game = random_game(200 + seed, S=2, H=2, K=2)
+    res = stackopt.solve(game)
+    assert res.certified
+    grid = np.linspace(-1, 2, 16)
+    best = max(optimistic_value_at(game, [u, v]) for u in grid for v in grid)
+    assert best <= res.leader.value + _tol(game)
+    # the reported commitment's own optimistic value is what was reported
+    theta = [res.leader.commitment["p0"], res.leader.commitment["p1"]]
+    assert optimistic_value_at(game, theta, tol=1e-7) == pytest.approx(res.leader.value,
+                                                                       abs=_tol(game))
+
+
+def test_chain_example_matches_brute_force():
+    game = stackopt.load_game("data/mdp/chain.yaml")
+    res = stackopt.solve(game)
+    assert res.certified
+    sup, theta = supremum_one_parameter(game)
+    assert res.leader.value == pytest.approx(sup, abs=_tol(game))
+    assert res.leader.commitment["subsidy"] == pytest.approx(theta, abs=1e-6)
+
+
+# -- case (a): leader actions --------------------------------------------------------------
+def _normal_form(game: MDPGame) -> stackopt.NormalFormGame:
+    """The game of the leader's pure per-state choices against the follower's policies.
+
+    Values are linear in each state's mixing and depend on a joint distribution over
+    per-state choices only through its marginals, so its SSE is the MDP's optimum."""
+    from mdp.oracle import table
+
+    S, L = game.n_states, game.n_leader_actions
+    rows_l, rows_f = [], []
+    for sigma in itertools.product(range(L), repeat=S):
+        x = np.zeros((S, L))
+        x[np.arange(S), list(sigma)] = 1.0
+        a, _, G, _ = table(game, x)
+        rows_l.append(G)
+        rows_f.append(a)
+    return stackopt.NormalFormGame(np.array(rows_l), np.array(rows_f))
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("horizon", [2, None])
+def test_mixed_leader_actions_match_the_normal_form_game_of_policies(seed, horizon):
+    game = random_game(300 + seed, S=2, A=2, L=2, K=0, H=horizon,
+                       discount=None if horizon else 0.7)
+    res = stackopt.solve(game)
+    assert res.certified, res.certificate.summary()
+    sse = stackopt.solve(_normal_form(game))
+    assert res.leader.value == pytest.approx(sse.leader.value, abs=_tol(game))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_pure_leader_actions_match_enumeration(seed):
+    game = random_game(400 + seed, S=2, A=2, L=2, K=0, H=2)
+    res = stackopt.solve(game, pure=True)
+    assert res.certified
+    for v in res.leader.commitment.values():
+        assert v in (0.0, 1.0)
+    best = -np.inf
+    for sigma in itertools.product(range(2), repeat=2):
+        x = np.zeros((2, 2))
+        x[np.arange(2), list(sigma)] = 1.0
+        best = max(best, no_parameter_value(game, x))
+    assert res.leader.value == pytest.approx(best, abs=_tol(game))
+    mixed = stackopt.solve(game)
+    assert mixed.leader.value >= res.leader.value - _tol(game)
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("K", [0, 1])
+def test_transition_changing_leader_actions_pure_enumeration(seed, K):
+    game = random_game(500 + seed, S=2, A=2, L=2, K=K, H=2, leader_transitions=True)
+    assert game.transitions_depend_on_leader
+    with pytest.raises(UnsupportedError, match="mixed commitments"):
+        stackopt.solve(game)
+    with pytest.raises(UnsupportedError, match="not exact"):
+        stackopt.solve(game, method="kkt_milp", pure=True)
+    res = stackopt.solve(game, pure=True)
+    assert res.certified and res.method == "enumerate"
+    best = -np.inf
+    for sigma in itertools.product(range(2), repeat=2):
+        x = np.zeros((2, 2))
+        x[np.arange(2), list(sigma)] = 1.0
+        best = max(best, supremum_one_parameter(game, x)[0] if K else
+                   no_parameter_value(game, x))
+    assert res.leader.value == pytest.approx(best, abs=_tol(game))
+
+
+def test_mixed_commitment_with_changing_transitions_verifies_exactly():
+    """Evaluating a given mixed commitment is exact even where solving is refused: the
+    brute-force optimistic policy at a mixed commitment verifies, a worse one does not."""
+    from mdp.oracle import table
+
+    from stackopt.kinds.mdp.checks import policy_to_response
+
+    game = random_game(600, S=2, A=2, L=2, K=0, H=2, leader_transitions=True)
+    data = stackopt.solve(game, pure=True).to_dict()
+    x = np.array([[0.5, 0.5], [0.25, 0.75]])
+    data["leader"]["commitment"] = {"s0/l0": 0.5, "s0/l1": 0.5, "s1/l0": 0.25, "s1/l1": 0.75}
+    a, _, G, pols = table(game, x)
+    opt = a >= a.max() - 1e-9
+    i = int(np.argmax(np.where(opt, G, -np.inf)))
+    data["follower"]["response"] = policy_to_response(game, pols[i])
+    data["leader"]["value"], data["follower"]["value"] = float(G[i]), float(a[i])
+    cert = stackopt.verify(game, data)
+    for name in ("commitment", "best_response", "tie_break", "leader_value",
+                 "follower_value"):
+        assert cert.check(name).passed, cert.check(name).detail
+    j = int(np.argmin(a))  # the follower's worst policy
+    assert a[j] < a.max() - 1e-6
+    data["follower"]["response"] = policy_to_response(game, pols[j])
+    assert not stackopt.verify(game, data).check("best_response").passed
