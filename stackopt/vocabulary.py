@@ -44,8 +44,9 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 # -- check names ------------------------------------------------------------------------------
 COMMITMENT = "commitment"
@@ -368,10 +369,24 @@ def schema_text() -> str:
 
 
 def markdown_tables() -> str:
-    """The check, stats and evidence tables as MyST markdown (as in ``docs/certificate.md``)."""
-    lines = ["| check | kinds | meaning |", "|---|---|---|"]
-    lines += [f"| `{t.name}` | {t.where} | {t.meaning} |" for t in KIND_CHECKS]
-    return "\n".join(lines) + "\n"
+    """The vocabulary tables as MyST markdown; ``docs/certificate.md`` holds this text verbatim
+    (a test compares them)."""
+    out = ["| kind-specific check | where | meaning |", "|---|---|---|"]
+    out += [f"| `{t.name}` | {t.where} | {t.meaning} |" for t in KIND_CHECKS]
+    out += ["", "| old check name (still read) | current name |", "|---|---|"]
+    out += [f"| `{old}` | `{new}` |" for old, new in CHECK_ALIASES.items()]
+    out += ["", "| stats key | where | meaning |", "|---|---|---|"]
+    out += [f"| `{t.name}` | {t.where} | {t.meaning} |" for t in STATS_KEYS]
+    out += ["", "| old stats key (still read) | current key |", "|---|---|"]
+    out += [f"| `{old}` | `{new}` |" for old, new in STATS_ALIASES.items()]
+    out += ["", "| evidence key | where | meaning |", "|---|---|---|"]
+    out += [f"| `{t.name}` | {t.where} | {t.meaning} |" for t in EVIDENCE_KEYS]
+    out += ["", "| old evidence spelling (still read) | current form |", "|---|---|"]
+    out += ["| `milp: {objective_bound, ...}` | `milp_bound: {bound, ...}` |",
+            "| `mip: {dual_bound, ...}` | `milp_bound: {bound, ...}` |",
+            "| `milp_bound: <number>` | `milp_bound: {bound: <number>}` |",
+            "| `objective_bound: <number>`, `objective` | `milp_bound: {bound, objective}` |"]
+    return "\n".join(out) + "\n"
 
 
 if __name__ == "__main__":  # pragma: no cover - regenerates the shipped schema
