@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import difflib
 import hashlib
 import itertools
 import json
@@ -193,8 +194,35 @@ class _Space:
 
     source: dict[str, Any]
     identity: dict[str, Any]
-    spec: Any  # the KindSpec of the games it makes
+    kinds: tuple[Any, ...]  # the KindSpecs of the games it may make
     name: str
+
+    def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        """Options checked against the kind of the games (exactly, when there is one kind;
+        otherwise each must suit one of the kinds, and the worker checks the game's own)."""
+        from stackopt.kinds.registry import check_options
+
+        if len(self.kinds) == 1:
+            return check_options(self.kinds[0], options)
+        errors = []
+        for spec in self.kinds:
+            try:
+                check_options(spec, {k: v for k, v in options.items() if k == "method"})
+            except InputError as exc:
+                errors.append(exc)
+        if options.get("method") is not None and len(errors) == len(self.kinds):
+            raise errors[0]
+        out = {}
+        for key, value in options.items():
+            found = [o for spec in self.kinds for o in spec.all_options() if o.name == key]
+            if not found:
+                raise InputError(f"option --{key.replace('_', '-')} does not apply to the "
+                                 f"games of {self.name} (" + ", ".join(
+                                     k.name for k in self.kinds) + ")", field=key,
+                                 fix="drop it; 'stackopt methods KIND' lists the options")
+            out[key] = value if key == "method" else found[0].check(
+                value, self.kinds[0].name if len(found) else "")
+        return out
 
     def has(self, param: str) -> bool:  # pragma: no cover - interface
         raise NotImplementedError
@@ -217,7 +245,7 @@ class Template(_Space):
         self.name = path
         self.doc = load_yaml(path)
         game = parse_game(copy.deepcopy(self.doc), source=path, base_dir=Path(path).parent)
-        self.spec = spec_of(game)
+        self.kinds = (spec_of(game),)
         self.source = {"template": self.doc, "path": path,
                        "base_dir": str(Path(path).parent)}
         self.identity = {"template": hashlib.sha256(json.dumps(
@@ -269,54 +297,39 @@ class Model(_Space):
             raise InputError(f"{name!r} is neither a game file nor a model (stackopt.models "
                              "is not available)", field="--model",
                              fix="give a game YAML file as the template") from None
-        from stackopt.kinds.registry import spec_of
+        from stackopt.kinds.registry import get_kind
+        from stackopt.models.registry import resolve
 
         self.name = name
         self.params = dict(model_parameters(name))
-        self.spec = spec_of(load_model(name))
+        kinds = tuple(resolve(name).spec.kinds)
+        self.kinds = tuple(get_kind(k) for k in kinds) if kinds else \
+            (spec_of_game(load_model(name)),)
         self.source = {"model": name}
-        self.identity = {"model": name, "params": sorted(self.params)}
+        digest = hashlib.sha256(Path(name).read_bytes()).hexdigest() \
+            if Path(name).is_file() else None
+        self.identity = {"model": name, "file": digest, "params": sorted(self.params)}
 
     def has(self, param: str) -> bool:
         return param in self.params
 
     def convert(self, param: str, value: Any, where: str) -> Any:
-        spec = self.params[param]
-        kind = str(_spec_get(spec, "type", "float"))
-        if kind in ("bool", "boolean"):
-            return _as_bool(value, param, where)
-        if kind in ("str", "string", "choice", "label"):
-            if not isinstance(value, str):
-                return _wrong(param, value, where, "a name")
-            choices = _spec_get(spec, "choices", None)
-            if choices and value not in choices:
-                raise InputError(f"{value!r} is not one of {list(choices)}", source=where,
-                                 field=param, fix="use one of: " + ", ".join(map(str, choices)))
-            return value
-        number = _as_number(value, param, where, integer=kind in ("int", "integer"))
-        lo, hi = _bounds(spec)
-        if (lo is not None and number < lo) or (hi is not None and number > hi):
-            raise InputError(f"{number!r} is outside [{lo}, {hi}]", source=where, field=param,
-                             fix=f"give {param} between {lo} and {hi}")
-        return number
+        spec = self.params[param]  # a stackopt.models.ParameterSpec: type, bounds, choices
+        if isinstance(value, str) and spec.type != "str":
+            return spec.parse(value, model=self.name, source=where)
+        return spec.check(value, model=self.name, source=where)
 
     def hint(self) -> str:
-        return "a parameter of model " + self.name + ": " + ", ".join(sorted(self.params))
+        close = difflib.get_close_matches(self._last_unknown, list(self.params), n=1) \
+            if getattr(self, "_last_unknown", None) else []
+        return (f"{close[0]!r} or another " if close else "a ") + \
+            f"parameter of model {self.name} (docs/models.md lists them)"
 
 
-def _spec_get(spec: Any, key: str, default: Any) -> Any:
-    if isinstance(spec, Mapping):
-        return spec.get(key, default)
-    return getattr(spec, key, default)
+def spec_of_game(game: Any) -> Any:
+    from stackopt.kinds.registry import spec_of
 
-
-def _bounds(spec: Any) -> tuple[float | None, float | None]:
-    bounds = _spec_get(spec, "bounds", None)
-    if isinstance(bounds, (list, tuple)) and len(bounds) == 2:
-        return bounds[0], bounds[1]
-    lo = _spec_get(spec, "minimum", _spec_get(spec, "min", None))
-    hi = _spec_get(spec, "maximum", _spec_get(spec, "max", None))
-    return lo, hi
+    return spec_of(game)
 
 
 def open_space(model: str) -> _Space:
@@ -596,6 +609,7 @@ def _expand_grid(grid: _Grid, space: _Space, table: str) -> list[dict[str, Any]]
 
 
 def _unknown(name: str, space: _Space, where: str) -> Any:
+    space._last_unknown = name  # type: ignore[attr-defined]
     if isinstance(space, Template) and space.leaf(name)[0]:
         space.convert(name, None, where)  # a whole mapping or list: raises with the fix
     raise InputError(f"unknown parameter {name!r}", source=where, field=name,
@@ -605,8 +619,6 @@ def _unknown(name: str, space: _Space, where: str) -> Any:
 
 def _build(space: _Space, columns: list[str], ids: list[str | None],
            rows: list[dict[str, Any]], options: dict[str, Any], table: str) -> ScenarioSet:
-    from stackopt.kinds.registry import check_options
-
     known_options = _option_names()
     params, opt_cols = [], []
     for c in columns:
@@ -617,7 +629,7 @@ def _build(space: _Space, columns: list[str], ids: list[str | None],
         else:
             _unknown(c, space, table)
     try:
-        base = check_options(space.spec, options)
+        base = space.check_options(options)
     except InputError as exc:
         raise exc.with_source(table) from None
     width = max(4, len(str(len(rows))))
@@ -638,7 +650,7 @@ def _build(space: _Space, columns: list[str], ids: list[str | None],
                 name = c.replace("-", "_")
                 row_opts[name] = _option_value(known_options[name], row[c], c, where)
         try:
-            opts = check_options(space.spec, {**base, **row_opts})
+            opts = space.check_options({**base, **row_opts})
         except InputError as exc:
             raise InputError(exc.message, source=where, field=exc.field, fix=exc.fix) from None
         out.append(Scenario(id=sid, index=i, source=space.source, params=values,
