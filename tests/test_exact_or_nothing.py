@@ -102,3 +102,169 @@ def test_long_file_name_refused_cleanly():
     with pytest.raises(InputError) as ei:
         read_text("x" * 5000 + ".yaml")
     assert len(str(ei.value)) < 400
+
+
+# -- Nash: exact or nothing (issue 8, "a certified wrong answer") -------------------------------
+import numpy as np  # noqa: E402
+
+from stackopt.kinds.normal_form import nash as nash_mod  # noqa: E402
+from stackopt.kinds.normal_form.game import NormalFormGame  # noqa: E402
+from stackopt.kinds.normal_form.nash import all_nash_equilibria, nash_equilibria, verify_nash  # noqa: E402
+from stackopt.kinds.normal_form.nash_exact import (  # noqa: E402
+    exact_equilibrium_on_supports,
+    iterated_strict_dominance,
+)
+
+DATA = os.path.join(os.path.dirname(__file__), "..", "data")
+
+
+def _travelers(k: int) -> NormalFormGame:
+    claims = list(range(2, 2 + k))
+    A = np.array([[c if c == d else (c + 2 if c < d else d - 2) for d in claims] for c in claims],
+                 dtype=float)
+    return NormalFormGame(A, A.T.copy(), tuple(f"c{c}" for c in claims),
+                          tuple(f"c{c}" for c in claims))
+
+
+def test_travelers_dilemma_compare_is_exact_and_fast():
+    from stackopt.io.load import load_game
+    from stackopt.kinds.normal_form.compare import compare_leadership
+
+    g = load_game(os.path.join(DATA, "travelers_dilemma_99.yaml"))
+    t = time.perf_counter()
+    c = compare_leadership(g)
+    assert time.perf_counter() - t < 60
+    for s in ("nash_best_player1", "nash_worst_player1", "nash_best_player2",
+              "nash_worst_player2"):
+        r = getattr(c, s)
+        assert r.certified
+        assert r.leader.commitment["claim_2"] == 1.0 and r.follower.response["claim_2"] == 1.0
+        assert r.leader.value == 2 and r.follower.value == 2
+        assert r.certificate.evidence["exact"]["leader_value"] == "2"
+        assert r.certificate.check("exact").passed
+    assert abs(c.value_of_commitment_player1 - (98 + 1 / 3 - 2)) < 1e-6
+
+
+def test_presolve_shrinks_travelers_dilemma_to_one_by_one():
+    g = _travelers(30)
+    red = iterated_strict_dominance(g.A, g.B)
+    assert red.rows == (0,) and red.cols == (0,) and red.lps == 0
+
+
+def _random_game(rng, m, n, lo=-3, hi=4):
+    return NormalFormGame(rng.integers(lo, hi, (m, n)).astype(float),
+                          rng.integers(lo, hi, (m, n)).astype(float))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_presolve_keeps_exactly_the_equilibria(seed):
+    """Oracle: exact enumeration on the full game vs on the reduced game (padded)."""
+    rng = np.random.default_rng(seed)
+    g = _random_game(rng, 4, 4)
+    red = iterated_strict_dominance(g.A, g.B)
+    full = {(e.leader_strategy, e.follower_strategy) for e in all_nash_equilibria(g)}
+    sub = g.restrict([g.leader_actions[i] for i in red.rows],
+                     [g.follower_actions[j] for j in red.cols])
+    padded = set()
+    for e in all_nash_equilibria(sub):
+        x = [0] * 4
+        y = [0] * 4
+        for i, p in zip(red.rows, e.leader_strategy):
+            x[i] = p
+        for j, p in zip(red.cols, e.follower_strategy):
+            y[j] = p
+        padded.add((tuple(x), tuple(y)))
+    assert padded == full
+
+
+@pytest.mark.parametrize("force_milp", [False, True])
+@pytest.mark.parametrize("seed", range(6))
+def test_best_and_worst_equilibria_match_full_enumeration(seed, force_milp, monkeypatch):
+    if force_milp:
+        monkeypatch.setattr(nash_mod, "ENUM_SYSTEMS", 0)
+    rng = np.random.default_rng(100 + seed)
+    g = _random_game(rng, 4, 3)
+    eqs = all_nash_equilibria(g)
+    for obj in ("best", "worst"):
+        for player in ("leader", "follower"):
+            r = nash_equilibria(g, objective=obj, player=player)
+            vals = [e.leader_value if player == "leader" else e.follower_value for e in eqs]
+            target = max(vals) if obj == "best" else min(vals)
+            got = r.leader.value if player == "leader" else r.follower.value
+            if r.status.value == "optimal":
+                assert r.certified and abs(got - float(target)) < 1e-9
+                assert verify_nash(g, r.to_dict()).passed
+            else:  # an approximate MILP profile without an exact equilibrium is never certified
+                assert not r.certified
+
+
+def _eps_trap() -> NormalFormGame:
+    # row 1 beats row 0 by 0.5 against column 0, below the absolute tolerance 1e-6 * 1e6
+    A = np.array([[1e6, 0.0], [1e6 + 0.5, 0.0]])
+    B = np.array([[1.0, 0.0], [1.0, 0.0]])
+    return NormalFormGame(A, B, ("r0", "r1"), ("c0", "c1"))
+
+
+def test_epsilon_equilibrium_is_not_certified_by_verify():
+    g = _eps_trap()
+    d = {"kind": "normal_form", "status": "optimal", "method": "nash_milp",
+         "leader": {"name": "leader", "commitment": {"r0": 1.0}, "value": 1e6},
+         "follower": {"name": "follower", "response": {"c0": 1.0}, "value": 1.0},
+         "options": {"solution_concept": "nash"}}
+    cert = verify_nash(g, d)
+    assert cert.check("leader_best_response").passed  # the float check alone is fooled
+    assert not cert.check("exact").passed and not cert.passed
+
+
+def test_nash_result_cannot_loosen_its_tolerance():
+    g = _eps_trap()
+    r = nash_equilibria(g).to_dict()
+    r["options"]["rtol"] = 0.9
+    r["leader"]["commitment"] = {"r0": 1.0}
+    r["leader"]["value"] = 1e6
+    cert = verify_nash(g, r)
+    assert cert.rtol <= 1e-6 and not cert.passed
+
+
+@pytest.mark.parametrize("bad", [float("nan"), "nan", "x", float("inf"), True])
+def test_nash_non_numeric_rtol_or_values_refused(bad):
+    g = _eps_trap()
+    r = nash_equilibria(g).to_dict()
+    r1 = json.loads(json.dumps(r))
+    r1["options"]["rtol"] = bad
+    with pytest.raises(InputError):
+        verify_nash(g, r1)
+    r2 = json.loads(json.dumps(r))
+    r2["leader"]["value"] = bad
+    with pytest.raises(InputError):
+        verify_nash(g, r2)
+
+
+def test_nash_forged_bound_on_non_equilibrium_fails():
+    g = _travelers(8)
+    d = {"kind": "normal_form", "status": "optimal", "method": "nash_milp",
+         "leader": {"name": "leader", "commitment": {"c9": 1.0}, "value": 9.0},
+         "follower": {"name": "follower", "response": {"c9": 1.0}, "value": 9.0},
+         "options": {"objective": "best", "player": "leader", "solution_concept": "nash"},
+         "certificate": {"checks": [], "rtol": 1e-6, "atol": 1e-4, "scale": 11,
+                         "evidence": {"objective": "best", "objective_bound": 9.0}}}
+    cert = verify_nash(g, d)
+    assert not cert.passed and not cert.check("exact").passed
+
+
+def test_nash_suboptimal_equilibrium_with_forged_bound_fails():
+    # coordination game: (a, a) pays 2, (b, b) pays 1; claim (b, b) is the best with bound 1
+    g = NormalFormGame(np.array([[2.0, 0], [0, 1]]), np.array([[2.0, 0], [0, 1]]),
+                       ("a", "b"), ("a", "b"))
+    d = {"leader": {"commitment": {"b": 1.0}, "value": 1.0},
+         "follower": {"response": {"b": 1.0}, "value": 1.0},
+         "options": {"objective": "best"},
+         "certificate": {"checks": [], "evidence": {"milp_bound": {"bound": 1.0}}}}
+    cert = verify_nash(g, d)
+    assert cert.check("exact").passed and not cert.check("optimality").passed
+
+
+def test_exact_support_solve_recovers_mixed_equilibrium():
+    g = NormalFormGame(np.array([[1.0, -1], [-1, 1]]), np.array([[-1.0, 1], [1, -1]]))
+    prof, _why = exact_equilibrium_on_supports(g.A, g.B, [0.5000001, 0.4999999], [0.5, 0.5])
+    assert prof is not None and prof.x == (0.5, 0.5) and prof.u1 == 0

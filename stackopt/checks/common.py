@@ -20,6 +20,7 @@ r"""Checks that several kinds share, written once.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -54,6 +55,7 @@ def value_check(name: str, reported: Any, true: float, tol: float, *,
     """Check a reported value against the value recomputed from ``source``."""
     if reported is None:  # values are optional: nothing to compare, the game's value stands
         return Check(name, True, None, tol, f"not reported; {source} gives {true:.10g}")
+    reported = finite_number(reported, name)  # NaN, inf, strings: InputError
     err = abs(float(reported) - true)
     return Check(name, err <= tol, err, tol,
                  f"recomputed {true:.10g}" if err <= tol else
@@ -61,13 +63,75 @@ def value_check(name: str, reported: Any, true: float, tol: float, *,
 
 
 def verify_rtol(result: Any, default: float) -> float:
-    """The rtol ``verify`` uses for ``result``: its stated rtol, never looser than ``default``."""
-    stored = (result.options or {}).get("rtol") or (result.certificate.rtol
-                                                    if result.certificate else default)
-    if isinstance(stored, bool) or not isinstance(stored, (int, float)):
-        raise InputError(f"must be a number, got {stored!r}", field="options.rtol",
+    """The rtol ``verify`` uses for ``result``: its stated rtol, never looser than ``default``.
+
+    The stated rtol must be a finite number in (0, 1) (NaN, infinities, strings, booleans and
+    non-positive numbers are refused with :class:`InputError`); anything above ``default`` is
+    capped at ``default``.
+    """
+    opts = result.options or {}
+    stored = opts.get("rtol")
+    field = "options.rtol"
+    if stored is None:
+        stored = result.certificate.rtol if result.certificate else default
+        field = "certificate.rtol"
+    if stored is None:
+        return default
+    if (isinstance(stored, bool) or not isinstance(stored, (int, float))
+            or not math.isfinite(stored) or not 0 < stored < 1):
+        raise InputError(f"must be a number in (0, 1), got {_short(stored)}", field=field,
                          fix="write e.g. 1e-6 or omit it")
     return min(float(stored), default)
+
+
+def _short(v: Any) -> str:
+    r = repr(v)
+    return r if len(r) <= 60 else r[:57] + "..."
+
+
+def finite_number(value: Any, field: str, *, optional: bool = False,
+                  minimum: float | None = None, maximum: float | None = None) -> float | None:
+    """A number read from an untrusted result file, validated.
+
+    Returns ``float(value)``; ``None`` when ``value`` is ``None`` and ``optional``. Refuses
+    (``InputError`` naming ``field``) booleans, strings (also ``"nan"``/``"inf"``), NaN,
+    infinities, integers too large for a float, and values outside ``[minimum, maximum]``.
+    Call it on every number a ``verify`` reads besides the answer itself.
+    """
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(f"must be a number, got {_short(value)}", field=field,
+                         fix="write a finite number (or omit it)")
+    try:
+        v = float(value)
+    except OverflowError:
+        raise InputError("number too large", field=field, fix="write a finite number") from None
+    if not math.isfinite(v):
+        raise InputError(f"must be finite, got {v}", field=field, fix="write a finite number")
+    if minimum is not None and v < minimum:
+        raise InputError(f"must be at least {minimum:g}, got {v:g}", field=field,
+                         fix="write a number in range")
+    if maximum is not None and v > maximum:
+        raise InputError(f"must be at most {maximum:g}, got {v:g}", field=field,
+                         fix="write a number in range")
+    return v
+
+
+def finite_numbers(values: Any, field: str) -> None:
+    """Validate every number in a nested evidence structure (mappings / lists) with
+    :func:`finite_number`; strings that are labels are left alone, numbers-as-strings refused."""
+    stack: list[tuple[Any, str, int]] = [(values, field, 0)]
+    while stack:
+        v, f, depth = stack.pop()
+        if depth > 32:
+            raise InputError("nested too deeply", field=f, fix="flatten the evidence")
+        if isinstance(v, Mapping):
+            stack.extend((w, f"{f}.{k}", depth + 1) for k, w in v.items())
+        elif isinstance(v, (list, tuple)):
+            stack.extend((w, f"{f}[{i}]", depth + 1) for i, w in enumerate(v))
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            finite_number(v, f)
 
 
 def probability_vector(size: int, index_of: Callable[[str], int],
@@ -106,3 +170,29 @@ def tie_gap(fu: np.ndarray, lu: np.ndarray, j: int, atol_f: float, tie_break: st
     if tie_break == "leader":
         return float(max(0.0, np.where(near, lu, -np.inf).max() - lu[j]))
     return float(max(0.0, lu[j] - np.where(near, lu, np.inf).min()))
+
+
+def reported_values(data: Any, *, allow_inf: bool = False) -> None:
+    """Validate the reported values of a raw result mapping before it is parsed.
+
+    ``leader.value`` and ``follower.value`` (a number, or a mapping of numbers such as the
+    Bayesian per-type values) must be finite numbers or ``null``; with ``allow_inf`` the
+    strings ``"inf"``/``"-inf"`` are accepted too (unbounded results). ``Result.from_dict``
+    alone would turn an unreadable value into "not reported".
+    """
+    if not isinstance(data, Mapping):
+        return
+    for side in ("leader", "follower"):
+        block = data.get(side)
+        if not isinstance(block, Mapping) or block.get("value") is None:
+            continue
+        v = block["value"]
+        items = v.items() if isinstance(v, Mapping) else [(None, v)]
+        for key, w in items:
+            field = f"{side}.value" + (f".{key}" if key is not None else "")
+            if w is None and key is not None:
+                continue
+            if allow_inf and w in ("inf", "-inf"):
+                continue
+            finite_number(w, field)
+

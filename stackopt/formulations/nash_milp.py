@@ -23,11 +23,15 @@ Constraints
 Objective: maximise (``best``) or minimise (``worst``) :math:`u_1`.
 
 Big-M constants and their validity
-    :math:`M_1 = \max A - \min A` and :math:`M_2 = \max B - \min B` (0 allowed).
+    Row :math:`i`'s constant is :math:`M^1_i = \max_j (\max_r A_{rj} - A_{ij})` and column
+    :math:`j`'s is :math:`M^2_j = \max_i (\max_c B_{ic} - B_{ij})` (0 allowed), never above the
+    matrix range :math:`\max A - \min A`: since :math:`u_1 = \max_r (Ay)_r \le
+    \sum_j y_j \max_r A_{rj}`, the regret :math:`r^1_i = u_1 - (Ay)_i \le \sum_j y_j
+    (\max_r A_{rj} - A_{ij}) \le M^1_i`, and symmetrically for player 2.
 
     *Every Nash equilibrium is feasible.* Let :math:`(x, y)` be a Nash equilibrium, put
     :math:`u_1 = \max_i (Ay)_i`, :math:`s_i = 1` iff :math:`x_i = 0`. Each :math:`(Ay)_i` is a
-    convex combination of entries of ``A``, so :math:`r^1_i = u_1 - (Ay)_i \in [0, M_1]`; if
+    convex combination of entries of ``A``, so :math:`r^1_i = u_1 - (Ay)_i \in [0, M^1_i]`; if
     :math:`x_i > 0` then :math:`i` is a best response, :math:`r^1_i = 0`, and :math:`s_i = 0`
     satisfies both switched constraints. Symmetrically for player 2. Hence no equilibrium is
     cut off, and the optimum is the best (worst) equilibrium payoff of player 1.
@@ -64,6 +68,11 @@ def big_m(matrix: np.ndarray) -> float:
     return float(matrix.max() - matrix.min())
 
 
+def row_big_m(matrix: np.ndarray) -> np.ndarray:
+    r"""Per-row regret bounds :math:`\max_j (\max_r M_{rj} - M_{ij})` (module docstring)."""
+    return (matrix.max(axis=0)[None, :] - matrix).max(axis=1)
+
+
 def build_nash_milp(game: "NormalFormGame", objective: str = "best") -> "pyo.ConcreteModel":
     """The MILP as a Pyomo model.
 
@@ -80,7 +89,8 @@ def build_nash_milp(game: "NormalFormGame", objective: str = "best") -> "pyo.Con
     A, B = game.A, game.B
     m, n = game.shape
     rows, cols = list(game.leader_actions), list(game.follower_actions)
-    M1, M2 = big_m(A), big_m(B)
+    M1 = dict(zip(rows, row_big_m(A).tolist()))
+    M2 = dict(zip(cols, row_big_m(B.T).tolist()))
 
     model = pyo.ConcreteModel(name=f"nash_{objective}")
     model.I = pyo.Set(initialize=rows, ordered=True)
@@ -89,8 +99,9 @@ def build_nash_milp(game: "NormalFormGame", objective: str = "best") -> "pyo.Con
     model.y = pyo.Var(model.J, bounds=(0, 1), doc="player 2's mixed strategy")
     model.u1 = pyo.Var(bounds=(float(A.min()), float(A.max())), doc="player 1's payoff")
     model.u2 = pyo.Var(bounds=(float(B.min()), float(B.max())), doc="player 2's payoff")
-    model.r1 = pyo.Var(model.I, bounds=(0, M1), doc="regret of row actions")
-    model.r2 = pyo.Var(model.J, bounds=(0, M2), doc="regret of column actions")
+    model.r1 = pyo.Var(model.I, bounds=lambda mdl, r: (0, M1[r]), doc="regret of row actions")
+    model.r2 = pyo.Var(model.J, bounds=lambda mdl, c: (0, M2[c]),
+                       doc="regret of column actions")
     model.s = pyo.Var(model.I, domain=pyo.Binary, doc="1 if the row action is unused")
     model.t = pyo.Var(model.J, domain=pyo.Binary, doc="1 if the column action is unused")
 
@@ -109,8 +120,8 @@ def build_nash_milp(game: "NormalFormGame", objective: str = "best") -> "pyo.Con
     model.regret2 = pyo.Constraint(model.J, rule=_regret2)
     model.support1 = pyo.Constraint(model.I, rule=lambda mdl, r: mdl.x[r] <= 1 - mdl.s[r])
     model.support2 = pyo.Constraint(model.J, rule=lambda mdl, c: mdl.y[c] <= 1 - mdl.t[c])
-    model.switch1 = pyo.Constraint(model.I, rule=lambda mdl, r: mdl.r1[r] <= M1 * mdl.s[r])
-    model.switch2 = pyo.Constraint(model.J, rule=lambda mdl, c: mdl.r2[c] <= M2 * mdl.t[c])
+    model.switch1 = pyo.Constraint(model.I, rule=lambda mdl, r: mdl.r1[r] <= M1[r] * mdl.s[r])
+    model.switch2 = pyo.Constraint(model.J, rule=lambda mdl, c: mdl.r2[c] <= M2[c] * mdl.t[c])
     model.leader_value = pyo.Objective(
         expr=model.u1, sense=pyo.maximize if objective == "best" else pyo.minimize)
     return model

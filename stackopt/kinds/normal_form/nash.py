@@ -217,7 +217,8 @@ def nash_equilibria(game: NormalFormGame, *, objective: str = "best", player: st
             "exact", False, None, 0.0, "the MILP's profile is only an approximate equilibrium: "
             + reason + " (also after dropping small probabilities)"),),
             rtol=cert.rtol, atol=cert.atol, scale=cert.scale,
-            evidence={"objective": objective, "player": who, "objective_bound": bound})
+            evidence={"objective": objective, "player": who,
+                      MILP_BOUND: milp_record(bound, None, objective=objective)})
         stats["total_seconds"] = time.perf_counter() - t0
         return Result(kind=NormalFormGame.kind, status=Status.ERROR, method="nash_milp",
                       leader=LeaderOutcome(game.leader_name, x_map, float(x_map and
@@ -238,7 +239,8 @@ def nash_equilibria(game: NormalFormGame, *, objective: str = "best", player: st
     evidence: dict[str, Any] = {"objective": objective, "player": who, "exact": exact,
                                 "presolve": ans.reduction.to_dict(), "optimality": ans.how}
     if ans.how == "milp":
-        evidence["objective_bound"] = ans.bound
+        evidence[MILP_BOUND] = milp_record(ans.bound, float(u2 if swap else u1),
+                                           objective=objective)
     cert = certify_nash(game, x_map, y_map, float(u1), float(u2), None, rtol=rtol)
     checks = cert.checks + (_exact_check(game, True, f"exact Nash equilibrium (rational "
                                                     f"arithmetic): values {u1}, {u2}"),
@@ -271,10 +273,10 @@ def _optimality_check(game: NormalFormGame, ans: _ExactAnswer, who: str, objecti
     red = ans.reduction
     pre = (f"iterated strict dominance (exact) left {len(red.rows)}x{len(red.cols)}")
     if ans.how == "dominance":
-        return Check("optimality", True, 0.0, 0.0,
+        return Check(OPTIMALITY, True, 0.0, 0.0,
                      f"{pre}: the equilibrium is unique (proved exactly)")
     if ans.how == "enumeration":
-        return Check("optimality", True, 0.0, 0.0,
+        return Check(OPTIMALITY, True, 0.0, 0.0,
                      f"{pre}; exact enumeration of its {ans.count} extreme equilibria proves "
                      f"no equilibrium gives {who} {more}")
     atol1, atol2 = tolerances(game, rtol)
@@ -282,25 +284,10 @@ def _optimality_check(game: NormalFormGame, ans: _ExactAnswer, who: str, objecti
     bound = ans.bound
     gap = abs(float(bound) - value) if bound is not None and np.isfinite(bound) else np.inf
     ok = bool(gap <= atol)
-    return Check("objective_bound", ok, gap, atol,
+    return Check(OPTIMALITY, ok, gap, atol,
                  f"{pre}; HiGHS proved no equilibrium gives {who} {more} (bound {bound}; "
                  "solver-reported, not re-checkable from the game)" if ok else
                  f"the MILP bound {bound} is {gap:.3g} away from the exact value")
-
-
-def _with_player2_bound(cert: Certificate, game: NormalFormGame, v2: float, bound: float,
-                        objective: str, rtol: float, evidence: dict) -> Certificate:
-    from stackopt.certificate import Check
-
-    _, atol2 = tolerances(game, rtol)
-    gap = abs(float(bound) - v2)
-    check = Check("objective_bound", gap <= atol2, gap, atol2,
-                  f"HiGHS proved no equilibrium gives {game.follower_name} "
-                  f"{'more' if objective == 'best' else 'less'} (bound {bound}; "
-                  f"solver-reported, not re-checkable from the game)" if gap <= atol2 else
-                  f"the MILP bound {bound} is {gap:.3g} away from the value")
-    return Certificate(checks=cert.checks + (check,), rtol=cert.rtol, atol=cert.atol,
-                       scale=cert.scale, evidence=evidence)
 
 
 def _solve_milp(g: NormalFormGame, objective: str, time_limit: float | None
@@ -330,6 +317,142 @@ def _solve_milp(g: NormalFormGame, objective: str, time_limit: float | None
     stats = {"build_seconds": build, "highs_seconds": solve,
              "binaries": g.shape[0] + g.shape[1]}
     return x, y, bound, stats
+
+
+#: Largest reduced game (rows x columns) for which ``verify`` re-solves the Nash MILP to
+#: re-derive a best/worst claim that enumeration cannot settle.
+VERIFY_MILP_ENTRIES = 400
+#: Seconds allowed for that fresh MILP solve.
+VERIFY_MILP_SECONDS = 30.0
+
+
+def verify_nash(game: NormalFormGame, result: Result | Mapping[str, Any], *,
+                rtol: float | None = None) -> Certificate:
+    """Re-check a Nash result against ``game``; nothing in the file is trusted but the answer.
+
+    * The tolerance is the result's ``rtol`` capped at the default (a result cannot loosen its
+      own check); every reported number is validated (finite) first.
+    * ``exact``: an exact equilibrium (rational arithmetic, supports of the reported profile,
+      small probabilities dropped) must lie within ``rtol`` of the reported strategies.
+    * ``optimality`` (when the result claims a best/worst equilibrium through
+      ``options.objective``): re-derived — exactly by iterated strict dominance and
+      enumeration when the reduced game is small, else by a fresh MILP solve when it has at
+      most :data:`VERIFY_MILP_ENTRIES` entries, else from the file's MILP bound (validated,
+      marked *solver-reported*).
+    """
+    from stackopt.checks.common import finite_number, reported_values, verify_rtol
+    from stackopt.kinds.normal_form.checks_nash import strategy_vector
+    from stackopt.kinds.normal_form.checks import commitment_vector
+    from stackopt.kinds.normal_form.nash_exact import clean_and_solve
+
+    if isinstance(result, Mapping):
+        reported_values(result)
+        result = Result.from_dict(result)
+    if rtol is None:
+        rtol = verify_rtol(result, DEFAULT_RTOL)
+    tolerances(game, rtol)
+    v1 = finite_number(result.leader.value, "leader.value", optional=True)
+    v2 = finite_number(result.follower.value, "follower.value", optional=True)
+    x = commitment_vector(game, result.leader.commitment)
+    y = strategy_vector(game.follower_actions, result.follower.response, "follower.response")
+    cert = certify_nash(game, result.leader.commitment, result.follower.response, v1, v2, None,
+                        rtol=rtol)
+    checks = list(cert.checks)
+    prof, reason = clean_and_solve(game.A, game.B, np.clip(x, 0, None), np.clip(y, 0, None))
+    if prof is not None:
+        dist = max(float(np.abs(x - np.array([float(v) for v in prof.x])).max()),
+                   float(np.abs(y - np.array([float(v) for v in prof.y])).max()))
+        if dist > rtol:
+            prof, reason = None, (f"the exact equilibrium on these supports is {dist:.3g} "
+                                  "away from the reported strategies")
+    checks.append(_exact_check(game, prof is not None,
+                               f"an exact Nash equilibrium (rational arithmetic) within rtol of "
+                               f"the profile: values {prof.u1}, {prof.u2}" if prof is not None
+                               else f"no exact equilibrium behind the profile: {reason}"))
+    opts = dict(result.options or {})
+    ev = upgrade_evidence(dict(result.certificate.evidence) if result.certificate else {})
+    rec = milp_bound(ev) or {}
+    objective = opts.get("objective", rec.get("objective", ev.get("objective")))
+    evidence: dict[str, Any] = {}
+    if objective is not None:
+        if objective not in ("best", "worst"):
+            raise InputError(f"unknown objective {objective!r}", field="options.objective",
+                             fix="use 'best' or 'worst'")
+        player = opts.get("player", ev.get("player", "leader"))
+        if not isinstance(player, str):
+            raise InputError(f"unknown player {player!r}", field="options.player",
+                             fix="use 'leader' or 'follower'")
+        swap = _player_is_follower(game, player)
+        checks.append(_verify_optimality(game, prof, objective, swap, rtol, rec, evidence))
+    return Certificate(checks=tuple(checks), rtol=cert.rtol, atol=cert.atol, scale=cert.scale,
+                       evidence=evidence)
+
+
+def _verify_optimality(game: NormalFormGame, prof: Any, objective: str, swap: bool,
+                       rtol: float, rec: Mapping[str, Any], evidence: dict[str, Any]):
+    from stackopt.certificate import Check
+    from stackopt.checks.common import finite_number
+    from stackopt.kinds.normal_form.nash_exact import iterated_strict_dominance
+
+    g = game.swap_roles() if swap else game
+    who = g.leader_name
+    more = "more" if objective == "best" else "less"
+    if prof is None:
+        return Check(OPTIMALITY, False, None, 0.0,
+                     "not checked: the profile is not an exact equilibrium")
+    value = prof.u2 if swap else prof.u1
+    red = iterated_strict_dominance(g.A, g.B)
+    rows, cols = list(red.rows), list(red.cols)
+    pre = f"iterated strict dominance (exact) left {len(rows)}x{len(cols)}"
+    evidence["presolve"] = red.to_dict()
+    best: Fraction | None = None
+    how = ""
+    if len(rows) == 1 and len(cols) == 1:
+        best, how = Fraction(float(g.A[rows[0], cols[0]])), "the equilibrium is unique"
+    elif _systems(len(rows), len(cols)) <= ENUM_SYSTEMS:
+        sub = g.restrict([g.leader_actions[i] for i in rows],
+                         [g.follower_actions[j] for j in cols])
+        vals = [e.leader_value for e in all_nash_equilibria(sub)]
+        best = max(vals) if objective == "best" else min(vals)
+        how = f"exact enumeration of its {len(vals)} extreme equilibria"
+    if best is not None:
+        ok = value == best
+        evidence["optimality"] = "exact"
+        return Check(OPTIMALITY, ok, 0.0 if ok else float(abs(best - value)), 0.0,
+                     f"re-derived exactly ({pre}; {how}): no equilibrium gives {who} {more} "
+                     f"than {value}" if ok else
+                     f"re-derived exactly ({pre}; {how}): the {objective} equilibrium gives "
+                     f"{who} {best}, not {value}")
+    atol1, _ = tolerances(g, rtol)
+    if len(rows) * len(cols) <= VERIFY_MILP_ENTRIES:
+        sub = g.restrict([g.leader_actions[i] for i in rows],
+                         [g.follower_actions[j] for j in cols])
+        try:
+            _, _, bound, _ = _solve_milp(sub, objective, VERIFY_MILP_SECONDS)
+        except SolverError:
+            bound = None
+        if bound is not None:
+            gap = abs(bound - float(value))
+            ok = gap <= atol1
+            evidence["optimality"] = "fresh_milp"
+            return Check(OPTIMALITY, ok, gap, atol1,
+                         f"re-derived by a fresh MILP solve on the reduced game ({pre}): bound "
+                         f"{bound:.10g} (solver-reported)" if ok else
+                         f"a fresh MILP solve gives the bound {bound:.10g}, {gap:.3g} from the "
+                         f"value {float(value):.10g}")
+    bound = finite_number(rec.get("bound"), "certificate.evidence.milp_bound.bound",
+                          optional=True)
+    evidence["optimality"] = "solver-reported"
+    if bound is None:
+        return Check(OPTIMALITY, False, None, atol1,
+                     "not re-derivable here (game too large) and no MILP bound in the result")
+    gap = abs(bound - float(value))
+    ok = gap <= atol1
+    return Check(OPTIMALITY, ok, gap, atol1,
+                 f"solver-reported: the result's MILP bound {bound:.10g} (not re-derived: the "
+                 f"reduced game is too large)" if ok else
+                 f"the result's MILP bound {bound:.10g} is {gap:.3g} from the exact value")
+
 
 
 # -- exact enumeration of extreme equilibria -----------------------------------------------------
