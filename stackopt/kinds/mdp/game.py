@@ -301,5 +301,8 @@ def labels(items: Sequence[Any], field: str, source: str | None) -> tuple[str, .
         if isinstance(v, bool) or not isinstance(v, (str, int)) or str(v) == "":
             raise InputError(f"{v!r} is not a name", source=source, field=f"{field}[{i}]",
                              fix="use a non-empty name")
+        if str(v) in out:
+            raise InputError(f"{str(v)!r} is listed twice", source=source,
+                             field=f"{field}[{i}]", fix="use unique names")
         out.append(str(v))
     return tuple(out)

@@ -1,0 +1,215 @@
+"""Bad input gives one-line errors (CLI exit 2); tampered results fail verify; the chain
+example of the file contract solves and verifies through the CLI; CSV files beside the YAML."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+import stackopt
+from stackopt.cli import main
+from stackopt.errors import InputError
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAIN = ROOT / "data" / "mdp" / "chain.yaml"
+
+
+def _chain() -> dict:
+    return yaml.safe_load(CHAIN.read_text())
+
+
+def _set(data: dict, path: str, value) -> dict:
+    out = copy.deepcopy(data)
+    keys = path.split(".")
+    cur = out
+    for k in keys[:-1]:
+        cur = cur[k]
+    if value is _DEL:
+        del cur[keys[-1]]
+    else:
+        cur[keys[-1]] = value
+    return out
+
+
+_DEL = object()
+
+BAD = [
+    ("transitions.s0.test", {"s0": 0.2, "s1": 0.7}, "sum to 0.9"),
+    ("transitions.s0.test", {"s0": -0.2, "s1": 1.2}, "negative probability"),
+    ("transitions.s0.test", {"s0": 0.2, "s9": 0.8}, "unknown state 's9'"),
+    ("transitions.s0.jump", {"s0": 1.0}, "unknown action 'jump'"),
+    ("transitions.s1", _DEL, "no transition for state 's1'"),
+    ("rewards.follower.s0", {"fly": 1.0}, "unknown action 'fly'"),
+    ("rewards.leader.s7", {"wait": 1.0}, "unknown state 's7'"),
+    ("rewards.follower.s0.wait", "lots", "not a number"),
+    ("rewards.follower.s0.wait", True, "not a number"),
+    ("horizon", 0, "horizon must be a whole number >= 1"),
+    ("horizon", -3, "horizon must be a whole number >= 1"),
+    ("horizon", 2.5, "horizon must be a whole number >= 1"),
+    ("horizon", "four", "not a number"),
+    ("discount", 0.9, "exactly one of 'horizon'"),
+    ("initial", {"s0": 0.5}, "sum to 1"),
+    ("initial", {"s5": 1.0}, "unknown state 's5'"),
+    ("colour", "red", "unknown key"),
+    ("leader.parameters.subsidy.upper", -1, "exceeds upper"),
+    ("leader.parameters.subsidy.colour", 1, "unknown key"),
+    ("leader.parameters.subsidy.cost", "free", "not a number"),
+    ("leader.effects.tax", {"s0": {"test": 1.0}}, "unknown parameter 'tax'"),
+    ("leader.effects.subsidy.s0.test", float("nan"), "not finite"),
+    ("states", ["s0", "s1", "s1"], "listed twice"),
+]
+
+
+@pytest.mark.parametrize("path,value,message", BAD, ids=[f"{b[0]}={b[1]!r}"[:40] for b in BAD])
+def test_bad_input_is_one_line_exit_2(tmp_path, capsys, path, value, message):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(_set(_chain(), path, value)))
+    assert main(["solve", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Traceback" not in err
+    assert message in err and "bad.yaml" in err
+
+
+@pytest.mark.parametrize("discount", [1.0, -0.1, 1.5, float("inf")])
+def test_discount_outside_unit_interval(tmp_path, capsys, discount):
+    data = _set(_set(_chain(), "horizon", _DEL), "discount", discount)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(data))
+    assert main(["solve", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "discount must be a number in [0, 1)" in err and "\n" not in err
+
+
+def test_discounted_chain_solves(tmp_path):
+    data = _set(_set(_chain(), "horizon", _DEL), "discount", 0.9)
+    p = tmp_path / "d.yaml"
+    p.write_text(yaml.safe_dump(data))
+    res = stackopt.solve(stackopt.load_game(p))
+    assert res.certified
+    assert set(res.follower.response) == {"s0", "s1", "s2"}
+
+
+# -- the chain example through the CLI ----------------------------------------------------
+def test_chain_solves_and_verifies_by_cli(tmp_path, capsys):
+    out = tmp_path / "chain.json"
+    assert main(["solve", str(CHAIN), "--json", "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["kind"] == "mdp" and data["status"] == "optimal"
+    assert set(data["leader"]["commitment"]) == {"subsidy"}
+    assert set(data["follower"]["response"]) == {"0", "1", "2", "3"}
+    assert data["certificate"]["passed"]
+    assert main(["verify", str(CHAIN), str(out)]) == 0
+    capsys.readouterr()
+    assert main(["export", str(CHAIN), "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "chain.lp").read_text().count("z(") >= 24
+
+
+def _tamper(tmp_path, fn) -> int:
+    res = stackopt.solve(stackopt.load_game(CHAIN)).to_dict()
+    fn(res)
+    p = tmp_path / "t.json"
+    p.write_text(json.dumps(res))
+    return main(["verify", str(CHAIN), str(p)])
+
+
+TAMPER = {
+    "leader_value": lambda r: r["leader"].update(value=r["leader"]["value"] + 0.01),
+    "follower_value": lambda r: r["follower"].update(value=r["follower"]["value"] - 0.01),
+    "value_nan": lambda r: r["leader"].update(value=float("nan")),
+    "policy": lambda r: r["follower"]["response"]["0"].update(s0="wait"),
+    "out_of_bounds": lambda r: r["leader"]["commitment"].update(subsidy=5.0),
+    "other_subsidy": lambda r: r["leader"]["commitment"].update(subsidy=2.0),
+    "bound_raised": lambda r: r["certificate"]["evidence"]["milp_bound"].update(
+        bound=r["leader"]["value"] + 0.1),
+    "bound_missing": lambda r: r["certificate"]["evidence"].pop("milp_bound"),
+    "bound_string": lambda r: r["certificate"]["evidence"]["milp_bound"].update(bound="x"),
+    "status": lambda r: r.update(status="infeasible"),
+    "loose_rtol": lambda r: (r["options"].update(rtol=0.5),
+                             r["leader"].update(value=r["leader"]["value"] + 0.01)),
+}
+
+
+@pytest.mark.parametrize("name", list(TAMPER))
+def test_tampered_results_fail_verify(tmp_path, capsys, name):
+    assert _tamper(tmp_path, TAMPER[name]) == 1
+
+
+@pytest.mark.parametrize("fn,message", [
+    (lambda r: r["follower"]["response"]["0"].pop("s1"), "no action for state 's1'"),
+    (lambda r: r["follower"]["response"]["0"].update(s1="fly"), "unknown action 'fly'"),
+    (lambda r: r["follower"]["response"].pop("3"), "no policy for step 3"),
+    (lambda r: r["follower"]["response"].update({"9": {}}), "unknown step '9'"),
+    (lambda r: r["leader"]["commitment"].update(tax=1), "unknown key 'tax'"),
+    (lambda r: r["leader"]["commitment"].pop("subsidy"), "missing 'subsidy'"),
+    (lambda r: r["leader"]["commitment"].update(subsidy="1"), "is not a number"),
+])
+def test_malformed_results_are_input_errors(tmp_path, capsys, fn, message):
+    assert _tamper(tmp_path, fn) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_tie_break_and_options():
+    game = stackopt.load_game(CHAIN)
+    with pytest.raises(InputError, match="not available"):
+        stackopt.solve(game, tie_break="adversarial")
+    with pytest.raises(InputError, match="does not apply"):
+        stackopt.solve(game, engine="pyomo")
+
+
+# -- CSV files beside the YAML ---------------------------------------------------------------
+def test_csv_files_give_the_same_game(tmp_path):
+    (tmp_path / "t.csv").write_text(
+        "state,action,next_state,probability\n"
+        "s0,wait,s0,1\ns0,test,s0,0.2\ns0,test,s1,0.8\ns1,wait,s1,1\ns1,test,s1,0.3\n"
+        "s1,test,s2,0.7\ns2,wait,s2,1\ns2,test,s2,1\n")
+    (tmp_path / "r.csv").write_text(
+        "state,action,leader_reward,follower_reward\n"
+        "s0,wait,0,0.3\ns0,test,0,-1\ns1,wait,0,0.3\ns1,test,0,-1\ns2,wait,2,0.6\n"
+        "s2,test,2,0.6\n")
+    data = _set(_set(_chain(), "transitions", "t.csv"), "rewards", "r.csv")
+    (tmp_path / "g.yaml").write_text(yaml.safe_dump(data))
+    a = stackopt.solve(stackopt.load_game(tmp_path / "g.yaml"))
+    b = stackopt.solve(stackopt.load_game(CHAIN))
+    assert a.leader.value == pytest.approx(b.leader.value, abs=1e-9)
+    assert a.follower.response == b.follower.response
+
+
+def test_csv_leader_action_column(tmp_path):
+    (tmp_path / "r.csv").write_text(
+        "leader_action,state,action,leader_reward,follower_reward\n"
+        ",s0,a,1,1\n,s0,b,0,0\nhigh,s0,b,0,2\nhigh,s0,a,1,0\n")
+    (tmp_path / "t.csv").write_text(
+        "state,action,next_state,probability,leader_action\n"
+        "s0,a,s0,1,\ns0,b,s0,1,\n")
+    (tmp_path / "g.yaml").write_text(yaml.safe_dump({
+        "kind": "mdp", "horizon": 1, "states": ["s0"], "actions": ["a", "b"],
+        "initial": {"s0": 1}, "transitions": "t.csv", "rewards": "r.csv",
+        "leader": {"actions": ["low", "high"]}}))
+    game = stackopt.load_game(tmp_path / "g.yaml")
+    assert game.follower_rewards[:, 0, 1].tolist() == [0.0, 2.0]
+    res = stackopt.solve(game)
+    # the leader wants 'a' (1 vs 0); 'a' is a best response while P(high) <= 1/2
+    assert res.certified
+    assert res.leader.commitment["s0/high"] == pytest.approx(0.5, abs=1e-6)
+    assert res.follower.response == {"0": {"s0": "a"}}
+
+
+@pytest.mark.parametrize("text,message", [
+    ("state,action,next_state\ns0,a,s0\n", "column 'probability' is missing"),
+    ("state,action,next_state,probability,colour\ns0,a,s0,1,red\n", "unknown column"),
+    ("state,action,next_state,probability\ns0,a,s0,x\ns0,b,s0,1\n", "not a number"),
+    ("state,action,next_state,probability\ns0,a,s0,1\n", "no transition for state"),
+    ("state,action,next_state,probability\ns0,a,s0,0.5\ns0,b,s0,1\n", "sum to 0.5"),
+])
+def test_bad_csv(tmp_path, capsys, text, message):
+    (tmp_path / "t.csv").write_text(text)
+    (tmp_path / "g.yaml").write_text(yaml.safe_dump({
+        "kind": "mdp", "horizon": 1, "states": ["s0"], "actions": ["a", "b"],
+        "initial": {"s0": 1}, "transitions": "t.csv"}))
+    assert main(["solve", str(tmp_path / "g.yaml")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and "\n" not in err
