@@ -351,6 +351,15 @@ def verify_incentive(
     validated and the certificate recomputed from the game (the result cannot loosen the
     tolerance: :func:`stackopt.checks.common.verify_rtol`)."""
     if isinstance(result, Mapping):
+        for who in ("leader", "follower"):  # Result.from_dict reads a non-number as "none"
+            raw = result.get(who)
+            raw = raw.get("value") if isinstance(raw, Mapping) else None
+            if raw is not None and (isinstance(raw, bool) or not isinstance(raw, (int, float))):
+                raise InputError(
+                    f"must be a number, got {raw!r}",
+                    field=f"{who}.value",
+                    fix="write a number or omit it",
+                )
         result = Result.from_dict(result)
     opts = dict(result.options or {})
     if rtol is None:
