@@ -205,7 +205,9 @@ def test_solve_json_shared_keys(path, solved):
     assert isinstance(data["message"], str)
     assert isinstance(data["stats"], dict) and isinstance(data["options"], dict)
     leader, follower = data["leader"], data["follower"]
-    assert set(leader) == {"name", "commitment", "value"}
+    # incentive games add the incentives paid and the expected payment (issue 9)
+    extra = {"incentives", "payment"} if data["kind"] == "incentive" else set()
+    assert set(leader) == {"name", "commitment", "value"} | extra
     assert set(follower) == {"name", "response", "value"}
     assert isinstance(leader["name"], str) and isinstance(follower["name"], str)
     assert isinstance(leader["commitment"], dict)
