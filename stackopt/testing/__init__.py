@@ -24,23 +24,27 @@ when a helper needs stackopt's own optimality evidence. See ``docs/testing.md``.
 
 from __future__ import annotations
 
-from stackopt.testing.asserts import (
-                                      EXACT_RTOL,
-                                      FLOAT_ROUNDING,
-                                      assert_best_response,
-                                      assert_nash_equilibrium,
-                                      assert_result_verifies,
-                                      assert_stackelberg_equilibrium,
-                                      assert_values_close,
-                                      clear_cache,
-                                      covered_kinds,
-                                      exact_checks,
-                                      exact_mode,
-                                      minimal_result,
-                                      solve_cached,
-)
+from importlib import import_module
+from typing import Any
 
-__all__ = ["EXACT_RTOL", "FLOAT_ROUNDING", "assert_best_response", "assert_nash_equilibrium",
-           "assert_result_verifies", "assert_stackelberg_equilibrium", "assert_values_close",
-           "clear_cache", "covered_kinds", "exact_checks", "exact_mode", "minimal_result",
-           "solve_cached"]
+# Loaded on first use, so that the pytest plugin (a submodule) stays light to load and
+# pytest can still rewrite the helpers' module.
+_HELPERS = ("EXACT_RTOL", "FLOAT_ROUNDING", "assert_best_response", "assert_nash_equilibrium",
+            "assert_result_verifies", "assert_stackelberg_equilibrium", "assert_values_close",
+            "clear_cache", "covered_kinds", "exact_checks", "exact_mode", "minimal_result",
+            "solve_cached")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HELPERS:
+        value = getattr(import_module("stackopt.testing.asserts"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'stackopt.testing' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HELPERS))
+
+
+__all__ = list(_HELPERS)
