@@ -196,14 +196,15 @@ class _Parser:
                 return ("const", value == "true")
             if value in _KEYWORDS:
                 raise self._error(f"misplaced {value!r}")
+            if self.tokens[self.i + 1] == ("op", "("):
+                self.i += 1
+                raise self._error("calls are not allowed")
             if value not in self.names:
                 raise InputError(f"filter {self.text!r} names {value!r}, which is not a "
                                  "parameter of the grid", source=self.source,
                                  field="filters", fix="use the grid's parameters: "
                                  + ", ".join(sorted(self.names)))
             self.i += 1
-            if self._peek() == ("op", "("):
-                raise self._error("calls are not allowed")
             self.used.add(value)
             return ("name", value)
         raise self._error("expected a number, a string or a parameter")
