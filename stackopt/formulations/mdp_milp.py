@@ -52,6 +52,7 @@ from typing import Any
 
 import numpy as np
 
+from stackopt.kinds.mdp import dp
 from stackopt.kinds.mdp.game import MDPGame
 
 
@@ -63,6 +64,85 @@ class MDPMilp:
     mixing: bool
     big_m: float
     binaries: int
+    cells: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Proven bounds: follower values ``vlo``/``vhi`` and action slacks ``m`` per (step,
+    state[, action]); leader values ``ulo``/``uhi`` and slacks ``ml``; occupancy caps
+    ``occ`` per (step, state). Finite: leading axis H (+1 for values); discounted: 1."""
+
+    vlo: np.ndarray
+    vhi: np.ndarray
+    m: np.ndarray
+    ulo: np.ndarray
+    uhi: np.ndarray
+    ml: np.ndarray
+    occ: np.ndarray
+
+
+def _optimal(P: np.ndarray, r: np.ndarray, game: MDPGame) -> tuple[np.ndarray, np.ndarray]:
+    """Optimal values ``(T+1, S)`` of the MDP ``(P, r)`` (discounted: one row, repeated),
+    widened by the round-off bound of the computation."""
+    if game.finite:
+        V, _ = dp.backward(P, r, int(game.horizon))  # type: ignore[arg-type]
+        pad = 1e-9 * (1.0 + np.abs(V))
+        return V, pad
+    g = float(game.discount)  # type: ignore[arg-type]
+    _, V = dp.policy_iteration(P, r, g)
+    pad = dp.bellman_bound(P, r, V, g) + 1e-9 * (1.0 + np.abs(V))
+    return np.stack([V, V]), np.stack([pad, pad])
+
+
+def proven_bounds(game: MDPGame, P: np.ndarray, rl_lo: np.ndarray, rl_hi: np.ndarray
+                  ) -> Bounds:
+    r"""The big-Ms of the MILP, proven from the data by monotonicity of optimal values.
+
+    With :math:`\underline r(s,a) \le \bar r_f(s,a) \le \overline r(s,a)` for every
+    commitment (:meth:`~stackopt.kinds.mdp.game.MDPGame.follower_reward_bounds`), the
+    follower's optimal value satisfies :math:`\underline V \le V^* \le \overline V`, the
+    optimal values of the MDPs with rewards :math:`\underline r` and :math:`\overline r`
+    (Bellman operators are monotone in the reward). Hence
+    :math:`V_t(s) - Q_t(s,a) \le M_t(s,a) = \overline V_t(s) - \underline r(s,a) -
+    \sum_{s'} P(s'|s,a)\underline V_{t+1}(s')`, which is at most
+    :math:`(H-t)(\max\overline r - \min\underline r) \le 2(H-t)\max|r|` (finite) and
+    :math:`(\max\overline r - \min\underline r)/(1-\gamma) \le 2\max|r|/(1-\gamma)`
+    (discounted). The leader's value of *any* policy lies between the optimal values of the
+    MDPs with rewards :math:`\min_l r_l` (minimised) and :math:`\max_l r_l` (maximised),
+    giving :math:`M^l`. Occupancies: :math:`\mu_t(s,a) \le \bar\mu_t(s)` with
+    :math:`\bar\mu_0 = \rho_0`, :math:`\bar\mu_{t+1}(s') = \min(1, \sum_s \bar\mu_t(s)
+    \max_a P(s'|s,a))` (finite) and :math:`1/(1-\gamma)` (discounted). Computed values are
+    widened by their round-off bound (:func:`~stackopt.kinds.mdp.dp.bellman_bound`).
+    """
+    rlo, rhi = game.follower_reward_bounds()
+    Vlo, plo = _optimal(P, rlo, game)
+    Vhi, phi = _optimal(P, rhi, game)
+    vlo, vhi = Vlo - plo, Vhi + phi
+    Uhi, uph = _optimal(P, rl_hi, game)
+    Ulo_neg, upl = _optimal(P, -rl_lo, game)
+    ulo, uhi = -Ulo_neg - upl, Uhi + uph
+    gamma = 1.0 if game.finite else float(game.discount)  # type: ignore[arg-type]
+    T = vlo.shape[0] - 1
+    m = np.maximum(0.0, vhi[:T, :, None] - _q(P, rlo, vlo, gamma))
+    ml = np.maximum(np.maximum(0.0, uhi[:T, :, None] - _q(P, rl_lo, ulo, gamma)),
+                    _q(P, rl_hi, uhi, gamma) - ulo[:T, :, None])
+    S = game.n_states
+    if game.finite:
+        occ = np.zeros((T, S))
+        occ[0] = game.initial
+        Pmax = P.max(axis=1)  # (S, S'): the largest step probability into s'
+        for t in range(T - 1):
+            occ[t + 1] = np.minimum(1.0, occ[t] @ Pmax)
+    else:
+        occ = np.full((1, S), 1.0 / (1.0 - gamma))
+    return Bounds(vlo, vhi, m, ulo, uhi, ml, occ)
+
+
+def _q(P: np.ndarray, r: np.ndarray, V: np.ndarray, gamma: float) -> np.ndarray:
+    """``r(s,a) + gamma * sum_s' P(s'|s,a) V[t+1](s')`` for every t: ``(T, S, A)``."""
+    T = V.shape[0] - 1
+    return np.stack([r + gamma * (P @ V[t + 1]) for t in range(T)])
 
 
 def build_mdp_milp(game: MDPGame, *, pure: bool = False,
@@ -71,14 +151,17 @@ def build_mdp_milp(game: MDPGame, *, pure: bool = False,
 
     ``pure`` makes the leader's per-state mixing binary; ``fixed_x (S, L)`` fixes it (used by
     enumeration of pure commitments when transitions depend on the leader's action: the
-    game's transitions are then read under ``fixed_x``).
+    game's transitions are then read under ``fixed_x``). Only the (step, state) cells some
+    policy reaches with positive probability get variables (finite horizon): values and
+    choices elsewhere cannot change the leader's objective or the follower's optimality on
+    the reachable cells.
     """
     import pyomo.environ as pyo
 
     S, A, L = game.n_states, game.n_actions, game.n_leader_actions
     K = len(game.parameters)
     finite = game.finite
-    H = int(game.horizon) if finite else 1
+    H = int(game.horizon) if finite else 1  # type: ignore[arg-type]
     gamma = 1.0 if finite else float(game.discount)  # type: ignore[arg-type]
     if fixed_x is not None:
         ind = game.induced(np.zeros(K), fixed_x)
@@ -88,32 +171,30 @@ def build_mdp_milp(game: MDPGame, *, pure: bool = False,
         P = game.transitions[0]
         rf_l, rl_l = game.follower_rewards, game.leader_rewards
         mixing = L > 1
-    rmin, rmax = game.follower_reward_range()
-    lmin, lmax = game.leader_reward_range()
-    mu_max = 1.0 if finite else 1.0 / (1.0 - gamma)
-
-    def left(t: int) -> float:  # steps left: H - t, or 1/(1-gamma)
-        return float(H - t) if finite else 1.0 / (1.0 - gamma)
-
+    b = proven_bounds(game, P, rl_l.min(axis=0), rl_l.max(axis=0))
+    cells = [(t, s) for t in range(H) for s in range(S) if b.occ[t, s] > 0] if finite \
+        else [(0, s) for s in range(S)]
+    live = set(cells)
     m = pyo.ConcreteModel(name=game.name or "mdp")
-    T = list(range(H))
-    SA = [(s, a) for s in range(S) for a in range(A)]
-    m.T = pyo.Set(initialize=T)
-    m.S = pyo.Set(initialize=range(S))
-    m.A = pyo.Set(initialize=range(A))
+    TS = cells
+    TSA = [(t, s, a) for t, s in cells for a in range(A)]
+    m.TS = pyo.Set(initialize=TS, dimen=2)
+    m.TSA = pyo.Set(initialize=TSA, dimen=3)
     m.K = pyo.Set(initialize=range(K))
     m.theta = pyo.Var(m.K, bounds=lambda _, k: (float(game.lower[k]), float(game.upper[k])))
-    m.mu = pyo.Var(m.T, m.S, m.A, bounds=(0.0, mu_max))
-    m.z = pyo.Var(m.T, m.S, m.A, domain=pyo.Binary)
-    m.V = pyo.Var(m.T, m.S, bounds=lambda _, t, s: (left(t) * rmin, left(t) * rmax))
+    m.mu = pyo.Var(m.TSA, bounds=lambda _, t, s, a: (0.0, float(b.occ[t, s])))
+    m.z = pyo.Var(m.TSA, domain=pyo.Binary)
+    m.V = pyo.Var(m.TS, bounds=lambda _, t, s: (float(b.vlo[t, s]), float(b.vhi[t, s])))
     succ = [[[(int(j), float(P[s, a, j])) for j in np.nonzero(P[s, a])[0]]
              for a in range(A)] for s in range(S)]
     pred: list[list[tuple[int, int, float]]] = [[] for _ in range(S)]
-    for s, a in SA:
-        for j, p in succ[s][a]:
-            pred[j].append((s, a, p))
+    for s in range(S):
+        for a in range(A):
+            for j, p in succ[s][a]:
+                pred[j].append((s, a, p))
     if mixing:
         m.L = pyo.Set(initialize=range(L))
+        m.S = pyo.Set(initialize=range(S))
         m.x = pyo.Var(m.S, m.L, bounds=(0.0, 1.0),
                       domain=pyo.Binary if pure else pyo.NonNegativeReals)
         m.mix = pyo.Constraint(m.S, rule=lambda m, s: sum(m.x[s, l] for l in range(L)) == 1)
@@ -133,18 +214,19 @@ def build_mdp_milp(game: MDPGame, *, pure: bool = False,
             return sum(float(rl_l[l, s, a]) * m.x[s, l] for l in range(L))
         return float(rl_l[0, s, a])
 
-    def q(m, t: int, s: int, a: int):
+    def q(m, var, reward, t: int, s: int, a: int):
         n = nxt(t)
-        cont = 0.0 if n is None else gamma * sum(p * m.V[n, j] for j, p in succ[s][a])
-        return reward_f(m, s, a) + cont
+        cont = 0.0 if n is None else gamma * sum(p * var[n, j] for j, p in succ[s][a])
+        return reward(m, s, a) + cont
 
-    m.dual = pyo.Constraint(m.T, m.S, m.A, rule=lambda m, t, s, a: m.V[t, s] >= q(m, t, s, a))
-    m.slack = pyo.Constraint(m.T, m.S, m.A, rule=lambda m, t, s, a:
-                             m.V[t, s] - q(m, t, s, a) <= (left(t) * (rmax - rmin))
-                             * (1 - m.z[t, s, a]))
-    m.occ = pyo.Constraint(m.T, m.S, m.A, rule=lambda m, t, s, a:
-                           m.mu[t, s, a] <= mu_max * m.z[t, s, a])
-    m.one = pyo.Constraint(m.T, m.S, rule=lambda m, t, s: sum(m.z[t, s, a] for a in range(A))
+    m.dual = pyo.Constraint(m.TSA, rule=lambda m, t, s, a:
+                            m.V[t, s] >= q(m, m.V, reward_f, t, s, a))
+    m.slack = pyo.Constraint(m.TSA, rule=lambda m, t, s, a:
+                             m.V[t, s] - q(m, m.V, reward_f, t, s, a)
+                             <= float(b.m[t, s, a]) * (1 - m.z[t, s, a]))
+    m.occ = pyo.Constraint(m.TSA, rule=lambda m, t, s, a:
+                           m.mu[t, s, a] <= float(b.occ[t, s]) * m.z[t, s, a])
+    m.one = pyo.Constraint(m.TS, rule=lambda m, t, s: sum(m.z[t, s, a] for a in range(A))
                            == 1)
 
     def flow(m, t, s):
@@ -152,34 +234,29 @@ def build_mdp_milp(game: MDPGame, *, pure: bool = False,
         if finite:
             if t == 0:
                 return out == float(game.initial[s])
-            return out == sum(p * m.mu[t - 1, i, a] for i, a, p in pred[s])
+            return out == sum(p * m.mu[t - 1, i, a] for i, a, p in pred[s]
+                              if (t - 1, i) in live)
         return out - gamma * sum(p * m.mu[t, i, a] for i, a, p in pred[s]) == \
             float(game.initial[s])
 
-    m.flow = pyo.Constraint(m.T, m.S, rule=flow)
+    m.flow = pyo.Constraint(m.TS, rule=flow)
     cost = sum(float(game.cost[k]) * m.theta[k] for k in range(K))
     if mixing:
-        m.U = pyo.Var(m.T, m.S, bounds=lambda _, t, s: (left(t) * lmin, left(t) * lmax))
-
-        def u_rhs(m, t, s, a):
-            n = nxt(t)
-            cont = 0.0 if n is None else gamma * sum(p * m.U[n, j] for j, p in succ[s][a])
-            return reward_l(m, s, a) + cont
-
-        m.lead_up = pyo.Constraint(m.T, m.S, m.A, rule=lambda m, t, s, a:
-                                   m.U[t, s] - u_rhs(m, t, s, a)
-                                   <= left(t) * (lmax - lmin) * (1 - m.z[t, s, a]))
-        m.lead_lo = pyo.Constraint(m.T, m.S, m.A, rule=lambda m, t, s, a:
-                                   u_rhs(m, t, s, a) - m.U[t, s]
-                                   <= left(t) * (lmax - lmin) * (1 - m.z[t, s, a]))
+        m.U = pyo.Var(m.TS, bounds=lambda _, t, s: (float(b.ulo[t, s]), float(b.uhi[t, s])))
+        m.lead_up = pyo.Constraint(m.TSA, rule=lambda m, t, s, a:
+                                   m.U[t, s] - q(m, m.U, reward_l, t, s, a)
+                                   <= float(b.ml[t, s, a]) * (1 - m.z[t, s, a]))
+        m.lead_lo = pyo.Constraint(m.TSA, rule=lambda m, t, s, a:
+                                   q(m, m.U, reward_l, t, s, a) - m.U[t, s]
+                                   <= float(b.ml[t, s, a]) * (1 - m.z[t, s, a]))
         obj = sum(float(game.initial[s]) * m.U[0, s] for s in range(S)
                   if game.initial[s] != 0) - cost
     else:
-        obj = sum(float(rl_l[0, s, a]) * m.mu[t, s, a] for t in T for s, a in SA
+        obj = sum(float(rl_l[0, s, a]) * m.mu[t, s, a] for t, s, a in TSA
                   if rl_l[0, s, a] != 0) - cost
     m.obj = pyo.Objective(expr=obj, sense=pyo.maximize)
-    return MDPMilp(model=m, mixing=mixing, big_m=left(0) * (rmax - rmin),
-                   binaries=len(T) * S * A + (S * L if mixing and pure else 0))
+    return MDPMilp(model=m, mixing=mixing, big_m=float(b.m.max()) if b.m.size else 0.0,
+                   binaries=len(TSA) + (S * L if mixing and pure else 0), cells=tuple(cells))
 
 
 def read_solution(milp: MDPMilp, game: MDPGame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -197,7 +274,9 @@ def read_solution(milp: MDPMilp, game: MDPGame) -> tuple[np.ndarray, np.ndarray,
         x /= x.sum(axis=1, keepdims=True)
     else:
         x[:, 0] = 1.0
-    T = len(m.T)
-    occ = np.array([[[m.mu[t, s, a].value or 0.0 for a in range(A)] for s in range(S)]
-                    for t in range(T)])
-    return theta, x, np.maximum(occ, 0.0)
+    T = max(t for t, _ in milp.cells) + 1
+    occ = np.zeros((T, S, A))
+    for t, s in milp.cells:
+        for a in range(A):
+            occ[t, s, a] = max(0.0, m.mu[t, s, a].value or 0.0)
+    return theta, x, occ

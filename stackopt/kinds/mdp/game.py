@@ -204,6 +204,12 @@ class MDPGame:
     def follower_reward_range(self) -> tuple[float, float]:
         r"""Bounds :math:`(\underline r, \overline r)` of :math:`\bar r_f(s,a)` over every
         commitment: min/max over leader actions plus each parameter's extreme effect."""
+        lo, hi = self.follower_reward_bounds()
+        return float(lo.min()), float(hi.max())
+
+    def follower_reward_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        r"""Per-(state, action) bounds ``(lo, hi)`` of :math:`\bar r_f(s,a)` over every
+        commitment (``(S, A)`` arrays)."""
         lo = self.follower_rewards.min(axis=0)
         hi = self.follower_rewards.max(axis=0)
         for k in range(len(self.parameters)):
@@ -211,7 +217,7 @@ class MDPGame:
             a, b = self.lower[k] * e, self.upper[k] * e
             lo = lo + np.minimum(a, b)
             hi = hi + np.maximum(a, b)
-        return float(lo.min()), float(hi.max())
+        return lo, hi
 
     def leader_reward_range(self) -> tuple[float, float]:
         return float(self.leader_rewards.min()), float(self.leader_rewards.max())
