@@ -43,6 +43,24 @@ _GAMES: dict[Path, Any] = {}
 
 
 def _version(dist: str) -> str:
+    """The installed version of ``dist``, read from its ``*.dist-info`` directory name next
+    to the package when possible (one directory listing), else from the metadata."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(dist)
+        if spec is not None and spec.origin:
+            site = Path(spec.origin).parent.parent
+            for d in site.glob(f"{dist}-*.dist-info"):
+                return d.name[len(dist) + 1:-len(".dist-info")]
+            import re  # an editable install: the package's own __version__, not imported
+
+            m = re.search(r'^__version__ = "([^"]+)"', Path(spec.origin).read_text("utf-8"),
+                          re.M)
+            if m:
+                return m.group(1)
+    except (ImportError, ValueError, OSError):  # pragma: no cover - unusual installs
+        pass
     from importlib.metadata import PackageNotFoundError, version
 
     try:
