@@ -73,7 +73,7 @@ def _bundled() -> list[str]:
         if p.suffix not in (".yaml", ".yml", ".csv", ".nfg") or not p.is_file():
             continue
         rel = p.relative_to(DATA).as_posix()
-        if rel in NOT_GAMES:
+        if rel in NOT_GAMES or rel.startswith("scenarios/"):  # batch scenario files
             continue
         out.append(rel)
     return out

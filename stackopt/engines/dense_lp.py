@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stackopt.errors import SolverError
-from stackopt.engines.highs import model_status_name, new_highs
+from stackopt.engines.highs import model_status_name, new_highs, run_once
 
 
 @dataclass
@@ -78,7 +78,7 @@ def solve_dense_lp(c: np.ndarray, A_ub: np.ndarray | None = None, b_ub: np.ndarr
     lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
     if h.passModel(lp) == highspy.HighsStatus.kError:  # pragma: no cover - defensive
         raise SolverError("HiGHS refused a dense LP")
-    h.run()
+    run_once(h)
     st = model_status_name(h)
     if st == "optimal":
         sol = h.getSolution()

@@ -74,7 +74,85 @@ def solve_milp_exactly(model: Any, *, time_limit: float | None = None, abs_gap: 
     res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
                     threads=1, rel_gap=0.0, abs_gap=abs_gap, time_limit=time_limit,
                     solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": abs_gap})
+    if _scheduler_refused(res):
+        res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
+                        rel_gap=0.0, abs_gap=abs_gap, time_limit=time_limit,
+                        solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": abs_gap,
+                                        "threads": 0})
     return res, time.perf_counter() - t
+
+
+def run_highs(h) -> str:
+    """Run a ``highspy.Highs`` model and return its model status (``model_status_name``).
+
+    The public runner every engine, formulation and check uses. ``infeasible or unbounded``
+    is resolved by re-running without presolve; a status HiGHS cannot decide (``unknown``,
+    solve errors: numerical trouble after many in-place edits) is retried from scratch
+    (``clearSolver``), then without presolve. A model asking for ``threads`` different from
+    the process-wide HiGHS scheduler (started by another HiGHS caller, e.g. Pyomo's default
+    interface) is re-run with ``threads=0`` (use that scheduler) instead of failing.
+    """
+    run_once(h)
+    st = model_status_name(h)
+    for attempt in range(2):
+        if st in ("optimal", "infeasible", "unbounded", "time limit reached"):
+            break
+        if attempt == 0 and "infeasible or unbounded" not in st:
+            h.clearSolver()
+            run_once(h)
+        else:
+            h.clearSolver()
+            h.setOptionValue("presolve", "off")
+            run_once(h)
+            h.setOptionValue("presolve", "choose")
+        st = model_status_name(h)
+    return st
+
+
+def run_once(h) -> Any:
+    """``h.run()``, re-run on the shared scheduler if ``threads`` conflicts with it."""
+    import highspy
+
+    status = h.run()
+    if status == highspy.HighsStatus.kError and model_status_name(h) == "not set":
+        _, threads = h.getOptionValue("threads")
+        if threads:
+            h.setOptionValue("threads", 0)
+            status = h.run()
+    return status
+
+
+def solve_pyomo_lp(model: Any, *, time_limit: float | None = None) -> tuple[Any, float]:
+    """Solve a Pyomo LP with Pyomo's HiGHS interface on one thread (as every HiGHS call of
+    stackopt, so that the process-wide HiGHS scheduler is started with one thread).
+
+    Returns ``(results, seconds)``; solutions are not loaded and a non-optimal termination does
+    not raise: the caller reads ``results.termination_condition``.
+    """
+    import time
+
+    import pyomo.environ  # noqa: F401  (registers the solvers)
+    from pyomo.contrib.solver.common.factory import SolverFactory
+
+    _swallow_banner()
+    opt = SolverFactory("highs")
+    t = time.perf_counter()
+    res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
+                    threads=1, time_limit=time_limit)
+    if _scheduler_refused(res):
+        res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
+                        time_limit=time_limit, solver_options={"threads": 0})
+    return res, time.perf_counter() - t
+
+
+def _scheduler_refused(res: Any) -> bool:
+    """Whether Pyomo's HiGHS call ended undecided, as it does when ``threads=1`` conflicts
+    with a HiGHS scheduler another caller started with more threads (re-run with
+    ``threads=0``, the existing scheduler)."""
+    from pyomo.contrib.solver.common.results import TerminationCondition
+
+    return res.termination_condition in (TerminationCondition.unknown,
+                                          TerminationCondition.error)
 
 
 def model_status_name(h) -> str:

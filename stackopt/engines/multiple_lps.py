@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.errors import SolverError
-from stackopt.engines.highs import model_status_name, new_highs
+from stackopt.engines.highs import model_status_name, new_highs, run_once
 
 
 @dataclass
@@ -160,7 +160,7 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
             if deadline is not None and time.perf_counter() > deadline:
                 raise SolverError(f"time limit of {time_limit} s reached after {solved} LPs")
             ts = time.perf_counter()
-            h.run()
+            run_once(h)
             highs_seconds += time.perf_counter() - ts
             runs += 1
             st = model_status_name(h)
@@ -171,7 +171,7 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
                 h.clearSolver()
                 h.setOptionValue("presolve", "on")
                 ts = time.perf_counter()
-                h.run()
+                run_once(h)
                 highs_seconds += time.perf_counter() - ts
                 runs += 1
                 h.setOptionValue("presolve", "off")
@@ -319,7 +319,7 @@ def _infeasible_record(A: np.ndarray, B: np.ndarray, j: int, tol: float) -> Acti
     h.addRow(1.0, 1.0, nz, np.arange(nz, dtype=np.int32), np.ones(nz))
     h.changeColCost(nz, 1.0)
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    h.run()
+    run_once(h)
     if model_status_name(h) == "optimal":
         sol = np.asarray(h.getSolution().col_value)
         z = np.clip(sol[:nz], 0.0, None)
@@ -370,7 +370,7 @@ def _relaxed_multipliers(A: np.ndarray, B: np.ndarray, j: int, tol: float) -> np
     lp.a_matrix_.value_ = rows.ravel()
     lp.sense_ = highspy.ObjSense.kMaximize
     h.passModel(lp)
-    h.run()
+    run_once(h)
     if model_status_name(h) != "optimal":
         return None
     duals = np.asarray(h.getSolution().row_dual[:n], dtype=float)

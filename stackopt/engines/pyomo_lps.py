@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from stackopt.errors import SolverError
-from stackopt.engines.highs import _swallow_banner
+from stackopt.engines.highs import _swallow_banner, solve_pyomo_lp
 from stackopt.engines.multiple_lps import ActionRecord, MultipleLPsOutcome, _infeasible_record
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,7 +24,6 @@ def solve_multiple_lps_pyomo(game: "NormalFormGame", *, prune: bool = True,
                              follower_tol: float = 1e-9) -> MultipleLPsOutcome:
     """Solve every LP(j) built by :func:`~stackopt.formulations.multiple_lps.build_lp`."""
     import pyomo.environ as pyo
-    from pyomo.contrib.solver.common.factory import SolverFactory
     from pyomo.contrib.solver.common.results import TerminationCondition
 
     from stackopt.formulations.multiple_lps import build_lp
@@ -48,10 +47,8 @@ def solve_multiple_lps_pyomo(game: "NormalFormGame", *, prune: bool = True,
         model = build_lp(game, j)
         model.dual = pyo.Suffix(direction=pyo.Suffix.IMPORT)
         build += time.perf_counter() - t
-        t = time.perf_counter()
-        opt = SolverFactory("highs")
-        res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False)
-        solve += time.perf_counter() - t
+        res, seconds = solve_pyomo_lp(model)
+        solve += seconds
         solved += 1
         tc = res.termination_condition
         if tc == TerminationCondition.convergenceCriteriaSatisfied:

@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from stackopt.errors import SolverError
-from stackopt.engines.highs import model_status_name, new_highs
+from stackopt.engines.highs import model_status_name, new_highs, run_once
+
+if TYPE_CHECKING:  # pragma: no cover
+    from stackopt.kinds.security.game import SecurityGame
 
 
 @dataclass
@@ -125,7 +128,7 @@ def solve_security_lps(dc: np.ndarray, du: np.ndarray, ac: np.ndarray, au: np.nd
         h.changeColCost(j, float(ddn[j]))
         active = j
         ts = time.perf_counter()
-        h.run()
+        run_once(h)
         highs_seconds += time.perf_counter() - ts
         solved += 1
         st = model_status_name(h)
@@ -137,14 +140,14 @@ def solve_security_lps(dc: np.ndarray, du: np.ndarray, ac: np.ndarray, au: np.nd
             mu, nu, bound = _multipliers(dc, du, ac, au, m, j, duals, sd, sa)
             if bound > val + 1e-9 * sd:  # loose duals: ask the dual LP directly
                 dual_lps += 1
-                mu, nu, bound = _dual_lp(dc, du, ac, au, m, j, None)
+                mu, nu, bound = dual_lp(dc, du, ac, au, m, j, None)
             records[j] = TargetRecord("optimal", mu=_sparse(mu), nu=nu, bound=bound, value=val)
             if val > best_val:
                 best, best_val, best_c = j, val, c
         elif st == "infeasible":
             infeasible += 1
             dual_lps += 1
-            mu, nu, bound = _dual_lp(dc, du, ac, au, m, j, floor)
+            mu, nu, bound = dual_lp(dc, du, ac, au, m, j, floor)
             records[j] = TargetRecord("infeasible", mu=_sparse(mu), nu=nu, bound=bound)
         else:
             raise SolverError(f"HiGHS returned '{st}' on the LP for target {j}")
@@ -211,7 +214,7 @@ def _multipliers(dc, du, ac, au, m, j, duals, sd, sa) -> tuple[np.ndarray, float
     return best  # type: ignore[return-value]
 
 
-def _dual_lp(dc, du, ac, au, m, j, floor: float | None) -> tuple[np.ndarray, float, float]:
+def dual_lp(dc, du, ac, au, m, j, floor: float | None) -> tuple[np.ndarray, float, float]:
     r"""Minimise the weak-duality bound of LP(j) over :math:`(\mu, \nu) \ge 0` directly.
 
     Columns: :math:`\mu_t` (t != j), :math:`\nu`, :math:`w_t` (positive parts). With ``floor``
@@ -238,7 +241,7 @@ def _dual_lp(dc, du, ac, au, m, j, floor: float | None) -> tuple[np.ndarray, flo
     if floor is not None:
         h.addRow(floor - float(du[j]), inf, len(cost), np.arange(len(cost), dtype=np.int32),
                  cost)
-    h.run()
+    run_once(h)
     if model_status_name(h) != "optimal":
         raise SolverError(f"HiGHS could not solve the dual LP of target {j}")
     sol = np.asarray(h.getSolution().col_value, dtype=float)
@@ -246,3 +249,56 @@ def _dual_lp(dc, du, ac, au, m, j, floor: float | None) -> tuple[np.ndarray, flo
     mu[others] = np.clip(sol[:n_mu], 0.0, None)
     nu = max(0.0, float(sol[nu_col]))
     return mu, nu, lp_bound(dc, du, ac, au, m, j, mu, nu)
+
+
+_dual_lp = dual_lp  # the name used before 0.2
+
+
+def polish_coverage(game: "SecurityGame", c: np.ndarray, resp: list[int]
+                    ) -> tuple[np.ndarray, bool]:
+    r"""Re-solve the LP of the MILP's response profile for a clean vertex coverage.
+
+    With the attacked targets :math:`t_\lambda` fixed, the best coverage is the LP
+    :math:`\max \sum_\lambda p_\lambda \Delta_d^\lambda(t_\lambda) c_{t_\lambda}` s.t.
+    :math:`U_a^\lambda(t_\lambda, c) \ge U_a^\lambda(t, c)`, :math:`\sum c \le m`,
+    :math:`0 \le c \le 1`. The MILP's coverage is feasible for it (up to HiGHS's MIP
+    feasibility tolerance), so the LP vertex is as good up to that tolerance; it replaces the
+    MILP's coverage unless its defender value is lower by more than ``1e-6`` times the payoff
+    scale. The certificate checks the result either way.
+    """
+    import highspy
+
+    T = game.n_targets
+    ac, au = game.attacker_covered, game.attacker_uncovered
+    dd = game.defender_covered - game.defender_uncovered
+    h = new_highs(threads=1)
+    inf = highspy.kHighsInf
+    for _ in range(T):
+        h.addVar(0.0, 1.0)
+    cost = np.zeros(T)
+    for lam, t in enumerate(resp):
+        cost[t] += game.priors[lam] * dd[lam, t]
+    h.changeColsCost(T, np.arange(T, dtype=np.int32), cost)
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    for lam, j in enumerate(resp):
+        da = au[lam] - ac[lam]
+        for t in range(T):
+            if t == j:
+                continue
+            # U_a(j, c) - U_a(t, c) >= 0  <=>  da_t c_t - da_j c_j >= au_t - au_j
+            h.addRow(float(au[lam, t] - au[lam, j]), inf, 2, np.array([t, j], dtype=np.int32),
+                     np.array([da[t], -da[j]]))
+    h.addRow(-inf, float(game.resources), T, np.arange(T, dtype=np.int32), np.ones(T))
+    run_once(h)
+    if model_status_name(h) != "optimal":
+        return c, False
+    new = np.clip(np.asarray(h.getSolution().col_value, dtype=float), 0.0, 1.0)
+
+    def value(cov):
+        ud = game.defender_utility(cov)
+        return sum(p * ud[lam, t] for lam, (p, t) in enumerate(zip(game.priors, resp)))
+
+    # the MILP point may overshoot by HiGHS's MIP feasibility tolerance (1e-6, relative to the
+    # coefficients), so the exact LP vertex may be lower by that much
+    slack = 1e-6 * max(game.defender_scale, game.attacker_scale)
+    return (new, True) if value(new) >= value(c) - slack else (c, False)

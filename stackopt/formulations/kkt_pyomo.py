@@ -28,7 +28,7 @@ from stackopt.formulations.bounds import prove_bounds
 
 def variable_ranges(problem: BilevelProblem) -> tuple[np.ndarray, np.ndarray]:
     """Range of every ``[x, y]`` column over the high-point relaxation (LP per side)."""
-    from stackopt.kinds.bilevel.checks import _run
+    from stackopt.engines.highs import run_highs
 
     km = kkt_matrix(problem, stationarity=False)
     n = km.n_cols
@@ -40,7 +40,7 @@ def variable_ranges(problem: BilevelProblem) -> tuple[np.ndarray, np.ndarray]:
             c = np.zeros(n)
             c[j] = sign
             h.changeColsCost(n, idx, c)
-            if _run(h) == "optimal":
+            if run_highs(h) == "optimal":
                 v = sign * float(h.getInfo().objective_function_value)
                 pad = 1e-7 * max(1.0, abs(v))
                 if sign > 0:

@@ -222,7 +222,7 @@ def _solve_weak(game: BayesianGame, *, rtol: float, epsilon: float, max_profiles
                 time_limit: float | None, options: dict[str, Any]) -> Result:
     from stackopt.kinds.normal_form.checks import tolerances as nf_tolerances
     from stackopt.kinds.normal_form.checks_pessimistic import weak_evidence
-    from stackopt.kinds.normal_form.pessimistic import weak_sse_lps
+    from stackopt.engines.weak_sse import weak_sse_lps
 
     if not (isinstance(epsilon, (int, float)) and 10 * rtol < epsilon < 1):
         raise InputError(f"epsilon must be in (10*rtol, 1), got {epsilon!r}", field="epsilon",

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Certificate, Check
+from stackopt.engines.highs import run_highs
 from stackopt.kinds.bilevel.game import BilevelProblem
 from stackopt.vocabulary import BEST_RESPONSE, COMMITMENT
 
@@ -105,7 +106,7 @@ class FollowerOracle:
             self.fmodel.changeColsCost(ny, np.arange(ny, dtype=np.int32), dx)
             for j in range(ny):
                 self.face.changeCoeff(self.m + self.mg, j, float(dx[j]))
-        status = _run(self.fmodel)
+        status = run_highs(self.fmodel)
         if status != "optimal":
             return FollowerSolve(status)
         y0 = np.array(self.fmodel.getSolution().col_value)
@@ -124,19 +125,29 @@ class FollowerOracle:
         rlo_a, rhi_a = np.concatenate(rlo), np.concatenate(rhi)
         n = rlo_a.size
         self.face.changeRowsBounds(n, np.arange(n, dtype=np.int32), _fin(rlo_a), _fin(rhi_a))
-        st2 = _run(self.face)
+        if p.leader_cross is not None:  # the leader's cost of y depends on x: c_y + H x
+            self.face.changeColsCost(ny, np.arange(ny, dtype=np.int32), self._leader_y_cost(x))
+        st2 = run_highs(self.face)
         if st2 == "infeasible":
             return FollowerSolve("no_leader_feasible_response", fstar)
         if st2 != "optimal":
             return FollowerSolve("error", fstar)
         y = np.array(self.face.getSolution().col_value)
         cx, cy = p.min_leader_cost
+        cy = self._leader_y_cost(x)
         v_face, v0 = float(cx @ x + cy @ y), float(cx @ x + cy @ y0)
         # keep the follower's own optimum unless the tie-break gains more than round-off
         if v0 - v_face <= self.gain_rtol * max(1.0, abs(v0)) and \
                 _viol(p, x, y0) <= self.gain_rtol * max(1.0, abs(v0)):
             y, v_face = y0, v0
         return FollowerSolve("optimal", fstar, y, v_face)
+
+
+    def _leader_y_cost(self, x: np.ndarray) -> np.ndarray:
+        """``c_y + H x``: the leader's (minimisation) cost of ``y`` at ``x``."""
+        cy = self.p.min_leader_cost[1]
+        H = self.p.min_leader_cross
+        return cy if H is None else cy + H @ x
 
 
 def _viol(p: BilevelProblem, x: np.ndarray, y: np.ndarray) -> float:
@@ -148,30 +159,8 @@ def _fin(a: np.ndarray) -> np.ndarray:
     return np.clip(np.asarray(a, float), -1e30, 1e30)
 
 
-def _run(h) -> str:
-    """Run HiGHS and return its model status.
-
-    'infeasible or unbounded' is resolved by re-running without presolve; a status HiGHS
-    cannot decide ('unknown', solve errors: numerical trouble after many in-place edits) is
-    retried from scratch (``clearSolver``), then without presolve.
-    """
-    from stackopt.engines.highs import model_status_name
-
-    h.run()
-    st = model_status_name(h)
-    for attempt in range(2):
-        if st in ("optimal", "infeasible", "unbounded", "time limit reached"):
-            break
-        if attempt == 0 and "infeasible or unbounded" not in st:
-            h.clearSolver()
-            h.run()
-        else:
-            h.clearSolver()
-            h.setOptionValue("presolve", "off")
-            h.run()
-            h.setOptionValue("presolve", "choose")
-        st = model_status_name(h)
-    return st
+# The HiGHS runner lives in the engines layer; the old private name stays importable.
+_run = run_highs
 
 
 def tolerances(problem: BilevelProblem, rtol: float, *values: Any) -> tuple[float, float]:
@@ -234,8 +223,7 @@ def certify(problem: BilevelProblem, x: np.ndarray, y: np.ndarray,
                             f"re-solved follower optimum {p.follower_sign * sol.value:.10g}; "
                             f"the response is {'optimal' if gap <= atol else 'NOT optimal'} "
                             f"(gap {max(gap, 0.0):.3g})"))
-    cx, cy = p.min_leader_cost
-    mine = float(cx @ x + cy @ y)
+    mine = p.leader_sign * (p.leader_value(x, y) - p.leader_constant)
     if sol.status == "optimal" and sol.leader_value is not None:
         gap = mine - sol.leader_value
         checks.append(Check("tie_break", gap <= atol, max(gap, 0.0), atol,

@@ -163,7 +163,7 @@ def _strict_check(game: NormalFormGame, ev: Mapping[str, Any], sup: float, atol_
 
 def _supremum_check(game: NormalFormGame, ev: Mapping[str, Any], sup: float, atol_l: float,
                     atol_f: float) -> Check:
-    from stackopt.kinds.normal_form.pessimistic import class_bound
+    from stackopt.engines.weak_sse import class_bound
 
     A, B = game.A, game.B
     classes = ev.get("classes")

@@ -134,13 +134,14 @@ def build_model(game: SecurityGame):
 # -- methods -------------------------------------------------------------------------------------
 def _solve_lps(game: SecurityGame, engine: str, prune: bool, time_limit: float | None):
     from stackopt.engines.security_lps import solve_security_lps
+    from stackopt.engines.security_pyomo import solve_security_lps_pyomo
 
     args = (game.defender_covered[0], game.defender_uncovered[0], game.attacker_covered[0],
             game.attacker_uncovered[0], game.resources)
     if engine == "highs":
         out = solve_security_lps(*args, prune=prune, time_limit=time_limit)
     else:
-        out = _solve_lps_pyomo(game, prune)
+        out = solve_security_lps_pyomo(game, prune)
     if out.best is None:  # pragma: no cover - some target is always a best response
         raise SolverError("no target could be induced as the attacker's best response")
     labels = game.targets
@@ -156,76 +157,12 @@ def _solve_lps(game: SecurityGame, engine: str, prune: bool, time_limit: float |
     return out.coverage, [out.best], {"bounds": bounds}, dict(out.stats)
 
 
-def _solve_lps_pyomo(game: SecurityGame, prune: bool):
-    """One Pyomo model per target (:func:`build_security_lp`), solved by Pyomo's HiGHS."""
-    import pyomo.environ as pyo
-    from pyomo.contrib.solver.common.factory import SolverFactory
-    from pyomo.contrib.solver.common.results import TerminationCondition
-
-    from stackopt.engines.highs import _swallow_banner
-    from stackopt.engines.security_lps import SecurityLPsOutcome, TargetRecord, _dual_lp, lp_bound
-    from stackopt.formulations.security_lps import build_security_lp
-
-    _swallow_banner()
-    dc, du = game.defender_covered[0], game.defender_uncovered[0]
-    ac, au = game.attacker_covered[0], game.attacker_uncovered[0]
-    m, T = game.resources, game.n_targets
-    floor = float(du.min()) - 1.0
-    records: dict[int, TargetRecord] = {}
-    best, best_val, best_c = None, -np.inf, None
-    solved = pruned = infeasible = 0
-    build = solve = 0.0
-    for j in np.argsort(-dc, kind="stable"):
-        j = int(j)
-        if prune and best is not None and dc[j] <= best_val:
-            records[j] = TargetRecord("pruned", bound=float(dc[j]))
-            pruned += 1
-            continue
-        t = time.perf_counter()
-        model = build_security_lp(game, j)
-        build += time.perf_counter() - t
-        t = time.perf_counter()
-        res = SolverFactory("highs").solve(model, load_solutions=False, threads=1,
-                                           raise_exception_on_nonoptimal_result=False)
-        solve += time.perf_counter() - t
-        solved += 1
-        tc = res.termination_condition
-        if tc == TerminationCondition.convergenceCriteriaSatisfied:
-            res.solution_loader.load_vars()
-            duals = res.solution_loader.get_duals()
-            c = np.clip([pyo.value(model.c[lab]) for lab in game.targets], 0.0, 1.0)
-            val = float(du[j] + (dc[j] - du[j]) * c[j])
-            mu = np.array([abs(duals[model.attacker_value[lab]]) for lab in game.targets])
-            mu[j] = 0.0
-            nu = abs(duals[model.resources])
-            bound = lp_bound(dc, du, ac, au, m, j, mu, nu)
-            if bound > val + 1e-9 * game.defender_scale:
-                mu, nu, bound = _dual_lp(dc, du, ac, au, m, j, None)
-            records[j] = TargetRecord("optimal", mu={int(k): float(mu[k])
-                                                     for k in np.nonzero(mu)[0]},
-                                      nu=float(nu), bound=bound, value=val)
-            if val > best_val:
-                best, best_val, best_c = j, val, c
-        elif tc in (TerminationCondition.provenInfeasible,
-                    TerminationCondition.infeasibleOrUnbounded):
-            infeasible += 1
-            mu, nu, bound = _dual_lp(dc, du, ac, au, m, j, floor)
-            records[j] = TargetRecord("infeasible", mu={int(k): float(mu[k])
-                                                        for k in np.nonzero(mu)[0]},
-                                      nu=nu, bound=bound)
-        else:
-            raise SolverError(f"Pyomo/HiGHS stopped with '{tc.name}' on the LP of target "
-                              f"'{game.targets[j]}'")
-    stats = {"lps_solved": solved, "lps_pruned": pruned, "lps_infeasible": infeasible,
-             BUILD_SECONDS: build, HIGHS_SECONDS: solve}
-    return SecurityLPsOutcome(best=best, coverage=best_c, records=records, stats=stats)
-
-
 def _solve_eraser(game: SecurityGame, time_limit: float | None):
     import pyomo.environ as pyo
     from pyomo.contrib.solver.common.results import TerminationCondition
 
     from stackopt.engines.highs import _swallow_banner, solve_milp_exactly
+    from stackopt.engines.security_lps import polish_coverage
     from stackopt.formulations.security_milp import big_ms, build_eraser
 
     _swallow_banner()
@@ -240,7 +177,7 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
     c = np.clip([pyo.value(model.c[t]) for t in game.targets], 0.0, 1.0)
     resp = [int(np.argmax([pyo.value(model.a[ty, t]) for t in game.targets]))
             for ty in game.types]
-    c, polished = _polish(game, c, resp)
+    c, polished = polish_coverage(game, c, resp)
     zd, za = big_ms(game)
     bound = res.objective_bound if res.objective_bound is not None else res.incumbent_objective
     evidence = {MILP_BOUND: milp_record(float(bound), None if res.incumbent_objective is None
@@ -251,57 +188,6 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
     stats = {BUILD_SECONDS: build, HIGHS_SECONDS: solve,
              "binaries": game.n_types * game.n_targets, "polished": polished}
     return c, resp, evidence, stats
-
-
-def _polish(game: SecurityGame, c: np.ndarray, resp: list[int]) -> tuple[np.ndarray, bool]:
-    r"""Re-solve the LP of the MILP's response profile for a clean vertex coverage.
-
-    With the attacked targets :math:`t_\lambda` fixed, the best coverage is the LP
-    :math:`\max \sum_\lambda p_\lambda \Delta_d^\lambda(t_\lambda) c_{t_\lambda}` s.t.
-    :math:`U_a^\lambda(t_\lambda, c) \ge U_a^\lambda(t, c)`, :math:`\sum c \le m`,
-    :math:`0 \le c \le 1`. The MILP's coverage is feasible for it (up to HiGHS's MIP
-    feasibility tolerance), so the LP vertex is as good up to that tolerance; it replaces the
-    MILP's coverage unless its defender value is lower by more than ``1e-6`` times the payoff
-    scale. The certificate checks the result either way.
-    """
-    import highspy
-
-    from stackopt.engines.highs import model_status_name, new_highs
-
-    T, L = game.n_targets, game.n_types
-    ac, au = game.attacker_covered, game.attacker_uncovered
-    dd = game.defender_covered - game.defender_uncovered
-    h = new_highs(threads=1)
-    inf = highspy.kHighsInf
-    for _ in range(T):
-        h.addVar(0.0, 1.0)
-    cost = np.zeros(T)
-    for lam, t in enumerate(resp):
-        cost[t] += game.priors[lam] * dd[lam, t]
-    h.changeColsCost(T, np.arange(T, dtype=np.int32), cost)
-    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    for lam, j in enumerate(resp):
-        da = au[lam] - ac[lam]
-        for t in range(T):
-            if t == j:
-                continue
-            # U_a(j, c) - U_a(t, c) >= 0  <=>  da_t c_t - da_j c_j >= au_t - au_j
-            h.addRow(float(au[lam, t] - au[lam, j]), inf, 2, np.array([t, j], dtype=np.int32),
-                     np.array([da[t], -da[j]]))
-    h.addRow(-inf, float(game.resources), T, np.arange(T, dtype=np.int32), np.ones(T))
-    h.run()
-    if model_status_name(h) != "optimal":
-        return c, False
-    new = np.clip(np.asarray(h.getSolution().col_value, dtype=float), 0.0, 1.0)
-
-    def value(cov):
-        ud = game.defender_utility(cov)
-        return sum(p * ud[lam, t] for lam, (p, t) in enumerate(zip(game.priors, resp)))
-
-    # the MILP point may overshoot by HiGHS's MIP feasibility tolerance (1e-6, relative to the
-    # coefficients), so the exact LP vertex may be lower by that much
-    slack = 1e-6 * max(game.defender_scale, game.attacker_scale)
-    return (new, True) if value(new) >= value(c) - slack else (c, False)
 
 
 # -- normal-form expansion -----------------------------------------------------------------------

@@ -1,0 +1,82 @@
+"""Regression tests for the contract defects found on trial (issue 7, item 6)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import stackopt
+from stackopt.kinds.registry import spec_of
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+
+
+def _cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "stackopt", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+def _files_of(kind: str) -> list[Path]:
+    out = []
+    for p in sorted(DATA.rglob("*")):
+        if p.suffix not in (".yaml", ".csv", ".nfg") or "scenarios" in p.parts:
+            continue
+        try:
+            g = stackopt.load_game(p)
+        except stackopt.InputError:
+            continue
+        if spec_of(g).name == kind:
+            out.append(p)
+    return out
+
+
+# -- the Pyomo cross-check engine certifies every bundled game --------------------------------
+@pytest.mark.parametrize("path", _files_of("normal_form"), ids=lambda p: p.name)
+def test_pyomo_engine_certifies_every_bundled_normal_form_game(path):
+    g = stackopt.load_game(path)
+    fast = stackopt.solve(g)
+    cross = stackopt.solve(g, engine="pyomo")
+    assert cross.certified, cross.certificate.summary()
+    # the two engines agree on the leader's value (two solve paths, one optimum)
+    assert cross.leader.value == pytest.approx(fast.leader.value, abs=1e-6 * g.scale)
+
+
+def test_travelers_dilemma_pyomo_engine_cli():
+    """Was: 'optimality: follower action claim_100 is only bounded by 101 > 98.33' (the
+    dominance LP of the infeasible action failed because Pyomo's HiGHS call had started HiGHS's
+    thread scheduler with two threads and the in-place LP asked for one)."""
+    out = _cli("solve", "data/travelers_dilemma_99.yaml", "--engine", "pyomo", "--json")
+    assert out.returncode == 0, out.stdout + out.stderr
+    data = json.loads(out.stdout)
+    assert data["certificate"]["passed"]
+    rec = data["certificate"]["evidence"]["bounds"]["claim_100"]
+    assert rec["outcome"] == "infeasible"
+    assert rec.get("dominated_by") or rec["bound"] <= data["leader"]["value"] + 1e-4
+
+
+def test_highs_runs_after_a_foreign_pyomo_highs_call():
+    """A HiGHS scheduler started by someone else with more threads must not break stackopt's
+    one-thread HiGHS calls (subprocess: the scheduler is process-wide)."""
+    code = """
+import pyomo.environ as pyo
+from pyomo.contrib.solver.common.factory import SolverFactory
+m = pyo.ConcreteModel(); m.x = pyo.Var(bounds=(0, 1))
+m.o = pyo.Objective(expr=m.x, sense=pyo.maximize)
+SolverFactory("highs").solve(m)          # default threads: the scheduler gets 2
+import stackopt
+for f in ("data/travelers_dilemma_99.yaml", "data/security/two_attacker_types.yaml",
+          "data/bilevel/bard.yaml", "data/interdiction/diamond.yaml"):
+    g = stackopt.load_game(f)
+    assert stackopt.solve(g).certified, f
+g = stackopt.load_game("data/travelers_dilemma_99.yaml")
+assert stackopt.solve(g, engine="pyomo").certified
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=REPO, timeout=300)
+    assert out.returncode == 0 and "ok" in out.stdout, out.stderr[-2000:]
