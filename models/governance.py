@@ -1,65 +1,61 @@
-r"""Regulator-vs-firm AI governance game (deterministic generator of a normal-form game).
+r"""Regulator vs AI firm with a finite menu (deterministic generator of normal-form and
+incentive games).
 
-The game follows the structure of the paper behind stackopt: AI governance as a Stackelberg game
-between a regulator and an AI firm, where either may lead (firms in civil domains, the regulator
-in safety-critical and military domains). A firm strategy :math:`\pi` is scored on six
-dimensions :math:`\mu(\pi) \in [0, 1]^6` (performance, robustness, explainability, fairness,
-privacy, security); the regulator sets a standard :math:`\omega` (thresholds on the five safety
-dimensions, plus an audit probability); the firm maximises :math:`J(\mu, c(\mu, \omega))`, the
-regulator minimises :math:`L(\mu, \omega)`.
+The finite-menu version of the six-dimension regulation model (paper section 3, eqs. 6-11;
+the continuous model is :mod:`stackopt.models.regulation`). It replaces an earlier 4x5 table
+whose regulator loss depended on the standard only through its enforcement cost, so that the
+regulator, as follower, always answered ``laissez_faire`` and "the firm leads" was degenerate.
+Here the regulator's loss includes the fines it collects and a standard changes what the firm
+pays, so the regulator's answer depends on the firm's commitment and both orders of play are
+meaningful.
 
-Everything is deterministic (no random numbers): the tables below *are* the model. Units are
-"value units" (think millions per year); only differences matter to the equilibrium.
+**Dimensions and defaults** (the six-dimension model's): scores
+:math:`\mu_k = \min(1, \mu^0_k + a_k x_k)` on performance, robustness, explainability,
+fairness, privacy, security with :math:`\mu^0 = (.5, .4, .3, .4, .4, .4)`,
+:math:`a = (.8, 1, .8, 1, 1, 1)` (score per value unit spent), revenue weights
+:math:`r = (3, .9, .3, .3, .5, .8)`, budget :math:`B = 2.5`, the regulator's value of
+performance :math:`v_P = 2`, harm weights :math:`w = (.5, .25, .5, .4, .5)` on the five
+safety dimensions :math:`S`, domain multiplier :math:`m = 2` (safety-critical), fine cap 5,
+enforcement cost :math:`c_\tau = 0.1` per unit standard and :math:`c_f = 0.05` per unit fine
+rate, per safety dimension. Units: value units per period; scores in [0, 1].
 
-Firm strategies and their scores :math:`\mu` (``FIRM_STRATEGIES``):
+**Firm menu** (spending allocations :math:`x`, derived from the defaults):
 
-==================  ====  ====  ====  ====  ====  ====
-strategy            perf  rob   expl  fair  priv  sec
-==================  ====  ====  ====  ====  ====  ====
-frontier_race       0.95  0.45  0.20  0.40  0.35  0.40
-fast_follower       0.80  0.50  0.35  0.50  0.45  0.50
-open_weights        0.85  0.55  0.60  0.55  0.50  0.30
-balanced            0.75  0.70  0.55  0.65  0.65  0.70
-safety_first        0.60  0.90  0.80  0.85  0.85  0.90
-==================  ====  ====  ====  ====  ====  ====
+* ``race``: performance to 1 (:math:`x_P = (1 - \mu^0_P)/a_P = 0.625`), nothing on safety;
+* ``basic``: performance to 1 and every safety dimension to 0.6 (spend 1.8);
+* ``full_safety``: every safety dimension to 0.8 (spend 2.225) and the rest of the budget on
+  performance (:math:`\mu_P = 0.72`; spend 2.5).
 
-Regulator standards (``STANDARDS``): a common threshold :math:`\theta(\omega)` on every safety
-dimension, an audit probability :math:`p(\omega)`, a fixed compliance overhead
-:math:`a(\omega)` borne by the firm and an enforcement cost :math:`e(\omega)` borne by the
-regulator:
+**Regulator menu** (standard :math:`\tau` on every safety dimension, fine rate :math:`f` per
+unit shortfall):
 
-==============  ========  ====  ====  ====
-standard        theta     p     a     e
-==============  ========  ====  ====  ====
-laissez_faire   0.00      0.00  0.0   0.0
-light_touch     0.50      0.30  0.3   0.4
-risk_based      0.65      0.60  0.6   1.0
-strict          0.80      0.90  1.0   1.8
-==============  ========  ====  ====  ====
+* ``light``: :math:`\tau = 0.5`, :math:`f = 1`;
+* ``audit``: :math:`\tau = 0.6`, :math:`f = 2.5`;
+* ``strict``: :math:`\tau = 0.8`, :math:`f = 5` (the fine cap);
+* ``ban``: systems below :math:`\tau = 0.8` on any safety dimension may not be deployed
+  (licensing; no fine, enforcement cost of a standard at 0.8).
 
-Formulas (:math:`S` = the five safety dimensions, :math:`\bar\mu_S` their mean,
-:math:`g_d = \max(0, \theta(\omega) - \mu_d)` the shortfall on dimension :math:`d`):
+**Payoffs** (:math:`g = \sum_{k \in S} \max(0, \tau - \mu_k)` the total shortfall,
+:math:`\mathrm{spend} = \sum_k x_k`):
 
-* revenue :math:`R(\mu) = \rho\,\mu_{perf} + \tau\,\bar\mu_S`, with :math:`\rho = 10`
-  (performance drives market share) and :math:`\tau = 2` (a trust premium);
-* compliance cost :math:`c(\mu, \omega) = a(\omega) + \kappa \sum_{d \in S} \theta(\omega)
-  (1 - \mu_d)`, with :math:`\kappa = 1.5`: the overhead of the standard plus the effort of
-  testing and documenting each dimension up to the threshold, larger the weaker the product;
-* penalty :math:`P(\mu, \omega) = p(\omega)\, F \sum_{d \in S} g_d`, with :math:`F = 12`:
-  the expected fine, audit probability times fine per unit of shortfall;
-* firm value :math:`J = R(\mu) - c(\mu, \omega) - P(\mu, \omega)` (the firm's payoff);
-* regulator loss :math:`L = H \sum_{d \in S} w_d (1 - \mu_d) + e(\omega)`, with harm scale
-  :math:`H = 6` and weights :math:`w` = robustness 0.25, explainability 0.15, fairness 0.2,
-  privacy 0.15, security 0.25 (expected societal harm from weak safety dimensions plus the cost
-  of enforcing the standard); the regulator's payoff is :math:`-L`.
+* firm (eq. 6): :math:`J = \sum_k r_k \mu_k - \mathrm{spend} - f g`; under ``ban`` a banned
+  system earns no revenue: :math:`J = -\mathrm{spend}`;
+* regulator (eq. 7): loss :math:`L = m \sum_{k \in S} w_k (1 - \mu_k) - v_P \mu_P
+  + |S| (c_\tau \tau + c_f f) - f g`; a banned system does no harm and brings no value:
+  :math:`L = |S| c_\tau \tau`. The regulator's payoff is :math:`-L`.
 
-A mixed commitment of the regulator is a randomised enforcement regime (which standard is
-applied to a given product or audit cycle); a mixed commitment of the firm is a portfolio of
-development lines.
+Equilibria (tests/test_examples.py checks them against vertex enumeration): when the
+regulator leads it randomises light (0.80) and strict (0.20) and the firm builds ``basic``
+safety (regulator loss -0.535); pure standards do worse (``ban``: loss -0.18, the firm goes
+``full_safety``). When the firm leads it commits to ``full_safety`` and the regulator answers
+``ban`` (a licensing regime the system passes); a racing firm would be fined under ``strict``.
 
-Run ``python models/governance.py`` to (re)write ``data/governance_regulator_leads.yaml``
-(regulator leads: safety-critical domains) and ``data/governance_firm_leads.yaml`` (the same
-game, the firm leads: civil domains).
+**Incentive version** (``data/incentive/governance_menu.yaml``): the regulator leads and may
+also pay a subsidy of at most 1 (the paper's :math:`v \in [0, 1]`) when the firm builds
+``basic`` or ``full_safety`` (paper section 4.1, eqs. 12-13).
+
+Run ``python models/governance.py`` to (re)write ``data/governance_regulator_leads.yaml``,
+``data/governance_firm_leads.yaml`` and ``data/incentive/governance_menu.yaml``.
 """
 
 from __future__ import annotations
@@ -72,120 +68,181 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
-DIMENSIONS = ("performance", "robustness", "explainability", "fairness", "privacy",
-              "security")
+DIMENSIONS = ("performance", "robustness", "explainability", "fairness", "privacy", "security")
 SAFETY = DIMENSIONS[1:]
 
-#: mu(pi): scores in [0, 1] on the six dimensions, in ``DIMENSIONS`` order.
-FIRM_STRATEGIES: dict[str, tuple[float, ...]] = {
-    "frontier_race": (0.95, 0.45, 0.20, 0.40, 0.35, 0.40),
-    "fast_follower": (0.80, 0.50, 0.35, 0.50, 0.45, 0.50),
-    "open_weights": (0.85, 0.55, 0.60, 0.55, 0.50, 0.30),
-    "balanced": (0.75, 0.70, 0.55, 0.65, 0.65, 0.70),
-    "safety_first": (0.60, 0.90, 0.80, 0.85, 0.85, 0.90),
+MU0 = np.array([0.5, 0.4, 0.3, 0.4, 0.4, 0.4])  # starting scores
+GAIN = np.array([0.8, 1.0, 0.8, 1.0, 1.0, 1.0])  # a: score per value unit spent
+REVENUE = np.array([3.0, 0.9, 0.3, 0.3, 0.5, 0.8])  # r: value units per unit score
+BUDGET = 2.5  # B
+VALUE_PERFORMANCE = 2.0  # v_P
+HARM_WEIGHTS = np.array([0.5, 0.25, 0.5, 0.4, 0.5])  # w on the safety dimensions
+DOMAIN_MULTIPLIER = 2.0  # m (safety-critical)
+FINE_CAP = 5.0
+ENFORCEMENT_STANDARD = 0.1  # c_tau per unit standard and dimension
+ENFORCEMENT_FINE = 0.05  # c_f per unit fine rate and dimension
+
+#: firm action -> (performance target, safety target) of its allocation
+FIRM_MENU: dict[str, tuple[float, float]] = {
+    "race": (1.0, 0.0),
+    "basic": (1.0, 0.6),
+    "full_safety": (1.0, 0.8),
 }
-
-#: omega: (threshold theta, audit probability p, firm overhead a, enforcement cost e).
-STANDARDS: dict[str, tuple[float, float, float, float]] = {
-    "laissez_faire": (0.00, 0.00, 0.0, 0.0),
-    "light_touch": (0.50, 0.30, 0.3, 0.4),
-    "risk_based": (0.65, 0.60, 0.6, 1.0),
-    "strict": (0.80, 0.90, 1.0, 1.8),
+#: regulator action -> (standard tau, fine rate f); ``ban`` licenses systems at tau
+REGULATOR_MENU: dict[str, tuple[float, float]] = {
+    "light": (0.5, 1.0),
+    "audit": (0.6, 2.5),
+    "strict": (0.8, FINE_CAP),
+    "ban": (0.8, 0.0),
 }
-
-REVENUE_PER_PERFORMANCE = 10.0   # rho
-TRUST_PREMIUM = 2.0              # tau
-COMPLIANCE_EFFORT = 1.5          # kappa
-FINE_PER_SHORTFALL = 12.0        # F
-HARM_SCALE = 6.0                 # H
-HARM_WEIGHTS = {"robustness": 0.25, "explainability": 0.15, "fairness": 0.20,
-                "privacy": 0.15, "security": 0.25}
+#: incentive version: at most this subsidy, paid for these firm actions
+SUBSIDY_MAX = 1.0
+SUBSIDISED = ("basic", "full_safety")
 
 
-def compliance_cost(mu: np.ndarray, standard: tuple[float, float, float, float]) -> float:
-    r""":math:`c(\mu, \omega) = a(\omega) + \kappa \sum_{d \in S} \theta(\omega)(1 - \mu_d)`."""
-    theta, _, a, _ = standard
-    return a + COMPLIANCE_EFFORT * float(np.sum(theta * (1.0 - mu[1:])))
+def allocation(performance_target: float, safety_target: float) -> np.ndarray:
+    """Spending ``x``: safety dimensions up to ``safety_target`` first, then performance up to
+    its target with what is left of the budget."""
+    x = np.zeros(6)
+    x[1:] = np.maximum(0.0, (safety_target - MU0[1:]) / GAIN[1:])
+    rest = BUDGET - float(x.sum())
+    if rest < -1e-12:
+        raise ValueError("the safety target does not fit in the budget")
+    x[0] = min(rest, max(0.0, (performance_target - MU0[0]) / GAIN[0]))
+    return x
 
 
-def penalty(mu: np.ndarray, standard: tuple[float, float, float, float]) -> float:
-    r""":math:`P(\mu, \omega) = p(\omega) F \sum_{d \in S} \max(0, \theta(\omega) - \mu_d)`."""
-    theta, p, _, _ = standard
-    return p * FINE_PER_SHORTFALL * float(np.sum(np.maximum(0.0, theta - mu[1:])))
+def scores(x: np.ndarray) -> np.ndarray:
+    r""":math:`\mu = \min(1, \mu^0 + a x)`."""
+    return np.minimum(1.0, MU0 + GAIN * x)
 
 
-def firm_value(mu: np.ndarray, standard: tuple[float, float, float, float]) -> float:
-    r""":math:`J = \rho \mu_{perf} + \tau \bar\mu_S - c(\mu, \omega) - P(\mu, \omega)`."""
-    revenue = REVENUE_PER_PERFORMANCE * mu[0] + TRUST_PREMIUM * float(np.mean(mu[1:]))
-    return revenue - compliance_cost(mu, standard) - penalty(mu, standard)
+def payoffs(x: np.ndarray, regime: str) -> tuple[float, float]:
+    """``(firm value J, regulator loss L)`` of allocation ``x`` under ``regime``."""
+    tau, fine = REGULATOR_MENU[regime]
+    mu = scores(x)
+    spend = float(x.sum())
+    revenue = float(REVENUE @ mu)
+    harm = DOMAIN_MULTIPLIER * float(HARM_WEIGHTS @ (1.0 - mu[1:])) - VALUE_PERFORMANCE * float(
+        mu[0]
+    )
+    enforcement = len(SAFETY) * (ENFORCEMENT_STANDARD * tau + ENFORCEMENT_FINE * fine)
+    if regime == "ban":
+        if bool((mu[1:] >= tau - 1e-12).all()):
+            return revenue - spend, harm + enforcement
+        return -spend, enforcement
+    shortfall = float(np.maximum(0.0, tau - mu[1:]).sum())
+    return revenue - spend - fine * shortfall, harm + enforcement - fine * shortfall
 
 
-def regulator_loss(mu: np.ndarray, standard: tuple[float, float, float, float]) -> float:
-    r""":math:`L = H \sum_{d \in S} w_d (1 - \mu_d) + e(\omega)`."""
-    w = np.array([HARM_WEIGHTS[d] for d in SAFETY])
-    return HARM_SCALE * float(w @ (1.0 - mu[1:])) + standard[3]
-
-
-def payoff_matrices(decimals: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """``(regulator payoff -L, firm payoff J)``: rows standards, columns firm strategies."""
-    reg = np.zeros((len(STANDARDS), len(FIRM_STRATEGIES)))
+def payoff_matrices(decimals: int = 9) -> tuple[np.ndarray, np.ndarray]:
+    """``(regulator payoff -L, firm payoff J)``: rows regimes, columns firm actions."""
+    reg = np.zeros((len(REGULATOR_MENU), len(FIRM_MENU)))
     firm = np.zeros_like(reg)
-    for i, std in enumerate(STANDARDS.values()):
-        for j, scores in enumerate(FIRM_STRATEGIES.values()):
-            mu = np.asarray(scores, dtype=float)
-            reg[i, j] = -regulator_loss(mu, std)
-            firm[i, j] = firm_value(mu, std)
-    return np.round(reg, decimals), np.round(firm, decimals)
+    for j, targets in enumerate(FIRM_MENU.values()):
+        x = allocation(*targets)
+        for i, regime in enumerate(REGULATOR_MENU):
+            J, L = payoffs(x, regime)
+            reg[i, j], firm[i, j] = -L, J
+    return np.round(reg, decimals) + 0.0, np.round(firm, decimals) + 0.0
 
 
 def build_game(leader: str = "regulator"):
-    """The governance game as a :class:`~stackopt.kinds.normal_form.game.NormalFormGame`.
+    """The menu game as a :class:`~stackopt.kinds.normal_form.game.NormalFormGame`.
 
-    ``leader="regulator"``: rows are standards (regulator leads; safety-critical domains).
-    ``leader="firm"``: the same payoffs transposed, rows are firm strategies (civil domains).
+    ``leader="regulator"``: rows are regimes (safety-critical and military domains).
+    ``leader="firm"``: the same payoffs transposed, rows are firm actions (civil domains).
     """
     from stackopt.kinds.normal_form.game import NormalFormGame
 
     reg, firm = payoff_matrices()
-    standards, strategies = tuple(STANDARDS), tuple(FIRM_STRATEGIES)
+    regimes, actions = tuple(REGULATOR_MENU), tuple(FIRM_MENU)
     if leader == "regulator":
-        return NormalFormGame(reg, firm, standards, strategies, leader_name="regulator",
-                              follower_name="firm", name="governance_regulator_leads")
+        return NormalFormGame(
+            reg,
+            firm,
+            regimes,
+            actions,
+            leader_name="regulator",
+            follower_name="firm",
+            name="governance_regulator_leads",
+        )
     if leader == "firm":
-        return NormalFormGame(firm.T, reg.T, strategies, standards, leader_name="firm",
-                              follower_name="regulator", name="governance_firm_leads")
+        return NormalFormGame(
+            firm.T,
+            reg.T,
+            actions,
+            regimes,
+            leader_name="firm",
+            follower_name="regulator",
+            name="governance_firm_leads",
+        )
     raise ValueError(f"leader must be 'regulator' or 'firm', got {leader!r}")
 
 
+def build_incentive_game():
+    """The regulator-leads game with a subsidy (at most ``SUBSIDY_MAX``, cost weight 1) for
+    the firm actions in ``SUBSIDISED``: an :class:`~stackopt.kinds.incentive.game.IncentiveGame`."""
+    from dataclasses import replace
+
+    from stackopt.kinds.incentive.game import IncentiveGame, Incentives
+
+    base = replace(build_game("regulator"), name="governance_menu")
+    return IncentiveGame(base, Incentives(max=SUBSIDY_MAX, cost_weight=1.0, actions=SUBSIDISED))
+
+
 def header(leader: str) -> str:
-    """The comment block written at the top of the data file."""
-    who = ("The regulator leads (safety-critical and military domains): it commits to a "
-           "(possibly randomised)\n# enforcement regime, the firm best-responds."
-           if leader == "regulator" else
-           "The firm leads (civil domains): it commits to a (possibly mixed) portfolio of "
-           "development\n# strategies, the regulator best-responds with a standard.")
+    """The comment block written at the top of a data file."""
+    who = {
+        "regulator": "The regulator leads (safety-critical and military domains): it commits "
+        "to a (possibly randomised)\n# regime, the firm best-responds.",
+        "firm": "The firm leads (civil domains): it commits to a (possibly mixed) development "
+        "plan, the regulator\n# best-responds with a regime.",
+        "incentive": "The regulator leads and may also subsidise basic or full safety (at most "
+        "1 per period, paid\n# from its own payoff): paper section 4.1.",
+    }[leader]
     return (
-        "# AI governance as a Stackelberg game between a regulator and an AI firm.\n"
+        "# AI governance with a finite menu: firm race / basic / full_safety, regulator light /"
+        " audit /\n# strict / ban (licensing at 0.8).\n"
         f"# {who}\n"
-        "# Regulator payoff = -L (societal harm from weak robustness/explainability/fairness/\n"
-        "# privacy/security plus enforcement cost); firm payoff = J (performance-driven revenue\n"
-        "# minus compliance cost c(mu, omega) minus expected fine for shortfalls).\n"
-        "# Source: generated by models/governance.py (formulas and tables in its docstring);\n"
-        "# do not edit by hand, re-run `python models/governance.py`.\n")
+        "# Regulator payoff = -L (harm from weak safety dimensions minus the value of "
+        "performance plus\n# enforcement costs minus fines collected); firm payoff = J "
+        "(revenue minus spend minus fines).\n"
+        "# Source: generated by models/governance.py (formulas and defaults in its docstring);"
+        "\n# do not edit by hand, re-run `python models/governance.py`.\n"
+    )
 
 
 def write(path: Path, leader: str) -> None:
-    """Write the game with ``save_game`` and prepend the comment header."""
+    """Write the game (``leader``: regulator, firm or incentive) with its comment header."""
+    import yaml
+
     from stackopt.io.load import save_game
 
-    save_game(build_game(leader), path)
+    if leader == "incentive":
+        from stackopt.kinds.incentive.io_yaml import incentive_to_dict
+
+        path.write_text(
+            yaml.safe_dump(
+                incentive_to_dict(build_incentive_game()), sort_keys=False, default_flow_style=None
+            ),
+            encoding="utf-8",
+        )
+    else:
+        save_game(build_game(leader), path)
     path.write_text(header(leader) + path.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+OUTPUTS = (
+    ("regulator", "governance_regulator_leads.yaml"),
+    ("firm", "governance_firm_leads.yaml"),
+    ("incentive", "incentive/governance_menu.yaml"),
+)
 
 
 def main() -> None:
     out = ROOT / "data"
-    for leader, name in (("regulator", "governance_regulator_leads.yaml"),
-                         ("firm", "governance_firm_leads.yaml")):
+    for leader, name in OUTPUTS:
         write(out / name, leader)
         print(out / name)
 

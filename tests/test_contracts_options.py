@@ -24,8 +24,8 @@ ROUND_TRIPS = [
     ("inspection.yaml", ["--leader", "inspectee"], 0),
     ("inspection.yaml", ["--pure"], 0),
     ("inspection.yaml", ["--method", "pure_commitment"], 0),
-    ("governance_regulator_leads.yaml", ["--leader-actions", "light_touch,strict",
-                                         "--follower-actions", "open_weights,balanced"], 0),
+    ("governance_regulator_leads.yaml", ["--leader-actions", "light,strict",
+                                         "--follower-actions", "basic,full_safety"], 0),
     ("inspection.yaml", ["--tie-break", "adversarial"], 1),         # supremum not attained
     ("governance_firm_leads.yaml", ["--tie-break", "adversarial"], 0),
     ("governance_firm_leads.yaml", ["--tie-break", "adversarial", "--leader", "follower"], 1),
@@ -129,7 +129,7 @@ def test_compare_governance_both_orders_agree_and_leading_pays():
         assert rows_f[s]["player1_value"] == pytest.approx(rows_r[t]["player2_value"], abs=1e-9)
         assert rows_f[s]["player2_value"] == pytest.approx(rows_r[t]["player1_value"], abs=1e-9)
     # leading pays for the regulator (the paper's point); never hurts either player
-    assert reg["value_of_commitment"]["regulator"] > 1.0
+    assert reg["value_of_commitment"]["regulator"] > 0.3   # 0.5346 leading vs 0.18 (NE)
     assert min(reg["value_of_commitment"].values()) >= -1e-9
     assert firm["value_of_commitment"] == pytest.approx(
         {k: v for k, v in reg["value_of_commitment"].items()}, abs=1e-9)
