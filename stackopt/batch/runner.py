@@ -35,7 +35,7 @@ from stackopt.batch.progress import Progress
 from stackopt.batch.scenarios import ScenarioSet
 from stackopt.batch.store import Store, latest, read_store, set_aside, store_path
 from stackopt.batch.table import NOT_RUN, build_table, check_output, write_table
-from stackopt.errors import InputError
+from stackopt.errors import InputError, StackoptError
 
 log = logging.getLogger("stackopt.batch")
 
@@ -193,8 +193,9 @@ def _stream(executor: Executor, chunks: Sequence[list[dict[str, Any]]], *, windo
                 items = fut.result()
             except Exception as exc:
                 if _is_broken_pool(exc):
-                    raise RuntimeError(f"a worker process died ({exc}); the results so far "
-                                       "are in the store: run again with --resume") from exc
+                    raise StackoptError(f"a worker process died ({exc}); the results so far "
+                                        "are in the store: run again with --resume"
+                                        ) from exc
                 items = worker.failed_chunk(chunk, f"worker failure: {type(exc).__name__}: "
                                                    f"{exc}")
             yield from items
@@ -229,12 +230,32 @@ def _process_pool(n: int, tasks: int) -> Iterator[tuple[Executor, int, str]]:
         ctx.set_forkserver_preload(_PRELOAD)
     n = max(1, min(n, tasks))
     ex = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker)
+    with _no_phantom_main():
+        try:
+            yield ex, n, "process"
+        except BaseException:
+            ex.shutdown(wait=False, cancel_futures=True)
+            raise
+        ex.shutdown(wait=True)
+
+
+@contextmanager
+def _no_phantom_main() -> Iterator[None]:
+    """Hide ``__main__.__file__`` while workers start when it names no file (``python -``,
+    some embedders): spawned workers would try to re-run it and die. Workers only need
+    :mod:`stackopt.batch.worker`."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or os.path.isfile(path):
+        yield
+        return
+    del main.__file__
     try:
-        yield ex, n, "process"
-    except BaseException:
-        ex.shutdown(wait=False, cancel_futures=True)
-        raise
-    ex.shutdown(wait=True)
+        yield
+    finally:
+        main.__file__ = path
 
 
 def _dask(n: int, scheduler: str) -> Iterator[tuple[Executor, int, str]]:

@@ -10,7 +10,7 @@ import argparse
 from typing import Any
 
 # Order in which subcommands appear in ``stackopt --help``.
-COMMANDS = ["solve", "verify", "export", "compare", "methods", "batch"]
+COMMANDS = ["solve", "verify", "export", "compare", "methods", "batch", "plot"]
 
 EXIT_OK, EXIT_NO_EQUILIBRIUM, EXIT_BAD_INPUT = 0, 1, 2
 
