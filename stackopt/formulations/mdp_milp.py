@@ -95,8 +95,7 @@ def _optimal(P: np.ndarray, r: np.ndarray, game: MDPGame) -> tuple[np.ndarray, n
     return np.stack([V, V]), np.stack([pad, pad])
 
 
-def proven_bounds(game: MDPGame, P: np.ndarray, rl_lo: np.ndarray, rl_hi: np.ndarray
-                  ) -> Bounds:
+def proven_bounds(game: MDPGame, P: np.ndarray, rl_lo: np.ndarray, rl_hi: np.ndarray) -> Bounds:
     r"""The big-Ms of the MILP, proven from the data by monotonicity of optimal values.
 
     With :math:`\underline r(s,a) \le \bar r_f(s,a) \le \overline r(s,a)` for every
@@ -125,8 +124,10 @@ def proven_bounds(game: MDPGame, P: np.ndarray, rl_lo: np.ndarray, rl_hi: np.nda
     gamma = 1.0 if game.finite else float(game.discount)  # type: ignore[arg-type]
     T = vlo.shape[0] - 1
     m = np.maximum(0.0, vhi[:T, :, None] - _q(P, rlo, vlo, gamma))
-    ml = np.maximum(np.maximum(0.0, uhi[:T, :, None] - _q(P, rl_lo, ulo, gamma)),
-                    _q(P, rl_hi, uhi, gamma) - ulo[:T, :, None])
+    ml = np.maximum(
+        np.maximum(0.0, uhi[:T, :, None] - _q(P, rl_lo, ulo, gamma)),
+        _q(P, rl_hi, uhi, gamma) - ulo[:T, :, None],
+    )
     S = game.n_states
     if game.finite:
         occ = np.zeros((T, S))
@@ -145,8 +146,9 @@ def _q(P: np.ndarray, r: np.ndarray, V: np.ndarray, gamma: float) -> np.ndarray:
     return np.stack([r + gamma * (P @ V[t + 1]) for t in range(T)])
 
 
-def build_mdp_milp(game: MDPGame, *, pure: bool = False,
-                   fixed_x: np.ndarray | None = None) -> MDPMilp:
+def build_mdp_milp(
+    game: MDPGame, *, pure: bool = False, fixed_x: np.ndarray | None = None
+) -> MDPMilp:
     """The MILP of ``game`` (see the module docstring).
 
     ``pure`` makes the leader's per-state mixing binary; ``fixed_x (S, L)`` fixes it (used by
@@ -172,8 +174,11 @@ def build_mdp_milp(game: MDPGame, *, pure: bool = False,
         rf_l, rl_l = game.follower_rewards, game.leader_rewards
         mixing = L > 1
     b = proven_bounds(game, P, rl_l.min(axis=0), rl_l.max(axis=0))
-    cells = [(t, s) for t in range(H) for s in range(S) if b.occ[t, s] > 0] if finite \
+    cells = (
+        [(t, s) for t in range(H) for s in range(S) if b.occ[t, s] > 0]
+        if finite
         else [(0, s) for s in range(S)]
+    )
     live = set(cells)
     m = pyo.ConcreteModel(name=game.name or "mdp")
     TS = cells
@@ -185,8 +190,10 @@ def build_mdp_milp(game: MDPGame, *, pure: bool = False,
     m.mu = pyo.Var(m.TSA, bounds=lambda _, t, s, a: (0.0, float(b.occ[t, s])))
     m.z = pyo.Var(m.TSA, domain=pyo.Binary)
     m.V = pyo.Var(m.TS, bounds=lambda _, t, s: (float(b.vlo[t, s]), float(b.vhi[t, s])))
-    succ = [[[(int(j), float(P[s, a, j])) for j in np.nonzero(P[s, a])[0]]
-             for a in range(A)] for s in range(S)]
+    succ = [
+        [[(int(j), float(P[s, a, j])) for j in np.nonzero(P[s, a])[0]] for a in range(A)]
+        for s in range(S)
+    ]
     pred: list[list[tuple[int, int, float]]] = [[] for _ in range(S)]
     for s in range(S):
         for a in range(A):
@@ -195,16 +202,16 @@ def build_mdp_milp(game: MDPGame, *, pure: bool = False,
     if mixing:
         m.L = pyo.Set(initialize=range(L))
         m.S = pyo.Set(initialize=range(S))
-        m.x = pyo.Var(m.S, m.L, bounds=(0.0, 1.0),
-                      domain=pyo.Binary if pure else pyo.NonNegativeReals)
+        m.x = pyo.Var(
+            m.S, m.L, bounds=(0.0, 1.0), domain=pyo.Binary if pure else pyo.NonNegativeReals
+        )
         m.mix = pyo.Constraint(m.S, rule=lambda m, s: sum(m.x[s, l] for l in range(L)) == 1)
 
     def nxt(t: int) -> int | None:  # the value index of the next step
         return (t + 1 if t + 1 < H else None) if finite else t
 
     def reward_f(m, s: int, a: int):
-        e = sum(float(game.effects[k, s, a]) * m.theta[k] for k in range(K)  # type: ignore
-                if game.effects[k, s, a] != 0)  # type: ignore[index]
+        e = sum(float(game.E[k, s, a]) * m.theta[k] for k in range(K) if game.E[k, s, a] != 0)
         if mixing:
             return e + sum(float(rf_l[l, s, a]) * m.x[s, l] for l in range(L))
         return e + float(rf_l[0, s, a])
@@ -219,44 +226,62 @@ def build_mdp_milp(game: MDPGame, *, pure: bool = False,
         cont = 0.0 if n is None else gamma * sum(p * var[n, j] for j, p in succ[s][a])
         return reward(m, s, a) + cont
 
-    m.dual = pyo.Constraint(m.TSA, rule=lambda m, t, s, a:
-                            m.V[t, s] >= q(m, m.V, reward_f, t, s, a))
-    m.slack = pyo.Constraint(m.TSA, rule=lambda m, t, s, a:
-                             m.V[t, s] - q(m, m.V, reward_f, t, s, a)
-                             <= float(b.m[t, s, a]) * (1 - m.z[t, s, a]))
-    m.occ = pyo.Constraint(m.TSA, rule=lambda m, t, s, a:
-                           m.mu[t, s, a] <= float(b.occ[t, s]) * m.z[t, s, a])
-    m.one = pyo.Constraint(m.TS, rule=lambda m, t, s: sum(m.z[t, s, a] for a in range(A))
-                           == 1)
+    m.dual = pyo.Constraint(
+        m.TSA, rule=lambda m, t, s, a: m.V[t, s] >= q(m, m.V, reward_f, t, s, a)
+    )
+    m.slack = pyo.Constraint(
+        m.TSA,
+        rule=lambda m, t, s, a: (
+            m.V[t, s] - q(m, m.V, reward_f, t, s, a) <= float(b.m[t, s, a]) * (1 - m.z[t, s, a])
+        ),
+    )
+    m.occ = pyo.Constraint(
+        m.TSA, rule=lambda m, t, s, a: m.mu[t, s, a] <= float(b.occ[t, s]) * m.z[t, s, a]
+    )
+    m.one = pyo.Constraint(m.TS, rule=lambda m, t, s: sum(m.z[t, s, a] for a in range(A)) == 1)
 
     def flow(m, t, s):
         out = sum(m.mu[t, s, a] for a in range(A))
         if finite:
             if t == 0:
                 return out == float(game.initial[s])
-            return out == sum(p * m.mu[t - 1, i, a] for i, a, p in pred[s]
-                              if (t - 1, i) in live)
-        return out - gamma * sum(p * m.mu[t, i, a] for i, a, p in pred[s]) == \
-            float(game.initial[s])
+            return out == sum(p * m.mu[t - 1, i, a] for i, a, p in pred[s] if (t - 1, i) in live)
+        return out - gamma * sum(p * m.mu[t, i, a] for i, a, p in pred[s]) == float(game.initial[s])
 
     m.flow = pyo.Constraint(m.TS, rule=flow)
     cost = sum(float(game.cost[k]) * m.theta[k] for k in range(K))
     if mixing:
         m.U = pyo.Var(m.TS, bounds=lambda _, t, s: (float(b.ulo[t, s]), float(b.uhi[t, s])))
-        m.lead_up = pyo.Constraint(m.TSA, rule=lambda m, t, s, a:
-                                   m.U[t, s] - q(m, m.U, reward_l, t, s, a)
-                                   <= float(b.ml[t, s, a]) * (1 - m.z[t, s, a]))
-        m.lead_lo = pyo.Constraint(m.TSA, rule=lambda m, t, s, a:
-                                   q(m, m.U, reward_l, t, s, a) - m.U[t, s]
-                                   <= float(b.ml[t, s, a]) * (1 - m.z[t, s, a]))
-        obj = sum(float(game.initial[s]) * m.U[0, s] for s in range(S)
-                  if game.initial[s] != 0) - cost
+        m.lead_up = pyo.Constraint(
+            m.TSA,
+            rule=lambda m, t, s, a: (
+                m.U[t, s] - q(m, m.U, reward_l, t, s, a)
+                <= float(b.ml[t, s, a]) * (1 - m.z[t, s, a])
+            ),
+        )
+        m.lead_lo = pyo.Constraint(
+            m.TSA,
+            rule=lambda m, t, s, a: (
+                q(m, m.U, reward_l, t, s, a) - m.U[t, s]
+                <= float(b.ml[t, s, a]) * (1 - m.z[t, s, a])
+            ),
+        )
+        obj = (
+            sum(float(game.initial[s]) * m.U[0, s] for s in range(S) if game.initial[s] != 0) - cost
+        )
     else:
-        obj = sum(float(rl_l[0, s, a]) * m.mu[t, s, a] for t, s, a in TSA
-                  if rl_l[0, s, a] != 0) - cost
+        obj = (
+            sum(float(rl_l[0, s, a]) * m.mu[t, s, a] for t, s, a in TSA if rl_l[0, s, a] != 0)
+            - cost
+        )
     m.obj = pyo.Objective(expr=obj, sense=pyo.maximize)
-    return MDPMilp(model=m, mixing=mixing, big_m=float(b.m.max()) if b.m.size else 0.0,
-                   binaries=len(TSA) + (S * L if mixing and pure else 0), cells=tuple(cells))
+    return MDPMilp(
+        model=m,
+        mixing=mixing,
+        big_m=float(b.m.max()) if b.m.size else 0.0,
+        binaries=len(TSA) + (S * L if mixing and pure else 0),
+        cells=tuple(cells),
+    )
 
 
 def read_solution(milp: MDPMilp, game: MDPGame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -25,7 +25,7 @@ def test_finite_horizon_one_parameter_matches_brute_force(seed, H):
     game = random_game(seed, S=2 if H == 3 else 3, H=H)
     res = stackopt.solve(game)
     assert res.certified, res.certificate.summary()
-    sup, theta = supremum_one_parameter(game)
+    sup, _theta = supremum_one_parameter(game)
     assert res.leader.value == pytest.approx(sup, abs=_tol(game))
     # never above the supremum on a fine grid either, and the grid never beats it
     grid = max(optimistic_value_at(game, [t]) for t in np.linspace(-1, 2, 61))
@@ -51,8 +51,9 @@ def test_two_parameters_never_beaten_on_a_grid(seed):
     assert best <= res.leader.value + _tol(game)
     # the reported commitment's own optimistic value is what was reported
     theta = [res.leader.commitment["p0"], res.leader.commitment["p1"]]
-    assert optimistic_value_at(game, theta, tol=1e-7) == pytest.approx(res.leader.value,
-                                                                       abs=_tol(game))
+    assert optimistic_value_at(game, theta, tol=1e-7) == pytest.approx(
+        res.leader.value, abs=_tol(game)
+    )
 
 
 def test_chain_example_matches_brute_force():
@@ -86,8 +87,7 @@ def _normal_form(game: MDPGame) -> stackopt.NormalFormGame:
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("horizon", [2, None])
 def test_mixed_leader_actions_match_the_normal_form_game_of_policies(seed, horizon):
-    game = random_game(300 + seed, S=2, A=2, L=2, K=0, H=horizon,
-                       discount=None if horizon else 0.7)
+    game = random_game(300 + seed, S=2, A=2, L=2, K=0, H=horizon, discount=None if horizon else 0.7)
     res = stackopt.solve(game)
     assert res.certified, res.certificate.summary()
     sse = stackopt.solve(_normal_form(game))
@@ -126,8 +126,7 @@ def test_transition_changing_leader_actions_pure_enumeration(seed, K):
     for sigma in itertools.product(range(2), repeat=2):
         x = np.zeros((2, 2))
         x[np.arange(2), list(sigma)] = 1.0
-        best = max(best, supremum_one_parameter(game, x)[0] if K else
-                   no_parameter_value(game, x))
+        best = max(best, supremum_one_parameter(game, x)[0] if K else no_parameter_value(game, x))
     assert res.leader.value == pytest.approx(best, abs=_tol(game))
 
 
@@ -148,8 +147,7 @@ def test_mixed_commitment_with_changing_transitions_verifies_exactly():
     data["follower"]["response"] = policy_to_response(game, pols[i])
     data["leader"]["value"], data["follower"]["value"] = float(G[i]), float(a[i])
     cert = stackopt.verify(game, data)
-    for name in ("commitment", "best_response", "tie_break", "leader_value",
-                 "follower_value"):
+    for name in ("commitment", "best_response", "tie_break", "leader_value", "follower_value"):
         assert cert.check(name).passed, cert.check(name).detail
     j = int(np.argmin(a))  # the follower's worst policy
     assert a[j] < a.max() - 1e-6

@@ -124,12 +124,15 @@ TAMPER = {
     "out_of_bounds": lambda r: r["leader"]["commitment"].update(subsidy=5.0),
     "other_subsidy": lambda r: r["leader"]["commitment"].update(subsidy=2.0),
     "bound_raised": lambda r: r["certificate"]["evidence"]["milp_bound"].update(
-        bound=r["leader"]["value"] + 0.1),
+        bound=r["leader"]["value"] + 0.1
+    ),
     "bound_missing": lambda r: r["certificate"]["evidence"].pop("milp_bound"),
     "bound_string": lambda r: r["certificate"]["evidence"]["milp_bound"].update(bound="x"),
     "status": lambda r: r.update(status="infeasible"),
-    "loose_rtol": lambda r: (r["options"].update(rtol=0.5),
-                             r["leader"].update(value=r["leader"]["value"] + 0.01)),
+    "loose_rtol": lambda r: (
+        r["options"].update(rtol=0.5),
+        r["leader"].update(value=r["leader"]["value"] + 0.01),
+    ),
 }
 
 
@@ -138,15 +141,18 @@ def test_tampered_results_fail_verify(tmp_path, capsys, name):
     assert _tamper(tmp_path, TAMPER[name]) == 1
 
 
-@pytest.mark.parametrize("fn,message", [
-    (lambda r: r["follower"]["response"]["0"].pop("s1"), "no action for state 's1'"),
-    (lambda r: r["follower"]["response"]["0"].update(s1="fly"), "unknown action 'fly'"),
-    (lambda r: r["follower"]["response"].pop("3"), "no policy for step 3"),
-    (lambda r: r["follower"]["response"].update({"9": {}}), "unknown step '9'"),
-    (lambda r: r["leader"]["commitment"].update(tax=1), "unknown key 'tax'"),
-    (lambda r: r["leader"]["commitment"].pop("subsidy"), "missing 'subsidy'"),
-    (lambda r: r["leader"]["commitment"].update(subsidy="1"), "is not a number"),
-])
+@pytest.mark.parametrize(
+    "fn,message",
+    [
+        (lambda r: r["follower"]["response"]["0"].pop("s1"), "no action for state 's1'"),
+        (lambda r: r["follower"]["response"]["0"].update(s1="fly"), "unknown action 'fly'"),
+        (lambda r: r["follower"]["response"].pop("3"), "no policy for step 3"),
+        (lambda r: r["follower"]["response"].update({"9": {}}), "unknown step '9'"),
+        (lambda r: r["leader"]["commitment"].update(tax=1), "unknown key 'tax'"),
+        (lambda r: r["leader"]["commitment"].pop("subsidy"), "missing 'subsidy'"),
+        (lambda r: r["leader"]["commitment"].update(subsidy="1"), "is not a number"),
+    ],
+)
 def test_malformed_results_are_input_errors(tmp_path, capsys, fn, message):
     assert _tamper(tmp_path, fn) == 2
     assert message in capsys.readouterr().err
@@ -165,11 +171,13 @@ def test_csv_files_give_the_same_game(tmp_path):
     (tmp_path / "t.csv").write_text(
         "state,action,next_state,probability\n"
         "s0,wait,s0,1\ns0,test,s0,0.2\ns0,test,s1,0.8\ns1,wait,s1,1\ns1,test,s1,0.3\n"
-        "s1,test,s2,0.7\ns2,wait,s2,1\ns2,test,s2,1\n")
+        "s1,test,s2,0.7\ns2,wait,s2,1\ns2,test,s2,1\n"
+    )
     (tmp_path / "r.csv").write_text(
         "state,action,leader_reward,follower_reward\n"
         "s0,wait,0,0.3\ns0,test,0,-1\ns1,wait,0,0.3\ns1,test,0,-1\ns2,wait,2,0.6\n"
-        "s2,test,2,0.6\n")
+        "s2,test,2,0.6\n"
+    )
     data = _set(_set(_chain(), "transitions", "t.csv"), "rewards", "r.csv")
     (tmp_path / "g.yaml").write_text(yaml.safe_dump(data))
     a = stackopt.solve(stackopt.load_game(tmp_path / "g.yaml"))
@@ -181,14 +189,25 @@ def test_csv_files_give_the_same_game(tmp_path):
 def test_csv_leader_action_column(tmp_path):
     (tmp_path / "r.csv").write_text(
         "leader_action,state,action,leader_reward,follower_reward\n"
-        ",s0,a,1,1\n,s0,b,0,0\nhigh,s0,b,0,2\nhigh,s0,a,1,0\n")
+        ",s0,a,1,1\n,s0,b,0,0\nhigh,s0,b,0,2\nhigh,s0,a,1,0\n"
+    )
     (tmp_path / "t.csv").write_text(
-        "state,action,next_state,probability,leader_action\n"
-        "s0,a,s0,1,\ns0,b,s0,1,\n")
-    (tmp_path / "g.yaml").write_text(yaml.safe_dump({
-        "kind": "mdp", "horizon": 1, "states": ["s0"], "actions": ["a", "b"],
-        "initial": {"s0": 1}, "transitions": "t.csv", "rewards": "r.csv",
-        "leader": {"actions": ["low", "high"]}}))
+        "state,action,next_state,probability,leader_action\ns0,a,s0,1,\ns0,b,s0,1,\n"
+    )
+    (tmp_path / "g.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "kind": "mdp",
+                "horizon": 1,
+                "states": ["s0"],
+                "actions": ["a", "b"],
+                "initial": {"s0": 1},
+                "transitions": "t.csv",
+                "rewards": "r.csv",
+                "leader": {"actions": ["low", "high"]},
+            }
+        )
+    )
     game = stackopt.load_game(tmp_path / "g.yaml")
     assert game.follower_rewards[:, 0, 1].tolist() == [0.0, 2.0]
     res = stackopt.solve(game)
@@ -198,18 +217,30 @@ def test_csv_leader_action_column(tmp_path):
     assert res.follower.response == {"0": {"s0": "a"}}
 
 
-@pytest.mark.parametrize("text,message", [
-    ("state,action,next_state\ns0,a,s0\n", "column 'probability' is missing"),
-    ("state,action,next_state,probability,colour\ns0,a,s0,1,red\n", "unknown column"),
-    ("state,action,next_state,probability\ns0,a,s0,x\ns0,b,s0,1\n", "not a number"),
-    ("state,action,next_state,probability\ns0,a,s0,1\n", "no transition for state"),
-    ("state,action,next_state,probability\ns0,a,s0,0.5\ns0,b,s0,1\n", "sum to 0.5"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("state,action,next_state\ns0,a,s0\n", "column 'probability' is missing"),
+        ("state,action,next_state,probability,colour\ns0,a,s0,1,red\n", "unknown column"),
+        ("state,action,next_state,probability\ns0,a,s0,x\ns0,b,s0,1\n", "not a number"),
+        ("state,action,next_state,probability\ns0,a,s0,1\n", "no transition for state"),
+        ("state,action,next_state,probability\ns0,a,s0,0.5\ns0,b,s0,1\n", "sum to 0.5"),
+    ],
+)
 def test_bad_csv(tmp_path, capsys, text, message):
     (tmp_path / "t.csv").write_text(text)
-    (tmp_path / "g.yaml").write_text(yaml.safe_dump({
-        "kind": "mdp", "horizon": 1, "states": ["s0"], "actions": ["a", "b"],
-        "initial": {"s0": 1}, "transitions": "t.csv"}))
+    (tmp_path / "g.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "kind": "mdp",
+                "horizon": 1,
+                "states": ["s0"],
+                "actions": ["a", "b"],
+                "initial": {"s0": 1},
+                "transitions": "t.csv",
+            }
+        )
+    )
     assert main(["solve", str(tmp_path / "g.yaml")]) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and "\n" not in err

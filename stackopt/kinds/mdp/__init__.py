@@ -12,25 +12,38 @@ _P = "stackopt.kinds.mdp"
 KIND = KindSpec(
     name="mdp",
     summary="Stackelberg MDPs: the leader sets reward parameters / per-state action mixes, "
-            "the follower plans (finite horizon or discounted)",
+    "the follower plans (finite horizon or discounted)",
     game=f"{_P}.game:MDPGame",
     solve=f"{_P}.solve:solve_mdp",
     verify=f"{_P}.solve:verify_mdp",
     methods=(
-        Method("kkt_milp", "the follower's occupancy LP with complementarity on binary "
-               "action choices, big-M proven from the data (leader actions may change "
-               "rewards only)", optimality="solver-reported"),
-        Method("enumerate", "every pure commitment over the leader's actions, each MDP "
-               "solved by the MILP (parameters) or backward induction",
-               optimality="solver-reported"),
+        Method(
+            "kkt_milp",
+            "the follower's occupancy LP with complementarity on binary "
+            "action choices, big-M proven from the data (leader actions may change "
+            "rewards only)",
+            optimality="solver-reported",
+        ),
+        Method(
+            "enumerate",
+            "every pure commitment over the leader's actions, each MDP "
+            "solved by the MILP (parameters) or backward induction",
+            optimality="solver-reported",
+        ),
     ),
     default_method=None,
     default_doc="kkt_milp unless the leader's actions change transitions (then enumerate, "
-                "pure commitments only)",
+    "pure commitments only)",
     options=(
         Option("pure", "bool", False, doc="the leader commits to a pure action only"),
-        Option("max_commitments", "int", 4096, minimum=1, metavar="N",
-               doc="enumerate: refuse games with more pure commitments than this"),
+        Option(
+            "max_commitments",
+            "int",
+            4096,
+            minimum=1,
+            metavar="N",
+            doc="enumerate: refuse games with more pure commitments than this",
+        ),
     ),
     parse_yaml=f"{_P}.io_yaml:parse_mdp",
     export=f"{_P}.solve:export_models",

@@ -29,7 +29,8 @@ steps x largest reward, plus the largest parameter cost). Checks, in order:
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -42,8 +43,9 @@ from stackopt.kinds.mdp.game import MDPGame
 
 def atol_of(game: MDPGame, rtol: float) -> float:
     if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not 0 < rtol < 1:
-        raise InputError(f"rtol must be a number in (0, 1), got {rtol!r}", field="rtol",
-                         fix="use e.g. 1e-6")
+        raise InputError(
+            f"rtol must be a number in (0, 1), got {rtol!r}", field="rtol", fix="use e.g. 1e-6"
+        )
     return float(rtol) * game.scale
 
 
@@ -56,8 +58,10 @@ def tie_tolerance(game: MDPGame, atol: float) -> float:
 def policy_to_response(game: MDPGame, policy: np.ndarray) -> dict[str, Any]:
     """Finite: ``{"t": {state: action}}`` for t = 0..H-1; discounted: ``{state: action}``."""
     if game.finite:
-        return {str(t): {s: game.actions[int(policy[t, i])] for i, s in enumerate(game.states)}
-                for t in range(policy.shape[0])}
+        return {
+            str(t): {s: game.actions[int(policy[t, i])] for i, s in enumerate(game.states)}
+            for t in range(policy.shape[0])
+        }
     return {s: game.actions[int(policy[i])] for i, s in enumerate(game.states)}
 
 
@@ -67,40 +71,49 @@ def response_to_policy(game: MDPGame, response: Any) -> np.ndarray:
 
     def row(mapping: Any, where: str) -> np.ndarray:
         if not isinstance(mapping, Mapping):
-            raise InputError("must map states to actions", field=where,
-                             fix='write e.g. {"s0": "test"}')
+            raise InputError(
+                "must map states to actions", field=where, fix='write e.g. {"s0": "test"}'
+            )
         out = np.zeros(game.n_states, dtype=int)
         for key in mapping:
             if str(key) not in game.states:
-                raise InputError(f"unknown state {key!r}", field=where,
-                                 fix="use the game's states")
+                raise InputError(f"unknown state {key!r}", field=where, fix="use the game's states")
         for i, s in enumerate(game.states):
             if s not in mapping:
-                raise InputError(f"no action for state {s!r}", field=where,
-                                 fix="give an action for every state")
+                raise InputError(
+                    f"no action for state {s!r}", field=where, fix="give an action for every state"
+                )
             a = mapping[s]
             if not isinstance(a, str) or a not in act:
-                raise InputError(f"unknown action {a!r} in state {s!r}", field=where,
-                                 fix="use one of: " + ", ".join(game.actions))
+                raise InputError(
+                    f"unknown action {a!r} in state {s!r}",
+                    field=where,
+                    fix="use one of: " + ", ".join(game.actions),
+                )
             out[i] = act[a]
         return out
 
     if not game.finite:
         return row(response, "follower.response")
     if not isinstance(response, Mapping):
-        raise InputError("must map steps to {state: action}", field="follower.response",
-                         fix='write e.g. {"0": {"s0": "test"}, "1": {...}}')
+        raise InputError(
+            "must map steps to {state: action}",
+            field="follower.response",
+            fix='write e.g. {"0": {"s0": "test"}, "1": {...}}',
+        )
     H = int(game.horizon)  # type: ignore[arg-type]
     steps = {str(k): v for k, v in response.items()}
     extra = [k for k in steps if k not in {str(t) for t in range(H)}]
     if extra:
-        raise InputError(f"unknown step {extra[0]!r}", field="follower.response",
-                         fix=f"steps are 0..{H - 1}")
+        raise InputError(
+            f"unknown step {extra[0]!r}", field="follower.response", fix=f"steps are 0..{H - 1}"
+        )
     pol = np.zeros((H, game.n_states), dtype=int)
     for t in range(H):
         if str(t) not in steps:
-            raise InputError(f"no policy for step {t}", field="follower.response",
-                             fix=f"give steps 0..{H - 1}")
+            raise InputError(
+                f"no policy for step {t}", field="follower.response", fix=f"give steps 0..{H - 1}"
+            )
         pol[t] = row(steps[str(t)], f"follower.response.{t}")
     return pol
 
@@ -114,19 +127,32 @@ def occupancy(game: MDPGame, P: np.ndarray, policy: np.ndarray) -> dict[str, Any
         out: dict[str, Any] = {}
         rho = game.initial.copy()
         for t in range(policy.shape[0]):
-            out[str(t)] = {game.states[i]: {game.actions[int(policy[t, i])]: float(rho[i])}
-                           for i in range(S) if rho[i] > 0}
+            out[str(t)] = {
+                game.states[i]: {game.actions[int(policy[t, i])]: float(rho[i])}
+                for i in range(S)
+                if rho[i] > 0
+            }
             rho = rho @ P[idx, policy[t]]
         return out
     g = float(game.discount)  # type: ignore[arg-type]
     d = np.linalg.solve((np.eye(S) - g * P[idx, policy]).T, game.initial)
-    return {game.states[i]: {game.actions[int(policy[i])]: float(d[i])}
-            for i in range(S) if d[i] > 1e-15}
+    return {
+        game.states[i]: {game.actions[int(policy[i])]: float(d[i])}
+        for i in range(S)
+        if d[i] > 1e-15
+    }
 
 
-def certify(game: MDPGame, commitment: Mapping[str, Any], response: Any,
-            leader_value: Any, follower_value: Any, evidence: Mapping[str, Any] | None, *,
-            rtol: float) -> Certificate:
+def certify(
+    game: MDPGame,
+    commitment: Mapping[str, Any],
+    response: Any,
+    leader_value: Any,
+    follower_value: Any,
+    evidence: Mapping[str, Any] | None,
+    *,
+    rtol: float,
+) -> Certificate:
     """Recompute every check (module docstring) for the answer ``(commitment, response)``."""
     atol = atol_of(game, rtol)
     theta, x = game.parse_commitment(commitment)
@@ -144,29 +170,54 @@ def certify(game: MDPGame, commitment: Mapping[str, Any], response: Any,
 
     fv, lv = at0(Vf), at0(Ul) - float(game.cost @ theta)
     gap = max(0.0, at0(V) - fv) + err
-    how = "backward induction" if game.finite else \
-        f"policy iteration (Bellman bound {err:.2g} included)"
-    checks.append(Check("best_response", gap <= atol, gap, atol,
-                        f"the policy is optimal for the follower ({how})" if gap <= atol else
-                        f"the policy is {gap:.3g} below the follower's optimum "
-                        f"{at0(V):.10g} ({how})"))
+    how = (
+        "backward induction"
+        if game.finite
+        else f"policy iteration (Bellman bound {err:.2g} included)"
+    )
+    checks.append(
+        Check(
+            "best_response",
+            gap <= atol,
+            gap,
+            atol,
+            f"the policy is optimal for the follower ({how})"
+            if gap <= atol
+            else f"the policy is {gap:.3g} below the follower's optimum {at0(V):.10g} ({how})",
+        )
+    )
     _, W = dp.optimistic(ind.P, ind.rf, ind.rl, H, g, tie_tolerance(game, atol))
     tgap = max(0.0, at0(W) - at0(Ul))
-    checks.append(Check("tie_break", tgap <= atol, tgap, atol,
-                        "optimistic: no optimal follower policy gives the leader more "
-                        "(second backward induction)" if tgap <= atol else
-                        f"another optimal follower policy gives the leader {tgap:.3g} more"))
+    checks.append(
+        Check(
+            "tie_break",
+            tgap <= atol,
+            tgap,
+            atol,
+            "optimistic: no optimal follower policy gives the leader more "
+            "(second backward induction)"
+            if tgap <= atol
+            else f"another optimal follower policy gives the leader {tgap:.3g} more",
+        )
+    )
     checks.append(_value("leader_value", leader_value, lv, atol))
     checks.append(_value("follower_value", follower_value, fv, atol))
     checks.append(_optimality(game, lv, W, at0, evidence, atol))
-    return Certificate(checks=tuple(checks), rtol=float(rtol), atol=atol, scale=game.scale,
-                       evidence=dict(evidence or {}))
+    return Certificate(
+        checks=tuple(checks),
+        rtol=float(rtol),
+        atol=atol,
+        scale=game.scale,
+        evidence=dict(evidence or {}),
+    )
 
 
 def _value(name: str, reported: Any, true: float, atol: float) -> Check:
-    if reported is not None and (isinstance(reported, bool) or
-                                 not isinstance(reported, (int, float)) or
-                                 not math.isfinite(float(reported))):
+    if reported is not None and (
+        isinstance(reported, bool)
+        or not isinstance(reported, (int, float))
+        or not math.isfinite(float(reported))
+    ):
         return Check(name, False, None, atol, f"reported {reported!r} is not a finite number")
     return value_check(name, reported, true, atol)
 
@@ -176,33 +227,55 @@ def _commitment_check(game: MDPGame, theta: np.ndarray, x: np.ndarray, rtol: flo
     viol = np.maximum(0.0, np.maximum(game.lower - theta, theta - game.upper)) / span
     resid = float(viol.max()) if len(viol) else 0.0
     if game.leader_actions:
-        resid = max(resid, float(max(0.0, -x.min())),
-                    float(np.abs(x.sum(axis=1) - 1).max()))
+        resid = max(resid, float(max(0.0, -x.min())), float(np.abs(x.sum(axis=1) - 1).max()))
     ok = resid <= rtol
-    return Check("commitment", ok, resid, rtol,
-                 "parameters within bounds" + (", leader mixing a distribution in every "
-                                               "state" if game.leader_actions else "")
-                 if ok else "a parameter is out of bounds or a state's leader mixing is "
-                            "not a distribution")
+    return Check(
+        "commitment",
+        ok,
+        resid,
+        rtol,
+        "parameters within bounds"
+        + (", leader mixing a distribution in every state" if game.leader_actions else "")
+        if ok
+        else "a parameter is out of bounds or a state's leader mixing is not a distribution",
+    )
 
 
 def _optimality(game: MDPGame, lv: float, W: np.ndarray, at0, evidence, atol: float) -> Check:
     if not len(game.parameters) and game.n_leader_actions == 1:
         best = at0(W)
         gap = max(0.0, best - lv)
-        return Check("optimality", gap <= atol, gap, atol,
-                     "the leader has nothing to choose: the optimistic value "
-                     f"{best:.10g} is the optimum (exact)")
+        return Check(
+            "optimality",
+            gap <= atol,
+            gap,
+            atol,
+            "the leader has nothing to choose: the optimistic value "
+            f"{best:.10g} is the optimum (exact)",
+        )
     bound = (evidence or {}).get("milp_bound")
     if isinstance(bound, Mapping):  # the record {"bound": number, "incumbent": ...}
         bound = bound.get("bound")
-    if isinstance(bound, bool) or not isinstance(bound, (int, float)) or \
-            not math.isfinite(float(bound)):
-        return Check("optimality", False, None, atol,
-                     f"no finite 'milp_bound' in the evidence (got {bound!r})")
+    if (
+        isinstance(bound, bool)
+        or not isinstance(bound, (int, float))
+        or not math.isfinite(float(bound))
+    ):
+        return Check(
+            "optimality",
+            False,
+            None,
+            atol,
+            f"no finite 'milp_bound' in the evidence (got {bound!r})",
+        )
     gap = max(0.0, float(bound) - lv)
-    return Check("optimality", gap <= atol, gap, atol,
-                 f"leader value within atol of the MILP bound {float(bound):.10g} "
-                 "(solver-reported)" if gap <= atol else
-                 f"leader value {lv:.10g} is {gap:.3g} below the MILP bound "
-                 f"{float(bound):.10g} (solver-reported)")
+    return Check(
+        "optimality",
+        gap <= atol,
+        gap,
+        atol,
+        f"leader value within atol of the MILP bound {float(bound):.10g} (solver-reported)"
+        if gap <= atol
+        else f"leader value {lv:.10g} is {gap:.3g} below the MILP bound "
+        f"{float(bound):.10g} (solver-reported)",
+    )

@@ -36,8 +36,7 @@ def backward(P: np.ndarray, r: np.ndarray, H: int) -> tuple[np.ndarray, np.ndarr
     return V, Q
 
 
-def evaluate(P: np.ndarray, r: np.ndarray, policy: Policy, discount: float | None
-             ) -> np.ndarray:
+def evaluate(P: np.ndarray, r: np.ndarray, policy: Policy, discount: float | None) -> np.ndarray:
     """Values of a deterministic policy: ``(H+1, S)`` (finite) or ``(S,)`` (discounted)."""
     S = r.shape[0]
     idx = np.arange(S)
@@ -63,9 +62,13 @@ def bellman_bound(P: np.ndarray, r: np.ndarray, V: np.ndarray, discount: float) 
     return res / (1.0 - discount)
 
 
-def policy_iteration(P: np.ndarray, r: np.ndarray, discount: float,
-                     allowed: np.ndarray | None = None, max_iter: int = 10_000
-                     ) -> tuple[Policy, np.ndarray]:
+def policy_iteration(
+    P: np.ndarray,
+    r: np.ndarray,
+    discount: float,
+    allowed: np.ndarray | None = None,
+    max_iter: int = 10_000,
+) -> tuple[Policy, np.ndarray]:
     """An optimal stationary policy and its value (restricted to ``allowed (S, A)``)."""
     S, A = r.shape
     mask = np.ones((S, A), bool) if allowed is None else allowed
@@ -85,20 +88,27 @@ def policy_iteration(P: np.ndarray, r: np.ndarray, discount: float,
     raise RuntimeError("policy iteration did not converge")  # pragma: no cover
 
 
-def optimal_values(P: np.ndarray, r: np.ndarray, horizon: int | None,
-                   discount: float | None) -> tuple[np.ndarray, np.ndarray, float]:
+def optimal_values(
+    P: np.ndarray, r: np.ndarray, horizon: int | None, discount: float | None
+) -> tuple[np.ndarray, np.ndarray, float]:
     """``(V*, Q*, error bound)``: finite ``V (H+1, S)``, ``Q (H, S, A)``, bound 0 (exact
     up to rounding); discounted ``V (S,)``, ``Q (S, A)`` and the Bellman bound."""
     if horizon is not None:
         V, Q = backward(P, r, horizon)
         return V, Q, 0.0
     assert discount is not None
-    pol, V = policy_iteration(P, r, discount)
+    _pol, V = policy_iteration(P, r, discount)
     return V, q_values(P, r, V, discount), bellman_bound(P, r, V, discount)
 
 
-def optimistic(P: np.ndarray, rf: np.ndarray, rl: np.ndarray, horizon: int | None,
-               discount: float | None, tie: float) -> tuple[Policy, np.ndarray]:
+def optimistic(
+    P: np.ndarray,
+    rf: np.ndarray,
+    rl: np.ndarray,
+    horizon: int | None,
+    discount: float | None,
+    tie: float,
+) -> tuple[Policy, np.ndarray]:
     """The follower's optimistic policy and the leader's best value ``W`` over the follower's
     optimal face (actions within ``tie`` of the best count as optimal)."""
     S = rf.shape[0]
@@ -116,6 +126,6 @@ def optimistic(P: np.ndarray, rf: np.ndarray, rl: np.ndarray, horizon: int | Non
     assert discount is not None
     _, V = policy_iteration(P, rf, discount)
     Q = q_values(P, rf, V, discount)
-    near = Q >= V[:, None] - tie
+    near = V[:, None] - tie <= Q
     pol, W = policy_iteration(P, rl, discount, allowed=near)
     return pol, W

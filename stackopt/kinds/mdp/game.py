@@ -35,8 +35,9 @@ solver.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Mapping, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -92,84 +93,143 @@ class MDPGame:
         S, A = len(self.states), len(self.actions)
         L = max(1, len(self.leader_actions))
         K = len(self.parameters)
-        for what, labels in (("states", self.states), ("actions", self.actions),
-                             ("leader.actions", self.leader_actions),
-                             ("leader.parameters", self.parameters)):
+        for what, labels in (
+            ("states", self.states),
+            ("actions", self.actions),
+            ("leader.actions", self.leader_actions),
+            ("leader.parameters", self.parameters),
+        ):
             if len(set(labels)) != len(labels):
                 dup = next(x for x in labels if labels.count(x) > 1)
-                raise InputError(f"{dup!r} is listed twice", source=src, field=what,
-                                 fix="use unique names")
+                raise InputError(
+                    f"{dup!r} is listed twice", source=src, field=what, fix="use unique names"
+                )
         if S == 0 or A == 0:
-            raise InputError("needs at least one state and one action", source=src,
-                             field="states" if S == 0 else "actions", fix="list them")
+            raise InputError(
+                "needs at least one state and one action",
+                source=src,
+                field="states" if S == 0 else "actions",
+                fix="list them",
+            )
         if (self.horizon is None) == (self.discount is None):
-            raise InputError("give exactly one of 'horizon' (finite) and 'discount' "
-                             "(infinite horizon)", source=src, field="horizon",
-                             fix="write e.g. 'horizon: 4' or 'discount: 0.95'")
+            raise InputError(
+                "give exactly one of 'horizon' (finite) and 'discount' (infinite horizon)",
+                source=src,
+                field="horizon",
+                fix="write e.g. 'horizon: 4' or 'discount: 0.95'",
+            )
         if self.horizon is not None:
             h = self.horizon
             if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h <= 0:
-                raise InputError(f"horizon must be a whole number >= 1, got {h!r}",
-                                 source=src, field="horizon", fix="write e.g. 'horizon: 4'")
+                raise InputError(
+                    f"horizon must be a whole number >= 1, got {h!r}",
+                    source=src,
+                    field="horizon",
+                    fix="write e.g. 'horizon: 4'",
+                )
         if self.discount is not None:
             g = self.discount
-            if isinstance(g, bool) or not isinstance(g, (int, float)) or \
-                    not math.isfinite(g) or not 0 <= g < 1:
-                raise InputError(f"discount must be a number in [0, 1), got {g!r}",
-                                 source=src, field="discount",
-                                 fix="write e.g. 'discount: 0.95' (or use 'horizon')")
-        shapes = {"initial": (S,), "transitions": (L, S, A, S),
-                  "follower_rewards": (L, S, A), "leader_rewards": (L, S, A),
-                  "lower": (K,), "upper": (K,), "cost": (K,)}
+            if (
+                isinstance(g, bool)
+                or not isinstance(g, (int, float))
+                or not math.isfinite(g)
+                or not 0 <= g < 1
+            ):
+                raise InputError(
+                    f"discount must be a number in [0, 1), got {g!r}",
+                    source=src,
+                    field="discount",
+                    fix="write e.g. 'discount: 0.95' (or use 'horizon')",
+                )
+        shapes = {
+            "initial": (S,),
+            "transitions": (L, S, A, S),
+            "follower_rewards": (L, S, A),
+            "leader_rewards": (L, S, A),
+            "lower": (K,),
+            "upper": (K,),
+            "cost": (K,),
+        }
         for name, shape in shapes.items():
             arr = np.asarray(getattr(self, name), dtype=float)
             if arr.shape != shape:
-                raise InputError(f"{name} has shape {arr.shape}, expected {shape}",
-                                 source=src, field=name, fix="give one entry per index")
+                raise InputError(
+                    f"{name} has shape {arr.shape}, expected {shape}",
+                    source=src,
+                    field=name,
+                    fix="give one entry per index",
+                )
             if not np.all(np.isfinite(arr)):
-                raise InputError(f"{name} has a non-finite entry", source=src, field=name,
-                                 fix="use finite numbers")
+                raise InputError(
+                    f"{name} has a non-finite entry",
+                    source=src,
+                    field=name,
+                    fix="use finite numbers",
+                )
             object.__setattr__(self, name, arr)
-        eff = np.zeros((K, S, A)) if self.effects is None else \
-            np.asarray(self.effects, dtype=float)
+        eff = np.zeros((K, S, A)) if self.effects is None else np.asarray(self.effects, dtype=float)
         if eff.shape != (K, S, A) or not np.all(np.isfinite(eff)):
-            raise InputError(f"effects must be finite with shape {(K, S, A)}", source=src,
-                             field="leader.effects", fix="one number per parameter, state "
-                                                         "and action")
+            raise InputError(
+                f"effects must be finite with shape {(K, S, A)}",
+                source=src,
+                field="leader.effects",
+                fix="one number per parameter, state and action",
+            )
         object.__setattr__(self, "effects", eff)
         if np.any(self.initial < 0) or abs(self.initial.sum() - 1) > PROB_TOL:
-            raise InputError(f"initial probabilities must be >= 0 and sum to 1 (sum "
-                             f"{self.initial.sum():.12g})", source=src, field="initial",
-                             fix="make them a probability distribution")
+            raise InputError(
+                f"initial probabilities must be >= 0 and sum to 1 (sum {self.initial.sum():.12g})",
+                source=src,
+                field="initial",
+                fix="make them a probability distribution",
+            )
         P = self.transitions
         if np.any(P < 0):
             l, s, a, s2 = np.argwhere(P < 0)[0]
-            raise InputError(f"negative probability {P[l, s, a, s2]:g}", source=src,
-                             field=self._tfield(l, s, a) + f".{self.states[s2]}",
-                             fix="probabilities must be >= 0")
+            raise InputError(
+                f"negative probability {P[l, s, a, s2]:g}",
+                source=src,
+                field=self._tfield(l, s, a) + f".{self.states[s2]}",
+                fix="probabilities must be >= 0",
+            )
         sums = P.sum(axis=3)
         bad = np.argwhere(np.abs(sums - 1) > PROB_TOL)
         if len(bad):
             l, s, a = bad[0]
-            raise InputError(f"probabilities sum to {sums[l, s, a]:.12g}, not 1",
-                             source=src, field=self._tfield(l, s, a),
-                             fix="give each (state, action) a distribution over next states")
+            raise InputError(
+                f"probabilities sum to {sums[l, s, a]:.12g}, not 1",
+                source=src,
+                field=self._tfield(l, s, a),
+                fix="give each (state, action) a distribution over next states",
+            )
         if np.any(self.lower > self.upper):
             k = int(np.argmax(self.lower > self.upper))
-            raise InputError(f"lower {self.lower[k]:g} exceeds upper {self.upper[k]:g}",
-                             source=src, field=f"leader.parameters.{self.parameters[k]}",
-                             fix="give lower <= upper")
-        keys = list(self.parameters) + [f"{s}{SEP}{l}" for s in self.states
-                                        for l in self.leader_actions]
+            raise InputError(
+                f"lower {self.lower[k]:g} exceeds upper {self.upper[k]:g}",
+                source=src,
+                field=f"leader.parameters.{self.parameters[k]}",
+                fix="give lower <= upper",
+            )
+        keys = list(self.parameters) + [
+            f"{s}{SEP}{l}" for s in self.states for l in self.leader_actions
+        ]
         if len(set(keys)) != len(keys):
-            raise InputError("a parameter is named like a 'state/leader_action' commitment "
-                             "key", source=src, field="leader.parameters",
-                             fix="rename the parameter")
+            raise InputError(
+                "a parameter is named like a 'state/leader_action' commitment key",
+                source=src,
+                field="leader.parameters",
+                fix="rename the parameter",
+            )
 
     def _tfield(self, l: int, s: int, a: int) -> str:
         base = f"transitions.{self.states[s]}.{self.actions[a]}"
-        return f"leader.actions.{self.leader_actions[l]}.{base}" if self.leader_actions \
-            else base
+        return f"leader.actions.{self.leader_actions[l]}.{base}" if self.leader_actions else base
+
+    @property
+    def E(self) -> np.ndarray:
+        """The effects array ``(K, S, A)`` (validated in ``__post_init__``)."""
+        assert self.effects is not None
+        return self.effects
 
     # -- sizes and flags --------------------------------------------------------------------
     @property
@@ -192,8 +252,9 @@ class MDPGame:
     @property
     def steps(self) -> float:
         r"""The value multiplier: :math:`H` (finite) or :math:`1/(1-\gamma)` (discounted)."""
-        return float(self.horizon) if self.horizon is not None else \
-            1.0 / (1.0 - float(self.discount))  # type: ignore[arg-type]
+        if self.horizon is not None:
+            return float(self.horizon)
+        return 1.0 / (1.0 - float(self.discount or 0.0))
 
     @property
     def transitions_depend_on_leader(self) -> bool:
@@ -213,7 +274,7 @@ class MDPGame:
         lo = self.follower_rewards.min(axis=0)
         hi = self.follower_rewards.max(axis=0)
         for k in range(len(self.parameters)):
-            e = self.effects[k]  # type: ignore[index]
+            e = self.E[k]
             a, b = self.lower[k] * e, self.upper[k] * e
             lo = lo + np.minimum(a, b)
             hi = hi + np.maximum(a, b)
@@ -228,10 +289,8 @@ class MDPGame:
         (steps x largest reward, plus the largest parameter cost), at least 1e-12."""
         flo, fhi = self.follower_reward_range()
         llo, lhi = self.leader_reward_range()
-        cost = float(np.sum(np.abs(self.cost) * np.maximum(np.abs(self.lower),
-                                                           np.abs(self.upper))))
-        s = max(self.steps * max(abs(flo), abs(fhi)), self.steps * max(abs(llo), abs(lhi))
-                + cost)
+        cost = float(np.sum(np.abs(self.cost) * np.maximum(np.abs(self.lower), np.abs(self.upper))))
+        s = max(self.steps * max(abs(flo), abs(fhi)), self.steps * max(abs(llo), abs(lhi)) + cost)
         return s if s > 0 else 1.0
 
     # -- commitments ------------------------------------------------------------------------
@@ -240,7 +299,7 @@ class MDPGame:
         P = np.einsum("sl,lsan->san", x, self.transitions)
         rf = np.einsum("sl,lsa->sa", x, self.follower_rewards)
         if len(self.parameters):
-            rf = rf + np.einsum("k,ksa->sa", theta, self.effects)
+            rf = rf + np.einsum("k,ksa->sa", theta, self.E)
         rl = np.einsum("sl,lsa->sa", x, self.leader_rewards)
         return Induced(P, rf, rl)
 
@@ -256,13 +315,16 @@ class MDPGame:
         """``(theta, x)`` from a result's ``leader.commitment``; every parameter and every
         ``state/leader_action`` key must be present and numeric (finite)."""
         if not isinstance(commitment, Mapping):
-            raise InputError("must map parameter names to values", field="leader.commitment",
-                             fix='write e.g. {"subsidy": 1.0}')
+            raise InputError(
+                "must map parameter names to values",
+                field="leader.commitment",
+                fix='write e.g. {"subsidy": 1.0}',
+            )
         theta = np.zeros(len(self.parameters))
         x = np.zeros((self.n_states, self.n_leader_actions))
         if not self.leader_actions:
             x[:, 0] = 1.0
-        known = {p: ("p", k) for k, p in enumerate(self.parameters)}
+        known: dict[str, tuple[str, Any]] = {p: ("p", k) for k, p in enumerate(self.parameters)}
         for i, s in enumerate(self.states):
             for j, l in enumerate(self.leader_actions):
                 known[f"{s}{SEP}{l}"] = ("x", (i, j))
@@ -270,10 +332,12 @@ class MDPGame:
         for key, val in commitment.items():
             where = known.get(str(key))
             if where is None:
-                raise InputError(f"unknown key {key!r}", field="leader.commitment",
-                                 fix="use the game's parameter names" +
-                                     (" and 'state/leader_action' keys"
-                                      if self.leader_actions else ""))
+                raise InputError(
+                    f"unknown key {key!r}",
+                    field="leader.commitment",
+                    fix="use the game's parameter names"
+                    + (" and 'state/leader_action' keys" if self.leader_actions else ""),
+                )
             v = _finite(val, f"leader.commitment.{key}")
             if where[0] == "p":
                 theta[where[1]] = v
@@ -282,13 +346,16 @@ class MDPGame:
             seen.add(str(key))
         missing = [k for k in known if k not in seen]
         if missing:
-            raise InputError(f"missing {missing[0]!r}", field="leader.commitment",
-                             fix="give every parameter (and every state's leader mixing)")
+            raise InputError(
+                f"missing {missing[0]!r}",
+                field="leader.commitment",
+                fix="give every parameter (and every state's leader mixing)",
+            )
         return theta, x
 
     def pure_commitments(self) -> int:
         """How many pure case-(a) commitments exist: :math:`|L|^{|S|}`."""
-        return self.n_leader_actions ** self.n_states
+        return self.n_leader_actions**self.n_states
 
 
 def _finite(val: Any, field: str) -> float:
@@ -305,10 +372,18 @@ def labels(items: Sequence[Any], field: str, source: str | None) -> tuple[str, .
     out = []
     for i, v in enumerate(items):
         if isinstance(v, bool) or not isinstance(v, (str, int)) or str(v) == "":
-            raise InputError(f"{v!r} is not a name", source=source, field=f"{field}[{i}]",
-                             fix="use a non-empty name")
+            raise InputError(
+                f"{v!r} is not a name",
+                source=source,
+                field=f"{field}[{i}]",
+                fix="use a non-empty name",
+            )
         if str(v) in out:
-            raise InputError(f"{str(v)!r} is listed twice", source=source,
-                             field=f"{field}[{i}]", fix="use unique names")
+            raise InputError(
+                f"{str(v)!r} is listed twice",
+                source=source,
+                field=f"{field}[{i}]",
+                fix="use unique names",
+            )
         out.append(str(v))
     return tuple(out)

@@ -37,7 +37,7 @@ import csv
 import io
 import math
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any
 
 import numpy as np
 
@@ -57,19 +57,19 @@ class ParamSpec(StrictSpec):
 
 
 class RewardsSpec(StrictSpec):
-    follower: Optional[Nested] = None
-    leader: Optional[Nested] = None
+    follower: Nested | None = None
+    leader: Nested | None = None
 
 
 class LeaderActionSpec(StrictSpec):
-    rewards: Optional[RewardsSpec] = None
-    transitions: Optional[Nested] = None
+    rewards: RewardsSpec | None = None
+    transitions: Nested | None = None
 
 
 class LeaderSpec(PlayerNameSpec):
-    parameters: Optional[dict[Any, ParamSpec]] = None
-    effects: Optional[Nested] = None
-    actions: Union[dict[Any, Optional[LeaderActionSpec]], list[Any], None] = None
+    parameters: dict[Any, ParamSpec] | None = None
+    effects: Nested | None = None
+    actions: dict[Any, LeaderActionSpec | None] | list[Any] | None = None
 
 
 class MDPSpec(GameSpec):
@@ -78,23 +78,25 @@ class MDPSpec(GameSpec):
     states: list[Any]
     actions: list[Any]
     initial: Nested
-    transitions: Union[str, Nested]
-    rewards: Union[str, RewardsSpec, None] = None
-    leader: Optional[LeaderSpec] = None
-    follower: Optional[PlayerNameSpec] = None
+    transitions: str | Nested
+    rewards: str | RewardsSpec | None = None
+    leader: LeaderSpec | None = None
+    follower: PlayerNameSpec | None = None
 
 
 def _num(v: Any, field: str, source: str, *, what: str = "value") -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise InputError(f"{what} {v!r} is not a number", source=source, field=field,
-                         fix="write a finite number")
+        raise InputError(
+            f"{what} {v!r} is not a number", source=source, field=field, fix="write a finite number"
+        )
     try:
         x = float(v)
     except OverflowError:
         x = math.inf
     if not math.isfinite(x):
-        raise InputError(f"{what} {v!r} is not finite", source=source, field=field,
-                         fix="write a finite number")
+        raise InputError(
+            f"{what} {v!r} is not finite", source=source, field=field, fix="write a finite number"
+        )
     return x
 
 
@@ -108,8 +110,12 @@ class _Index:
     def get(self, table: dict, key: Any, field: str, what: str) -> int:
         k = str(key)
         if k not in table:
-            raise InputError(f"unknown {what} {k!r}", source=self.source, field=field,
-                             fix=f"use one of the declared {what}s: " + ", ".join(table))
+            raise InputError(
+                f"unknown {what} {k!r}",
+                source=self.source,
+                field=field,
+                fix=f"use one of the declared {what}s: " + ", ".join(table),
+            )
         return table[k]
 
     def state(self, k, field):
@@ -124,13 +130,13 @@ class _Index:
 
 def _mapping(v: Any, field: str, source: str, fix: str) -> dict:
     if not isinstance(v, dict):
-        raise InputError(f"expected a mapping, got {type(v).__name__}", source=source,
-                         field=field, fix=fix)
+        raise InputError(
+            f"expected a mapping, got {type(v).__name__}", source=source, field=field, fix=fix
+        )
     return v
 
 
-def _sa_table(data: Nested, out: np.ndarray, ix: _Index, field: str, *, add: bool = False
-              ) -> None:
+def _sa_table(data: Nested, out: np.ndarray, ix: _Index, field: str, *, add: bool = False) -> None:
     """``{state: {action: number}}`` into ``out (S, A)``."""
     src = ix.source
     for s, row in _mapping(data, field, src, "write {state: {action: number}}").items():
@@ -147,8 +153,9 @@ def _transitions(data: Nested, P: np.ndarray, ix: _Index, field: str, *, full: b
     seen = np.zeros(P.shape[:2], bool)
     for s, row in _mapping(data, field, src, "write {state: {action: {next: p}}}").items():
         i = ix.state(s, f"{field}.{s}")
-        for a, dist in _mapping(row, f"{field}.{s}", src,
-                                "write {action: {next_state: probability}}").items():
+        for a, dist in _mapping(
+            row, f"{field}.{s}", src, "write {action: {next_state: probability}}"
+        ).items():
             j = ix.action(a, f"{field}.{s}.{a}")
             f = f"{field}.{s}.{a}"
             P[i, j] = 0.0
@@ -158,13 +165,17 @@ def _transitions(data: Nested, P: np.ndarray, ix: _Index, field: str, *, full: b
             seen[i, j] = True
     if full and not seen.all():
         i, j = np.argwhere(~seen)[0]
-        raise InputError(f"no transition for state {list(ix.s)[i]!r}, action "
-                         f"{list(ix.a)[j]!r}", source=src, field=field,
-                         fix="give transitions[state][action] for every pair")
+        raise InputError(
+            f"no transition for state {list(ix.s)[i]!r}, action {list(ix.a)[j]!r}",
+            source=src,
+            field=field,
+            fix="give transitions[state][action] for every pair",
+        )
 
 
-def _read_csv(base_dir: Path | None, name: str, field: str, source: str,
-              required: tuple[str, ...]) -> tuple[Path, list[dict[str, str]]]:
+def _read_csv(
+    base_dir: Path | None, name: str, field: str, source: str, required: tuple[str, ...]
+) -> tuple[Path, list[dict[str, str]]]:
     path = resolve_inside(base_dir, name, field=field, source=source)
     text = read_text(path)
     reader = csv.DictReader(io.StringIO(text))
@@ -172,14 +183,20 @@ def _read_csv(base_dir: Path | None, name: str, field: str, source: str,
     allowed = set(required) | {"leader_action"}
     for c in required:
         if c not in cols:
-            raise InputError(f"column {c!r} is missing", source=str(path), field=c,
-                             fix="columns: " + ",".join(required) + " (and optionally "
-                                 "leader_action)")
+            raise InputError(
+                f"column {c!r} is missing",
+                source=str(path),
+                field=c,
+                fix="columns: " + ",".join(required) + " (and optionally leader_action)",
+            )
     for c in cols:
         if c not in allowed:
-            raise InputError(f"unknown column {c!r}", source=str(path), field=c,
-                             fix="columns: " + ",".join(required) + " (and optionally "
-                                 "leader_action)")
+            raise InputError(
+                f"unknown column {c!r}",
+                source=str(path),
+                field=c,
+                fix="columns: " + ",".join(required) + " (and optionally leader_action)",
+            )
     rows = []
     for row in reader:
         rows.append({k.strip(): (v or "").strip() for k, v in row.items() if k is not None})
@@ -190,11 +207,19 @@ def _csv_num(text: str, where: str, path: Path, what: str) -> float:
     try:
         x = float(text)
     except ValueError:
-        raise InputError(f"{what} {text!r} is not a number", source=str(path), field=where,
-                         fix="write a finite number") from None
+        raise InputError(
+            f"{what} {text!r} is not a number",
+            source=str(path),
+            field=where,
+            fix="write a finite number",
+        ) from None
     if not math.isfinite(x):
-        raise InputError(f"{what} {text!r} is not finite", source=str(path), field=where,
-                         fix="write a finite number")
+        raise InputError(
+            f"{what} {text!r} is not finite",
+            source=str(path),
+            field=where,
+            fix="write a finite number",
+        )
     return x
 
 
@@ -208,7 +233,7 @@ def _transitions_csv(path: Path, rows, P: np.ndarray, ix: _Index) -> None:
     base_seen = np.zeros(P.shape[1:3], bool)
     cleared: set[tuple[int, int, int]] = set()
     specific = [r for r in rows if r.get("leader_action", "")]
-    for n, row in enumerate([r for r in rows if not r.get("leader_action", "")] + specific):
+    for _n, row in enumerate([r for r in rows if not r.get("leader_action", "")] + specific):
         where = f"row {rows.index(row) + 2}"
         i = ix.state(row["state"], f"{where}.state")
         j = ix.action(row["action"], f"{where}.action")
@@ -226,10 +251,12 @@ def _transitions_csv(path: Path, rows, P: np.ndarray, ix: _Index) -> None:
         for i in range(P.shape[1]):
             for j in range(P.shape[2]):
                 if not base_seen[i, j] and (l, i, j) not in cleared:
-                    raise InputError(f"no transition for state {list(ix.s)[i]!r}, action "
-                                     f"{list(ix.a)[j]!r}", source=str(path),
-                                     field="transitions",
-                                     fix="give a row for every (state, action)")
+                    raise InputError(
+                        f"no transition for state {list(ix.s)[i]!r}, action {list(ix.a)[j]!r}",
+                        source=str(path),
+                        field="transitions",
+                        fix="give a row for every (state, action)",
+                    )
 
 
 def _rewards_csv(path: Path, rows, rf: np.ndarray, rl: np.ndarray, ix: _Index) -> None:
@@ -239,8 +266,7 @@ def _rewards_csv(path: Path, rows, rf: np.ndarray, rl: np.ndarray, ix: _Index) -
         i = ix.state(row["state"], f"{where}.state")
         j = ix.action(row["action"], f"{where}.action")
         vl = _csv_num(row["leader_reward"] or "0", f"{where}.leader_reward", path, "reward")
-        vf = _csv_num(row["follower_reward"] or "0", f"{where}.follower_reward", path,
-                      "reward")
+        vf = _csv_num(row["follower_reward"] or "0", f"{where}.follower_reward", path, "reward")
         for l in _leader_rows(row, ix, f"{where}.leader_action", L):
             rl[l, i, j] += vl
             rf[l, i, j] += vf
@@ -253,8 +279,9 @@ def _wrap(fn, path: str):
         raise exc.with_source(path) from None
 
 
-def parse_mdp(data: dict[str, Any], *, source: str = "<data>",
-              base_dir: Path | None = None) -> MDPGame:
+def parse_mdp(
+    data: dict[str, Any], *, source: str = "<data>", base_dir: Path | None = None
+) -> MDPGame:
     """Build an :class:`MDPGame` from parsed YAML ``data`` (see the module docstring)."""
     spec = parse_model(MDPSpec, data, source=source)
     states = labels(spec.states, "states", source)
@@ -267,35 +294,51 @@ def parse_mdp(data: dict[str, Any], *, source: str = "<data>",
     for name, field in (("horizon", "horizon"), ("discount", "discount")):
         v = getattr(spec, name)
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
-            raise InputError(f"{name} {v!r} is not a number", source=source, field=field,
-                             fix="write 'horizon: 4' or 'discount: 0.95'")
+            raise InputError(
+                f"{name} {v!r} is not a number",
+                source=source,
+                field=field,
+                fix="write 'horizon: 4' or 'discount: 0.95'",
+            )
     horizon = spec.horizon
     if isinstance(horizon, float):
         if not horizon.is_integer():
-            raise InputError(f"horizon must be a whole number >= 1, got {horizon!r}",
-                             source=source, field="horizon", fix="write e.g. 'horizon: 4'")
+            raise InputError(
+                f"horizon must be a whole number >= 1, got {horizon!r}",
+                source=source,
+                field="horizon",
+                fix="write e.g. 'horizon: 4'",
+            )
         horizon = int(horizon)
     S, A, L = len(states), len(actions), max(1, len(leader_actions))
     ix = _Index(states, actions, leader_actions, source)
     init = np.zeros(S)
-    for s, p in _mapping(spec.initial, "initial", source, "write {state: probability}"
-                         ).items():
-        init[ix.state(s, f"initial.{s}")] = _num(p, f"initial.{s}", source,
-                                                 what="probability")
+    for s, p in _mapping(spec.initial, "initial", source, "write {state: probability}").items():
+        init[ix.state(s, f"initial.{s}")] = _num(p, f"initial.{s}", source, what="probability")
     P = np.zeros((L, S, A, S))
     rf = np.zeros((L, S, A))
     rl = np.zeros((L, S, A))
     if isinstance(spec.transitions, str):
-        path, rows = _read_csv(base_dir, spec.transitions, "transitions", source,
-                               ("state", "action", "next_state", "probability"))
+        path, rows = _read_csv(
+            base_dir,
+            spec.transitions,
+            "transitions",
+            source,
+            ("state", "action", "next_state", "probability"),
+        )
         _wrap(lambda: _transitions_csv(path, rows, P, ix), str(path))
     else:
         base = np.zeros((S, A, S))
         _transitions(spec.transitions, base, ix, "transitions", full=True)
         P[:] = base
     if isinstance(spec.rewards, str):
-        path, rows = _read_csv(base_dir, spec.rewards, "rewards", source,
-                               ("state", "action", "leader_reward", "follower_reward"))
+        path, rows = _read_csv(
+            base_dir,
+            spec.rewards,
+            "rewards",
+            source,
+            ("state", "action", "leader_reward", "follower_reward"),
+        )
         _wrap(lambda: _rewards_csv(path, rows, rf, rl, ix), str(path))
     elif spec.rewards is not None:
         for who, arr in (("follower", rf), ("leader", rl)):
@@ -325,21 +368,40 @@ def parse_mdp(data: dict[str, Any], *, source: str = "<data>",
         cost[k] = _num(p.cost, f"{f}.cost", source, what="cost")
     E = np.zeros((K, S, A))
     pidx = {p: k for k, p in enumerate(params)}
-    for name, table in _mapping(lspec.effects or {}, "leader.effects", source,
-                                "write {parameter: {state: {action: coefficient}}}").items():
+    for name, table in _mapping(
+        lspec.effects or {},
+        "leader.effects",
+        source,
+        "write {parameter: {state: {action: coefficient}}}",
+    ).items():
         if str(name) not in pidx:
-            raise InputError(f"unknown parameter {name!r}", source=source,
-                             field=f"leader.effects.{name}",
-                             fix="declare it under leader.parameters")
+            raise InputError(
+                f"unknown parameter {name!r}",
+                source=source,
+                field=f"leader.effects.{name}",
+                fix="declare it under leader.parameters",
+            )
         _sa_table(table, E[pidx[str(name)]], ix, f"leader.effects.{name}")
     try:
-        return MDPGame(states=states, actions=actions, initial=init, transitions=P,
-                       follower_rewards=rf, leader_rewards=rl, horizon=horizon,
-                       discount=None if spec.discount is None else float(spec.discount),
-                       leader_actions=leader_actions, parameters=params, lower=lo, upper=hi,
-                       cost=cost, effects=E, name=spec.name,
-                       leader_name=lspec.name or "leader",
-                       follower_name=(spec.follower.name if spec.follower else None)
-                       or "follower", source=source)
+        return MDPGame(
+            states=states,
+            actions=actions,
+            initial=init,
+            transitions=P,
+            follower_rewards=rf,
+            leader_rewards=rl,
+            horizon=horizon,
+            discount=None if spec.discount is None else float(spec.discount),
+            leader_actions=leader_actions,
+            parameters=params,
+            lower=lo,
+            upper=hi,
+            cost=cost,
+            effects=E,
+            name=spec.name,
+            leader_name=lspec.name or "leader",
+            follower_name=(spec.follower.name if spec.follower else None) or "follower",
+            source=source,
+        )
     except InputError as exc:
         raise exc.with_source(source) from None

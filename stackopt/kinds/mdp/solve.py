@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import itertools
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -34,8 +35,7 @@ from stackopt.certificate import Certificate
 from stackopt.checks.common import verify_rtol
 from stackopt.errors import InputError, SolverError, UnsupportedError
 from stackopt.kinds.mdp import dp
-from stackopt.kinds.mdp.checks import (atol_of, certify, occupancy, policy_to_response,
-                                       tie_tolerance)
+from stackopt.kinds.mdp.checks import atol_of, certify, occupancy, policy_to_response, tie_tolerance
 from stackopt.kinds.mdp.game import MDPGame
 from stackopt.kinds.registry import DEFAULT_RTOL
 from stackopt.result import FollowerOutcome, LeaderOutcome, Result
@@ -47,8 +47,10 @@ DEFAULT_MAX_COMMITMENTS = 4096
 
 def _check_game(game: Any) -> None:
     if not isinstance(game, MDPGame):
-        raise InputError(f"expected an MDPGame, got {type(game).__name__}",
-                         fix="load one with stackopt.load_game")
+        raise InputError(
+            f"expected an MDPGame, got {type(game).__name__}",
+            fix="load one with stackopt.load_game",
+        )
 
 
 def choose_method(game: MDPGame, method: str | None) -> str:
@@ -56,13 +58,18 @@ def choose_method(game: MDPGame, method: str | None) -> str:
     if method is None:
         return "enumerate" if game.transitions_depend_on_leader else "kkt_milp"
     if method not in METHODS:
-        raise InputError(f"unknown method {method!r} for mdp games", field="method",
-                         fix="use one of: " + ", ".join(METHODS))
+        raise InputError(
+            f"unknown method {method!r} for mdp games",
+            field="method",
+            fix="use one of: " + ", ".join(METHODS),
+        )
     if method == "kkt_milp" and game.transitions_depend_on_leader:
         raise UnsupportedError(
             "the leader's actions change transitions, so its mixing multiplies the "
-            "follower's occupancy and the MILP is not exact", field="method",
-            fix="use --method enumerate --pure (pure commitments, exact)")
+            "follower's occupancy and the MILP is not exact",
+            field="method",
+            fix="use --method enumerate --pure (pure commitments, exact)",
+        )
     return method
 
 
@@ -71,13 +78,22 @@ def _refuse_mixed(game: MDPGame, method: str, pure: bool) -> None:
         raise UnsupportedError(
             "mixed commitments over leader actions that change transitions are not solved "
             "exactly (the leader's mixing multiplies the follower's occupancy)",
-            field="pure", fix="add --pure to enumerate pure commitments exactly, or make "
-                              "the leader's actions change rewards only")
+            field="pure",
+            fix="add --pure to enumerate pure commitments exactly, or make "
+            "the leader's actions change rewards only",
+        )
 
 
-def solve_mdp(game: MDPGame, *, method: str | None = None, rtol: float = DEFAULT_RTOL,
-              time_limit: float | None = None, tie_break: str = "leader", pure: bool = False,
-              max_commitments: int = DEFAULT_MAX_COMMITMENTS) -> Result:
+def solve_mdp(
+    game: MDPGame,
+    *,
+    method: str | None = None,
+    rtol: float = DEFAULT_RTOL,
+    time_limit: float | None = None,
+    tie_break: str = "leader",
+    pure: bool = False,
+    max_commitments: int = DEFAULT_MAX_COMMITMENTS,
+) -> Result:
     """The optimistic Stackelberg equilibrium of ``game``, certified.
 
     Parameters
@@ -100,36 +116,53 @@ def solve_mdp(game: MDPGame, *, method: str | None = None, rtol: float = DEFAULT
     _check_game(game)
     atol = atol_of(game, rtol)
     if tie_break != "leader":
-        raise UnsupportedError(f"tie_break {tie_break!r} is not available for mdp games",
-                               field="tie_break", fix="use 'leader'")
+        raise UnsupportedError(
+            f"tie_break {tie_break!r} is not available for mdp games",
+            field="tie_break",
+            fix="use 'leader'",
+        )
     method = choose_method(game, method)
     _refuse_mixed(game, method, pure)
     if method == "enumerate":
         pure = True
-    options = {"method": method, "rtol": rtol, "time_limit": time_limit,
-               "tie_break": tie_break, "pure": bool(pure),
-               "max_commitments": max_commitments, "mip_rel_gap": 0.0}
+    options = {
+        "method": method,
+        "rtol": rtol,
+        "time_limit": time_limit,
+        "tie_break": tie_break,
+        "pure": bool(pure),
+        "max_commitments": max_commitments,
+        "mip_rel_gap": 0.0,
+    }
     t0 = time.perf_counter()
-    stats: dict[str, Any] = {"build_seconds": 0.0, "highs_seconds": 0.0,
-                             "states": game.n_states, "actions": game.n_actions,
-                             "horizon": game.horizon, "discount": game.discount,
-                             "parameters": len(game.parameters),
-                             "leader_actions": len(game.leader_actions)}
+    stats: dict[str, Any] = {
+        "build_seconds": 0.0,
+        "highs_seconds": 0.0,
+        "states": game.n_states,
+        "actions": game.n_actions,
+        "horizon": game.horizon,
+        "discount": game.discount,
+        "parameters": len(game.parameters),
+        "leader_actions": len(game.leader_actions),
+    }
     if method == "kkt_milp":
         theta, x, bound, status, binaries = _milp(game, pure, None, time_limit, stats)
         stats["binaries"] = binaries
     else:
         n = game.pure_commitments()
         if n > max_commitments:
-            raise UnsupportedError(f"{n} pure commitments exceed max_commitments "
-                                   f"{max_commitments}", field="max_commitments",
-                                   fix="raise --max-commitments, or make the leader's "
-                                       "actions change rewards only (one MILP)")
+            raise UnsupportedError(
+                f"{n} pure commitments exceed max_commitments {max_commitments}",
+                field="max_commitments",
+                fix="raise --max-commitments, or make the leader's "
+                "actions change rewards only (one MILP)",
+            )
         theta, x, bound, status = _enumerate(game, atol, time_limit, stats)
         stats["commitments"] = n
     ind = game.induced(theta, x)
-    policy, _ = dp.optimistic(ind.P, ind.rf, ind.rl, game.horizon, game.discount,
-                              tie_tolerance(game, atol))
+    policy, _ = dp.optimistic(
+        ind.P, ind.rf, ind.rl, game.horizon, game.discount, tie_tolerance(game, atol)
+    )
     Vf = dp.evaluate(ind.P, ind.rf, policy, game.discount)
     Ul = dp.evaluate(ind.P, ind.rl, policy, game.discount)
     rho = game.initial
@@ -137,11 +170,18 @@ def solve_mdp(game: MDPGame, *, method: str | None = None, rtol: float = DEFAULT
     lv = float(rho @ (Ul[0] if game.finite else Ul)) - float(game.cost @ theta)
     commitment = game.commitment_dict(theta, x)
     response = policy_to_response(game, policy)
-    evidence = {"milp_bound": {"bound": bound, "incumbent": lv, "mip_rel_gap": 0.0,
-                               "solver": "highs" if method == "kkt_milp" or len(
-                                   game.parameters) else "backward induction",
-                               "termination": status},
-                "occupancy": occupancy(game, ind.P, policy)}
+    evidence = {
+        "milp_bound": {
+            "bound": bound,
+            "incumbent": lv,
+            "mip_rel_gap": 0.0,
+            "solver": "highs"
+            if method == "kkt_milp" or len(game.parameters)
+            else "backward induction",
+            "termination": status,
+        },
+        "occupancy": occupancy(game, ind.P, policy),
+    }
     cert = certify(game, commitment, response, lv, fv, evidence, rtol=rtol)
     stats["total_seconds"] = time.perf_counter() - t0
     st = Status.OPTIMAL if status == "optimal" else Status.TIME_LIMIT
@@ -150,15 +190,27 @@ def solve_mdp(game: MDPGame, *, method: str | None = None, rtol: float = DEFAULT
         msg = f"HiGHS stopped with '{status}'; the commitment is not proven optimal"
     elif not cert.passed:
         msg = "certificate failed: " + cert.summary()
-    return Result(kind=MDPGame.kind, status=st, method=method,
-                  leader=LeaderOutcome(game.leader_name, commitment, lv),
-                  follower=FollowerOutcome(game.follower_name, response, fv),
-                  certificate=cert, stats=stats, options=options, game=game.name,
-                  message=msg)
+    return Result(
+        kind=MDPGame.kind,
+        status=st,
+        method=method,
+        leader=LeaderOutcome(game.leader_name, commitment, lv),
+        follower=FollowerOutcome(game.follower_name, response, fv),
+        certificate=cert,
+        stats=stats,
+        options=options,
+        game=game.name,
+        message=msg,
+    )
 
 
-def _milp(game: MDPGame, pure: bool, fixed_x: np.ndarray | None, time_limit: float | None,
-          stats: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, float, str, int]:
+def _milp(
+    game: MDPGame,
+    pure: bool,
+    fixed_x: np.ndarray | None,
+    time_limit: float | None,
+    stats: dict[str, Any],
+) -> tuple[np.ndarray, np.ndarray, float, str, int]:
     from pyomo.contrib.solver.common.results import TerminationCondition
 
     from stackopt.engines.highs import solve_milp_exactly
@@ -172,15 +224,19 @@ def _milp(game: MDPGame, pure: bool, fixed_x: np.ndarray | None, time_limit: flo
     tc = res.termination_condition
     if tc == TerminationCondition.convergenceCriteriaSatisfied:
         status = "optimal"
-    elif tc in (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit,
-                TerminationCondition.interrupted):
+    elif tc in (
+        TerminationCondition.maxTimeLimit,
+        TerminationCondition.iterationLimit,
+        TerminationCondition.interrupted,
+    ):
         status = tc.name
     else:
-        raise SolverError(f"HiGHS returned '{tc.name}' on the MDP MILP (it is always "
-                          "feasible: please report this game)")
+        raise SolverError(
+            f"HiGHS returned '{tc.name}' on the MDP MILP (it is always "
+            "feasible: please report this game)"
+        )
     if res.incumbent_objective is None:
-        raise SolverError(f"HiGHS stopped ({status}) without a commitment; raise "
-                          "time_limit")
+        raise SolverError(f"HiGHS stopped ({status}) without a commitment; raise time_limit")
     res.solution_loader.load_vars()
     theta, x, _ = read_solution(milp, game)
     if fixed_x is not None:
@@ -190,8 +246,9 @@ def _milp(game: MDPGame, pure: bool, fixed_x: np.ndarray | None, time_limit: flo
     return theta, x, bound, status, milp.binaries
 
 
-def _enumerate(game: MDPGame, atol: float, time_limit: float | None,
-               stats: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, float, str]:
+def _enumerate(
+    game: MDPGame, atol: float, time_limit: float | None, stats: dict[str, Any]
+) -> tuple[np.ndarray, np.ndarray, float, str]:
     """Every pure commitment ``L^S``: the MILP (parameters) or backward induction."""
     S, L, K = game.n_states, game.n_leader_actions, len(game.parameters)
     best: tuple[float, np.ndarray, np.ndarray] | None = None
@@ -206,12 +263,14 @@ def _enumerate(game: MDPGame, atol: float, time_limit: float | None,
         else:
             theta = np.zeros(0)
             ind = game.induced(theta, x)
-            _, W = dp.optimistic(ind.P, ind.rf, ind.rl, game.horizon, game.discount,
-                                 tie_tolerance(game, atol))
+            _, W = dp.optimistic(
+                ind.P, ind.rf, ind.rl, game.horizon, game.discount, tie_tolerance(game, atol)
+            )
             b = float(game.initial @ (W[0] if game.finite else W))
         ind = game.induced(theta, x)
-        pol, W = dp.optimistic(ind.P, ind.rf, ind.rl, game.horizon, game.discount,
-                               tie_tolerance(game, atol))
+        _pol, W = dp.optimistic(
+            ind.P, ind.rf, ind.rl, game.horizon, game.discount, tie_tolerance(game, atol)
+        )
         val = float(game.initial @ (W[0] if game.finite else W)) - float(game.cost @ theta)
         bound = max(bound, b)
         if best is None or val > best[0]:
@@ -220,8 +279,9 @@ def _enumerate(game: MDPGame, atol: float, time_limit: float | None,
     return best[1], best[2], float(bound), status
 
 
-def verify_mdp(game: MDPGame, result: Result | Mapping[str, Any], *,
-               rtol: float | None = None) -> Certificate:
+def verify_mdp(
+    game: MDPGame, result: Result | Mapping[str, Any], *, rtol: float | None = None
+) -> Certificate:
     """Re-check ``result`` against ``game`` without solving (see
     :mod:`stackopt.kinds.mdp.checks`): every number is recomputed from the game and the
     reported commitment and policy; only the MILP bound comes from the result."""
@@ -231,26 +291,41 @@ def verify_mdp(game: MDPGame, result: Result | Mapping[str, Any], *,
     if rtol is None:
         rtol = verify_rtol(result, DEFAULT_RTOL)
     evidence = result.certificate.evidence if result.certificate else None
-    cert = certify(game, result.leader.commitment, result.follower.response,
-                   result.leader.value, result.follower.value, evidence, rtol=rtol)
+    cert = certify(
+        game,
+        result.leader.commitment,
+        result.follower.response,
+        result.leader.value,
+        result.follower.value,
+        evidence,
+        rtol=rtol,
+    )
     from stackopt.checks.status_claim import with_status_check
 
-    return with_status_check(cert, result.status, (Status.OPTIMAL,),
-                             why="the commitment set is compact and the follower's "
-                                 "optimistic response upper semicontinuous, so an "
-                                 "optimal commitment always exists")
+    return with_status_check(
+        cert,
+        result.status,
+        (Status.OPTIMAL,),
+        why="the commitment set is compact and the follower's "
+        "optimistic response upper semicontinuous, so an "
+        "optimal commitment always exists",
+    )
 
 
-def export_models(game: MDPGame, *, method: str | None = None, pure: bool = False,
-                  **_: object) -> dict[str, Any]:
+def export_models(
+    game: MDPGame, *, method: str | None = None, pure: bool = False, **_: object
+) -> dict[str, Any]:
     """``{"": the Pyomo MILP}`` for ``stackopt export`` (leader actions changing rewards
     only; with transition-changing leader actions there is one MDP per pure commitment)."""
     from stackopt.formulations.mdp_milp import build_mdp_milp
 
     _check_game(game)
     if game.transitions_depend_on_leader:
-        raise UnsupportedError("the leader's actions change transitions: there is one MILP "
-                               "per pure commitment and no single model to export",
-                               field="method", fix="solve with --method enumerate --pure")
+        raise UnsupportedError(
+            "the leader's actions change transitions: there is one MILP "
+            "per pure commitment and no single model to export",
+            field="method",
+            fix="solve with --method enumerate --pure",
+        )
     choose_method(game, method)
     return {"": build_mdp_milp(game, pure=bool(pure)).model}
