@@ -108,7 +108,7 @@ class Certificate:
             "atol": self.atol,
             "scale": self.scale,
             "checks": [c.to_dict() for c in self.checks],
-            "evidence": _jsonable(self.evidence),
+            "evidence": jsonable(self.evidence),
         }
 
     @classmethod
@@ -140,19 +140,19 @@ def _clean(x: Any) -> Any:
     return x
 
 
-def _jsonable(obj: Any) -> Any:
+def jsonable(obj: Any) -> Any:
     """Convert numpy scalars/arrays and tuples into plain JSON types."""
     try:
         import numpy as np
     except ImportError:  # pragma: no cover
         np = None
     if isinstance(obj, Mapping):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
+        return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
+        return [jsonable(v) for v in obj]
     if np is not None:
         if isinstance(obj, np.ndarray):
-            return [_jsonable(v) for v in obj.tolist()]
+            return [jsonable(v) for v in obj.tolist()]
         if isinstance(obj, np.generic):
             return _clean(obj.item())
     if isinstance(obj, (str, bool)) or obj is None:
@@ -162,3 +162,6 @@ def _jsonable(obj: Any) -> Any:
     if isinstance(obj, float):
         return _clean(obj)
     return str(obj)
+
+
+_jsonable = jsonable  # the name used before 0.2

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from stackopt.certificate import Certificate, _jsonable
+from stackopt.certificate import Certificate, jsonable
 from stackopt.status import Status
 from stackopt.vocabulary import upgrade_stats
 
@@ -35,12 +35,12 @@ class LeaderOutcome:
     payment: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"name": self.name, "commitment": _jsonable(dict(self.commitment)),
-               "value": _jsonable(self.value)}
+        out = {"name": self.name, "commitment": jsonable(dict(self.commitment)),
+               "value": jsonable(self.value)}
         if self.incentives is not None:
-            out["incentives"] = _jsonable(dict(self.incentives))
+            out["incentives"] = jsonable(dict(self.incentives))
         if self.payment is not None:
-            out["payment"] = _jsonable(self.payment)
+            out["payment"] = jsonable(self.payment)
         return out
 
 
@@ -53,8 +53,8 @@ class FollowerOutcome:
     value: Any
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "response": _jsonable(self.response),
-                "value": _jsonable(self.value)}
+        return {"name": self.name, "response": jsonable(self.response),
+                "value": jsonable(self.value)}
 
 
 @dataclass(frozen=True)
@@ -128,8 +128,8 @@ class Result:
             "leader": self.leader.to_dict(),
             "follower": self.follower.to_dict(),
             "certificate": None if self.certificate is None else self.certificate.to_dict(),
-            "stats": _jsonable(dict(self.stats)),
-            "options": _jsonable(dict(self.options)),
+            "stats": jsonable(dict(self.stats)),
+            "options": jsonable(dict(self.options)),
             "message": self.message,
         }
 

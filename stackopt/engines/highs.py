@@ -16,7 +16,9 @@ _banner_lock = threading.Lock()
 _banner_done = False
 
 
-def _swallow_banner() -> None:
+def swallow_banner() -> None:
+    """Create the process's first ``Highs`` with stdout silenced (its banner would corrupt
+    ``--json`` output); later calls do nothing."""
     global _banner_done
     with _banner_lock:
         if _banner_done:
@@ -47,7 +49,7 @@ def new_highs(**options: Any):
     """Return a silent ``highspy.Highs`` with ``options`` set (e.g. ``threads=1``)."""
     import highspy
 
-    _swallow_banner()
+    swallow_banner()
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     for key, value in options.items():
@@ -68,7 +70,7 @@ def solve_milp_exactly(model: Any, *, time_limit: float | None = None, abs_gap: 
     import pyomo.environ  # noqa: F401  (registers the solvers)
     from pyomo.contrib.solver.common.factory import SolverFactory
 
-    _swallow_banner()
+    swallow_banner()
     opt = SolverFactory("highs")
     t = time.perf_counter()
     res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
@@ -134,7 +136,7 @@ def solve_pyomo_lp(model: Any, *, time_limit: float | None = None) -> tuple[Any,
     import pyomo.environ  # noqa: F401  (registers the solvers)
     from pyomo.contrib.solver.common.factory import SolverFactory
 
-    _swallow_banner()
+    swallow_banner()
     opt = SolverFactory("highs")
     t = time.perf_counter()
     res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
@@ -158,3 +160,6 @@ def _scheduler_refused(res: Any) -> bool:
 def model_status_name(h) -> str:
     """HiGHS model status as a short lower-case string (``optimal``, ``infeasible``, ...)."""
     return h.modelStatusToString(h.getModelStatus()).lower()
+
+
+_swallow_banner = swallow_banner  # the name used before 0.2

@@ -375,3 +375,6 @@ def _relaxed_multipliers(A: np.ndarray, B: np.ndarray, j: int, tol: float) -> np
         return None
     duals = np.asarray(h.getSolution().row_dual[:n], dtype=float)
     return _multipliers(An, Bn, j, duals) * (sa / sb)
+
+
+infeasible_record = _infeasible_record  # public name (used by the Pyomo engine)

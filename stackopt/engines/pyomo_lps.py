@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from stackopt.errors import SolverError
-from stackopt.engines.highs import _swallow_banner, solve_pyomo_lp
-from stackopt.engines.multiple_lps import ActionRecord, MultipleLPsOutcome, _infeasible_record
+from stackopt.engines.highs import swallow_banner, solve_pyomo_lp
+from stackopt.engines.multiple_lps import ActionRecord, MultipleLPsOutcome, infeasible_record
 
 if TYPE_CHECKING:  # pragma: no cover
     from stackopt.kinds.normal_form.game import NormalFormGame
@@ -28,7 +28,7 @@ def solve_multiple_lps_pyomo(game: "NormalFormGame", *, prune: bool = True,
 
     from stackopt.formulations.multiple_lps import build_lp
 
-    _swallow_banner()
+    swallow_banner()
     A, B = game.A, game.B
     m, n = game.shape
     ub = A.max(axis=0)
@@ -68,7 +68,7 @@ def solve_multiple_lps_pyomo(game: "NormalFormGame", *, prune: bool = True,
         elif tc in (TerminationCondition.provenInfeasible,
                     TerminationCondition.infeasibleOrUnbounded):
             infeasible += 1
-            records[j] = _infeasible_record(A, B, j, follower_tol)
+            records[j] = infeasible_record(A, B, j, follower_tol)
         else:
             raise SolverError(f"Pyomo/HiGHS stopped with '{tc.name}' on the LP for follower "
                               f"action '{game.follower_actions[j]}'")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from stackopt.engines.highs import _swallow_banner, solve_pyomo_lp
+from stackopt.engines.highs import swallow_banner, solve_pyomo_lp
 from stackopt.engines.security_lps import SecurityLPsOutcome, TargetRecord, dual_lp, lp_bound
 from stackopt.errors import SolverError
 
@@ -29,7 +29,7 @@ def solve_security_lps_pyomo(game: "SecurityGame", prune: bool = True) -> Securi
 
     from stackopt.formulations.security_lps import build_security_lp
 
-    _swallow_banner()
+    swallow_banner()
     dc, du = game.defender_covered[0], game.defender_uncovered[0]
     ac, au = game.attacker_covered[0], game.attacker_uncovered[0]
     m = game.resources

@@ -198,7 +198,7 @@ def _optimality(game: BayesianGame, x: np.ndarray, resp: list[int], value: float
                      else f"HiGHS's bound {bound:.10g} exceeds the value {value:.10g}")
     bounds = ev.get("bounds")
     if isinstance(bounds, Mapping):
-        from stackopt.kinds.normal_form.checks import _optimality as nf_optimality
+        from stackopt.kinds.normal_form.checks import optimality_check as nf_optimality
 
         h = harsanyi_transform(game, max_profiles=max_profiles)
         sa = float(np.abs(h.game.A).max()) or 1.0

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, ClassVar, Sequence
 import numpy as np
 
 from stackopt.errors import InputError
-from stackopt.kinds.normal_form.game import _labels, _matrix
+from stackopt.kinds.normal_form.game import action_labels, payoff_matrix
 
 if TYPE_CHECKING:  # pragma: no cover
     from stackopt.kinds.normal_form.game import NormalFormGame
@@ -147,8 +147,8 @@ class BayesianGame:
                 raise InputError(f"{word} of type {nm!r} is negative ({p})",
                                  field=f"{where}.{word}", fix=f"{word}s must be >= 0")
             try:
-                R = _matrix(ft.leader_payoffs, "payoffs.leader")
-                C = _matrix(ft.follower_payoffs, "payoffs.follower")
+                R = payoff_matrix(ft.leader_payoffs, "payoffs.leader")
+                C = payoff_matrix(ft.follower_payoffs, "payoffs.follower")
             except InputError as exc:
                 raise exc.with_prefix(where) from None
             if R.shape != C.shape:
@@ -165,7 +165,7 @@ class BayesianGame:
                     field=f"{where}.payoffs",
                     fix="every type's matrices need one row per leader action")
             try:
-                acts = _labels(ft.actions, R.shape[1], "actions", "b")
+                acts = action_labels(ft.actions, R.shape[1], "actions", "b")
             except InputError as exc:
                 raise InputError(f"type {nm!r}: {exc.message}", field=f"{where}.{exc.field}",
                                  fix=exc.fix) from None
@@ -174,7 +174,7 @@ class BayesianGame:
             out.append(FollowerType(nm, float(p), R, C, acts))
         assert m is not None
         try:
-            la = _labels(la_given, m, "leader.actions", "a")
+            la = action_labels(la_given, m, "leader.actions", "a")
         except InputError as exc:
             raise InputError(exc.message + " (rows of the types' payoff matrices)",
                              field=exc.field, fix=exc.fix) from None

@@ -142,10 +142,10 @@ def _solve_dobss(game: BayesianGame, *, rtol: float, time_limit: float | None,
                  options: dict[str, Any]) -> Result:
     from pyomo.contrib.solver.common.results import TerminationCondition
 
-    from stackopt.engines.highs import _swallow_banner, solve_milp_exactly
+    from stackopt.engines.highs import swallow_banner, solve_milp_exactly
     from stackopt.formulations.dobss import build_dobss, read_solution
 
-    _swallow_banner()
+    swallow_banner()
     t0 = time.perf_counter()
     model = build_dobss(game)
     build_s = time.perf_counter() - t0

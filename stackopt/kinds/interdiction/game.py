@@ -348,3 +348,6 @@ def _arc(a: Any, where: Any, source: str | None, *, field_is_path: bool = False)
                          source=source, field=f"{prefix}.delay",
                          fix="interdiction either lengthens the arc (delay) or removes it")
     return Arc(tail=tail, head=head, length=length, delay=delay, cost=cost, removable=rem)
+
+
+parse_arc = _arc  # public name (the YAML reader validates arcs files with it)

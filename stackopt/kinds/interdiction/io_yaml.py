@@ -120,10 +120,10 @@ def parse_interdiction(data: dict[str, Any], *, source: str = "<data>",
             arcs.append(rev)
     try:
         # validate each row with its own location first (clear file/line in messages)
-        from stackopt.kinds.interdiction.game import _arc
+        from stackopt.kinds.interdiction.game import parse_arc
 
         for k, row in enumerate(rows):
-            _arc(row, where[k], origin, field_is_path=True)
+            parse_arc(row, where[k], origin, field_is_path=True)
         return InterdictionGame(
             arcs=tuple(arcs), source=spec.source, target=spec.target, budget=budget,
             leader_name=spec.leader.name or "interdictor",

@@ -190,9 +190,9 @@ def _solve_highs(model, *, time_limit: float | None, threads: int | None
     from pyomo.contrib.solver.common.factory import SolverFactory
     from pyomo.contrib.solver.common.results import TerminationCondition
 
-    from stackopt.engines.highs import _swallow_banner
+    from stackopt.engines.highs import swallow_banner
 
-    _swallow_banner()
+    swallow_banner()
     opts: dict[str, Any] = {"mip_rel_gap": 0.0}
     if threads is not None:
         import highspy

@@ -259,3 +259,31 @@ def _labels(labels, count: int, field: str, prefix: str) -> tuple[str, ...]:
                              field=f"{field}[{k}]", fix="make every action label unique")
         seen[s] = k
     return tuple(out)
+
+
+# public names of the validators (the Bayesian game uses them too)
+payoff_matrix = _matrix
+action_labels = _labels
+
+
+def prepare(game: "NormalFormGame", *, leader: str = "leader",
+            leader_actions: Sequence[str] | None = None,
+            follower_actions: Sequence[str] | None = None) -> "NormalFormGame":
+    """The game actually solved: roles swapped if ``leader`` names the follower, then restricted.
+
+    ``leader`` is a role (``"leader"``/``"follower"``, as in the file) or a player name.
+    Restrictions name actions of the player who *leads after the swap*.
+    """
+    if not isinstance(game, NormalFormGame):
+        raise InputError(f"expected a NormalFormGame, got {type(game).__name__}")
+    if leader == "leader" or (leader == game.leader_name and leader != "follower"):
+        g = game
+    elif leader in ("follower", game.follower_name):
+        g = game.swap_roles()
+    else:
+        raise InputError(f"unknown player {leader!r}", field="leader",
+                         fix=f"use 'leader', 'follower', {game.leader_name!r} or "
+                             f"{game.follower_name!r}")
+    if leader_actions is not None or follower_actions is not None:
+        g = g.restrict(leader_actions, follower_actions)
+    return g

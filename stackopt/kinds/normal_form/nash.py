@@ -295,10 +295,10 @@ def _solve_milp(g: NormalFormGame, objective: str, time_limit: float | None
     import pyomo.environ as pyo
     from pyomo.contrib.solver.common.results import TerminationCondition
 
-    from stackopt.engines.highs import _swallow_banner, solve_milp_exactly
+    from stackopt.engines.highs import swallow_banner, solve_milp_exactly
     from stackopt.formulations.nash_milp import build_nash_milp
 
-    _swallow_banner()
+    swallow_banner()
     t = time.perf_counter()
     model = build_nash_milp(g, objective)
     build = time.perf_counter() - t

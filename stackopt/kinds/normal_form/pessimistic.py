@@ -114,7 +114,7 @@ def solve_weak_sse(game: NormalFormGame, *, epsilon: float = DEFAULT_EPSILON,
         supremum, the per-class bounds and the strict commitment.
     """
     from stackopt.kinds.normal_form.checks import tolerances
-    from stackopt.kinds.normal_form.solve import prepare
+    from stackopt.kinds.normal_form.game import prepare
 
     if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
             time_limit, (int, float)) or not time_limit >= 0):

@@ -161,11 +161,11 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
     import pyomo.environ as pyo
     from pyomo.contrib.solver.common.results import TerminationCondition
 
-    from stackopt.engines.highs import _swallow_banner, solve_milp_exactly
+    from stackopt.engines.highs import swallow_banner, solve_milp_exactly
     from stackopt.engines.security_lps import polish_coverage
     from stackopt.formulations.security_milp import big_ms, build_eraser
 
-    _swallow_banner()
+    swallow_banner()
     t = time.perf_counter()
     model = build_eraser(game)
     build = time.perf_counter() - t
