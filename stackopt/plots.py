@@ -255,14 +255,23 @@ def best_response_regions(A: Any, B: Any) -> list[Region]:
 
 
 def strong_value_2xn(A: Any, B: Any) -> tuple[float, float]:
-    """(best leader value, the ``p`` attaining it) over the regions' closed intervals: the
-    strong Stackelberg value of a two-action leader (ties broken in the leader's favour)."""
+    """(best leader value, the ``p`` attaining it): the strong Stackelberg value of a
+    two-action leader. The leader's payoff is linear on each region, so the maximum is at a
+    region boundary, where the follower may be indifferent between several actions: there it
+    takes the one best for the leader (exact best-response sets, rational arithmetic)."""
+    import numpy as np
+
+    A, B = np.asarray(A, float), np.asarray(B, float)
+    regions = best_response_regions(A, B)
+    Bf = [[Fraction(float(v)) for v in row] for row in B]
     best = (-math.inf, 0.0)
-    for r in best_response_regions(A, B):
-        for p in (float(r.start), float(r.stop)):
-            v = r.value(p)
-            if v > best[0]:
-                best = (v, p)
+    for p in sorted({r.start for r in regions} | {r.stop for r in regions}):
+        u = [p * Bf[0][j] + (1 - p) * Bf[1][j] for j in range(B.shape[1])]
+        top = max(u)
+        v = max(float(p) * A[0, j] + (1 - float(p)) * A[1, j]
+                for j in range(B.shape[1]) if u[j] == top)
+        if v > best[0]:
+            best = (v, float(p))
     return best
 
 
