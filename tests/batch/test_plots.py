@@ -11,13 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 pytest.importorskip("matplotlib")
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure
 
-import stackopt  # noqa: E402
-from stackopt import plots  # noqa: E402
-from stackopt.cli import main  # noqa: E402
-from stackopt.kinds.normal_form.game import NormalFormGame  # noqa: E402
-from stackopt.testing.oracles.normal_form import (  # noqa: E402
+import stackopt
+from stackopt import plots
+from stackopt.cli import main
+from stackopt.kinds.normal_form.game import NormalFormGame
+from stackopt.testing.oracles.normal_form import (
     grid_value_2xn,
     sse_vertex_enumeration,
 )
@@ -41,7 +41,7 @@ def _table(rows):
     st.lists(st.lists(st.integers(-5, 5), min_size=n, max_size=n), min_size=2, max_size=2))))
 def test_commitment_curve_maximum_is_the_exact_strong_value(AB):
     A, B = (np.array(M, float) for M in AB)
-    value, p = plots.strong_value_2xn(A, B)
+    value, _p = plots.strong_value_2xn(A, B)
     exact = float(sse_vertex_enumeration(A, B).value)
     assert value == pytest.approx(exact, abs=1e-9)
     assert value == pytest.approx(grid_value_2xn(A, B), abs=1e-9)
@@ -60,7 +60,7 @@ def test_commitment_plot_marks_the_solved_commitment():
     game = stackopt.load_game(INSPECTION)
     result = stackopt.solve(game)
     ax = plots.commitment_plot(game, ax=_ax(), result=result)
-    star = [ln for ln in ax.lines if ln.get_marker() == "*"][0]
+    star = next(ln for ln in ax.lines if ln.get_marker() == "*")
     assert star.get_xdata()[0] == pytest.approx(result.commitment["inspect"])
     assert star.get_ydata()[0] == pytest.approx(result.leader_value)
     swapped = plots.commitment_plot(game, ax=_ax(), leader="inspectee")
