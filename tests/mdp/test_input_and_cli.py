@@ -244,3 +244,22 @@ def test_bad_csv(tmp_path, capsys, text, message):
     assert main(["solve", str(tmp_path / "g.yaml")]) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and "\n" not in err
+
+
+def test_discounted_results_verify_and_tampering_fails(tmp_path):
+    data = _set(_set(_chain(), "horizon", _DEL), "discount", 0.9)
+    p = tmp_path / "d.yaml"
+    p.write_text(yaml.safe_dump(data))
+    game = stackopt.load_game(p)
+    res = stackopt.solve(game).to_dict()
+    assert stackopt.verify(game, res).passed
+    best = res["follower"]["response"]["s0"]
+    res["follower"]["response"]["s0"] = "wait" if best == "test" else "test"
+    cert = stackopt.verify(game, res)
+    assert not cert.passed
+
+
+def test_methods_command_lists_mdp(capsys):
+    assert main(["methods", "mdp"]) == 0
+    out = capsys.readouterr().out
+    assert "kkt_milp" in out and "enumerate" in out and "--max-commitments" in out
