@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from stackopt.errors import InputError
+from stackopt.io.safe_yaml import read_text
 from stackopt.kinds.registry import extensions, kind_for_extension, kinds, load_target
 from stackopt.result import Result
-from stackopt.io.safe_yaml import load_yaml, read_text
 
 
 def load_game(path: str | Path) -> Any:
@@ -21,7 +21,9 @@ def load_game(path: str | Path) -> Any:
     p = Path(path)
     ext = p.suffix.lower()
     if ext in (".yaml", ".yml"):
-        return parse_game(load_yaml(p), source=str(p), base_dir=p.parent)
+        from stackopt.io.arrays import load_yaml_arrays  # numeric arrays straight into NumPy
+
+        return parse_game(load_yaml_arrays(p), source=str(p), base_dir=p.parent)
     spec = kind_for_extension(ext)
     if spec is not None:
         return load_target(spec.readers[ext])(p)

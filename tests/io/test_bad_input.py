@@ -233,8 +233,10 @@ def test_missing_file_and_directory(tmp_path, capsys):
 
 def test_oversized_file(tmp_path, capsys):
     p = tmp_path / "big.yaml"
+    from stackopt.io.arrays import max_file_bytes  # game files: STACKOPT_MAX_FILE_MB
+
     with open(p, "wb") as fh:  # sparse file one byte over the cap
-        fh.truncate(safe_yaml.MAX_BYTES + 1)
+        fh.truncate(max_file_bytes() + 1)
     with pytest.raises(InputError) as ei:
         load_game(p)
     _check_message(str(ei.value), p, None, ("above the", "limit"))

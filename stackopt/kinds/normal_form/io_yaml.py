@@ -10,9 +10,13 @@
       leader:   [[-1, -6], [0, -10]]    # rows: leader actions, columns: follower actions
       follower: [[-1, -10], [0, 5]]
 
-``payoffs`` may instead be the name of a CSV file beside the YAML (long or two-matrix form,
-:mod:`stackopt.kinds.normal_form.io_csv`), or a mapping ``{leader: A.csv, follower: B.csv}`` of
-labelled matrix files.
+``payoffs`` may instead be the name of a game file beside the YAML (CSV in long or two-matrix
+form, :mod:`stackopt.kinds.normal_form.io_csv`; ``.npz`` or ``.parquet``,
+:mod:`stackopt.kinds.normal_form.io_binary`), or a mapping ``{leader: A.csv, follower: B.csv}``
+of matrix files (``.csv``, ``.npy``, ``.npz`` or ``.parquet``).
+
+Large matrices written inline are read by the numeric fast path of
+:func:`stackopt.io.arrays.parse_yaml_arrays` and arrive here as ``float64`` arrays.
 """
 
 from __future__ import annotations
@@ -52,10 +56,8 @@ def parse_normal_form(data: dict[str, Any], *, source: str,
     follower_labels = spec.follower.actions
     pay = spec.payoffs
     if isinstance(pay, str) or (isinstance(pay, dict) and isinstance(pay.get("leader"), str)):
-        from stackopt.kinds.normal_form.io_csv import read_matrix_csv, read_normal_form_csv
-
         if isinstance(pay, str):
-            csv_game = read_normal_form_csv(_beside(base, pay, source, "payoffs"))
+            csv_game = _read_game_file(_beside(base, pay, source, "payoffs"))
             A, B = csv_game.A, csv_game.B
             rows, cols = csv_game.leader_actions, csv_game.follower_actions
         else:
@@ -64,10 +66,10 @@ def parse_normal_form(data: dict[str, Any], *, source: str,
                 raise InputError("a matrix-file mapping needs exactly 'leader' and 'follower' "
                                  "file names", source=source, field="payoffs",
                                  fix="write payoffs: {leader: A.csv, follower: B.csv}")
-            rows, cols, A = read_matrix_csv(_beside(base, pay["leader"], source,
-                                                    "payoffs.leader"))
-            rows2, cols2, B = read_matrix_csv(_beside(base, pay["follower"], source,
-                                                      "payoffs.follower"))
+            rows, cols, A = _read_matrix(_beside(base, pay["leader"], source,
+                                                 "payoffs.leader"))
+            rows2, cols2, B = _read_matrix(_beside(base, pay["follower"], source,
+                                                   "payoffs.follower"))
             if (rows, cols) != (rows2, cols2):
                 raise InputError("the leader and follower matrix files have different row or "
                                  "column labels", source=source, field="payoffs",
@@ -124,7 +126,34 @@ def _beside(base: Path, name: str, source: str, field: str) -> Path:
     return full
 
 
+def _read_game_file(path: Path) -> NormalFormGame:
+    """A whole game beside the YAML, by extension (CSV, ``.npz``, ``.parquet``)."""
+    ext = path.suffix.lower()
+    if ext in (".npz", ".parquet"):
+        from stackopt.kinds.normal_form import io_binary
+
+        reader = (io_binary.read_normal_form_npz if ext == ".npz"
+                  else io_binary.read_normal_form_parquet)
+        return reader(path)
+    from stackopt.kinds.normal_form.io_csv import read_normal_form_csv
+
+    return read_normal_form_csv(path)
+
+
+def _read_matrix(path: Path):
+    """One matrix file beside the YAML, by extension: ``(row labels, column labels, M)``."""
+    if path.suffix.lower() in (".npy", ".npz", ".parquet"):
+        from stackopt.kinds.normal_form.io_binary import read_matrix_binary
+
+        return read_matrix_binary(path)
+    from stackopt.kinds.normal_form.io_csv import read_matrix_csv
+
+    return read_matrix_csv(path)
+
+
 def _check_labels(declared, found, source: str, field: str):
+    if found is None:  # a .npy matrix: labels from the YAML or the defaults
+        return declared
     if declared is None:
         return found
     declared_s = tuple(str(x).strip() for x in declared)
