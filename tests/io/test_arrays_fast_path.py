@@ -110,7 +110,8 @@ def test_yaml_fast_path_negative_zero_and_ints() -> None:
         # non-JSON numbers stay with the safe loader (YAML 1.1 octal, signs, dots, trailing comma)
         "kind: normal_form\npayoffs:\n  leader: [[010, +1, .5, 1.]]\n  follower: [[1, 2, 3, 4,]]\n",
         # quoted or block scalars that look like sequences stay strings
-        "kind: normal_form\nname: '[1, 2]'\npayoffs: {leader: [[1]], follower: [[2]]}\nx: |-\n  [3, 4]\n",
+        "kind: normal_form\nname: '[1, 2]'\npayoffs: {leader: [[1]], follower: [[2]]}\n"
+        "x: |-\n  [3, 4]\n",
         # outside the array fields: exactly the safe loader's ints and floats
         "kind: bayesian\nprior: [1, 0.5, -0, 2e0]\nrows: [[1, 2], [3, 4.0]]\n",
         # a comment and a mapping key
