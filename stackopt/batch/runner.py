@@ -39,8 +39,7 @@ from stackopt.errors import InputError, StackoptError
 
 log = logging.getLogger("stackopt.batch")
 
-_PRELOAD = ["stackopt.batch.worker", "stackopt.api", "stackopt.io.load",
-            "stackopt.kinds.normal_form.solve"]
+_PRELOAD = ["stackopt.batch._preload"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,185 @@
+"""Scenarios per second of ``stackopt batch`` against a loop of ``stackopt solve`` processes.
+
+Two sweeps:
+
+* **small game** — the inspection game (data/inspection.yaml) as a template, ``--scenarios``
+  points (default 1,000): the inspectee's payoff when caught x who leads;
+* **governance model** — the AI-regulation model of :mod:`stackopt.models` in its normal-form
+  form (the firm's budget allocations on a grid of 3 steps, 84 actions; the regulator's six
+  answers), ``--governance`` points (default 200): fine cap x who leads.
+
+Each sweep is run through :func:`stackopt.batch` with a process pool of 1 and of 2 workers and
+on a local Dask cluster of 2 workers (wall-clock time including the pool's start-up, writing the
+JSON-lines store and the CSV table), and through the same worker function serially in this
+process (no pool: the cost of the solves themselves). The baseline users have without batch is
+one ``stackopt solve`` process per scenario: ``--cli-samples`` of those are timed and the time
+per scenario extrapolated. Every configuration must give the same table (values, statuses,
+certificates; only ``seconds`` differ), which the script checks. Usage::
+
+    python benchmarks/batch.py [--scenarios 1000] [--governance 200] [--cli-samples 30]
+        [--no-dask] [--quick]
+
+Targets (issue 10): >= 1.8x from 1 to 2 workers on the small-game sweep; >= 20x faster than the
+process-per-scenario loop. The machine's load (``os.getloadavg``) is printed: on a shared
+machine, scaling figures are only meaningful when the load is below the number of cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pandas as pd
+
+import stackopt
+from stackopt.batch.scenarios import apply_overrides, scenario_set
+from stackopt.batch.worker import solve_payload
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def small_grid(tmp: Path, n: int) -> Path:
+    grid = tmp / "small.yaml"
+    grid.write_text(f"model: {REPO / 'data' / 'inspection.yaml'}\n"
+                    "grid:\n"
+                    f"  payoffs.follower.0.1: {{start: -30, stop: 0, num: {max(1, n // 2)}}}\n"
+                    "  leader: [inspector, inspectee]\n", encoding="utf-8")
+    return grid
+
+
+def governance_grid(tmp: Path, n: int) -> Path:
+    grid = tmp / "governance.yaml"
+    grid.write_text("model: ai_regulation\n"
+                    "grid:\n"
+                    "  leadership: [firm]\n  firm_grid: [3]\n"
+                    f"  fine_cap: {{start: 0, stop: 5, num: {max(1, n // 2)}}}\n"
+                    "  leader: [firm, regulator]\n", encoding="utf-8")
+    return grid
+
+
+def timed(fn):
+    t = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t
+
+
+def serial(grid: Path) -> float:
+    sset = scenario_set([], scenarios=grid)
+    _, dt = timed(lambda: [solve_payload(s.payload()) for s in sset.scenarios])
+    return dt
+
+
+def cli_loop(grid: Path, samples: int, tmp: Path) -> float:
+    """Seconds per scenario of one ``stackopt solve`` process per scenario."""
+    sset = scenario_set([], scenarios=grid)
+    step = max(1, len(sset) // samples)
+    picked = list(sset.scenarios)[::step][:samples]
+    cmds = []
+    for sc in picked:
+        opts = [f"--{k.replace('_', '-')}={v}" for k, v in sc.options.items()]
+        if "template" in sc.source:
+            import yaml
+
+            f = tmp / f"cli_{sc.id}.yaml"
+            f.write_text(yaml.safe_dump(apply_overrides(sc.source["template"], sc.params)))
+            cmds.append([sys.executable, "-m", "stackopt", "solve", str(f), "--json", *opts])
+        else:
+            sets = [a for k, v in sc.params.items() for a in ("--set", f"{k}={v}")]
+            cmds.append([sys.executable, "-m", "stackopt", "solve", sc.source["model"], *sets,
+                         "--json", *opts])
+    t = time.perf_counter()
+    for cmd in cmds:
+        subprocess.run(cmd, check=True, capture_output=True, cwd=tmp)
+    return (time.perf_counter() - t) / len(cmds)
+
+
+def comparable(df: pd.DataFrame) -> pd.DataFrame:
+    return df.drop(columns=["seconds"]).reset_index(drop=True)
+
+
+def sweep(name: str, grid: Path, tmp: Path, *, dask: bool, samples: int) -> dict[str, float]:
+    n = len(scenario_set([], scenarios=grid))
+    rates: dict[str, float] = {}
+    tables = {}
+    t_serial = serial(grid)
+    rates["serial (this process)"] = n / t_serial
+    for label, kw in [("batch, 1 worker", {"workers": 1}),
+                      ("batch, 2 workers", {"workers": 2}),
+                      *([("batch, Dask local, 2 workers", {"workers": 2,
+                                                           "scheduler": "local"})]
+                        if dask else [])]:
+        out = tmp / f"{name}_{len(tables)}.csv"
+        df, dt = timed(lambda kw=kw, out=out: stackopt.batch(scenarios=grid, out=out, **kw))
+        assert df["certified"].all(), f"{label}: not every scenario certified"
+        tables[label] = comparable(df)
+        rates[label] = n / dt
+    first = next(iter(tables.values()))
+    for label, df in tables.items():
+        pd.testing.assert_frame_equal(first, df, obj=label)
+    per = cli_loop(grid, samples, tmp)
+    rates[f"stackopt solve per process ({samples} timed)"] = 1 / per
+    print(f"\n{name}: {n} scenarios")
+    print(f"  {'configuration':<44} {'scen/s':>9} {'time for all (s)':>17}")
+    for label, r in rates.items():
+        print(f"  {label:<44} {r:9.1f} {n / r:17.1f}")
+    one, two = rates["batch, 1 worker"], rates["batch, 2 workers"]
+    cli = rates[f"stackopt solve per process ({samples} timed)"]
+    print(f"  ratio 2 workers / 1 worker:            {two / one:5.2f}x")
+    if dask:
+        print(f"  ratio Dask (2) / process pool (2):     "
+              f"{rates['batch, Dask local, 2 workers'] / two:5.2f}x")
+    print(f"  ratio batch (2 workers) / solve loop:  {two / cli:5.1f}x")
+    print(f"  ratio batch (1 worker) / solve loop:   {one / cli:5.1f}x")
+    print("  every configuration gave the same table (values, statuses, certificates)")
+    return rates
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scenarios", type=int, default=1000)
+    ap.add_argument("--governance", type=int, default=200)
+    ap.add_argument("--cli-samples", type=int, default=30)
+    ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--quick", action="store_true", help="100 + 20 scenarios, 5 CLI samples")
+    args = ap.parse_args()
+    if args.quick:
+        args.scenarios, args.governance, args.cli_samples = 100, 20, 5
+    dask = not args.no_dask
+    if dask:
+        try:
+            import dask.distributed
+        except ImportError:
+            dask = False
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"stackopt batch benchmark: Python {platform.python_version()}, "
+          f"{os.cpu_count()} CPUs, load average {load:.2f} at start")
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        small = sweep("small game (inspection template)", small_grid(tmp, args.scenarios),
+                      tmp, dask=dask, samples=args.cli_samples)
+        try:
+            import stackopt.models  # noqa: F401
+        except ImportError:
+            print("\ngovernance model: stackopt.models not available; skipped")
+        else:
+            sweep("governance model (ai_regulation, normal form, firm_grid 3)",
+                  governance_grid(tmp, args.governance), tmp, dask=dask,
+                  samples=max(3, args.cli_samples // 3))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    one, two = small["batch, 1 worker"], small["batch, 2 workers"]
+    cli = next(v for k, v in small.items() if k.startswith("stackopt solve"))
+    print(f"\ntargets (small game): 1 -> 2 workers {two / one:.2f}x (target >= 1.8x); "
+          f"batch vs process-per-scenario {two / cli:.1f}x (target >= 20x); "
+          f"load average {load:.2f} at the end")
+
+
+if __name__ == "__main__":
+    main()
