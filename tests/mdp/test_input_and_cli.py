@@ -263,3 +263,29 @@ def test_methods_command_lists_mdp(capsys):
     assert main(["methods", "mdp"]) == 0
     out = capsys.readouterr().out
     assert "kkt_milp" in out and "enumerate" in out and "--max-commitments" in out
+
+
+def test_enumeration_catches_a_suboptimal_answer_with_a_forged_bound():
+    """A valid but suboptimal commitment, with its own optimistic policy and values and the
+    MILP bound lowered to match, passes the solver-reported check but not the enumeration."""
+    import numpy as np
+
+    from stackopt.kinds.mdp import dp
+    from stackopt.kinds.mdp.checks import policy_to_response
+
+    game = stackopt.load_game(CHAIN)
+    data = stackopt.solve(game).to_dict()
+    theta = np.array([2.0])
+    ind = game.induced(theta, np.ones((3, 1)))
+    pol, W = dp.optimistic(ind.P, ind.rf, ind.rl, 4, None, 1e-12)
+    V = dp.evaluate(ind.P, ind.rf, pol, None)
+    lv = float(W[0] @ game.initial) - 0.5 * 2.0
+    assert lv < data["leader"]["value"] - 1e-3
+    data["leader"].update(commitment={"subsidy": 2.0}, value=lv)
+    data["follower"].update(response=policy_to_response(game, pol),
+                            value=float(V[0] @ game.initial))
+    data["certificate"]["evidence"]["milp_bound"]["bound"] = lv
+    cert = stackopt.verify(game, data)
+    assert cert.check("optimality").passed and cert.check("best_response").passed
+    assert not cert.check("optimality_enumeration").passed
+    assert not cert.passed

@@ -24,6 +24,10 @@ steps x largest reward, plus the largest parameter cost). Checks, in order:
     from the game alone), or for the ``enumerate`` method the best bound over every pure
     commitment. When the leader has nothing to choose (no parameters, at most one leader
     action) the optimistic value :math:`W` is the optimum and the check is exact.
+``optimality_enumeration`` (small games only)
+    with at most one parameter, no leader actions and at most 4096 follower policies, every
+    deterministic policy is evaluated forwards and the optimistic value is found from the
+    exact parameter interval of each (:mod:`stackopt.kinds.mdp.enumeration`): solver-free.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ import numpy as np
 from stackopt.certificate import Certificate, Check
 from stackopt.checks.common import value_check
 from stackopt.errors import InputError
-from stackopt.kinds.mdp import dp
+from stackopt.kinds.mdp import dp, enumeration
 from stackopt.kinds.mdp.game import MDPGame
 
 
@@ -203,6 +207,22 @@ def certify(
     checks.append(_value("leader_value", leader_value, lv, atol))
     checks.append(_value("follower_value", follower_value, fv, atol))
     checks.append(_optimality(game, lv, W, at0, evidence, atol))
+    if enumeration.applies(game):
+        sup, n = enumeration.supremum(game)
+        egap = max(0.0, sup - lv)
+        checks.append(
+            Check(
+                "optimality_enumeration",
+                egap <= atol,
+                egap,
+                atol,
+                f"enumeration of {n} follower policies (forward evaluation, "
+                f"exact parameter intervals): supremum {sup:.10g}"
+                if egap <= atol
+                else f"enumeration of {n} follower policies finds {sup:.10g}, "
+                f"{egap:.3g} above the leader's value",
+            )
+        )
     return Certificate(
         checks=tuple(checks),
         rtol=float(rtol),
