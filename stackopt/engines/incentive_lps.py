@@ -25,14 +25,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from stackopt.engines.highs import model_status_name, new_highs
+from stackopt.engines.highs import model_status_name, new_highs, run_once, solve_pyomo_lp
 from stackopt.engines.multiple_lps import ActionRecord
 from stackopt.errors import SolverError
 from stackopt.formulations.incentive_lps import dual_bound
+
+if TYPE_CHECKING:  # pragma: no cover
+    from stackopt.kinds.incentive.game import IncentiveGame
 
 
 @dataclass
@@ -168,7 +171,7 @@ def solve_incentive_lps(
             if deadline is not None and time.perf_counter() > deadline:
                 raise SolverError(f"time limit of {time_limit} s reached after {solved} LPs")
             ts = time.perf_counter()
-            _run(h)
+            run_once(h)
             highs_seconds += time.perf_counter() - ts
             runs += 1
             st = model_status_name(h)
@@ -186,7 +189,7 @@ def solve_incentive_lps(
             if st == "infeasible":
                 infeasible += 1
                 solved += 1
-                records[j] = _infeasible_record(A, B, caps, cost_weight, j, follower_tol)
+                records[j] = infeasible_record(A, B, caps, cost_weight, j, follower_tol)
                 break
             if st != "optimal":
                 raise SolverError(
@@ -275,15 +278,98 @@ def solve_incentive_lps(
     )
 
 
-def _run(h: Any) -> None:
-    """``h.run()``; when HiGHS refuses ``threads=1`` because its global scheduler was already
-    started with more threads in this process (e.g. by a Pyomo solve with default options),
-    run again with the default thread count."""
-    import highspy
+def solve_incentive_lps_pyomo(
+    game: IncentiveGame, *, prune: bool = True, follower_tol: float = 1e-9
+) -> IncentiveLPsOutcome:
+    """Every LP(j) of :func:`stackopt.formulations.incentive_lps.build_lp` through Pyomo's
+    HiGHS interface (slow; an independent solve path for cross-checks)."""
+    import pyomo.environ as pyo
+    from pyomo.contrib.solver.common.results import TerminationCondition
 
-    if h.run() == highspy.HighsStatus.kError and model_status_name(h) == "not set":
-        h.setOptionValue("threads", 0)
-        h.run()
+    from stackopt.formulations.incentive_lps import build_lp
+
+    A, B = game.A, game.B
+    m, n = game.shape
+    inc = game.incentives
+    caps = game.caps
+    ub = A.max(axis=0)
+    order = np.argsort(-ub, kind="stable")
+    records: dict[int, ActionRecord] = {}
+    best: int | None = None
+    best_val = -np.inf
+    best_x: np.ndarray | None = None
+    best_pay: np.ndarray | None = None
+    solved = pruned = infeasible = 0
+    build = solve = 0.0
+    per_action = inc.contract == "per_action"
+    for j in order:
+        j = int(j)
+        if prune and best is not None and ub[j] <= best_val:
+            records[j] = ActionRecord("pruned", bound=float(ub[j]))
+            pruned += 1
+            continue
+        t = time.perf_counter()
+        model = build_lp(game, j)
+        build += time.perf_counter() - t
+        res, secs = solve_pyomo_lp(model)
+        solve += secs
+        solved += 1
+        tc = res.termination_condition
+        if tc == TerminationCondition.convergenceCriteriaSatisfied:
+            res.solution_loader.load_vars()
+            duals = res.solution_loader.get_duals()
+            x = np.array([pyo.value(model.x[a]) for a in game.leader_actions])
+            lab = game.follower_actions[j]
+            if lab not in game.payable_actions:
+                pay = np.zeros(m if per_action else 1)
+            elif per_action:
+                pay = np.array([pyo.value(model.w[a, lab]) for a in game.leader_actions])
+            else:
+                pay = np.array([pyo.value(model.v[lab])])
+            y = np.zeros(n)
+            for k, klab in enumerate(game.follower_actions):
+                if k != j:
+                    y[k] = abs(duals[model.best_response[klab]])
+            val = float(pyo.value(model.leader_value))
+            records[j] = ActionRecord(
+                "optimal",
+                value=val,
+                bound=dual_bound(A, B, caps[j], inc.cost_weight, j, y),
+                multipliers={int(k): float(y[k]) for k in np.flatnonzero(y)},
+            )
+            if val > best_val:
+                best, best_val, best_x, best_pay = j, val, x, pay
+        elif tc in (
+            TerminationCondition.provenInfeasible,
+            TerminationCondition.infeasibleOrUnbounded,
+        ):
+            infeasible += 1
+            records[j] = infeasible_record(A, B, caps, inc.cost_weight, j, follower_tol)
+        else:
+            raise SolverError(
+                f"Pyomo/HiGHS stopped with '{tc.name}' on the incentive LP for "
+                f"follower action '{game.follower_actions[j]}'"
+            )
+    x_out: np.ndarray | None = None
+    pay_out: np.ndarray | None = None
+    if best_x is not None and best_pay is not None and best is not None:
+        x_out = np.clip(best_x, 0, None)
+        x_out = x_out / x_out.sum()
+        pay_out = np.clip(best_pay, 0, None)
+        pay_out = (
+            np.minimum(pay_out, inc.max * x_out) if per_action else np.minimum(pay_out, caps[best])
+        )
+    stats = {
+        "lps_solved": solved,
+        "lps_pruned": pruned,
+        "lps_dominated": 0,
+        "lps_infeasible": infeasible,
+        "build_seconds": build,
+        "highs_seconds": solve,
+    }
+    return IncentiveLPsOutcome(
+        best=best, commitment=x_out, payment=pay_out, records=records, stats=stats
+    )
 
 
 def _nonzero(y: np.ndarray) -> dict[int, float]:
@@ -323,7 +409,7 @@ def _multipliers(
     return best_y  # type: ignore[return-value]
 
 
-def _infeasible_record(
+def infeasible_record(
     A: np.ndarray, B: np.ndarray, caps: np.ndarray, cost_weight: float, j: int, tol: float
 ) -> ActionRecord:
     r"""Certify that no commitment and no affordable incentive induces ``j``.
@@ -350,7 +436,7 @@ def _infeasible_record(
         h.addRow(1.0, 1.0, nz, np.arange(nz, dtype=np.int32), np.ones(nz))
         h.changeColCost(nz, 1.0)
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        _run(h)
+        run_once(h)
         if model_status_name(h) == "optimal":
             sol = np.asarray(h.getSolution().col_value)
             z = np.clip(sol[:nz], 0.0, None)
@@ -393,7 +479,7 @@ def _relaxed_multipliers(
         h.addRow(-inf, tol, m + 1, idx, np.r_[B[:, k] - B[:, j], -1.0])
     h.addRow(1.0, 1.0, m, np.arange(m, dtype=np.int32), np.ones(m))
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-    _run(h)
+    run_once(h)
     if model_status_name(h) != "optimal":
         return None
     rd = np.asarray(h.getSolution().row_dual, dtype=float)[: len(others)]

@@ -201,3 +201,29 @@ def test_budgeted_per_action_example():
     )
     assert res.leader.value == pytest.approx(ref)
     assert set(res.leader.incentives) == {"inspect", "trust"}
+
+
+def test_table_line_names_incentives_and_their_value():
+    res = solve(load_game(DATA / "safety_subsidy.yaml"))
+    assert res.message == (
+        "incentives: safe 1; expected payment 1; value of incentives +0.5 (without incentives -1.5)"
+    )
+
+
+@pytest.mark.slow
+def test_benchmark_quick_run_is_certified():
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "incentive.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "all certificates passed: True" in proc.stdout
+    for line in proc.stdout.splitlines():
+        if line.startswith(("uniform ", "anti ")):
+            assert float(line.split()[-1]) < 1e-7  # uniform and per-action values agree

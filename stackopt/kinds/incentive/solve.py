@@ -128,7 +128,9 @@ def solve_incentive(
                 time_limit=time_limit,
             )
         elif engine == "pyomo":
-            out = _solve_pyomo(game, prune=prune, follower_tol=atol_f)
+            from stackopt.engines.incentive_lps import solve_incentive_lps_pyomo
+
+            out = solve_incentive_lps_pyomo(game, prune=prune, follower_tol=atol_f)
         else:
             raise InputError(f"unknown engine {engine!r}", field="engine", fix="use highs or pyomo")
         stats = dict(out.stats)
@@ -173,7 +175,26 @@ def solve_incentive(
         stats=stats,
         options=options,
         game=game.name,
-        message="" if cert.passed else "certificate failed: " + cert.summary(),
+        message=_summary(incentives, payment, lv - without, without)
+        if cert.passed
+        else "certificate failed: " + cert.summary(),
+    )
+
+
+def _summary(incentives: Mapping[str, Any], payment: float, gain: float, without: float) -> str:
+    """One line for the table: the incentives paid, the expected payment and the value of
+    incentives (the result's JSON has them as ``leader.incentives``, ``leader.payment`` and
+    ``stats``)."""
+    paid: list[str] = []
+    for key, val in incentives.items():
+        if isinstance(val, Mapping):
+            paid += [f"{key}/{k} {v:.6g}" for k, v in val.items() if v > 0]
+        elif val > 0:
+            paid.append(f"{key} {val:.6g}")
+    gain, without = round(gain, 9) + 0.0, round(without, 9) + 0.0
+    return (
+        f"incentives: {', '.join(paid) or 'none'}; expected payment {payment + 0.0:.6g}; "
+        f"value of incentives {gain:+.6g} (without incentives {without:.6g})"
     )
 
 
@@ -240,108 +261,6 @@ def _bounds_evidence(game: IncentiveGame, records: Mapping[int, Any]) -> dict[st
             entry["value"] = rec.value
         out[labels[k]] = entry
     return out
-
-
-def _solve_pyomo(game: IncentiveGame, *, prune: bool, follower_tol: float) -> Any:
-    """Every LP(j) of :func:`stackopt.formulations.incentive_lps.build_lp` through Pyomo's
-    HiGHS interface (slow; an independent solve path for cross-checks)."""
-    import pyomo.environ as pyo
-    from pyomo.contrib.solver.common.factory import SolverFactory
-    from pyomo.contrib.solver.common.results import TerminationCondition
-
-    from stackopt.engines.highs import _swallow_banner
-    from stackopt.engines.incentive_lps import IncentiveLPsOutcome, _infeasible_record
-    from stackopt.engines.multiple_lps import ActionRecord
-    from stackopt.formulations.incentive_lps import build_lp, dual_bound
-
-    _swallow_banner()
-    A, B = game.A, game.B
-    m, n = game.shape
-    inc = game.incentives
-    caps = game.caps
-    ub = A.max(axis=0)
-    order = np.argsort(-ub, kind="stable")
-    records: dict[int, ActionRecord] = {}
-    best: int | None = None
-    best_val = -np.inf
-    best_x: np.ndarray | None = None
-    best_pay: np.ndarray | None = None
-    solved = pruned = infeasible = 0
-    build = solve = 0.0
-    per_action = inc.contract == "per_action"
-    for j in order:
-        j = int(j)
-        if prune and best is not None and ub[j] <= best_val:
-            records[j] = ActionRecord("pruned", bound=float(ub[j]))
-            pruned += 1
-            continue
-        t = time.perf_counter()
-        model = build_lp(game, j)
-        build += time.perf_counter() - t
-        t = time.perf_counter()
-        res = SolverFactory("highs").solve(
-            model, load_solutions=False, threads=1, raise_exception_on_nonoptimal_result=False
-        )
-        solve += time.perf_counter() - t
-        solved += 1
-        tc = res.termination_condition
-        if tc == TerminationCondition.convergenceCriteriaSatisfied:
-            res.solution_loader.load_vars()
-            duals = res.solution_loader.get_duals()
-            x = np.array([pyo.value(model.x[a]) for a in game.leader_actions])
-            lab = game.follower_actions[j]
-            if lab not in game.payable_actions:
-                pay = np.zeros(m if per_action else 1)
-            elif per_action:
-                pay = np.array([pyo.value(model.w[a, lab]) for a in game.leader_actions])
-            else:
-                pay = np.array([pyo.value(model.v[lab])])
-            y = np.zeros(n)
-            for k, klab in enumerate(game.follower_actions):
-                if k != j:
-                    y[k] = abs(duals[model.best_response[klab]])
-            val = float(pyo.value(model.leader_value))
-            records[j] = ActionRecord(
-                "optimal",
-                value=val,
-                bound=dual_bound(A, B, caps[j], inc.cost_weight, j, y),
-                multipliers={int(k): float(y[k]) for k in np.flatnonzero(y)},
-            )
-            if val > best_val:
-                best, best_val, best_x, best_pay = j, val, x, pay
-        elif tc in (
-            TerminationCondition.provenInfeasible,
-            TerminationCondition.infeasibleOrUnbounded,
-        ):
-            infeasible += 1
-            records[j] = _infeasible_record(A, B, caps, inc.cost_weight, j, follower_tol)
-        else:
-            from stackopt.errors import SolverError
-
-            raise SolverError(
-                f"Pyomo/HiGHS stopped with '{tc.name}' on the incentive LP for "
-                f"follower action '{game.follower_actions[j]}'"
-            )
-    x_out: np.ndarray | None = None
-    pay_out: np.ndarray | None = None
-    if best_x is not None and best_pay is not None and best is not None:
-        x_out = np.clip(best_x, 0, None)
-        x_out = x_out / x_out.sum()
-        pay_out = np.clip(best_pay, 0, None)
-        pay_out = (
-            np.minimum(pay_out, inc.max * x_out) if per_action else np.minimum(pay_out, caps[best])
-        )
-    stats = {
-        "lps_solved": solved,
-        "lps_pruned": pruned,
-        "lps_dominated": 0,
-        "lps_infeasible": infeasible,
-        "build_seconds": build,
-        "highs_seconds": solve,
-    }
-    return IncentiveLPsOutcome(
-        best=best, commitment=x_out, payment=pay_out, records=records, stats=stats
-    )
 
 
 def verify_incentive(
