@@ -6,8 +6,9 @@ of chunks in flight on the executor, and appends every record to the store
 ``FIRST_COMPLETED``). Executors:
 
 - default: :class:`concurrent.futures.ProcessPoolExecutor` with ``workers`` processes
-  (default ``os.cpu_count()``), started by ``forkserver`` where available (never ``fork`` from
-  a process that may already run HiGHS threads), one thread per task;
+  (default ``os.cpu_count()``), forked directly when the main process runs a single OS thread
+  (as ``stackopt batch`` does), else from a clean fork server (never ``fork`` a process that
+  may already run HiGHS threads), one thread per task;
 - ``scheduler="local"``: a ``dask.distributed.LocalCluster`` of ``workers`` single-threaded
   worker processes; ``scheduler="tcp://host:port"``: an existing Dask cluster through
   ``Client(address)``. Both through ``Client.get_executor()``, the ``concurrent.futures``
@@ -223,10 +224,15 @@ def _process_pool(n: int, tasks: int) -> Iterator[tuple[Executor, int, str]]:
 
     from stackopt.batch.worker import init_worker
 
-    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+    method = _start_method()
     ctx = mp.get_context(method)
     if method == "forkserver":
         ctx.set_forkserver_preload(_PRELOAD)
+    elif method == "fork":
+        import importlib
+
+        for name in _PRELOAD:  # warm the parent once: every worker inherits the imports
+            importlib.import_module(name)
     n = max(1, min(n, tasks))
     ex = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=init_worker)
     with _no_phantom_main():
@@ -236,6 +242,23 @@ def _process_pool(n: int, tasks: int) -> Iterator[tuple[Executor, int, str]]:
             ex.shutdown(wait=False, cancel_futures=True)
             raise
         ex.shutdown(wait=True)
+
+
+def _start_method() -> str:
+    """``fork`` when this process runs a single OS thread (Linux: ``/proc/self/task``) —
+    workers start at once with the parent's imports; otherwise ``forkserver`` (a clean,
+    single-threaded process forks the workers: never ``fork`` a process that may run HiGHS or
+    other native threads), else ``spawn``."""
+    import multiprocessing as mp
+
+    methods = mp.get_all_start_methods()
+    try:
+        single = len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        single = False
+    if single and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 @contextmanager
