@@ -268,3 +268,116 @@ def test_exact_support_solve_recovers_mixed_equilibrium():
     g = NormalFormGame(np.array([[1.0, -1], [-1, 1]]), np.array([[-1.0, 1], [1, -1]]))
     prof, _why = exact_equilibrium_on_supports(g.A, g.B, [0.5000001, 0.4999999], [0.5, 0.5])
     assert prof is not None and prof.x == (0.5, 0.5) and prof.u1 == 0
+
+
+# -- normal form: nothing from the result file is trusted but the answer ------------------------
+import copy  # noqa: E402
+
+import stackopt  # noqa: E402
+from stackopt.cli import main  # noqa: E402
+from stackopt.io.load import load_game  # noqa: E402
+
+INSPECTION = os.path.join(DATA, "inspection.yaml")
+
+
+def _inspection():
+    return load_game(INSPECTION)
+
+
+def _suboptimal_with(evidence):
+    return {"kind": "normal_form", "status": "optimal", "method": "multiple_lps",
+            "leader": {"name": "inspector", "commitment": {"inspect": 1.0}, "value": -1.0},
+            "follower": {"name": "inspectee", "response": "legal", "value": -1.0},
+            "certificate": {"checks": [], "evidence": evidence}}
+
+
+@pytest.mark.parametrize("nan", [float("nan"), "nan", "NaN", float("inf")])
+def test_nan_dominance_bounds_do_not_certify_a_suboptimal_answer(nan):
+    ev = {"bounds": {"legal": {"dominated_by": {"violate": nan}},
+                     "violate": {"dominated_by": {"legal": nan}}}}
+    try:
+        cert = stackopt.verify(_inspection(), _suboptimal_with(ev))
+    except InputError:
+        return
+    assert not cert.passed
+
+
+def test_nan_dominance_bounds_cli_exit_2_or_1(tmp_path):
+    p = tmp_path / "r.json"
+    p.write_text(json.dumps(_suboptimal_with(
+        {"bounds": {"legal": {"dominated_by": {"violate": float("nan")}},
+                    "violate": {"dominated_by": {"legal": float("nan")}}}})))
+    assert main(["verify", INSPECTION, str(p)]) in (1, 2)
+
+
+def _weak():
+    return stackopt.solve(_inspection(), tie_break="adversarial").to_dict()
+
+
+@pytest.mark.parametrize("path,value", [
+    (("supremum",), float("nan")),
+    (("classes", "legal", "multipliers", "violate"), float("nan")),
+    (("classes", "violate", "multipliers"), {"legal": float("nan")}),
+    (("strict", "value"), float("nan")),
+])
+def test_adversarial_ties_nan_evidence_never_passes(path, value):
+    d = _weak()
+    ev = d["certificate"]["evidence"]
+    node = ev
+    for k in path[:-1]:
+        node = node[k]
+    node[path[-1]] = value
+    try:
+        cert = stackopt.verify(_inspection(), d)
+    except InputError:
+        return
+    assert not cert.passed
+
+
+def test_adversarial_ties_forged_supremum_with_loose_epsilon_fails():
+    d = _weak()
+    assert stackopt.verify(_inspection(), d).passed
+    d["certificate"]["evidence"]["supremum"] = 100
+    d["certificate"]["evidence"]["epsilon_abs"] = 1000
+    cert = stackopt.verify(_inspection(), d)
+    assert not cert.passed
+
+
+@pytest.mark.parametrize("restriction", [
+    {"options": {"leader_actions": ["inspect"]}},
+    {"options": {"follower_actions": ["legal"]}},
+    {"options": {"pure": True}},
+    {"method": "pure_commitment"},
+])
+def test_restrictions_in_the_result_do_not_change_what_is_checked(restriction, tmp_path):
+    g = _inspection()
+    d = {"kind": "normal_form", "status": "optimal", "method": "multiple_lps",
+         "leader": {"name": "inspector", "commitment": {"inspect": 1.0}, "value": -1.0},
+         "follower": {"name": "inspectee", "response": "legal", "value": -1.0},
+         "options": {}}
+    opts = restriction.get("options", {})
+    d["options"].update(opts)
+    if "method" in restriction:
+        d["method"] = restriction["method"]
+    cert = stackopt.verify(g, d)
+    assert not cert.passed
+    assert cert.evidence["ignored_restrictions"]
+    p = tmp_path / "r.json"
+    p.write_text(json.dumps(d))
+    assert main(["verify", INSPECTION, str(p)]) == 1
+
+
+def test_explicit_restrictions_are_applied():
+    g = _inspection()
+    r = stackopt.solve(g, leader_actions=["inspect"])
+    d = r.to_dict()
+    assert not stackopt.verify(g, d).passed
+    assert stackopt.verify(g, d, leader_actions=["inspect"]).passed
+    rp = stackopt.solve(g, pure=True).to_dict()
+    assert stackopt.verify(g, rp, pure=True).passed
+
+
+def test_verify_exact_flag(tmp_path):
+    p = tmp_path / "r.json"
+    p.write_text(json.dumps(stackopt.solve(_inspection()).to_dict()))
+    assert main(["verify", INSPECTION, str(p), "--exact"]) == 0

@@ -244,8 +244,11 @@ def test_restrictions_equal_oracle_on_submatrix():
         exact = sse_vertex_enumeration(A[np.ix_(rows, cols)], B[np.ix_(rows, cols)])
         assert abs(r.leader.value - float(exact.value)) <= 5 * TOL
         assert set(r.leader.commitment) == {f"a{i}" for i in rows}
-        assert verify_sse(g, r).passed
-        assert verify_sse(g, Result.from_dict(r.to_dict())).passed
+        # restrictions apply only when passed to verify explicitly (issue 8)
+        assert verify_sse(g, r, leader_actions=[f"a{i}" for i in rows],
+                          follower_actions=[f"b{j}" for j in cols]).passed
+        assert verify_sse(g, Result.from_dict(r.to_dict()), leader_actions=[f"a{i}" for i in rows],
+                          follower_actions=[f"b{j}" for j in cols]).passed
 
 
 def test_bad_options_are_input_errors():
@@ -323,10 +326,14 @@ def test_foreign_pure_json_is_checked_by_enumeration():
     game = CASES[1].game()  # commitment beats Nash; best pure commitment D gives 2
     good = {"method": "pure_commitment", "leader": {"commitment": "D", "value": 2},
             "follower": {"response": "R", "value": 1}}
-    assert stackopt.verify(game, good).passed
+    assert stackopt.verify(game, good, pure=True).passed
+    # the result's own "method: pure_commitment" restricts nothing (issue 8)
+    unrestricted = stackopt.verify(game, good)
+    assert not unrestricted.passed
+    assert unrestricted.evidence["ignored_restrictions"] == {"method": "pure_commitment"}
     bad = {"method": "pure_commitment", "leader": {"commitment": "U", "value": 1},
            "follower": {"response": "L", "value": 1}}
-    cert = stackopt.verify(game, bad)
+    cert = stackopt.verify(game, bad, pure=True)
     assert not cert.passed and cert.failed()[0].name == "optimality"
     assert "'D' gives 2" in cert.failed()[0].detail
 

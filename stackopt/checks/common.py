@@ -55,7 +55,8 @@ def value_check(name: str, reported: Any, true: float, tol: float, *,
     """Check a reported value against the value recomputed from ``source``."""
     if reported is None:  # values are optional: nothing to compare, the game's value stands
         return Check(name, True, None, tol, f"not reported; {source} gives {true:.10g}")
-    reported = finite_number(reported, name)  # NaN, inf, strings: InputError
+    field = {"leader_value": "leader.value", "follower_value": "follower.value"}.get(name, name)
+    reported = finite_number(reported, field)  # NaN, inf, strings: InputError
     err = abs(float(reported) - true)
     return Check(name, err <= tol, err, tol,
                  f"recomputed {true:.10g}" if err <= tol else
@@ -195,4 +196,36 @@ def reported_values(data: Any, *, allow_inf: bool = False) -> None:
             if allow_inf and w in ("inf", "-inf"):
                 continue
             finite_number(w, field)
+
+
+def validate_bounds(evidence: Mapping[str, Any]) -> None:
+    """Validate the numbers of normal-form / Bayesian optimality evidence read from a file.
+
+    Every number anywhere in ``evidence`` must be finite (the strings ``"inf"``/``"-inf"``
+    are allowed only where a solver writes them, as *values*, never as weights); the weights of
+    ``dominated_by`` and ``multipliers`` records must be numbers (NaN, infinities, strings and
+    booleans are refused with :class:`InputError`; a negative weight makes the optimality check
+    fail), and ``supremum`` / ``epsilon_abs`` style scalars finite.
+    """
+    finite_numbers({k: v for k, v in evidence.items() if k != "exact"}, "certificate.evidence")
+    bounds = evidence.get("bounds")
+    if bounds is None:
+        return
+    if not isinstance(bounds, Mapping):
+        raise InputError("must map follower actions to bound records",
+                         field="certificate.evidence.bounds", fix="keep the evidence stackopt "
+                                                                  "wrote, or omit it")
+    for label, rec in bounds.items():
+        if not isinstance(rec, Mapping):
+            continue
+        for key in ("dominated_by", "multipliers"):
+            weights = rec.get(key)
+            if weights is None:
+                continue
+            field = f"certificate.evidence.bounds.{label}.{key}"
+            if not isinstance(weights, Mapping):
+                raise InputError("must map follower actions to numbers", field=field,
+                                 fix="keep the evidence stackopt wrote, or omit it")
+            for lab, w in weights.items():
+                finite_number(w, f"{field}.{lab}")  # a negative weight fails the check
 

@@ -145,8 +145,10 @@ def _record_bound(game: NormalFormGame, k: int, rec: Mapping[str, Any], atol_f: 
             z[game.follower_index(str(lab))] = float(w)
         if z.min() < 0 or z[k] != 0 or abs(z.sum() - 1.0) > 1e-9 * max(1, len(z)):
             raise ValueError("the dominating mixture must be a distribution over other actions")
+        if not np.all(np.isfinite(z)):
+            raise ValueError("the dominating mixture must have finite weights")
         margin = float((B @ z - B[:, k]).min())
-        if margin <= atol_f:
+        if not margin > atol_f:  # also refuses NaN
             raise ValueError(f"domination margin {margin:.3g} is not above tolerance "
                              f"{atol_f:.3g}")
         return -np.inf

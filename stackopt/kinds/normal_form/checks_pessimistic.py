@@ -38,6 +38,10 @@ from stackopt.status import TieBreak
 from stackopt.checks.common import best_response_check, distribution_check, value_check
 from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, commitment_vector, tolerances
 
+#: The largest relative epsilon ``verify`` accepts for the strict commitment (the solver's
+#: default, ``pessimistic.DEFAULT_EPSILON``): a result cannot loosen it.
+VERIFY_MAX_EPSILON = 1e-3
+
 
 def adversarial_response(game: NormalFormGame, x: np.ndarray, atol_f: float) -> int:
     """The near-best response (within ``atol_f``) worst for the leader at ``x``."""
@@ -107,11 +111,15 @@ def certify_weak(game: NormalFormGame, commitment: Mapping[str, Any], response: 
     checks.append(value_check("leader_value", leader_value, float(lu[j]), atol_l))
     checks.append(value_check("follower_value", follower_value, float(fu[j]), atol_f))
     sup = ev.get("supremum")
-    if not isinstance(sup, (int, float)):
+    if isinstance(sup, bool) or not isinstance(sup, (int, float)):
         checks.append(Check("supremum", False, None, atol_l,
                             "the result carries no supremum (evidence.supremum)"))
         return _cert(checks, rtol, atol_l, atol_f, game, ev)
     sup = float(sup)
+    if not np.isfinite(sup):
+        checks.append(Check("supremum", False, None, atol_l,
+                            f"the supremum {sup!r} is not a finite number"))
+        return _cert(checks, rtol, atol_l, atol_f, game, ev)
     checks.append(_strict_check(game, ev, sup, atol_l, atol_f))
     checks.append(_supremum_check(game, ev, sup, atol_l, atol_f))
     if attained:
@@ -144,6 +152,12 @@ def _strict_check(game: NormalFormGame, ev: Mapping[str, Any], sup: float, atol_
         eps_abs = float(ev.get("epsilon_abs"))
     except (KeyError, TypeError, ValueError) as exc:
         return Check("strict_commitment", False, None, atol_f, f"bad strict record: {exc}")
+    # the result's epsilon is a tolerance: validated and never looser than the default
+    cap = VERIFY_MAX_EPSILON * (float(np.abs(A).max()) or 1.0)
+    if not np.isfinite(eps_abs) or eps_abs < 0:
+        return Check("strict_commitment", False, None, atol_f,
+                     f"epsilon_abs {eps_abs!r} is not a finite non-negative number")
+    eps_abs = min(eps_abs, cap)
     if xs.min() < -1e-12 or abs(xs.sum() - 1) > 1e-9:
         return Check("strict_commitment", False, None, atol_f,
                      "the strict commitment is not a probability distribution")
@@ -185,17 +199,20 @@ def _supremum_check(game: NormalFormGame, ev: Mapping[str, Any], sup: float, ato
                 y = np.zeros(B.shape[1])
                 for lab, w in dict(rec["dominated_by"]).items():
                     y[game.follower_index(str(lab))] = float(w)
-                if y.min() < 0 or abs(y.sum() - 1) > 1e-6 or np.any(y[members] != 0):
+                if not np.all(np.isfinite(y)) or y.min() < 0 or abs(y.sum() - 1) > 1e-6 \
+                        or np.any(y[members] != 0):
                     raise ValueError(f"the mixture for '{rep}' must be a distribution over "
                                      f"other actions")
                 lift = float((B[:, j] - B @ y).max())
-                if lift > atol_f:
+                if not lift <= atol_f:  # also refuses NaN
                     raise ValueError(f"'{rep}' exceeds its dominating mixture by {lift:.3g}")
                 b = -np.inf
             else:  # "optimal" (LP duals) or "pruned" (one member, no multipliers)
                 w = {game.follower_index(str(k)): float(v) for k, v in rec["weights"].items()}
                 y = {game.follower_index(str(k)): float(v)
                      for k, v in rec["multipliers"].items()}
+                if not all(np.isfinite(v) for v in (*w.values(), *y.values())):
+                    raise ValueError(f"weights and multipliers for '{rep}' must be finite")
                 if any(k not in members for k in w) or any(v < 0 for v in w.values()) \
                         or abs(sum(w.values()) - 1) > 1e-6:
                     raise ValueError(f"weights for '{rep}' must be a distribution over its class")

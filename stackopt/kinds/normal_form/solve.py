@@ -14,8 +14,10 @@ import numpy as np
 
 from stackopt.checks.common import verify_rtol
 from stackopt.certificate import Certificate
+from stackopt.kinds.registry import validated
 from stackopt.errors import InputError
 from stackopt.kinds.normal_form.game import NormalFormGame
+from stackopt.kinds.normal_form.game import prepare as prepare_game
 from stackopt.result import FollowerOutcome, LeaderOutcome, Result
 from stackopt.status import Status
 from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, certify, pure_values, tolerances
@@ -24,29 +26,11 @@ ENGINES = ("highs", "pyomo")
 METHODS = ("multiple_lps", "pure_commitment")
 
 
-def prepare(game: NormalFormGame, *, leader: str = "leader",
-            leader_actions: Sequence[str] | None = None,
-            follower_actions: Sequence[str] | None = None) -> NormalFormGame:
-    """The game actually solved: roles swapped if ``leader`` names the follower, then restricted.
-
-    ``leader`` is a role (``"leader"``/``"follower"``, as in the file) or a player name.
-    Restrictions name actions of the player who *leads after the swap*.
-    """
-    if not isinstance(game, NormalFormGame):
-        raise InputError(f"expected a NormalFormGame, got {type(game).__name__}")
-    if leader == "leader" or (leader == game.leader_name and leader != "follower"):
-        g = game
-    elif leader in ("follower", game.follower_name):
-        g = game.swap_roles()
-    else:
-        raise InputError(f"unknown player {leader!r}", field="leader",
-                         fix=f"use 'leader', 'follower', {game.leader_name!r} or "
-                             f"{game.follower_name!r}")
-    if leader_actions is not None or follower_actions is not None:
-        g = g.restrict(leader_actions, follower_actions)
-    return g
+# ``prepare`` lives with the game (the pessimistic solver uses it too); this name stays.
+prepare = prepare_game
 
 
+@validated("normal_form")
 def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader",
               leader_actions: Sequence[str] | None = None,
               follower_actions: Sequence[str] | None = None, rtol: float = DEFAULT_RTOL,
@@ -94,17 +78,7 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
         statistics (``lps_solved``, ``lps_pruned``, ...) and the certificate.
     """
     if method is not None:
-        if method not in METHODS:
-            raise InputError(f"unknown method {method!r} for a normal-form game",
-                             field="method", fix="use one of " + ", ".join(METHODS))
         pure = pure or method == "pure_commitment"
-    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
-            time_limit, (int, float)) or not time_limit >= 0):
-        raise InputError(f"time_limit must be a number >= 0, got {time_limit!r}",
-                         field="time_limit", fix="give seconds, e.g. 60")
-    if tie_break not in ("leader", "adversarial"):
-        raise InputError(f"unknown tie_break {tie_break!r}", field="tie_break",
-                         fix="use 'leader' or 'adversarial'")
     if tie_break == "adversarial":
         from stackopt.kinds.normal_form.pessimistic import refuse_pure, solve_weak_sse
 
@@ -112,9 +86,6 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
             refuse_pure()
         return solve_weak_sse(game, rtol=rtol, leader=leader, leader_actions=leader_actions,
                               follower_actions=follower_actions, time_limit=time_limit)
-    if engine not in ENGINES:
-        raise InputError(f"unknown engine {engine!r}", field="engine",
-                         fix="use one of " + ", ".join(ENGINES))
     t0 = time.perf_counter()
     g = prepare(game, leader=leader, leader_actions=leader_actions,
                 follower_actions=follower_actions)
@@ -166,13 +137,27 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
 
 
 def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
-               rtol: float | None = None) -> Certificate:
-    """Re-check ``result`` against ``game`` without solving (see :mod:`.checks.normal_form`).
+               rtol: float | None = None, leader_actions: Sequence[str] | None = None,
+               follower_actions: Sequence[str] | None = None, pure: bool = False,
+               exact: bool = False) -> Certificate:
+    """Re-check ``result`` against ``game`` without solving (see :mod:`.checks`).
 
-    The options recorded in the result (who leads, restrictions, ``pure``) are applied to
-    ``game`` first, so results of swapped or restricted solves verify against the original file.
+    Nothing in the result is trusted but the answer: its rtol is capped at the default, every
+    number in its evidence is validated, and the restrictions it declares
+    (``options.leader_actions``, ``options.follower_actions``, ``options.pure``,
+    ``method: pure_commitment``) are **not** applied — pass ``leader_actions``,
+    ``follower_actions`` or ``pure`` here (``stackopt verify --leader-actions/--pure``) to
+    verify the restricted problem. Ignored restrictions are listed in the certificate's
+    evidence (``ignored_restrictions``). Who leads (``options.leader``) and the tie rule
+    (``options.tie_break``) define the question and are read from the result.
+    ``exact=True`` adds the rational-arithmetic proof (:mod:`stackopt.checks.exact`).
     """
+    from dataclasses import replace
+
+    from stackopt.checks.common import reported_values, validate_bounds
+
     if isinstance(result, Mapping):
+        reported_values(result)
         result = Result.from_dict(result)
     opts = dict(result.options or {})
     _check_result_options(opts)
@@ -180,24 +165,36 @@ def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
     if result.leader.name not in ("leader", game.leader_name, leader) and \
             result.leader.name == game.follower_name:
         leader = "follower"
-    g = prepare(game, leader=leader, leader_actions=opts.get("leader_actions"),
-                follower_actions=opts.get("follower_actions"))
+    ignored = {k: opts[k] for k in ("leader_actions", "follower_actions", "pure")
+               if opts.get(k)}
+    if result.method == "pure_commitment":
+        ignored["method"] = "pure_commitment"
+    if pure:  # the caller's explicit restrictions are applied, so not "ignored"
+        ignored.pop("pure", None)
+        ignored.pop("method", None)
+    if leader_actions is not None:
+        ignored.pop("leader_actions", None)
+    if follower_actions is not None:
+        ignored.pop("follower_actions", None)
+    g = prepare(game, leader=leader, leader_actions=leader_actions,
+                follower_actions=follower_actions)
     if rtol is None:
         rtol = verify_rtol(result, DEFAULT_RTOL)
-    evidence = result.certificate.evidence if result.certificate else None
+    evidence = dict(result.certificate.evidence) if result.certificate else None
+    if evidence is not None:
+        validate_bounds(evidence)
     response = result.follower.response
     if not isinstance(response, str):
         raise InputError(f"the response of a normal-form result must be one action label, got "
                          f"{response!r}", field="follower.response",
                          fix="write the follower's action label")
     fv = result.follower.value
-    if fv is not None:
-        try:
-            fv = float(fv)
-        except (TypeError, ValueError):
-            raise InputError(f"the follower's value must be a number, got {fv!r}",
-                             field="follower.value", fix="write a number or omit it") from None
     from stackopt.checks.status_claim import with_status_check
+
+    def noted(cert: Certificate) -> Certificate:
+        if not ignored:
+            return cert
+        return replace(cert, evidence={**(cert.evidence or {}), "ignored_restrictions": ignored})
 
     if opts.get("tie_break") == "adversarial":
         from stackopt.kinds.normal_form.checks_pessimistic import certify_weak
@@ -205,16 +202,20 @@ def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
         cert = certify_weak(g, result.leader.commitment, response, result.leader.value,
                             fv, evidence, rtol=rtol,
                             attained=result.status is not Status.NOT_ATTAINED)
-        return with_status_check(cert, result.status, (Status.OPTIMAL, Status.NOT_ATTAINED),
-                                 why="a finite game always has a weak-SSE supremum")
-    pure = bool(opts.get("pure", False)) or result.method == "pure_commitment"
+        return noted(with_status_check(cert, result.status,
+                                       (Status.OPTIMAL, Status.NOT_ATTAINED),
+                                       why="a finite game always has a weak-SSE supremum"))
+    pure = bool(pure)
+    if pure:
+        evidence = None  # optimality among pure commitments is enumerated, not read
     cert = certify(g, result.leader.commitment, response, result.leader.value,
                    fv, evidence, rtol=rtol, pure=pure)
-    if opts.get("exact") or (evidence and "exact" in evidence):
+    if exact or opts.get("exact") is True or (evidence and "exact" in evidence):
         cert = _with_exact(g, cert, result.leader.commitment, response, pure,
                            claimed=(evidence or {}).get("exact"))
-    return with_status_check(cert, result.status, (Status.OPTIMAL,),
-                             why="a finite game always has a strong Stackelberg equilibrium")
+    return noted(with_status_check(cert, result.status, (Status.OPTIMAL,),
+                                   why="a finite game always has a strong Stackelberg "
+                                       "equilibrium"))
 
 
 def _check_result_options(opts: Mapping[str, Any]) -> None:
