@@ -144,27 +144,31 @@ def _solve_dobss(game: BayesianGame, *, rtol: float, time_limit: float | None,
 
     from stackopt.engines.highs import swallow_banner, solve_milp_exactly
     from stackopt.formulations.dobss import build_dobss, read_solution
+    from stackopt.kinds.bayesian.merge import merge_identical_types
 
     swallow_banner()
     t0 = time.perf_counter()
-    model = build_dobss(game)
+    merged = merge_identical_types(game)  # identical types: one type, summed prior (exact)
+    solved = merged.game
+    model = build_dobss(solved)
     build_s = time.perf_counter() - t0
     abs_gap = min(1e-7, 0.1 * rtol)
     res, solve_s = solve_milp_exactly(model, time_limit=time_limit, abs_gap=abs_gap)
     stats: dict[str, Any] = {"build_seconds": build_s, "milp_seconds": solve_s,
                               "highs_seconds": solve_s,
-                             "binaries": sum(len(t.actions) for t in game.types),
-                             "types": len(game.types)}
+                             "binaries": sum(len(t.actions) for t in solved.types),
+                             "types": len(game.types), "types_merged": merged.merged}
     tc = res.termination_condition
     if tc != TerminationCondition.convergenceCriteriaSatisfied:
         return _failed(game, "dobss", f"HiGHS stopped with '{tc.name}' on the DOBSS MILP; "
                        "nothing is claimed", options, stats)
     res.solution_loader.load_vars()
-    x, resp = read_solution(model, game)
-    scale = model.leader_scale * game.value_factor
+    x, resp = read_solution(model, solved)
+    scale = model.leader_scale * solved.value_factor
     incumbent = float(res.incumbent_objective) * scale
     bound = float(res.objective_bound) * scale
-    x, resp, polished = _polish(game, x, resp, rtol)
+    x, resp, polished = _polish(solved, x, resp, rtol)
+    resp = merged.expand(resp)  # every original type answers as its merged type
     stats["polished"] = polished
     evidence = {MILP_BOUND: milp_record(bound, incumbent, mip_abs_gap=abs_gap * scale,
                                         termination=tc.name)}
