@@ -40,7 +40,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from stackopt.kinds.bilevel.checks import FollowerOracle, _run
+from stackopt.engines.highs import run_highs
+from stackopt.kinds.bilevel.checks import FollowerOracle
 from stackopt.formulations.bilevel_form import follower_form, highs_from_matrix, kkt_matrix
 from stackopt.kinds.bilevel.game import BilevelProblem
 
@@ -68,18 +69,26 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
                      gap_cut: bool = False, incumbent: np.ndarray | None = None,
                      lower_bound: float | None = None, branch_rule: str = "product",
                      heuristic_every: int = 50, diving: bool = True,
-                     dive_slack: float = 0.05) -> BranchOutcome:
+                     dive_slack: float = 0.05,
+                     cost: np.ndarray | None = None) -> BranchOutcome:
     """Run the branch and bound; values are in minimisation form (without the constant).
 
     ``incumbent`` is a leader decision to start from (its best response is evaluated);
     ``lower_bound`` a proven bound on the optimum (the search stops when the incumbent
-    reaches it).
+    reaches it). ``cost`` replaces the leader's cost over the KKT columns ``[x, y, lambda,
+    mu]``; it must equal the leader's objective at every KKT point (e.g. the revenue identity
+    of :mod:`stackopt.formulations.bilinear_leader` for bilinear leader objectives), so node
+    bounds stay valid and leaves exact.
     """
     t0 = time.perf_counter()
     f = follower_form(problem)
     km = kkt_matrix(problem, f)
     k, nx, ny = f.k, problem.n_leader, problem.n_follower
-    A, cost, col_lo, col_hi, row_lo, row_hi, integ = _with_gap_cut(problem, f, km, gap_cut)
+    override = cost
+    A, cost, col_lo, col_hi, row_lo, row_hi, integ = _with_gap_cut(
+        problem, f, km, gap_cut and override is None)
+    if override is not None:
+        cost = np.asarray(override, float)
     # one extra row: leader objective >= cut (inactive unless a node is unbounded)
     A = sp.vstack([A, sp.csr_matrix(cost.reshape(1, -1))]).tocsc()
     unresolved = 0
@@ -116,7 +125,7 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
 
     def solve_node() -> str:
         ts = time.perf_counter()
-        st = _run(h)
+        st = run_highs(h)
         out.highs_seconds += time.perf_counter() - ts
         out.lps += 1
         return st
@@ -162,11 +171,11 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
             lo_rows[km.rle:km.req] = rlo
             hn = highs_from_matrix(A, cost, col_lo, hi_cols, lo_rows,
                                    np.append(row_hi, np.inf), integ)
-            st = _run(hn)
+            st = run_highs(hn)
             out.lps += 1
             if st not in ("optimal", "infeasible", "unbounded") and not integ.any():
                 hn.setOptionValue("solver", "ipm")  # last resort: interior point
-                st = _run(hn)
+                st = run_highs(hn)
                 out.lps += 1
             if st not in ("optimal", "infeasible", "unbounded"):
                 unresolved += 1

@@ -70,9 +70,9 @@ class ProvenBounds:
 
 
 def _status(h) -> str:
-    from stackopt.kinds.bilevel.checks import _run
+    from stackopt.engines.highs import run_highs
 
-    return _run(h)
+    return run_highs(h)
 
 
 def prove_bounds(problem: BilevelProblem, form: FollowerForm | None = None, *,
@@ -186,3 +186,39 @@ def prove_bounds(problem: BilevelProblem, form: FollowerForm | None = None, *,
                         out.mu_hi[i] = v + pad
     out.seconds = time.perf_counter() - t0
     return out
+
+
+def prove_primal_bounds(problem: BilevelProblem, cols: np.ndarray,
+                        form: FollowerForm | None = None, *, margin: float = 1e-6,
+                        ) -> tuple[np.ndarray, np.ndarray, int]:
+    """Bounds ``lo <= y_k <= hi`` on the follower variables ``cols``, proven by LP.
+
+    A follower variable's own bounds are used where finite; otherwise ``min``/``max y_k`` over
+    the high-point relaxation ``H`` (leader bounds and rows, follower rows and bounds,
+    integrality relaxed). Every bilevel-feasible point lies in ``H``, so the bounds hold at
+    every candidate solution (``inf`` where the LP is unbounded). Returns ``(lo, hi, lps)``
+    for all follower variables (entries outside ``cols`` are the variables' own bounds).
+    """
+    f = form or follower_form(problem)
+    lo = np.array(problem.follower_lower, float)
+    hi = np.array(problem.follower_upper, float)
+    need = [int(c) for c in cols if not (np.isfinite(lo[c]) and np.isfinite(hi[c]))]
+    if not need:
+        return lo, hi, 0
+    km = kkt_matrix(problem, f, stationarity=False)
+    nxy = problem.n_leader + problem.n_follower
+    h = highs_from_matrix(km.A, np.zeros(nxy), km.col_lo, km.col_hi, km.row_lo, km.row_hi)
+    idx = np.arange(nxy, dtype=np.int32)
+    lps = 0
+    for c in need:
+        for sign, arr in ((1.0, lo), (-1.0, hi)):
+            if np.isfinite(arr[c]):
+                continue
+            cost = np.zeros(nxy)
+            cost[problem.n_leader + c] = sign
+            h.changeColsCost(nxy, idx, cost)
+            lps += 1
+            if _status(h) == "optimal":
+                v = sign * float(h.getInfo().objective_function_value)
+                arr[c] = v - sign * margin * max(1.0, abs(v))
+    return lo, hi, lps

@@ -251,6 +251,16 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         choices=("grid", "fixed"),
     ),
     _p("standard_levels", "int", 4, "n: grid steps of the standards (both orders of play)", 1, 20),
+    _p(
+        "rate_levels",
+        "int",
+        100,
+        "fine and subsidy rates that are levers: 0 = continuous in [0, cap] (exact by the "
+        "revenue identity; needs standards=fixed), n > 0 = the grid cap * {0, 1/n, ..., 1} "
+        "(integer levels, exact for that grid)",
+        0,
+        1000,
+    ),
     *(
         _p(
             f"standard_{d}",
@@ -345,7 +355,7 @@ def build_bilevel(v: dict[str, Any], *, name: str) -> Any:
     idx: dict[str, list[int]] = {"level": [], "fine": [], "subsidy": []}
 
     def add(kind: str, d: str, typ: str, lo: float, hi: float) -> None:
-        idx[kind].append(len(lnames))
+        idx.setdefault(kind, []).append(len(lnames))
         lnames.append(f"{kind}[{d}]")
         ltypes.append(typ)
         llo.append(lo)
@@ -354,12 +364,20 @@ def build_bilevel(v: dict[str, Any], *, name: str) -> Any:
     if grid:
         for d in SAFETY:
             add("level", d, "integer", 0, n)
-    if v["fines"] == "lever":
+    levels = int(v["rate_levels"])
+    # a rate variable's unit: 1 (continuous rate) or cap / levels (integer level of the rate)
+    unit = {"fine": 1.0, "subsidy": 1.0}
+    for kind, cap in (("fine", v["fine_cap"]), ("subsidy", v["subsidy_cap"])):
+        if v[f"{kind}s" if kind == "fine" else "subsidies"] != "lever":
+            continue
         for d in SAFETY:
-            add("fine", d, "continuous", 0.0, v["fine_cap"])
-    if v["subsidies"] == "lever":
-        for d in SAFETY:
-            add("subsidy", d, "continuous", 0.0, v["subsidy_cap"])
+            if levels:
+                add(f"{kind}_level", d, "integer", 0, levels)
+                idx[kind].append(idx.pop(f"{kind}_level")[0])
+            else:
+                add(kind, d, "continuous", 0.0, cap)
+        if levels:
+            unit[kind] = cap / levels
     if not lnames:
         raise InputError(
             "the regulator has no lever: standards fixed, fines and subsidies not levers",
@@ -376,7 +394,9 @@ def build_bilevel(v: dict[str, Any], *, name: str) -> Any:
     iX, iM, iG = range(0, 6), range(6, 12), range(12, 12 + nS)
     ny = len(fnames)
     ylo = np.concatenate([np.zeros(6), mu0, np.zeros(nS)])
-    yhi = np.concatenate([np.full(6, np.inf), np.ones(6), np.ones(nS)])
+    # the shortfall has no upper bound in the firm's problem (its dual price is then at most
+    # the fine rate, a bound the solver proves by LP); the leader row g <= 1 below bounds it
+    yhi = np.concatenate([np.full(6, np.inf), np.ones(6), np.full(nS, np.inf)])
     fixed_fine = {"lever": None, "fixed": v["fine_rate"], "none": 0.0}[v["fines"]]
     fixed_sub = {"lever": None, "fixed": v["subsidy_rate"], "none": 0.0}[v["subsidies"]]
     fixed_tau = np.array([v[f"standard_{d}"] for d in SAFETY])
@@ -391,19 +411,19 @@ def build_bilevel(v: dict[str, Any], *, name: str) -> Any:
     for k in range(nS):
         g, mu = iG[k], iM[k + 1]
         if fixed_fine is None:
-            D[g, idx["fine"][k]] = -1.0
+            D[g, idx["fine"][k]] = -unit["fine"]
         else:
             dy[g] -= fixed_fine
         if fixed_sub is None:
-            D[mu, idx["subsidy"][k]] = 1.0
-            dx[idx["subsidy"][k]] = -mu0[k + 1]
+            D[mu, idx["subsidy"][k]] = unit["subsidy"]
+            dx[idx["subsidy"][k]] = -mu0[k + 1] * unit["subsidy"]
         else:
             dy[mu] += fixed_sub
             d0 -= fixed_sub * mu0[k + 1]
     # leader (regulator) objective, minimise L
     cy = np.zeros(ny)
     cx = np.zeros(nx)
-    H = -D  # fines collected (-f.g) and subsidies paid (+s.mu): the negated firm transfer
+    H = D.copy()  # fines collected (-f.g) and subsidies paid (+s.mu): the firm's transfer
     c0 = m * float(w.sum())
     cy[list(iM)[1:]] -= m * w
     cy[iM[0]] -= v["value_performance"]
@@ -413,12 +433,12 @@ def build_bilevel(v: dict[str, Any], *, name: str) -> Any:
         else:
             c0 += v["enforcement_standard"] * fixed_tau[k]
         if fixed_fine is None:
-            cx[idx["fine"][k]] += v["enforcement_fine"]
+            cx[idx["fine"][k]] += v["enforcement_fine"] * unit["fine"]
         else:
             c0 += v["enforcement_fine"] * fixed_fine
             cy[iG[k]] -= fixed_fine
         if fixed_sub is None:
-            cx[idx["subsidy"][k]] -= mu0[k + 1]
+            cx[idx["subsidy"][k]] -= mu0[k + 1] * unit["subsidy"]
         else:
             cy[iM[k + 1]] += fixed_sub
             c0 -= fixed_sub * mu0[k + 1]
@@ -452,7 +472,18 @@ def build_bilevel(v: dict[str, Any], *, name: str) -> Any:
             add_row(row, rx, 0.0, np.inf, f"shortfall[{d}]")
         else:
             add_row(row, rx, float(fixed_tau[k]), np.inf, f"shortfall[{d}]")
+    # leader rows g_k <= 1: the firm's optimal shortfall max(0, tau - mu) <= 1 always
+    # satisfies them (when f_k = 0 every g_k >= tau_k - mu_k is optimal and costs the
+    # regulator nothing), so they cut no optimistic solution; they bound g for the products
+    G_y = np.zeros((nS, ny))
+    for k in range(nS):
+        G_y[k, iG[k]] = 1.0
     return BilevelProblem(
+        leader_rows_x=np.zeros((nS, nx)),
+        leader_rows_y=G_y,
+        leader_rows_lower=np.full(nS, -np.inf),
+        leader_rows_upper=np.ones(nS),
+        leader_row_names=tuple(f"shortfall_cap[{d}]" for d in SAFETY),
         leader_variables=tuple(lnames),
         follower_variables=tuple(fnames),
         leader_types=tuple(ltypes),

@@ -60,7 +60,7 @@ def test_bad_input_names_the_field(path, value, fix):
 
 
 @pytest.mark.parametrize("path,value,fix", [
-    (("leader", "objective"), {"minimize": "x*y"}, "not linear"),
+    (("leader", "objective"), {"minimize": "x*x"}, "not a product of a leader and a follower"),
     (("follower", "constraints"), ["x*y <= 1"], "not linear"),
     (("follower", "objective"), {"minimize": "-y^2"}, "not convex"),
     (("follower", "objective"), {"maximize": "y^2"}, "not convex"),

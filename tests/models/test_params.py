@@ -49,8 +49,8 @@ def test_lazy_export_and_file_defaults():
 
 
 def test_name_and_file_give_the_same_game_and_overrides_apply():
-    a = load_model("ai_regulation", standards="fixed", fine_cap=3)
-    b = load_model(MODEL_FILE, standards="fixed", fine_cap=3)
+    a = load_model("ai_regulation", standards="fixed", fine_cap=3, rate_levels=0)
+    b = load_model(MODEL_FILE, standards="fixed", fine_cap=3, rate_levels=0)
     assert a.kind == b.kind == "bilevel"
     assert np.array_equal(a.leader_upper, b.leader_upper)
     assert max(a.leader_upper) == 3.0  # the fine cap bounds the fine rates

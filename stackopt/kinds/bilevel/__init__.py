@@ -15,9 +15,11 @@ KIND = KindSpec(
                "dual region)", optimality="solver-reported"),
         Method("kkt_normalized", "KKT MILP with normalised multipliers (no big-M needed)",
                optimality="solver-reported"),
-        Method("strong_duality", "strong duality with binary expansion of integer leaders",
+        Method("strong_duality", "strong duality with binary expansion of integer leaders "
+               "(and of rates in bilinear leader objectives)",
                optimality="solver-reported"),
-        Method("bard_moore", "exact branching on complementarity pairs (Bard-Moore)",
+        Method("bard_moore", "exact branching on complementarity pairs (Bard-Moore); "
+               "bilinear leader objectives via the revenue identity",
                options=(Option("max_nodes", "int", None, minimum=1, metavar="N",
                                doc="node limit of the branching"),)),
     ),
@@ -27,6 +29,9 @@ KIND = KindSpec(
         Option("big_m", "float", None, minimum=0.0, exclusive_minimum=True, metavar="M",
                doc="a big-M to use where none can be proven (the result is then never "
                    "certified)"),
+        Option("rate_step", "float", None, minimum=0.0, exclusive_minimum=True, metavar="H",
+               doc="bilinear leader objectives: discretise continuous rates on this step (an "
+                   "approximation: status feasible with an error bound)"),
     ),
     parse_yaml=f"{_P}.io_yaml:parse_bilevel",
     export=f"{_P}.solve:export_models",

@@ -16,8 +16,10 @@
 
 A variable spec may be empty (free, continuous) and may carry ``index: N`` or
 ``index: [a, b]`` to declare ``x[1]..x[N]`` / ``x[a], x[b]`` with the same bounds and type.
-Expressions use the safe grammar of :mod:`stackopt.kinds.bilevel.expressions`. Leader objective and all
-constraints must be linear; the follower's objective may add convex quadratic terms in the
+Expressions use the safe grammar of :mod:`stackopt.kinds.bilevel.expressions`. Constraints must
+be linear; the leader's objective is linear plus products of a leader and a follower variable
+(``T*y``: a toll, subsidy or fine rate times a follower quantity; see
+:mod:`stackopt.kinds.bilevel.bilinear`); the follower's objective may add convex quadratic terms in the
 follower's own variables (e.g. ``"y^2 - 2*y"``).
 """
 
@@ -149,7 +151,22 @@ def parse_bilevel(data: dict[str, Any], *, source: str = "<data>",
     lobj, lsense = _objective(spec.leader.objective, "leader", source)
     ltext = spec.leader.objective.minimize if lsense == "minimize" else \
         spec.leader.objective.maximize
-    c_x, c_y = linear(lobj, str(ltext), f"leader.objective.{lsense}")
+    lfield = f"leader.objective.{lsense}"
+    _unknown(lobj, pos, str(ltext), lfield, source)
+    H = np.zeros((ny, nx))
+    lquad = lobj.quadratic()
+    for (a, b), c in lquad.items():  # rate x quantity: a leader times a follower variable
+        sa, sb = pos[a][0], pos[b][0]
+        if sa == sb:
+            raise UnsupportedError(f"term {a}*{b} in {str(ltext)!r} is not a product of a "
+                                   "leader and a follower variable", source=source,
+                                   field=lfield, fix="the leader's objective may be linear "
+                                   "plus leader-rate x follower-quantity terms only")
+        yi = pos[a][1] if sa == "y" else pos[b][1]
+        xj = pos[a][1] if sa == "x" else pos[b][1]
+        H[yi, xj] += c
+    c_x, c_y = linear(Poly({m: c for m, c in lobj.terms.items() if len(m) <= 1}),
+                      str(ltext), lfield)
     fobj, fsense = _objective(spec.follower.objective, "follower", source)
     ftext = str(spec.follower.objective.minimize if fsense == "minimize" else
                 spec.follower.objective.maximize)
@@ -215,6 +232,7 @@ def parse_bilevel(data: dict[str, Any], *, source: str = "<data>",
             follower_cost_x=d_x, follower_cost_y=d_y,
             follower_quadratic=Q if Q.any() else None,
             follower_cross=D if D.any() else None, follower_constant=fobj.constant,
+            leader_cross=H if H.any() else None,
             follower_sense=fsense, follower_rows_x=ax, follower_rows_y=ay,
             follower_rows_lower=alo, follower_rows_upper=ahi, follower_row_names=alab,
             leader_name=spec.leader.name or "leader",

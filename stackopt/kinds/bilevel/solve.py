@@ -36,7 +36,8 @@ from typing import Any, Mapping
 import numpy as np
 
 from stackopt.certificate import Certificate, Check
-from stackopt.kinds.bilevel.checks import DEFAULT_RTOL, FollowerOracle, _run, certify, tolerances
+from stackopt.engines.highs import run_highs
+from stackopt.kinds.bilevel.checks import DEFAULT_RTOL, FollowerOracle, certify, tolerances
 from stackopt.kinds.registry import validated
 from stackopt.errors import InputError, UnsupportedError
 from stackopt.formulations.bilevel_form import follower_form, highs_from_matrix
@@ -78,7 +79,7 @@ def strong_duality_applicable(problem: BilevelProblem, form=None) -> str | None:
 def solve_bilevel(problem: BilevelProblem, *, method: str | None = None,
                   rtol: float = DEFAULT_RTOL, time_limit: float | None = None,
                   big_m: float | None = None, tie_break: str = "leader",
-                  max_nodes: int | None = None) -> Result:
+                  max_nodes: int | None = None, rate_step: float | None = None) -> Result:
     """Optimistic bilevel solution of ``problem`` with a certificate.
 
     Parameters
@@ -99,6 +100,10 @@ def solve_bilevel(problem: BilevelProblem, *, method: str | None = None,
         Only ``"leader"`` (optimistic) is supported.
     max_nodes
         Node limit of ``bard_moore``.
+    rate_step
+        Bilinear leader objectives only: discretise continuous rates on this grid step (an
+        approximation: status ``feasible`` with an error bound; see
+        :mod:`stackopt.kinds.bilevel.bilinear`).
 
     Returns
     -------
@@ -111,13 +116,26 @@ def solve_bilevel(problem: BilevelProblem, *, method: str | None = None,
     options = {"method": method, "rtol": rtol, "time_limit": time_limit, "big_m": big_m,
                "tie_break": "leader", "max_nodes": max_nodes}
     t0 = time.perf_counter()
-    if problem.leader_cross is not None:
-        raise UnsupportedError("the leader's objective has products of leader and follower "
-                               "variables", field="leader.objective",
-                               fix="bilinear leader objectives are not solvable yet")
     form = follower_form(problem)
     oracle = FollowerOracle(problem)
     stats: dict[str, Any] = {}
+    if problem.leader_cross is not None:  # rate x quantity products (tolls, fines, subsidies)
+        from stackopt.kinds.bilevel.bilinear import choose_method, solve_bilinear
+
+        options["rate_step"] = rate_step
+        choose_method(problem, form, method, rate_step)  # refuse early, before any LP
+        bounds = prove_bounds(problem, form, need_slack=False, lam_rows=np.zeros(form.k, bool))
+        stats["bounds_lps"] = bounds.lps
+        stats["bounds_seconds"] = bounds.seconds
+        early = _early_exit(problem, bounds, method, options, stats)
+        if early is not None:
+            return early
+        return solve_bilinear(problem, form, bounds, oracle, method=method, rtol=rtol,
+                              time_limit=time_limit, max_nodes=max_nodes, rate_step=rate_step,
+                              options=options, stats=stats, t0=t0)
+    if rate_step is not None:
+        raise InputError("--rate-step applies to bilinear leader objectives only",
+                         field="--rate-step", fix="drop it")
     sd_reason = strong_duality_applicable(problem, form)
     if method == "strong_duality" and sd_reason:
         raise UnsupportedError(f"strong duality does not apply: {sd_reason}", field="method",
@@ -245,7 +263,7 @@ def _run_milp(problem, method, form, bounds, sd_bounds, oracle, rtol, time_limit
                           milp.row_hi, milp.integrality, **opts)
     stats["build_seconds"] = stats["bounds_seconds"] + (time.perf_counter() - tb)
     ts = time.perf_counter()
-    st = _run(h)
+    st = run_highs(h)
     stats["highs_seconds"] = time.perf_counter() - ts
     stats["binaries"] = n_bin
     stats["rows"], stats["columns"] = milp.A.shape
@@ -302,14 +320,15 @@ def _run_milp(problem, method, form, bounds, sd_bounds, oracle, rtol, time_limit
 
 
 def _run_bard_moore(problem, oracle, rtol, time_limit, max_nodes, options, stats, t0, *,
-                    incumbent=None, lower_bound=None) -> Result:
+                    incumbent=None, lower_bound=None, cost=None) -> Result:
     from stackopt.engines.bard_moore import solve_bard_moore
 
     atol, _ = tolerances(problem, rtol)
     if time_limit is not None:
         time_limit = max(0.0, time_limit - (time.perf_counter() - t0))
     out = solve_bard_moore(problem, oracle=oracle, atol=atol, time_limit=time_limit,
-                           max_nodes=max_nodes, incumbent=incumbent, lower_bound=lower_bound)
+                           max_nodes=max_nodes, incumbent=incumbent, lower_bound=lower_bound,
+                           cost=cost)
     stats.update({"nodes": out.nodes, "node_lps": out.lps,
                   "build_seconds": stats.get("build_seconds", stats["bounds_seconds"])
                   + out.build_seconds,
@@ -351,8 +370,7 @@ def _answer(problem, method, x, oracle, rtol, options, stats, t0, *, claimed, co
     y = sol.y
     lv, fv = problem.leader_value(x, y), problem.follower_value(x, y)
     atol, _ = tolerances(problem, rtol, x, y, lv, fv)
-    cx, cy = problem.min_leader_cost
-    polished = float(cx @ x + cy @ y)
+    polished = problem.leader_sign * (lv - problem.leader_constant)  # bilinear terms included
     consistent = claimed is None or polished <= claimed + atol
     proof_ok = complete and consistent
     detail = proof_detail if proof_ok else (
@@ -476,6 +494,12 @@ def big_m_recheck(problem: BilevelProblem, method: str) -> Check:
 def _independent_solve(problem: BilevelProblem, method: str, rtol: float) -> Result:
     """Re-solve by a method other than ``method``: branching for MILP results, the
     normalised-multiplier MILP (or, if it does not apply, the automatic choice) otherwise."""
+    if problem.leader_cross is not None:  # the other bilinear method, where it applies
+        other = "strong_duality" if method == "bard_moore" else "bard_moore"
+        try:
+            return solve_bilevel(problem, method=other, rtol=rtol)
+        except UnsupportedError:
+            return solve_bilevel(problem, method=method, rtol=rtol)
     if method != "bard_moore":
         return solve_bilevel(problem, method="bard_moore", rtol=rtol)
     try:
@@ -491,6 +515,14 @@ def build_model(problem: BilevelProblem):
     return build_pyomo_kkt(_check_problem(problem))
 
 
-def export_models(game, **_: object) -> dict:
-    """The models ``stackopt export`` writes: ``{"": the Pyomo model}`` (one file)."""
-    return {"": build_model(game)}
+def export_models(game, **options: Any) -> dict:
+    """The models ``stackopt export`` writes: ``{"": the Pyomo model}`` (one file); for
+    bilinear leader objectives the expanded strong-duality MILP (integer rates)."""
+    if getattr(game, "leader_cross", None) is not None:
+        from stackopt.kinds.bilevel.bilinear import export_models as bilinear_export
+
+        return bilinear_export(_check_problem(game))
+    # the single-level model the solve uses, with proven data only (never a guessed big-M)
+    from stackopt.kinds.bilevel.export import export_models as export_bilevel
+
+    return export_bilevel(_check_problem(game), **options)
