@@ -71,3 +71,4 @@ class Progress:
         if self.enabled and self._width:
             self.stream.write("\n")
             self.stream.flush()
+            self._width = 0

@@ -132,6 +132,12 @@ def run(sset: ScenarioSet, *, out: str | os.PathLike | None = None,
                     records[summary["key"]] = json.loads(line)
                     progress.update(failed=summary["status"] == "error")
                     _log_scenario(summary)
+    except KeyboardInterrupt:
+        progress.close()
+        where = f" are in {spath}; run the same command with --resume to finish" \
+            if spath is not None else " were not stored (no --out)"
+        log.warning("interrupted: %d of %d scenarios%s", len(records), len(sset), where)
+        raise
     finally:
         progress.close()
         if store is not None:
