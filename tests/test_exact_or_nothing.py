@@ -381,3 +381,70 @@ def test_verify_exact_flag(tmp_path):
     p = tmp_path / "r.json"
     p.write_text(json.dumps(stackopt.solve(_inspection()).to_dict()))
     assert main(["verify", INSPECTION, str(p), "--exact"]) == 0
+
+
+# -- Bayesian -----------------------------------------------------------------------------------
+PATROL = os.path.join(DATA, "bayesian", "patrol.yaml")
+
+
+def _patrol():
+    g = load_game(PATROL)
+    return g, stackopt.solve(g).to_dict()
+
+
+def _suboptimal_patrol(d):
+    d = copy.deepcopy(d)
+    d["leader"]["commitment"] = {"guard1": 1.0, "guard2": 0.0}
+    g = load_game(PATROL)
+    from stackopt.kinds.bayesian.checks import leader_total, commitment_vector, response_indices
+    from stackopt.kinds.bayesian.checks import tie_broken_responses  # noqa: F401
+
+    x = commitment_vector(g, d["leader"]["commitment"])
+    resp = {}
+    for t in g.types:
+        fu = x @ t.C
+        best = np.flatnonzero(fu >= fu.max() - 1e-12)
+        k = max(best, key=lambda c: x @ t.R[:, c])
+        resp[t.name] = t.actions[int(k)]
+    d["follower"]["response"] = resp
+    idx = response_indices(g, resp)
+    d["leader"]["value"] = leader_total(g, x, idx)
+    d["follower"]["value"] = None
+    return d
+
+
+@pytest.mark.parametrize("bound", [float("nan"), "nan", float("inf"), "x"])
+def test_bayesian_nan_milp_bound_does_not_certify_a_suboptimal_answer(bound):
+    g, d = _patrol()
+    bad = _suboptimal_patrol(d)
+    bad["certificate"]["evidence"] = {"milp": {"objective_bound": bound}}
+    try:
+        cert = stackopt.verify(g, bad)
+    except InputError:
+        return
+    assert not cert.passed
+
+
+def test_bayesian_suboptimal_answer_with_forged_bound_fails():
+    g, d = _patrol()
+    bad = _suboptimal_patrol(d)
+    bad["certificate"]["evidence"] = {"milp_bound": {"bound": bad["leader"]["value"]}}
+    cert = stackopt.verify(g, bad)
+    assert not cert.check("optimality").passed
+    assert "Harsanyi" in cert.check("optimality").detail
+
+
+@pytest.mark.parametrize("value", [float("nan"), "nan", float("inf")])
+def test_bayesian_nan_per_type_value_refused(value):
+    g, d = _patrol()
+    d["follower"]["value"]["thief"] = value
+    with pytest.raises(InputError):
+        stackopt.verify(g, d)
+
+
+@pytest.mark.parametrize("mp", ["x", -1, 1e12, True, 10**12])
+def test_bayesian_bad_max_profiles_refused(mp):
+    g, d = _patrol()
+    d["options"]["max_profiles"] = mp
+    with pytest.raises(InputError, match="max_profiles"):
+        stackopt.verify(g, d)

@@ -107,11 +107,23 @@ def verify_bayesian(game: BayesianGame, result: Result | Mapping[str, Any], *,
     """Re-check ``result`` against ``game`` without solving (:mod:`stackopt.kinds.bayesian.checks`)."""
     if not isinstance(game, BayesianGame):
         raise InputError(f"expected a BayesianGame, got {type(game).__name__}")
+    from stackopt.checks.common import reported_values, validate_bounds
+
     if isinstance(result, Mapping):
+        reported_values(result)
         result = Result.from_dict(result)
     opts = dict(result.options or {})
     if rtol is None:
         rtol = verify_rtol(result, DEFAULT_RTOL)
+    stored_profiles = opts.get("max_profiles")
+    if stored_profiles is not None and (isinstance(stored_profiles, bool)
+                                        or not isinstance(stored_profiles, int)
+                                        or not 1 <= stored_profiles <= 10 * max_profiles):
+        raise InputError(f"must be an integer from 1 to {10 * max_profiles}, got "
+                         f"{str(stored_profiles)[:40]!r}", field="options.max_profiles",
+                         fix="omit it (verify uses its own limit)")
+    if result.certificate and result.certificate.evidence:
+        validate_bounds(result.certificate.evidence)
     tie = str(opts.get("tie_break") or "leader")
     if tie not in TIE_BREAKS:
         raise InputError(f"unknown tie_break {tie!r} in the result", field="options.tie_break",
