@@ -133,7 +133,11 @@ def _expand(source: str) -> list[str]:
             if not line or line.startswith("#"):
                 continue
             q = Path(line)
-            out.append(line if q.is_absolute() else os.path.normpath(p.parent / q))
+            near = os.path.normpath(p.parent / q)
+            # relative to the list file; a path that only exists relative to the working
+            # directory (a list written by `ls data/*.yaml > list.txt`) is taken as written
+            out.append(line if q.is_absolute() or (not Path(near).is_file() and q.is_file())
+                       else near)
         if not out:
             raise InputError("the list file names no games", source=source,
                              fix="write one game path a line")
