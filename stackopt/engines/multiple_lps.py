@@ -96,6 +96,7 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
     An = A / sa
     Bn = B / sb
     BnT = np.ascontiguousarray(Bn.T)
+    BT = np.ascontiguousarray(B.T)  # rows = follower actions: cheap row gathers in _bound
     # rows of the best-response constraints, [B[:, k], -1] per follower action k
     R = np.ascontiguousarray(np.hstack([BnT, -np.ones((n, 1))]))
     viol_tol = 1e-9
@@ -184,10 +185,10 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
             if st != "optimal":
                 raise SolverError(f"HiGHS returned '{st}' on the LP for follower action {j}")
             sol = h.getSolution()
-            val = float(h.getInfo().objective_function_value) * sa
+            val = float(h.getObjectiveValue()) * sa
             if prune and best is not None and val <= best_val:
-                y = _row_multipliers(An, Bn, j, active, sol.row_dual, sa / sb, val / sa)
-                records[j] = ActionRecord("pruned", bound=_bound(A, B, j, y),
+                y = _row_multipliers(An, BnT, j, active, sol.row_dual, sa / sb, val / sa)
+                records[j] = ActionRecord("pruned", bound=_bound(A, BT, j, y, True),
                                           multipliers=_nonzero(y))
                 pruned += 1
                 break
@@ -198,8 +199,8 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
             excess[in_model] = -np.inf
             k_new = np.flatnonzero(excess > viol_tol)
             if k_new.size == 0:
-                y = _row_multipliers(An, Bn, j, active, sol.row_dual, sa / sb, val / sa)
-                records[j] = ActionRecord("optimal", bound=_bound(A, B, j, y), value=val,
+                y = _row_multipliers(An, BnT, j, active, sol.row_dual, sa / sb, val / sa)
+                records[j] = ActionRecord("optimal", bound=_bound(A, BT, j, y, True), value=val,
                                           multipliers=_nonzero(y))
                 solved += 1
                 if val > best_val:
@@ -233,17 +234,18 @@ def _nonzero(y: np.ndarray) -> dict[int, float]:
     return {int(k): float(y[k]) for k in np.flatnonzero(y)}
 
 
-def _row_multipliers(An: np.ndarray, Bn: np.ndarray, j: int, active: list[int], row_dual,
+def _row_multipliers(An: np.ndarray, BnT: np.ndarray, j: int, active: list[int], row_dual,
                      to_original: float, target: float) -> np.ndarray:
-    """Multipliers ``y`` (length n, original units) from the duals of rows 1.. (simplex row 0)."""
-    duals = np.zeros(Bn.shape[1])
+    """Multipliers ``y`` (length n, original units) from the duals of rows 1.. (simplex row 0);
+    ``BnT`` is the transposed (follower-action-major) normalised follower matrix."""
+    duals = np.zeros(BnT.shape[0])
     rd = np.asarray(row_dual, dtype=float)
     duals[np.asarray(active)] = rd[1:1 + len(active)]
-    return _multipliers(An, Bn, j, duals, target) * to_original
+    return _multipliers(An, BnT, j, duals, target, transposed=True) * to_original
 
 
 def _multipliers(An: np.ndarray, Bn: np.ndarray, j: int, duals: np.ndarray,
-                 target: float | None = None) -> np.ndarray:
+                 target: float | None = None, transposed: bool = False) -> np.ndarray:
     """Non-negative multipliers ``y_k`` (k != j) from HiGHS row duals.
 
     HiGHS reports the duals of these ``<=`` rows of a maximisation as non-negative (measured);
@@ -253,21 +255,25 @@ def _multipliers(An: np.ndarray, Bn: np.ndarray, j: int, duals: np.ndarray,
     """
     y = np.clip(duals, 0.0, None)
     y[j] = 0.0
-    b = _bound(An, Bn, j, y)
+    b = _bound(An, Bn, j, y, transposed)
     if target is not None and b <= target + 1e-9 * max(1.0, abs(target)):
         return y
     y2 = np.clip(-duals, 0.0, None)
     y2[j] = 0.0
-    return y2 if _bound(An, Bn, j, y2) < b else y
+    return y2 if _bound(An, Bn, j, y2, transposed) < b else y
 
 
-def _bound(A: np.ndarray, B: np.ndarray, j: int, y: np.ndarray) -> float:
-    """Weak-duality bound ``max_i (A[i,j] + sum_k y_k (B[i,j] - B[i,k]))`` (``y`` sparse)."""
+def _bound(A: np.ndarray, B: np.ndarray, j: int, y: np.ndarray,
+           transposed: bool = False) -> float:
+    """Weak-duality bound ``max_i (A[i,j] + sum_k y_k (B[i,j] - B[i,k]))`` (``y`` sparse);
+    with ``transposed`` the second matrix is ``B.T`` (contiguous follower-action rows)."""
     nz = np.flatnonzero(y)
     nz = nz[nz != j]
     if nz.size == 0:
         return float(A[:, j].max())
     yy = y[nz]
+    if transposed:
+        return float((A[:, j] + B[j] * yy.sum() - yy @ B[nz]).max())
     return float((A[:, j] + B[:, j] * yy.sum() - B[:, nz] @ yy).max())
 
 
