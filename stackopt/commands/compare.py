@@ -20,6 +20,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rtol", type=float, help="relative tolerance (default 1e-6)")
     p.add_argument("--time-limit", type=float, metavar="SECONDS", help="limit per solve")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    p.add_argument("--set", dest="set", action="append", metavar="NAME=VALUE",
+                   help="models: set a parameter (repeatable); a model file or bundled model "
+                        "name is solved in each of its orders of play (docs/models.md)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,6 +30,10 @@ def run(args: argparse.Namespace) -> int:
     from stackopt.errors import InputError
     from stackopt.io.load import load_game
 
+    from stackopt.models import is_model_name
+
+    if args.set or is_model_name(args.file) or _is_model_file(args.file):
+        return _run_model(args)
     game = load_game(args.file)
     opts = {}
     if args.rtol is not None:
@@ -42,3 +49,24 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_comparison(comparison))
     return EXIT_OK if comparison.passed else EXIT_NO_EQUILIBRIUM
+
+
+def _is_model_file(path: str) -> bool:
+    from stackopt.io.safe_yaml import load_yaml
+
+    if not path.endswith((".yaml", ".yml")):
+        return False
+    try:
+        data = load_yaml(path)
+    except Exception:  # noqa: BLE001 - the normal loader reports the error
+        return False
+    return isinstance(data, dict) and "model" in data and "kind" not in data
+
+
+def _run_model(args: argparse.Namespace) -> int:
+    """A model: solve it in each of its orders of play (stackopt.models.compare)."""
+    from stackopt.models.compare import compare_model, format_model_comparison
+
+    c = compare_model(args.file, args.set, rtol=args.rtol, time_limit=args.time_limit)
+    print(json.dumps(c.to_dict(), indent=2) if args.json else format_model_comparison(c))
+    return EXIT_OK if c.passed else EXIT_NO_EQUILIBRIUM

@@ -45,6 +45,12 @@ class ModelSpec:
     kinds: tuple[str, ...] = ()
     source: str = ""
     docs: str = "models"
+    #: ``stackopt compare`` on the model: each order of play, as parameter overrides and
+    #: solve options (e.g. ``{"regulator leads": ({"leadership": "regulator"}, {})}``).
+    orders: Mapping[str, tuple[Mapping[str, Any], Mapping[str, Any]]] | None = None
+    #: ``"module:function"`` with ``(result) -> {label: value}``: both players' values in
+    #: the model's own terms (e.g. the firm's J and the regulator's loss L), for compare.
+    outcome: str | None = None
 
     @property
     def parameter_map(self) -> dict[str, ParameterSpec]:

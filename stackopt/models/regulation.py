@@ -573,6 +573,15 @@ def build_firm_leads(v: dict[str, Any], *, name: str) -> Any:
     )
 
 
+def outcome(result: Any) -> dict[str, float | None]:
+    """Both players' values in the model's terms: the firm's J and the regulator's loss L
+    (the firm-leads game stores the regulator's payoff as -L)."""
+    lv, fv = result.leader.value, result.follower.value
+    if result.kind == "bilevel":
+        return {"firm J": fv, "regulator L": lv}
+    return {"firm J": lv, "regulator L": None if fv is None else -fv}
+
+
 MODEL = ModelSpec(
     name="ai_regulation",
     summary="six-dimension AI regulation: standards, fines and subsidies vs a firm's "
@@ -582,4 +591,9 @@ MODEL = ModelSpec(
     kinds=("bilevel", "normal_form"),
     source="Zhang, Yue & Fang (2022), A Game-Theoretic Framework for AI Governance, "
     "section 3 (eq. 6-11) and section 4.1 (eq. 12-13)",
+    orders={
+        "regulator leads": ({"leadership": "regulator"}, {}),
+        "firm leads": ({"leadership": "firm"}, {"pure": True}),
+    },
+    outcome="stackopt.models.regulation:outcome",
 )

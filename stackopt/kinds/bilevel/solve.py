@@ -431,7 +431,7 @@ def verify_bilevel(problem: BilevelProblem, result: Result | Mapping[str, Any], 
             raise InputError(f"rtol must be a positive number, got {stated!r}",
                              field="options.rtol", fix="write e.g. 1e-6, or omit it")
         rtol = min(stated, DEFAULT_RTOL)
-    if result.status is not Status.OPTIMAL:
+    if result.status not in (Status.OPTIMAL, Status.FEASIBLE):
         # a claim of infeasibility/unboundedness: check it by an independent re-solve
         ref = _independent_solve(problem, result.method, rtol)
         same = ref.status is result.status
