@@ -36,20 +36,24 @@ def applies(game: MDPGame, limit: int = DEFAULT_LIMIT) -> bool:
     )
 
 
-def _forward(game: MDPGame, P: np.ndarray, r: np.ndarray, pol: np.ndarray) -> np.ndarray:
-    """Values of ``r`` (shape ``(R, S, A)``: R reward tables) under ``pol`` from the initial
-    distribution."""
+def _forward(game: MDPGame, P: np.ndarray, r: np.ndarray, pols: np.ndarray) -> np.ndarray:
+    """Values of the reward tables ``r (R, S, A)`` under every policy of ``pols`` (``(N, H,
+    S)`` finite, ``(N, S)`` discounted) from the initial distribution: ``(N, R)``."""
     S = game.n_states
     idx = np.arange(S)
+    N = pols.shape[0]
     if game.finite:
-        d, total = game.initial.copy(), np.zeros(r.shape[0])
-        for t in range(pol.shape[0]):
-            total += r[:, idx, pol[t]] @ d
-            d = d @ P[idx, pol[t]]
+        d = np.tile(game.initial, (N, 1))
+        total = np.zeros((N, r.shape[0]))
+        for t in range(pols.shape[1]):
+            a = pols[:, t, :]  # (N, S)
+            total += np.einsum("ns,rns->nr", d, r[:, idx[None, :], a])
+            d = np.einsum("ns,nsj->nj", d, P[idx[None, :], a])
         return total
     g = float(game.discount)  # type: ignore[arg-type]
-    occ = np.linalg.solve((np.eye(S) - g * P[idx, pol]).T, game.initial)
-    return r[:, idx, pol] @ occ
+    M = np.eye(S)[None] - g * P[idx[None, :], pols]  # (N, S, S)
+    occ = np.linalg.solve(np.transpose(M, (0, 2, 1)), np.tile(game.initial, (N, 1))[..., None])
+    return np.einsum("ns,rns->nr", occ[..., 0], r[:, idx[None, :], pols])
 
 
 def supremum(game: MDPGame) -> tuple[float, int]:
@@ -62,22 +66,27 @@ def supremum(game: MDPGame) -> tuple[float, int]:
     S, A = game.n_states, game.n_actions
     shape = (int(game.horizon), S) if game.finite else (S,)  # type: ignore[arg-type]
     n = int(np.prod(shape))
-    vals = np.array(
-        [
-            _forward(game, P, tables, np.array(f).reshape(shape))
-            for f in itertools.product(range(A), repeat=n)
-        ]
-    )
+    pols = np.array(list(itertools.product(range(A), repeat=n)), dtype=int)
+    vals = _forward(game, P, tables, pols.reshape(len(pols), *shape))
     a, G = vals[:, 0], vals[:, -1]
     if K == 0:
         tie = 1e-9 * max(1.0, game.scale)
         return float(G[a >= a.max() - tie].max()), len(a)
     b = vals[:, 1]
+    # policies with the same follower line (a, b) differ only where it does not matter to the
+    # follower: keep the leader's best of each line
+    lines: dict[tuple[float, float], float] = {}
+    for ai, bi, gi in zip(np.round(a, 12), np.round(b, 12), G):
+        key = (float(ai), float(bi))
+        lines[key] = max(lines.get(key, -np.inf), float(gi))
+    la = np.array([k[0] for k in lines])
+    lb = np.array([k[1] for k in lines])
+    lg = np.array(list(lines.values()))
     lo0, hi0, c = float(game.lower[0]), float(game.upper[0]), float(game.cost[0])
     eps = 1e-12 * max(1.0, game.scale)
     best = -np.inf
-    for i in range(len(a)):
-        da, db = a[i] - a, b[i] - b
+    for i in range(len(la)):
+        da, db = la[i] - la, lb[i] - lb
         pos, neg, flat = db > eps, db < -eps, np.abs(db) <= eps
         if np.any(da[flat] < -eps):
             continue
@@ -85,5 +94,5 @@ def supremum(game: MDPGame) -> tuple[float, int]:
         hi = min(hi0, float(np.min(-da[neg] / db[neg]))) if neg.any() else hi0
         if lo > hi + eps:
             continue
-        best = max(best, float(G[i]) - c * (lo if c >= 0 else hi))
+        best = max(best, float(lg[i]) - c * (lo if c >= 0 else hi))
     return best, len(a)
