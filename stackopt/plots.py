@@ -112,7 +112,7 @@ def value_plot(table: Any, x: str, *, ax: Any = None, players: Sequence[str] | N
         ax.plot(part[x], part["value"], _DASH[leads], marker="o", markersize=3,
                 color=colors[player], label=f"{player} ({order} leads)")
     ax.set_xlabel(x)
-    ax.set_ylabel("value (payoff)")
+    ax.set_ylabel("value (as each result states it)")
     ax.legend(fontsize="small")
     ax.grid(True, alpha=0.3)
     return ax
@@ -133,8 +133,9 @@ def _edges(values: Sequence[float]) -> list[float]:
 
 
 def order_map(table: Any, x: str, y: str, *, player: str | None = None, ax: Any = None,
-              rtol: float = 1e-9) -> Any:
-    """Which order of play gives ``player`` the higher value at each (x, y) point.
+              rtol: float = 1e-9, minimize: bool = False) -> Any:
+    """Which order of play gives ``player`` the higher value at each (x, y) point (the lower
+    one with ``minimize``, for values that are losses, as bilevel leaders' objectives may be).
 
     ``player`` defaults to the leader of the table's first row. Cells where the orders give
     values within ``rtol`` (relative to the largest |value|) are marked ``tie``; a table with
@@ -156,7 +157,9 @@ def order_map(table: Any, x: str, y: str, *, player: str | None = None, ax: Any 
     if len(orders) < 2:
         return value_map(mine.assign(value_of=mine["value"]), x, y, column="value_of",
                          ax=ax, label=f"{player}'s value ({orders[0]} leads)")
-    best = mine.groupby([x, y, "order"])["value"].max().unstack("order")
+    sign = -1.0 if minimize else 1.0
+    best = (sign * mine.groupby([x, y, "order"])["value"].agg(
+        "min" if minimize else "max")).unstack("order")
     scale = float(np.nanmax(np.abs(best.to_numpy()))) or 1.0
     labels = [f"{o} leads" for o in orders] + ["tie"]
     xs, ys = _pivot(mine, x, y)

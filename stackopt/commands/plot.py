@@ -29,6 +29,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--player", metavar="NAME",
                    help="with --y: whose value decides the order-of-play map (default: the "
                         "first row's leader)")
+    p.add_argument("--minimize", action="store_true",
+                   help="with --y: the player's value is a loss (lower is better)")
     p.add_argument("--column", metavar="COL",
                    help="with --y: map this column instead of comparing orders of play")
     p.add_argument("--where", metavar="PARAM=VALUE", action="append", default=[],
@@ -85,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
             elif args.column:
                 plots.value_map(df, args.x, args.y, column=args.column, ax=ax)
             else:
-                plots.order_map(df, args.x, args.y, player=args.player, ax=ax)
+                plots.order_map(df, args.x, args.y, player=args.player, ax=ax,
+                                minimize=args.minimize)
         except InputError as exc:
             raise exc.with_source(args.results) from None
     if args.title:

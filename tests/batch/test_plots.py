@@ -107,6 +107,10 @@ def test_order_map_colours_the_better_order_for_the_player():
     assert grid.tolist() == [[tie, reg], [firm, tie]]
     labels = {t.get_text() for t in ax.get_legend().get_texts()}
     assert labels == {"reg leads", "firm leads", "tie"}
+    # values that are losses: the lower one wins
+    ax = plots.order_map(_table(rows), "x", "y", player="reg", ax=_ax(), minimize=True)
+    grid = np.asarray(ax.collections[0].get_array()).reshape(2, 2)
+    assert grid.tolist() == [[tie, firm], [reg, tie]]
 
 
 def test_plot_cli_writes_figures(tmp_path, capsys):
