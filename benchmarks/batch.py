@@ -6,7 +6,10 @@ Two sweeps:
   points (default 1,000): the inspectee's payoff when caught x who leads;
 * **governance model** — the AI-regulation model of :mod:`stackopt.models` in its normal-form
   form (the firm's budget allocations on a grid of 3 steps, 84 actions; the regulator's six
-  answers), ``--governance`` points (default 200): fine cap x who leads.
+  answers), ``--governance`` points (default 200): fine cap x who leads;
+* **governance bilevel model** — the same model with the regulator leading in its continuous
+  form (a bilevel problem with continuous fine rates, standards fixed), ``--bilevel`` points
+  (default 60): fine cap x domain.
 
 Each sweep is run through :func:`stackopt.batch` with a process pool of 1 and of 2 workers and
 on a local Dask cluster of 2 workers (wall-clock time including the pool's start-up, writing the
@@ -16,8 +19,8 @@ one ``stackopt solve`` process per scenario: ``--cli-samples`` of those are time
 per scenario extrapolated. Every configuration must give the same table (values, statuses,
 certificates; only ``seconds`` differ), which the script checks. Usage::
 
-    python benchmarks/batch.py [--scenarios 1000] [--governance 200] [--cli-samples 30]
-        [--no-dask] [--quick]
+    python benchmarks/batch.py [--scenarios 1000] [--governance 200] [--bilevel 60]
+        [--cli-samples 30] [--no-dask] [--quick]
 
 Targets (issue 10): >= 1.8x from 1 to 2 workers on the small-game sweep; >= 20x faster than the
 process-per-scenario loop. The machine's load (``os.getloadavg``) is printed: on a shared
@@ -62,6 +65,17 @@ def governance_grid(tmp: Path, n: int) -> Path:
                     "  leadership: [firm]\n  firm_grid: [3]\n"
                     f"  fine_cap: {{start: 0, stop: 5, num: {max(1, n // 2)}}}\n"
                     "  leader: [firm, regulator]\n", encoding="utf-8")
+    return grid
+
+
+def bilevel_grid(tmp: Path, n: int) -> Path:
+    grid = tmp / "bilevel.yaml"
+    grid.write_text("model: ai_regulation\n"
+                    "grid:\n"
+                    "  leadership: [regulator]\n  standards: [fixed]\n  rate_levels: [0]\n"
+                    "  domain: [safety_critical, military]\n"
+                    f"  fine_cap: {{start: 0, stop: 5, num: {max(1, n // 2)}}}\n",
+                    encoding="utf-8")
     return grid
 
 
@@ -146,12 +160,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenarios", type=int, default=1000)
     ap.add_argument("--governance", type=int, default=200)
+    ap.add_argument("--bilevel", type=int, default=60,
+                    help="scenarios of the bilevel governance sweep (0: skip it)")
     ap.add_argument("--cli-samples", type=int, default=30)
     ap.add_argument("--no-dask", action="store_true")
     ap.add_argument("--quick", action="store_true", help="100 + 20 scenarios, 5 CLI samples")
     args = ap.parse_args()
     if args.quick:
-        args.scenarios, args.governance, args.cli_samples = 100, 20, 5
+        args.scenarios, args.governance, args.bilevel, args.cli_samples = 100, 20, 6, 5
     dask = not args.no_dask
     if dask:
         try:
@@ -173,6 +189,10 @@ def main() -> None:
             sweep("governance model (ai_regulation, normal form, firm_grid 3)",
                   governance_grid(tmp, args.governance), tmp, dask=dask,
                   samples=max(3, args.cli_samples // 3))
+            if args.bilevel:
+                sweep("governance bilevel model (ai_regulation, regulator leads, continuous "
+                      "fines)", bilevel_grid(tmp, args.bilevel), tmp, dask=dask,
+                      samples=max(3, args.cli_samples // 6))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     one, two = small["batch, 1 worker"], small["batch, 2 workers"]
     cli = next(v for k, v in small.items() if k.startswith("stackopt solve"))
