@@ -155,3 +155,17 @@ def test_api_raises_input_error(tmp_path):
 
     with pytest.raises(InputError, match="unknown parameter"):
         stackopt.batch(model=INSPECTION, scenarios=_csv(tmp_path, "nope\n1\n"))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (REPO / "data" / "scenarios").iterdir()))
+def test_bundled_scenario_sets_are_valid(name):
+    """Every bundled set reads and checks (nothing solved here; tests/batch/test_batch.py and
+    docs/batch.md run them)."""
+    path = REPO / "data" / "scenarios" / name
+    if path.suffix == ".csv":
+        sset = scenario_set([], model=INSPECTION, scenarios=path)
+    else:
+        sset = scenario_set([], scenarios=path)
+    assert len(sset) > 0
+    assert len({s.id for s in sset.scenarios}) == len({s.key for s in sset.scenarios}) == \
+        len(sset)
