@@ -19,6 +19,9 @@ KIND = KindSpec(
                                doc="add the exact potential box and reduced delays"),)),
         Method("lp_dual", "the same model built through Pyomo's LP dual",
                optimality="solver-reported"),
+        Method("benders", "Israeli-Wood decomposition: a small master MILP over interdictions "
+               "with one cut per follower path (Dijkstra), LP cut loop first; the master's "
+               "bound closes the gap", optimality="solver-reported"),
     ),
     default_method="dual_milp",
     options=(

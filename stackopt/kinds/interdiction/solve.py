@@ -33,7 +33,7 @@ from stackopt.result import FollowerOutcome, LeaderOutcome, Result
 from stackopt.status import Status
 from stackopt.vocabulary import MILP_BOUND, milp_record
 
-METHODS = ("dual_milp", "lp_dual")
+METHODS = ("dual_milp", "lp_dual", "benders")
 
 
 def build_model(game: InterdictionGame, method: str = "dual_milp", *, tighten: bool = False):
@@ -56,6 +56,10 @@ def build_model(game: InterdictionGame, method: str = "dual_milp", *, tighten: b
         from stackopt.formulations.interdiction_lp_dual import build_interdiction_lp_dual
 
         return build_interdiction_lp_dual(game)
+    if method == "benders":  # decomposes the same problem: export its single-MILP form
+        from stackopt.formulations.interdiction_milp import build_interdiction_milp
+
+        return build_interdiction_milp(game)
     raise InputError(f"unknown method {method!r}", field="method",
                      fix="use one of " + ", ".join(METHODS))
 
@@ -113,20 +117,24 @@ def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
     graph = relevant_graph(game)
     if not graph.reachable:
         return _unreachable(game, options)
-    t = time.perf_counter()
-    model = build_model(game, method, tighten=tighten)
-    build_s = time.perf_counter() - t
-    t = time.perf_counter()
-    status, incumbent, bound = _solve_highs(model, time_limit=time_limit, threads=threads)
-    solve_s = time.perf_counter() - t
-    stats: dict[str, Any] = {"build_seconds": build_s, "highs_seconds": solve_s,
-                             "nodes": len(game.nodes), "arcs": len(game.arcs),
-                             "model_nodes": len(graph.nodes), "model_arcs": len(graph.arcs),
-                             "binaries": len(model.x)}
-    if incumbent is None:
-        raise SolverError(f"HiGHS stopped ({status}) without an interdiction; "
-                          "raise time_limit")
-    commitment = read_commitment(model, game)
+    if method == "benders":
+        status, incumbent, bound, commitment, stats = _solve_benders(
+            game, graph, atol=atol_of(game, rtol), time_limit=time_limit)
+    else:
+        t = time.perf_counter()
+        model = build_model(game, method, tighten=tighten)
+        build_s = time.perf_counter() - t
+        t = time.perf_counter()
+        status, incumbent, bound = _solve_highs(model, time_limit=time_limit, threads=threads)
+        solve_s = time.perf_counter() - t
+        stats = {"build_seconds": build_s, "highs_seconds": solve_s,
+                 "binaries": len(model.x)}
+        if incumbent is None:
+            raise SolverError(f"HiGHS stopped ({status}) without an interdiction; "
+                              "raise time_limit")
+        commitment = read_commitment(model, game)
+    stats.update({"nodes": len(game.nodes), "arcs": len(game.arcs),
+                  "model_nodes": len(graph.nodes), "model_arcs": len(graph.arcs)})
     dist, path = shortest(game, commitment)
     evidence = {MILP_BOUND: milp_record(bound, incumbent, termination=status,
                                         path_bound=graph.path_bound,
@@ -182,6 +190,21 @@ def _check_game(game: Any) -> None:
     if not isinstance(game, InterdictionGame):
         raise InputError(f"expected an InterdictionGame, got {type(game).__name__}",
                          fix="build one with InterdictionGame.from_networkx or load_game")
+
+
+def _solve_benders(game: InterdictionGame, graph: Any, *, atol: float,
+                   time_limit: float | None
+                   ) -> tuple[str, float, float, dict[str, int], dict[str, Any]]:
+    """Israeli-Wood decomposition (:mod:`stackopt.engines.interdiction_benders`): status,
+    best value, the master's bound, the commitment (every arc 0/1) and statistics."""
+    from stackopt.engines.interdiction_benders import solve_benders
+
+    out = solve_benders(game, graph, tol=0.1 * atol, time_limit=time_limit)
+    chosen = set(out.interdicted)
+    commitment = {a.key: int(k in chosen) for k, a in enumerate(game.arcs)}
+    stats = dict(out.stats)
+    stats["binaries"] = len(graph.candidates)
+    return out.status, out.lower, out.upper, commitment, stats
 
 
 def _solve_highs(model, *, time_limit: float | None, threads: int | None
