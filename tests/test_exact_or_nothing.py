@@ -448,3 +448,64 @@ def test_bayesian_bad_max_profiles_refused(mp):
     d["options"]["max_profiles"] = mp
     with pytest.raises(InputError, match="max_profiles"):
         stackopt.verify(g, d)
+
+
+# -- security: solver-reported bounds are re-derived --------------------------------------------
+HUBS = os.path.join(DATA, "security", "transit_hubs.yaml")
+TWO_TYPES = os.path.join(DATA, "security", "two_attacker_types.yaml")
+
+
+def _hubs_suboptimal():
+    """Full coverage of the airport: the attacker hits the port (5 > 3 > -2), defender gets -6."""
+    return {"kind": "security", "status": "optimal", "method": "eraser",
+            "leader": {"name": "police", "commitment": {"airport": 1.0, "port": 0.0,
+                                                        "station": 0.0}, "value": -6.0},
+            "follower": {"name": "adversary", "response": "port", "value": 5.0}}
+
+
+@pytest.mark.parametrize("bound", [-6.0, "-inf", float("-inf"), float("nan"), "x"])
+def test_security_single_type_milp_bound_instead_of_bounds_fails(bound):
+    g = load_game(HUBS)
+    d = _hubs_suboptimal()
+    d["certificate"] = {"checks": [], "evidence": {"milp_bound": {"bound": bound}}}
+    try:
+        cert = stackopt.verify(g, d)
+    except InputError:
+        return
+    assert not cert.passed
+    assert not cert.check("optimality").passed
+
+
+def test_security_correct_single_type_answer_with_milp_bound_is_rederived():
+    g = load_game(HUBS)
+    d = stackopt.solve(g).to_dict()
+    d["certificate"]["evidence"] = {"milp_bound": {"bound": d["leader"]["value"]}}
+    cert = stackopt.verify(g, d)
+    assert cert.passed and "re-derived" in cert.check("optimality").detail
+
+
+def test_security_types_forged_bound_fails_by_fresh_eraser():
+    g = load_game(TWO_TYPES)
+    d = stackopt.solve(g).to_dict()
+    assert stackopt.verify(g, d).passed
+    # a worse coverage: everything on the depot
+    cov = {t: 0.0 for t in d["leader"]["commitment"]}
+    cov["depot"] = 1.0
+    from stackopt.kinds.security.checks import coverage_vector
+
+    c = coverage_vector(g, cov)
+    resp, vals, total = {}, {}, 0.0
+    for k, ty in enumerate(g.types):
+        au = c * g.attacker_covered[k] + (1 - c) * g.attacker_uncovered[k]
+        du = c * g.defender_covered[k] + (1 - c) * g.defender_uncovered[k]
+        best = np.flatnonzero(au >= au.max() - 1e-12)
+        t = int(max(best, key=lambda i: du[i]))
+        resp[ty], vals[ty] = g.targets[t], float(au[t])
+        total += float(g.priors[k]) * float(du[t])
+    bad = copy.deepcopy(d)
+    bad["leader"]["commitment"], bad["leader"]["value"] = cov, total
+    bad["follower"]["response"], bad["follower"]["value"] = resp, vals
+    bad["certificate"]["evidence"]["milp_bound"]["bound"] = total
+    cert = stackopt.verify(g, bad)
+    assert cert.check("best_response").passed and cert.check("leader_value").passed
+    assert not cert.check("optimality").passed

@@ -111,13 +111,19 @@ def verify_security(game: SecurityGame, result: Result | Mapping[str, Any], *,
     """Re-check ``result`` against ``game`` without solving (:mod:`stackopt.kinds.security.checks`)."""
     if not isinstance(game, SecurityGame):
         raise InputError(f"expected a SecurityGame, got {type(game).__name__}")
+    from stackopt.checks.common import finite_numbers, reported_values
+
     if isinstance(result, Mapping):
+        reported_values(result)
         result = Result.from_dict(result)
     if rtol is None:
         rtol = verify_rtol(result, DEFAULT_RTOL)
     evidence = result.certificate.evidence if result.certificate else None
+    if evidence:
+        finite_numbers(evidence.get("bounds"), "certificate.evidence.bounds")
     cert = certify_security(game, result.leader.commitment, result.follower.response,
-                            result.leader.value, result.follower.value, evidence, rtol=rtol)
+                            result.leader.value, result.follower.value, evidence, rtol=rtol,
+                            rederive=True)
     from stackopt.checks.status_claim import with_status_check
 
     return with_status_check(cert, result.status, (Status.OPTIMAL,),
