@@ -159,7 +159,9 @@ def test_bundled_model_files_solve_verify_and_export(path, tmp_path):
     sets = [a for k, v in small.items() for a in ("--set", f"{k}={v}")]
     out = tmp_path / "r.json"
     assert main(["solve", path, *sets, "--out", str(out)]) == 0
-    assert main(["export", path, "--out", str(tmp_path / "m")]) in (0,) or True
+    assert main(["export", path, "--out", str(tmp_path / "m")]) == 0
+    written = list((tmp_path / "m").iterdir())
+    assert written and written[0].stat().st_size > 0
 
 
 def test_compare_solves_both_orders_with_the_same_parameters():
@@ -222,3 +224,22 @@ def test_binding_budget_fines_equalise_every_dimensions_return_with_performance(
     collected = fines["explainability"] * 0.7 + fines["fairness"] * 0.525
     by_hand = harm - 2.0 + 0.1 * 5 + 0.05 * sum(fines.values()) - collected
     assert r.leader.value == pytest.approx(by_hand, abs=1e-6)
+
+
+def test_exported_milp_reads_back_into_highs_with_the_same_optimum(tmp_path):
+    import highspy
+
+    from stackopt.cli import main
+
+    doc = tmp_path / "small.yaml"
+    doc.write_text(
+        "model: ai_regulation\nname: small\nparameters: {standards: fixed, rate_levels: 4}\n"
+    )
+    assert main(["export", str(doc), "--out", str(tmp_path)]) == 0
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    assert h.readModel(str(tmp_path / "small.lp")) == highspy.HighsStatus.kOk
+    h.run()
+    r = solve(load_model(doc))
+    assert r.certified
+    assert h.getInfo().objective_function_value == pytest.approx(r.leader.value, abs=1e-6)
