@@ -43,7 +43,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pandas as pd
 
 import stackopt
-from stackopt.batch.scenarios import apply_overrides, scenario_set
+from stackopt.batch.scenarios import scenario_set
+from stackopt.batch.spaces import apply_overrides
 from stackopt.batch.worker import solve_payload
 
 REPO = Path(__file__).resolve().parents[1]

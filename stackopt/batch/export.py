@@ -45,7 +45,7 @@ def export_results(sset: Any, *, out: str | os.PathLike | None,
     """Write each scenario's result (and game, when needed) into ``directory``."""
     import yaml
 
-    from stackopt.batch.scenarios import apply_overrides
+    from stackopt.batch.spaces import apply_overrides
     from stackopt.batch.store import latest, read_store, store_path
 
     if out is None:

@@ -125,13 +125,13 @@ def run(sset: ScenarioSet, *, out: str | os.PathLike | None = None,
                           for i in range(0, len(todo), size)]
                 log.debug("%d scenarios in %d chunks on %d %s workers", len(todo),
                           len(chunks), nworkers, kind)
-                for line, summary in _stream(executor, chunks, window=2 * nworkers + 1,
-                                             dask=kind == "dask"):
+                for line, brief in _stream(executor, chunks, window=2 * nworkers + 1,
+                                           dask=kind == "dask"):
                     if store is not None:
                         store.append_line(line)
-                    records[summary["key"]] = json.loads(line)
-                    progress.update(failed=summary["status"] == "error")
-                    _log_scenario(summary)
+                    records[brief["key"]] = json.loads(line)
+                    progress.update(failed=brief["status"] == "error")
+                    _log_scenario(brief)
     except KeyboardInterrupt:
         progress.close()
         where = f" are in {spath}; run the same command with --resume to finish" \

@@ -24,9 +24,7 @@ type, a duplicate id, a bad option or an empty table is one :class:`InputError`.
 
 from __future__ import annotations
 
-import copy
 import csv
-import difflib
 import hashlib
 import itertools
 import json
@@ -37,6 +35,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from stackopt.batch.spaces import (
+    Template,
+    _as_bool,
+    _as_number,
+    _Space,
+    open_space,
+)
 from stackopt.errors import InputError
 
 #: Extensions read as list files (one game path a line).
@@ -90,20 +95,20 @@ def scenario_set(sources: Sequence[str | os.PathLike] = (), *, model: str | None
                  options: Mapping[str, Any] | None = None) -> ScenarioSet:
     """Build and check a scenario set (see the module docstring); nothing is solved."""
     options = dict(options or {})
-    sources = [str(s) for s in sources]
+    paths = [str(s) for s in sources]
     if scenarios is not None:
-        if sources:
+        if paths:
             raise InputError("give game files or --model/--scenarios, not both",
                              field="SOURCE", fix="run one batch per kind of source")
         return _from_table(model, str(scenarios), options)
     if model is not None:
         raise InputError("--model needs a scenario table", field="--scenarios",
                          fix="add --scenarios TABLE.csv or --scenarios GRID.yaml")
-    if not sources:
+    if not paths:
         raise InputError("no scenarios given", field="SOURCE",
                          fix="name game files, a directory, a list file, or --model M "
                              "--scenarios TABLE")
-    return _from_files(sources, options)
+    return _from_files(paths, options)
 
 
 # -- game files -------------------------------------------------------------------------------
@@ -190,225 +195,6 @@ def check_global_options(options: Mapping[str, Any]) -> dict[str, Any]:
         opt, kind = declared[name]
         out[name] = opt.check(value, kind) if opt.name != "method" else value
     return out
-
-
-# -- templates and models ---------------------------------------------------------------------
-class _Space:
-    """What a table may set: the leaves of a template document, or a model's parameters."""
-
-    source: dict[str, Any]
-    identity: dict[str, Any]
-    kinds: tuple[Any, ...]  # the KindSpecs of the games it may make
-    name: str
-
-    def check_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
-        """Options checked against the kind of the games (exactly, when there is one kind;
-        otherwise each must suit one of the kinds, and the worker checks the game's own)."""
-        from stackopt.kinds.registry import check_options
-
-        if len(self.kinds) == 1:
-            return check_options(self.kinds[0], options)
-        errors = []
-        for spec in self.kinds:
-            try:
-                check_options(spec, {k: v for k, v in options.items() if k == "method"})
-            except InputError as exc:
-                errors.append(exc)
-        if options.get("method") is not None and len(errors) == len(self.kinds):
-            raise errors[0]
-        out = {}
-        for key, value in options.items():
-            found = [o for spec in self.kinds for o in spec.all_options() if o.name == key]
-            if not found:
-                raise InputError(f"option --{key.replace('_', '-')} does not apply to the "
-                                 f"games of {self.name} (" + ", ".join(
-                                     k.name for k in self.kinds) + ")", field=key,
-                                 fix="drop it; 'stackopt methods KIND' lists the options")
-            out[key] = value if key == "method" else found[0].check(
-                value, self.kinds[0].name if len(found) else "")
-        return out
-
-    def has(self, param: str) -> bool:  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def convert(self, param: str, value: Any, where: str) -> Any:  # pragma: no cover
-        raise NotImplementedError
-
-    def hint(self) -> str:  # pragma: no cover
-        raise NotImplementedError
-
-
-class Template(_Space):
-    """A game YAML whose scalar leaves, addressed by dotted paths, are parameters."""
-
-    def __init__(self, path: str) -> None:
-        from stackopt.io.load import parse_game
-        from stackopt.io.safe_yaml import load_yaml
-        from stackopt.kinds.registry import spec_of
-
-        self.name = path
-        self.doc = load_yaml(path)
-        game = parse_game(copy.deepcopy(self.doc), source=path, base_dir=Path(path).parent)
-        self.kinds = (spec_of(game),)
-        self.source = {"template": self.doc, "path": path,
-                       "base_dir": str(Path(path).parent)}
-        self.identity = {"template": hashlib.sha256(json.dumps(
-            self.doc, sort_keys=True, default=str).encode()).hexdigest()}
-
-    def leaf(self, param: str) -> tuple[bool, Any]:
-        node: Any = self.doc
-        for part in param.split("."):
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            else:
-                return False, None
-        return True, node
-
-    def has(self, param: str) -> bool:
-        found, node = self.leaf(param)
-        return found and not isinstance(node, (dict, list))
-
-    def convert(self, param: str, value: Any, where: str) -> Any:
-        found, node = self.leaf(param)
-        if found and isinstance(node, (dict, list)):
-            raise InputError(f"parameter {param!r} is a whole "
-                             f"{'mapping' if isinstance(node, dict) else 'list'} of the "
-                             "template", source=where, field=param,
-                             fix="give the path of one number or name inside it, e.g. "
-                                 f"{param}.0")
-        if isinstance(node, bool):
-            return _as_bool(value, param, where)
-        if isinstance(node, (int, float)):
-            return _as_number(value, param, where, integer=False)
-        if isinstance(node, str):
-            return value if isinstance(value, str) else _wrong(param, value, where, "a name")
-        return _guess(value) if isinstance(value, str) else value  # null in the template
-
-    def hint(self) -> str:
-        return ("a dotted path to a number or name of the template, e.g. "
-                f"{_example_path(self.doc)}")
-
-
-class Model(_Space):
-    """A parameterised model of :mod:`stackopt.models` (``load_model``/``model_parameters``)."""
-
-    def __init__(self, name: str) -> None:
-        try:
-            from stackopt.models import load_model, model_parameters
-        except ImportError:
-            raise InputError(f"{name!r} is neither a game file nor a model (stackopt.models "
-                             "is not available)", field="--model",
-                             fix="give a game YAML file as the template") from None
-        from stackopt.kinds.registry import get_kind
-        from stackopt.models.registry import resolve
-
-        self.name = name
-        self.params = dict(model_parameters(name))
-        kinds = tuple(resolve(name).spec.kinds)
-        self.kinds = tuple(get_kind(k) for k in kinds) if kinds else \
-            (spec_of_game(load_model(name)),)
-        self.source = {"model": name}
-        digest = hashlib.sha256(Path(name).read_bytes()).hexdigest() \
-            if Path(name).is_file() else None
-        self.identity = {"model": name, "file": digest, "params": sorted(self.params)}
-
-    def has(self, param: str) -> bool:
-        return param in self.params
-
-    def convert(self, param: str, value: Any, where: str) -> Any:
-        spec = self.params[param]  # a stackopt.models.ParameterSpec: type, bounds, choices
-        if isinstance(value, str) and spec.type != "str":
-            return spec.parse(value, model=self.name, source=where)
-        return spec.check(value, model=self.name, source=where)
-
-    def hint(self) -> str:
-        close = difflib.get_close_matches(self._last_unknown, list(self.params), n=1) \
-            if getattr(self, "_last_unknown", None) else []
-        return (f"{close[0]!r} or another " if close else "a ") + \
-            f"parameter of model {self.name} (docs/models.md lists them)"
-
-
-def spec_of_game(game: Any) -> Any:
-    from stackopt.kinds.registry import spec_of
-
-    return spec_of(game)
-
-
-def open_space(model: str) -> _Space:
-    """A game file is a template; anything else is looked up in :mod:`stackopt.models`."""
-    p = Path(model)
-    if p.is_file() and p.suffix.lower() in (".yaml", ".yml"):
-        from stackopt.io.safe_yaml import load_yaml
-
-        doc = load_yaml(p)
-        if isinstance(doc, dict) and "kind" in doc:
-            return Template(model)
-    return Model(model)
-
-
-# -- values -----------------------------------------------------------------------------------
-def _wrong(param: str, value: Any, where: str, want: str) -> Any:
-    shown = repr(value)
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
-    raise InputError(f"{shown} is not {want}", source=where, field=param,
-                     fix=f"give {param} {want}")
-
-
-def _as_bool(value: Any, param: str, where: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    return _wrong(param, value, where, "true or false")
-
-
-def _as_number(value: Any, param: str, where: str, *, integer: bool) -> int | float:
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = int(text)
-        except ValueError:
-            try:
-                value = float(text)
-            except ValueError:
-                return _wrong(param, value, where, "a whole number" if integer else "a number")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return _wrong(param, value, where, "a whole number" if integer else "a number")
-    if isinstance(value, float) and not math.isfinite(value):
-        return _wrong(param, value, where, "a finite number")
-    if integer:
-        if isinstance(value, float) and not value.is_integer():
-            return _wrong(param, value, where, "a whole number")
-        return int(value)
-    return value
-
-
-def _guess(text: str) -> Any:
-    for conv in (int, float):
-        try:
-            v = conv(text)
-            return v if not isinstance(v, float) or math.isfinite(v) else text
-        except ValueError:
-            pass
-    low = text.strip().lower()
-    return {"true": True, "false": False}.get(low, text)
-
-
-def _example_path(doc: Any, prefix: str = "") -> str:
-    if isinstance(doc, dict):
-        for k, v in doc.items():
-            if k in ("kind", "name", "description"):
-                continue
-            path = _example_path(v, f"{prefix}{k}.")
-            if path:
-                return path
-        return ""
-    if isinstance(doc, list):
-        return _example_path(doc[0], f"{prefix}0.") if doc else ""
-    return prefix[:-1] if isinstance(doc, (int, float)) and not isinstance(doc, bool) else ""
 
 
 def _key(identity: Mapping[str, Any], params: Mapping[str, Any],
@@ -565,7 +351,7 @@ def _axis(name: str, spec: Any, table: str) -> list[Any]:
             if not 1 <= num <= MAX_SCENARIOS:
                 raise InputError(f"num {num} is out of range", source=table,
                                  field=f"{name}.num", fix="give num >= 1")
-            values = np.linspace(start, stop, int(num))
+            values: Any = np.linspace(start, stop, int(num))
         else:
             step = _as_number(spec["step"], f"{name}.step", table, integer=False)
             if step <= 0 or (stop - start) / step > MAX_SCENARIOS:
@@ -613,7 +399,7 @@ def _expand_grid(grid: _Grid, space: _Space, table: str) -> list[dict[str, Any]]
 
 
 def _unknown(name: str, space: _Space, where: str) -> Any:
-    space._last_unknown = name  # type: ignore[attr-defined]
+    space._last_unknown = name
     if isinstance(space, Template) and space.leaf(name)[0]:
         space.convert(name, None, where)  # a whole mapping or list: raises with the fix
     raise InputError(f"unknown parameter {name!r}", source=where, field=name,
@@ -673,20 +459,3 @@ def _option_value(opt: Any, value: Any, column: str, where: str) -> Any:
     if opt.type == "bool":
         return _as_bool(value, column, where)
     return value
-
-
-def apply_overrides(document: Any, params: Mapping[str, Any]) -> Any:
-    """A copy of ``document`` with each dotted path in ``params`` set to its value."""
-    doc = copy.deepcopy(document)
-    for path, value in params.items():
-        node = doc
-        parts = path.split(".")
-        for part in parts[:-1]:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        last = parts[-1]
-        if isinstance(node, list):
-            node[int(last)] = value
-        else:
-            node[last] = value
-    return doc
-

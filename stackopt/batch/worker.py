@@ -41,7 +41,7 @@ def build_game(payload: Mapping[str, Any]) -> Any:
     if "file" in source:
         return load_game(source["file"])
     if "template" in source:
-        from stackopt.batch.scenarios import apply_overrides
+        from stackopt.batch.spaces import apply_overrides
 
         doc = apply_overrides(source["template"], params)
         base = source.get("base_dir")
