@@ -284,6 +284,48 @@ def build_mdp_milp(
     )
 
 
+def set_start(
+    milp: MDPMilp, game: MDPGame, theta: np.ndarray, x: np.ndarray, policy: np.ndarray
+) -> None:
+    """Set the model's variables to the commitment ``(theta, x)``, the follower's policy
+    (optimal at the commitment), its occupancy and both players' values: a feasible point,
+    used as HiGHS's MIP start."""
+    m = milp.model
+    S, A, L = game.n_states, game.n_actions, game.n_leader_actions
+    ind = game.induced(theta, x)
+    g = game.discount
+    Vf = dp.evaluate(ind.P, ind.rf, policy, g)
+    Ul = dp.evaluate(ind.P, ind.rl, policy, g)
+    idx = np.arange(S)
+    for k in range(len(game.parameters)):
+        m.theta[k].set_value(float(theta[k]), skip_validation=True)
+    if milp.mixing:
+        for s in range(S):
+            for l in range(L):
+                m.x[s, l].set_value(float(x[s, l]), skip_validation=True)
+    if game.finite:
+        pol = policy
+        rho = game.initial.copy()
+        occ = []
+        for t in range(pol.shape[0]):
+            occ.append(rho)
+            rho = rho @ ind.P[idx, pol[t]]
+        V, U = Vf, Ul
+    else:
+        pol = policy[None]
+        d = np.linalg.solve((np.eye(S) - float(g or 0.0) * ind.P[idx, policy]).T, game.initial)
+        occ = [d]
+        V, U = Vf[None], Ul[None]
+    for t, s in milp.cells:
+        m.V[t, s].set_value(float(V[t, s]), skip_validation=True)
+        if milp.mixing:
+            m.U[t, s].set_value(float(U[t, s]), skip_validation=True)
+        for a in range(A):
+            chosen = int(pol[t, s]) == a
+            m.z[t, s, a].set_value(1 if chosen else 0, skip_validation=True)
+            m.mu[t, s, a].set_value(float(occ[t][s]) if chosen else 0.0, skip_validation=True)
+
+
 def read_solution(milp: MDPMilp, game: MDPGame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(theta (K,), x (S, L), occupancy (T, S, A))`` from a solved model; ``theta`` is
     clipped into its bounds and each ``x(s, .)`` onto the simplex (solver round-off)."""

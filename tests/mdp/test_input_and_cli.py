@@ -288,8 +288,9 @@ def test_enumeration_catches_a_suboptimal_answer_with_a_forged_bound():
     lv = float(W[0] @ game.initial) - 0.5 * 2.0
     assert lv < data["leader"]["value"] - 1e-3
     data["leader"].update(commitment={"subsidy": 2.0}, value=lv)
-    data["follower"].update(response=policy_to_response(game, pol),
-                            value=float(V[0] @ game.initial))
+    data["follower"].update(
+        response=policy_to_response(game, pol), value=float(V[0] @ game.initial)
+    )
     data["certificate"]["evidence"]["milp_bound"]["bound"] = lv
     cert = stackopt.verify(game, data)
     assert cert.check("optimality").passed and cert.check("best_response").passed

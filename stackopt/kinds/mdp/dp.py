@@ -126,6 +126,6 @@ def optimistic(
     assert discount is not None
     _, V = policy_iteration(P, rf, discount)
     Q = q_values(P, rf, V, discount)
-    near = V[:, None] - tie <= Q
+    near = Q.max(axis=1, keepdims=True) - tie <= Q  # the greedy action always qualifies
     pol, W = policy_iteration(P, rl, discount, allowed=near)
     return pol, W

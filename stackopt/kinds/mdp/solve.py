@@ -204,6 +204,46 @@ def solve_mdp(
     )
 
 
+def start_candidates(
+    game: MDPGame, fixed_x: np.ndarray | None
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Commitments tried for the MIP start: every corner of the parameter box (at most 16,
+    else each parameter at its lower bound) and the midpoint; with leader mixing the uniform
+    mix and each leader action in every state."""
+    import itertools
+
+    K, S, L = len(game.parameters), game.n_states, game.n_leader_actions
+    if K <= 4:
+        thetas = [np.array(c, float) for c in itertools.product(*zip(game.lower, game.upper))]
+    else:
+        thetas = [game.lower.copy(), game.upper.copy()]
+    thetas.append((game.lower + game.upper) / 2)
+    if fixed_x is not None:
+        xs = [fixed_x]
+    elif L > 1:
+        xs = [np.full((S, L), 1.0 / L)] + [np.eye(L)[[l] * S] for l in range(L)]
+    else:
+        xs = [np.ones((S, 1))]
+    return [(th, x) for th in thetas for x in xs]
+
+
+def _best_start(
+    game: MDPGame, fixed_x: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """The candidate commitment with the best optimistic leader value, its exactly optimal
+    policy (ties within 1e-12 x scale) and that value."""
+    best: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None
+    tie = 1e-12 * game.scale
+    for theta, x in start_candidates(game, fixed_x):
+        ind = game.induced(theta, x)
+        pol, W = dp.optimistic(ind.P, ind.rf, ind.rl, game.horizon, game.discount, tie)
+        val = float(game.initial @ (W[0] if game.finite else W)) - float(game.cost @ theta)
+        if best is None or val > best[3]:
+            best = (theta, x, pol, val)
+    assert best is not None
+    return best
+
+
 def _milp(
     game: MDPGame,
     pure: bool,
@@ -211,39 +251,33 @@ def _milp(
     time_limit: float | None,
     stats: dict[str, Any],
 ) -> tuple[np.ndarray, np.ndarray, float, str, int]:
-    from pyomo.contrib.solver.common.results import TerminationCondition
-
-    from stackopt.engines.highs import solve_milp_exactly
-    from stackopt.formulations.mdp_milp import build_mdp_milp, read_solution
+    from stackopt.engines.mdp_highs import solve_with_start
+    from stackopt.formulations.mdp_milp import build_mdp_milp, read_solution, set_start
 
     t = time.perf_counter()
     milp = build_mdp_milp(game, pure=pure, fixed_x=fixed_x)
-    stats["build_seconds"] += time.perf_counter() - t
-    res, secs = solve_milp_exactly(milp.model, time_limit=time_limit)
-    stats["highs_seconds"] += secs
-    tc = res.termination_condition
-    if tc == TerminationCondition.convergenceCriteriaSatisfied:
-        status = "optimal"
-    elif tc in (
-        TerminationCondition.maxTimeLimit,
-        TerminationCondition.iterationLimit,
-        TerminationCondition.interrupted,
-    ):
-        status = tc.name
-    else:
-        raise SolverError(
-            f"HiGHS returned '{tc.name}' on the MDP MILP (it is always "
-            "feasible: please report this game)"
+    theta0, x0, pol0, _ = _best_start(game, fixed_x)
+    if pure and milp.mixing:  # a pure start: the first leader action everywhere
+        x0 = np.eye(game.n_leader_actions)[[0] * game.n_states]
+        ind = game.induced(theta0, x0)
+        pol0, _ = dp.optimistic(
+            ind.P, ind.rf, ind.rl, game.horizon, game.discount, 1e-12 * game.scale
         )
-    if res.incumbent_objective is None:
+    set_start(milp, game, theta0, x0, pol0)
+    stats["build_seconds"] += time.perf_counter() - t
+    status, incumbent, bound, secs = solve_with_start(milp.model, time_limit=time_limit)
+    stats["highs_seconds"] += secs
+    if status not in ("optimal", "time_limit"):
+        raise SolverError(
+            f"HiGHS returned '{status}' on the MDP MILP (it is always feasible: please "
+            "report this game)"
+        )
+    if incumbent is None:
         raise SolverError(f"HiGHS stopped ({status}) without a commitment; raise time_limit")
-    res.solution_loader.load_vars()
     theta, x, _ = read_solution(milp, game)
     if fixed_x is not None:
         x = fixed_x
-    bound = res.objective_bound
-    bound = float(res.incumbent_objective if bound is None else bound)
-    return theta, x, bound, status, milp.binaries
+    return theta, x, float(incumbent if bound is None else bound), status, milp.binaries
 
 
 def _enumerate(

@@ -1,0 +1,62 @@
+"""HiGHS on the Stackelberg-MDP MILP with a MIP start (Pyomo's APPSI interface).
+
+The MDP MILP is always feasible (any commitment and the follower's optimal policy at it), but
+its feasible points are hard for HiGHS's heuristics to find: every binary must pick an optimal
+action. :func:`solve_with_start` therefore passes the variable values already set on the model
+(a commitment, its optimistic policy, occupancy and values) as a MIP start, then solves on one
+thread at relative and absolute gap 0, like :func:`stackopt.engines.highs.solve_milp_exactly`
+(whose Pyomo interface takes no start).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from stackopt.engines.highs import _swallow_banner
+
+
+def solve_with_start(
+    model: Any, *, time_limit: float | None = None
+) -> tuple[str, float | None, float | None, float]:
+    """Solve ``model`` from the values its variables hold; load the best solution found.
+
+    Returns ``(status, incumbent, bound, seconds)`` with status ``optimal``, ``time_limit``
+    or another HiGHS termination name; ``incumbent``/``bound`` are ``None`` when unknown.
+    """
+    import pyomo.environ  # noqa: F401  (registers the solvers)
+    from pyomo.contrib.appsi.base import TerminationCondition
+    from pyomo.contrib.appsi.solvers.highs import Highs
+
+    _swallow_banner()
+    opt = Highs()
+    opt.config.warmstart = True
+    opt.config.load_solution = False
+    opt.config.mip_gap = 0.0
+    if time_limit is not None:
+        opt.config.time_limit = float(time_limit)
+    opt.highs_options = {"mip_rel_gap": 0.0, "mip_abs_gap": 0.0, "threads": 1}
+    t = time.perf_counter()
+    res = opt.solve(model)
+    secs = time.perf_counter() - t
+    tc = res.termination_condition
+    if tc == TerminationCondition.optimal:
+        status = "optimal"
+    elif tc in (
+        TerminationCondition.maxTimeLimit,
+        TerminationCondition.maxIterations,
+        TerminationCondition.interrupted,
+    ):
+        status = "time_limit"
+    else:
+        status = str(getattr(tc, "name", tc))
+    inc = res.best_feasible_objective
+    bound = res.best_objective_bound
+    if inc is not None:
+        res.solution_loader.load_vars()
+    return (
+        status,
+        None if inc is None else float(inc),
+        None if bound is None else float(bound),
+        secs,
+    )
