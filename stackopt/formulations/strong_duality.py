@@ -135,3 +135,19 @@ def build_strong_duality(problem: BilevelProblem, m_lambda: np.ndarray, mu_lo: n
     return StrongDualityMILP(A, np.concatenate([km.cost, np.zeros(nw + nv)]), col_lo, col_hi,
                              np.concatenate([km.row_lo, rlo]), np.concatenate([km.row_hi, rhi]),
                              integ, km, nw, nv)
+
+
+def proven_multiplier_bounds(problem: BilevelProblem, form: FollowerForm | None = None):
+    """The multiplier bounds the strong-duality linearisation needs, proven by LP
+    (:func:`stackopt.formulations.bounds.prove_bounds`), and whether all of them are finite.
+
+    Returns ``(bounds, proven)``.
+    """
+    from stackopt.formulations.bounds import prove_bounds
+
+    f = form or follower_form(problem)
+    le, eq = rows_needing_bounds(f)
+    b = prove_bounds(problem, f, need_mu=True, lam_rows=le, mu_rows=eq, need_slack=False)
+    proven = bool(b.dual == "bounded" and np.all(np.isfinite(b.lam[le]))
+                  and np.all(np.isfinite(b.mu_lo[eq])) and np.all(np.isfinite(b.mu_hi[eq])))
+    return b, proven
