@@ -17,13 +17,36 @@ def fmt(v: Any, digits: int = 6) -> str:
     return str(v)
 
 
-def _entries(mapping: Mapping[str, Any], skip_zero: bool) -> list[tuple[str, str]]:
-    out = []
-    for k, v in mapping.items():
-        if skip_zero and isinstance(v, (int, float)) and abs(float(v)) < 1e-12:
-            continue
-        out.append((str(k), fmt(v)))
-    return out
+def _is_zero(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and abs(float(v)) < 1e-12
+
+
+def decision_text(mapping: Mapping[str, Any], *, mixed: bool, limit: int = 12) -> str:
+    """The entries of a commitment or response for a table: the decision first.
+
+    Non-zero entries come first, in the game's order. Zeros follow when everything fits in
+    ``limit`` entries (decision variables) and are otherwise only counted; mixed strategies
+    list their support only. The text says how many entries were left out, and whether they
+    are zero.
+    """
+    nonzero = [(str(k), v) for k, v in mapping.items() if not _is_zero(v)]
+    zero = [] if mixed else [(str(k), v) for k, v in mapping.items() if _is_zero(v)]
+    shown = nonzero[:limit]
+    if len(nonzero) + len(zero) <= limit:
+        shown += zero
+    more_nonzero = len(nonzero) - len(nonzero[:limit])
+    more_zero = len(zero) - (len(shown) - len(nonzero[:limit]))
+    if not shown:
+        return f"all {len(zero)} at 0 (see --json)" if zero else "-"
+    text = ", ".join(f"{k} {fmt(v)}" for k, v in shown)
+    notes = []
+    if more_nonzero:
+        notes.append(f"{more_nonzero} more non-zero")
+    if more_zero:
+        notes.append(f"{more_zero} more at 0")
+    if notes:
+        text += f", ... ({' and '.join(notes)}; see --json)"
+    return text
 
 
 def format_result(result: Result) -> str:
@@ -38,14 +61,11 @@ def format_result(result: Result) -> str:
     lv = fmt(result.leader.value)
     # mixed strategies: list the support; decision variables (bilevel, ...): list all
     mixed = _is_mixed(result.kind)
-    commit = _entries(result.leader.commitment, skip_zero=mixed)
-    if len(commit) > 12:
-        commit = commit[:12] + [("...", f"({len(commit) - 12} more; see --json)")]
-    strat = ", ".join(f"{k} {v}" for k, v in commit) or "-"
+    strat = decision_text(result.leader.commitment, mixed=mixed)
     lines.append(f"{'leader':<9}{result.leader.name:<{width + 2}}{lv:>14}  {strat}")
     resp = result.follower.response
     if isinstance(resp, Mapping):
-        rs = ", ".join(f"{k} {v}" for k, v in _entries(resp, skip_zero=False)) or "-"
+        rs = decision_text(resp, mixed=False)
     else:
         rs = fmt(resp)
     fv = result.follower.value

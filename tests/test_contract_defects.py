@@ -80,3 +80,34 @@ print("ok")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=REPO, timeout=300)
     assert out.returncode == 0 and "ok" in out.stdout, out.stderr[-2000:]
+
+
+# -- tables show the decision ------------------------------------------------------------------
+def test_interdiction_table_shows_the_interdicted_arcs_and_counts_the_rest():
+    """Was: every arc listed in file order, zeros included, cut at 12 - the interdicted arcs
+    past the cut were not shown."""
+    from stackopt.report import format_result
+
+    g = stackopt.load_game(DATA / "interdiction" / "supply_routes.yaml")
+    r = stackopt.solve(g)
+    line = next(x for x in format_result(r).splitlines() if x.startswith("leader"))
+    cut = [a for a, v in r.leader.commitment.items() if v > 0.5]
+    assert cut and all(f"{a} 1" in line for a in cut)
+    zeros = len(r.leader.commitment) - len(cut)
+    assert f"({zeros} more at 0; see --json)" in line
+    assert " 0," not in line  # no zero entry is listed when the list is cut
+
+
+def test_decision_text_orders_and_counts():
+    from stackopt.report import decision_text
+
+    m = {f"a{i}": (1.0 if i in (3, 30) else 0.0) for i in range(40)}
+    assert decision_text(m, mixed=False) == "a3 1, a30 1, ... (38 more at 0; see --json)"
+    m = {"x": 0.0, "y": 2.5}
+    assert decision_text(m, mixed=False) == "y 2.5, x 0"  # everything fits: zeros after
+    assert decision_text(m, mixed=True) == "y 2.5"        # a distribution: its support
+    many = {f"b{i}": 1 / 20 for i in range(20)}
+    assert decision_text(many, mixed=True).endswith("(8 more non-zero; see --json)")
+    assert decision_text({"x": 0, "y": 0}, mixed=False) == "x 0, y 0"
+    assert decision_text({f"z{i}": 0 for i in range(13)}, mixed=False) == \
+        "all 13 at 0 (see --json)"
