@@ -509,3 +509,45 @@ def test_security_types_forged_bound_fails_by_fresh_eraser():
     cert = stackopt.verify(g, bad)
     assert cert.check("best_response").passed and cert.check("leader_value").passed
     assert not cert.check("optimality").passed
+
+
+# -- interdiction: a forged or "-inf" bound does not certify an arc-free answer ------------------
+def _grid6():
+    import networkx as nx
+
+    from stackopt.kinds.interdiction.game import InterdictionGame
+
+    rng = np.random.default_rng(1)
+    g = nx.grid_2d_graph(6, 6).to_directed()
+    for u, v in g.edges:
+        g.edges[u, v].update(length=int(rng.integers(1, 11)), delay=int(rng.integers(5, 21)),
+                             cost=int(rng.integers(1, 3)))
+    return InterdictionGame.from_networkx(g, (0, 0), (5, 5), 4)
+
+
+@pytest.mark.parametrize("bound", ["same", "-inf", float("-inf"), float("nan"), "x", 1e300])
+def test_interdiction_forged_bound_with_no_arc_cut_fails(bound):
+    import networkx as nx
+
+    from stackopt.kinds.interdiction.solve import solve_interdiction, verify_interdiction
+
+    game = _grid6()
+    good = json.loads(solve_interdiction(game).to_json())
+    bad = copy.deepcopy(good)
+    bad["leader"]["commitment"] = {k: 0 for k in good["leader"]["commitment"]}
+    g = game.to_networkx() if hasattr(game, "to_networkx") else None
+    from stackopt.kinds.interdiction.checks import shortest
+
+    dist, path = shortest(game, {a.key: 0.0 for a in game.arcs})
+    assert dist < good["leader"]["value"]
+    bad["leader"]["value"] = bad["follower"]["value"] = dist
+    bad["follower"]["response"] = {"path": path} if path else bad["follower"]["response"]
+    ev = bad["certificate"]["evidence"]
+    ev.pop("mip", None)
+    ev["milp_bound"] = {"bound": dist if bound == "same" else bound}
+    del g, nx
+    try:
+        cert = verify_interdiction(game, bad, enumerate_limit=0)
+    except InputError:
+        return
+    assert not cert.passed and not cert.check("optimality").passed

@@ -118,9 +118,15 @@ def shortest(game: InterdictionGame, x: Mapping[str, float]) -> tuple[float, lis
 
 def certify(game: InterdictionGame, commitment: Mapping[str, Any], response: Any,
             leader_value: Any, follower_value: Any, evidence: Mapping[str, Any] | None, *,
-            rtol: float = DEFAULT_RTOL, enumerate_limit: int = DEFAULT_ENUMERATE_LIMIT
-            ) -> Certificate:
-    """Check an interdiction result (see the module docstring for the checks)."""
+            rtol: float = DEFAULT_RTOL, enumerate_limit: int = DEFAULT_ENUMERATE_LIMIT,
+            rederive: bool = False) -> Certificate:
+    """Check an interdiction result (see the module docstring for the checks).
+
+    With ``rederive`` (``verify``) the recorded MILP bound is only a hint: it must be a finite
+    number not below the value, and when the graph is too large to enumerate the optimum is
+    re-derived by a fresh MILP solve (at most :data:`VERIFY_MILP_ARCS` arcs); only above that
+    does the check rest on the recorded bound, and it says *solver-reported*.
+    """
     atol = atol_of(game, rtol)
     x = parse_commitment(game, commitment)
     path = parse_path(response)
@@ -163,7 +169,11 @@ def certify(game: InterdictionGame, commitment: Mapping[str, Any], response: Any
         checks.append(_value_check(name, val, length if not math.isinf(dist) else dist, atol))
 
     enum = enumerate_optimum(game, limit=enumerate_limit)
-    checks.append(_optimality(dist, evidence, atol, enumerated=enum))
+    fresh = None
+    if rederive and enum is None and not math.isinf(dist):
+        fresh = _fresh_optimum(game)
+    checks.append(_optimality(dist, evidence, atol, enumerated=enum, fresh=fresh,
+                              rederive=rederive))
     if enum is not None:
         best, count = enum
         lv = _as_float(leader_value) if leader_value is not None else \
@@ -205,14 +215,59 @@ def _value_check(name: str, reported: Any, actual: float, atol: float) -> Check:
                  detail=f"reported {v:.10g}, recomputed {actual:.10g}")
 
 
+#: Largest graph (arcs) on which ``verify`` re-solves the interdiction MILP when enumeration
+#: is too large, instead of trusting the result's bound.
+VERIFY_MILP_ARCS = 400
+#: Seconds allowed for that fresh solve.
+VERIFY_MILP_SECONDS = 30.0
+
+
+def _fresh_optimum(game: InterdictionGame) -> float | None:
+    """The optimum by a fresh MILP solve (``None``: graph too large, or the solve failed)."""
+    from stackopt.errors import SolverError
+    from stackopt.kinds.interdiction.solve import solve_interdiction
+
+    if len(game.arcs) > VERIFY_MILP_ARCS:
+        return None
+    try:
+        r = solve_interdiction(game, time_limit=VERIFY_MILP_SECONDS)
+    except SolverError:
+        return None
+    if not r.certified:
+        return None
+    v = _as_float(r.leader.value)
+    return v
+
+
 def _optimality(dist: float, evidence: Mapping[str, Any], atol: float, *,
-                enumerated: tuple[float, int] | None = None) -> Check:
+                enumerated: tuple[float, int] | None = None, fresh: float | None = None,
+                rederive: bool = False) -> Check:
     if math.isinf(dist):
         return Check("optimality", True, residual=0.0, tolerance=atol,
                      detail="the commitment disconnects the target: value +inf cannot be "
                             "beaten")
     mip = milp_bound(evidence)  # evidence.milp_bound (old name: evidence.mip.dual_bound)
     bound = _as_float(mip.get("bound")) if isinstance(mip, Mapping) else None
+    if isinstance(mip, Mapping) and mip.get("bound") is not None and (
+            bound is None or not math.isfinite(bound)):
+        return Check("optimality", False, detail=f"the recorded MILP bound "
+                                                 f"{str(mip.get('bound'))[:40]!r} is not a "
+                                                 "finite number")
+    if bound is not None and bound < dist - atol:
+        return Check("optimality", False, residual=dist - bound, tolerance=atol,
+                     detail=f"the recorded MILP bound {bound:.10g} is below the value "
+                            f"{dist:.10g}: impossible for an upper bound")
+    if rederive and enumerated is None:
+        if fresh is not None:
+            res = fresh - dist
+            return Check("optimality", res <= atol, residual=max(res, 0.0), tolerance=atol,
+                         detail=f"re-derived by a fresh MILP solve: optimum {fresh:.10g} "
+                                "(solver-reported bound, not the result's)")
+        if bound is not None:
+            res = bound - dist
+            return Check("optimality", res <= atol, residual=max(res, 0.0), tolerance=atol,
+                         detail=f"solver-reported: the result's MILP bound {bound:.10g} (graph "
+                                f"too large to enumerate or re-solve here)")
     if bound is None:
         if enumerated is not None:  # e.g. a result from another tool, on a small graph
             res = enumerated[0] - dist

@@ -168,8 +168,11 @@ def verify_interdiction(game: InterdictionGame, result: Result | Mapping[str, An
     (plus, on small graphs, with an enumeration of all interdiction sets). For an
     ``infeasible`` result it re-checks that the target is unreachable.
     """
+    from stackopt.checks.common import reported_values
+
     _check_game(game)
     if isinstance(result, Mapping):
+        reported_values(result, allow_inf=True)
         result = Result.from_dict(result)
     if rtol is None:
         rtol = verify_rtol(result, DEFAULT_RTOL)
@@ -178,7 +181,7 @@ def verify_interdiction(game: InterdictionGame, result: Result | Mapping[str, An
     evidence = result.certificate.evidence if result.certificate else None
     cert = certify(game, result.leader.commitment, result.follower.response,
                    result.leader.value, result.follower.value, evidence, rtol=rtol,
-                   enumerate_limit=enumerate_limit)
+                   enumerate_limit=enumerate_limit, rederive=True)
     from stackopt.checks.status_claim import with_status_check
 
     return with_status_check(cert, result.status, (Status.OPTIMAL,),
