@@ -33,7 +33,7 @@ def verify(game: Any, result: Result | Mapping[str, Any], **options: Any) -> Cer
     method = result.get("method") if isinstance(result, Mapping) else \
         getattr(result, "method", None)
     rkind = result.get("kind") if isinstance(result, Mapping) else getattr(result, "kind", None)
-    if rkind is not None and rkind != spec.name:
+    if rkind and rkind != spec.name:  # a result without a kind (another tool's) is the game's
         raise InputError(f"the result is of kind {rkind!r} but the game is {spec.name!r}",
                          field="kind", fix="verify a result against the game it was solved "
                                            "from")

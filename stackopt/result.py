@@ -183,7 +183,7 @@ class Result:
         else:
             cert = None
         return cls(
-            kind=str(data.get("kind", "normal_form")),
+            kind=str(data.get("kind") or ""),  # "" when absent: verify takes the game's
             status=status,
             method=str(data.get("method", "unknown")),
             leader=LeaderOutcome(name=str(leader.get("name", "leader")),
