@@ -40,7 +40,7 @@ def test_policy_agrees_with_stackopt(game, stackopt_solve):
     assert_values_close(mine, stackopt_solve(game), rtol=1e-6)  # solved once per session
 
 
-@settings(max_examples=60, deadline=None, database=None)
+@settings(max_examples=40, deadline=None, database=None)
 @given(normal_form_games(ties=True, integer=True, payoff_range=(-3, 3)), st.data())
 def test_simulated_follower_best_responds(game, data):
     x = data.draw(commitments(game))
