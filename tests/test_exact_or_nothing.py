@@ -551,3 +551,32 @@ def test_interdiction_forged_bound_with_no_arc_cut_fails(bound):
     except InputError:
         return
     assert not cert.passed and not cert.check("optimality").passed
+
+
+# -- honest statuses ----------------------------------------------------------------------------
+def _unbounded16(tmp_path):
+    n = 8
+    lv = "{" + ", ".join(f"x{i}: {{lower: 0}}" for i in range(n)) + "}"
+    fv = "{" + ", ".join(f"y{i}: {{lower: 0}}" for i in range(n)) + "}"
+    obj = " ".join(f"- x{i} - y{i}" for i in range(n))
+    fobj = " + ".join(f"y{i}" for i in range(n))
+    cons = ", ".join(f'"y{i} <= x{i} + x{(i + 1) % n}"' for i in range(n))
+    p = tmp_path / "ub16.yaml"
+    p.write_text(f"kind: bilevel\nname: ub16\nleader:\n  variables: {lv}\n"
+                 f"  objective: {{minimize: \"{obj}\"}}\nfollower:\n  variables: {fv}\n"
+                 f"  objective: {{maximize: \"{fobj}\"}}\n  constraints: [{cons}]\n")
+    return p
+
+
+def test_unbounded_16_variable_bilevel_is_not_optimal(tmp_path):
+    p = _unbounded16(tmp_path)
+    r = stackopt.solve(load_game(p))
+    assert r.status.value != "optimal" and not r.certified
+    assert r.status.value in ("unbounded", "feasible", "time_limit", "error")
+    assert main(["solve", str(p)]) == 1
+
+
+def test_status_vocabulary_has_feasible_and_time_limit():
+    from stackopt.status import Status
+
+    assert Status("feasible") is Status.FEASIBLE and Status("time_limit") is Status.TIME_LIMIT

@@ -385,7 +385,15 @@ def _answer(problem, method, x, oracle, rtol, options, stats, t0, *, claimed, co
     stats["certificate_seconds"] = time.perf_counter() - ts
     stats["total_seconds"] = time.perf_counter() - t0
     msg = "" if cert.passed else "NOT certified: " + cert.summary()
-    return Result(kind=BilevelProblem.kind, status=Status.OPTIMAL, method=method,
+    # honest status: 'optimal' only when optimality is proven; a verified point whose
+    # optimality is not proven is 'feasible' ('time_limit' when a time limit stopped the proof)
+    status = Status.OPTIMAL
+    if not proof_ok:
+        others_ok = all(c.passed for c in cert.checks if c.name != OPTIMALITY)
+        timed_out = "time" in str(limit_note).lower()
+        status = (Status.TIME_LIMIT if timed_out else Status.FEASIBLE) if others_ok \
+            else Status.ERROR
+    return Result(kind=BilevelProblem.kind, status=status, method=method,
                   leader=LeaderOutcome(problem.leader_name, dict(zip(problem.leader_variables,
                                                                      map(float, x))), lv),
                   follower=FollowerOutcome(problem.follower_name,
@@ -431,7 +439,7 @@ def verify_bilevel(problem: BilevelProblem, result: Result | Mapping[str, Any], 
             raise InputError(f"rtol must be a positive number, got {stated!r}",
                              field="options.rtol", fix="write e.g. 1e-6, or omit it")
         rtol = min(stated, DEFAULT_RTOL)
-    if result.status not in (Status.OPTIMAL, Status.FEASIBLE):
+    if result.status not in (Status.OPTIMAL, Status.FEASIBLE, Status.TIME_LIMIT):
         # a claim of infeasibility/unboundedness: check it by an independent re-solve
         ref = _independent_solve(problem, result.method, rtol)
         same = ref.status is result.status
