@@ -111,3 +111,58 @@ def test_decision_text_orders_and_counts():
     assert decision_text({"x": 0, "y": 0}, mixed=False) == "x 0, y 0"
     assert decision_text({f"z{i}": 0 for i in range(13)}, mixed=False) == \
         "all 13 at 0 (see --json)"
+
+
+# -- compare --time-limit keeps what finished ------------------------------------------------
+def test_compare_keeps_finished_solves_when_the_nash_milp_stops(monkeypatch):
+    """Deterministic: the Nash MILP 'times out'; both SSE solves are kept and reported."""
+    from stackopt.errors import SolverError
+    from stackopt.kinds.normal_form import nash
+    from stackopt.kinds.normal_form.compare import compare_leadership, format_comparison
+
+    def stopped(*_a, **_k):
+        raise SolverError("HiGHS stopped with 'maxTimeLimit' on the Nash MILP")
+
+    monkeypatch.setattr(nash, "nash_equilibria", stopped)
+    g = stackopt.load_game(DATA / "inspection.yaml")
+    c = compare_leadership(g, time_limit=5.0)
+    ref = stackopt.solve(g)
+    assert c.finished("player1_leads") and c.finished("player2_leads")
+    assert c.values("player1_leads")[0] == pytest.approx(ref.leader.value)
+    assert not c.finished("nash_best_player1")
+    assert c.nash_best_player1.status.value == "time_limit"
+    assert c.value_of_commitment_player1 is None and c.theorem_holds_player1 is None
+    assert not c.passed
+    text = format_comparison(c)
+    assert "NOT FINISHED (time_limit)" in text and "undecided" in text
+    d = c.to_dict()
+    assert d["unfinished"] == ["nash_best_player1", "nash_worst_player1",
+                               "nash_best_player2", "nash_worst_player2"]
+    json.dumps(d)  # still plain JSON
+    frame = c.to_frame()
+    assert frame["player1_value"].dtype == float and frame["finished"].tolist()[:2] == [True,
+                                                                                         True]
+
+
+def test_compare_cli_time_limit_on_a_game_whose_nash_milp_is_slow(tmp_path, capsys):
+    """A 25x25 random game: the SSE solves take milliseconds, the Nash MILP seconds."""
+    import numpy as np
+
+    from stackopt.cli import main
+
+    rng = np.random.default_rng(5)
+    A = rng.integers(0, 100, (25, 25)).astype(float)
+    B = rng.integers(0, 100, (25, 25)).astype(float)
+    game = stackopt.NormalFormGame(A, B, name="slow_nash")
+    path = tmp_path / "g.yaml"
+    stackopt.save_game(game, path)
+    code = main(["compare", str(path), "--time-limit", "0.5", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    ref = stackopt.solve(game)
+    rows = {r["scenario"]: r for r in out["rows"]}
+    assert rows["player1_leads"]["finished"] and rows["player1_leads"]["certified"]
+    assert rows["player1_leads"]["player1_value"] == pytest.approx(ref.leader.value)
+    if out["unfinished"]:  # the MILP stopped (it does on this machine in 0.5 s)
+        assert code == 1
+        assert all(rows[s]["status"] in ("time_limit", "error") for s in out["unfinished"])
+        assert all(rows[s]["player1_value"] is None for s in out["unfinished"])

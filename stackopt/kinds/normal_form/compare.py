@@ -27,9 +27,10 @@ from typing import Any
 import numpy as np
 
 from stackopt.kinds.normal_form.checks import DEFAULT_RTOL
-from stackopt.errors import InputError, UnsupportedError
+from stackopt.errors import InputError, SolverError, UnsupportedError
 from stackopt.kinds.normal_form.game import NormalFormGame
-from stackopt.result import Result
+from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.status import Status
 
 SCENARIOS = ("player1_leads", "player2_leads", "nash_best_player1", "nash_worst_player1",
              "nash_best_player2", "nash_worst_player2")
@@ -52,6 +53,11 @@ class LeadershipComparison:
         Nash results (game orientation: ``leader`` = player 1), best / worst for the player.
     tolerance1, tolerance2
         Absolute tolerances for each player's values (``rtol`` times its payoff scale).
+
+    A solve that did not finish (time limit, solver failure) is kept as a result with status
+    ``time_limit`` or ``error``, no answer and the reason in its ``message``: the other
+    scenarios are still reported, and every quantity that needs the missing one is ``None``
+    (:meth:`finished` says which finished).
     """
 
     game: str | None
@@ -67,38 +73,48 @@ class LeadershipComparison:
     tolerance2: float
 
     # -- derived quantities --------------------------------------------------
-    def values(self, scenario: str) -> tuple[float, float]:
-        """(player 1, player 2) payoffs in ``scenario`` (one of :data:`SCENARIOS`)."""
-        if scenario == "player1_leads":
-            r = self.sse_player1
-            return float(r.leader.value), float(r.follower.value)
-        if scenario == "player2_leads":
-            r = self.sse_player2
-            return float(r.follower.value), float(r.leader.value)
+    def finished(self, scenario: str) -> bool:
+        """Whether the solve of ``scenario`` finished with an answer."""
         if scenario not in SCENARIOS:
             raise InputError(f"unknown scenario {scenario!r}",
                              fix="use one of " + ", ".join(SCENARIOS))
-        r = getattr(self, scenario)
+        r = getattr(self, _attr(scenario))
+        return r.status not in (Status.TIME_LIMIT, Status.ERROR) and r.leader.value is not None
+
+    def values(self, scenario: str) -> tuple[float | None, float | None]:
+        """(player 1, player 2) payoffs in ``scenario`` (one of :data:`SCENARIOS`);
+        ``(None, None)`` when its solve did not finish."""
+        if not self.finished(scenario):
+            return None, None
+        r = getattr(self, _attr(scenario))
+        if scenario == "player2_leads":
+            return float(r.follower.value), float(r.leader.value)
         return float(r.leader.value), float(r.follower.value)
 
     @property
-    def value_of_commitment_player1(self) -> float:
-        """Player 1's SSE value minus its best Nash equilibrium payoff."""
-        return self.values("player1_leads")[0] - self.values("nash_best_player1")[0]
+    def value_of_commitment_player1(self) -> float | None:
+        """Player 1's SSE value minus its best Nash equilibrium payoff (``None`` if either
+        solve did not finish)."""
+        a, b = self.values("player1_leads")[0], self.values("nash_best_player1")[0]
+        return None if a is None or b is None else a - b
 
     @property
-    def value_of_commitment_player2(self) -> float:
+    def value_of_commitment_player2(self) -> float | None:
         """Player 2's SSE value (when it leads) minus its best Nash equilibrium payoff."""
-        return self.values("player2_leads")[1] - self.values("nash_best_player2")[1]
+        a, b = self.values("player2_leads")[1], self.values("nash_best_player2")[1]
+        return None if a is None or b is None else a - b
 
     @property
-    def theorem_holds_player1(self) -> bool:
-        """SSE value of player 1 >= its payoff in every Nash equilibrium (within tolerance)."""
-        return self.value_of_commitment_player1 >= -self.tolerance1
+    def theorem_holds_player1(self) -> bool | None:
+        """SSE value of player 1 >= its payoff in every Nash equilibrium (within tolerance);
+        ``None`` (undecided) when a solve it needs did not finish."""
+        v = self.value_of_commitment_player1
+        return None if v is None else v >= -self.tolerance1
 
     @property
-    def theorem_holds_player2(self) -> bool:
-        return self.value_of_commitment_player2 >= -self.tolerance2
+    def theorem_holds_player2(self) -> bool | None:
+        v = self.value_of_commitment_player2
+        return None if v is None else v >= -self.tolerance2
 
     @property
     def certified(self) -> bool:
@@ -108,7 +124,8 @@ class LeadershipComparison:
     @property
     def passed(self) -> bool:
         """Certified, and the theorem holds for both players."""
-        return self.certified and self.theorem_holds_player1 and self.theorem_holds_player2
+        return bool(self.certified and self.theorem_holds_player1
+                    and self.theorem_holds_player2)
 
     # -- output --------------------------------------------------------------
     def rows(self) -> list[dict[str, Any]]:
@@ -117,7 +134,8 @@ class LeadershipComparison:
             v1, v2 = self.values(s)
             r = getattr(self, _attr(s))
             out.append({"scenario": s, "label": self.label(s), "player1_value": v1,
-                        "player2_value": v2, "certified": r.certified, "method": r.method})
+                        "player2_value": v2, "certified": r.certified, "method": r.method,
+                        "finished": self.finished(s), "status": r.status.value})
         return out
 
     def label(self, scenario: str) -> str:
@@ -141,6 +159,7 @@ class LeadershipComparison:
                 self.player2: self.theorem_holds_player2},
             "tolerances": {self.player1: self.tolerance1, self.player2: self.tolerance2},
             "certified": self.certified, "passed": self.passed,
+            "unfinished": [s for s in SCENARIOS if not self.finished(s)],
             "results": {s: getattr(self, _attr(s)).to_dict() for s in SCENARIOS},
         }
 
@@ -150,7 +169,10 @@ class LeadershipComparison:
         import pandas as pd
 
         df = pd.DataFrame(self.rows(), columns=["scenario", "label", "player1_value",
-                                                "player2_value", "certified", "method"])
+                                                "player2_value", "certified", "method",
+                                                "finished", "status"])
+        df["player1_value"] = df["player1_value"].astype(float)
+        df["player2_value"] = df["player2_value"].astype(float)
         df.attrs["player1"], df.attrs["player2"] = self.player1, self.player2
         return df
 
@@ -174,7 +196,8 @@ def compare_leadership(game: NormalFormGame, *, rtol: float = DEFAULT_RTOL,
     engine
         SSE engine (``"highs"`` or ``"pyomo"``, see :func:`stackopt.kinds.normal_form.solve.solve_sse`).
     time_limit
-        Seconds per solve (``None``: none).
+        Seconds per solve (``None``: none). A solve that reaches it (or fails in the solver)
+        is recorded as unfinished (status ``time_limit`` / ``error``) and the others are kept.
     """
     from stackopt.kinds.normal_form.nash import nash_equilibria
     from stackopt.kinds.normal_form.solve import solve_sse
@@ -183,11 +206,24 @@ def compare_leadership(game: NormalFormGame, *, rtol: float = DEFAULT_RTOL,
         raise UnsupportedError(f"leadership comparison needs a normal-form game, got kind "
                                f"{getattr(game, 'kind', type(game).__name__)!r}",
                                field="kind", fix="use a 'kind: normal_form' game")
-    sse1 = solve_sse(game, rtol=rtol, engine=engine, time_limit=time_limit)
-    sse2 = solve_sse(game, leader="follower", rtol=rtol, engine=engine, time_limit=time_limit)
-    nash = {f"nash_{o}_player{p}": nash_equilibria(game, objective=o,
-                                                   player="leader" if p == 1 else "follower",
-                                                   rtol=rtol, time_limit=time_limit)
+    def attempt(method: str, who: str, other: str, fn, **kw) -> Result:
+        try:
+            return fn(game, rtol=rtol, time_limit=time_limit, **kw)
+        except SolverError as exc:
+            timed_out = time_limit is not None and "time limit" in str(exc).lower() \
+                or "maxtimelimit" in str(exc).lower()
+            return Result(kind=NormalFormGame.kind,
+                          status=Status.TIME_LIMIT if timed_out else Status.ERROR,
+                          method=method, leader=LeaderOutcome(who, {}, None),
+                          follower=FollowerOutcome(other, None, None), certificate=None,
+                          options={"time_limit": time_limit, "rtol": rtol, **kw},
+                          game=game.name, message=str(exc))
+
+    p1, p2 = game.leader_name, game.follower_name
+    sse1 = attempt("multiple_lps", p1, p2, solve_sse, engine=engine)
+    sse2 = attempt("multiple_lps", p2, p1, solve_sse, engine=engine, leader="follower")
+    nash = {f"nash_{o}_player{p}": attempt("nash_milp", p1, p2, nash_equilibria, objective=o,
+                                           player="leader" if p == 1 else "follower")
             for p in (1, 2) for o in ("best", "worst")}
     t1 = rtol * (float(np.abs(game.A).max()) or 1.0)
     t2 = rtol * (float(np.abs(game.B).max()) or 1.0)
@@ -205,18 +241,29 @@ def format_comparison(c: LeadershipComparison) -> str:
     lines = [f"{c.game or '(unnamed)'}: who should lead?",
              f"{'scenario':<{w}}{c.player1:>{wv}}{c.player2:>{wv}}  certified"]
     for row in c.rows():
+        mark = ("yes" if row["certified"] else "NO") if row["finished"] else \
+            f"NOT FINISHED ({row['status']})"
         lines.append(f"{row['label']:<{w}}{fmt(row['player1_value']):>{wv}}"
-                     f"{fmt(row['player2_value']):>{wv}}  {'yes' if row['certified'] else 'NO'}")
+                     f"{fmt(row['player2_value']):>{wv}}  {mark}")
+    def signed(v: float | None) -> str:
+        return "- (a solve did not finish)" if v is None else f"{v:+.6g}"
+
+    def verdict(ok: bool | None) -> str:
+        return "undecided (a solve did not finish)" if ok is None else \
+            ("holds" if ok else "VIOLATED")
+
     lines.append("value of commitment (SSE value - best NE value): "
-                 f"{c.player1} {c.value_of_commitment_player1:+.6g}, "
-                 f"{c.player2} {c.value_of_commitment_player2:+.6g}")
-    ok1 = "holds" if c.theorem_holds_player1 else "VIOLATED"
-    ok2 = "holds" if c.theorem_holds_player2 else "VIOLATED"
+                 f"{c.player1} {signed(c.value_of_commitment_player1)}, "
+                 f"{c.player2} {signed(c.value_of_commitment_player2)}")
+    ok1 = verdict(c.theorem_holds_player1)
+    ok2 = verdict(c.theorem_holds_player2)
     lines.append(f"theorem SSE >= every NE (von Stengel & Zamir 2010): {c.player1} {ok1}, "
                  f"{c.player2} {ok2}")
     if not c.certified:
         for s in SCENARIOS:
             r = getattr(c, _attr(s))
-            if not r.certified:
+            if not c.finished(s):
+                lines.append(f"  NOT FINISHED {c.label(s)}: {r.message or r.status.value}")
+            elif not r.certified:
                 lines.append(f"  NOT CERTIFIED {c.label(s)}: {r.message or r.status.value}")
     return "\n".join(lines)
