@@ -54,7 +54,8 @@ def format_result(result: Result) -> str:
     lines = []
     title = result.game or "(unnamed)"
     lines.append(f"{title} [{result.kind}]  method {result.method}  status {result.status.value}")
-    if result.message:
+    cert = result.certificate
+    if result.message and not _restates(result.message, cert):
         lines.append(f"  {result.message}")
     width = max(len(result.leader.name), len(result.follower.name), 8)
     lines.append(f"{'role':<9}{'player':<{width + 2}}{'value':>14}  strategy")
@@ -72,14 +73,17 @@ def format_result(result: Result) -> str:
     fvs = fmt(fv) if not isinstance(fv, Mapping) else \
         ", ".join(f"{k} {fmt(v)}" for k, v in fv.items())
     lines.append(f"{'follower':<9}{result.follower.name:<{width + 2}}{fvs:>14}  {rs}")
-    if result.certificate is not None:
-        lines.append(f"certificate: {result.certificate.summary()}")
-        exact = (result.certificate.evidence or {}).get("exact") or {}
+    if cert is not None:
+        failed = cert.failed()
+        # each failure is printed once: the summary line counts them, the lines below name them
+        lines.append(f"certificate: {cert.summary()}" if not failed else
+                     f"certificate: FAILED {len(failed)} of {len(cert.checks)} checks")
+        exact = (cert.evidence or {}).get("exact") or {}
         if exact.get("commitment"):
             ex = ", ".join(f"{k} {v}" for k, v in exact["commitment"].items())
             lines.append(f"exact: {ex}; leader value {exact.get('leader_value')}, "
                          f"follower value {exact.get('follower_value')}")
-        for c in result.certificate.failed():
+        for c in failed:
             lines.append(f"  FAILED {c.name}: {c.detail}")
     stats = dict(result.stats)
     if stats:
@@ -95,6 +99,16 @@ def format_result(result: Result) -> str:
         if parts:
             lines.append("; ".join(parts))
     return "\n".join(lines)
+
+
+def _restates(message: str, cert: Any) -> bool:
+    """Whether ``message`` only repeats the certificate's failure (printed below anyway)."""
+    if cert is None or cert.passed:
+        return False
+    summary = cert.summary()
+    if summary.startswith("FAILED "):
+        summary = summary[len("FAILED "):]
+    return summary in message
 
 
 def _is_mixed(kind: str) -> bool:

@@ -166,3 +166,37 @@ def test_compare_cli_time_limit_on_a_game_whose_nash_milp_is_slow(tmp_path, caps
         assert code == 1
         assert all(rows[s]["status"] in ("time_limit", "error") for s in out["unfinished"])
         assert all(rows[s]["player1_value"] is None for s in out["unfinished"])
+
+
+# -- each warning once -----------------------------------------------------------------------
+def test_big_m_warning_prints_once(capsys):
+    """Was printed three times: as the message, as the certificate summary, as the failure."""
+    from stackopt.cli import main
+
+    code = main(["solve", str(DATA / "bilevel" / "pineda_morales.yaml"), "--method",
+                 "kkt_bigm", "--big-m", "50"])
+    out = capsys.readouterr()
+    assert code == 1
+    text = out.out + out.err
+    assert text.count("big-M 50 used") == 1, text
+    assert "certificate: FAILED 1 of" in text
+
+
+def test_a_failed_certificate_is_reported_once():
+    """Was twice (message 'certificate failed: ...' and the certificate lines), e.g. for
+    interdiction results."""
+    from dataclasses import replace
+
+    from stackopt.certificate import Check
+    from stackopt.report import format_result
+
+    g = stackopt.load_game(DATA / "interdiction" / "diamond.yaml")
+    r = stackopt.solve(g)
+    bad = replace(r.certificate, checks=r.certificate.checks + (
+        Check("optimality", False, 1.0, 1e-6, "HiGHS's bound 9 exceeds the value 7"),))
+    r = replace(r, certificate=bad, message="certificate failed: " + bad.summary())
+    text = format_result(r)
+    assert text.count("HiGHS's bound 9 exceeds the value 7") == 1, text
+    # a message that says something else is kept
+    r2 = replace(r, message="HiGHS stopped with 'maxTimeLimit'; not proven optimal")
+    assert "maxTimeLimit" in format_result(r2)
