@@ -580,3 +580,32 @@ def test_status_vocabulary_has_feasible_and_time_limit():
     from stackopt.status import Status
 
     assert Status("feasible") is Status.FEASIBLE and Status("time_limit") is Status.TIME_LIMIT
+
+
+# -- hostile files: bounded parsers -------------------------------------------------------------
+@pytest.mark.parametrize("name,text", [
+    ("deep.json", "[" * 100_000 + "]" * 100_000),
+    ("bigint.json", '{"leader": {"commitment": {"inspect": 1}, "value": ' + "9" * 5001
+     + '}, "follower": {"response": "legal"}}'),
+])
+def test_hostile_result_json_exit_2_fast(tmp_path, name, text, capsys):
+    p = tmp_path / name
+    p.write_text(text)
+    t = time.perf_counter()
+    assert main(["verify", INSPECTION, str(p)]) == 2
+    assert time.perf_counter() - t < 5
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text", [
+    'NFG 1 R "x" { "P1" "P2" } { 2 2 }\n1e99999999 0 0 0 0 0 0 0\n',
+    'NFG 1 R "x" { "P1" "P2" } { 100000000 1 }\n1 2\n',
+    'NFG 1 R "x" { "P1" "P2" } { 1e15 1 }\n1 2\n',
+    'NFG 1 R "x" { "P1" "P2" } { 1 1 }\n' + "9" * 5001 + ' 1\n',
+])
+def test_hostile_nfg_exit_2_fast(tmp_path, text):
+    p = tmp_path / "g.nfg"
+    p.write_text(text)
+    t = time.perf_counter()
+    assert main(["solve", str(p)]) == 2
+    assert time.perf_counter() - t < 5

@@ -56,13 +56,10 @@ def parse_game(data: Any, *, source: str = "<data>", base_dir: Path | None = Non
 
 def load_result(path: str | Path) -> Result:
     """Read a result written by ``stackopt solve --json`` (or a compatible tool)."""
+    from stackopt.io.safe_yaml import load_json_text
+
     p = Path(path)
-    try:
-        data = json.loads(read_text(p))
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                         source=str(p), fix="give the JSON written by 'stackopt solve --json'"
-                         ) from None
+    data = load_json_text(read_text(p), str(p))  # depth, size and number bounds
     try:
         return Result.from_dict(data)
     except InputError as exc:

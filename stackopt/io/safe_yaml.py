@@ -226,6 +226,52 @@ def load_yaml_text(text: str, source: str = "<string>") -> Any:
                          source=src, fix="fix the YAML syntax") from None
 
 
+def json_depth_ok(text: str, max_depth: int = MAX_DEPTH) -> int | None:
+    """``None`` when the JSON text nests at most ``max_depth`` brackets deep, else the offset of
+    the first bracket too deep (strings are skipped; linear time, no recursion)."""
+    depth = 0
+    in_str = esc = False
+    for k, ch in enumerate(text):
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth > max_depth:
+                return k
+        elif ch in "]}":
+            depth -= 1
+    return None
+
+
+def load_json_text(text: str, source: str = "<string>") -> Any:
+    """Parse JSON from an untrusted file: nesting at most :data:`MAX_DEPTH`, integers of at
+    most 4300 digits, NaN/Infinity literals kept (validated later by the checks), errors as one
+    :class:`InputError` line."""
+    import json
+
+    src = escape_excerpt(source, 200)
+    too_deep = json_depth_ok(text)
+    if too_deep is not None:
+        raise InputError(f"JSON nested deeper than {MAX_DEPTH} levels (offset {too_deep})",
+                         source=src, fix="give the JSON written by 'stackopt solve --json'")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                         source=src, fix="give the JSON written by 'stackopt solve --json'"
+                         ) from None
+    except (ValueError, RecursionError, OverflowError) as exc:
+        raise InputError(f"cannot read a value: {escape_excerpt(str(exc), 80)}", source=src,
+                         fix="write plain numbers of ordinary size") from None
+
+
 def load_yaml(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Any:
     """Read and safely parse a YAML file (see :func:`read_text`, :func:`load_yaml_text`)."""
     return load_yaml_text(read_text(path, max_bytes=max_bytes), str(path))

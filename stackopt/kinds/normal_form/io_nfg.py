@@ -24,7 +24,7 @@ import numpy as np
 
 from stackopt.errors import InputError
 from stackopt.kinds.normal_form.game import NormalFormGame
-from stackopt.io.safe_yaml import read_text
+from stackopt.io.safe_yaml import escape_excerpt, read_text
 
 _TOKEN = re.compile(r'\s*(?:(\{)|(\})|"((?:[^"\\]|\\.)*)"|([^\s{}",]+)|(,))')
 
@@ -35,7 +35,8 @@ def _tokens(text: str, src: str) -> list[tuple[str, str]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            raise InputError(f"cannot read character {text[pos]!r} at offset {pos}",
+            raise InputError(f"cannot read character {escape_excerpt(text[pos])!r} at offset "
+                             f"{pos}",
                              source=src, fix="check the .nfg syntax")
         pos = m.end()
         if m.group(1):
@@ -50,10 +51,25 @@ def _tokens(text: str, src: str) -> list[tuple[str, str]]:
     return out
 
 
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE]([+-]?\d+))?|[+-]?\d+/\d+")
+#: Longest number token and largest decimal exponent accepted (``1e99999999`` would take
+#: minutes as an exact fraction).
+MAX_NUMBER_CHARS = 100
+MAX_EXPONENT = 400
+
+
 def _num(tok: tuple[str, str], src: str) -> float:
     if tok[0] != "word":
-        raise InputError(f"expected a number, found {tok[1]!r}", source=src,
+        raise InputError(f"expected a number, found {escape_excerpt(tok[1])!r}", source=src,
                          fix="check the payoff list")
+    m = _NUMBER.fullmatch(tok[1]) if len(tok[1]) <= MAX_NUMBER_CHARS else None
+    if m is None:
+        raise InputError(f"{escape_excerpt(tok[1])!r} is not a number (or is over "
+                         f"{MAX_NUMBER_CHARS} characters)", source=src,
+                         fix="payoffs must be integers, decimals or fractions like 3/2")
+    if m.group(1) is not None and abs(int(m.group(1))) > MAX_EXPONENT:
+        raise InputError(f"exponent of {escape_excerpt(tok[1])!r} is out of range", source=src,
+                         fix="rescale the payoffs")
     try:
         return float(Fraction(tok[1]))
     except (ValueError, ZeroDivisionError):
@@ -111,11 +127,15 @@ def read_nfg(path: str | Path) -> NormalFormGame:
                              field="strategies", fix="give each player's number of strategies")
         counts = [int(c) for c in counts]
         take("}")
-        labels = [tuple(f"{p[:1] or 'p'}{s + 1}" for s in range(c))
-                  for p, c in zip(("a", "b"), counts)]
         if k < len(toks) and toks[k][0] == "str":
             take("str")  # optional comment
         m, n = counts
+        if 2 * m * n != len(toks) - k:  # before allocating anything of size m or n
+            raise InputError(f"{len(toks) - k} payoffs for {m}x{n} profiles (need "
+                             f"{2 * m * n})", source=src, field="payoffs",
+                             fix="give two payoffs per profile")
+        labels = [tuple(f"{p[:1] or 'p'}{s + 1}" for s in range(c))
+                  for p, c in zip(("a", "b"), counts)]
         vals = [_num(t, src) for t in toks[k:]]
         if len(vals) != 2 * m * n:
             raise InputError(f"{len(vals)} payoffs for {m}x{n} profiles (need {2 * m * n})",
