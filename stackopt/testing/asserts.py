@@ -557,7 +557,14 @@ def _compare(key: str, got: Any, want: Any, rtol: float, atol: float, ex: bool,
             g = got.get(k, 0 if key == "commitment" else None)
             _compare(f"{key}[{k!r}]", g, w, rtol, atol, ex, problems)
         return
-    if isinstance(want, str) or want is None or isinstance(got, str):
+    if isinstance(want, (list, tuple)) and isinstance(got, (list, tuple)):
+        if len(got) != len(want):
+            problems.append(f"{key}: got {list(got)!r}, expected {list(want)!r}")
+            return
+        for k, (g, w) in enumerate(zip(got, want)):
+            _compare(f"{key}[{k}]", g, w, rtol, atol, ex, problems)
+        return
+    if isinstance(want, (str, bool)) or want is None or isinstance(got, (str, bool)):
         if got != want:
             problems.append(f"{key}: got {got!r}, expected {want!r}")
         return
