@@ -296,3 +296,20 @@ def test_hostile_value_through_the_api(result):
         data[who]["value"] = "high"
         with pytest.raises(InputError, match=f"{who}.value"):
             verify(game, data)
+
+
+def test_a_declared_pure_restriction_is_applied_only_when_asked(tmp_path):
+    """verify trusts nothing but the answer: a result saying 'pure' is checked against every
+    commitment unless verify is given --pure (then against the pure ones)."""
+    game = DATA / "safety_subsidy_budget.yaml"
+    out = tmp_path / "p.json"
+    code, _, _ = run("solve", game, "--pure", "--json", "--out", out)
+    assert code == 0
+    code, vout, _ = run("verify", game, out)
+    assert code == 1 and "NOT applied" in vout and "FAIL optimality" in vout
+    code, vout, _ = run("verify", game, out, "--pure")
+    assert code == 0, vout
+    # pure: from trust, safe costs 1 > budget 0.5, so the regulator inspects (-3), worse than
+    # the mixed optimum -1.25
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["leader"]["value"] == pytest.approx(-3.0)

@@ -264,11 +264,21 @@ def _bounds_evidence(game: IncentiveGame, records: Mapping[int, Any]) -> dict[st
 
 
 def verify_incentive(
-    game: IncentiveGame, result: Result | Mapping[str, Any], *, rtol: float | None = None
+    game: IncentiveGame,
+    result: Result | Mapping[str, Any],
+    *,
+    rtol: float | None = None,
+    pure: bool = False,
 ) -> Certificate:
     """Re-check ``result`` against ``game`` without solving: every number in the result is
     validated and the certificate recomputed from the game (the result cannot loosen the
-    tolerance: :func:`stackopt.checks.common.verify_rtol`)."""
+    tolerance: :func:`stackopt.checks.common.verify_rtol`).
+
+    ``pure=True`` (``stackopt verify --pure``) checks optimality among pure commitments. A
+    result that only *declares* ``pure`` (options or method ``pure_commitment``) is checked
+    against every commitment, and the declaration is reported under
+    ``evidence["ignored_restrictions"]``: verify trusts nothing in a result but the answer.
+    """
     if isinstance(result, Mapping):
         for who in ("leader", "follower"):  # Result.from_dict reads a non-number as "none"
             raw = result.get(who)
@@ -306,7 +316,7 @@ def verify_incentive(
                 f"must be a finite number, got {v!r}", field=name, fix="write a number or omit it"
             )
     evidence = result.certificate.evidence if result.certificate else None
-    pure = bool(opts.get("pure", False)) or result.method == "pure_commitment"
+    declared = bool(opts.get("pure", False)) or result.method == "pure_commitment"
     cert = certify(
         game,
         result.leader.commitment,
@@ -319,6 +329,12 @@ def verify_incentive(
         rtol=rtol,
         pure=pure,
     )
+    if declared and not pure:
+        from dataclasses import replace
+
+        cert = replace(
+            cert, evidence={**dict(cert.evidence or {}), "ignored_restrictions": {"pure": True}}
+        )
     from stackopt.checks.status_claim import with_status_check
 
     return with_status_check(
