@@ -36,6 +36,7 @@ from __future__ import annotations
 import heapq
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -70,7 +71,8 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
                      lower_bound: float | None = None, branch_rule: str = "product",
                      heuristic_every: int = 50, diving: bool = True,
                      dive_slack: float = 0.05,
-                     cost: np.ndarray | None = None) -> BranchOutcome:
+                     cost: np.ndarray | None = None,
+                     model: Any = None) -> BranchOutcome:
     """Run the branch and bound; values are in minimisation form (without the constant).
 
     ``incumbent`` is a leader decision to start from (its best response is evaluated);
@@ -78,7 +80,9 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
     reaches it). ``cost`` replaces the leader's cost over the KKT columns ``[x, y, lambda,
     mu]``; it must equal the leader's objective at every KKT point (e.g. the revenue identity
     of :mod:`stackopt.formulations.bilinear_leader` for bilinear leader objectives), so node
-    bounds stay valid and leaves exact.
+    bounds stay valid and leaves exact. ``model`` (a ``MILPArrays`` whose first columns and
+    rows are :func:`kkt_matrix`'s, e.g. with extra columns linearising products exactly)
+    replaces the node model as a whole.
     """
     t0 = time.perf_counter()
     f = follower_form(problem)
@@ -89,6 +93,9 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
         problem, f, km, gap_cut and override is None)
     if override is not None:
         cost = np.asarray(override, float)
+    if model is not None:
+        A, cost, col_lo, col_hi = model.A, model.cost, model.col_lo, model.col_hi
+        row_lo, row_hi, integ = model.row_lo, model.row_hi, model.integrality
     # one extra row: leader objective >= cut (inactive unless a node is unbounded)
     A = sp.vstack([A, sp.csr_matrix(cost.reshape(1, -1))]).tocsc()
     unresolved = 0

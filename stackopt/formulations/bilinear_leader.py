@@ -7,18 +7,18 @@ and the follower's linear objective :math:`(d + D x)^\top y` (notation of
 shortfall. Two exact single-level forms are built here.
 
 **Revenue identity** (Labbé, Marcotte & Savard 1998, the toll-setting reformulation). When
-the leader's products are a multiple of the follower's, :math:`H = \rho D`, and no leader
-variable enters the follower's right-hand sides (``R = F = 0``), then at every solution of the
-follower's KKT conditions (stationarity :math:`d + Dx + P^\top\lambda + E^\top\mu = 0` and
-complementarity) strong duality gives
+the leader's products are a multiple of the follower's, :math:`H = \rho D`, then at every
+solution of the follower's KKT conditions (stationarity
+:math:`d + Dx + P^\top\lambda + E^\top\mu = 0` and complementarity) strong duality gives
 
 .. math::
 
-    y^\top D x = -d^\top y - r^\top\lambda - e^\top\mu ,
+    y^\top D x = -d^\top y - (r - Rx)^\top\lambda - (e - Fx)^\top\mu ,
 
 i.e. the leader's bilinear revenue is the follower's dual objective minus its linear cost
-terms. :func:`identity_cost` returns the leader's objective rewritten this way: linear in
-``(x, y, lambda, mu)``, equal to the true objective on the follower's KKT set, so any exact
+terms. :func:`build_identity` returns the leader's objective rewritten this way (the products
+``x_j lambda_i`` of integer leader variables in the follower's constraints binary-expanded,
+below): linear, equal to the true objective on the follower's KKT set, so any exact
 method over that set (branching on complementarity pairs, :mod:`stackopt.engines.bard_moore`;
 KKT with proven big-M) solves the bilinear problem exactly, rates continuous.
 
@@ -77,7 +77,11 @@ def proportional_ratio(problem: BilevelProblem) -> float | None:
 
 
 def identity_applicable(problem: BilevelProblem, form: FollowerForm | None = None) -> str | None:
-    """``None`` if the revenue identity applies, else the reason it does not."""
+    """``None`` if the revenue identity applies, else the reason it does not.
+
+    Leader variables in the follower's constraints are allowed when they are integer with
+    finite bounds: their products with the multipliers are then expanded exactly
+    (:func:`build_identity`)."""
     f = form or follower_form(problem)
     if f.Q is not None:
         return "the follower's objective is quadratic"
@@ -86,14 +90,33 @@ def identity_applicable(problem: BilevelProblem, form: FollowerForm | None = Non
             "the leader's products are not a multiple of the follower's (the same rate x "
             "quantity terms must appear in both objectives)"
         )
-    if (f.k and np.any(f.R != 0)) or (f.q and np.any(f.F != 0)):
-        return "leader variables enter the follower's constraints (a rate would multiply a dual)"
+    for j in coupling_columns(problem, f):
+        name = problem.leader_variables[j]
+        if problem.leader_types[j] == "continuous":
+            return (
+                f"leader variable {name!r} is continuous and enters the follower's "
+                "constraints (it would multiply a dual price)"
+            )
+        lo, hi = np.asarray(problem.leader_lower)[j], np.asarray(problem.leader_upper)[j]
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            return f"integer leader variable {name!r} needs finite bounds"
     return None
+
+
+def coupling_columns(problem: BilevelProblem, form: FollowerForm) -> np.ndarray:
+    """Leader variables in the follower's constraints (they multiply dual prices)."""
+    used = np.zeros(problem.n_leader, dtype=bool)
+    if form.k:
+        used |= np.any(form.R != 0, axis=0)
+    if form.q:
+        used |= np.any(form.F != 0, axis=0)
+    return np.flatnonzero(used)
 
 
 def identity_cost(problem: BilevelProblem, km: KKTMatrix) -> np.ndarray:
     """The leader's minimisation cost over ``km``'s columns ``[x, y, lambda, mu]``, with
-    ``y'Hx = rho y'Dx`` replaced by ``rho (-d'y - r'lambda - e'mu)`` (module doc)."""
+    ``y'Hx = rho y'Dx`` replaced by ``rho (-d'y - r'lambda - e'mu)`` (module doc; the
+    products with ``R x`` and ``F x`` are added by :func:`build_identity`)."""
     rho = proportional_ratio(problem)
     assert rho is not None
     f = km.form
@@ -102,6 +125,101 @@ def identity_cost(problem: BilevelProblem, km: KKTMatrix) -> np.ndarray:
     cost[km.il : km.im] -= rho * f.r
     cost[km.im : km.im + f.q] -= rho * f.e
     return cost
+
+
+def build_identity(
+    problem: BilevelProblem,
+    m_lambda: np.ndarray,
+    mu_lo: np.ndarray,
+    mu_hi: np.ndarray,
+    form: FollowerForm | None = None,
+) -> ExpandedMILP:
+    """The KKT relaxation (no complementarity) with the identity cost, for branching.
+
+    Columns ``[x, y, lambda, mu, bits, products]``, rows ``[kkt rows, expansion, McCormick]``
+    (the KKT block is :func:`~.bilevel_form.kkt_matrix`'s, so a branching on complementarity
+    pairs can address it unchanged). The identity's terms ``rho lambda_i R_ij x_j`` and
+    ``rho mu_i F_ij x_j`` use the binary expansion of the integer ``x_j`` and McCormick with
+    the proven multiplier bounds (exact for binaries)."""
+    f = form or follower_form(problem)
+    km = kkt_matrix(problem, f)
+    rho = proportional_ratio(problem)
+    assert rho is not None
+    n0, k = km.n_cols, f.k
+    lo, hi = np.asarray(problem.leader_lower), np.asarray(problem.leader_upper)
+    cost = identity_cost(problem, km)
+    cols = [int(j) for j in coupling_columns(problem, f)]
+    bits: dict[int, list[tuple[int, float]]] = {}
+    nw = 0
+    for j in cols:
+        span = hi[j] - lo[j]
+        nb = max(1, int(np.floor(np.log2(max(span, 1.0)) + 1e-9)) + 1)
+        bits[j] = [(n0 + nw + b, 2.0**b) for b in range(nb)]
+        nw += nb
+    lo_s = np.array([lo[j] if j in bits else 0.0 for j in range(problem.n_leader)])
+    if k:
+        cost[km.il : km.im] += rho * (f.R @ lo_s)
+    if f.q:
+        cost[km.im : km.im + f.q] += rho * (f.F @ lo_s)
+    prods: list[tuple[int, int, float, float, float]] = []  # (bit, dual col, L, U, cost)
+    for j, bl in bits.items():
+        for wcol, pw in bl:
+            for i in np.flatnonzero(f.R[:, j]) if k else []:
+                prods.append((wcol, km.il + i, 0.0, float(m_lambda[i]), rho * f.R[i, j] * pw))
+            for i in np.flatnonzero(f.F[:, j]) if f.q else []:
+                prods.append(
+                    (wcol, km.im + i, float(mu_lo[i]), float(mu_hi[i]), rho * f.F[i, j] * pw)
+                )
+    nv = len(prods)
+    ri: list[int] = []
+    rj: list[int] = []
+    rv: list[float] = []
+    rlo: list[float] = []
+    rhi: list[float] = []
+
+    def add(entries: list[tuple[int, float]], a: float, b: float) -> None:
+        r = len(rlo)
+        for c, v in entries:
+            ri.append(r)
+            rj.append(c)
+            rv.append(v)
+        rlo.append(a)
+        rhi.append(b)
+
+    for j, bl in bits.items():
+        add([(km.ix + j, 1.0)] + [(c, -p) for c, p in bl], lo[j], lo[j])
+    full_cost = np.concatenate([cost, np.zeros(nw + nv)])
+    for t, (w, z, L, U, c) in enumerate(prods):
+        v = n0 + nw + t
+        if not (np.isfinite(L) and np.isfinite(U)):
+            raise ValueError("a product needs finite multiplier bounds")
+        full_cost[v] = c
+        add([(v, 1.0), (w, -U)], -np.inf, 0.0)
+        add([(v, 1.0), (w, -L)], 0.0, np.inf)
+        add([(v, 1.0), (z, -1.0), (w, -L)], -np.inf, -L)
+        add([(v, 1.0), (z, -1.0), (w, -U)], -U, np.inf)
+    ncol = n0 + nw + nv
+    extra = sp.csr_matrix((rv, (ri, rj)), shape=(len(rlo), ncol))
+    top = sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], nw + nv))])
+    A = sp.vstack([top, extra]).tocsc()
+    col_lo = np.concatenate([km.col_lo, np.zeros(nw), np.full(nv, -np.inf)])
+    col_hi = np.concatenate([km.col_hi, np.ones(nw), np.full(nv, np.inf)])
+    for row in {int(z) - km.il for _, z, _, _, _ in prods if km.il <= z < km.im}:
+        col_hi[km.il + row] = min(col_hi[km.il + row], float(m_lambda[row]))  # proven bound
+    integ = np.concatenate([km.integrality, np.ones(nw, np.int32), np.zeros(nv, np.int32)])
+    return ExpandedMILP(
+        A,
+        full_cost,
+        col_lo,
+        col_hi,
+        np.concatenate([km.row_lo, rlo]),
+        np.concatenate([km.row_hi, rhi]),
+        integ,
+        km,
+        nw,
+        nv,
+        (),
+    )
 
 
 def rate_columns(problem: BilevelProblem, form: FollowerForm) -> np.ndarray:

@@ -161,3 +161,48 @@ def test_refusals_are_one_line_input_errors():
     lin = parse_game({**TOLL, "leader": {**TOLL["leader"], "objective": {"maximize": "T1"}}})
     with pytest.raises(Exception, match="rate-step"):
         solve_bilevel(lin, rate_step=0.5)
+
+
+def coupled_problem(seed: int, integer_rates: bool) -> BilevelProblem:
+    """Rates x1, x2 (in both objectives, H = -D) plus an integer x3 in the follower's
+    right-hand side (sum y >= 1 + x3 / 2): the identity needs the products x3 * lambda,
+    expanded exactly. y >= 0 with costs >= 0 (the dual price of the row is then bounded by
+    LP); a leader row sum y <= 4 bounds y for the products of the expanded MILP."""
+    rng = np.random.default_rng(100 + seed)
+    nx, ny = 3, 3
+    D = np.zeros((ny, nx))
+    D[rng.integers(0, ny), 0] = 1.0
+    D[rng.integers(0, ny), 1] = 1.0
+    return BilevelProblem(
+        leader_variables=("x1", "x2", "x3"),
+        follower_variables=("y1", "y2", "y3"),
+        leader_types=("integer" if integer_rates else "continuous",) * 2 + ("integer",),
+        leader_lower=np.zeros(nx),
+        leader_upper=np.array([3.0, 4.0, 2.0]),
+        follower_lower=np.zeros(ny),
+        leader_cost_x=np.array([0.0, 0.0, float(rng.integers(-2, 3))]),
+        leader_rows_y=np.ones((1, ny)),
+        leader_rows_upper=np.array([4.0]),
+        leader_cost_y=rng.integers(-3, 4, ny).astype(float),
+        leader_cross=-D,
+        follower_cost_y=rng.integers(0, 4, ny).astype(float),
+        follower_cross=D,
+        follower_rows_x=np.array([[0.0, 0.0, -0.5]]),
+        follower_rows_y=np.ones((1, ny)),
+        follower_rows_lower=np.array([1.0]),
+        follower_rows_upper=np.array([np.inf]),
+        name=f"coupled_{seed}",
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_identity_with_an_integer_leader_in_the_followers_rows_matches_enumeration(seed):
+    p = coupled_problem(seed, integer_rates=True)
+    ref, _ = grid_optimum(p, [range(4), range(5), range(3)])
+    for method in ("bard_moore", "strong_duality"):
+        r = solve_bilevel(p, method=method)
+        assert r.status is Status.OPTIMAL and r.certified, (method, r.message)
+        assert r.leader.value == pytest.approx(ref, abs=1e-6), method
+    c = solve_bilevel(coupled_problem(seed, integer_rates=False))
+    assert c.method == "bard_moore" and c.certified, c.message
+    assert c.leader.value <= ref + 1e-6  # continuous rates can only do better

@@ -7,8 +7,8 @@ Called by :func:`stackopt.kinds.bilevel.solve.solve_bilevel` when ``leader_cross
     The revenue identity (Labbé, Marcotte & Savard 1998) rewrites the leader's objective
     linearly in ``(x, y, lambda, mu)`` on the follower's KKT set; branching on complementarity
     pairs then solves the problem exactly with *continuous* rates and no big-M. Applies when
-    the leader's products are a multiple of the follower's and no leader variable enters the
-    follower's constraints.
+    the leader's products are a multiple of the follower's; leader variables in the follower's
+    constraints (they multiply dual prices) must be integer and are binary-expanded.
 ``strong_duality``
     Every rate (and every leader variable in the follower's constraints) is binary-expanded
     and its products with follower variables and multipliers linearised exactly (McCormick
@@ -32,8 +32,9 @@ from stackopt.formulations.bilevel_form import FollowerForm, highs_from_matrix
 from stackopt.formulations.bilinear_leader import (
     ExpandedMILP,
     build_expanded,
+    build_identity,
+    coupling_columns,
     identity_applicable,
-    identity_cost,
     product_follower_columns,
     rate_columns,
 )
@@ -139,6 +140,34 @@ def export_models(problem: BilevelProblem) -> dict[str, Any]:
     }
 
 
+def identity_model(problem: BilevelProblem, form: FollowerForm) -> ExpandedMILP:
+    """The identity-cost KKT model for branching, with the multiplier bounds its products
+    (integer leader variables in the follower's constraints) need, proven by LP."""
+    from stackopt.kinds.bilevel import solve as S
+
+    if not coupling_columns(problem, form).size:
+        return build_identity(problem, np.zeros(form.k), np.zeros(form.q), np.zeros(form.q), form)
+    from stackopt.formulations.strong_duality import rows_needing_bounds
+
+    sd = S._sd_bounds(problem, form)
+    le, eq = rows_needing_bounds(form)
+    bad = [
+        *(form.le_labels[i] for i in np.flatnonzero(le & ~np.isfinite(sd.lam))),
+        *(
+            form.eq_labels[i]
+            for i in np.flatnonzero(eq & ~(np.isfinite(sd.mu_lo) & np.isfinite(sd.mu_hi)))
+        ),
+    ]
+    if bad:
+        raise UnsupportedError(
+            f"no bound could be proven for the dual price of {bad[0]!r}, which an integer "
+            "leader variable multiplies",
+            field="method",
+            fix="bound the follower's variables in that row, or fix the leader variable",
+        )
+    return build_identity(problem, sd.lam, sd.mu_lo, sd.mu_hi, form)
+
+
 def choose_method(
     problem: BilevelProblem, form: FollowerForm, method: str | None, rate_step: float | None
 ) -> str:
@@ -186,11 +215,13 @@ def solve_bilinear(
     chosen = choose_method(problem, form, method, rate_step)
     stats["bilinear"] = "revenue_identity" if chosen == "bard_moore" else "binary_expansion"
     if chosen == "bard_moore":
-        from stackopt.formulations.bilevel_form import kkt_matrix
-
-        cost = identity_cost(problem, kkt_matrix(problem, form))
+        tb = time.perf_counter()
+        model = identity_model(problem, form)
+        stats["build_seconds"] = stats["bounds_seconds"] + (time.perf_counter() - tb)
+        stats["binaries"] = model.n_binaries
+        stats["products"] = model.n_products
         return S._run_bard_moore(
-            problem, oracle, rtol, time_limit, max_nodes, options, stats, t0, cost=cost
+            problem, oracle, rtol, time_limit, max_nodes, options, stats, t0, model=model
         )
     tb = time.perf_counter()
     steps, approx = expansion_steps(problem, form, rate_step)

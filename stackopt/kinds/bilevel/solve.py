@@ -320,7 +320,7 @@ def _run_milp(problem, method, form, bounds, sd_bounds, oracle, rtol, time_limit
 
 
 def _run_bard_moore(problem, oracle, rtol, time_limit, max_nodes, options, stats, t0, *,
-                    incumbent=None, lower_bound=None, cost=None) -> Result:
+                    incumbent=None, lower_bound=None, cost=None, model=None) -> Result:
     from stackopt.engines.bard_moore import solve_bard_moore
 
     atol, _ = tolerances(problem, rtol)
@@ -328,7 +328,7 @@ def _run_bard_moore(problem, oracle, rtol, time_limit, max_nodes, options, stats
         time_limit = max(0.0, time_limit - (time.perf_counter() - t0))
     out = solve_bard_moore(problem, oracle=oracle, atol=atol, time_limit=time_limit,
                            max_nodes=max_nodes, incumbent=incumbent, lower_bound=lower_bound,
-                           cost=cost)
+                           cost=cost, model=model)
     stats.update({"nodes": out.nodes, "node_lps": out.lps,
                   "build_seconds": stats.get("build_seconds", stats["bounds_seconds"])
                   + out.build_seconds,
