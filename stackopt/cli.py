@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for name in COMMANDS:
         import_module(f"stackopt.commands.{name}").add_parser(sub)
+    parser.subcommands = dict(sub.choices)  # type: ignore[attr-defined]
     return parser
 
 
@@ -38,7 +39,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from stackopt.errors import InputError, SolverError, StackoptError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # name the subcommand's usage, unless the stray word precedes the subcommand
+        words = list(sys.argv[1:] if argv is None else argv)
+        at = words.index(args.command) if args.command in words else len(words)
+        before = any(w in words[:at] for w in extra)
+        (parser if before else parser.subcommands.get(args.command, parser)).error(
+            "unrecognized arguments: " + " ".join(extra))
     _setup_logging(args)
     try:
         code = int(import_module(f"stackopt.commands.{args.command}").run(args))

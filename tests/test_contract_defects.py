@@ -200,3 +200,23 @@ def test_a_failed_certificate_is_reported_once():
     # a message that says something else is kept
     r2 = replace(r, message="HiGHS stopped with 'maxTimeLimit'; not proven optimal")
     assert "maxTimeLimit" in format_result(r2)
+
+
+# -- argument errors name the subcommand -------------------------------------------------------
+@pytest.mark.parametrize("argv, usage", [
+    (["solve", "data/inspection.yaml", "--bogus"], "usage: stackopt solve"),
+    (["verify", "data/inspection.yaml", "r.json", "--nope"], "usage: stackopt verify"),
+    (["export", "data/inspection.yaml", "--zzz", "1"], "usage: stackopt export"),
+    (["--bogus", "solve", "data/inspection.yaml"], "usage: stackopt [-h]"),
+])
+def test_argument_errors_print_the_subcommands_usage(argv, usage, capsys, monkeypatch):
+    """Was: 'usage: stackopt [-h] ... COMMAND ...' for an unknown option of a subcommand."""
+    from stackopt.cli import main
+
+    monkeypatch.chdir(REPO)
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(usage), err
+    assert "unrecognized arguments" in err
