@@ -197,7 +197,8 @@ def _never_best_response(dc, du, ac, au, m, j, floor
 
 
 def _sparse(mu: np.ndarray) -> dict[int, float]:
-    return {int(t): float(mu[t]) for t in np.nonzero(mu)[0]}
+    nz = np.flatnonzero(mu)
+    return dict(zip(nz.tolist(), mu[nz].tolist()))  # plain ints/floats, no per-entry calls
 
 
 def _multipliers(dc, du, ac, au, m, j, duals, sd, sa) -> tuple[np.ndarray, float, float]:

@@ -155,7 +155,8 @@ def _solve_lps(game: SecurityGame, engine: str, prune: bool, time_limit: float |
     for k in range(game.n_targets):
         rec = out.records[k]
         entry: dict[str, Any] = {"outcome": rec.outcome, "bound": rec.bound,
-                                 "mu": {labels[t]: w for t, w in rec.mu.items()},
+                                 "mu": dict(zip(map(labels.__getitem__, rec.mu),
+                                                rec.mu.values())),
                                  "nu": rec.nu}
         if rec.value is not None:
             entry["value"] = rec.value
