@@ -172,9 +172,12 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
     from stackopt.engines.security_lps import polish_coverage
     from stackopt.formulations.security_milp import big_ms, build_eraser
 
+    from stackopt.kinds.security.merge import merge_attacker_types
+
     swallow_banner()
     t = time.perf_counter()
-    model = build_eraser(game)
+    solved, group_of = merge_attacker_types(game)  # identical types: summed prior (exact)
+    model = build_eraser(solved)
     build = time.perf_counter() - t
     res, solve = solve_milp_exactly(model, time_limit=time_limit)
     if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
@@ -183,8 +186,9 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
     res.solution_loader.load_vars()
     c = np.clip([pyo.value(model.c[t]) for t in game.targets], 0.0, 1.0)
     resp = [int(np.argmax([pyo.value(model.a[ty, t]) for t in game.targets]))
-            for ty in game.types]
-    c, polished = polish_coverage(game, c, resp)
+            for ty in solved.types]
+    c, polished = polish_coverage(solved, c, resp)
+    resp = [resp[g] for g in group_of]  # every original type attacks as its merged type
     zd, za = big_ms(game)
     bound = res.objective_bound if res.objective_bound is not None else res.incumbent_objective
     evidence = {MILP_BOUND: milp_record(float(bound), None if res.incumbent_objective is None
@@ -193,7 +197,8 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
                                "attacker_max": float(za[k].max())}
                           for k, ty in enumerate(game.types)}}
     stats = {BUILD_SECONDS: build, HIGHS_SECONDS: solve,
-             "binaries": game.n_types * game.n_targets, "polished": polished}
+             "binaries": solved.n_types * game.n_targets, "polished": polished,
+             "types_merged": game.n_types - solved.n_types}
     return c, resp, evidence, stats
 
 
