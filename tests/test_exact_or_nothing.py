@@ -609,3 +609,35 @@ def test_hostile_nfg_exit_2_fast(tmp_path, text):
     t = time.perf_counter()
     assert main(["solve", str(p)]) == 2
     assert time.perf_counter() - t < 5
+
+
+def _bilevel_file(tmp_path, leader_obj="x", follower_vars="{y: {lower: 0, upper: 1}}",
+                  leader_vars="{x: {lower: 0, upper: 1}}", follower_obj="y"):
+    p = tmp_path / "b.yaml"
+    p.write_text(f"kind: bilevel\nleader:\n  variables: {leader_vars}\n"
+                 f"  objective: {{minimize: \"{leader_obj}\"}}\nfollower:\n"
+                 f"  variables: {follower_vars}\n  objective: {{maximize: \"{follower_obj}\"}}\n")
+    return p
+
+
+@pytest.mark.parametrize("kw", [
+    {"leader_obj": "(" * 400 + "x" + ")" * 400},
+    {"leader_obj": "1e308*1e308*x"},
+    {"leader_obj": "1e308*x + 1e308*x"},
+    {"follower_vars": "{y: {lower: 0, upper: 1, index: 200000}}", "follower_obj": "y[1]"},
+    {"leader_vars": "{x: {index: 1000000}, 'x[1000000]': {}}", "leader_obj": "x[1]"},
+])
+def test_hostile_bilevel_exit_2_fast(tmp_path, kw, capsys):
+    p = _bilevel_file(tmp_path, **kw)
+    t = time.perf_counter()
+    assert main(["solve", str(p)]) == 2
+    assert time.perf_counter() - t < 10
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err) < 600
+
+
+def test_bilevel_15000_leading_signs_parse_without_recursion(tmp_path):
+    from stackopt.kinds.bilevel.expressions import parse_expression
+
+    assert parse_expression("-" * 15000 + "x").linear() == {"x": 1.0}
+    assert parse_expression("-" * 15001 + "x").linear() == {"x": -1.0}

@@ -94,6 +94,10 @@ def _mul(a: Mapping, b: Mapping) -> dict:
     return {m: c for m, c in out.items() if c != 0.0}
 
 
+#: Deepest nesting of parentheses accepted (the parser is recursive-descent).
+MAX_NESTING = 100
+
+
 class _Parser:
     def __init__(self, text: str, field: str | None, source: str | None) -> None:
         self.text = text
@@ -114,10 +118,14 @@ class _Parser:
             pos = m.end()
         self.tokens.append(("end", "", len(text)))
         self.i = 0
+        self.depth = 0
 
     # -- helpers -------------------------------------------------------------
     def fail(self, message: str, pos: int, fix: str | None = None) -> None:
-        raise InputError(f"{message} at column {pos + 1} of expression {self.text!r}",
+        from stackopt.io.safe_yaml import escape_excerpt
+
+        raise InputError(f"{message} at column {pos + 1} of expression "
+                         f"{escape_excerpt(self.text, 80)!r}",
                          source=self.source, field=self.field,
                          fix=fix or "write e.g. '3*x - 2*y <= 4' (numbers, names, + - * /, "
                                     "parentheses, x[1])")
@@ -166,6 +174,9 @@ class _Parser:
                 self.take()
                 rhs = self.factor()
                 out = _mul(out, rhs)
+                if not all(math.isfinite(c) for c in out.values()):
+                    self.fail("a coefficient overflows to infinity", pos,
+                              fix="use coefficients of ordinary size")
                 if any(len(m) > 2 for m in out):
                     self.fail("terms of degree above 2 are not supported", pos,
                               fix="bilevel objectives are linear or quadratic")
@@ -177,6 +188,9 @@ class _Parser:
                               "division by a variable is not supported", pos,
                               fix="divide by a non-zero number only")
                 out = {m: c / rhs[()] for m, c in out.items()}
+                if not all(math.isfinite(c) for c in out.values()):
+                    self.fail("a coefficient overflows to infinity", pos,
+                              fix="use coefficients of ordinary size")
             elif kind in ("num", "name") or (kind == "op" and val == "("):
                 self.fail(f"missing operator before {val!r}", pos,
                           fix="write the multiplication explicitly, e.g. 2*x")
@@ -184,12 +198,15 @@ class _Parser:
                 return out
 
     def factor(self) -> dict:
-        kind, val, _ = self.peek()
-        if kind == "op" and val in ("+", "-"):
+        negate = False
+        while True:  # unary signs, iteratively (15,000 leading signs must not recurse)
+            kind, val, _ = self.peek()
+            if not (kind == "op" and val in ("+", "-")):
+                break
             self.take()
-            inner = self.factor()
-            return inner if val == "+" else {m: -c for m, c in inner.items()}
-        return self.power()
+            negate ^= val == "-"
+        inner = self.power()
+        return {m: -c for m, c in inner.items()} if negate else inner
 
     def power(self) -> dict:
         base = self.atom()
@@ -222,7 +239,12 @@ class _Parser:
                           fix="use finite numbers; write bounds under 'variables'")
             return {(val,): 1.0}
         if kind == "op" and val == "(":
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                self.fail(f"parentheses nested deeper than {MAX_NESTING}", pos,
+                          fix="simplify the expression")
             inner = self.expr()
+            self.depth -= 1
             k2, v2, p2 = self.take()
             if not (k2 == "op" and v2 == ")"):
                 self.fail("missing ')'", p2, fix="close every '('")
@@ -259,7 +281,14 @@ def parse_expression(text: str, *, field: str | None = None,
             p.fail(f"comparison {val!r} in an objective", pos,
                    fix="objectives are expressions; put comparisons under 'constraints'")
         p.fail(f"unexpected {val!r}", pos)
+    _finite(p, out)
     return Poly(out)
+
+
+def _finite(p: _Parser, terms: Mapping) -> None:
+    if not all(math.isfinite(c) for c in terms.values()):
+        p.fail("a coefficient overflows to infinity", 0,
+               fix="use coefficients of ordinary size")
 
 
 def parse_constraint(text: str, *, field: str | None = None,
@@ -284,4 +313,6 @@ def parse_constraint(text: str, *, field: str | None = None,
                    fix="split 'a <= expr <= b' into two constraints")
         p.fail(f"unexpected {v2!r}", p2)
     sense = "==" if val in ("=", "==") else val
-    return ParsedConstraint(Poly(_add(lhs, rhs, -1.0)), sense, text)
+    diff = _add(lhs, rhs, -1.0)
+    _finite(p, diff)
+    return ParsedConstraint(Poly(diff), sense, text)
