@@ -5,7 +5,9 @@ rewards U(-1, 1) for both players, two leader parameters in [0, 2] with costs U(
 entering the follower's rewards with coefficients U(-1, 1). For every size the table shows
 the MILP's binaries, the Pyomo build time, the HiGHS time, the certificate time (backward
 induction, part of the total), the total, and the ratio of the total to the first (smallest)
-size's total measured in the same run. Every answer is certified.
+size's total measured in the same run. Every optimal answer is certified; a size that hits
+``--time-limit`` is shown with status ``time_limit`` (its commitment is feasible and checked,
+its optimality not proven) and ends the run.
 
 The default run is short (three sizes, about 5-10 s); ``--full`` keeps
 growing until one MILP takes ``--stop`` seconds (default 60). Usage::
@@ -96,15 +98,16 @@ def main(argv=None) -> int:
         st = r.stats
         cert = total - st["build_seconds"] - st["highs_seconds"]
         base = base or total
-        ok = ok and r.certified
+        if r.status.value == "optimal":
+            ok = ok and r.certified
         print(
             f"{f'{S}x{A}x{H}':<14}{st['binaries']:>9}{st['build_seconds']:>9.2f}"
             f"{st['highs_seconds']:>9.2f}{cert:>8.2f}{total:>9.2f}{total / base:>8.1f}  "
             f"{r.status.value:<7} {r.leader.value:.6g}"
         )
-        if st["highs_seconds"] >= (args.stop if args.full else 10.0):
+        if st["highs_seconds"] >= (args.stop if args.full else 10.0) or r.status.value != "optimal":
             break
-    print(f"all certificates passed: {ok}")
+    print(f"every optimal answer certified: {ok}")
     return 0 if ok else 1
 
 
