@@ -207,7 +207,8 @@ def _slow_game(path: Path):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_csv_fast_path_bit_identical_to_cell_reader(tmp_path: Path, seed: int) -> None:
+def test_csv_fast_path_bit_identical_to_cell_reader(tmp_path: Path, seed: int, monkeypatch) -> None:
+    monkeypatch.setattr(arrays, "FAST_CSV_MIN_BYTES", 0)  # take the fast path on small files
     two, long, mat = _csv_pair(tmp_path, seed)
     for path in (two, long):
         assert io_csv._fast_game(path) is not None  # the fast path was taken
@@ -237,7 +238,8 @@ def test_csv_fast_path_bit_identical_to_cell_reader(tmp_path: Path, seed: int) -
         ),
     ],
 )
-def test_csv_errors_still_name_the_cell(tmp_path: Path, body: str, match: str) -> None:
+def test_csv_errors_still_name_the_cell(tmp_path: Path, body: str, match: str, monkeypatch) -> None:
+    monkeypatch.setattr(arrays, "FAST_CSV_MIN_BYTES", 0)  # the fast path must decline them
     p = tmp_path / "g.csv"
     p.write_text(body)
     with pytest.raises(InputError, match=match):

@@ -1,0 +1,325 @@
+"""Scaling table for every kind: size -> time, build vs HiGHS share, memory; prints the targets
+of issue 13 as met or missed. Nothing is asserted.
+
+Run ``python benchmarks/run_all.py`` (default sizes; about 5-10 minutes on 2 quiet cores),
+``--quick`` (tiny sizes, a smoke test) or ``--only load,lp,security,bayesian,interdiction``.
+
+Sections (each figure measured in this run, on seeded games):
+
+* ``load``: a 1000x1000 normal-form game (six decimals) written as inline YAML, two-matrix CSV,
+  ``.npz`` and Parquet (when pyarrow is installed) and read by ``stackopt.load_game`` in a fresh
+  subprocess (after a warm-up load, so imports are excluded): seconds and tracemalloc peak
+  relative to the two float64 arrays; plus ``stackopt --help`` start-up.
+* ``command``: the whole command ``stackopt solve FILE --json`` (a subprocess: start-up,
+  loading, solving, certificate) on anti-correlated 200x200 (YAML and CSV) against the linprog
+  loop of ``benchmarks/run.py`` on the same game (in this process).
+* ``lp``: the multiple-LPs loop in process (``solve_sse``): total, HiGHS, their ratio, HiGHS
+  runs, on uniform and anti-correlated games.
+* ``security``: one attacker type, 100..1000 targets (total / HiGHS); ERASER with 5 and 10
+  attacker types x 100 targets drawn from 2 distinct types (merged exactly).
+* ``bayesian``: DOBSS with 250 and 2000 types drawn from 3 distinct ones (merged exactly).
+* ``interdiction``: 10x10 and 20x20 grids (budget 4), Benders against the dual MILP (the dual
+  MILP stopped at ``--milp-limit`` seconds).
+
+Anchors not run here: OpenSpiel's Stackelberg LP (does not install on this machine's Python)
+and PAO (bilevel, ``benchmarks/bilevel.py``); the Nash MILP has its own benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from run import linprog_loop, make_game, versions
+
+TARGETS: list[tuple[str, str]] = []
+
+
+def target(name: str, ok: bool | None, figure: str) -> None:
+    TARGETS.append(
+        (name, ("not measured" if ok is None else "met" if ok else "MISSED") + f" ({figure})")
+    )
+
+
+def load_figure(path: Path) -> tuple[float, float]:
+    code = (
+        "import sys, time, tracemalloc, json\n"
+        "from stackopt.io.load import load_game\n"
+        "load_game(sys.argv[1])\n"
+        "tracemalloc.start(); t = time.perf_counter(); g = load_game(sys.argv[1])\n"
+        "s = time.perf_counter() - t; peak = tracemalloc.get_traced_memory()[1]\n"
+        "print(json.dumps([s, peak, g.A.nbytes + g.B.nbytes]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    )
+    s, peak, nbytes = json.loads(out.stdout)
+    return s, peak / nbytes
+
+
+def section_load(n: int, tmp: Path) -> None:
+    from stackopt.io.load import save_game
+    from stackopt.kinds.normal_form.game import NormalFormGame
+    from stackopt.kinds.normal_form.io_binary import write_normal_form_npz
+    from stackopt.kinds.normal_form.io_csv import write_normal_form_csv
+
+    rng = np.random.default_rng(13)
+    g = NormalFormGame(
+        np.round(rng.standard_normal((n, n)), 6), np.round(rng.standard_normal((n, n)), 6)
+    )
+    files = {"yaml": tmp / "g.yaml", "csv": tmp / "g.csv", "npz": tmp / "g.npz"}
+    save_game(g, files["yaml"])
+    write_normal_form_csv(g, files["csv"], form="matrix")
+    write_normal_form_npz(g, files["npz"])
+    try:
+        import pandas as pd
+        import pyarrow  # noqa: F401
+
+        frames = []
+        for who, M in (("leader", g.A), ("follower", g.B)):
+            f = pd.DataFrame(M, columns=list(g.follower_actions))
+            f.insert(0, "action", list(g.leader_actions))
+            f.insert(0, "player", who)
+            frames.append(f)
+        files["parquet"] = tmp / "g.parquet"
+        pd.concat(frames).to_parquet(files["parquet"])
+    except ImportError:
+        print("parquet: pyarrow not installed, skipped")
+    print(f"\n== loading a {n}x{n} game (arrays {2 * n * n * 8 / 1e6:.0f} MB) ==")
+    print(f"{'format':<8} {'file MB':>8} {'load s':>8} {'peak/arrays':>12}")
+    for fmt, p in files.items():
+        s, ratio = load_figure(p)
+        print(f"{fmt:<8} {p.stat().st_size / 1e6:>8.1f} {s:>8.2f} {ratio:>12.2f}")
+        limit = 3.0 if fmt == "yaml" else 1.0
+        if n >= 1000:
+            target(
+                f"{n}x{n} loads from {fmt} in < {limit:g} s, peak < 4x arrays",
+                s < limit and ratio < 4,
+                f"{s:.2f} s, peak {ratio:.2f}x",
+            )
+    t = time.perf_counter()
+    subprocess.run(["stackopt", "--help"], capture_output=True, check=True)
+    s = time.perf_counter() - t
+    print(f"stackopt --help: {s:.2f} s")
+    target("stackopt --help start-up about 0.18 s", s < 0.3, f"{s:.2f} s")
+
+
+def section_command(n: int, tmp: Path) -> None:
+    from stackopt.io.load import save_game
+    from stackopt.kinds.normal_form.game import NormalFormGame
+    from stackopt.kinds.normal_form.io_csv import write_normal_form_csv
+
+    A, B = make_game("anti", n, 20240601)
+    g = NormalFormGame(A, B)
+    save_game(g, tmp / "c.yaml")
+    write_normal_form_csv(g, tmp / "c.csv", form="matrix")
+    best, lp_s, _ = linprog_loop(A, B, 600.0)
+    print(f"\n== whole command, anti-correlated {n}x{n} (linprog loop {lp_s:.2f} s) ==")
+    for name in ("c.yaml", "c.csv"):
+        t = time.perf_counter()
+        out = subprocess.run(
+            ["stackopt", "solve", str(tmp / name), "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        s = time.perf_counter() - t
+        res = json.loads(out.stdout)
+        dv = abs(float(res["leader"]["value"]) - float(best)) if best is not None else float("nan")
+        print(
+            f"{name:<7} command {s:.2f} s, linprog/command {lp_s / s:.1f}x, |dv| {dv:.1e}, "
+            f"status {res['status']}"
+        )
+        target(
+            f"whole command {n}x{n} from {name[2:]} >= 10x linprog loop",
+            lp_s / s >= 10,
+            f"{lp_s / s:.1f}x",
+        )
+
+
+def section_lp(sizes: list[int]) -> None:
+    from stackopt.kinds.normal_form.game import NormalFormGame
+    from stackopt.kinds.normal_form.solve import solve_sse
+
+    print("\n== multiple LPs in process (solve_sse) ==")
+    print(
+        f"{'family':<8} {'size':>9} {'total s':>8} {'HiGHS s':>8} {'tot/HiGHS':>9} "
+        f"{'tot/H+ed':>8} {'runs':>6} {'LPs solved/pruned':>17}"
+    )
+    for fam in ("uniform", "anti"):
+        for n in sizes:
+            A, B = make_game(fam, n, 20240601)
+            g = NormalFormGame(A, B)
+            t = time.perf_counter()
+            r = solve_sse(g)
+            s = time.perf_counter() - t
+            st = r.stats
+            h = float(st["highs_seconds"])
+            he = h + float(st.get("highs_edit_seconds", 0.0))
+            print(
+                f"{fam:<8} {f'{n}x{n}':>9} {s:>8.2f} {h:>8.2f} {s / h:>9.2f} {s / he:>8.2f} "
+                f"{st['highs_runs']:>6} {st['lps_solved']:>8}/{st['lps_pruned']:<8}"
+                + ("" if r.certified else " NOT CERTIFIED")
+            )
+            if n >= 200:
+                target(
+                    f"{fam} {n}x{n}: total within 1.3x of HiGHS",
+                    s / h <= 1.3,
+                    f"{s / h:.2f}; with HiGHS edits {s / he:.2f}",
+                )
+            if fam == "anti" and n >= 1000:
+                target(f"anti {n}x{n} under 15 s", s < 15, f"{s:.1f} s")
+
+
+def section_security(sizes: list[int], types_T: int) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from security import make_game as sec_game
+
+    from stackopt.kinds.security.game import SecurityGame
+    from stackopt.kinds.security.solve import solve_security
+
+    print("\n== security games ==")
+    for T in sizes:
+        g = sec_game(T, 1, 0)
+        t = time.perf_counter()
+        r = solve_security(g)
+        s = time.perf_counter() - t
+        h = float(r.stats["highs_seconds"])
+        print(
+            f"1 type  {T:>5} targets: total {s:.2f} s, HiGHS {h:.2f} s, ratio {s / h:.2f}"
+            + ("" if r.certified else " NOT CERTIFIED")
+        )
+        if T >= 1000:
+            target(f"security {T} targets total/HiGHS <= 1.5", s / h <= 1.5, f"{s / h:.2f}")
+    base = sec_game(types_T, 2, 1)
+    for L in (5, 10):
+        rng = np.random.default_rng(L)
+        pick = rng.integers(0, 2, L)
+        pick[:2] = (0, 1)
+        p = rng.dirichlet(np.ones(L))
+        priors = tuple(float(x) for x in p[:-1]) + (1.0 - float(p[:-1].sum()),)
+        g = SecurityGame(
+            base.targets,
+            base.defender_covered[pick],
+            base.defender_uncovered[pick],
+            base.attacker_covered[pick],
+            base.attacker_uncovered[pick],
+            base.resources,
+            types=tuple(f"type{k}" for k in range(L)),
+            priors=priors,
+        )
+        t = time.perf_counter()
+        r = solve_security(g)
+        s = time.perf_counter() - t
+        print(
+            f"ERASER {L} types (2 distinct) x {types_T} targets: {s:.2f} s, "
+            f"merged {r.stats.get('types_merged')}, certified {r.certified}"
+        )
+        if types_T >= 100:
+            target(f"ERASER {L} repeating types x {types_T} targets < 10 s", s < 10, f"{s:.2f} s")
+
+
+def section_bayesian(counts: list[int]) -> None:
+    from stackopt.kinds.bayesian.game import BayesianGame
+    from stackopt.kinds.bayesian.solve import solve_bayesian
+
+    print("\n== Bayesian (DOBSS), types drawn from 3 distinct ones ==")
+    rng = np.random.default_rng(5)
+    base = [
+        (np.round(rng.uniform(-10, 10, (8, 5)), 2), np.round(rng.uniform(-10, 10, (8, 5)), 2))
+        for _ in range(3)
+    ]
+    for L in counts:
+        pick = rng.integers(0, 3, L)
+        g = BayesianGame.from_matrices(
+            [base[k][0] for k in pick], [base[k][1] for k in pick], [1.0 / L] * L
+        )
+        t = time.perf_counter()
+        r = solve_bayesian(g)
+        s = time.perf_counter() - t
+        print(
+            f"{L:>5} types: {s:.2f} s (HiGHS {r.stats['highs_seconds']:.2f} s), merged "
+            f"{r.stats.get('types_merged')}, certified {r.certified}"
+        )
+        if L >= 250:
+            target(f"Bayesian {L} repeating types fast", s < 10, f"{s:.2f} s")
+
+
+def section_interdiction(sizes: list[int], milp_limit: float) -> None:
+    import networkx as nx
+
+    from stackopt.kinds.interdiction.game import InterdictionGame
+    from stackopt.kinds.interdiction.solve import solve_interdiction
+
+    print(f"\n== interdiction grids, budget 4 (dual MILP stopped at {milp_limit:g} s) ==")
+    for n in sizes:
+        rng = np.random.default_rng(1)
+        gr = nx.grid_2d_graph(n, n).to_directed()
+        for u, v in gr.edges:
+            gr.edges[u, v].update(
+                length=int(rng.integers(1, 11)),
+                delay=int(rng.integers(5, 21)),
+                cost=int(rng.integers(1, 3)),
+            )
+        game = InterdictionGame.from_networkx(gr, (0, 0), (n - 1, n - 1), 4)
+        t = time.perf_counter()
+        b = solve_interdiction(game, method="benders", enumerate_limit=0)
+        sb = time.perf_counter() - t
+        t = time.perf_counter()
+        m = solve_interdiction(game, enumerate_limit=0, time_limit=milp_limit)
+        sm = time.perf_counter() - t
+        same = abs(b.leader.value - m.leader.value) <= 1e-6 if m.status.value == "optimal" else None
+        print(
+            f"{n}x{n}: benders {sb:.2f} s ({b.stats['benders_rounds']} master MILPs, "
+            f"{b.stats['benders_cuts']} cuts, certified {b.certified}); dual MILP "
+            f"{sm:.2f} s ({m.status.value}); same value: {same}"
+        )
+        if n >= 20:
+            target(f"interdiction {n}x{n} grid < 10 s", sb < 10 and b.certified, f"{sb:.2f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
+    ap.add_argument("--only", default="load,command,lp,security,bayesian,interdiction")
+    ap.add_argument("--milp-limit", type=float, default=120.0)
+    args = ap.parse_args(argv)
+    only = set(args.only.split(","))
+    q = args.quick
+    print("stackopt scaling benchmark (issue 13)")
+    print(versions())
+    print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores; figures are noisy above 2)")
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        if "load" in only:
+            section_load(60 if q else 1000, tmp)
+        if "command" in only:
+            section_command(30 if q else 200, tmp)
+    if "lp" in only:
+        section_lp([20, 40] if q else [200, 500, 1000])
+    if "security" in only:
+        section_security([20, 50] if q else [100, 500, 1000], 20 if q else 100)
+    if "bayesian" in only:
+        section_bayesian([20, 40] if q else [250, 2000])
+    if "interdiction" in only:
+        section_interdiction([5] if q else [10, 20], 10.0 if q else args.milp_limit)
+    print(f"\nload average at end: {os.getloadavg()[0]:.2f}")
+    print("\n== targets (issue 13) ==")
+    for name, verdict in TARGETS:
+        print(f"{name}: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
