@@ -134,9 +134,8 @@ def test_governance_both_orders_are_meaningful_brute_force():
 
 
 def test_governance_incentive_version_and_ai_race():
-    from incentive.oracle import linprog_value
-
     from stackopt import solve
+    from stackopt.testing.oracles.incentive import linprog_value
 
     menu = load_game(DATA / "incentive" / "governance_menu.yaml")
     res = solve(menu)

@@ -15,8 +15,7 @@ import pytest
 from stackopt import load_game, solve, verify
 from stackopt.kinds.incentive.game import IncentiveGame, Incentives
 from stackopt.kinds.normal_form.game import NormalFormGame
-
-from .oracle import grid_value, linprog_value, pure_value
+from stackopt.testing.oracles.incentive import grid_value, linprog_value, pure_value
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data" / "incentive"

@@ -22,12 +22,14 @@ from stackopt.checks.common import verify_rtol
 from stackopt.errors import InputError
 from stackopt.kinds.incentive.checks import DEFAULT_RTOL, certify, pure_table, tolerances
 from stackopt.kinds.incentive.game import IncentiveGame
+from stackopt.kinds.registry import validated
 from stackopt.result import FollowerOutcome, LeaderOutcome, Result
 from stackopt.status import Status
 
 METHODS = ("incentive_lps", "pure_commitment")
 
 
+@validated("incentive")
 def solve_incentive(
     game: IncentiveGame,
     *,

@@ -1,4 +1,4 @@
-"""Independent references for incentive games, written from the maths only (no stackopt code).
+"""Reference oracles for incentive games, written from the maths only (no stackopt code).
 
 * :func:`linprog_value` writes every LP(j) with scipy's ``linprog`` over the *full* variable
   set (uniform: one incentive per payable action; per-action: one transfer w[a, k] per leader
