@@ -12,8 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from my_policy import best_response, inspection_policy
 
-from stackopt.testing import (assert_best_response, assert_stackelberg_equilibrium,
-                              assert_values_close)
+from stackopt.testing import (
+    assert_best_response,
+    assert_stackelberg_equilibrium,
+    assert_values_close,
+)
 from stackopt.testing.strategies import commitments, normal_form_games
 
 

@@ -147,10 +147,10 @@ def response_value(game: Any, response: Any) -> Any:
             return {t: _one_response(game, v, i, f"response[{t!r}]")
                     for i, (t, v) in enumerate(zip(types, seq))}
         return response
-    fvars = getattr(game, "follower_variables", None)
-    if kind == "bilevel" or (fvars and not getattr(game, "follower_actions", None)):
+    fvars: tuple[str, ...] = tuple(getattr(game, "follower_variables", None) or ())
+    if fvars and (kind == "bilevel" or not getattr(game, "follower_actions", None)):
         if isinstance(response, Mapping):
-            return {_label(tuple(fvars), k, "response"): number(v, f"response[{k!r}]")
+            return {_label(fvars, k, "response"): number(v, f"response[{k!r}]")
                     for k, v in response.items()}
         arr = np.atleast_1d(np.asarray(response, dtype=float))
         if len(arr) != len(fvars):

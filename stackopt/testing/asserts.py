@@ -365,17 +365,17 @@ def _exact_best_response(game: Any, data: Mapping[str, Any], tie_break: str | No
     for lab, p in data["leader"]["commitment"].items():
         x[game.leader_index(str(lab))] = to_fraction(p)
     j = game.follower_index(str(data["follower"]["response"]))
+    out: list[Check] = []
+    total = sum(x, Fraction(0))
+    if abs(total - 1) > FLOAT_ROUNDING or any(p < 0 for p in x):
+        out.append(Check("commitment", False, float(abs(total - 1)), FLOAT_ROUNDING,
+                         f"the probabilities sum to {float(total):.17g}"))
+        return out
+    x = [p / total for p in x]  # float rounding of the sum removed; the rest is exact
     fu = [sum((x[i] * to_fraction(game.B[i, k]) for i in range(m)), Fraction(0))
           for k in range(n)]
     lu = [sum((x[i] * to_fraction(game.A[i, k]) for i in range(m)), Fraction(0))
           for k in range(n)]
-    out = []
-    total = sum(x)
-    if abs(total - 1) > FLOAT_ROUNDING or min(x) < 0:
-        out.append(Check("commitment", False, float(abs(total - 1)), FLOAT_ROUNDING,
-                         f"the probabilities sum to {float(total):.17g} (min {float(min(x))})"))
-        return out
-    x = [p / total for p in x]  # float rounding of the sum removed; the rest is exact
     top = max(fu)
     if fu[j] != top:
         k = fu.index(top)

@@ -248,8 +248,8 @@ def commitments(draw: Any, game: Any, *, pure: bool = False) -> dict[str, float]
     within the resources (sum ``<= resources``, each in [0, 1])."""
     if getattr(game, "kind", None) == "security":
         T, m = len(game.targets), int(game.resources)
-        w = np.array([draw(st.integers(0, 100)) for _ in range(T)], dtype=float)
-        c = np.zeros(T) if w.sum() == 0 or m == 0 else np.minimum(1.0, w / w.sum() * m)
+        wt = np.array([draw(st.integers(0, 100)) for _ in range(T)], dtype=float)
+        c = np.zeros(T) if wt.sum() == 0 or m == 0 else np.minimum(1.0, wt / wt.sum() * m)
         return {t: float(v) for t, v in zip(game.targets, c)}
     labels = tuple(game.leader_actions)
     if pure:

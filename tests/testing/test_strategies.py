@@ -10,10 +10,20 @@ from hypothesis import strategies as st
 
 import stackopt
 from stackopt.testing import assert_best_response, assert_stackelberg_equilibrium
-from stackopt.testing.oracles import (enumerate_active_sets, profile_enumeration,
-                                      sse_vertex_enumeration)
-from stackopt.testing.strategies import (bayesian_games, bilevel_problems, commitments, games,
-                                         incentive_games, normal_form_games, security_games)
+from stackopt.testing.oracles import (
+    enumerate_active_sets,
+    profile_enumeration,
+    sse_vertex_enumeration,
+)
+from stackopt.testing.strategies import (
+    bayesian_games,
+    bilevel_problems,
+    commitments,
+    games,
+    incentive_games,
+    normal_form_games,
+    security_games,
+)
 
 FAST = settings(max_examples=25, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -31,7 +31,7 @@ def profile_enumeration(R: list[np.ndarray], C: list[np.ndarray], weights: list[
     from scipy.optimize import linprog
 
     m = R[0].shape[0]
-    best = (-np.inf, None, None)
+    best: tuple = (-np.inf, None, None)
     for prof in itertools.product(*(range(c.shape[1]) for c in C)):
         obj = -sum(w * r[:, j] for w, r, j in zip(weights, R, prof))
         rows = [c[:, k] - c[:, j] for c, j in zip(C, prof) for k in range(c.shape[1]) if k != j]

@@ -87,7 +87,7 @@ def sse_vertex_enumeration(A, B) -> ExactSSE:
     region_values: dict[int, Fraction] = {}
     for j in range(n):
         for x in region_vertices(Bf, j):
-            v = sum(x[i] * Af[i][j] for i in range(m))
+            v = sum((x[i] * Af[i][j] for i in range(m)), Fraction(0))
             if j not in region_values or v > region_values[j]:
                 region_values[j] = v
             if best is None or v > best[0]:
