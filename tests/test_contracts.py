@@ -89,7 +89,8 @@ def _companion_files() -> set[Path]:
 def game_files() -> list[Path]:
     companions = _companion_files()
     return sorted(p for p in DATA.rglob("*") if p.is_file()
-                  and p.suffix.lower() in GAME_SUFFIXES and p not in companions)
+                  and p.suffix.lower() in GAME_SUFFIXES and p not in companions
+                  and "scenarios" not in p.relative_to(DATA).parts)  # batch scenario sets
 
 
 def rel(path: Path) -> str:
