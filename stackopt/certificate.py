@@ -122,6 +122,29 @@ class Certificate:
             evidence=upgrade_evidence(data.get("evidence") or {}),
         )
 
+    def __repr__(self) -> str:
+        """Short: ``<Certificate passed (6 checks, atol 1e-05)>`` or the first failure."""
+        text = self.summary()
+        if len(text) > 100:
+            text = text[:97] + "..."
+        return f"<Certificate {text}>"
+
+    def _repr_html_(self) -> str:
+        """The checks as an HTML table (notebooks)."""
+        from html import escape
+
+        def num(v: Any) -> str:
+            return "" if v is None else escape(f"{v:.3g}" if isinstance(v, float) else str(v))
+
+        rows = "".join(
+            f"<tr><td><code>{escape(c.name)}</code></td>"
+            f"<td>{'ok' if c.passed else '<b>FAILED</b>'}</td><td>{num(c.residual)}</td>"
+            f"<td>{num(c.tolerance)}</td><td>{escape(c.detail)}</td></tr>" for c in self.checks)
+        return (f"<div><b>certificate</b>: {escape(self.summary())} (rtol {self.rtol:g}, "
+                f"tie_break {escape(str(self.tie_break.value))})"
+                "<table><tr><th>check</th><th></th><th>residual</th><th>tolerance</th>"
+                f"<th>detail</th></tr>{rows}</table></div>")
+
     def summary(self) -> str:
         """One line: ``passed (7 checks, atol 1e-06)`` or the first failure."""
         if self.passed:

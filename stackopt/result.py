@@ -117,6 +117,52 @@ class Result:
     def follower_value(self) -> Any:
         return self.follower.value
 
+    # -- display ---------------------------------------------------------------
+    def __repr__(self) -> str:
+        """One line: kind, game, status, method, values and the certificate's verdict."""
+        def val(v: Any) -> str:
+            if isinstance(v, Mapping):
+                return "{" + ", ".join(f"{k}: {val(x)}" for k, x in list(v.items())[:3]) + \
+                    (", ..." if len(v) > 3 else "") + "}"
+            return f"{v:.6g}" if isinstance(v, float) else repr(v)
+
+        cert = "no certificate" if self.certificate is None else (
+            "certified" if self.certified else
+            ("certificate passed" if self.certificate.passed else "certificate FAILED"))
+        game = f" {self.game!r}" if self.game else ""
+        return (f"<Result {self.kind}{game} {self.status.value} by {self.method}: leader "
+                f"{val(self.leader.value)}, follower {val(self.follower.value)}; {cert}>")
+
+    def _repr_html_(self) -> str:
+        """An HTML table for notebooks: both players and the certificate's checks."""
+        from html import escape
+
+        from stackopt.report import decision_text, fmt
+
+        def strategy(x: Any) -> str:
+            if isinstance(x, Mapping):
+                return decision_text(x, mixed=self.kind in _mixed_kinds())
+            return fmt(x)
+
+        def value(v: Any) -> str:
+            if isinstance(v, Mapping):
+                return ", ".join(f"{k} {fmt(x)}" for k, x in v.items())
+            return fmt(v)
+
+        head = (f"<b>{escape(self.game or '(unnamed)')}</b> [{escape(self.kind)}] method "
+                f"<code>{escape(self.method)}</code>, status <b>{escape(self.status.value)}"
+                "</b>")
+        msg = f"<br><i>{escape(self.message)}</i>" if self.message else ""
+        rows = "".join(
+            f"<tr><td>{role}</td><td>{escape(who.name)}</td><td>{escape(value(who.value))}"
+            f"</td><td>{escape(strategy(x))}</td></tr>"
+            for role, who, x in (("leader", self.leader, self.leader.commitment),
+                                 ("follower", self.follower, self.follower.response)))
+        table = ("<table><tr><th>role</th><th>player</th><th>value</th><th>strategy</th>"
+                 f"</tr>{rows}</table>")
+        cert = "" if self.certificate is None else self.certificate._repr_html_()
+        return f"<div>{head}{msg}{table}{cert}</div>"
+
     # -- serialisation -------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON dictionary with the keys documented in the module docstring."""
@@ -200,11 +246,57 @@ class Result:
             message=str(data.get("message", "")),
         )
 
-    def to_frame(self):
-        """Long-form :class:`pandas.DataFrame`: one row per commitment/response entry.
+    def to_frame(self, layout: str = "decision"):
+        """:class:`pandas.DataFrame` of the leader's decision: one row per commitment entry.
 
-        Columns: ``player`` (``leader``/``follower``), ``name``, ``label``, ``value``.
+        The columns are declared by the kind (:attr:`stackopt.kinds.registry.KindSpec.frame`,
+        listed in the API docs): the entry's label (``action``, ``target``, ``variable``,
+        ``arc``), the leader's decision for it (``probability``, ``coverage``, ``value``,
+        ``interdicted``), kind-specific columns, then ``leader_value`` and
+        ``follower_value`` (floats; NaN when missing, or when the follower's value is one per
+        type). Numbers are numeric, labels are strings. ``frame.attrs`` holds ``kind``,
+        ``game``, ``status``, ``method``, ``leader``, ``follower``, ``response`` and, when it
+        is a mapping, ``follower_value``.
+
+        ``layout="long"`` gives the pre-0.2 long form (``player``, ``name``, ``label``,
+        ``value``; one row per commitment and response entry), with a
+        :class:`DeprecationWarning`.
         """
+        import pandas as pd
+
+        if layout == "long":
+            import warnings
+
+            warnings.warn("to_frame(layout='long') is deprecated; the default layout has "
+                          "typed columns per kind", DeprecationWarning, stacklevel=2)
+            return self._long_frame()
+        if layout != "decision":
+            raise ValueError(f"unknown layout {layout!r}; use 'decision' or 'long'")
+        from stackopt.kinds.registry import DEFAULT_FRAME, kinds, load_target
+
+        spec = kinds().get(self.kind)
+        frame = (spec.frame if spec is not None else None) or DEFAULT_FRAME
+        labels = [str(k) for k in self.leader.commitment]
+        n = len(labels)
+        data: dict[str, Any] = {frame.entry.name: labels,
+                                frame.value.name: list(self.leader.commitment.values())}
+        extra = load_target(frame.rows)(self) if frame.rows else {}
+        for col in frame.columns:
+            data[col.name] = list(extra.get(col.name, [None] * n))
+        data["leader_value"] = [_num(self.leader.value)] * n
+        fv = self.follower.value
+        data["follower_value"] = [None if isinstance(fv, Mapping) else _num(fv)] * n
+        df = pd.DataFrame(data, columns=[c.name for c in frame.all_columns()])
+        for col in frame.all_columns():
+            df[col.name] = df[col.name].astype(col.dtype)
+        df.attrs.update({"kind": self.kind, "game": self.game, "status": self.status.value,
+                         "method": self.method, "leader": self.leader.name,
+                         "follower": self.follower.name, "response": self.follower.response})
+        if isinstance(fv, Mapping):
+            df.attrs["follower_value"] = dict(fv)
+        return df
+
+    def _long_frame(self):
         import pandas as pd
 
         rows = [{"player": "leader", "name": self.leader.name, "label": k, "value": v}
@@ -239,3 +331,9 @@ def _num(x: Any) -> float | None:
         return float(x)
     except (TypeError, ValueError):
         return None
+
+
+def _mixed_kinds() -> set[str]:
+    from stackopt.kinds.registry import kinds
+
+    return {name for name, spec in kinds().items() if spec.mixed}

@@ -134,6 +134,8 @@ STATS_KEYS: tuple[Term, ...] = (
     Term("commitments_enumerated", "normal_form (pure)", "pure commitments enumerated"),
     Term("profiles", "bayesian", "Harsanyi pure type profiles"),
     Term("types", "bayesian", "follower types"),
+    Term("types_merged", "bayesian (dobss), security (eraser)",
+         "follower types merged with an identical one before the MILP"),
     Term("transform_seconds", "bayesian", "seconds for the Harsanyi transformation"),
     Term("milp_seconds", "bayesian", "seconds of the DOBSS MILP call"),
     Term("binaries", "bayesian, security, bilevel, interdiction", "binary variables"),

@@ -220,3 +220,93 @@ def test_argument_errors_print_the_subcommands_usage(argv, usage, capsys, monkey
     err = capsys.readouterr().err
     assert err.startswith(usage), err
     assert "unrecognized arguments" in err
+
+
+# -- to_frame: typed, documented columns per kind ---------------------------------------------
+def _bundled_games() -> list[Path]:
+    out = []
+    for p in sorted(DATA.rglob("*")):
+        if p.suffix not in (".yaml", ".csv", ".nfg") or "scenarios" in p.parts:
+            continue
+        try:
+            stackopt.load_game(p)
+        except stackopt.InputError:
+            continue
+        out.append(p)
+    return out
+
+
+@pytest.mark.parametrize("path", _bundled_games(), ids=lambda p: p.stem)
+def test_to_frame_has_the_declared_typed_columns(path):
+    """Was: one 'value' column mixing probabilities, labels and paths, and no values."""
+    import math
+
+    from stackopt.kinds.registry import DEFAULT_FRAME
+
+    g = stackopt.load_game(path)
+    spec = spec_of(g)
+    r = stackopt.solve(g)
+    df = r.to_frame()
+    frame = spec.frame or DEFAULT_FRAME
+    cols = frame.all_columns()
+    assert list(df.columns) == [c.name for c in cols]
+    assert {c.name: str(df[c.name].dtype) for c in cols} == {c.name: c.dtype for c in cols}
+    assert len(df) == len(r.leader.commitment)  # one row per leader decision entry
+    assert df[frame.entry.name].tolist() == list(r.leader.commitment)
+    values = [float(v) for v in r.leader.commitment.values()]
+    assert [float(v) for v in df[frame.value.name]] == pytest.approx(values)
+    if r.leader.value is not None and len(df):
+        lv = df["leader_value"].iloc[0]
+        assert lv == r.leader.value or (math.isinf(lv) and math.isinf(r.leader.value))
+    if spec.mixed and len(df) and r.status.value == "optimal" and spec.name != "security":
+        assert df[frame.value.name].sum() == pytest.approx(1.0, abs=1e-6)
+    for c in cols:
+        assert c.doc  # documented
+
+
+def test_frame_columns_are_documented_in_the_api_page():
+    from stackopt.kinds.registry import kinds
+
+    text = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    for spec in kinds().values():
+        if spec.frame is None:
+            continue
+        for c in spec.frame.all_columns():
+            assert f"`{c.name}`" in text, f"docs/api.md does not list column {c.name!r}"
+
+
+# -- short repr, HTML repr ------------------------------------------------------------------------
+def test_repr_is_short_and_html_repr_shows_the_checks():
+    """Was: repr(result) dumped the whole certificate (thousands of characters)."""
+    from html.parser import HTMLParser
+
+    g = stackopt.load_game(DATA / "travelers_dilemma_99.yaml")
+    r = stackopt.solve(g)
+    text = repr(r)
+    assert len(text) < 200 and "\n" not in text
+    assert "optimal" in text and "certified" in text and "98.3333" in text
+    assert repr(r.certificate) == f"<Certificate {r.certificate.summary()}>"
+    html = r._repr_html_()
+    assert "<table>" in html and "claim_97" in html
+    for c in r.certificate.checks:
+        assert f"<code>{c.name}</code>" in r.certificate._repr_html_()
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.stack: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag != "br":
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag):
+            assert self.stack and self.stack.pop() == tag
+
+    p = Tags()
+    p.feed(html)
+    assert p.stack == []  # balanced tags
+    # labels are escaped
+    bad = stackopt.NormalFormGame([[1, 0], [0, 1]], [[0, 1], [1, 0]],
+                                  leader_actions=["<a>", "b&c"], name="x<y")
+    assert "&lt;a&gt;" in stackopt.solve(bad)._repr_html_()

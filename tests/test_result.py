@@ -53,6 +53,13 @@ def test_properties_and_frame(result):
     assert result.response == "legal"
     assert result.leader_value == result.leader.value
     f = result.to_frame()
+    assert list(f.columns) == ["action", "probability", "response", "leader_value",
+                               "follower_value"]
+    assert f["action"].tolist() == ["inspect", "skip"]
+    assert f["probability"].sum() == pytest.approx(1.0)
+    assert f["response"].tolist() == ["legal", "legal"]
+    with pytest.warns(DeprecationWarning):
+        f = result.to_frame(layout="long")  # the pre-0.2 long form
     assert list(f.columns) == ["player", "name", "label", "value"]
     assert f["player"].tolist() == ["leader", "leader", "follower"]
     assert f["label"].tolist() == ["inspect", "skip", "legal"]

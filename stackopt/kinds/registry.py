@@ -9,8 +9,8 @@ once in :data:`stackopt.kinds.BUILTIN_KINDS` (third-party kinds register through
 - :func:`stackopt.solve` / :func:`stackopt.verify` find the solve and verify functions;
 - the CLI builds ``solve``'s options, ``stackopt methods`` and the help texts from
   :attr:`KindSpec.methods` and :attr:`KindSpec.options`;
-- ``stackopt export`` calls :attr:`KindSpec.export`; the report and ``Result.to_frame`` read
-  :attr:`KindSpec.mixed`.
+- ``stackopt export`` calls :attr:`KindSpec.export`; the report reads :attr:`KindSpec.mixed`;
+  ``Result.to_frame`` reads the columns declared in :attr:`KindSpec.frame`.
 
 Options are declared once (:class:`Option`: type, default, bounds, choices, doc) and checked in
 one place (:func:`check_options`) with one message style. Functions are named by
@@ -179,6 +179,44 @@ class Method:
 
 
 @dataclass(frozen=True)
+class Column:
+    """One typed, documented column of ``Result.to_frame()``: ``dtype`` is a pandas dtype
+    (``string``, ``float64``, ``boolean``)."""
+
+    name: str
+    dtype: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The columns of ``Result.to_frame()`` for a kind: one row per leader decision entry.
+
+    ``entry`` names the entry (an action, a target, a variable, an arc), ``value`` holds the
+    leader's decision for it (probability, coverage, value, interdicted or not); ``columns``
+    are further per-row columns computed by ``rows`` (``"module:function"``, called with the
+    result, returning ``{column: [one value per entry]}``). Every frame ends with the float
+    columns ``leader_value`` and ``follower_value`` (NaN when the follower's value is a
+    mapping, e.g. one per type: it is then in ``frame.attrs["follower_value"]``).
+    """
+
+    entry: Column
+    value: Column
+    columns: tuple[Column, ...] = ()
+    rows: str | None = None
+
+    def all_columns(self) -> tuple[Column, ...]:
+        return (self.entry, self.value, *self.columns, *VALUE_COLUMNS)
+
+
+VALUE_COLUMNS = (Column("leader_value", "float64", "the leader's value (every row)"),
+                 Column("follower_value", "float64",
+                        "the follower's value (every row; NaN when it is per type)"))
+DEFAULT_FRAME = Frame(Column("entry", "string", "a label of the leader's commitment"),
+                      Column("value", "float64", "its value"))
+
+
+@dataclass(frozen=True)
 class KindSpec:
     """Everything stackopt needs to know about a game kind.
 
@@ -216,6 +254,9 @@ class KindSpec:
         Options ``verify`` takes besides ``rtol``.
     docs
         The docs page of the kind.
+    frame
+        The typed columns of ``Result.to_frame()`` (:class:`Frame`); ``None`` gives
+        :data:`DEFAULT_FRAME` (``entry``, ``value`` and the two values).
     """
 
     name: str
@@ -234,6 +275,7 @@ class KindSpec:
     mixed: bool = False
     verify_options: tuple[Option, ...] = ()
     docs: str = ""
+    frame: Frame | None = None
 
     # -- lookups ----------------------------------------------------------------------------
     def method(self, name: str) -> Method:

@@ -1,6 +1,6 @@
 """Bayesian Stackelberg games (follower types with priors, or independent followers)."""
 
-from stackopt.kinds.registry import KindSpec, Method, Option
+from stackopt.kinds.registry import Column, Frame, KindSpec, Method, Option
 
 _P = "stackopt.kinds.bayesian"
 MAX_PROFILES = Option("max_profiles", "int", 5000, minimum=1,
@@ -32,4 +32,8 @@ KIND = KindSpec(
     mixed=True,
     verify_options=(MAX_PROFILES,),
     docs="bayesian",
+    frame=Frame(Column("action", "string", "a leader action"),
+                Column("probability", "float64", "its probability in the commitment"),
+                (Column("responses", "string", "type=action for every follower type"),),
+                rows="stackopt.frames:bayesian_rows"),
 )

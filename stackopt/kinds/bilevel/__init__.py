@@ -1,6 +1,6 @@
 """Bilevel programs: a leader's decision, a follower's linear or convex-quadratic program."""
 
-from stackopt.kinds.registry import KindSpec, Method, Option
+from stackopt.kinds.registry import Column, Frame, KindSpec, Method, Option
 
 _P = "stackopt.kinds.bilevel"
 
@@ -38,4 +38,6 @@ KIND = KindSpec(
     verify_options=(Option("resolve", "bool", True,
                            doc="re-solve independently to check optimality"),),
     docs="bilevel",
+    frame=Frame(Column("variable", "string", "a leader variable"),
+                Column("value", "float64", "its value")),
 )

@@ -1,6 +1,6 @@
 """Shortest-path network interdiction: the leader removes arcs, the follower routes."""
 
-from stackopt.kinds.registry import KindSpec, Method, Option
+from stackopt.kinds.registry import Column, Frame, KindSpec, Method, Option
 
 _P = "stackopt.kinds.interdiction"
 ENUMERATE_LIMIT = Option("enumerate_limit", "int", 2000, minimum=0,
@@ -32,4 +32,8 @@ KIND = KindSpec(
     export=f"{_P}.solve:export_models",
     verify_options=(ENUMERATE_LIMIT,),
     docs="interdiction",
+    frame=Frame(Column("arc", "string", "an arc, 'tail->head'"),
+                Column("interdicted", "boolean", "whether the leader interdicts it"),
+                (Column("on_path", "boolean", "whether the follower's path uses it"),),
+                rows="stackopt.frames:interdiction_rows"),
 )

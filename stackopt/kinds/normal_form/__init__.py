@@ -5,7 +5,7 @@ Modules: ``game`` (:class:`NormalFormGame`), ``io_yaml``/``io_csv``/``io_nfg`` (
 equilibria), ``compare`` (who should lead), ``checks*`` (certificates).
 """
 
-from stackopt.kinds.registry import KindSpec, Method, Option
+from stackopt.kinds.registry import Column, Frame, KindSpec, Method, Option
 
 _P = "stackopt.kinds.normal_form"
 
@@ -52,4 +52,8 @@ KIND = KindSpec(
     export=f"{_P}.solve:export_models",
     mixed=True,
     docs="methods",
+    frame=Frame(Column("action", "string", "a leader action"),
+                Column("probability", "float64", "its probability in the commitment"),
+                (Column("response", "string", "the follower's action"),),
+                rows="stackopt.frames:normal_form_rows"),
 )

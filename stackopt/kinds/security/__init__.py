@@ -1,6 +1,6 @@
 """Compact security games: coverage of targets against one or several attacker types."""
 
-from stackopt.kinds.registry import KindSpec, Method, Option
+from stackopt.kinds.registry import Column, Frame, KindSpec, Method, Option
 
 _P = "stackopt.kinds.security"
 
@@ -27,4 +27,8 @@ KIND = KindSpec(
     export=f"{_P}.solve:export_models",
     mixed=True,
     docs="security",
+    frame=Frame(Column("target", "string", "a target"),
+                Column("coverage", "float64", "the probability that it is protected"),
+                (Column("attacked", "boolean", "whether some attacker type attacks it"),),
+                rows="stackopt.frames:security_rows"),
 )
