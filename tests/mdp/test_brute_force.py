@@ -141,6 +141,7 @@ def test_mixed_commitment_with_changing_transitions_verifies_exactly():
     data = stackopt.solve(game, pure=True).to_dict()
     x = np.array([[0.5, 0.5], [0.25, 0.75]])
     data["leader"]["commitment"] = {"s0/l0": 0.5, "s0/l1": 0.5, "s1/l0": 0.25, "s1/l1": 0.75}
+    data["method"], data["options"]["pure"] = "kkt_milp", False  # a mixed answer
     a, _, G, pols = table(game, x)
     opt = a >= a.max() - 1e-9
     i = int(np.argmax(np.where(opt, G, -np.inf)))
@@ -149,7 +150,42 @@ def test_mixed_commitment_with_changing_transitions_verifies_exactly():
     cert = stackopt.verify(game, data)
     for name in ("commitment", "best_response", "tie_break", "leader_value", "follower_value"):
         assert cert.check(name).passed, cert.check(name).detail
+    # ... but its optimality cannot be claimed: no exact method for mixed commitments here
+    assert not cert.check("optimality").passed
+    assert "not computed exactly" in cert.check("optimality").detail
     j = int(np.argmin(a))  # the follower's worst policy
     assert a[j] < a.max() - 1e-6
     data["follower"]["response"] = policy_to_response(game, pols[j])
     assert not stackopt.verify(game, data).check("best_response").passed
+
+
+def test_verify_enumerates_pure_commitments_exactly():
+    """A pure answer without parameters is checked against every pure commitment (no MILP
+    bound needed): a worse pure commitment fails even with a forged bound."""
+    from mdp.oracle import table
+
+    from stackopt.kinds.mdp.checks import policy_to_response
+
+    game = random_game(900, S=2, A=2, L=2, K=0, H=2, leader_transitions=True)
+    res = stackopt.solve(game, pure=True)
+    opt = res.certificate.check("optimality")
+    assert opt.passed and "(exact)" in opt.detail
+    values = {}
+    for sigma in itertools.product(range(2), repeat=2):
+        x = np.zeros((2, 2))
+        x[np.arange(2), list(sigma)] = 1.0
+        a, _, G, pols = table(game, x)
+        i = int(np.argmax(np.where(a >= a.max() - 1e-9, G, -np.inf)))
+        values[sigma] = (float(G[i]), float(a[i]), pols[i], x)
+    worst = min(values, key=lambda k: values[k][0])
+    G, a, pol, x = values[worst]
+    if G >= res.leader.value - 1e-6:
+        pytest.skip("every pure commitment is optimal here")
+    data = res.to_dict()
+    data["leader"]["commitment"] = game.commitment_dict(np.zeros(0), x)
+    data["leader"]["value"], data["follower"]["value"] = G, a
+    data["follower"]["response"] = policy_to_response(game, pol)
+    data["certificate"]["evidence"]["milp_bound"]["bound"] = G
+    cert = stackopt.verify(game, data)
+    assert cert.check("best_response").passed and cert.check("leader_value").passed
+    assert not cert.check("optimality").passed

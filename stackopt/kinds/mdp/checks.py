@@ -4,7 +4,9 @@ Absolute tolerance ``atol = rtol * game.scale`` (the largest value either player
 steps x largest reward, plus the largest parameter cost). Checks, in order:
 
 ``commitment``
-    every parameter within its bounds, every state's leader mixing a distribution.
+    every parameter within its bounds, every state's leader mixing a distribution (one
+    action per state for a pure-commitment answer: ``options.pure`` or method
+    ``enumerate``).
 ``best_response``
     the follower's optimal values :math:`V^*` are re-derived at the commitment (backward
     induction; discounted: policy iteration with exact linear solves, plus the Bellman bound
@@ -23,7 +25,9 @@ steps x largest reward, plus the largest parameter cost). Checks, in order:
     ``atol``: HiGHS's dual bound at zero gap (solver-reported; ``verify`` cannot re-derive it
     from the game alone), or for the ``enumerate`` method the best bound over every pure
     commitment. When the leader has nothing to choose (no parameters, at most one leader
-    action) the optimistic value :math:`W` is the optimum and the check is exact.
+    action) the optimistic value :math:`W` is the optimum and the check is exact; so it is
+    for a pure-commitment answer without parameters (at most 4096 pure commitments), which
+    is compared with every pure commitment's optimistic value.
 ``optimality_enumeration`` (small games only)
     with at most one parameter, no leader actions and at most 4096 follower policies, every
     deterministic policy is evaluated forwards and the optimistic value is found from the
@@ -43,6 +47,9 @@ from stackopt.checks.common import value_check
 from stackopt.errors import InputError
 from stackopt.kinds.mdp import dp, enumeration
 from stackopt.kinds.mdp.game import MDPGame
+
+#: ``verify`` enumerates pure commitments (no parameters) up to this many.
+PURE_LIMIT = 4096
 
 
 def atol_of(game: MDPGame, rtol: float) -> float:
@@ -156,12 +163,14 @@ def certify(
     evidence: Mapping[str, Any] | None,
     *,
     rtol: float,
+    pure: bool = False,
 ) -> Certificate:
-    """Recompute every check (module docstring) for the answer ``(commitment, response)``."""
+    """Recompute every check (module docstring) for the answer ``(commitment, response)``;
+    ``pure``: the answer claims to be the best *pure* commitment over the leader's actions."""
     atol = atol_of(game, rtol)
     theta, x = game.parse_commitment(commitment)
     policy = response_to_policy(game, response)
-    checks = [_commitment_check(game, theta, x, rtol)]
+    checks = [_commitment_check(game, theta, x, rtol, pure)]
     ind = game.induced(theta, x)
     H, g = game.horizon, game.discount
     V, _, err = dp.optimal_values(ind.P, ind.rf, H, g)
@@ -206,7 +215,7 @@ def certify(
     )
     checks.append(_value("leader_value", leader_value, lv, atol))
     checks.append(_value("follower_value", follower_value, fv, atol))
-    checks.append(_optimality(game, lv, W, at0, evidence, atol))
+    checks.append(_optimality(game, lv, W, at0, evidence, atol, pure))
     if enumeration.applies(game):
         sup, n = enumeration.supremum(game)
         egap = max(0.0, sup - lv)
@@ -242,26 +251,69 @@ def _value(name: str, reported: Any, true: float, atol: float) -> Check:
     return value_check(name, reported, true, atol)
 
 
-def _commitment_check(game: MDPGame, theta: np.ndarray, x: np.ndarray, rtol: float) -> Check:
+def _commitment_check(
+    game: MDPGame, theta: np.ndarray, x: np.ndarray, rtol: float, pure: bool
+) -> Check:
     span = np.maximum(1.0, np.maximum(np.abs(game.lower), np.abs(game.upper)))
     viol = np.maximum(0.0, np.maximum(game.lower - theta, theta - game.upper)) / span
     resid = float(viol.max()) if len(viol) else 0.0
+    what = "parameters within bounds"
     if game.leader_actions:
         resid = max(resid, float(max(0.0, -x.min())), float(np.abs(x.sum(axis=1) - 1).max()))
+        what += ", leader mixing a distribution in every state"
+        if pure:  # one action per state: distance of each row from its nearest vertex
+            resid = max(resid, float((1.0 - x.max(axis=1)).max()))
+            what += " (pure)"
     ok = resid <= rtol
     return Check(
         "commitment",
         ok,
         resid,
         rtol,
-        "parameters within bounds"
-        + (", leader mixing a distribution in every state" if game.leader_actions else "")
-        if ok
-        else "a parameter is out of bounds or a state's leader mixing is not a distribution",
+        what if ok else f"not {what}",
     )
 
 
-def _optimality(game: MDPGame, lv: float, W: np.ndarray, at0, evidence, atol: float) -> Check:
+def pure_optimum(game: MDPGame, tie: float) -> float:
+    """The best optimistic leader value over every pure commitment (no parameters): one
+    lexicographic backward induction (policy iteration) per commitment."""
+    import itertools
+
+    S, L = game.n_states, game.n_leader_actions
+    best = -np.inf
+    for choice in itertools.product(range(L), repeat=S):
+        x = np.zeros((S, L))
+        x[np.arange(S), list(choice)] = 1.0
+        ind = game.induced(np.zeros(0), x)
+        _, W = dp.optimistic(ind.P, ind.rf, ind.rl, game.horizon, game.discount, tie)
+        best = max(best, float(game.initial @ (W[0] if game.finite else W)))
+    return best
+
+
+def _optimality(
+    game: MDPGame, lv: float, W: np.ndarray, at0, evidence, atol: float, pure: bool
+) -> Check:
+    n = game.pure_commitments()
+    if game.transitions_depend_on_leader and not pure:
+        return Check(
+            "optimality",
+            False,
+            None,
+            atol,
+            "the leader's actions change transitions: optimality over mixed commitments is "
+            "not computed exactly (only pure commitments are; solve with --pure)",
+        )
+    if not len(game.parameters) and game.n_leader_actions > 1 and pure and n <= PURE_LIMIT:
+        best = pure_optimum(game, tie_tolerance(game, atol))
+        gap = max(0.0, best - lv)
+        return Check(
+            "optimality",
+            gap <= atol,
+            gap,
+            atol,
+            f"enumeration of the {n} pure commitments (backward induction each): best "
+            f"{best:.10g} (exact)",
+        )
     if not len(game.parameters) and game.n_leader_actions == 1:
         best = at0(W)
         gap = max(0.0, best - lv)

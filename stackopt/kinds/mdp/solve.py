@@ -182,7 +182,7 @@ def solve_mdp(
         },
         "occupancy": occupancy(game, ind.P, policy),
     }
-    cert = certify(game, commitment, response, lv, fv, evidence, rtol=rtol)
+    cert = certify(game, commitment, response, lv, fv, evidence, rtol=rtol, pure=bool(pure))
     stats["total_seconds"] = time.perf_counter() - t0
     st = Status.OPTIMAL if status == "optimal" else Status.TIME_LIMIT
     msg = ""
@@ -333,6 +333,7 @@ def verify_mdp(
         result.follower.value,
         evidence,
         rtol=rtol,
+        pure=result.method == "enumerate" or (result.options or {}).get("pure") is True,
     )
     from stackopt.checks.status_claim import with_status_check
 
