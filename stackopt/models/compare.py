@@ -118,12 +118,52 @@ def compare_model(
                 dict(r.leader.commitment or {}),
             )
         )
+        if order == spec.finite_order and r.kind == "normal_form":
+            rows.extend(_finite_rows(game, outcome, rtol, time_limit))
     return ModelComparison(spec.name, tuple(rows))
+
+
+def _finite_rows(
+    game: Any, outcome: Any, rtol: float | None, time_limit: float | None
+) -> list[OrderOutcome]:
+    """On the finite game: the other player committing (mixed) on the same menus, and the
+    simultaneous game's extreme Nash equilibria (stackopt.kinds.normal_form.compare)."""
+    from types import SimpleNamespace
+
+    from stackopt.kinds.normal_form.compare import compare_leadership
+
+    opts: dict[str, Any] = {}
+    if rtol is not None:
+        opts["rtol"] = rtol
+    if time_limit is not None:
+        opts["time_limit"] = time_limit
+    c = compare_leadership(game, **opts)
+    out = []
+    for scenario, label in (
+        ("player2_leads", f"{c.player2} leads (same menus)"),
+        ("nash_best_player1", f"simultaneous: best NE for {c.player1}"),
+        ("nash_worst_player1", f"simultaneous: worst NE for {c.player1}"),
+        ("nash_best_player2", f"simultaneous: best NE for {c.player2}"),
+        ("nash_worst_player2", f"simultaneous: worst NE for {c.player2}"),
+    ):
+        r = getattr(c, "sse_player2" if scenario == "player2_leads" else scenario)
+        v1, v2 = c.values(scenario)
+        fake = SimpleNamespace(
+            kind="normal_form",
+            leader=SimpleNamespace(value=v1),
+            follower=SimpleNamespace(value=v2),
+        )
+        out.append(
+            OrderOutcome(
+                label, "normal_form", r.method, r.status.value, bool(r.certified), outcome(fake)
+            )
+        )
+    return out
 
 
 def format_model_comparison(c: ModelComparison) -> str:
     labels = sorted({k for o in c.orders for k in o.values})
-    head = f"{'order':<18} {'kind':<12} {'status':<10} {'certified':<9} " + " ".join(
+    head = f"{'order':<36} {'kind':<12} {'status':<10} {'certified':<9} " + " ".join(
         f"{lab:>12}" for lab in labels
     )
     lines = [f"{c.model}: each order of play", head]
@@ -132,7 +172,7 @@ def format_model_comparison(c: ModelComparison) -> str:
             f"{o.values[lab]:>12.6g}" if o.values.get(lab) is not None else f"{'-':>12}"
             for lab in labels
         )
-        lines.append(f"{o.order:<18} {o.kind:<12} {o.status:<10} {o.certified!s:<9} {vals}")
+        lines.append(f"{o.order:<36} {o.kind:<12} {o.status:<10} {o.certified!s:<9} {vals}")
     for label, order in c.preferred().items():
-        lines.append(f"{label}: best when the {order.replace(' leads', '')} leads")
+        lines.append(f"{label}: best in '{order}'")
     return "\n".join(lines)

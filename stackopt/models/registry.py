@@ -51,6 +51,9 @@ class ModelSpec:
     #: ``"module:function"`` with ``(result) -> {label: value}``: both players' values in
     #: the model's own terms (e.g. the firm's J and the regulator's loss L), for compare.
     outcome: str | None = None
+    #: The order whose game is finite (a normal-form game): compare also reports the
+    #: simultaneous game's extreme Nash equilibria and the other player committing on it.
+    finite_order: str | None = None
 
     @property
     def parameter_map(self) -> dict[str, ParameterSpec]:

@@ -596,4 +596,5 @@ MODEL = ModelSpec(
         "firm leads": ({"leadership": "firm"}, {"pure": True}),
     },
     outcome="stackopt.models.regulation:outcome",
+    finite_order="firm leads",
 )
