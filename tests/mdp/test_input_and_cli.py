@@ -296,3 +296,54 @@ def test_enumeration_catches_a_suboptimal_answer_with_a_forged_bound():
     assert cert.check("optimality").passed and cert.check("best_response").passed
     assert not cert.check("optimality_enumeration").passed
     assert not cert.passed
+
+
+def _with_leader_actions(transitions: bool) -> dict:
+    data = _chain()
+    del data["leader"]["parameters"], data["leader"]["effects"]
+    data["leader"]["actions"] = {
+        "strict": {
+            "rewards": {"follower": {"s0": {"wait": -0.5}}, "leader": {"s0": {"wait": 0.1}}}
+        },
+        "lax": None,
+    }
+    if transitions:
+        data["leader"]["actions"]["lax"] = {"transitions": {"s1": {"test": {"s2": 1.0}}}}
+    return data
+
+
+def test_inline_leader_actions_add_rewards_and_replace_transition_rows(tmp_path):
+    p = tmp_path / "a.yaml"
+    p.write_text(yaml.safe_dump(_with_leader_actions(True), sort_keys=False))
+    game = stackopt.load_game(p)
+    assert game.leader_actions == ("strict", "lax")
+    s0, s1 = 0, 1
+    wait, test = 0, 1
+    assert game.follower_rewards[:, s0, wait].tolist() == pytest.approx([-0.2, 0.3])
+    assert game.leader_rewards[:, s0, wait].tolist() == [0.1, 0.0]
+    assert game.transitions[0, s1, test].tolist() == [0.0, 0.3, 0.7]
+    assert game.transitions[1, s1, test].tolist() == [0.0, 0.0, 1.0]
+    assert game.transitions[1, s0, test].tolist() == [0.2, 0.8, 0.0]
+    assert game.transitions_depend_on_leader
+
+
+def test_cli_refuses_mixed_commitments_over_transition_changing_actions(tmp_path, capsys):
+    p = tmp_path / "a.yaml"
+    p.write_text(yaml.safe_dump(_with_leader_actions(True), sort_keys=False))
+    assert main(["solve", str(p)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "not solved exactly" in err and "--pure" in err and "\n" not in err
+    assert main(["solve", str(p), "--pure"]) == 0
+    assert main(["export", str(p)]) == 2
+
+
+def test_rewards_only_leader_actions_solve_mixed_by_cli(tmp_path, capsys):
+    p = tmp_path / "a.yaml"
+    p.write_text(yaml.safe_dump(_with_leader_actions(False), sort_keys=False))
+    out = tmp_path / "r.json"
+    assert main(["solve", str(p), "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert set(data["leader"]["commitment"]) == {
+        f"s{i}/{a}" for i in range(3) for a in ("strict", "lax")
+    }
+    assert main(["verify", str(p), str(out)]) == 0
