@@ -157,6 +157,51 @@ def _scheduler_refused(res: Any) -> bool:
                                           TerminationCondition.error)
 
 
+def solve_pyomo_milp(model: Any, *, time_limit: float | None = None, threads: int | None = None
+                     ) -> tuple[str, float | None, float | None]:
+    """Solve a Pyomo MILP with Pyomo's HiGHS at relative gap 0 and load its incumbent.
+
+    Returns ``(status, incumbent value, dual bound)``: status ``optimal`` or the name of the
+    limit that stopped it (``maxTimeLimit``, ...); any other termination raises
+    :class:`~stackopt.errors.SolverError`. ``threads`` sets HiGHS's thread count (the
+    process-wide scheduler is reset first, as HiGHS refuses a different count otherwise);
+    ``None`` keeps HiGHS's default.
+    """
+    from pyomo.contrib.solver.common.factory import SolverFactory
+    from pyomo.contrib.solver.common.results import TerminationCondition
+
+    from stackopt.errors import SolverError
+
+    swallow_banner()
+    opts: dict[str, Any] = {"mip_rel_gap": 0.0}
+    if threads is not None:
+        import highspy
+
+        # HiGHS keeps one global thread pool per process and refuses ('unknown' status) a
+        # different thread count once it exists; resetting it first makes 'threads' work.
+        highspy.Highs.resetGlobalScheduler(True)
+        opts["threads"] = int(threads)
+    kw: dict[str, Any] = {"solver_options": opts, "load_solutions": False,
+                          "raise_exception_on_nonoptimal_result": False}
+    if time_limit is not None:
+        kw["time_limit"] = float(time_limit)
+    res = SolverFactory("highs").solve(model, **kw)
+    tc = res.termination_condition
+    if tc == TerminationCondition.convergenceCriteriaSatisfied:
+        status = "optimal"
+    elif tc in (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit,
+                TerminationCondition.interrupted):
+        status = tc.name
+    else:
+        raise SolverError(f"HiGHS returned '{tc.name}' on the MILP")
+    incumbent = res.incumbent_objective
+    if incumbent is not None:
+        res.solution_loader.load_vars()
+    bound = res.objective_bound
+    return (status, None if incumbent is None else float(incumbent),
+            None if bound is None else float(bound))
+
+
 def model_status_name(h) -> str:
     """HiGHS model status as a short lower-case string (``optimal``, ``infeasible``, ...)."""
     return h.modelStatusToString(h.getModelStatus()).lower()

@@ -85,7 +85,8 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
         once a row-relaxation fell to the incumbent), ``lps_dominated`` (skipped: dominated
         follower action), ``highs_runs`` (HiGHS solves), ``rows_added``, ``highs_seconds``
         (time inside HiGHS's solve calls), ``highs_edit_seconds`` (time inside HiGHS's
-        model-editing calls: deleting, adding rows, changing costs) and ``build_seconds`` (called ``setup_seconds`` before 0.2).
+        model-editing calls: deleting, adding rows, changing costs) and ``build_seconds``
+        (called ``setup_seconds`` before 0.2).
     """
     import highspy
 
@@ -153,10 +154,25 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
             h.deleteRows(nrow - 1, np.arange(1, nrow, dtype=np.int32))
         h.changeColsCost(m, cols, An[:, j])
         h.addRow(0.0, inf, m + 1, all_idx, R[j])          # B_j x - u >= 0
-        edit_seconds += time.perf_counter() - te
         active = [j]                                       # follower action of rows 1, 2, ...
         in_model = np.zeros(n, dtype=bool)
         in_model[j] = True
+        # Round 0 without HiGHS: with row j alone the relaxation is solved by the pure
+        # strategy i* = argmax_i A[i, j]; add the rows most violated there right away.
+        istar = int(np.argmax(An[:, j]))
+        excess0 = Bn[istar] - Bn[istar, j]
+        excess0[j] = -np.inf
+        k0 = np.flatnonzero(excess0 > viol_tol)
+        if k0.size > batch:
+            k0 = k0[np.argpartition(-excess0[k0], batch)[:batch]]
+        if k0.size:
+            nk = int(k0.size)
+            h.addRows(nk, batch_lower[:nk], batch_upper[:nk], nk * (m + 1),
+                      batch_starts[:nk], batch_idx[:nk * (m + 1)], R[k0].ravel())
+            active.extend(int(k) for k in k0)
+            in_model[k0] = True
+            added += nk
+        edit_seconds += time.perf_counter() - te
         while True:
             if deadline is not None and time.perf_counter() > deadline:
                 raise SolverError(f"time limit of {time_limit} s reached after {solved} LPs")

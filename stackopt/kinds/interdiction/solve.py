@@ -124,8 +124,11 @@ def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
         t = time.perf_counter()
         model = build_model(game, method, tighten=tighten)
         build_s = time.perf_counter() - t
+        from stackopt.engines.highs import solve_pyomo_milp
+
         t = time.perf_counter()
-        status, incumbent, bound = _solve_highs(model, time_limit=time_limit, threads=threads)
+        status, incumbent, bound = solve_pyomo_milp(model, time_limit=time_limit,
+                                                    threads=threads)
         solve_s = time.perf_counter() - t
         stats = {"build_seconds": build_s, "highs_seconds": solve_s,
                  "binaries": len(model.x)}
@@ -208,44 +211,6 @@ def _solve_benders(game: InterdictionGame, graph: Any, *, atol: float,
     stats = dict(out.stats)
     stats["binaries"] = len(graph.candidates)
     return out.status, out.lower, out.upper, commitment, stats
-
-
-def _solve_highs(model, *, time_limit: float | None, threads: int | None
-                 ) -> tuple[str, float | None, float | None]:
-    """Solve with Pyomo's HiGHS at gap 0; return (status, incumbent value, dual bound)."""
-    from pyomo.contrib.solver.common.factory import SolverFactory
-    from pyomo.contrib.solver.common.results import TerminationCondition
-
-    from stackopt.engines.highs import swallow_banner
-
-    swallow_banner()
-    opts: dict[str, Any] = {"mip_rel_gap": 0.0}
-    if threads is not None:
-        import highspy
-
-        # HiGHS keeps one global thread pool per process and refuses ('unknown' status) a
-        # different thread count once it exists; resetting it first makes 'threads' work.
-        highspy.Highs.resetGlobalScheduler(True)
-        opts["threads"] = int(threads)
-    kw: dict[str, Any] = {"solver_options": opts, "load_solutions": False,
-                          "raise_exception_on_nonoptimal_result": False}
-    if time_limit is not None:
-        kw["time_limit"] = float(time_limit)
-    res = SolverFactory("highs").solve(model, **kw)
-    tc = res.termination_condition
-    if tc == TerminationCondition.convergenceCriteriaSatisfied:
-        status = "optimal"
-    elif tc in (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit,
-                TerminationCondition.interrupted):
-        status = tc.name
-    else:
-        raise SolverError(f"HiGHS returned '{tc.name}' on the interdiction MILP")
-    incumbent = res.incumbent_objective
-    if incumbent is not None:
-        res.solution_loader.load_vars()
-    bound = res.objective_bound
-    return (status, None if incumbent is None else float(incumbent),
-            None if bound is None else float(bound))
 
 
 def _unreachable_certificate(game: InterdictionGame, rtol: float) -> Certificate:
