@@ -641,3 +641,47 @@ def test_bilevel_15000_leading_signs_parse_without_recursion(tmp_path):
 
     assert parse_expression("-" * 15000 + "x").linear() == {"x": 1.0}
     assert parse_expression("-" * 15001 + "x").linear() == {"x": -1.0}
+
+
+# -- hostile files: paths named inside a game stay inside its folder ---------------------------
+def _folder(tmp_path):
+    game_dir = tmp_path / "game"
+    secret = tmp_path / "secret"
+    game_dir.mkdir()
+    secret.mkdir()
+    (secret / "s.csv").write_text("source,target,length,delay,cost\nSECRET,t,1,2,1\n")
+    return game_dir, secret
+
+
+@pytest.mark.parametrize("edges", ["ABS", "../secret/s.csv", "link.csv"])
+def test_interdiction_edges_outside_the_folder_refused(tmp_path, edges, capsys):
+    game_dir, secret = _folder(tmp_path)
+    (game_dir / "link.csv").symlink_to(secret / "s.csv")
+    name = str(secret / "s.csv") if edges == "ABS" else edges
+    g = game_dir / "i.yaml"
+    g.write_text(f"kind: interdiction\nsource: s\ntarget: t\nbudget: 1\nedges: {name}\n")
+    assert main(["solve", str(g)]) == 2
+    err = capsys.readouterr().err
+    assert "outside the game's folder" in err and "SECRET" not in err
+
+
+def test_payoff_csv_symlink_outside_the_folder_refused(tmp_path, capsys):
+    game_dir, secret = _folder(tmp_path)
+    (secret / "p.csv").write_text(open(os.path.join(DATA, "inspection_long.csv")).read())
+    (game_dir / "p.csv").symlink_to(secret / "p.csv")
+    g = game_dir / "g.yaml"
+    g.write_text("kind: normal_form\nleader: {name: a}\nfollower: {name: b}\npayoffs: p.csv\n")
+    assert main(["solve", str(g)]) == 2
+    assert "outside the game's folder" in capsys.readouterr().err
+
+
+def test_csv_with_cr_only_line_ends(tmp_path):
+    text = open(os.path.join(DATA, "inspection_long.csv")).read().replace("\n", "\r")
+    p = tmp_path / "g.csv"
+    p.write_text(text, newline="")
+    assert main(["solve", str(p)]) == 0
+    e = tmp_path / "e.csv"
+    e.write_text("source,target,length,delay,cost\rs,t,1,2,1\r", newline="")
+    g = tmp_path / "i.yaml"
+    g.write_text("kind: interdiction\nsource: s\ntarget: t\nbudget: 1\nedges: e.csv\n")
+    assert main(["solve", str(g)]) == 0

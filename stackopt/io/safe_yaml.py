@@ -226,6 +226,29 @@ def load_yaml_text(text: str, source: str = "<string>") -> Any:
                          source=src, fix="fix the YAML syntax") from None
 
 
+def csv_rows(text: str, source: str) -> list[tuple[int, list[str]]]:
+    """Rows of an untrusted CSV text as ``(line number, fields)``: any line ending (also CR
+    only), fields up to the whole file's size, CSV errors as one :class:`InputError`."""
+    import csv
+    import io
+
+    src = escape_excerpt(source, 200)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, len(text) + 1))
+    try:
+        reader = csv.reader(io.StringIO(text))
+        out = []
+        for fields in reader:
+            out.append((reader.line_num, fields))
+        return out
+    except csv.Error as exc:
+        raise InputError(f"cannot read the CSV: {escape_excerpt(str(exc), 80)}", source=src,
+                         fix="give a plain comma-separated file") from None
+    finally:
+        csv.field_size_limit(old)
+
+
 def json_depth_ok(text: str, max_depth: int = MAX_DEPTH) -> int | None:
     """``None`` when the JSON text nests at most ``max_depth`` brackets deep, else the offset of
     the first bracket too deep (strings are skipped; linear time, no recursion)."""

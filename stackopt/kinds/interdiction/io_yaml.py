@@ -31,15 +31,13 @@ plain decimals (empty ``delay`` = 0, empty ``cost`` = 1). Blank lines and lines 
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from pathlib import Path
 from typing import Any, Optional
 
 from stackopt.errors import InputError
 from stackopt.kinds.interdiction.game import InterdictionGame
-from stackopt.io.safe_yaml import read_text
+from stackopt.io.safe_yaml import csv_rows, escape_excerpt, read_text, resolve_inside
 from stackopt.io.specs import GameSpec, PlayerNameSpec
 from stackopt.io.validation import parse_model
 
@@ -83,9 +81,8 @@ def parse_interdiction(data: dict[str, Any], *, source: str = "<data>",
         where = [f"arcs[{k}]" for k in range(len(rows))]
         origin = source
     else:
-        path = Path(spec.edges)
-        if not path.is_absolute():
-            path = (base_dir or Path(".")) / path
+        # inside the game's folder (symlinks resolved), never absolute or ../ (issue 8)
+        path = resolve_inside(base_dir, spec.edges, field="edges", source=source)
         rows = read_edge_list_csv(path)
         where = [f"line {r.pop('_line')}" for r in rows]
         origin = str(path)
@@ -147,11 +144,9 @@ def read_edge_list_csv(path: str | Path) -> list[dict[str, Any]]:
     p = Path(path)
     text = read_text(p)
     src = str(p)
-    reader = csv.reader(io.StringIO(text))
     header: list[str] | None = None
     rows: list[dict[str, Any]] = []
-    for fields in reader:
-        line = reader.line_num
+    for line, fields in csv_rows(text, src):
         if not fields or not "".join(fields).strip() or fields[0].lstrip().startswith("#"):
             continue
         if header is None:
@@ -174,7 +169,7 @@ def read_edge_list_csv(path: str | Path) -> list[dict[str, Any]]:
             elif name == "removable":
                 low = value.lower()
                 if low not in _TRUE | _FALSE:
-                    raise InputError(f"{value!r} is not true/false", source=src, field=at,
+                    raise InputError(f"{escape_excerpt(value)!r} is not true/false", source=src, field=at,
                                      fix="write true, false, 1 or 0")
                 row[name] = low in _TRUE
             else:
@@ -184,10 +179,10 @@ def read_edge_list_csv(path: str | Path) -> list[dict[str, Any]]:
                 try:
                     num = float(value)
                 except ValueError:
-                    raise InputError(f"{value!r} is not a number", source=src, field=at,
+                    raise InputError(f"{escape_excerpt(value)!r} is not a number", source=src, field=at,
                                      fix="write a plain decimal number") from None
                 if not math.isfinite(num) or num < 0:
-                    raise InputError(f"{name} {value!r} is "
+                    raise InputError(f"{name} {escape_excerpt(value)!r} is "
                                      f"{'negative' if num < 0 else 'not finite'}", source=src,
                                      field=at, fix=f"{name}s must be finite and >= 0 "
                                                    "(use the removable column to delete arcs)")

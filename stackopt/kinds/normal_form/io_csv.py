@@ -21,14 +21,13 @@ bit-identical arrays (tested).
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 import numpy as np
 
 from stackopt.errors import InputError
 from stackopt.io.arrays import max_file_bytes, numeric_block, read_csv_frame
-from stackopt.io.safe_yaml import read_text
+from stackopt.io.safe_yaml import csv_rows, read_text
 from stackopt.kinds.normal_form.game import NormalFormGame
 
 LONG_HEADER = ["leader_action", "follower_action", "leader_payoff", "follower_payoff"]
@@ -36,7 +35,7 @@ LONG_HEADER = ["leader_action", "follower_action", "leader_payoff", "follower_pa
 
 def _rows(path: Path) -> list[list[str]]:
     text = read_text(path, max_bytes=max_file_bytes())
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    rows = [r for _, r in csv_rows(text, str(path)) if any(c.strip() for c in r)]
     if not rows:
         raise InputError("empty CSV file", source=str(path), fix="add a header and rows")
     return [[c.strip() for c in r] for r in rows]

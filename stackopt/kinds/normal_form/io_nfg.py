@@ -62,7 +62,10 @@ def _num(tok: tuple[str, str], src: str) -> float:
     if tok[0] != "word":
         raise InputError(f"expected a number, found {escape_excerpt(tok[1])!r}", source=src,
                          fix="check the payoff list")
-    m = _NUMBER.fullmatch(tok[1]) if len(tok[1]) <= MAX_NUMBER_CHARS else None
+    if len(tok[1]) > MAX_NUMBER_CHARS:
+        raise InputError(f"number of {len(tok[1])} characters is too large (over "
+                         f"{MAX_NUMBER_CHARS})", source=src, fix="rescale the payoffs")
+    m = _NUMBER.fullmatch(tok[1])
     if m is None:
         raise InputError(f"{escape_excerpt(tok[1])!r} is not a number (or is over "
                          f"{MAX_NUMBER_CHARS} characters)", source=src,

@@ -115,11 +115,15 @@ def _num(v: float) -> int | float:
 
 
 def _beside(base: Path, name: str, source: str, field: str) -> Path:
+    from stackopt.io.safe_yaml import escape_excerpt, resolve_inside
+
     p = Path(name)
     if p.is_absolute() or ".." in p.parts:
-        raise InputError(f"file name {name!r} must be relative and beside the YAML",
-                         source=source, field=field, fix="put the CSV next to the YAML file")
-    full = base / p
+        raise InputError(f"file name {escape_excerpt(name, 80)!r} must be relative and beside "
+                         "the YAML", source=source, field=field,
+                         fix="put the CSV next to the YAML file")
+    # symlinks resolved: the file must really lie inside the game's folder (issue 8)
+    full = resolve_inside(base, name, field=field, source=source)
     if not full.exists():
         raise InputError(f"payoff file {name!r} not found next to the YAML", source=source,
                          field=field, fix=f"create {full} or correct the name")
