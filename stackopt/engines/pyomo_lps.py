@@ -26,7 +26,7 @@ def solve_multiple_lps_pyomo(game: "NormalFormGame", *, prune: bool = True,
     import pyomo.environ as pyo
     from pyomo.contrib.solver.common.results import TerminationCondition
 
-    from stackopt.formulations.multiple_lps import build_lp
+    from stackopt.formulations.multiple_lps import build_lp, read_lp
 
     swallow_banner()
     A, B = game.A, game.B
@@ -54,12 +54,7 @@ def solve_multiple_lps_pyomo(game: "NormalFormGame", *, prune: bool = True,
         if tc == TerminationCondition.convergenceCriteriaSatisfied:
             res.solution_loader.load_vars()
             duals = res.solution_loader.get_duals()
-            x = np.array([pyo.value(model.x[a]) for a in game.leader_actions])
-            y = np.zeros(n)
-            for k, lab in enumerate(game.follower_actions):
-                if k != j:
-                    y[k] = abs(duals[model.best_response[lab]])
-            val = float(pyo.value(model.leader_value))
+            x, val, y = read_lp(model, game, j, duals)
             bound = float((A[:, j] + B[:, j] * y.sum() - B @ y).max())
             records[j] = ActionRecord("optimal", bound=bound, value=val,
                                       multipliers={k: float(y[k]) for k in np.nonzero(y)[0]})

@@ -24,10 +24,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def solve_security_lps_pyomo(game: "SecurityGame", prune: bool = True) -> SecurityLPsOutcome:
     """One Pyomo model per target (:func:`build_security_lp`), solved by Pyomo's HiGHS."""
-    import pyomo.environ as pyo
     from pyomo.contrib.solver.common.results import TerminationCondition
 
-    from stackopt.formulations.security_lps import build_security_lp
+    from stackopt.formulations.security_lps import build_security_lp, read_security_lp
 
     swallow_banner()
     dc, du = game.defender_covered[0], game.defender_uncovered[0]
@@ -54,11 +53,9 @@ def solve_security_lps_pyomo(game: "SecurityGame", prune: bool = True) -> Securi
         if tc == TerminationCondition.convergenceCriteriaSatisfied:
             res.solution_loader.load_vars()
             duals = res.solution_loader.get_duals()
-            c = np.clip([pyo.value(model.c[lab]) for lab in game.targets], 0.0, 1.0)
+            c, mu, nu = read_security_lp(model, game, duals)
             val = float(du[j] + (dc[j] - du[j]) * c[j])
-            mu = np.array([abs(duals[model.attacker_value[lab]]) for lab in game.targets])
             mu[j] = 0.0
-            nu = abs(duals[model.resources])
             bound = lp_bound(dc, du, ac, au, m, j, mu, nu)
             if bound > val + 1e-9 * game.defender_scale:
                 mu, nu, bound = dual_lp(dc, du, ac, au, m, j, None)

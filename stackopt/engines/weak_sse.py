@@ -61,7 +61,7 @@ def weak_sse_lps(A: np.ndarray, B: np.ndarray, *, atol_l: float, atol_f: float,
     sa = float(np.abs(A).max()) or 1.0
     sb = float(np.abs(B).max()) or 1.0
     An, Bn = A / sa, B / sb
-    tl, tf, eps = atol_l / sa, atol_f / sb, epsilon / sa
+    tl, tf = atol_l / sa, atol_f / sb
     classes = column_classes(B, atol_f)
     lps = 0
 

@@ -34,7 +34,7 @@ independent solve path (``engine="pyomo"``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -93,3 +93,21 @@ def dual_bound(game: "NormalFormGame", response: int, multipliers: np.ndarray) -
 def safe_name(label: str) -> str:
     """``label`` with every character but letters, digits and ``_`` replaced by ``_``."""
     return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in label)
+
+
+def read_lp(model: "pyo.ConcreteModel", game: "NormalFormGame", response: int,
+            duals: Any) -> tuple[np.ndarray, float, np.ndarray]:
+    """Read back a solved LP(``response``): ``(x, leader value, y)``.
+
+    ``x`` is the commitment in the game's action order, ``y`` the multipliers of the
+    best-response rows (``|dual|``, zero at ``response``) from ``duals``, the mapping
+    constraint -> dual value that Pyomo's solution loader returns.
+    """
+    import pyomo.environ as pyo
+
+    x = np.array([pyo.value(model.x[a]) for a in game.leader_actions], dtype=float)
+    y = np.zeros(len(game.follower_actions))
+    for k, lab in enumerate(game.follower_actions):
+        if k != response:
+            y[k] = abs(duals[model.best_response[lab]])
+    return x, float(pyo.value(model.leader_value)), y

@@ -125,3 +125,13 @@ def build_nash_milp(game: "NormalFormGame", objective: str = "best") -> "pyo.Con
     model.leader_value = pyo.Objective(
         expr=model.u1, sense=pyo.maximize if objective == "best" else pyo.minimize)
     return model
+
+
+def read_solution(model: "pyo.ConcreteModel", game: "NormalFormGame"
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Read back a solved model: both mixed strategies, clipped at 0 and renormalised."""
+    import pyomo.environ as pyo
+
+    x = np.clip([pyo.value(model.x[a]) for a in game.leader_actions], 0.0, None)
+    y = np.clip([pyo.value(model.y[b]) for b in game.follower_actions], 0.0, None)
+    return x / x.sum(), y / y.sum()

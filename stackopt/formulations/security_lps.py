@@ -41,8 +41,9 @@ the measured reason is in ``benchmarks/security.py`` (Pyomo rebuilds each LP).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyomo.environ as pyo
 
 from stackopt.formulations.multiple_lps import safe_name
@@ -81,3 +82,15 @@ def build_security_lp(game: "SecurityGame", target: int | str) -> "pyo.ConcreteM
     model.defender_value = pyo.Objective(
         expr=float(du[j]) + float(dc[j] - du[j]) * model.c[labels[j]], sense=pyo.maximize)
     return model
+
+
+def read_security_lp(model: "pyo.ConcreteModel", game: "SecurityGame", duals: Any
+                     ) -> tuple[np.ndarray, np.ndarray, float]:
+    """Read back a solved LP(``target``): ``(coverage clipped to [0, 1], mu, nu)``, the
+    multipliers of the attacker-value rows and of the resource row (``|dual|``) from
+    ``duals``, the mapping constraint -> dual value of Pyomo's solution loader."""
+    import pyomo.environ as pyo
+
+    c = np.clip([pyo.value(model.c[lab]) for lab in game.targets], 0.0, 1.0)
+    mu = np.array([abs(duals[model.attacker_value[lab]]) for lab in game.targets])
+    return c, mu, float(abs(duals[model.resources]))

@@ -158,3 +158,15 @@ def build_eraser(game: "SecurityGame") -> "pyo.ConcreteModel":
     model.expected_defender_value = pyo.Objective(
         expr=sum(float(game.priors[li[ty]]) * model.d[ty] for ty in types), sense=pyo.maximize)
     return model
+
+
+def read_solution(model: "pyo.ConcreteModel", game: "SecurityGame"
+                  ) -> tuple[np.ndarray, list[int]]:
+    """Read back a solved ERASER model: the coverage (clipped to [0, 1]) and, per attacker
+    type, the index of the target it attacks."""
+    import pyomo.environ as pyo
+
+    c = np.clip([pyo.value(model.c[t]) for t in game.targets], 0.0, 1.0)
+    resp = [int(np.argmax([pyo.value(model.a[ty, t]) for t in game.targets]))
+            for ty in game.types]
+    return c, resp

@@ -292,11 +292,10 @@ def _optimality_check(game: NormalFormGame, ans: _ExactAnswer, who: str, objecti
 
 def _solve_milp(g: NormalFormGame, objective: str, time_limit: float | None
                 ) -> tuple[np.ndarray, np.ndarray, float, dict[str, Any]]:
-    import pyomo.environ as pyo
     from pyomo.contrib.solver.common.results import TerminationCondition
 
     from stackopt.engines.highs import swallow_banner, solve_milp_exactly
-    from stackopt.formulations.nash_milp import build_nash_milp
+    from stackopt.formulations.nash_milp import build_nash_milp, read_solution
 
     swallow_banner()
     t = time.perf_counter()
@@ -307,11 +306,7 @@ def _solve_milp(g: NormalFormGame, objective: str, time_limit: float | None
         raise SolverError(f"HiGHS stopped with '{res.termination_condition.name}' on the "
                           f"Nash MILP (a finite game always has an equilibrium)")
     res.solution_loader.load_vars()
-    x = np.array([pyo.value(model.x[a]) for a in g.leader_actions], dtype=float)
-    y = np.array([pyo.value(model.y[b]) for b in g.follower_actions], dtype=float)
-    x = np.clip(x, 0.0, None)
-    y = np.clip(y, 0.0, None)
-    x, y = x / x.sum(), y / y.sum()
+    x, y = read_solution(model, g)
     bound = res.objective_bound
     bound = float(bound if bound is not None else res.incumbent_objective)
     stats = {"build_seconds": build, "highs_seconds": solve,

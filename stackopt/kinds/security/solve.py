@@ -165,12 +165,11 @@ def _solve_lps(game: SecurityGame, engine: str, prune: bool, time_limit: float |
 
 
 def _solve_eraser(game: SecurityGame, time_limit: float | None):
-    import pyomo.environ as pyo
     from pyomo.contrib.solver.common.results import TerminationCondition
 
     from stackopt.engines.highs import swallow_banner, solve_milp_exactly
     from stackopt.engines.security_lps import polish_coverage
-    from stackopt.formulations.security_milp import big_ms, build_eraser
+    from stackopt.formulations.security_milp import big_ms, build_eraser, read_solution
 
     from stackopt.kinds.security.merge import merge_attacker_types
 
@@ -184,9 +183,7 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
         raise SolverError(f"HiGHS stopped with '{res.termination_condition.name}' on the "
                           f"ERASER MILP")
     res.solution_loader.load_vars()
-    c = np.clip([pyo.value(model.c[t]) for t in game.targets], 0.0, 1.0)
-    resp = [int(np.argmax([pyo.value(model.a[ty, t]) for t in game.targets]))
-            for ty in solved.types]
+    c, resp = read_solution(model, solved)
     c, polished = polish_coverage(solved, c, resp)
     resp = [resp[g] for g in group_of]  # every original type attacks as its merged type
     zd, za = big_ms(game)
