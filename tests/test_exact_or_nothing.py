@@ -685,3 +685,77 @@ def test_csv_with_cr_only_line_ends(tmp_path):
     g = tmp_path / "i.yaml"
     g.write_text("kind: interdiction\nsource: s\ntarget: t\nbudget: 1\nedges: e.csv\n")
     assert main(["solve", str(g)]) == 0
+
+
+# -- CLI: --out and Ctrl-C ----------------------------------------------------------------------
+def test_out_empty_or_equal_to_the_input_refused(tmp_path):
+    g = tmp_path / "g.yaml"
+    g.write_text(open(INSPECTION).read())
+    before = g.read_text()
+    assert main(["solve", str(g), "--out", ""]) == 2
+    assert main(["solve", str(g), "--out", str(g)]) == 2
+    assert main(["solve", str(g), "--out", str(tmp_path / "." / "g.yaml")]) == 2
+    assert g.read_text() == before
+
+
+def test_sigint_during_solve_exits_130_without_out(tmp_path, monkeypatch):
+    import signal
+
+    import stackopt.api
+    from stackopt.errors import SolverError
+
+    def swallowing_solve(game, **kw):  # a solver layer that turns Ctrl-C into a failure
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            raise SolverError("HiGHS stopped: interrupted") from None
+        raise AssertionError("not reached")
+
+    monkeypatch.setattr(stackopt.api, "solve", swallowing_solve)
+    out = tmp_path / "r.json"
+    assert main(["solve", INSPECTION, "--out", str(out)]) == 130
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_sigint_subprocess_exit_130(tmp_path):
+    """A real Ctrl-C during a long solve: exit 130 and no --out file."""
+    import signal
+    import subprocess
+    import sys
+
+    code = ("import sys, time, stackopt.api\n"
+            "def slow(game, **kw):\n"
+            "    print('ready', flush=True)\n"
+            "    time.sleep(30)\n"
+            "stackopt.api.solve = slow\n"
+            "from stackopt.cli import main\n"
+            f"sys.exit(main(['solve', {INSPECTION!r}, '--out', {str(tmp_path / 'r.json')!r}]))\n")
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "ready"
+    p.send_signal(signal.SIGINT)
+    p.wait(timeout=20)
+    assert p.returncode == 130 and not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.parametrize("text", [
+    'kind: normal_form\nname: "x\\nstatus optimal"\nleader: {actions: [a, b]}\n'
+    'follower: {actions: [c]}\npayoffs: {leader: [[1],[2]], follower: [[1],[1]]}\n',
+    'kind: normal_form\nleader: {actions: ["a\\e[31m", b]}\nfollower: {actions: [c]}\n'
+    'payoffs: {leader: [[1],[2]], follower: [[1],[1]]}\n',
+])
+def test_labels_with_newlines_or_ansi_refused(tmp_path, text, capsys):
+    p = tmp_path / "g.yaml"
+    p.write_text(text)
+    assert main(["solve", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\nstatus optimal" not in err
+
+
+def test_bayesian_huge_weights_refused(tmp_path, capsys):
+    text = open(PATROL).read().replace("prior: 0.6", "weight: 1.0e+308").replace(
+        "prior: 0.4", "weight: 1.0e+308")
+    p = tmp_path / "w.yaml"
+    p.write_text(text)
+    assert main(["solve", str(p), "--json"]) == 2
+    assert "overflow" in capsys.readouterr().err

@@ -43,23 +43,23 @@ def run(args: argparse.Namespace) -> int:
     from stackopt.kinds.registry import check_options, spec_of
     from stackopt.report import format_result
 
+    check_out(args.out, args.file)
     game = load_game_or_model(args.file, getattr(args, "set", None))
     spec = spec_of(game)
-    try:
-        opts = check_options(spec, kind_options(args))
-        result = solve(game, **opts)
-    except InputError as exc:  # an option this game cannot take: name the game file too
-        raise exc.with_source(args.file) from None
-    except SolverError as exc:  # time limit, solver failure: still one JSON object
-        result = _failure(game, opts, str(exc), spec.default_method)
-    if args.out:
+    with sigint_guard() as interrupted:
         try:
-            Path(args.out).write_text(result.to_json() + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot write the result: {exc.strerror}", source=args.out,
-                             field="--out", fix="name a file in an existing, writable "
-                                                "directory") from None
-    print(result.to_json() if args.json else format_result(result))
+            opts = check_options(spec, kind_options(args))
+            result = solve(game, **opts)
+        except InputError as exc:  # an option this game cannot take: name the game file too
+            raise exc.with_source(args.file) from None
+        except SolverError as exc:  # time limit, solver failure: still one JSON object
+            result = _failure(game, opts, str(exc), spec.default_method)
+    if interrupted:  # Ctrl-C, even if a solver turned it into a failure: exit 130, no --out
+        raise KeyboardInterrupt
+    text = result.to_json() if args.json or args.out else None
+    if args.out:
+        write_atomically(args.out, (text or "") + "\n")
+    print(text if args.json else format_result(result))
     return EXIT_OK if result.certified else EXIT_NO_EQUILIBRIUM
 
 
@@ -85,3 +85,86 @@ def _failure(game, opts: dict, message: str, default_method: str | None):
         follower=FollowerOutcome(str(getattr(game, "follower_name", "follower")), None, None),
         certificate=None, options=dict(opts), game=getattr(game, "name", None),
         message=f"solver failure: {message}")
+
+
+def check_out(out: str | None, *inputs: str) -> None:
+    """Refuse ``--out ""`` and an ``--out`` that is one of the input files (exit 2)."""
+    import os
+
+    from stackopt.errors import InputError
+
+    if out is None:
+        return
+    if not out.strip():
+        raise InputError("empty file name", field="--out", fix="name a file, or omit --out")
+    for inp in inputs:
+        try:
+            same = Path(out).resolve() == Path(inp).resolve() or (
+                os.path.exists(out) and os.path.exists(inp) and os.path.samefile(out, inp))
+        except (OSError, RuntimeError):
+            same = False
+        if same:
+            raise InputError("--out names the input file; it would be overwritten",
+                             field="--out", fix="write the result to another file")
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename: an interrupted run
+    leaves no partial file."""
+    import os
+    import tempfile
+
+    from stackopt.errors import InputError
+
+    target = Path(path)
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:50]}.", suffix=".tmp",
+                                   dir=str(target.parent) if str(target.parent) else ".")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise InputError(f"cannot write the result: {exc.strerror}", source=path,
+                         field="--out", fix="name a file in an existing, writable "
+                                            "directory") from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+class sigint_guard:
+    """Context manager recording a SIGINT (Ctrl-C) during a solve.
+
+    The handler records the interrupt and raises :class:`KeyboardInterrupt` as Python's
+    default does; a solver layer that converts it into a failure cannot hide it, because the
+    caller checks the recorded flag afterwards (``stackopt`` exits 130 and writes no
+    ``--out``). Only installed in the main thread.
+    """
+
+    def __init__(self) -> None:
+        self.flag: list[bool] = []
+        self.old = None
+
+    def __enter__(self) -> list[bool]:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            def handler(signum, frame):  # noqa: ARG001
+                self.flag.append(True)
+                raise KeyboardInterrupt
+            self.old = signal.signal(signal.SIGINT, handler)
+        return self.flag
+
+    def __exit__(self, *exc) -> bool:
+        import signal
+
+        if self.old is not None:
+            signal.signal(signal.SIGINT, self.old)
+        return False
+

@@ -42,6 +42,9 @@ def parse_game(data: Any, *, source: str = "<data>", base_dir: Path | None = Non
         from stackopt.models import parse_model_document
 
         return parse_model_document(data, source=source, base_dir=base_dir)
+    from stackopt.io.safe_yaml import refuse_control_characters
+
+    refuse_control_characters(data, source)  # no ESC / CR / newline in labels (issue 8)
     kind = data.get("kind")
     known = {name: spec for name, spec in kinds().items() if spec.parse_yaml}
     if kind is None:

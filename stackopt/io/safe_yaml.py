@@ -226,6 +226,40 @@ def load_yaml_text(text: str, source: str = "<string>") -> Any:
                          source=src, fix="fix the YAML syntax") from None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LABEL_KEYS = {"name", "actions", "targets", "source", "target", "leader", "follower"}
+
+
+def refuse_control_characters(data: Any, source: str) -> None:
+    """Refuse terminal control characters (ESC, CR, ...) anywhere in a parsed document, and
+    newlines in keys, names and labels, so that nothing printed from a game can forge output
+    lines (e.g. a fake ``status optimal``). Newlines stay allowed in descriptions and
+    expressions."""
+    src = escape_excerpt(source, 200)
+    stack: list[tuple[Any, str, bool]] = [(data, "", False)]
+    while stack:
+        v, field, label = stack.pop()
+        if isinstance(v, dict):
+            for k, w in v.items():
+                ks = str(k)
+                if _CONTROL.search(ks) or "\n" in ks:
+                    raise InputError(f"key '{escape_excerpt(ks)}' contains a control character",
+                                     source=src, field=field or None, fix="remove it")
+                stack.append((w, f"{field}.{ks}" if field else ks, ks in _LABEL_KEYS))
+        elif isinstance(v, list):
+            stack.extend((w, f"{field}[{i}]", label) for i, w in enumerate(v))
+        elif isinstance(v, str) and (_CONTROL.search(v) or (label and "\n" in v)):
+            raise InputError(f"'{escape_excerpt(v)}' contains a control character",
+                             source=src, field=field or None,
+                             fix="names and labels are plain printable text")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (newlines included) escaped, for one output line."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"),
+                        text).replace("\n", "\\n")
+
+
 def csv_rows(text: str, source: str) -> list[tuple[int, list[str]]]:
     """Rows of an untrusted CSV text as ``(line number, fields)``: any line ending (also CR
     only), fields up to the whole file's size, CSV errors as one :class:`InputError`."""

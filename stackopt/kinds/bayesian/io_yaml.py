@@ -94,12 +94,30 @@ def parse_bayesian(data: dict[str, Any], *, source: str = "<data>",
                                   follower_payoffs=t.payoffs.follower,
                                   actions=tuple(t.actions or ())))
     try:
-        return BayesianGame(leader_actions=tuple(spec.leader.actions or ()), types=tuple(types),
+        game = BayesianGame(leader_actions=tuple(spec.leader.actions or ()), types=tuple(types),
                             leader_name=spec.leader.name or "leader",
                             follower_name=spec.follower.name or "follower", name=spec.name,
                             mode=mode)
     except InputError as exc:
         raise exc.with_source(source) from None
+    _check_range(game, source)
+    return game
+
+
+def _check_range(game: BayesianGame, source: str) -> None:
+    """Refuse weights/payoffs whose weighted leader utility overflows a float (e.g. weights
+    ``1.0e+308``): every value the solvers and the JSON output compute must stay finite."""
+    import numpy as np
+
+    total = 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in game.types:
+            total += float(t.prior) * (float(np.abs(t.R).max()) if t.R.size else 0.0)
+    if not np.isfinite(total) or not np.isfinite(sum(float(t.prior) for t in game.types)):
+        word = "weight" if game.mode != "types" else "prior"
+        raise InputError(f"the {word}s times the leader's payoffs overflow a floating-point "
+                         "number", source=source, field="followers",
+                         fix=f"rescale the {word}s or the payoffs")
 
 
 def bayesian_to_dict(game: BayesianGame) -> dict[str, Any]:

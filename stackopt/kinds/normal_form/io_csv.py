@@ -27,7 +27,7 @@ import numpy as np
 
 from stackopt.errors import InputError
 from stackopt.io.arrays import max_file_bytes, numeric_block, read_csv_frame
-from stackopt.io.safe_yaml import csv_rows, read_text
+from stackopt.io.safe_yaml import _CONTROL, csv_rows, escape_excerpt, read_text
 from stackopt.kinds.normal_form.game import NormalFormGame
 
 LONG_HEADER = ["leader_action", "follower_action", "leader_payoff", "follower_payoff"]
@@ -36,6 +36,11 @@ LONG_HEADER = ["leader_action", "follower_action", "leader_payoff", "follower_pa
 def _rows(path: Path) -> list[list[str]]:
     text = read_text(path, max_bytes=max_file_bytes())
     rows = [r for _, r in csv_rows(text, str(path)) if any(c.strip() for c in r)]
+    for r in rows:
+        for c in r:
+            if _CONTROL.search(c) or "\n" in c:
+                raise InputError(f"'{escape_excerpt(c)}' contains a control character",
+                                 source=str(path), fix="labels are plain printable text")
     if not rows:
         raise InputError("empty CSV file", source=str(path), fix="add a header and rows")
     return [[c.strip() for c in r] for r in rows]

@@ -24,7 +24,7 @@ import numpy as np
 
 from stackopt.errors import InputError
 from stackopt.kinds.normal_form.game import NormalFormGame
-from stackopt.io.safe_yaml import escape_excerpt, read_text
+from stackopt.io.safe_yaml import _CONTROL, escape_excerpt, read_text
 
 _TOKEN = re.compile(r'\s*(?:(\{)|(\})|"((?:[^"\\]|\\.)*)"|([^\s{}",]+)|(,))')
 
@@ -44,7 +44,11 @@ def _tokens(text: str, src: str) -> list[tuple[str, str]]:
         elif m.group(2):
             out.append(("}", "}"))
         elif m.group(3) is not None:
-            out.append(("str", m.group(3).replace('\\"', '"')))
+            label = m.group(3).replace('\\"', '"')
+            if _CONTROL.search(label) or "\n" in label:
+                raise InputError(f"label '{escape_excerpt(label)}' contains a control "
+                                 "character", source=src, fix="labels are plain printable text")
+            out.append(("str", label))
         elif m.group(4):
             out.append(("word", m.group(4)))
         # commas are separators only
