@@ -337,3 +337,17 @@ def _mixed_kinds() -> set[str]:
     from stackopt.kinds.registry import kinds
 
     return {name for name, spec in kinds().items() if spec.mixed}
+
+
+def failure_result(game: Any, options: Mapping[str, Any], message: str, method: str | None,
+                   status: Status = Status.ERROR) -> Result:
+    """A result without an answer (``status`` ``error`` or ``time_limit``) for a solve of
+    ``game`` that stopped: empty commitment, no values, no certificate, the reason in
+    ``message``."""
+    return Result(
+        kind=str(getattr(game, "kind", "unknown")), status=status,
+        method=str(options.get("method") or method or "unknown"),
+        leader=LeaderOutcome(str(getattr(game, "leader_name", "leader")), {}, None),
+        follower=FollowerOutcome(str(getattr(game, "follower_name", "follower")), None, None),
+        certificate=None, options=dict(options), game=getattr(game, "name", None),
+        message=message)

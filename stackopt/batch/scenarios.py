@@ -37,11 +37,11 @@ from typing import Any
 
 from stackopt.batch.spaces import (
     Template,
-    _as_bool,
-    _as_number,
-    _Space,
     open_space,
 )
+from stackopt.batch.spaces import Space as _Space
+from stackopt.batch.spaces import as_bool as _as_bool
+from stackopt.batch.spaces import as_number as _as_number
 from stackopt.errors import InputError
 
 #: Extensions read as list files (one game path a line).

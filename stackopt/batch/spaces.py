@@ -259,3 +259,8 @@ def apply_overrides(document: Any, params: Mapping[str, Any]) -> Any:
             node[last] = value
     return doc
 
+
+# public names (the scenario reader uses them)
+Space = _Space
+as_bool = _as_bool
+as_number = _as_number

@@ -72,9 +72,9 @@ def solve_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
         try:
             result = solve(game, **opts)
         except SolverError as exc:
-            from stackopt.commands.solve import _failure
+            from stackopt.result import failure_result
 
-            result = _failure(game, opts, str(exc), spec.default_method)
+            result = failure_result(game, opts, f"solver failure: {exc}", spec.default_method)
     except InputError as exc:
         message = f"bad input: {exc}"
     except Exception as exc:  # a scenario's crash is recorded, the batch goes on

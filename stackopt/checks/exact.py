@@ -225,3 +225,6 @@ def _winning_dual_exact(A, B, m: int, n: int, j: int, S: list[int], T: list[int]
         return False
     return all(A(i, j) + sum((w * (B(i, j) - B(i, k)) for w, k in zip(y, T)), Fraction(0)) <= v
                for i in range(m))
+
+
+solve_exact = _solve_exact  # public name (the exact Nash support solve uses it)

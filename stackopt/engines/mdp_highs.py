@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from stackopt.engines.highs import _swallow_banner
+from stackopt.engines.highs import swallow_banner as _swallow_banner
 
 
 def solve_with_start(

@@ -39,7 +39,8 @@ from stackopt.formulations.bilinear_leader import (
     rate_columns,
 )
 from stackopt.formulations.bounds import ProvenBounds, prove_primal_bounds
-from stackopt.kinds.bilevel.checks import FollowerOracle, _run, tolerances
+from stackopt.engines.highs import run_highs as _run
+from stackopt.kinds.bilevel.checks import FollowerOracle, tolerances
 from stackopt.kinds.bilevel.game import BilevelProblem
 from stackopt.result import Result
 from stackopt.status import Status

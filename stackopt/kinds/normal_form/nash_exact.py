@@ -38,7 +38,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from stackopt.checks.exact import _solve_exact
+from stackopt.checks.exact import solve_exact as _solve_exact
 
 #: Thresholds below which a probability is dropped before the exact support solve.
 CLEAN_THRESHOLDS = (1e-9, 1e-6, 1e-4)
