@@ -309,8 +309,8 @@ def json_depth_ok(text: str, max_depth: int = MAX_DEPTH) -> int | None:
 
 def load_json_text(text: str, source: str = "<string>") -> Any:
     """Parse JSON from an untrusted file: nesting at most :data:`MAX_DEPTH`, integers of at
-    most 4300 digits, NaN/Infinity literals kept (validated later by the checks), errors as one
-    :class:`InputError` line."""
+    most 4300 digits, duplicate keys refused, NaN/Infinity literals kept (validated later by the
+    checks), errors as one :class:`InputError` line."""
     import json
 
     src = escape_excerpt(source, 200)
@@ -318,8 +318,19 @@ def load_json_text(text: str, source: str = "<string>") -> Any:
     if too_deep is not None:
         raise InputError(f"JSON nested deeper than {MAX_DEPTH} levels (offset {too_deep})",
                          source=src, fix="give the JSON written by 'stackopt solve --json'")
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in pairs:
+            if k in out:
+                raise InputError(f"duplicate key '{escape_excerpt(k)}'", source=src,
+                                 fix="write each key once")
+            out[k] = v
+        return out
+
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=no_duplicates)
+    except InputError:
+        raise
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
                          source=src, fix="give the JSON written by 'stackopt solve --json'"

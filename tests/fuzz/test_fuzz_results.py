@@ -1,0 +1,177 @@
+"""Tampered results for every kind: ``verify`` exits 2 or fails, never a traceback, never a
+wrong pass.
+
+Each example takes a certified result of a bundled game, picks one place in its JSON (any number,
+string or key anywhere: answer, values, options, certificate, evidence, stats) and mutates it
+(NaN, +-inf, huge, negative, a string, ``null``, a boolean, a deleted key, a loosened rtol), then
+runs ``stackopt verify`` in-process. The oracle for "never a wrong pass": the mutated file may
+pass only if its *answer* (commitment, response, values) is unchanged, or a value was merely
+removed (values are optional) - a pass is then the original, independently certified answer.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+from functools import lru_cache
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import stackopt
+from stackopt.cli import main
+from stackopt.io.load import load_game
+from tests.fuzz.conftest import fuzz_settings
+
+DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
+
+#: (game file, solve options) per case; one result per case is solved once per session.
+CASES = {
+    "normal_form": ("inspection.yaml", {}),
+    "normal_form_adversarial": ("inspection.yaml", {"tie_break": "adversarial"}),
+    "bayesian": ("bayesian/patrol.yaml", {}),
+    "security": ("security/transit_hubs.yaml", {}),
+    "security_types": ("security/two_attacker_types.yaml", {}),
+    "interdiction": ("interdiction/diamond.yaml", {}),
+    "bilevel": ("bilevel/bard.yaml", {}),
+}
+EXAMPLES = {"bilevel": 6, "security_types": 10}
+
+MUTANTS = [float("nan"), float("inf"), float("-inf"), 1e308, -1e308, -1.0, 10**30, "x", "nan",
+           "inf", "-inf", None, True, [], {}]
+
+
+@lru_cache(maxsize=None)
+def _solved(case: str) -> str:
+    path, opts = CASES[case]
+    game = load_game(os.path.join(DATA, path))
+    r = stackopt.solve(game, **opts)
+    assert r.certificate is not None and r.certificate.passed, r.message
+    return r.to_json()
+
+
+def _paths(node, prefix=()):
+    """Every (path, value) in a JSON tree, containers included."""
+    yield prefix, node
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _paths(v, prefix + (i,))
+
+
+def _is_answer(path) -> bool:
+    return path[:2] in (("leader", "commitment"), ("leader", "value"),
+                        ("follower", "response"), ("follower", "value")) or \
+        path in (("leader",), ("follower",))
+
+
+def _apply(data, path, op, mutant):
+    if not path:
+        return mutant if op == "set" else data
+    parent = data
+    for k in path[:-1]:
+        parent = parent[k]
+    key = path[-1]
+    if op == "delete":
+        if isinstance(parent, dict):
+            del parent[key]
+        else:
+            parent.pop(key)
+    elif op == "duplicate" and isinstance(parent, dict):
+        parent[f"{key}"] = copy.deepcopy(parent[key])  # JSON objects: same key, last wins
+    else:
+        parent[key] = mutant
+    return data
+
+
+def _same_answer(orig, new) -> bool:
+    """The answer is unchanged, up to removed values and zero probabilities."""
+    for side, key in (("leader", "commitment"), ("follower", "response")):
+        a, b = orig[side].get(key), (new.get(side) or {}).get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            keys = set(a) | set(b)
+            for k in keys:
+                va, vb = a.get(k, 0), b.get(k, 0)
+                if va != vb and not (isinstance(va, (int, float)) and isinstance(vb, (int, float))
+                                     and abs(va - vb) <= 1e-9):
+                    return False
+        elif a != b:
+            return False
+    for side in ("leader", "follower"):
+        a, b = orig[side].get("value"), (new.get(side) or {}).get("value", None)
+        if b is None:
+            continue
+        if isinstance(a, dict) and isinstance(b, dict):
+            if any(b.get(k) is not None and b.get(k) != v for k, v in a.items()):
+                return False
+        elif a != b:
+            return False
+    return True
+
+
+def _verify_exit(tmp_path, case, data) -> int:
+    p = tmp_path / "r.json"
+    p.write_text(json.dumps(data, allow_nan=True))
+    path, _ = CASES[case]
+    return main(["verify", os.path.join(DATA, path), str(p)])
+
+
+@st.composite
+def _mutation(draw, case):
+    data = json.loads(_solved(case))
+    paths = [p for p, _ in _paths(data) if p]
+    path = draw(st.sampled_from(paths))
+    op = draw(st.sampled_from(["set", "set", "set", "delete", "rtol"]))
+    mutant = draw(st.sampled_from(MUTANTS))
+    return path, op, mutant
+
+
+def _run(case, mutation, tmp_path_factory, capsys):
+    path, op, mutant = mutation
+    orig = json.loads(_solved(case))
+    data = copy.deepcopy(orig)
+    if op == "rtol":
+        data.setdefault("options", {})["rtol"] = 0.5
+        if isinstance(data.get("certificate"), dict):
+            data["certificate"]["rtol"] = 0.5
+    else:
+        data = _apply(data, path, op, mutant)
+    tmp = tmp_path_factory.mktemp("fz")
+    code = _verify_exit(tmp, case, data)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert code in (0, 1, 2), code
+    if code == 0:
+        assert isinstance(data, dict) and _same_answer(orig, data), (path, op, mutant)
+        if op == "rtol":  # the tolerance used is never the loosened one
+            return
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_tampered_results_never_wrongly_pass(case, tmp_path_factory, capsys):
+    @fuzz_settings(EXAMPLES.get(case, 25))
+    @given(mutation=_mutation(case))
+    def inner(mutation):
+        _run(case, mutation, tmp_path_factory, capsys)
+
+    inner()
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_untampered_results_verify(case, tmp_path):
+    assert _verify_exit(tmp_path, case, json.loads(_solved(case))) == 0
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_loosened_rtol_is_capped(case):
+    data = json.loads(_solved(case))
+    data.setdefault("options", {})["rtol"] = 0.9
+    path, _ = CASES[case]
+    cert = stackopt.verify(load_game(os.path.join(DATA, path)), data)
+    assert cert.rtol is None or cert.rtol <= 1e-6 + 1e-18
+    assert not math.isnan(cert.atol or 0.0)
