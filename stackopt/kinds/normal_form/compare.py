@@ -21,7 +21,7 @@ the absolute tolerance ``rtol`` times the player's payoff scale.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,7 @@ import numpy as np
 from stackopt.kinds.normal_form.checks import DEFAULT_RTOL
 from stackopt.errors import InputError, SolverError, UnsupportedError
 from stackopt.kinds.normal_form.game import NormalFormGame
-from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.result import FollowerOutcome, LeaderOutcome, Result, failure_result
 from stackopt.status import Status
 
 SCENARIOS = ("player1_leads", "player2_leads", "nash_best_player1", "nash_worst_player1",
@@ -212,12 +212,11 @@ def compare_leadership(game: NormalFormGame, *, rtol: float = DEFAULT_RTOL,
         except SolverError as exc:
             timed_out = time_limit is not None and "time limit" in str(exc).lower() \
                 or "maxtimelimit" in str(exc).lower()
-            return Result(kind=NormalFormGame.kind,
-                          status=Status.TIME_LIMIT if timed_out else Status.ERROR,
-                          method=method, leader=LeaderOutcome(who, {}, None),
-                          follower=FollowerOutcome(other, None, None), certificate=None,
-                          options={"time_limit": time_limit, "rtol": rtol, **kw},
-                          game=game.name, message=str(exc))
+            failed = failure_result(game, {"time_limit": time_limit, "rtol": rtol, **kw},
+                                    str(exc), method,
+                                    Status.TIME_LIMIT if timed_out else Status.ERROR)
+            return replace(failed, leader=LeaderOutcome(who, {}, None),
+                           follower=FollowerOutcome(other, None, None))
 
     p1, p2 = game.leader_name, game.follower_name
     sse1 = attempt("multiple_lps", p1, p2, solve_sse, engine=engine)
