@@ -322,7 +322,7 @@ VERIFY_MILP_SECONDS = 30.0
 
 
 def verify_nash(game: NormalFormGame, result: Result | Mapping[str, Any], *,
-                rtol: float | None = None) -> Certificate:
+                rtol: float | None = None, exact: bool = True) -> Certificate:
     """Re-check a Nash result against ``game``; nothing in the file is trusted but the answer.
 
     * The tolerance is the result's ``rtol`` capped at the default (a result cannot loosen its
@@ -334,6 +334,8 @@ def verify_nash(game: NormalFormGame, result: Result | Mapping[str, Any], *,
       enumeration when the reduced game is small, else by a fresh MILP solve when it has at
       most :data:`VERIFY_MILP_ENTRIES` entries, else from the file's MILP bound (validated,
       marked *solver-reported*).
+
+    ``exact`` is accepted for ``stackopt verify --exact``; the ``exact`` check is always made.
     """
     from stackopt.checks.common import finite_number, reported_values, verify_rtol
     from stackopt.kinds.normal_form.checks_nash import strategy_vector
