@@ -434,6 +434,11 @@ def _tamper_response(d: dict, game: Any) -> None:
             if lab != r and _is_corruption(game, kind, c, None, r, lab):
                 f["response"] = lab
                 return
+    elif kind == "mdp":  # a policy {step: {state: action}}: change the first decision
+        step = r["0"] if "0" in r else r
+        start = max(game.states, key=lambda st: game.initial[game.states.index(st)])
+        step[start] = next(a for a in game.actions if a != step[start])
+        return
     elif kind == "interdiction":
         import networkx as nx
 
