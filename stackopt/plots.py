@@ -32,7 +32,8 @@ from stackopt.errors import InputError
 _DASH = {True: "-", False: "--"}
 
 
-def _matplotlib() -> Any:
+def require_matplotlib() -> Any:
+    """The ``matplotlib`` module, or an :class:`InputError` saying how to install it."""
     try:
         import matplotlib
     except ImportError:
@@ -44,13 +45,14 @@ def _matplotlib() -> Any:
 def _axes(ax: Any) -> Any:
     if ax is not None:
         return ax
-    _matplotlib()
+    require_matplotlib()
     import matplotlib.pyplot as plt
 
     return plt.gca()
 
 
-def _table(table: Any) -> Any:
+def read_results(table: Any) -> Any:
+    """``table`` itself if it is a DataFrame, else the batch table read from that file."""
     import pandas as pd
 
     if isinstance(table, pd.DataFrame):
@@ -81,7 +83,7 @@ def player_values(table: Any) -> Any:
     rows (``status`` optimal)."""
     import pandas as pd
 
-    df = _table(table)
+    df = read_results(table)
     _need(df, "leader_name", "follower_name", "leader_value", "follower_value", "status")
     ok = df[df["status"] == "optimal"]
     lead = ok.assign(order=ok["leader_name"], player=ok["leader_name"],
@@ -148,7 +150,7 @@ def order_map(table: Any, x: str, y: str, *, player: str | None = None, ax: Any 
     long = player_values(table)
     _need(long, x, y)
     if player is None:
-        player = str(_table(table)["leader_name"].dropna().iloc[0])
+        player = str(read_results(table)["leader_name"].dropna().iloc[0])
     mine = long[long["player"] == player]
     if mine.empty:
         raise InputError(f"no solved row has a player called {player!r}", field="--player",
@@ -192,7 +194,7 @@ def value_map(table: Any, x: str, y: str, *, column: str = "leader_value", ax: A
     import numpy as np
 
     ax = _axes(ax)
-    df = _table(table)
+    df = read_results(table)
     _need(df, x, y, column)
     ok = df[df["status"] == "optimal"] if "status" in df.columns else df
     xs, ys = _pivot(ok, x, y)
@@ -329,7 +331,7 @@ def commitment_plot(game: Any, *, ax: Any = None, result: Any = None, leader: st
     return ax
 
 
-def _where(df: Any, where: Mapping[str, str]) -> Any:
+def filter_rows(df: Any, where: Mapping[str, str]) -> Any:
     """Rows whose column equals each given value (numbers compared as numbers)."""
     for col, text in where.items():
         _need(df, col)

@@ -35,13 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stackopt.batch.spaces import (
-    Template,
-    open_space,
-)
-from stackopt.batch.spaces import Space as _Space
-from stackopt.batch.spaces import as_bool as _as_bool
-from stackopt.batch.spaces import as_number as _as_number
+from stackopt.batch.spaces import Space, Template, as_bool, as_number, open_space
 from stackopt.errors import InputError
 
 #: Extensions read as list files (one game path a line).
@@ -344,16 +338,16 @@ def _axis(name: str, spec: Any, table: str) -> list[Any]:
             raise InputError(f"a range needs start, stop and num (or step), got "
                              f"{sorted(keys)}", source=table, field=name,
                              fix="write e.g. {start: 0, stop: 10, num: 11}")
-        start, stop = (_as_number(spec[k], f"{name}.{k}", table, integer=False)
+        start, stop = (as_number(spec[k], f"{name}.{k}", table, integer=False)
                        for k in ("start", "stop"))
         if "num" in keys:
-            num = _as_number(spec["num"], f"{name}.num", table, integer=True)
+            num = as_number(spec["num"], f"{name}.num", table, integer=True)
             if not 1 <= num <= MAX_SCENARIOS:
                 raise InputError(f"num {num} is out of range", source=table,
                                  field=f"{name}.num", fix="give num >= 1")
             values: Any = np.linspace(start, stop, int(num))
         else:
-            step = _as_number(spec["step"], f"{name}.step", table, integer=False)
+            step = as_number(spec["step"], f"{name}.step", table, integer=False)
             if step <= 0 or (stop - start) / step > MAX_SCENARIOS:
                 raise InputError(f"step {step} is not a positive step of a reasonable range",
                                  source=table, field=f"{name}.step", fix="give step > 0")
@@ -369,7 +363,7 @@ def _axis(name: str, spec: Any, table: str) -> list[Any]:
                      fix="give a list of values or {start, stop, num}")
 
 
-def _expand_grid(grid: _Grid, space: _Space, table: str) -> list[dict[str, Any]]:
+def _expand_grid(grid: _Grid, space: Space, table: str) -> list[dict[str, Any]]:
     from stackopt.batch.filters import parse_filter
 
     names = list(grid.axes)
@@ -398,7 +392,7 @@ def _expand_grid(grid: _Grid, space: _Space, table: str) -> list[dict[str, Any]]
     return points
 
 
-def _unknown(name: str, space: _Space, where: str) -> Any:
+def _unknown(name: str, space: Space, where: str) -> Any:
     space._last_unknown = name
     if isinstance(space, Template) and space.leaf(name)[0]:
         space.convert(name, None, where)  # a whole mapping or list: raises with the fix
@@ -407,7 +401,7 @@ def _unknown(name: str, space: _Space, where: str) -> Any:
                          "leader, rtol, time_limit")
 
 
-def _build(space: _Space, columns: list[str], ids: list[str | None],
+def _build(space: Space, columns: list[str], ids: list[str | None],
            rows: list[dict[str, Any]], options: dict[str, Any], table: str) -> ScenarioSet:
     known_options = _option_names()
     params, opt_cols = [], []
@@ -453,9 +447,9 @@ def _option_value(opt: Any, value: Any, column: str, where: str) -> Any:
     if not isinstance(value, str):
         return value
     if opt.type == "float":
-        return _as_number(value, column, where, integer=False)
+        return as_number(value, column, where, integer=False)
     if opt.type == "int":
-        return _as_number(value, column, where, integer=True)
+        return as_number(value, column, where, integer=True)
     if opt.type == "bool":
-        return _as_bool(value, column, where)
+        return as_bool(value, column, where)
     return value

@@ -24,7 +24,7 @@ from typing import Any
 from stackopt.errors import InputError
 
 
-class _Space:
+class Space:
     """What a table may set: the leaves of a template document, or a model's parameters."""
 
     source: dict[str, Any]
@@ -70,7 +70,7 @@ class _Space:
         raise NotImplementedError
 
 
-class Template(_Space):
+class Template(Space):
     """A game YAML whose scalar leaves, addressed by dotted paths, are parameters."""
 
     def __init__(self, path: str) -> None:
@@ -111,9 +111,9 @@ class Template(_Space):
                              fix="give the path of one number or name inside it, e.g. "
                                  f"{param}.0")
         if isinstance(node, bool):
-            return _as_bool(value, param, where)
+            return as_bool(value, param, where)
         if isinstance(node, (int, float)):
-            return _as_number(value, param, where, integer=False)
+            return as_number(value, param, where, integer=False)
         if isinstance(node, str):
             return value if isinstance(value, str) else _wrong(param, value, where, "a name")
         return _guess(value) if isinstance(value, str) else value  # null in the template
@@ -123,7 +123,7 @@ class Template(_Space):
                 f"{_example_path(self.doc)}")
 
 
-class Model(_Space):
+class Model(Space):
     """A parameterised model of :mod:`stackopt.models` (``load_model``/``model_parameters``)."""
 
     def __init__(self, name: str) -> None:
@@ -168,7 +168,7 @@ def spec_of_game(game: Any) -> Any:
     return spec_of(game)
 
 
-def open_space(model: str) -> _Space:
+def open_space(model: str) -> Space:
     """A game file is a template; anything else is looked up in :mod:`stackopt.models`."""
     p = Path(model)
     if p.is_file() and p.suffix.lower() in (".yaml", ".yml"):
@@ -189,7 +189,7 @@ def _wrong(param: str, value: Any, where: str, want: str) -> Any:
                      fix=f"give {param} {want}")
 
 
-def _as_bool(value: Any, param: str, where: str) -> bool:
+def as_bool(value: Any, param: str, where: str) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
@@ -197,7 +197,7 @@ def _as_bool(value: Any, param: str, where: str) -> bool:
     return _wrong(param, value, where, "true or false")
 
 
-def _as_number(value: Any, param: str, where: str, *, integer: bool) -> int | float:
+def as_number(value: Any, param: str, where: str, *, integer: bool) -> int | float:
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -258,9 +258,3 @@ def apply_overrides(document: Any, params: Mapping[str, Any]) -> Any:
         else:
             node[last] = value
     return doc
-
-
-# public names (the scenario reader uses them)
-Space = _Space
-as_bool = _as_bool
-as_number = _as_number

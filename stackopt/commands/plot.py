@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if ext not in (".png", ".svg", ".pdf"):
         raise InputError(f"unknown figure type {ext or '(none)'!r}", source=args.out,
                          field="--out", fix="name a .png, .svg or .pdf file")
-    plots._matplotlib()
+    plots.require_matplotlib()
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(7.5, 5), layout="constrained")
@@ -79,9 +79,9 @@ def run(args: argparse.Namespace) -> int:
                                  fix="write PARAM=VALUE")
             where[key.strip()] = value.strip()
         try:
-            df = plots._table(args.results)
+            df = plots.read_results(args.results)
             if where:
-                df = plots._where(df, where)
+                df = plots.filter_rows(df, where)
             if args.y is None:
                 plots.value_plot(df, args.x, ax=ax)
             elif args.column:
