@@ -209,9 +209,11 @@ def solve_benders(
             break
         info = h.getInfo()
         upper = max(float(info.objective_function_value), float(info.mip_dual_bound))
+        h.changeColBounds(nc, 0.0, upper)  # the master's optimum only decreases
         xc = np.round(np.asarray(h.getSolution().col_value[:nc], dtype=float))
         val, path = g.shortest(xc)
-        if val > lower:
+        improved = val > lower
+        if improved:
             lower, best_x = val, xc
         if upper - lower <= tol:
             break
@@ -226,8 +228,8 @@ def solve_benders(
             if val2 >= graph.penalty:  # every further path crosses a removed arc
                 break
             added = add_cut(path) or added
-        if not added:  # pragma: no cover - a violated path is always new
-            raise SolverError(
+        if not added and not improved:
+            raise SolverError(  # pragma: no cover - a violated path is always new
                 "Benders decomposition stalled: the master's path is a cut "
                 "already (numerical trouble)"
             )
