@@ -20,7 +20,6 @@ finished first; a resumed batch gives the same table as an uninterrupted one.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -129,7 +128,7 @@ def run(sset: ScenarioSet, *, out: str | os.PathLike | None = None,
                                            dask=kind == "dask"):
                     if store is not None:
                         store.append_line(line)
-                    records[brief["key"]] = json.loads(line)
+                    records[brief["key"]] = brief  # its table row was computed by the worker
                     progress.update(failed=brief["status"] == "error")
                     _log_scenario(brief)
     except KeyboardInterrupt:

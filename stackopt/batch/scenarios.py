@@ -418,6 +418,7 @@ def _build(space: Space, columns: list[str], ids: list[str | None],
         raise exc.with_source(table) from None
     width = max(4, len(str(len(rows))))
     seen: dict[str, int] = {}
+    checked: dict[str, dict[str, Any]] = {}
     out = []
     for i, (ident, row) in enumerate(zip(ids, rows)):
         where = f"{table}, line {row[_LINE]}" if _LINE in row else f"{table}, point {i + 1}"
@@ -433,10 +434,14 @@ def _build(space: Space, columns: list[str], ids: list[str | None],
             if c in row:
                 name = c.replace("-", "_")
                 row_opts[name] = _option_value(known_options[name], row[c], c, where)
-        try:
-            opts = space.check_options({**base, **row_opts})
-        except InputError as exc:
-            raise InputError(exc.message, source=where, field=exc.field, fix=exc.fix) from None
+        memo = json.dumps(row_opts, sort_keys=True, default=str)
+        if memo not in checked:  # grids repeat a few option combinations many times
+            try:
+                checked[memo] = space.check_options({**base, **row_opts})
+            except InputError as exc:
+                raise InputError(exc.message, source=where, field=exc.field,
+                                 fix=exc.fix) from None
+        opts = dict(checked[memo])
         out.append(Scenario(id=sid, index=i, source=space.source, params=values,
                             options=opts, key=_key(space.identity, values, opts)))
     return ScenarioSet(tuple(out), parameters=tuple(params), option_columns=tuple(

@@ -85,7 +85,8 @@ def build_table(scenarios: Sequence[Any], records: Mapping[str, Mapping[str, Any
             row[p] = sc.params.get(p)
         for o in option_columns:
             row[o] = sc.options.get(o)
-        res = record_row(records.get(sc.key))
+        rec = records.get(sc.key)
+        res = dict(rec["row"]) if rec is not None and "row" in rec else record_row(rec)
         for label in res.get("_commitment", {}):
             labels.setdefault(label)
         row.update(res)

@@ -106,9 +106,19 @@ def run_chunk(payloads: Sequence[Mapping[str, Any]]) -> list[tuple[str, dict[str
             rec.update(status="error", certified=False, result=None,
                        message=f"the result cannot be written as JSON: {exc}")
             line = json.dumps(rec, allow_nan=False, separators=(",", ":"), default=str)
-        out.append((line, {k: rec[k] for k in ("key", "scenario", "index", "status",
-                                                "certified", "seconds", "message")}))
+        out.append((line, _brief(rec)))
     return out
+
+
+def _brief(rec: Mapping[str, Any]) -> dict[str, Any]:
+    """What the main process needs of a record besides its line: the progress fields and
+    the record's table row (computed here, in parallel)."""
+    from stackopt.batch.table import record_row
+
+    brief = {k: rec[k] for k in ("key", "scenario", "index", "status", "certified",
+                                 "seconds", "message")}
+    brief["row"] = record_row(rec)
+    return brief
 
 
 _LOCK = threading.Lock()
@@ -131,6 +141,5 @@ def failed_chunk(payloads: Sequence[Mapping[str, Any]], message: str
                "status": "error", "certified": False, "seconds": 0.0, "message": message,
                "result": None}
         line = json.dumps(rec, allow_nan=False, separators=(",", ":"), default=str)
-        out.append((line, {k: rec[k] for k in ("key", "scenario", "index", "status",
-                                                "certified", "seconds", "message")}))
+        out.append((line, _brief(rec)))
     return out
