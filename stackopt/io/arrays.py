@@ -168,7 +168,10 @@ def parse_yaml_arrays(
         spans = {k: v for k, v in spans.items() if k not in bad}
     else:
         return load_yaml_text(text, source)
-    data = load_yaml_text(skeleton, source)
+    try:
+        data = load_yaml_text(skeleton, source)
+    except InputError:  # report it with the original's line numbers
+        return load_yaml_text(text, source)
     del skeleton
     used: set[str] = set()
     kind = data.get("kind") if isinstance(data, dict) else None

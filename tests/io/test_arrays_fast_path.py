@@ -148,6 +148,16 @@ def test_yaml_fast_path_still_refuses_aliases_tags_duplicates(text: str) -> None
         parse_yaml_arrays(text, min_chars=0)
 
 
+def test_yaml_fast_path_errors_keep_the_original_line_numbers() -> None:
+    rows = ",\n".join(["[1, 2]"] * 50)
+    text = f"kind: normal_form\npayoffs:\n  leader: [{rows}]\n  follower: [{rows}]\nkind: x\n"
+    with pytest.raises(InputError) as fast:
+        parse_yaml_arrays(text, min_chars=0)
+    with pytest.raises(InputError) as slow:
+        load_yaml_text(text)
+    assert str(fast.value) == str(slow.value) and "line 103" in str(fast.value)
+
+
 def test_yaml_fast_path_errors_name_the_field(tmp_path: Path) -> None:
     big = ", ".join(["1"] * 40000)
     p = tmp_path / "g.yaml"
