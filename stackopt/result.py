@@ -228,6 +228,10 @@ class Result:
                                  ) from None
         else:
             cert = None
+        value = leader.get("value")
+        if value is not None and _num(value) is None:  # optional, but a number when present
+            raise InputError(f"must be a number, got {value!r}", field="leader.value",
+                             fix="write the leader's value as a number, or omit it")
         return cls(
             kind=str(data.get("kind") or ""),  # "" when absent: verify takes the game's
             status=status,
