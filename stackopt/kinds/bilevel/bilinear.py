@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Check
+from stackopt.engines.highs import run_highs
 from stackopt.errors import UnsupportedError
 from stackopt.formulations.bilevel_form import FollowerForm, highs_from_matrix
 from stackopt.formulations.bilinear_leader import (
@@ -39,7 +40,6 @@ from stackopt.formulations.bilinear_leader import (
     rate_columns,
 )
 from stackopt.formulations.bounds import ProvenBounds, prove_primal_bounds
-from stackopt.engines.highs import run_highs as _run
 from stackopt.kinds.bilevel.checks import FollowerOracle, tolerances
 from stackopt.kinds.bilevel.game import BilevelProblem
 from stackopt.result import Result
@@ -181,6 +181,12 @@ def choose_method(
     why = identity_applicable(problem, form)
     if method in (None, "bard_moore") and why is None and rate_step is None:
         return "bard_moore"
+    if method == "bard_moore" and rate_step is not None:
+        raise UnsupportedError(
+            "--rate-step discretises rates for method strong_duality only",
+            field="--rate-step",
+            fix="drop --rate-step, or use --method strong_duality",
+        )
     if method == "bard_moore":
         raise UnsupportedError(
             f"the revenue identity does not apply: {why}",
@@ -241,7 +247,7 @@ def solve_bilinear(
     )
     stats["build_seconds"] = stats["bounds_seconds"] + (time.perf_counter() - tb)
     ts = time.perf_counter()
-    st = _run(h)
+    st = run_highs(h)
     stats["highs_seconds"] = time.perf_counter() - ts
     stats["binaries"] = milp.n_binaries
     stats["products"] = milp.n_products
@@ -254,6 +260,17 @@ def solve_bilinear(
             "strong_duality",
             status,
             f"{st}: the expanded strong-duality MILP (exact) is " + st,
+            options,
+            stats,
+        )
+    if st in ("infeasible", "unbounded"):  # the discretised problem: nothing about the rest
+        stats["total_seconds"] = time.perf_counter() - t0
+        return S._no_answer(
+            problem,
+            "strong_duality",
+            Status.ERROR,
+            f"the problem discretised with step {rate_step:g} is {st}; nothing is claimed "
+            "about the continuous problem (try a smaller step)",
             options,
             stats,
         )
@@ -305,7 +322,7 @@ def solve_bilinear(
         relax.integrality,
         **opts,
     )
-    st_r = _run(hr)
+    st_r = run_highs(hr)
     lower = float(hr.getInfo().objective_function_value) if st_r == "optimal" else None
     res = S._answer(
         problem,
