@@ -24,7 +24,9 @@ KIND = KindSpec(
                                doc="node limit of the branching"),)),
     ),
     default_method=None,
-    default_doc="kkt_bigm when every big-M is proven, else bard_moore",
+    default_doc="kkt_bigm when every big-M is proven, else bard_moore; bilinear leader "
+                "objectives: bard_moore (revenue identity) where it applies, else "
+                "strong_duality",
     options=(
         Option("big_m", "float", None, minimum=0.0, exclusive_minimum=True, metavar="M",
                doc="a big-M to use where none can be proven (the result is then never "
