@@ -23,6 +23,11 @@ Methods (``method=``):
     else ``bard_moore`` (measured faster than both MILP relaxations on random instances
     whose multipliers cannot be bounded; see ``benchmarks/bilevel.py``).
 
+Leader objectives with rate x quantity products (``leader_cross``: tolls, fines, subsidies)
+are solved by :mod:`stackopt.kinds.bilevel.bilinear` (``bard_moore`` with the revenue identity,
+or ``strong_duality`` with expanded rates; ``rate_step=`` discretises continuous rates, an
+approximation reported with status ``feasible`` and an error bound).
+
 A big-M the user passes (``big_m=``) is used only where no bound is proven, and then the
 result carries a failed ``big_m_valid`` check (``certified`` is False) and a warning: an
 unproven optimum is never reported as certified.
