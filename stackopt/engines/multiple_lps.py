@@ -233,17 +233,17 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
             in_model[k_new] = True
             added += nk
 
-    x = None
+    commitment: np.ndarray | None = None
     if best_x is not None:
-        x = np.clip(best_x, 0.0, None)
-        x = x / x.sum()
+        commitment = np.clip(best_x, 0.0, None)
+        commitment = commitment / commitment.sum()
     stats = {
         "lps_solved": solved, "lps_pruned": pruned, "lps_dominated": dominated,
         "lps_infeasible": infeasible, "highs_runs": runs, "rows_added": added,
         "highs_seconds": highs_seconds, "highs_edit_seconds": edit_seconds,
         "build_seconds": setup,
     }
-    return MultipleLPsOutcome(best=best, commitment=x, records=records, stats=stats)
+    return MultipleLPsOutcome(best=best, commitment=commitment, records=records, stats=stats)
 
 
 def _nonzero(y: np.ndarray) -> dict[int, float]:

@@ -77,9 +77,9 @@ def parse_normal_form(data: dict[str, Any], *, source: str,
         leader_labels = _check_labels(leader_labels, rows, source, "leader.actions")
         follower_labels = _check_labels(follower_labels, cols, source, "follower.actions")
     else:
-        extra = sorted(set(pay) - {"leader", "follower"})
-        if extra:
-            raise InputError("unknown key", source=source, field=f"payoffs.{extra[0]}",
+        unknown = sorted(set(pay) - {"leader", "follower"})
+        if unknown:
+            raise InputError("unknown key", source=source, field=f"payoffs.{unknown[0]}",
                              fix="payoffs has exactly the keys 'leader' and 'follower'")
         for who in ("leader", "follower"):
             if who not in pay:
