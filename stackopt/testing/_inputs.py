@@ -191,7 +191,7 @@ def result_mapping(result: Any) -> dict[str, Any]:
     if hasattr(result, "to_dict") and callable(result.to_dict):
         return result.to_dict()
     if isinstance(result, Mapping):
-        return json.loads(json.dumps(result, default=_json_default))
+        return json.loads(json.dumps(result, default=json_default))
     if isinstance(result, (str, os.PathLike)):
         text = str(result)
         if isinstance(result, os.PathLike) or not text.lstrip().startswith("{"):
@@ -204,7 +204,7 @@ def result_mapping(result: Any) -> dict[str, Any]:
                     "dictionary, a JSON string or a path")
 
 
-def _json_default(o: Any) -> Any:
+def json_default(o: Any) -> Any:
     if isinstance(o, np.ndarray):
         return o.tolist()
     if isinstance(o, (np.generic,)):

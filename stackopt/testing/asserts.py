@@ -134,7 +134,7 @@ def minimal_result(game: Any, commitment: Any, response: Any, *, leader_value: A
 def _plain(v: Any) -> Any:
     import json
 
-    return json.loads(json.dumps(v, default=_inputs._json_default))
+    return json.loads(json.dumps(v, default=_inputs.json_default))
 
 
 def _verify(game: Any, spec: KindSpec, data: Mapping[str, Any], rtol: float,
