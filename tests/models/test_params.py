@@ -138,3 +138,22 @@ def test_bool_and_int_parsing_by_type():
     assert n.parse("4", model="m") == 4 and n.parse("4.0", model="m") == 4
     with pytest.raises(InputError):
         n.parse("4.5", model="m")
+
+
+def test_every_parameter_is_documented_with_its_default():
+    """docs/models.md lists every parameter of ai_regulation (per-dimension families as
+    ``name_<dim>``) with its default."""
+    from stackopt.models.regulation import DIMENSIONS
+
+    text = (REPO / "docs" / "models.md").read_text(encoding="utf-8")
+    for name, spec in model_parameters("ai_regulation").items():
+        family = name
+        for d in DIMENSIONS:
+            prefix = name[: -len(d)]
+            if name.endswith("_" + d) and prefix in ("mu0_", "a_", "r_", "w_", "standard_"):
+                family = prefix + "<dim>"
+        assert f"`{family}`" in text, name
+        default = spec.default
+        if isinstance(default, float):
+            shown = f"{default:g}".lstrip("0") if 0 < default < 1 else f"{default:g}"
+            assert shown in text, (name, shown)
