@@ -324,13 +324,15 @@ def read_csv_frame(path: str | Path, label_columns: Iterable[int]) -> Any | None
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
         return None
     del data
-    for k, col in enumerate(frame.columns):
+    kinds = [dt.kind for dt in frame.dtypes]  # one pass, no Series per column
+    for k, kind in enumerate(kinds):
         if k in labels:
+            col = frame.columns[k]
             s = frame[col].astype(str).str.strip()
             if (s == "").any():
                 return None
             frame[col] = s
-        elif frame[col].dtype != np.float64 and frame[col].dtype != np.int64:
+        elif kind not in "fi":  # float64 / int64 columns only (bools, objects: exact path)
             return None
     return frame
 
