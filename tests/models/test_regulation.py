@@ -168,15 +168,22 @@ def test_compare_solves_both_orders_with_the_same_parameters():
     from stackopt.models.compare import compare_model, format_model_comparison
 
     c = compare_model("ai_regulation", ["firm_grid=2", "standard_levels=2", "rate_levels=4"])
-    assert [o.order for o in c.orders][:3] == ["regulator leads", "firm leads",
-                                               "regulator leads (same menus)"]
+    assert [o.order for o in c.orders][:3] == [
+        "regulator leads",
+        "firm leads",
+        "regulator leads (same menus)",
+    ]
     assert [o.kind for o in c.orders][:2] == ["bilevel", "normal_form"] and c.passed
     reg, firm = c.orders[:2]
     # simultaneous play on the finite menus: each reported equilibrium value is a pure Nash
     # equilibrium's found by brute force (the bundled file is safety-critical: m = 2)
     rows = _firm_leads_reference(2, 2, m=2.0)
-    ne = [(J[j], L[j]) for J, L in rows for j in range(len(J))
-          if L[j] <= min(L) + 1e-9 and J[j] >= max(r[0][j] for r in rows) - 1e-9]
+    ne = [
+        (J[j], L[j])
+        for J, L in rows
+        for j in range(len(J))
+        if L[j] <= min(L) + 1e-9 and J[j] >= max(r[0][j] for r in rows) - 1e-9
+    ]
     for o in c.orders[3:]:
         assert o.certified
         assert any(o.values["firm J"] == pytest.approx(a, abs=1e-6) for a, _ in ne)
