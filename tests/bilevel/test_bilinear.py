@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from stackopt.errors import UnsupportedError
+from stackopt.errors import InputError, UnsupportedError
 from stackopt.io.load import parse_game
 from stackopt.kinds.bilevel.game import BilevelProblem
 from stackopt.kinds.bilevel.solve import solve_bilevel, verify_bilevel
@@ -159,8 +159,10 @@ def test_refusals_are_one_line_input_errors():
     with pytest.raises(UnsupportedError, match="not a product of a leader and a follower"):
         parse_game(bad)
     lin = parse_game({**TOLL, "leader": {**TOLL["leader"], "objective": {"maximize": "T1"}}})
-    with pytest.raises(Exception, match="rate-step"):
+    with pytest.raises(InputError, match="rate-step"):
         solve_bilevel(lin, rate_step=0.5)
+    with pytest.raises(UnsupportedError, match="rate-step"):
+        solve_bilevel(p, method="bard_moore", rate_step=0.5)
 
 
 def coupled_problem(seed: int, integer_rates: bool) -> BilevelProblem:
@@ -206,3 +208,12 @@ def test_identity_with_an_integer_leader_in_the_followers_rows_matches_enumerati
     c = solve_bilevel(coupled_problem(seed, integer_rates=False))
     assert c.method == "bard_moore" and c.certified, c.message
     assert c.leader.value <= ref + 1e-6  # continuous rates can only do better
+
+
+def test_verify_of_an_approximate_result_checks_the_point_and_refuses_optimality():
+    p = toll()
+    r = solve_bilevel(p, method="strong_duality", rate_step=0.7)
+    cert = verify_bilevel(p, r.to_dict())
+    by_name = {c.name: c for c in cert.checks}
+    assert by_name["best_response"].passed and by_name["leader_value"].passed
+    assert not by_name["optimality"].passed and not cert.passed
