@@ -46,6 +46,24 @@ def test_pyomo_engine_certifies_every_bundled_normal_form_game(path):
     assert cross.leader.value == pytest.approx(fast.leader.value, abs=1e-6 * g.scale)
 
 
+def test_pyomo_engine_certifies_random_degenerate_games():
+    """Small integer payoffs (many ties, dominated and infeasible LPs); the value is checked
+    against exact vertex enumeration in rational arithmetic."""
+    import numpy as np
+
+    from stackopt.testing.oracles.normal_form import sse_vertex_enumeration
+
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        m, n = (int(v) for v in rng.integers(2, 6, 2))
+        A = rng.integers(-3, 4, (m, n)).astype(float)
+        B = rng.integers(-3, 4, (m, n)).astype(float)
+        r = stackopt.solve(stackopt.NormalFormGame(A, B), engine="pyomo")
+        assert r.certified, r.certificate.summary()
+        assert r.leader.value == pytest.approx(float(sse_vertex_enumeration(A, B).value),
+                                               abs=1e-6)
+
+
 def test_travelers_dilemma_pyomo_engine_cli():
     """Was: 'optimality: follower action claim_100 is only bounded by 101 > 98.33' (the
     dominance LP of the infeasible action failed because Pyomo's HiGHS call had started HiGHS's
