@@ -1,9 +1,9 @@
 """Running a scenario set: a process pool or Dask, results streamed into the store.
 
 The main process splits the scenarios still to solve into small chunks, keeps a bounded number
-of chunks in flight on the executor, and appends every record to the store
-(:mod:`stackopt.batch.store`) the moment its chunk comes back (``concurrent.futures.wait`` with
-``FIRST_COMPLETED``). Executors:
+of chunks in flight on the executor, and appends the records of each chunk to the store
+(:mod:`stackopt.batch.store`, one write and one ``fsync``) the moment the chunk comes back
+(``concurrent.futures.wait`` with ``FIRST_COMPLETED``), before it looks at anything else. Executors:
 
 - default: :class:`concurrent.futures.ProcessPoolExecutor` with ``workers`` processes
   (default ``os.cpu_count()``), forked directly when the main process runs a single OS thread
@@ -124,13 +124,14 @@ def run(sset: ScenarioSet, *, out: str | os.PathLike | None = None,
                           for i in range(0, len(todo), size)]
                 log.debug("%d scenarios in %d chunks on %d %s workers", len(todo),
                           len(chunks), nworkers, kind)
-                for line, brief in _stream(executor, chunks, window=2 * nworkers + 1,
-                                           dask=kind == "dask"):
-                    if store is not None:
-                        store.append_line(line)
-                    records[brief["key"]] = brief  # its table row was computed by the worker
-                    progress.update(failed=brief["status"] == "error")
-                    _log_scenario(brief)
+                for items in _stream(executor, chunks, window=2 * nworkers + 1,
+                                     dask=kind == "dask"):
+                    if store is not None:  # on disk before anything else happens
+                        store.append_lines([line for line, _ in items])
+                    for _, brief in items:
+                        records[brief["key"]] = brief  # the worker computed its table row
+                        progress.update(failed=brief["status"] == "error")
+                        _log_scenario(brief)
     except KeyboardInterrupt:
         progress.close()
         where = f" are in {spath}; run the same command with --resume to finish" \
@@ -176,8 +177,8 @@ def _chunk_size(n: int, workers: int, kind: str) -> int:
 
 
 def _stream(executor: Executor, chunks: Sequence[list[dict[str, Any]]], *, window: int,
-            dask: bool) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yield (store line, summary) for every scenario as its chunk finishes."""
+            dask: bool) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+    """Yield the (store line, summary) pairs of each chunk as soon as it finishes."""
     from stackopt.batch import worker
 
     fn: Callable[..., Any] = worker.run_chunk_locked if dask else worker.run_chunk
@@ -203,7 +204,7 @@ def _stream(executor: Executor, chunks: Sequence[list[dict[str, Any]]], *, windo
                                         ) from exc
                 items = worker.failed_chunk(chunk, f"worker failure: {type(exc).__name__}: "
                                                    f"{exc}")
-            yield from items
+            yield items
         submit()
 
 
