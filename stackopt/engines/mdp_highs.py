@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from stackopt.engines.highs import swallow_banner as _swallow_banner
+from stackopt.engines.highs import swallow_banner
 
 
 def solve_with_start(
@@ -28,7 +28,7 @@ def solve_with_start(
     from pyomo.contrib.appsi.base import TerminationCondition
     from pyomo.contrib.appsi.solvers.highs import Highs
 
-    _swallow_banner()
+    swallow_banner()
     opt = Highs()
     opt.config.warmstart = True
     opt.config.load_solution = False
@@ -38,6 +38,11 @@ def solve_with_start(
     opt.highs_options = {"mip_rel_gap": 0.0, "mip_abs_gap": 0.0, "threads": 1}
     t = time.perf_counter()
     res = opt.solve(model)
+    if res.termination_condition in (TerminationCondition.unknown, TerminationCondition.error):
+        # threads=1 refused by a process-wide HiGHS scheduler another caller started with
+        # more threads: re-run on that scheduler (as engines.highs.solve_milp_exactly does)
+        opt.highs_options = {"mip_rel_gap": 0.0, "mip_abs_gap": 0.0, "threads": 0}
+        res = opt.solve(model)
     secs = time.perf_counter() - t
     tc = res.termination_condition
     if tc == TerminationCondition.optimal:

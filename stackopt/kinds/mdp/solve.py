@@ -362,5 +362,6 @@ def export_models(
             field="method",
             fix="solve with --method enumerate --pure",
         )
-    choose_method(game, method)
-    return {"": build_mdp_milp(game, pure=bool(pure)).model}
+    method = choose_method(game, method)
+    # enumerate's pure commitments over reward-only leader actions: the MILP with binary mixes
+    return {"": build_mdp_milp(game, pure=bool(pure) or method == "enumerate").model}
