@@ -347,3 +347,20 @@ def test_rewards_only_leader_actions_solve_mixed_by_cli(tmp_path, capsys):
         f"s{i}/{a}" for i in range(3) for a in ("strict", "lax")
     }
     assert main(["verify", str(p), str(out)]) == 0
+
+
+def test_time_limit_reports_a_checked_commitment_never_optimal(tmp_path, capsys):
+    """The MIP start guarantees an answer at a time limit: status time_limit, every check but
+    optimality recomputes, and the CLI exits 1."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_mdp", ROOT / "benchmarks" / "mdp.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    game = bench.make_game(10, 3, 8, 0)
+    res = stackopt.solve(game, time_limit=0.5)
+    assert res.status.value == "time_limit" and not res.certified
+    cert = stackopt.verify(game, res.to_dict())
+    for name in ("commitment", "best_response", "tie_break", "leader_value", "follower_value"):
+        assert cert.check(name).passed, name
+    assert not cert.passed  # the status claim (and usually optimality) fails
