@@ -7,7 +7,8 @@ decision entry]}`` for the kind's extra columns, in the order of ``result.leader
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 
 def _attacked(response: Any) -> set[str]:
@@ -26,8 +27,11 @@ def normal_form_rows(result: Any) -> dict[str, list[Any]]:
 def bayesian_rows(result: Any) -> dict[str, list[Any]]:
     """``responses``: ``type=action`` for every follower type (the same on every row)."""
     resp = result.follower.response
-    text = "; ".join(f"{k}={v}" for k, v in resp.items()) if isinstance(resp, Mapping) else \
-        (None if resp is None else str(resp))
+    text = (
+        "; ".join(f"{k}={v}" for k, v in resp.items())
+        if isinstance(resp, Mapping)
+        else (None if resp is None else str(resp))
+    )
     return {"responses": [text] * len(result.leader.commitment)}
 
 

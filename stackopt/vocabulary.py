@@ -57,8 +57,14 @@ FOLLOWER_VALUE = "follower_value"
 OPTIMALITY = "optimality"
 STATUS = "status"
 
-CORE_CHECKS: tuple[str, ...] = (COMMITMENT, BEST_RESPONSE, TIE_BREAK, LEADER_VALUE,
-                                FOLLOWER_VALUE, OPTIMALITY)
+CORE_CHECKS: tuple[str, ...] = (
+    COMMITMENT,
+    BEST_RESPONSE,
+    TIE_BREAK,
+    LEADER_VALUE,
+    FOLLOWER_VALUE,
+    OPTIMALITY,
+)
 
 
 @dataclass(frozen=True)
@@ -72,43 +78,74 @@ class Term:
 
 #: Kind-specific checks (the table in ``docs/certificate.md``).
 KIND_CHECKS: tuple[Term, ...] = (
-    Term("exact", "normal_form (--exact)",
-         "the answer re-proved in rational arithmetic"),
-    Term("supremum", "normal_form (tie_break adversarial)",
-         "the pessimistic value is the supremum over every follower action's class"),
-    Term("attainment", "normal_form (tie_break adversarial)",
-         "whether the supremum is attained, decided exactly"),
-    Term("strict_commitment", "normal_form (tie_break adversarial)",
-         "a commitment within epsilon of the supremum makes the response strictly optimal"),
-    Term("leader_strategy", "normal_form (Nash equilibria)",
-         "the leader's mixed strategy is a probability distribution"),
-    Term("follower_strategy", "normal_form (Nash equilibria)",
-         "the follower's mixed strategy is a probability distribution"),
-    Term("leader_best_response", "normal_form (Nash equilibria)",
-         "no pure deviation gains the leader more than its tolerance"),
-    Term("follower_best_response", "normal_form (Nash equilibria)",
-         "no pure deviation gains the follower more than its tolerance"),
-    Term("follower_feasible", "bilevel",
-         "the response satisfies the follower's rows and bounds"),
-    Term("big_m_valid", "bilevel (kkt_bigm, kkt_normalized, strong_duality)",
-         "every big-M / multiplier bound of the MILP is proven by LP"),
+    Term("exact", "normal_form (--exact)", "the answer re-proved in rational arithmetic"),
+    Term(
+        "supremum",
+        "normal_form (tie_break adversarial)",
+        "the pessimistic value is the supremum over every follower action's class",
+    ),
+    Term(
+        "attainment",
+        "normal_form (tie_break adversarial)",
+        "whether the supremum is attained, decided exactly",
+    ),
+    Term(
+        "strict_commitment",
+        "normal_form (tie_break adversarial)",
+        "a commitment within epsilon of the supremum makes the response strictly optimal",
+    ),
+    Term(
+        "leader_strategy",
+        "normal_form (Nash equilibria)",
+        "the leader's mixed strategy is a probability distribution",
+    ),
+    Term(
+        "follower_strategy",
+        "normal_form (Nash equilibria)",
+        "the follower's mixed strategy is a probability distribution",
+    ),
+    Term(
+        "leader_best_response",
+        "normal_form (Nash equilibria)",
+        "no pure deviation gains the leader more than its tolerance",
+    ),
+    Term(
+        "follower_best_response",
+        "normal_form (Nash equilibria)",
+        "no pure deviation gains the follower more than its tolerance",
+    ),
+    Term("follower_feasible", "bilevel", "the response satisfies the follower's rows and bounds"),
+    Term(
+        "big_m_valid",
+        "bilevel (kkt_bigm, kkt_normalized, strong_duality)",
+        "every big-M / multiplier bound of the MILP is proven by LP",
+    ),
     Term("budget", "interdiction", "the interdicted arcs cost at most the budget"),
-    Term("response_path", "interdiction",
-         "the response is a source-target path avoiding interdicted arcs"),
-    Term("optimality_enumeration", "interdiction (small graphs)",
-         "enumeration of the maximal interdiction sets confirms the optimum"),
-    Term("target_unreachable", "interdiction",
-         "an infinite value: the interdiction really disconnects the target"),
+    Term(
+        "response_path",
+        "interdiction",
+        "the response is a source-target path avoiding interdicted arcs",
+    ),
+    Term(
+        "optimality_enumeration",
+        "interdiction (small graphs)",
+        "enumeration of the maximal interdiction sets confirms the optimum",
+    ),
+    Term(
+        "target_unreachable",
+        "interdiction",
+        "an infinite value: the interdiction really disconnects the target",
+    ),
 )
 
 #: Old check name -> current name (read by ``Certificate.check`` and ``Check.from_dict``).
 CHECK_ALIASES: Mapping[str, str] = {
-    "global_optimality": OPTIMALITY,     # bilevel MILP methods and bilevel verify
-    "branching_complete": OPTIMALITY,    # bilevel bard_moore
-    "objective_bound": OPTIMALITY,       # Nash best/worst-equilibrium MILP
-    "coverage": COMMITMENT,              # security games
-    "leader_feasible": COMMITMENT,       # bilevel
-    "follower_optimal": BEST_RESPONSE,   # bilevel
+    "global_optimality": OPTIMALITY,  # bilevel MILP methods and bilevel verify
+    "branching_complete": OPTIMALITY,  # bilevel bard_moore
+    "objective_bound": OPTIMALITY,  # Nash best/worst-equilibrium MILP
+    "coverage": COMMITMENT,  # security games
+    "leader_feasible": COMMITMENT,  # bilevel
+    "follower_optimal": BEST_RESPONSE,  # bilevel
 }
 
 CHECK_NAMES: tuple[str, ...] = (*CORE_CHECKS, STATUS, *(t.name for t in KIND_CHECKS))
@@ -134,8 +171,11 @@ STATS_KEYS: tuple[Term, ...] = (
     Term("commitments_enumerated", "normal_form (pure)", "pure commitments enumerated"),
     Term("profiles", "bayesian", "Harsanyi pure type profiles"),
     Term("types", "bayesian", "follower types"),
-    Term("types_merged", "bayesian (dobss), security (eraser)",
-         "follower types merged with an identical one before the MILP"),
+    Term(
+        "types_merged",
+        "bayesian (dobss), security (eraser)",
+        "follower types merged with an identical one before the MILP",
+    ),
     Term("transform_seconds", "bayesian", "seconds for the Harsanyi transformation"),
     Term("milp_seconds", "bayesian", "seconds of the DOBSS MILP call"),
     Term("binaries", "bayesian, security, bilevel, interdiction", "binary variables"),
@@ -151,8 +191,11 @@ STATS_KEYS: tuple[Term, ...] = (
     Term("nodes", "bilevel (bard_moore), interdiction", "search nodes / graph nodes"),
     Term("node_lps", "bilevel (bard_moore)", "LPs solved at branching nodes"),
     Term("relaxation_bound", "bilevel (kkt_normalized)", "the normalised MILP's value"),
-    Term("relaxation_attained", "bilevel (kkt_normalized)",
-         "whether the best response attains that value"),
+    Term(
+        "relaxation_attained",
+        "bilevel (kkt_normalized)",
+        "whether the best response attains that value",
+    ),
     Term("relaxation", "bilevel (kkt_normalized)", "'unbounded' when the relaxation is"),
     Term("arcs", "interdiction", "arcs in the graph"),
     Term("model_arcs", "interdiction", "arcs in the MILP after pruning"),
@@ -170,12 +213,18 @@ STATS_ALIASES: Mapping[str, str] = {
 MILP_BOUND = "milp_bound"
 
 EVIDENCE_KEYS: tuple[Term, ...] = (
-    Term("bounds", "normal_form, bayesian (harsanyi), security (multiple_lps)",
-         "one weak-duality bound record per follower action / target"),
+    Term(
+        "bounds",
+        "normal_form, bayesian (harsanyi), security (multiple_lps)",
+        "one weak-duality bound record per follower action / target",
+    ),
     Term("pure_values", "normal_form (pure)", "the leader's value of every pure commitment"),
     Term("exact", "normal_form (--exact)", "the exact commitment and values as fractions"),
-    Term(MILP_BOUND, "bayesian (dobss), security (eraser), interdiction, Nash MILP",
-         "HiGHS's proven MILP bound: {bound, incumbent, mip_rel_gap, solver, ...}"),
+    Term(
+        MILP_BOUND,
+        "bayesian (dobss), security (eraser), interdiction, Nash MILP",
+        "HiGHS's proven MILP bound: {bound, incumbent, mip_rel_gap, solver, ...}",
+    ),
     Term("big_m", "security (eraser), bilevel", "the big-Ms used and whether they are proven"),
     Term("method", "bilevel", "the method whose answer this is"),
     Term("nodes", "bilevel (bard_moore)", "branching nodes explored"),
@@ -203,8 +252,9 @@ def lookup_check(checks: Any, name: str) -> Any:
     if new is not None:
         for c in checks:
             if c.name == new:
-                warnings.warn(f"check {name!r} is now called {new!r}", DeprecationWarning,
-                              stacklevel=3)
+                warnings.warn(
+                    f"check {name!r} is now called {new!r}", DeprecationWarning, stacklevel=3
+                )
                 return c
     return None
 
@@ -257,8 +307,7 @@ def milp_bound(evidence: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 def milp_record(bound: float | None, incumbent: float | None, **extra: Any) -> dict[str, Any]:
     """The ``milp_bound`` evidence record every MILP method writes."""
-    return {"bound": bound, "incumbent": incumbent, "mip_rel_gap": 0.0, "solver": "highs",
-            **extra}
+    return {"bound": bound, "incumbent": incumbent, "mip_rel_gap": 0.0, "solver": "highs", **extra}
 
 
 # -- the JSON Schema --------------------------------------------------------------------------
@@ -275,12 +324,16 @@ def result_schema() -> dict[str, Any]:
         "required": ["name", "passed", "residual", "tolerance", "detail"],
         "additionalProperties": False,
         "properties": {
-            "name": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$",
-                     "not": {"enum": sorted(CHECK_ALIASES)},
-                     "description": "core checks: " + ", ".join(CORE_CHECKS)
-                                    + "; kind-specific ones: " + ", ".join(
-                                        t.name for t in KIND_CHECKS)
-                                    + " (docs/certificate.md)"},
+            "name": {
+                "type": "string",
+                "pattern": "^[a-z][a-z0-9_]*$",
+                "not": {"enum": sorted(CHECK_ALIASES)},
+                "description": "core checks: "
+                + ", ".join(CORE_CHECKS)
+                + "; kind-specific ones: "
+                + ", ".join(t.name for t in KIND_CHECKS)
+                + " (docs/certificate.md)",
+            },
             "passed": {"type": "boolean"},
             "residual": num_or_inf,
             "tolerance": num_or_inf,
@@ -290,10 +343,12 @@ def result_schema() -> dict[str, Any]:
     milp = {
         "type": "object",
         "required": ["bound"],
-        "properties": {"bound": {"type": ["number", "null"]},
-                       "incumbent": {"type": ["number", "null"]},
-                       "mip_rel_gap": {"type": ["number", "null"]},
-                       "solver": {"type": "string"}},
+        "properties": {
+            "bound": {"type": ["number", "null"]},
+            "incumbent": {"type": ["number", "null"]},
+            "mip_rel_gap": {"type": ["number", "null"]},
+            "solver": {"type": "string"},
+        },
     }
     certificate = {
         "type": "object",
@@ -315,9 +370,10 @@ def result_schema() -> dict[str, Any]:
     }
     stats = {
         "type": "object",
-        "properties": {t.name: ({"type": "number", "minimum": 0}
-                                if t.name.endswith("_seconds") else {})
-                       for t in STATS_KEYS},
+        "properties": {
+            t.name: ({"type": "number", "minimum": 0} if t.name.endswith("_seconds") else {})
+            for t in STATS_KEYS
+        },
         "propertyNames": {"not": {"enum": sorted(STATS_ALIASES)}},
         "additionalProperties": scalar,
     }
@@ -326,10 +382,20 @@ def result_schema() -> dict[str, Any]:
         "$id": SCHEMA_ID,
         "title": "stackopt result",
         "description": "The JSON form of a stackopt Result (Result.to_dict, "
-                       "'stackopt solve --json'). Generated by stackopt.vocabulary.",
+        "'stackopt solve --json'). Generated by stackopt.vocabulary.",
         "type": "object",
-        "required": ["kind", "game", "status", "method", "leader", "follower", "certificate",
-                     "stats", "options", "message"],
+        "required": [
+            "kind",
+            "game",
+            "status",
+            "method",
+            "leader",
+            "follower",
+            "certificate",
+            "stats",
+            "options",
+            "message",
+        ],
         "additionalProperties": False,
         "properties": {
             "kind": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
@@ -337,17 +403,20 @@ def result_schema() -> dict[str, Any]:
             "status": {"enum": _statuses()},
             "method": {"type": "string"},
             "leader": {
-                "type": "object", "required": ["name", "commitment", "value"],
+                "type": "object",
+                "required": ["name", "commitment", "value"],
                 "additionalProperties": False,
-                "properties": {"name": {"type": "string"},
-                               "commitment": {"type": "object",
-                                              "additionalProperties": {"type": "number"}},
-                               "value": num_or_inf,
-                               "incentives": {"type": "object"},
-                               "payment": num_or_inf},
+                "properties": {
+                    "name": {"type": "string"},
+                    "commitment": {"type": "object", "additionalProperties": {"type": "number"}},
+                    "value": num_or_inf,
+                    "incentives": {"type": "object"},
+                    "payment": num_or_inf,
+                },
             },
             "follower": {
-                "type": "object", "required": ["name", "response", "value"],
+                "type": "object",
+                "required": ["name", "response", "value"],
                 "additionalProperties": False,
                 "properties": {"name": {"type": "string"}, "response": {}, "value": {}},
             },
@@ -384,10 +453,12 @@ def markdown_tables() -> str:
     out += ["", "| evidence key | where | meaning |", "|---|---|---|"]
     out += [f"| `{t.name}` | {t.where} | {t.meaning} |" for t in EVIDENCE_KEYS]
     out += ["", "| old evidence spelling (still read) | current form |", "|---|---|"]
-    out += ["| `milp: {objective_bound, ...}` | `milp_bound: {bound, ...}` |",
-            "| `mip: {dual_bound, ...}` | `milp_bound: {bound, ...}` |",
-            "| `milp_bound: <number>` | `milp_bound: {bound: <number>}` |",
-            "| `objective_bound: <number>`, `objective` | `milp_bound: {bound, objective}` |"]
+    out += [
+        "| `milp: {objective_bound, ...}` | `milp_bound: {bound, ...}` |",
+        "| `mip: {dual_bound, ...}` | `milp_bound: {bound, ...}` |",
+        "| `milp_bound: <number>` | `milp_bound: {bound: <number>}` |",
+        "| `objective_bound: <number>`, `objective` | `milp_bound: {bound, objective}` |",
+    ]
     return "\n".join(out) + "\n"
 
 

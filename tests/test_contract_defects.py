@@ -17,8 +17,13 @@ DATA = REPO / "data"
 
 
 def _cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "stackopt", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "stackopt", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 def _files_of(kind: str) -> list[Path]:
@@ -60,8 +65,7 @@ def test_pyomo_engine_certifies_random_degenerate_games():
         B = rng.integers(-3, 4, (m, n)).astype(float)
         r = stackopt.solve(stackopt.NormalFormGame(A, B), engine="pyomo")
         assert r.certified, r.certificate.summary()
-        assert r.leader.value == pytest.approx(float(sse_vertex_enumeration(A, B).value),
-                                               abs=1e-6)
+        assert r.leader.value == pytest.approx(float(sse_vertex_enumeration(A, B).value), abs=1e-6)
 
 
 def test_travelers_dilemma_pyomo_engine_cli():
@@ -95,8 +99,9 @@ g = stackopt.load_game("data/travelers_dilemma_99.yaml")
 assert stackopt.solve(g, engine="pyomo").certified
 print("ok")
 """
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=REPO, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=300
+    )
     assert out.returncode == 0 and "ok" in out.stdout, out.stderr[-2000:]
 
 
@@ -123,12 +128,11 @@ def test_decision_text_orders_and_counts():
     assert decision_text(m, mixed=False) == "a3 1, a30 1, ... (38 more at 0; see --json)"
     m = {"x": 0.0, "y": 2.5}
     assert decision_text(m, mixed=False) == "y 2.5, x 0"  # everything fits: zeros after
-    assert decision_text(m, mixed=True) == "y 2.5"        # a distribution: its support
+    assert decision_text(m, mixed=True) == "y 2.5"  # a distribution: its support
     many = {f"b{i}": 1 / 20 for i in range(20)}
     assert decision_text(many, mixed=True).endswith("(8 more non-zero; see --json)")
     assert decision_text({"x": 0, "y": 0}, mixed=False) == "x 0, y 0"
-    assert decision_text({f"z{i}": 0 for i in range(13)}, mixed=False) == \
-        "all 13 at 0 (see --json)"
+    assert decision_text({f"z{i}": 0 for i in range(13)}, mixed=False) == "all 13 at 0 (see --json)"
 
 
 # -- compare --time-limit keeps what finished ------------------------------------------------
@@ -154,12 +158,15 @@ def test_compare_keeps_finished_solves_when_the_nash_milp_stops(monkeypatch):
     text = format_comparison(c)
     assert "NOT FINISHED (time_limit)" in text and "undecided" in text
     d = c.to_dict()
-    assert d["unfinished"] == ["nash_best_player1", "nash_worst_player1",
-                               "nash_best_player2", "nash_worst_player2"]
+    assert d["unfinished"] == [
+        "nash_best_player1",
+        "nash_worst_player1",
+        "nash_best_player2",
+        "nash_worst_player2",
+    ]
     json.dumps(d)  # still plain JSON
     frame = c.to_frame()
-    assert frame["player1_value"].dtype == float and frame["finished"].tolist()[:2] == [True,
-                                                                                         True]
+    assert frame["player1_value"].dtype == float and frame["finished"].tolist()[:2] == [True, True]
 
 
 def test_compare_cli_time_limit_on_a_game_whose_nash_milp_is_slow(tmp_path, capsys):
@@ -191,8 +198,16 @@ def test_big_m_warning_prints_once(capsys):
     """Was printed three times: as the message, as the certificate summary, as the failure."""
     from stackopt.cli import main
 
-    code = main(["solve", str(DATA / "bilevel" / "pineda_morales.yaml"), "--method",
-                 "kkt_bigm", "--big-m", "50"])
+    code = main(
+        [
+            "solve",
+            str(DATA / "bilevel" / "pineda_morales.yaml"),
+            "--method",
+            "kkt_bigm",
+            "--big-m",
+            "50",
+        ]
+    )
     out = capsys.readouterr()
     assert code == 1
     text = out.out + out.err
@@ -210,8 +225,11 @@ def test_a_failed_certificate_is_reported_once():
 
     g = stackopt.load_game(DATA / "interdiction" / "diamond.yaml")
     r = stackopt.solve(g)
-    bad = replace(r.certificate, checks=r.certificate.checks + (
-        Check("optimality", False, 1.0, 1e-6, "HiGHS's bound 9 exceeds the value 7"),))
+    bad = replace(
+        r.certificate,
+        checks=r.certificate.checks
+        + (Check("optimality", False, 1.0, 1e-6, "HiGHS's bound 9 exceeds the value 7"),),
+    )
     r = replace(r, certificate=bad, message="certificate failed: " + bad.summary())
     text = format_result(r)
     assert text.count("HiGHS's bound 9 exceeds the value 7") == 1, text
@@ -221,12 +239,15 @@ def test_a_failed_certificate_is_reported_once():
 
 
 # -- argument errors name the subcommand -------------------------------------------------------
-@pytest.mark.parametrize("argv, usage", [
-    (["solve", "data/inspection.yaml", "--bogus"], "usage: stackopt solve"),
-    (["verify", "data/inspection.yaml", "r.json", "--nope"], "usage: stackopt verify"),
-    (["export", "data/inspection.yaml", "--zzz", "1"], "usage: stackopt export"),
-    (["--bogus", "solve", "data/inspection.yaml"], "usage: stackopt [-h]"),
-])
+@pytest.mark.parametrize(
+    "argv, usage",
+    [
+        (["solve", "data/inspection.yaml", "--bogus"], "usage: stackopt solve"),
+        (["verify", "data/inspection.yaml", "r.json", "--nope"], "usage: stackopt verify"),
+        (["export", "data/inspection.yaml", "--zzz", "1"], "usage: stackopt export"),
+        (["--bogus", "solve", "data/inspection.yaml"], "usage: stackopt [-h]"),
+    ],
+)
 def test_argument_errors_print_the_subcommands_usage(argv, usage, capsys, monkeypatch):
     """Was: 'usage: stackopt [-h] ... COMMAND ...' for an unknown option of a subcommand."""
     from stackopt.cli import main
@@ -325,6 +346,7 @@ def test_repr_is_short_and_html_repr_shows_the_checks():
     p.feed(html)
     assert p.stack == []  # balanced tags
     # labels are escaped
-    bad = stackopt.NormalFormGame([[1, 0], [0, 1]], [[0, 1], [1, 0]],
-                                  leader_actions=["<a>", "b&c"], name="x<y")
+    bad = stackopt.NormalFormGame(
+        [[1, 0], [0, 1]], [[0, 1], [1, 0]], leader_actions=["<a>", "b&c"], name="x<y"
+    )
     assert "&lt;a&gt;" in stackopt.solve(bad)._repr_html_()

@@ -106,25 +106,31 @@ def test_no_cycles_among_module_level_imports():
                 g.add_edge(name, tgt)
     # a package's __init__ importing its submodules and a submodule importing a sibling
     # through the package is how Python packages work; only cycles between leaf modules count
-    cycles = [c for c in nx.simple_cycles(g)
-              if not any(MODULES[m].name == "__init__.py" for m in c)]
+    cycles = [
+        c for c in nx.simple_cycles(g) if not any(MODULES[m].name == "__init__.py" for m in c)
+    ]
     assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c + c[:1]) for c in cycles)
 
 
 def test_no_cycles_even_through_function_level_imports_in_the_shared_layers():
     """The cycle solve -> pessimistic -> checks_pessimistic -> pessimistic (issue 7) went
     through imports inside functions; the normal-form kind and the shared layers have none."""
-    scope = ("stackopt.kinds.normal_form", "stackopt.engines", "stackopt.formulations",
-             "stackopt.checks", "stackopt.certificate", "stackopt.result",
-             "stackopt.vocabulary")
+    scope = (
+        "stackopt.kinds.normal_form",
+        "stackopt.engines",
+        "stackopt.formulations",
+        "stackopt.checks",
+        "stackopt.certificate",
+        "stackopt.result",
+        "stackopt.vocabulary",
+    )
     g = nx.DiGraph()
     for name, imports in GRAPH.items():
         if not name.startswith(scope) or MODULES[name].name == "__init__.py":
             continue
         for mod, attr, _top, _line in imports:
             tgt = _target_module(mod, attr)
-            if tgt and tgt != name and tgt.startswith(scope) \
-                    and MODULES[tgt].name != "__init__.py":
+            if tgt and tgt != name and tgt.startswith(scope) and MODULES[tgt].name != "__init__.py":
                 g.add_edge(name, tgt)
     cycles = list(nx.simple_cycles(g))
     assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c + c[:1]) for c in cycles)
@@ -142,16 +148,26 @@ def _forbidden(name: str, prefixes: tuple[str, ...]) -> list[str]:
 def test_games_import_no_pyomo_no_files_no_cli():
     games = [n for n in MODULES if n.startswith("stackopt.kinds.") and n.endswith(".game")]
     assert len(games) >= 5
-    bad = [b for n in games for b in _forbidden(
-        n, ("pyomo", "highspy", "stackopt.io", "stackopt.commands", "stackopt.cli"))]
+    bad = [
+        b
+        for n in games
+        for b in _forbidden(
+            n, ("pyomo", "highspy", "stackopt.io", "stackopt.commands", "stackopt.cli")
+        )
+    ]
     assert not bad, "\n".join(bad)
 
 
 def test_engines_and_formulations_import_no_cli_and_no_files():
     layer = [n for n in MODULES if n.startswith(("stackopt.engines", "stackopt.formulations"))]
     assert layer
-    bad = [b for n in layer for b in _forbidden(
-        n, ("stackopt.commands", "stackopt.cli", "stackopt.io", "stackopt.report"))]
+    bad = [
+        b
+        for n in layer
+        for b in _forbidden(
+            n, ("stackopt.commands", "stackopt.cli", "stackopt.io", "stackopt.report")
+        )
+    ]
     assert not bad, "\n".join(bad)
 
 
@@ -164,17 +180,24 @@ def test_formulations_never_run_highs_themselves():
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and node.func.attr == "run" and not node.args:
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "run"
+                and not node.args
+            ):
                 bad.append(f"{name}:{node.lineno} calls .run()")
     assert not bad, "\n".join(bad)
 
 
 @pytest.mark.parametrize("heavy", ["pyomo", "highspy"])
 def test_import_stackopt_is_light(heavy):
-    code = ("import sys, stackopt, stackopt.kinds.registry; stackopt.kinds.registry.kinds(); "
-            f"print(any(m == {heavy!r} or m.startswith({heavy!r} + '.') for m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, timeout=120)
+    code = (
+        "import sys, stackopt, stackopt.kinds.registry; stackopt.kinds.registry.kinds(); "
+        f"print(any(m == {heavy!r} or m.startswith({heavy!r} + '.') for m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False", f"'import stackopt' imports {heavy}"

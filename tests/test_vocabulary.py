@@ -29,22 +29,27 @@ KNOWN_CHECKS = set(voc.CHECK_NAMES)
 KNOWN_STATS = {t.name for t in voc.STATS_KEYS}
 KNOWN_EVIDENCE = {t.name for t in voc.EVIDENCE_KEYS}
 # files that are not games on their own, or are refused on purpose (documented in the docs)
-NOT_GAMES = {"interdiction/supply_routes.csv": "the arcs table read by supply_routes.yaml",
-             "bilevel/integer_follower.yaml": "refused on purpose: integer follower"}
+NOT_GAMES = {
+    "interdiction/supply_routes.csv": "the arcs table read by supply_routes.yaml",
+    "bilevel/integer_follower.yaml": "refused on purpose: integer follower",
+}
 BUILTIN = ("normal_form", "bayesian", "security", "bilevel", "interdiction")
 
 
 def _schema() -> dict:
-    return json.loads(resources.files("stackopt").joinpath("result.schema.json")
-                      .read_text(encoding="utf-8"))
+    return json.loads(
+        resources.files("stackopt").joinpath("result.schema.json").read_text(encoding="utf-8")
+    )
 
 
 def test_shipped_schema_is_generated_from_the_vocabulary():
     shipped = resources.files("stackopt").joinpath("result.schema.json").read_text("utf-8")
-    assert shipped == voc.schema_text(), "run: python -m stackopt.vocabulary > " \
-                                         "stackopt/result.schema.json"
-    assert (REPO / "docs" / "result.schema.json").read_text("utf-8") == shipped, \
+    assert shipped == voc.schema_text(), (
+        "run: python -m stackopt.vocabulary > stackopt/result.schema.json"
+    )
+    assert (REPO / "docs" / "result.schema.json").read_text("utf-8") == shipped, (
         "docs/result.schema.json must be a copy of stackopt/result.schema.json"
+    )
     jsonschema.Draft202012Validator.check_schema(_schema())
 
 
@@ -106,8 +111,12 @@ def test_every_bundled_file_solves_to_a_schema_valid_result(rel):
 def test_result_files_written_before_the_rename_still_verify(path):
     data = json.loads(path.read_text(encoding="utf-8"))
     game = stackopt.load_game(REPO / data.pop("_source"))
-    olds = set(voc.CHECK_ALIASES) | set(voc.STATS_ALIASES) | set(voc.EVIDENCE_ALIASES) \
+    olds = (
+        set(voc.CHECK_ALIASES)
+        | set(voc.STATS_ALIASES)
+        | set(voc.EVIDENCE_ALIASES)
         | {"objective_bound"}
+    )
     text = json.dumps(data)
     assert any(f'"{o}"' in text for o in olds), "the stored file must use an old name"
     if data["method"] == "nash_milp":
@@ -138,29 +147,43 @@ def test_upgrade_evidence_reads_every_old_milp_spelling():
     assert voc.milp_bound({"milp": {"objective_bound": 3.0, "incumbent": 3.0}})["bound"] == 3.0
     assert voc.milp_bound({"mip": {"dual_bound": 2.0, "path_bound": 9}})["path_bound"] == 9
     assert voc.milp_bound({"milp_bound": 1.5}) == {"bound": 1.5}
-    assert voc.milp_bound({"objective_bound": 4.0, "objective": "worst"}) == \
-        {"bound": 4.0, "objective": "worst"}
+    assert voc.milp_bound({"objective_bound": 4.0, "objective": "worst"}) == {
+        "bound": 4.0,
+        "objective": "worst",
+    }
     assert voc.milp_bound({"bounds": {}}) is None
     # the current record wins over an old one
-    assert voc.milp_bound({"milp_bound": {"bound": 1.0}, "mip": {"dual_bound": 5.0}}) == \
-        {"bound": 1.0}
-    assert voc.upgrade_stats({"setup_seconds": 1.0, "build_seconds": 2.0}) == \
-        {"build_seconds": 2.0}
-    cert = Certificate.from_dict({"checks": [{"name": "global_optimality", "passed": True}],
-                                  "evidence": {"mip": {"dual_bound": 1.0}}})
+    assert voc.milp_bound({"milp_bound": {"bound": 1.0}, "mip": {"dual_bound": 5.0}}) == {
+        "bound": 1.0
+    }
+    assert voc.upgrade_stats({"setup_seconds": 1.0, "build_seconds": 2.0}) == {"build_seconds": 2.0}
+    cert = Certificate.from_dict(
+        {
+            "checks": [{"name": "global_optimality", "passed": True}],
+            "evidence": {"mip": {"dual_bound": 1.0}},
+        }
+    )
     assert cert.checks[0].name == "optimality"
     assert cert.evidence["milp_bound"]["bound"] == 1.0
 
 
 def test_docs_list_the_vocabulary():
     text = (REPO / "docs" / "certificate.md").read_text(encoding="utf-8")
-    for name in (*voc.CORE_CHECKS, *(t.name for t in voc.KIND_CHECKS),
-                 *voc.CHECK_ALIASES, voc.MILP_BOUND, voc.BUILD_SECONDS, voc.HIGHS_SECONDS,
-                 voc.TOTAL_SECONDS, *voc.STATS_ALIASES):
+    for name in (
+        *voc.CORE_CHECKS,
+        *(t.name for t in voc.KIND_CHECKS),
+        *voc.CHECK_ALIASES,
+        voc.MILP_BOUND,
+        voc.BUILD_SECONDS,
+        voc.HIGHS_SECONDS,
+        voc.TOTAL_SECONDS,
+        *voc.STATS_ALIASES,
+    ):
         assert f"`{name}`" in text, f"docs/certificate.md does not mention `{name}`"
     assert "result.schema.json" in text
-    assert voc.markdown_tables() in text, "paste stackopt.vocabulary.markdown_tables() into " \
-                                          "docs/certificate.md"
+    assert voc.markdown_tables() in text, (
+        "paste stackopt.vocabulary.markdown_tables() into docs/certificate.md"
+    )
 
 
 def test_the_suite_validates_results_against_the_schema():
@@ -168,10 +191,15 @@ def test_the_suite_validates_results_against_the_schema():
     from stackopt.result import FollowerOutcome, LeaderOutcome
     from stackopt.status import Status
 
-    bad = Result(kind="normal_form", status=Status.OPTIMAL, method="x",
-                 leader=LeaderOutcome("l", {"a": 1.0}, 1.0),
-                 follower=FollowerOutcome("f", "b", 1.0), certificate=None,
-                 stats={"pyomo_build_seconds": 1.0})  # an old name: off the schema
+    bad = Result(
+        kind="normal_form",
+        status=Status.OPTIMAL,
+        method="x",
+        leader=LeaderOutcome("l", {"a": 1.0}, 1.0),
+        follower=FollowerOutcome("f", "b", 1.0),
+        certificate=None,
+        stats={"pyomo_build_seconds": 1.0},
+    )  # an old name: off the schema
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with pytest.raises(AssertionError, match="result.schema.json"):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from stackopt.engines.highs import swallow_banner, solve_pyomo_lp
+from stackopt.engines.highs import solve_pyomo_lp, swallow_banner
 from stackopt.engines.security_lps import SecurityLPsOutcome, TargetRecord, dual_lp, lp_bound
 from stackopt.errors import SolverError
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from stackopt.kinds.security.game import SecurityGame
 
 
-def solve_security_lps_pyomo(game: "SecurityGame", prune: bool = True) -> SecurityLPsOutcome:
+def solve_security_lps_pyomo(game: SecurityGame, prune: bool = True) -> SecurityLPsOutcome:
     """One Pyomo model per target (:func:`build_security_lp`), solved by Pyomo's HiGHS."""
     from pyomo.contrib.solver.common.results import TerminationCondition
 
@@ -59,21 +59,36 @@ def solve_security_lps_pyomo(game: "SecurityGame", prune: bool = True) -> Securi
             bound = lp_bound(dc, du, ac, au, m, j, mu, nu)
             if bound > val + 1e-9 * game.defender_scale:
                 mu, nu, bound = dual_lp(dc, du, ac, au, m, j, None)
-            records[j] = TargetRecord("optimal", mu={int(k): float(mu[k])
-                                                     for k in np.nonzero(mu)[0]},
-                                      nu=float(nu), bound=bound, value=val)
+            records[j] = TargetRecord(
+                "optimal",
+                mu={int(k): float(mu[k]) for k in np.nonzero(mu)[0]},
+                nu=float(nu),
+                bound=bound,
+                value=val,
+            )
             if val > best_val:
                 best, best_val, best_c = j, val, c
-        elif tc in (TerminationCondition.provenInfeasible,
-                    TerminationCondition.infeasibleOrUnbounded):
+        elif tc in (
+            TerminationCondition.provenInfeasible,
+            TerminationCondition.infeasibleOrUnbounded,
+        ):
             infeasible += 1
             mu, nu, bound = dual_lp(dc, du, ac, au, m, j, floor)
-            records[j] = TargetRecord("infeasible", mu={int(k): float(mu[k])
-                                                        for k in np.nonzero(mu)[0]},
-                                      nu=nu, bound=bound)
+            records[j] = TargetRecord(
+                "infeasible",
+                mu={int(k): float(mu[k]) for k in np.nonzero(mu)[0]},
+                nu=nu,
+                bound=bound,
+            )
         else:
-            raise SolverError(f"Pyomo/HiGHS stopped with '{tc.name}' on the LP of target "
-                              f"'{game.targets[j]}'")
-    stats = {"lps_solved": solved, "lps_pruned": pruned, "lps_infeasible": infeasible,
-             "build_seconds": build, "highs_seconds": solve}
+            raise SolverError(
+                f"Pyomo/HiGHS stopped with '{tc.name}' on the LP of target '{game.targets[j]}'"
+            )
+    stats = {
+        "lps_solved": solved,
+        "lps_pruned": pruned,
+        "lps_infeasible": infeasible,
+        "build_seconds": build,
+        "highs_seconds": solve,
+    }
     return SecurityLPsOutcome(best=best, coverage=best_c, records=records, stats=stats)

@@ -10,8 +10,9 @@ weak-duality bound the certificate recomputes.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ class WeakOutcome:
     supremum: float
     attained: bool
     classes: list[list[int]]
-    records: dict[int, dict[str, Any]]           # class index -> bound / never-unique record
+    records: dict[int, dict[str, Any]]  # class index -> bound / never-unique record
     best_class: int
     strict_x: np.ndarray
     strict_margin: float
@@ -49,9 +50,16 @@ def column_classes(B: np.ndarray, tol: float) -> list[list[int]]:
     return classes
 
 
-def weak_sse_lps(A: np.ndarray, B: np.ndarray, *, atol_l: float, atol_f: float,
-                 epsilon: float, time_limit: float | None = None,
-                 prune: bool = True) -> WeakOutcome:
+def weak_sse_lps(
+    A: np.ndarray,
+    B: np.ndarray,
+    *,
+    atol_l: float,
+    atol_f: float,
+    epsilon: float,
+    time_limit: float | None = None,
+    prune: bool = True,
+) -> WeakOutcome:
     """Run the LPs of the module docstring on ``(A, B)``; ``epsilon`` is absolute."""
     from stackopt.engines.dense_lp import solve_dense_lp
 
@@ -89,8 +97,15 @@ def weak_sse_lps(A: np.ndarray, B: np.ndarray, *, atol_l: float, atol_f: float,
         if extra_ub:
             rows.append(np.array([np.r_[a_row, 0.0] for a_row, _ in extra_ub]))
             rhs.append(np.array([b for _, b in extra_ub]))
-        out = lp(np.r_[np.zeros(m), 1.0], np.vstack(rows), np.concatenate(rhs), ones[None, :],
-                 np.array([1.0]), lb=np.r_[np.zeros(m), -np.inf], ub=np.r_[np.ones(m), cap])
+        out = lp(
+            np.r_[np.zeros(m), 1.0],
+            np.vstack(rows),
+            np.concatenate(rhs),
+            ones[None, :],
+            np.array([1.0]),
+            lb=np.r_[np.zeros(m), -np.inf],
+            ub=np.r_[np.ones(m), cap],
+        )
         if out.status != "optimal":
             return None, -np.inf
         return out, float(out.objective)
@@ -105,8 +120,12 @@ def weak_sse_lps(A: np.ndarray, B: np.ndarray, *, atol_l: float, atol_f: float,
     for c in sorted(range(len(classes)), key=lambda c: -cheap[c][0]):
         members = classes[c]
         if prune and values and cheap[c][0] < max(values.values()) - atol_l:
-            records[c] = {"outcome": "pruned", "weights": {int(cheap[c][1]): 1.0},
-                          "multipliers": {}, "bound": cheap[c][0]}
+            records[c] = {
+                "outcome": "pruned",
+                "weights": {int(cheap[c][1]): 1.0},
+                "multipliers": {},
+                "bound": cheap[c][0],
+            }
             pruned += 1
             continue
         j = members[0]
@@ -122,29 +141,43 @@ def weak_sse_lps(A: np.ndarray, B: np.ndarray, *, atol_l: float, atol_f: float,
         if delta <= tf:
             y = np.zeros(n)
             if out is not None:
-                d = np.abs(out.duals_ub[:len(ks)])
+                d = np.abs(out.duals_ub[: len(ks)])
                 if d.sum() > 0:
                     y[ks] = d / d.sum()
-            records[c] = {"outcome": "never_unique",
-                          "dominated_by": {int(k): float(y[k]) for k in np.nonzero(y)[0]}}
+            records[c] = {
+                "outcome": "never_unique",
+                "dominated_by": {int(k): float(y[k]) for k in np.nonzero(y)[0]},
+            }
             continue
         # LP_J: max t s.t. t <= x^T A_k (k in J); x^T(B_k - B_j) <= 0 (k outside J).
-        rows = np.vstack([np.c_[-An[:, members].T, np.ones(len(members))],
-                          _diff_rows(Bn, ks, j, 0.0)])
-        res = lp(np.r_[np.zeros(m), 1.0], rows, np.zeros(len(rows)), ones[None, :],
-                 np.array([1.0]), lb=np.r_[np.zeros(m), -np.inf], ub=np.r_[np.ones(m), np.inf])
+        rows = np.vstack(
+            [np.c_[-An[:, members].T, np.ones(len(members))], _diff_rows(Bn, ks, j, 0.0)]
+        )
+        res = lp(
+            np.r_[np.zeros(m), 1.0],
+            rows,
+            np.zeros(len(rows)),
+            ones[None, :],
+            np.array([1.0]),
+            lb=np.r_[np.zeros(m), -np.inf],
+            ub=np.r_[np.ones(m), np.inf],
+        )
         if res.status != "optimal":  # pragma: no cover - S_J non-empty implies feasible
             raise SolverError(f"LP for follower action class {members} returned {res.status}")
-        lam = np.abs(res.duals_ub[:len(members)])
+        lam = np.abs(res.duals_ub[: len(members)])
         lam = lam / lam.sum() if lam.sum() > 0 else np.full(len(members), 1 / len(members))
         y = np.zeros(n)
-        y[ks] = np.abs(res.duals_ub[len(members):]) * (sa / sb)
+        y[ks] = np.abs(res.duals_ub[len(members) :]) * (sa / sb)
         values[c] = float(res.objective) * sa
-        records[c] = {"outcome": "optimal", "value": values[c],
-                      "weights": {int(k): float(w) for k, w in zip(members, lam)},
-                      "multipliers": {int(k): float(y[k]) for k in np.nonzero(y)[0]}}
-        records[c]["bound"] = class_bound(A, B, members, records[c]["weights"],
-                                          records[c]["multipliers"])
+        records[c] = {
+            "outcome": "optimal",
+            "value": values[c],
+            "weights": {int(k): float(w) for k, w in zip(members, lam)},
+            "multipliers": {int(k): float(y[k]) for k in np.nonzero(y)[0]},
+        }
+        records[c]["bound"] = class_bound(
+            A, B, members, records[c]["weights"], records[c]["multipliers"]
+        )
     if not values:  # pragma: no cover - some class is always uniquely best somewhere
         raise SolverError("no follower action class is ever the unique best response")
     sup = max(values.values())
@@ -160,13 +193,14 @@ def weak_sse_lps(A: np.ndarray, B: np.ndarray, *, atol_l: float, atol_f: float,
     for c in optimal:
         j = classes[c][0]
         W: list[int] = []
-        slack = 1e-2 * tl   # well inside the certificate's tolerance (see docstring)
+        slack = 1e-2 * tl  # well inside the certificate's tolerance (see docstring)
         base = value_rows([c], sup / sa - slack)
         ok = True
         while True:
             cand = [d for d in range(len(classes)) if d != c and d not in W]
-            out, delta = _margin_over(lp, An, Bn, classes, c, cand, base + value_rows(W, sup / sa
-                                                                                     - slack), m)
+            out, delta = _margin_over(
+                lp, An, Bn, classes, c, cand, base + value_rows(W, sup / sa - slack), m
+            )
             if out is None:
                 ok = False
                 break
@@ -179,8 +213,7 @@ def weak_sse_lps(A: np.ndarray, B: np.ndarray, *, atol_l: float, atol_f: float,
             for d in cand:
                 if float(x0 @ (Bn[:, j] - Bn[:, classes[d][0]])) > tf:
                     continue  # strictly below at a point of G: not tied on all of G
-                r = _max_gap(lp, An, Bn, classes, c, d, base + value_rows(W, sup / sa - slack),
-                             m)
+                r = _max_gap(lp, An, Bn, classes, c, d, base + value_rows(W, sup / sa - slack), m)
                 if r is None:
                     ok = False
                     break
@@ -209,32 +242,57 @@ def weak_sse_lps(A: np.ndarray, B: np.ndarray, *, atol_l: float, atol_f: float,
         if best_strict is None or delta > best_strict[1]:
             best_strict = (c, delta)
     if best_strict is None:
-        raise SolverError("no commitment within epsilon of the supremum induces a unique best "
-                          "response above the tolerance; increase epsilon or rtol")
+        raise SolverError(
+            "no commitment within epsilon of the supremum induces a unique best "
+            "response above the tolerance; increase epsilon or rtol"
+        )
     c, delta = best_strict
     j = classes[c][0]
     ks = others(c)
-    rows = np.vstack([np.c_[-An[:, classes[c]].T, np.ones(len(classes[c]))],
-                      _diff_rows(Bn, ks, j, 0.0)])
+    rows = np.vstack(
+        [np.c_[-An[:, classes[c]].T, np.ones(len(classes[c]))], _diff_rows(Bn, ks, j, 0.0)]
+    )
     rhs = [0.0] * len(classes[c]) + [-delta / 2] * len(ks)
-    res = lp(np.r_[np.zeros(m), 1.0], rows, np.array(rhs), ones[None, :],
-             np.array([1.0]), lb=np.r_[np.zeros(m), -np.inf], ub=np.r_[np.ones(m), np.inf])
+    res = lp(
+        np.r_[np.zeros(m), 1.0],
+        rows,
+        np.array(rhs),
+        ones[None, :],
+        np.array([1.0]),
+        lb=np.r_[np.zeros(m), -np.inf],
+        ub=np.r_[np.ones(m), np.inf],
+    )
     if res.status != "optimal":  # pragma: no cover - the margin LP's point is feasible
         raise SolverError(f"strict-commitment LP returned {res.status}")
     strict_x = _simplex_clip(res.x[:m])
     strict_margin = float(min((strict_x @ (B[:, j] - B[:, k]) for k in ks), default=np.inf))
-    stats = {"lps_solved": lps, "classes": len(classes), "classes_pruned": pruned,
-             "classes_never_unique": sum(1 for r in records.values()
-                                         if r["outcome"] == "never_unique"),
-             "lp_seconds": time.perf_counter() - t0}
-    return WeakOutcome(supremum=sup, attained=attaining_x is not None, classes=classes,
-                       records=records, best_class=attained_class if attaining_x is not None
-                       else c, strict_x=strict_x, strict_margin=strict_margin,
-                       attaining_x=attaining_x, stats=stats)
+    stats = {
+        "lps_solved": lps,
+        "classes": len(classes),
+        "classes_pruned": pruned,
+        "classes_never_unique": sum(1 for r in records.values() if r["outcome"] == "never_unique"),
+        "lp_seconds": time.perf_counter() - t0,
+    }
+    return WeakOutcome(
+        supremum=sup,
+        attained=attaining_x is not None,
+        classes=classes,
+        records=records,
+        best_class=attained_class if attaining_x is not None else c,
+        strict_x=strict_x,
+        strict_margin=strict_margin,
+        attaining_x=attaining_x,
+        stats=stats,
+    )
 
 
-def class_bound(A: np.ndarray, B: np.ndarray, members: Sequence[int],
-                weights: Mapping[int, float], multipliers: Mapping[int, float]) -> float:
+def class_bound(
+    A: np.ndarray,
+    B: np.ndarray,
+    members: Sequence[int],
+    weights: Mapping[int, float],
+    multipliers: Mapping[int, float],
+) -> float:
     r"""Weak-duality bound on :math:`\max_{x \in X_J} \min_{k\in J} x^\top A_{\cdot k}`.
 
     For :math:`\lambda \ge 0` on :math:`J` summing to 1 and :math:`y \ge 0` on the other
@@ -272,10 +330,15 @@ def _margin_over(lp, An, Bn, classes, c, cand, extra, m):
         rows.append(np.array([np.r_[a_row, 0.0] for a_row, _ in extra]))
         rhs.append(np.array([b for _, b in extra]))
     cap = 1.0 if strict else 0.0
-    out = lp(np.r_[np.zeros(m), 1.0], np.vstack(rows) if rows else None,
-             np.concatenate(rhs) if rows else None, np.r_[np.ones(m), 0.0][None, :],
-             np.array([1.0]),
-             lb=np.r_[np.zeros(m), -np.inf], ub=np.r_[np.ones(m), cap])
+    out = lp(
+        np.r_[np.zeros(m), 1.0],
+        np.vstack(rows) if rows else None,
+        np.concatenate(rhs) if rows else None,
+        np.r_[np.ones(m), 0.0][None, :],
+        np.array([1.0]),
+        lb=np.r_[np.zeros(m), -np.inf],
+        ub=np.r_[np.ones(m), cap],
+    )
     if out.status != "optimal":
         return None, -np.inf
     return out, float(out.objective)
@@ -290,8 +353,15 @@ def _max_gap(lp, An, Bn, classes, c, d, extra, m):
     for a_row, b in extra:
         rows.append(a_row)
         rhs.append(b)
-    out = lp(Bn[:, j] - Bn[:, k0], np.array(rows), np.array(rhs), np.ones(m)[None, :],
-             np.array([1.0]), lb=0.0, ub=1.0)
+    out = lp(
+        Bn[:, j] - Bn[:, k0],
+        np.array(rows),
+        np.array(rhs),
+        np.ones(m)[None, :],
+        np.array([1.0]),
+        lb=0.0,
+        ub=1.0,
+    )
     if out.status != "optimal":
         return None
     return float(out.objective)

@@ -18,8 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from stackopt.formulations.bilevel_form import FollowerForm, KKTMatrix, MILPArrays, \
-    follower_form, kkt_matrix
+from stackopt.formulations.bilevel_form import (
+    FollowerForm,
+    KKTMatrix,
+    MILPArrays,
+    follower_form,
+    kkt_matrix,
+)
 from stackopt.kinds.bilevel.game import BilevelProblem
 
 
@@ -38,8 +43,14 @@ def build_kkt_sos(problem: BilevelProblem, form: FollowerForm | None = None) -> 
     km = kkt_matrix(problem, f)
     k, n0 = f.k, km.n_cols
     # R_i x + P_i y + s_i = r_i
-    s_rows = sp.hstack([sp.csr_matrix(f.R), sp.csr_matrix(f.P),
-                        sp.csr_matrix((k, n0 - km.il)), sp.identity(k, format="csr")])
+    s_rows = sp.hstack(
+        [
+            sp.csr_matrix(f.R),
+            sp.csr_matrix(f.P),
+            sp.csr_matrix((k, n0 - km.il)),
+            sp.identity(k, format="csr"),
+        ]
+    )
     top = sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], k))])
     A = sp.vstack([top, s_rows]).tocsc()
     row_lo = np.concatenate([km.row_lo, f.r])

@@ -11,7 +11,8 @@ solved model back into the column vector the array form uses.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,9 +20,14 @@ import scipy.sparse as sp
 from stackopt.formulations.bilevel_form import MILPArrays
 
 
-def pyomo_from_milp(milp: MILPArrays, names: Sequence[str], *, name: str = "milp",
-                    constant: float = 0.0,
-                    sos1: Sequence[Sequence[int]] = ()) -> Any:
+def pyomo_from_milp(
+    milp: MILPArrays,
+    names: Sequence[str],
+    *,
+    name: str = "milp",
+    constant: float = 0.0,
+    sos1: Sequence[Sequence[int]] = (),
+) -> Any:
     """The Pyomo ``ConcreteModel`` of ``milp`` (see the module docstring)."""
     import pyomo.environ as pyo
 
@@ -46,12 +52,14 @@ def pyomo_from_milp(milp: MILPArrays, names: Sequence[str], *, name: str = "milp
     cost = np.asarray(milp.cost, float)
     m.objective = pyo.Objective(
         expr=sum(float(c) * m.v[labels[i]] for i, c in enumerate(cost) if c) + float(constant),
-        sense=pyo.minimize)
+        sense=pyo.minimize,
+    )
 
     def row(_: Any, r: int) -> Any:
         lo, hi = A.indptr[r], A.indptr[r + 1]
-        body = sum(float(val) * m.v[labels[int(c)]]
-                   for c, val in zip(A.indices[lo:hi], A.data[lo:hi]))
+        body = sum(
+            float(val) * m.v[labels[int(c)]] for c, val in zip(A.indices[lo:hi], A.data[lo:hi])
+        )
         if lo == hi:
             return pyo.Constraint.Skip
         if milp.row_lo[r] == milp.row_hi[r]:
@@ -61,8 +69,9 @@ def pyomo_from_milp(milp: MILPArrays, names: Sequence[str], *, name: str = "milp
     m.rows = pyo.Constraint(range(A.shape[0]), rule=row)
     if sos1:
         pairs = [list(s) for s in sos1]
-        m.sos1 = pyo.SOSConstraint(range(len(pairs)), sos=1,
-                                   rule=lambda mdl, i: [mdl.v[labels[c]] for c in pairs[i]])
+        m.sos1 = pyo.SOSConstraint(
+            range(len(pairs)), sos=1, rule=lambda mdl, i: [mdl.v[labels[c]] for c in pairs[i]]
+        )
     m.column_labels = labels
     return m
 

@@ -19,8 +19,9 @@ import stackopt
 from stackopt.kinds.bilevel.export import choose_export, export_models
 
 REPO = Path(__file__).resolve().parents[2]
-FILES = sorted(p for p in (REPO / "data" / "bilevel").glob("*.yaml")
-               if p.name != "integer_follower.yaml")  # refused on purpose when loading
+FILES = sorted(
+    p for p in (REPO / "data" / "bilevel").glob("*.yaml") if p.name != "integer_follower.yaml"
+)  # refused on purpose when loading
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
@@ -57,11 +58,21 @@ def _pattern_optimum(milp, sos) -> tuple[str, float | None]:
         chi = milp.col_hi.copy()
         for (lam, s), which in zip(sos, pattern):
             chi[lam if which == 0 else s] = 0.0
-        bounds = [(None if not np.isfinite(a) else a, None if not np.isfinite(b) else b)
-                  for a, b in zip(clo, chi)]
+        bounds = [
+            (None if not np.isfinite(a) else a, None if not np.isfinite(b) else b)
+            for a, b in zip(clo, chi)
+        ]
         integ = np.asarray(milp.integrality)
-        res = linprog(milp.cost, A_ub=A_ub, b_ub=b_ub, A_eq=A[eq], b_eq=hi[eq], bounds=bounds,
-                      integrality=integ if integ.any() else None, method="highs")
+        res = linprog(
+            milp.cost,
+            A_ub=A_ub,
+            b_ub=b_ub,
+            A_eq=A[eq],
+            b_eq=hi[eq],
+            bounds=bounds,
+            integrality=integ if integ.any() else None,
+            method="highs",
+        )
         if res.status == 0:
             feasible = True
             best = min(best, res.fun)
@@ -75,7 +86,7 @@ def _pattern_optimum(milp, sos) -> tuple[str, float | None]:
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_exported_sos1_model_has_the_bilevel_optimum(path):
     game = stackopt.load_game(path)
-    method, milp, sos = choose_export(game, "bard_moore")
+    _, milp, sos = choose_export(game, "bard_moore")
     if len(sos) > 10:
         pytest.skip("too many complementarity pairs to enumerate")
     status, value = _pattern_optimum(milp, sos)

@@ -43,9 +43,11 @@ def choose_export(problem: BilevelProblem, method: str | None = None) -> tuple[s
     from stackopt.formulations.bounds import prove_bounds
 
     if problem.leader_cross is not None:
-        raise UnsupportedError("export of bilevel problems with products of leader and follower "
-                               "variables in the leader's objective is not available",
-                               fix="solve the problem instead ('stackopt solve')")
+        raise UnsupportedError(
+            "export of bilevel problems with products of leader and follower "
+            "variables in the leader's objective is not available",
+            fix="solve the problem instead ('stackopt solve')",
+        )
     form = follower_form(problem)
     if method == "bard_moore":
         return _sos(problem, form)
@@ -60,17 +62,19 @@ def choose_export(problem: BilevelProblem, method: str | None = None) -> tuple[s
                 "the KKT big-M MILP cannot be exported for this problem: no valid big-M could "
                 f"be proven ({'; '.join(bounds.notes) or 'unbounded multipliers or slacks'})",
                 fix="export without --method (the exact SOS1 model is written) or with "
-                    "--method bard_moore")
+                "--method bard_moore",
+            )
     if method in (None, "strong_duality"):
-        from stackopt.formulations.strong_duality import build_strong_duality, \
-            proven_multiplier_bounds, rows_needing_bounds
+        from stackopt.formulations.strong_duality import (
+            build_strong_duality,
+            proven_multiplier_bounds,
+        )
         from stackopt.kinds.bilevel.solve import strong_duality_applicable
 
         why = strong_duality_applicable(problem, form)
         if why is None:
             sd, proven = proven_multiplier_bounds(problem, form)
             if proven:
-                le, eq = rows_needing_bounds(form)
                 lam, lo, hi = sd.lam.copy(), sd.mu_lo.copy(), sd.mu_hi.copy()
                 lam[~np.isfinite(lam)] = 0.0  # rows that need no bound
                 lo[~np.isfinite(lo)] = 0.0
@@ -78,16 +82,18 @@ def choose_export(problem: BilevelProblem, method: str | None = None) -> tuple[s
                 return "strong_duality", build_strong_duality(problem, lam, lo, hi, form), []
             why = "the multiplier bounds it needs cannot be proven"
         if method == "strong_duality":
-            raise UnsupportedError(f"the strong-duality MILP cannot be exported: {why}",
-                                   fix="export without --method (the exact SOS1 model is "
-                                       "written)")
+            raise UnsupportedError(
+                f"the strong-duality MILP cannot be exported: {why}",
+                fix="export without --method (the exact SOS1 model is written)",
+            )
     normalisable = problem.is_linear and bool(np.all(np.isfinite(bounds.slack)))
     if method == "kkt_normalized" or (method is None and normalisable):
         if not normalisable:
             raise UnsupportedError(
                 "the normalised KKT MILP cannot be exported: it needs a linear follower whose "
-                "slacks are bounded", fix="export without --method (the exact SOS1 model is "
-                                          "written)")
+                "slacks are bounded",
+                fix="export without --method (the exact SOS1 model is written)",
+            )
         from stackopt.formulations.kkt_normalized import build_kkt_normalized
 
         return "kkt_normalized", build_kkt_normalized(problem, bounds.slack, form), []
@@ -133,7 +139,12 @@ def export_models(game: BilevelProblem, *, method: str | None = None, **_: objec
         raise UnsupportedError(f"expected a BilevelProblem, got {type(game).__name__}")
     chosen, milp, sos = choose_export(game, method)
     constant = game.leader_sign * game.leader_constant if game.leader_constant else 0.0
-    model = pyomo_from_milp(milp, column_names(game, milp), name=f"{game.name or 'bilevel'}_"
-                            f"{chosen}", constant=constant, sos1=sos)
+    model = pyomo_from_milp(
+        milp,
+        column_names(game, milp),
+        name=f"{game.name or 'bilevel'}_{chosen}",
+        constant=constant,
+        sos1=sos,
+    )
     model.stackopt_method = chosen
     return {"": model}
