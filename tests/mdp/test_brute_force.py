@@ -189,3 +189,30 @@ def test_verify_enumerates_pure_commitments_exactly():
     cert = stackopt.verify(game, data)
     assert cert.check("best_response").passed and cert.check("leader_value").passed
     assert not cert.check("optimality").passed
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_leader_actions_and_a_parameter_together_never_beaten_on_a_grid(seed):
+    """Mixed reward-only leader actions plus a parameter: the MILP's value is the brute-force
+    optimistic value of its own commitment and no commitment on a 3-D grid beats it."""
+    from mdp.oracle import table
+
+    game = random_game(1000 + seed, S=2, A=2, L=2, K=1, H=2)
+    res = stackopt.solve(game)
+    assert res.certified
+    c = res.leader.commitment
+    x = np.array([[c["s0/l0"], c["s0/l1"]], [c["s1/l0"], c["s1/l1"]]])
+    assert optimistic_value_at(game, [c["p0"]], x, tol=1e-7) == pytest.approx(
+        res.leader.value, abs=_tol(game)
+    )
+    thetas = np.linspace(-1, 2, 31)
+    best = -np.inf
+    for p in np.linspace(0, 1, 11):
+        for q in np.linspace(0, 1, 11):
+            x = np.array([[p, 1 - p], [q, 1 - q]])
+            a, b, G, _ = table(game, x)
+            F = a[:, None] + b[:, :1] * thetas[None, :]  # (policies, grid)
+            near = F >= F.max(axis=0, keepdims=True) - 1e-9
+            vals = np.where(near, G[:, None], -np.inf).max(axis=0) - game.cost[0] * thetas
+            best = max(best, float(vals.max()))
+    assert best <= res.leader.value + _tol(game)
