@@ -232,9 +232,11 @@ def _transitions_csv(path: Path, rows, P: np.ndarray, ix: _Index) -> None:
     L = P.shape[0]
     base_seen = np.zeros(P.shape[1:3], bool)
     cleared: set[tuple[int, int, int]] = set()
-    specific = [r for r in rows if r.get("leader_action", "")]
-    for _n, row in enumerate([r for r in rows if not r.get("leader_action", "")] + specific):
-        where = f"row {rows.index(row) + 2}"
+    numbered = list(enumerate(rows, start=2))  # CSV line numbers (line 1 is the header)
+    base = [(n, r) for n, r in numbered if not r.get("leader_action", "")]
+    specific = [(n, r) for n, r in numbered if r.get("leader_action", "")]
+    for line, row in base + specific:  # base rows first: leader-specific rows replace them
+        where = f"row {line}"
         i = ix.state(row["state"], f"{where}.state")
         j = ix.action(row["action"], f"{where}.action")
         k = ix.state(row["next_state"], f"{where}.next_state")
