@@ -278,7 +278,7 @@ def weak_sse_lps(
         attained=attaining_x is not None,
         classes=classes,
         records=records,
-        best_class=attained_class if attaining_x is not None else c,
+        best_class=attained_class if attaining_x is not None and attained_class is not None else c,
         strict_x=strict_x,
         strict_margin=strict_margin,
         attaining_x=attaining_x,
