@@ -70,7 +70,8 @@ def number(v: Any, where: str) -> float:
         try:
             return float(Fraction(v))
         except (ValueError, ZeroDivisionError):
-            pass
+            if v.strip() in ("inf", "-inf"):  # how results write an infinite value
+                return float(v)
     raise TypeError(f"{where}: expected a number, got {v!r}")
 
 
@@ -181,8 +182,15 @@ def value_of(v: Any, where: str) -> Any:
     if v is None:
         return None
     if isinstance(v, Mapping):
-        return {str(k): number(x, f"{where}[{k!r}]") for k, x in v.items()}
-    return number(v, where)
+        return {str(k): _json_number(number(x, f"{where}[{k!r}]")) for k, x in v.items()}
+    return _json_number(number(v, where))
+
+
+def _json_number(x: float) -> float | str:
+    """Infinite values as results write them (``"inf"``, ``"-inf"``)."""
+    if x in (float("inf"), float("-inf")):
+        return "inf" if x > 0 else "-inf"
+    return x
 
 
 def result_mapping(result: Any) -> dict[str, Any]:

@@ -29,7 +29,8 @@ Degeneracy options (all off by default; several may be combined):
 
 Strategies: :func:`normal_form_games`, :func:`bayesian_games`, :func:`security_games`,
 :func:`incentive_games`, :func:`bilevel_problems` (small linear bilevel problems, always
-feasible and bounded), :func:`games` (any of them), :func:`commitments` (a mixed or pure
+feasible and bounded), :func:`interdiction_games`, :func:`mdp_games`, :func:`games` (any of
+the finite games), :func:`commitments` (a mixed or pure
 commitment of a finite game). Strategies for kinds the registry does not know (an older
 stackopt) raise when drawn.
 """
@@ -42,7 +43,8 @@ import numpy as np
 from hypothesis import strategies as st
 
 __all__ = ["bayesian_games", "bilevel_problems", "commitments", "games", "incentive_games",
-           "normal_form_games", "payoff_matrices", "security_games"]
+           "interdiction_games", "mdp_games", "normal_form_games", "payoff_matrices",
+           "security_games"]
 
 
 def _number(draw: Any, low: float, high: float, integer: bool) -> float:
@@ -230,6 +232,69 @@ def bilevel_problems(draw: Any, *, max_leader_variables: int = 2,
         b=[float(draw(st.integers(0, max(hi, 1) * upper))) for _ in range(k)],
         x_lower=0.0, x_upper=float(upper), y_lower=0.0, y_upper=float(upper),
         x_types=["integer"] * nx if integer_leader else None, name="hypothesis")
+
+
+@st.composite
+def interdiction_games(draw: Any, *, max_nodes: int = 5, max_extra_arcs: int = 4,
+                       max_length: int = 10, max_budget: int = 4,
+                       removable: bool | None = None) -> Any:
+    """A small shortest-path interdiction game: nodes ``n0 .. nk``, a chain ``n0 -> ... ->
+    nk`` (so the target is reachable before interdiction) plus extra forward arcs, integer
+    lengths, delays (or removable arcs: ``removable=True`` all, ``False`` none, ``None`` a
+    mix) and costs, and an integer budget."""
+    from stackopt.kinds.interdiction.game import Arc, InterdictionGame
+
+    k = draw(st.integers(1, max_nodes - 1))
+    pairs = [(i, i + 1) for i in range(k)]
+    extra = [(i, j) for i in range(k + 1) for j in range(i + 2, k + 1)]
+    if extra:
+        chosen = draw(st.lists(st.sampled_from(extra), max_size=max_extra_arcs, unique=True))
+        pairs += sorted(chosen)
+    arcs = []
+    for i, j in pairs:
+        rem = draw(st.booleans()) if removable is None else removable
+        arcs.append(Arc(f"n{i}", f"n{j}", float(draw(st.integers(0, max_length))),
+                        delay=0.0 if rem else float(draw(st.integers(0, max_length))),
+                        cost=float(draw(st.integers(1, 3))), removable=rem))
+    return InterdictionGame(tuple(arcs), "n0", f"n{k}",
+                            float(draw(st.integers(0, max_budget))), name="hypothesis")
+
+
+@st.composite
+def mdp_games(draw: Any, *, max_states: int = 3, max_actions: int = 2,
+              max_leader_actions: int = 2, max_horizon: int = 3,
+              payoff_range: tuple[float, float] = (-5, 5), integer: bool = True,
+              leader_transitions: bool = False) -> Any:
+    """A small finite-horizon Stackelberg MDP in which the leader commits to a distribution
+    over its actions in every state (case (a)): random transition distributions (rational
+    weights), rewards in ``payoff_range``, an initial distribution. The leader's actions
+    change the rewards only, unless ``leader_transitions=True`` (then they change the
+    transitions too; stackopt solves such games for pure commitments only)."""
+    from stackopt.kinds.mdp.game import MDPGame
+
+    S = draw(st.integers(1, max_states))
+    A = draw(st.integers(1, max_actions))
+    L = draw(st.integers(1, max_leader_actions))
+
+    def dist(n: int) -> np.ndarray:
+        w = np.array([draw(st.integers(0, 4)) for _ in range(n)], dtype=float)
+        if w.sum() == 0:
+            w[draw(st.integers(0, n - 1))] = 1.0
+        return w / w.sum()
+
+    P = np.array([[[dist(S) for _ in range(A)] for _ in range(S)]
+                  for _ in range(L if leader_transitions else 1)])
+    if not leader_transitions:
+        P = np.repeat(P, L, axis=0)
+    rf = np.array([draw(payoff_matrices(S, A, payoff_range=payoff_range, integer=integer))
+                   for _ in range(L)])
+    rl = np.array([draw(payoff_matrices(S, A, payoff_range=payoff_range, integer=integer))
+                   for _ in range(L)])
+    return MDPGame(states=tuple(f"s{i}" for i in range(S)),
+                   actions=tuple(f"a{j}" for j in range(A)), initial=dist(S), transitions=P,
+                   follower_rewards=rf, leader_rewards=rl,
+                   horizon=draw(st.integers(1, max_horizon)),
+                   leader_actions=tuple(f"l{k}" for k in range(L)), name="hypothesis")
 
 
 def games(**kwargs: Any) -> st.SearchStrategy[Any]:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import stackopt
 from stackopt.testing import assert_best_response, assert_stackelberg_equilibrium
 from stackopt.testing.oracles import (
+    brute_force,
     enumerate_active_sets,
     profile_enumeration,
     sse_vertex_enumeration,
@@ -21,6 +22,8 @@ from stackopt.testing.strategies import (
     commitments,
     games,
     incentive_games,
+    interdiction_games,
+    mdp_games,
     normal_form_games,
     security_games,
 )
@@ -116,3 +119,27 @@ def test_security_and_incentive_answers_pass_the_helpers(game):
 def test_games_are_valid_and_solvable(game):
     assert game.kind in ("normal_form", "bayesian", "security", "incentive")
     assert stackopt.solve(game).certified
+
+
+@FAST
+@given(interdiction_games())
+def test_interdiction_agrees_with_brute_force(game):
+    arcs = [(a.tail, a.head, a.length, a.delay, a.cost, a.removable) for a in game.arcs]
+    value, _ = brute_force(arcs, game.source, game.target, game.budget)
+    r = stackopt.solve(game)
+    assert r.certified, r.certificate.summary()
+    assert r.leader.value == value or abs(r.leader.value - value) <= 1e-6 * max(1.0, value)
+    d = r.to_dict()
+    assert_stackelberg_equilibrium(game, d["leader"]["commitment"], d["follower"]["response"],
+                                   leader_value=d["leader"]["value"])
+
+
+@settings(max_examples=10, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(mdp_games(max_states=2, max_horizon=2))
+def test_mdp_answers_pass_the_helpers(game):
+    r = stackopt.solve(game)
+    assert r.certified, r.certificate.summary()
+    d = r.to_dict()
+    assert_stackelberg_equilibrium(game, d["leader"]["commitment"], d["follower"]["response"],
+                                   leader_value=d["leader"]["value"])
