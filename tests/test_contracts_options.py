@@ -55,13 +55,29 @@ def test_option_results_verify_and_tampered_ones_do_not(name, options, want, tmp
         assert data["status"] == "not_attained" and data["message"]
     else:
         assert data["status"] == "optimal" and data["certificate"]["passed"]
-    vcode, vout, verr = run_cli("verify", path, out_file)
+    # restrictions in a result are applied only when passed to verify explicitly (issue 8)
+    restrict = _verify_restrictions(options)
+    if restrict:
+        vcode, vout, verr = run_cli("verify", path, out_file)
+        assert vcode == 1 and "NOT applied" in vout, f"verify exit {vcode}\n{vout}\n{verr}"
+    vcode, vout, verr = run_cli("verify", path, out_file, *restrict)
     assert vcode == 0, f"verify exit {vcode}\n{vout}\n{verr}"
     v = data["leader"]["value"]
     data["leader"]["value"] = v + max(1.0, abs(v)) * 0.1
     out_file.write_text(json.dumps(data), encoding="utf-8")
-    vcode, vout, verr = run_cli("verify", path, out_file)
+    vcode, vout, verr = run_cli("verify", path, out_file, *restrict)
     assert vcode == 1, f"tampered value: verify exit {vcode}\n{vout}\n{verr}"
+
+
+def _verify_restrictions(options: list[str]) -> list[str]:
+    """The verify flags restating a solve's restrictions (--pure, --leader/follower-actions)."""
+    out: list[str] = []
+    for k, opt in enumerate(options):
+        if opt in ("--leader-actions", "--follower-actions"):
+            out += [opt, options[k + 1]]
+        elif opt == "--pure" or (opt == "--method" and options[k + 1] == "pure_commitment"):
+            out.append("--pure")
+    return out
 
 
 def test_exact_evidence_is_checked_by_verify(tmp_path):

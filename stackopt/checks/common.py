@@ -229,3 +229,14 @@ def validate_bounds(evidence: Mapping[str, Any]) -> None:
             for lab, w in weights.items():
                 finite_number(w, f"{field}.{lab}")  # a negative weight fails the check
 
+
+def is_finite_number(value: Any) -> bool:
+    """Whether ``value`` is a finite int/float (not a bool, not a string, not an integer too
+    large for a float)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+

@@ -75,6 +75,10 @@ def _solve_exact(rows: list[list[Fraction]], rhs: list[Fraction], guess: Sequenc
     return z  # type: ignore[return-value]
 
 
+#: Public name of the exact linear solver (used by the Nash support solve).
+solve_exact_system = _solve_exact
+
+
 def exact_certificate(game: NormalFormGame, commitment: Mapping[str, float], response: str,
                       bounds: Mapping[str, Any] | None, *, tol: float = 1e-7,
                       max_entries: int = MAX_ENTRIES) -> tuple[Check, dict[str, Any]]:

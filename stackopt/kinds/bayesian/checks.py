@@ -40,7 +40,7 @@ from stackopt.errors import InputError
 from stackopt.kinds.bayesian.game import DEFAULT_MAX_PROFILES, BayesianGame, harsanyi_transform
 from stackopt.status import TieBreak
 from stackopt.vocabulary import milp_bound
-from stackopt.checks.common import check_rtol, distribution_check, probability_vector, tie_gap, value_check
+from stackopt.checks.common import is_finite_number, check_rtol, distribution_check, probability_vector, tie_gap, value_check
 
 DEFAULT_RTOL = 1e-6
 
@@ -172,7 +172,7 @@ def _follower_values(game: BayesianGame, x: np.ndarray, resp: list[int], reporte
         if t.name not in reported or reported[t.name] is None:
             return Check("follower_value", False, None, atol_f, f"no value for type {t.name!r}")
         v = reported[t.name]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v):
+        if not is_finite_number(v):
             return Check("follower_value", False, None, atol_f,
                          f"value of type {t.name!r} is not a finite number")
         err = abs(float(v) - float(x @ t.C[:, resp[l]]))
@@ -188,8 +188,7 @@ def _optimality(game: BayesianGame, x: np.ndarray, resp: list[int], value: float
     milp = milp_bound(ev)  # evidence.milp_bound (old name: evidence.milp.objective_bound)
     if isinstance(milp, Mapping):
         bound = milp.get("bound")
-        if isinstance(bound, bool) or not isinstance(bound, (int, float)) \
-                or not np.isfinite(bound):
+        if not is_finite_number(bound):
             return Check("optimality", False, None, atol_l,
                          f"bad MILP bound in evidence: {str(bound)[:40]!r} is not a finite "
                          "number")

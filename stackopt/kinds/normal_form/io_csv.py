@@ -39,7 +39,7 @@ def _rows(path: Path) -> list[list[str]]:
     rows = [r for _, r in csv_rows(text, str(path)) if any(c.strip() for c in r)]
     for r in rows:
         for c in r:
-            if _CONTROL.search(c) or "\n" in c:
+            if CONTROL_CHARS.search(c) or "\n" in c:
                 raise InputError(f"'{escape_excerpt(c)}' contains a control character",
                                  source=str(path), fix="labels are plain printable text")
     if not rows:

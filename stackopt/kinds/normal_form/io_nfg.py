@@ -46,7 +46,7 @@ def _tokens(text: str, src: str) -> list[tuple[str, str]]:
             out.append(("}", "}"))
         elif m.group(3) is not None:
             label = m.group(3).replace('\\"', '"')
-            if _CONTROL.search(label) or "\n" in label:
+            if CONTROL_CHARS.search(label) or "\n" in label:
                 raise InputError(f"label '{escape_excerpt(label)}' contains a control "
                                  "character", source=src, fix="labels are plain printable text")
             out.append(("str", label))

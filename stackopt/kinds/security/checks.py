@@ -204,7 +204,9 @@ def _optimality(game: SecurityGame, value: float, evidence: Mapping[str, Any] | 
     milp = milp_bound(ev)  # evidence.milp_bound.bound (old form: a bare number)
     if milp is not None:
         raw = milp.get("bound")
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not np.isfinite(raw):
+        from stackopt.checks.common import is_finite_number
+
+        if not is_finite_number(raw):
             return Check("optimality", False, None, atol,
                          f"bad MILP bound in evidence: {str(raw)[:40]!r} is not a finite number")
         if float(raw) - value > atol:
