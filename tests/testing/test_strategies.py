@@ -143,3 +143,18 @@ def test_mdp_answers_pass_the_helpers(game):
     d = r.to_dict()
     assert_stackelberg_equilibrium(game, d["leader"]["commitment"], d["follower"]["response"],
                                    leader_value=d["leader"]["value"])
+
+
+@settings(max_examples=14, deadline=None, database=None)
+@given(st.data())
+def test_a_strategy_for_every_registered_kind(data):
+    from stackopt.kinds.registry import kinds
+
+    strategy_for = {"normal_form": normal_form_games, "bayesian": bayesian_games,
+                    "security": security_games, "bilevel": bilevel_problems,
+                    "interdiction": interdiction_games, "incentive": incentive_games,
+                    "mdp": mdp_games}
+    missing = set(kinds()) - set(strategy_for)
+    assert not missing, f"add a strategy to stackopt.testing.strategies for {sorted(missing)}"
+    kind = data.draw(st.sampled_from(sorted(strategy_for)))
+    assert data.draw(strategy_for[kind]()).kind == kind
