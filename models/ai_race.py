@@ -34,6 +34,10 @@ extension of Han et al. for the regulator). Without incentives the private devel
 with incentives it pays 4.44 for AS and gets 12 - 4.44 = 7.56: the value of incentives is
 1.52, although the subsidy only benefits the developer.
 
+The formulas live in the package (:mod:`stackopt.models.ai_race`, the parameterised models
+``ai_race`` and ``ai_race_subsidy``; ``stackopt solve ai_race --set s=2``); this script writes
+the bundled data files at the defaults.
+
 Run ``python models/ai_race.py`` to (re)write both files.
 """
 
@@ -42,68 +46,29 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
-DEFAULTS = {"b": 4.0, "c": 1.0, "B": 1000.0, "W": 100.0, "s": 1.5, "p": 0.6}
+from stackopt.models import ai_race as model
+
+DEFAULTS = dict(model.DEFAULTS)  # b, c, B, W, s, p
 EXTERNAL_HARM = 5.0  # h: harm to third parties per unsafe developer
 SUBSIDY_MAX = 5.0  # largest subsidy for safe development
-ACTIONS = ("AS", "AU")
-
-
-def race_payoffs(
-    b: float = 4.0,
-    c: float = 1.0,
-    B: float = 1000.0,
-    W: float = 100.0,
-    s: float = 1.5,
-    p: float = 0.6,
-) -> np.ndarray:
-    r"""The row player's payoffs :math:`\Pi` (rows: own action AS, AU; columns: the other's)."""
-    return np.array(
-        [
-            [b / 2 - c + B / (2 * W), b / (s + 1) - c],
-            [p * (s * B / W + s * b / (s + 1)), p * (s * B / (2 * W) + b / 2)],
-        ]
-    )
+ACTIONS = model.ACTIONS
+race_payoffs = model.race_payoffs
 
 
 def build_race(decimals: int = 9):
-    """Developer 1 leads, developer 2 follows: a normal-form game."""
-    from stackopt.kinds.normal_form.game import NormalFormGame
-
-    P = np.round(race_payoffs(**DEFAULTS), decimals) + 0.0
-    return NormalFormGame(
-        P,
-        P.T.copy(),
-        ACTIONS,
-        ACTIONS,
-        leader_name="developer_1",
-        follower_name="developer_2",
-        name="ai_race",
-    )
+    """Developer 1 leads, developer 2 follows: the package model ``ai_race`` at its
+    defaults."""
+    return model.build(dict(DEFAULTS), name="ai_race", decimals=decimals)
 
 
 def build_subsidy_game(decimals: int = 9):
-    """The regulator (public lab) leads, the private developer follows; subsidy on AS."""
-    from stackopt.kinds.incentive.game import IncentiveGame, Incentives
-    from stackopt.kinds.normal_form.game import NormalFormGame
-
-    P = race_payoffs(**DEFAULTS)
-    unsafe = np.array([[0, 1], [1, 2]], dtype=float)  # unsafe developers per profile
-    welfare = P + P.T - EXTERNAL_HARM * unsafe
-    base = NormalFormGame(
-        np.round(welfare, decimals) + 0.0,
-        np.round(P.T, decimals) + 0.0,
-        ("public_AS", "public_AU"),
-        ACTIONS,
-        leader_name="regulator",
-        follower_name="developer",
-        name="ai_race_subsidy",
-    )
-    return IncentiveGame(base, Incentives(max=SUBSIDY_MAX, cost_weight=1.0, actions=("AS",)))
+    """The regulator (public lab) leads, the private developer follows; subsidy on AS: the
+    package model ``ai_race_subsidy`` at its defaults."""
+    values = {**DEFAULTS, "harm": EXTERNAL_HARM, "subsidy_max": SUBSIDY_MAX, "cost_weight": 1.0}
+    return model.build_subsidy(values, name="ai_race_subsidy", decimals=decimals)
 
 
 HEADERS = {

@@ -54,6 +54,10 @@ safety (regulator loss -0.535); pure standards do worse (``ban``: loss -0.18, th
 also pay a subsidy of at most 1 (the paper's :math:`v \in [0, 1]`) when the firm builds
 ``basic`` or ``full_safety`` (paper section 4.1, eqs. 12-13).
 
+The formulas live in the package (:mod:`stackopt.models.governance_menu`, the parameterised
+models ``governance_menu`` and ``governance_menu_subsidy``; ``stackopt solve governance_menu
+--set ...``); this script writes the bundled data files at the defaults.
+
 Run ``python models/governance.py`` to (re)write ``data/governance_regulator_leads.yaml``,
 ``data/governance_firm_leads.yaml`` and ``data/incentive/governance_menu.yaml``.
 """
@@ -61,6 +65,7 @@ Run ``python models/governance.py`` to (re)write ``data/governance_regulator_lea
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -68,127 +73,52 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
-DIMENSIONS = ("performance", "robustness", "explainability", "fairness", "privacy", "security")
-SAFETY = DIMENSIONS[1:]
+from stackopt.models import governance_menu as model
 
-MU0 = np.array([0.5, 0.4, 0.3, 0.4, 0.4, 0.4])  # starting scores
-GAIN = np.array([0.8, 1.0, 0.8, 1.0, 1.0, 1.0])  # a: score per value unit spent
-REVENUE = np.array([3.0, 0.9, 0.3, 0.3, 0.5, 0.8])  # r: value units per unit score
-BUDGET = 2.5  # B
-VALUE_PERFORMANCE = 2.0  # v_P
-HARM_WEIGHTS = np.array([0.5, 0.25, 0.5, 0.4, 0.5])  # w on the safety dimensions
-DOMAIN_MULTIPLIER = 2.0  # m (safety-critical)
-FINE_CAP = 5.0
-ENFORCEMENT_STANDARD = 0.1  # c_tau per unit standard and dimension
-ENFORCEMENT_FINE = 0.05  # c_f per unit fine rate and dimension
-
+#: the package model's default parameters (the six-dimension model's defaults)
+PARAMETERS = dict(model.DEFAULTS)
 #: firm action -> (performance target, safety target) of its allocation
-FIRM_MENU: dict[str, tuple[float, float]] = {
-    "race": (1.0, 0.0),
-    "basic": (1.0, 0.6),
-    "full_safety": (1.0, 0.8),
-}
+FIRM_MENU: dict[str, tuple[float, float]] = model.firm_menu(PARAMETERS)
 #: regulator action -> (standard tau, fine rate f); ``ban`` licenses systems at tau
-REGULATOR_MENU: dict[str, tuple[float, float]] = {
-    "light": (0.5, 1.0),
-    "audit": (0.6, 2.5),
-    "strict": (0.8, FINE_CAP),
-    "ban": (0.8, 0.0),
-}
+REGULATOR_MENU: dict[str, tuple[float, float]] = model.regulator_menu(PARAMETERS)
 #: incentive version: at most this subsidy, paid for these firm actions
 SUBSIDY_MAX = 1.0
 SUBSIDISED = ("basic", "full_safety")
 
 
-def allocation(performance_target: float, safety_target: float) -> np.ndarray:
-    """Spending ``x``: safety dimensions up to ``safety_target`` first, then performance up to
-    its target with what is left of the budget."""
-    x = np.zeros(6)
-    x[1:] = np.maximum(0.0, (safety_target - MU0[1:]) / GAIN[1:])
-    rest = BUDGET - float(x.sum())
-    if rest < -1e-12:
-        raise ValueError("the safety target does not fit in the budget")
-    x[0] = min(rest, max(0.0, (performance_target - MU0[0]) / GAIN[0]))
-    return x
-
-
-def scores(x: np.ndarray) -> np.ndarray:
-    r""":math:`\mu = \min(1, \mu^0 + a x)`."""
-    return np.minimum(1.0, MU0 + GAIN * x)
-
-
-def payoffs(x: np.ndarray, regime: str) -> tuple[float, float]:
-    """``(firm value J, regulator loss L)`` of allocation ``x`` under ``regime``."""
-    tau, fine = REGULATOR_MENU[regime]
-    mu = scores(x)
-    spend = float(x.sum())
-    revenue = float(REVENUE @ mu)
-    harm = DOMAIN_MULTIPLIER * float(HARM_WEIGHTS @ (1.0 - mu[1:])) - VALUE_PERFORMANCE * float(
-        mu[0]
-    )
-    enforcement = len(SAFETY) * (ENFORCEMENT_STANDARD * tau + ENFORCEMENT_FINE * fine)
-    if regime == "ban":
-        if bool((mu[1:] >= tau - 1e-12).all()):
-            return revenue - spend, harm + enforcement
-        return -spend, enforcement
-    shortfall = float(np.maximum(0.0, tau - mu[1:]).sum())
-    return revenue - spend - fine * shortfall, harm + enforcement - fine * shortfall
-
-
 def payoff_matrices(decimals: int = 9) -> tuple[np.ndarray, np.ndarray]:
     """``(regulator payoff -L, firm payoff J)``: rows regimes, columns firm actions."""
-    reg = np.zeros((len(REGULATOR_MENU), len(FIRM_MENU)))
-    firm = np.zeros_like(reg)
-    for j, targets in enumerate(FIRM_MENU.values()):
-        x = allocation(*targets)
-        for i, regime in enumerate(REGULATOR_MENU):
-            J, L = payoffs(x, regime)
-            reg[i, j], firm[i, j] = -L, J
-    return np.round(reg, decimals) + 0.0, np.round(firm, decimals) + 0.0
+    return model.payoff_matrices(PARAMETERS, decimals)
 
 
 def build_game(leader: str = "regulator"):
-    """The menu game as a :class:`~stackopt.kinds.normal_form.game.NormalFormGame`.
+    """The menu game as a :class:`~stackopt.kinds.normal_form.game.NormalFormGame`: the
+    package model ``governance_menu`` with ``leadership=leader``.
 
     ``leader="regulator"``: rows are regimes (safety-critical and military domains).
     ``leader="firm"``: the same payoffs transposed, rows are firm actions (civil domains).
     """
-    from stackopt.kinds.normal_form.game import NormalFormGame
+    from stackopt.models import load_model
 
-    reg, firm = payoff_matrices()
-    regimes, actions = tuple(REGULATOR_MENU), tuple(FIRM_MENU)
-    if leader == "regulator":
-        return NormalFormGame(
-            reg,
-            firm,
-            regimes,
-            actions,
-            leader_name="regulator",
-            follower_name="firm",
-            name="governance_regulator_leads",
-        )
-    if leader == "firm":
-        return NormalFormGame(
-            firm.T,
-            reg.T,
-            actions,
-            regimes,
-            leader_name="firm",
-            follower_name="regulator",
-            name="governance_firm_leads",
-        )
-    raise ValueError(f"leader must be 'regulator' or 'firm', got {leader!r}")
+    if leader not in ("regulator", "firm"):
+        raise ValueError(f"leader must be 'regulator' or 'firm', got {leader!r}")
+    game = load_model("governance_menu", leadership=leader)
+    return replace(game, name=f"governance_{leader}_leads")
 
 
 def build_incentive_game():
     """The regulator-leads game with a subsidy (at most ``SUBSIDY_MAX``, cost weight 1) for
-    the firm actions in ``SUBSIDISED``: an :class:`~stackopt.kinds.incentive.game.IncentiveGame`."""
-    from dataclasses import replace
+    the firm actions in ``SUBSIDISED``: an :class:`~stackopt.kinds.incentive.game.IncentiveGame`
+    (the package model ``governance_menu_subsidy``)."""
+    from stackopt.models import load_model
 
-    from stackopt.kinds.incentive.game import IncentiveGame, Incentives
-
-    base = replace(build_game("regulator"), name="governance_menu")
-    return IncentiveGame(base, Incentives(max=SUBSIDY_MAX, cost_weight=1.0, actions=SUBSIDISED))
+    game = load_model(
+        "governance_menu_subsidy",
+        subsidy_max=SUBSIDY_MAX,
+        cost_weight=1.0,
+        **{f"subsidise_{a}": a in SUBSIDISED for a in FIRM_MENU},
+    )
+    return replace(game, base=replace(game.base, name="governance_menu"))
 
 
 def header(leader: str) -> str:

@@ -69,6 +69,10 @@ class ModelSpec:
 #: Built-in models by name: ``"module:ATTRIBUTE"`` of their :class:`ModelSpec`.
 BUILTIN_MODELS: dict[str, str] = {
     "ai_regulation": "stackopt.models.regulation:MODEL",
+    "governance_menu": "stackopt.models.governance_menu:MODEL",
+    "governance_menu_subsidy": "stackopt.models.governance_menu:SUBSIDY_MODEL",
+    "ai_race": "stackopt.models.ai_race:MODEL",
+    "ai_race_subsidy": "stackopt.models.ai_race:SUBSIDY_MODEL",
 }
 
 _MODELS: dict[str, ModelSpec] = {}
