@@ -759,3 +759,16 @@ def test_bayesian_huge_weights_refused(tmp_path, capsys):
     p.write_text(text)
     assert main(["solve", str(p), "--json"]) == 2
     assert "overflow" in capsys.readouterr().err
+
+
+# -- verify --exact for Bayesian results (given the response profile) ---------------------------
+def test_bayesian_exact_proof(tmp_path):
+    g, d = _patrol()
+    cert = stackopt.verify(g, d, exact=True)
+    assert cert.check("exact").passed and "-9/8" in cert.check("exact").detail
+    p = tmp_path / "r.json"
+    p.write_text(json.dumps(d))
+    assert main(["verify", PATROL, str(p), "--exact"]) == 0
+    bad = _suboptimal_patrol(d)
+    bad["follower"]["response"] = {"thief": "rob2", "vandal": "rob1"}  # not best responses
+    assert not stackopt.verify(g, bad, exact=True).check("exact").passed

@@ -102,8 +102,8 @@ def solve_bayesian(game: BayesianGame, *, method: str | None = None, tie_break: 
 
 
 def verify_bayesian(game: BayesianGame, result: Result | Mapping[str, Any], *,
-                    rtol: float | None = None, max_profiles: int = DEFAULT_MAX_PROFILES
-                    ) -> Certificate:
+                    rtol: float | None = None, max_profiles: int = DEFAULT_MAX_PROFILES,
+                    exact: bool = False) -> Certificate:
     """Re-check ``result`` against ``game`` without solving (:mod:`stackopt.kinds.bayesian.checks`)."""
     if not isinstance(game, BayesianGame):
         raise InputError(f"expected a BayesianGame, got {type(game).__name__}")
@@ -135,6 +135,17 @@ def verify_bayesian(game: BayesianGame, result: Result | Mapping[str, Any], *,
                             max_profiles=max(max_profiles, int(opts.get("max_profiles") or 0)))
     from stackopt.checks.status_claim import with_status_check
 
+    if exact:  # the answer re-proved in rational arithmetic given its response profile
+        from dataclasses import replace
+
+        from stackopt.kinds.bayesian.checks import commitment_vector, response_indices
+        from stackopt.kinds.bayesian.exact import exact_check
+
+        check, ev = exact_check(game, commitment_vector(game, result.leader.commitment),
+                                response_indices(game, result.follower.response),
+                                tie_break=tie)
+        cert = replace(cert, checks=cert.checks + (check,),
+                       evidence={**(cert.evidence or {}), "exact": ev})
     allowed = (Status.OPTIMAL,) if tie == "leader" else (Status.OPTIMAL, Status.NOT_ATTAINED)
     return with_status_check(cert, result.status, allowed,
                              why="a finite Bayesian game always has an equilibrium"
