@@ -17,7 +17,10 @@ JSON-lines store and the CSV table), and through the same worker function serial
 process (no pool: the cost of the solves themselves). The baseline users have without batch is
 one ``stackopt solve`` process per scenario: ``--cli-samples`` of those are timed and the time
 per scenario extrapolated. Every configuration must give the same table (values, statuses,
-certificates; only ``seconds`` differ), which the script checks. Usage::
+certificates; only ``seconds`` differ), which the script checks. For each batch it also sums the
+CPU time the workers spent on the scenarios (``cpu_seconds`` in the store) and divides it by the
+wall-clock time: the number of cores the batch actually obtained. On a machine shared with other
+jobs that number, not the core count, bounds the speed-up from 1 to 2 workers. Usage::
 
     python benchmarks/batch.py [--scenarios 1000] [--governance 200] [--bilevel 60]
         [--cli-samples 30] [--no-dask] [--quick]
@@ -45,6 +48,7 @@ import pandas as pd
 import stackopt
 from stackopt.batch.scenarios import scenario_set
 from stackopt.batch.spaces import apply_overrides
+from stackopt.batch.store import read_store
 from stackopt.batch.worker import solve_payload
 
 REPO = Path(__file__).resolve().parents[1]
@@ -123,6 +127,7 @@ def comparable(df: pd.DataFrame) -> pd.DataFrame:
 def sweep(name: str, grid: Path, tmp: Path, *, dask: bool, samples: int) -> dict[str, float]:
     n = len(scenario_set([], scenarios=grid))
     rates: dict[str, float] = {}
+    cpu: dict[str, tuple[float, int, float]] = {}
     tables = {}
     t_serial = serial(grid)
     rates["serial (this process)"] = n / t_serial
@@ -136,6 +141,9 @@ def sweep(name: str, grid: Path, tmp: Path, *, dask: bool, samples: int) -> dict
         assert df["certified"].all(), f"{label}: not every scenario certified"
         tables[label] = comparable(df)
         rates[label] = n / dt
+        recs = read_store(str(out) + ".jsonl")
+        cpu[label] = (sum(r.get("cpu_seconds", 0.0) for r in recs),
+                      len({r.get("worker") for r in recs}), dt)
     first = next(iter(tables.values()))
     for label, df in tables.items():
         pd.testing.assert_frame_equal(first, df, obj=label)
@@ -145,6 +153,10 @@ def sweep(name: str, grid: Path, tmp: Path, *, dask: bool, samples: int) -> dict
     print(f"  {'configuration':<44} {'scen/s':>9} {'time for all (s)':>17}")
     for label, r in rates.items():
         print(f"  {label:<44} {r:9.1f} {n / r:17.1f}")
+    print(f"  {'worker CPU time (load-independent view)':<44} {'CPU s':>9} {'workers':>8} "
+          f"{'cores obtained':>15}")
+    for label, (secs, nproc, wall) in cpu.items():
+        print(f"  {label:<44} {secs:9.2f} {nproc:8d} {secs / wall:15.2f}")
     one, two = rates["batch, 1 worker"], rates["batch, 2 workers"]
     cli = rates[f"stackopt solve per process ({samples} timed)"]
     print(f"  ratio 2 workers / 1 worker:            {two / one:5.2f}x")

@@ -9,7 +9,8 @@ on the next read, ignored, and cut off before anything new is appended.
 
 Each line is a JSON object with ``key`` (fingerprint of the scenario's game source, parameters
 and options), ``scenario`` (its id), ``index``, ``params``, ``options``, ``status``,
-``certified``, ``seconds``, ``message`` and ``result`` — the full result JSON, exactly as
+``certified``, ``seconds`` (wall clock), ``cpu_seconds`` and ``worker`` (the worker's process
+id), ``message`` and ``result`` — the full result JSON, exactly as
 ``stackopt solve --json`` writes it (``null`` when the scenario failed before solving).
 When a key occurs more than once (a failed scenario retried), the last line wins.
 """

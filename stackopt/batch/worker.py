@@ -59,7 +59,7 @@ def solve_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
     """Solve one scenario and return its record (never raises for a scenario's fault)."""
     from stackopt.errors import InputError, SolverError
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = None
     message = ""
     try:
@@ -79,9 +79,10 @@ def solve_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
         message = f"bad input: {exc}"
     except Exception as exc:  # a scenario's crash is recorded, the batch goes on
         message = f"{type(exc).__name__}: {exc}"
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     record: dict[str, Any] = {
         "key": payload["key"], "scenario": payload["id"], "index": payload["index"],
+        "cpu_seconds": cpu, "worker": os.getpid(),
         "params": dict(payload.get("params") or {}),
         "options": dict(payload.get("options") or {}),
     }
