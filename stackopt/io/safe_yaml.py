@@ -227,7 +227,6 @@ def load_yaml_text(text: str, source: str = "<string>") -> Any:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-CONTROL_CHARS = _CONTROL  #: control characters refused in labels (public name for the readers)
 #: Control characters refused in labels (public for the CSV and .nfg readers).
 CONTROL_CHARS = _CONTROL
 _LABEL_KEYS = {"name", "actions", "targets", "source", "target", "leader", "follower"}

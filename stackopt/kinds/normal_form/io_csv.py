@@ -27,7 +27,7 @@ import numpy as np
 
 from stackopt.errors import InputError
 from stackopt.io.arrays import max_file_bytes, numeric_block, read_csv_frame
-from stackopt.io.safe_yaml import CONTROL_CHARS as _CONTROL
+from stackopt.io.safe_yaml import CONTROL_CHARS
 from stackopt.io.safe_yaml import csv_rows, escape_excerpt, read_text
 from stackopt.kinds.normal_form.game import NormalFormGame
 

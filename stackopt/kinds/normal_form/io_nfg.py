@@ -24,7 +24,7 @@ import numpy as np
 
 from stackopt.errors import InputError
 from stackopt.kinds.normal_form.game import NormalFormGame
-from stackopt.io.safe_yaml import CONTROL_CHARS as _CONTROL
+from stackopt.io.safe_yaml import CONTROL_CHARS
 from stackopt.io.safe_yaml import escape_excerpt, read_text
 
 _TOKEN = re.compile(r'\s*(?:(\{)|(\})|"((?:[^"\\]|\\.)*)"|([^\s{}",]+)|(,))')
