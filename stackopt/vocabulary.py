@@ -422,7 +422,22 @@ def result_schema() -> dict[str, Any]:
             },
             "certificate": {"anyOf": [{"type": "null"}, certificate]},
             "stats": stats,
-            "options": {"type": "object"},
+            "options": {
+                "type": "object",
+                "properties": {
+                    "model": {
+                        "type": "object",
+                        "description": "results of a parameterised model (stackopt.models): "
+                        "its name and every parameter value used (docs/models.md)",
+                        "required": ["name", "parameters"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "name": {"type": "string"},
+                            "parameters": {"type": "object", "additionalProperties": scalar},
+                        },
+                    }
+                },
+            },
             "message": {"type": "string"},
         },
     }

@@ -43,8 +43,12 @@ def run(args: argparse.Namespace) -> int:
     from stackopt.kinds.registry import check_options, spec_of
     from stackopt.report import format_result
 
+    from stackopt.io.load import load_game
+    from stackopt.models import instantiate
+
     check_out(args.out, args.file)
-    game = load_game_or_model(args.file, getattr(args, "set", None))
+    model = instantiate(args.file, getattr(args, "set", None))  # None: not a model
+    game = model.game if model is not None else load_game(args.file)
     spec = spec_of(game)
     with sigint_guard() as interrupted:
         try:
@@ -56,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
             result = _failure(game, opts, str(exc), spec.default_method)
     if interrupted:  # Ctrl-C, even if a solver turned it into a failure: exit 130, no --out
         raise KeyboardInterrupt
+    if model is not None:  # options.model: the parameters, so that verify rebuilds the game
+        result = model.stamp(result)
     text = result.to_json() if args.json or args.out else None
     if args.out:
         write_atomically(args.out, (text or "") + "\n")

@@ -12,7 +12,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("verify", help="re-check a JSON result against a game (no solving)",
                        description="Recompute the certificate of RESULT from GAME: best "
                                    "response under the tie rule, values, optimality bounds.")
-    p.add_argument("game", help="game file")
+    p.add_argument("game", help="game file, model file or bundled model name (a model is "
+                                "rebuilt with the parameters the result records)")
     p.add_argument("result", help="JSON result (from 'stackopt solve --json' or another tool)")
     p.add_argument("--rtol", type=float, help="relative tolerance (default: the result's)")
     p.add_argument("--json", action="store_true", help="print the certificate as JSON")
@@ -25,6 +26,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="verify optimality among pure commitments only")
     p.add_argument("--exact", action="store_true",
                    help="also re-prove the answer in exact rational arithmetic")
+    p.add_argument("--set", dest="set", action="append", metavar="NAME=VALUE",
+                   help="set a parameter of a model file or bundled model name (repeatable); "
+                        "must agree with the values the result records")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,8 +36,18 @@ def run(args: argparse.Namespace) -> int:
     from stackopt.errors import InputError
     from stackopt.io.load import load_game, load_result
 
-    game = load_game(args.game)
-    result = load_result(args.result)
+    from stackopt.models.record import model_file, rebuild
+
+    model = None
+    sets = getattr(args, "set", None)
+    if sets or model_file(args.game) is not None:  # a model: built with the result's values
+        result = load_result(args.result)
+        model = rebuild(args.game, result, sets, result_source=args.result)
+    if model is None:
+        game = load_game(args.game)
+        result = load_result(args.result)
+    else:
+        game = model.game
     opts: dict = {"rtol": args.rtol} if args.rtol is not None else {}
     for key in ("leader_actions", "follower_actions"):
         value = getattr(args, key, None)
@@ -53,6 +67,10 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(cert.to_dict(), indent=2))
     else:
         print(f"certificate: {cert.summary()}")
+        if model is not None:
+            changed = ", ".join(f"{k}={v}" for k, v in model.changed().items())
+            print(f"  model {model.spec.name}: " + (changed or "defaults")
+                  + (" (parameters recorded in the result)" if model.from_result else ""))
         ignored = (cert.evidence or {}).get("ignored_restrictions")
         if ignored:
             from stackopt.io.safe_yaml import escape_excerpt

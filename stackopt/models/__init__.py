@@ -2,17 +2,20 @@
 
 ::
 
-    from stackopt.models import load_model, model_parameters, list_models
+    from stackopt.models import load_model, model_parameters, list_models, solve_model
     game = load_model("ai_regulation", fine_cap=3)              # a bundled model by name
     game = load_model("models/ai_regulation.yaml", domain="civil")   # a model file
     model_parameters("ai_regulation")["fine_cap"].default          # 5.0
+    result = solve_model("ai_race", {"s": 2.0})   # result.options["model"] records every value
 
 See :mod:`stackopt.models.registry` (the mechanism), :mod:`stackopt.models.params`
-(parameter declarations and validation) and ``docs/models.md`` (every model, its equations and
-parameters).
+(parameter declarations and validation), :mod:`stackopt.models.record` (parameters
+recorded in results; the game rebuilt for ``verify``) and ``docs/models.md`` (every model,
+its equations and parameters).
 """
 
 from stackopt.models.params import ParameterSpec, parse_sets
+from stackopt.models.record import ModelInstance, instantiate, rebuild, solve_model
 from stackopt.models.registry import (
     BUILTIN_MODELS,
     ModelSpec,
@@ -28,9 +31,11 @@ from stackopt.models.registry import (
 
 __all__ = [
     "BUILTIN_MODELS",
+    "ModelInstance",
     "ModelSpec",
     "ParameterSpec",
     "get_model",
+    "instantiate",
     "is_model_name",
     "list_models",
     "load_model",
@@ -38,5 +43,7 @@ __all__ = [
     "model_parameters",
     "parse_model_document",
     "parse_sets",
+    "rebuild",
     "register_model",
+    "solve_model",
 ]
