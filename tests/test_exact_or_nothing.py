@@ -772,3 +772,20 @@ def test_bayesian_exact_proof(tmp_path):
     bad = _suboptimal_patrol(d)
     bad["follower"]["response"] = {"thief": "rob2", "vandal": "rob1"}  # not best responses
     assert not stackopt.verify(g, bad, exact=True).check("exact").passed
+
+
+def test_nash_milp_profile_without_exact_equilibrium_is_not_certified(monkeypatch):
+    """If the MILP returns an approximate profile with no exact equilibrium behind it, the result
+    has status error and is not certified (never a wrong equilibrium)."""
+    g = _eps_trap()
+    monkeypatch.setattr(nash_mod, "ENUM_SYSTEMS", 0)
+    monkeypatch.setattr("stackopt.kinds.normal_form.nash_exact.iterated_strict_dominance",
+                        lambda A, B: __import__("stackopt.kinds.normal_form.nash_exact",
+                                                fromlist=["Reduction"]).Reduction(
+                            (0, 1), (0, 1), 0, 0, 1, 0))
+    monkeypatch.setattr(nash_mod, "_solve_milp",
+                        lambda sub, objective, tl: (np.array([1.0, 0.0]), np.array([1.0, 0.0]),
+                                                    1e6, {}))
+    r = nash_equilibria(g)
+    assert r.status.value == "error" and not r.certified
+    assert not r.certificate.check("exact").passed

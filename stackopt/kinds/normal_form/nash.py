@@ -221,8 +221,7 @@ def nash_equilibria(game: NormalFormGame, *, objective: str = "best", player: st
                       MILP_BOUND: milp_record(bound, None, objective=objective)})
         stats["total_seconds"] = time.perf_counter() - t0
         return Result(kind=NormalFormGame.kind, status=Status.ERROR, method="nash_milp",
-                      leader=LeaderOutcome(game.leader_name, x_map, float(x_map and
-                                                                         xf @ game.A @ yf)),
+                      leader=LeaderOutcome(game.leader_name, x_map, float(xf @ game.A @ yf)),
                       follower=FollowerOutcome(game.follower_name, y_map,
                                                float(xf @ game.B @ yf)),
                       certificate=cert, stats=stats, options=options, game=game.name,
