@@ -53,9 +53,7 @@ class ModelInstance:
 
     def changed(self) -> dict[str, Any]:
         """The values that differ from the model's defaults."""
-        return {
-            n: v for n, v in self.values.items() if self.spec.parameter_map[n].default != v
-        }
+        return {n: v for n, v in self.values.items() if self.spec.parameter_map[n].default != v}
 
 
 def model_file(file: str | Path) -> ModelFile | None:
