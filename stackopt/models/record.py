@@ -30,6 +30,7 @@ from stackopt.models.registry import ModelFile, ModelSpec, is_model_name, resolv
 #: The options key of a result that records the model and its parameters.
 OPTIONS_KEY = "model"
 
+_MAX_MODEL_BYTES = 1 << 20
 _MODEL_KEY = re.compile(r"""^\s*["']?model["']?\s*:""", re.MULTILINE)
 
 
@@ -64,7 +65,9 @@ def model_file(file: str | Path) -> ModelFile | None:
     p = Path(file)
     if p.suffix.lower() not in (".yaml", ".yml"):
         return None
-    try:
+    try:  # a model document is small; anything else is left to load_game and its limits
+        if not p.is_file() or p.stat().st_size > _MAX_MODEL_BYTES:
+            return None
         text = p.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None

@@ -402,3 +402,31 @@ def test_every_new_parameter_is_documented_with_its_default():
             elif isinstance(default, float):
                 shown = f"{default:g}".lstrip("0") if 0 < default < 1 else f"{default:g}"
                 assert shown in text, (model, name, shown)
+
+
+def test_compare_governance_menu_both_orders_against_vertex_enumeration():
+    from stackopt.models.compare import compare_model
+
+    c = compare_model("governance_menu", ["fine_cap=4"])
+    assert c.passed
+    rows = {o.order: o.values for o in c.orders}
+    reg, firm = menu_reference(fine_cap=4.0)
+    lead_reg = float(nf.sse_vertex_enumeration(reg, firm).value)  # regulator's payoff -L
+    lead_firm = nf.sse_vertex_enumeration(firm.T, reg.T)
+    assert rows["regulator leads"]["regulator L"] == pytest.approx(-lead_reg, abs=1e-7)
+    assert rows["firm leads"]["firm J"] == pytest.approx(float(lead_firm.value), abs=1e-7)
+    # simultaneous play: every reported value is a Nash equilibrium's (nashpy)
+    ne = nf.nash_leader_values(reg, firm)
+    for order, v in rows.items():
+        if order.startswith("simultaneous"):
+            assert any(-v["regulator L"] == pytest.approx(x, abs=1e-6) for x in ne), order
+
+
+def test_a_game_file_is_not_read_as_a_model_and_set_on_it_is_refused(tmp_path):
+    from stackopt.models import instantiate
+
+    assert instantiate(DATA / "ai_race.yaml") is None
+    code, _, err = cli("verify", str(DATA / "ai_race.yaml"), "missing.json", "--set", "s=2")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    code, _, err = cli("solve", str(DATA / "ai_race.yaml"), "--set", "s=2")
+    assert code == 2 and "not a model file" in err
