@@ -12,9 +12,11 @@ Two sweeps:
   (default 60): fine cap x domain.
 
 Each sweep is run through :func:`stackopt.batch` with a process pool of 1 and of 2 workers and
-on a local Dask cluster of 2 workers (wall-clock time including the pool's start-up, writing the
-JSON-lines store and the CSV table), and through the same worker function serially in this
-process (no pool: the cost of the solves themselves). The baseline users have without batch is
+on a local Dask cluster of 2 workers, each timed in a fresh Python process after its imports
+(wall-clock time including the pool's start-up, writing the JSON-lines store and the CSV
+table), once end to end as ``stackopt batch --workers 2`` (interpreter start and imports
+included), and through the same worker function serially in this process (no pool: the cost of
+the solves themselves). The baseline users have without batch is
 one ``stackopt solve`` process per scenario: ``--cli-samples`` of those are timed and the time
 per scenario extrapolated. Every configuration must give the same table (values, statuses,
 certificates; only ``seconds`` differ), which the script checks. For each batch it also sums the
@@ -33,6 +35,7 @@ machine, scaling figures are only meaningful when the load is below the number o
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import subprocess
@@ -120,6 +123,24 @@ def cli_loop(grid: Path, samples: int, tmp: Path) -> float:
     return (time.perf_counter() - t) / len(cmds)
 
 
+def run_fresh(grid: Path, out: Path, kw: dict) -> float:
+    """Seconds of ``stackopt.batch(...)`` timed in a fresh Python process after it read the
+    scenario set once (as in a script or ``stackopt batch``: no solver has run in the process,
+    so the workers are forked directly)."""
+    spec = json.dumps({"grid": str(grid), "out": str(out), **kw})
+    proc = subprocess.run([sys.executable, __file__, "--one", spec], capture_output=True,
+                          text=True, check=True)
+    return float(json.loads(proc.stdout.strip().splitlines()[-1])["seconds"])
+
+
+def time_one(spec_text: str) -> None:
+    spec = json.loads(spec_text)
+    grid, out = spec.pop("grid"), spec.pop("out")
+    scenario_set([], scenarios=grid)  # the imports a first batch pays once
+    _, dt = timed(lambda: stackopt.batch(scenarios=grid, out=out, **spec))
+    print(json.dumps({"seconds": dt}))
+
+
 def comparable(df: pd.DataFrame) -> pd.DataFrame:
     return df.drop(columns=["seconds"]).reset_index(drop=True)
 
@@ -137,13 +158,20 @@ def sweep(name: str, grid: Path, tmp: Path, *, dask: bool, samples: int) -> dict
                                                            "scheduler": "local"})]
                         if dask else [])]:
         out = tmp / f"{name}_{len(tables)}.csv"
-        df, dt = timed(lambda kw=kw, out=out: stackopt.batch(scenarios=grid, out=out, **kw))
+        dt = run_fresh(grid, out, kw)
+        df = pd.read_csv(out)
         assert df["certified"].all(), f"{label}: not every scenario certified"
         tables[label] = comparable(df)
         rates[label] = n / dt
         recs = read_store(str(out) + ".jsonl")
         cpu[label] = (sum(r.get("cpu_seconds", 0.0) for r in recs),
                       len({r.get("worker") for r in recs}), dt)
+    out = tmp / f"{name}_cli.csv"
+    _, dt = timed(lambda: subprocess.run(
+        [sys.executable, "-m", "stackopt", "batch", "--scenarios", str(grid), "--out", str(out),
+         "--workers", "2", "--quiet"], check=True, capture_output=True))
+    rates["stackopt batch CLI, 2 workers, end to end"] = n / dt
+    tables["stackopt batch CLI"] = comparable(pd.read_csv(out))
     first = next(iter(tables.values()))
     for label, df in tables.items():
         pd.testing.assert_frame_equal(first, df, obj=label)
@@ -178,7 +206,11 @@ def main() -> None:
     ap.add_argument("--cli-samples", type=int, default=30)
     ap.add_argument("--no-dask", action="store_true")
     ap.add_argument("--quick", action="store_true", help="100 + 20 scenarios, 5 CLI samples")
+    ap.add_argument("--one", help=argparse.SUPPRESS)  # internal: time one configuration
     args = ap.parse_args()
+    if args.one:
+        time_one(args.one)
+        return
     if args.quick:
         args.scenarios, args.governance, args.bilevel, args.cli_samples = 100, 20, 6, 5
     dask = not args.no_dask

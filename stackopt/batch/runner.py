@@ -251,18 +251,20 @@ def _process_pool(n: int, tasks: int) -> Iterator[tuple[Executor, int, str]]:
 
 
 def _start_method() -> str:
-    """``fork`` when this process runs a single OS thread (Linux: ``/proc/self/task``) —
-    workers start at once with the parent's imports; otherwise ``forkserver`` (a clean,
-    single-threaded process forks the workers: never ``fork`` a process that may run HiGHS or
-    other native threads), else ``spawn``."""
+    """``fork`` when no HiGHS can have run in this process yet — no ``highspy`` (nor SciPy's
+    HiGHS) loaded and no other Python thread — so the workers start at once with the
+    parent's imports (as in ``stackopt batch``); otherwise ``forkserver``: a clean process
+    forks the workers, since forking a process whose solver threads may hold locks is unsafe.
+    (NumPy's BLAS threads are fork-safe: they re-initialise in the child.) ``spawn`` where
+    neither exists."""
     import multiprocessing as mp
+    import sys
+    import threading
 
     methods = mp.get_all_start_methods()
-    try:
-        single = len(os.listdir("/proc/self/task")) == 1
-    except OSError:
-        single = False
-    if single and "fork" in methods:
+    solver_loaded = any(m == "highspy" or m.startswith(("highspy.", "scipy.optimize._highs"))
+                        for m in list(sys.modules))
+    if "fork" in methods and threading.active_count() == 1 and not solver_loaded:
         return "fork"
     return "forkserver" if "forkserver" in methods else "spawn"
 
