@@ -124,19 +124,19 @@ def _parse_matrix(text: str, start: int, end: int) -> np.ndarray | None:
 
 
 def _row(text: str) -> np.ndarray | None:
+    """One ``[...]`` row (matched by ``_ROW``: no quotes, no brackets inside, so JSON can only
+    give numbers) as a float array, or ``None``."""
     try:
         vals = json.loads(text)
     except ValueError:
         return None
     if not isinstance(vals, list) or not vals:
         return None
-    for v in vals:  # json gives only int/float here (the character class has no quotes)
-        if isinstance(v, list):
-            return None
     try:
-        return np.array(vals, dtype=float)
+        arr = np.array(vals, dtype=float)
     except (OverflowError, ValueError, TypeError):  # an integer beyond float range
         return None
+    return arr if arr.ndim == 1 else None
 
 
 def parse_yaml_arrays(
