@@ -247,7 +247,8 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
 
 
 def _nonzero(y: np.ndarray) -> dict[int, float]:
-    return {int(k): float(y[k]) for k in np.flatnonzero(y)}
+    nz = np.flatnonzero(y)
+    return dict(zip(nz.tolist(), y[nz].tolist()))  # plain ints/floats, no per-entry calls
 
 
 def _row_multipliers(An: np.ndarray, BnT: np.ndarray, j: int, active: list[int], row_dual,
