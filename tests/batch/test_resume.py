@@ -142,3 +142,16 @@ def test_local_dask_cluster_gives_the_process_pool_table(tmp_path):
     pd.testing.assert_frame_equal(_comparable(pool), _comparable(dask))
     pd.testing.assert_frame_equal(_comparable(pd.read_csv(tmp_path / "pool.csv")),
                                   _comparable(pd.read_csv(tmp_path / "dask.csv")))
+
+
+def test_existing_dask_cluster_by_address(tmp_path):
+    """``--scheduler tcp://host:port``: a cluster started elsewhere (here, in this test)."""
+    distributed = pytest.importorskip("dask.distributed")
+    grid = _grid(tmp_path, 2)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
+                                  dashboard_address=None) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://")
+        remote = stackopt.batch(scenarios=grid, scheduler=cluster.scheduler_address)
+    pool = stackopt.batch(scenarios=grid, workers=1)
+    pd.testing.assert_frame_equal(_comparable(pool), _comparable(remote))
+
