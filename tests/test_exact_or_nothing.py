@@ -789,3 +789,31 @@ def test_nash_milp_profile_without_exact_equilibrium_is_not_certified(monkeypatc
     r = nash_equilibria(g)
     assert r.status.value == "error" and not r.certified
     assert not r.certificate.check("exact").passed
+
+
+def test_exact_proof_refuses_negative_multipliers_and_mixtures():
+    from stackopt.checks.exact import exact_certificate
+
+    g = _inspection()
+    r = stackopt.solve(g)
+    bounds = copy.deepcopy(r.certificate.evidence["bounds"])
+    ok, _ = exact_certificate(g, r.leader.commitment, r.follower.response, bounds)
+    assert ok.passed
+    bad = copy.deepcopy(bounds)
+    bad["violate"] = {"multipliers": {"legal": -5.0}}
+    chk, _ = exact_certificate(g, r.leader.commitment, r.follower.response, bad)
+    assert not chk.passed
+    bad = copy.deepcopy(bounds)
+    bad["violate"] = {"dominated_by": {"legal": 2.0, "violate": -1.0}}
+    chk, _ = exact_certificate(g, r.leader.commitment, r.follower.response, bad)
+    assert not chk.passed
+
+
+@pytest.mark.parametrize("value", ['"high"', '"nan"', "NaN", "Infinity"])
+def test_unreadable_values_in_a_result_file_are_exit_2(tmp_path, value):
+    d = stackopt.solve(_inspection()).to_dict()
+    text = json.dumps(d).replace('"value": -0.35714285714285715', f'"value": {value}', 1)
+    assert text != json.dumps(d)
+    p = tmp_path / "r.json"
+    p.write_text(text)
+    assert main(["verify", INSPECTION, str(p)]) == 2

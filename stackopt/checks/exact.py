@@ -160,6 +160,10 @@ def exact_certificate(game: NormalFormGame, commitment: Mapping[str, float], res
             zq = {game.follower_index(str(l2)): Fraction(float(w))
                   for l2, w in rec["dominated_by"].items()}
             tot = sum(zq.values(), Fraction(0))
+            if tot <= 0 or any(w < 0 for w in zq.values()) or zq.get(k, 0) != 0:
+                return Check("exact", False, None, 0.0,
+                             f"the mixture dominating '{label}' is not a distribution over "
+                             "other actions"), evidence
             ok = all(sum((B(i, l2) * w for l2, w in zq.items()), Fraction(0)) > B(i, k) * tot
                      for i in range(m))
             if not ok:
@@ -168,10 +172,24 @@ def exact_certificate(game: NormalFormGame, commitment: Mapping[str, float], res
             continue
         if k == j and win_ok:
             continue
-        yq = {game.follower_index(str(l2)): Fraction(float(w))
-              for l2, w in dict(rec.get("multipliers") or {}).items() if float(w) != 0}
-        yq.pop(k, None)
-        excess = _exact_excess(game, A, B, k, yq, v)
+        mult = {game.follower_index(str(l2)): float(w)
+                for l2, w in dict(rec.get("multipliers") or {}).items() if float(w) != 0}
+        mult.pop(k, None)
+        # the multipliers are hints: any y >= 0 gives a valid weak-duality bound, so when the
+        # float values (read exactly) overshoot by rounding (1/3 stored as 0.333...3), their
+        # nearby simple fractions are tried too; the proof stays exact either way
+        excess = None
+        for denom in (None, 10**12, 10**9, 10**6):
+            yq = {i: (Fraction(w) if denom is None else Fraction(w).limit_denominator(denom))
+                  for i, w in mult.items()}
+            if any(q < 0 for q in yq.values()):
+                continue
+            e = _exact_excess(game, A, B, k, yq, v)
+            excess = e if excess is None else min(excess, e)
+            if excess <= 0:
+                break
+        if excess is None:
+            excess = Fraction(1)
         if excess > worst_excess:
             worst_label, worst_excess = label, excess
     if worst_label is not None:

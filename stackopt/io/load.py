@@ -63,6 +63,12 @@ def load_result(path: str | Path) -> Result:
 
     p = Path(path)
     data = load_json_text(read_text(p), str(p))  # depth, size and number bounds
+    from stackopt.checks.common import reported_values
+
+    try:  # an unreadable value must not silently become "not reported" (issue 8)
+        reported_values(data, allow_inf=True)
+    except InputError as exc:
+        raise exc.with_source(str(p)) from None
     try:
         return Result.from_dict(data)
     except InputError as exc:

@@ -218,11 +218,9 @@ def test_import_is_light():
     assert out.stdout.strip() == "[]", out.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="found by the strategies: stackopt's own rational proof "
-                   "(checks/exact.py) reads the float multiplier 0.3333333333333333 of a bound "
-                   "record exactly, so the exact bound exceeds the exact value by 5.6e-17 and "
-                   "a correct answer fails 'exact'")
 def test_exact_proof_of_a_zero_sum_2x2():
+    # found by the strategies: the float multiplier 0.3333333333333333 read exactly overshot
+    # the exact value by 5.6e-17; checks/exact.py now also tries nearby simple fractions
     game = stackopt.NormalFormGame(np.array([[0.0, 0.0], [1.0, -2.0]]),
                                    np.array([[0.0, 0.0], [-1.0, 2.0]]))
     assert stackopt.solve(game, exact=True).certified
