@@ -17,7 +17,8 @@ from stackopt.result import Result
 
 
 def load_game(path: str | Path) -> Any:
-    """Read a game from ``.yaml``/``.yml`` (any kind), ``.csv`` or Gambit ``.nfg``."""
+    """Read a game from ``.yaml``/``.yml`` (any kind), ``.csv``, ``.npz``, ``.parquet`` or Gambit
+    ``.nfg`` (the extensions the kinds register)."""
     p = Path(path)
     ext = p.suffix.lower()
     if ext in (".yaml", ".yml"):
