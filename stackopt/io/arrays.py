@@ -144,12 +144,17 @@ def parse_yaml_arrays(
 ) -> Any:
     """Parse YAML like :func:`~stackopt.io.safe_yaml.load_yaml_text`, numeric flow sequences
     through JSON into NumPy (see the module docstring). Same result as the safe loader except
-    that :data:`ARRAY_FIELDS` may hold read-only ``float64`` arrays instead of lists of numbers."""
+    that :data:`ARRAY_FIELDS` may hold read-only ``float64`` arrays instead of lists of numbers.
+
+    Only those arrays may make a document larger than the safe loader's cap
+    (:data:`stackopt.io.safe_yaml.MAX_BYTES`, 20 MiB): the rest of the document — the skeleton
+    and any numbers outside :data:`ARRAY_FIELDS`, which become Python objects — is held to it,
+    so memory stays bounded by the arrays plus what the safe loader always allowed."""
     if len(text) < min_chars:
         return load_yaml_text(text, source)
     nonce = secrets.token_hex(8)
     if nonce in text:  # pragma: no cover - probability 2^-64
-        return load_yaml_text(text, source)
+        return _safe_load(text, source)
     spans: dict[str, _Span] = {}
     for match in _SPAN.finditer(text):
         start, end = match.span()
@@ -158,31 +163,80 @@ def parse_yaml_arrays(
             spans[f"_stackopt_{nonce}_{len(spans)}_"] = _Span(arr, start, end)
     for _ in range(2):  # a span inside a string, comment or key is put back once
         if not spans:
-            return load_yaml_text(text, source)
+            return _safe_load(text, source)
         skeleton = _skeleton(text, spans)
         bad = _misplaced(skeleton, spans)
         if bad is None:
-            return load_yaml_text(text, source)
+            return _safe_load(text, source)
         if not bad:
             break
         spans = {k: v for k, v in spans.items() if k not in bad}
     else:
-        return load_yaml_text(text, source)
+        return _safe_load(text, source)
+    _check_structure_size(len(skeleton), source)
     try:
         data = load_yaml_text(skeleton, source)
-    except InputError:  # report it with the original's line numbers
+    except InputError:  # report it with the original's line numbers when that is allowed
+        if len(text) > _safe_cap():
+            raise
         return load_yaml_text(text, source)
     del skeleton
     used: set[str] = set()
     kind = data.get("kind") if isinstance(data, dict) else None
     fields = ARRAY_FIELDS.get(kind, ()) if isinstance(kind, str) else ()
+    outside = sum(v.end - v.start for v in spans.values())  # upper bound of non-array spans
     try:
-        data = _substitute(data, text, spans, used, fields, ())
+        data = _substitute(
+            data,
+            text,
+            spans,
+            used,
+            fields,
+            (),
+            _Budget(_safe_cap() - (len(text) - outside), source),
+        )
     except _Fallback:
-        return load_yaml_text(text, source)
+        return _safe_load(text, source)
     if len(used) != len(spans):  # a placeholder used as a mapping key
-        return load_yaml_text(text, source)
+        return _safe_load(text, source)
     return data
+
+
+def _safe_cap() -> int:
+    from stackopt.io import safe_yaml
+
+    return int(safe_yaml.MAX_BYTES)
+
+
+def _check_structure_size(size: int, source: str) -> None:
+    cap = _safe_cap()
+    if size > cap:
+        raise InputError(
+            f"{size:,} characters of YAML besides the payoff matrices, above the {cap:,}-byte "
+            "limit (only the numeric payoff matrices of a normal-form game may exceed it)",
+            source=escape_excerpt(source, 200),
+            fix="write large matrices as payoffs of a normal-form game, or in .npz/.csv files",
+        )
+
+
+def _safe_load(text: str, source: str) -> Any:
+    """The safe loader on the whole text, within its own size cap."""
+    _check_structure_size(len(text), source)
+    return load_yaml_text(text, source)
+
+
+class _Budget:
+    """Characters of numeric spans that may still become Python objects (outside the array
+    fields), within the safe loader's cap."""
+
+    def __init__(self, left: int, source: str) -> None:
+        self.left = left
+        self.source = source
+
+    def spend(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            _check_structure_size(_safe_cap() + 1, self.source)
 
 
 def _skeleton(text: str, spans: dict[str, _Span]) -> str:
@@ -238,6 +292,7 @@ def _substitute(
     used: set[str],
     fields: tuple[tuple[str, ...], ...],
     path: tuple[str, ...],
+    budget: _Budget,
 ) -> Any:
     if isinstance(node, str):
         span = spans.get(node)
@@ -251,10 +306,12 @@ def _substitute(
             a.setflags(write=False)
             return a
         # valid JSON (parsed above): the same ints and floats as the safe loader builds
+        budget.spend(span.end - span.start)  # Python objects: held to the safe loader's cap
         return json.loads(text[span.start : span.end])
     if isinstance(node, dict):
         return {
-            k: _substitute(v, text, spans, used, fields, path + (str(k),)) for k, v in node.items()
+            k: _substitute(v, text, spans, used, fields, path + (str(k),), budget)
+            for k, v in node.items()
         }
     if isinstance(node, list):
         if (
@@ -270,7 +327,7 @@ def _substitute(
                     used.add(v)
                 out.setflags(write=False)
                 return out
-        return [_substitute(v, text, spans, used, fields, path + ("[]",)) for v in node]
+        return [_substitute(v, text, spans, used, fields, path + ("[]",), budget) for v in node]
     return node
 
 

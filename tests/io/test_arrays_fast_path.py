@@ -389,3 +389,21 @@ def test_1000x1000_loads_fast_and_lean(tmp_path: Path) -> None:
         seconds, peak = json.loads(out.stdout)
         assert peak < 4 * arrays_bytes, (name, peak / arrays_bytes)
         assert seconds < 30, (name, seconds)
+
+
+def test_only_payoff_matrices_may_exceed_the_safe_loader_cap(monkeypatch) -> None:
+    from stackopt.io import safe_yaml
+
+    monkeypatch.setattr(safe_yaml, "MAX_BYTES", 2000)
+    rows = ",\n".join("[" + ", ".join(["1.5"] * 40) + "]" for _ in range(40))
+    big = f"kind: normal_form\npayoffs:\n  leader: [{rows}]\n  follower: [{rows}]\n"
+    assert len(big) > 2000
+    game = parse_yaml_arrays(big, min_chars=0)
+    assert game["payoffs"]["leader"].shape == (40, 40)
+    # the same numbers anywhere else become Python objects: held to the cap
+    other = f"kind: bayesian\nx: [{rows}]\n"
+    with pytest.raises(InputError, match="limit"):
+        parse_yaml_arrays(other, min_chars=0)
+    # so is a large non-numeric document
+    with pytest.raises(InputError, match="limit"):
+        parse_yaml_arrays("kind: normal_form\nname: '" + "x" * 3000 + "'\n", min_chars=0)
