@@ -147,11 +147,13 @@ def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
     stats["total_seconds"] = time.perf_counter() - t0
     # a disconnecting interdiction is optimal whatever the solver's status (value +inf)
     st = Status.OPTIMAL if status == "optimal" or math.isinf(dist) else Status.ERROR
+    if st is Status.ERROR and "time" in str(status).lower():
+        st = Status.TIME_LIMIT  # an incumbent, not proven optimal (never 'optimal')
     msg = ""
     if math.isinf(dist):
         msg = (f"the budget suffices to disconnect {game.target!r} from {game.source!r}: "
                "the follower has no path")
-    if st is Status.ERROR:
+    if st in (Status.ERROR, Status.TIME_LIMIT):
         msg = f"HiGHS stopped with '{status}'; the interdiction is not proven optimal"
     elif not cert.passed:
         msg = "certificate failed: " + cert.summary()
