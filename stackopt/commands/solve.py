@@ -40,11 +40,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from stackopt.api import solve
     from stackopt.errors import InputError, SolverError
-    from stackopt.kinds.registry import check_options, spec_of
-    from stackopt.report import format_result
-
     from stackopt.io.load import load_game
+    from stackopt.kinds.registry import check_options, spec_of
     from stackopt.models import instantiate
+    from stackopt.report import format_result
 
     check_out(args.out, args.file)
     model = instantiate(args.file, getattr(args, "set", None))  # None: not a model

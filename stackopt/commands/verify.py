@@ -35,7 +35,6 @@ def run(args: argparse.Namespace) -> int:
     from stackopt.api import verify
     from stackopt.errors import InputError
     from stackopt.io.load import load_game, load_result
-
     from stackopt.models.record import model_file, rebuild
 
     model = None
