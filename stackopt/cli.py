@@ -46,7 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         before = any(w in words[:at] for w in extra)
         (parser if before else parser.subcommands.get(args.command, parser)).error(
             "unrecognized arguments: " + " ".join(extra))
-    _setup_logging(args)
+    status = _setup_logging(args)
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = status.guard(sys.stdout, final=True), status.guard(sys.stderr)
+    status.start()  # the heartbeat line on a terminal (nothing otherwise)
     try:
         code = int(import_module(f"stackopt.commands.{args.command}").run(args))
         sys.stdout.flush()
@@ -70,11 +73,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stackopt: interrupted", file=sys.stderr)
         return 130
+    finally:
+        status.stop()
+        sys.stdout, sys.stderr = saved
 
 
-def _setup_logging(args: argparse.Namespace) -> None:
-    """Configure the ``stackopt`` logger on stderr from ``-v``/``-q``/``--log-level``."""
+def _setup_logging(args: argparse.Namespace):
+    """Configure the ``stackopt`` logger on stderr from ``-v``/``-q``/``--log-level`` and return
+    its :class:`~stackopt.progress.StatusHandler`: records at that level are printed; on a
+    terminal without ``-q`` (and except for ``batch``, which draws its own progress line) the
+    logger is opened to INFO so that the handler's status line shows the phase and HiGHS's
+    progress, printing nothing below the chosen level."""
     import logging
+
+    from stackopt.progress import StatusHandler
 
     level = {0: logging.WARNING, 1: logging.INFO}.get(getattr(args, "verbose", 0),
                                                        logging.DEBUG)
@@ -83,13 +95,14 @@ def _setup_logging(args: argparse.Namespace) -> None:
     if getattr(args, "log_level", None):
         level = getattr(logging, args.log_level.upper())
     log = logging.getLogger("stackopt")
-    log.setLevel(level)
     for old in [h for h in log.handlers if getattr(h, "_stackopt_cli", False)]:
         log.removeHandler(old)  # main() may run several times in one process (tests)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("stackopt: %(levelname)s: %(message)s"))
+    quiet = getattr(args, "quiet_log", False) or getattr(args, "command", "") == "batch"
+    handler = StatusHandler.for_stream(sys.stderr, show_level=level, quiet=quiet)
+    log.setLevel(min(level, logging.INFO) if handler.heartbeat else level)
     handler._stackopt_cli = True  # type: ignore[attr-defined]
     log.addHandler(handler)
+    return handler
 
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a pipeline's killed writer

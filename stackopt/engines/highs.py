@@ -70,15 +70,18 @@ def solve_milp_exactly(model: Any, *, time_limit: float | None = None, abs_gap: 
     import pyomo.environ  # noqa: F401  (registers the solvers)
     from pyomo.contrib.solver.common.factory import SolverFactory
 
+    from stackopt.progress import pyomo_tee
+
     swallow_banner()
     opt = SolverFactory("highs")
     t = time.perf_counter()
     res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
                     threads=1, rel_gap=0.0, abs_gap=abs_gap, time_limit=time_limit,
-                    solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": abs_gap})
+                    solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": abs_gap},
+                    tee=pyomo_tee())
     if _scheduler_refused(res):
         res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
-                        rel_gap=0.0, abs_gap=abs_gap, time_limit=time_limit,
+                        rel_gap=0.0, abs_gap=abs_gap, time_limit=time_limit, tee=pyomo_tee(),
                         solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": abs_gap,
                                         "threads": 0})
     return res, time.perf_counter() - t
@@ -115,6 +118,9 @@ def run_once(h) -> Any:
     """``h.run()``, re-run on the shared scheduler if ``threads`` conflicts with it."""
     import highspy
 
+    from stackopt.progress import route_highs_log
+
+    route_highs_log(h)  # HiGHS's log to the 'stackopt.highs' logger when -v / a status line
     status = h.run()
     if status == highspy.HighsStatus.kError and model_status_name(h) == "not set":
         _, threads = h.getOptionValue("threads")
@@ -136,14 +142,16 @@ def solve_pyomo_lp(model: Any, *, time_limit: float | None = None) -> tuple[Any,
     import pyomo.environ  # noqa: F401  (registers the solvers)
     from pyomo.contrib.solver.common.factory import SolverFactory
 
+    from stackopt.progress import pyomo_tee
+
     swallow_banner()
     opt = SolverFactory("highs")
     t = time.perf_counter()
     res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
-                    threads=1, time_limit=time_limit)
+                    threads=1, time_limit=time_limit, tee=pyomo_tee())
     if _scheduler_refused(res):
         res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
-                        time_limit=time_limit, solver_options={"threads": 0})
+                        time_limit=time_limit, solver_options={"threads": 0}, tee=pyomo_tee())
     return res, time.perf_counter() - t
 
 
@@ -181,8 +189,10 @@ def solve_pyomo_milp(model: Any, *, time_limit: float | None = None, threads: in
         # different thread count once it exists; resetting it first makes 'threads' work.
         highspy.Highs.resetGlobalScheduler(True)
         opts["threads"] = int(threads)
+    from stackopt.progress import pyomo_tee
+
     kw: dict[str, Any] = {"solver_options": opts, "load_solutions": False,
-                          "raise_exception_on_nonoptimal_result": False}
+                          "raise_exception_on_nonoptimal_result": False, "tee": pyomo_tee()}
     if time_limit is not None:
         kw["time_limit"] = float(time_limit)
     res = SolverFactory("highs").solve(model, **kw)

@@ -10,6 +10,7 @@ thread at relative and absolute gap 0, like :func:`stackopt.engines.highs.solve_
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -28,11 +29,15 @@ def solve_with_start(
     from pyomo.contrib.appsi.base import TerminationCondition
     from pyomo.contrib.appsi.solvers.highs import Highs
 
+    from stackopt.progress import HIGHS_LOGGER, highs_log_enabled
+
     swallow_banner()
     opt = Highs()
     opt.config.warmstart = True
     opt.config.load_solution = False
     opt.config.mip_gap = 0.0
+    if highs_log_enabled():  # HiGHS's B&B table (nodes, bounds, gap) on 'stackopt.highs'
+        opt.config.solver_output_logger = logging.getLogger(HIGHS_LOGGER)
     if time_limit is not None:
         opt.config.time_limit = float(time_limit)
     opt.highs_options = {"mip_rel_gap": 0.0, "mip_abs_gap": 0.0, "threads": 1}

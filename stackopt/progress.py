@@ -1,0 +1,224 @@
+"""Progress of long single solves: HiGHS's log on the ``stackopt.highs`` logger and a one-line
+status on a terminal.
+
+* :func:`route_highs_log` (called by :func:`stackopt.engines.highs.run_once`, the runner of
+  every ``highspy.Highs``) and :func:`pyomo_tee` (passed as ``tee`` by the Pyomo-driven HiGHS
+  solves) send HiGHS's own log — presolve, simplex iterations, the branch-and-bound table with
+  nodes, primal and dual bounds, gap and time — to the ``stackopt.highs`` logger at ``INFO``,
+  but only when that logger is enabled for ``INFO`` (``stackopt -v``, or the terminal status
+  line); otherwise HiGHS stays silent (``output_flag`` off) and costs nothing.
+* :class:`StatusHandler` is the CLI's ``logging`` handler: it writes records at or above
+  ``show_level`` as lines on stderr and, when ``heartbeat`` is on (stderr a TTY, not
+  ``--quiet``), keeps one status line — elapsed time, the current phase and the latest HiGHS
+  or branching line — redrawn with ``\\r`` at most a few times per second and cleared before any
+  other output (:meth:`StatusHandler.guard` wraps ``sys.stdout``/``sys.stderr`` for that).
+  Nothing here writes to stdout.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import time
+from typing import Any, TextIO
+
+HIGHS_LOGGER = "stackopt.highs"
+_highs_log = logging.getLogger(HIGHS_LOGGER)
+
+
+def highs_log_enabled() -> bool:
+    """Whether HiGHS's log is wanted (the ``stackopt.highs`` logger is enabled for INFO)."""
+    return _highs_log.isEnabledFor(logging.INFO)
+
+
+def _log_highs_line(event: Any) -> None:
+    for line in str(getattr(event, "message", "")).splitlines():
+        if line.strip():
+            _highs_log.info("%s", line.rstrip())
+
+
+def route_highs_log(h: Any) -> None:
+    """Send the log of the ``highspy.Highs`` ``h`` to the ``stackopt.highs`` logger when it is
+    enabled for INFO (once per instance; HiGHS's console output stays off: stdout carries the
+    JSON); do nothing otherwise."""
+    if not highs_log_enabled() or getattr(h, "_stackopt_log", False):
+        return
+    try:
+        h.setOptionValue("output_flag", True)
+        h.setOptionValue("log_to_console", False)
+        h.cbLogging += _log_highs_line
+        h._stackopt_log = True
+    except (AttributeError, TypeError, RuntimeError):  # pragma: no cover - older highspy
+        h.setOptionValue("output_flag", False)
+
+
+def pyomo_tee() -> Any:
+    """The ``tee`` argument for a Pyomo HiGHS solve: ``[stackopt.highs logger]`` when its log is
+    wanted, else ``False``."""
+    return [_highs_log] if highs_log_enabled() else False
+
+
+def _clock(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def _is_tty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class StatusHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Log lines at or above ``show_level`` on ``stream``, plus (``heartbeat``) one status line
+    ``label m:ss phase | detail`` redrawn with ``\\r`` from the records (at most every
+    ``interval`` seconds) and every second by a ticker thread while :meth:`start` is in effect.
+
+    ``phase`` is the latest message of a ``stackopt`` logger other than ``stackopt.highs``;
+    ``detail`` the latest HiGHS or branching line. The heartbeat is only drawn when ``stream``
+    is a TTY (:meth:`for_stream`)."""
+
+    def __init__(self, stream: TextIO, *, show_level: int, heartbeat: bool,
+                 label: str = "stackopt", interval: float = 0.25) -> None:
+        # a StreamHandler, so that Pyomo's output capture (which redirects fds 1 and 2 while
+        # HiGHS runs) points ``self.stream`` at the original stderr instead of looping
+        super().__init__(stream)
+        self.setLevel(logging.DEBUG if heartbeat else show_level)
+        self.show_level, self.heartbeat = show_level, heartbeat
+        self.label, self.interval = label, interval
+        self.start_time = time.perf_counter()
+        self.phase, self.detail = "starting", ""
+        self._width = 0
+        self._last_draw = 0.0
+        self._lock2 = threading.RLock()
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
+        self.setFormatter(logging.Formatter("stackopt: %(levelname)s: %(message)s"))
+
+    @classmethod
+    def for_stream(cls, stream: TextIO, *, show_level: int, quiet: bool,
+                   label: str = "stackopt") -> StatusHandler:
+        """A handler whose heartbeat is on only when ``stream`` is a TTY and not ``quiet``."""
+        return cls(stream, show_level=show_level, heartbeat=_is_tty(stream) and not quiet,
+                   label=label)
+
+    # -- logging ---------------------------------------------------------------------------
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            with self._lock2:
+                if record.levelno >= self.show_level:
+                    self.clear()
+                    self.stream.write(self.format(record) + "\n")
+                    self.stream.flush()
+                if self.heartbeat:
+                    text = record.getMessage().strip().splitlines()
+                    line = " ".join(text[0].split()) if text else ""
+                    if record.name == HIGHS_LOGGER or getattr(record, "detail", False):
+                        self.detail = line
+                    elif record.levelno >= logging.INFO:
+                        self.phase, self.detail = line, ""
+                    now = time.perf_counter()
+                    if now - self._last_draw >= self.interval:
+                        self.draw(now)
+        except Exception:  # pragma: no cover - never let logging break a solve
+            self.handleError(record)
+
+    # -- the status line -------------------------------------------------------------------
+    def text(self, now: float | None = None) -> str:
+        now = time.perf_counter() if now is None else now
+        line = f"{self.label} {_clock(now - self.start_time)} {self.phase}"
+        if self.detail:
+            line += f" | {self.detail}"
+        width = max(20, shutil.get_terminal_size((100, 24)).columns - 1)
+        return line if len(line) <= width else line[: width - 1] + "…"
+
+    def draw(self, now: float | None = None) -> None:
+        if not self.heartbeat:
+            return
+        with self._lock2:
+            now = time.perf_counter() if now is None else now
+            line = self.text(now)
+            pad = " " * max(0, self._width - len(line))
+            self._width = len(line)
+            self._last_draw = now
+            self.stream.write("\r" + line + pad)
+            self.stream.flush()
+
+    def clear(self) -> None:
+        """Erase the status line (if drawn) and return the cursor to the line's start."""
+        with self._lock2:
+            if self._width:
+                self.stream.write("\r" + " " * self._width + "\r")
+                self.stream.flush()
+                self._width = 0
+
+    def start(self) -> None:
+        """Start the ticker that refreshes the elapsed time every second (heartbeat only)."""
+        if not self.heartbeat or self._ticker is not None:
+            return
+        self._stop.clear()
+        self._ticker = threading.Thread(target=self._tick, name="stackopt-status", daemon=True)
+        self._ticker.start()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.5):
+            if time.perf_counter() - self._last_draw >= 1.0:
+                try:
+                    self.draw()
+                except (OSError, ValueError):  # pragma: no cover - stream closed
+                    return
+
+    def stop(self) -> None:
+        """Stop the ticker and clear the status line."""
+        if self._ticker is not None:
+            self._stop.set()
+            self._ticker.join(timeout=2.0)
+            self._ticker = None
+        self.clear()
+
+    def close(self) -> None:
+        self.stop()
+        super().close()
+
+    def flush(self) -> None:
+        with self._lock2:
+            super().flush()
+
+    def finish(self) -> None:
+        """Clear the status line and draw it no more (the command's output begins)."""
+        with self._lock2:
+            self._stop.set()
+            self.heartbeat = False
+            self.clear()
+
+    def guard(self, stream: TextIO, *, final: bool = False) -> TextIO:
+        """``stream`` wrapped so that every write first clears the status line — and, when
+        ``final`` (stdout: the command's output), ends the heartbeat for good — while the
+        heartbeat is on; ``stream`` itself otherwise."""
+        return _Clearing(stream, self, final) if self.heartbeat else stream
+
+
+class _Clearing:
+    """A text stream proxy clearing a :class:`StatusHandler`'s line before each write."""
+
+    def __init__(self, inner: TextIO, handler: StatusHandler, finish: bool) -> None:
+        self._inner, self._handler, self._finish = inner, handler, finish
+
+    def write(self, s: str) -> int:
+        with self._handler._lock2:
+            if s and (self._finish or not s.endswith("\n")):
+                self._handler.finish()  # the final output (or a partial line) begins
+            elif s:
+                self._handler.clear()
+            return self._inner.write(s)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
