@@ -352,9 +352,14 @@ def read_csv_frame(path: str | Path, label_columns: Iterable[int]) -> Any | None
     import io
     import sys
 
+    if "pandas" not in sys.modules:
+        try:  # only a hint: the exact path reads (and checks) the file itself
+            small = os.stat(path).st_size < FAST_CSV_MIN_BYTES
+        except OSError:
+            return None
+        if small:
+            return None  # importing pandas costs more than reading a small file cell by cell
     data = read_bytes(path, max_bytes=max_file_bytes())
-    if len(data) < FAST_CSV_MIN_BYTES and "pandas" not in sys.modules:
-        return None  # importing pandas costs more than reading a small file cell by cell
     if b"\x00" in data or b'"' in data:
         return None
     head_end = data.find(b"\n")
