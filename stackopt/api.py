@@ -7,6 +7,7 @@ in one place, before the kind's solve function runs.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Mapping
 
 from stackopt.certificate import Certificate
@@ -14,13 +15,21 @@ from stackopt.errors import InputError
 from stackopt.kinds.registry import check_options, spec_of
 from stackopt.result import Result
 
+_log = logging.getLogger("stackopt.api")
+
 
 def solve(game: Any, **options: Any) -> Result:
     """Solve ``game`` with its kind's default method; ``options`` go to that kind's solve
     function after :func:`stackopt.kinds.registry.check_options` (``stackopt methods KIND``
     lists them)."""
     spec = spec_of(game)
-    return spec.solve_function()(game, **check_options(spec, options))
+    _log.info("solving %s game %r%s", spec.name, getattr(game, "name", ""),
+              f" (method {options['method']})" if options.get("method") else "")
+    res = spec.solve_function()(game, **check_options(spec, options))
+    _log.info("done: %s, certificate %s", getattr(res.status, "value", res.status),
+              "passed" if res.certificate is not None and res.certificate.passed else
+              "not passed")
+    return res
 
 
 def verify(game: Any, result: Result | Mapping[str, Any], **options: Any) -> Certificate:
@@ -37,5 +46,8 @@ def verify(game: Any, result: Result | Mapping[str, Any], **options: Any) -> Cer
         raise InputError(f"the result is of kind {rkind!r} but the game is {spec.name!r}",
                          field="kind", fix="verify a result against the game it was solved "
                                            "from")
-    return spec.verify_function(method if isinstance(method, str) else None)(
+    _log.info("verifying a %s result against game %r", spec.name, getattr(game, "name", ""))
+    cert = spec.verify_function(method if isinstance(method, str) else None)(
         game, result, **options)
+    _log.info("certificate recomputed: %s", "all checks pass" if cert.passed else "a check fails")
+    return cert

@@ -100,6 +100,9 @@ def _setup_logging(args: argparse.Namespace):
     quiet = getattr(args, "quiet_log", False) or getattr(args, "command", "") == "batch"
     handler = StatusHandler.for_stream(sys.stderr, show_level=level, quiet=quiet)
     log.setLevel(min(level, logging.INFO) if handler.heartbeat else level)
+    # under a status line without -v, HiGHS's full log stays off (only MILP progress is fed)
+    logging.getLogger("stackopt.highs").setLevel(
+        logging.WARNING if handler.heartbeat and level > logging.INFO else logging.NOTSET)
     handler._stackopt_cli = True  # type: ignore[attr-defined]
     log.addHandler(handler)
     return handler

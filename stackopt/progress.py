@@ -24,39 +24,107 @@ import time
 from typing import Any, TextIO
 
 HIGHS_LOGGER = "stackopt.highs"
+STATUS_LOGGER = "stackopt.status"
 _highs_log = logging.getLogger(HIGHS_LOGGER)
+_status_log = logging.getLogger(STATUS_LOGGER)
 
 
 def highs_log_enabled() -> bool:
-    """Whether HiGHS's log is wanted (the ``stackopt.highs`` logger is enabled for INFO)."""
+    """Whether HiGHS's full log is wanted (the ``stackopt.highs`` logger is enabled for INFO)."""
     return _highs_log.isEnabledFor(logging.INFO)
 
 
-def _log_highs_line(event: Any) -> None:
+def status_enabled() -> bool:
+    """Whether compact MILP progress is wanted for a status line (``stackopt.status`` enabled
+    for INFO while the full HiGHS log is off — the CLI's heartbeat without ``-v``)."""
+    return _status_log.isEnabledFor(logging.INFO) and not highs_log_enabled()
+
+
+def _log_highs_line(event: Any, level: int = logging.INFO) -> None:
     for line in str(getattr(event, "message", "")).splitlines():
         if line.strip():
-            _highs_log.info("%s", line.rstrip())
+            _highs_log.log(level, "%s", line.rstrip())
+
+
+def _log_highs_lp_line(event: Any) -> None:
+    _log_highs_line(event, logging.DEBUG)
+
+
+def _is_mip(h: Any) -> bool:
+    try:
+        return any(int(t) != 0 for t in h.getLp().integrality_)
+    except (AttributeError, TypeError, ValueError, RuntimeError):  # pragma: no cover
+        return True
+
+
+def _log_mip_progress(event: Any) -> None:
+    d = event.data_out
+    _status_log.info("MILP: %d nodes, incumbent %.6g, bound %.6g, gap %.2f%%, %.0f s",
+                     d.mip_node_count, d.mip_primal_bound, d.mip_dual_bound,
+                     100.0 * d.mip_gap, d.running_time)
 
 
 def route_highs_log(h: Any) -> None:
     """Send the log of the ``highspy.Highs`` ``h`` to the ``stackopt.highs`` logger when it is
-    enabled for INFO (once per instance; HiGHS's console output stays off: stdout carries the
-    JSON); do nothing otherwise."""
-    if not highs_log_enabled() or getattr(h, "_stackopt_log", False):
+    enabled for INFO (a MILP's log at INFO; an LP's at DEBUG, as loops solve thousands of
+    them), or (:func:`status_enabled`) only its MILP progress — nodes, incumbent, bound,
+    gap — to ``stackopt.status`` (once per instance; HiGHS's console output stays off: stdout
+    carries the JSON); do nothing otherwise."""
+    full = highs_log_enabled()
+    if getattr(h, "_stackopt_log", False) or not (full or status_enabled()):
+        return
+    mip = _is_mip(h) if full else True
+    if full and not mip and not _highs_log.isEnabledFor(logging.DEBUG):
         return
     try:
         h.setOptionValue("output_flag", True)
         h.setOptionValue("log_to_console", False)
-        h.cbLogging += _log_highs_line
+        if full:
+            h.cbLogging += _log_highs_line if mip else _log_highs_lp_line
+        else:
+            h.cbMipLogging += _log_mip_progress
         h._stackopt_log = True
     except (AttributeError, TypeError, RuntimeError):  # pragma: no cover - older highspy
         h.setOptionValue("output_flag", False)
 
 
-def pyomo_tee() -> Any:
-    """The ``tee`` argument for a Pyomo HiGHS solve: ``[stackopt.highs logger]`` when its log is
-    wanted, else ``False``."""
-    return [_highs_log] if highs_log_enabled() else False
+def pyomo_tee(*, milp: bool = True) -> Any:
+    """The ``tee`` argument for a Pyomo HiGHS solve: the ``stackopt.highs`` logger when its log
+    is wanted; for a MILP under a status line, the ``stackopt.status`` logger (its lines feed
+    the status line only); else ``False``."""
+    if highs_log_enabled() and (milp or _highs_log.isEnabledFor(logging.DEBUG)):
+        return [_highs_log]  # an LP's log only at DEBUG (-vv)
+    return [_status_log] if milp and status_enabled() else False
+
+
+def phase(area: str, message: str, *args: Any) -> None:
+    """Log a phase boundary of a solve (``INFO`` on the ``stackopt.<area>`` logger): shown with
+    ``-v`` and on the terminal's status line."""
+    logging.getLogger(f"stackopt.{area}").info(message, *args)
+
+
+def model_size(model: Any) -> str:
+    """``"N variables (B integer), M constraints"`` of a Pyomo model, a ``highspy.Highs`` or a
+    ``MILPArrays``-like object (``A``/``c``/``integrality``); ``"?"`` if unknown. For phase
+    logs only."""
+    try:
+        if hasattr(model, "getNumCol"):
+            return f"{model.getNumCol()} variables, {model.getNumRow()} constraints"
+        if hasattr(model, "component_data_objects"):
+            from pyomo.environ import Constraint, Var
+
+            vs = list(model.component_data_objects(Var, active=True))
+            ints = sum(1 for v in vs if not v.is_continuous())
+            ncon = sum(1 for _ in model.component_data_objects(Constraint, active=True))
+            return f"{len(vs)} variables ({ints} integer), {ncon} constraints"
+        a = getattr(model, "A", None)
+        if a is not None and hasattr(a, "shape"):
+            integ = getattr(model, "integrality", None)
+            ints = int(sum(1 for t in integ if t)) if integ is not None else 0
+            return f"{a.shape[1]} variables ({ints} integer), {a.shape[0]} constraints"
+    except Exception:  # pragma: no cover - a log line must never fail a solve
+        pass
+    return "?"
 
 
 def _clock(seconds: float) -> str:
@@ -117,7 +185,9 @@ class StatusHandler(logging.StreamHandler):  # type: ignore[type-arg]
                 if self.heartbeat:
                     text = record.getMessage().strip().splitlines()
                     line = " ".join(text[0].split()) if text else ""
-                    if record.name == HIGHS_LOGGER or getattr(record, "detail", False):
+                    if record.name in (HIGHS_LOGGER, STATUS_LOGGER):
+                        if not line:
+                            return
                         self.detail = line
                     elif record.levelno >= logging.INFO:
                         self.phase, self.detail = line, ""

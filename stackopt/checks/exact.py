@@ -29,6 +29,7 @@ import numpy as np
 
 from stackopt.certificate import Check
 from stackopt.kinds.normal_form.game import NormalFormGame
+from stackopt.progress import phase
 
 MAX_ENTRIES = 250_000
 
@@ -96,6 +97,7 @@ def exact_certificate(game: NormalFormGame, commitment: Mapping[str, float], res
     S = [int(i) for i in np.flatnonzero(x > tol)]
     f = x @ game.B
     T = [int(k) for k in np.flatnonzero(f >= f[j] - tol * sb) if k != j]
+    phase("checks", "exact proof: rational vertex on %d leader actions, %d ties", len(S), len(T))
     Aq = {}
     Bq = {}
 

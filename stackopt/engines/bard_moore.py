@@ -42,6 +42,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from stackopt.engines.highs import run_highs
+from stackopt.progress import phase
 from stackopt.kinds.bilevel.checks import FollowerOracle
 from stackopt.formulations.bilevel_form import follower_form, highs_from_matrix, kkt_matrix
 from stackopt.kinds.bilevel.game import BilevelProblem
@@ -140,6 +141,7 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
     if incumbent is not None:
         try_x(np.asarray(incumbent, float))
     lb = -np.inf if lower_bound is None else float(lower_bound)
+    next_log = time.perf_counter() + 2.0
     while heap or dive is not None:
         if best <= lb + atol:  # incumbent attains a proven lower bound: done
             heap, dive = [], None
@@ -158,6 +160,11 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
         if bound >= best - atol:
             continue
         out.nodes += 1
+        if time.perf_counter() >= next_log:  # progress every 2 s (-v, status line)
+            next_log = time.perf_counter() + 2.0
+            phase("bilevel", "Bard-Moore: %d nodes, %d open, bound %.6g, incumbent %.6g "
+                  "(minimisation form)", out.nodes, len(heap),
+                  min(bound, heap[0][0]) if heap else bound, best)
         lam_hi = np.full(k, 1e30)
         rlo = np.full(k, -1e30)
         for i, kind in fix:

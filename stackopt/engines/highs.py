@@ -148,10 +148,11 @@ def solve_pyomo_lp(model: Any, *, time_limit: float | None = None) -> tuple[Any,
     opt = SolverFactory("highs")
     t = time.perf_counter()
     res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
-                    threads=1, time_limit=time_limit, tee=pyomo_tee())
+                    threads=1, time_limit=time_limit, tee=pyomo_tee(milp=False))
     if _scheduler_refused(res):
         res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
-                        time_limit=time_limit, solver_options={"threads": 0}, tee=pyomo_tee())
+                        time_limit=time_limit, solver_options={"threads": 0},
+                        tee=pyomo_tee(milp=False))
     return res, time.perf_counter() - t
 
 

@@ -35,6 +35,7 @@ import numpy as np
 
 from stackopt.errors import SolverError
 from stackopt.engines.highs import model_status_name, new_highs, run_once
+from stackopt.progress import phase
 
 
 @dataclass
@@ -135,9 +136,15 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
     batch_lower = np.full(batch, -inf)
     batch_upper = np.zeros(batch)
     deadline = None if time_limit is None else t0 + time_limit
+    phase("normal_form", "multiple LPs: %d follower actions, %d leader actions", n, m)
+    next_log = time.perf_counter() + 2.0
 
     for j in order:
         j = int(j)
+        if time.perf_counter() >= next_log:  # progress every 2 s (-v, status line)
+            next_log = time.perf_counter() + 2.0
+            phase("normal_form", "multiple LPs: %d/%d actions done (%d LPs solved, %d pruned), "
+                  "best leader value %.6g", len(records), n, solved, pruned, best_val)
         if prune and best is not None and ub[j] <= best_val:
             records[j] = ActionRecord("pruned", bound=float(ub[j]))
             pruned += 1

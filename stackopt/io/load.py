@@ -7,6 +7,7 @@ kind reads which other file extension; this module only dispatches.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ def load_game(path: str | Path) -> Any:
     ``.nfg`` (the extensions the kinds register)."""
     p = Path(path)
     ext = p.suffix.lower()
+    logging.getLogger("stackopt.io").info("loading %s", p)
     if ext in (".yaml", ".yml"):
         from stackopt.io.arrays import load_yaml_arrays  # numeric arrays straight into NumPy
 

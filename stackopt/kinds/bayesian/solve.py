@@ -168,6 +168,7 @@ def _solve_dobss(game: BayesianGame, *, rtol: float, time_limit: float | None,
     from stackopt.engines.highs import swallow_banner, solve_milp_exactly
     from stackopt.formulations.dobss import build_dobss, read_solution
     from stackopt.kinds.bayesian.merge import merge_identical_types
+    from stackopt.progress import model_size, phase
 
     swallow_banner()
     t0 = time.perf_counter()
@@ -175,6 +176,7 @@ def _solve_dobss(game: BayesianGame, *, rtol: float, time_limit: float | None,
     solved = merged.game
     model = build_dobss(solved)
     build_s = time.perf_counter() - t0
+    phase("bayesian", "DOBSS MILP built (%s) in %.2f s; HiGHS started", model_size(model), build_s)
     abs_gap = min(1e-7, 0.1 * rtol)
     res, solve_s = solve_milp_exactly(model, time_limit=time_limit, abs_gap=abs_gap)
     stats: dict[str, Any] = {"build_seconds": build_s, "milp_seconds": solve_s,

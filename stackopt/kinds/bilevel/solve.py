@@ -42,6 +42,7 @@ import numpy as np
 
 from stackopt.certificate import Certificate, Check
 from stackopt.engines.highs import run_highs
+from stackopt.progress import model_size, phase
 from stackopt.kinds.bilevel.checks import DEFAULT_RTOL, FollowerOracle, certify, tolerances
 from stackopt.kinds.registry import validated
 from stackopt.errors import InputError, UnsupportedError
@@ -267,6 +268,7 @@ def _run_milp(problem, method, form, bounds, sd_bounds, oracle, rtol, time_limit
     h = highs_from_matrix(milp.A, milp.cost, milp.col_lo, milp.col_hi, milp.row_lo,
                           milp.row_hi, milp.integrality, **opts)
     stats["build_seconds"] = stats["bounds_seconds"] + (time.perf_counter() - tb)
+    phase("bilevel", "%s MILP built (%s); HiGHS started", method, model_size(milp))
     ts = time.perf_counter()
     st = run_highs(h)
     stats["highs_seconds"] = time.perf_counter() - ts
@@ -331,6 +333,7 @@ def _run_bard_moore(problem, oracle, rtol, time_limit, max_nodes, options, stats
     atol, _ = tolerances(problem, rtol)
     if time_limit is not None:
         time_limit = max(0.0, time_limit - (time.perf_counter() - t0))
+    phase("bilevel", "Bard-Moore branch and bound started (no big-M proven)")
     out = solve_bard_moore(problem, oracle=oracle, atol=atol, time_limit=time_limit,
                            max_nodes=max_nodes, incumbent=incumbent, lower_bound=lower_bound,
                            cost=cost, model=model)
@@ -366,6 +369,7 @@ def _answer(problem, method, x, oracle, rtol, options, stats, t0, *, claimed, co
     x = np.clip(x, problem.leader_lower, problem.leader_upper)
     x[integ] = np.round(x[integ])
     ts = time.perf_counter()
+    phase("bilevel", "certificate: solving the follower's problem at the answer")
     sol = oracle.solve(x)
     if sol.status != "optimal":
         stats["total_seconds"] = time.perf_counter() - t0

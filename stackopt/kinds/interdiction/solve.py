@@ -125,6 +125,10 @@ def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
         model = build_model(game, method, tighten=tighten)
         build_s = time.perf_counter() - t
         from stackopt.engines.highs import solve_pyomo_milp
+        from stackopt.progress import model_size, phase
+
+        phase("interdiction", "%s MILP built (%s) in %.2f s; HiGHS started", method,
+              model_size(model), build_s)
 
         t = time.perf_counter()
         status, incumbent, bound = solve_pyomo_milp(model, time_limit=time_limit,

@@ -253,6 +253,7 @@ def _milp(
 ) -> tuple[np.ndarray, np.ndarray, float, str, int]:
     from stackopt.engines.mdp_highs import solve_with_start
     from stackopt.formulations.mdp_milp import build_mdp_milp, read_solution, set_start
+    from stackopt.progress import model_size, phase
 
     t = time.perf_counter()
     milp = build_mdp_milp(game, pure=pure, fixed_x=fixed_x)
@@ -265,6 +266,7 @@ def _milp(
         )
     set_start(milp, game, theta0, x0, pol0)
     stats["build_seconds"] += time.perf_counter() - t
+    phase("mdp", "MDP MILP built (%s); HiGHS started from a MIP start", model_size(milp.model))
     status, incumbent, bound, secs = solve_with_start(milp.model, time_limit=time_limit)
     stats["highs_seconds"] += secs
     if status not in ("optimal", "time_limit"):

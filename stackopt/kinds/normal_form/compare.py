@@ -201,12 +201,15 @@ def compare_leadership(game: NormalFormGame, *, rtol: float = DEFAULT_RTOL,
     """
     from stackopt.kinds.normal_form.nash import nash_equilibria
     from stackopt.kinds.normal_form.solve import solve_sse
+    from stackopt.progress import phase
 
     if not isinstance(game, NormalFormGame):
         raise UnsupportedError(f"leadership comparison needs a normal-form game, got kind "
                                f"{getattr(game, 'kind', type(game).__name__)!r}",
                                field="kind", fix="use a 'kind: normal_form' game")
     def attempt(method: str, who: str, other: str, fn, **kw) -> Result:
+        phase("compare", "solving: %s", f"{who} leads (SSE)" if method != "nash_milp" else
+              f"Nash equilibrium {kw.get('objective')} for the {kw.get('player')} (MILP)")
         try:
             return fn(game, rtol=rtol, time_limit=time_limit, **kw)
         except SolverError as exc:

@@ -295,11 +295,13 @@ def _solve_milp(g: NormalFormGame, objective: str, time_limit: float | None
 
     from stackopt.engines.highs import swallow_banner, solve_milp_exactly
     from stackopt.formulations.nash_milp import build_nash_milp, read_solution
+    from stackopt.progress import model_size, phase
 
     swallow_banner()
     t = time.perf_counter()
     model = build_nash_milp(g, objective)
     build = time.perf_counter() - t
+    phase("normal_form", "Nash MILP built (%s) in %.2f s; HiGHS started", model_size(model), build)
     res, solve = solve_milp_exactly(model, time_limit=time_limit)
     if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
         raise SolverError(f"HiGHS stopped with '{res.termination_condition.name}' on the "

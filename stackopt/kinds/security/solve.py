@@ -172,12 +172,14 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
     from stackopt.formulations.security_milp import big_ms, build_eraser, read_solution
 
     from stackopt.kinds.security.merge import merge_attacker_types
+    from stackopt.progress import model_size, phase
 
     swallow_banner()
     t = time.perf_counter()
     solved, group_of = merge_attacker_types(game)  # identical types: summed prior (exact)
     model = build_eraser(solved)
     build = time.perf_counter() - t
+    phase("security", "ERASER MILP built (%s) in %.2f s; HiGHS started", model_size(model), build)
     res, solve = solve_milp_exactly(model, time_limit=time_limit)
     if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
         raise SolverError(f"HiGHS stopped with '{res.termination_condition.name}' on the "
