@@ -8,6 +8,7 @@ reader of stdout goes away early (as a shell reports a writer killed by SIGPIPE)
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from importlib import import_module
 from typing import Sequence
@@ -76,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         status.stop()
         sys.stdout, sys.stderr = saved
+        logging.getLogger("stackopt").removeHandler(status)  # its stream may not outlive main
 
 
 def _setup_logging(args: argparse.Namespace):
