@@ -17,3 +17,30 @@ def fuzz_settings(examples: int):
     return settings(max_examples=examples * SCALE, deadline=None,
                     derandomize=os.environ.get("STACKOPT_FUZZ_RANDOM") != "1",
                     suppress_health_check=list(HealthCheck), database=None)
+
+
+class alarm:
+    """Raise ``TimeoutError`` after ``seconds`` (POSIX main thread; a no-op elsewhere)."""
+
+    def __init__(self, seconds: int) -> None:
+        self.seconds = seconds
+        self.old = None
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        if hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread():
+            def fire(signum, frame):
+                raise TimeoutError(f"solve took more than {self.seconds} s")
+            self.old = signal.signal(signal.SIGALRM, fire)
+            signal.alarm(self.seconds)
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+
+        if self.old is not None:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, self.old)
+        return False

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from stackopt.cli import main
 from stackopt.io.safe_yaml import load_yaml_text
+from tests.fuzz.conftest import alarm as _alarm
 from tests.fuzz.conftest import fuzz_settings
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
@@ -48,7 +49,8 @@ def _solve_exit(tmp_path, name: str, text: str, capsys, *, write_bytes: bool = F
     else:
         p.write_text(text, encoding="utf-8")
     t = time.perf_counter()
-    code = main(["solve", str(p), "--time-limit", "20"])
+    with _alarm(90):  # a hang is a failure with the example shown, not a stuck CI job
+        code = main(["solve", str(p), "--time-limit", "20"])
     elapsed = time.perf_counter() - t
     err = capsys.readouterr().err
     assert "Traceback" not in err

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 import stackopt
 from stackopt.cli import main
 from stackopt.io.load import load_game
-from tests.fuzz.conftest import fuzz_settings
+from tests.fuzz.conftest import alarm, fuzz_settings
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
 
@@ -118,7 +118,8 @@ def _verify_exit(tmp_path, case, data) -> int:
     p = tmp_path / "r.json"
     p.write_text(json.dumps(data, allow_nan=True))
     path, _ = CASES[case]
-    return main(["verify", os.path.join(DATA, path), str(p)])
+    with alarm(120):  # a hang fails with the example shown
+        return main(["verify", os.path.join(DATA, path), str(p)])
 
 
 @st.composite
