@@ -18,6 +18,7 @@ status on a terminal.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import threading
 import time
@@ -134,6 +135,25 @@ def _clock(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
+_MIP_ROW = re.compile(r"^(?:[A-Za-z]\s+)?(\d+)\s+\d+\s+\d+\s+[\d.]+%\s+(\S+)\s+(\S+)\s+"
+                      r"(\S+%|Large|inf)")
+
+
+def mip_row(line: str) -> str | None:
+    """A row of HiGHS's branch-and-bound table (``Src Proc. InQueue Leaves Expl. BestBound
+    BestSol Gap ...``) as ``MILP: N nodes, bound B, incumbent I, gap G``; ``None`` for any
+    other line."""
+    m = _MIP_ROW.match(line.strip())
+    if m is None:
+        return None
+    nodes, bound, sol, gap = m.groups()
+    return f"MILP: {nodes} nodes, bound {bound}, incumbent {sol}, gap {gap}"
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
 def _is_tty(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
@@ -188,7 +208,7 @@ class StatusHandler(logging.StreamHandler):  # type: ignore[type-arg]
                     if record.name in (HIGHS_LOGGER, STATUS_LOGGER):
                         if not line:
                             return
-                        self.detail = line
+                        self.detail = mip_row(line) or line
                     elif record.levelno >= logging.INFO:
                         self.phase, self.detail = line, ""
                     now = time.perf_counter()
@@ -200,11 +220,13 @@ class StatusHandler(logging.StreamHandler):  # type: ignore[type-arg]
     # -- the status line -------------------------------------------------------------------
     def text(self, now: float | None = None) -> str:
         now = time.perf_counter() if now is None else now
-        line = f"{self.label} {_clock(now - self.start_time)} {self.phase}"
-        if self.detail:
-            line += f" | {self.detail}"
-        width = max(20, shutil.get_terminal_size((100, 24)).columns - 1)
-        return line if len(line) <= width else line[: width - 1] + "…"
+        width = max(40, shutil.get_terminal_size((100, 24)).columns - 1)
+        head = f"{self.label} {_clock(now - self.start_time)} "
+        phase, room = self.phase, width - len(head)
+        if self.detail:  # the detail (solver progress) gets at least two thirds of the room
+            phase = _cut(phase, max(room - len(self.detail) - 3, room // 3))
+            return _cut(f"{head}{phase} | {self.detail}", width)
+        return _cut(head + phase, width)
 
     def draw(self, now: float | None = None) -> None:
         if not self.heartbeat:

@@ -242,3 +242,14 @@ def test_status_mode_feeds_compact_milp_progress(caplog):
                             for m in msgs)
     finally:
         highs_log.setLevel(logging.NOTSET)
+
+
+def test_mip_rows_are_summarised_other_lines_not():
+    from stackopt.progress import mip_row
+
+    row = " T     598    13   290  81.13%   0.7746095795    0.3975   12.3%   82  6 10  470  1.2s"
+    assert mip_row(row) == "MILP: 598 nodes, bound 0.7746095795, incumbent 0.3975, gap 12.3%"
+    assert mip_row("  1  0  1 100.00%  -0.28125  -0.28125  0.00%  82 6 10 47 0.0s") == \
+        "MILP: 1 nodes, bound -0.28125, incumbent -0.28125, gap 0.00%"
+    for other in ("Presolving model", "   23 rows", "Solving report", ""):
+        assert mip_row(other) is None
