@@ -817,3 +817,21 @@ def test_unreadable_values_in_a_result_file_are_exit_2(tmp_path, value):
     p = tmp_path / "r.json"
     p.write_text(text)
     assert main(["verify", INSPECTION, str(p)]) == 2
+
+
+@pytest.mark.parametrize("path,value", [
+    (("classes", "legal", "members"), []),
+    (("strict", "commitment"), 1e308),
+    (("classes", "legal"), "x"),
+])
+def test_adversarial_malformed_evidence_fails_without_traceback(path, value):
+    d = _weak()
+    node = d["certificate"]["evidence"]
+    for k in path[:-1]:
+        node = node[k]
+    node[path[-1]] = value
+    try:
+        cert = stackopt.verify(_inspection(), d)
+    except InputError:
+        return
+    assert not cert.passed

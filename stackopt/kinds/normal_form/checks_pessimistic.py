@@ -150,7 +150,7 @@ def _strict_check(game: NormalFormGame, ev: Mapping[str, Any], sup: float, atol_
         xs = commitment_vector(game, strict["commitment"])
         js = game.follower_index(str(strict["response"]))
         eps_abs = float(ev.get("epsilon_abs"))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         return Check("strict_commitment", False, None, atol_f, f"bad strict record: {exc}")
     # the result's epsilon is a tolerance: validated and never looser than the default
     cap = VERIFY_MAX_EPSILON * (float(np.abs(A).max()) or 1.0)
@@ -222,7 +222,7 @@ def _supremum_check(game: NormalFormGame, ev: Mapping[str, Any], sup: float, ato
             covered.update(members)
             if b > worst:
                 worst, worst_label = b, rep
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         return Check("supremum", False, None, atol_l, f"bad class record: {exc}")
     missing = [game.follower_actions[k] for k in range(B.shape[1]) if k not in covered]
     if missing:
