@@ -240,11 +240,6 @@ HOSTILE = {
 
 @pytest.mark.parametrize("case", list(HOSTILE))
 def test_hostile_numbers_never_verify(case, result, tmp_path):
-    if case == "value_string":
-        pytest.xfail(
-            "Result.from_dict (load_result) reads a non-numeric leader.value as "
-            "'not reported' for every kind; test_hostile_value_through_the_api"
-        )
     data = json.loads(json.dumps(result))
     HOSTILE[case](data)
     code, out, err = _verify(tmp_path, data)
