@@ -161,7 +161,7 @@ def _is_tty(stream: Any) -> bool:
         return False
 
 
-class StatusHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class StatusHandler(logging.StreamHandler):
     """Log lines at or above ``show_level`` on ``stream``, plus (``heartbeat``) one status line
     ``label m:ss phase | detail`` redrawn with ``\\r`` from the records (at most every
     ``interval`` seconds) and every second by a ticker thread while :meth:`start` is in effect.
@@ -291,7 +291,7 @@ class StatusHandler(logging.StreamHandler):  # type: ignore[type-arg]
         """``stream`` wrapped so that every write first clears the status line — and, when
         ``final`` (stdout: the command's output), ends the heartbeat for good — while the
         heartbeat is on; ``stream`` itself otherwise."""
-        return _Clearing(stream, self, final) if self.heartbeat else stream
+        return _Clearing(stream, self, final) if self.heartbeat else stream  # type: ignore[return-value]
 
 
 class _Clearing:
