@@ -41,6 +41,7 @@ import numpy as np
 
 from stackopt.engines.highs import model_status_name, new_highs
 from stackopt.errors import SolverError
+from stackopt.progress import phase, route_highs_log
 
 if TYPE_CHECKING:  # pragma: no cover
     from stackopt.formulations.interdiction_milp import RelevantGraph
@@ -188,6 +189,7 @@ def solve_benders(
     rounds = 0
     highs_s = 0.0
     status = "optimal"
+    route_highs_log(h)  # the master MILP's log to 'stackopt.highs' (-v) or the status line
     while rounds < max_rounds:
         rounds += 1
         if time_limit is not None:
@@ -213,6 +215,8 @@ def solve_benders(
         xc = np.round(np.asarray(h.getSolution().col_value[:nc], dtype=float))
         val, path = g.shortest(xc)
         improved = val > lower
+        phase("interdiction", "Benders round %d: best interdiction %.6g, master bound %.6g",
+              rounds, max(val, lower), upper)
         if improved:
             lower, best_x = val, xc
         if upper - lower <= tol:
