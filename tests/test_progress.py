@@ -253,3 +253,26 @@ def test_mip_rows_are_summarised_other_lines_not():
         "MILP: 1 nodes, bound -0.28125, incumbent -0.28125, gap 0.00%"
     for other in ("Presolving model", "   23 rows", "Solving report", ""):
         assert mip_row(other) is None
+
+
+def test_bard_moore_reports_nodes_bound_incumbent(monkeypatch, caplog):
+    """The branching logs nodes, open nodes, bound and incumbent every 2 s (the clock is
+    made to advance 1 s per reading, so every other node reports)."""
+    import itertools
+    import types
+
+    import stackopt
+    import stackopt.engines.bard_moore as bm
+    from stackopt.io.load import load_game
+
+    ticks = itertools.count()
+    monkeypatch.setattr(bm, "time", types.SimpleNamespace(perf_counter=lambda: float(next(ticks))))
+    game = load_game(ROOT / "data" / "bilevel" / "bard.yaml")
+    with caplog.at_level(logging.INFO, logger="stackopt.bilevel"):
+        result = stackopt.solve(game, method="bard_moore")
+    assert result.certified
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Bard-Moore:")]
+    assert lines
+    nodes = [int(re.match(r"Bard-Moore: (\d+) nodes, \d+ open, bound \S+, incumbent \S+",
+                          m).group(1)) for m in lines]
+    assert nodes == sorted(nodes) and len(set(nodes)) == len(nodes)
