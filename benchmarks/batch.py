@@ -59,31 +59,39 @@ REPO = Path(__file__).resolve().parents[1]
 
 def small_grid(tmp: Path, n: int) -> Path:
     grid = tmp / "small.yaml"
-    grid.write_text(f"model: {REPO / 'data' / 'inspection.yaml'}\n"
-                    "grid:\n"
-                    f"  payoffs.follower.0.1: {{start: -30, stop: 0, num: {max(1, n // 2)}}}\n"
-                    "  leader: [inspector, inspectee]\n", encoding="utf-8")
+    grid.write_text(
+        f"model: {REPO / 'data' / 'inspection.yaml'}\n"
+        "grid:\n"
+        f"  payoffs.follower.0.1: {{start: -30, stop: 0, num: {max(1, n // 2)}}}\n"
+        "  leader: [inspector, inspectee]\n",
+        encoding="utf-8",
+    )
     return grid
 
 
 def governance_grid(tmp: Path, n: int) -> Path:
     grid = tmp / "governance.yaml"
-    grid.write_text("model: ai_regulation\n"
-                    "grid:\n"
-                    "  leadership: [firm]\n  firm_grid: [3]\n"
-                    f"  fine_cap: {{start: 0, stop: 5, num: {max(1, n // 2)}}}\n"
-                    "  leader: [firm, regulator]\n", encoding="utf-8")
+    grid.write_text(
+        "model: ai_regulation\n"
+        "grid:\n"
+        "  leadership: [firm]\n  firm_grid: [3]\n"
+        f"  fine_cap: {{start: 0, stop: 5, num: {max(1, n // 2)}}}\n"
+        "  leader: [firm, regulator]\n",
+        encoding="utf-8",
+    )
     return grid
 
 
 def bilevel_grid(tmp: Path, n: int) -> Path:
     grid = tmp / "bilevel.yaml"
-    grid.write_text("model: ai_regulation\n"
-                    "grid:\n"
-                    "  leadership: [regulator]\n  standards: [fixed]\n  rate_levels: [0]\n"
-                    "  domain: [safety_critical, military]\n"
-                    f"  fine_cap: {{start: 0, stop: 5, num: {max(1, n // 2)}}}\n",
-                    encoding="utf-8")
+    grid.write_text(
+        "model: ai_regulation\n"
+        "grid:\n"
+        "  leadership: [regulator]\n  standards: [fixed]\n  rate_levels: [0]\n"
+        "  domain: [safety_critical, military]\n"
+        f"  fine_cap: {{start: 0, stop: 5, num: {max(1, n // 2)}}}\n",
+        encoding="utf-8",
+    )
     return grid
 
 
@@ -115,8 +123,18 @@ def cli_loop(grid: Path, samples: int, tmp: Path) -> float:
             cmds.append([sys.executable, "-m", "stackopt", "solve", str(f), "--json", *opts])
         else:
             sets = [a for k, v in sc.params.items() for a in ("--set", f"{k}={v}")]
-            cmds.append([sys.executable, "-m", "stackopt", "solve", sc.source["model"], *sets,
-                         "--json", *opts])
+            cmds.append(
+                [
+                    sys.executable,
+                    "-m",
+                    "stackopt",
+                    "solve",
+                    sc.source["model"],
+                    *sets,
+                    "--json",
+                    *opts,
+                ]
+            )
     t = time.perf_counter()
     for cmd in cmds:
         subprocess.run(cmd, check=True, capture_output=True, cwd=tmp)
@@ -128,8 +146,9 @@ def run_fresh(grid: Path, out: Path, kw: dict) -> float:
     scenario set once (as in a script or ``stackopt batch``: no solver has run in the process,
     so the workers are forked directly)."""
     spec = json.dumps({"grid": str(grid), "out": str(out), **kw})
-    proc = subprocess.run([sys.executable, __file__, "--one", spec], capture_output=True,
-                          text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--one", spec], capture_output=True, text=True, check=True
+    )
     return float(json.loads(proc.stdout.strip().splitlines()[-1])["seconds"])
 
 
@@ -152,11 +171,11 @@ def sweep(name: str, grid: Path, tmp: Path, *, dask: bool, samples: int) -> dict
     tables = {}
     t_serial = serial(grid)
     rates["serial (this process)"] = n / t_serial
-    for label, kw in [("batch, 1 worker", {"workers": 1}),
-                      ("batch, 2 workers", {"workers": 2}),
-                      *([("batch, Dask local, 2 workers", {"workers": 2,
-                                                           "scheduler": "local"})]
-                        if dask else [])]:
+    for label, kw in [
+        ("batch, 1 worker", {"workers": 1}),
+        ("batch, 2 workers", {"workers": 2}),
+        *([("batch, Dask local, 2 workers", {"workers": 2, "scheduler": "local"})] if dask else []),
+    ]:
         out = tmp / f"{name}_{len(tables)}.csv"
         dt = run_fresh(grid, out, kw)
         df = pd.read_csv(out)
@@ -164,12 +183,31 @@ def sweep(name: str, grid: Path, tmp: Path, *, dask: bool, samples: int) -> dict
         tables[label] = comparable(df)
         rates[label] = n / dt
         recs = read_store(str(out) + ".jsonl")
-        cpu[label] = (sum(r.get("cpu_seconds", 0.0) for r in recs),
-                      len({r.get("worker") for r in recs}), dt)
+        cpu[label] = (
+            sum(r.get("cpu_seconds", 0.0) for r in recs),
+            len({r.get("worker") for r in recs}),
+            dt,
+        )
     out = tmp / f"{name}_cli.csv"
-    _, dt = timed(lambda: subprocess.run(
-        [sys.executable, "-m", "stackopt", "batch", "--scenarios", str(grid), "--out", str(out),
-         "--workers", "2", "--quiet"], check=True, capture_output=True))
+    _, dt = timed(
+        lambda: subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "stackopt",
+                "batch",
+                "--scenarios",
+                str(grid),
+                "--out",
+                str(out),
+                "--workers",
+                "2",
+                "--quiet",
+            ],
+            check=True,
+            capture_output=True,
+        )
+    )
     rates["stackopt batch CLI, 2 workers, end to end"] = n / dt
     tables["stackopt batch CLI"] = comparable(pd.read_csv(out))
     first = next(iter(tables.values()))
@@ -181,16 +219,20 @@ def sweep(name: str, grid: Path, tmp: Path, *, dask: bool, samples: int) -> dict
     print(f"  {'configuration':<44} {'scen/s':>9} {'time for all (s)':>17}")
     for label, r in rates.items():
         print(f"  {label:<44} {r:9.1f} {n / r:17.1f}")
-    print(f"  {'worker CPU time (load-independent view)':<44} {'CPU s':>9} {'workers':>8} "
-          f"{'cores obtained':>15}")
+    print(
+        f"  {'worker CPU time (load-independent view)':<44} {'CPU s':>9} {'workers':>8} "
+        f"{'cores obtained':>15}"
+    )
     for label, (secs, nproc, wall) in cpu.items():
         print(f"  {label:<44} {secs:9.2f} {nproc:8d} {secs / wall:15.2f}")
     one, two = rates["batch, 1 worker"], rates["batch, 2 workers"]
     cli = rates[f"stackopt solve per process ({samples} timed)"]
     print(f"  ratio 2 workers / 1 worker:            {two / one:5.2f}x")
     if dask:
-        print(f"  ratio Dask (2) / process pool (2):     "
-              f"{rates['batch, Dask local, 2 workers'] / two:5.2f}x")
+        print(
+            f"  ratio Dask (2) / process pool (2):     "
+            f"{rates['batch, Dask local, 2 workers'] / two:5.2f}x"
+        )
     print(f"  ratio batch (2 workers) / solve loop:  {two / cli:5.1f}x")
     print(f"  ratio batch (1 worker) / solve loop:   {one / cli:5.1f}x")
     print("  every configuration gave the same table (values, statuses, certificates)")
@@ -201,8 +243,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenarios", type=int, default=1000)
     ap.add_argument("--governance", type=int, default=200)
-    ap.add_argument("--bilevel", type=int, default=60,
-                    help="scenarios of the bilevel governance sweep (0: skip it)")
+    ap.add_argument(
+        "--bilevel",
+        type=int,
+        default=60,
+        help="scenarios of the bilevel governance sweep (0: skip it)",
+    )
     ap.add_argument("--cli-samples", type=int, default=30)
     ap.add_argument("--no-dask", action="store_true")
     ap.add_argument("--quick", action="store_true", help="100 + 20 scenarios, 5 CLI samples")
@@ -220,30 +266,47 @@ def main() -> None:
         except ImportError:
             dask = False
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"stackopt batch benchmark: Python {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs, load average {load:.2f} at start")
+    print(
+        f"stackopt batch benchmark: Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, load average {load:.2f} at start"
+    )
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        small = sweep("small game (inspection template)", small_grid(tmp, args.scenarios),
-                      tmp, dask=dask, samples=args.cli_samples)
+        small = sweep(
+            "small game (inspection template)",
+            small_grid(tmp, args.scenarios),
+            tmp,
+            dask=dask,
+            samples=args.cli_samples,
+        )
         try:
             import stackopt.models  # noqa: F401
         except ImportError:
             print("\ngovernance model: stackopt.models not available; skipped")
         else:
-            sweep("governance model (ai_regulation, normal form, firm_grid 3)",
-                  governance_grid(tmp, args.governance), tmp, dask=dask,
-                  samples=max(3, args.cli_samples // 3))
+            sweep(
+                "governance model (ai_regulation, normal form, firm_grid 3)",
+                governance_grid(tmp, args.governance),
+                tmp,
+                dask=dask,
+                samples=max(3, args.cli_samples // 3),
+            )
             if args.bilevel:
-                sweep("governance bilevel model (ai_regulation, regulator leads, continuous "
-                      "fines)", bilevel_grid(tmp, args.bilevel), tmp, dask=dask,
-                      samples=max(3, args.cli_samples // 6))
+                sweep(
+                    "governance bilevel model (ai_regulation, regulator leads, continuous fines)",
+                    bilevel_grid(tmp, args.bilevel),
+                    tmp,
+                    dask=dask,
+                    samples=max(3, args.cli_samples // 6),
+                )
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     one, two = small["batch, 1 worker"], small["batch, 2 workers"]
     cli = next(v for k, v in small.items() if k.startswith("stackopt solve"))
-    print(f"\ntargets (small game): 1 -> 2 workers {two / one:.2f}x (target >= 1.8x); "
-          f"batch vs process-per-scenario {two / cli:.1f}x (target >= 20x); "
-          f"load average {load:.2f} at the end")
+    print(
+        f"\ntargets (small game): 1 -> 2 workers {two / one:.2f}x (target >= 1.8x); "
+        f"batch vs process-per-scenario {two / cli:.1f}x (target >= 20x); "
+        f"load average {load:.2f} at the end"
+    )
 
 
 if __name__ == "__main__":

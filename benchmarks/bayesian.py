@@ -22,7 +22,6 @@ Pyomo build, HiGHS, the polishing LP and the certificate), ``build s`` (Pyomo bu
 from __future__ import annotations
 
 import argparse
-import math
 import platform
 import sys
 import time
@@ -53,15 +52,19 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.quick:
         args.types, args.sizes = "2,3", "3x3"
-    from stackopt.kinds.bayesian.solve import solve_bayesian
     from stackopt.errors import SolverError, UnsupportedError
+    from stackopt.kinds.bayesian.solve import solve_bayesian
 
     types = [int(t) for t in args.types.split(",")]
     sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]
-    print(f"# stackopt Bayesian benchmark - Python {platform.python_version()}, "
-          f"{platform.machine()}, max profiles {args.max_profiles}, budget {args.budget:g} s")
-    head = (f"{'size':>6} {'types':>5} {'DOBSS s':>9} {'build s':>8} {'Harsanyi s':>22} "
-            f"{'profiles':>9} {'ratio':>8} {'|dv|':>9}  certified")
+    print(
+        f"# stackopt Bayesian benchmark - Python {platform.python_version()}, "
+        f"{platform.machine()}, max profiles {args.max_profiles}, budget {args.budget:g} s"
+    )
+    head = (
+        f"{'size':>6} {'types':>5} {'DOBSS s':>9} {'build s':>8} {'Harsanyi s':>22} "
+        f"{'profiles':>9} {'ratio':>8} {'|dv|':>9}  certified"
+    )
     print(head)
     print("-" * len(head))
     solve_bayesian(make_game(2, 2, 2, 0))  # warm-up (imports, HiGHS banner)
@@ -71,15 +74,16 @@ def main(argv=None) -> int:
             t = time.perf_counter()
             d = solve_bayesian(g, method="dobss")
             td = time.perf_counter() - t
-            profiles = n ** L
+            profiles = n**L
             ok = [d.certified]
             if profiles > args.max_profiles:
                 hs, ratio, dv = f"skipped ({profiles} profiles)", "-", "-"
             else:
                 t = time.perf_counter()
                 try:
-                    h = solve_bayesian(g, method="harsanyi", max_profiles=args.max_profiles,
-                                       time_limit=args.budget)
+                    h = solve_bayesian(
+                        g, method="harsanyi", max_profiles=args.max_profiles, time_limit=args.budget
+                    )
                     th = time.perf_counter() - t
                     hs = f"{th:.3f}"
                     ratio = f"{th / td:.2f}"
@@ -88,8 +92,11 @@ def main(argv=None) -> int:
                 except (SolverError, UnsupportedError):
                     hs, ratio, dv = f"timeout (> {args.budget:g} s)", "-", "-"
             build = d.stats.get("build_seconds", float("nan"))
-            print(f"{m}x{n:<4} {L:>5} {td:>9.3f} {build:>8.3f} {hs:>22} {profiles:>9} "
-                  f"{ratio:>8} {dv:>9}  {all(ok)}", flush=True)
+            print(
+                f"{m}x{n:<4} {L:>5} {td:>9.3f} {build:>8.3f} {hs:>22} {profiles:>9} "
+                f"{ratio:>8} {dv:>9}  {all(ok)}",
+                flush=True,
+            )
     return 0
 
 

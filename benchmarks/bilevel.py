@@ -31,17 +31,25 @@ import time
 
 import numpy as np
 
-from stackopt.kinds.bilevel.solve import solve_bilevel
 from stackopt.kinds.bilevel.game import BilevelProblem
+from stackopt.kinds.bilevel.solve import solve_bilevel
 
 
 def general(seed: int, nx: int, ny: int) -> BilevelProblem:
     rng = np.random.default_rng(seed)
     return BilevelProblem.from_matrices(
-        c_x=rng.uniform(-10, 10, nx), c_y=rng.uniform(-10, 10, ny),
-        A_x=rng.uniform(-5, 5, (ny, nx)), A_y=rng.uniform(-5, 5, (ny, ny)),
-        b=rng.uniform(10, 50, ny), d_y=rng.uniform(-10, 10, ny),
-        x_lower=0, x_upper=10, y_lower=0, y_upper=10, name=f"general_{nx}x{ny}_{seed}")
+        c_x=rng.uniform(-10, 10, nx),
+        c_y=rng.uniform(-10, 10, ny),
+        A_x=rng.uniform(-5, 5, (ny, nx)),
+        A_y=rng.uniform(-5, 5, (ny, ny)),
+        b=rng.uniform(10, 50, ny),
+        d_y=rng.uniform(-10, 10, ny),
+        x_lower=0,
+        x_upper=10,
+        y_lower=0,
+        y_upper=10,
+        name=f"general_{nx}x{ny}_{seed}",
+    )
 
 
 def sparse(seed: int, nx: int, ny: int, density: float = 0.4) -> BilevelProblem:
@@ -54,22 +62,41 @@ def sparse(seed: int, nx: int, ny: int, density: float = 0.4) -> BilevelProblem:
         return np.where(mask, vals, 0.0)
 
     return BilevelProblem.from_matrices(
-        c_x=rng.uniform(-10, 10, nx), c_y=rng.uniform(-10, 10, ny), A_x=sp(m, nx),
-        A_y=sp(m, ny), b=50 * rng.random(m), d_y=rng.uniform(-10, 10, ny), G_x=sp(m, nx),
-        G_y=sp(m, ny), h=50 * rng.random(m), x_lower=0, x_upper=10, y_lower=0, y_upper=10,
-        name=f"sparse_{nx}x{ny}_{seed}")
+        c_x=rng.uniform(-10, 10, nx),
+        c_y=rng.uniform(-10, 10, ny),
+        A_x=sp(m, nx),
+        A_y=sp(m, ny),
+        b=50 * rng.random(m),
+        d_y=rng.uniform(-10, 10, ny),
+        G_x=sp(m, nx),
+        G_y=sp(m, ny),
+        h=50 * rng.random(m),
+        x_lower=0,
+        x_upper=10,
+        y_lower=0,
+        y_upper=10,
+        name=f"sparse_{nx}x{ny}_{seed}",
+    )
 
 
 def covering(seed: int, nx: int, ny: int, integer: bool = False) -> BilevelProblem:
     rng = np.random.default_rng(10_000 + seed)
     m = ny
     return BilevelProblem.from_matrices(
-        c_x=rng.uniform(-10, 10, nx), c_y=rng.uniform(-10, 10, ny),
-        A_x=rng.uniform(-3, 3, (m, nx)), A_y=-rng.uniform(0.5, 5, (m, ny)),
-        b=-rng.uniform(1, 20, m), d_y=rng.uniform(1, 10, ny),
-        G_y=np.ones((1, ny)), h=[5.0 * ny], x_lower=0, x_upper=3 if integer else 10,
-        y_lower=0, x_types=["integer"] * nx if integer else None,
-        name=f"covering_{nx}x{ny}_{seed}")
+        c_x=rng.uniform(-10, 10, nx),
+        c_y=rng.uniform(-10, 10, ny),
+        A_x=rng.uniform(-3, 3, (m, nx)),
+        A_y=-rng.uniform(0.5, 5, (m, ny)),
+        b=-rng.uniform(1, 20, m),
+        d_y=rng.uniform(1, 10, ny),
+        G_y=np.ones((1, ny)),
+        h=[5.0 * ny],
+        x_lower=0,
+        x_upper=3 if integer else 10,
+        y_lower=0,
+        x_types=["integer"] * nx if integer else None,
+        name=f"covering_{nx}x{ny}_{seed}",
+    )
 
 
 def row(label: str, method: str, r, seconds: float) -> str:
@@ -79,9 +106,11 @@ def row(label: str, method: str, r, seconds: float) -> str:
     tot = max(seconds, 1e-9)
     val = "" if r.leader.value is None else f"{r.leader.value:.6g}"
     nodes = st.get("nodes", st.get("mip_nodes", ""))
-    return (f"{label:<22} {method:<16} {seconds:8.3f} {100 * build / tot:6.1f}% "
-            f"{100 * highs / tot:6.1f}%  {r.status.value:<10} {str(r.certified):<6} "
-            f"{val:>12} {nodes!s:>7}")
+    return (
+        f"{label:<22} {method:<16} {seconds:8.3f} {100 * build / tot:6.1f}% "
+        f"{100 * highs / tot:6.1f}%  {r.status.value:<10} {r.certified!s:<6} "
+        f"{val:>12} {nodes!s:>7}"
+    )
 
 
 def main() -> None:
@@ -95,8 +124,10 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     tl = args.time_limit
     print(f"time limit {tl:g} s per solve; columns: wall seconds, build share, HiGHS share")
-    print(f"{'instance':<22} {'method':<16} {'seconds':>8} {'build':>7} {'highs':>7}  "
-          f"{'status':<10} {'cert':<6} {'leader':>12} {'nodes':>7}")
+    print(
+        f"{'instance':<22} {'method':<16} {'seconds':>8} {'build':>7} {'highs':>7}  "
+        f"{'status':<10} {'cert':<6} {'leader':>12} {'nodes':>7}"
+    )
     fams = args.families.split(",")
     for fam, make in (("general", general), ("sparse", sparse)):
         if fam not in fams:
@@ -105,13 +136,15 @@ def main() -> None:
             nx = 20 if ny == 30 else max(5, ny // 2)
             for seed in range(args.seeds):
                 p = make(seed, nx, ny)
-                for method, kw in (("bard_moore", {}), ("kkt_normalized", {}),
-                                   ("kkt_bigm", {"big_m": 1e4})):
+                for method, kw in (
+                    ("bard_moore", {}),
+                    ("kkt_normalized", {}),
+                    ("kkt_bigm", {"big_m": 1e4}),
+                ):
                     t = time.perf_counter()
                     r = solve_bilevel(p, method=method, time_limit=tl, **kw)
                     label = method + (" M=1e4" if kw else "")
-                    print(row(f"{fam} {nx}x{ny} s{seed}", label, r,
-                              time.perf_counter() - t))
+                    print(row(f"{fam} {nx}x{ny} s{seed}", label, r, time.perf_counter() - t))
     for ny in sizes if "covering" in fams else []:
         nx = 20 if ny == 30 else max(5, ny // 2)
         p = covering(0, nx, ny)
@@ -124,8 +157,9 @@ def main() -> None:
         pi = covering(0, min(nx, 10), ny, integer=True)
         t = time.perf_counter()
         r3 = solve_bilevel(pi, method="strong_duality", time_limit=tl)
-        print(row(f"covering-int {min(nx, 10)}x{ny}", "strong_duality", r3,
-                  time.perf_counter() - t))
+        print(
+            row(f"covering-int {min(nx, 10)}x{ny}", "strong_duality", r3, time.perf_counter() - t)
+        )
         if not args.no_pyomo and ny <= 50:
             from stackopt.formulations.bilevel_form import follower_form
             from stackopt.formulations.bounds import prove_bounds
@@ -141,9 +175,11 @@ def main() -> None:
             b = prove_bounds(p, f)
             build_kkt_bigm(p, b.slack, b.lam, f)
             tm = time.perf_counter() - t
-            print(f"{'':<22} build KKT MILP: Pyomo core.kkt+mpec+gdp.bigm {tp:.3f} s, "
-                  f"direct sparse matrix (incl. bound LPs) {tm:.3f} s "
-                  f"(HiGHS solve above: {r.stats.get('highs_seconds', 0):.3f} s)")
+            print(
+                f"{'':<22} build KKT MILP: Pyomo core.kkt+mpec+gdp.bigm {tp:.3f} s, "
+                f"direct sparse matrix (incl. bound LPs) {tm:.3f} s "
+                f"(HiGHS solve above: {r.stats.get('highs_seconds', 0):.3f} s)"
+            )
 
 
 if __name__ == "__main__":

@@ -25,15 +25,17 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from stackopt.kinds.normal_form import nash as N  # noqa: E402
-from stackopt.kinds.normal_form.game import NormalFormGame  # noqa: E402
-from stackopt.kinds.normal_form.nash_exact import exact_equilibrium_on_supports  # noqa: E402
+from stackopt.kinds.normal_form import nash as N
+from stackopt.kinds.normal_form.game import NormalFormGame
+from stackopt.kinds.normal_form.nash_exact import exact_equilibrium_on_supports
 
 
 def travelers(k: int) -> NormalFormGame:
     claims = list(range(2, 2 + k))
-    A = np.array([[c if c == d else (c + 2 if c < d else d - 2) for d in claims]
-                  for c in claims], dtype=float)
+    A = np.array(
+        [[c if c == d else (c + 2 if c < d else d - 2) for d in claims] for c in claims],
+        dtype=float,
+    )
     return NormalFormGame(A, A.T.copy(), name=f"travelers_{k}")
 
 
@@ -45,11 +47,18 @@ def main() -> None:
     a = ap.parse_args()
     games = [travelers(int(k)) for k in a.claims.split(",")]
     rng = np.random.default_rng(0)
-    games += [NormalFormGame(rng.integers(-5, 6, (8, 8)).astype(float),
-                             rng.integers(-5, 6, (8, 8)).astype(float), name=f"random8_{s}")
-              for s in range(a.random)]
-    print(f"{'game':<14}{'milp s':>9}{'milp exact?':>13}{'exact s':>9}{'certified':>11}"
-          f"{'value':>8}{'ratio':>8}")
+    games += [
+        NormalFormGame(
+            rng.integers(-5, 6, (8, 8)).astype(float),
+            rng.integers(-5, 6, (8, 8)).astype(float),
+            name=f"random8_{s}",
+        )
+        for s in range(a.random)
+    ]
+    print(
+        f"{'game':<14}{'milp s':>9}{'milp exact?':>13}{'exact s':>9}{'certified':>11}"
+        f"{'value':>8}{'ratio':>8}"
+    )
     for g in games:
         t = time.perf_counter()
         x, y, _, _ = N._solve_milp(g, "best", a.time_limit)
@@ -58,9 +67,11 @@ def main() -> None:
         t = time.perf_counter()
         r = N.nash_equilibria(g, time_limit=a.time_limit)
         t_exact = time.perf_counter() - t
-        print(f"{g.name:<14}{t_milp:>9.3f}{'yes' if prof else 'NO':>13}{t_exact:>9.3f}"
-              f"{'yes' if r.certified else 'no':>11}{r.leader.value:>8.3g}"
-              f"{t_milp / max(t_exact, 1e-9):>8.1f}")
+        print(
+            f"{g.name:<14}{t_milp:>9.3f}{'yes' if prof else 'NO':>13}{t_exact:>9.3f}"
+            f"{'yes' if r.certified else 'no':>11}{r.leader.value:>8.3g}"
+            f"{t_milp / max(t_exact, 1e-9):>8.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -24,8 +24,12 @@ from pathlib import Path
 def run(cwd: Path, flags: list[str]) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *flags],
-                   cwd=cwd, capture_output=True, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *flags],
+        cwd=cwd,
+        capture_output=True,
+        check=True,
+    )
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -44,10 +48,12 @@ def main(n: int = 15) -> None:
     for label, k in (("cpu", 0), ("wall", 1)):
         a = [x[k] * 1e3 for x in on]
         b = [x[k] * 1e3 for x in off]
-        print(f"{label:>4} ms  with plugin: median {statistics.median(a):6.0f} min {min(a):6.0f}"
-              f" | without: median {statistics.median(b):6.0f} min {min(b):6.0f}"
-              f" | added: median {statistics.median(a) - statistics.median(b):+5.0f}"
-              f" min {min(a) - min(b):+5.0f}")
+        print(
+            f"{label:>4} ms  with plugin: median {statistics.median(a):6.0f} min {min(a):6.0f}"
+            f" | without: median {statistics.median(b):6.0f} min {min(b):6.0f}"
+            f" | added: median {statistics.median(a) - statistics.median(b):+5.0f}"
+            f" min {min(a) - min(b):+5.0f}"
+        )
 
 
 def in_process() -> None:
@@ -60,10 +66,15 @@ def in_process() -> None:
     t1 = time.perf_counter()
     header = plugin.pytest_report_header(object())
     t2 = time.perf_counter()
-    heavy = [m for m in sys.modules if m.split(".")[0] in ("stackopt", "numpy", "pyomo",
-                                                            "highspy", "pydantic")]
-    print(f"in process: import stackopt_pytest {1e3 * (t1 - t0):.1f} ms, header "
-          f"{1e3 * (t2 - t1):.1f} ms ({header!r}); heavy modules imported: {heavy or 'none'}")
+    heavy = [
+        m
+        for m in sys.modules
+        if m.split(".")[0] in ("stackopt", "numpy", "pyomo", "highspy", "pydantic")
+    ]
+    print(
+        f"in process: import stackopt_pytest {1e3 * (t1 - t0):.1f} ms, header "
+        f"{1e3 * (t2 - t1):.1f} ms ({header!r}); heavy modules imported: {heavy or 'none'}"
+    )
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def linprog_loop(A: np.ndarray, B: np.ndarray, budget: float) -> tuple[float | N
     from scipy.optimize import linprog
 
     m, n = A.shape
-    a_ub = np.hstack([B.T, -np.ones((n, 1))])          # x'B_k - u <= 0, all k
+    a_ub = np.hstack([B.T, -np.ones((n, 1))])  # x'B_k - u <= 0, all k
     b_ub = np.zeros(n)
     bounds = [(0.0, 1.0)] * m + [(None, None)]
     b_eq = np.array([1.0, 0.0])
@@ -82,9 +82,16 @@ def linprog_loop(A: np.ndarray, B: np.ndarray, budget: float) -> tuple[float | N
     for j in range(n):
         if time.perf_counter() - t0 > budget:
             return None, time.perf_counter() - t0, j
-        a_eq = np.vstack([simplex_row, a_ub[j]])          # sum x = 1, x'B_j - u = 0
-        res = linprog(np.r_[-A[:, j], 0.0], A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
-                      bounds=bounds, method="highs")
+        a_eq = np.vstack([simplex_row, a_ub[j]])  # sum x = 1, x'B_j - u = 0
+        res = linprog(
+            np.r_[-A[:, j], 0.0],
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=a_eq,
+            b_eq=b_eq,
+            bounds=bounds,
+            method="highs",
+        )
         if res.status == 0:
             best = max(best, -float(res.fun))
     return best, time.perf_counter() - t0, n
@@ -97,23 +104,36 @@ def versions() -> str:
         except metadata.PackageNotFoundError:
             return "not installed"
 
-    return (f"python {platform.python_version()} | highspy {ver('highspy')} | "
-            f"numpy {ver('numpy')} | scipy {ver('scipy')} | pyomo {ver('pyomo')} | "
-            f"stackopt {ver('stackopt')} | {platform.machine()} {platform.system()} | "
-            f"CPUs {os.cpu_count()}")
+    return (
+        f"python {platform.python_version()} | highspy {ver('highspy')} | "
+        f"numpy {ver('numpy')} | scipy {ver('scipy')} | pyomo {ver('pyomo')} | "
+        f"stackopt {ver('stackopt')} | {platform.machine()} {platform.system()} | "
+        f"CPUs {os.cpu_count()}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=lambda s: tuple(int(x) for x in s.split(",") if x),
-                        help="comma-separated square sizes (default 50,100,200,500)")
+    parser.add_argument(
+        "--sizes",
+        type=lambda s: tuple(int(x) for x in s.split(",") if x),
+        help="comma-separated square sizes (default 50,100,200,500)",
+    )
     parser.add_argument("--quick", action="store_true", help="tiny sizes (10,20) for CI")
     parser.add_argument("--kinds", default=",".join(KINDS), help="uniform,anti")
-    parser.add_argument("--engine", choices=["highs", "pyomo"], default="highs",
-                        help="pyomo: also time the Pyomo engine (sizes <= --pyomo-max)")
+    parser.add_argument(
+        "--engine",
+        choices=["highs", "pyomo"],
+        default="highs",
+        help="pyomo: also time the Pyomo engine (sizes <= --pyomo-max)",
+    )
     parser.add_argument("--pyomo-max", type=int, default=100)
-    parser.add_argument("--budget", type=float, default=120.0,
-                        help="seconds after which the linprog baseline is abandoned")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=120.0,
+        help="seconds after which the linprog baseline is abandoned",
+    )
     parser.add_argument("--seed", type=int, default=20240601)
     args = parser.parse_args(argv)
 
@@ -125,9 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     print("stackopt benchmark: strong Stackelberg equilibrium, multiple LPs (Conitzer-Sandholm)")
     print(versions())
     print(f"seed {args.seed} (+ size); linprog budget {args.budget:g} s")
-    head = (f"{'family':<8} {'size':>9} {'stackopt s':>10} {'HiGHS s':>9} {'tot/HiGHS':>9} "
-            f"{'tot/H+ed':>8} "
-            f"{'LPs solved/pruned/dom':>21} {'linprog s':>10} {'speed-up':>8} {'|dv|':>9}")
+    head = (
+        f"{'family':<8} {'size':>9} {'stackopt s':>10} {'HiGHS s':>9} {'tot/HiGHS':>9} "
+        f"{'tot/H+ed':>8} "
+        f"{'LPs solved/pruned/dom':>21} {'linprog s':>10} {'speed-up':>8} {'|dv|':>9}"
+    )
     if args.engine == "pyomo":
         head += f" {'pyomo s':>8}"
     print(head)
@@ -162,9 +184,11 @@ def main(argv: list[str] | None = None) -> int:
             lps = f"{st['lps_solved']}/{st['lps_pruned']}/{st['lps_dominated']}"
             ratio = total / highs if highs > 0 else float("inf")
             ratio_ed = total / (highs + edits) if highs + edits > 0 else float("inf")
-            line = (f"{kind:<8} {f'{n}x{n}':>9} {total:>10.3f} {highs:>9.3f} {ratio:>9.2f} "
-                    f"{ratio_ed:>8.2f} "
-                    f"{lps:>21} {lp_txt:>10} {sp_txt:>8} {dv_txt:>9}")
+            line = (
+                f"{kind:<8} {f'{n}x{n}':>9} {total:>10.3f} {highs:>9.3f} {ratio:>9.2f} "
+                f"{ratio_ed:>8.2f} "
+                f"{lps:>21} {lp_txt:>10} {sp_txt:>8} {dv_txt:>9}"
+            )
             if args.engine == "pyomo":
                 if n <= args.pyomo_max:
                     t = time.perf_counter()
@@ -181,8 +205,10 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((kind, n, total, highs, speed, res.certified, highs + edits))
 
     print()
-    print(f"agreement: max |leader value difference| = {max_diff:.2e} over {compared} "
-          f"linprog comparisons; all certificates passed: {all(r[5] for r in rows)}")
+    print(
+        f"agreement: max |leader value difference| = {max_diff:.2e} over {compared} "
+        f"linprog comparisons; all certificates passed: {all(r[5] for r in rows)}"
+    )
     _targets(rows)
     return 0
 
@@ -193,23 +219,34 @@ def _targets(rows) -> None:
     anti200 = by.get(("anti", 200))
     if anti200 is not None:
         sp = anti200[4]
-        print("target anti-correlated 200x200 >= 10x faster than linprog: "
-              + ("not measured (baseline skipped)" if sp is None else
-                 f"{sp:.1f}x -> {'met' if sp >= 10 else 'MISSED'}"))
+        print(
+            "target anti-correlated 200x200 >= 10x faster than linprog: "
+            + (
+                "not measured (baseline skipped)"
+                if sp is None
+                else f"{sp:.1f}x -> {'met' if sp >= 10 else 'MISSED'}"
+            )
+        )
     for fam in sorted({r[0] for r in rows}):
         big = [r for r in rows if r[0] == fam and r[1] >= 200] or [r for r in rows if r[0] == fam]
         w = max(big, key=lambda r: r[2] / max(r[3], 1e-12))
         ratio = w[2] / max(w[3], 1e-12)
         w2 = max(big, key=lambda r: r[2] / max(r[6], 1e-12))
         ratio2 = w2[2] / max(w2[6], 1e-12)
-        print(f"target total time within 1.5x of HiGHS time, {fam} (sizes >= 200 when run): "
-              f"worst {ratio:.2f} at {w[1]}x{w[1]} (total {w[2]:.3f} s) -> "
-              f"{'met' if ratio <= 1.5 else 'MISSED'}; counting HiGHS's model edits: worst "
-              f"{ratio2:.2f} -> {'met' if ratio2 <= 1.5 else 'MISSED'}")
+        print(
+            f"target total time within 1.5x of HiGHS time, {fam} (sizes >= 200 when run): "
+            f"worst {ratio:.2f} at {w[1]}x{w[1]} (total {w[2]:.3f} s) -> "
+            f"{'met' if ratio <= 1.5 else 'MISSED'}; counting HiGHS's model edits: worst "
+            f"{ratio2:.2f} -> {'met' if ratio2 <= 1.5 else 'MISSED'}"
+        )
     r500 = [r for r in rows if r[1] == 500]
     if r500:
-        print("target 500x500 solved: " + ", ".join(
-            f"{r[0]} {r[2]:.1f} s {'certified' if r[5] else 'NOT certified'}" for r in r500))
+        print(
+            "target 500x500 solved: "
+            + ", ".join(
+                f"{r[0]} {r[2]:.1f} s {'certified' if r[5] else 'NOT certified'}" for r in r500
+            )
+        )
 
 
 if __name__ == "__main__":

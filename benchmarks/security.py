@@ -27,20 +27,25 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from stackopt.errors import SolverError  # noqa: E402
-from stackopt.kinds.security.game import SecurityGame  # noqa: E402
-from stackopt.kinds.security.solve import solve_security  # noqa: E402
+from stackopt.errors import SolverError
+from stackopt.kinds.security.game import SecurityGame
+from stackopt.kinds.security.solve import solve_security
 
 
 def make_game(T: int, L: int, seed: int) -> SecurityGame:
     rng = np.random.default_rng(seed)
     priors = rng.dirichlet(np.ones(L)) if L > 1 else np.ones(1)
     priors = tuple(float(p) for p in priors[:-1]) + (1.0 - float(priors[:-1].sum()),)
-    return SecurityGame(tuple(f"t{k}" for k in range(T)), rng.uniform(0, 10, T),
-                        rng.uniform(-10, 0, T), rng.uniform(-10, 0, (L, T)),
-                        rng.uniform(0, 10, (L, T)), max(1, T // 10),
-                        types=tuple(f"type{k}" for k in range(L)) if L > 1 else (),
-                        priors=priors if L > 1 else ())
+    return SecurityGame(
+        tuple(f"t{k}" for k in range(T)),
+        rng.uniform(0, 10, T),
+        rng.uniform(-10, 0, T),
+        rng.uniform(-10, 0, (L, T)),
+        rng.uniform(0, 10, (L, T)),
+        max(1, T // 10),
+        types=tuple(f"type{k}" for k in range(L)) if L > 1 else (),
+        priors=priors if L > 1 else (),
+    )
 
 
 def timed(game: SecurityGame, **opts):
@@ -54,27 +59,43 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="50,100,200,500")
     ap.add_argument("--types", default="2,5")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--pyomo-max", type=int, default=100,
-                    help="largest size for the Pyomo LP engine (it is slow)")
-    ap.add_argument("--time-limit", type=float, default=120.0,
-                    help="seconds per ERASER solve with attacker types")
-    ap.add_argument("--eraser-types-max", type=int, default=100,
-                    help="largest size for ERASER with several attacker types")
+    ap.add_argument(
+        "--pyomo-max",
+        type=int,
+        default=100,
+        help="largest size for the Pyomo LP engine (it is slow)",
+    )
+    ap.add_argument(
+        "--time-limit",
+        type=float,
+        default=120.0,
+        help="seconds per ERASER solve with attacker types",
+    )
+    ap.add_argument(
+        "--eraser-types-max",
+        type=int,
+        default=100,
+        help="largest size for ERASER with several attacker types",
+    )
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     types = [int(s) for s in args.types.split(",") if s]
     import highspy  # noqa: F401
     import pyomo
 
-    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, pyomo {pyomo.__version__},"
-          f" highspy {_version('highspy')}; seed {args.seed}; resources = targets/10")
-    print(f"{'targets':>7} {'types':>5} {'method':<10} {'seconds':>9} {'LPs solved':>10} "
-          f"{'pruned':>6} {'never-BR':>8} {'defender value':>15} {'certified':>9}")
+    print(
+        f"python {platform.python_version()}, {os.cpu_count()} CPUs, pyomo {pyomo.__version__},"
+        f" highspy {_version('highspy')}; seed {args.seed}; resources = targets/10"
+    )
+    print(
+        f"{'targets':>7} {'types':>5} {'method':<10} {'seconds':>9} {'LPs solved':>10} "
+        f"{'pruned':>6} {'never-BR':>8} {'defender value':>15} {'certified':>9}"
+    )
     all_ok, max_diff = True, 0.0
     for T in sizes:
         g = make_game(T, 1, args.seed + T)
         rows = [("lps/highs", {})]
-        if T <= args.pyomo_max:
+        if args.pyomo_max >= T:
             rows.append(("lps/pyomo", {"engine": "pyomo"}))
         rows.append(("eraser", {"method": "eraser"}))
         vals = []
@@ -83,25 +104,33 @@ def main(argv=None) -> int:
             all_ok &= r.certified
             vals.append(r.leader.value)
             s = r.stats
-            print(f"{T:>7} {1:>5} {label:<10} {sec:>9.3f} {s.get('lps_solved', '-'):>10} "
-                  f"{s.get('lps_pruned', '-'):>6} {s.get('lps_infeasible', '-'):>8} "
-                  f"{r.leader.value:>15.6f} {str(r.certified):>9}")
+            print(
+                f"{T:>7} {1:>5} {label:<10} {sec:>9.3f} {s.get('lps_solved', '-'):>10} "
+                f"{s.get('lps_pruned', '-'):>6} {s.get('lps_infeasible', '-'):>8} "
+                f"{r.leader.value:>15.6f} {r.certified!s:>9}"
+            )
         max_diff = max(max_diff, max(vals) - min(vals))
         for L in types:
-            if T > args.eraser_types_max:
+            if args.eraser_types_max < T:
                 continue
             gl = make_game(T, L, args.seed + 1000 * L + T)
             try:
                 sec, r = timed(gl, time_limit=args.time_limit)
             except SolverError:
-                print(f"{T:>7} {L:>5} {'eraser':<10} {'>' + str(args.time_limit):>9} "
-                      f"{'-':>10} {'-':>6} {'-':>8} {'time limit':>15} {'-':>9}")
+                print(
+                    f"{T:>7} {L:>5} {'eraser':<10} {'>' + str(args.time_limit):>9} "
+                    f"{'-':>10} {'-':>6} {'-':>8} {'time limit':>15} {'-':>9}"
+                )
                 continue
             all_ok &= r.certified
-            print(f"{T:>7} {L:>5} {'eraser':<10} {sec:>9.3f} {'-':>10} {'-':>6} {'-':>8} "
-                  f"{r.leader.value:>15.6f} {str(r.certified):>9}")
-    print(f"agreement: max |value difference| between methods on one-type games = "
-          f"{max_diff:.3g}; all certificates passed: {all_ok}")
+            print(
+                f"{T:>7} {L:>5} {'eraser':<10} {sec:>9.3f} {'-':>10} {'-':>6} {'-':>8} "
+                f"{r.leader.value:>15.6f} {r.certified!s:>9}"
+            )
+    print(
+        f"agreement: max |value difference| between methods on one-type games = "
+        f"{max_diff:.3g}; all certificates passed: {all_ok}"
+    )
     return 0 if all_ok else 1
 
 

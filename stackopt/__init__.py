@@ -23,10 +23,10 @@ from stackopt import _moved
 from stackopt.api import solve, verify
 from stackopt.certificate import Certificate, Check
 from stackopt.errors import InputError, SolverError, StackoptError, UnsupportedError
-from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.io.load import load_game, load_result, save_game
-from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.kinds.normal_form.solve import solve_sse, verify_sse
+from stackopt.result import FollowerOutcome, LeaderOutcome, Result
 from stackopt.status import Status, TieBreak
 
 __version__ = "0.1.0"
@@ -73,8 +73,24 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "Certificate", "Check", "FollowerOutcome", "InputError", "LeaderOutcome",
-    "NormalFormGame", "Result", "SolverError", "StackoptError", "Status", "TieBreak",
-    "UnsupportedError", "load_game", "load_result", "save_game", "solve", "solve_sse",
-    "verify", "verify_sse", *_LAZY,
+    "Certificate",
+    "Check",
+    "FollowerOutcome",
+    "InputError",
+    "LeaderOutcome",
+    "NormalFormGame",
+    "Result",
+    "SolverError",
+    "StackoptError",
+    "Status",
+    "TieBreak",
+    "UnsupportedError",
+    "load_game",
+    "load_result",
+    "save_game",
+    "solve",
+    "solve_sse",
+    "verify",
+    "verify_sse",
+    *_LAZY,
 ]

@@ -52,8 +52,11 @@ class _Loader(importlib.abc.Loader):
         self.new = new
 
     def create_module(self, spec: Any) -> Any:
-        warnings.warn(f"{spec.name} moved to {self.new}; import it from there",
-                      DeprecationWarning, stacklevel=3)
+        warnings.warn(
+            f"{spec.name} moved to {self.new}; import it from there",
+            DeprecationWarning,
+            stacklevel=3,
+        )
         module = importlib.import_module(self.new)
         sys.modules[spec.name] = module
         return module

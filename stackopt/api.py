@@ -8,7 +8,8 @@ in one place, before the kind's solve function runs.
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from stackopt.certificate import Certificate
 from stackopt.errors import InputError
@@ -23,12 +24,18 @@ def solve(game: Any, **options: Any) -> Result:
     function after :func:`stackopt.kinds.registry.check_options` (``stackopt methods KIND``
     lists them)."""
     spec = spec_of(game)
-    _log.info("solving %s game %r%s", spec.name, getattr(game, "name", ""),
-              f" (method {options['method']})" if options.get("method") else "")
+    _log.info(
+        "solving %s game %r%s",
+        spec.name,
+        getattr(game, "name", ""),
+        f" (method {options['method']})" if options.get("method") else "",
+    )
     res = spec.solve_function()(game, **check_options(spec, options))
-    _log.info("done: %s, certificate %s", getattr(res.status, "value", res.status),
-              "passed" if res.certificate is not None and res.certificate.passed else
-              "not passed")
+    _log.info(
+        "done: %s, certificate %s",
+        getattr(res.status, "value", res.status),
+        "passed" if res.certificate is not None and res.certificate.passed else "not passed",
+    )
     return res
 
 
@@ -39,15 +46,19 @@ def verify(game: Any, result: Result | Mapping[str, Any], **options: Any) -> Cer
     the evidence the result carries. Returns the new :class:`Certificate`.
     """
     spec = spec_of(game)
-    method = result.get("method") if isinstance(result, Mapping) else \
-        getattr(result, "method", None)
+    method = (
+        result.get("method") if isinstance(result, Mapping) else getattr(result, "method", None)
+    )
     rkind = result.get("kind") if isinstance(result, Mapping) else getattr(result, "kind", None)
     if rkind and rkind != spec.name:  # a result without a kind (another tool's) is the game's
-        raise InputError(f"the result is of kind {rkind!r} but the game is {spec.name!r}",
-                         field="kind", fix="verify a result against the game it was solved "
-                                           "from")
+        raise InputError(
+            f"the result is of kind {rkind!r} but the game is {spec.name!r}",
+            field="kind",
+            fix="verify a result against the game it was solved from",
+        )
     _log.info("verifying a %s result against game %r", spec.name, getattr(game, "name", ""))
     cert = spec.verify_function(method if isinstance(method, str) else None)(
-        game, result, **options)
+        game, result, **options
+    )
     _log.info("certificate recomputed: %s", "all checks pass" if cert.passed else "a check fails")
     return cert

@@ -9,8 +9,9 @@ re-check from the game alone, without solving anything.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from stackopt.status import TieBreak
 from stackopt.vocabulary import canonical_check, lookup_check, upgrade_evidence
@@ -50,10 +51,14 @@ class Check:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Check":
-        return cls(name=canonical_check(str(data["name"])), passed=bool(data["passed"]),
-                   residual=data.get("residual"), tolerance=data.get("tolerance"),
-                   detail=str(data.get("detail", "")))
+    def from_dict(cls, data: Mapping[str, Any]) -> Check:
+        return cls(
+            name=canonical_check(str(data["name"])),
+            passed=bool(data["passed"]),
+            residual=data.get("residual"),
+            tolerance=data.get("tolerance"),
+            detail=str(data.get("detail", "")),
+        )
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,7 @@ class Certificate:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Certificate":
+    def from_dict(cls, data: Mapping[str, Any]) -> Certificate:
         return cls(
             checks=tuple(Check.from_dict(c) for c in data.get("checks", ())),
             tie_break=TieBreak(data.get("tie_break", "leader")),
@@ -139,11 +144,15 @@ class Certificate:
         rows = "".join(
             f"<tr><td><code>{escape(c.name)}</code></td>"
             f"<td>{'ok' if c.passed else '<b>FAILED</b>'}</td><td>{num(c.residual)}</td>"
-            f"<td>{num(c.tolerance)}</td><td>{escape(c.detail)}</td></tr>" for c in self.checks)
-        return (f"<div><b>certificate</b>: {escape(self.summary())} (rtol {self.rtol:g}, "
-                f"tie_break {escape(str(self.tie_break.value))})"
-                "<table><tr><th>check</th><th></th><th>residual</th><th>tolerance</th>"
-                f"<th>detail</th></tr>{rows}</table></div>")
+            f"<td>{num(c.tolerance)}</td><td>{escape(c.detail)}</td></tr>"
+            for c in self.checks
+        )
+        return (
+            f"<div><b>certificate</b>: {escape(self.summary())} (rtol {self.rtol:g}, "
+            f"tie_break {escape(str(self.tie_break.value))})"
+            "<table><tr><th>check</th><th></th><th>residual</th><th>tolerance</th>"
+            f"<th>detail</th></tr>{rows}</table></div>"
+        )
 
     def summary(self) -> str:
         """One line: ``passed (7 checks, atol 1e-06)`` or the first failure."""

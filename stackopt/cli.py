@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Sequence
 from importlib import import_module
-from typing import Sequence
 
 from stackopt.commands import COMMANDS, EXIT_BAD_INPUT, EXIT_NO_EQUILIBRIUM
 
@@ -20,14 +20,28 @@ def build_parser() -> argparse.ArgumentParser:
     from stackopt import __version__
 
     parser = argparse.ArgumentParser(
-        prog="stackopt", description="Exact Stackelberg equilibria with certificates.")
+        prog="stackopt", description="Exact Stackelberg equilibria with certificates."
+    )
     parser.add_argument("--version", action="version", version=f"stackopt {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="log more (-v: info, e.g. each batch scenario; -vv: debug)")
-    parser.add_argument("-q", "--quiet", action="store_true", dest="quiet_log",
-                        help="log errors only and show no progress")
-    parser.add_argument("--log-level", choices=("debug", "info", "warning", "error"),
-                        help="log level of the standard 'logging' module (overrides -v/-q)")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log more (-v: info, e.g. each batch scenario; -vv: debug)",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        dest="quiet_log",
+        help="log errors only and show no progress",
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=("debug", "info", "warning", "error"),
+        help="log level of the standard 'logging' module (overrides -v/-q)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
@@ -46,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         at = words.index(args.command) if args.command in words else len(words)
         before = any(w in words[:at] for w in extra)
         (parser if before else parser.subcommands.get(args.command, parser)).error(
-            "unrecognized arguments: " + " ".join(extra))
+            "unrecognized arguments: " + " ".join(extra)
+        )
     status = _setup_logging(args)
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = status.guard(sys.stdout, final=True), status.guard(sys.stderr)
@@ -64,8 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TypeError as exc:  # an option the game's kind does not take
         if "unexpected keyword argument" in str(exc):
             opt = str(exc).split("'")[-2] if "'" in str(exc) else str(exc)
-            print(f"stackopt: error: option --{opt.replace('_', '-')} does not apply to this "
-                  f"kind of game (fix: drop it)", file=sys.stderr)
+            print(
+                f"stackopt: error: option --{opt.replace('_', '-')} does not apply to this "
+                f"kind of game (fix: drop it)",
+                file=sys.stderr,
+            )
             return EXIT_BAD_INPUT
         raise
     except (SolverError, StackoptError) as exc:
@@ -90,8 +108,7 @@ def _setup_logging(args: argparse.Namespace):
 
     from stackopt.progress import StatusHandler
 
-    level = {0: logging.WARNING, 1: logging.INFO}.get(getattr(args, "verbose", 0),
-                                                       logging.DEBUG)
+    level = {0: logging.WARNING, 1: logging.INFO}.get(getattr(args, "verbose", 0), logging.DEBUG)
     if getattr(args, "quiet_log", False):
         level = logging.ERROR
     if getattr(args, "log_level", None):
@@ -104,7 +121,8 @@ def _setup_logging(args: argparse.Namespace):
     log.setLevel(min(level, logging.INFO) if handler.heartbeat else level)
     # under a status line without -v, HiGHS's full log stays off (only MILP progress is fed)
     logging.getLogger("stackopt.highs").setLevel(
-        logging.WARNING if handler.heartbeat and level > logging.INFO else logging.NOTSET)
+        logging.WARNING if handler.heartbeat and level > logging.INFO else logging.NOTSET
+    )
     handler._stackopt_cli = True  # type: ignore[attr-defined]
     log.addHandler(handler)
     return handler

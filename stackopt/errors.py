@@ -26,8 +26,14 @@ class InputError(StackoptError, ValueError):
         What the user should do instead.
     """
 
-    def __init__(self, message: str, *, source: str | None = None, field: str | None = None,
-                 fix: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        field: str | None = None,
+        fix: str | None = None,
+    ) -> None:
         self.message = message
         self.source = source
         self.field = field
@@ -46,13 +52,13 @@ class InputError(StackoptError, ValueError):
             text += f" (fix: {self.fix})"
         return " ".join(text.split("\n"))
 
-    def with_source(self, source: str) -> "InputError":
+    def with_source(self, source: str) -> InputError:
         """Return a copy that names ``source`` (used by file readers to add the path)."""
         if self.source:
             return self
         return type(self)(self.message, source=source, field=self.field, fix=self.fix)
 
-    def with_prefix(self, prefix: str) -> "InputError":
+    def with_prefix(self, prefix: str) -> InputError:
         """Return a copy whose field path is prefixed with ``prefix``."""
         field = f"{prefix}.{self.field}" if self.field else prefix
         return type(self)(self.message, source=self.source, field=field, fix=self.fix)

@@ -37,8 +37,9 @@ def require_matplotlib() -> Any:
     try:
         import matplotlib
     except ImportError:
-        raise InputError("plots need matplotlib, which is not installed",
-                         fix="pip install 'stackopt[plot]'") from None
+        raise InputError(
+            "plots need matplotlib, which is not installed", fix="pip install 'stackopt[plot]'"
+        ) from None
     return matplotlib
 
 
@@ -65,16 +66,30 @@ def read_results(table: Any) -> Any:
 def _need(df: Any, *columns: str) -> None:
     for c in columns:
         if c not in df.columns:
-            params = [k for k in df.columns if k not in _RESULT and not k.startswith(
-                "commitment.")]
-            raise InputError(f"the table has no column {c!r}", field=c,
-                             fix="use one of its parameters: " + (", ".join(params) or
-                                                                  "(none)"))
+            params = [k for k in df.columns if k not in _RESULT and not k.startswith("commitment.")]
+            raise InputError(
+                f"the table has no column {c!r}",
+                field=c,
+                fix="use one of its parameters: " + (", ".join(params) or "(none)"),
+            )
 
 
-_RESULT = {"scenario", "kind", "game", "leader_name", "follower_name", "status", "method",
-           "leader_value", "follower_value", "support", "response", "certified", "seconds",
-           "message"}
+_RESULT = {
+    "scenario",
+    "kind",
+    "game",
+    "leader_name",
+    "follower_name",
+    "status",
+    "method",
+    "leader_value",
+    "follower_value",
+    "support",
+    "response",
+    "certified",
+    "seconds",
+    "message",
+}
 
 
 def player_values(table: Any) -> Any:
@@ -86,15 +101,16 @@ def player_values(table: Any) -> Any:
     df = read_results(table)
     _need(df, "leader_name", "follower_name", "leader_value", "follower_value", "status")
     ok = df[df["status"] == "optimal"]
-    lead = ok.assign(order=ok["leader_name"], player=ok["leader_name"],
-                     value=ok["leader_value"], leads=True)
-    follow = ok.assign(order=ok["leader_name"], player=ok["follower_name"],
-                       value=ok["follower_value"], leads=False)
+    lead = ok.assign(
+        order=ok["leader_name"], player=ok["leader_name"], value=ok["leader_value"], leads=True
+    )
+    follow = ok.assign(
+        order=ok["leader_name"], player=ok["follower_name"], value=ok["follower_value"], leads=False
+    )
     return pd.concat([lead, follow], ignore_index=True)
 
 
-def value_plot(table: Any, x: str, *, ax: Any = None, players: Sequence[str] | None = None
-               ) -> Any:
+def value_plot(table: Any, x: str, *, ax: Any = None, players: Sequence[str] | None = None) -> Any:
     """Each player's value against parameter ``x``, one line per player and order of play."""
     ax = _axes(ax)
     long = player_values(table)
@@ -106,13 +122,21 @@ def value_plot(table: Any, x: str, *, ax: Any = None, players: Sequence[str] | N
             continue
         part = part.sort_values(x)
         if part[x].duplicated().any():
-            raise InputError(f"several rows share each value of {x!r} in the order "
-                             f"'{order} leads'", field=x,
-                             fix="plot a map with --y PARAM, or filter the table with "
-                                 "--where PARAM=VALUE")
+            raise InputError(
+                f"several rows share each value of {x!r} in the order '{order} leads'",
+                field=x,
+                fix="plot a map with --y PARAM, or filter the table with --where PARAM=VALUE",
+            )
         leads = bool(part["leads"].iloc[0])
-        ax.plot(part[x], part["value"], _DASH[leads], marker="o", markersize=3,
-                color=colors[player], label=f"{player} ({order} leads)")
+        ax.plot(
+            part[x],
+            part["value"],
+            _DASH[leads],
+            marker="o",
+            markersize=3,
+            color=colors[player],
+            label=f"{player} ({order} leads)",
+        )
     ax.set_xlabel(x)
     ax.set_ylabel("value (as each result states it)")
     ax.legend(fontsize="small")
@@ -134,8 +158,16 @@ def _edges(values: Sequence[float]) -> list[float]:
     return [v[0] - (mids[0] - v[0]), *mids, v[-1] + (v[-1] - mids[-1])]
 
 
-def order_map(table: Any, x: str, y: str, *, player: str | None = None, ax: Any = None,
-              rtol: float = 1e-9, minimize: bool = False) -> Any:
+def order_map(
+    table: Any,
+    x: str,
+    y: str,
+    *,
+    player: str | None = None,
+    ax: Any = None,
+    rtol: float = 1e-9,
+    minimize: bool = False,
+) -> Any:
     """Which order of play gives ``player`` the higher value at each (x, y) point (the lower
     one with ``minimize``, for values that are losses, as bilevel leaders' objectives may be).
 
@@ -153,15 +185,25 @@ def order_map(table: Any, x: str, y: str, *, player: str | None = None, ax: Any 
         player = str(read_results(table)["leader_name"].dropna().iloc[0])
     mine = long[long["player"] == player]
     if mine.empty:
-        raise InputError(f"no solved row has a player called {player!r}", field="--player",
-                         fix="name one of: " + ", ".join(sorted(set(long["player"]))))
+        raise InputError(
+            f"no solved row has a player called {player!r}",
+            field="--player",
+            fix="name one of: " + ", ".join(sorted(set(long["player"]))),
+        )
     orders = list(dict.fromkeys(mine["order"]))
     if len(orders) < 2:
-        return value_map(mine.assign(value_of=mine["value"]), x, y, column="value_of",
-                         ax=ax, label=f"{player}'s value ({orders[0]} leads)")
+        return value_map(
+            mine.assign(value_of=mine["value"]),
+            x,
+            y,
+            column="value_of",
+            ax=ax,
+            label=f"{player}'s value ({orders[0]} leads)",
+        )
     sign = -1.0 if minimize else 1.0
-    best = (sign * mine.groupby([x, y, "order"])["value"].agg(
-        "min" if minimize else "max")).unstack("order")
+    best = (
+        sign * mine.groupby([x, y, "order"])["value"].agg("min" if minimize else "max")
+    ).unstack("order")
     scale = float(np.nanmax(np.abs(best.to_numpy()))) or 1.0
     labels = [f"{o} leads" for o in orders] + ["tie"]
     xs, ys = _pivot(mine, x, y)
@@ -178,18 +220,36 @@ def order_map(table: Any, x: str, y: str, *, player: str | None = None, ax: Any 
 
     colors = [f"C{i}" for i in range(len(orders))] + ["0.8"]
     cmap = ListedColormap(colors)
-    ax.pcolormesh(_edges(xs), _edges(ys), np.ma.masked_invalid(grid), cmap=cmap, vmin=-0.5,
-                  vmax=len(colors) - 0.5, shading="flat")
+    ax.pcolormesh(
+        _edges(xs),
+        _edges(ys),
+        np.ma.masked_invalid(grid),
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=len(colors) - 0.5,
+        shading="flat",
+    )
     present = sorted({int(c) for c in grid[~np.isnan(grid)]})
-    ax.legend(handles=[Patch(color=colors[c], label=labels[c]) for c in present],
-              title=f"best for {player}", fontsize="small", loc="best")
+    ax.legend(
+        handles=[Patch(color=colors[c], label=labels[c]) for c in present],
+        title=f"best for {player}",
+        fontsize="small",
+        loc="best",
+    )
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     return ax
 
 
-def value_map(table: Any, x: str, y: str, *, column: str = "leader_value", ax: Any = None,
-              label: str | None = None) -> Any:
+def value_map(
+    table: Any,
+    x: str,
+    y: str,
+    *,
+    column: str = "leader_value",
+    ax: Any = None,
+    label: str | None = None,
+) -> Any:
     """``column`` (default the leader's value) over two parameters, as a colour map."""
     import numpy as np
 
@@ -201,8 +261,9 @@ def value_map(table: Any, x: str, y: str, *, column: str = "leader_value", ax: A
     grid = np.full((len(ys), len(xs)), np.nan)
     for (xv, yv), v in ok.groupby([x, y])[column].max().items():
         grid[ys.index(yv), xs.index(xv)] = v
-    mesh = ax.pcolormesh(_edges(xs), _edges(ys), np.ma.masked_invalid(grid), shading="flat",
-                         cmap="viridis")
+    mesh = ax.pcolormesh(
+        _edges(xs), _edges(ys), np.ma.masked_invalid(grid), shading="flat", cmap="viridis"
+    )
     ax.figure.colorbar(mesh, ax=ax, label=label or column)
     ax.set_xlabel(x)
     ax.set_ylabel(y)
@@ -232,9 +293,11 @@ def best_response_regions(A: Any, B: Any) -> list[Region]:
 
     A, B = np.asarray(A, float), np.asarray(B, float)
     if A.shape[0] != 2:
-        raise InputError(f"the leader has {A.shape[0]} actions; the commitment plot needs 2",
-                         field="leader.actions", fix="restrict the leader to two actions "
-                                                     "(--leader-actions A,B)")
+        raise InputError(
+            f"the leader has {A.shape[0]} actions; the commitment plot needs 2",
+            field="leader.actions",
+            fix="restrict the leader to two actions (--leader-actions A,B)",
+        )
     Bf = [[Fraction(float(v)) for v in row] for row in B]
     n = B.shape[1]
     cuts = {Fraction(0), Fraction(1)}
@@ -273,15 +336,17 @@ def strong_value_2xn(A: Any, B: Any) -> tuple[float, float]:
     for p in sorted({r.start for r in regions} | {r.stop for r in regions}):
         u = [p * Bf[0][j] + (1 - p) * Bf[1][j] for j in range(B.shape[1])]
         top = max(u)
-        v = max(float(p) * A[0, j] + (1 - float(p)) * A[1, j]
-                for j in range(B.shape[1]) if u[j] == top)
+        v = max(
+            float(p) * A[0, j] + (1 - float(p)) * A[1, j] for j in range(B.shape[1]) if u[j] == top
+        )
         if v > best[0]:
             best = (v, float(p))
     return best
 
 
-def commitment_plot(game: Any, *, ax: Any = None, result: Any = None, leader: str = "leader"
-                    ) -> Any:
+def commitment_plot(
+    game: Any, *, ax: Any = None, result: Any = None, leader: str = "leader"
+) -> Any:
     """The leader's payoff against its commitment with best-response regions shaded.
 
     ``game`` is a normal-form game (``leader="follower"`` or a player name swaps the roles,
@@ -291,12 +356,18 @@ def commitment_plot(game: Any, *, ax: Any = None, result: Any = None, leader: st
     from stackopt.kinds.normal_form.game import NormalFormGame
 
     if not isinstance(game, NormalFormGame):
-        raise InputError("the commitment plot needs a normal-form game",
-                         field="kind", fix="give a 'kind: normal_form' game")
+        raise InputError(
+            "the commitment plot needs a normal-form game",
+            field="kind",
+            fix="give a 'kind: normal_form' game",
+        )
     if leader not in ("leader", game.leader_name):
         if leader not in ("follower", game.follower_name):
-            raise InputError(f"unknown player {leader!r}", field="--leader",
-                             fix=f"use {game.leader_name} or {game.follower_name}")
+            raise InputError(
+                f"unknown player {leader!r}",
+                field="--leader",
+                fix=f"use {game.leader_name} or {game.follower_name}",
+            )
         game = game.swap_roles()
     ax = _axes(ax)
     regions = best_response_regions(game.A, game.B)
@@ -305,27 +376,52 @@ def commitment_plot(game: Any, *, ax: Any = None, result: Any = None, leader: st
         color = f"C{r.response % 10}"
         label = game.follower_actions[r.response]
         seen = any(q.response == r.response for q in regions[:k])
-        ax.axvspan(float(r.start), float(r.stop), color=color, alpha=0.15,
-                   label=None if seen else f"{game.follower_name}: {label}")
-        ax.plot([float(r.start), float(r.stop)], [r.value(float(r.start)),
-                                                  r.value(float(r.stop))],
-                color=color, linewidth=2)
+        ax.axvspan(
+            float(r.start),
+            float(r.stop),
+            color=color,
+            alpha=0.15,
+            label=None if seen else f"{game.follower_name}: {label}",
+        )
+        ax.plot(
+            [float(r.start), float(r.stop)],
+            [r.value(float(r.start)), r.value(float(r.stop))],
+            color=color,
+            linewidth=2,
+        )
     value, p = strong_value_2xn(game.A, game.B)
-    ax.plot([p], [value], marker="*", markersize=14, color="black", linestyle="none",
-            label=f"strong Stackelberg: p = {p:.4g}, value {value:.4g}")
+    ax.plot(
+        [p],
+        [value],
+        marker="*",
+        markersize=14,
+        color="black",
+        linestyle="none",
+        label=f"strong Stackelberg: p = {p:.4g}, value {value:.4g}",
+    )
     if result is not None:
-        commitment = result.commitment if hasattr(result, "commitment") else \
-            result["leader"]["commitment"]
+        commitment = (
+            result.commitment if hasattr(result, "commitment") else result["leader"]["commitment"]
+        )
         rp = float(commitment.get(first, 0.0))
-        rv = result.leader_value if hasattr(result, "leader_value") else \
-            result["leader"]["value"]
-        ax.plot([rp], [rv], marker="o", markersize=8, fillstyle="none", color="red",
-                linestyle="none", label="solved commitment")
+        rv = result.leader_value if hasattr(result, "leader_value") else result["leader"]["value"]
+        ax.plot(
+            [rp],
+            [rv],
+            marker="o",
+            markersize=8,
+            fillstyle="none",
+            color="red",
+            linestyle="none",
+            label="solved commitment",
+        )
     ax.set_xlim(0, 1)
     ax.set_xlabel(f"p = P({game.leader_name} plays {first}); 1 - p: {second}")
     ax.set_ylabel(f"{game.leader_name}'s payoff")
-    ax.set_title(f"{game.name or 'game'}: {game.leader_name} commits, "
-                 f"{game.follower_name} best-responds", fontsize="medium")
+    ax.set_title(
+        f"{game.name or 'game'}: {game.leader_name} commits, {game.follower_name} best-responds",
+        fontsize="medium",
+    )
     ax.legend(fontsize="small", loc="best")
     ax.grid(True, alpha=0.3)
     return ax
@@ -342,7 +438,9 @@ def filter_rows(df: Any, where: Mapping[str, str]) -> Any:
             mask = df[col].astype(str) == text
         df = df[mask]
     if df.empty:
-        raise InputError("no row matches --where " + ", ".join(
-            f"{k}={v}" for k, v in where.items()), field="--where",
-            fix="use values that occur in the table")
+        raise InputError(
+            "no row matches --where " + ", ".join(f"{k}={v}" for k, v in where.items()),
+            field="--where",
+            fix="use values that occur in the table",
+        )
     return df

@@ -60,9 +60,14 @@ def _is_mip(h: Any) -> bool:
 
 def _log_mip_progress(event: Any) -> None:
     d = event.data_out
-    _status_log.info("MILP: %d nodes, incumbent %.6g, bound %.6g, gap %.2f%%, %.0f s",
-                     d.mip_node_count, d.mip_primal_bound, d.mip_dual_bound,
-                     100.0 * d.mip_gap, d.running_time)
+    _status_log.info(
+        "MILP: %d nodes, incumbent %.6g, bound %.6g, gap %.2f%%, %.0f s",
+        d.mip_node_count,
+        d.mip_primal_bound,
+        d.mip_dual_bound,
+        100.0 * d.mip_gap,
+        d.running_time,
+    )
 
 
 def route_highs_log(h: Any) -> None:
@@ -135,8 +140,10 @@ def _clock(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-_MIP_ROW = re.compile(r"^(?:[A-Za-z]\s+)?(\d+)\s+\d+\s+\d+\s+[\d.]+%\s+(\S+)\s+(\S+)\s+"
-                      r"(\S+%|Large|inf)")
+_MIP_ROW = re.compile(
+    r"^(?:[A-Za-z]\s+)?(\d+)\s+\d+\s+\d+\s+[\d.]+%\s+(\S+)\s+(\S+)\s+"
+    r"(\S+%|Large|inf)"
+)
 
 
 def mip_row(line: str) -> str | None:
@@ -170,8 +177,15 @@ class StatusHandler(logging.StreamHandler):
     ``detail`` the latest HiGHS or branching line. The heartbeat is only drawn when ``stream``
     is a TTY (:meth:`for_stream`)."""
 
-    def __init__(self, stream: TextIO, *, show_level: int, heartbeat: bool,
-                 label: str = "stackopt", interval: float = 0.25) -> None:
+    def __init__(
+        self,
+        stream: TextIO,
+        *,
+        show_level: int,
+        heartbeat: bool,
+        label: str = "stackopt",
+        interval: float = 0.25,
+    ) -> None:
         # a StreamHandler, so that Pyomo's output capture (which redirects fds 1 and 2 while
         # HiGHS runs) points ``self.stream`` at the original stderr instead of looping
         super().__init__(stream)
@@ -188,11 +202,13 @@ class StatusHandler(logging.StreamHandler):
         self.setFormatter(logging.Formatter("stackopt: %(levelname)s: %(message)s"))
 
     @classmethod
-    def for_stream(cls, stream: TextIO, *, show_level: int, quiet: bool,
-                   label: str = "stackopt") -> StatusHandler:
+    def for_stream(
+        cls, stream: TextIO, *, show_level: int, quiet: bool, label: str = "stackopt"
+    ) -> StatusHandler:
         """A handler whose heartbeat is on only when ``stream`` is a TTY and not ``quiet``."""
-        return cls(stream, show_level=show_level, heartbeat=_is_tty(stream) and not quiet,
-                   label=label)
+        return cls(
+            stream, show_level=show_level, heartbeat=_is_tty(stream) and not quiet, label=label
+        )
 
     # -- logging ---------------------------------------------------------------------------
     def emit(self, record: logging.LogRecord) -> None:

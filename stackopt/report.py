@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from stackopt.result import Result
 
@@ -70,19 +71,27 @@ def format_result(result: Result) -> str:
     else:
         rs = fmt(resp)
     fv = result.follower.value
-    fvs = fmt(fv) if not isinstance(fv, Mapping) else \
-        ", ".join(f"{k} {fmt(v)}" for k, v in fv.items())
+    fvs = (
+        fmt(fv)
+        if not isinstance(fv, Mapping)
+        else ", ".join(f"{k} {fmt(v)}" for k, v in fv.items())
+    )
     lines.append(f"{'follower':<9}{result.follower.name:<{width + 2}}{fvs:>14}  {rs}")
     if cert is not None:
         failed = cert.failed()
         # each failure is printed once: the summary line counts them, the lines below name them
-        lines.append(f"certificate: {cert.summary()}" if not failed else
-                     f"certificate: FAILED {len(failed)} of {len(cert.checks)} checks")
+        lines.append(
+            f"certificate: {cert.summary()}"
+            if not failed
+            else f"certificate: FAILED {len(failed)} of {len(cert.checks)} checks"
+        )
         exact = (cert.evidence or {}).get("exact") or {}
         if exact.get("commitment"):
             ex = ", ".join(f"{k} {v}" for k, v in exact["commitment"].items())
-            lines.append(f"exact: {ex}; leader value {exact.get('leader_value')}, "
-                         f"follower value {exact.get('follower_value')}")
+            lines.append(
+                f"exact: {ex}; leader value {exact.get('leader_value')}, "
+                f"follower value {exact.get('follower_value')}"
+            )
         for c in failed:
             lines.append(f"  FAILED {c.name}: {c.detail}")
     stats = dict(result.stats)
@@ -107,7 +116,7 @@ def _restates(message: str, cert: Any) -> bool:
         return False
     summary = cert.summary()
     if summary.startswith("FAILED "):
-        summary = summary[len("FAILED "):]
+        summary = summary[len("FAILED ") :]
     return summary in message
 
 

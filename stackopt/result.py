@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from stackopt.certificate import Certificate, jsonable
 from stackopt.status import Status
@@ -35,8 +36,11 @@ class LeaderOutcome:
     payment: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"name": self.name, "commitment": jsonable(dict(self.commitment)),
-               "value": jsonable(self.value)}
+        out = {
+            "name": self.name,
+            "commitment": jsonable(dict(self.commitment)),
+            "value": jsonable(self.value),
+        }
         if self.incentives is not None:
             out["incentives"] = jsonable(dict(self.incentives))
         if self.payment is not None:
@@ -53,8 +57,11 @@ class FollowerOutcome:
     value: Any
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "response": jsonable(self.response),
-                "value": jsonable(self.value)}
+        return {
+            "name": self.name,
+            "response": jsonable(self.response),
+            "value": jsonable(self.value),
+        }
 
 
 @dataclass(frozen=True)
@@ -98,8 +105,11 @@ class Result:
     @property
     def certified(self) -> bool:
         """True when the status is optimal and every certificate check passed."""
-        return self.status is Status.OPTIMAL and self.certificate is not None \
+        return (
+            self.status is Status.OPTIMAL
+            and self.certificate is not None
             and self.certificate.passed
+        )
 
     @property
     def commitment(self) -> Mapping[str, float]:
@@ -120,18 +130,31 @@ class Result:
     # -- display ---------------------------------------------------------------
     def __repr__(self) -> str:
         """One line: kind, game, status, method, values and the certificate's verdict."""
+
         def val(v: Any) -> str:
             if isinstance(v, Mapping):
-                return "{" + ", ".join(f"{k}: {val(x)}" for k, x in list(v.items())[:3]) + \
-                    (", ..." if len(v) > 3 else "") + "}"
+                return (
+                    "{"
+                    + ", ".join(f"{k}: {val(x)}" for k, x in list(v.items())[:3])
+                    + (", ..." if len(v) > 3 else "")
+                    + "}"
+                )
             return f"{v:.6g}" if isinstance(v, float) else repr(v)
 
-        cert = "no certificate" if self.certificate is None else (
-            "certified" if self.certified else
-            ("certificate passed" if self.certificate.passed else "certificate FAILED"))
+        cert = (
+            "no certificate"
+            if self.certificate is None
+            else (
+                "certified"
+                if self.certified
+                else ("certificate passed" if self.certificate.passed else "certificate FAILED")
+            )
+        )
         game = f" {self.game!r}" if self.game else ""
-        return (f"<Result {self.kind}{game} {self.status.value} by {self.method}: leader "
-                f"{val(self.leader.value)}, follower {val(self.follower.value)}; {cert}>")
+        return (
+            f"<Result {self.kind}{game} {self.status.value} by {self.method}: leader "
+            f"{val(self.leader.value)}, follower {val(self.follower.value)}; {cert}>"
+        )
 
     def _repr_html_(self) -> str:
         """An HTML table for notebooks: both players and the certificate's checks."""
@@ -149,17 +172,24 @@ class Result:
                 return ", ".join(f"{k} {fmt(x)}" for k, x in v.items())
             return fmt(v)
 
-        head = (f"<b>{escape(self.game or '(unnamed)')}</b> [{escape(self.kind)}] method "
-                f"<code>{escape(self.method)}</code>, status <b>{escape(self.status.value)}"
-                "</b>")
+        head = (
+            f"<b>{escape(self.game or '(unnamed)')}</b> [{escape(self.kind)}] method "
+            f"<code>{escape(self.method)}</code>, status <b>{escape(self.status.value)}"
+            "</b>"
+        )
         msg = f"<br><i>{escape(self.message)}</i>" if self.message else ""
         rows = "".join(
             f"<tr><td>{role}</td><td>{escape(who.name)}</td><td>{escape(value(who.value))}"
             f"</td><td>{escape(strategy(x))}</td></tr>"
-            for role, who, x in (("leader", self.leader, self.leader.commitment),
-                                 ("follower", self.follower, self.follower.response)))
-        table = ("<table><tr><th>role</th><th>player</th><th>value</th><th>strategy</th>"
-                 f"</tr>{rows}</table>")
+            for role, who, x in (
+                ("leader", self.leader, self.leader.commitment),
+                ("follower", self.follower, self.follower.response),
+            )
+        )
+        table = (
+            "<table><tr><th>role</th><th>player</th><th>value</th><th>strategy</th>"
+            f"</tr>{rows}</table>"
+        )
         cert = "" if self.certificate is None else self.certificate._repr_html_()
         return f"<div>{head}{msg}{table}{cert}</div>"
 
@@ -183,7 +213,7 @@ class Result:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Result":
+    def from_dict(cls, data: Mapping[str, Any]) -> Result:
         """Rebuild a result from its JSON form (also accepts minimal JSON from other tools).
 
         Only ``leader.commitment`` and ``follower.response`` are required; values, status and
@@ -192,57 +222,82 @@ class Result:
         from stackopt.errors import InputError
 
         if not isinstance(data, Mapping):
-            raise InputError("a result must be a JSON object", fix="pass the output of "
-                             "'stackopt solve --json'")
+            raise InputError(
+                "a result must be a JSON object", fix="pass the output of 'stackopt solve --json'"
+            )
         leader = data.get("leader")
         follower = data.get("follower")
         if not isinstance(leader, Mapping) or "commitment" not in leader:
-            raise InputError("missing 'leader.commitment'", field="leader.commitment",
-                             fix="a result needs the leader's commitment")
+            raise InputError(
+                "missing 'leader.commitment'",
+                field="leader.commitment",
+                fix="a result needs the leader's commitment",
+            )
         if not isinstance(follower, Mapping) or "response" not in follower:
-            raise InputError("missing 'follower.response'", field="follower.response",
-                             fix="a result needs the follower's response")
+            raise InputError(
+                "missing 'follower.response'",
+                field="follower.response",
+                fix="a result needs the follower's response",
+            )
         commitment = leader["commitment"]
         if isinstance(commitment, str):
             commitment = {commitment: 1.0}
         if not isinstance(commitment, Mapping):
-            raise InputError("must map labels to numbers", field="leader.commitment",
-                             fix='write e.g. {"inspect": 0.5, "skip": 0.5}')
+            raise InputError(
+                "must map labels to numbers",
+                field="leader.commitment",
+                fix='write e.g. {"inspect": 0.5, "skip": 0.5}',
+            )
         try:
             status = Status(data.get("status", "optimal"))
         except ValueError:
-            raise InputError(f"unknown status {data.get('status')!r}", field="status",
-                             fix="use one of " + ", ".join(s.value for s in Status)) from None
+            raise InputError(
+                f"unknown status {data.get('status')!r}",
+                field="status",
+                fix="use one of " + ", ".join(s.value for s in Status),
+            ) from None
         cert = data.get("certificate")
         for key in ("options", "stats"):
             if data.get(key) is not None and not isinstance(data.get(key), Mapping):
-                raise InputError(f"must be a mapping, got {type(data.get(key)).__name__}",
-                                 field=key, fix=f"write {key} as an object or omit it")
+                raise InputError(
+                    f"must be a mapping, got {type(data.get(key)).__name__}",
+                    field=key,
+                    fix=f"write {key} as an object or omit it",
+                )
         if isinstance(cert, Mapping):
             try:
                 cert = Certificate.from_dict(cert)
             except (KeyError, TypeError, ValueError) as exc:
-                raise InputError(f"malformed certificate ({type(exc).__name__}: {exc})",
-                                 field="certificate",
-                                 fix="omit the certificate or keep the one stackopt wrote"
-                                 ) from None
+                raise InputError(
+                    f"malformed certificate ({type(exc).__name__}: {exc})",
+                    field="certificate",
+                    fix="omit the certificate or keep the one stackopt wrote",
+                ) from None
         else:
             cert = None
         value = leader.get("value")
         if value is not None and _num(value) is None:  # optional, but a number when present
-            raise InputError(f"must be a number, got {value!r}", field="leader.value",
-                             fix="write the leader's value as a number, or omit it")
+            raise InputError(
+                f"must be a number, got {value!r}",
+                field="leader.value",
+                fix="write the leader's value as a number, or omit it",
+            )
         return cls(
             kind=str(data.get("kind") or ""),  # "" when absent: verify takes the game's
             status=status,
             method=str(data.get("method", "unknown")),
-            leader=LeaderOutcome(name=str(leader.get("name", "leader")),
-                                 commitment=dict(commitment), value=_num(leader.get("value")),
-                                 incentives=leader.get("incentives"),
-                                 payment=leader.get("payment")),
-            follower=FollowerOutcome(name=str(follower.get("name", "follower")),
-                                     response=follower["response"],
-                                     value=follower.get("value")),
+            leader=LeaderOutcome(
+                name=str(leader.get("name", "leader")),
+                commitment=dict(commitment),
+                value=_num(leader.get("value")),
+                incentives=leader.get("incentives"),
+                payment=leader.get("payment"),
+            ),
+            follower=FollowerOutcome(
+                name=str(follower.get("name", "follower")),
+                response=follower["response"],
+                value=follower.get("value"),
+            ),
             certificate=cert,
             stats=upgrade_stats(data.get("stats") or {}),
             options=dict(data.get("options") or {}),
@@ -271,8 +326,12 @@ class Result:
         if layout == "long":
             import warnings
 
-            warnings.warn("to_frame(layout='long') is deprecated; the default layout has "
-                          "typed columns per kind", DeprecationWarning, stacklevel=2)
+            warnings.warn(
+                "to_frame(layout='long') is deprecated; the default layout has "
+                "typed columns per kind",
+                DeprecationWarning,
+                stacklevel=2,
+            )
             return self._long_frame()
         if layout != "decision":
             raise ValueError(f"unknown layout {layout!r}; use 'decision' or 'long'")
@@ -282,8 +341,10 @@ class Result:
         frame = (spec.frame if spec is not None else None) or DEFAULT_FRAME
         labels = [str(k) for k in self.leader.commitment]
         n = len(labels)
-        data: dict[str, Any] = {frame.entry.name: labels,
-                                frame.value.name: list(self.leader.commitment.values())}
+        data: dict[str, Any] = {
+            frame.entry.name: labels,
+            frame.value.name: list(self.leader.commitment.values()),
+        }
         extra = load_target(frame.rows)(self) if frame.rows else {}
         for col in frame.columns:
             data[col.name] = list(extra.get(col.name, [None] * n))
@@ -293,9 +354,17 @@ class Result:
         df = pd.DataFrame(data, columns=[c.name for c in frame.all_columns()])
         for col in frame.all_columns():
             df[col.name] = df[col.name].astype(col.dtype)
-        df.attrs.update({"kind": self.kind, "game": self.game, "status": self.status.value,
-                         "method": self.method, "leader": self.leader.name,
-                         "follower": self.follower.name, "response": self.follower.response})
+        df.attrs.update(
+            {
+                "kind": self.kind,
+                "game": self.game,
+                "status": self.status.value,
+                "method": self.method,
+                "leader": self.leader.name,
+                "follower": self.follower.name,
+                "response": self.follower.response,
+            }
+        )
         if isinstance(fv, Mapping):
             df.attrs["follower_value"] = dict(fv)
         return df
@@ -303,24 +372,34 @@ class Result:
     def _long_frame(self):
         import pandas as pd
 
-        rows = [{"player": "leader", "name": self.leader.name, "label": k, "value": v}
-                for k, v in self.leader.commitment.items()]
+        rows = [
+            {"player": "leader", "name": self.leader.name, "label": k, "value": v}
+            for k, v in self.leader.commitment.items()
+        ]
         resp = self.follower.response
         if isinstance(resp, Mapping):
-            rows += [{"player": "follower", "name": self.follower.name, "label": str(k),
-                      "value": v} for k, v in resp.items()]
+            rows += [
+                {"player": "follower", "name": self.follower.name, "label": str(k), "value": v}
+                for k, v in resp.items()
+            ]
         elif resp is not None:
-            rows.append({"player": "follower", "name": self.follower.name,
-                         "label": str(resp), "value": 1.0})
+            rows.append(
+                {"player": "follower", "name": self.follower.name, "label": str(resp), "value": 1.0}
+            )
         return pd.DataFrame(rows, columns=["player", "name", "label", "value"])
 
     def summary(self) -> dict[str, Any]:
         """Flat one-row summary for batch tables."""
         return {
-            "game": self.game, "kind": self.kind, "status": self.status.value,
-            "method": self.method, "leader": self.leader.name,
-            "leader_value": self.leader.value, "follower": self.follower.name,
-            "follower_value": self.follower.value if not isinstance(self.follower.value, Mapping)
+            "game": self.game,
+            "kind": self.kind,
+            "status": self.status.value,
+            "method": self.method,
+            "leader": self.leader.name,
+            "leader_value": self.leader.value,
+            "follower": self.follower.name,
+            "follower_value": self.follower.value
+            if not isinstance(self.follower.value, Mapping)
             else None,
             "certified": self.certified,
         }
@@ -343,15 +422,24 @@ def _mixed_kinds() -> set[str]:
     return {name for name, spec in kinds().items() if spec.mixed}
 
 
-def failure_result(game: Any, options: Mapping[str, Any], message: str, method: str | None,
-                   status: Status = Status.ERROR) -> Result:
+def failure_result(
+    game: Any,
+    options: Mapping[str, Any],
+    message: str,
+    method: str | None,
+    status: Status = Status.ERROR,
+) -> Result:
     """A result without an answer (``status`` ``error`` or ``time_limit``) for a solve of
     ``game`` that stopped: empty commitment, no values, no certificate, the reason in
     ``message``."""
     return Result(
-        kind=str(getattr(game, "kind", "unknown")), status=status,
+        kind=str(getattr(game, "kind", "unknown")),
+        status=status,
         method=str(options.get("method") or method or "unknown"),
         leader=LeaderOutcome(str(getattr(game, "leader_name", "leader")), {}, None),
         follower=FollowerOutcome(str(getattr(game, "follower_name", "follower")), None, None),
-        certificate=None, options=dict(options), game=getattr(game, "name", None),
-        message=message)
+        certificate=None,
+        options=dict(options),
+        game=getattr(game, "name", None),
+        message=message,
+    )

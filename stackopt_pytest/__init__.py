@@ -52,11 +52,10 @@ def _version(dist: str) -> str:
         if spec is not None and spec.origin:
             site = Path(spec.origin).parent.parent
             for d in site.glob(f"{dist}-*.dist-info"):
-                return d.name[len(dist) + 1:-len(".dist-info")]
+                return d.name[len(dist) + 1 : -len(".dist-info")]
             import re  # an editable install: the package's own __version__, not imported
 
-            m = re.search(r'^__version__ = "([^"]+)"', Path(spec.origin).read_text("utf-8"),
-                          re.M)
+            m = re.search(r'^__version__ = "([^"]+)"', Path(spec.origin).read_text("utf-8"), re.M)
             if m:
                 return m.group(1)
     except (ImportError, ValueError, OSError):  # pragma: no cover - unusual installs
@@ -76,14 +75,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("stackopt")
     if any(o.names() == ["--stackopt-exact"] for o in group.options):
         return  # loaded under both names
-    group.addoption("--stackopt-exact", action="store_true", default=False,
-                    help="stackopt.testing helpers check exactly (tolerance 1e-9 and, for "
-                         "normal-form games, a rational-arithmetic proof)")
+    group.addoption(
+        "--stackopt-exact",
+        action="store_true",
+        default=False,
+        help="stackopt.testing helpers check exactly (tolerance 1e-9 and, for "
+        "normal-form games, a rational-arithmetic proof)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "stackopt_exact: stackopt.testing helpers in this test "
-                                       "check exactly (see docs/testing.md)")
+    config.addinivalue_line(
+        "markers",
+        "stackopt_exact: stackopt.testing helpers in this test check exactly (see docs/testing.md)",
+    )
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -95,8 +100,10 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Any:
-    exact = item.config.getoption("--stackopt-exact", False) or \
-        item.get_closest_marker("stackopt_exact") is not None
+    exact = (
+        item.config.getoption("--stackopt-exact", False)
+        or item.get_closest_marker("stackopt_exact") is not None
+    )
     if not exact:
         yield
         return

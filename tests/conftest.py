@@ -21,8 +21,9 @@ import pytest
 
 from stackopt.result import Result
 
-RESULT_SCHEMA = json.loads(resources.files("stackopt").joinpath("result.schema.json")
-                           .read_text(encoding="utf-8"))
+RESULT_SCHEMA = json.loads(
+    resources.files("stackopt").joinpath("result.schema.json").read_text(encoding="utf-8")
+)
 _RESULT_VALIDATOR = jsonschema.Draft202012Validator(RESULT_SCHEMA)
 _PLAIN_TO_DICT = Result.to_dict
 
@@ -32,8 +33,9 @@ def _validated_to_dict(self: Result) -> dict:
     error = jsonschema.exceptions.best_match(_RESULT_VALIDATOR.iter_errors(data))
     if error is not None:
         where = "/".join(map(str, error.absolute_path)) or "(top)"
-        raise AssertionError(f"result does not match result.schema.json at {where}: "
-                             f"{error.message}")
+        raise AssertionError(
+            f"result does not match result.schema.json at {where}: {error.message}"
+        )
     return data
 
 

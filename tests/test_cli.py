@@ -9,9 +9,7 @@ import numpy as np
 import pytest
 
 from stackopt.cli import main
-
-from stackopt.testing.oracles import BY_NAME
-from stackopt.testing.oracles import sse_vertex_enumeration
+from stackopt.testing.oracles import BY_NAME, sse_vertex_enumeration
 
 
 def _run(capsys, *argv):
@@ -40,15 +38,19 @@ def test_solve_json_keys(capsys, inspection_file):
     assert code == 0 and err == ""
     d = json.loads(out)  # the whole of stdout is one JSON object (no solver banner)
     assert d["status"] == "optimal"
-    assert d["leader"]["commitment"] == pytest.approx({"inspect": 5 / 14, "skip": 9 / 14},
-                                                       abs=1e-9)
+    assert d["leader"]["commitment"] == pytest.approx({"inspect": 5 / 14, "skip": 9 / 14}, abs=1e-9)
     assert d["leader"]["value"] == pytest.approx(-5 / 14, abs=1e-9)
     assert d["follower"]["response"] == "legal"
     assert d["follower"]["value"] == pytest.approx(-5 / 14, abs=1e-9)
     assert d["certificate"]["passed"] is True
     assert {c["name"] for c in d["certificate"]["checks"]} >= {
-        "commitment", "best_response", "tie_break", "leader_value", "follower_value",
-        "optimality"}
+        "commitment",
+        "best_response",
+        "tie_break",
+        "leader_value",
+        "follower_value",
+        "optimality",
+    }
     for key in ("method", "stats", "options", "kind"):
         assert key in d
 
@@ -79,9 +81,14 @@ def test_verify_tampered_result_exits_1(capsys, tmp_path, inspection_file):
 
 def test_verify_minimal_foreign_json_exits_1_with_reason(capsys, tmp_path, inspection_file):
     r = tmp_path / "foreign.json"
-    r.write_text(json.dumps({"leader": {"commitment": {"inspect": 5 / 14, "skip": 9 / 14},
-                                        "value": -5 / 14},
-                             "follower": {"response": "legal", "value": -5 / 14}}))
+    r.write_text(
+        json.dumps(
+            {
+                "leader": {"commitment": {"inspect": 5 / 14, "skip": 9 / 14}, "value": -5 / 14},
+                "follower": {"response": "legal", "value": -5 / 14},
+            }
+        )
+    )
     code, out, _ = _run(capsys, "verify", inspection_file, r)
     assert code == 1
     assert "ok   best_response" in out and "FAIL optimality" in out
@@ -90,12 +97,15 @@ def test_verify_minimal_foreign_json_exits_1_with_reason(capsys, tmp_path, inspe
 
 def test_solve_pure(capsys, write):
     case = BY_NAME["commitment_beats_nash"]
-    p = write("c.yaml", """\
+    p = write(
+        "c.yaml",
+        """\
         kind: normal_form
         leader: {actions: [U, D]}
         follower: {actions: [L, R]}
         payoffs: {leader: [[1, 3], [0, 2]], follower: [[1, 0], [0, 1]]}
-        """)
+        """,
+    )
     code, out, _ = _run(capsys, "solve", p, "--pure", "--json")
     d = json.loads(out)
     assert code == 0 and d["method"] == "pure_commitment"
@@ -107,12 +117,15 @@ def test_solve_pure(capsys, write):
 
 def test_solve_leader_follower_and_verify(capsys, tmp_path, inspection_file):
     out_file = tmp_path / "r.json"
-    code, out, _ = _run(capsys, "solve", inspection_file, "--leader", "follower", "--json",
-                        "--out", out_file)
+    code, out, _ = _run(
+        capsys, "solve", inspection_file, "--leader", "follower", "--json", "--out", out_file
+    )
     d = json.loads(out)
     assert code == 0
     assert d["leader"]["name"] == "inspectee" and set(d["leader"]["commitment"]) == {
-        "legal", "violate"}
+        "legal",
+        "violate",
+    }
     B = np.array([[-1, -10], [0, 5]])
     A = np.array([[-1, -6], [0, -10]])
     exact = sse_vertex_enumeration(B.T, A.T)
@@ -121,8 +134,7 @@ def test_solve_leader_follower_and_verify(capsys, tmp_path, inspection_file):
 
 
 def test_solve_restrictions_and_engine(capsys, inspection_file):
-    code, out, _ = _run(capsys, "solve", inspection_file, "--leader-actions", "skip",
-                        "--json")
+    code, out, _ = _run(capsys, "solve", inspection_file, "--leader-actions", "skip", "--json")
     d = json.loads(out)
     assert code == 0 and d["leader"]["commitment"] == {"skip": 1.0}
     assert d["follower"]["response"] == "violate" and d["leader"]["value"] == -10
@@ -172,20 +184,22 @@ def test_argparse_errors_exit_2(capsys):
 def test_export_files_read_back_by_highs(capsys, tmp_path, inspection_file, fmt):
     from stackopt.engines.highs import new_highs
 
-    code, out, err = _run(capsys, "export", inspection_file, "--format", fmt, "--out",
-                          tmp_path / "lps")
+    code, out, err = _run(
+        capsys, "export", inspection_file, "--format", fmt, "--out", tmp_path / "lps"
+    )
     assert code == 0 and err == ""
     written = out.split()
-    assert [p.rsplit("/", 1)[-1] for p in written] == [f"inspection.legal.{fmt}",
-                                                       f"inspection.violate.{fmt}"]
+    assert [p.rsplit("/", 1)[-1] for p in written] == [
+        f"inspection.legal.{fmt}",
+        f"inspection.violate.{fmt}",
+    ]
     exact = sse_vertex_enumeration([[-1, -6], [0, -10]], [[-1, -10], [0, 5]]).region_values
     for path, j in zip(written, (0, 1)):
         h = new_highs()
         h.readModel(path)
         h.run()
         assert h.modelStatusToString(h.getModelStatus()) == "Optimal"
-        assert h.getInfo().objective_function_value == pytest.approx(float(exact[j]),
-                                                                     abs=1e-9)
+        assert h.getInfo().objective_function_value == pytest.approx(float(exact[j]), abs=1e-9)
     # the optimum of the LP of the solve's response equals the solve's value
     code, out, _ = _run(capsys, "solve", inspection_file, "--json")
     assert json.loads(out)["leader"]["value"] == pytest.approx(float(exact[0]), abs=1e-9)
@@ -196,15 +210,18 @@ def test_export_one_response_with_swapped_roles(capsys, tmp_path, write):
 
     case = BY_NAME["three_by_three"]
     p = write("t.yaml", f"kind: normal_form\npayoffs: {{leader: {case.A}, follower: {case.B}}}\n")
-    code, out, _ = _run(capsys, "export", p, "--leader", "follower", "--response", "a1",
-                        "--out", tmp_path)
+    code, out, _ = _run(
+        capsys, "export", p, "--leader", "follower", "--response", "a1", "--out", tmp_path
+    )
     assert code == 0 and out.split()[0].endswith("t.a1.lp")
     h = new_highs()
     h.readModel(out.split()[0])
     h.run()
     exact = sse_vertex_enumeration(np.array(case.B).T, np.array(case.A).T)
-    assert Fraction(h.getInfo().objective_function_value).limit_denominator(1000) == \
-        exact.region_values[1]
+    assert (
+        Fraction(h.getInfo().objective_function_value).limit_denominator(1000)
+        == exact.region_values[1]
+    )
     code, _, err = _run(capsys, "export", p, "--response", "nope", "--out", tmp_path)
     assert code == 2 and "unknown follower action 'nope'" in err
 
@@ -212,9 +229,11 @@ def test_export_one_response_with_swapped_roles(capsys, tmp_path, write):
 def test_unwritable_outputs_exit_2(capsys, tmp_path, inspection_file):
     afile = tmp_path / "afile"
     afile.write_text("x")
-    for argv in (["solve", inspection_file, "--out", tmp_path / "missing" / "r.json"],
-                 ["solve", inspection_file, "--out", tmp_path],          # a directory
-                 ["export", inspection_file, "--out", afile]):           # a file, not a dir
+    for argv in (
+        ["solve", inspection_file, "--out", tmp_path / "missing" / "r.json"],
+        ["solve", inspection_file, "--out", tmp_path],  # a directory
+        ["export", inspection_file, "--out", afile],
+    ):  # a file, not a dir
         code, out, err = _run(capsys, *argv)
         assert code == 2, argv
         assert len(err.splitlines()) == 1 and "Traceback" not in err
@@ -226,8 +245,11 @@ def test_closed_stdout_pipe_gives_no_traceback(inspection_file):
     import subprocess
     import sys
 
-    p = subprocess.Popen([sys.executable, "-m", "stackopt", "solve", str(inspection_file),
-                          "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "stackopt", "solve", str(inspection_file), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     p.stdout.close()  # before the child has written anything (it is still importing)
     err = p.stderr.read().decode()
     p.stderr.close()
@@ -243,8 +265,15 @@ def test_time_limit_still_prints_one_json_object(capsys):
 
     from stackopt.cli import main as _main
 
-    rc = _main(["solve", str(_REPO / "data" / "travelers_dilemma_99.yaml"), "--json",
-                "--time-limit", "0.0001"])
+    rc = _main(
+        [
+            "solve",
+            str(_REPO / "data" / "travelers_dilemma_99.yaml"),
+            "--json",
+            "--time-limit",
+            "0.0001",
+        ]
+    )
     out = _json.loads(capsys.readouterr().out)
     assert rc == 1
     assert out["status"] == "error" and out["certificate"] is None
@@ -255,8 +284,9 @@ def test_verify_refuses_a_result_of_another_kind(tmp_path, capsys):
     from stackopt.cli import main as _main
 
     res = tmp_path / "r.json"
-    assert _main(["solve", str(_REPO / "data" / "inspection.yaml"), "--json", "--out",
-                  str(res)]) == 0
+    assert (
+        _main(["solve", str(_REPO / "data" / "inspection.yaml"), "--json", "--out", str(res)]) == 0
+    )
     capsys.readouterr()
     rc = _main(["verify", str(_REPO / "data" / "security" / "transit_hubs.yaml"), str(res)])
     err = capsys.readouterr().err

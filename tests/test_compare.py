@@ -13,19 +13,25 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stackopt.testing.oracles import nash_leader_values, sse_vertex_enumeration
 from stackopt import NormalFormGame
 from stackopt.cli import main
 from stackopt.kinds.normal_form.compare import SCENARIOS, compare_leadership
 from stackopt.kinds.normal_form.nash import all_nash_equilibria
+from stackopt.testing.oracles import nash_leader_values, sse_vertex_enumeration
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def test_commitment_beats_nash_hand_derived():
     # U dominates D: unique NE (U, L) gives (1, 1); committing to U w.p. 1/2 gives 5/2.
-    g = NormalFormGame(np.array([[1, 3], [0, 2.]]), np.array([[1, 0], [0, 1.]]),
-                       ("U", "D"), ("L", "R"), leader_name="row", follower_name="col")
+    g = NormalFormGame(
+        np.array([[1, 3], [0, 2.0]]),
+        np.array([[1, 0], [0, 1.0]]),
+        ("U", "D"),
+        ("L", "R"),
+        leader_name="row",
+        follower_name="col",
+    )
     c = compare_leadership(g)
     assert c.certified and c.passed
     assert c.values("player1_leads")[0] == pytest.approx(2.5)
@@ -40,14 +46,18 @@ def test_commitment_beats_nash_hand_derived():
 @pytest.mark.parametrize("seed", [11, 12, 13, 14])
 def test_random_games_theorem_and_independent_values(seed):
     rng = np.random.default_rng(seed)
-    g = NormalFormGame(rng.integers(-5, 6, size=(3, 4)).astype(float),
-                       rng.integers(-5, 6, size=(3, 4)).astype(float))
+    g = NormalFormGame(
+        rng.integers(-5, 6, size=(3, 4)).astype(float),
+        rng.integers(-5, 6, size=(3, 4)).astype(float),
+    )
     c = compare_leadership(g)
     assert c.passed
     assert c.values("player1_leads")[0] == pytest.approx(
-        float(sse_vertex_enumeration(g.A, g.B).value), abs=1e-6)
+        float(sse_vertex_enumeration(g.A, g.B).value), abs=1e-6
+    )
     assert c.values("player2_leads")[1] == pytest.approx(
-        float(sse_vertex_enumeration(g.B.T, g.A.T).value), abs=1e-6)
+        float(sse_vertex_enumeration(g.B.T, g.A.T).value), abs=1e-6
+    )
     eqs = all_nash_equilibria(g)  # exact, handles degenerate integer games
     p1 = [float(e.leader_value) for e in eqs]
     p2 = [float(e.follower_value) for e in eqs]
@@ -61,7 +71,7 @@ def test_random_games_theorem_and_independent_values(seed):
 
 
 def test_to_dict_and_frame():
-    g = NormalFormGame(np.array([[3, 0], [0, 2.]]), np.array([[2, 0], [0, 3.]]))
+    g = NormalFormGame(np.array([[3, 0], [0, 2.0]]), np.array([[2, 0], [0, 3.0]]))
     c = compare_leadership(g)
     d = json.loads(json.dumps(c.to_dict()))
     assert [r["scenario"] for r in d["rows"]] == list(SCENARIOS)
@@ -85,14 +95,17 @@ def test_governance_game_leading_pays(capsys):
 
 
 def test_cli_table_and_bad_input(write, capsys):
-    p = write("g.yaml", """\
+    p = write(
+        "g.yaml",
+        """\
         kind: normal_form
         leader: {name: row, actions: [U, D]}
         follower: {name: col, actions: [L, R]}
         payoffs:
           leader: [[1, 3], [0, 2]]
           follower: [[1, 0], [0, 1]]
-        """)
+        """,
+    )
     assert main(["compare", str(p)]) == 0
     out = capsys.readouterr().out
     assert "row leads (SSE)" in out and "+1.5" in out and "holds" in out
@@ -122,8 +135,10 @@ def test_cli_exit_1_when_theorem_check_fails(write, monkeypatch, capsys):
         return dataclasses.replace(r, leader=lead)
 
     monkeypatch.setattr(nash_mod, "nash_equilibria", corrupted)
-    p = write("g.yaml", "kind: normal_form\npayoffs: {leader: [[1, 3], [0, 2]], "
-                        "follower: [[1, 0], [0, 1]]}\n")
+    p = write(
+        "g.yaml",
+        "kind: normal_form\npayoffs: {leader: [[1, 3], [0, 2]], follower: [[1, 0], [0, 1]]}\n",
+    )
     assert main(["compare", str(p)]) == 1
     out = capsys.readouterr().out
     assert "VIOLATED" in out

@@ -46,7 +46,7 @@ GAME_SUFFIXES = {".yaml", ".yml", ".csv", ".nfg"}
 EXPECTED: dict[str, tuple[int, str | None]] = {
     "bilevel/infeasible.yaml": (1, "infeasible"),
     "bilevel/unbounded.yaml": (1, "unbounded"),
-    "bilevel/integer_follower.yaml": (2, None),     # unsupported: integer follower variables
+    "bilevel/integer_follower.yaml": (2, None),  # unsupported: integer follower variables
 }
 # Kinds whose every example must export (a build_model exists and needs no proof of big-M).
 EXPORT_REQUIRED = {"normal_form", "bayesian", "security", "interdiction"}
@@ -54,8 +54,18 @@ EXPORT_REQUIRED = {"normal_form", "bayesian", "security", "interdiction"}
 # fast run; the full export runs under the ``slow`` marker.
 EXPORT_ALL_LPS_UP_TO = 20
 
-SHARED_TOP_KEYS = {"kind", "game", "status", "method", "leader", "follower", "certificate",
-                   "stats", "options", "message"}
+SHARED_TOP_KEYS = {
+    "kind",
+    "game",
+    "status",
+    "method",
+    "leader",
+    "follower",
+    "certificate",
+    "stats",
+    "options",
+    "message",
+}
 CHECK_KEYS = {"name", "passed", "residual", "tolerance", "detail"}
 
 
@@ -88,9 +98,14 @@ def _companion_files() -> set[Path]:
 
 def game_files() -> list[Path]:
     companions = _companion_files()
-    return sorted(p for p in DATA.rglob("*") if p.is_file()
-                  and p.suffix.lower() in GAME_SUFFIXES and p not in companions
-                  and "scenarios" not in p.relative_to(DATA).parts)  # batch scenario sets
+    return sorted(
+        p
+        for p in DATA.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in GAME_SUFFIXES
+        and p not in companions
+        and "scenarios" not in p.relative_to(DATA).parts
+    )  # batch scenario sets
 
 
 def rel(path: Path) -> str:
@@ -118,11 +133,10 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main([str(a) for a in argv])
-        except SystemExit as exc:          # argparse usage errors
+        except SystemExit as exc:  # argparse usage errors
             code = exc.code if isinstance(exc.code, int) else 2
-        except Exception:                  # noqa: BLE001 - a traceback breaks the contract
-            pytest.fail(f"stackopt {' '.join(map(str, argv))} raised:\n"
-                        + traceback.format_exc())
+        except Exception:
+            pytest.fail(f"stackopt {' '.join(map(str, argv))} raised:\n" + traceback.format_exc())
     return code, out.getvalue(), err.getvalue()
 
 
@@ -154,7 +168,7 @@ def solved(tmp_path_factory):
     return _solve
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def game_of(path: Path) -> Any:
     """The game in ``path`` (loaded once; used by the test's own oracles)."""
     from stackopt import load_game
@@ -170,7 +184,7 @@ def _is_num(x: Any) -> bool:
 def test_data_directory_is_discovered():
     kinds = {file_kind(p) for p in FILES}
     assert {"normal_form", "bayesian", "security", "bilevel", "interdiction"} <= kinds
-    assert any(p.suffix == ".csv" for p in FILES)          # standalone CSV games are included
+    assert any(p.suffix == ".csv" for p in FILES)  # standalone CSV games are included
     for name in EXPECTED:
         assert (DATA / name).exists(), f"EXPECTED lists a missing example {name}"
 
@@ -197,7 +211,7 @@ def test_solve_json_shared_keys(path, solved):
         assert not out.strip()
         return
     data = json.loads(out)
-    assert json.loads(out_file.read_text(encoding="utf-8")) == data   # --out writes the same
+    assert json.loads(out_file.read_text(encoding="utf-8")) == data  # --out writes the same
     assert SHARED_TOP_KEYS <= set(data), sorted(SHARED_TOP_KEYS - set(data))
     assert data["kind"] == file_kind(path)
     assert data["status"] in {s.value for s in Status}
@@ -244,8 +258,11 @@ def test_verify_round_trip(path, solved):
     assert vcode == 0 and json.loads(vout)["passed"] is True
 
 
-@pytest.mark.parametrize("path", [p for p in FILES if expected(p)[0] == 1],
-                         ids=[rel(p) for p in FILES if expected(p)[0] == 1])
+@pytest.mark.parametrize(
+    "path",
+    [p for p in FILES if expected(p)[0] == 1],
+    ids=[rel(p) for p in FILES if expected(p)[0] == 1],
+)
 def test_verify_of_a_no_solution_result_is_not_bad_input(path, solved):
     """A result stackopt wrote itself (status infeasible/unbounded) is not *bad input*:
     verify confirms the claim (exit 0) or fails to (exit 1), but must not call the file
@@ -264,12 +281,12 @@ def test_verify_of_a_no_solution_result_is_not_bad_input(path, solved):
 
 
 def _readable_by_highs(path: Path) -> None:
-    from stackopt.engines.highs import new_highs
     import highspy
 
+    from stackopt.engines.highs import new_highs
+
     h = new_highs()
-    if "S1::" in path.read_text(errors="replace") or "\nSOS" in path.read_text(
-            errors="replace"):
+    if "S1::" in path.read_text(errors="replace") or "\nSOS" in path.read_text(errors="replace"):
         # a bilevel problem with no MILP on proven bounds: the exact KKT model with SOS1
         # complementarity, which HiGHS does not read (tests/bilevel/test_export.py checks it)
         return
@@ -286,8 +303,9 @@ def _export_args(path: Path, full: bool) -> list[str]:
 
 
 def _check_export(path: Path, fmt: str, out_dir: Path, full: bool = False) -> None:
-    code, out, err = run_cli("export", path, "--format", fmt, "--out", out_dir,
-                             *_export_args(path, full))
+    code, out, err = run_cli(
+        "export", path, "--format", fmt, "--out", out_dir, *_export_args(path, full)
+    )
     want, _ = expected(path)
     kind = file_kind(path)
     if want == 2:
@@ -314,10 +332,15 @@ def test_export_reads_back_into_highs(path, fmt, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("STACKOPT_SLOW_FULL"),
-                    reason="full export of large games: set STACKOPT_SLOW_FULL=1")
-@pytest.mark.parametrize("path", [p for p in FILES if file_kind(p) == "normal_form"],
-                         ids=[rel(p) for p in FILES if file_kind(p) == "normal_form"])
+@pytest.mark.skipif(
+    not os.environ.get("STACKOPT_SLOW_FULL"),
+    reason="full export of large games: set STACKOPT_SLOW_FULL=1",
+)
+@pytest.mark.parametrize(
+    "path",
+    [p for p in FILES if file_kind(p) == "normal_form"],
+    ids=[rel(p) for p in FILES if file_kind(p) == "normal_form"],
+)
 def test_export_every_lp_of_large_normal_form_games(path, tmp_path):
     if not _export_args(path, full=False):
         pytest.skip("small game: every LP is already exported by the fast test")
@@ -329,12 +352,13 @@ def test_export_every_lp_of_large_normal_form_games(path, tmp_path):
 # payoff arrays: the changed answer is no longer a best response, or changes the leader's
 # payoff. Degenerate changes (e.g. another of five identical targets) are skipped over.
 def _leader_vector(game: Any, commitment: dict) -> list[float]:
-    labels = getattr(game, "leader_actions", None) or getattr(game, "targets")
+    labels = getattr(game, "leader_actions", None) or game.targets
     return [float(commitment[lab]) for lab in labels]
 
 
-def _payoffs(game: Any, kind: str, commitment: dict, typ: str | None, label: str
-             ) -> tuple[float, float] | None:
+def _payoffs(
+    game: Any, kind: str, commitment: dict, typ: str | None, label: str
+) -> tuple[float, float] | None:
     """(follower, leader) payoff of response ``label`` (of type ``typ``) at ``commitment``,
     computed here from the game's arrays; ``None`` when this test has no oracle for the kind."""
     import numpy as np
@@ -346,16 +370,18 @@ def _payoffs(game: Any, kind: str, commitment: dict, typ: str | None, label: str
     if kind == "bayesian":
         t = game.types[game.type_names.index(typ)]
         j = list(t.actions).index(label)
-        return (float(x @ np.asarray(t.follower_payoffs)[:, j]),
-                float(x @ np.asarray(t.leader_payoffs)[:, j]))
+        return (
+            float(x @ np.asarray(t.follower_payoffs)[:, j]),
+            float(x @ np.asarray(t.leader_payoffs)[:, j]),
+        )
     if kind == "security":
         lam = 0 if typ is None else list(game.types).index(typ)
         k = list(game.targets).index(label)
         c = x[k]
-        return (float(game.attacker_covered[lam, k] * c + game.attacker_uncovered[lam, k]
-                      * (1 - c)),
-                float(game.defender_covered[lam, k] * c + game.defender_uncovered[lam, k]
-                      * (1 - c)))
+        return (
+            float(game.attacker_covered[lam, k] * c + game.attacker_uncovered[lam, k] * (1 - c)),
+            float(game.defender_covered[lam, k] * c + game.defender_uncovered[lam, k] * (1 - c)),
+        )
     return None
 
 
@@ -400,14 +426,22 @@ def _commitment_changes_payoffs(game, kind, d: dict, new: dict) -> bool:
     """Independently: under ``new`` the reported response is not a best response of some
     follower (type), or the leader's payoff changes."""
     r = d["follower"]["response"]
-    pairs = [(None, r)] if isinstance(r, str) else list(r.items()) \
-        if isinstance(r, dict) and all(isinstance(v, str) for v in r.values()) else []
+    pairs = (
+        [(None, r)]
+        if isinstance(r, str)
+        else list(r.items())
+        if isinstance(r, dict) and all(isinstance(v, str) for v in r.values())
+        else []
+    )
     if not pairs or _payoffs(game, kind, new, pairs[0][0], pairs[0][1]) is None:
         return True
     old = d["leader"]["commitment"]
     for typ, lab in pairs:
-        labels = (list(game.types[game.type_names.index(typ)].actions) if kind == "bayesian"
-                  else list(getattr(game, "follower_actions", None) or game.targets))
+        labels = (
+            list(game.types[game.type_names.index(typ)].actions)
+            if kind == "bayesian"
+            else list(getattr(game, "follower_actions", None) or game.targets)
+        )
         f_new, l_new = _payoffs(game, kind, new, typ, lab)
         best = max(_payoffs(game, kind, new, typ, other)[0] for other in labels)
         if f_new < best - 1e-4 or abs(l_new - _payoffs(game, kind, old, typ, lab)[1]) > 1e-4:
@@ -429,7 +463,7 @@ def _tamper_response(d: dict, game: Any) -> None:
     kind = d["kind"]
     c = d["leader"]["commitment"]
     if isinstance(r, str):
-        labels = getattr(game, "follower_actions", None) or getattr(game, "targets")
+        labels = getattr(game, "follower_actions", None) or game.targets
         for lab in labels:
             if lab != r and _is_corruption(game, kind, c, None, r, lab):
                 f["response"] = lab
@@ -447,14 +481,17 @@ def _tamper_response(d: dict, game: Any) -> None:
                 f["response"] = {"path": list(p)}
                 return
     elif isinstance(r, dict) and all(isinstance(v, str) for v in r.values()):
-        for typ, cur in r.items():        # a typed follower: change one type's action
-            labels = (game.types[game.type_names.index(typ)].actions if kind == "bayesian"
-                      else game.targets)
+        for typ, cur in r.items():  # a typed follower: change one type's action
+            labels = (
+                game.types[game.type_names.index(typ)].actions
+                if kind == "bayesian"
+                else game.targets
+            )
             for lab in labels:
                 if lab != cur and _is_corruption(game, kind, c, typ, cur, lab):
                     r[typ] = lab
                     return
-    elif isinstance(r, dict):               # variable -> value
+    elif isinstance(r, dict):  # variable -> value
         k = next(iter(r))
         r[k] = r[k] + 1.0
         return
@@ -463,8 +500,11 @@ def _tamper_response(d: dict, game: Any) -> None:
     pytest.skip("every other response is also an equilibrium response (degenerate game)")
 
 
-TAMPERS = {"leader_value": _tamper_value, "commitment": _tamper_commitment,
-           "response": _tamper_response}
+TAMPERS = {
+    "leader_value": _tamper_value,
+    "commitment": _tamper_commitment,
+    "response": _tamper_response,
+}
 
 
 @pytest.mark.parametrize("what", list(TAMPERS))
@@ -500,10 +540,13 @@ def test_export_file_names_never_collide(tmp_path):
     """Labels that sanitise to the same file name ('a-b', 'a+b' -> 'a_b') still give one file
     per follower action, each a valid model."""
     game = tmp_path / "coll.yaml"
-    game.write_text("kind: normal_form\nleader: {actions: [u, d]}\n"
-                    "follower: {actions: ['a-b', 'a+b', 'a_b']}\n"
-                    "payoffs:\n  leader: [[1, 2, 0], [3, 1, 0]]\n"
-                    "  follower: [[1, 0, 0], [0, 1, 0]]\n", encoding="utf-8")
+    game.write_text(
+        "kind: normal_form\nleader: {actions: [u, d]}\n"
+        "follower: {actions: ['a-b', 'a+b', 'a_b']}\n"
+        "payoffs:\n  leader: [[1, 2, 0], [3, 1, 0]]\n"
+        "  follower: [[1, 0, 0], [0, 1, 0]]\n",
+        encoding="utf-8",
+    )
     out_dir = tmp_path / "out"
     code, out, err = run_cli("export", game, "--out", out_dir)
     assert code == 0, err
@@ -517,12 +560,14 @@ def test_export_file_names_never_collide(tmp_path):
 @pytest.mark.parametrize("fmt", ["lp", "mps"])
 def test_export_of_labels_that_sanitise_alike_in_other_kinds(fmt, tmp_path):
     game = tmp_path / "bayes.yaml"
-    game.write_text("kind: bayesian\nleader: {actions: ['g-1', 'g+1']}\nfollowers:\n"
-                    "  - {name: 't-1', prior: 0.5, actions: ['a-b', 'a+b'],\n"
-                    "     payoffs: {leader: [[1, 0], [0, 1]], follower: [[0, 1], [1, 0]]}}\n"
-                    "  - {name: 't+1', prior: 0.5, actions: ['a-b', 'a+b'],\n"
-                    "     payoffs: {leader: [[1, 0], [0, 1]], follower: [[1, 0], [0, 1]]}}\n",
-                    encoding="utf-8")
+    game.write_text(
+        "kind: bayesian\nleader: {actions: ['g-1', 'g+1']}\nfollowers:\n"
+        "  - {name: 't-1', prior: 0.5, actions: ['a-b', 'a+b'],\n"
+        "     payoffs: {leader: [[1, 0], [0, 1]], follower: [[0, 1], [1, 0]]}}\n"
+        "  - {name: 't+1', prior: 0.5, actions: ['a-b', 'a+b'],\n"
+        "     payoffs: {leader: [[1, 0], [0, 1]], follower: [[1, 0], [0, 1]]}}\n",
+        encoding="utf-8",
+    )
     code, out, err = run_cli("export", game, "--format", fmt, "--out", tmp_path / "out")
     assert code == 0, err
     for line in out.split():
@@ -532,11 +577,14 @@ def test_export_of_labels_that_sanitise_alike_in_other_kinds(fmt, tmp_path):
 @pytest.mark.parametrize("fmt", ["lp", "mps"])
 def test_export_of_security_targets_that_sanitise_alike(fmt, tmp_path):
     game = tmp_path / "sec.yaml"
-    game.write_text("kind: security\nresources: 1\ntargets:\n"
-                    "  - {name: 'a-b', defender: {covered: 1, uncovered: -5},"
-                    " attacker: {covered: -1, uncovered: 5}}\n"
-                    "  - {name: 'a+b', defender: {covered: 1, uncovered: -4},"
-                    " attacker: {covered: -1, uncovered: 4}}\n", encoding="utf-8")
+    game.write_text(
+        "kind: security\nresources: 1\ntargets:\n"
+        "  - {name: 'a-b', defender: {covered: 1, uncovered: -5},"
+        " attacker: {covered: -1, uncovered: 5}}\n"
+        "  - {name: 'a+b', defender: {covered: 1, uncovered: -4},"
+        " attacker: {covered: -1, uncovered: 4}}\n",
+        encoding="utf-8",
+    )
     code, out, err = run_cli("export", game, "--format", fmt, "--out", tmp_path / "out")
     assert code == 0, err
     for line in out.split():

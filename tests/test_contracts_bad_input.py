@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
-
 from test_contracts import DATA, assert_one_line_error, run_cli
 
 # kind -> a bundled example that solves quickly
@@ -39,6 +39,7 @@ def _set(path: list) -> Callable[[Any, Any], None]:
             del d[path[-1]]
         else:
             d[path[-1]] = value
+
     return apply
 
 
@@ -52,34 +53,64 @@ CASES: dict[tuple[str, str], tuple[list, Any, str]] = {
     ("normal_form", "wrong_type_entry"): (["payoffs", "follower", 1, 0], "x", "payoffs.follower"),
     ("normal_form", "missing"): (["payoffs"], _DELETE, "payoffs"),
     ("normal_form", "nan"): (["payoffs", "leader", 0, 0], NAN, "payoffs.leader[0][0]"),
-    ("bayesian", "unknown_nested"): (["followers", 0, "payoffs", "bogus"], 1,
-                                     "followers[0].payoffs.bogus"),
+    ("bayesian", "unknown_nested"): (
+        ["followers", 0, "payoffs", "bogus"],
+        1,
+        "followers[0].payoffs.bogus",
+    ),
     ("bayesian", "wrong_type"): (["followers", 0, "prior"], "high", "prior"),
     ("bayesian", "missing"): (["followers", 0, "payoffs"], _DELETE, "followers[0].payoffs"),
-    ("bayesian", "nan"): (["followers", 1, "payoffs", "follower", 1, 2], NAN,
-                          "payoffs.follower[1][2]"),
-    ("security", "unknown_nested"): (["targets", 0, "defender", "bogus"], 1,
-                                     "targets[0].defender.bogus"),
+    ("bayesian", "nan"): (
+        ["followers", 1, "payoffs", "follower", 1, 2],
+        NAN,
+        "payoffs.follower[1][2]",
+    ),
+    ("security", "unknown_nested"): (
+        ["targets", 0, "defender", "bogus"],
+        1,
+        "targets[0].defender.bogus",
+    ),
     ("security", "wrong_type"): (["resources"], "two", "resources"),
     ("security", "missing"): (["targets", 0, "attacker"], _DELETE, "targets[0].attacker"),
-    ("security", "nan"): (["targets", 2, "defender", "covered"], NAN,
-                          "targets[2].defender.covered"),
-    ("security_types", "unknown_nested"): (["attacker", "types", 0, "bogus"], 1,
-                                           "attacker.types[0].bogus"),
-    ("security_types", "wrong_type"): (["attacker", "types", 0, "prior"], [1],
-                                       "attacker.types[0].prior"),
-    ("security_types", "missing"): (["attacker", "types", 0, "payoffs"], _DELETE,
-                                    "attacker.types[0].payoffs"),
-    ("security_types", "nan"): (["attacker", "types", 1, "payoffs", "port", "covered"], NAN,
-                                "attacker.types[1].payoffs.port.covered"),
+    ("security", "nan"): (
+        ["targets", 2, "defender", "covered"],
+        NAN,
+        "targets[2].defender.covered",
+    ),
+    ("security_types", "unknown_nested"): (
+        ["attacker", "types", 0, "bogus"],
+        1,
+        "attacker.types[0].bogus",
+    ),
+    ("security_types", "wrong_type"): (
+        ["attacker", "types", 0, "prior"],
+        [1],
+        "attacker.types[0].prior",
+    ),
+    ("security_types", "missing"): (
+        ["attacker", "types", 0, "payoffs"],
+        _DELETE,
+        "attacker.types[0].payoffs",
+    ),
+    ("security_types", "nan"): (
+        ["attacker", "types", 1, "payoffs", "port", "covered"],
+        NAN,
+        "attacker.types[1].payoffs.port.covered",
+    ),
     ("interdiction", "unknown_nested"): (["arcs", 0, "bogus"], 1, "arcs[0].bogus"),
     ("interdiction", "wrong_type"): (["budget"], "one", "budget"),
     ("interdiction", "missing"): (["target"], _DELETE, "target"),
     ("interdiction", "nan"): (["arcs", 1, "length"], NAN, "arcs[1].length"),
-    ("bilevel", "unknown_nested"): (["leader", "variables", "x", "bogus"], 1,
-                                    "leader.variables.x.bogus"),
-    ("bilevel", "wrong_type"): (["leader", "variables", "x", "lower"], "zero",
-                                "leader.variables.x.lower"),
+    ("bilevel", "unknown_nested"): (
+        ["leader", "variables", "x", "bogus"],
+        1,
+        "leader.variables.x.bogus",
+    ),
+    ("bilevel", "wrong_type"): (
+        ["leader", "variables", "x", "lower"],
+        "zero",
+        "leader.variables.x.lower",
+    ),
     ("bilevel", "missing"): (["follower", "objective"], _DELETE, "follower.objective"),
     ("bilevel", "nan"): (["leader", "variables", "x", "upper"], NAN, "leader.variables.x"),
 }
@@ -117,8 +148,10 @@ def test_unknown_top_level_key(kind, tmp_path):
 @pytest.mark.parametrize("kind", list(BASES))
 def test_yaml_alias_refused(kind, tmp_path):
     f = tmp_path / f"{kind}_alias.yaml"
-    f.write_text(BASES[kind].read_text(encoding="utf-8")
-                 + "\ndescription: &d text\nname: *d\n", encoding="utf-8")
+    f.write_text(
+        BASES[kind].read_text(encoding="utf-8") + "\ndescription: &d text\nname: *d\n",
+        encoding="utf-8",
+    )
     _solve_fails_cleanly(f, "&d")
 
 
@@ -146,15 +179,18 @@ def test_normal_form_long_csv_with_nan(tmp_path):
 
 def test_normal_form_csv_unknown_column(tmp_path):
     f = tmp_path / "g.csv"
-    f.write_text((DATA / "inspection_long.csv").read_text()
-                 .replace("follower_payoff", "follower_payof"))
+    f.write_text(
+        (DATA / "inspection_long.csv").read_text().replace("follower_payoff", "follower_payof")
+    )
     _solve_fails_cleanly(f, "header")
 
 
 def test_interdiction_edge_csv_with_nan_length(tmp_path):
     (tmp_path / "supply_routes.csv").write_text(
-        (DATA / "interdiction" / "supply_routes.csv").read_text().replace(
-            "depot,n1,3,", "depot,n1,nan,"))
+        (DATA / "interdiction" / "supply_routes.csv")
+        .read_text()
+        .replace("depot,n1,3,", "depot,n1,nan,")
+    )
     y = tmp_path / "supply_routes.yaml"
     y.write_text((DATA / "interdiction" / "supply_routes.yaml").read_text())
     code, out, err = run_cli("solve", y)
@@ -164,7 +200,8 @@ def test_interdiction_edge_csv_with_nan_length(tmp_path):
 
 def test_interdiction_edge_csv_unknown_column(tmp_path):
     (tmp_path / "supply_routes.csv").write_text(
-        (DATA / "interdiction" / "supply_routes.csv").read_text().replace("delay", "dealy"))
+        (DATA / "interdiction" / "supply_routes.csv").read_text().replace("delay", "dealy")
+    )
     y = tmp_path / "supply_routes.yaml"
     y.write_text((DATA / "interdiction" / "supply_routes.yaml").read_text())
     code, out, err = run_cli("solve", y)
@@ -175,24 +212,47 @@ def test_interdiction_edge_csv_unknown_column(tmp_path):
 # -- options -------------------------------------------------------------------------------
 # options each kind does not take (it must refuse them: exit 2, one line naming the option)
 INAPPLICABLE = {
-    "bayesian": [["--pure"], ["--leader", "follower"], ["--leader-actions", "guard1"],
-                 ["--follower-actions", "rob1"], ["--engine", "pyomo"], ["--exact"]],
-    "security": [["--pure"], ["--leader", "follower"], ["--leader-actions", "airport"],
-                 ["--follower-actions", "port"], ["--exact"],
-                 ["--tie-break", "adversarial"]],
-    "interdiction": [["--pure"], ["--leader", "follower"], ["--engine", "pyomo"],
-                     ["--exact"], ["--tie-break", "adversarial"]],
-    "bilevel": [["--pure"], ["--leader", "follower"], ["--leader-actions", "x"],
-                ["--engine", "pyomo"], ["--exact"], ["--tie-break", "adversarial"]],
+    "bayesian": [
+        ["--pure"],
+        ["--leader", "follower"],
+        ["--leader-actions", "guard1"],
+        ["--follower-actions", "rob1"],
+        ["--engine", "pyomo"],
+        ["--exact"],
+    ],
+    "security": [
+        ["--pure"],
+        ["--leader", "follower"],
+        ["--leader-actions", "airport"],
+        ["--follower-actions", "port"],
+        ["--exact"],
+        ["--tie-break", "adversarial"],
+    ],
+    "interdiction": [
+        ["--pure"],
+        ["--leader", "follower"],
+        ["--engine", "pyomo"],
+        ["--exact"],
+        ["--tie-break", "adversarial"],
+    ],
+    "bilevel": [
+        ["--pure"],
+        ["--leader", "follower"],
+        ["--leader-actions", "x"],
+        ["--engine", "pyomo"],
+        ["--exact"],
+        ["--tie-break", "adversarial"],
+    ],
 }
-for _kind in ("bayesian", "security", "interdiction"):   # bilevel-only options
+for _kind in ("bayesian", "security", "interdiction"):  # bilevel-only options
     INAPPLICABLE[_kind] += [["--max-nodes", "5"], ["--big-m", "100"]]
 INAPPLICABLE["normal_form"] = [["--max-nodes", "5"], ["--big-m", "100"]]
 OPTION_CASES = [(k, o) for k, opts in INAPPLICABLE.items() for o in opts]
 
 
-@pytest.mark.parametrize("kind,option", OPTION_CASES,
-                         ids=[f"{k}-{' '.join(o)}" for k, o in OPTION_CASES])
+@pytest.mark.parametrize(
+    "kind,option", OPTION_CASES, ids=[f"{k}-{' '.join(o)}" for k, o in OPTION_CASES]
+)
 def test_inapplicable_option_refused(kind, option):
     code, out, err = run_cli("solve", BASES[kind], *option)
     assert code == 2, f"exit {code}\n{out}\n{err}"
@@ -212,10 +272,17 @@ def test_default_tie_break_is_accepted_where_ties_exist(kind):
 
 
 @pytest.mark.parametrize("kind", list(BASES))
-@pytest.mark.parametrize("option", [["--method", "nonsense"], ["--rtol", "-1"],
-                                    ["--rtol", "nan"], ["--time-limit", "-5"],
-                                    ["--time-limit", "nan"]],
-                         ids=lambda o: " ".join(o) if isinstance(o, list) else o)
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--method", "nonsense"],
+        ["--rtol", "-1"],
+        ["--rtol", "nan"],
+        ["--time-limit", "-5"],
+        ["--time-limit", "nan"],
+    ],
+    ids=lambda o: " ".join(o) if isinstance(o, list) else o,
+)
 def test_bad_option_value(kind, option):
     code, out, err = run_cli("solve", BASES[kind], *option)
     assert code == 2, f"exit {code}\n{out}\n{err}"
@@ -239,14 +306,21 @@ def test_argparse_errors_exit_2_without_traceback():
 RESULT_BREAKS = {
     "not_json": (lambda d: "{not json", None),
     "not_object": (lambda d: json.dumps([1, 2]), None),
-    "no_commitment": (lambda d: json.dumps({**d, "leader": {"value": 1}}),
-                      "leader.commitment"),
-    "no_response": (lambda d: json.dumps({**d, "follower": {"value": 1}}),
-                    "follower.response"),
+    "no_commitment": (lambda d: json.dumps({**d, "leader": {"value": 1}}), "leader.commitment"),
+    "no_response": (lambda d: json.dumps({**d, "follower": {"value": 1}}), "follower.response"),
     "bad_status": (lambda d: json.dumps({**d, "status": "great"}), "status"),
     "commitment_string_values": (
-        lambda d: json.dumps({**d, "leader": {**d["leader"], "commitment": {
-            k: "lots" for k in d["leader"]["commitment"]}}}), "leader.commitment"),
+        lambda d: json.dumps(
+            {
+                **d,
+                "leader": {
+                    **d["leader"],
+                    "commitment": {k: "lots" for k in d["leader"]["commitment"]},
+                },
+            }
+        ),
+        "leader.commitment",
+    ),
 }
 
 
@@ -264,21 +338,26 @@ def test_verify_refuses_malformed_result(kind, brk, tmp_path):
 
 
 # -- numbers beyond the float range (YAML reads 1000...0 as a Python int) -------------------
-HUGE = 10 ** 400
+HUGE = 10**400
 HUGE_CASES = {
     "normal_form-payoff": ("normal_form", ["payoffs", "leader", 0, 0], "payoffs.leader[0][0]"),
     "bayesian-prior": ("bayesian", ["followers", 0, "prior"], "prior"),
-    "security-payoff": ("security", ["targets", 0, "defender", "covered"],
-                        "targets[0].defender.covered"),
+    "security-payoff": (
+        "security",
+        ["targets", 0, "defender", "covered"],
+        "targets[0].defender.covered",
+    ),
     "security-resources": ("security", ["resources"], "resources"),
-    "security-prior": ("security_types", ["attacker", "types", 0, "prior"],
-                       "attacker.types[0].prior"),
+    "security-prior": (
+        "security_types",
+        ["attacker", "types", 0, "prior"],
+        "attacker.types[0].prior",
+    ),
     "interdiction-length": ("interdiction", ["arcs", 0, "length"], "arcs[0].length"),
     "interdiction-budget": ("interdiction", ["budget"], "budget"),
     "interdiction-cost": ("interdiction", ["arcs", 0, "cost"], "arcs[0].cost"),
     "interdiction-delay": ("interdiction", ["arcs", 0, "delay"], "arcs[0].delay"),
-    "bilevel-bound": ("bilevel", ["leader", "variables", "x", "upper"],
-                      "leader.variables.x.upper"),
+    "bilevel-bound": ("bilevel", ["leader", "variables", "x", "upper"], "leader.variables.x.upper"),
 }
 
 
@@ -289,9 +368,16 @@ def test_integer_beyond_float_range(case, tmp_path):
     _solve_fails_cleanly(f, field)
 
 
-@pytest.mark.parametrize("name,text", [("empty", ""), ("list", "- 1\n- 2\n"),
-                                       ("scalar", "42\n"), ("no_kind", "name: x\n"),
-                                       ("tab", "kind: normal_form\n\tname: x\n")])
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("empty", ""),
+        ("list", "- 1\n- 2\n"),
+        ("scalar", "42\n"),
+        ("no_kind", "name: x\n"),
+        ("tab", "kind: normal_form\n\tname: x\n"),
+    ],
+)
 def test_documents_that_are_not_games(name, text, tmp_path):
     f = tmp_path / f"{name}.yaml"
     f.write_text(text, encoding="utf-8")

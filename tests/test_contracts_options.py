@@ -14,7 +14,6 @@ import json
 import warnings
 
 import pytest
-
 from test_contracts import DATA, assert_one_line_error, run_cli
 from test_contracts_bad_input import BASES
 
@@ -24,9 +23,12 @@ ROUND_TRIPS = [
     ("inspection.yaml", ["--leader", "inspectee"], 0),
     ("inspection.yaml", ["--pure"], 0),
     ("inspection.yaml", ["--method", "pure_commitment"], 0),
-    ("governance_regulator_leads.yaml", ["--leader-actions", "light,strict",
-                                         "--follower-actions", "basic,full_safety"], 0),
-    ("inspection.yaml", ["--tie-break", "adversarial"], 1),         # supremum not attained
+    (
+        "governance_regulator_leads.yaml",
+        ["--leader-actions", "light,strict", "--follower-actions", "basic,full_safety"],
+        0,
+    ),
+    ("inspection.yaml", ["--tie-break", "adversarial"], 1),  # supremum not attained
     ("governance_firm_leads.yaml", ["--tie-break", "adversarial"], 0),
     ("governance_firm_leads.yaml", ["--tie-break", "adversarial", "--leader", "follower"], 1),
     ("inspection.yaml", ["--exact"], 0),
@@ -51,7 +53,7 @@ def test_option_results_verify_and_tampered_ones_do_not(name, options, want, tmp
     code, out, err = run_cli("solve", path, *options, "--json", "--out", out_file)
     assert code == want, f"exit {code}\n{err}"
     data = json.loads(out)
-    if want == 1:      # only a supremum that is not attained is expected to exit 1 here
+    if want == 1:  # only a supremum that is not attained is expected to exit 1 here
         assert data["status"] == "not_attained" and data["message"]
     else:
         assert data["status"] == "optimal" and data["certificate"]["passed"]
@@ -90,7 +92,7 @@ def test_exact_evidence_is_checked_by_verify(tmp_path):
     exact = data["certificate"]["evidence"]["exact"]
     assert "exact" in [c["name"] for c in data["certificate"]["checks"]]
     text = json.dumps(exact)
-    assert "-5/14" in text                      # SSE value of the inspection game: -5/14
+    assert "-5/14" in text  # SSE value of the inspection game: -5/14
     data["certificate"]["evidence"]["exact"] = json.loads(text.replace("-5/14", "-4/14"))
     out_file.write_text(json.dumps(data), encoding="utf-8")
     vcode, vout, verr = run_cli("verify", path, out_file)
@@ -138,17 +140,23 @@ def test_compare_governance_both_orders_agree_and_leading_pays():
     rows_f = {r["scenario"]: r for r in firm["rows"]}
     rows_r = {r["scenario"]: r for r in reg["rows"]}
     assert all(r["certified"] for r in firm["rows"] + reg["rows"])
-    swap = {"player1_leads": "player2_leads", "player2_leads": "player1_leads",
-            "nash_best_player1": "nash_best_player2", "nash_worst_player1": "nash_worst_player2",
-            "nash_best_player2": "nash_best_player1", "nash_worst_player2": "nash_worst_player1"}
-    for s, t in swap.items():   # the same game with the roles exchanged
+    swap = {
+        "player1_leads": "player2_leads",
+        "player2_leads": "player1_leads",
+        "nash_best_player1": "nash_best_player2",
+        "nash_worst_player1": "nash_worst_player2",
+        "nash_best_player2": "nash_best_player1",
+        "nash_worst_player2": "nash_worst_player1",
+    }
+    for s, t in swap.items():  # the same game with the roles exchanged
         assert rows_f[s]["player1_value"] == pytest.approx(rows_r[t]["player2_value"], abs=1e-9)
         assert rows_f[s]["player2_value"] == pytest.approx(rows_r[t]["player1_value"], abs=1e-9)
     # leading pays for the regulator (the paper's point); never hurts either player
-    assert reg["value_of_commitment"]["regulator"] > 0.3   # 0.5346 leading vs 0.18 (NE)
+    assert reg["value_of_commitment"]["regulator"] > 0.3  # 0.5346 leading vs 0.18 (NE)
     assert min(reg["value_of_commitment"].values()) >= -1e-9
     assert firm["value_of_commitment"] == pytest.approx(
-        {k: v for k, v in reg["value_of_commitment"].items()}, abs=1e-9)
+        {k: v for k, v in reg["value_of_commitment"].items()}, abs=1e-9
+    )
 
 
 def test_compare_nash_rows_match_nashpy():
@@ -158,8 +166,10 @@ def test_compare_nash_rows_match_nashpy():
     game = load_game(DATA / "governance_firm_leads.yaml")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        eqs = [nashpy.Game(game.A, game.B)[s] for s in
-               nashpy.Game(game.A, game.B).support_enumeration()]
+        eqs = [
+            nashpy.Game(game.A, game.B)[s]
+            for s in nashpy.Game(game.A, game.B).support_enumeration()
+        ]
     firm_values = [float(e[0]) for e in eqs]
     rows = {r["scenario"]: r for r in _compare("governance_firm_leads.yaml")["rows"]}
     assert rows["nash_best_player1"]["player1_value"] == pytest.approx(max(firm_values))
@@ -197,9 +207,11 @@ HOSTILE = {
     "rtol_string": lambda d: d["options"].__setitem__("rtol", "tight"),
     "tie_break_adversarial": lambda d: d["options"].__setitem__("tie_break", "adversarial"),
     "commitment_nan": lambda d: d["leader"]["commitment"].__setitem__(
-        next(iter(d["leader"]["commitment"])), float("nan")),
+        next(iter(d["leader"]["commitment"])), float("nan")
+    ),
     "commitment_null": lambda d: d["leader"]["commitment"].__setitem__(
-        next(iter(d["leader"]["commitment"])), None),
+        next(iter(d["leader"]["commitment"])), None
+    ),
 }
 HOSTILE_CASES = [(k, h) for k in BASES for h in HOSTILE]
 
@@ -207,8 +219,12 @@ HOSTILE_CASES = [(k, h) for k in BASES for h in HOSTILE]
 @pytest.mark.parametrize("kind,case", HOSTILE_CASES, ids=[f"{k}-{h}" for k, h in HOSTILE_CASES])
 def test_hostile_result_never_verifies_and_never_crashes(kind, case, base_results, tmp_path):
     code, out, err = _verify_modified(kind, base_results, tmp_path, HOSTILE[case])
-    if case == "tie_break_adversarial" and kind in ("security", "security_types",
-                                                    "interdiction", "bilevel"):
+    if case == "tie_break_adversarial" and kind in (
+        "security",
+        "security_types",
+        "interdiction",
+        "bilevel",
+    ):
         assert code in (0, 1, 2)  # kinds without adversarial ties may ignore the option
     else:
         assert code in (1, 2), f"verify exit {code}\n{out}\n{err}"
@@ -217,15 +233,15 @@ def test_hostile_result_never_verifies_and_never_crashes(kind, case, base_result
     assert "Traceback" not in err
 
 
-WRONG_STATUS = [(k, s) for k in BASES for s in ("infeasible", "unbounded", "not_attained",
-                                                 "error")]
+WRONG_STATUS = [(k, s) for k in BASES for s in ("infeasible", "unbounded", "not_attained", "error")]
 
 
 @pytest.mark.parametrize("kind,status", WRONG_STATUS, ids=[f"{k}-{s}" for k, s in WRONG_STATUS])
 def test_a_wrong_status_claim_does_not_verify(kind, status, base_results, tmp_path):
     """Each example has an optimal equilibrium: a result that says otherwise (with the right
     commitment) is a wrong claim, and verify must not certify it."""
-    code, out, err = _verify_modified(kind, base_results, tmp_path,
-                                      lambda d: d.__setitem__("status", status))
+    code, out, err = _verify_modified(
+        kind, base_results, tmp_path, lambda d: d.__setitem__("status", status)
+    )
     assert code in (1, 2), f"status {status!r}: verify exit {code}\n{out}\n{err}"
     assert "Traceback" not in err

@@ -17,10 +17,21 @@ from stackopt.io.safe_yaml import load_yaml_text, read_text
 
 
 # -- YAML 1.2 core-schema numbers (issue 7) ----------------------------------------------------
-@pytest.mark.parametrize("text,value", [
-    ("9e-05", 9e-05), ("1e3", 1000.0), ("1E-7", 1e-7), ("-2E+3", -2000.0), ("1.5e3", 1500.0),
-    (".5e1", 5.0), ("+1e0", 1.0), ("0.1", 0.1), ("12", 12), ("-3", -3),
-])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("9e-05", 9e-05),
+        ("1e3", 1000.0),
+        ("1E-7", 1e-7),
+        ("-2E+3", -2000.0),
+        ("1.5e3", 1500.0),
+        (".5e1", 5.0),
+        ("+1e0", 1.0),
+        ("0.1", 0.1),
+        ("12", 12),
+        ("-3", -3),
+    ],
+)
 def test_yaml12_floats_load_as_numbers(text, value):
     got = load_yaml_text(f"a: {text}")["a"]
     assert got == value and type(got) is type(value)
@@ -31,8 +42,11 @@ def test_quoted_exponents_stay_strings():
 
 
 def test_every_json_document_loads_as_json_does():
-    doc = {"kind": "normal_form", "x": [1e-05, 1e300, -3.5e-07, 12, 0.1, 2.5e-10, True, None],
-           "nested": {"y": [[1e3]]}}
+    doc = {
+        "kind": "normal_form",
+        "x": [1e-05, 1e300, -3.5e-07, 12, 0.1, 2.5e-10, True, None],
+        "nested": {"y": [[1e3]]},
+    }
     text = json.dumps(doc)
     assert "e-05" in text and load_yaml_text(text) == json.loads(text)
 
@@ -40,10 +54,13 @@ def test_every_json_document_loads_as_json_does():
 def test_json_game_with_exponent_payoffs_loads(tmp_path):
     from stackopt.io.load import load_game
 
-    game = {"kind": "normal_form", "name": "exp",
-            "leader": {"name": "L", "actions": ["a", "b"]},
-            "follower": {"name": "F", "actions": ["c", "d"]},
-            "payoffs": {"leader": [[9e-05, 1e3], [1e-7, 0]], "follower": [[1, 0], [0, 1]]}}
+    game = {
+        "kind": "normal_form",
+        "name": "exp",
+        "leader": {"name": "L", "actions": ["a", "b"]},
+        "follower": {"name": "F", "actions": ["c", "d"]},
+        "payoffs": {"leader": [[9e-05, 1e3], [1e-7, 0]], "follower": [[1, 0], [0, 1]]},
+    }
     p = tmp_path / "g.yaml"
     p.write_text(json.dumps(game))
     g = load_game(p)
@@ -120,10 +137,13 @@ DATA = os.path.join(os.path.dirname(__file__), "..", "data")
 
 def _travelers(k: int) -> NormalFormGame:
     claims = list(range(2, 2 + k))
-    A = np.array([[c if c == d else (c + 2 if c < d else d - 2) for d in claims] for c in claims],
-                 dtype=float)
-    return NormalFormGame(A, A.T.copy(), tuple(f"c{c}" for c in claims),
-                          tuple(f"c{c}" for c in claims))
+    A = np.array(
+        [[c if c == d else (c + 2 if c < d else d - 2) for d in claims] for c in claims],
+        dtype=float,
+    )
+    return NormalFormGame(
+        A, A.T.copy(), tuple(f"c{c}" for c in claims), tuple(f"c{c}" for c in claims)
+    )
 
 
 def test_travelers_dilemma_compare_is_exact_and_fast():
@@ -134,8 +154,7 @@ def test_travelers_dilemma_compare_is_exact_and_fast():
     t = time.perf_counter()
     c = compare_leadership(g)
     assert time.perf_counter() - t < 60
-    for s in ("nash_best_player1", "nash_worst_player1", "nash_best_player2",
-              "nash_worst_player2"):
+    for s in ("nash_best_player1", "nash_worst_player1", "nash_best_player2", "nash_worst_player2"):
         r = getattr(c, s)
         assert r.certified
         assert r.leader.commitment["claim_2"] == 1.0 and r.follower.response["claim_2"] == 1.0
@@ -152,8 +171,9 @@ def test_presolve_shrinks_travelers_dilemma_to_one_by_one():
 
 
 def _random_game(rng, m, n, lo=-3, hi=4):
-    return NormalFormGame(rng.integers(lo, hi, (m, n)).astype(float),
-                          rng.integers(lo, hi, (m, n)).astype(float))
+    return NormalFormGame(
+        rng.integers(lo, hi, (m, n)).astype(float), rng.integers(lo, hi, (m, n)).astype(float)
+    )
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -163,8 +183,9 @@ def test_presolve_keeps_exactly_the_equilibria(seed):
     g = _random_game(rng, 4, 4)
     red = iterated_strict_dominance(g.A, g.B)
     full = {(e.leader_strategy, e.follower_strategy) for e in all_nash_equilibria(g)}
-    sub = g.restrict([g.leader_actions[i] for i in red.rows],
-                     [g.follower_actions[j] for j in red.cols])
+    sub = g.restrict(
+        [g.leader_actions[i] for i in red.rows], [g.follower_actions[j] for j in red.cols]
+    )
     padded = set()
     for e in all_nash_equilibria(sub):
         x = [0] * 4
@@ -207,10 +228,14 @@ def _eps_trap() -> NormalFormGame:
 
 def test_epsilon_equilibrium_is_not_certified_by_verify():
     g = _eps_trap()
-    d = {"kind": "normal_form", "status": "optimal", "method": "nash_milp",
-         "leader": {"name": "leader", "commitment": {"r0": 1.0}, "value": 1e6},
-         "follower": {"name": "follower", "response": {"c0": 1.0}, "value": 1.0},
-         "options": {"solution_concept": "nash"}}
+    d = {
+        "kind": "normal_form",
+        "status": "optimal",
+        "method": "nash_milp",
+        "leader": {"name": "leader", "commitment": {"r0": 1.0}, "value": 1e6},
+        "follower": {"name": "follower", "response": {"c0": 1.0}, "value": 1.0},
+        "options": {"solution_concept": "nash"},
+    }
     cert = verify_nash(g, d)
     assert cert.check("leader_best_response").passed  # the float check alone is fooled
     assert not cert.check("exact").passed and not cert.passed
@@ -242,24 +267,36 @@ def test_nash_non_numeric_rtol_or_values_refused(bad):
 
 def test_nash_forged_bound_on_non_equilibrium_fails():
     g = _travelers(8)
-    d = {"kind": "normal_form", "status": "optimal", "method": "nash_milp",
-         "leader": {"name": "leader", "commitment": {"c9": 1.0}, "value": 9.0},
-         "follower": {"name": "follower", "response": {"c9": 1.0}, "value": 9.0},
-         "options": {"objective": "best", "player": "leader", "solution_concept": "nash"},
-         "certificate": {"checks": [], "rtol": 1e-6, "atol": 1e-4, "scale": 11,
-                         "evidence": {"objective": "best", "objective_bound": 9.0}}}
+    d = {
+        "kind": "normal_form",
+        "status": "optimal",
+        "method": "nash_milp",
+        "leader": {"name": "leader", "commitment": {"c9": 1.0}, "value": 9.0},
+        "follower": {"name": "follower", "response": {"c9": 1.0}, "value": 9.0},
+        "options": {"objective": "best", "player": "leader", "solution_concept": "nash"},
+        "certificate": {
+            "checks": [],
+            "rtol": 1e-6,
+            "atol": 1e-4,
+            "scale": 11,
+            "evidence": {"objective": "best", "objective_bound": 9.0},
+        },
+    }
     cert = verify_nash(g, d)
     assert not cert.passed and not cert.check("exact").passed
 
 
 def test_nash_suboptimal_equilibrium_with_forged_bound_fails():
     # coordination game: (a, a) pays 2, (b, b) pays 1; claim (b, b) is the best with bound 1
-    g = NormalFormGame(np.array([[2.0, 0], [0, 1]]), np.array([[2.0, 0], [0, 1]]),
-                       ("a", "b"), ("a", "b"))
-    d = {"leader": {"commitment": {"b": 1.0}, "value": 1.0},
-         "follower": {"response": {"b": 1.0}, "value": 1.0},
-         "options": {"objective": "best"},
-         "certificate": {"checks": [], "evidence": {"milp_bound": {"bound": 1.0}}}}
+    g = NormalFormGame(
+        np.array([[2.0, 0], [0, 1]]), np.array([[2.0, 0], [0, 1]]), ("a", "b"), ("a", "b")
+    )
+    d = {
+        "leader": {"commitment": {"b": 1.0}, "value": 1.0},
+        "follower": {"response": {"b": 1.0}, "value": 1.0},
+        "options": {"objective": "best"},
+        "certificate": {"checks": [], "evidence": {"milp_bound": {"bound": 1.0}}},
+    }
     cert = verify_nash(g, d)
     assert cert.check("exact").passed and not cert.check("optimality").passed
 
@@ -285,16 +322,24 @@ def _inspection():
 
 
 def _suboptimal_with(evidence):
-    return {"kind": "normal_form", "status": "optimal", "method": "multiple_lps",
-            "leader": {"name": "inspector", "commitment": {"inspect": 1.0}, "value": -1.0},
-            "follower": {"name": "inspectee", "response": "legal", "value": -1.0},
-            "certificate": {"checks": [], "evidence": evidence}}
+    return {
+        "kind": "normal_form",
+        "status": "optimal",
+        "method": "multiple_lps",
+        "leader": {"name": "inspector", "commitment": {"inspect": 1.0}, "value": -1.0},
+        "follower": {"name": "inspectee", "response": "legal", "value": -1.0},
+        "certificate": {"checks": [], "evidence": evidence},
+    }
 
 
 @pytest.mark.parametrize("nan", [float("nan"), "nan", "NaN", float("inf")])
 def test_nan_dominance_bounds_do_not_certify_a_suboptimal_answer(nan):
-    ev = {"bounds": {"legal": {"dominated_by": {"violate": nan}},
-                     "violate": {"dominated_by": {"legal": nan}}}}
+    ev = {
+        "bounds": {
+            "legal": {"dominated_by": {"violate": nan}},
+            "violate": {"dominated_by": {"legal": nan}},
+        }
+    }
     try:
         cert = stackopt.verify(_inspection(), _suboptimal_with(ev))
     except InputError:
@@ -304,9 +349,18 @@ def test_nan_dominance_bounds_do_not_certify_a_suboptimal_answer(nan):
 
 def test_nan_dominance_bounds_cli_exit_2_or_1(tmp_path):
     p = tmp_path / "r.json"
-    p.write_text(json.dumps(_suboptimal_with(
-        {"bounds": {"legal": {"dominated_by": {"violate": float("nan")}},
-                    "violate": {"dominated_by": {"legal": float("nan")}}}})))
+    p.write_text(
+        json.dumps(
+            _suboptimal_with(
+                {
+                    "bounds": {
+                        "legal": {"dominated_by": {"violate": float("nan")}},
+                        "violate": {"dominated_by": {"legal": float("nan")}},
+                    }
+                }
+            )
+        )
+    )
     assert main(["verify", INSPECTION, str(p)]) in (1, 2)
 
 
@@ -314,12 +368,15 @@ def _weak():
     return stackopt.solve(_inspection(), tie_break="adversarial").to_dict()
 
 
-@pytest.mark.parametrize("path,value", [
-    (("supremum",), float("nan")),
-    (("classes", "legal", "multipliers", "violate"), float("nan")),
-    (("classes", "violate", "multipliers"), {"legal": float("nan")}),
-    (("strict", "value"), float("nan")),
-])
+@pytest.mark.parametrize(
+    "path,value",
+    [
+        (("supremum",), float("nan")),
+        (("classes", "legal", "multipliers", "violate"), float("nan")),
+        (("classes", "violate", "multipliers"), {"legal": float("nan")}),
+        (("strict", "value"), float("nan")),
+    ],
+)
 def test_adversarial_ties_nan_evidence_never_passes(path, value):
     d = _weak()
     ev = d["certificate"]["evidence"]
@@ -343,18 +400,25 @@ def test_adversarial_ties_forged_supremum_with_loose_epsilon_fails():
     assert not cert.passed
 
 
-@pytest.mark.parametrize("restriction", [
-    {"options": {"leader_actions": ["inspect"]}},
-    {"options": {"follower_actions": ["legal"]}},
-    {"options": {"pure": True}},
-    {"method": "pure_commitment"},
-])
+@pytest.mark.parametrize(
+    "restriction",
+    [
+        {"options": {"leader_actions": ["inspect"]}},
+        {"options": {"follower_actions": ["legal"]}},
+        {"options": {"pure": True}},
+        {"method": "pure_commitment"},
+    ],
+)
 def test_restrictions_in_the_result_do_not_change_what_is_checked(restriction, tmp_path):
     g = _inspection()
-    d = {"kind": "normal_form", "status": "optimal", "method": "multiple_lps",
-         "leader": {"name": "inspector", "commitment": {"inspect": 1.0}, "value": -1.0},
-         "follower": {"name": "inspectee", "response": "legal", "value": -1.0},
-         "options": {}}
+    d = {
+        "kind": "normal_form",
+        "status": "optimal",
+        "method": "multiple_lps",
+        "leader": {"name": "inspector", "commitment": {"inspect": 1.0}, "value": -1.0},
+        "follower": {"name": "inspectee", "response": "legal", "value": -1.0},
+        "options": {},
+    }
     opts = restriction.get("options", {})
     d["options"].update(opts)
     if "method" in restriction:
@@ -396,8 +460,12 @@ def _suboptimal_patrol(d):
     d = copy.deepcopy(d)
     d["leader"]["commitment"] = {"guard1": 1.0, "guard2": 0.0}
     g = load_game(PATROL)
-    from stackopt.kinds.bayesian.checks import leader_total, commitment_vector, response_indices
-    from stackopt.kinds.bayesian.checks import tie_broken_responses  # noqa: F401
+    from stackopt.kinds.bayesian.checks import (
+        commitment_vector,
+        leader_total,
+        response_indices,
+        tie_broken_responses,  # noqa: F401
+    )
 
     x = commitment_vector(g, d["leader"]["commitment"])
     resp = {}
@@ -457,10 +525,17 @@ TWO_TYPES = os.path.join(DATA, "security", "two_attacker_types.yaml")
 
 def _hubs_suboptimal():
     """Full coverage of the airport: the attacker hits the port (5 > 3 > -2), defender gets -6."""
-    return {"kind": "security", "status": "optimal", "method": "eraser",
-            "leader": {"name": "police", "commitment": {"airport": 1.0, "port": 0.0,
-                                                        "station": 0.0}, "value": -6.0},
-            "follower": {"name": "adversary", "response": "port", "value": 5.0}}
+    return {
+        "kind": "security",
+        "status": "optimal",
+        "method": "eraser",
+        "leader": {
+            "name": "police",
+            "commitment": {"airport": 1.0, "port": 0.0, "station": 0.0},
+            "value": -6.0,
+        },
+        "follower": {"name": "adversary", "response": "port", "value": 5.0},
+    }
 
 
 @pytest.mark.parametrize("bound", [-6.0, "-inf", float("-inf"), float("nan"), "x"])
@@ -520,8 +595,11 @@ def _grid6():
     rng = np.random.default_rng(1)
     g = nx.grid_2d_graph(6, 6).to_directed()
     for u, v in g.edges:
-        g.edges[u, v].update(length=int(rng.integers(1, 11)), delay=int(rng.integers(5, 21)),
-                             cost=int(rng.integers(1, 3)))
+        g.edges[u, v].update(
+            length=int(rng.integers(1, 11)),
+            delay=int(rng.integers(5, 21)),
+            cost=int(rng.integers(1, 3)),
+        )
     return InterdictionGame.from_networkx(g, (0, 0), (5, 5), 4)
 
 
@@ -562,9 +640,11 @@ def _unbounded16(tmp_path):
     fobj = " + ".join(f"y{i}" for i in range(n))
     cons = ", ".join(f'"y{i} <= x{i} + x{(i + 1) % n}"' for i in range(n))
     p = tmp_path / "ub16.yaml"
-    p.write_text(f"kind: bilevel\nname: ub16\nleader:\n  variables: {lv}\n"
-                 f"  objective: {{minimize: \"{obj}\"}}\nfollower:\n  variables: {fv}\n"
-                 f"  objective: {{maximize: \"{fobj}\"}}\n  constraints: [{cons}]\n")
+    p.write_text(
+        f"kind: bilevel\nname: ub16\nleader:\n  variables: {lv}\n"
+        f'  objective: {{minimize: "{obj}"}}\nfollower:\n  variables: {fv}\n'
+        f'  objective: {{maximize: "{fobj}"}}\n  constraints: [{cons}]\n'
+    )
     return p
 
 
@@ -583,11 +663,18 @@ def test_status_vocabulary_has_feasible_and_time_limit():
 
 
 # -- hostile files: bounded parsers -------------------------------------------------------------
-@pytest.mark.parametrize("name,text", [
-    ("deep.json", "[" * 100_000 + "]" * 100_000),
-    ("bigint.json", '{"leader": {"commitment": {"inspect": 1}, "value": ' + "9" * 5001
-     + '}, "follower": {"response": "legal"}}'),
-])
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000),
+        (
+            "bigint.json",
+            '{"leader": {"commitment": {"inspect": 1}, "value": '
+            + "9" * 5001
+            + '}, "follower": {"response": "legal"}}',
+        ),
+    ],
+)
 def test_hostile_result_json_exit_2_fast(tmp_path, name, text, capsys):
     p = tmp_path / name
     p.write_text(text)
@@ -597,12 +684,15 @@ def test_hostile_result_json_exit_2_fast(tmp_path, name, text, capsys):
     assert "Traceback" not in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("text", [
-    'NFG 1 R "x" { "P1" "P2" } { 2 2 }\n1e99999999 0 0 0 0 0 0 0\n',
-    'NFG 1 R "x" { "P1" "P2" } { 100000000 1 }\n1 2\n',
-    'NFG 1 R "x" { "P1" "P2" } { 1e15 1 }\n1 2\n',
-    'NFG 1 R "x" { "P1" "P2" } { 1 1 }\n' + "9" * 5001 + ' 1\n',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'NFG 1 R "x" { "P1" "P2" } { 2 2 }\n1e99999999 0 0 0 0 0 0 0\n',
+        'NFG 1 R "x" { "P1" "P2" } { 100000000 1 }\n1 2\n',
+        'NFG 1 R "x" { "P1" "P2" } { 1e15 1 }\n1 2\n',
+        'NFG 1 R "x" { "P1" "P2" } { 1 1 }\n' + "9" * 5001 + " 1\n",
+    ],
+)
 def test_hostile_nfg_exit_2_fast(tmp_path, text):
     p = tmp_path / "g.nfg"
     p.write_text(text)
@@ -611,22 +701,32 @@ def test_hostile_nfg_exit_2_fast(tmp_path, text):
     assert time.perf_counter() - t < 5
 
 
-def _bilevel_file(tmp_path, leader_obj="x", follower_vars="{y: {lower: 0, upper: 1}}",
-                  leader_vars="{x: {lower: 0, upper: 1}}", follower_obj="y"):
+def _bilevel_file(
+    tmp_path,
+    leader_obj="x",
+    follower_vars="{y: {lower: 0, upper: 1}}",
+    leader_vars="{x: {lower: 0, upper: 1}}",
+    follower_obj="y",
+):
     p = tmp_path / "b.yaml"
-    p.write_text(f"kind: bilevel\nleader:\n  variables: {leader_vars}\n"
-                 f"  objective: {{minimize: \"{leader_obj}\"}}\nfollower:\n"
-                 f"  variables: {follower_vars}\n  objective: {{maximize: \"{follower_obj}\"}}\n")
+    p.write_text(
+        f"kind: bilevel\nleader:\n  variables: {leader_vars}\n"
+        f'  objective: {{minimize: "{leader_obj}"}}\nfollower:\n'
+        f'  variables: {follower_vars}\n  objective: {{maximize: "{follower_obj}"}}\n'
+    )
     return p
 
 
-@pytest.mark.parametrize("kw", [
-    {"leader_obj": "(" * 400 + "x" + ")" * 400},
-    {"leader_obj": "1e308*1e308*x"},
-    {"leader_obj": "1e308*x + 1e308*x"},
-    {"follower_vars": "{y: {lower: 0, upper: 1, index: 200000}}", "follower_obj": "y[1]"},
-    {"leader_vars": "{x: {index: 1000000}, 'x[1000000]': {}}", "leader_obj": "x[1]"},
-])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"leader_obj": "(" * 400 + "x" + ")" * 400},
+        {"leader_obj": "1e308*1e308*x"},
+        {"leader_obj": "1e308*x + 1e308*x"},
+        {"follower_vars": "{y: {lower: 0, upper: 1, index: 200000}}", "follower_obj": "y[1]"},
+        {"leader_vars": "{x: {index: 1000000}, 'x[1000000]': {}}", "leader_obj": "x[1]"},
+    ],
+)
 def test_hostile_bilevel_exit_2_fast(tmp_path, kw, capsys):
     p = _bilevel_file(tmp_path, **kw)
     t = time.perf_counter()
@@ -723,27 +823,33 @@ def test_sigint_subprocess_exit_130(tmp_path):
     import subprocess
     import sys
 
-    code = ("import sys, time, stackopt.api\n"
-            "def slow(game, **kw):\n"
-            "    print('ready', flush=True)\n"
-            "    time.sleep(30)\n"
-            "stackopt.api.solve = slow\n"
-            "from stackopt.cli import main\n"
-            f"sys.exit(main(['solve', {INSPECTION!r}, '--out', {str(tmp_path / 'r.json')!r}]))\n")
-    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+    code = (
+        "import sys, time, stackopt.api\n"
+        "def slow(game, **kw):\n"
+        "    print('ready', flush=True)\n"
+        "    time.sleep(30)\n"
+        "stackopt.api.solve = slow\n"
+        "from stackopt.cli import main\n"
+        f"sys.exit(main(['solve', {INSPECTION!r}, '--out', {str(tmp_path / 'r.json')!r}]))\n"
+    )
+    p = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     assert p.stdout.readline().strip() == "ready"
     p.send_signal(signal.SIGINT)
     p.wait(timeout=20)
     assert p.returncode == 130 and not (tmp_path / "r.json").exists()
 
 
-@pytest.mark.parametrize("text", [
-    'kind: normal_form\nname: "x\\nstatus optimal"\nleader: {actions: [a, b]}\n'
-    'follower: {actions: [c]}\npayoffs: {leader: [[1],[2]], follower: [[1],[1]]}\n',
-    'kind: normal_form\nleader: {actions: ["a\\e[31m", b]}\nfollower: {actions: [c]}\n'
-    'payoffs: {leader: [[1],[2]], follower: [[1],[1]]}\n',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'kind: normal_form\nname: "x\\nstatus optimal"\nleader: {actions: [a, b]}\n'
+        "follower: {actions: [c]}\npayoffs: {leader: [[1],[2]], follower: [[1],[1]]}\n",
+        'kind: normal_form\nleader: {actions: ["a\\e[31m", b]}\nfollower: {actions: [c]}\n'
+        "payoffs: {leader: [[1],[2]], follower: [[1],[1]]}\n",
+    ],
+)
 def test_labels_with_newlines_or_ansi_refused(tmp_path, text, capsys):
     p = tmp_path / "g.yaml"
     p.write_text(text)
@@ -753,8 +859,12 @@ def test_labels_with_newlines_or_ansi_refused(tmp_path, text, capsys):
 
 
 def test_bayesian_huge_weights_refused(tmp_path, capsys):
-    text = open(PATROL).read().replace("prior: 0.6", "weight: 1.0e+308").replace(
-        "prior: 0.4", "weight: 1.0e+308")
+    text = (
+        open(PATROL)
+        .read()
+        .replace("prior: 0.6", "weight: 1.0e+308")
+        .replace("prior: 0.4", "weight: 1.0e+308")
+    )
     p = tmp_path / "w.yaml"
     p.write_text(text)
     assert main(["solve", str(p), "--json"]) == 2
@@ -779,13 +889,17 @@ def test_nash_milp_profile_without_exact_equilibrium_is_not_certified(monkeypatc
     has status error and is not certified (never a wrong equilibrium)."""
     g = _eps_trap()
     monkeypatch.setattr(nash_mod, "ENUM_SYSTEMS", 0)
-    monkeypatch.setattr("stackopt.kinds.normal_form.nash_exact.iterated_strict_dominance",
-                        lambda A, B: __import__("stackopt.kinds.normal_form.nash_exact",
-                                                fromlist=["Reduction"]).Reduction(
-                            (0, 1), (0, 1), 0, 0, 1, 0))
-    monkeypatch.setattr(nash_mod, "_solve_milp",
-                        lambda sub, objective, tl: (np.array([1.0, 0.0]), np.array([1.0, 0.0]),
-                                                    1e6, {}))
+    monkeypatch.setattr(
+        "stackopt.kinds.normal_form.nash_exact.iterated_strict_dominance",
+        lambda A, B: __import__(
+            "stackopt.kinds.normal_form.nash_exact", fromlist=["Reduction"]
+        ).Reduction((0, 1), (0, 1), 0, 0, 1, 0),
+    )
+    monkeypatch.setattr(
+        nash_mod,
+        "_solve_milp",
+        lambda sub, objective, tl: (np.array([1.0, 0.0]), np.array([1.0, 0.0]), 1e6, {}),
+    )
     r = nash_equilibria(g)
     assert r.status.value == "error" and not r.certified
     assert not r.certificate.check("exact").passed
@@ -819,11 +933,14 @@ def test_unreadable_values_in_a_result_file_are_exit_2(tmp_path, value):
     assert main(["verify", INSPECTION, str(p)]) == 2
 
 
-@pytest.mark.parametrize("path,value", [
-    (("classes", "legal", "members"), []),
-    (("strict", "commitment"), 1e308),
-    (("classes", "legal"), "x"),
-])
+@pytest.mark.parametrize(
+    "path,value",
+    [
+        (("classes", "legal", "members"), []),
+        (("strict", "commitment"), 1e308),
+        (("classes", "legal"), "x"),
+    ],
+)
 def test_adversarial_malformed_evidence_fails_without_traceback(path, value):
     d = _weak()
     node = d["certificate"]["evidence"]

@@ -28,9 +28,17 @@ def _module(path: Path, name: str):
     return mod
 
 
-SMALL = ["inspection.yaml", "inspection_csv.yaml", "inspection_long.csv",
-         "inspection_matrix.csv", "commitment_beats_nash.yaml", "security_small.yaml",
-         "governance_regulator_leads.yaml", "governance_firm_leads.yaml", "ai_race.yaml"]
+SMALL = [
+    "inspection.yaml",
+    "inspection_csv.yaml",
+    "inspection_long.csv",
+    "inspection_matrix.csv",
+    "commitment_beats_nash.yaml",
+    "security_small.yaml",
+    "governance_regulator_leads.yaml",
+    "governance_firm_leads.yaml",
+    "ai_race.yaml",
+]
 
 
 @pytest.mark.parametrize("name", SMALL)
@@ -49,12 +57,19 @@ def test_commitment_beats_nash_published_values():
     assert res.leader.value == pytest.approx(3.5)
     assert res.follower.response == "right"
     nash = oracles.nash_leader_values(game.A, game.B)
-    assert nash == pytest.approx([2.0])           # unique Nash equilibrium, leader gets 2
+    assert nash == pytest.approx([2.0])  # unique Nash equilibrium, leader gets 2
 
 
 def test_inspection_forms_are_the_same_game():
-    games = [load_game(DATA / n) for n in ("inspection.yaml", "inspection_csv.yaml",
-                                           "inspection_long.csv", "inspection_matrix.csv")]
+    games = [
+        load_game(DATA / n)
+        for n in (
+            "inspection.yaml",
+            "inspection_csv.yaml",
+            "inspection_long.csv",
+            "inspection_matrix.csv",
+        )
+    ]
     for g in games[1:]:
         assert np.array_equal(g.A, games[0].A) and np.array_equal(g.B, games[0].B)
         assert g.leader_actions == games[0].leader_actions
@@ -86,7 +101,7 @@ def test_governance_payoffs_follow_the_documented_formulas():
     assert reg[i, j] == pytest.approx(-(harm_race + enforcement_strict - 10.5))
     # basic: spend .625 + 1.175 = 1.8, mu = (1, .6 x5), revenue 3 + 2.8 x .6 = 4.68
     i, j = R.index("light"), F.index("basic")
-    assert firm[i, j] == pytest.approx(4.68 - 1.8)                  # no shortfall at tau .5
+    assert firm[i, j] == pytest.approx(4.68 - 1.8)  # no shortfall at tau .5
     assert reg[i, j] == pytest.approx(-(2 * 2.15 * 0.4 - 2 + 5 * (0.05 + 0.05)))
     # full_safety: spend 2.5, mu = (.72, .8 x5); under ban (licensing at .8) it deploys
     i, j = R.index("ban"), F.index("full_safety")
@@ -117,8 +132,10 @@ def test_governance_both_orders_are_meaningful_brute_force():
     reg_game = load_game(DATA / "governance_regulator_leads.yaml")
     firm_game = load_game(DATA / "governance_firm_leads.yaml")
     # the regulator's best answer to each pure firm plan (brute force over the columns)
-    answers = {a: firm_game.follower_actions[int(np.argmax(firm_game.B[i]))]
-               for i, a in enumerate(firm_game.leader_actions)}
+    answers = {
+        a: firm_game.follower_actions[int(np.argmax(firm_game.B[i]))]
+        for i, a in enumerate(firm_game.leader_actions)
+    }
     assert answers == {"race": "strict", "basic": "strict", "full_safety": "ban"}
     reg, firm = solve_sse(reg_game), solve_sse(firm_game)
     assert reg.certified and firm.certified
@@ -145,9 +162,11 @@ def test_governance_incentive_version_and_ai_race():
     assert res.stats["value_of_incentives"] == pytest.approx(0.0, abs=1e-7)
 
     race = load_game(DATA / "ai_race.yaml")
-    b, c, B, W, s, p = 4, 1, 1000, 100, 1.5, 0.6      # Han et al. (2020) payoffs by hand
-    P = [[b / 2 - c + B / (2 * W), b / (s + 1) - c],
-         [p * (s * B / W + s * b / (s + 1)), p * (s * B / (2 * W) + b / 2)]]
+    b, c, B, W, s, p = 4, 1, 1000, 100, 1.5, 0.6  # Han et al. (2020) payoffs by hand
+    P = [
+        [b / 2 - c + B / (2 * W), b / (s + 1) - c],
+        [p * (s * B / W + s * b / (s + 1)), p * (s * B / (2 * W) + b / 2)],
+    ]
     assert np.allclose(race.A, P) and np.allclose(race.B, np.transpose(P))
     r = solve_sse(race)
     assert r.follower.response == "AU" and r.leader.value == pytest.approx(5.7)
@@ -179,7 +198,7 @@ def test_models_regenerate_committed_data(tmp_path):
 
 @pytest.fixture(scope="module")
 def traveler():
-    return load_game(DATA / "travelers_dilemma_99.yaml")   # ~2-4 s of pure-Python YAML parsing
+    return load_game(DATA / "travelers_dilemma_99.yaml")  # ~2-4 s of pure-Python YAML parsing
 
 
 def test_traveler_payoffs_by_definition(traveler):
@@ -203,6 +222,10 @@ def test_travelers_dilemma_solves_and_matches_linprog(traveler):
 
 def test_example_cli_exit_codes():
     for name in SMALL:
-        proc = subprocess.run([sys.executable, "-m", "stackopt", "solve", str(DATA / name)],
-                              capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            [sys.executable, "-m", "stackopt", "solve", str(DATA / name)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert proc.returncode == 0, (name, proc.stderr)

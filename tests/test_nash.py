@@ -41,11 +41,12 @@ def as_set(profiles, digits=8):
 def test_battle_of_the_sexes_exact():
     g = game([[3, 0], [0, 2]], [[2, 0], [0, 3]])
     eqs = all_nash_equilibria(g)
-    got = {(e.leader_strategy, e.follower_strategy, e.leader_value, e.follower_value)
-           for e in eqs}
-    assert got == {((F(1), F(0)), (F(1), F(0)), F(3), F(2)),
-                   ((F(0), F(1)), (F(0), F(1)), F(2), F(3)),
-                   ((F(3, 5), F(2, 5)), (F(2, 5), F(3, 5)), F(6, 5), F(6, 5))}
+    got = {(e.leader_strategy, e.follower_strategy, e.leader_value, e.follower_value) for e in eqs}
+    assert got == {
+        ((F(1), F(0)), (F(1), F(0)), F(3), F(2)),
+        ((F(0), F(1)), (F(0), F(1)), F(2), F(3)),
+        ((F(3, 5), F(2, 5)), (F(2, 5), F(3, 5)), F(6, 5), F(6, 5)),
+    }
     best, worst = nash_equilibria(g), nash_equilibria(g, objective="worst")
     assert best.certified and worst.certified
     assert best.leader.value == pytest.approx(3) and worst.leader.value == pytest.approx(1.2)
@@ -78,8 +79,12 @@ def test_degenerate_game_lists_extreme_points_with_unequal_supports():
     g = game([[1, 5], [2, 0]], [[0, 0], [0, 0]])
     eqs = all_nash_equilibria(g)
     pairs = {(e.leader_strategy, e.follower_strategy) for e in eqs}
-    assert pairs == {((F(1), F(0)), (F(0), F(1))), ((F(0), F(1)), (F(1), F(0))),
-                     ((F(0), F(1)), (F(5, 6), F(1, 6))), ((F(1), F(0)), (F(5, 6), F(1, 6)))}
+    assert pairs == {
+        ((F(1), F(0)), (F(0), F(1))),
+        ((F(0), F(1)), (F(1), F(0))),
+        ((F(0), F(1)), (F(5, 6), F(1, 6))),
+        ((F(1), F(0)), (F(5, 6), F(1, 6))),
+    }
     # supports of sizes 1 and 2 are paired
     assert any(len(e.leader_support) != len(e.follower_support) for e in eqs)
     vals = [e.leader_value for e in eqs]
@@ -95,14 +100,21 @@ def test_degenerate_game_where_nashpy_support_enumeration_is_incomplete():
     g = game(A, B)
     eqs = all_nash_equilibria(g)
     assert {(e.leader_strategy, e.follower_strategy) for e in eqs} == {
-        ((F(1), F(0), F(0)), (F(1), F(0))), ((F(1), F(0), F(0)), (F(2, 3), F(1, 3))),
-        ((F(0), F(1, 3), F(2, 3)), (F(1, 3), F(2, 3)))}
+        ((F(1), F(0), F(0)), (F(1), F(0))),
+        ((F(1), F(0), F(0)), (F(2, 3), F(1, 3))),
+        ((F(0), F(1, 3), F(2, 3)), (F(1, 3), F(2, 3))),
+    }
     support = nashpy_profiles(g, "support")
     assert len(support) == 2  # nashpy misses the extreme point ((1, 0, 0), (2/3, 1/3))
     for e in eqs:
         x, y = e.as_floats()
-        cert = certify_nash(g, dict(zip(g.leader_actions, x)), dict(zip(g.follower_actions, y)),
-                            float(e.leader_value), float(e.follower_value))
+        cert = certify_nash(
+            g,
+            dict(zip(g.leader_actions, x)),
+            dict(zip(g.follower_actions, y)),
+            float(e.leader_value),
+            float(e.follower_value),
+        )
         assert cert.passed, cert.summary()
     # every nashpy equilibrium is a convex combination inside our list's payoff range
     lv = [float(e.leader_value) for e in eqs]
@@ -113,8 +125,9 @@ def test_degenerate_game_where_nashpy_support_enumeration_is_incomplete():
 
 
 # -- random nondegenerate games: three methods agree ---------------------------------------------
-@pytest.mark.parametrize("shape,seed", [((2, 2), 1), ((3, 3), 2), ((3, 4), 3), ((4, 4), 4),
-                                        ((4, 3), 5), ((5, 5), 6)])
+@pytest.mark.parametrize(
+    "shape,seed", [((2, 2), 1), ((3, 3), 2), ((3, 4), 3), ((4, 4), 4), ((4, 3), 5), ((5, 5), 6)]
+)
 def test_random_games_match_nashpy_and_milp(shape, seed):
     rng = np.random.default_rng(seed)
     g = game(rng.normal(size=shape), rng.normal(size=shape))  # nondegenerate with prob. 1
@@ -126,8 +139,14 @@ def test_random_games_match_nashpy_and_milp(shape, seed):
     assert set(as_set(nashpy_profiles(g, "support"))) <= set(ours)
     for e in eqs:
         x, y = e.as_floats()
-        assert certify_nash(g, dict(zip(g.leader_actions, x)), dict(zip(g.follower_actions, y)),
-                            float(e.leader_value), float(e.follower_value), rtol=1e-12).passed
+        assert certify_nash(
+            g,
+            dict(zip(g.leader_actions, x)),
+            dict(zip(g.follower_actions, y)),
+            float(e.leader_value),
+            float(e.follower_value),
+            rtol=1e-12,
+        ).passed
     assert len(eqs) % 2 == 1  # nondegenerate games have an odd number of equilibria
     l_vals = [float(e.leader_value) for e in eqs]
     f_vals = [float(e.follower_value) for e in eqs]
@@ -187,9 +206,14 @@ def test_small_integer_games_milp_matches_enumeration(seed):
     assert eqs
     for e in eqs:
         x, y = e.as_floats()
-        assert certify_nash(g, dict(zip(g.leader_actions, x)), dict(zip(g.follower_actions, y)),
-                            float(e.leader_value), float(e.follower_value), rtol=1e-12).passed
+        assert certify_nash(
+            g,
+            dict(zip(g.leader_actions, x)),
+            dict(zip(g.follower_actions, y)),
+            float(e.leader_value),
+            float(e.follower_value),
+            rtol=1e-12,
+        ).passed
     vals = [float(e.leader_value) for e in eqs]
     assert nash_equilibria(g).leader.value == pytest.approx(max(vals), abs=1e-6)
-    assert nash_equilibria(g, objective="worst").leader.value == pytest.approx(min(vals),
-                                                                             abs=1e-6)
+    assert nash_equilibria(g, objective="worst").leader.value == pytest.approx(min(vals), abs=1e-6)

@@ -12,12 +12,11 @@ import numpy as np
 import pytest
 
 from stackopt import NormalFormGame, solve_sse, verify_sse
-from stackopt.kinds.bayesian.solve import solve_bayesian, verify_bayesian
 from stackopt.errors import InputError, UnsupportedError
 from stackopt.kinds.bayesian.game import BayesianGame
+from stackopt.kinds.bayesian.solve import solve_bayesian, verify_bayesian
 from stackopt.kinds.normal_form.pessimistic import solve_weak_sse
 from stackopt.status import Status
-
 from stackopt.testing.oracles.bayesian import weak_exact_two_actions
 
 
@@ -29,8 +28,9 @@ def pessimistic_value(A, B, x, tol=1e-12):
 
 def test_classic_unattained():
     # Strong SSE 3.5 at x = (1/2, 1/2) needs the follower to break its tie towards R.
-    g = NormalFormGame(np.array([[2.0, 4], [1, 3]]), np.array([[1.0, 0], [0, 1]]),
-                       ("U", "D"), ("L", "R"))
+    g = NormalFormGame(
+        np.array([[2.0, 4], [1, 3]]), np.array([[1.0, 0], [0, 1]]), ("U", "D"), ("L", "R")
+    )
     assert solve_sse(g).leader.value == pytest.approx(3.5)
     r = solve_sse(g, tie_break="adversarial")
     assert r.method == "weak_multiple_lps"
@@ -119,12 +119,12 @@ def test_bayesian_pessimistic_against_exact_oracle(seed):
     C = [rng.integers(-2, 3, size=(2, n)) for n in sizes]
     q = [Fraction(int(k)) for k in rng.integers(1, 4, size=len(sizes))]
     pri = [v / sum(q) for v in q]
-    game = BayesianGame.from_matrices([r.astype(float) for r in R],
-                                      [c.astype(float) for c in C], [float(p) for p in pri])
+    game = BayesianGame.from_matrices(
+        [r.astype(float) for r in R], [c.astype(float) for c in C], [float(p) for p in pri]
+    )
     r = solve_bayesian(game, tie_break="adversarial")
     assert r.method == "harsanyi_weak_lps"
-    sup, attained = weak_exact_two_actions([x.tolist() for x in R], [c.tolist() for c in C],
-                                           pri)
+    sup, attained = weak_exact_two_actions([x.tolist() for x in R], [c.tolist() for c in C], pri)
     _check_against_oracle(None, None, r, sup, attained, game.leader_scale)
     assert verify_bayesian(game, r.to_dict()).passed
     # each positive-prior type's response is its unique best response at the commitment
@@ -133,8 +133,9 @@ def test_bayesian_pessimistic_against_exact_oracle(seed):
         for t in game.types:
             u = x @ t.C
             j = t.actions.index(r.follower.response[t.name])
-            others = [k for k in range(len(u)) if k != j
-                      and not np.array_equal(t.C[:, k], t.C[:, j])]
+            others = [
+                k for k in range(len(u)) if k != j and not np.array_equal(t.C[:, k], t.C[:, j])
+            ]
             assert all(u[j] - u[k] > 0 for k in others)
 
 
@@ -152,7 +153,7 @@ def test_independent_followers_pessimistic_weighted():
 def test_tampered_weak_result_fails_verification():
     g = NormalFormGame(np.array([[2.0, 4], [1, 3]]), np.array([[1.0, 0], [0, 1]]))
     data = solve_sse(g, tie_break="adversarial").to_dict()
-    data["certificate"]["evidence"]["supremum"] = 3.0     # understating the supremum
+    data["certificate"]["evidence"]["supremum"] = 3.0  # understating the supremum
     assert not verify_sse(g, data).passed
     data = solve_sse(g, tie_break="adversarial").to_dict()
     data["leader"]["commitment"] = {"a0": 0.5, "a1": 0.5}  # the tie point: follower plays L
@@ -173,8 +174,9 @@ def test_cli_tie_break(tmp_path, inspection_file):
     from stackopt.cli import main
 
     out = tmp_path / "r.json"
-    assert main(["solve", str(inspection_file), "--tie-break", "adversarial", "--out",
-                 str(out)]) == 1  # not attained: no equilibrium claimed
+    assert (
+        main(["solve", str(inspection_file), "--tie-break", "adversarial", "--out", str(out)]) == 1
+    )  # not attained: no equilibrium claimed
     assert main(["verify", str(inspection_file), str(out)]) == 0
     assert main(["solve", str(inspection_file), "--tie-break", "leader"]) == 0
 
@@ -183,7 +185,7 @@ def test_supremum_evidence_records_are_rechecked():
     rng = np.random.default_rng(8)
     A = rng.uniform(size=(4, 8))
     B = rng.uniform(size=(4, 8))
-    B[:, 7] = B[:, 6] - 0.1          # action 7 is dominated by action 6: never uniquely best
+    B[:, 7] = B[:, 6] - 0.1  # action 7 is dominated by action 6: never uniquely best
     g = NormalFormGame(A, B)
     r = solve_weak_sse(g)
     assert r.certificate.passed
@@ -192,9 +194,11 @@ def test_supremum_evidence_records_are_rechecked():
     outcomes = {rec["outcome"] for rec in classes.values()}
     assert "never_unique" in outcomes
     # a false domination claim is caught
-    data["certificate"]["evidence"]["classes"]["b7"] = {"outcome": "never_unique",
-                                                         "members": ["b7"],
-                                                         "dominated_by": {"b0": 1.0}}
+    data["certificate"]["evidence"]["classes"]["b7"] = {
+        "outcome": "never_unique",
+        "members": ["b7"],
+        "dominated_by": {"b0": 1.0},
+    }
     data["certificate"]["evidence"]["classes"]["b0"]["outcome"] = "never_unique"
     data["certificate"]["evidence"]["classes"]["b0"]["dominated_by"] = {"b1": 1.0}
     assert not verify_sse(g, data).check("supremum").passed

@@ -24,8 +24,13 @@ TIMES = re.compile(rb'("[a-z_]*seconds": )[-+0-9.e]+')
 
 
 def _cli(*args: str, stderr=subprocess.PIPE) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "stackopt", *args], cwd=ROOT,
-                          stdout=subprocess.PIPE, stderr=stderr, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "stackopt", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        timeout=120,
+    )
 
 
 class FakeTTY(io.StringIO):
@@ -63,8 +68,14 @@ def test_verbose_solve_logs_phases_and_highs_progress_stdout_unchanged():
     assert TIMES.sub(rb"\1T", plain.stdout) == TIMES.sub(rb"\1T", verbose.stdout)
     assert json.loads(verbose.stdout)["status"] == "optimal"
     err = verbose.stderr.decode()
-    for phase in ("loading ", "solving bayesian game", "DOBSS MILP built (",
-                  "integer), ", "HiGHS started", "done: optimal, certificate passed"):
+    for phase in (
+        "loading ",
+        "solving bayesian game",
+        "DOBSS MILP built (",
+        "integer), ",
+        "HiGHS started",
+        "done: optimal, certificate passed",
+    ):
         assert phase in err, phase
     # HiGHS's own log: the B&B table header with nodes/bounds/gap and the final report
     assert "BestBound" in err and "Gap" in err and "Nodes" in err
@@ -96,9 +107,12 @@ def test_heartbeat_on_a_terminal_is_cleared_and_stdout_is_clean():
     (a pipe) carries only the JSON."""
     master, slave = os.openpty()
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "stackopt", "solve", PATROL,
-                                 "--method", "dobss", "--json"], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=slave)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "stackopt", "solve", PATROL, "--method", "dobss", "--json"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+        )
         os.close(slave)
         data = b""
         while True:
@@ -133,7 +147,7 @@ def test_status_line_only_on_a_tty_and_cleared(logger):
     handler.draw()
     assert "formulation built (3 variables) | MILP: 5 nodes" in tty.getvalue()
     logger.warning("something to print")  # printed on its own line, status line cleared first
-    after = tty.getvalue()[len(text):]
+    after = tty.getvalue()[len(text) :]
     assert re.search(r"\r +\rstackopt: WARNING: something to print\n", after)
     handler.draw()  # redrawn below the printed line ...
     assert tty.getvalue().endswith("\rstackopt 0:00 something to print")
@@ -208,9 +222,11 @@ def test_highs_log_only_when_enabled(caplog):
         lines = [r.getMessage() for r in caplog.records if r.name == "stackopt.highs"]
         assert any("Dual bound" in m for m in lines) and any("Nodes" in m for m in lines)
         # the objective HiGHS reports is the one it returns (28 = brute force below)
-        best = max(sum((wi + 1) * c for wi, c in zip([5, 7, 4, 3, 8, 6], cs))
-                   for cs in _combos(6, 4) if sum(w * c for w, c in
-                                                  zip([5, 7, 4, 3, 8, 6], cs)) <= 23)
+        best = max(
+            sum((wi + 1) * c for wi, c in zip([5, 7, 4, 3, 8, 6], cs))
+            for cs in _combos(6, 4)
+            if sum(w * c for w, c in zip([5, 7, 4, 3, 8, 6], cs)) <= 23
+        )
         assert h.getInfo().objective_function_value == pytest.approx(best)
         assert any(re.search(rf"Primal bound +{best}\b", m) for m in lines)
 
@@ -238,8 +254,9 @@ def test_status_mode_feeds_compact_milp_progress(caplog):
         names = {r.name for r in caplog.records}
         assert "stackopt.highs" not in names
         msgs = [r.getMessage() for r in caplog.records if r.name == STATUS_LOGGER]
-        assert msgs and all(re.match(r"MILP: \d+ nodes, incumbent .*, bound .*, gap .*%", m)
-                            for m in msgs)
+        assert msgs and all(
+            re.match(r"MILP: \d+ nodes, incumbent .*, bound .*, gap .*%", m) for m in msgs
+        )
     finally:
         highs_log.setLevel(logging.NOTSET)
 
@@ -249,8 +266,10 @@ def test_mip_rows_are_summarised_other_lines_not():
 
     row = " T     598    13   290  81.13%   0.7746095795    0.3975   12.3%   82  6 10  470  1.2s"
     assert mip_row(row) == "MILP: 598 nodes, bound 0.7746095795, incumbent 0.3975, gap 12.3%"
-    assert mip_row("  1  0  1 100.00%  -0.28125  -0.28125  0.00%  82 6 10 47 0.0s") == \
-        "MILP: 1 nodes, bound -0.28125, incumbent -0.28125, gap 0.00%"
+    assert (
+        mip_row("  1  0  1 100.00%  -0.28125  -0.28125  0.00%  82 6 10 47 0.0s")
+        == "MILP: 1 nodes, bound -0.28125, incumbent -0.28125, gap 0.00%"
+    )
     for other in ("Presolving model", "   23 rows", "Solving report", ""):
         assert mip_row(other) is None
 
@@ -273,6 +292,8 @@ def test_bard_moore_reports_nodes_bound_incumbent(monkeypatch, caplog):
     assert result.certified
     lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Bard-Moore:")]
     assert lines
-    nodes = [int(re.match(r"Bard-Moore: (\d+) nodes, \d+ open, bound \S+, incumbent \S+",
-                          m).group(1)) for m in lines]
+    nodes = [
+        int(re.match(r"Bard-Moore: (\d+) nodes, \d+ open, bound \S+, incumbent \S+", m).group(1))
+        for m in lines
+    ]
     assert nodes == sorted(nodes) and len(set(nodes)) == len(nodes)

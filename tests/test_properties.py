@@ -15,12 +15,19 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from stackopt import NormalFormGame, solve_sse, verify
+from stackopt.testing.oracles import (
+    nash_leader_values,
+    pure_commitment_values,
+    sse_vertex_enumeration,
+)
 
-from stackopt.testing.oracles import (nash_leader_values, pure_commitment_values,
-                                     sse_vertex_enumeration)
-
-SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @st.composite
@@ -34,10 +41,12 @@ def games(draw, max_m: int = 4, max_n: int = 4, integer: bool | None = None):
         cell = st.integers(-4, 4)
     else:
         cell = st.integers(-10_000, 10_000).map(lambda v: v / 1000)
-    A = np.array(draw(st.lists(st.lists(cell, min_size=n, max_size=n), min_size=m,
-                               max_size=m)), dtype=float)
-    B = np.array(draw(st.lists(st.lists(cell, min_size=n, max_size=n), min_size=m,
-                               max_size=m)), dtype=float)
+    A = np.array(
+        draw(st.lists(st.lists(cell, min_size=n, max_size=n), min_size=m, max_size=m)), dtype=float
+    )
+    B = np.array(
+        draw(st.lists(st.lists(cell, min_size=n, max_size=n), min_size=m, max_size=m)), dtype=float
+    )
     return NormalFormGame(A, B)
 
 
@@ -52,9 +61,12 @@ def test_permuting_actions_changes_no_value(game, rnd):
     rows, cols = list(range(m)), list(range(n))
     rnd.shuffle(rows)
     rnd.shuffle(cols)
-    perm = NormalFormGame(game.A[np.ix_(rows, cols)], game.B[np.ix_(rows, cols)],
-                          [game.leader_actions[i] for i in rows],
-                          [game.follower_actions[j] for j in cols])
+    perm = NormalFormGame(
+        game.A[np.ix_(rows, cols)],
+        game.B[np.ix_(rows, cols)],
+        [game.leader_actions[i] for i in rows],
+        [game.follower_actions[j] for j in cols],
+    )
     a, b = solve_sse(game), solve_sse(perm)
     assert abs(a.leader.value - b.leader.value) <= _tol(game)
     # the permuted answer is still an SSE of the original game (labels travel with actions)
@@ -75,8 +87,13 @@ def test_value_matches_exact_oracle_and_beats_every_pure_commitment(game):
 
 
 @SETTINGS
-@given(games(), st.integers(1, 50).map(lambda v: v / 10), st.integers(-20, 20),
-       st.integers(1, 30).map(lambda v: v / 3), st.integers(-20, 20))
+@given(
+    games(),
+    st.integers(1, 50).map(lambda v: v / 10),
+    st.integers(-20, 20),
+    st.integers(1, 30).map(lambda v: v / 3),
+    st.integers(-20, 20),
+)
 def test_affine_payoff_changes(game, c, d, cf, df):
     base = solve_sse(game).leader.value
     g = NormalFormGame(c * game.A + d, cf * game.B + df)
@@ -126,16 +143,20 @@ def test_corrupted_answers_fail_verify(game, salt):
     k = salt % m
     y = np.zeros(m)
     y[k] = 1.0
-    if abs(y @ game.A[:, j] - x @ game.A[:, j]) > 10 * atol_l or \
-            (y @ game.B).max() - y @ game.B[:, j] > 10 * atol_f:
+    if (
+        abs(y @ game.A[:, j] - x @ game.A[:, j]) > 10 * atol_l
+        or (y @ game.B).max() - y @ game.B[:, j] > 10 * atol_f
+    ):
         bad = copy.deepcopy(d)
         bad["leader"]["commitment"] = {a: float(y[i]) for i, a in enumerate(game.leader_actions)}
         assert not verify(game, bad).passed
 
     # the response: another action that is worse for the follower or gives other values
     alt = (j + 1 + salt % max(1, n - 1)) % n
-    if alt != j and (abs(x @ game.A[:, alt] - x @ game.A[:, j]) > 10 * atol_l
-                     or abs(x @ game.B[:, alt] - x @ game.B[:, j]) > 10 * atol_f):
+    if alt != j and (
+        abs(x @ game.A[:, alt] - x @ game.A[:, j]) > 10 * atol_l
+        or abs(x @ game.B[:, alt] - x @ game.B[:, j]) > 10 * atol_f
+    ):
         bad = copy.deepcopy(d)
         bad["follower"]["response"] = game.follower_actions[alt]
         assert not verify(game, bad).passed

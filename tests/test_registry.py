@@ -77,8 +77,7 @@ def test_time_limit_rtol_and_tie_break_follow_one_rule(spec: KindSpec):
     for bad in (0, 1, 2.0, -1e-3, "x"):
         with pytest.raises(InputError, match="--rtol"):
             check_options(spec, {"rtol": bad})
-    assert check_options(spec, {"time_limit": 5, "rtol": 1e-8}) == {"time_limit": 5.0,
-                                                                    "rtol": 1e-8}
+    assert check_options(spec, {"time_limit": 5, "rtol": 1e-8}) == {"time_limit": 5.0, "rtol": 1e-8}
     with pytest.raises(InputError, match="unknown tie_break"):
         check_options(spec, {"tie_break": "random"})
     if "adversarial" not in spec.tie_breaks:
@@ -132,9 +131,16 @@ def test_api_solve_checks_options_for_every_kind(tmp_path):
         stackopt.solve(game, time_limit=0)
 
 
-@pytest.mark.parametrize("path", ["inspection.yaml", "security_small.yaml",
-                                  "bilevel/bard.yaml", "interdiction/diamond.yaml",
-                                  "bayesian/patrol.yaml"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "inspection.yaml",
+        "security_small.yaml",
+        "bilevel/bard.yaml",
+        "interdiction/diamond.yaml",
+        "bayesian/patrol.yaml",
+    ],
+)
 def test_cli_time_limit_zero_is_bad_input_for_every_kind(capsys, path):
     code = main(["solve", str(ROOT / "data" / path), "--time-limit", "0"])
     err = capsys.readouterr().err
@@ -145,8 +151,16 @@ def test_cli_refuses_an_option_of_another_kind(capsys):
     code = main(["solve", str(ROOT / "data" / "bilevel" / "bard.yaml"), "--pure"])
     err = capsys.readouterr().err
     assert code == 2 and "--pure does not apply to bilevel games" in err
-    code = main(["export", str(ROOT / "data" / "bilevel" / "bard.yaml"), "--leader",
-                 "follower", "--out", "/tmp"])
+    code = main(
+        [
+            "export",
+            str(ROOT / "data" / "bilevel" / "bard.yaml"),
+            "--leader",
+            "follower",
+            "--out",
+            "/tmp",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "--leader does not apply to bilevel games" in err
 
@@ -175,20 +189,26 @@ def test_solve_help_lists_methods_per_kind(capsys):
 
 
 def test_old_module_paths_import_with_a_deprecation_warning():
-    code = ("import warnings, stackopt\n"
-            "warnings.simplefilter('error')\n"
-            "try:\n    import stackopt.sse\nexcept DeprecationWarning as e:\n    print(e)\n"
-            "warnings.simplefilter('ignore')\n"
-            "import stackopt.sse, stackopt.kinds.normal_form.solve as new\n"
-            "print(stackopt.sse is new)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.split("\n")
+    code = (
+        "import warnings, stackopt\n"
+        "warnings.simplefilter('error')\n"
+        "try:\n    import stackopt.sse\nexcept DeprecationWarning as e:\n    print(e)\n"
+        "warnings.simplefilter('ignore')\n"
+        "import stackopt.sse, stackopt.kinds.normal_form.solve as new\n"
+        "print(stackopt.sse is new)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
     assert "moved to stackopt.kinds.normal_form.solve" in out[0] and out[1] == "True"
 
 
 def test_reading_the_registry_imports_no_pyomo():
-    code = ("import sys, stackopt\nfrom stackopt.kinds.registry import kinds\nkinds()\n"
-            "print(any(m.split('.')[0] in ('pyomo', 'highspy') for m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.strip()
+    code = (
+        "import sys, stackopt\nfrom stackopt.kinds.registry import kinds\nkinds()\n"
+        "print(any(m.split('.')[0] in ('pyomo', 'highspy') for m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == "False"

@@ -8,14 +8,33 @@ import math
 
 import pytest
 
-from stackopt import (Certificate, Check, FollowerOutcome, InputError, LeaderOutcome, Result,
-                      Status, TieBreak, solve, verify)
+from stackopt import (
+    Certificate,
+    Check,
+    FollowerOutcome,
+    InputError,
+    LeaderOutcome,
+    Result,
+    Status,
+    TieBreak,
+    solve,
+    verify,
+)
 from stackopt.report import format_result
-
 from stackopt.testing.oracles import BY_NAME
 
-KEYS = {"kind", "game", "status", "method", "leader", "follower", "certificate", "stats",
-        "options", "message"}
+KEYS = {
+    "kind",
+    "game",
+    "status",
+    "method",
+    "leader",
+    "follower",
+    "certificate",
+    "stats",
+    "options",
+    "message",
+}
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +72,13 @@ def test_properties_and_frame(result):
     assert result.response == "legal"
     assert result.leader_value == result.leader.value
     f = result.to_frame()
-    assert list(f.columns) == ["action", "probability", "response", "leader_value",
-                               "follower_value"]
+    assert list(f.columns) == [
+        "action",
+        "probability",
+        "response",
+        "leader_value",
+        "follower_value",
+    ]
     assert f["action"].tolist() == ["inspect", "skip"]
     assert f["probability"].sum() == pytest.approx(1.0)
     assert f["response"].tolist() == ["legal", "legal"]
@@ -82,23 +106,27 @@ def test_minimal_from_dict_defaults():
 
 
 def test_from_dict_values():
-    r = Result.from_dict({"leader": {"commitment": {}, "value": "inf"},
-                          "follower": {"response": None}})
+    r = Result.from_dict(
+        {"leader": {"commitment": {}, "value": "inf"}, "follower": {"response": None}}
+    )
     assert r.leader.value == math.inf
     # values are optional, so a non-number must not pass for "not reported"
     with pytest.raises(InputError, match="leader.value"):
-        Result.from_dict({"leader": {"commitment": {}, "value": "abc"},
-                          "follower": {"response": None}})
+        Result.from_dict(
+            {"leader": {"commitment": {}, "value": "abc"}, "follower": {"response": None}}
+        )
 
 
-@pytest.mark.parametrize("data,field", [
-    ([], None),
-    ({"follower": {"response": "x"}}, "leader.commitment"),
-    ({"leader": {"commitment": {}}}, "follower.response"),
-    ({"leader": {"commitment": 3}, "follower": {"response": "x"}}, "leader.commitment"),
-    ({"status": "fine", "leader": {"commitment": {}}, "follower": {"response": "x"}},
-     "status"),
-])
+@pytest.mark.parametrize(
+    "data,field",
+    [
+        ([], None),
+        ({"follower": {"response": "x"}}, "leader.commitment"),
+        ({"leader": {"commitment": {}}}, "follower.response"),
+        ({"leader": {"commitment": 3}, "follower": {"response": "x"}}, "leader.commitment"),
+        ({"status": "fine", "leader": {"commitment": {}}, "follower": {"response": "x"}}, "status"),
+    ],
+)
 def test_from_dict_errors(data, field):
     with pytest.raises(InputError) as ei:
         Result.from_dict(data)
@@ -115,8 +143,14 @@ def test_infinite_values_serialise():
     c = Check("x", True, residual=math.inf, tolerance=-math.inf)
     assert c.to_dict()["residual"] == "inf" and c.to_dict()["tolerance"] == "-inf"
     assert Check("x", False, residual=math.nan).to_dict()["residual"] is None
-    r = Result("normal_form", Status.UNBOUNDED, "m", LeaderOutcome("l", {}, math.inf),
-               FollowerOutcome("f", None, None), None)
+    r = Result(
+        "normal_form",
+        Status.UNBOUNDED,
+        "m",
+        LeaderOutcome("l", {}, math.inf),
+        FollowerOutcome("f", None, None),
+        None,
+    )
     d = json.loads(r.to_json())
     assert d["leader"]["value"] == "inf" and Result.from_dict(d).leader.value == math.inf
 
@@ -124,8 +158,11 @@ def test_infinite_values_serialise():
 def test_certificate_basics():
     empty = Certificate(checks=())
     assert not empty.passed and empty.summary() == "no checks"
-    c = Certificate(checks=(Check("a", True), Check("b", False, 0.5, 0.1, "too big")),
-                    tie_break=TieBreak.LEADER, evidence={"k": (1, 2)})
+    c = Certificate(
+        checks=(Check("a", True), Check("b", False, 0.5, 0.1, "too big")),
+        tie_break=TieBreak.LEADER,
+        evidence={"k": (1, 2)},
+    )
     assert not c.passed and c.failed() == (c.checks[1],)
     assert c.summary() == "FAILED b: too big"
     with pytest.raises(KeyError):
@@ -135,7 +172,14 @@ def test_certificate_basics():
 
 
 def test_report_table_of_a_failed_result():
-    r = Result("normal_form", Status.ERROR, "multiple_lps", LeaderOutcome("l", {}, None),
-               FollowerOutcome("f", None, None), None, message="solver stopped")
+    r = Result(
+        "normal_form",
+        Status.ERROR,
+        "multiple_lps",
+        LeaderOutcome("l", {}, None),
+        FollowerOutcome("f", None, None),
+        None,
+        message="solver stopped",
+    )
     text = format_result(r)
     assert "status error" in text and "solver stopped" in text and "certificate" not in text

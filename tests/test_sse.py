@@ -12,11 +12,15 @@ import pytest
 
 import stackopt
 from stackopt import InputError, NormalFormGame, Result, SolverError, Status, solve_sse, verify_sse
-
-from stackopt.testing.oracles import CASES
-from stackopt.testing.oracles import (grid_value_2xn, leader_value_at, minimax_value,
-                                     nash_leader_values, pure_commitment_values,
-                                     sse_vertex_enumeration)
+from stackopt.testing.oracles import (
+    CASES,
+    grid_value_2xn,
+    leader_value_at,
+    minimax_value,
+    nash_leader_values,
+    pure_commitment_values,
+    sse_vertex_enumeration,
+)
 
 TOL = 1e-9
 
@@ -49,8 +53,9 @@ def test_catalogue_answers_match_vertex_oracle(case):
     assert exact.region_values[case.response] == case.value
 
 
-@pytest.mark.parametrize("engine,prune", [("highs", True), ("highs", False), ("pyomo", True),
-                                          ("pyomo", False)])
+@pytest.mark.parametrize(
+    "engine,prune", [("highs", True), ("highs", False), ("pyomo", True), ("pyomo", False)]
+)
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_catalogue_solved_by_every_engine(case, engine, prune):
     game = case.game()
@@ -77,8 +82,9 @@ def test_catalogue_pure_commitment(case):
 
 
 def test_inspection_file_from_data_dir():
-    game = stackopt.load_game(stackopt.__file__.replace("stackopt/__init__.py",
-                                                        "data/inspection.yaml"))
+    game = stackopt.load_game(
+        stackopt.__file__.replace("stackopt/__init__.py", "data/inspection.yaml")
+    )
     r = stackopt.solve(game)
     assert abs(r.leader.value + 5 / 14) <= TOL
     assert abs(r.leader.commitment["inspect"] - 5 / 14) <= 1e-9
@@ -221,8 +227,7 @@ def test_leader_follower_equals_transposed_oracle():
 
 
 def test_leader_by_player_name():
-    g = NormalFormGame([[1, 3], [0, 2]], [[1, 0], [0, 1]], leader_name="row",
-                       follower_name="col")
+    g = NormalFormGame([[1, 3], [0, 2]], [[1, 0], [0, 1]], leader_name="row", follower_name="col")
     a = solve_sse(g, leader="col")
     b = solve_sse(g, leader="follower")
     assert a.leader.value == pytest.approx(b.leader.value, abs=TOL)
@@ -239,16 +244,22 @@ def test_restrictions_equal_oracle_on_submatrix():
         g = NormalFormGame(A, B)
         rows = sorted(rng.choice(4, size=int(rng.integers(1, 5)), replace=False).tolist())
         cols = sorted(rng.choice(4, size=int(rng.integers(1, 5)), replace=False).tolist())
-        r = solve_sse(g, leader_actions=[f"a{i}" for i in rows],
-                      follower_actions=[f"b{j}" for j in cols])
+        r = solve_sse(
+            g, leader_actions=[f"a{i}" for i in rows], follower_actions=[f"b{j}" for j in cols]
+        )
         exact = sse_vertex_enumeration(A[np.ix_(rows, cols)], B[np.ix_(rows, cols)])
         assert abs(r.leader.value - float(exact.value)) <= 5 * TOL
         assert set(r.leader.commitment) == {f"a{i}" for i in rows}
         # restrictions apply only when passed to verify explicitly (issue 8)
-        assert verify_sse(g, r, leader_actions=[f"a{i}" for i in rows],
-                          follower_actions=[f"b{j}" for j in cols]).passed
-        assert verify_sse(g, Result.from_dict(r.to_dict()), leader_actions=[f"a{i}" for i in rows],
-                          follower_actions=[f"b{j}" for j in cols]).passed
+        assert verify_sse(
+            g, r, leader_actions=[f"a{i}" for i in rows], follower_actions=[f"b{j}" for j in cols]
+        ).passed
+        assert verify_sse(
+            g,
+            Result.from_dict(r.to_dict()),
+            leader_actions=[f"a{i}" for i in rows],
+            follower_actions=[f"b{j}" for j in cols],
+        ).passed
 
 
 def test_bad_options_are_input_errors():
@@ -301,8 +312,10 @@ def test_json_round_trip_verifies(case):
 
 def test_minimal_foreign_json_verifies_first_checks_and_fails_optimality():
     game = CASES[0].game()
-    foreign = {"leader": {"commitment": {"inspect": 5 / 14, "skip": 9 / 14}, "value": -5 / 14},
-               "follower": {"response": "legal", "value": -5 / 14}}
+    foreign = {
+        "leader": {"commitment": {"inspect": 5 / 14, "skip": 9 / 14}, "value": -5 / 14},
+        "follower": {"response": "legal", "value": -5 / 14},
+    }
     cert = stackopt.verify(game, foreign)
     names = {c.name: c for c in cert.checks}
     for ok in ("commitment", "best_response", "tie_break", "leader_value", "follower_value"):
@@ -315,8 +328,13 @@ def test_minimal_foreign_json_verifies_first_checks_and_fails_optimality():
 def test_foreign_json_without_values_fails_optimality_only():
     # values are optional (docs/quickstart.md): only the missing bounds fail
     game = CASES[0].game()
-    cert = stackopt.verify(game, {"leader": {"commitment": {"inspect": 5 / 14, "skip": 9 / 14}},
-                                  "follower": {"response": "legal"}})
+    cert = stackopt.verify(
+        game,
+        {
+            "leader": {"commitment": {"inspect": 5 / 14, "skip": 9 / 14}},
+            "follower": {"response": "legal"},
+        },
+    )
     failed = {c.name for c in cert.failed()}
     assert failed == {"optimality"}
     assert cert.check("leader_value").detail == "not reported; the game gives -0.3571428571"
@@ -324,15 +342,21 @@ def test_foreign_json_without_values_fails_optimality_only():
 
 def test_foreign_pure_json_is_checked_by_enumeration():
     game = CASES[1].game()  # commitment beats Nash; best pure commitment D gives 2
-    good = {"method": "pure_commitment", "leader": {"commitment": "D", "value": 2},
-            "follower": {"response": "R", "value": 1}}
+    good = {
+        "method": "pure_commitment",
+        "leader": {"commitment": "D", "value": 2},
+        "follower": {"response": "R", "value": 1},
+    }
     assert stackopt.verify(game, good, pure=True).passed
     # the result's own "method: pure_commitment" restricts nothing (issue 8)
     unrestricted = stackopt.verify(game, good)
     assert not unrestricted.passed
     assert unrestricted.evidence["ignored_restrictions"] == {"method": "pure_commitment"}
-    bad = {"method": "pure_commitment", "leader": {"commitment": "U", "value": 1},
-           "follower": {"response": "L", "value": 1}}
+    bad = {
+        "method": "pure_commitment",
+        "leader": {"commitment": "U", "value": 1},
+        "follower": {"response": "L", "value": 1},
+    }
     cert = stackopt.verify(game, bad, pure=True)
     assert not cert.passed and cert.failed()[0].name == "optimality"
     assert "'D' gives 2" in cert.failed()[0].detail
@@ -370,9 +394,20 @@ def _corrupt(d, how):
     return d
 
 
-@pytest.mark.parametrize("how", ["commitment", "commitment_not_distribution", "response",
-                                 "leader_value", "follower_value", "multiplier_zero",
-                                 "multiplier_negative", "drop_bound", "drop_evidence"])
+@pytest.mark.parametrize(
+    "how",
+    [
+        "commitment",
+        "commitment_not_distribution",
+        "response",
+        "leader_value",
+        "follower_value",
+        "multiplier_zero",
+        "multiplier_negative",
+        "drop_bound",
+        "drop_evidence",
+    ],
+)
 def test_corrupted_inspection_answer_fails_verify(how):
     game = CASES[0].game()
     d = solve_sse(game).to_dict()
@@ -430,6 +465,7 @@ def test_oracles_on_textbook_values():
     from fractions import Fraction as F
 
     from stackopt.testing.oracles import region_vertices, to_fractions
+
     B = to_fractions([[-1, -10], [0, 5]])
     assert region_vertices(B, 0) == [(F(5, 14), F(9, 14)), (F(1), F(0))]
     assert region_vertices(B, 1) == [(F(0), F(1)), (F(5, 14), F(9, 14))]
@@ -437,16 +473,29 @@ def test_oracles_on_textbook_values():
 
 def test_foreign_json_naming_the_follower_as_leader_is_checked_swapped():
     """Another tool's answer for 'inspectee leads', recognised by the player's name."""
-    game = NormalFormGame([[-1, -6], [0, -10]], [[-1, -10], [0, 5]], ["inspect", "skip"],
-                          ["legal", "violate"], leader_name="inspector",
-                          follower_name="inspectee")
+    game = NormalFormGame(
+        [[-1, -6], [0, -10]],
+        [[-1, -10], [0, 5]],
+        ["inspect", "skip"],
+        ["legal", "violate"],
+        leader_name="inspector",
+        follower_name="inspectee",
+    )
     swapped = solve_sse(game, leader="follower")
     exact = sse_vertex_enumeration(game.B.T, game.A.T)
     assert abs(swapped.leader.value - float(exact.value)) <= TOL
-    foreign = {"leader": {"name": "inspectee", "commitment": dict(swapped.leader.commitment),
-                          "value": swapped.leader.value},
-               "follower": {"name": "inspector", "response": swapped.follower.response,
-                            "value": swapped.follower.value}}
+    foreign = {
+        "leader": {
+            "name": "inspectee",
+            "commitment": dict(swapped.leader.commitment),
+            "value": swapped.leader.value,
+        },
+        "follower": {
+            "name": "inspector",
+            "response": swapped.follower.response,
+            "value": swapped.follower.value,
+        },
+    }
     cert = stackopt.verify(game, foreign)
     assert [c.name for c in cert.failed()] == ["optimality"]  # no bounds: only that fails
 
@@ -463,8 +512,9 @@ def test_method_names_are_accepted_and_unknown_ones_refused():
 def test_role_keywords_win_over_player_names():
     from stackopt import NormalFormGame
 
-    g = NormalFormGame([[1, 0], [0, 2]], [[0, 1], [1, 0]], leader_name="follower",
-                       follower_name="leader")
-    r = solve_sse(g, leader="follower")       # the role, not the player called "follower"
-    assert r.leader.name == "leader"          # the player in the follower role now leads
+    g = NormalFormGame(
+        [[1, 0], [0, 2]], [[0, 1], [1, 0]], leader_name="follower", follower_name="leader"
+    )
+    r = solve_sse(g, leader="follower")  # the role, not the player called "follower"
+    assert r.leader.name == "leader"  # the player in the follower role now leads
     assert solve_sse(g, leader="leader").leader.name == "follower"

@@ -24,13 +24,13 @@ def inspection_policy() -> tuple[list[float], str, float]:
     p = 5 / 14
     response = "legal"
     if CORRUPT == "digit7":
-        p += 1e-7                      # 0.3571429571... instead of 0.3571428571...
+        p += 1e-7  # 0.3571429571... instead of 0.3571428571...
     if CORRUPT == "not_best":
-        p = 0.25                       # too little inspection: violating pays
+        p = 0.25  # too little inspection: violating pays
     if CORRUPT == "bad_tie":
-        response = "violate"           # indifferent at p = 5/14, but worse for the inspector
+        response = "violate"  # indifferent at p = 5/14, but worse for the inspector
     x = [p, 1 - p - (0.001 if CORRUPT == "sum999" else 0.0)]
-    inspector = [[-1, -6], [0, -10]]          # the inspector's payoffs (rows: inspect, skip)
+    inspector = [[-1, -6], [0, -10]]  # the inspector's payoffs (rows: inspect, skip)
     j = 0 if response == "legal" else 1
     value = x[0] * inspector[0][j] + x[1] * inspector[1][j]
     return x, response, value

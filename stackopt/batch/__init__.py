@@ -20,12 +20,21 @@ from collections.abc import Sequence
 from typing import Any
 
 
-def batch(sources: str | os.PathLike | Sequence[str | os.PathLike] = (), *,
-          out: str | os.PathLike | None = None, model: str | None = None,
-          scenarios: str | os.PathLike | None = None, workers: int | None = None,
-          scheduler: str | None = None, resume: bool = False, retry_failed: bool = False,
-          progress: bool = False, chunk_size: int | None = None,
-          export_results: str | os.PathLike | None = None, **options: Any):
+def batch(
+    sources: str | os.PathLike | Sequence[str | os.PathLike] = (),
+    *,
+    out: str | os.PathLike | None = None,
+    model: str | None = None,
+    scenarios: str | os.PathLike | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    retry_failed: bool = False,
+    progress: bool = False,
+    chunk_size: int | None = None,
+    export_results: str | os.PathLike | None = None,
+    **options: Any,
+):
     """Solve a scenario set and return its table (a :class:`pandas.DataFrame`).
 
     Parameters
@@ -69,8 +78,16 @@ def batch(sources: str | os.PathLike | Sequence[str | os.PathLike] = (), *,
         from stackopt.batch.export import check_directory
 
         check_directory(export_results)
-    df, _ = run(sset, out=out, workers=workers, scheduler=scheduler, resume=resume,
-                retry_failed=retry_failed, quiet=not progress, chunk_size=chunk_size)
+    df, _ = run(
+        sset,
+        out=out,
+        workers=workers,
+        scheduler=scheduler,
+        resume=resume,
+        retry_failed=retry_failed,
+        quiet=not progress,
+        chunk_size=chunk_size,
+    )
     if export_results is not None:
         from stackopt.batch.export import export_results as _export
 

@@ -19,8 +19,12 @@ def warm() -> None:
     for spec in kinds().values():  # every kind's declaration and its game class
         with contextlib.suppress(Exception):  # a broken plug-in must not stop the pool
             spec.game_class()
-    for name in ("highspy", "stackopt.api", "stackopt.kinds.normal_form.solve",
-                 "stackopt.batch.worker"):
+    for name in (
+        "highspy",
+        "stackopt.api",
+        "stackopt.kinds.normal_form.solve",
+        "stackopt.batch.worker",
+    ):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
     parse_game({"kind": "normal_form", "payoffs": {"leader": [[0, 1]], "follower": [[1, 0]]}})

@@ -24,8 +24,12 @@ from stackopt.errors import InputError
 def check_directory(directory: str | os.PathLike) -> Path:
     p = Path(directory)
     if p.exists() and not p.is_dir():
-        raise InputError("is a file, not a directory", source=str(p),
-                         field="--export-results", fix="name a directory")
+        raise InputError(
+            "is a file, not a directory",
+            source=str(p),
+            field="--export-results",
+            fix="name a directory",
+        )
     return p
 
 
@@ -40,8 +44,9 @@ def _safe(name: str, used: set[str]) -> str:
     return out
 
 
-def export_results(sset: Any, *, out: str | os.PathLike | None,
-                   directory: str | os.PathLike, table: Any = None) -> Path:
+def export_results(
+    sset: Any, *, out: str | os.PathLike | None, directory: str | os.PathLike, table: Any = None
+) -> Path:
     """Write each scenario's result (and game, when needed) into ``directory``."""
     import yaml
 
@@ -49,8 +54,11 @@ def export_results(sset: Any, *, out: str | os.PathLike | None,
     from stackopt.batch.store import latest, read_store, store_path
 
     if out is None:
-        raise InputError("--export-results needs --out (the results are read from its store)",
-                         field="--export-results", fix="add --out FILE.csv")
+        raise InputError(
+            "--export-results needs --out (the results are read from its store)",
+            field="--export-results",
+            fix="add --out FILE.csv",
+        )
     root = check_directory(directory)
     root.mkdir(parents=True, exist_ok=True)
     records = latest(read_store(store_path(out)))
@@ -62,8 +70,9 @@ def export_results(sset: Any, *, out: str | os.PathLike | None,
             continue
         name = _safe(sc.id, used)
         result_path = root / f"{name}.json"
-        result_path.write_text(json.dumps(rec["result"], indent=2, allow_nan=False) + "\n",
-                               encoding="utf-8")
+        result_path.write_text(
+            json.dumps(rec["result"], indent=2, allow_nan=False) + "\n", encoding="utf-8"
+        )
         source = sc.source
         if "file" in source:
             game = source["file"]
@@ -76,9 +85,9 @@ def export_results(sset: Any, *, out: str | os.PathLike | None,
             if doc is None:
                 game = ""
             else:
-                game_path.write_text(yaml.safe_dump(doc, sort_keys=False,
-                                                    default_flow_style=None),
-                                     encoding="utf-8")
+                game_path.write_text(
+                    yaml.safe_dump(doc, sort_keys=False, default_flow_style=None), encoding="utf-8"
+                )
                 game = str(game_path)
         index.append((sc.id, game, str(result_path)))
     with open(root / "index.csv", "w", newline="", encoding="utf-8") as f:

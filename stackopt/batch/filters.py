@@ -28,19 +28,31 @@ from typing import Any
 
 from stackopt.errors import InputError
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<ws>\s+)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<string>"[^"\\]*"|'[^'\\]*')
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)
   | (?P<op><=|>=|==|!=|<|>|\+|-|\*|/|\(|\))
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-    "==": operator.eq, "!=": operator.ne}
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
 _ARITH: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+}
 _KEYWORDS = {"and", "or", "not", "true", "false"}
 
 
@@ -57,18 +69,22 @@ class Filter:
         try:
             return bool(_eval(self.tree, point))
         except (TypeError, ZeroDivisionError) as exc:
-            raise InputError(f"filter {self.text!r} cannot be applied to {dict(point)!r}: "
-                             f"{exc}", field="filters",
-                             fix="compare numbers with numbers and strings with strings"
-                             ) from None
+            raise InputError(
+                f"filter {self.text!r} cannot be applied to {dict(point)!r}: {exc}",
+                field="filters",
+                fix="compare numbers with numbers and strings with strings",
+            ) from None
 
 
-def parse_filter(text: Any, parameters: Sequence[str], *, source: str | None = None
-                 ) -> Filter:
+def parse_filter(text: Any, parameters: Sequence[str], *, source: str | None = None) -> Filter:
     """Parse one filter over ``parameters``; an :class:`InputError` when it is not one."""
     if not isinstance(text, str) or not text.strip():
-        raise InputError(f"a filter must be a comparison written as text, got {text!r}",
-                         source=source, field="filters", fix="write e.g. 'fine >= budget'")
+        raise InputError(
+            f"a filter must be a comparison written as text, got {text!r}",
+            source=source,
+            field="filters",
+            fix="write e.g. 'fine >= budget'",
+        )
     parser = _Parser(text, set(parameters), source)
     tree = parser.parse()
     return Filter(text=text, tree=tree, names=tuple(sorted(parser.used)))
@@ -80,9 +96,12 @@ def _tokenize(text: str, source: str | None) -> list[tuple[str, str]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
-            raise InputError(f"cannot parse filter {text!r} at {text[pos:pos + 10]!r}",
-                             source=source, field="filters",
-                             fix="write simple comparisons such as 'fine_cap >= budget'")
+            raise InputError(
+                f"cannot parse filter {text!r} at {text[pos : pos + 10]!r}",
+                source=source,
+                field="filters",
+                fix="write simple comparisons such as 'fine_cap >= budget'",
+            )
         pos = m.end()
         kind = m.lastgroup or ""
         if kind != "ws":
@@ -110,10 +129,13 @@ class _Parser:
     def _error(self, what: str) -> InputError:
         kind, value = self._peek()
         at = "the end" if kind == "end" else repr(value)
-        return InputError(f"cannot parse filter {self.text!r}: {what} at {at}",
-                          source=self.source, field="filters",
-                          fix="write simple comparisons of parameters and numbers, e.g. "
-                              "'fine_cap >= budget' (no calls, no attributes)")
+        return InputError(
+            f"cannot parse filter {self.text!r}: {what} at {at}",
+            source=self.source,
+            field="filters",
+            fix="write simple comparisons of parameters and numbers, e.g. "
+            "'fine_cap >= budget' (no calls, no attributes)",
+        )
 
     def _word(self, word: str) -> bool:
         kind, value = self._peek()
@@ -200,10 +222,12 @@ class _Parser:
                 self.i += 1
                 raise self._error("calls are not allowed")
             if value not in self.names:
-                raise InputError(f"filter {self.text!r} names {value!r}, which is not a "
-                                 "parameter of the grid", source=self.source,
-                                 field="filters", fix="use the grid's parameters: "
-                                 + ", ".join(sorted(self.names)))
+                raise InputError(
+                    f"filter {self.text!r} names {value!r}, which is not a parameter of the grid",
+                    source=self.source,
+                    field="filters",
+                    fix="use the grid's parameters: " + ", ".join(sorted(self.names)),
+                )
             self.i += 1
             self.used.add(value)
             return ("name", value)

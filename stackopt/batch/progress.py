@@ -21,8 +21,15 @@ def _clock(seconds: float) -> str:
 class Progress:
     """``label: done/total pct rate ETA (failed)`` on one line of ``stream``."""
 
-    def __init__(self, total: int, *, enabled: bool, stream: TextIO | None = None,
-                 label: str = "batch", interval: float = 0.1) -> None:
+    def __init__(
+        self,
+        total: int,
+        *,
+        enabled: bool,
+        stream: TextIO | None = None,
+        label: str = "batch",
+        interval: float = 0.1,
+    ) -> None:
         self.total, self.enabled, self.label, self.interval = total, enabled, label, interval
         self.stream = stream if stream is not None else sys.stderr
         self.start = time.perf_counter()
@@ -32,8 +39,9 @@ class Progress:
         self._width = 0
 
     @classmethod
-    def for_stream(cls, total: int, *, quiet: bool, stream: TextIO | None = None,
-                   label: str = "batch") -> Progress:
+    def for_stream(
+        cls, total: int, *, quiet: bool, stream: TextIO | None = None, label: str = "batch"
+    ) -> Progress:
         stream = stream if stream is not None else sys.stderr
         try:
             tty = stream.isatty()
@@ -57,8 +65,10 @@ class Progress:
         pct = 100.0 * self.done / self.total if self.total else 100.0
         eta = _clock(left) if left != float("inf") else "?"
         fail = f", {self.failed} failed" if self.failed else ""
-        return (f"{self.label}: {self.done}/{self.total} {pct:3.0f}% {rate:.1f}/s "
-                f"ETA {eta} elapsed {_clock(elapsed)}{fail}")
+        return (
+            f"{self.label}: {self.done}/{self.total} {pct:3.0f}% {rate:.1f}/s "
+            f"ETA {eta} elapsed {_clock(elapsed)}{fail}"
+        )
 
     def _draw(self, now: float) -> None:
         line = self.text(now)

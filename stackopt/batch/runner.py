@@ -64,19 +64,29 @@ class Summary:
         rate = f" ({ran / self.seconds:.1f} scenarios/s)" if self.seconds > 0 and ran else ""
         reused = f", {self.reused} from the store" if self.reused else ""
         where = f"; table {self.out}, results {self.store}" if self.out else ""
-        return (f"batch: {self.total} scenarios{reused}: {self.solved} solved and certified, "
-                f"{self.failed} failed, {self.not_certified} not certified; "
-                f"{self.seconds:.1f} s{rate}{where}")
+        return (
+            f"batch: {self.total} scenarios{reused}: {self.solved} solved and certified, "
+            f"{self.failed} failed, {self.not_certified} not certified; "
+            f"{self.seconds:.1f} s{rate}{where}"
+        )
 
 
 def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def run(sset: ScenarioSet, *, out: str | os.PathLike | None = None,
-        workers: int | None = None, scheduler: str | None = None, resume: bool = False,
-        retry_failed: bool = False, quiet: bool = True, chunk_size: int | None = None,
-        progress_stream: Any = None) -> tuple[Any, Summary]:
+def run(
+    sset: ScenarioSet,
+    *,
+    out: str | os.PathLike | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: bool = False,
+    retry_failed: bool = False,
+    quiet: bool = True,
+    chunk_size: int | None = None,
+    progress_stream: Any = None,
+) -> tuple[Any, Summary]:
     """Solve every scenario of ``sset`` not already in the store; return (table, summary).
 
     ``out`` (``.csv`` or ``.parquet``) names the table and, with ``.jsonl`` appended, the
@@ -84,18 +94,28 @@ def run(sset: ScenarioSet, *, out: str | os.PathLike | None = None,
     (``retry_failed`` re-runs those with ``status: error``); without ``resume`` an existing
     store is renamed to ``<store>.1`` (``.2``, ...) and the batch starts afresh.
     """
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
-                                or workers < 1):
-        raise InputError(f"--workers must be a whole number >= 1, got {workers!r}",
-                         field="--workers", fix="give e.g. --workers 2")
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
+        raise InputError(
+            f"--workers must be a whole number >= 1, got {workers!r}",
+            field="--workers",
+            fix="give e.g. --workers 2",
+        )
     if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
-        raise InputError(f"chunk size must be a whole number >= 1, got {chunk_size!r}",
-                         field="--chunk-size", fix="give e.g. --chunk-size 8")
+        raise InputError(
+            f"chunk size must be a whole number >= 1, got {chunk_size!r}",
+            field="--chunk-size",
+            fix="give e.g. --chunk-size 8",
+        )
     if out is not None:
         check_output(out)
     elif resume:
-        raise InputError("--resume needs --out", field="--resume",
-                         fix="name the table whose results store should be resumed")
+        raise InputError(
+            "--resume needs --out",
+            field="--resume",
+            fix="name the table whose results store should be resumed",
+        )
     spath = store_path(out) if out is not None else None
     records: dict[str, dict[str, Any]] = {}
     if spath is not None:
@@ -104,11 +124,15 @@ def run(sset: ScenarioSet, *, out: str | os.PathLike | None = None,
         else:
             moved = set_aside(spath)
             if moved is not None:
-                log.warning("an earlier results store was moved to %s (use --resume to "
-                            "continue a batch)", moved)
-    todo = [s for s in sset.scenarios
-            if s.key not in records or (retry_failed and records[s.key].get("status")
-                                        == "error")]
+                log.warning(
+                    "an earlier results store was moved to %s (use --resume to continue a batch)",
+                    moved,
+                )
+    todo = [
+        s
+        for s in sset.scenarios
+        if s.key not in records or (retry_failed and records[s.key].get("status") == "error")
+    ]
     reused = len(sset) - len(todo)
     if reused:
         log.info("resuming: %d of %d scenarios are in the store", reused, len(sset))
@@ -120,12 +144,19 @@ def run(sset: ScenarioSet, *, out: str | os.PathLike | None = None,
         if todo:
             with _executor(workers, scheduler, len(todo)) as (executor, nworkers, kind):
                 size = chunk_size or _chunk_size(len(todo), nworkers, kind)
-                chunks = [[s.payload() for s in todo[i:i + size]]
-                          for i in range(0, len(todo), size)]
-                log.debug("%d scenarios in %d chunks on %d %s workers", len(todo),
-                          len(chunks), nworkers, kind)
-                for items in _stream(executor, chunks, window=2 * nworkers + 1,
-                                     dask=kind == "dask"):
+                chunks = [
+                    [s.payload() for s in todo[i : i + size]] for i in range(0, len(todo), size)
+                ]
+                log.debug(
+                    "%d scenarios in %d chunks on %d %s workers",
+                    len(todo),
+                    len(chunks),
+                    nworkers,
+                    kind,
+                )
+                for items in _stream(
+                    executor, chunks, window=2 * nworkers + 1, dask=kind == "dask"
+                ):
                     if store is not None:  # on disk before anything else happens
                         store.append_lines([line for line, _ in items])
                     for _, brief in items:
@@ -134,8 +165,11 @@ def run(sset: ScenarioSet, *, out: str | os.PathLike | None = None,
                         _log_scenario(brief)
     except KeyboardInterrupt:
         progress.close()
-        where = f" are in {spath}; run the same command with --resume to finish" \
-            if spath is not None else " were not stored (no --out)"
+        where = (
+            f" are in {spath}; run the same command with --resume to finish"
+            if spath is not None
+            else " were not stored (no --out)"
+        )
         log.warning("interrupted: %d of %d scenarios%s", len(records), len(sset), where)
         raise
     finally:
@@ -151,14 +185,26 @@ def run(sset: ScenarioSet, *, out: str | os.PathLike | None = None,
     return df, summary
 
 
-def summarise(df: Any, *, reused: int = 0, seconds: float = 0.0,
-              out: str | os.PathLike | None = None, store: Path | None = None) -> Summary:
+def summarise(
+    df: Any,
+    *,
+    reused: int = 0,
+    seconds: float = 0.0,
+    out: str | os.PathLike | None = None,
+    store: Path | None = None,
+) -> Summary:
     certified = df["certified"].astype(bool)
     failed = df["status"].isin(["error", NOT_RUN])
-    return Summary(total=len(df), solved=int(certified.sum()), failed=int(failed.sum()),
-                   not_certified=int((~certified & ~failed).sum()), reused=reused,
-                   seconds=seconds, out=None if out is None else str(out),
-                   store=None if store is None else str(store))
+    return Summary(
+        total=len(df),
+        solved=int(certified.sum()),
+        failed=int(failed.sum()),
+        not_certified=int((~certified & ~failed).sum()),
+        reused=reused,
+        seconds=seconds,
+        out=None if out is None else str(out),
+        store=None if store is None else str(store),
+    )
 
 
 def _log_scenario(s: Mapping[str, Any]) -> None:
@@ -176,8 +222,9 @@ def _chunk_size(n: int, workers: int, kind: str) -> int:
     return max(1, min(cap, n // (8 * workers)))
 
 
-def _stream(executor: Executor, chunks: Sequence[list[dict[str, Any]]], *, window: int,
-            dask: bool) -> Iterator[list[tuple[str, dict[str, Any]]]]:
+def _stream(
+    executor: Executor, chunks: Sequence[list[dict[str, Any]]], *, window: int, dask: bool
+) -> Iterator[list[tuple[str, dict[str, Any]]]]:
     """Yield the (store line, summary) pairs of each chunk as soon as it finishes."""
     from stackopt.batch import worker
 
@@ -199,11 +246,11 @@ def _stream(executor: Executor, chunks: Sequence[list[dict[str, Any]]], *, windo
                 items = fut.result()
             except Exception as exc:
                 if _is_broken_pool(exc):
-                    raise StackoptError(f"a worker process died ({exc}); the results so far "
-                                        "are in the store: run again with --resume"
-                                        ) from exc
-                items = worker.failed_chunk(chunk, f"worker failure: {type(exc).__name__}: "
-                                                   f"{exc}")
+                    raise StackoptError(
+                        f"a worker process died ({exc}); the results so far "
+                        "are in the store: run again with --resume"
+                    ) from exc
+                items = worker.failed_chunk(chunk, f"worker failure: {type(exc).__name__}: {exc}")
             yield items
         submit()
 
@@ -215,8 +262,9 @@ def _is_broken_pool(exc: BaseException) -> bool:
 
 
 @contextmanager
-def _executor(workers: int | None, scheduler: str | None, tasks: int
-              ) -> Iterator[tuple[Executor, int, str]]:
+def _executor(
+    workers: int | None, scheduler: str | None, tasks: int
+) -> Iterator[tuple[Executor, int, str]]:
     n = workers or default_workers()
     if scheduler is None:
         yield from _process_pool(n, tasks)
@@ -262,8 +310,10 @@ def _start_method() -> str:
     import threading
 
     methods = mp.get_all_start_methods()
-    solver_loaded = any(m == "highspy" or m.startswith(("highspy.", "scipy.optimize._highs"))
-                        for m in list(sys.modules))
+    solver_loaded = any(
+        m == "highspy" or m.startswith(("highspy.", "scipy.optimize._highs"))
+        for m in list(sys.modules)
+    )
     if "fork" in methods and threading.active_count() == 1 and not solver_loaded:
         return "fork"
     return "forkserver" if "forkserver" in methods else "spawn"
@@ -292,27 +342,45 @@ def _dask(n: int, scheduler: str) -> Iterator[tuple[Executor, int, str]]:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise InputError("--scheduler needs Dask, which is not installed",
-                         field="--scheduler", fix="pip install 'stackopt[dask]', or drop "
-                                                  "--scheduler to use a process pool") from None
+        raise InputError(
+            "--scheduler needs Dask, which is not installed",
+            field="--scheduler",
+            fix="pip install 'stackopt[dask]', or drop --scheduler to use a process pool",
+        ) from None
     cluster = None
     try:
         if scheduler == "local":
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+            cluster = LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
             client = Client(cluster)
         else:
             if "://" not in scheduler:
-                raise InputError(f"unknown scheduler {scheduler!r}", field="--scheduler",
-                                 fix="give 'local' or an address such as tcp://host:8786")
+                raise InputError(
+                    f"unknown scheduler {scheduler!r}",
+                    field="--scheduler",
+                    fix="give 'local' or an address such as tcp://host:8786",
+                )
             try:
                 client = Client(scheduler, timeout="10s")
             except (OSError, TimeoutError) as exc:
-                raise InputError(f"cannot reach the Dask scheduler: {exc}",
-                                 source=scheduler, field="--scheduler",
-                                 fix="check the address and that the scheduler runs") from None
-            n = max(1, sum(w.get("nthreads", 1) for w in
-                           client.scheduler_info().get("workers", {}).values()))
+                raise InputError(
+                    f"cannot reach the Dask scheduler: {exc}",
+                    source=scheduler,
+                    field="--scheduler",
+                    fix="check the address and that the scheduler runs",
+                ) from None
+            n = max(
+                1,
+                sum(
+                    w.get("nthreads", 1)
+                    for w in client.scheduler_info().get("workers", {}).values()
+                ),
+            )
         try:
             yield client.get_executor(pure=False), n, "dask"
         finally:

@@ -64,9 +64,14 @@ class Scenario:
 
     def payload(self) -> dict[str, Any]:
         """The picklable data a worker needs."""
-        return {"id": self.id, "index": self.index, "key": self.key,
-                "source": dict(self.source), "params": dict(self.params),
-                "options": dict(self.options)}
+        return {
+            "id": self.id,
+            "index": self.index,
+            "key": self.key,
+            "source": dict(self.source),
+            "params": dict(self.params),
+            "options": dict(self.options),
+        }
 
 
 @dataclass(frozen=True)
@@ -84,24 +89,36 @@ class ScenarioSet:
 
 
 # -- entry point ------------------------------------------------------------------------------
-def scenario_set(sources: Sequence[str | os.PathLike] = (), *, model: str | None = None,
-                 scenarios: str | os.PathLike | None = None,
-                 options: Mapping[str, Any] | None = None) -> ScenarioSet:
+def scenario_set(
+    sources: Sequence[str | os.PathLike] = (),
+    *,
+    model: str | None = None,
+    scenarios: str | os.PathLike | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> ScenarioSet:
     """Build and check a scenario set (see the module docstring); nothing is solved."""
     options = dict(options or {})
     paths = [str(s) for s in sources]
     if scenarios is not None:
         if paths:
-            raise InputError("give game files or --model/--scenarios, not both",
-                             field="SOURCE", fix="run one batch per kind of source")
+            raise InputError(
+                "give game files or --model/--scenarios, not both",
+                field="SOURCE",
+                fix="run one batch per kind of source",
+            )
         return _from_table(model, str(scenarios), options)
     if model is not None:
-        raise InputError("--model needs a scenario table", field="--scenarios",
-                         fix="add --scenarios TABLE.csv or --scenarios GRID.yaml")
+        raise InputError(
+            "--model needs a scenario table",
+            field="--scenarios",
+            fix="add --scenarios TABLE.csv or --scenarios GRID.yaml",
+        )
     if not paths:
-        raise InputError("no scenarios given", field="SOURCE",
-                         fix="name game files, a directory, a list file, or --model M "
-                             "--scenarios TABLE")
+        raise InputError(
+            "no scenarios given",
+            field="SOURCE",
+            fix="name game files, a directory, a list file, or --model M --scenarios TABLE",
+        )
     return _from_files(paths, options)
 
 
@@ -116,12 +133,17 @@ def _expand(source: str) -> list[str]:
     p = Path(source)
     if p.is_dir():
         exts = _game_extensions()
-        found = sorted(str(Path(source) / c.name) if not source.endswith(os.sep)
-                       else source + c.name for c in p.iterdir()
-                       if c.is_file() and c.suffix.lower() in exts)
+        found = sorted(
+            str(Path(source) / c.name) if not source.endswith(os.sep) else source + c.name
+            for c in p.iterdir()
+            if c.is_file() and c.suffix.lower() in exts
+        )
         if not found:
-            raise InputError("the directory holds no game files", source=source,
-                             fix="name a directory with " + ", ".join(exts) + " files")
+            raise InputError(
+                "the directory holds no game files",
+                source=source,
+                fix="name a directory with " + ", ".join(exts) + " files",
+            )
         return found
     if p.suffix.lower() in LIST_EXTENSIONS:
         from stackopt.io.safe_yaml import read_text
@@ -135,22 +157,31 @@ def _expand(source: str) -> list[str]:
             near = os.path.normpath(p.parent / q)
             # relative to the list file; a path that only exists relative to the working
             # directory (a list written by `ls data/*.yaml > list.txt`) is taken as written
-            out.append(line if q.is_absolute() or (not Path(near).is_file() and q.is_file())
-                       else near)
+            out.append(
+                line if q.is_absolute() or (not Path(near).is_file() and q.is_file()) else near
+            )
         if not out:
-            raise InputError("the list file names no games", source=source,
-                             fix="write one game path a line")
+            raise InputError(
+                "the list file names no games", source=source, fix="write one game path a line"
+            )
         for item in out:
             if not Path(item).is_file():
-                raise InputError(f"listed game {item!r} not found", source=source,
-                                 fix="check the path (relative to the list file)")
+                raise InputError(
+                    f"listed game {item!r} not found",
+                    source=source,
+                    fix="check the path (relative to the list file)",
+                )
         return out
     if not p.exists():
         raise InputError("file not found", source=source, fix="check the path")
     if p.suffix.lower() not in _game_extensions():
-        raise InputError(f"unknown file type {p.suffix or '(none)'!r}", source=source,
-                         fix="give game files (" + ", ".join(_game_extensions()) +
-                             "), a directory, or a list file (.txt)")
+        raise InputError(
+            f"unknown file type {p.suffix or '(none)'!r}",
+            source=source,
+            fix="give game files ("
+            + ", ".join(_game_extensions())
+            + "), a directory, or a list file (.txt)",
+        )
     return [source]
 
 
@@ -161,12 +192,24 @@ def _from_files(sources: list[str], options: dict[str, Any]) -> ScenarioSet:
     out = []
     for i, path in enumerate(paths):
         if path in seen:
-            raise InputError("the same game is given twice", source=path, field="SOURCE",
-                             fix="name each game once")
+            raise InputError(
+                "the same game is given twice",
+                source=path,
+                field="SOURCE",
+                fix="name each game once",
+            )
         seen[path] = i
         digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        out.append(Scenario(id=path, index=i, source={"file": path}, params={},
-                            options=opts, key=_key({"file": digest}, {}, opts)))
+        out.append(
+            Scenario(
+                id=path,
+                index=i,
+                source={"file": path},
+                params={},
+                options=opts,
+                key=_key({"file": digest}, {}, opts),
+            )
+        )
     return ScenarioSet(tuple(out), origin="files")
 
 
@@ -184,17 +227,20 @@ def check_global_options(options: Mapping[str, Any]) -> dict[str, Any]:
         if value is None:
             continue
         if name not in declared:
-            raise InputError(f"unknown option --{name.replace('_', '-')}", field=name,
-                             fix="'stackopt methods' lists the options")
+            raise InputError(
+                f"unknown option --{name.replace('_', '-')}",
+                field=name,
+                fix="'stackopt methods' lists the options",
+            )
         opt, kind = declared[name]
         out[name] = opt.check(value, kind) if opt.name != "method" else value
     return out
 
 
-def _key(identity: Mapping[str, Any], params: Mapping[str, Any],
-         options: Mapping[str, Any]) -> str:
-    text = json.dumps({"source": identity, "params": params, "options": options},
-                      sort_keys=True, default=str)
+def _key(identity: Mapping[str, Any], params: Mapping[str, Any], options: Mapping[str, Any]) -> str:
+    text = json.dumps(
+        {"source": identity, "params": params, "options": options}, sort_keys=True, default=str
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -209,12 +255,20 @@ def _from_table(model: str | None, table: str, options: dict[str, Any]) -> Scena
     p = Path(table)
     ext = p.suffix.lower()
     if ext not in (".csv", ".yaml", ".yml"):
-        raise InputError(f"unknown scenario table type {p.suffix or '(none)'!r}", source=table,
-                         field="--scenarios", fix="give a .csv table or a .yaml grid")
+        raise InputError(
+            f"unknown scenario table type {p.suffix or '(none)'!r}",
+            source=table,
+            field="--scenarios",
+            fix="give a .csv table or a .yaml grid",
+        )
     if ext == ".csv":
         if model is None:
-            raise InputError("a CSV scenario table needs --model", source=table,
-                             field="--model", fix="add --model GAME.yaml (or a model name)")
+            raise InputError(
+                "a CSV scenario table needs --model",
+                source=table,
+                field="--model",
+                fix="add --model GAME.yaml (or a model name)",
+            )
         columns, ids, rows = _read_csv(table)
         space = open_space(model)
         return _build(space, columns, ids, rows, options, table)
@@ -222,12 +276,17 @@ def _from_table(model: str | None, table: str, options: dict[str, Any]) -> Scena
     if model is None:
         model = grid.model
         if model is None:
-            raise InputError("the grid names no model", source=table, field="model",
-                             fix="add 'model: GAME.yaml' to the grid or pass --model")
+            raise InputError(
+                "the grid names no model",
+                source=table,
+                field="model",
+                fix="add 'model: GAME.yaml' to the grid or pass --model",
+            )
     space = open_space(model)
     points = _expand_grid(grid, space, table)
-    return _build(space, list(grid.axes), [None] * len(points), points,
-                  {**grid.options, **options}, table)
+    return _build(
+        space, list(grid.axes), [None] * len(points), points, {**grid.options, **options}, table
+    )
 
 
 def _read_csv(table: str) -> tuple[list[str], list[str | None], list[dict[str, Any]]]:
@@ -236,34 +295,49 @@ def _read_csv(table: str) -> tuple[list[str], list[str | None], list[dict[str, A
     reader = csv.reader(read_text(table).splitlines())
     header = [h.strip() for h in next(reader, [])]
     if not header:
-        raise InputError("the scenario table is empty", source=table,
-                         fix="write a header row of parameters and one row per scenario")
+        raise InputError(
+            "the scenario table is empty",
+            source=table,
+            fix="write a header row of parameters and one row per scenario",
+        )
     for j, h in enumerate(header):
         if not h:
-            raise InputError(f"column {j + 1} has no name", source=table, field="header",
-                             fix="name every column")
+            raise InputError(
+                f"column {j + 1} has no name", source=table, field="header", fix="name every column"
+            )
         if header.index(h) != j:
-            raise InputError(f"column {h!r} appears twice", source=table, field=h,
-                             fix="name each column once")
+            raise InputError(
+                f"column {h!r} appears twice", source=table, field=h, fix="name each column once"
+            )
     ids: list[str | None] = []
     rows: list[dict[str, Any]] = []
     for n, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            raise InputError(f"line {n} has {len(cells)} cells but the header has "
-                             f"{len(header)}", source=table, field=f"line {n}",
-                             fix="give every row one cell per column")
+            raise InputError(
+                f"line {n} has {len(cells)} cells but the header has {len(header)}",
+                source=table,
+                field=f"line {n}",
+                fix="give every row one cell per column",
+            )
         row = {h: c.strip() for h, c in zip(header, cells)}
         ident = row.pop(ID_COLUMN, None)
         if ident is not None and not ident:
-            raise InputError(f"line {n} has an empty scenario id", source=table,
-                             field=ID_COLUMN, fix="give every row an id or drop the column")
+            raise InputError(
+                f"line {n} has an empty scenario id",
+                source=table,
+                field=ID_COLUMN,
+                fix="give every row an id or drop the column",
+            )
         ids.append(ident)
         rows.append({k: v for k, v in row.items() if v != ""} | {_LINE: n})
     if not rows:
-        raise InputError("the scenario table has no rows", source=table,
-                         fix="add one row per scenario below the header")
+        raise InputError(
+            "the scenario table has no rows",
+            source=table,
+            fix="add one row per scenario below the header",
+        )
     return [h for h in header if h != ID_COLUMN], ids, rows
 
 
@@ -283,38 +357,60 @@ def _read_grid(table: str) -> _Grid:
 
     doc = load_yaml(table)
     if not isinstance(doc, dict) or not doc:
-        raise InputError("a scenario grid must be a mapping of parameters to values",
-                         source=table, fix="write e.g. 'grid: {fine: [1, 2, 3]}'")
+        raise InputError(
+            "a scenario grid must be a mapping of parameters to values",
+            source=table,
+            fix="write e.g. 'grid: {fine: [1, 2, 3]}'",
+        )
     doc = dict(doc)
     filters = doc.pop("filters", doc.pop("filter", []))
     if isinstance(filters, str):
         filters = [filters]
     if not isinstance(filters, list):
-        raise InputError("filters must be a list of comparisons", source=table,
-                         field="filters", fix="write e.g. filters: ['fine >= budget']")
+        raise InputError(
+            "filters must be a list of comparisons",
+            source=table,
+            field="filters",
+            fix="write e.g. filters: ['fine >= budget']",
+        )
     model = doc.pop("model", None)
     if model is not None:
         if not isinstance(model, str):
-            raise InputError("model must be a file or model name", source=table,
-                             field="model", fix="write e.g. 'model: ../inspection.yaml'")
+            raise InputError(
+                "model must be a file or model name",
+                source=table,
+                field="model",
+                fix="write e.g. 'model: ../inspection.yaml'",
+            )
         near = Path(table).parent / model
         model = str(near) if near.exists() else model
     opts = doc.pop("options", {}) or {}
     if not isinstance(opts, dict):
-        raise InputError("options must be a mapping", source=table, field="options",
-                         fix="write e.g. options: {method: multiple_lps}")
+        raise InputError(
+            "options must be a mapping",
+            source=table,
+            field="options",
+            fix="write e.g. options: {method: multiple_lps}",
+        )
     axes_doc = doc.pop("grid", None)
     if axes_doc is None:
         axes_doc = doc.pop("parameters", None)
     if axes_doc is None:
         axes_doc, doc = doc, {}
     if doc:
-        raise InputError(f"unknown key {next(iter(doc))!r} next to the grid", source=table,
-                         field=str(next(iter(doc))),
-                         fix="use grid, filters, model and options")
+        raise InputError(
+            f"unknown key {next(iter(doc))!r} next to the grid",
+            source=table,
+            field=str(next(iter(doc))),
+            fix="use grid, filters, model and options",
+        )
     if not isinstance(axes_doc, dict) or not axes_doc:
-        raise InputError("the grid has no parameters", source=table, field="grid",
-                         fix="write e.g. 'grid: {fine: [1, 2, 3]}'")
+        raise InputError(
+            "the grid has no parameters",
+            source=table,
+            field="grid",
+            fix="write e.g. 'grid: {fine: [1, 2, 3]}'",
+        )
     axes = {str(k): _axis(str(k), v, table) for k, v in axes_doc.items()}
     return _Grid(axes, filters, model, opts)
 
@@ -327,30 +423,46 @@ def _axis(name: str, spec: Any, table: str) -> list[Any]:
             raise InputError("no values", source=table, field=name, fix="list some values")
         for v in spec:
             if isinstance(v, (dict, list)) or v is None:
-                raise InputError(f"{v!r} is not a number, a name or true/false", source=table,
-                                 field=name, fix="list plain values")
+                raise InputError(
+                    f"{v!r} is not a number, a name or true/false",
+                    source=table,
+                    field=name,
+                    fix="list plain values",
+                )
         return list(spec)
     if isinstance(spec, dict):
         keys = set(spec)
         if "values" in keys and keys == {"values"}:
             return _axis(name, spec["values"], table)
         if keys not in ({"start", "stop", "num"}, {"start", "stop", "step"}):
-            raise InputError(f"a range needs start, stop and num (or step), got "
-                             f"{sorted(keys)}", source=table, field=name,
-                             fix="write e.g. {start: 0, stop: 10, num: 11}")
-        start, stop = (as_number(spec[k], f"{name}.{k}", table, integer=False)
-                       for k in ("start", "stop"))
+            raise InputError(
+                f"a range needs start, stop and num (or step), got {sorted(keys)}",
+                source=table,
+                field=name,
+                fix="write e.g. {start: 0, stop: 10, num: 11}",
+            )
+        start, stop = (
+            as_number(spec[k], f"{name}.{k}", table, integer=False) for k in ("start", "stop")
+        )
         if "num" in keys:
             num = as_number(spec["num"], f"{name}.num", table, integer=True)
             if not 1 <= num <= MAX_SCENARIOS:
-                raise InputError(f"num {num} is out of range", source=table,
-                                 field=f"{name}.num", fix="give num >= 1")
+                raise InputError(
+                    f"num {num} is out of range",
+                    source=table,
+                    field=f"{name}.num",
+                    fix="give num >= 1",
+                )
             values: Any = np.linspace(start, stop, int(num))
         else:
             step = as_number(spec["step"], f"{name}.step", table, integer=False)
             if step <= 0 or (stop - start) / step > MAX_SCENARIOS:
-                raise InputError(f"step {step} is not a positive step of a reasonable range",
-                                 source=table, field=f"{name}.step", fix="give step > 0")
+                raise InputError(
+                    f"step {step} is not a positive step of a reasonable range",
+                    source=table,
+                    field=f"{name}.step",
+                    fix="give step > 0",
+                )
             count = int(math.floor((stop - start) / step + 1e-9)) + 1
             values = start + step * np.arange(max(count, 0))
         out = [float(f"{v:.12g}") for v in values]
@@ -359,8 +471,12 @@ def _axis(name: str, spec: Any, table: str) -> list[Any]:
         return out
     if isinstance(spec, (bool, int, float, str)):
         return [spec]
-    raise InputError(f"cannot read the values {spec!r}", source=table, field=name,
-                     fix="give a list of values or {start, stop, num}")
+    raise InputError(
+        f"cannot read the values {spec!r}",
+        source=table,
+        field=name,
+        fix="give a list of values or {start, stop, num}",
+    )
 
 
 def _expand_grid(grid: _Grid, space: Space, table: str) -> list[dict[str, Any]]:
@@ -370,8 +486,11 @@ def _expand_grid(grid: _Grid, space: Space, table: str) -> list[dict[str, Any]]:
     filters = [parse_filter(f, names, source=table) for f in grid.filters]
     total = math.prod(len(v) for v in grid.axes.values())
     if total > MAX_SCENARIOS:
-        raise InputError(f"the grid has {total:,} points, above {MAX_SCENARIOS:,}",
-                         source=table, fix="use fewer values or split the grid")
+        raise InputError(
+            f"the grid has {total:,} points, above {MAX_SCENARIOS:,}",
+            source=table,
+            fix="use fewer values or split the grid",
+        )
     options = _option_names()
     converted = {}
     for name, values in grid.axes.items():
@@ -387,8 +506,9 @@ def _expand_grid(grid: _Grid, space: Space, table: str) -> list[dict[str, Any]]:
         if all(f.keep(point) for f in filters):
             points.append(point)
     if not points:
-        raise InputError("the filters leave no scenario", source=table, field="filters",
-                         fix="loosen the filters")
+        raise InputError(
+            "the filters leave no scenario", source=table, field="filters", fix="loosen the filters"
+        )
     return points
 
 
@@ -396,13 +516,23 @@ def _unknown(name: str, space: Space, where: str) -> Any:
     space._last_unknown = name
     if isinstance(space, Template) and space.leaf(name)[0]:
         space.convert(name, None, where)  # a whole mapping or list: raises with the fix
-    raise InputError(f"unknown parameter {name!r}", source=where, field=name,
-                     fix=f"use {space.hint()}, or a solve option such as method, tie_break, "
-                         "leader, rtol, time_limit")
+    raise InputError(
+        f"unknown parameter {name!r}",
+        source=where,
+        field=name,
+        fix=f"use {space.hint()}, or a solve option such as method, tie_break, "
+        "leader, rtol, time_limit",
+    )
 
 
-def _build(space: Space, columns: list[str], ids: list[str | None],
-           rows: list[dict[str, Any]], options: dict[str, Any], table: str) -> ScenarioSet:
+def _build(
+    space: Space,
+    columns: list[str],
+    ids: list[str | None],
+    rows: list[dict[str, Any]],
+    options: dict[str, Any],
+    table: str,
+) -> ScenarioSet:
     known_options = _option_names()
     params, opt_cols = [], []
     for c in columns:
@@ -424,9 +554,12 @@ def _build(space: Space, columns: list[str], ids: list[str | None],
         where = f"{table}, line {row[_LINE]}" if _LINE in row else f"{table}, point {i + 1}"
         sid = ident if ident is not None else f"s{i + 1:0{width}d}"
         if sid in seen:
-            raise InputError(f"scenario id {sid!r} is used twice (rows {seen[sid] + 1} and "
-                             f"{i + 1})", source=table, field=ID_COLUMN,
-                             fix="give every scenario its own id")
+            raise InputError(
+                f"scenario id {sid!r} is used twice (rows {seen[sid] + 1} and {i + 1})",
+                source=table,
+                field=ID_COLUMN,
+                fix="give every scenario its own id",
+            )
         seen[sid] = i
         values = {c: space.convert(c, row[c], where) for c in params if c in row}
         row_opts = {}
@@ -439,13 +572,25 @@ def _build(space: Space, columns: list[str], ids: list[str | None],
             try:
                 checked[memo] = space.check_options({**base, **row_opts})
             except InputError as exc:
-                raise InputError(exc.message, source=where, field=exc.field,
-                                 fix=exc.fix) from None
+                raise InputError(exc.message, source=where, field=exc.field, fix=exc.fix) from None
         opts = dict(checked[memo])
-        out.append(Scenario(id=sid, index=i, source=space.source, params=values,
-                            options=opts, key=_key(space.identity, values, opts)))
-    return ScenarioSet(tuple(out), parameters=tuple(params), option_columns=tuple(
-        c.replace("-", "_") for c in opt_cols), origin=table, extra={"model": space.name})
+        out.append(
+            Scenario(
+                id=sid,
+                index=i,
+                source=space.source,
+                params=values,
+                options=opts,
+                key=_key(space.identity, values, opts),
+            )
+        )
+    return ScenarioSet(
+        tuple(out),
+        parameters=tuple(params),
+        option_columns=tuple(c.replace("-", "_") for c in opt_cols),
+        origin=table,
+        extra={"model": space.name},
+    )
 
 
 def _option_value(opt: Any, value: Any, column: str, where: str) -> Any:

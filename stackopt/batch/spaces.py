@@ -52,12 +52,17 @@ class Space:
         for key, value in options.items():
             found = [o for spec in self.kinds for o in spec.all_options() if o.name == key]
             if not found:
-                raise InputError(f"option --{key.replace('_', '-')} does not apply to the "
-                                 f"games of {self.name} (" + ", ".join(
-                                     k.name for k in self.kinds) + ")", field=key,
-                                 fix="drop it; 'stackopt methods KIND' lists the options")
-            out[key] = value if key == "method" else found[0].check(
-                value, self.kinds[0].name if len(found) else "")
+                raise InputError(
+                    f"option --{key.replace('_', '-')} does not apply to the "
+                    f"games of {self.name} (" + ", ".join(k.name for k in self.kinds) + ")",
+                    field=key,
+                    fix="drop it; 'stackopt methods KIND' lists the options",
+                )
+            out[key] = (
+                value
+                if key == "method"
+                else found[0].check(value, self.kinds[0].name if len(found) else "")
+            )
         return out
 
     def has(self, param: str) -> bool:  # pragma: no cover - interface
@@ -82,10 +87,12 @@ class Template(Space):
         self.doc = load_yaml(path)
         game = parse_game(copy.deepcopy(self.doc), source=path, base_dir=Path(path).parent)
         self.kinds = (spec_of(game),)
-        self.source = {"template": self.doc, "path": path,
-                       "base_dir": str(Path(path).parent)}
-        self.identity = {"template": hashlib.sha256(json.dumps(
-            self.doc, sort_keys=True, default=str).encode()).hexdigest()}
+        self.source = {"template": self.doc, "path": path, "base_dir": str(Path(path).parent)}
+        self.identity = {
+            "template": hashlib.sha256(
+                json.dumps(self.doc, sort_keys=True, default=str).encode()
+            ).hexdigest()
+        }
 
     def leaf(self, param: str) -> tuple[bool, Any]:
         node: Any = self.doc
@@ -105,11 +112,14 @@ class Template(Space):
     def convert(self, param: str, value: Any, where: str) -> Any:
         found, node = self.leaf(param)
         if found and isinstance(node, (dict, list)):
-            raise InputError(f"parameter {param!r} is a whole "
-                             f"{'mapping' if isinstance(node, dict) else 'list'} of the "
-                             "template", source=where, field=param,
-                             fix="give the path of one number or name inside it, e.g. "
-                                 f"{param}.0")
+            raise InputError(
+                f"parameter {param!r} is a whole "
+                f"{'mapping' if isinstance(node, dict) else 'list'} of the "
+                "template",
+                source=where,
+                field=param,
+                fix=f"give the path of one number or name inside it, e.g. {param}.0",
+            )
         if isinstance(node, bool):
             return as_bool(value, param, where)
         if isinstance(node, (int, float)):
@@ -119,8 +129,7 @@ class Template(Space):
         return _guess(value) if isinstance(value, str) else value  # null in the template
 
     def hint(self) -> str:
-        return ("a dotted path to a number or name of the template, e.g. "
-                f"{_example_path(self.doc)}")
+        return f"a dotted path to a number or name of the template, e.g. {_example_path(self.doc)}"
 
 
 class Model(Space):
@@ -130,20 +139,24 @@ class Model(Space):
         try:
             from stackopt.models import load_model, model_parameters
         except ImportError:
-            raise InputError(f"{name!r} is neither a game file nor a model (stackopt.models "
-                             "is not available)", field="--model",
-                             fix="give a game YAML file as the template") from None
+            raise InputError(
+                f"{name!r} is neither a game file nor a model (stackopt.models is not available)",
+                field="--model",
+                fix="give a game YAML file as the template",
+            ) from None
         from stackopt.kinds.registry import get_kind
         from stackopt.models.registry import resolve
 
         self.name = name
         self.params = dict(model_parameters(name))
         kinds = tuple(resolve(name).spec.kinds)
-        self.kinds = tuple(get_kind(k) for k in kinds) if kinds else \
-            (spec_of_game(load_model(name)),)
+        self.kinds = (
+            tuple(get_kind(k) for k in kinds) if kinds else (spec_of_game(load_model(name)),)
+        )
         self.source = {"model": name}
-        digest = hashlib.sha256(Path(name).read_bytes()).hexdigest() \
-            if Path(name).is_file() else None
+        digest = (
+            hashlib.sha256(Path(name).read_bytes()).hexdigest() if Path(name).is_file() else None
+        )
         self.identity = {"model": name, "file": digest, "params": sorted(self.params)}
 
     def has(self, param: str) -> bool:
@@ -156,10 +169,14 @@ class Model(Space):
         return spec.check(value, model=self.name, source=where)
 
     def hint(self) -> str:
-        close = difflib.get_close_matches(self._last_unknown, list(self.params), n=1) \
-            if self._last_unknown else []
-        return (f"{close[0]!r} or another " if close else "a ") + \
-            f"parameter of model {self.name} (docs/models.md lists them)"
+        close = (
+            difflib.get_close_matches(self._last_unknown, list(self.params), n=1)
+            if self._last_unknown
+            else []
+        )
+        return (
+            f"{close[0]!r} or another " if close else "a "
+        ) + f"parameter of model {self.name} (docs/models.md lists them)"
 
 
 def spec_of_game(game: Any) -> Any:
@@ -185,8 +202,9 @@ def _wrong(param: str, value: Any, where: str, want: str) -> Any:
     shown = repr(value)
     if len(shown) > 40:
         shown = shown[:37] + "..."
-    raise InputError(f"{shown} is not {want}", source=where, field=param,
-                     fix=f"give {param} {want}")
+    raise InputError(
+        f"{shown} is not {want}", source=where, field=param, fix=f"give {param} {want}"
+    )
 
 
 def as_bool(value: Any, param: str, where: str) -> bool:
@@ -241,7 +259,6 @@ def _example_path(doc: Any, prefix: str = "") -> str:
     if isinstance(doc, list):
         return _example_path(doc[0], f"{prefix}0.") if doc else ""
     return prefix[:-1] if isinstance(doc, (int, float)) and not isinstance(doc, bool) else ""
-
 
 
 def apply_overrides(document: Any, params: Mapping[str, Any]) -> Any:

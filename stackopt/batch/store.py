@@ -60,8 +60,11 @@ def read_store(path: str | os.PathLike, *, repair: bool = False) -> list[dict[st
             continue
         records.append(rec)
     if tail.strip():
-        log.warning("%s: ignoring a torn last line (%d bytes, no newline); its scenario runs "
-                    "again", p, len(tail))
+        log.warning(
+            "%s: ignoring a torn last line (%d bytes, no newline); its scenario runs again",
+            p,
+            len(tail),
+        )
     if tail and repair:
         with open(p, "r+b") as f:
             f.truncate(len(data) - len(tail))
@@ -86,10 +89,12 @@ class Store:
         try:
             self._file: IO[str] = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
         except OSError as exc:
-            raise InputError(f"cannot write the results store: {exc.strerror}",
-                             source=str(self.path), field="--out",
-                             fix="name an output file in an existing, writable directory"
-                             ) from None
+            raise InputError(
+                f"cannot write the results store: {exc.strerror}",
+                source=str(self.path),
+                field="--out",
+                fix="name an output file in an existing, writable directory",
+            ) from None
 
     def append_line(self, line: str) -> None:
         """Write one JSON line (already serialised) and force it to disk."""

@@ -25,8 +25,17 @@ from stackopt.errors import InputError
 #: Per-action commitment columns are written when the table has at most this many actions.
 MAX_ACTION_COLUMNS = 20
 #: Result columns, after ``scenario``, the parameters and the per-scenario options.
-RESULT_COLUMNS = ("kind", "game", "leader_name", "follower_name", "status", "method",
-                  "leader_value", "follower_value", "support")
+RESULT_COLUMNS = (
+    "kind",
+    "game",
+    "leader_name",
+    "follower_name",
+    "status",
+    "method",
+    "leader_value",
+    "follower_value",
+    "support",
+)
 TAIL_COLUMNS = ("response", "certified", "seconds", "message")
 NOT_RUN = "not_run"
 _SUPPORT_TOL = 1e-9
@@ -49,17 +58,23 @@ def _response(resp: Any) -> str | None:
 def record_row(rec: Mapping[str, Any] | None) -> dict[str, Any]:
     """The result columns of one stored record (``None``: not run)."""
     if rec is None:
-        return {"status": NOT_RUN, "certified": False, "message": "not run (the batch "
-                "stopped early; run it again with --resume)"}
+        return {
+            "status": NOT_RUN,
+            "certified": False,
+            "message": "not run (the batch stopped early; run it again with --resume)",
+        }
     res = rec.get("result") or {}
     leader = res.get("leader") or {}
     follower = res.get("follower") or {}
     commitment = leader.get("commitment") or {}
     support = [str(k) for k, v in commitment.items() if abs(_number(v)) > _SUPPORT_TOL]
     return {
-        "kind": res.get("kind"), "game": res.get("game"),
-        "leader_name": leader.get("name"), "follower_name": follower.get("name"),
-        "status": rec.get("status"), "method": res.get("method"),
+        "kind": res.get("kind"),
+        "game": res.get("game"),
+        "leader_name": leader.get("name"),
+        "follower_name": follower.get("name"),
+        "status": rec.get("status"),
+        "method": res.get("method"),
         "leader_value": _number(leader.get("value")),
         "follower_value": _number(follower.get("value")),
         "support": " ".join(support) if res else None,
@@ -71,8 +86,12 @@ def record_row(rec: Mapping[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def build_table(scenarios: Sequence[Any], records: Mapping[str, Mapping[str, Any]],
-                parameters: Sequence[str] = (), option_columns: Sequence[str] = ()):
+def build_table(
+    scenarios: Sequence[Any],
+    records: Mapping[str, Mapping[str, Any]],
+    parameters: Sequence[str] = (),
+    option_columns: Sequence[str] = (),
+):
     """The :class:`pandas.DataFrame` of ``scenarios`` (in their order) from ``records``
     (key -> record, see :func:`stackopt.batch.store.latest`)."""
     import pandas as pd
@@ -96,13 +115,18 @@ def build_table(scenarios: Sequence[Any], records: Mapping[str, Mapping[str, Any
         commitment = row.pop("_commitment", {})
         for label in actions:
             row[f"commitment.{label}"] = commitment.get(label, math.nan)
-    columns = ["scenario", *parameters, *option_columns, *RESULT_COLUMNS,
-               *(f"commitment.{a}" for a in actions), *TAIL_COLUMNS]
+    columns = [
+        "scenario",
+        *parameters,
+        *option_columns,
+        *RESULT_COLUMNS,
+        *(f"commitment.{a}" for a in actions),
+        *TAIL_COLUMNS,
+    ]
     df = pd.DataFrame(rows, columns=columns)
     for col in (*parameters, *option_columns):
         values = [v for v in df[col] if v is not None]
-        if any(isinstance(v, str) for v in values) and not all(isinstance(v, str)
-                                                               for v in values):
+        if any(isinstance(v, str) for v in values) and not all(isinstance(v, str) for v in values):
             df[col] = [None if v is None else str(v) for v in df[col]]
     df["certified"] = df["certified"].astype(bool)
     return df
@@ -112,19 +136,30 @@ def check_output(out: str | os.PathLike) -> str:
     """The format of output file ``out`` (``csv`` or ``parquet``), checked before any solve."""
     ext = Path(out).suffix.lower()
     if ext not in (".csv", ".parquet"):
-        raise InputError(f"unknown output type {ext or '(none)'!r}", source=str(out),
-                         field="--out", fix="name a .csv or .parquet file")
+        raise InputError(
+            f"unknown output type {ext or '(none)'!r}",
+            source=str(out),
+            field="--out",
+            fix="name a .csv or .parquet file",
+        )
     parent = Path(out).parent
     if not parent.is_dir():
-        raise InputError("the output's directory does not exist", source=str(out),
-                         field="--out", fix="create the directory first")
+        raise InputError(
+            "the output's directory does not exist",
+            source=str(out),
+            field="--out",
+            fix="create the directory first",
+        )
     if ext == ".parquet":
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise InputError("writing .parquet needs pyarrow, which is not installed",
-                             source=str(out), field="--out",
-                             fix="pip install 'stackopt[parquet]', or write .csv") from None
+            raise InputError(
+                "writing .parquet needs pyarrow, which is not installed",
+                source=str(out),
+                field="--out",
+                fix="pip install 'stackopt[parquet]', or write .csv",
+            ) from None
     return ext[1:]
 
 
@@ -139,8 +174,12 @@ def write_table(df: Any, out: str | os.PathLike) -> None:
             df.to_parquet(tmp, index=False)
         os.replace(tmp, out)
     except OSError as exc:
-        raise InputError(f"cannot write the table: {exc.strerror}", source=str(out),
-                         field="--out", fix="name a file in a writable directory") from None
+        raise InputError(
+            f"cannot write the table: {exc.strerror}",
+            source=str(out),
+            field="--out",
+            fix="name a file in a writable directory",
+        ) from None
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -157,10 +196,16 @@ def read_table(path: str | os.PathLike):
         check_output(p)
         return pd.read_parquet(p)
     if p.suffix.lower() != ".csv":
-        raise InputError(f"unknown table type {p.suffix!r}", source=str(p),
-                         fix="give the .csv or .parquet table 'stackopt batch' wrote")
+        raise InputError(
+            f"unknown table type {p.suffix!r}",
+            source=str(p),
+            fix="give the .csv or .parquet table 'stackopt batch' wrote",
+        )
     try:
         return pd.read_csv(p, keep_default_na=True)
     except (ValueError, pd.errors.ParserError) as exc:
-        raise InputError(f"cannot read the table: {str(exc).splitlines()[0]}",
-                         source=str(p), fix="give the table 'stackopt batch' wrote") from None
+        raise InputError(
+            f"cannot read the table: {str(exc).splitlines()[0]}",
+            source=str(p),
+            fix="give the table 'stackopt batch' wrote",
+        ) from None

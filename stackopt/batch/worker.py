@@ -45,9 +45,11 @@ def build_game(payload: Mapping[str, Any]) -> Any:
 
         doc = apply_overrides(source["template"], params)
         base = source.get("base_dir")
-        return parse_game(doc, source=f"{source.get('path', '<template>')} "
-                                       f"[{payload.get('id')}]",
-                          base_dir=Path(base) if base else None)
+        return parse_game(
+            doc,
+            source=f"{source.get('path', '<template>')} [{payload.get('id')}]",
+            base_dir=Path(base) if base else None,
+        )
     if "model" in source:
         from stackopt.models import load_model
 
@@ -81,18 +83,27 @@ def solve_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
         message = f"{type(exc).__name__}: {exc}"
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     record: dict[str, Any] = {
-        "key": payload["key"], "scenario": payload["id"], "index": payload["index"],
-        "cpu_seconds": cpu, "worker": os.getpid(),
+        "key": payload["key"],
+        "scenario": payload["id"],
+        "index": payload["index"],
+        "cpu_seconds": cpu,
+        "worker": os.getpid(),
         "params": dict(payload.get("params") or {}),
         "options": dict(payload.get("options") or {}),
     }
     if result is not None:
         data = result.to_dict()
-        record.update(status=data["status"], certified=bool(result.certified),
-                      seconds=seconds, message=data.get("message") or "", result=data)
+        record.update(
+            status=data["status"],
+            certified=bool(result.certified),
+            seconds=seconds,
+            message=data.get("message") or "",
+            result=data,
+        )
     else:
-        record.update(status="error", certified=False, seconds=seconds, message=message,
-                      result=None)
+        record.update(
+            status="error", certified=False, seconds=seconds, message=message, result=None
+        )
     return record
 
 
@@ -104,8 +115,12 @@ def run_chunk(payloads: Sequence[Mapping[str, Any]]) -> list[tuple[str, dict[str
         try:
             line = json.dumps(rec, allow_nan=False, separators=(",", ":"), default=str)
         except ValueError as exc:  # a non-finite number somewhere: keep the failure instead
-            rec.update(status="error", certified=False, result=None,
-                       message=f"the result cannot be written as JSON: {exc}")
+            rec.update(
+                status="error",
+                certified=False,
+                result=None,
+                message=f"the result cannot be written as JSON: {exc}",
+            )
             line = json.dumps(rec, allow_nan=False, separators=(",", ":"), default=str)
         out.append((line, _brief(rec)))
     return out
@@ -116,8 +131,9 @@ def _brief(rec: Mapping[str, Any]) -> dict[str, Any]:
     the record's table row (computed here, in parallel)."""
     from stackopt.batch.table import record_row
 
-    brief = {k: rec[k] for k in ("key", "scenario", "index", "status", "certified",
-                                 "seconds", "message")}
+    brief = {
+        k: rec[k] for k in ("key", "scenario", "index", "status", "certified", "seconds", "message")
+    }
     brief["row"] = record_row(rec)
     return brief
 
@@ -132,15 +148,24 @@ def run_chunk_locked(payloads: Sequence[Mapping[str, Any]]) -> list[tuple[str, d
         return run_chunk(payloads)
 
 
-def failed_chunk(payloads: Sequence[Mapping[str, Any]], message: str
-                 ) -> list[tuple[str, dict[str, Any]]]:
+def failed_chunk(
+    payloads: Sequence[Mapping[str, Any]], message: str
+) -> list[tuple[str, dict[str, Any]]]:
     """Records for scenarios whose task failed as a whole (e.g. a worker lost)."""
     out = []
     for p in payloads:
-        rec = {"key": p["key"], "scenario": p["id"], "index": p["index"],
-               "params": dict(p.get("params") or {}), "options": dict(p.get("options") or {}),
-               "status": "error", "certified": False, "seconds": 0.0, "message": message,
-               "result": None}
+        rec = {
+            "key": p["key"],
+            "scenario": p["id"],
+            "index": p["index"],
+            "params": dict(p.get("params") or {}),
+            "options": dict(p.get("options") or {}),
+            "status": "error",
+            "certified": False,
+            "seconds": 0.0,
+            "message": message,
+            "result": None,
+        }
         line = json.dumps(rec, allow_nan=False, separators=(",", ":"), default=str)
         out.append((line, _brief(rec)))
     return out

@@ -21,7 +21,8 @@ r"""Checks that several kinds share, written once.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -32,35 +33,55 @@ from stackopt.errors import InputError
 def check_rtol(rtol: Any) -> None:
     """Raise :class:`InputError` unless ``rtol`` is a number in (0, 1)."""
     if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not 0 < rtol < 1:
-        raise InputError(f"rtol must be a number in (0, 1), got {rtol!r}", field="rtol",
-                         fix="use e.g. 1e-6")
+        raise InputError(
+            f"rtol must be a number in (0, 1), got {rtol!r}", field="rtol", fix="use e.g. 1e-6"
+        )
 
 
-def distribution_check(x: np.ndarray, rtol: float, *, name: str = "commitment",
-                       over: str = " over the leader's actions", pure: bool = False) -> Check:
+def distribution_check(
+    x: np.ndarray,
+    rtol: float,
+    *,
+    name: str = "commitment",
+    over: str = " over the leader's actions",
+    pure: bool = False,
+) -> Check:
     """Check that ``x`` is a probability vector within ``rtol`` (and, if ``pure``, has one
     nonzero entry above ``rtol``)."""
     resid = max(float(max(0.0, -x.min())), abs(float(x.sum()) - 1.0))
     ok = resid <= rtol
     if pure:
         ok = ok and int(np.count_nonzero(np.abs(x) > rtol)) == 1
-    return Check(name, ok, resid, rtol,
-                 "a probability distribution" + over + (" (pure)" if pure else "") if ok else
-                 f"not a {'pure ' if pure else ''}probability distribution "
-                 f"(min {x.min():.3g}, sum {x.sum():.12g})")
+    return Check(
+        name,
+        ok,
+        resid,
+        rtol,
+        "a probability distribution" + over + (" (pure)" if pure else "")
+        if ok
+        else f"not a {'pure ' if pure else ''}probability distribution "
+        f"(min {x.min():.3g}, sum {x.sum():.12g})",
+    )
 
 
-def value_check(name: str, reported: Any, true: float, tol: float, *,
-                source: str = "the game") -> Check:
+def value_check(
+    name: str, reported: Any, true: float, tol: float, *, source: str = "the game"
+) -> Check:
     """Check a reported value against the value recomputed from ``source``."""
     if reported is None:  # values are optional: nothing to compare, the game's value stands
         return Check(name, True, None, tol, f"not reported; {source} gives {true:.10g}")
     field = {"leader_value": "leader.value", "follower_value": "follower.value"}.get(name, name)
     reported = finite_number(reported, field)  # NaN, inf, strings: InputError
     err = abs(float(reported) - true)
-    return Check(name, err <= tol, err, tol,
-                 f"recomputed {true:.10g}" if err <= tol else
-                 f"reported {float(reported):.10g} but {source} gives {true:.10g}")
+    return Check(
+        name,
+        err <= tol,
+        err,
+        tol,
+        f"recomputed {true:.10g}"
+        if err <= tol
+        else f"reported {float(reported):.10g} but {source} gives {true:.10g}",
+    )
 
 
 def verify_rtol(result: Any, default: float) -> float:
@@ -78,10 +99,17 @@ def verify_rtol(result: Any, default: float) -> float:
         field = "certificate.rtol"
     if stored is None:
         return default
-    if (isinstance(stored, bool) or not isinstance(stored, (int, float))
-            or not math.isfinite(stored) or not 0 < stored < 1):
-        raise InputError(f"must be a number in (0, 1), got {_short(stored)}", field=field,
-                         fix="write e.g. 1e-6 or omit it")
+    if (
+        isinstance(stored, bool)
+        or not isinstance(stored, (int, float))
+        or not math.isfinite(stored)
+        or not 0 < stored < 1
+    ):
+        raise InputError(
+            f"must be a number in (0, 1), got {_short(stored)}",
+            field=field,
+            fix="write e.g. 1e-6 or omit it",
+        )
     return min(float(stored), default)
 
 
@@ -90,8 +118,14 @@ def _short(v: Any) -> str:
     return r if len(r) <= 60 else r[:57] + "..."
 
 
-def finite_number(value: Any, field: str, *, optional: bool = False,
-                  minimum: float | None = None, maximum: float | None = None) -> float | None:
+def finite_number(
+    value: Any,
+    field: str,
+    *,
+    optional: bool = False,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> float | None:
     """A number read from an untrusted result file, validated.
 
     Returns ``float(value)``; ``None`` when ``value`` is ``None`` and ``optional``. Refuses
@@ -102,8 +136,11 @@ def finite_number(value: Any, field: str, *, optional: bool = False,
     if value is None and optional:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(f"must be a number, got {_short(value)}", field=field,
-                         fix="write a finite number (or omit it)")
+        raise InputError(
+            f"must be a number, got {_short(value)}",
+            field=field,
+            fix="write a finite number (or omit it)",
+        )
     try:
         v = float(value)
     except OverflowError:
@@ -111,11 +148,13 @@ def finite_number(value: Any, field: str, *, optional: bool = False,
     if not math.isfinite(v):
         raise InputError(f"must be finite, got {v}", field=field, fix="write a finite number")
     if minimum is not None and v < minimum:
-        raise InputError(f"must be at least {minimum:g}, got {v:g}", field=field,
-                         fix="write a number in range")
+        raise InputError(
+            f"must be at least {minimum:g}, got {v:g}", field=field, fix="write a number in range"
+        )
     if maximum is not None and v > maximum:
-        raise InputError(f"must be at most {maximum:g}, got {v:g}", field=field,
-                         fix="write a number in range")
+        raise InputError(
+            f"must be at most {maximum:g}, got {v:g}", field=field, fix="write a number in range"
+        )
     return v
 
 
@@ -135,8 +174,9 @@ def finite_numbers(values: Any, field: str) -> None:
             finite_number(v, f)
 
 
-def probability_vector(size: int, index_of: Callable[[str], int],
-                       commitment: Mapping[str, Any]) -> np.ndarray:
+def probability_vector(
+    size: int, index_of: Callable[[str], int], commitment: Mapping[str, Any]
+) -> np.ndarray:
     """The commitment ``{label: probability}`` as a vector of length ``size`` (missing = 0);
     ``index_of`` maps a leader action label to its index (and refuses unknown labels)."""
     x = np.zeros(size)
@@ -145,23 +185,36 @@ def probability_vector(size: int, index_of: Callable[[str], int],
         try:
             x[i] = float(p)
         except (TypeError, ValueError):
-            raise InputError(f"probability {p!r} is not a number",
-                             field=f"leader.commitment.{label}", fix="write a number") from None
+            raise InputError(
+                f"probability {p!r} is not a number",
+                field=f"leader.commitment.{label}",
+                fix="write a number",
+            ) from None
     if not np.all(np.isfinite(x)):
-        raise InputError("commitment has a non-finite probability", field="leader.commitment",
-                         fix="probabilities must be finite numbers")
+        raise InputError(
+            "commitment has a non-finite probability",
+            field="leader.commitment",
+            fix="probabilities must be finite numbers",
+        )
     return x
 
 
-def best_response_check(fu: np.ndarray, j: int, response: str, atol_f: float,
-                        labels: Sequence[str] | None = None) -> Check:
+def best_response_check(
+    fu: np.ndarray, j: int, response: str, atol_f: float, labels: Sequence[str] | None = None
+) -> Check:
     r"""``best_response``: :math:`\max_k u_k - u_j \le \varepsilon_F` for the follower's payoffs
     ``fu`` at the commitment; with ``labels`` a failure names the best response."""
     gap = float(fu.max() - fu[j])
     best = f" '{labels[int(fu.argmax())]}'" if labels is not None else ""
-    return Check("best_response", gap <= atol_f, gap, atol_f,
-                 f"'{response}' is a best response" if gap <= atol_f else
-                 f"'{response}' is {gap:.3g} below the best response{best}")
+    return Check(
+        "best_response",
+        gap <= atol_f,
+        gap,
+        atol_f,
+        f"'{response}' is a best response"
+        if gap <= atol_f
+        else f"'{response}' is {gap:.3g} below the best response{best}",
+    )
 
 
 def tie_gap(fu: np.ndarray, lu: np.ndarray, j: int, atol_f: float, tie_break: str) -> float:
@@ -212,9 +265,11 @@ def validate_bounds(evidence: Mapping[str, Any]) -> None:
     if bounds is None:
         return
     if not isinstance(bounds, Mapping):
-        raise InputError("must map follower actions to bound records",
-                         field="certificate.evidence.bounds", fix="keep the evidence stackopt "
-                                                                  "wrote, or omit it")
+        raise InputError(
+            "must map follower actions to bound records",
+            field="certificate.evidence.bounds",
+            fix="keep the evidence stackopt wrote, or omit it",
+        )
     for label, rec in bounds.items():
         if not isinstance(rec, Mapping):
             continue
@@ -224,8 +279,11 @@ def validate_bounds(evidence: Mapping[str, Any]) -> None:
                 continue
             field = f"certificate.evidence.bounds.{label}.{key}"
             if not isinstance(weights, Mapping):
-                raise InputError("must map follower actions to numbers", field=field,
-                                 fix="keep the evidence stackopt wrote, or omit it")
+                raise InputError(
+                    "must map follower actions to numbers",
+                    field=field,
+                    fix="keep the evidence stackopt wrote, or omit it",
+                )
             for lab, w in weights.items():
                 finite_number(w, f"{field}.{lab}")  # a negative weight fails the check
 
@@ -239,4 +297,3 @@ def is_finite_number(value: Any) -> bool:
         return math.isfinite(float(value))
     except OverflowError:
         return False
-

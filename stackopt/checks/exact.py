@@ -22,8 +22,9 @@ of the game as written, or a statement of which step failed. Cost grows with
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -39,8 +40,9 @@ def to_fraction(v: float) -> Fraction:
     return Fraction(repr(float(v)))
 
 
-def _solve_exact(rows: list[list[Fraction]], rhs: list[Fraction], guess: Sequence[float]
-                 ) -> list[Fraction] | None:
+def _solve_exact(
+    rows: list[list[Fraction]], rhs: list[Fraction], guess: Sequence[float]
+) -> list[Fraction] | None:
     """Solve ``rows @ z = rhs`` exactly; free variables take rational approximations of ``guess``.
 
     Returns ``None`` when the system is inconsistent.
@@ -80,9 +82,15 @@ def _solve_exact(rows: list[list[Fraction]], rhs: list[Fraction], guess: Sequenc
 solve_exact_system = _solve_exact
 
 
-def exact_certificate(game: NormalFormGame, commitment: Mapping[str, float], response: str,
-                      bounds: Mapping[str, Any] | None, *, tol: float = 1e-7,
-                      max_entries: int = MAX_ENTRIES) -> tuple[Check, dict[str, Any]]:
+def exact_certificate(
+    game: NormalFormGame,
+    commitment: Mapping[str, float],
+    response: str,
+    bounds: Mapping[str, Any] | None,
+    *,
+    tol: float = 1e-7,
+    max_entries: int = MAX_ENTRIES,
+) -> tuple[Check, dict[str, Any]]:
     """Recover and check the exact rational SSE behind a float answer.
 
     Returns a :class:`~stackopt.certificate.Check` named ``exact`` and evidence with the
@@ -125,33 +133,51 @@ def exact_certificate(game: NormalFormGame, commitment: Mapping[str, float], res
         return Check("exact", False, None, 0.0, fail), {}
     xq = dict(zip(S, z))
     fq = [sum((B(i, k) * p for i, p in xq.items()), Fraction(0)) for k in range(n)]
-    lq = {k: sum((A(i, k) * p for i, p in xq.items()), Fraction(0))
-          for k in range(n) if fq[k] == fq[j]}
+    lq = {
+        k: sum((A(i, k) * p for i, p in xq.items()), Fraction(0))
+        for k in range(n)
+        if fq[k] == fq[j]
+    }
     best_f = max(fq)
     if fq[j] != best_f:
         k = fq.index(best_f)
-        return Check("exact", False, None, 0.0,
-                     f"exactly, '{game.follower_actions[k]}' beats the response by "
-                     f"{best_f - fq[j]}"), {}
+        return Check(
+            "exact",
+            False,
+            None,
+            0.0,
+            f"exactly, '{game.follower_actions[k]}' beats the response by {best_f - fq[j]}",
+        ), {}
     top = max(lq.values())
     if lq[j] != top:
-        return Check("exact", False, None, 0.0,
-                     "exactly, a tied follower action gives the leader more"), {}
+        return Check(
+            "exact", False, None, 0.0, "exactly, a tied follower action gives the leader more"
+        ), {}
     v = lq[j]
     evidence: dict[str, Any] = {
         "commitment": {game.leader_actions[i]: str(p) for i, p in sorted(xq.items())},
-        "leader_value": str(v), "follower_value": str(fq[j]),
+        "leader_value": str(v),
+        "follower_value": str(fq[j]),
     }
     # optimality in exact arithmetic
     if bounds is None:
-        return Check("exact", True, 0.0, 0.0,
-                     f"exact commitment and best response; leader value {v} "
-                     "(no bounds to check optimality)"), evidence
+        return Check(
+            "exact",
+            True,
+            0.0,
+            0.0,
+            f"exact commitment and best response; leader value {v} (no bounds to check optimality)",
+        ), evidence
     if m * n * max(1, len(S)) > max_entries * 40:
         evidence["optimality"] = "skipped (game too large for rational arithmetic)"
-        return Check("exact", True, 0.0, 0.0,
-                     f"exact commitment and best response; leader value {v}; optimality "
-                     "checked in floating point only (game too large)"), evidence
+        return Check(
+            "exact",
+            True,
+            0.0,
+            0.0,
+            f"exact commitment and best response; leader value {v}; optimality "
+            "checked in floating point only (game too large)",
+        ), evidence
     win_ok = _winning_dual_exact(A, B, m, n, j, S, T, v)
     worst_label, worst_excess = None, Fraction(0)
     for k, label in enumerate(game.follower_actions):
@@ -159,31 +185,45 @@ def exact_certificate(game: NormalFormGame, commitment: Mapping[str, float], res
         if not isinstance(rec, Mapping):
             return Check("exact", False, None, 0.0, f"no bound for '{label}'"), evidence
         if "dominated_by" in rec:
-            zq = {game.follower_index(str(l2)): Fraction(float(w))
-                  for l2, w in rec["dominated_by"].items()}
+            zq = {
+                game.follower_index(str(l2)): Fraction(float(w))
+                for l2, w in rec["dominated_by"].items()
+            }
             tot = sum(zq.values(), Fraction(0))
             if tot <= 0 or any(w < 0 for w in zq.values()) or zq.get(k, 0) != 0:
-                return Check("exact", False, None, 0.0,
-                             f"the mixture dominating '{label}' is not a distribution over "
-                             "other actions"), evidence
-            ok = all(sum((B(i, l2) * w for l2, w in zq.items()), Fraction(0)) > B(i, k) * tot
-                     for i in range(m))
+                return Check(
+                    "exact",
+                    False,
+                    None,
+                    0.0,
+                    f"the mixture dominating '{label}' is not a distribution over other actions",
+                ), evidence
+            ok = all(
+                sum((B(i, l2) * w for l2, w in zq.items()), Fraction(0)) > B(i, k) * tot
+                for i in range(m)
+            )
             if not ok:
-                return Check("exact", False, None, 0.0,
-                             f"'{label}' is not exactly dominated by its mixture"), evidence
+                return Check(
+                    "exact", False, None, 0.0, f"'{label}' is not exactly dominated by its mixture"
+                ), evidence
             continue
         if k == j and win_ok:
             continue
-        mult = {game.follower_index(str(l2)): float(w)
-                for l2, w in dict(rec.get("multipliers") or {}).items() if float(w) != 0}
+        mult = {
+            game.follower_index(str(l2)): float(w)
+            for l2, w in dict(rec.get("multipliers") or {}).items()
+            if float(w) != 0
+        }
         mult.pop(k, None)
         # the multipliers are hints: any y >= 0 gives a valid weak-duality bound, so when the
         # float values (read exactly) overshoot by rounding (1/3 stored as 0.333...3), their
         # nearby simple fractions are tried too; the proof stays exact either way
         excess = None
         for denom in (None, 10**12, 10**9, 10**6):
-            yq = {i: (Fraction(w) if denom is None else Fraction(w).limit_denominator(denom))
-                  for i, w in mult.items()}
+            yq = {
+                i: (Fraction(w) if denom is None else Fraction(w).limit_denominator(denom))
+                for i, w in mult.items()
+            }
             if any(q < 0 for q in yq.values()):
                 continue
             e = _exact_excess(game, A, B, k, yq, v)
@@ -195,17 +235,27 @@ def exact_certificate(game: NormalFormGame, commitment: Mapping[str, float], res
         if excess > worst_excess:
             worst_label, worst_excess = label, excess
     if worst_label is not None:
-        return Check("exact", False, float(worst_excess), 0.0,
-                     f"exact commitment found (leader value {v}), but the bound for "
-                     f"'{worst_label}' exceeds it by {float(worst_excess):.3g} in exact "
-                     "arithmetic"), evidence
-    return Check("exact", True, 0.0, 0.0,
-                 f"proved in rational arithmetic: leader value {v}, follower value "
-                 f"{fq[j]}"), evidence
+        return Check(
+            "exact",
+            False,
+            float(worst_excess),
+            0.0,
+            f"exact commitment found (leader value {v}), but the bound for "
+            f"'{worst_label}' exceeds it by {float(worst_excess):.3g} in exact "
+            "arithmetic",
+        ), evidence
+    return Check(
+        "exact",
+        True,
+        0.0,
+        0.0,
+        f"proved in rational arithmetic: leader value {v}, follower value {fq[j]}",
+    ), evidence
 
 
-def _exact_excess(game: NormalFormGame, A, B, k: int, yq: dict[int, Fraction],
-                  v: Fraction) -> Fraction:
+def _exact_excess(
+    game: NormalFormGame, A, B, k: int, yq: dict[int, Fraction], v: Fraction
+) -> Fraction:
     """``max(0, bound_k - v)`` in exact arithmetic, where ``bound_k`` is the weak-duality bound.
 
     Rows are first screened in floating point with a rigorous rounding-error bound: a row whose
@@ -218,8 +268,9 @@ def _exact_excess(game: NormalFormGame, A, B, k: int, yq: dict[int, Fraction],
     Af, Bf = game.A, game.B
     ysum = float(yf.sum())
     val = Af[:, k] + Bf[:, k] * ysum - (Bf[:, idx] @ yf if idx.size else 0.0)
-    mag = np.abs(Af[:, k]) + np.abs(Bf[:, k]) * ysum + (np.abs(Bf[:, idx]) @ yf
-                                                          if idx.size else 0.0)
+    mag = (
+        np.abs(Af[:, k]) + np.abs(Bf[:, k]) * ysum + (np.abs(Bf[:, idx]) @ yf if idx.size else 0.0)
+    )
     eps = np.finfo(float).eps
     vf = float(v)
     v_down = vf - abs(vf) * 2 * eps - np.finfo(float).tiny
@@ -229,15 +280,15 @@ def _exact_excess(game: NormalFormGame, A, B, k: int, yq: dict[int, Fraction],
     worst = Fraction(0)
     for i in suspicious:
         i = int(i)
-        b = A(i, k) + B(i, k) * ysum_q - sum((w * B(i, l2) for l2, w in yq.items()),
-                                             Fraction(0))
+        b = A(i, k) + B(i, k) * ysum_q - sum((w * B(i, l2) for l2, w in yq.items()), Fraction(0))
         if b - v > worst:
             worst = b - v
     return worst
 
 
-def _winning_dual_exact(A, B, m: int, n: int, j: int, S: list[int], T: list[int],
-                        v: Fraction) -> bool:
+def _winning_dual_exact(
+    A, B, m: int, n: int, j: int, S: list[int], T: list[int], v: Fraction
+) -> bool:
     """Exact dual of the winning LP by complementary slackness; True if it proves ``v``."""
     # unknowns y_k (k in T); equations on the support: A_ij + sum_k y_k (B_ij - B_ik) = v
     if not T:
@@ -247,8 +298,10 @@ def _winning_dual_exact(A, B, m: int, n: int, j: int, S: list[int], T: list[int]
     y = _solve_exact(rows, rhs, [0.0] * len(T))
     if y is None or any(w < 0 for w in y):
         return False
-    return all(A(i, j) + sum((w * (B(i, j) - B(i, k)) for w, k in zip(y, T)), Fraction(0)) <= v
-               for i in range(m))
+    return all(
+        A(i, j) + sum((w * (B(i, j) - B(i, k)) for w, k in zip(y, T)), Fraction(0)) <= v
+        for i in range(m)
+    )
 
 
 solve_exact = _solve_exact  # public name (the exact Nash support solve uses it)

@@ -10,15 +10,16 @@ to a valid answer is a wrong claim and must not verify. Kinds that can decide in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Iterable
 
 from stackopt.certificate import Certificate, Check
 from stackopt.status import Status
 
 
-def with_status_check(cert: Certificate, status: Status, allowed: Iterable[Status], *,
-                      why: str) -> Certificate:
+def with_status_check(
+    cert: Certificate, status: Status, allowed: Iterable[Status], *, why: str
+) -> Certificate:
     """``cert`` plus a failing ``status`` check when ``status`` is not in ``allowed``.
 
     ``why`` says why only those statuses are possible (shown in the check's detail).
@@ -27,6 +28,11 @@ def with_status_check(cert: Certificate, status: Status, allowed: Iterable[Statu
     if status in allowed:
         return cert
     names = " or ".join(repr(s.value) for s in allowed)
-    check = Check("status", False, None, 0.0,
-                  f"the result says {status.value!r}, but {why} (expected {names})")
+    check = Check(
+        "status",
+        False,
+        None,
+        0.0,
+        f"the result says {status.value!r}, but {why} (expected {names})",
+    )
     return replace(cert, checks=cert.checks + (check,))

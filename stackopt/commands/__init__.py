@@ -51,14 +51,26 @@ def add_kind_options(parser: argparse.ArgumentParser, *, skip: tuple[str, ...] =
         if name == "method":
             doc = "the formulation, per kind: " + "; ".join(
                 f"{s.name} {'|'.join(m.name for m in s.methods if m.solvable)}"
-                for s in kinds().values())
+                for s in kinds().values()
+            )
         if opt.type == "bool":
-            parser.add_argument(opt.flag, dest=name, action=argparse.BooleanOptionalAction
-                                if opt.default else "store_true", default=None, help=doc)
+            parser.add_argument(
+                opt.flag,
+                dest=name,
+                action=argparse.BooleanOptionalAction if opt.default else "store_true",
+                default=None,
+                help=doc,
+            )
         else:
-            parser.add_argument(opt.flag, dest=name, type=_option_type(opt),
-                                choices=opt.choices, metavar=opt.metavar, default=None,
-                                help=doc)
+            parser.add_argument(
+                opt.flag,
+                dest=name,
+                type=_option_type(opt),
+                choices=opt.choices,
+                metavar=opt.metavar,
+                default=None,
+                help=doc,
+            )
 
 
 def kind_options(args: argparse.Namespace, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:

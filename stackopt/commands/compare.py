@@ -10,26 +10,32 @@ from stackopt.commands import EXIT_NO_EQUILIBRIUM, EXIT_OK
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "compare", help="who should lead? SSE with either leader vs Nash equilibria",
+        "compare",
+        help="who should lead? SSE with either leader vs Nash equilibria",
         description="Solve a normal-form game with each player committing first (strong "
-                    "Stackelberg equilibrium) and simultaneously (best and worst Nash "
-                    "equilibrium for each player); print both players' values, the value of "
-                    "commitment, and check that leading never hurts (von Stengel & Zamir "
-                    "2010). Exit 0 when every result is certified and the check holds.")
+        "Stackelberg equilibrium) and simultaneously (best and worst Nash "
+        "equilibrium for each player); print both players' values, the value of "
+        "commitment, and check that leading never hurts (von Stengel & Zamir "
+        "2010). Exit 0 when every result is certified and the check holds.",
+    )
     p.add_argument("file", help="normal-form game file (.yaml, .csv or .nfg)")
     p.add_argument("--rtol", type=float, help="relative tolerance (default 1e-6)")
     p.add_argument("--time-limit", type=float, metavar="SECONDS", help="limit per solve")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
-    p.add_argument("--set", dest="set", action="append", metavar="NAME=VALUE",
-                   help="models: set a parameter (repeatable); a model file or bundled model "
-                        "name is solved in each of its orders of play (docs/models.md)")
+    p.add_argument(
+        "--set",
+        dest="set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="models: set a parameter (repeatable); a model file or bundled model "
+        "name is solved in each of its orders of play (docs/models.md)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from stackopt.kinds.normal_form.compare import compare_leadership, format_comparison
     from stackopt.errors import InputError
     from stackopt.io.load import load_game
-
+    from stackopt.kinds.normal_form.compare import compare_leadership, format_comparison
     from stackopt.models import is_model_name
 
     if args.set or is_model_name(args.file) or _is_model_file(args.file):
@@ -58,7 +64,7 @@ def _is_model_file(path: str) -> bool:
         return False
     try:
         data = load_yaml(path)
-    except Exception:  # noqa: BLE001 - the normal loader reports the error
+    except Exception:
         return False
     return isinstance(data, dict) and "model" in data and "kind" not in data
 

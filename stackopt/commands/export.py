@@ -9,18 +9,28 @@ from stackopt.commands import EXIT_OK
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="write the optimisation models as LP or MPS files",
-                       description="Write the models the solve uses, named "
-                                   "<game>.<format> (one model) or <game>.<name>.<format> "
-                                   "(normal-form games: one LP per follower action, "
-                                   "Conitzer-Sandholm), into the folder --out.")
+    p = sub.add_parser(
+        "export",
+        help="write the optimisation models as LP or MPS files",
+        description="Write the models the solve uses, named "
+        "<game>.<format> (one model) or <game>.<name>.<format> "
+        "(normal-form games: one LP per follower action, "
+        "Conitzer-Sandholm), into the folder --out.",
+    )
     p.add_argument("file", help="game file")
     p.add_argument("--format", choices=["lp", "mps"], default="lp", help="file format")
-    p.add_argument("--out", metavar="DIR", help="output folder, created if missing (default: "
-                                                "the current folder); files are named after "
-                                                "the game file")
-    p.add_argument("--response", metavar="ACTION",
-                   help="normal-form: export only the LP of this follower action")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="output folder, created if missing (default: "
+        "the current folder); files are named after "
+        "the game file",
+    )
+    p.add_argument(
+        "--response",
+        metavar="ACTION",
+        help="normal-form: export only the LP of this follower action",
+    )
     p.add_argument("--leader", metavar="ROLE", help="who leads (as for solve)")
     p.add_argument("--method", metavar="M", help="the method whose model to export")
 
@@ -32,19 +42,23 @@ def run(args: argparse.Namespace) -> int:
 
     game = load_game(args.file)
     spec = spec_of(game)
-    given = {k: getattr(args, k) for k in ("leader", "method")
-             if getattr(args, k, None) is not None}
+    given = {
+        k: getattr(args, k) for k in ("leader", "method") if getattr(args, k, None) is not None
+    }
     try:
         opts = check_options(spec, given)
         if args.response is not None:
             if spec.name != "normal_form":
-                raise InputError(f"option --response does not apply to "
-                                 f"{spec.name.replace('_', '-')} games", field="--response",
-                                 fix="drop it")
+                raise InputError(
+                    f"option --response does not apply to {spec.name.replace('_', '-')} games",
+                    field="--response",
+                    fix="drop it",
+                )
             opts["response"] = args.response
         if spec.export is None:
-            raise InputError(f"export is not available for kind {spec.name!r}",
-                             fix="solve this game instead")
+            raise InputError(
+                f"export is not available for kind {spec.name!r}", fix="solve this game instead"
+            )
         models = load_target(spec.export)(game, **opts)
     except InputError as exc:  # e.g. no provable big-M: name the game file
         raise exc.with_source(args.file) from None
@@ -52,9 +66,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot write into this folder: {exc.strerror}", source=str(out),
-                         field="--out", fix="name a folder (it is created if missing)"
-                         ) from None
+        raise InputError(
+            f"cannot write into this folder: {exc.strerror}",
+            source=str(out),
+            field="--out",
+            fix="name a folder (it is created if missing)",
+        ) from None
     stem = Path(args.file).stem
     for name, model in models.items():
         path = out / (f"{stem}.{name}.{args.format}" if name else f"{stem}.{args.format}")

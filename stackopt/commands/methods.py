@@ -8,11 +8,14 @@ from stackopt.commands import EXIT_OK
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("methods", help="list game kinds, their methods and options",
-                       description="List every registered game kind (or one), its methods "
-                                   "(default first), what each method's optimality proof "
-                                   "rests on, and the options with types, ranges and "
-                                   "defaults.")
+    p = sub.add_parser(
+        "methods",
+        help="list game kinds, their methods and options",
+        description="List every registered game kind (or one), its methods "
+        "(default first), what each method's optimality proof "
+        "rests on, and the options with types, ranges and "
+        "defaults.",
+    )
     p.add_argument("kind", nargs="?", help="one kind, e.g. normal_form")
 
 
@@ -36,8 +39,9 @@ def run(args: argparse.Namespace) -> int:
             if o.name != "method":
                 lines.append(f"    {o.describe()}")
         if spec.verify_options:
-            lines.append("  verify options: " + "; ".join(o.describe()
-                                                          for o in spec.verify_options))
+            lines.append(
+                "  verify options: " + "; ".join(o.describe() for o in spec.verify_options)
+            )
         lines.append("")
     print("\n".join(lines).rstrip())
     return EXIT_OK

@@ -16,30 +16,57 @@ from stackopt.commands import EXIT_OK
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("plot", help="draw a batch table (value sweeps, order-of-play maps) or "
-                                    "a two-action game's commitment",
-                       description="Figures of 'stackopt batch' tables and of two-action "
-                                   "leaders' commitments (needs matplotlib: "
-                                   "pip install 'stackopt[plot]').")
-    p.add_argument("results", metavar="RESULTS",
-                   help="a table written by 'stackopt batch' (.csv/.parquet), or a game "
-                        "file with --commitment")
+    p = sub.add_parser(
+        "plot",
+        help="draw a batch table (value sweeps, order-of-play maps) or "
+        "a two-action game's commitment",
+        description="Figures of 'stackopt batch' tables and of two-action "
+        "leaders' commitments (needs matplotlib: "
+        "pip install 'stackopt[plot]').",
+    )
+    p.add_argument(
+        "results",
+        metavar="RESULTS",
+        help="a table written by 'stackopt batch' (.csv/.parquet), or a game "
+        "file with --commitment",
+    )
     p.add_argument("--x", metavar="PARAM", help="the swept parameter (a table column)")
     p.add_argument("--y", metavar="PARAM", help="a second parameter: draw a map")
-    p.add_argument("--player", metavar="NAME",
-                   help="with --y: whose value decides the order-of-play map (default: the "
-                        "first row's leader)")
-    p.add_argument("--minimize", action="store_true",
-                   help="with --y: the player's value is a loss (lower is better)")
-    p.add_argument("--column", metavar="COL",
-                   help="with --y: map this column instead of comparing orders of play")
-    p.add_argument("--where", metavar="PARAM=VALUE", action="append", default=[],
-                   help="keep the rows where PARAM equals VALUE (repeatable)")
-    p.add_argument("--commitment", action="store_true",
-                   help="RESULTS is a normal-form game whose leader has two actions: plot "
-                        "the leader's payoff against its commitment")
-    p.add_argument("--leader", metavar="ROLE", default="leader",
-                   help="with --commitment: who commits (leader, follower or a name)")
+    p.add_argument(
+        "--player",
+        metavar="NAME",
+        help="with --y: whose value decides the order-of-play map (default: the "
+        "first row's leader)",
+    )
+    p.add_argument(
+        "--minimize",
+        action="store_true",
+        help="with --y: the player's value is a loss (lower is better)",
+    )
+    p.add_argument(
+        "--column",
+        metavar="COL",
+        help="with --y: map this column instead of comparing orders of play",
+    )
+    p.add_argument(
+        "--where",
+        metavar="PARAM=VALUE",
+        action="append",
+        default=[],
+        help="keep the rows where PARAM equals VALUE (repeatable)",
+    )
+    p.add_argument(
+        "--commitment",
+        action="store_true",
+        help="RESULTS is a normal-form game whose leader has two actions: plot "
+        "the leader's payoff against its commitment",
+    )
+    p.add_argument(
+        "--leader",
+        metavar="ROLE",
+        default="leader",
+        help="with --commitment: who commits (leader, follower or a name)",
+    )
     p.add_argument("--title", help="the figure's title")
     p.add_argument("--out", required=True, metavar="FIG", help="the figure: .png, .svg, .pdf")
 
@@ -50,8 +77,12 @@ def run(args: argparse.Namespace) -> int:
 
     ext = Path(args.out).suffix.lower()
     if ext not in (".png", ".svg", ".pdf"):
-        raise InputError(f"unknown figure type {ext or '(none)'!r}", source=args.out,
-                         field="--out", fix="name a .png, .svg or .pdf file")
+        raise InputError(
+            f"unknown figure type {ext or '(none)'!r}",
+            source=args.out,
+            field="--out",
+            fix="name a .png, .svg or .pdf file",
+        )
     plots.require_matplotlib()
     from matplotlib.figure import Figure
 
@@ -69,14 +100,18 @@ def run(args: argparse.Namespace) -> int:
             raise exc.with_source(args.results) from None
     else:
         if not args.x:
-            raise InputError("--x is required for a table", field="--x",
-                             fix="name the swept parameter, e.g. --x fine_cap")
+            raise InputError(
+                "--x is required for a table",
+                field="--x",
+                fix="name the swept parameter, e.g. --x fine_cap",
+            )
         where = {}
         for item in args.where:
             key, sep, value = item.partition("=")
             if not sep or not key:
-                raise InputError(f"cannot read --where {item!r}", field="--where",
-                                 fix="write PARAM=VALUE")
+                raise InputError(
+                    f"cannot read --where {item!r}", field="--where", fix="write PARAM=VALUE"
+                )
             where[key.strip()] = value.strip()
         try:
             df = plots.read_results(args.results)
@@ -87,8 +122,9 @@ def run(args: argparse.Namespace) -> int:
             elif args.column:
                 plots.value_map(df, args.x, args.y, column=args.column, ax=ax)
             else:
-                plots.order_map(df, args.x, args.y, player=args.player, ax=ax,
-                                minimize=args.minimize)
+                plots.order_map(
+                    df, args.x, args.y, player=args.player, ax=ax, minimize=args.minimize
+                )
         except InputError as exc:
             raise exc.with_source(args.results) from None
     if args.title:
@@ -96,7 +132,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         fig.savefig(args.out, dpi=120)
     except OSError as exc:
-        raise InputError(f"cannot write the figure: {exc.strerror}", source=args.out,
-                         field="--out", fix="name a file in a writable directory") from None
+        raise InputError(
+            f"cannot write the figure: {exc.strerror}",
+            source=args.out,
+            field="--out",
+            fix="name a file in a writable directory",
+        ) from None
     print(f"wrote {args.out}")
     return EXIT_OK

@@ -21,20 +21,32 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         names = ", ".join(o.flag for o in spec.all_options() if o.name != "method")
         methods = ", ".join(m.name for m in spec.methods if m.solvable)
         epilog.append(f"  {spec.name}: methods {methods}; options {names}")
-    p = sub.add_parser("solve", help="solve a game file (YAML, CSV or Gambit .nfg)",
-                       description="Solve a game and print the leader's commitment, the "
-                                   "follower's response, both values and the certificate.",
-                       epilog="\n".join(epilog),
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("file", help="game file: .yaml/.yml (any kind), .csv or .nfg, a model file "
-                                "or a bundled model name (e.g. ai_regulation)")
+    p = sub.add_parser(
+        "solve",
+        help="solve a game file (YAML, CSV or Gambit .nfg)",
+        description="Solve a game and print the leader's commitment, the "
+        "follower's response, both values and the certificate.",
+        epilog="\n".join(epilog),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "file",
+        help="game file: .yaml/.yml (any kind), .csv or .nfg, a model file "
+        "or a bundled model name (e.g. ai_regulation)",
+    )
     add_kind_options(p)
-    p.add_argument("--set", dest="set", action="append", metavar="NAME=VALUE",
-                   help="set a parameter of a model file or bundled model name (repeatable; "
-                        "see docs/models.md)")
+    p.add_argument(
+        "--set",
+        dest="set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="set a parameter of a model file or bundled model name (repeatable; "
+        "see docs/models.md)",
+    )
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    p.add_argument("--out", metavar="FILE", help="also write the JSON result to FILE (a file, "
-                                                 "not a folder)")
+    p.add_argument(
+        "--out", metavar="FILE", help="also write the JSON result to FILE (a file, not a folder)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,12 +96,16 @@ def _failure(game, opts: dict, message: str, default_method: str | None):
     from stackopt.status import Status
 
     return Result(
-        kind=str(getattr(game, "kind", "unknown")), status=Status.ERROR,
+        kind=str(getattr(game, "kind", "unknown")),
+        status=Status.ERROR,
         method=str(opts.get("method") or default_method or "unknown"),
         leader=LeaderOutcome(str(getattr(game, "leader_name", "leader")), {}, None),
         follower=FollowerOutcome(str(getattr(game, "follower_name", "follower")), None, None),
-        certificate=None, options=dict(opts), game=getattr(game, "name", None),
-        message=f"solver failure: {message}")
+        certificate=None,
+        options=dict(opts),
+        game=getattr(game, "name", None),
+        message=f"solver failure: {message}",
+    )
 
 
 def check_out(out: str | None, *inputs: str) -> None:
@@ -105,12 +121,16 @@ def check_out(out: str | None, *inputs: str) -> None:
     for inp in inputs:
         try:
             same = Path(out).resolve() == Path(inp).resolve() or (
-                os.path.exists(out) and os.path.exists(inp) and os.path.samefile(out, inp))
+                os.path.exists(out) and os.path.exists(inp) and os.path.samefile(out, inp)
+            )
         except (OSError, RuntimeError):
             same = False
         if same:
-            raise InputError("--out names the input file; it would be overwritten",
-                             field="--out", fix="write the result to another file")
+            raise InputError(
+                "--out names the input file; it would be overwritten",
+                field="--out",
+                fix="write the result to another file",
+            )
 
 
 def write_atomically(path: str, text: str) -> None:
@@ -124,16 +144,22 @@ def write_atomically(path: str, text: str) -> None:
     target = Path(path)
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:50]}.", suffix=".tmp",
-                                   dir=str(target.parent) if str(target.parent) else ".")
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name[:50]}.",
+            suffix=".tmp",
+            dir=str(target.parent) if str(target.parent) else ".",
+        )
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:
-        raise InputError(f"cannot write the result: {exc.strerror}", source=path,
-                         field="--out", fix="name a file in an existing, writable "
-                                            "directory") from None
+        raise InputError(
+            f"cannot write the result: {exc.strerror}",
+            source=path,
+            field="--out",
+            fix="name a file in an existing, writable directory",
+        ) from None
     finally:
         if tmp is not None:
             try:
@@ -160,9 +186,11 @@ class sigint_guard:
         import threading
 
         if threading.current_thread() is threading.main_thread():
-            def handler(signum, frame):  # noqa: ARG001
+
+            def handler(signum, frame):
                 self.flag.append(True)
                 raise KeyboardInterrupt
+
             self.old = signal.signal(signal.SIGINT, handler)
         return self.flag
 
@@ -172,4 +200,3 @@ class sigint_guard:
         if self.old is not None:
             signal.signal(signal.SIGINT, self.old)
         return False
-

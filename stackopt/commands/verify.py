@@ -9,26 +9,45 @@ from stackopt.commands import EXIT_NO_EQUILIBRIUM, EXIT_OK
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("verify", help="re-check a JSON result against a game (no solving)",
-                       description="Recompute the certificate of RESULT from GAME: best "
-                                   "response under the tie rule, values, optimality bounds.")
-    p.add_argument("game", help="game file, model file or bundled model name (a model is "
-                                "rebuilt with the parameters the result records)")
+    p = sub.add_parser(
+        "verify",
+        help="re-check a JSON result against a game (no solving)",
+        description="Recompute the certificate of RESULT from GAME: best "
+        "response under the tie rule, values, optimality bounds.",
+    )
+    p.add_argument(
+        "game",
+        help="game file, model file or bundled model name (a model is "
+        "rebuilt with the parameters the result records)",
+    )
     p.add_argument("result", help="JSON result (from 'stackopt solve --json' or another tool)")
     p.add_argument("--rtol", type=float, help="relative tolerance (default: the result's)")
     p.add_argument("--json", action="store_true", help="print the certificate as JSON")
-    p.add_argument("--leader-actions", metavar="A,B,...",
-                   help="verify the problem restricted to these leader actions (a result's "
-                        "own restrictions are never applied)")
-    p.add_argument("--follower-actions", metavar="A,B,...",
-                   help="verify the problem restricted to these follower actions")
-    p.add_argument("--pure", action="store_true",
-                   help="verify optimality among pure commitments only")
-    p.add_argument("--exact", action="store_true",
-                   help="also re-prove the answer in exact rational arithmetic")
-    p.add_argument("--set", dest="set", action="append", metavar="NAME=VALUE",
-                   help="set a parameter of a model file or bundled model name (repeatable); "
-                        "must agree with the values the result records")
+    p.add_argument(
+        "--leader-actions",
+        metavar="A,B,...",
+        help="verify the problem restricted to these leader actions (a result's "
+        "own restrictions are never applied)",
+    )
+    p.add_argument(
+        "--follower-actions",
+        metavar="A,B,...",
+        help="verify the problem restricted to these follower actions",
+    )
+    p.add_argument(
+        "--pure", action="store_true", help="verify optimality among pure commitments only"
+    )
+    p.add_argument(
+        "--exact", action="store_true", help="also re-prove the answer in exact rational arithmetic"
+    )
+    p.add_argument(
+        "--set",
+        dest="set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="set a parameter of a model file or bundled model name (repeatable); "
+        "must agree with the values the result records",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,16 +87,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"certificate: {cert.summary()}")
         if model is not None:
             changed = ", ".join(f"{k}={v}" for k, v in model.changed().items())
-            print(f"  model {model.spec.name}: " + (changed or "defaults")
-                  + (" (parameters recorded in the result)" if model.from_result else ""))
+            print(
+                f"  model {model.spec.name}: "
+                + (changed or "defaults")
+                + (" (parameters recorded in the result)" if model.from_result else "")
+            )
         ignored = (cert.evidence or {}).get("ignored_restrictions")
         if ignored:
             from stackopt.io.safe_yaml import escape_excerpt
 
-            print("  note: the result declares restrictions that were NOT applied ("
-                  + escape_excerpt(", ".join(f"{k}={v}" for k, v in ignored.items()), 300)
-                  + "); pass --leader-actions/--follower-actions/--pure to verify the "
-                    "restricted problem")
+            print(
+                "  note: the result declares restrictions that were NOT applied ("
+                + escape_excerpt(", ".join(f"{k}={v}" for k, v in ignored.items()), 300)
+                + "); pass --leader-actions/--follower-actions/--pure to verify the "
+                "restricted problem"
+            )
         for c in cert.checks:
             mark = "ok  " if c.passed else "FAIL"
             print(f"  {mark} {c.name:<16} {c.detail}")
@@ -99,6 +123,7 @@ def _check_supported(game, result, opts: dict) -> None:
     params = inspect.signature(fn).parameters
     for k in extra:
         if k not in params:
-            raise InputError(f"--{k.replace('_', '-')} is not supported by verify for kind "
-                             f"{spec.name!r}", fix="drop the option")
-
+            raise InputError(
+                f"--{k.replace('_', '-')} is not supported by verify for kind {spec.name!r}",
+                fix="drop the option",
+            )

@@ -42,10 +42,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from stackopt.engines.highs import run_highs
-from stackopt.progress import phase
-from stackopt.kinds.bilevel.checks import FollowerOracle
 from stackopt.formulations.bilevel_form import follower_form, highs_from_matrix, kkt_matrix
+from stackopt.kinds.bilevel.checks import FollowerOracle
 from stackopt.kinds.bilevel.game import BilevelProblem
+from stackopt.progress import phase
 
 
 @dataclass
@@ -65,15 +65,24 @@ class BranchOutcome:
     notes: list[str] = field(default_factory=list)
 
 
-def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None = None,
-                     atol: float = 1e-6, comp_tol: float = 1e-7,
-                     time_limit: float | None = None, max_nodes: int | None = None,
-                     gap_cut: bool = False, incumbent: np.ndarray | None = None,
-                     lower_bound: float | None = None, branch_rule: str = "product",
-                     heuristic_every: int = 50, diving: bool = True,
-                     dive_slack: float = 0.05,
-                     cost: np.ndarray | None = None,
-                     model: Any = None) -> BranchOutcome:
+def solve_bard_moore(
+    problem: BilevelProblem,
+    *,
+    oracle: FollowerOracle | None = None,
+    atol: float = 1e-6,
+    comp_tol: float = 1e-7,
+    time_limit: float | None = None,
+    max_nodes: int | None = None,
+    gap_cut: bool = False,
+    incumbent: np.ndarray | None = None,
+    lower_bound: float | None = None,
+    branch_rule: str = "product",
+    heuristic_every: int = 50,
+    diving: bool = True,
+    dive_slack: float = 0.05,
+    cost: np.ndarray | None = None,
+    model: Any = None,
+) -> BranchOutcome:
     """Run the branch and bound; values are in minimisation form (without the constant).
 
     ``incumbent`` is a leader decision to start from (its best response is evaluated);
@@ -91,7 +100,8 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
     k, nx, ny = f.k, problem.n_leader, problem.n_follower
     override = cost
     A, cost, col_lo, col_hi, row_lo, row_hi, integ = _with_gap_cut(
-        problem, f, km, gap_cut and override is None)
+        problem, f, km, gap_cut and override is None
+    )
     if override is not None:
         cost = np.asarray(override, float)
     if model is not None:
@@ -101,8 +111,9 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
     A = sp.vstack([A, sp.csr_matrix(cost.reshape(1, -1))]).tocsc()
     unresolved = 0
     cut_row = A.shape[0] - 1
-    h = highs_from_matrix(A, cost, col_lo, col_hi, np.append(row_lo, -np.inf),
-                          np.append(row_hi, np.inf), integ)
+    h = highs_from_matrix(
+        A, cost, col_lo, col_hi, np.append(row_lo, -np.inf), np.append(row_hi, np.inf), integ
+    )
     oracle = oracle or FollowerOracle(problem)
     out = BranchOutcome("infeasible", build_seconds=time.perf_counter() - t0)
     lam_idx = np.arange(km.il, km.im, dtype=np.int32)
@@ -162,9 +173,14 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
         out.nodes += 1
         if time.perf_counter() >= next_log:  # progress every 2 s (-v, status line)
             next_log = time.perf_counter() + 2.0
-            phase("bilevel", "Bard-Moore: %d nodes, %d open, bound %.6g, incumbent %.6g "
-                  "(minimisation form)", out.nodes, len(heap),
-                  min(bound, heap[0][0]) if heap else bound, best)
+            phase(
+                "bilevel",
+                "Bard-Moore: %d nodes, %d open, bound %.6g, incumbent %.6g (minimisation form)",
+                out.nodes,
+                len(heap),
+                min(bound, heap[0][0]) if heap else bound,
+                best,
+            )
         lam_hi = np.full(k, 1e30)
         rlo = np.full(k, -1e30)
         for i, kind in fix:
@@ -180,11 +196,12 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
         if st not in ("optimal", "infeasible", "unbounded"):
             # numerical trouble in the warm-started instance: solve this node from scratch
             hi_cols = col_hi.copy()
-            hi_cols[km.il:km.im] = np.minimum(hi_cols[km.il:km.im], lam_hi)
+            hi_cols[km.il : km.im] = np.minimum(hi_cols[km.il : km.im], lam_hi)
             lo_rows = np.append(row_lo, -np.inf)
-            lo_rows[km.rle:km.req] = rlo
-            hn = highs_from_matrix(A, cost, col_lo, hi_cols, lo_rows,
-                                   np.append(row_hi, np.inf), integ)
+            lo_rows[km.rle : km.req] = rlo
+            hn = highs_from_matrix(
+                A, cost, col_lo, hi_cols, lo_rows, np.append(row_hi, np.inf), integ
+            )
             st = run_highs(hn)
             out.lps += 1
             if st not in ("optimal", "infeasible", "unbounded") and not integ.any():
@@ -201,9 +218,11 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
             if len(fixed) == k:
                 out.status = "unbounded"
                 out.complete = True
-                out.notes.append("a node with every complementarity pair fixed is unbounded: "
-                                 "the leader's objective is unbounded below on the inducible "
-                                 "region")
+                out.notes.append(
+                    "a node with every complementarity pair fixed is unbounded: "
+                    "the leader's objective is unbounded below on the inducible "
+                    "region"
+                )
                 out.value = -np.inf
                 return _finish(out, t0)
             cut = best - (1.0 + abs(best)) if np.isfinite(best) else -1e3 * scale
@@ -223,8 +242,8 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
             node_val = float(hn.getInfo().objective_function_value)
             if node_val >= best - atol:
                 continue
-        lam = v[km.il:km.im]
-        slack = f.r - np.array(sol.row_value)[km.rle:km.req]
+        lam = v[km.il : km.im]
+        slack = f.r - np.array(sol.row_value)[km.rle : km.req]
         viol = np.minimum(lam, slack)
         tol = comp_tol * max(1.0, scale)
         score = lam * slack if branch_rule == "product" else viol
@@ -253,8 +272,9 @@ def solve_bard_moore(problem: BilevelProblem, *, oracle: FollowerOracle | None =
     else:
         out.complete = unresolved == 0
         if unresolved:
-            out.notes.append(f"HiGHS could not solve {unresolved} node LPs; the search is "
-                             "incomplete")
+            out.notes.append(
+                f"HiGHS could not solve {unresolved} node LPs; the search is incomplete"
+            )
     if out.x is not None:
         out.status = "optimal" if out.complete else "limit"
     elif not out.complete:
@@ -279,9 +299,9 @@ def _with_gap_cut(problem: BilevelProblem, f, km, enabled: bool):
         return base
     n0 = km.n_cols
     gap = np.zeros(n0)
-    gap[km.iy:km.il] = f.d
-    gap[km.il:km.im] = f.r
-    gap[km.im:km.im + f.q] = f.e
+    gap[km.iy : km.il] = f.d
+    gap[km.il : km.im] = f.r
+    gap[km.im : km.im + f.q] = f.e
     prods = [(km.il + i, j, f.R[i, j]) for i, j in zip(*np.nonzero(f.R))]
     prods += [(km.im + i, j, f.F[i, j]) for i, j in zip(*np.nonzero(f.F))]
     nw = len(prods)
@@ -308,15 +328,17 @@ def _with_gap_cut(problem: BilevelProblem, f, km, enabled: bool):
         rv.append(v)
     extra = sp.csr_matrix((rv, (ri, rj)), shape=(r, n0 + nw))
     A = sp.vstack([sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], nw))]), extra]).tocsc()
-    return (A, np.concatenate([km.cost, np.zeros(nw)]),
-            np.concatenate([km.col_lo, np.full(nw, -np.inf)]),
-            np.concatenate([km.col_hi, np.full(nw, np.inf)]),
-            np.concatenate([km.row_lo, [-np.inf], rlo]),
-            np.concatenate([km.row_hi, [0.0], rhi]),
-            np.concatenate([km.integrality, np.zeros(nw, np.int32)]))
+    return (
+        A,
+        np.concatenate([km.cost, np.zeros(nw)]),
+        np.concatenate([km.col_lo, np.full(nw, -np.inf)]),
+        np.concatenate([km.col_hi, np.full(nw, np.inf)]),
+        np.concatenate([km.row_lo, [-np.inf], rlo]),
+        np.concatenate([km.row_hi, [0.0], rhi]),
+        np.concatenate([km.integrality, np.zeros(nw, np.int32)]),
+    )
 
 
 def _finish(out: BranchOutcome, t0: float) -> BranchOutcome:
-    out.notes.append(f"{out.nodes} nodes, {out.lps} node LPs in "
-                     f"{time.perf_counter() - t0:.3f} s")
+    out.notes.append(f"{out.nodes} nodes, {out.lps} node LPs in {time.perf_counter() - t0:.3f} s")
     return out

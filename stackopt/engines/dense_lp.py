@@ -20,23 +20,31 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stackopt.errors import SolverError
 from stackopt.engines.highs import model_status_name, new_highs, run_once
+from stackopt.errors import SolverError
 
 
 @dataclass
 class DenseLPOutcome:
-    status: str                     # optimal | infeasible | unbounded
+    status: str  # optimal | infeasible | unbounded
     x: np.ndarray | None
     objective: float | None
-    duals_ub: np.ndarray | None     # row duals of the <= rows (HiGHS sign convention)
+    duals_ub: np.ndarray | None  # row duals of the <= rows (HiGHS sign convention)
     duals_eq: np.ndarray | None
 
 
-def solve_dense_lp(c: np.ndarray, A_ub: np.ndarray | None = None, b_ub: np.ndarray | None = None,
-                   A_eq: np.ndarray | None = None, b_eq: np.ndarray | None = None,
-                   lb: np.ndarray | float = 0.0, ub: np.ndarray | float = np.inf, *,
-                   maximize: bool = True, feasibility_tol: float = 1e-9) -> DenseLPOutcome:
+def solve_dense_lp(
+    c: np.ndarray,
+    A_ub: np.ndarray | None = None,
+    b_ub: np.ndarray | None = None,
+    A_eq: np.ndarray | None = None,
+    b_eq: np.ndarray | None = None,
+    lb: np.ndarray | float = 0.0,
+    ub: np.ndarray | float = np.inf,
+    *,
+    maximize: bool = True,
+    feasibility_tol: float = 1e-9,
+) -> DenseLPOutcome:
     """Solve one dense LP with HiGHS (``threads=1``); see the module docstring."""
     import highspy
 
@@ -55,8 +63,11 @@ def solve_dense_lp(c: np.ndarray, A_ub: np.ndarray | None = None, b_ub: np.ndarr
     lo = np.r_[np.full(A_ub.shape[0], -inf), b_eq]
     hi = np.r_[b_ub, b_eq]
 
-    h = new_highs(threads=1, primal_feasibility_tolerance=feasibility_tol,
-                  dual_feasibility_tolerance=feasibility_tol)
+    h = new_highs(
+        threads=1,
+        primal_feasibility_tolerance=feasibility_tol,
+        dual_feasibility_tolerance=feasibility_tol,
+    )
     lp = highspy.HighsLp()
     lp.num_col_ = n
     lp.num_row_ = rows.shape[0]
@@ -83,9 +94,13 @@ def solve_dense_lp(c: np.ndarray, A_ub: np.ndarray | None = None, b_ub: np.ndarr
     if st == "optimal":
         sol = h.getSolution()
         duals = np.asarray(sol.row_dual, dtype=float)
-        return DenseLPOutcome("optimal", np.asarray(sol.col_value, dtype=float),
-                              float(h.getInfo().objective_function_value),
-                              duals[:A_ub.shape[0]], duals[A_ub.shape[0]:])
+        return DenseLPOutcome(
+            "optimal",
+            np.asarray(sol.col_value, dtype=float),
+            float(h.getInfo().objective_function_value),
+            duals[: A_ub.shape[0]],
+            duals[A_ub.shape[0] :],
+        )
     if st == "infeasible":
         return DenseLPOutcome("infeasible", None, None, None, None)
     if st in ("unbounded", "primal infeasible or unbounded"):

@@ -57,8 +57,9 @@ def new_highs(**options: Any):
     return h
 
 
-def solve_milp_exactly(model: Any, *, time_limit: float | None = None, abs_gap: float = 0.0
-                       ) -> tuple[Any, float]:
+def solve_milp_exactly(
+    model: Any, *, time_limit: float | None = None, abs_gap: float = 0.0
+) -> tuple[Any, float]:
     """Solve a Pyomo (MI)LP with Pyomo's HiGHS interface on one thread, relative gap 0 and
     absolute gap ``abs_gap`` (both as Pyomo options and as HiGHS' ``mip_*_gap``).
 
@@ -75,15 +76,28 @@ def solve_milp_exactly(model: Any, *, time_limit: float | None = None, abs_gap: 
     swallow_banner()
     opt = SolverFactory("highs")
     t = time.perf_counter()
-    res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
-                    threads=1, rel_gap=0.0, abs_gap=abs_gap, time_limit=time_limit,
-                    solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": abs_gap},
-                    tee=pyomo_tee())
+    res = opt.solve(
+        model,
+        load_solutions=False,
+        raise_exception_on_nonoptimal_result=False,
+        threads=1,
+        rel_gap=0.0,
+        abs_gap=abs_gap,
+        time_limit=time_limit,
+        solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": abs_gap},
+        tee=pyomo_tee(),
+    )
     if _scheduler_refused(res):
-        res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
-                        rel_gap=0.0, abs_gap=abs_gap, time_limit=time_limit, tee=pyomo_tee(),
-                        solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": abs_gap,
-                                        "threads": 0})
+        res = opt.solve(
+            model,
+            load_solutions=False,
+            raise_exception_on_nonoptimal_result=False,
+            rel_gap=0.0,
+            abs_gap=abs_gap,
+            time_limit=time_limit,
+            tee=pyomo_tee(),
+            solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": abs_gap, "threads": 0},
+        )
     return res, time.perf_counter() - t
 
 
@@ -147,12 +161,23 @@ def solve_pyomo_lp(model: Any, *, time_limit: float | None = None) -> tuple[Any,
     swallow_banner()
     opt = SolverFactory("highs")
     t = time.perf_counter()
-    res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
-                    threads=1, time_limit=time_limit, tee=pyomo_tee(milp=False))
+    res = opt.solve(
+        model,
+        load_solutions=False,
+        raise_exception_on_nonoptimal_result=False,
+        threads=1,
+        time_limit=time_limit,
+        tee=pyomo_tee(milp=False),
+    )
     if _scheduler_refused(res):
-        res = opt.solve(model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
-                        time_limit=time_limit, solver_options={"threads": 0},
-                        tee=pyomo_tee(milp=False))
+        res = opt.solve(
+            model,
+            load_solutions=False,
+            raise_exception_on_nonoptimal_result=False,
+            time_limit=time_limit,
+            solver_options={"threads": 0},
+            tee=pyomo_tee(milp=False),
+        )
     return res, time.perf_counter() - t
 
 
@@ -162,12 +187,12 @@ def _scheduler_refused(res: Any) -> bool:
     ``threads=0``, the existing scheduler)."""
     from pyomo.contrib.solver.common.results import TerminationCondition
 
-    return res.termination_condition in (TerminationCondition.unknown,
-                                          TerminationCondition.error)
+    return res.termination_condition in (TerminationCondition.unknown, TerminationCondition.error)
 
 
-def solve_pyomo_milp(model: Any, *, time_limit: float | None = None, threads: int | None = None
-                     ) -> tuple[str, float | None, float | None]:
+def solve_pyomo_milp(
+    model: Any, *, time_limit: float | None = None, threads: int | None = None
+) -> tuple[str, float | None, float | None]:
     """Solve a Pyomo MILP with Pyomo's HiGHS at relative gap 0 and load its incumbent.
 
     Returns ``(status, incumbent value, dual bound)``: status ``optimal`` or the name of the
@@ -192,16 +217,23 @@ def solve_pyomo_milp(model: Any, *, time_limit: float | None = None, threads: in
         opts["threads"] = int(threads)
     from stackopt.progress import pyomo_tee
 
-    kw: dict[str, Any] = {"solver_options": opts, "load_solutions": False,
-                          "raise_exception_on_nonoptimal_result": False, "tee": pyomo_tee()}
+    kw: dict[str, Any] = {
+        "solver_options": opts,
+        "load_solutions": False,
+        "raise_exception_on_nonoptimal_result": False,
+        "tee": pyomo_tee(),
+    }
     if time_limit is not None:
         kw["time_limit"] = float(time_limit)
     res = SolverFactory("highs").solve(model, **kw)
     tc = res.termination_condition
     if tc == TerminationCondition.convergenceCriteriaSatisfied:
         status = "optimal"
-    elif tc in (TerminationCondition.maxTimeLimit, TerminationCondition.iterationLimit,
-                TerminationCondition.interrupted):
+    elif tc in (
+        TerminationCondition.maxTimeLimit,
+        TerminationCondition.iterationLimit,
+        TerminationCondition.interrupted,
+    ):
         status = tc.name
     else:
         raise SolverError(f"HiGHS returned '{tc.name}' on the MILP")
@@ -209,8 +241,11 @@ def solve_pyomo_milp(model: Any, *, time_limit: float | None = None, threads: in
     if incumbent is not None:
         res.solution_loader.load_vars()
     bound = res.objective_bound
-    return (status, None if incumbent is None else float(incumbent),
-            None if bound is None else float(bound))
+    return (
+        status,
+        None if incumbent is None else float(incumbent),
+        None if bound is None else float(bound),
+    )
 
 
 def model_status_name(h) -> str:

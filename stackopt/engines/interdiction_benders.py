@@ -215,8 +215,13 @@ def solve_benders(
         xc = np.round(np.asarray(h.getSolution().col_value[:nc], dtype=float))
         val, path = g.shortest(xc)
         improved = val > lower
-        phase("interdiction", "Benders round %d: best interdiction %.6g, master bound %.6g",
-              rounds, max(val, lower), upper)
+        phase(
+            "interdiction",
+            "Benders round %d: best interdiction %.6g, master bound %.6g",
+            rounds,
+            max(val, lower),
+            upper,
+        )
         if improved:
             lower, best_x = val, xc
         if upper - lower <= tol:

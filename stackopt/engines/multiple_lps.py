@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from stackopt.errors import SolverError
 from stackopt.engines.highs import model_status_name, new_highs, run_once
+from stackopt.errors import SolverError
 from stackopt.progress import phase
 
 
@@ -42,12 +42,12 @@ from stackopt.progress import phase
 class ActionRecord:
     """What is known about one follower action ``j`` after the loop."""
 
-    outcome: str                      # optimal | pruned | dominated | infeasible
-    bound: float | None = None        # upper bound on LP(j) in original units
-    multipliers: dict[int, float] = field(default_factory=dict)   # y_k >= 0 (original units)
+    outcome: str  # optimal | pruned | dominated | infeasible
+    bound: float | None = None  # upper bound on LP(j) in original units
+    multipliers: dict[int, float] = field(default_factory=dict)  # y_k >= 0 (original units)
     dominated_by: dict[int, float] = field(default_factory=dict)  # mixture over k != j
-    margin: float | None = None       # domination margin (original follower units)
-    value: float | None = None        # LP(j) optimum (original units) when solved
+    margin: float | None = None  # domination margin (original follower units)
+    value: float | None = None  # LP(j) optimum (original units) when solved
 
 
 @dataclass
@@ -58,9 +58,15 @@ class MultipleLPsOutcome:
     stats: dict[str, Any]
 
 
-def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
-                       follower_tol: float = 1e-9, time_limit: float | None = None,
-                       batch: int = 10) -> MultipleLPsOutcome:
+def solve_multiple_lps(
+    A: np.ndarray,
+    B: np.ndarray,
+    *,
+    prune: bool = True,
+    follower_tol: float = 1e-9,
+    time_limit: float | None = None,
+    batch: int = 10,
+) -> MultipleLPsOutcome:
     """Run the multiple-LPs loop on ``A`` (leader) and ``B`` (follower) payoffs.
 
     Parameters
@@ -143,8 +149,16 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
         j = int(j)
         if time.perf_counter() >= next_log:  # progress every 2 s (-v, status line)
             next_log = time.perf_counter() + 2.0
-            phase("normal_form", "multiple LPs: %d/%d actions done (%d LPs solved, %d pruned), "
-                  "best leader value %.6g", len(records), n, solved, pruned, best_val)
+            phase(
+                "normal_form",
+                "multiple LPs: %d/%d actions done (%d LPs solved, %d pruned), "
+                "best leader value %.6g",
+                len(records),
+                n,
+                solved,
+                pruned,
+                best_val,
+            )
         if prune and best is not None and ub[j] <= best_val:
             records[j] = ActionRecord("pruned", bound=float(ub[j]))
             pruned += 1
@@ -160,8 +174,8 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
         if nrow > 1:
             h.deleteRows(nrow - 1, np.arange(1, nrow, dtype=np.int32))
         h.changeColsCost(m, cols, An[:, j])
-        h.addRow(0.0, inf, m + 1, all_idx, R[j])          # B_j x - u >= 0
-        active = [j]                                       # follower action of rows 1, 2, ...
+        h.addRow(0.0, inf, m + 1, all_idx, R[j])  # B_j x - u >= 0
+        active = [j]  # follower action of rows 1, 2, ...
         in_model = np.zeros(n, dtype=bool)
         in_model[j] = True
         # Round 0 without HiGHS: with row j alone the relaxation is solved by the pure
@@ -174,8 +188,15 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
             k0 = k0[np.argpartition(-excess0[k0], batch)[:batch]]
         if k0.size:
             nk = int(k0.size)
-            h.addRows(nk, batch_lower[:nk], batch_upper[:nk], nk * (m + 1),
-                      batch_starts[:nk], batch_idx[:nk * (m + 1)], R[k0].ravel())
+            h.addRows(
+                nk,
+                batch_lower[:nk],
+                batch_upper[:nk],
+                nk * (m + 1),
+                batch_starts[:nk],
+                batch_idx[: nk * (m + 1)],
+                R[k0].ravel(),
+            )
             active.extend(int(k) for k in k0)
             in_model[k0] = True
             added += nk
@@ -211,20 +232,22 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
             val = float(h.getObjectiveValue()) * sa
             if prune and best is not None and val <= best_val:
                 y = _row_multipliers(An, BnT, j, active, sol.row_dual, sa / sb, val / sa)
-                records[j] = ActionRecord("pruned", bound=_bound(A, BT, j, y, True),
-                                          multipliers=_nonzero(y))
+                records[j] = ActionRecord(
+                    "pruned", bound=_bound(A, BT, j, y, True), multipliers=_nonzero(y)
+                )
                 pruned += 1
                 break
             x = np.asarray(sol.col_value[:m], dtype=float)
-            support = np.flatnonzero(x > 0.0)             # a vertex: at most #rows entries
-            f = x[support] @ Bn[support]                  # B^T x over the support (rows of Bn)
+            support = np.flatnonzero(x > 0.0)  # a vertex: at most #rows entries
+            f = x[support] @ Bn[support]  # B^T x over the support (rows of Bn)
             excess = f - f[j]
             excess[in_model] = -np.inf
             k_new = np.flatnonzero(excess > viol_tol)
             if k_new.size == 0:
                 y = _row_multipliers(An, BnT, j, active, sol.row_dual, sa / sb, val / sa)
-                records[j] = ActionRecord("optimal", bound=_bound(A, BT, j, y, True), value=val,
-                                          multipliers=_nonzero(y))
+                records[j] = ActionRecord(
+                    "optimal", bound=_bound(A, BT, j, y, True), value=val, multipliers=_nonzero(y)
+                )
                 solved += 1
                 if val > best_val:
                     best, best_val, best_x = j, val, x
@@ -233,8 +256,15 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
                 k_new = k_new[np.argpartition(-excess[k_new], batch)[:batch]]
             nk = int(k_new.size)
             te = time.perf_counter()
-            h.addRows(nk, batch_lower[:nk], batch_upper[:nk], nk * (m + 1),
-                      batch_starts[:nk], batch_idx[:nk * (m + 1)], R[k_new].ravel())
+            h.addRows(
+                nk,
+                batch_lower[:nk],
+                batch_upper[:nk],
+                nk * (m + 1),
+                batch_starts[:nk],
+                batch_idx[: nk * (m + 1)],
+                R[k_new].ravel(),
+            )
             edit_seconds += time.perf_counter() - te
             active.extend(int(k) for k in k_new)
             in_model[k_new] = True
@@ -245,9 +275,14 @@ def solve_multiple_lps(A: np.ndarray, B: np.ndarray, *, prune: bool = True,
         commitment = np.clip(best_x, 0.0, None)
         commitment = commitment / commitment.sum()
     stats = {
-        "lps_solved": solved, "lps_pruned": pruned, "lps_dominated": dominated,
-        "lps_infeasible": infeasible, "highs_runs": runs, "rows_added": added,
-        "highs_seconds": highs_seconds, "highs_edit_seconds": edit_seconds,
+        "lps_solved": solved,
+        "lps_pruned": pruned,
+        "lps_dominated": dominated,
+        "lps_infeasible": infeasible,
+        "highs_runs": runs,
+        "rows_added": added,
+        "highs_seconds": highs_seconds,
+        "highs_edit_seconds": edit_seconds,
         "build_seconds": setup,
     }
     return MultipleLPsOutcome(best=best, commitment=commitment, records=records, stats=stats)
@@ -258,18 +293,31 @@ def _nonzero(y: np.ndarray) -> dict[int, float]:
     return dict(zip(nz.tolist(), y[nz].tolist()))  # plain ints/floats, no per-entry calls
 
 
-def _row_multipliers(An: np.ndarray, BnT: np.ndarray, j: int, active: list[int], row_dual,
-                     to_original: float, target: float) -> np.ndarray:
+def _row_multipliers(
+    An: np.ndarray,
+    BnT: np.ndarray,
+    j: int,
+    active: list[int],
+    row_dual,
+    to_original: float,
+    target: float,
+) -> np.ndarray:
     """Multipliers ``y`` (length n, original units) from the duals of rows 1.. (simplex row 0);
     ``BnT`` is the transposed (follower-action-major) normalised follower matrix."""
     duals = np.zeros(BnT.shape[0])
     rd = np.asarray(row_dual, dtype=float)
-    duals[np.asarray(active)] = rd[1:1 + len(active)]
+    duals[np.asarray(active)] = rd[1 : 1 + len(active)]
     return _multipliers(An, BnT, j, duals, target, transposed=True) * to_original
 
 
-def _multipliers(An: np.ndarray, Bn: np.ndarray, j: int, duals: np.ndarray,
-                 target: float | None = None, transposed: bool = False) -> np.ndarray:
+def _multipliers(
+    An: np.ndarray,
+    Bn: np.ndarray,
+    j: int,
+    duals: np.ndarray,
+    target: float | None = None,
+    transposed: bool = False,
+) -> np.ndarray:
     """Non-negative multipliers ``y_k`` (k != j) from HiGHS row duals.
 
     HiGHS reports the duals of these ``<=`` rows of a maximisation as non-negative (measured);
@@ -287,8 +335,7 @@ def _multipliers(An: np.ndarray, Bn: np.ndarray, j: int, duals: np.ndarray,
     return y2 if _bound(An, Bn, j, y2, transposed) < b else y
 
 
-def _bound(A: np.ndarray, B: np.ndarray, j: int, y: np.ndarray,
-           transposed: bool = False) -> float:
+def _bound(A: np.ndarray, B: np.ndarray, j: int, y: np.ndarray, transposed: bool = False) -> float:
     """Weak-duality bound ``max_i (A[i,j] + sum_k y_k (B[i,j] - B[i,k]))`` (``y`` sparse);
     with ``transposed`` the second matrix is ``B.T`` (contiguous follower-action rows)."""
     nz = np.flatnonzero(y)
@@ -356,8 +403,11 @@ def _infeasible_record(A: np.ndarray, B: np.ndarray, j: int, tol: float) -> Acti
         z = z / z.sum()
         margin = float((B[:, others] @ z - B[:, j]).min())
         if margin > tol:
-            return ActionRecord("infeasible", margin=margin,
-                                dominated_by={others[k]: float(z[k]) for k in np.nonzero(z)[0]})
+            return ActionRecord(
+                "infeasible",
+                margin=margin,
+                dominated_by={others[k]: float(z[k]) for k in np.nonzero(z)[0]},
+            )
     # Thin case: LP(j) with its best-response row relaxed by ``tol`` is feasible; any y >= 0
     # gives a valid weak-duality bound on LP(j), and its duals give a tight one.
     y = _relaxed_multipliers(A, B, j, tol)
@@ -390,8 +440,8 @@ def _relaxed_multipliers(A: np.ndarray, B: np.ndarray, j: int, tol: float) -> np
     lp.col_upper_ = np.r_[np.ones(m), inf]
     lower = np.full(n + 1, -inf)
     upper = np.zeros(n + 1)
-    lower[j], upper[j] = -tol / sb, inf          # B_j x - u >= -tol
-    lower[n] = upper[n] = 1.0                    # sum x = 1
+    lower[j], upper[j] = -tol / sb, inf  # B_j x - u >= -tol
+    lower[n] = upper[n] = 1.0  # sum x = 1
     lp.row_lower_, lp.row_upper_ = lower, upper
     rows = np.vstack([np.hstack([Bn.T, -np.ones((n, 1))]), np.r_[np.ones(m), 0.0]])
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise

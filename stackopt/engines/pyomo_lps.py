@@ -12,16 +12,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from stackopt.errors import SolverError
-from stackopt.engines.highs import swallow_banner, solve_pyomo_lp
+from stackopt.engines.highs import solve_pyomo_lp, swallow_banner
 from stackopt.engines.multiple_lps import ActionRecord, MultipleLPsOutcome, infeasible_record
+from stackopt.errors import SolverError
 
 if TYPE_CHECKING:  # pragma: no cover
     from stackopt.kinds.normal_form.game import NormalFormGame
 
 
-def solve_multiple_lps_pyomo(game: "NormalFormGame", *, prune: bool = True,
-                             follower_tol: float = 1e-9) -> MultipleLPsOutcome:
+def solve_multiple_lps_pyomo(
+    game: NormalFormGame, *, prune: bool = True, follower_tol: float = 1e-9
+) -> MultipleLPsOutcome:
     """Solve every LP(j) built by :func:`~stackopt.formulations.multiple_lps.build_lp`."""
     import pyomo.environ as pyo
     from pyomo.contrib.solver.common.results import TerminationCondition
@@ -56,19 +57,32 @@ def solve_multiple_lps_pyomo(game: "NormalFormGame", *, prune: bool = True,
             duals = res.solution_loader.get_duals()
             x, val, y = read_lp(model, game, j, duals)
             bound = float((A[:, j] + B[:, j] * y.sum() - B @ y).max())
-            records[j] = ActionRecord("optimal", bound=bound, value=val,
-                                      multipliers={k: float(y[k]) for k in np.nonzero(y)[0]})
+            records[j] = ActionRecord(
+                "optimal",
+                bound=bound,
+                value=val,
+                multipliers={k: float(y[k]) for k in np.nonzero(y)[0]},
+            )
             if val > best_val:
                 best, best_val, best_x = j, val, x
-        elif tc in (TerminationCondition.provenInfeasible,
-                    TerminationCondition.infeasibleOrUnbounded):
+        elif tc in (
+            TerminationCondition.provenInfeasible,
+            TerminationCondition.infeasibleOrUnbounded,
+        ):
             infeasible += 1
             records[j] = infeasible_record(A, B, j, follower_tol)
         else:
-            raise SolverError(f"Pyomo/HiGHS stopped with '{tc.name}' on the LP for follower "
-                              f"action '{game.follower_actions[j]}'")
+            raise SolverError(
+                f"Pyomo/HiGHS stopped with '{tc.name}' on the LP for follower "
+                f"action '{game.follower_actions[j]}'"
+            )
     x = None if best_x is None else np.clip(best_x, 0, None) / np.clip(best_x, 0, None).sum()
-    stats = {"lps_solved": solved, "lps_pruned": pruned, "lps_dominated": 0,
-             "lps_infeasible": infeasible, "build_seconds": build,
-             "highs_seconds": solve}
+    stats = {
+        "lps_solved": solved,
+        "lps_pruned": pruned,
+        "lps_dominated": 0,
+        "lps_infeasible": infeasible,
+        "build_seconds": build,
+        "highs_seconds": solve,
+    }
     return MultipleLPsOutcome(best=best, commitment=x, records=records, stats=stats)

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from stackopt.errors import SolverError
 from stackopt.engines.highs import model_status_name, new_highs, run_once
+from stackopt.errors import SolverError
 
 if TYPE_CHECKING:  # pragma: no cover
     from stackopt.kinds.security.game import SecurityGame
@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 class TargetRecord:
     """What is known about LP(t) after the loop (original payoff units)."""
 
-    outcome: str                         # optimal | pruned | infeasible
+    outcome: str  # optimal | pruned | infeasible
     mu: dict[int, float] = field(default_factory=dict)
     nu: float = 0.0
     bound: float | None = None
@@ -60,13 +60,21 @@ def lp_bound(dc, du, ac, au, m: float, j: int, mu: np.ndarray, nu: float) -> flo
     mu[j] = 0.0
     others = np.maximum(0.0, da * mu - nu)
     others[j] = 0.0
-    return float(du[j] + mu @ (au[j] - au) + nu * m + others.sum()
-                 + max(0.0, dd[j] - da[j] * mu.sum() - nu))
+    return float(
+        du[j] + mu @ (au[j] - au) + nu * m + others.sum() + max(0.0, dd[j] - da[j] * mu.sum() - nu)
+    )
 
 
-def solve_security_lps(dc: np.ndarray, du: np.ndarray, ac: np.ndarray, au: np.ndarray,
-                       m: int, *, prune: bool = True, time_limit: float | None = None
-                       ) -> SecurityLPsOutcome:
+def solve_security_lps(
+    dc: np.ndarray,
+    du: np.ndarray,
+    ac: np.ndarray,
+    au: np.ndarray,
+    m: int,
+    *,
+    prune: bool = True,
+    time_limit: float | None = None,
+) -> SecurityLPsOutcome:
     """Run the LP loop on one type's payoff vectors (length ``T`` each) and ``m`` resources."""
     import highspy
 
@@ -87,8 +95,9 @@ def solve_security_lps(dc: np.ndarray, du: np.ndarray, ac: np.ndarray, au: np.nd
     lp.row_upper_ = np.r_[np.full(T, inf), float(m)]
     # column t: (row t: da_t, row T: 1); column k: rows 0..T-1 with 1
     starts = np.r_[np.arange(0, 2 * T + 1, 2), 3 * T].astype(np.int32)
-    index = np.r_[np.column_stack([np.arange(T), np.full(T, T)]).ravel(),
-                  np.arange(T)].astype(np.int32)
+    index = np.r_[np.column_stack([np.arange(T), np.full(T, T)]).ravel(), np.arange(T)].astype(
+        np.int32
+    )
     value = np.r_[np.column_stack([dan, np.ones(T)]).ravel(), np.ones(T)]
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = starts
@@ -115,8 +124,9 @@ def solve_security_lps(dc: np.ndarray, du: np.ndarray, ac: np.ndarray, au: np.nd
             continue
         never = _never_best_response(dc, du, ac, au, m, j, floor)
         if never is not None:
-            records[j] = TargetRecord("infeasible", mu=_sparse(never[0]), nu=never[1],
-                                      bound=never[2])
+            records[j] = TargetRecord(
+                "infeasible", mu=_sparse(never[0]), nu=never[1], bound=never[2]
+            )
             infeasible += 1
             continue
         if deadline is not None and time.perf_counter() > deadline:
@@ -151,14 +161,18 @@ def solve_security_lps(dc: np.ndarray, du: np.ndarray, ac: np.ndarray, au: np.nd
             records[j] = TargetRecord("infeasible", mu=_sparse(mu), nu=nu, bound=bound)
         else:
             raise SolverError(f"HiGHS returned '{st}' on the LP for target {j}")
-    stats = {"lps_solved": solved, "lps_pruned": pruned, "lps_infeasible": infeasible,
-             "dual_lps_solved": dual_lps, "highs_seconds": highs_seconds,
-             "build_seconds": setup}
+    stats = {
+        "lps_solved": solved,
+        "lps_pruned": pruned,
+        "lps_infeasible": infeasible,
+        "dual_lps_solved": dual_lps,
+        "highs_seconds": highs_seconds,
+        "build_seconds": setup,
+    }
     return SecurityLPsOutcome(best=best, coverage=best_c, records=records, stats=stats)
 
 
-def _never_best_response(dc, du, ac, au, m, j, floor
-                         ) -> tuple[np.ndarray, float, float] | None:
+def _never_best_response(dc, du, ac, au, m, j, floor) -> tuple[np.ndarray, float, float] | None:
     r"""Closed-form proof that target ``j`` is never a best response, as LP multipliers.
 
     With :math:`c_j = 0` (the easiest case for ``j``), target ``t`` must get coverage at least
@@ -229,19 +243,23 @@ def dual_lp(dc, du, ac, au, m, j, floor: float | None) -> tuple[np.ndarray, floa
     inf = highspy.kHighsInf
     others = [t for t in range(T) if t != j]
     n_mu = len(others)
-    cost = np.r_[au[j] - au[others], float(m), np.ones(T)]   # mu, nu, w
+    cost = np.r_[au[j] - au[others], float(m), np.ones(T)]  # mu, nu, w
     for k in range(n_mu + 1 + T):
         h.addVar(0.0, inf)
     h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
     nu_col = n_mu
-    for pos, t in enumerate(others):      # w_t - da_t mu_t + nu >= 0
-        h.addRow(0.0, inf, 3, np.array([n_mu + 1 + t, pos, nu_col], dtype=np.int32),
-                 np.array([1.0, -da[t], 1.0]))
+    for pos, t in enumerate(others):  # w_t - da_t mu_t + nu >= 0
+        h.addRow(
+            0.0,
+            inf,
+            3,
+            np.array([n_mu + 1 + t, pos, nu_col], dtype=np.int32),
+            np.array([1.0, -da[t], 1.0]),
+        )
     idx = np.r_[n_mu + 1 + j, np.arange(n_mu), nu_col].astype(np.int32)
     h.addRow(float(dd[j]), inf, idx.size, idx, np.r_[1.0, np.full(n_mu, da[j]), 1.0])
     if floor is not None:
-        h.addRow(floor - float(du[j]), inf, len(cost), np.arange(len(cost), dtype=np.int32),
-                 cost)
+        h.addRow(floor - float(du[j]), inf, len(cost), np.arange(len(cost), dtype=np.int32), cost)
     run_once(h)
     if model_status_name(h) != "optimal":
         raise SolverError(f"HiGHS could not solve the dual LP of target {j}")
@@ -255,8 +273,7 @@ def dual_lp(dc, du, ac, au, m, j, floor: float | None) -> tuple[np.ndarray, floa
 _dual_lp = dual_lp  # the name used before 0.2
 
 
-def polish_coverage(game: "SecurityGame", c: np.ndarray, resp: list[int]
-                    ) -> tuple[np.ndarray, bool]:
+def polish_coverage(game: SecurityGame, c: np.ndarray, resp: list[int]) -> tuple[np.ndarray, bool]:
     r"""Re-solve the LP of the MILP's response profile for a clean vertex coverage.
 
     With the attacked targets :math:`t_\lambda` fixed, the best coverage is the LP
@@ -287,8 +304,13 @@ def polish_coverage(game: "SecurityGame", c: np.ndarray, resp: list[int]
             if t == j:
                 continue
             # U_a(j, c) - U_a(t, c) >= 0  <=>  da_t c_t - da_j c_j >= au_t - au_j
-            h.addRow(float(au[lam, t] - au[lam, j]), inf, 2, np.array([t, j], dtype=np.int32),
-                     np.array([da[t], -da[j]]))
+            h.addRow(
+                float(au[lam, t] - au[lam, j]),
+                inf,
+                2,
+                np.array([t, j], dtype=np.int32),
+                np.array([da[t], -da[j]]),
+            )
     h.addRow(-inf, float(game.resources), T, np.arange(T, dtype=np.int32), np.ones(T))
     run_once(h)
     if model_status_name(h) != "optimal":

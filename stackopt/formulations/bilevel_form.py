@@ -92,9 +92,19 @@ def follower_form(problem: BilevelProblem) -> FollowerForm:
     def arr(rows, width):
         return np.array(rows, dtype=float).reshape(len(rows), width)
 
-    return FollowerForm(arr(P, ny), arr(R, nx), np.array(r, float), arr(E, ny), arr(F, nx),
-                        np.array(e, float), np.array(d, float), Q, problem.min_follower_cross,
-                        tuple(lab), tuple(elab))
+    return FollowerForm(
+        arr(P, ny),
+        arr(R, nx),
+        np.array(r, float),
+        arr(E, ny),
+        arr(F, nx),
+        np.array(e, float),
+        np.array(d, float),
+        Q,
+        problem.min_follower_cross,
+        tuple(lab),
+        tuple(elab),
+    )
 
 
 @dataclass(frozen=True)
@@ -136,8 +146,9 @@ class KKTMatrix(MILPArrays):
         return self.A.shape[1]
 
 
-def kkt_matrix(problem: BilevelProblem, form: FollowerForm | None = None,
-               stationarity: bool = True) -> KKTMatrix:
+def kkt_matrix(
+    problem: BilevelProblem, form: FollowerForm | None = None, stationarity: bool = True
+) -> KKTMatrix:
     """The KKT relaxation (everything but complementarity) as one sparse matrix."""
     f = form or follower_form(problem)
     nx, ny, k, q = problem.n_leader, problem.n_follower, f.k, f.q
@@ -148,36 +159,68 @@ def kkt_matrix(problem: BilevelProblem, form: FollowerForm | None = None,
         [sp.csr_matrix(f.R), sp.csr_matrix(f.P)],
         [sp.csr_matrix(f.F), sp.csr_matrix(f.E)],
     ]
-    rows = [sp.hstack(b + ([sp.csr_matrix((b[0].shape[0], k + q))] if stationarity else []))
-            for b in blocks]
+    rows = [
+        sp.hstack(b + ([sp.csr_matrix((b[0].shape[0], k + q))] if stationarity else []))
+        for b in blocks
+    ]
     row_lo = [problem.leader_rows_lower, np.full(k, -INF), f.e]
     row_hi = [problem.leader_rows_upper, f.r, f.e]
     if stationarity:
         Qm = sp.csr_matrix(f.Q) if f.Q is not None else sp.csr_matrix((ny, ny))
         Dm = sp.csr_matrix(f.D) if f.D is not None else sp.csr_matrix((ny, nx))
-        rows.append(sp.hstack([Dm, Qm, sp.csr_matrix(f.P.T),
-                               sp.csr_matrix(f.E.T)]))
+        rows.append(sp.hstack([Dm, Qm, sp.csr_matrix(f.P.T), sp.csr_matrix(f.E.T)]))
         row_lo.append(-f.d)
         row_hi.append(-f.d)
     A = sp.vstack(rows).tocsc() if rows else sp.csc_matrix((0, ncol))
     A = sp.csc_matrix(A, shape=(A.shape[0], ncol))
     cx, cy = problem.min_leader_cost
     cost = np.concatenate([cx, cy, np.zeros(ncol - nx - ny)])
-    col_lo = np.concatenate([problem.leader_lower, problem.follower_lower,
-                             np.zeros(k if stationarity else 0),
-                             np.full(q if stationarity else 0, -INF)])
-    col_hi = np.concatenate([problem.leader_upper, problem.follower_upper,
-                             np.full((k + q) if stationarity else 0, INF)])
+    col_lo = np.concatenate(
+        [
+            problem.leader_lower,
+            problem.follower_lower,
+            np.zeros(k if stationarity else 0),
+            np.full(q if stationarity else 0, -INF),
+        ]
+    )
+    col_hi = np.concatenate(
+        [problem.leader_upper, problem.follower_upper, np.full((k + q) if stationarity else 0, INF)]
+    )
     integ = np.zeros(ncol, dtype=np.int32)
     integ[:nx] = problem.integer_leader.astype(np.int32)
-    return KKTMatrix(A, cost, col_lo, col_hi, np.concatenate(row_lo), np.concatenate(row_hi),
-                     integ, 0, nx, nx + ny, nx + ny + k, 0, mg, mg + k, mg + k + q, f)
+    return KKTMatrix(
+        A,
+        cost,
+        col_lo,
+        col_hi,
+        np.concatenate(row_lo),
+        np.concatenate(row_hi),
+        integ,
+        0,
+        nx,
+        nx + ny,
+        nx + ny + k,
+        0,
+        mg,
+        mg + k,
+        mg + k + q,
+        f,
+    )
 
 
-def highs_from_matrix(A: sp.spmatrix, cost: np.ndarray, col_lo: np.ndarray,
-                      col_hi: np.ndarray, row_lo: np.ndarray, row_hi: np.ndarray,
-                      integrality: np.ndarray | None = None, *, hessian: Any = None,
-                      offset: float = 0.0, **options: Any):
+def highs_from_matrix(
+    A: sp.spmatrix,
+    cost: np.ndarray,
+    col_lo: np.ndarray,
+    col_hi: np.ndarray,
+    row_lo: np.ndarray,
+    row_hi: np.ndarray,
+    integrality: np.ndarray | None = None,
+    *,
+    hessian: Any = None,
+    offset: float = 0.0,
+    **options: Any,
+):
     """A fresh, silent HiGHS instance holding ``min cost.v s.t. row_lo <= A v <= row_hi``."""
     import highspy
 
@@ -199,8 +242,10 @@ def highs_from_matrix(A: sp.spmatrix, cost: np.ndarray, col_lo: np.ndarray,
     lp.a_matrix_.index_ = A.indices.astype(np.int32)
     lp.a_matrix_.value_ = A.data.astype(float)
     if integrality is not None and np.any(integrality):
-        lp.integrality_ = [highspy.HighsVarType.kInteger if t else
-                           highspy.HighsVarType.kContinuous for t in integrality]
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if t else highspy.HighsVarType.kContinuous
+            for t in integrality
+        ]
     h.passModel(lp)
     if hessian is not None:
         H = sp.csc_matrix(hessian)

@@ -35,8 +35,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from stackopt.formulations.bilevel_form import (
+    FollowerForm,
+    follower_form,
+    highs_from_matrix,
+    kkt_matrix,
+)
 from stackopt.kinds.bilevel.game import BilevelProblem
-from stackopt.formulations.bilevel_form import FollowerForm, follower_form, highs_from_matrix, kkt_matrix
 
 INF = np.inf
 
@@ -75,10 +80,16 @@ def _status(h) -> str:
     return run_highs(h)
 
 
-def prove_bounds(problem: BilevelProblem, form: FollowerForm | None = None, *,
-                 need_mu: bool = False, margin: float = 1e-6,
-                 lam_rows: np.ndarray | None = None, mu_rows: np.ndarray | None = None,
-                 need_slack: bool = True) -> ProvenBounds:
+def prove_bounds(
+    problem: BilevelProblem,
+    form: FollowerForm | None = None,
+    *,
+    need_mu: bool = False,
+    margin: float = 1e-6,
+    lam_rows: np.ndarray | None = None,
+    mu_rows: np.ndarray | None = None,
+    need_slack: bool = True,
+) -> ProvenBounds:
     """Prove slack and multiplier bounds by LP (see module doc).
 
     ``lam_rows``/``mu_rows`` (boolean masks, default all) select the multipliers to bound;
@@ -89,14 +100,16 @@ def prove_bounds(problem: BilevelProblem, form: FollowerForm | None = None, *,
     t0 = time.perf_counter()
     f = form or follower_form(problem)
     k, q = f.k, f.q
-    out = ProvenBounds(np.full(k, INF), np.full(k, INF), np.full(q, -INF), np.full(q, INF),
-                       "optimal", "skipped")
+    out = ProvenBounds(
+        np.full(k, INF), np.full(k, INF), np.full(q, -INF), np.full(q, INF), "optimal", "skipped"
+    )
     km = kkt_matrix(problem, f, stationarity=False)
     nxy = problem.n_leader + problem.n_follower
     # -- high-point relaxation H: feasibility and slack bounds -------------------
     cx, cy = problem.min_leader_cost
-    h = highs_from_matrix(km.A, np.concatenate([cx, cy]), km.col_lo, km.col_hi, km.row_lo,
-                          km.row_hi)
+    h = highs_from_matrix(
+        km.A, np.concatenate([cx, cy]), km.col_lo, km.col_hi, km.row_lo, km.row_hi
+    )
     st = _status(h)
     out.lps += 1
     if st == "infeasible":
@@ -107,7 +120,7 @@ def prove_bounds(problem: BilevelProblem, form: FollowerForm | None = None, *,
         out.relaxation_value = float(h.getInfo().objective_function_value)
     elif st == "unbounded":
         out.relaxation = "unbounded"
-    rows_le = km.A[km.rle:km.req, :].toarray() if k else np.zeros((0, nxy))
+    rows_le = km.A[km.rle : km.req, :].toarray() if k else np.zeros((0, nxy))
     if k and need_slack:
         h.changeColsCost(nxy, np.arange(nxy, dtype=np.int32), rows_le.sum(axis=0))
         st = _status(h)
@@ -121,8 +134,10 @@ def prove_bounds(problem: BilevelProblem, form: FollowerForm | None = None, *,
                     out.slack[i] = max(0.0, s) + margin * max(1.0, abs(s))
                 out.lps += 1
         else:
-            out.notes.append("a follower row's slack is unbounded over the high-point "
-                             "relaxation (add bounds on the variables it involves)")
+            out.notes.append(
+                "a follower row's slack is unbounded over the high-point "
+                "relaxation (add bounds on the variables it involves)"
+            )
     # -- dual region D -----------------------------------------------------------
     ny = problem.n_follower
     if f.Q is None and f.D is None:
@@ -135,8 +150,7 @@ def prove_bounds(problem: BilevelProblem, form: FollowerForm | None = None, *,
     else:
         Dm = sp.csr_matrix(f.D) if f.D is not None else sp.csr_matrix((ny, problem.n_leader))
         Qm = sp.csr_matrix(f.Q) if f.Q is not None else sp.csr_matrix((ny, ny))
-        top = sp.hstack([Dm, Qm,
-                         sp.csr_matrix(f.P.T), sp.csr_matrix(f.E.T)])
+        top = sp.hstack([Dm, Qm, sp.csr_matrix(f.P.T), sp.csr_matrix(f.E.T)])
         Hrows = sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], k + q))])
         A = sp.vstack([top, Hrows]).tocsc()
         col_lo = np.concatenate([km.col_lo, np.zeros(k), np.full(q, -INF)])
@@ -148,7 +162,7 @@ def prove_bounds(problem: BilevelProblem, form: FollowerForm | None = None, *,
     lam_rows = np.ones(k, bool) if lam_rows is None else np.asarray(lam_rows, bool)
     mu_rows = np.ones(q, bool) if mu_rows is None else np.asarray(mu_rows, bool)
     cost = np.zeros(n)
-    cost[off:off + k][lam_rows] = -1.0
+    cost[off : off + k][lam_rows] = -1.0
     hd = highs_from_matrix(A, cost, col_lo, col_hi, row_lo, row_hi)
     st = _status(hd)
     out.lps += 1
@@ -156,8 +170,10 @@ def prove_bounds(problem: BilevelProblem, form: FollowerForm | None = None, *,
         out.dual = "infeasible"
     elif st != "optimal":
         out.dual = "unbounded"
-        out.notes.append("the follower's multipliers are unbounded over its dual feasible "
-                         "region, so no big-M can be proven by LP")
+        out.notes.append(
+            "the follower's multipliers are unbounded over its dual feasible "
+            "region, so no big-M can be proven by LP"
+        )
     else:
         out.dual = "bounded"
         idx = np.arange(n, dtype=np.int32)
@@ -188,9 +204,13 @@ def prove_bounds(problem: BilevelProblem, form: FollowerForm | None = None, *,
     return out
 
 
-def prove_primal_bounds(problem: BilevelProblem, cols: np.ndarray,
-                        form: FollowerForm | None = None, *, margin: float = 1e-6,
-                        ) -> tuple[np.ndarray, np.ndarray, int]:
+def prove_primal_bounds(
+    problem: BilevelProblem,
+    cols: np.ndarray,
+    form: FollowerForm | None = None,
+    *,
+    margin: float = 1e-6,
+) -> tuple[np.ndarray, np.ndarray, int]:
     """Bounds ``lo <= y_k <= hi`` on the follower variables ``cols``, proven by LP.
 
     A follower variable's own bounds are used where finite; otherwise ``min``/``max y_k`` over

@@ -96,7 +96,7 @@ def big_m(C: np.ndarray) -> np.ndarray:
     return (C.max(axis=1, keepdims=True) - C).max(axis=0)
 
 
-def build_dobss(game: "BayesianGame", *, scale: bool = True) -> "pyo.ConcreteModel":
+def build_dobss(game: BayesianGame, *, scale: bool = True) -> pyo.ConcreteModel:
     """The DOBSS MILP of ``game`` as a Pyomo model (see the module docstring).
 
     Components: ``x[i]``, ``z[l, i, j]``, ``q[l, j]`` (binary), ``a[l]``; constraints ``mix``,
@@ -123,39 +123,50 @@ def build_dobss(game: "BayesianGame", *, scale: bool = True) -> "pyo.ConcreteMod
     model.I = pyo.Set(initialize=range(m), ordered=True)
     model.LJ = pyo.Set(initialize=LJ, dimen=2, ordered=True)
     model.LIJ = pyo.Set(initialize=LIJ, dimen=3, ordered=True)
-    model.M = pyo.Param(model.LJ, initialize={(l, j): float(big_m(C[l])[j]) for l, j in LJ},
-                        doc="valid big-M constants (see module docstring)")
+    model.M = pyo.Param(
+        model.LJ,
+        initialize={(l, j): float(big_m(C[l])[j]) for l, j in LJ},
+        doc="valid big-M constants (see module docstring)",
+    )
 
     model.x = pyo.Var(model.I, bounds=(0, 1), doc="leader's commitment")
     model.z = pyo.Var(model.LIJ, bounds=(0, 1), doc="z[l,i,j] = x[i] q[l,j]")
     model.q = pyo.Var(model.LJ, domain=pyo.Binary, doc="type l responds with j")
     lo = [float(c.min()) for c in C]
     hi = [float(c.max()) for c in C]
-    model.a = pyo.Var(model.L, bounds=lambda mdl, l: (lo[l], hi[l]),
-                      doc="type l's best-response value")
+    model.a = pyo.Var(
+        model.L, bounds=lambda mdl, l: (lo[l], hi[l]), doc="type l's best-response value"
+    )
 
     cols = {l: range(C[l].shape[1]) for l in range(L)}
-    model.mix = pyo.Constraint(model.L, model.I, rule=lambda mdl, l, i:
-                               sum(mdl.z[l, i, j] for j in cols[l]) == mdl.x[i])
+    model.mix = pyo.Constraint(
+        model.L, model.I, rule=lambda mdl, l, i: sum(mdl.z[l, i, j] for j in cols[l]) == mdl.x[i]
+    )
     model.simplex = pyo.Constraint(expr=sum(model.x[i] for i in model.I) == 1)
-    model.pick_low = pyo.Constraint(model.LJ, rule=lambda mdl, l, j:
-                                    mdl.q[l, j] <= sum(mdl.z[l, i, j] for i in mdl.I))
-    model.pick_high = pyo.Constraint(model.LJ, rule=lambda mdl, l, j:
-                                     sum(mdl.z[l, i, j] for i in mdl.I) <= 1)
-    model.one_response = pyo.Constraint(model.L, rule=lambda mdl, l:
-                                        sum(mdl.q[l, j] for j in cols[l]) == 1)
+    model.pick_low = pyo.Constraint(
+        model.LJ, rule=lambda mdl, l, j: mdl.q[l, j] <= sum(mdl.z[l, i, j] for i in mdl.I)
+    )
+    model.pick_high = pyo.Constraint(
+        model.LJ, rule=lambda mdl, l, j: sum(mdl.z[l, i, j] for i in mdl.I) <= 1
+    )
+    model.one_response = pyo.Constraint(
+        model.L, rule=lambda mdl, l: sum(mdl.q[l, j] for j in cols[l]) == 1
+    )
 
     def _payoff(mdl, l, j):
         return sum(float(C[l][i, j]) * mdl.x[i] for i in mdl.I)
 
-    model.br_low = pyo.Constraint(model.LJ, rule=lambda mdl, l, j:
-                                  mdl.a[l] - _payoff(mdl, l, j) >= 0)
-    model.br_high = pyo.Constraint(model.LJ, rule=lambda mdl, l, j:
-                                   mdl.a[l] - _payoff(mdl, l, j)
-                                   <= (1 - mdl.q[l, j]) * mdl.M[l, j])
+    model.br_low = pyo.Constraint(
+        model.LJ, rule=lambda mdl, l, j: mdl.a[l] - _payoff(mdl, l, j) >= 0
+    )
+    model.br_high = pyo.Constraint(
+        model.LJ,
+        rule=lambda mdl, l, j: mdl.a[l] - _payoff(mdl, l, j) <= (1 - mdl.q[l, j]) * mdl.M[l, j],
+    )
     model.leader_value = pyo.Objective(
         expr=sum(float(p[l]) * float(R[l][i, j]) * model.z[l, i, j] for (l, i, j) in LIJ),
-        sense=pyo.maximize)
+        sense=pyo.maximize,
+    )
     return model
 
 
@@ -164,8 +175,7 @@ def _unit_range(C: np.ndarray) -> np.ndarray:
     return (C - lo) / (hi - lo) if hi > lo else C - lo
 
 
-def read_solution(model: "pyo.ConcreteModel", game: "BayesianGame"
-                  ) -> tuple[np.ndarray, list[int]]:
+def read_solution(model: pyo.ConcreteModel, game: BayesianGame) -> tuple[np.ndarray, list[int]]:
     """The commitment (clipped, renormalised) and each type's chosen response index."""
     import pyomo.environ as pyo
 

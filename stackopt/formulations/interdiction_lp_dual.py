@@ -26,8 +26,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from stackopt.kinds.interdiction.game import InterdictionGame
 
 
-def build_interdiction_lp_dual(game: "InterdictionGame",
-                               graph: RelevantGraph | None = None) -> "pyo.ConcreteModel":
+def build_interdiction_lp_dual(
+    game: InterdictionGame, graph: RelevantGraph | None = None
+) -> pyo.ConcreteModel:
     """Outer model with ``x[k]`` (binary), ``budget``, the deactivated primal block
     ``follower`` and the dual block ``dual`` (objective ``dual.obj``, maximised).
 
@@ -39,9 +40,12 @@ def build_interdiction_lp_dual(game: "InterdictionGame",
 
     g = relevant_graph(game) if graph is None else graph
     if not g.reachable:
-        raise InputError(f"no path from {game.source!r} to {game.target!r}",
-                         source=game.origin, field="target",
-                         fix="the follower needs at least one path before interdiction")
+        raise InputError(
+            f"no path from {game.source!r} to {game.target!r}",
+            source=game.origin,
+            field="target",
+            fix="the follower needs at least one path before interdiction",
+        )
     model = pyo.ConcreteModel(name=f"interdiction_lp_dual_{game.name or 'game'}")
     model.penalty = g.penalty
     model.path_bound = g.path_bound
@@ -57,10 +61,11 @@ def build_interdiction_lp_dual(game: "InterdictionGame",
     for k in g.arcs:
         outs[game.arcs[k].tail].append(k)
         ins[game.arcs[k].head].append(k)
-    rhs = {v: 1.0 if v == game.source else (-1.0 if v == game.target else 0.0)
-           for v in g.nodes}
-    f.balance = pyo.Constraint(list(g.nodes), rule=lambda b, v: sum(b.y[k] for k in outs[v])
-                               - sum(b.y[k] for k in ins[v]) == rhs[v])
+    rhs = {v: 1.0 if v == game.source else (-1.0 if v == game.target else 0.0) for v in g.nodes}
+    f.balance = pyo.Constraint(
+        list(g.nodes),
+        rule=lambda b, v: sum(b.y[k] for k in outs[v]) - sum(b.y[k] for k in ins[v]) == rhs[v],
+    )
 
     def _arc_cost(k: int):
         a = game.arcs[k]
@@ -70,10 +75,15 @@ def build_interdiction_lp_dual(game: "InterdictionGame",
 
     f.obj = pyo.Objective(expr=sum(_arc_cost(k) for k in g.arcs), sense=pyo.minimize)
     dual = pyo.TransformationFactory("core.lp_dual").create_using(
-        f, parameterize_wrt=[model.x[k] for k in g.candidates])
+        f, parameterize_wrt=[model.x[k] for k in g.candidates]
+    )
     f.deactivate()
     model.dual = dual
     model.budget = pyo.Constraint(  # skipped when no arc can be interdicted
-        rule=lambda mdl: sum(game.arcs[k].cost * mdl.x[k] for k in g.candidates)
-        <= game.budget if g.candidates else pyo.Constraint.Skip)
+        rule=lambda mdl: (
+            sum(game.arcs[k].cost * mdl.x[k] for k in g.candidates) <= game.budget
+            if g.candidates
+            else pyo.Constraint.Skip
+        )
+    )
     return model

@@ -132,7 +132,7 @@ class RelevantGraph:
         return bool(self.nodes)
 
 
-def relevant_graph(game: "InterdictionGame") -> RelevantGraph:
+def relevant_graph(game: InterdictionGame) -> RelevantGraph:
     """Nodes and arcs on some source-target path of ``game`` (empty when none exists)."""
     out: dict[str, list[str]] = {v: [] for v in game.nodes}
     inn: dict[str, list[str]] = {v: [] for v in game.nodes}
@@ -146,13 +146,14 @@ def relevant_graph(game: "InterdictionGame") -> RelevantGraph:
         return RelevantGraph((), (), (), 0.0, 1.0)
     nodes = tuple(v for v in game.nodes if v in keep)
     arcs = tuple(k for k, a in enumerate(game.arcs) if a.tail in keep and a.head in keep)
-    cands = tuple(k for k in arcs if game.arcs[k].interdictable
-                  and game.arcs[k].cost <= game.budget)
+    cands = tuple(
+        k for k in arcs if game.arcs[k].interdictable and game.arcs[k].cost <= game.budget
+    )
     bound = game.path_length_bound(game.arcs[k] for k in arcs)
     return RelevantGraph(nodes, arcs, cands, bound, 2.0 * bound + 1.0)
 
 
-def tightened(game: "InterdictionGame", graph: RelevantGraph) -> RelevantGraph:
+def tightened(game: InterdictionGame, graph: RelevantGraph) -> RelevantGraph:
     """``graph`` with the box :math:`[\\ell_v, u_v]` and reduced delays :math:`d'_e`
     (see the module docstring); candidates with :math:`d'_e \\le 0` are dropped."""
     import heapq
@@ -188,9 +189,16 @@ def tightened(game: "InterdictionGame", graph: RelevantGraph) -> RelevantGraph:
         d = min(model_delay(a, graph.penalty), upper[a.head] - lower[a.tail] - a.length)
         if d > 0:
             delays[k] = d
-    return RelevantGraph(graph.nodes, graph.arcs, tuple(k for k in graph.candidates
-                                                        if k in delays),
-                         graph.path_bound, graph.penalty, lower, upper, delays)
+    return RelevantGraph(
+        graph.nodes,
+        graph.arcs,
+        tuple(k for k in graph.candidates if k in delays),
+        graph.path_bound,
+        graph.penalty,
+        lower,
+        upper,
+        delays,
+    )
 
 
 def _reach(start: str, adj: dict[str, list[str]]) -> set[str]:
@@ -205,13 +213,14 @@ def _reach(start: str, adj: dict[str, list[str]]) -> set[str]:
     return seen
 
 
-def model_delay(arc: "Arc", penalty: float) -> float:
+def model_delay(arc: Arc, penalty: float) -> float:
     """:math:`d_e` as used in the model: the delay, or the penalty ``M`` for removable arcs."""
     return penalty if arc.removable else arc.delay
 
 
-def build_interdiction_milp(game: "InterdictionGame", graph: RelevantGraph | None = None, *,
-                            tighten: bool = False) -> "pyo.ConcreteModel":
+def build_interdiction_milp(
+    game: InterdictionGame, graph: RelevantGraph | None = None, *, tighten: bool = False
+) -> pyo.ConcreteModel:
     """The MXSP-D MILP of ``game`` as a Pyomo model (see the module docstring).
 
     Components: ``pi[v]`` (node potentials, ``pi[source]`` fixed to 0), ``x[k]`` (binary, one
@@ -231,9 +240,12 @@ def build_interdiction_milp(game: "InterdictionGame", graph: RelevantGraph | Non
 
     g = relevant_graph(game) if graph is None else graph
     if not g.reachable:
-        raise InputError(f"no path from {game.source!r} to {game.target!r}",
-                         source=game.origin, field="target",
-                         fix="the follower needs at least one path before interdiction")
+        raise InputError(
+            f"no path from {game.source!r} to {game.target!r}",
+            source=game.origin,
+            field="target",
+            fix="the follower needs at least one path before interdiction",
+        )
     if tighten and g.delays is None:
         g = tightened(game, g)
     model = pyo.ConcreteModel(name=f"interdiction_{game.name or 'game'}")
@@ -245,8 +257,7 @@ def build_interdiction_milp(game: "InterdictionGame", graph: RelevantGraph | Non
     model.arc_label = {k: game.arcs[k].key for k in g.arcs}
 
     box = (lambda mdl, v: (g.lower[v], g.upper[v])) if g.lower is not None else None
-    model.pi = pyo.Var(model.N, domain=pyo.NonNegativeReals, bounds=box,
-                       doc="node potentials")
+    model.pi = pyo.Var(model.N, domain=pyo.NonNegativeReals, bounds=box, doc="node potentials")
     model.pi[game.source].fix(0.0)
     model.x = pyo.Var(model.X, domain=pyo.Binary, doc="arc k is interdicted")
     cand = set(g.candidates)
@@ -261,14 +272,19 @@ def build_interdiction_milp(game: "InterdictionGame", graph: RelevantGraph | Non
 
     model.potential = pyo.Constraint(model.A, rule=_potential)
     model.budget = pyo.Constraint(  # skipped when no arc can be interdicted
-        rule=lambda mdl: sum(game.arcs[k].cost * mdl.x[k] for k in g.candidates)
-        <= game.budget if g.candidates else pyo.Constraint.Skip)
-    model.leader_value = pyo.Objective(expr=model.pi[game.target] - model.pi[game.source],
-                                       sense=pyo.maximize)
+        rule=lambda mdl: (
+            sum(game.arcs[k].cost * mdl.x[k] for k in g.candidates) <= game.budget
+            if g.candidates
+            else pyo.Constraint.Skip
+        )
+    )
+    model.leader_value = pyo.Objective(
+        expr=model.pi[game.target] - model.pi[game.source], sense=pyo.maximize
+    )
     return model
 
 
-def read_commitment(model: "pyo.ConcreteModel", game: "InterdictionGame") -> dict[str, int]:
+def read_commitment(model: pyo.ConcreteModel, game: InterdictionGame) -> dict[str, int]:
     """Every arc's label mapped to 1 (interdicted) or 0, rounding the binaries."""
     import pyomo.environ as pyo
 

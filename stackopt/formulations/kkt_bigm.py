@@ -33,8 +33,14 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from stackopt.formulations.bilevel_form import (
+    FollowerForm,
+    KKTMatrix,
+    MILPArrays,
+    follower_form,
+    kkt_matrix,
+)
 from stackopt.kinds.bilevel.game import BilevelProblem
-from stackopt.formulations.bilevel_form import FollowerForm, KKTMatrix, MILPArrays, follower_form, kkt_matrix
 
 
 @dataclass(frozen=True)
@@ -45,8 +51,12 @@ class KKTBigM(MILPArrays):
     iz: int
 
 
-def build_kkt_bigm(problem: BilevelProblem, m_slack: np.ndarray, m_lambda: np.ndarray,
-                   form: FollowerForm | None = None) -> KKTBigM:
+def build_kkt_bigm(
+    problem: BilevelProblem,
+    m_slack: np.ndarray,
+    m_lambda: np.ndarray,
+    form: FollowerForm | None = None,
+) -> KKTBigM:
     """Assemble the MILP with the given (finite) big-M vectors."""
     f = form or follower_form(problem)
     km = kkt_matrix(problem, f)
@@ -58,11 +68,13 @@ def build_kkt_bigm(problem: BilevelProblem, m_slack: np.ndarray, m_lambda: np.nd
     n0 = km.n_cols
     I = sp.identity(k, format="csr")
     # lambda_i - M^l_i z_i <= 0
-    lam_rows = sp.hstack([sp.csr_matrix((k, km.il)), I, sp.csr_matrix((k, n0 - km.im)),
-                          -sp.diags(m_lambda)])
+    lam_rows = sp.hstack(
+        [sp.csr_matrix((k, km.il)), I, sp.csr_matrix((k, n0 - km.im)), -sp.diags(m_lambda)]
+    )
     # R_i x + P_i y - M^s_i z_i >= r_i - M^s_i
-    sl_rows = sp.hstack([sp.csr_matrix(f.R), sp.csr_matrix(f.P),
-                         sp.csr_matrix((k, n0 - km.il)), -sp.diags(m_slack)])
+    sl_rows = sp.hstack(
+        [sp.csr_matrix(f.R), sp.csr_matrix(f.P), sp.csr_matrix((k, n0 - km.il)), -sp.diags(m_slack)]
+    )
     top = sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], k))])
     A = sp.vstack([top, lam_rows, sl_rows]).tocsc()
     row_lo = np.concatenate([km.row_lo, np.full(k, -np.inf), f.r - m_slack])
@@ -71,6 +83,6 @@ def build_kkt_bigm(problem: BilevelProblem, m_slack: np.ndarray, m_lambda: np.nd
     col_lo = np.concatenate([km.col_lo, np.zeros(k)])
     col_hi = np.concatenate([km.col_hi, np.ones(k)])
     # multipliers are bounded by their (proven) M: a valid tightening
-    col_hi[km.il:km.im] = np.minimum(col_hi[km.il:km.im], m_lambda)
+    col_hi[km.il : km.im] = np.minimum(col_hi[km.il : km.im], m_lambda)
     integ = np.concatenate([km.integrality, np.ones(k, dtype=np.int32)])
     return KKTBigM(A, cost, col_lo, col_hi, row_lo, row_hi, integ, km, n0)

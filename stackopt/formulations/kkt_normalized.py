@@ -33,8 +33,14 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from stackopt.formulations.bilevel_form import (
+    FollowerForm,
+    KKTMatrix,
+    MILPArrays,
+    follower_form,
+    kkt_matrix,
+)
 from stackopt.kinds.bilevel.game import BilevelProblem
-from stackopt.formulations.bilevel_form import FollowerForm, KKTMatrix, MILPArrays, follower_form, kkt_matrix
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,9 @@ class KKTNormalized(MILPArrays):
     iz: int
 
 
-def build_kkt_normalized(problem: BilevelProblem, m_slack: np.ndarray,
-                         form: FollowerForm | None = None) -> KKTNormalized:
+def build_kkt_normalized(
+    problem: BilevelProblem, m_slack: np.ndarray, form: FollowerForm | None = None
+) -> KKTNormalized:
     """Assemble the relaxation; ``m_slack`` must be finite (proven slack bounds)."""
     f = form or follower_form(problem)
     if not problem.is_linear:
@@ -61,26 +68,31 @@ def build_kkt_normalized(problem: BilevelProblem, m_slack: np.ndarray,
     it = n0
     # column t: coefficient d in the stationarity rows (rhs becomes 0)
     tcol = np.zeros((km.A.shape[0], 1))
-    tcol[km.rst:km.rst + ny, 0] = f.d
+    tcol[km.rst : km.rst + ny, 0] = f.d
     top = sp.hstack([km.A, sp.csr_matrix(tcol), sp.csr_matrix((km.A.shape[0], k))])
     row_lo, row_hi = km.row_lo.copy(), km.row_hi.copy()
-    row_lo[km.rst:km.rst + ny] = 0.0
-    row_hi[km.rst:km.rst + ny] = 0.0
+    row_lo[km.rst : km.rst + ny] = 0.0
+    row_hi[km.rst : km.rst + ny] = 0.0
     ncol = n0 + 1 + k
     norm = np.zeros((1, ncol))
-    norm[0, km.il:km.im] = 1.0
+    norm[0, km.il : km.im] = 1.0
     norm[0, it] = 1.0
     I = sp.identity(k, format="csr")
-    lam_rows = sp.hstack([sp.csr_matrix((k, km.il)), I, sp.csr_matrix((k, n0 - km.im + 1)),
-                          -I])
-    sl_rows = sp.hstack([sp.csr_matrix(f.R), sp.csr_matrix(f.P),
-                         sp.csr_matrix((k, n0 - km.il + 1)), -sp.diags(m_slack)])
+    lam_rows = sp.hstack([sp.csr_matrix((k, km.il)), I, sp.csr_matrix((k, n0 - km.im + 1)), -I])
+    sl_rows = sp.hstack(
+        [
+            sp.csr_matrix(f.R),
+            sp.csr_matrix(f.P),
+            sp.csr_matrix((k, n0 - km.il + 1)),
+            -sp.diags(m_slack),
+        ]
+    )
     A = sp.vstack([top, sp.csr_matrix(norm), lam_rows, sl_rows]).tocsc()
     row_lo = np.concatenate([row_lo, [1.0], np.full(k, -np.inf), f.r - m_slack])
     row_hi = np.concatenate([row_hi, [1.0], np.zeros(k), np.full(k, np.inf)])
     cost = np.concatenate([km.cost, [0.0], np.zeros(k)])
     col_lo = np.concatenate([km.col_lo, [0.0], np.zeros(k)])
     col_hi = np.concatenate([km.col_hi, [1.0], np.ones(k)])
-    col_hi[km.il:km.im] = 1.0
+    col_hi[km.il : km.im] = 1.0
     integ = np.concatenate([km.integrality, [0], np.ones(k, np.int32)]).astype(np.int32)
     return KKTNormalized(A, cost, col_lo, col_hi, row_lo, row_hi, integ, km, it, n0 + 1)

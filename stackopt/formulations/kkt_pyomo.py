@@ -21,9 +21,9 @@ from __future__ import annotations
 import numpy as np
 
 from stackopt.errors import UnsupportedError
-from stackopt.kinds.bilevel.game import BilevelProblem
 from stackopt.formulations.bilevel_form import follower_form, highs_from_matrix, kkt_matrix
 from stackopt.formulations.bounds import prove_bounds
+from stackopt.kinds.bilevel.game import BilevelProblem
 
 
 def variable_ranges(problem: BilevelProblem) -> tuple[np.ndarray, np.ndarray]:
@@ -66,43 +66,57 @@ def build_pyomo_kkt(problem: BilevelProblem, *, transform: bool = True):
     def _b(v):
         return None if not np.isfinite(v) else float(v)
 
-    m.x = pyo.Var(m.X, bounds=lambda _, j: (_b(lo[j]), _b(hi[j])),
-                  domain=lambda _, j: pyo.Integers if problem.integer_leader[j] else pyo.Reals)
+    m.x = pyo.Var(
+        m.X,
+        bounds=lambda _, j: (_b(lo[j]), _b(hi[j])),
+        domain=lambda _, j: pyo.Integers if problem.integer_leader[j] else pyo.Reals,
+    )
     m.follower = pyo.Block()
     fb = m.follower
-    fb.y = pyo.Var(m.Y, bounds=lambda _, j: (_b(problem.follower_lower[j]),
-                                             _b(problem.follower_upper[j])))
+    fb.y = pyo.Var(
+        m.Y, bounds=lambda _, j: (_b(problem.follower_lower[j]), _b(problem.follower_upper[j]))
+    )
     cx, cy = problem.min_leader_cost
     m.leader_objective = pyo.Objective(
-        expr=sum(cx[j] * m.x[j] for j in range(nx)) + sum(cy[j] * fb.y[j] for j in range(ny)))
+        expr=sum(cx[j] * m.x[j] for j in range(nx)) + sum(cy[j] * fb.y[j] for j in range(ny))
+    )
     G_x, G_y = problem.leader_rows_x, problem.leader_rows_y
-    m.leader_rows = pyo.Constraint(range(G_y.shape[0]), rule=lambda _, i: pyo.inequality(
-        _b(problem.leader_rows_lower[i]),
-        sum(G_x[i, j] * m.x[j] for j in range(nx) if G_x[i, j]) +
-        sum(G_y[i, j] * fb.y[j] for j in range(ny) if G_y[i, j]),
-        _b(problem.leader_rows_upper[i])))
+    m.leader_rows = pyo.Constraint(
+        range(G_y.shape[0]),
+        rule=lambda _, i: pyo.inequality(
+            _b(problem.leader_rows_lower[i]),
+            sum(G_x[i, j] * m.x[j] for j in range(nx) if G_x[i, j])
+            + sum(G_y[i, j] * fb.y[j] for j in range(ny) if G_y[i, j]),
+            _b(problem.leader_rows_upper[i]),
+        ),
+    )
     d, Q = problem.min_follower_cost
     obj = sum(d[j] * fb.y[j] for j in range(ny))
     D = problem.min_follower_cross
     if D is not None:
-        obj = obj + sum(D[i, j] * fb.y[i] * m.x[j] for i in range(ny) for j in range(nx)
-                        if D[i, j])
+        obj = obj + sum(D[i, j] * fb.y[i] * m.x[j] for i in range(ny) for j in range(nx) if D[i, j])
     if Q is not None:
-        obj = obj + 0.5 * sum(Q[i, j] * fb.y[i] * fb.y[j] for i in range(ny) for j in range(ny)
-                              if Q[i, j])
+        obj = obj + 0.5 * sum(
+            Q[i, j] * fb.y[i] * fb.y[j] for i in range(ny) for j in range(ny) if Q[i, j]
+        )
     fb.objective = pyo.Objective(expr=obj)
     A_x, A_y = problem.follower_rows_x, problem.follower_rows_y
-    fb.rows = pyo.Constraint(range(A_y.shape[0]), rule=lambda _, i: pyo.inequality(
-        _b(problem.follower_rows_lower[i]),
-        sum(A_x[i, j] * m.x[j] for j in range(nx) if A_x[i, j]) +
-        sum(A_y[i, j] * fb.y[j] for j in range(ny) if A_y[i, j]),
-        _b(problem.follower_rows_upper[i])) if problem.follower_rows_lower[i] !=
-        problem.follower_rows_upper[i] else
-        sum(A_x[i, j] * m.x[j] for j in range(nx) if A_x[i, j]) +
-        sum(A_y[i, j] * fb.y[j] for j in range(ny) if A_y[i, j]) ==
-        float(problem.follower_rows_upper[i]))
-    used = [m.x[j] for j in range(nx) if np.any(A_x[:, j]) or
-            (D is not None and np.any(D[:, j]))]
+    fb.rows = pyo.Constraint(
+        range(A_y.shape[0]),
+        rule=lambda _, i: (
+            pyo.inequality(
+                _b(problem.follower_rows_lower[i]),
+                sum(A_x[i, j] * m.x[j] for j in range(nx) if A_x[i, j])
+                + sum(A_y[i, j] * fb.y[j] for j in range(ny) if A_y[i, j]),
+                _b(problem.follower_rows_upper[i]),
+            )
+            if problem.follower_rows_lower[i] != problem.follower_rows_upper[i]
+            else sum(A_x[i, j] * m.x[j] for j in range(nx) if A_x[i, j])
+            + sum(A_y[i, j] * fb.y[j] for j in range(ny) if A_y[i, j])
+            == float(problem.follower_rows_upper[i])
+        ),
+    )
+    used = [m.x[j] for j in range(nx) if np.any(A_x[:, j]) or (D is not None and np.any(D[:, j]))]
     from pyomo.common.enums import ObjectiveSense
     from pyomo.common.numeric_types import RegisterIntegerType
 
@@ -125,7 +139,9 @@ def build_pyomo_kkt(problem: BilevelProblem, *, transform: bool = True):
     except GDP_Error as exc:
         raise UnsupportedError(
             f"Pyomo's gdp.bigm refused the KKT model: {str(exc).splitlines()[0]}",
-            field="method", fix="no big-M can be proven for this problem; solve it with "
-                                "method 'bard_moore' (export is only available when all "
-                                "multipliers are provably bounded)") from None
+            field="method",
+            fix="no big-M can be proven for this problem; solve it with "
+            "method 'bard_moore' (export is only available when all "
+            "multipliers are provably bounded)",
+        ) from None
     return m

@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from stackopt.kinds.normal_form.game import NormalFormGame
 
 
-def build_lp(game: "NormalFormGame", response: int | str) -> "pyo.ConcreteModel":
+def build_lp(game: NormalFormGame, response: int | str) -> pyo.ConcreteModel:
     """LP(``response``) as a Pyomo model.
 
     Components: ``x[i]`` (leader's probabilities, indexed by leader action labels), ``u`` (the
@@ -73,11 +73,12 @@ def build_lp(game: "NormalFormGame", response: int | str) -> "pyo.ConcreteModel"
     model.best_response = pyo.Constraint(model.K, rule=_row)
     model.simplex = pyo.Constraint(expr=sum(model.x[r] for r in rows) == 1)
     model.leader_value = pyo.Objective(
-        expr=sum(float(A[i, j]) * model.x[rows[i]] for i in range(m)), sense=pyo.maximize)
+        expr=sum(float(A[i, j]) * model.x[rows[i]] for i in range(m)), sense=pyo.maximize
+    )
     return model
 
 
-def dual_bound(game: "NormalFormGame", response: int, multipliers: np.ndarray) -> float:
+def dual_bound(game: NormalFormGame, response: int, multipliers: np.ndarray) -> float:
     """The weak-duality bound on LP(``response``) given multipliers ``y >= 0`` (length n).
 
     ``multipliers[response]`` is ignored; negative entries are rejected by the caller.
@@ -95,8 +96,9 @@ def safe_name(label: str) -> str:
     return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in label)
 
 
-def read_lp(model: "pyo.ConcreteModel", game: "NormalFormGame", response: int,
-            duals: Any) -> tuple[np.ndarray, float, np.ndarray]:
+def read_lp(
+    model: pyo.ConcreteModel, game: NormalFormGame, response: int, duals: Any
+) -> tuple[np.ndarray, float, np.ndarray]:
     """Read back a solved LP(``response``): ``(x, leader value, y)``.
 
     ``x`` is the commitment in the game's action order, ``y`` the multipliers of the

@@ -73,7 +73,7 @@ def row_big_m(matrix: np.ndarray) -> np.ndarray:
     return (matrix.max(axis=0)[None, :] - matrix).max(axis=1)
 
 
-def build_nash_milp(game: "NormalFormGame", objective: str = "best") -> "pyo.ConcreteModel":
+def build_nash_milp(game: NormalFormGame, objective: str = "best") -> pyo.ConcreteModel:
     """The MILP as a Pyomo model.
 
     Components: ``x[i]``, ``y[j]`` (strategies, indexed by action labels), ``u1``, ``u2``
@@ -100,8 +100,7 @@ def build_nash_milp(game: "NormalFormGame", objective: str = "best") -> "pyo.Con
     model.u1 = pyo.Var(bounds=(float(A.min()), float(A.max())), doc="player 1's payoff")
     model.u2 = pyo.Var(bounds=(float(B.min()), float(B.max())), doc="player 2's payoff")
     model.r1 = pyo.Var(model.I, bounds=lambda mdl, r: (0, M1[r]), doc="regret of row actions")
-    model.r2 = pyo.Var(model.J, bounds=lambda mdl, c: (0, M2[c]),
-                       doc="regret of column actions")
+    model.r2 = pyo.Var(model.J, bounds=lambda mdl, c: (0, M2[c]), doc="regret of column actions")
     model.s = pyo.Var(model.I, domain=pyo.Binary, doc="1 if the row action is unused")
     model.t = pyo.Var(model.J, domain=pyo.Binary, doc="1 if the column action is unused")
 
@@ -123,12 +122,12 @@ def build_nash_milp(game: "NormalFormGame", objective: str = "best") -> "pyo.Con
     model.switch1 = pyo.Constraint(model.I, rule=lambda mdl, r: mdl.r1[r] <= M1[r] * mdl.s[r])
     model.switch2 = pyo.Constraint(model.J, rule=lambda mdl, c: mdl.r2[c] <= M2[c] * mdl.t[c])
     model.leader_value = pyo.Objective(
-        expr=model.u1, sense=pyo.maximize if objective == "best" else pyo.minimize)
+        expr=model.u1, sense=pyo.maximize if objective == "best" else pyo.minimize
+    )
     return model
 
 
-def read_solution(model: "pyo.ConcreteModel", game: "NormalFormGame"
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def read_solution(model: pyo.ConcreteModel, game: NormalFormGame) -> tuple[np.ndarray, np.ndarray]:
     """Read back a solved model: both mixed strategies, clipped at 0 and renormalised."""
     import pyomo.environ as pyo
 

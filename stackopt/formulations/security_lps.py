@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from stackopt.kinds.security.game import SecurityGame
 
 
-def build_security_lp(game: "SecurityGame", target: int | str) -> "pyo.ConcreteModel":
+def build_security_lp(game: SecurityGame, target: int | str) -> pyo.ConcreteModel:
     """LP(``target``) for a one-type security game as a Pyomo model.
 
     Components: ``c[t]`` (coverage, indexed by target labels), ``k`` (attacker's value),
@@ -80,12 +80,14 @@ def build_security_lp(game: "SecurityGame", target: int | str) -> "pyo.ConcreteM
     model.best_response = pyo.Constraint(expr=model.k <= _ua(model, labels[j]))
     model.resources = pyo.Constraint(expr=sum(model.c[t] for t in labels) <= game.resources)
     model.defender_value = pyo.Objective(
-        expr=float(du[j]) + float(dc[j] - du[j]) * model.c[labels[j]], sense=pyo.maximize)
+        expr=float(du[j]) + float(dc[j] - du[j]) * model.c[labels[j]], sense=pyo.maximize
+    )
     return model
 
 
-def read_security_lp(model: "pyo.ConcreteModel", game: "SecurityGame", duals: Any
-                     ) -> tuple[np.ndarray, np.ndarray, float]:
+def read_security_lp(
+    model: pyo.ConcreteModel, game: SecurityGame, duals: Any
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Read back a solved LP(``target``): ``(coverage clipped to [0, 1], mu, nu)``, the
     multipliers of the attacker-value rows and of the resource row (``|dual|``) from
     ``duals``, the mapping constraint -> dual value of Pyomo's solution loader."""

@@ -67,14 +67,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from stackopt.kinds.security.game import SecurityGame
 
 
-def big_ms(game: "SecurityGame") -> tuple[np.ndarray, np.ndarray]:
+def big_ms(game: SecurityGame) -> tuple[np.ndarray, np.ndarray]:
     """Per-(type, target) constants ``(Z_d, Z_a)``, shape ``(L, T)`` (proof: module docstring)."""
     zd = game.defender_covered.max(axis=1, keepdims=True) - game.defender_uncovered
     za = game.attacker_uncovered.max(axis=1, keepdims=True) - game.attacker_covered
     return zd, za
 
 
-def never_attacked(game: "SecurityGame") -> np.ndarray:
+def never_attacked(game: SecurityGame) -> np.ndarray:
     r"""``(L, T)`` booleans: target :math:`t` is never a best response of type :math:`\lambda`.
 
     Coverage on :math:`t` only makes :math:`t` less attractive, so take :math:`c_t = 0`; then
@@ -101,7 +101,7 @@ def never_attacked(game: "SecurityGame") -> np.ndarray:
     return out
 
 
-def build_eraser(game: "SecurityGame") -> "pyo.ConcreteModel":
+def build_eraser(game: SecurityGame) -> pyo.ConcreteModel:
     """The ERASER MILP as a Pyomo model.
 
     Components: ``c[t]``, ``a[type, t]`` (binary), ``d[type]``, ``k[type]``, constraints
@@ -123,12 +123,16 @@ def build_eraser(game: "SecurityGame") -> "pyo.ConcreteModel":
     model.L = pyo.Set(initialize=types, ordered=True)
     model.c = pyo.Var(model.T, bounds=(0, 1), doc="coverage probability")
     model.a = pyo.Var(model.L, model.T, domain=pyo.Binary, doc="type attacks target")
-    model.d = pyo.Var(model.L, bounds=lambda mdl, ty: (float(du[li[ty]].min()),
-                                                      float(dc[li[ty]].max())),
-                      doc="defender's value against the type")
-    model.k = pyo.Var(model.L, bounds=lambda mdl, ty: (float(ac[li[ty]].min()),
-                                                      float(au[li[ty]].max())),
-                      doc="the type's best-response value")
+    model.d = pyo.Var(
+        model.L,
+        bounds=lambda mdl, ty: (float(du[li[ty]].min()), float(dc[li[ty]].max())),
+        doc="defender's value against the type",
+    )
+    model.k = pyo.Var(
+        model.L,
+        bounds=lambda mdl, ty: (float(ac[li[ty]].min()), float(au[li[ty]].max())),
+        doc="the type's best-response value",
+    )
 
     def ud(mdl, ty, t):
         lam, i = li[ty], ti[t]
@@ -146,27 +150,36 @@ def build_eraser(game: "SecurityGame") -> "pyo.ConcreteModel":
 
     model.resources = pyo.Constraint(expr=sum(model.c[t] for t in labels) <= game.resources)
     model.one_target = pyo.Constraint(
-        model.L, rule=lambda mdl, ty: sum(mdl.a[ty, t] for t in labels) == 1)
+        model.L, rule=lambda mdl, ty: sum(mdl.a[ty, t] for t in labels) == 1
+    )
     model.defender_value = pyo.Constraint(
-        model.L, model.T, rule=lambda mdl, ty, t:
-        mdl.d[ty] - ud(mdl, ty, t) <= (1 - mdl.a[ty, t]) * float(zd[li[ty], ti[t]]))
+        model.L,
+        model.T,
+        rule=lambda mdl, ty, t: (
+            mdl.d[ty] - ud(mdl, ty, t) <= (1 - mdl.a[ty, t]) * float(zd[li[ty], ti[t]])
+        ),
+    )
     model.attacker_best = pyo.Constraint(
-        model.L, model.T, rule=lambda mdl, ty, t: mdl.k[ty] - ua(mdl, ty, t) >= 0)
+        model.L, model.T, rule=lambda mdl, ty, t: mdl.k[ty] - ua(mdl, ty, t) >= 0
+    )
     model.attacker_switch = pyo.Constraint(
-        model.L, model.T, rule=lambda mdl, ty, t:
-        mdl.k[ty] - ua(mdl, ty, t) <= (1 - mdl.a[ty, t]) * float(za[li[ty], ti[t]]))
+        model.L,
+        model.T,
+        rule=lambda mdl, ty, t: (
+            mdl.k[ty] - ua(mdl, ty, t) <= (1 - mdl.a[ty, t]) * float(za[li[ty], ti[t]])
+        ),
+    )
     model.expected_defender_value = pyo.Objective(
-        expr=sum(float(game.priors[li[ty]]) * model.d[ty] for ty in types), sense=pyo.maximize)
+        expr=sum(float(game.priors[li[ty]]) * model.d[ty] for ty in types), sense=pyo.maximize
+    )
     return model
 
 
-def read_solution(model: "pyo.ConcreteModel", game: "SecurityGame"
-                  ) -> tuple[np.ndarray, list[int]]:
+def read_solution(model: pyo.ConcreteModel, game: SecurityGame) -> tuple[np.ndarray, list[int]]:
     """Read back a solved ERASER model: the coverage (clipped to [0, 1]) and, per attacker
     type, the index of the target it attacks."""
     import pyomo.environ as pyo
 
     c = np.clip([pyo.value(model.c[t]) for t in game.targets], 0.0, 1.0)
-    resp = [int(np.argmax([pyo.value(model.a[ty, t]) for t in game.targets]))
-            for ty in game.types]
+    resp = [int(np.argmax([pyo.value(model.a[ty, t]) for t in game.targets])) for ty in game.types]
     return c, resp

@@ -30,8 +30,14 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from stackopt.formulations.bilevel_form import (
+    FollowerForm,
+    KKTMatrix,
+    MILPArrays,
+    follower_form,
+    kkt_matrix,
+)
 from stackopt.kinds.bilevel.game import BilevelProblem
-from stackopt.formulations.bilevel_form import FollowerForm, KKTMatrix, MILPArrays, follower_form, kkt_matrix
 
 
 @dataclass(frozen=True)
@@ -58,9 +64,13 @@ def rows_needing_bounds(form: FollowerForm) -> tuple[np.ndarray, np.ndarray]:
     return le, eq
 
 
-def build_strong_duality(problem: BilevelProblem, m_lambda: np.ndarray, mu_lo: np.ndarray,
-                         mu_hi: np.ndarray, form: FollowerForm | None = None
-                         ) -> StrongDualityMILP:
+def build_strong_duality(
+    problem: BilevelProblem,
+    m_lambda: np.ndarray,
+    mu_lo: np.ndarray,
+    mu_hi: np.ndarray,
+    form: FollowerForm | None = None,
+) -> StrongDualityMILP:
     """Assemble the MILP; ``m_lambda``/``mu_*`` must be finite on the rows that need them."""
     f = form or follower_form(problem)
     if f.Q is not None or f.D is not None:
@@ -76,15 +86,15 @@ def build_strong_duality(problem: BilevelProblem, m_lambda: np.ndarray, mu_lo: n
     for j in cols:
         span = hi[j] - lo[j]
         nb = 1 if span <= 1 else int(np.floor(np.log2(span))) + 1
-        bits[int(j)] = [(n0 + nw + b, 2.0 ** b) for b in range(nb)]
+        bits[int(j)] = [(n0 + nw + b, 2.0**b) for b in range(nb)]
         nw += nb
     # product columns v = w * dual
     prods: list[tuple[int, int, float, str, int]] = []  # (w col, dual col, coef, kind, row)
     sd_coef = np.zeros(n0)
-    sd_coef[km.iy:km.il] = f.d
-    sd_coef[km.il:km.im] = f.r - (f.R @ lo if k else 0.0)
+    sd_coef[km.iy : km.il] = f.d
+    sd_coef[km.il : km.im] = f.r - (f.R @ lo if k else 0.0)
     if f.q:
-        sd_coef[km.im:km.im + f.q] = f.e - f.F @ lo
+        sd_coef[km.im : km.im + f.q] = f.e - f.F @ lo
     for i in range(k):
         for j in np.flatnonzero(f.R[i]):
             for wcol, pw in bits[int(j)]:
@@ -132,9 +142,18 @@ def build_strong_duality(problem: BilevelProblem, m_lambda: np.ndarray, mu_lo: n
         if kind == "lam":
             col_lo[n0 + nw + t] = 0.0
     integ = np.concatenate([km.integrality, np.ones(nw, np.int32), np.zeros(nv, np.int32)])
-    return StrongDualityMILP(A, np.concatenate([km.cost, np.zeros(nw + nv)]), col_lo, col_hi,
-                             np.concatenate([km.row_lo, rlo]), np.concatenate([km.row_hi, rhi]),
-                             integ, km, nw, nv)
+    return StrongDualityMILP(
+        A,
+        np.concatenate([km.cost, np.zeros(nw + nv)]),
+        col_lo,
+        col_hi,
+        np.concatenate([km.row_lo, rlo]),
+        np.concatenate([km.row_hi, rhi]),
+        integ,
+        km,
+        nw,
+        nv,
+    )
 
 
 def proven_multiplier_bounds(problem: BilevelProblem, form: FollowerForm | None = None):
@@ -148,6 +167,10 @@ def proven_multiplier_bounds(problem: BilevelProblem, form: FollowerForm | None 
     f = form or follower_form(problem)
     le, eq = rows_needing_bounds(f)
     b = prove_bounds(problem, f, need_mu=True, lam_rows=le, mu_rows=eq, need_slack=False)
-    proven = bool(b.dual == "bounded" and np.all(np.isfinite(b.lam[le]))
-                  and np.all(np.isfinite(b.mu_lo[eq])) and np.all(np.isfinite(b.mu_hi[eq])))
+    proven = bool(
+        b.dual == "bounded"
+        and np.all(np.isfinite(b.lam[le]))
+        and np.all(np.isfinite(b.mu_lo[eq]))
+        and np.all(np.isfinite(b.mu_hi[eq]))
+    )
     return b, proven

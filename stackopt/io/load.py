@@ -6,7 +6,6 @@ kind reads which other file extension; this module only dispatches.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -32,15 +31,21 @@ def load_game(path: str | Path) -> Any:
         return load_target(spec.readers[ext])(p)
     if not p.exists():
         raise InputError("file not found", source=str(p), fix="check the path")
-    raise InputError(f"unknown file type {ext or '(none)'!r}", source=str(p),
-                     fix="use " + ", ".join(extensions()))
+    raise InputError(
+        f"unknown file type {ext or '(none)'!r}",
+        source=str(p),
+        fix="use " + ", ".join(extensions()),
+    )
 
 
 def parse_game(data: Any, *, source: str = "<data>", base_dir: Path | None = None) -> Any:
     """Build a game from already-parsed YAML/JSON ``data`` (dispatch on ``kind``)."""
     if not isinstance(data, dict):
-        raise InputError(f"the document must be a mapping, got {type(data).__name__}",
-                         source=source, fix="start with 'kind: normal_form'")
+        raise InputError(
+            f"the document must be a mapping, got {type(data).__name__}",
+            source=source,
+            fix="start with 'kind: normal_form'",
+        )
     if "model" in data and "kind" not in data:  # a parameterised model (stackopt.models)
         from stackopt.models import parse_model_document
 
@@ -51,12 +56,20 @@ def parse_game(data: Any, *, source: str = "<data>", base_dir: Path | None = Non
     kind = data.get("kind")
     known = {name: spec for name, spec in kinds().items() if spec.parse_yaml}
     if kind is None:
-        raise InputError("required key is missing", source=source, field="kind",
-                         fix="add 'kind: " + "' or '".join(known) + "'")
+        raise InputError(
+            "required key is missing",
+            source=source,
+            field="kind",
+            fix="add 'kind: " + "' or '".join(known) + "'",
+        )
     spec = known.get(kind) if isinstance(kind, str) else None
     if spec is None or spec.parse_yaml is None:
-        raise InputError(f"unknown kind {kind!r}", source=source, field="kind",
-                         fix="use one of: " + ", ".join(known))
+        raise InputError(
+            f"unknown kind {kind!r}",
+            source=source,
+            field="kind",
+            fix="use one of: " + ", ".join(known),
+        )
     return load_target(spec.parse_yaml)(data, source=source, base_dir=base_dir)
 
 
@@ -87,14 +100,16 @@ def save_game(game: Any, path: str | Path) -> None:
     from stackopt.kinds.normal_form.io_yaml import normal_form_to_dict
 
     if not isinstance(game, NormalFormGame):
-        raise InputError(f"cannot write {type(game).__name__} objects",
-                         fix="save_game writes normal-form games")
+        raise InputError(
+            f"cannot write {type(game).__name__} objects", fix="save_game writes normal-form games"
+        )
     p = Path(path)
     if p.suffix.lower() in (".yaml", ".yml"):
-        p.write_text(yaml.safe_dump(normal_form_to_dict(game), sort_keys=False,
-                                    default_flow_style=None), encoding="utf-8")
+        p.write_text(
+            yaml.safe_dump(normal_form_to_dict(game), sort_keys=False, default_flow_style=None),
+            encoding="utf-8",
+        )
     elif p.suffix.lower() == ".csv":
         write_normal_form_csv(game, p)
     else:
-        raise InputError(f"unknown file type {p.suffix!r}", source=str(p),
-                         fix="use .yaml or .csv")
+        raise InputError(f"unknown file type {p.suffix!r}", source=str(p), fix="use .yaml or .csv")

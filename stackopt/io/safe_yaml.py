@@ -25,8 +25,9 @@ from typing import Any
 
 from stackopt.errors import InputError
 
-_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in
-               ("str", "int", "float", "bool", "null", "seq", "map")}
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")
+}
 MAX_BYTES = 20 * 1024 * 1024  # 20 MiB: far beyond any hand-written game
 #: Deepest nesting of sequences/mappings accepted in a YAML (or JSON) document.
 MAX_DEPTH = 64
@@ -56,40 +57,54 @@ def read_bytes(path: str | Path, *, max_bytes: int = MAX_BYTES) -> bytes:
         raise InputError("is a directory, not a file", source=src, fix="name a file") from None
     except OSError as exc:
         if exc.errno == errno.ENAMETOOLONG:
-            raise InputError("file name too long", source=src[:80] + "...",
-                             fix="use a shorter path") from None
-        raise InputError(f"cannot read: {exc.strerror}", source=src,
-                         fix="check the path and the file's permissions") from None
+            raise InputError(
+                "file name too long", source=src[:80] + "...", fix="use a shorter path"
+            ) from None
+        raise InputError(
+            f"cannot read: {exc.strerror}",
+            source=src,
+            fix="check the path and the file's permissions",
+        ) from None
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
             raise InputError("is a directory, not a file", source=src, fix="name a file")
         if not stat.S_ISREG(st.st_mode):
-            raise InputError("not a regular file (a device, FIFO or socket)", source=src,
-                             fix="give an ordinary file")
+            raise InputError(
+                "not a regular file (a device, FIFO or socket)",
+                source=src,
+                fix="give an ordinary file",
+            )
         if st.st_size > max_bytes:
-            raise InputError(f"file is {st.st_size:,} bytes, above the {max_bytes:,}-byte "
-                             "limit", source=src,
-                             fix="split the input or use the CSV matrix form")
+            raise InputError(
+                f"file is {st.st_size:,} bytes, above the {max_bytes:,}-byte limit",
+                source=src,
+                fix="split the input or use the CSV matrix form",
+            )
         chunks: list[bytes] = []
         total = 0
         while True:
             try:
                 chunk = os.read(fd, _CHUNK)
             except BlockingIOError:  # pragma: no cover - regular files never block
-                raise InputError("file would block", source=src,
-                                 fix="give an ordinary file") from None
+                raise InputError(
+                    "file would block", source=src, fix="give an ordinary file"
+                ) from None
             if not chunk:
                 break
             total += len(chunk)
             if total > max_bytes:
-                raise InputError(f"file is above the {max_bytes:,}-byte limit", source=src,
-                                 fix="split the input or use the CSV matrix form")
+                raise InputError(
+                    f"file is above the {max_bytes:,}-byte limit",
+                    source=src,
+                    fix="split the input or use the CSV matrix form",
+                )
             chunks.append(chunk)
         return b"".join(chunks)
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=src,
-                         fix="check the file's permissions") from None
+        raise InputError(
+            f"cannot read: {exc.strerror}", source=src, fix="check the file's permissions"
+        ) from None
     finally:
         os.close(fd)
 
@@ -100,37 +115,57 @@ def read_text(path: str | Path, *, max_bytes: int = MAX_BYTES) -> str:
     data = read_bytes(path, max_bytes=max_bytes)
     src = escape_excerpt(str(path), 200)
     if b"\x00" in data:
-        raise InputError("binary file (contains NUL bytes)", source=src,
-                         fix="give a UTF-8 text file")
+        raise InputError(
+            "binary file (contains NUL bytes)", source=src, fix="give a UTF-8 text file"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", source=src,
-                         fix="save the file as UTF-8") from None
+        raise InputError(
+            f"not UTF-8 text (byte {exc.start})", source=src, fix="save the file as UTF-8"
+        ) from None
 
 
-def resolve_inside(base_dir: str | Path | None, name: str, *, field: str,
-                   source: str | None = None, allow_outside: bool = False) -> Path:
+def resolve_inside(
+    base_dir: str | Path | None,
+    name: str,
+    *,
+    field: str,
+    source: str | None = None,
+    allow_outside: bool = False,
+) -> Path:
     """The file ``name`` named inside a game, resolved against ``base_dir``.
 
     Symlinks are resolved; the result must lie inside ``base_dir`` (resolved) unless
     ``allow_outside``. Absolute paths and ``..`` escaping the folder are refused.
     """
     if not isinstance(name, str) or not name or "\x00" in name or len(name) > 4096:
-        raise InputError("must be a file name", source=source, field=field,
-                         fix="write a path relative to the game file")
+        raise InputError(
+            "must be a file name",
+            source=source,
+            field=field,
+            fix="write a path relative to the game file",
+        )
     base = Path(base_dir if base_dir is not None else ".").resolve()
     p = Path(name)
-    target = (p if p.is_absolute() else base / p)
+    target = p if p.is_absolute() else base / p
     try:
         real = target.resolve()
     except (OSError, RuntimeError):
-        raise InputError(f"cannot resolve the path {escape_excerpt(name, 80)!s}",
-                         source=source, field=field, fix="check the path") from None
+        raise InputError(
+            f"cannot resolve the path {escape_excerpt(name, 80)!s}",
+            source=source,
+            field=field,
+            fix="check the path",
+        ) from None
     if not allow_outside and real != base and base not in real.parents:
-        raise InputError(f"'{escape_excerpt(name, 80)}' lies outside the game's folder "
-                         "(after resolving symlinks)", source=source, field=field,
-                         fix="put the file next to the game file (or in a sub-folder)")
+        raise InputError(
+            f"'{escape_excerpt(name, 80)}' lies outside the game's folder "
+            "(after resolving symlinks)",
+            source=source,
+            field=field,
+            fix="put the file next to the game file (or in a sub-folder)",
+        )
     return real
 
 
@@ -156,12 +191,12 @@ def _loader() -> type:
                             f"duplicate key '{escape_excerpt(str(key))}' at line "
                             f"{key_node.start_mark.line + 1} (first at line {seen[key]})",
                             source=getattr(self, "_stackopt_source", None),
-                            fix="write each key once")
+                            fix="write each key once",
+                        )
                     seen[key] = key_node.start_mark.line + 1
             return super().construct_mapping(node, deep=deep)
 
-    _StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_12,
-                                        list("-+0123456789."))
+    _StrictLoader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_12, list("-+0123456789."))
     return _StrictLoader
 
 
@@ -183,27 +218,38 @@ def load_yaml_text(text: str, source: str = "<string>") -> Any:
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise InputError(f"nesting deeper than {MAX_DEPTH} levels at line "
-                                     f"{event.start_mark.line + 1}", source=src,
-                                     fix="flatten the document")
+                    raise InputError(
+                        f"nesting deeper than {MAX_DEPTH} levels at line "
+                        f"{event.start_mark.line + 1}",
+                        source=src,
+                        fix="flatten the document",
+                    )
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
             if isinstance(event, yaml.AliasEvent):
-                raise InputError(f"YAML alias '*{escape_excerpt(str(event.anchor))}' at line "
-                                 f"{event.start_mark.line + 1}", source=src,
-                                 fix="aliases and anchors are not accepted; write the value out")
+                raise InputError(
+                    f"YAML alias '*{escape_excerpt(str(event.anchor))}' at line "
+                    f"{event.start_mark.line + 1}",
+                    source=src,
+                    fix="aliases and anchors are not accepted; write the value out",
+                )
             anchor = getattr(event, "anchor", None)
             if anchor is not None:
-                raise InputError(f"YAML anchor '&{escape_excerpt(str(anchor))}' at line "
-                                 f"{event.start_mark.line + 1}", source=src,
-                                 fix="aliases and anchors are not accepted; write the value out")
+                raise InputError(
+                    f"YAML anchor '&{escape_excerpt(str(anchor))}' at line "
+                    f"{event.start_mark.line + 1}",
+                    source=src,
+                    fix="aliases and anchors are not accepted; write the value out",
+                )
             tag = getattr(event, "tag", None)
             implicit = getattr(event, "implicit", True)
             explicit = not (implicit is True or (isinstance(implicit, tuple) and any(implicit)))
             if tag is not None and explicit and tag not in _PLAIN_TAGS:
-                raise InputError(f"YAML tag '{escape_excerpt(str(tag))}' at line "
-                                 f"{event.start_mark.line + 1}",
-                                 source=src, fix="remove the tag; only plain data is read")
+                raise InputError(
+                    f"YAML tag '{escape_excerpt(str(tag))}' at line {event.start_mark.line + 1}",
+                    source=src,
+                    fix="remove the tag; only plain data is read",
+                )
         loader = _LOADER(text)
         loader._stackopt_source = src
         try:
@@ -213,17 +259,24 @@ def load_yaml_text(text: str, source: str = "<string>") -> Any:
     except InputError:
         raise
     except (ValueError, OverflowError) as exc:  # e.g. a 5000-digit integer
-        raise InputError(f"cannot read a value: {escape_excerpt(str(exc).splitlines()[0], 80)}",
-                         source=src, fix="write plain numbers of ordinary size") from None
+        raise InputError(
+            f"cannot read a value: {escape_excerpt(str(exc).splitlines()[0], 80)}",
+            source=src,
+            fix="write plain numbers of ordinary size",
+        ) from None
     except RecursionError:
-        raise InputError("document nested too deeply", source=src,
-                         fix="flatten the document") from None
+        raise InputError(
+            "document nested too deeply", source=src, fix="flatten the document"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"invalid YAML{where}: {escape_excerpt(str(problem), 80)}",
-                         source=src, fix="fix the YAML syntax") from None
+        raise InputError(
+            f"invalid YAML{where}: {escape_excerpt(str(problem), 80)}",
+            source=src,
+            fix="fix the YAML syntax",
+        ) from None
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -245,21 +298,29 @@ def refuse_control_characters(data: Any, source: str) -> None:
             for k, w in v.items():
                 ks = str(k)
                 if _CONTROL.search(ks) or "\n" in ks:
-                    raise InputError(f"key '{escape_excerpt(ks)}' contains a control character",
-                                     source=src, field=field or None, fix="remove it")
+                    raise InputError(
+                        f"key '{escape_excerpt(ks)}' contains a control character",
+                        source=src,
+                        field=field or None,
+                        fix="remove it",
+                    )
                 stack.append((w, f"{field}.{ks}" if field else ks, ks in _LABEL_KEYS))
         elif isinstance(v, list):
             stack.extend((w, f"{field}[{i}]", label) for i, w in enumerate(v))
         elif isinstance(v, str) and (_CONTROL.search(v) or (label and "\n" in v)):
-            raise InputError(f"'{escape_excerpt(v)}' contains a control character",
-                             source=src, field=field or None,
-                             fix="names and labels are plain printable text")
+            raise InputError(
+                f"'{escape_excerpt(v)}' contains a control character",
+                source=src,
+                field=field or None,
+                fix="names and labels are plain printable text",
+            )
 
 
 def printable(text: str) -> str:
     """``text`` with control characters (newlines included) escaped, for one output line."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"),
-                        text).replace("\n", "\\n")
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text).replace(
+        "\n", "\\n"
+    )
 
 
 def csv_rows(text: str, source: str) -> list[tuple[int, list[str]]]:
@@ -279,8 +340,11 @@ def csv_rows(text: str, source: str) -> list[tuple[int, list[str]]]:
             out.append((reader.line_num, fields))
         return out
     except csv.Error as exc:
-        raise InputError(f"cannot read the CSV: {escape_excerpt(str(exc), 80)}", source=src,
-                         fix="give a plain comma-separated file") from None
+        raise InputError(
+            f"cannot read the CSV: {escape_excerpt(str(exc), 80)}",
+            source=src,
+            fix="give a plain comma-separated file",
+        ) from None
     finally:
         csv.field_size_limit(old)
 
@@ -318,14 +382,19 @@ def load_json_text(text: str, source: str = "<string>") -> Any:
     src = escape_excerpt(source, 200)
     too_deep = json_depth_ok(text)
     if too_deep is not None:
-        raise InputError(f"JSON nested deeper than {MAX_DEPTH} levels (offset {too_deep})",
-                         source=src, fix="give the JSON written by 'stackopt solve --json'")
+        raise InputError(
+            f"JSON nested deeper than {MAX_DEPTH} levels (offset {too_deep})",
+            source=src,
+            fix="give the JSON written by 'stackopt solve --json'",
+        )
+
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for k, v in pairs:
             if k in out:
-                raise InputError(f"duplicate key '{escape_excerpt(k)}'", source=src,
-                                 fix="write each key once")
+                raise InputError(
+                    f"duplicate key '{escape_excerpt(k)}'", source=src, fix="write each key once"
+                )
             out[k] = v
         return out
 
@@ -334,12 +403,17 @@ def load_json_text(text: str, source: str = "<string>") -> Any:
     except InputError:
         raise
     except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                         source=src, fix="give the JSON written by 'stackopt solve --json'"
-                         ) from None
+        raise InputError(
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            source=src,
+            fix="give the JSON written by 'stackopt solve --json'",
+        ) from None
     except (ValueError, RecursionError, OverflowError) as exc:
-        raise InputError(f"cannot read a value: {escape_excerpt(str(exc), 80)}", source=src,
-                         fix="write plain numbers of ordinary size") from None
+        raise InputError(
+            f"cannot read a value: {escape_excerpt(str(exc), 80)}",
+            source=src,
+            fix="write plain numbers of ordinary size",
+        ) from None
 
 
 def load_yaml(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Any:

@@ -7,8 +7,6 @@ starts with; ``PlayerNameSpec`` is a player block that may only rename the playe
 
 from __future__ import annotations
 
-from typing import Optional
-
 from pydantic import BaseModel, ConfigDict
 
 
@@ -21,12 +19,12 @@ class StrictSpec(BaseModel):
 class PlayerNameSpec(StrictSpec):
     """``{name: ...}`` (optional) for a leader/follower block."""
 
-    name: Optional[str] = None
+    name: str | None = None
 
 
 class GameSpec(StrictSpec):
     """The keys every game file starts with: ``kind``, optional ``name`` and ``description``."""
 
     kind: str
-    name: Optional[str] = None
-    description: Optional[str] = None
+    name: str | None = None
+    description: str | None = None

@@ -25,9 +25,12 @@ def parse_model(model: type[M], data: Any, *, source: str, prefix: str = "") -> 
     """Validate ``data`` against ``model``; raise an InputError naming the first bad field."""
     if not isinstance(data, dict):
         where = prefix or "top level"
-        raise InputError(f"expected a mapping of keys to values at {where}, got "
-                         f"{type(data).__name__}", source=source, field=prefix or None,
-                         fix="write 'key: value' pairs")
+        raise InputError(
+            f"expected a mapping of keys to values at {where}, got {type(data).__name__}",
+            source=source,
+            field=prefix or None,
+            fix="write 'key: value' pairs",
+        )
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -36,17 +39,28 @@ def parse_model(model: type[M], data: Any, *, source: str, prefix: str = "") -> 
         kind = err.get("type", "")
         if kind == "extra_forbidden":
             allowed = ", ".join(_allowed_keys(model, tuple(err.get("loc", ()))[:-1]))
-            raise InputError("unknown key", source=source, field=path,
-                             fix=f"remove it or check the spelling; allowed keys: {allowed}"
-                             ) from None
+            raise InputError(
+                "unknown key",
+                source=source,
+                field=path,
+                fix=f"remove it or check the spelling; allowed keys: {allowed}",
+            ) from None
         if kind == "missing":
-            raise InputError("required key is missing", source=source, field=path,
-                             fix="add it (see docs/formats.md)") from None
+            raise InputError(
+                "required key is missing",
+                source=source,
+                field=path,
+                fix="add it (see docs/formats.md)",
+            ) from None
         msg = err.get("msg", "invalid value")
         got = err.get("input")
         got_s = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
-        raise InputError(f"{msg}{got_s}", source=source, field=path,
-                         fix="see docs/formats.md for the expected form") from None
+        raise InputError(
+            f"{msg}{got_s}",
+            source=source,
+            field=path,
+            fix="see docs/formats.md for the expected form",
+        ) from None
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import Any, Callable, Mapping, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from stackopt.errors import InputError, UnsupportedError
 
@@ -71,10 +72,16 @@ class Option:
         if self.choices:
             what = "|".join(self.choices)
         elif self.minimum is not None or self.maximum is not None:
-            lo = "" if self.minimum is None else \
-                f"{'>' if self.exclusive_minimum else '>='} {self.minimum:g}"
-            hi = "" if self.maximum is None else \
-                f"{'<' if self.exclusive_maximum else '<='} {self.maximum:g}"
+            lo = (
+                ""
+                if self.minimum is None
+                else f"{'>' if self.exclusive_minimum else '>='} {self.minimum:g}"
+            )
+            hi = (
+                ""
+                if self.maximum is None
+                else f"{'<' if self.exclusive_maximum else '<='} {self.maximum:g}"
+            )
             what += " " + ", ".join(p for p in (lo, hi) if p)
         default = "" if self.default is None else f" (default {_show(self.default)})"
         return f"{self.flag} {what}{default}: {self.doc}"
@@ -92,21 +99,21 @@ class Option:
             if not isinstance(value, str):
                 raise _bad(self, value, where, "a name")
             if self.choices is not None and value not in self.choices:
-                raise InputError(f"unknown {self.name} {value!r} for {kind.replace('_', '-')} "
-                                 "games", field=self.name,
-                                 fix="use one of: " + ", ".join(self.choices))
+                raise InputError(
+                    f"unknown {self.name} {value!r} for {kind.replace('_', '-')} games",
+                    field=self.name,
+                    fix="use one of: " + ", ".join(self.choices),
+                )
             return value
         if self.type == "labels":
             if isinstance(value, str):
                 value = [v.strip() for v in value.split(",") if v.strip()]
-            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str)
-                                                               for v in value):
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
                 raise _bad(self, value, where, "a list of action labels")
             return list(value)
         # numbers
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _bad(self, value, where, "a number" if self.type == "float" else
-                       "a whole number")
+            raise _bad(self, value, where, "a number" if self.type == "float" else "a whole number")
         if self.type == "int":
             if isinstance(value, float) and not value.is_integer():
                 raise _bad(self, value, where, "a whole number")
@@ -138,23 +145,45 @@ def _bad(opt: Option, value: Any, where: str, want: str) -> InputError:
     shown = repr(value)
     if len(shown) > 40:
         shown = shown[:37] + "..."
-    return InputError(f"{where} must be {want}, got {shown}", field=opt.name,
-                      fix=f"give {opt.flag} {want}" + (f", e.g. {_show(opt.default)}"
-                                                      if opt.default is not None else ""))
+    return InputError(
+        f"{where} must be {want}, got {shown}",
+        field=opt.name,
+        fix=f"give {opt.flag} {want}"
+        + (f", e.g. {_show(opt.default)}" if opt.default is not None else ""),
+    )
 
 
 # The options every kind takes, declared once.
-RTOL = Option("rtol", "float", DEFAULT_RTOL, minimum=0.0, exclusive_minimum=True, maximum=1.0,
-              exclusive_maximum=True,
-              doc="relative tolerance of the certificate (absolute: rtol x each player's "
-                  "payoff scale)", metavar="R")
-TIME_LIMIT = Option("time_limit", "float", None, minimum=0.0, exclusive_minimum=True,
-                    doc="seconds for the solver (none by default); reaching it gives status "
-                        "error, exit 1", metavar="SECONDS")
-METHOD = Option("method", "str", None, doc="the formulation (see 'stackopt methods KIND')",
-                metavar="M")
-TIE_BREAK = Option("tie_break", "str", "leader", choices=("leader", "adversarial"),
-                   doc="follower ties: leader (strong equilibrium) or adversarial (weak)")
+RTOL = Option(
+    "rtol",
+    "float",
+    DEFAULT_RTOL,
+    minimum=0.0,
+    exclusive_minimum=True,
+    maximum=1.0,
+    exclusive_maximum=True,
+    doc="relative tolerance of the certificate (absolute: rtol x each player's payoff scale)",
+    metavar="R",
+)
+TIME_LIMIT = Option(
+    "time_limit",
+    "float",
+    None,
+    minimum=0.0,
+    exclusive_minimum=True,
+    doc="seconds for the solver (none by default); reaching it gives status error, exit 1",
+    metavar="SECONDS",
+)
+METHOD = Option(
+    "method", "str", None, doc="the formulation (see 'stackopt methods KIND')", metavar="M"
+)
+TIE_BREAK = Option(
+    "tie_break",
+    "str",
+    "leader",
+    choices=("leader", "adversarial"),
+    doc="follower ties: leader (strong equilibrium) or adversarial (weak)",
+)
 COMMON_OPTIONS: tuple[Option, ...] = (METHOD, RTOL, TIME_LIMIT, TIE_BREAK)
 
 
@@ -209,11 +238,16 @@ class Frame:
         return (self.entry, self.value, *self.columns, *VALUE_COLUMNS)
 
 
-VALUE_COLUMNS = (Column("leader_value", "float64", "the leader's value (every row)"),
-                 Column("follower_value", "float64",
-                        "the follower's value (every row; NaN when it is per type)"))
-DEFAULT_FRAME = Frame(Column("entry", "string", "a label of the leader's commitment"),
-                      Column("value", "float64", "its value"))
+VALUE_COLUMNS = (
+    Column("leader_value", "float64", "the leader's value (every row)"),
+    Column(
+        "follower_value", "float64", "the follower's value (every row; NaN when it is per type)"
+    ),
+)
+DEFAULT_FRAME = Frame(
+    Column("entry", "string", "a label of the leader's commitment"),
+    Column("value", "float64", "its value"),
+)
 
 
 @dataclass(frozen=True)
@@ -282,9 +316,11 @@ class KindSpec:
         for m in self.methods:
             if m.name == name:
                 return m
-        raise InputError(f"unknown method {name!r} for {self.name.replace('_', '-')} games",
-                         field="method", fix="use one of: " + ", ".join(
-                             m.name for m in self.methods if m.solvable))
+        raise InputError(
+            f"unknown method {name!r} for {self.name.replace('_', '-')} games",
+            field="method",
+            fix="use one of: " + ", ".join(m.name for m in self.methods if m.solvable),
+        )
 
     def all_options(self, method: str | None = None) -> tuple[Option, ...]:
         """The options ``solve`` takes: common, kind-wide, and the method's (or every
@@ -328,10 +364,11 @@ def check_options(spec: KindSpec, options: Mapping[str, Any]) -> dict[str, Any]:
         method = METHOD.check(method, spec.name)
         m = spec.method(method)
         if not m.solvable:
-            raise InputError(f"method {method!r} is not a way to solve "
-                             f"{spec.name.replace('_', '-')} games", field="method",
-                             fix="use one of: " + ", ".join(
-                                 x.name for x in spec.methods if x.solvable))
+            raise InputError(
+                f"method {method!r} is not a way to solve {spec.name.replace('_', '-')} games",
+                field="method",
+                fix="use one of: " + ", ".join(x.name for x in spec.methods if x.solvable),
+            )
     allowed = {o.name: o for o in spec.all_options(method)}
     out: dict[str, Any] = {}
     for key, value in options.items():
@@ -341,19 +378,26 @@ def check_options(spec: KindSpec, options: Mapping[str, Any]) -> dict[str, Any]:
             default = [o.default for m in spec.methods for o in m.options if o.name == key]
             if other and value == default[0]:
                 continue  # another method's option at its default changes nothing
-            fix = (f"it belongs to method {' / '.join(other)}; drop it or add "
-                   f"--method {other[0]}" if other else
-                   "drop it; 'stackopt methods " + spec.name + "' lists the options")
-            raise InputError(f"option --{key.replace('_', '-')} does not apply to "
-                             f"{spec.name.replace('_', '-')} games"
-                             + (f" solved by {method}" if method and other else ""),
-                             field=f"--{key.replace('_', '-')}", fix=fix)
+            fix = (
+                f"it belongs to method {' / '.join(other)}; drop it or add --method {other[0]}"
+                if other
+                else "drop it; 'stackopt methods " + spec.name + "' lists the options"
+            )
+            raise InputError(
+                f"option --{key.replace('_', '-')} does not apply to "
+                f"{spec.name.replace('_', '-')} games"
+                + (f" solved by {method}" if method and other else ""),
+                field=f"--{key.replace('_', '-')}",
+                fix=fix,
+            )
         out[key] = opt.check(value, spec.name)
     tie = out.get("tie_break")
     if tie is not None and tie not in spec.tie_breaks:
-        raise UnsupportedError(f"tie_break {tie!r} is not available for "
-                               f"{spec.name.replace('_', '-')} games", field="tie_break",
-                               fix="use " + " or ".join(repr(t) for t in spec.tie_breaks))
+        raise UnsupportedError(
+            f"tie_break {tie!r} is not available for {spec.name.replace('_', '-')} games",
+            field="tie_break",
+            fix="use " + " or ".join(repr(t) for t in spec.tie_breaks),
+        )
     return out
 
 
@@ -409,13 +453,11 @@ def _load_all() -> None:
     for ep in eps:
         try:
             spec = ep.load()
-            register_kind(spec() if callable(spec) and not isinstance(spec, KindSpec)
-                          else spec)
+            register_kind(spec() if callable(spec) and not isinstance(spec, KindSpec) else spec)
         except Exception as exc:  # pragma: no cover - a third-party plugin's fault
             import warnings
 
-            warnings.warn(f"stackopt: kind plugin {ep.name!r} failed to load: {exc}",
-                          stacklevel=2)
+            warnings.warn(f"stackopt: kind plugin {ep.name!r} failed to load: {exc}", stacklevel=2)
 
 
 def kinds() -> dict[str, KindSpec]:
@@ -429,8 +471,9 @@ def get_kind(name: str) -> KindSpec:
     _load_all()
     spec = _KINDS.get(name) if isinstance(name, str) else None
     if spec is None:
-        raise InputError(f"unknown kind {name!r}", field="kind",
-                         fix="use one of: " + ", ".join(_KINDS))
+        raise InputError(
+            f"unknown kind {name!r}", field="kind", fix="use one of: " + ", ".join(_KINDS)
+        )
     return spec
 
 
@@ -439,8 +482,10 @@ def spec_of(game: Any) -> KindSpec:
     kind = getattr(game, "kind", None)
     _load_all()
     if not isinstance(kind, str) or kind not in _KINDS:
-        raise InputError(f"cannot solve objects of type {type(game).__name__}",
-                         fix="pass a game from stackopt.load_game or a stackopt game class")
+        raise InputError(
+            f"cannot solve objects of type {type(game).__name__}",
+            fix="pass a game from stackopt.load_game or a stackopt game class",
+        )
     return _KINDS[kind]
 
 

@@ -29,10 +29,21 @@ from typing import Any
 
 # Loaded on first use, so that the pytest plugin (a submodule) stays light to load and
 # pytest can still rewrite the helpers' module.
-_HELPERS = ("EXACT_RTOL", "FLOAT_ROUNDING", "assert_best_response", "assert_nash_equilibrium",
-            "assert_result_verifies", "assert_stackelberg_equilibrium", "assert_values_close",
-            "clear_cache", "covered_kinds", "exact_checks", "exact_mode", "minimal_result",
-            "solve_cached")
+_HELPERS = (
+    "EXACT_RTOL",
+    "FLOAT_ROUNDING",
+    "assert_best_response",
+    "assert_nash_equilibrium",
+    "assert_result_verifies",
+    "assert_stackelberg_equilibrium",
+    "assert_values_close",
+    "clear_cache",
+    "covered_kinds",
+    "exact_checks",
+    "exact_mode",
+    "minimal_result",
+    "solve_cached",
+)
 
 
 def __getattr__(name: str) -> Any:

@@ -83,9 +83,10 @@ def _label(labels: Sequence[str] | None, k: Any, where: str) -> str:
     """A label given as a label or as an index into ``labels``."""
     if _is_index(k):
         if labels is None or not 0 <= int(k) < len(labels):
-            raise ValueError(f"{where}: index {k} is out of range"
-                             + (f" (the game has {len(labels)}: {', '.join(labels)})"
-                                if labels else ""))
+            raise ValueError(
+                f"{where}: index {k} is out of range"
+                + (f" (the game has {len(labels)}: {', '.join(labels)})" if labels else "")
+            )
         return labels[int(k)]
     return str(k)
 
@@ -98,8 +99,10 @@ def commitment_dict(game: Any, commitment: Any, *, mixed: bool) -> dict[str, flo
     """
     labels = leader_labels(game)
     if isinstance(commitment, Mapping):
-        return {_label(labels, k, "commitment"): number(v, f"commitment[{k!r}]")
-                for k, v in commitment.items()}
+        return {
+            _label(labels, k, "commitment"): number(v, f"commitment[{k!r}]")
+            for k, v in commitment.items()
+        }
     if isinstance(commitment, str):
         return {commitment: 1.0}
     if mixed and _is_index(commitment):
@@ -107,14 +110,20 @@ def commitment_dict(game: Any, commitment: Any, *, mixed: bool) -> dict[str, flo
     arr = np.asarray(commitment, dtype=object)
     if arr.ndim == 1 and labels is not None:
         if len(arr) != len(labels):
-            raise ValueError(f"commitment: {len(arr)} numbers for {len(labels)} leader "
-                             f"labels ({', '.join(labels)})")
-        return {lab: number(v, f"commitment[{i}]") for i, (lab, v) in
-                enumerate(zip(labels, arr.tolist()))}
+            raise ValueError(
+                f"commitment: {len(arr)} numbers for {len(labels)} leader "
+                f"labels ({', '.join(labels)})"
+            )
+        return {
+            lab: number(v, f"commitment[{i}]")
+            for i, (lab, v) in enumerate(zip(labels, arr.tolist()))
+        }
     if arr.ndim == 0 and labels is not None and len(labels) == 1:
         return {labels[0]: number(commitment, "commitment")}
-    raise TypeError(f"commitment: cannot read {commitment!r}; give a mapping label -> number, "
-                    "a list in the game's order or a pure action label")
+    raise TypeError(
+        f"commitment: cannot read {commitment!r}; give a mapping label -> number, "
+        "a list in the game's order or a pure action label"
+    )
 
 
 def _one_response(game: Any, r: Any, type_index: int | None, where: str) -> Any:
@@ -137,26 +146,35 @@ def response_value(game: Any, response: Any) -> Any:
             out = {}
             for k, v in response.items():
                 t = _label(types, k, "response")
-                out[t] = _one_response(game, v, types.index(t) if t in types else None,
-                                       f"response[{t!r}]")
+                out[t] = _one_response(
+                    game, v, types.index(t) if t in types else None, f"response[{t!r}]"
+                )
             return out
         if isinstance(response, (list, tuple, np.ndarray)):
             seq = list(np.asarray(response, dtype=object).tolist())
             if len(seq) != len(types):
-                raise ValueError(f"response: {len(seq)} actions for {len(types)} follower "
-                                 f"types ({', '.join(types)})")
-            return {t: _one_response(game, v, i, f"response[{t!r}]")
-                    for i, (t, v) in enumerate(zip(types, seq))}
+                raise ValueError(
+                    f"response: {len(seq)} actions for {len(types)} follower "
+                    f"types ({', '.join(types)})"
+                )
+            return {
+                t: _one_response(game, v, i, f"response[{t!r}]")
+                for i, (t, v) in enumerate(zip(types, seq))
+            }
         return response
     fvars: tuple[str, ...] = tuple(getattr(game, "follower_variables", None) or ())
     if fvars and (kind == "bilevel" or not getattr(game, "follower_actions", None)):
         if isinstance(response, Mapping):
-            return {_label(fvars, k, "response"): number(v, f"response[{k!r}]")
-                    for k, v in response.items()}
+            return {
+                _label(fvars, k, "response"): number(v, f"response[{k!r}]")
+                for k, v in response.items()
+            }
         arr = np.atleast_1d(np.asarray(response, dtype=float))
         if len(arr) != len(fvars):
-            raise ValueError(f"response: {len(arr)} numbers for {len(fvars)} follower "
-                             f"variables ({', '.join(fvars)})")
+            raise ValueError(
+                f"response: {len(arr)} numbers for {len(fvars)} follower "
+                f"variables ({', '.join(fvars)})"
+            )
         return {v: float(a) for v, a in zip(fvars, arr)}
     if isinstance(response, np.ndarray):
         return response.tolist()
@@ -166,14 +184,14 @@ def response_value(game: Any, response: Any) -> Any:
 def mixed_strategy(labels: Sequence[str], strategy: Any, where: str) -> dict[str, float]:
     """A mixed strategy (mapping, sequence, array or pure label/index) as ``{label: p}``."""
     if isinstance(strategy, Mapping):
-        return {_label(labels, k, where): number(v, f"{where}[{k!r}]")
-                for k, v in strategy.items()}
+        return {_label(labels, k, where): number(v, f"{where}[{k!r}]") for k, v in strategy.items()}
     if isinstance(strategy, str) or _is_index(strategy):
         return {_label(labels, strategy, where): 1.0}
     seq = list(np.asarray(strategy, dtype=object).ravel().tolist())
     if len(seq) != len(labels):
-        raise ValueError(f"{where}: {len(seq)} numbers for {len(labels)} actions "
-                         f"({', '.join(labels)})")
+        raise ValueError(
+            f"{where}: {len(seq)} numbers for {len(labels)} actions ({', '.join(labels)})"
+        )
     return {lab: number(v, f"{where}[{i}]") for i, (lab, v) in enumerate(zip(labels, seq))}
 
 
@@ -208,8 +226,10 @@ def result_mapping(result: Any) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise TypeError("a result must be a JSON object")
         return data
-    raise TypeError(f"cannot read a result from {type(result).__name__}; pass a Result, a "
-                    "dictionary, a JSON string or a path")
+    raise TypeError(
+        f"cannot read a result from {type(result).__name__}; pass a Result, a "
+        "dictionary, a JSON string or a path"
+    )
 
 
 def json_default(o: Any) -> Any:

@@ -47,11 +47,24 @@ FLOAT_ROUNDING = 1e-12
 _STATE = {"exact": False}
 
 #: Checks about the commitment's optimality or the reported values, not about the response.
-NOT_RESPONSE_CHECKS = frozenset({
-    "optimality", "global_optimality", "branching_complete", "objective_bound",
-    "optimality_enumeration", "exact", "leader_value", "follower_value", "status",
-    "supremum", "attainment", "strict_commitment", "big_m_valid", "target_unreachable",
-})
+NOT_RESPONSE_CHECKS = frozenset(
+    {
+        "optimality",
+        "global_optimality",
+        "branching_complete",
+        "objective_bound",
+        "optimality_enumeration",
+        "exact",
+        "leader_value",
+        "follower_value",
+        "status",
+        "supremum",
+        "attainment",
+        "strict_commitment",
+        "big_m_valid",
+        "target_unreachable",
+    }
+)
 
 
 # -- exact mode ---------------------------------------------------------------------------------
@@ -107,8 +120,15 @@ def clear_cache() -> None:
 
 
 # -- building and verifying the minimal result -----------------------------------------------------
-def minimal_result(game: Any, commitment: Any, response: Any, *, leader_value: Any = None,
-                   follower_value: Any = None, **leader_fields: Any) -> dict[str, Any]:
+def minimal_result(
+    game: Any,
+    commitment: Any,
+    response: Any,
+    *,
+    leader_value: Any = None,
+    follower_value: Any = None,
+    **leader_fields: Any,
+) -> dict[str, Any]:
     """The minimal result JSON of an answer: ``kind``, ``leader.commitment``,
     ``follower.response`` and, when given, the values.
 
@@ -120,8 +140,9 @@ def minimal_result(game: Any, commitment: Any, response: Any, *, leader_value: A
     This is the JSON ``stackopt verify GAME RESULT`` reads.
     """
     spec = spec_of(game)
-    leader: dict[str, Any] = {"commitment": _inputs.commitment_dict(game, commitment,
-                                                                    mixed=spec.mixed)}
+    leader: dict[str, Any] = {
+        "commitment": _inputs.commitment_dict(game, commitment, mixed=spec.mixed)
+    }
     if leader_value is not None:
         leader["value"] = _inputs.value_of(leader_value, "leader_value")
     leader.update({k: _plain(v) for k, v in leader_fields.items()})
@@ -137,8 +158,9 @@ def _plain(v: Any) -> Any:
     return json.loads(json.dumps(v, default=_inputs.json_default))
 
 
-def _verify(game: Any, spec: KindSpec, data: Mapping[str, Any], rtol: float,
-            **extra: Any) -> Certificate:
+def _verify(
+    game: Any, spec: KindSpec, data: Mapping[str, Any], rtol: float, **extra: Any
+) -> Certificate:
     from stackopt.api import verify
 
     method = data.get("method")
@@ -169,8 +191,14 @@ def _graft(data: dict[str, Any], spec: KindSpec, ref: Any) -> None:
     data["certificate"] = cert
 
 
-def _solver_bound_at_its_gap(game: Any, spec: KindSpec, data: Mapping[str, Any],
-                             cert: Certificate, rtol: float | None, ex: bool) -> list[Check]:
+def _solver_bound_at_its_gap(
+    game: Any,
+    spec: KindSpec,
+    data: Mapping[str, Any],
+    cert: Certificate,
+    rtol: float | None,
+    ex: bool,
+) -> list[Check]:
     """The failed checks; in exact mode a *solver-reported* MILP bound (whose precision is the
     MILP's gap, about 1e-6 relative) is held to the ordinary tolerance instead."""
     failed = list(cert.failed())
@@ -237,28 +265,39 @@ def _normal_form_hints(game: Any, data: Mapping[str, Any], failed: set[str]) -> 
     labels = game.follower_actions
     out = []
     if "commitment" in failed:
-        out.append(f"the commitment sums to {x.sum():.12g} (smallest probability "
-                   f"{x.min():.6g}); probabilities must be >= 0 and sum to 1")
+        out.append(
+            f"the commitment sums to {x.sum():.12g} (smallest probability "
+            f"{x.min():.6g}); probabilities must be >= 0 and sum to 1"
+        )
     if "best_response" in failed:
         k = int(fu.argmax())
-        out.append(f"better response: '{labels[k]}' gives the follower {fu[k]:.10g}, "
-                   f"'{labels[j]}' only {fu[j]:.10g}")
+        out.append(
+            f"better response: '{labels[k]}' gives the follower {fu[k]:.10g}, "
+            f"'{labels[j]}' only {fu[j]:.10g}"
+        )
     if "tie_break" in failed:
         near = np.flatnonzero(fu >= fu.max() - 1e-9 * (float(np.abs(game.B).max()) or 1.0))
         k = int(near[np.argmax(lu[near])])
-        out.append(f"leader-favourable tie: '{labels[k]}' is also a best response and gives the "
-                   f"leader {lu[k]:.10g}, '{labels[j]}' only {lu[j]:.10g}")
+        out.append(
+            f"leader-favourable tie: '{labels[k]}' is also a best response and gives the "
+            f"leader {lu[k]:.10g}, '{labels[j]}' only {lu[j]:.10g}"
+        )
     return out
 
 
 def _reference_hint(ref: Any) -> str:
-    c = ", ".join(f"{k}: {v:.6g}" if isinstance(v, (int, float)) else f"{k}: {v}"
-                  for k, v in list(ref.leader.commitment.items())[:8])
+    c = ", ".join(
+        f"{k}: {v:.6g}" if isinstance(v, (int, float)) else f"{k}: {v}"
+        for k, v in list(ref.leader.commitment.items())[:8]
+    )
     more = " ..." if len(ref.leader.commitment) > 8 else ""
     lv = ref.leader.value
-    return (f"better commitment: stackopt's solve gives the leader "
-            f"{lv:.10g} with {{{c}{more}}} and response {ref.follower.response!r}"
-            if isinstance(lv, (int, float)) else f"stackopt's solve: {ref.status.value}")
+    return (
+        f"better commitment: stackopt's solve gives the leader "
+        f"{lv:.10g} with {{{c}{more}}} and response {ref.follower.response!r}"
+        if isinstance(lv, (int, float))
+        else f"stackopt's solve: {ref.status.value}"
+    )
 
 
 def _exact_value_checks(cert: Certificate, data: Mapping[str, Any]) -> list[Check]:
@@ -273,17 +312,32 @@ def _exact_value_checks(cert: Certificate, data: Mapping[str, Any]) -> list[Chec
         tol = FLOAT_ROUNDING * max(1.0, abs(float(true)))
         err = abs(float(rep) - float(true))
         if err > tol:
-            out.append(Check(key, False, err, tol, f"reported {float(rep):.17g} but the exact "
-                                                   f"value is {true} = {float(true):.17g}"))
+            out.append(
+                Check(
+                    key,
+                    False,
+                    err,
+                    tol,
+                    f"reported {float(rep):.17g} but the exact "
+                    f"value is {true} = {float(true):.17g}",
+                )
+            )
     return out
 
 
 # -- the helpers --------------------------------------------------------------------------------
-def assert_stackelberg_equilibrium(game: Any, commitment: Any, response: Any, *,
-                                   leader_value: Any = None, follower_value: Any = None,
-                                   tie_break: str = "leader", rtol: float | None = None,
-                                   exact: bool | None = None,
-                                   **leader_fields: Any) -> Certificate:
+def assert_stackelberg_equilibrium(
+    game: Any,
+    commitment: Any,
+    response: Any,
+    *,
+    leader_value: Any = None,
+    follower_value: Any = None,
+    tie_break: str = "leader",
+    rtol: float | None = None,
+    exact: bool | None = None,
+    **leader_fields: Any,
+) -> Certificate:
     """Assert that ``(commitment, response)`` is a Stackelberg equilibrium of ``game``.
 
     Checks, by :func:`stackopt.verify`: the commitment is feasible, the response is a best
@@ -297,8 +351,14 @@ def assert_stackelberg_equilibrium(game: Any, commitment: Any, response: Any, *,
     __tracebackhide__ = True
     spec = spec_of(game)
     ex = _exact(exact)
-    data = minimal_result(game, commitment, response, leader_value=leader_value,
-                          follower_value=follower_value, **leader_fields)
+    data = minimal_result(
+        game,
+        commitment,
+        response,
+        leader_value=leader_value,
+        follower_value=follower_value,
+        **leader_fields,
+    )
     ref = solve_cached(game, **({} if tie_break == "leader" else {"tie_break": tie_break}))
     _graft(data, spec, ref)
     data["options"]["tie_break"] = tie_break
@@ -309,23 +369,38 @@ def assert_stackelberg_equilibrium(game: Any, commitment: Any, response: Any, *,
     cert = _verify(game, spec, data, r)
     failed = _solver_bound_at_its_gap(game, spec, data, cert, rtol, ex)
     if proof and not {c.name for c in failed} & {"commitment", "best_response", "tie_break"}:
-        failed += [c for c in _exact_value_checks(cert, data)
-                   if c.name not in {f.name for f in failed}]
+        failed += [
+            c for c in _exact_value_checks(cert, data) if c.name not in {f.name for f in failed}
+        ]
     if failed:
         names = {c.name for c in failed}
         hints = _normal_form_hints(game, data, names) if spec.name == "normal_form" else []
-        if names & {"optimality", "exact", "global_optimality", "optimality_enumeration"} \
-                and not names & {"commitment", "best_response"}:
+        if names & {
+            "optimality",
+            "exact",
+            "global_optimality",
+            "optimality_enumeration",
+        } and not names & {"commitment", "best_response"}:
             hints.append(_reference_hint(ref))
-        _fail(f"not a {'strong' if tie_break == 'leader' else 'weak'} Stackelberg equilibrium "
-              f"of the {_name(game, spec)} (rtol {r:g}{', exact' if ex else ''}):",
-              failed, hints)
+        _fail(
+            f"not a {'strong' if tie_break == 'leader' else 'weak'} Stackelberg equilibrium "
+            f"of the {_name(game, spec)} (rtol {r:g}{', exact' if ex else ''}):",
+            failed,
+            hints,
+        )
     return cert
 
 
-def assert_best_response(game: Any, commitment: Any, response: Any, *,
-                         tie_break: str | None = "leader", rtol: float | None = None,
-                         exact: bool | None = None, **leader_fields: Any) -> Certificate:
+def assert_best_response(
+    game: Any,
+    commitment: Any,
+    response: Any,
+    *,
+    tie_break: str | None = "leader",
+    rtol: float | None = None,
+    exact: bool | None = None,
+    **leader_fields: Any,
+) -> Certificate:
     """Assert that ``response`` is a best response to ``commitment`` (optimality of the
     commitment is not checked).
 
@@ -349,15 +424,21 @@ def assert_best_response(game: Any, commitment: Any, response: Any, *,
     if ex and spec.name == "normal_form" and not failed:
         failed += _exact_best_response(game, data, tie_break)
     if failed:
-        hints = _normal_form_hints(game, data, {c.name for c in failed}) \
-            if spec.name == "normal_form" else []
-        _fail(f"not a best response in the {_name(game, spec)} (rtol {r:g}"
-              f"{', exact' if ex else ''}):", failed, hints)
+        hints = (
+            _normal_form_hints(game, data, {c.name for c in failed})
+            if spec.name == "normal_form"
+            else []
+        )
+        _fail(
+            f"not a best response in the {_name(game, spec)} (rtol {r:g}"
+            f"{', exact' if ex else ''}):",
+            failed,
+            hints,
+        )
     return cert
 
 
-def _exact_best_response(game: Any, data: Mapping[str, Any], tie_break: str | None
-                         ) -> list[Check]:
+def _exact_best_response(game: Any, data: Mapping[str, Any], tie_break: str | None) -> list[Check]:
     from stackopt.checks.exact import to_fraction
 
     m, n = game.shape
@@ -368,34 +449,60 @@ def _exact_best_response(game: Any, data: Mapping[str, Any], tie_break: str | No
     out: list[Check] = []
     total = sum(x, Fraction(0))
     if abs(total - 1) > FLOAT_ROUNDING or any(p < 0 for p in x):
-        out.append(Check("commitment", False, float(abs(total - 1)), FLOAT_ROUNDING,
-                         f"the probabilities sum to {float(total):.17g}"))
+        out.append(
+            Check(
+                "commitment",
+                False,
+                float(abs(total - 1)),
+                FLOAT_ROUNDING,
+                f"the probabilities sum to {float(total):.17g}",
+            )
+        )
         return out
     x = [p / total for p in x]  # float rounding of the sum removed; the rest is exact
-    fu = [sum((x[i] * to_fraction(game.B[i, k]) for i in range(m)), Fraction(0))
-          for k in range(n)]
-    lu = [sum((x[i] * to_fraction(game.A[i, k]) for i in range(m)), Fraction(0))
-          for k in range(n)]
+    fu = [sum((x[i] * to_fraction(game.B[i, k]) for i in range(m)), Fraction(0)) for k in range(n)]
+    lu = [sum((x[i] * to_fraction(game.A[i, k]) for i in range(m)), Fraction(0)) for k in range(n)]
     top = max(fu)
     if fu[j] != top:
         k = fu.index(top)
-        out.append(Check("best_response", False, float(top - fu[j]), 0.0,
-                         f"exactly, '{game.follower_actions[k]}' gives the follower {top}, "
-                         f"'{game.follower_actions[j]}' {fu[j]}"))
+        out.append(
+            Check(
+                "best_response",
+                False,
+                float(top - fu[j]),
+                0.0,
+                f"exactly, '{game.follower_actions[k]}' gives the follower {top}, "
+                f"'{game.follower_actions[j]}' {fu[j]}",
+            )
+        )
     elif tie_break is not None:
         tied = [k for k in range(n) if fu[k] == top]
         pick = max if tie_break == "leader" else min
         k = pick(tied, key=lambda t: lu[t])
         if lu[k] != lu[j]:
-            out.append(Check("tie_break", False, float(abs(lu[k] - lu[j])), 0.0,
-                             f"exactly, the tied response '{game.follower_actions[k]}' gives "
-                             f"the leader {lu[k]}, '{game.follower_actions[j]}' {lu[j]}"))
+            out.append(
+                Check(
+                    "tie_break",
+                    False,
+                    float(abs(lu[k] - lu[j])),
+                    0.0,
+                    f"exactly, the tied response '{game.follower_actions[k]}' gives "
+                    f"the leader {lu[k]}, '{game.follower_actions[j]}' {lu[j]}",
+                )
+            )
     return out
 
 
-def assert_nash_equilibrium(game: Any, x: Any, y: Any, *, leader_value: Any = None,
-                            follower_value: Any = None, rtol: float | None = None,
-                            exact: bool | None = None) -> Certificate:
+def assert_nash_equilibrium(
+    game: Any,
+    x: Any,
+    y: Any,
+    *,
+    leader_value: Any = None,
+    follower_value: Any = None,
+    rtol: float | None = None,
+    exact: bool | None = None,
+) -> Certificate:
     """Assert that the mixed profile ``(x, y)`` is a Nash equilibrium of the simultaneous
     normal-form game (no pure deviation gains either player more than its tolerance).
 
@@ -408,9 +515,11 @@ def assert_nash_equilibrium(game: Any, x: Any, y: Any, *, leader_value: Any = No
         raise TypeError(f"Nash equilibria are checked for normal-form games, not {spec.name}")
     ex = _exact(exact)
     data: dict[str, Any] = {
-        "kind": spec.name, "method": "nash_milp",
+        "kind": spec.name,
+        "method": "nash_milp",
         "leader": {"commitment": _inputs.mixed_strategy(game.leader_actions, x, "x")},
-        "follower": {"response": _inputs.mixed_strategy(game.follower_actions, y, "y")}}
+        "follower": {"response": _inputs.mixed_strategy(game.follower_actions, y, "y")},
+    }
     if leader_value is not None:
         data["leader"]["value"] = _inputs.number(leader_value, "leader_value")
     if follower_value is not None:
@@ -418,13 +527,23 @@ def assert_nash_equilibrium(game: Any, x: Any, y: Any, *, leader_value: Any = No
     r = _rtol(rtol, ex)
     cert = _verify(game, spec, data, r)
     if not cert.passed:
-        _fail(f"not a Nash equilibrium of the {_name(game, spec)} (rtol {r:g}"
-              f"{', exact' if ex else ''}):", list(cert.failed()), [])
+        _fail(
+            f"not a Nash equilibrium of the {_name(game, spec)} (rtol {r:g}"
+            f"{', exact' if ex else ''}):",
+            list(cert.failed()),
+            [],
+        )
     return cert
 
 
-def assert_result_verifies(game: Any, result_or_json: Any, *, rtol: float | None = None,
-                           exact: bool | None = None, evidence: str = "auto") -> Certificate:
+def assert_result_verifies(
+    game: Any,
+    result_or_json: Any,
+    *,
+    rtol: float | None = None,
+    exact: bool | None = None,
+    evidence: str = "auto",
+) -> Certificate:
     """Assert that a result verifies against ``game``: a :class:`~stackopt.Result`, a result
     dictionary (e.g. the minimal JSON of another tool), a JSON string or a JSON file path.
 
@@ -444,16 +563,19 @@ def assert_result_verifies(game: Any, result_or_json: Any, *, rtol: float | None
     leader = dict(data.get("leader") or {})
     follower = dict(data.get("follower") or {})
     if "commitment" in leader and data.get("method") != "nash_milp":
-        leader["commitment"] = _inputs.commitment_dict(game, leader["commitment"],
-                                                       mixed=spec.mixed)
+        leader["commitment"] = _inputs.commitment_dict(game, leader["commitment"], mixed=spec.mixed)
     if "response" in follower and data.get("method") != "nash_milp":
         follower["response"] = _inputs.response_value(game, follower["response"])
     data["leader"], data["follower"] = leader, follower
     cert_in = data.get("certificate")
     has_evidence = isinstance(cert_in, Mapping) and bool(cert_in.get("evidence"))
     ref = None
-    if evidence == "auto" and not has_evidence and data.get("method") != "nash_milp" \
-            and str(data.get("status", "optimal")) == "optimal":
+    if (
+        evidence == "auto"
+        and not has_evidence
+        and data.get("method") != "nash_milp"
+        and str(data.get("status", "optimal")) == "optimal"
+    ):
         tie = (data.get("options") or {}).get("tie_break") or "leader"
         ref = solve_cached(game, **({} if tie == "leader" else {"tie_break": tie}))
         _graft(data, spec, ref)
@@ -466,17 +588,28 @@ def assert_result_verifies(game: Any, result_or_json: Any, *, rtol: float | None
     cert = _verify(game, spec, data, r) if r is not None else _verify_default(game, data)
     failed = list(cert.failed())
     if proof and not {c.name for c in failed} & {"commitment", "best_response", "tie_break"}:
-        failed += [c for c in _exact_value_checks(cert, data)
-                   if c.name not in {f.name for f in failed}]
+        failed += [
+            c for c in _exact_value_checks(cert, data) if c.name not in {f.name for f in failed}
+        ]
     if failed:
         names = {c.name for c in failed}
-        hints = _normal_form_hints(game, data, names) if spec.name == "normal_form" and \
-            data.get("method") != "nash_milp" else []
-        if ref is not None and names & {"optimality", "exact"} and \
-                not names & {"commitment", "best_response"}:
+        hints = (
+            _normal_form_hints(game, data, names)
+            if spec.name == "normal_form" and data.get("method") != "nash_milp"
+            else []
+        )
+        if (
+            ref is not None
+            and names & {"optimality", "exact"}
+            and not names & {"commitment", "best_response"}
+        ):
             hints.append(_reference_hint(ref))
-        _fail(f"the result does not verify against the {_name(game, spec)}"
-              f"{' (exact)' if ex else ''}:", failed, hints)
+        _fail(
+            f"the result does not verify against the {_name(game, spec)}"
+            f"{' (exact)' if ex else ''}:",
+            failed,
+            hints,
+        )
     return cert
 
 
@@ -489,8 +622,9 @@ def _verify_default(game: Any, data: Mapping[str, Any]) -> Certificate:
         raise AssertionError(f"stackopt could not read the result: {exc}") from None
 
 
-def assert_values_close(result: Any, expected: Any, *, rtol: float = 1e-9, atol: float = 0.0,
-                        exact: bool | None = None) -> None:
+def assert_values_close(
+    result: Any, expected: Any, *, rtol: float = 1e-9, atol: float = 0.0, exact: bool | None = None
+) -> None:
     """Assert that a result's values (and, when ``expected`` gives them, its commitment and
     response) equal ``expected``.
 
@@ -509,27 +643,34 @@ def assert_values_close(result: Any, expected: Any, *, rtol: float = 1e-9, atol:
     full = False
     if isinstance(expected, (int, float, Fraction)) and not isinstance(expected, bool):
         want: dict[str, Any] = {"leader_value": expected}
-    elif hasattr(expected, "to_dict") or (isinstance(expected, Mapping) and (
-            "leader" in expected or "follower" in expected)):
+    elif hasattr(expected, "to_dict") or (
+        isinstance(expected, Mapping) and ("leader" in expected or "follower" in expected)
+    ):
         e = _inputs.result_mapping(expected)
-        want = {"leader_value": e["leader"].get("value"),
-                "follower_value": e["follower"].get("value"),
-                "commitment": e["leader"].get("commitment"),
-                "response": e["follower"].get("response")}
+        want = {
+            "leader_value": e["leader"].get("value"),
+            "follower_value": e["follower"].get("value"),
+            "commitment": e["leader"].get("commitment"),
+            "response": e["follower"].get("response"),
+        }
         want = {k: v for k, v in want.items() if v is not None}
         full = True
     elif isinstance(expected, Mapping):
         unknown = set(expected) - {"leader_value", "follower_value", "commitment", "response"}
         if unknown:
-            raise TypeError(f"expected: unknown keys {sorted(unknown)}; use leader_value, "
-                            "follower_value, commitment, response")
+            raise TypeError(
+                f"expected: unknown keys {sorted(unknown)}; use leader_value, "
+                "follower_value, commitment, response"
+            )
         want = dict(expected)
     else:
         raise TypeError(f"expected: cannot read {expected!r}")
-    have = {"leader_value": (got.get("leader") or {}).get("value"),
-            "follower_value": (got.get("follower") or {}).get("value"),
-            "commitment": (got.get("leader") or {}).get("commitment"),
-            "response": (got.get("follower") or {}).get("response")}
+    have = {
+        "leader_value": (got.get("leader") or {}).get("value"),
+        "follower_value": (got.get("follower") or {}).get("value"),
+        "commitment": (got.get("leader") or {}).get("commitment"),
+        "response": (got.get("follower") or {}).get("response"),
+    }
     problems: list[str] = []
     for key, w in want.items():
         if full and have.get(key) is None:
@@ -537,14 +678,17 @@ def assert_values_close(result: Any, expected: Any, *, rtol: float = 1e-9, atol:
         _compare(key, have.get(key), w, rtol, atol, ex, problems)
     if problems:
         how = "exact (float rounding)" if ex else f"rtol {rtol:g}, atol {atol:g}"
-        raise AssertionError("values differ (" + how + "):\n" +
-                             "\n".join("  " + p for p in problems))
+        raise AssertionError(
+            "values differ (" + how + "):\n" + "\n".join("  " + p for p in problems)
+        )
 
 
-def _compare(key: str, got: Any, want: Any, rtol: float, atol: float, ex: bool,
-             problems: list[str]) -> None:
-    if isinstance(want, Mapping) and isinstance(got, (list, tuple)) and \
-            len(got) == len(want):  # a list in the order of the expected labels
+def _compare(
+    key: str, got: Any, want: Any, rtol: float, atol: float, ex: bool, problems: list[str]
+) -> None:
+    if (
+        isinstance(want, Mapping) and isinstance(got, (list, tuple)) and len(got) == len(want)
+    ):  # a list in the order of the expected labels
         got = dict(zip(want, got))
     if isinstance(got, Mapping) and isinstance(want, (list, tuple)) and len(got) == len(want):
         want = dict(zip(got, want))
@@ -575,8 +719,9 @@ def _compare(key: str, got: Any, want: Any, rtol: float, atol: float, ex: bool,
     tol = FLOAT_ROUNDING * max(1.0, abs(w)) if ex else atol + rtol * max(1.0, abs(w))
     err = abs(g - w) if math.isfinite(g) and math.isfinite(w) else (0.0 if g == w else math.inf)
     if not err <= tol:
-        problems.append(f"{key}: got {g:.17g}, expected {_show(want)}: off by {err:.3g} "
-                        f"(tolerance {tol:.3g})")
+        problems.append(
+            f"{key}: got {g:.17g}, expected {_show(want)}: off by {err:.3g} (tolerance {tol:.3g})"
+        )
 
 
 def _show(v: Any) -> str:
@@ -595,7 +740,18 @@ def covered_kinds() -> tuple[str, ...]:
     return tuple(kinds())
 
 
-__all__ = ["EXACT_RTOL", "FLOAT_ROUNDING", "assert_best_response", "assert_nash_equilibrium",
-           "assert_result_verifies", "assert_stackelberg_equilibrium", "assert_values_close",
-           "clear_cache", "covered_kinds", "exact_checks", "exact_mode",
-           "minimal_result", "solve_cached"]
+__all__ = [
+    "EXACT_RTOL",
+    "FLOAT_ROUNDING",
+    "assert_best_response",
+    "assert_nash_equilibrium",
+    "assert_result_verifies",
+    "assert_stackelberg_equilibrium",
+    "assert_values_close",
+    "clear_cache",
+    "covered_kinds",
+    "exact_checks",
+    "exact_mode",
+    "minimal_result",
+    "solve_cached",
+]

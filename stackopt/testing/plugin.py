@@ -7,13 +7,19 @@ option ``--stackopt-exact`` and the report header.
 """
 
 from stackopt_pytest import (
-                             pytest_addoption,
-                             pytest_configure,
-                             pytest_report_header,
-                             pytest_runtest_call,
-                             stackopt_game,
-                             stackopt_solve,
+    pytest_addoption,
+    pytest_configure,
+    pytest_report_header,
+    pytest_runtest_call,
+    stackopt_game,
+    stackopt_solve,
 )
 
-__all__ = ["pytest_addoption", "pytest_configure", "pytest_report_header",
-           "pytest_runtest_call", "stackopt_game", "stackopt_solve"]
+__all__ = [
+    "pytest_addoption",
+    "pytest_configure",
+    "pytest_report_header",
+    "pytest_runtest_call",
+    "stackopt_game",
+    "stackopt_solve",
+]

@@ -42,9 +42,18 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-__all__ = ["bayesian_games", "bilevel_problems", "commitments", "games", "incentive_games",
-           "interdiction_games", "mdp_games", "normal_form_games", "payoff_matrices",
-           "security_games"]
+__all__ = [
+    "bayesian_games",
+    "bilevel_problems",
+    "commitments",
+    "games",
+    "incentive_games",
+    "interdiction_games",
+    "mdp_games",
+    "normal_form_games",
+    "payoff_matrices",
+    "security_games",
+]
 
 
 def _number(draw: Any, low: float, high: float, integer: bool) -> float:
@@ -55,8 +64,14 @@ def _number(draw: Any, low: float, high: float, integer: bool) -> float:
 
 
 @st.composite
-def payoff_matrices(draw: Any, m: int, n: int, *, payoff_range: tuple[float, float] = (-10, 10),
-                    integer: bool = False) -> np.ndarray:
+def payoff_matrices(
+    draw: Any,
+    m: int,
+    n: int,
+    *,
+    payoff_range: tuple[float, float] = (-10, 10),
+    integer: bool = False,
+) -> np.ndarray:
     """An ``m x n`` matrix of payoffs in ``payoff_range`` (integers or multiples of 1/100)."""
     low, high = payoff_range
     if not low <= high:
@@ -64,10 +79,19 @@ def payoff_matrices(draw: Any, m: int, n: int, *, payoff_range: tuple[float, flo
     return np.array([[_number(draw, low, high, integer) for _ in range(n)] for _ in range(m)])
 
 
-def _degenerate(draw: Any, A: np.ndarray, B: np.ndarray, *, ties: bool, duplicate_rows: bool,
-                duplicate_columns: bool, dominated: bool, zero_sum: bool,
-                payoff_range: tuple[float, float], integer: bool
-                ) -> tuple[np.ndarray, np.ndarray]:
+def _degenerate(
+    draw: Any,
+    A: np.ndarray,
+    B: np.ndarray,
+    *,
+    ties: bool,
+    duplicate_rows: bool,
+    duplicate_columns: bool,
+    dominated: bool,
+    zero_sum: bool,
+    payoff_range: tuple[float, float],
+    integer: bool,
+) -> tuple[np.ndarray, np.ndarray]:
     A, B = A.copy(), B.copy()
     m, n = A.shape
     if zero_sum:
@@ -95,12 +119,21 @@ def _degenerate(draw: Any, A: np.ndarray, B: np.ndarray, *, ties: bool, duplicat
 
 
 @st.composite
-def normal_form_games(draw: Any, *, min_leader_actions: int = 1, max_leader_actions: int = 4,
-                      min_follower_actions: int = 1, max_follower_actions: int = 4,
-                      payoff_range: tuple[float, float] = (-10, 10), integer: bool = False,
-                      ties: bool = False, duplicate_rows: bool = False,
-                      duplicate_columns: bool = False, dominated: bool = False,
-                      zero_sum: bool = False) -> Any:
+def normal_form_games(
+    draw: Any,
+    *,
+    min_leader_actions: int = 1,
+    max_leader_actions: int = 4,
+    min_follower_actions: int = 1,
+    max_follower_actions: int = 4,
+    payoff_range: tuple[float, float] = (-10, 10),
+    integer: bool = False,
+    ties: bool = False,
+    duplicate_rows: bool = False,
+    duplicate_columns: bool = False,
+    dominated: bool = False,
+    zero_sum: bool = False,
+) -> Any:
     """A :class:`stackopt.NormalFormGame` (see the module docstring for the options).
 
     Options that need two actions (``ties``, ``duplicate_*``, ``dominated``) raise the
@@ -109,24 +142,51 @@ def normal_form_games(draw: Any, *, min_leader_actions: int = 1, max_leader_acti
     from stackopt.kinds.normal_form.game import NormalFormGame
 
     two_cols = ties or duplicate_columns or dominated
-    m = draw(st.integers(max(min_leader_actions, 2 if duplicate_rows else 1),
-                         max(max_leader_actions, 2 if duplicate_rows else 1)))
-    n = draw(st.integers(max(min_follower_actions, 2 if two_cols else 1),
-                         max(max_follower_actions, 2 if two_cols else 1)))
+    m = draw(
+        st.integers(
+            max(min_leader_actions, 2 if duplicate_rows else 1),
+            max(max_leader_actions, 2 if duplicate_rows else 1),
+        )
+    )
+    n = draw(
+        st.integers(
+            max(min_follower_actions, 2 if two_cols else 1),
+            max(max_follower_actions, 2 if two_cols else 1),
+        )
+    )
     A = draw(payoff_matrices(m, n, payoff_range=payoff_range, integer=integer))
     B = draw(payoff_matrices(m, n, payoff_range=payoff_range, integer=integer))
-    A, B = _degenerate(draw, A, B, ties=ties, duplicate_rows=duplicate_rows,
-                       duplicate_columns=duplicate_columns, dominated=dominated,
-                       zero_sum=zero_sum, payoff_range=payoff_range, integer=integer)
-    return NormalFormGame(A, B, tuple(f"r{i}" for i in range(m)),
-                          tuple(f"c{j}" for j in range(n)), name="hypothesis")
+    A, B = _degenerate(
+        draw,
+        A,
+        B,
+        ties=ties,
+        duplicate_rows=duplicate_rows,
+        duplicate_columns=duplicate_columns,
+        dominated=dominated,
+        zero_sum=zero_sum,
+        payoff_range=payoff_range,
+        integer=integer,
+    )
+    return NormalFormGame(
+        A, B, tuple(f"r{i}" for i in range(m)), tuple(f"c{j}" for j in range(n)), name="hypothesis"
+    )
 
 
 @st.composite
-def bayesian_games(draw: Any, *, max_types: int = 3, max_leader_actions: int = 3,
-                   max_follower_actions: int = 3, payoff_range: tuple[float, float] = (-10, 10),
-                   integer: bool = False, ties: bool = False, dominated: bool = False,
-                   zero_sum: bool = False, followers: bool = False) -> Any:
+def bayesian_games(
+    draw: Any,
+    *,
+    max_types: int = 3,
+    max_leader_actions: int = 3,
+    max_follower_actions: int = 3,
+    payoff_range: tuple[float, float] = (-10, 10),
+    integer: bool = False,
+    ties: bool = False,
+    dominated: bool = False,
+    zero_sum: bool = False,
+    followers: bool = False,
+) -> Any:
     """A :class:`stackopt.BayesianGame` with 1..``max_types`` follower types (priors summing
     to 1; with ``followers=True`` independent followers with positive weights instead). The
     degeneracy options apply to every type's matrices."""
@@ -135,26 +195,44 @@ def bayesian_games(draw: Any, *, max_types: int = 3, max_leader_actions: int = 3
     m = draw(st.integers(1, max_leader_actions))
     L = draw(st.integers(1, max_types))
     weights = [draw(st.integers(1, 4)) for _ in range(L)]
-    priors = [w / sum(weights) for w in weights] if not followers else \
-        [float(w) for w in weights]
+    priors = [w / sum(weights) for w in weights] if not followers else [float(w) for w in weights]
     types = []
     for t in range(L):
         n = draw(st.integers(2 if (ties or dominated) else 1, max_follower_actions))
         R = draw(payoff_matrices(m, n, payoff_range=payoff_range, integer=integer))
         C = draw(payoff_matrices(m, n, payoff_range=payoff_range, integer=integer))
-        R, C = _degenerate(draw, R, C, ties=ties, duplicate_rows=False, duplicate_columns=False,
-                           dominated=dominated, zero_sum=zero_sum, payoff_range=payoff_range,
-                           integer=integer)
-        types.append(FollowerType(f"t{t}", priors[t], R, C,
-                                  tuple(f"t{t}c{j}" for j in range(n))))
-    return BayesianGame(tuple(f"r{i}" for i in range(m)), tuple(types), name="hypothesis",
-                        mode="followers" if followers else "types")
+        R, C = _degenerate(
+            draw,
+            R,
+            C,
+            ties=ties,
+            duplicate_rows=False,
+            duplicate_columns=False,
+            dominated=dominated,
+            zero_sum=zero_sum,
+            payoff_range=payoff_range,
+            integer=integer,
+        )
+        types.append(FollowerType(f"t{t}", priors[t], R, C, tuple(f"t{t}c{j}" for j in range(n))))
+    return BayesianGame(
+        tuple(f"r{i}" for i in range(m)),
+        tuple(types),
+        name="hypothesis",
+        mode="followers" if followers else "types",
+    )
 
 
 @st.composite
-def security_games(draw: Any, *, max_targets: int = 4, max_types: int = 1,
-                   payoff_range: tuple[float, float] = (-10, 10), integer: bool = False,
-                   ties: bool = False, zero_sum: bool = False) -> Any:
+def security_games(
+    draw: Any,
+    *,
+    max_targets: int = 4,
+    max_types: int = 1,
+    payoff_range: tuple[float, float] = (-10, 10),
+    integer: bool = False,
+    ties: bool = False,
+    zero_sum: bool = False,
+) -> Any:
     """A :class:`stackopt.SecurityGame`: 1..``max_targets`` targets, 0..T resources, and
     1..``max_types`` attacker types; covered payoffs never worse for the defender and never
     better for the attacker than uncovered ones. ``ties``: two targets with the same attacker
@@ -172,46 +250,75 @@ def security_games(draw: Any, *, max_targets: int = 4, max_types: int = 1,
     dc, du, ac, au = (np.zeros((L, T)) for _ in range(4))
     for lam in range(L):
         for t in range(T):
-            dc[lam, t], du[lam, t] = pair(True)      # covered >= uncovered for the defender
-            ac[lam, t], au[lam, t] = pair(False)     # covered <= uncovered for the attacker
+            dc[lam, t], du[lam, t] = pair(True)  # covered >= uncovered for the defender
+            ac[lam, t], au[lam, t] = pair(False)  # covered <= uncovered for the attacker
             if zero_sum:
                 ac[lam, t], au[lam, t] = -dc[lam, t], -du[lam, t]
         if ties and T >= 2:
             ac[lam, 1], au[lam, 1] = ac[lam, 0], au[lam, 0]
     weights = [draw(st.integers(1, 4)) for _ in range(L)]
-    return SecurityGame(tuple(f"t{t}" for t in range(T)), dc, du, ac, au,
-                        resources=draw(st.integers(0, T)),
-                        types=tuple(f"a{k}" for k in range(L)),
-                        priors=tuple(w / sum(weights) for w in weights), name="hypothesis")
+    return SecurityGame(
+        tuple(f"t{t}" for t in range(T)),
+        dc,
+        du,
+        ac,
+        au,
+        resources=draw(st.integers(0, T)),
+        types=tuple(f"a{k}" for k in range(L)),
+        priors=tuple(w / sum(weights) for w in weights),
+        name="hypothesis",
+    )
 
 
 @st.composite
-def incentive_games(draw: Any, *, max_leader_actions: int = 3, max_follower_actions: int = 3,
-                    payoff_range: tuple[float, float] = (-10, 10), integer: bool = False,
-                    ties: bool = False, dominated: bool = False, zero_sum: bool = False,
-                    budget: bool | None = None) -> Any:
+def incentive_games(
+    draw: Any,
+    *,
+    max_leader_actions: int = 3,
+    max_follower_actions: int = 3,
+    payoff_range: tuple[float, float] = (-10, 10),
+    integer: bool = False,
+    ties: bool = False,
+    dominated: bool = False,
+    zero_sum: bool = False,
+    budget: bool | None = None,
+) -> Any:
     """An incentive game (a normal-form game plus bounded incentives for follower actions,
     drawn cost weight, optional budget, uniform or per-action contract)."""
     from stackopt.kinds.incentive.game import IncentiveGame, Incentives
 
-    base = draw(normal_form_games(max_leader_actions=max_leader_actions,
-                                  max_follower_actions=max_follower_actions,
-                                  payoff_range=payoff_range, integer=integer, ties=ties,
-                                  dominated=dominated, zero_sum=zero_sum))
+    base = draw(
+        normal_form_games(
+            max_leader_actions=max_leader_actions,
+            max_follower_actions=max_follower_actions,
+            payoff_range=payoff_range,
+            integer=integer,
+            ties=ties,
+            dominated=dominated,
+            zero_sum=zero_sum,
+        )
+    )
     has_budget = draw(st.booleans()) if budget is None else budget
-    inc = Incentives(max=float(draw(st.sampled_from([0.5, 1.0, 2.0, 5.0]))),
-                     cost_weight=float(draw(st.sampled_from([0.0, 0.5, 1.0, 2.0]))),
-                     budget=float(draw(st.sampled_from([0.0, 0.5, 1.0]))) if has_budget
-                     else None,
-                     contract=draw(st.sampled_from(["uniform", "per_action"])))
+    inc = Incentives(
+        max=float(draw(st.sampled_from([0.5, 1.0, 2.0, 5.0]))),
+        cost_weight=float(draw(st.sampled_from([0.0, 0.5, 1.0, 2.0]))),
+        budget=float(draw(st.sampled_from([0.0, 0.5, 1.0]))) if has_budget else None,
+        contract=draw(st.sampled_from(["uniform", "per_action"])),
+    )
     return IncentiveGame(base=base, incentives=inc)
 
 
 @st.composite
-def bilevel_problems(draw: Any, *, max_leader_variables: int = 2,
-                     max_follower_variables: int = 2, max_rows: int = 3,
-                     coefficient_range: tuple[int, int] = (-5, 5), upper: int = 5,
-                     integer_leader: bool = False) -> Any:
+def bilevel_problems(
+    draw: Any,
+    *,
+    max_leader_variables: int = 2,
+    max_follower_variables: int = 2,
+    max_rows: int = 3,
+    coefficient_range: tuple[int, int] = (-5, 5),
+    upper: int = 5,
+    integer_leader: bool = False,
+) -> Any:
     """A small linear bilevel problem (both players minimise, integer coefficients), always
     feasible and bounded: every variable lies in ``[0, upper]`` and the follower's rows
     ``A_x x + A_y y <= b`` have ``b >= 0``, so ``y = 0`` answers every ``x >= 0``."""
@@ -227,17 +334,31 @@ def bilevel_problems(draw: Any, *, max_leader_variables: int = 2,
         return [float(draw(ints)) for _ in range(n)]
 
     return BilevelProblem.from_matrices(
-        c_x=vec(nx), c_y=vec(ny), d_y=vec(ny),
-        A_x=[vec(nx) for _ in range(k)], A_y=[vec(ny) for _ in range(k)],
+        c_x=vec(nx),
+        c_y=vec(ny),
+        d_y=vec(ny),
+        A_x=[vec(nx) for _ in range(k)],
+        A_y=[vec(ny) for _ in range(k)],
         b=[float(draw(st.integers(0, max(hi, 1) * upper))) for _ in range(k)],
-        x_lower=0.0, x_upper=float(upper), y_lower=0.0, y_upper=float(upper),
-        x_types=["integer"] * nx if integer_leader else None, name="hypothesis")
+        x_lower=0.0,
+        x_upper=float(upper),
+        y_lower=0.0,
+        y_upper=float(upper),
+        x_types=["integer"] * nx if integer_leader else None,
+        name="hypothesis",
+    )
 
 
 @st.composite
-def interdiction_games(draw: Any, *, max_nodes: int = 5, max_extra_arcs: int = 4,
-                       max_length: int = 10, max_budget: int = 4,
-                       removable: bool | None = None) -> Any:
+def interdiction_games(
+    draw: Any,
+    *,
+    max_nodes: int = 5,
+    max_extra_arcs: int = 4,
+    max_length: int = 10,
+    max_budget: int = 4,
+    removable: bool | None = None,
+) -> Any:
     """A small shortest-path interdiction game: nodes ``n0 .. nk``, a chain ``n0 -> ... ->
     nk`` (so the target is reachable before interdiction) plus extra forward arcs, integer
     lengths, delays (or removable arcs: ``removable=True`` all, ``False`` none, ``None`` a
@@ -253,18 +374,33 @@ def interdiction_games(draw: Any, *, max_nodes: int = 5, max_extra_arcs: int = 4
     arcs = []
     for i, j in pairs:
         rem = draw(st.booleans()) if removable is None else removable
-        arcs.append(Arc(f"n{i}", f"n{j}", float(draw(st.integers(0, max_length))),
-                        delay=0.0 if rem else float(draw(st.integers(0, max_length))),
-                        cost=float(draw(st.integers(1, 3))), removable=rem))
-    return InterdictionGame(tuple(arcs), "n0", f"n{k}",
-                            float(draw(st.integers(0, max_budget))), name="hypothesis")
+        arcs.append(
+            Arc(
+                f"n{i}",
+                f"n{j}",
+                float(draw(st.integers(0, max_length))),
+                delay=0.0 if rem else float(draw(st.integers(0, max_length))),
+                cost=float(draw(st.integers(1, 3))),
+                removable=rem,
+            )
+        )
+    return InterdictionGame(
+        tuple(arcs), "n0", f"n{k}", float(draw(st.integers(0, max_budget))), name="hypothesis"
+    )
 
 
 @st.composite
-def mdp_games(draw: Any, *, max_states: int = 3, max_actions: int = 2,
-              max_leader_actions: int = 2, max_horizon: int = 3,
-              payoff_range: tuple[float, float] = (-5, 5), integer: bool = True,
-              leader_transitions: bool = False) -> Any:
+def mdp_games(
+    draw: Any,
+    *,
+    max_states: int = 3,
+    max_actions: int = 2,
+    max_leader_actions: int = 2,
+    max_horizon: int = 3,
+    payoff_range: tuple[float, float] = (-5, 5),
+    integer: bool = True,
+    leader_transitions: bool = False,
+) -> Any:
     """A small finite-horizon Stackelberg MDP in which the leader commits to a distribution
     over its actions in every state (case (a)): random transition distributions (rational
     weights), rewards in ``payoff_range``, an initial distribution. The leader's actions
@@ -282,28 +418,45 @@ def mdp_games(draw: Any, *, max_states: int = 3, max_actions: int = 2,
             w[draw(st.integers(0, n - 1))] = 1.0
         return w / w.sum()
 
-    P = np.array([[[dist(S) for _ in range(A)] for _ in range(S)]
-                  for _ in range(L if leader_transitions else 1)])
+    P = np.array(
+        [
+            [[dist(S) for _ in range(A)] for _ in range(S)]
+            for _ in range(L if leader_transitions else 1)
+        ]
+    )
     if not leader_transitions:
         P = np.repeat(P, L, axis=0)
-    rf = np.array([draw(payoff_matrices(S, A, payoff_range=payoff_range, integer=integer))
-                   for _ in range(L)])
-    rl = np.array([draw(payoff_matrices(S, A, payoff_range=payoff_range, integer=integer))
-                   for _ in range(L)])
-    return MDPGame(states=tuple(f"s{i}" for i in range(S)),
-                   actions=tuple(f"a{j}" for j in range(A)), initial=dist(S), transitions=P,
-                   follower_rewards=rf, leader_rewards=rl,
-                   horizon=draw(st.integers(1, max_horizon)),
-                   leader_actions=tuple(f"l{k}" for k in range(L)), name="hypothesis")
+    rf = np.array(
+        [draw(payoff_matrices(S, A, payoff_range=payoff_range, integer=integer)) for _ in range(L)]
+    )
+    rl = np.array(
+        [draw(payoff_matrices(S, A, payoff_range=payoff_range, integer=integer)) for _ in range(L)]
+    )
+    return MDPGame(
+        states=tuple(f"s{i}" for i in range(S)),
+        actions=tuple(f"a{j}" for j in range(A)),
+        initial=dist(S),
+        transitions=P,
+        follower_rewards=rf,
+        leader_rewards=rl,
+        horizon=draw(st.integers(1, max_horizon)),
+        leader_actions=tuple(f"l{k}" for k in range(L)),
+        name="hypothesis",
+    )
 
 
 def games(**kwargs: Any) -> st.SearchStrategy[Any]:
     """Any of the finite-game strategies (normal-form, Bayesian, security, incentive) with the
     options they share (``payoff_range``, ``integer``, ``ties``, ``zero_sum``)."""
-    shared = {k: v for k, v in kwargs.items()
-              if k in ("payoff_range", "integer", "ties", "zero_sum")}
-    return st.one_of(normal_form_games(**shared), bayesian_games(**shared),
-                     security_games(**shared), incentive_games(**shared))
+    shared = {
+        k: v for k, v in kwargs.items() if k in ("payoff_range", "integer", "ties", "zero_sum")
+    }
+    return st.one_of(
+        normal_form_games(**shared),
+        bayesian_games(**shared),
+        security_games(**shared),
+        incentive_games(**shared),
+    )
 
 
 @st.composite

@@ -63,8 +63,9 @@ def test_bad_csv_tables(tmp_path, monkeypatch, capsys, case):
         scenario_set([], model=INSPECTION, scenarios=table)  # accepted
         return
     _no_solve(monkeypatch)
-    code = main(["batch", "--model", INSPECTION, "--scenarios", table,
-                 "--out", str(tmp_path / "out.csv")])
+    code = main(
+        ["batch", "--model", INSPECTION, "--scenarios", table, "--out", str(tmp_path / "out.csv")]
+    )
     err = capsys.readouterr().err
     assert code == 2
     lines = err.strip().splitlines()
@@ -80,12 +81,18 @@ BAD_GRIDS = {
     "wrong type": ("grid: {payoffs.leader.0.1: [1, x]}\n", "is not a number"),
     "empty values": ("grid: {payoffs.leader.0.1: []}\n", "no values"),
     "bad range": ("grid: {payoffs.leader.0.1: {start: 0, stop: 1}}\n", "start, stop"),
-    "code in filter": ("grid: {payoffs.leader.0.1: [1, 2]}\n"
-                       "filters: [\"__import__('os')\"]\n", "cannot parse filter"),
-    "unknown name in filter": ("grid: {payoffs.leader.0.1: [1, 2]}\nfilters: ['x > 1']\n",
-                               "not a parameter"),
-    "filters leave nothing": ("grid: {payoffs.leader.0.1: [1, 2]}\n"
-                              "filters: ['payoffs.leader.0.1 > 5']\n", "no scenario"),
+    "code in filter": (
+        "grid: {payoffs.leader.0.1: [1, 2]}\nfilters: [\"__import__('os')\"]\n",
+        "cannot parse filter",
+    ),
+    "unknown name in filter": (
+        "grid: {payoffs.leader.0.1: [1, 2]}\nfilters: ['x > 1']\n",
+        "not a parameter",
+    ),
+    "filters leave nothing": (
+        "grid: {payoffs.leader.0.1: [1, 2]}\nfilters: ['payoffs.leader.0.1 > 5']\n",
+        "no scenario",
+    ),
     "not a mapping": ("- 1\n- 2\n", "mapping"),
     "bad option": ("grid: {payoffs.leader.0.1: [1], method: [nope]}\n", "unknown method"),
     "stray key": ("grid: {payoffs.leader.0.1: [1]}\nextra: 1\n", "unknown key"),
@@ -97,25 +104,29 @@ def test_bad_grids(tmp_path, monkeypatch, capsys, case):
     text, needle = BAD_GRIDS[case]
     grid = _grid(tmp_path, text)
     _no_solve(monkeypatch)
-    code = main(["batch", "--model", INSPECTION, "--scenarios", grid,
-                 "--out", str(tmp_path / "out.csv")])
+    code = main(
+        ["batch", "--model", INSPECTION, "--scenarios", grid, "--out", str(tmp_path / "out.csv")]
+    )
     err = capsys.readouterr().err
     lines = err.strip().splitlines()
     assert code == 2 and len(lines) == 1, err
     assert needle in lines[0], lines[0]
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["missing.yaml"], "file not found"),
-    (["{d}"], "no game files"),
-    (["{inspection}", "{inspection}"], "given twice"),
-    (["--model", "{inspection}"], "needs a scenario table"),
-    (["{inspection}", "--out", "{tmp}/out.xlsx"], "unknown output type"),
-    (["{inspection}", "--tie-break", "sometimes"], "invalid choice"),
-    (["{inspection}", "--rtol", "2"], "rtol"),
-    (["{inspection}", "--scheduler", "nonsense"], "unknown scheduler"),
-    (["{inspection}", "--export-results", "{inspection}"], "not a directory"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["missing.yaml"], "file not found"),
+        (["{d}"], "no game files"),
+        (["{inspection}", "{inspection}"], "given twice"),
+        (["--model", "{inspection}"], "needs a scenario table"),
+        (["{inspection}", "--out", "{tmp}/out.xlsx"], "unknown output type"),
+        (["{inspection}", "--tie-break", "sometimes"], "invalid choice"),
+        (["{inspection}", "--rtol", "2"], "rtol"),
+        (["{inspection}", "--scheduler", "nonsense"], "unknown scheduler"),
+        (["{inspection}", "--export-results", "{inspection}"], "not a directory"),
+    ],
+)
 def test_bad_sources_and_options(tmp_path, capsys, args, needle):
     (tmp_path / "empty").mkdir()
     args = [a.format(d=tmp_path / "empty", inspection=INSPECTION, tmp=tmp_path) for a in args]
@@ -167,5 +178,4 @@ def test_bundled_scenario_sets_are_valid(name):
     else:
         sset = scenario_set([], scenarios=path)
     assert len(sset) > 0
-    assert len({s.id for s in sset.scenarios}) == len({s.key for s in sset.scenarios}) == \
-        len(sset)
+    assert len({s.id for s in sset.scenarios}) == len({s.key for s in sset.scenarios}) == len(sset)

@@ -34,8 +34,9 @@ def test_sweep_rows_equal_single_solves_and_the_exact_oracle(tmp_path):
     ``stackopt.solve`` of a game built directly from NumPy matrices, not from the template,
     and (2) exact vertex enumeration in rational arithmetic."""
     out = tmp_path / "fine.csv"
-    df = stackopt.batch(model=None, scenarios=DATA / "scenarios" / "inspection_fine.yaml",
-                        out=out, workers=2)
+    df = stackopt.batch(
+        model=None, scenarios=DATA / "scenarios" / "inspection_fine.yaml", out=out, workers=2
+    )
     assert len(df) == 42 and df["certified"].all()
     assert list(df["scenario"]) == [f"s{i:04d}" for i in range(1, 43)]
     assert set(REQUIRED) <= set(df.columns) and "payoffs.follower.0.1" in df.columns
@@ -45,8 +46,9 @@ def test_sweep_rows_equal_single_solves_and_the_exact_oracle(tmp_path):
         caught = df.loc[df["scenario"] == row.scenario, "payoffs.follower.0.1"].item()
         B = B0.copy()
         B[0, 1] = caught
-        game = NormalFormGame(A0, B, ("inspect", "skip"), ("legal", "violate"),
-                              "inspector", "inspectee")
+        game = NormalFormGame(
+            A0, B, ("inspect", "skip"), ("legal", "violate"), "inspector", "inspectee"
+        )
         leader = df.loc[df["scenario"] == row.scenario, "leader"].item()
         single = stackopt.solve(game, leader=leader)
         assert single.certified
@@ -59,8 +61,10 @@ def test_sweep_rows_equal_single_solves_and_the_exact_oracle(tmp_path):
 
 
 def test_files_batch_matches_single_solves(tmp_path, capsys):
-    files = [str(DATA / f) for f in ("inspection.yaml", "commitment_beats_nash.yaml",
-                                     "security_small.yaml")]
+    files = [
+        str(DATA / f)
+        for f in ("inspection.yaml", "commitment_beats_nash.yaml", "security_small.yaml")
+    ]
     code = main(["batch", *files, "--out", str(tmp_path / "r.csv"), "--workers", "2"])
     assert code == 0
     assert "3 solved and certified" in capsys.readouterr().out
@@ -76,13 +80,26 @@ def test_a_failing_scenario_does_not_stop_the_batch(tmp_path, capsys):
     table = tmp_path / "t.csv"
     # row 2 names the follower like the leader (the game does not validate); row 3 asks for a
     # method the kind does not have only for that row; the others are fine.
-    table.write_text("scenario,follower.name,payoffs.leader.0.1\n"
-                     "ok1,inspectee,-6\nclash,inspector,-6\nok2,inspectee,-3\n",
-                     encoding="utf-8")
+    table.write_text(
+        "scenario,follower.name,payoffs.leader.0.1\n"
+        "ok1,inspectee,-6\nclash,inspector,-6\nok2,inspectee,-3\n",
+        encoding="utf-8",
+    )
     bad = tmp_path / "broken.yaml"
     bad.write_text("kind: normal_form\npayoffs: {leader: [[1]], follower: [[1, 2]]}\n")
-    code = main(["batch", "--model", INSPECTION, "--scenarios", str(table),
-                 "--out", str(tmp_path / "r.csv"), "--workers", "2"])
+    code = main(
+        [
+            "batch",
+            "--model",
+            INSPECTION,
+            "--scenarios",
+            str(table),
+            "--out",
+            str(tmp_path / "r.csv"),
+            "--workers",
+            "2",
+        ]
+    )
     assert code == 1
     out = capsys.readouterr().out
     assert "2 solved and certified, 1 failed" in out
@@ -98,8 +115,12 @@ def test_a_failing_scenario_does_not_stop_the_batch(tmp_path, capsys):
 
 
 def test_time_limit_failure_is_recorded(tmp_path):
-    df = stackopt.batch([str(DATA / "travelers_dilemma_99.yaml"), INSPECTION],
-                        time_limit=1e-6, method="multiple_lps", workers=1)
+    df = stackopt.batch(
+        [str(DATA / "travelers_dilemma_99.yaml"), INSPECTION],
+        time_limit=1e-6,
+        method="multiple_lps",
+        workers=1,
+    )
     # the traveler's dilemma cannot finish in a microsecond; whatever happens is recorded
     assert len(df) == 2
     for row in df.itertuples(index=False):
@@ -134,9 +155,20 @@ def test_table_is_deterministic_and_in_scenario_order(tmp_path):
 def test_every_stored_result_verifies(tmp_path, capsys):
     out = tmp_path / "r.csv"
     export = tmp_path / "results"
-    code = main(["batch", "--model", INSPECTION, "--scenarios",
-                 str(DATA / "scenarios" / "inspection_costs.csv"), "--out", str(out),
-                 "--export-results", str(export), "--quiet"])
+    code = main(
+        [
+            "batch",
+            "--model",
+            INSPECTION,
+            "--scenarios",
+            str(DATA / "scenarios" / "inspection_costs.csv"),
+            "--out",
+            str(out),
+            "--export-results",
+            str(export),
+            "--quiet",
+        ]
+    )
     assert code == 0 and capsys.readouterr().out == ""
     records = read_store(str(out) + ".jsonl")
     assert len(records) == 5
@@ -161,8 +193,16 @@ def test_every_stored_result_verifies(tmp_path, capsys):
 
 
 def test_verbose_logs_each_scenario(tmp_path, capsys):
-    code = main(["-v", "batch", INSPECTION, str(DATA / "security_small.yaml"),
-                 "--out", str(tmp_path / "r.csv")])
+    code = main(
+        [
+            "-v",
+            "batch",
+            INSPECTION,
+            str(DATA / "security_small.yaml"),
+            "--out",
+            str(tmp_path / "r.csv"),
+        ]
+    )
     assert code == 0
     err = capsys.readouterr().err
     assert "inspection.yaml: optimal, certified" in err
@@ -199,14 +239,14 @@ def test_progress_line_on_a_terminal():
 
 def test_models_as_scenario_source(tmp_path):
     pytest.importorskip("stackopt.models")
-    df = stackopt.batch(scenarios=DATA / "scenarios" / "governance_fine_cap.yaml",
-                        workers=2)
+    df = stackopt.batch(scenarios=DATA / "scenarios" / "governance_fine_cap.yaml", workers=2)
     assert df["certified"].all() and len(df) == 18
     from stackopt.models import load_model
 
     row = df.iloc[5]
-    game = load_model("ai_regulation", leadership="firm", firm_grid=3,
-                      fine_cap=float(row["fine_cap"]))
+    game = load_model(
+        "ai_regulation", leadership="firm", firm_grid=3, fine_cap=float(row["fine_cap"])
+    )
     single = stackopt.solve(game, leader=row["leader"])
     assert row["leader_value"] == pytest.approx(single.leader_value, abs=1e-9)
     # independent: the value at the table's commitment recomputed from the matrices, and no

@@ -36,9 +36,14 @@ def _table(rows):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(2, 4).flatmap(lambda n: st.tuples(
-    st.lists(st.lists(st.integers(-5, 5), min_size=n, max_size=n), min_size=2, max_size=2),
-    st.lists(st.lists(st.integers(-5, 5), min_size=n, max_size=n), min_size=2, max_size=2))))
+@given(
+    st.integers(2, 4).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.lists(st.integers(-5, 5), min_size=n, max_size=n), min_size=2, max_size=2),
+            st.lists(st.lists(st.integers(-5, 5), min_size=n, max_size=n), min_size=2, max_size=2),
+        )
+    )
+)
 def test_commitment_curve_maximum_is_the_exact_strong_value(AB):
     A, B = (np.array(M, float) for M in AB)
     value, _p = plots.strong_value_2xn(A, B)
@@ -70,24 +75,54 @@ def test_commitment_plot_marks_the_solved_commitment():
 
 
 def test_value_plot_draws_each_players_value_per_order():
-    df = _table([
-        {"x": 1, "leader_name": "reg", "follower_name": "firm", "leader_value": 3.0,
-         "follower_value": -1.0},
-        {"x": 2, "leader_name": "reg", "follower_name": "firm", "leader_value": 4.0,
-         "follower_value": -2.0},
-        {"x": 1, "leader_name": "firm", "follower_name": "reg", "leader_value": 1.0,
-         "follower_value": 2.0},
-        {"x": 2, "leader_name": "firm", "follower_name": "reg", "leader_value": 0.5,
-         "follower_value": 2.5},
-        {"x": 3, "leader_name": "firm", "follower_name": "reg", "leader_value": 9.0,
-         "follower_value": 9.0, "status": "error"},  # not drawn
-    ])
+    df = _table(
+        [
+            {
+                "x": 1,
+                "leader_name": "reg",
+                "follower_name": "firm",
+                "leader_value": 3.0,
+                "follower_value": -1.0,
+            },
+            {
+                "x": 2,
+                "leader_name": "reg",
+                "follower_name": "firm",
+                "leader_value": 4.0,
+                "follower_value": -2.0,
+            },
+            {
+                "x": 1,
+                "leader_name": "firm",
+                "follower_name": "reg",
+                "leader_value": 1.0,
+                "follower_value": 2.0,
+            },
+            {
+                "x": 2,
+                "leader_name": "firm",
+                "follower_name": "reg",
+                "leader_value": 0.5,
+                "follower_value": 2.5,
+            },
+            {
+                "x": 3,
+                "leader_name": "firm",
+                "follower_name": "reg",
+                "leader_value": 9.0,
+                "follower_value": 9.0,
+                "status": "error",
+            },  # not drawn
+        ]
+    )
     ax = plots.value_plot(df, "x", ax=_ax())
     lines = {ln.get_label(): (list(ln.get_xdata()), list(ln.get_ydata())) for ln in ax.lines}
-    assert lines == {"reg (reg leads)": ([1, 2], [3.0, 4.0]),
-                     "firm (reg leads)": ([1, 2], [-1.0, -2.0]),
-                     "firm (firm leads)": ([1, 2], [1.0, 0.5]),
-                     "reg (firm leads)": ([1, 2], [2.0, 2.5])}
+    assert lines == {
+        "reg (reg leads)": ([1, 2], [3.0, 4.0]),
+        "firm (reg leads)": ([1, 2], [-1.0, -2.0]),
+        "firm (firm leads)": ([1, 2], [1.0, 0.5]),
+        "reg (firm leads)": ([1, 2], [2.0, 2.5]),
+    }
     with pytest.raises(stackopt.InputError, match="no column"):
         plots.value_plot(df, "nope", ax=_ax())
 
@@ -97,10 +132,26 @@ def test_order_map_colours_the_better_order_for_the_player():
     for x in (0, 1):
         for y in (0, 1):
             # the regulator's value: leading 1 + x, following 1 + y (tie when x == y)
-            rows.append({"x": x, "y": y, "leader_name": "reg", "follower_name": "firm",
-                         "leader_value": 1.0 + x, "follower_value": 0.0})
-            rows.append({"x": x, "y": y, "leader_name": "firm", "follower_name": "reg",
-                         "leader_value": 0.0, "follower_value": 1.0 + y})
+            rows.append(
+                {
+                    "x": x,
+                    "y": y,
+                    "leader_name": "reg",
+                    "follower_name": "firm",
+                    "leader_value": 1.0 + x,
+                    "follower_value": 0.0,
+                }
+            )
+            rows.append(
+                {
+                    "x": x,
+                    "y": y,
+                    "leader_name": "firm",
+                    "follower_name": "reg",
+                    "leader_value": 0.0,
+                    "follower_value": 1.0 + y,
+                }
+            )
     ax = plots.order_map(_table(rows), "x", "y", player="reg", ax=_ax())
     grid = np.asarray(ax.collections[0].get_array()).reshape(2, 2)  # rows: y, columns: x
     reg, firm, tie = 0, 1, 2
@@ -115,15 +166,38 @@ def test_order_map_colours_the_better_order_for_the_player():
 
 def test_plot_cli_writes_figures(tmp_path, capsys):
     table = tmp_path / "fine.csv"
-    assert main(["batch", "--scenarios", str(REPO / "data" / "scenarios" /
-                                             "inspection_fine.yaml"),
-                 "--out", str(table), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "batch",
+                "--scenarios",
+                str(REPO / "data" / "scenarios" / "inspection_fine.yaml"),
+                "--out",
+                str(table),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     out = tmp_path / "sweep.png"
     assert main(["plot", str(table), "--x", "payoffs.follower.0.1", "--out", str(out)]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     out = tmp_path / "one_order.png"
-    assert main(["plot", str(table), "--x", "payoffs.follower.0.1", "--where",
-                 "leader=inspector", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "plot",
+                str(table),
+                "--x",
+                "payoffs.follower.0.1",
+                "--where",
+                "leader=inspector",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = tmp_path / "commit.svg"
     assert main(["plot", INSPECTION, "--commitment", "--out", str(svg)]) == 0
@@ -132,5 +206,7 @@ def test_plot_cli_writes_figures(tmp_path, capsys):
     assert main(["plot", str(table), "--x", "nope", "--out", str(tmp_path / "x.png")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no column 'nope'" in err[0]
-    assert main(["plot", str(table), "--x", "payoffs.follower.0.1",
-                 "--out", str(tmp_path / "x.gif")]) == 2
+    assert (
+        main(["plot", str(table), "--x", "payoffs.follower.0.1", "--out", str(tmp_path / "x.gif")])
+        == 2
+    )

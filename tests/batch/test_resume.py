@@ -23,11 +23,14 @@ INSPECTION = str(REPO / "data" / "inspection.yaml")
 
 def _grid(tmp_path: Path, num: int) -> Path:
     grid = tmp_path / "grid.yaml"
-    grid.write_text(f"model: {INSPECTION}\n"
-                    "grid:\n"
-                    f"  payoffs.follower.0.1: {{start: -30, stop: 0, num: {num}}}\n"
-                    "  payoffs.leader.0.0: [-1, -2]\n"
-                    "  leader: [inspector, inspectee]\n", encoding="utf-8")
+    grid.write_text(
+        f"model: {INSPECTION}\n"
+        "grid:\n"
+        f"  payoffs.follower.0.1: {{start: -30, stop: 0, num: {num}}}\n"
+        "  payoffs.leader.0.0: [-1, -2]\n"
+        "  leader: [inspector, inspectee]\n",
+        encoding="utf-8",
+    )
     return grid
 
 
@@ -47,10 +50,23 @@ def test_sigkill_midway_then_resume_gives_the_uninterrupted_table(tmp_path):
     total = 800
     out = tmp_path / "killed.csv"
     store = Path(str(out) + ".jsonl")
-    cmd = [sys.executable, "-m", "stackopt", "batch", "--scenarios", str(grid),
-           "--out", str(out), "--workers", "2", "--chunk-size", "2"]
-    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "stackopt",
+        "batch",
+        "--scenarios",
+        str(grid),
+        "--out",
+        str(out),
+        "--workers",
+        "2",
+        "--chunk-size",
+        "2",
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
     deadline = time.monotonic() + 120
     while _lines(store) < 60 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
@@ -63,8 +79,9 @@ def test_sigkill_midway_then_resume_gives_the_uninterrupted_table(tmp_path):
     # a kill in the middle of a write leaves a torn line: simulate one
     with open(store, "ab") as f:
         f.write(b'{"key":"deadbeef","scenario":"s00')
-    resumed = subprocess.run([*cmd, "--resume", "--quiet"], cwd=tmp_path,
-                             capture_output=True, text=True, timeout=300)
+    resumed = subprocess.run(
+        [*cmd, "--resume", "--quiet"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert "torn last line" in resumed.stderr
     records = read_store(store)
@@ -73,8 +90,13 @@ def test_sigkill_midway_then_resume_gives_the_uninterrupted_table(tmp_path):
     assert store.read_bytes().endswith(b"\n")
 
     fresh = tmp_path / "fresh.csv"
-    full = subprocess.run([c if c != str(out) else str(fresh) for c in cmd] + ["--quiet"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    full = subprocess.run(
+        [c if c != str(out) else str(fresh) for c in cmd] + ["--quiet"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert full.returncode == 0, full.stderr
     a, b = pd.read_csv(out), pd.read_csv(fresh)
     assert len(a) == total
@@ -99,8 +121,7 @@ def test_resume_skips_finished_scenarios_and_retries_failed(tmp_path):
     assert latest(read_store(store))[broken["key"]]["status"] == "error"
     skipped = stackopt.batch(scenarios=grid, out=out, workers=1, resume=True)
     assert skipped.set_index("scenario").loc[broken["scenario"], "status"] == "error"
-    retried = stackopt.batch(scenarios=grid, out=out, workers=1, resume=True,
-                             retry_failed=True)
+    retried = stackopt.batch(scenarios=grid, out=out, workers=1, resume=True, retry_failed=True)
     pd.testing.assert_frame_equal(_comparable(first), _comparable(retried))
     # without --resume, an earlier store is kept aside, never overwritten
     stackopt.batch(scenarios=grid, out=out, workers=1)
@@ -112,11 +133,13 @@ def test_changed_scenarios_are_not_taken_from_the_store(tmp_path):
     grid = _grid(tmp_path, 2)
     out = tmp_path / "r.csv"
     stackopt.batch(scenarios=grid, out=out, workers=1)
-    changed = stackopt.batch(scenarios=grid, out=out, workers=1, resume=True,
-                             tie_break="adversarial")
+    changed = stackopt.batch(
+        scenarios=grid, out=out, workers=1, resume=True, tie_break="adversarial"
+    )
     assert changed.attrs["summary"]["reused"] == 0
-    assert set(changed["tie_break"] if "tie_break" in changed else ["adversarial"]) == \
-        {"adversarial"}
+    assert set(changed["tie_break"] if "tie_break" in changed else ["adversarial"]) == {
+        "adversarial"
+    }
 
 
 def test_torn_and_corrupt_lines(tmp_path):
@@ -136,22 +159,23 @@ def test_local_dask_cluster_gives_the_process_pool_table(tmp_path):
     pytest.importorskip("dask.distributed")
     grid = _grid(tmp_path, 4)
     pool = stackopt.batch(scenarios=grid, out=tmp_path / "pool.csv", workers=2)
-    dask = stackopt.batch(scenarios=grid, out=tmp_path / "dask.csv", workers=2,
-                          scheduler="local")
+    dask = stackopt.batch(scenarios=grid, out=tmp_path / "dask.csv", workers=2, scheduler="local")
     assert len(dask) == 16 and dask["certified"].all()
     pd.testing.assert_frame_equal(_comparable(pool), _comparable(dask))
-    pd.testing.assert_frame_equal(_comparable(pd.read_csv(tmp_path / "pool.csv")),
-                                  _comparable(pd.read_csv(tmp_path / "dask.csv")))
+    pd.testing.assert_frame_equal(
+        _comparable(pd.read_csv(tmp_path / "pool.csv")),
+        _comparable(pd.read_csv(tmp_path / "dask.csv")),
+    )
 
 
 def test_existing_dask_cluster_by_address(tmp_path):
     """``--scheduler tcp://host:port``: a cluster started elsewhere (here, in this test)."""
     distributed = pytest.importorskip("dask.distributed")
     grid = _grid(tmp_path, 2)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None
+    ) as cluster:
         assert cluster.scheduler_address.startswith("tcp://")
         remote = stackopt.batch(scenarios=grid, scheduler=cluster.scheduler_address)
     pool = stackopt.batch(scenarios=grid, workers=1)
     pd.testing.assert_frame_equal(_comparable(pool), _comparable(remote))
-

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pytest
 
 from stackopt import load_game
 from stackopt.errors import InputError
-from stackopt.kinds.bayesian.game import BayesianGame, FollowerType
+from stackopt.kinds.bayesian.game import BayesianGame
 from stackopt.kinds.bayesian.io_yaml import bayesian_to_dict, parse_bayesian
 
 GOOD = """\
@@ -61,28 +59,51 @@ def test_bundled_examples_load():
 
 BAD = [
     (GOOD.replace("prior: 0.25", "prior: 0.3"), "priors sum to 1.05", "followers.prior"),
-    (GOOD.replace("prior: 0.75", "prior: 1.25").replace("prior: 0.25", "prior: -0.25"),
-     "negative", "followers[1] (vandal).prior"),
+    (
+        GOOD.replace("prior: 0.75", "prior: 1.25").replace("prior: 0.25", "prior: -0.25"),
+        "negative",
+        "followers[1] (vandal).prior",
+    ),
     (GOOD.replace("prior: 0.25", "weight: 0.25"), "some types have 'prior'", "followers[1]"),
     (GOOD.replace("    prior: 0.25\n", ""), "neither 'prior' nor 'weight'", "followers[1]"),
-    (GOOD.replace("actions: [r1, r2, home]", "actions: [r1, r2]"),
-     "type 'vandal': 2 labels for 3 actions", "followers[1] (vandal).actions"),
-    (GOOD.replace("follower: [[-1, 1, 0], [1, -1, 0]]", "follower: [[-1, 1], [1, -1]]"),
-     "type 'vandal': leader payoffs are 2x3 but follower payoffs are 2x2",
-     "followers[1] (vandal).payoffs"),
-    (GOOD.replace("leader:   [[1, -1, 0], [-1, 1, 0]]", "leader:   [[1, -1, 0]]")
-         .replace("follower: [[-1, 1, 0], [1, -1, 0]]", "follower: [[-1, 1, 0]]"),
-     "type 'vandal' has 1 payoff rows but type 'thief' has 2", "followers[1] (vandal).payoffs"),
-    (GOOD.replace("leader: {name: police, actions: [g1, g2]}",
-                  "leader: {name: police, actions: [g1, g2, g3]}"),
-     "3 labels for 2 actions", "leader.actions"),
+    (
+        GOOD.replace("actions: [r1, r2, home]", "actions: [r1, r2]"),
+        "type 'vandal': 2 labels for 3 actions",
+        "followers[1] (vandal).actions",
+    ),
+    (
+        GOOD.replace("follower: [[-1, 1, 0], [1, -1, 0]]", "follower: [[-1, 1], [1, -1]]"),
+        "type 'vandal': leader payoffs are 2x3 but follower payoffs are 2x2",
+        "followers[1] (vandal).payoffs",
+    ),
+    (
+        GOOD.replace("leader:   [[1, -1, 0], [-1, 1, 0]]", "leader:   [[1, -1, 0]]").replace(
+            "follower: [[-1, 1, 0], [1, -1, 0]]", "follower: [[-1, 1, 0]]"
+        ),
+        "type 'vandal' has 1 payoff rows but type 'thief' has 2",
+        "followers[1] (vandal).payoffs",
+    ),
+    (
+        GOOD.replace(
+            "leader: {name: police, actions: [g1, g2]}",
+            "leader: {name: police, actions: [g1, g2, g3]}",
+        ),
+        "3 labels for 2 actions",
+        "leader.actions",
+    ),
     (GOOD.replace("name: vandal", "name: thief"), "duplicate type name", "followers[1]"),
     (GOOD.replace("prior: 0.75", "prior: lots"), "not a finite number", "followers[0]"),
     (GOOD.replace("followers:", "followerz:"), "required key is missing", "followers"),
-    (GOOD.replace("    prior: 0.75\n", "    prior: 0.75\n    colour: red\n"), "unknown key",
-     "followers[0].colour"),
-    (GOOD.replace("      follower: [[-1, 1], [1, -1]]", "      follower: [[-1, x], [1, -1]]"),
-     "not a number", "followers[0] (thief).payoffs.follower[0][1]"),
+    (
+        GOOD.replace("    prior: 0.75\n", "    prior: 0.75\n    colour: red\n"),
+        "unknown key",
+        "followers[0].colour",
+    ),
+    (
+        GOOD.replace("      follower: [[-1, 1], [1, -1]]", "      follower: [[-1, x], [1, -1]]"),
+        "not a number",
+        "followers[0] (thief).payoffs.follower[0][1]",
+    ),
 ]
 
 
@@ -106,8 +127,7 @@ def test_prior_sum_tolerance():
 
 def test_api_bad_input():
     with pytest.raises(InputError, match="weights sum to 0"):
-        BayesianGame.from_matrices([np.zeros((2, 2))], [np.zeros((2, 2))], [0.0],
-                                   mode="followers")
+        BayesianGame.from_matrices([np.zeros((2, 2))], [np.zeros((2, 2))], [0.0], mode="followers")
     with pytest.raises(InputError, match="non-empty list"):
         BayesianGame(leader_actions=(), types=())
     with pytest.raises(InputError, match="3 leader matrices"):

@@ -17,8 +17,12 @@ def test_type_order_and_scaling_do_not_matter():
     base = stackopt.solve(game)
     assert base.certified
     perm = [2, 0, 1]
-    g2 = BayesianGame.from_matrices([R[k] for k in perm], [C[k] for k in perm],
-                                    [w[k] for k in perm], type_names=[f"t{k}" for k in perm])
+    g2 = BayesianGame.from_matrices(
+        [R[k] for k in perm],
+        [C[k] for k in perm],
+        [w[k] for k in perm],
+        type_names=[f"t{k}" for k in perm],
+    )
     r2 = stackopt.solve(g2)
     assert r2.leader.value == pytest.approx(base.leader.value, abs=1e-6 * 10)
     assert r2.follower.response == base.follower.response

@@ -8,11 +8,10 @@ import numpy as np
 import pytest
 
 from stackopt import NormalFormGame, solve_sse
-from stackopt.kinds.bayesian.solve import solve_bayesian, verify_bayesian
 from stackopt.errors import UnsupportedError
-from stackopt.kinds.bayesian.game import BayesianGame, FollowerType, harsanyi_transform
+from stackopt.kinds.bayesian.game import BayesianGame, harsanyi_transform
+from stackopt.kinds.bayesian.solve import solve_bayesian, verify_bayesian
 from stackopt.status import Status
-
 from stackopt.testing.oracles.bayesian import profile_enumeration
 
 
@@ -34,8 +33,15 @@ def random_game(rng, m, sizes, *, weights=None, integer=False):
     return BayesianGame.from_matrices(R, C, list(w), mode=mode), R, C, list(w)
 
 
-CASES = [(2, (2, 2)), (3, (2, 3)), (3, (3, 2, 2)), (4, (2, 2, 3)), (2, (3, 3, 3)),
-         (4, (4,)), (3, (2, 2, 2, 2))]
+CASES = [
+    (2, (2, 2)),
+    (3, (2, 3)),
+    (3, (3, 2, 2)),
+    (4, (2, 2, 3)),
+    (2, (3, 3, 3)),
+    (4, (4,)),
+    (3, (2, 2, 2, 2)),
+]
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -73,7 +79,7 @@ def test_independent_followers_weighted_sum():
     for k in range(4):
         weights = list(rng.integers(1, 6, size=3).astype(float))
         game, R, C, w = random_game(rng, 3, (2, 3, 2), weights=weights)
-        ref, _, _ = profile_enumeration(R, C, weights)   # raw weights, no normalisation
+        ref, _, _ = profile_enumeration(R, C, weights)  # raw weights, no normalisation
         assert game.mode == "followers" and game.total_weight == pytest.approx(sum(weights))
         for method in ("dobss", "harsanyi"):
             r = solve_bayesian(game, method=method)
@@ -95,8 +101,9 @@ def test_patrol_example_and_json_verify(tmp_path):
     bad = dict(data, leader=dict(data["leader"], value=-1.0))
     cert = verify_bayesian(game, bad)
     assert not cert.passed and not cert.check("leader_value").passed
-    bad = dict(data, follower=dict(data["follower"], response={"thief": "rob2",
-                                                              "vandal": "stay_home"}))
+    bad = dict(
+        data, follower=dict(data["follower"], response={"thief": "rob2", "vandal": "stay_home"})
+    )
     assert not verify_bayesian(game, bad).passed
     # a MILP bound above the value must fail the optimality check
     ev = data["certificate"]["evidence"]
@@ -173,4 +180,3 @@ def test_result_is_consistent_with_game():
     game, *_ = random_game(rng, 3, (2, 2))
     model = build_dobss(game)
     assert len(model.q) == 4 and len(model.z) == 12
-

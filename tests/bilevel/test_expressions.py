@@ -31,16 +31,19 @@ def test_constraint_senses_move_everything_left():
     assert parse_constraint("1e1 >= -x").body.linear() == {"x": 1.0}
 
 
-@pytest.mark.parametrize("text,col,what", [
-    ("x - 4*y$", 8, "unexpected character"),
-    ("2x + y", 2, "missing operator"),
-    ("x / y", 3, "division by a variable"),
-    ("x*y*y", 4, "degree above 2"),
-    ("(x + y", 7, "missing ')'"),
-    ("x^3", 3, "exponent"),
-    ("x +", 4, "unexpected end"),
-    ("__import__('os')", 12, "unexpected character"),
-])
+@pytest.mark.parametrize(
+    "text,col,what",
+    [
+        ("x - 4*y$", 8, "unexpected character"),
+        ("2x + y", 2, "missing operator"),
+        ("x / y", 3, "division by a variable"),
+        ("x*y*y", 4, "degree above 2"),
+        ("(x + y", 7, "missing ')'"),
+        ("x^3", 3, "exponent"),
+        ("x +", 4, "unexpected end"),
+        ("__import__('os')", 12, "unexpected character"),
+    ],
+)
 def test_errors_point_at_column(text, col, what):
     with pytest.raises(InputError) as exc:
         parse_expression(text, field="leader.objective", source="f.yaml")
@@ -49,11 +52,14 @@ def test_errors_point_at_column(text, col, what):
     assert msg.startswith("f.yaml: field 'leader.objective'")
 
 
-@pytest.mark.parametrize("text,what", [
-    ("x + y", "needs a comparison"),
-    ("x < 3", "strict inequality"),
-    ("0 <= x <= 3", "only one comparison"),
-])
+@pytest.mark.parametrize(
+    "text,what",
+    [
+        ("x + y", "needs a comparison"),
+        ("x < 3", "strict inequality"),
+        ("0 <= x <= 3", "only one comparison"),
+    ],
+)
 def test_constraint_errors(text, what):
     with pytest.raises(InputError, match=what):
         parse_constraint(text)

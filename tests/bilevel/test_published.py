@@ -20,11 +20,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stackopt.kinds.bilevel.solve import solve_bilevel, verify_bilevel
 from stackopt.errors import UnsupportedError
 from stackopt.io.load import load_game
+from stackopt.kinds.bilevel.solve import solve_bilevel, verify_bilevel
 from stackopt.status import Status
-
 from stackopt.testing.oracles.bilevel import enumerate_active_sets, enumerate_integer_leader
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "bilevel"
@@ -32,8 +31,7 @@ DATA = Path(__file__).resolve().parents[2] / "data" / "bilevel"
 PUBLISHED = [
     ("bard.yaml", {"x": 4, "y": 4}, -12.0),
     ("bard_reversed.yaml", {"x": 2, "y": 1}, -2.0),
-    ("candler_townsley.yaml", {"x[1]": 0, "x[2]": 0.9, "y[1]": 0, "y[2]": 0.6, "y[3]": 0.4},
-     -29.2),
+    ("candler_townsley.yaml", {"x[1]": 0, "x[2]": 0.9, "y[1]": 0, "y[2]": 0.6, "y[3]": 0.4}, -29.2),
     ("clark_westerberg.yaml", {"x": 19, "y": 14}, -37.0),
     ("moore_bard.yaml", {"x": 8, "y": 1}, -18.0),
     ("moore_bard_integer.yaml", {"x": 8, "y": 1}, -18.0),
@@ -54,8 +52,16 @@ def test_published_optimum(fname, point, value, method):
         assert got[k] == pytest.approx(v, abs=1e-6), k
 
 
-@pytest.mark.parametrize("fname", ["bard.yaml", "bard_reversed.yaml", "moore_bard.yaml",
-                                   "clark_westerberg.yaml", "pineda_morales.yaml"])
+@pytest.mark.parametrize(
+    "fname",
+    [
+        "bard.yaml",
+        "bard_reversed.yaml",
+        "moore_bard.yaml",
+        "clark_westerberg.yaml",
+        "pineda_morales.yaml",
+    ],
+)
 def test_published_matches_active_set_enumeration(fname):
     p = load_game(DATA / fname)
     status, value = enumerate_active_sets(p)

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from stackopt.kinds.bilevel.solve import build_model, solve_bilevel
 from stackopt.cli import main
 from stackopt.errors import UnsupportedError
 from stackopt.io.load import load_game
-
+from stackopt.kinds.bilevel.solve import build_model, solve_bilevel
 from stackopt.testing.oracles.bilevel import enumerate_active_sets
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "bilevel"
@@ -43,8 +42,12 @@ def test_pyomo_refuses_unbounded_multipliers():
 
 
 def test_cli_export(tmp_path, capsys):
-    assert main(["export", str(DATA / "covering_proven.yaml"), "--format", "lp",
-                 "--out", str(tmp_path)]) == 0
+    assert (
+        main(
+            ["export", str(DATA / "covering_proven.yaml"), "--format", "lp", "--out", str(tmp_path)]
+        )
+        == 0
+    )
     text = (tmp_path / "covering_proven.lp").read_text()
     assert "minimize" in text.lower() or "min" in text.lower()
     # no big-M provable: the normalised KKT MILP is written (was: exit 2, 'field method')
@@ -55,9 +58,15 @@ def test_cli_export(tmp_path, capsys):
 def test_docs_matrix_example():
     from stackopt.kinds.bilevel.game import BilevelProblem
 
-    p = BilevelProblem.from_matrices(c_x=[1], c_y=[-4], A_x=[[-1], [-2], [2], [3]],
-                                     A_y=[[-1], [1], [1], [-2]], b=[-3, 0, 12, 4], d_y=[1],
-                                     x_lower=0)
+    p = BilevelProblem.from_matrices(
+        c_x=[1],
+        c_y=[-4],
+        A_x=[[-1], [-2], [2], [3]],
+        A_y=[[-1], [1], [1], [-2]],
+        b=[-3, 0, 12, 4],
+        d_y=[1],
+        x_lower=0,
+    )
     r = solve_bilevel(p)
     assert r.certified and r.leader.value == pytest.approx(-12)
     assert r.commitment == {"x[1]": pytest.approx(4)} and r.response == {"y[1]": pytest.approx(4)}

@@ -13,31 +13,45 @@ Two families (seeded):
 import numpy as np
 import pytest
 
-from stackopt.kinds.bilevel.solve import solve_bilevel, verify_bilevel
 from stackopt.kinds.bilevel.game import BilevelProblem
+from stackopt.kinds.bilevel.solve import solve_bilevel, verify_bilevel
 from stackopt.status import Status
-
 from stackopt.testing.oracles.bilevel import enumerate_active_sets, enumerate_integer_leader
 
 
 def general(seed, nx=1, ny=2, m=3):
     rng = np.random.default_rng(seed)
     return BilevelProblem.from_matrices(
-        c_x=rng.integers(-5, 6, nx), c_y=rng.integers(-5, 6, ny),
-        A_x=rng.integers(-4, 5, (m, nx)), A_y=rng.integers(-4, 5, (m, ny)),
-        b=rng.integers(1, 15, m), d_y=rng.integers(-5, 6, ny),
-        x_lower=0, x_upper=rng.integers(3, 10), y_lower=0, name=f"general_{seed}")
+        c_x=rng.integers(-5, 6, nx),
+        c_y=rng.integers(-5, 6, ny),
+        A_x=rng.integers(-4, 5, (m, nx)),
+        A_y=rng.integers(-4, 5, (m, ny)),
+        b=rng.integers(1, 15, m),
+        d_y=rng.integers(-5, 6, ny),
+        x_lower=0,
+        x_upper=rng.integers(3, 10),
+        y_lower=0,
+        name=f"general_{seed}",
+    )
 
 
 def covering(seed, nx=1, ny=2, m=2, integer=False):
     rng = np.random.default_rng(1000 + seed)
     return BilevelProblem.from_matrices(
-        c_x=rng.integers(-5, 6, nx), c_y=rng.integers(-5, 6, ny),
-        A_x=rng.integers(-3, 4, (m, nx)), A_y=-rng.integers(1, 5, (m, ny)),
-        b=-rng.integers(1, 10, m), d_y=rng.integers(1, 6, ny),
-        G_y=np.ones((1, ny)), h=[float(rng.integers(8, 20))],
-        x_lower=0, x_upper=3 if integer else rng.integers(3, 8), y_lower=0,
-        x_types=["integer"] * nx if integer else None, name=f"covering_{seed}")
+        c_x=rng.integers(-5, 6, nx),
+        c_y=rng.integers(-5, 6, ny),
+        A_x=rng.integers(-3, 4, (m, nx)),
+        A_y=-rng.integers(1, 5, (m, ny)),
+        b=-rng.integers(1, 10, m),
+        d_y=rng.integers(1, 6, ny),
+        G_y=np.ones((1, ny)),
+        h=[float(rng.integers(8, 20))],
+        x_lower=0,
+        x_upper=3 if integer else rng.integers(3, 8),
+        y_lower=0,
+        x_types=["integer"] * nx if integer else None,
+        name=f"covering_{seed}",
+    )
 
 
 def _same(r, status, value):
@@ -80,10 +94,17 @@ def test_integer_leader_strong_duality_vs_enumeration(seed):
 def test_integer_leader_general_vs_enumeration(seed):
     rng = np.random.default_rng(500 + seed)
     p = BilevelProblem.from_matrices(
-        c_x=rng.integers(-5, 6, 2), c_y=rng.integers(-5, 6, 2),
-        A_x=rng.integers(-4, 5, (3, 2)), A_y=rng.integers(-4, 5, (3, 2)),
-        b=rng.integers(1, 15, 3), d_y=rng.integers(-5, 6, 2), x_lower=0, x_upper=4,
-        y_lower=0, x_types=["integer", "binary"])
+        c_x=rng.integers(-5, 6, 2),
+        c_y=rng.integers(-5, 6, 2),
+        A_x=rng.integers(-4, 5, (3, 2)),
+        A_y=rng.integers(-4, 5, (3, 2)),
+        b=rng.integers(1, 15, 3),
+        d_y=rng.integers(-5, 6, 2),
+        x_lower=0,
+        x_upper=4,
+        y_lower=0,
+        x_types=["integer", "binary"],
+    )
     status, value = enumerate_integer_leader(p)
     _same(solve_bilevel(p), status, value)
 
@@ -105,10 +126,17 @@ def test_kkt_normalized_is_exact_without_dual_bounds(seed):
     to branching, and agrees with active-set enumeration."""
     rng = np.random.default_rng(700 + seed)
     p = BilevelProblem.from_matrices(
-        c_x=rng.integers(-5, 6, 1), c_y=rng.integers(-5, 6, 2),
-        A_x=rng.integers(-4, 5, (2, 1)), A_y=rng.integers(-4, 5, (2, 2)),
-        b=rng.integers(1, 15, 2), d_y=rng.integers(-5, 6, 2), x_lower=0, x_upper=6,
-        y_lower=0, y_upper=5)
+        c_x=rng.integers(-5, 6, 1),
+        c_y=rng.integers(-5, 6, 2),
+        A_x=rng.integers(-4, 5, (2, 1)),
+        A_y=rng.integers(-4, 5, (2, 2)),
+        b=rng.integers(1, 15, 2),
+        d_y=rng.integers(-5, 6, 2),
+        x_lower=0,
+        x_upper=6,
+        y_lower=0,
+        y_upper=5,
+    )
     status, value = enumerate_active_sets(p)
     r = solve_bilevel(p, method="kkt_normalized")
     _same(r, status, value)
@@ -125,11 +153,19 @@ def test_follower_equality_rows_vs_enumeration(seed):
     b = rng.integers(2, 12, 3).astype(float)
     lo = np.array([b[0], -np.inf, -np.inf])  # row 0: equality
     p = BilevelProblem(
-        leader_variables=("x",), follower_variables=("y1", "y2", "y3"),
-        leader_lower=[0.0], leader_upper=[5.0], follower_lower=[0.0] * 3,
-        follower_upper=[6.0, np.inf, np.inf], leader_cost_x=rng.integers(-4, 5, 1),
-        leader_cost_y=rng.integers(-4, 5, 3), follower_cost_y=rng.integers(-4, 5, 3),
-        follower_rows_x=Ax, follower_rows_y=Ay, follower_rows_lower=lo,
-        follower_rows_upper=b)
+        leader_variables=("x",),
+        follower_variables=("y1", "y2", "y3"),
+        leader_lower=[0.0],
+        leader_upper=[5.0],
+        follower_lower=[0.0] * 3,
+        follower_upper=[6.0, np.inf, np.inf],
+        leader_cost_x=rng.integers(-4, 5, 1),
+        leader_cost_y=rng.integers(-4, 5, 3),
+        follower_cost_y=rng.integers(-4, 5, 3),
+        follower_rows_x=Ax,
+        follower_rows_y=Ay,
+        follower_rows_lower=lo,
+        follower_rows_upper=b,
+    )
     status, value = enumerate_active_sets(p)
     _same(solve_bilevel(p), status, value)

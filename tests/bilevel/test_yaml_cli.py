@@ -3,26 +3,30 @@
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from stackopt.kinds.bilevel.solve import solve_bilevel
 from stackopt.cli import main
 from stackopt.errors import InputError, UnsupportedError
+from stackopt.io.load import load_game
 from stackopt.kinds.bilevel.game import BilevelProblem
 from stackopt.kinds.bilevel.io_yaml import parse_bilevel
-from stackopt.io.load import load_game
+from stackopt.kinds.bilevel.solve import solve_bilevel
 from stackopt.status import Status
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "bilevel"
 
 BARD = {
     "kind": "bilevel",
-    "leader": {"variables": {"x": {"lower": 0, "upper": 10, "type": "integer"}},
-               "objective": {"minimize": "x - 4*y"}, "constraints": []},
-    "follower": {"variables": {"y": {"lower": 0}}, "objective": {"minimize": "y"},
-                 "constraints": ["-x - y <= -3", "-2*x + y <= 0", "2*x + y <= 12",
-                                 "3*x - 2*y <= 4"]},
+    "leader": {
+        "variables": {"x": {"lower": 0, "upper": 10, "type": "integer"}},
+        "objective": {"minimize": "x - 4*y"},
+        "constraints": [],
+    },
+    "follower": {
+        "variables": {"y": {"lower": 0}},
+        "objective": {"minimize": "y"},
+        "constraints": ["-x - y <= -3", "-2*x + y <= 0", "2*x + y <= 12", "3*x - 2*y <= 4"],
+    },
 }
 
 
@@ -38,19 +42,30 @@ def test_issue_yaml_form_parses_to_the_right_matrices():
 
 
 def test_matrix_form_equals_yaml_form():
-    p = BilevelProblem.from_matrices(c_x=[1], c_y=[-4], A_x=[[-1], [-2], [2], [3]],
-                                     A_y=[[-1], [1], [1], [-2]], b=[-3, 0, 12, 4], d_y=[1],
-                                     x_lower=0, x_upper=10, x_types=["integer"])
+    p = BilevelProblem.from_matrices(
+        c_x=[1],
+        c_y=[-4],
+        A_x=[[-1], [-2], [2], [3]],
+        A_y=[[-1], [1], [1], [-2]],
+        b=[-3, 0, 12, 4],
+        d_y=[1],
+        x_lower=0,
+        x_upper=10,
+        x_types=["integer"],
+    )
     assert solve_bilevel(p).leader.value == pytest.approx(-12)
 
 
-@pytest.mark.parametrize("path,value,fix", [
-    (("leader", "objective"), {"minimize": "x - 4*z"}, "unknown variable 'z'"),
-    (("follower", "constraints"), ["x +* y <= 1"], "column 4"),
-    (("leader", "objective"), {"minimize": "x", "maximize": "x"}, "exactly one"),
-    (("leader", "variables"), {"x": {"lower": 0, "kind": "int"}}, "unknown key"),
-    (("follower", "constraints"), ["0*x >= 1"], "never holds"),
-])
+@pytest.mark.parametrize(
+    "path,value,fix",
+    [
+        (("leader", "objective"), {"minimize": "x - 4*z"}, "unknown variable 'z'"),
+        (("follower", "constraints"), ["x +* y <= 1"], "column 4"),
+        (("leader", "objective"), {"minimize": "x", "maximize": "x"}, "exactly one"),
+        (("leader", "variables"), {"x": {"lower": 0, "kind": "int"}}, "unknown key"),
+        (("follower", "constraints"), ["0*x >= 1"], "never holds"),
+    ],
+)
 def test_bad_input_names_the_field(path, value, fix):
     data = json.loads(json.dumps(BARD))
     data[path[0]][path[1]] = value
@@ -59,13 +74,16 @@ def test_bad_input_names_the_field(path, value, fix):
     assert "bad.yaml" in str(exc.value)
 
 
-@pytest.mark.parametrize("path,value,fix", [
-    (("leader", "objective"), {"minimize": "x*x"}, "not a product of a leader and a follower"),
-    (("follower", "constraints"), ["x*y <= 1"], "not linear"),
-    (("follower", "objective"), {"minimize": "-y^2"}, "not convex"),
-    (("follower", "objective"), {"maximize": "y^2"}, "not convex"),
-    (("follower", "variables"), {"y": {"lower": 0, "type": "binary"}}, "binary"),
-])
+@pytest.mark.parametrize(
+    "path,value,fix",
+    [
+        (("leader", "objective"), {"minimize": "x*x"}, "not a product of a leader and a follower"),
+        (("follower", "constraints"), ["x*y <= 1"], "not linear"),
+        (("follower", "objective"), {"minimize": "-y^2"}, "not convex"),
+        (("follower", "objective"), {"maximize": "y^2"}, "not convex"),
+        (("follower", "variables"), {"y": {"lower": 0, "type": "binary"}}, "binary"),
+    ],
+)
 def test_unsupported_is_refused(path, value, fix):
     data = json.loads(json.dumps(BARD))
     data[path[0]][path[1]] = value
@@ -91,8 +109,9 @@ def test_quadratic_follower_with_cross_terms():
 
 
 def test_unbounded_follower_everywhere_is_infeasible_with_reason():
-    p = BilevelProblem.from_matrices(c_x=[1], c_y=[1], A_x=[[1]], A_y=[[-1]], b=[0], d_y=[-1],
-                                     x_lower=0, x_upper=1)
+    p = BilevelProblem.from_matrices(
+        c_x=[1], c_y=[1], A_x=[[1]], A_y=[[-1]], b=[0], d_y=[-1], x_lower=0, x_upper=1
+    )
     r = solve_bilevel(p)
     assert r.status is Status.INFEASIBLE and "unbounded" in r.message
 
@@ -125,14 +144,23 @@ def test_cli_solve_json(capsys):
     assert out["follower"]["response"] == {"y": pytest.approx(4)}
     assert out["certificate"]["passed"] is True
     names = {c["name"] for c in out["certificate"]["checks"]}
-    assert {"best_response", "tie_break", "commitment", "follower_feasible", "leader_value"} <= names
+    assert {
+        "best_response",
+        "tie_break",
+        "commitment",
+        "follower_feasible",
+        "leader_value",
+    } <= names
     assert {"build_seconds", "highs_seconds"} <= set(out["stats"])
 
 
-@pytest.mark.parametrize("fname,code,status", [
-    ("infeasible.yaml", 1, "infeasible"),
-    ("unbounded.yaml", 1, "unbounded"),
-])
+@pytest.mark.parametrize(
+    "fname,code,status",
+    [
+        ("infeasible.yaml", 1, "infeasible"),
+        ("unbounded.yaml", 1, "unbounded"),
+    ],
+)
 def test_cli_infeasible_unbounded_exit_1(fname, code, status, capsys):
     assert main(["solve", str(DATA / fname), "--json"]) == code
     assert json.loads(capsys.readouterr().out)["status"] == status
@@ -149,11 +177,11 @@ def test_cli_unsupported_and_bad_input_exit_2(tmp_path, capsys):
 
 def test_cli_method_choice(capsys):
     """kkt_bigm without a provable M is refused (exit 2); bard_moore solves it (exit 0)."""
-    assert main(["solve", str(DATA / "pineda_morales.yaml"), "--method", "kkt_bigm",
-                 "--json"]) == 2
+    assert main(["solve", str(DATA / "pineda_morales.yaml"), "--method", "kkt_bigm", "--json"]) == 2
     assert "big-M" in capsys.readouterr().err
-    assert main(["solve", str(DATA / "pineda_morales.yaml"), "--method", "bard_moore",
-                 "--json"]) == 0
+    assert (
+        main(["solve", str(DATA / "pineda_morales.yaml"), "--method", "bard_moore", "--json"]) == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert out["leader"]["value"] == pytest.approx(102)
     assert out["method"] == "bard_moore"
@@ -169,10 +197,15 @@ def test_cli_verify_round_trip(tmp_path, capsys):
 def test_unbounded_relaxation_but_bounded_bilevel():
     """H is unbounded (y = 0, x -> inf) but the follower copies x (y = x), so the leader's
     x - ... value is x >= 0: optimum 0 at x = 0 - must not be reported unbounded."""
-    data = {"kind": "bilevel",
-            "leader": {"variables": {"x": {"lower": 0}}, "objective": {"minimize": "-x + 2*y"}},
-            "follower": {"variables": {"y": {"lower": 0}}, "objective": {"maximize": "y"},
-                         "constraints": ["y <= x"]}}
+    data = {
+        "kind": "bilevel",
+        "leader": {"variables": {"x": {"lower": 0}}, "objective": {"minimize": "-x + 2*y"}},
+        "follower": {
+            "variables": {"y": {"lower": 0}},
+            "objective": {"maximize": "y"},
+            "constraints": ["y <= x"],
+        },
+    }
     r = solve_bilevel(parse_bilevel(data))
     assert r.status is Status.OPTIMAL and r.certified
     assert r.leader.value == pytest.approx(0, abs=1e-6)
@@ -190,8 +223,7 @@ def test_verify_checks_infeasible_and_unbounded_claims():
         assert not verify_bilevel(p, fake).passed
 
 
-@pytest.mark.parametrize("opt", [["--time-limit", "-5"], ["--time-limit", "nan"],
-                                 ["--rtol", "2"]])
+@pytest.mark.parametrize("opt", [["--time-limit", "-5"], ["--time-limit", "nan"], ["--rtol", "2"]])
 def test_cli_bad_option_values_exit_2(opt, capsys):
     assert main(["solve", str(DATA / "bard.yaml"), *opt]) == 2
     assert opt[0].lstrip("-").replace("-", "_") in capsys.readouterr().err

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
-from stackopt.testing.oracles import CASES
-from stackopt.testing.oracles import pure_commitment_values, sse_vertex_enumeration
 from stackopt import NormalFormGame, solve_sse, verify
 from stackopt.checks.exact import exact_certificate, to_fraction
+from stackopt.testing.oracles import CASES, pure_commitment_values, sse_vertex_enumeration
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
@@ -44,7 +42,8 @@ def test_pure_exact_matches_enumeration(seed):
     r = solve_sse(NormalFormGame(A, B), pure=True, exact=True)
     assert r.certificate.check("exact").passed
     assert Fraction(r.certificate.evidence["exact"]["leader_value"]) == max(
-        pure_commitment_values(A.tolist(), B.tolist()))
+        pure_commitment_values(A.tolist(), B.tolist())
+    )
 
 
 def test_decimals_are_read_as_written():
@@ -52,8 +51,9 @@ def test_decimals_are_read_as_written():
     g = NormalFormGame([[0.1, 0.0], [0.0, 0.3]], [[0.2, 0.0], [0.0, 0.1]])
     r = solve_sse(g, exact=True)
     assert r.certificate.check("exact").passed
-    oracle = sse_vertex_enumeration([[Fraction(1, 10), 0], [0, Fraction(3, 10)]],
-                                    [[Fraction(2, 10), 0], [0, Fraction(1, 10)]])
+    oracle = sse_vertex_enumeration(
+        [[Fraction(1, 10), 0], [0, Fraction(3, 10)]], [[Fraction(2, 10), 0], [0, Fraction(1, 10)]]
+    )
     assert Fraction(r.certificate.evidence["exact"]["leader_value"]) == oracle.value
 
 
@@ -62,8 +62,9 @@ def test_a_suboptimal_commitment_fails_exactly():
     g = case.game()
     r = solve_sse(g)
     # a feasible but suboptimal commitment (inspect more often than needed)
-    check, _ = exact_certificate(g, {"inspect": 0.5, "skip": 0.5}, "legal",
-                                 r.certificate.evidence["bounds"])
+    check, _ = exact_certificate(
+        g, {"inspect": 0.5, "skip": 0.5}, "legal", r.certificate.evidence["bounds"]
+    )
     assert not check.passed
 
 
@@ -85,5 +86,7 @@ def test_exact_proof_survives_float_noise_on_larger_decimal_games():
     r = solve_sse(NormalFormGame(A, B), exact=True)
     check = r.certificate.check("exact")
     assert check.passed, check.detail
-    assert abs(float(Fraction(r.certificate.evidence["exact"]["leader_value"]))
-               - r.leader.value) < 1e-9
+    assert (
+        abs(float(Fraction(r.certificate.evidence["exact"]["leader_value"])) - r.leader.value)
+        < 1e-9
+    )

@@ -5,31 +5,52 @@ from __future__ import annotations
 import pytest
 
 from stackopt import Certificate, InputError, NormalFormGame
-from stackopt.kinds.normal_form.checks import (certify, commitment_vector, pure_values,
-                                         tolerances)
+from stackopt.kinds.normal_form.checks import certify, commitment_vector, pure_values, tolerances
 
-INSP = NormalFormGame([[-1, -6], [0, -10]], [[-1, -10], [0, 5]], ["inspect", "skip"],
-                      ["legal", "violate"])
+INSP = NormalFormGame(
+    [[-1, -6], [0, -10]], [[-1, -10], [0, 5]], ["inspect", "skip"], ["legal", "violate"]
+)
 X = {"inspect": 5 / 14, "skip": 9 / 14}
 # hand-computed: with y_violate = 1/14 both rows of the bound give -1 + 9/14 = -5/14 and
 # 0 - 5/14; LP(violate) is bounded by max_i A[i, violate] = -6.
-EVIDENCE = {"bounds": {"legal": {"outcome": "optimal", "multipliers": {"violate": 1 / 14}},
-                       "violate": {"outcome": "pruned", "bound": -6.0}}}
+EVIDENCE = {
+    "bounds": {
+        "legal": {"outcome": "optimal", "multipliers": {"violate": 1 / 14}},
+        "violate": {"outcome": "pruned", "bound": -6.0},
+    }
+}
 
 
 def _cert(**kw):
-    args = dict(commitment=X, response="legal", leader_value=-5 / 14,
-                follower_value=-5 / 14, evidence=EVIDENCE)
+    args = dict(
+        commitment=X,
+        response="legal",
+        leader_value=-5 / 14,
+        follower_value=-5 / 14,
+        evidence=EVIDENCE,
+    )
     args.update(kw)
-    return certify(INSP, args.pop("commitment"), args.pop("response"),
-                   args.pop("leader_value"), args.pop("follower_value"), args.pop("evidence"))
+    return certify(
+        INSP,
+        args.pop("commitment"),
+        args.pop("response"),
+        args.pop("leader_value"),
+        args.pop("follower_value"),
+        args.pop("evidence"),
+    )
 
 
 def test_hand_built_certificate_passes():
     c = _cert()
     assert isinstance(c, Certificate) and c.passed
-    assert [k.name for k in c.checks] == ["commitment", "best_response", "tie_break",
-                                          "leader_value", "follower_value", "optimality"]
+    assert [k.name for k in c.checks] == [
+        "commitment",
+        "best_response",
+        "tie_break",
+        "leader_value",
+        "follower_value",
+        "optimality",
+    ]
     assert c.check("optimality").residual == pytest.approx(0.0, abs=1e-15)
     assert c.atol == pytest.approx(1e-5) and c.scale == 10 and c.rtol == 1e-6
 
@@ -42,10 +63,13 @@ def test_tolerances_are_relative_per_player():
 
 @pytest.mark.parametrize("scale", [1.0, 1000.0, 1e-3])
 def test_tolerance_boundary_scales_with_payoffs(scale):
-    g = NormalFormGame(INSP.A * scale, INSP.B * scale, INSP.leader_actions,
-                       INSP.follower_actions)
-    ev = {"bounds": {"legal": {"multipliers": {"violate": 1 / 14}},
-                     "violate": {"bound": -6.0 * scale}}}
+    g = NormalFormGame(INSP.A * scale, INSP.B * scale, INSP.leader_actions, INSP.follower_actions)
+    ev = {
+        "bounds": {
+            "legal": {"multipliers": {"violate": 1 / 14}},
+            "violate": {"bound": -6.0 * scale},
+        }
+    }
     v = -5 / 14 * scale
     atol = 1e-6 * 10 * scale
     ok = certify(g, X, "legal", v + 0.5 * atol, v, ev)
@@ -81,26 +105,47 @@ def test_best_response_and_tie_break_failures():
 def test_missing_values_are_optional():
     c = _cert(leader_value=None, follower_value=None)
     assert c.check("leader_value").passed and c.check("leader_value").detail.startswith(
-        "not reported; the game gives -0.357142857")
+        "not reported; the game gives -0.357142857"
+    )
     assert c.check("best_response").passed
 
 
-@pytest.mark.parametrize("evidence,words", [
-    (None, "no optimality bounds"),
-    ({"bounds": []}, "no optimality bounds"),
-    ({"bounds": {"legal": EVIDENCE["bounds"]["legal"]}}, "no bound for follower action(s) "
-                                                         "'violate'"),
-    ({"bounds": {"legal": {"multipliers": {"violate": -1}}, "violate": {"bound": -6}}},
-     "non-negative"),
-    ({"bounds": {"legal": {"multipliers": {"violate": "x"}}, "violate": {"bound": -6}}},
-     "bad bound record"),
-    ({"bounds": {"legal": {"multipliers": {"nobody": 1}}, "violate": {"bound": -6}}},
-     "unknown follower action"),
-    ({"bounds": {"legal": {"multipliers": {}}, "violate": {"bound": -6}}},
-     "'legal' is only bounded by 0"),
-    ({"bounds": {"legal": {"multipliers": {"violate": 1 / 14}},
-                 "violate": {"dominated_by": {"legal": 1.0}}}}, "margin"),
-])
+@pytest.mark.parametrize(
+    "evidence,words",
+    [
+        (None, "no optimality bounds"),
+        ({"bounds": []}, "no optimality bounds"),
+        (
+            {"bounds": {"legal": EVIDENCE["bounds"]["legal"]}},
+            "no bound for follower action(s) 'violate'",
+        ),
+        (
+            {"bounds": {"legal": {"multipliers": {"violate": -1}}, "violate": {"bound": -6}}},
+            "non-negative",
+        ),
+        (
+            {"bounds": {"legal": {"multipliers": {"violate": "x"}}, "violate": {"bound": -6}}},
+            "bad bound record",
+        ),
+        (
+            {"bounds": {"legal": {"multipliers": {"nobody": 1}}, "violate": {"bound": -6}}},
+            "unknown follower action",
+        ),
+        (
+            {"bounds": {"legal": {"multipliers": {}}, "violate": {"bound": -6}}},
+            "'legal' is only bounded by 0",
+        ),
+        (
+            {
+                "bounds": {
+                    "legal": {"multipliers": {"violate": 1 / 14}},
+                    "violate": {"dominated_by": {"legal": 1.0}},
+                }
+            },
+            "margin",
+        ),
+    ],
+)
 def test_optimality_failures(evidence, words):
     c = _cert(evidence=evidence)
     assert not c.check("optimality").passed and not c.passed
@@ -110,8 +155,12 @@ def test_optimality_failures(evidence, words):
 
 def test_pruned_record_bound_is_recomputed_not_trusted():
     """A record's stated 'bound' is ignored: the bound is recomputed from the multipliers."""
-    ev = {"bounds": {"legal": EVIDENCE["bounds"]["legal"],
-                     "violate": {"bound": -100.0, "multipliers": {}}}}
+    ev = {
+        "bounds": {
+            "legal": EVIDENCE["bounds"]["legal"],
+            "violate": {"bound": -100.0, "multipliers": {}},
+        }
+    }
     # recomputed bound for violate with y = 0 is max A[:, violate] = -6 < -5/14: passes
     assert _cert(evidence=ev).passed
     g = NormalFormGame([[1, 0], [0, 5]], [[1, 0], [0, 1]])
@@ -125,8 +174,13 @@ def test_dominance_records():
     base = {"b0": {"multipliers": {}}, "b1": {"multipliers": {}}}  # LP(b0), LP(b1) <= 0
     good = dict(base, b2={"dominated_by": {"b0": 0.5, "b1": 0.5}})
     assert certify(g, {"a0": 1}, "b0", 0.0, 4.0, {"bounds": good}).passed
-    for bad in ({"b0": 0.5}, {"b0": 0.5, "b1": 0.5, "b2": 0.0001}, {"b0": 1.0},
-                {"b0": -0.5, "b1": 1.5}, {"b2": 1.0}):
+    for bad in (
+        {"b0": 0.5},
+        {"b0": 0.5, "b1": 0.5, "b2": 0.0001},
+        {"b0": 1.0},
+        {"b0": -0.5, "b1": 1.5},
+        {"b2": 1.0},
+    ):
         ev = {"bounds": dict(base, b2={"dominated_by": bad})}
         assert not certify(g, {"a0": 1}, "b0", 0.0, 4.0, ev).check("optimality").passed, bad
 

@@ -14,9 +14,13 @@ SCALE = max(1, int(os.environ.get("STACKOPT_FUZZ_SCALE", "1") or 1))
 
 def fuzz_settings(examples: int):
     """Hypothesis settings for ``examples`` examples times ``STACKOPT_FUZZ_SCALE``."""
-    return settings(max_examples=examples * SCALE, deadline=None,
-                    derandomize=os.environ.get("STACKOPT_FUZZ_RANDOM") != "1",
-                    suppress_health_check=list(HealthCheck), database=None)
+    return settings(
+        max_examples=examples * SCALE,
+        deadline=None,
+        derandomize=os.environ.get("STACKOPT_FUZZ_RANDOM") != "1",
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
 
 
 class alarm:
@@ -31,8 +35,10 @@ class alarm:
         import threading
 
         if hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread():
+
             def fire(signum, frame):
                 raise TimeoutError(f"solve took more than {self.seconds} s")
+
             self.old = signal.signal(signal.SIGALRM, fire)
             signal.alarm(self.seconds)
         return self

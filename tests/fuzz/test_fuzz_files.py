@@ -24,12 +24,49 @@ from tests.fuzz.conftest import alarm as _alarm
 from tests.fuzz.conftest import fuzz_settings
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
-GAMES = ["inspection.yaml", "bayesian/patrol.yaml", "security/transit_hubs.yaml",
-         "interdiction/diamond.yaml", "bilevel/bard.yaml", "commitment_beats_nash.yaml"]
-MUTANTS = [float("nan"), float("inf"), float("-inf"), 1e308, -1e308, -1, 0, 10**30,
-           "x", "1e99999", None, True, [], {}, [[1, 2], [3]], "../../etc/passwd"]
-TEXT_MUTANTS = ["nan", "inf", "-inf", "1e99999999", "9" * 400, "\x1b[31m", "\r", '"',
-                "{", "}", "/dev/zero", ",", "\x00", "1/0", "-"]
+GAMES = [
+    "inspection.yaml",
+    "bayesian/patrol.yaml",
+    "security/transit_hubs.yaml",
+    "interdiction/diamond.yaml",
+    "bilevel/bard.yaml",
+    "commitment_beats_nash.yaml",
+]
+MUTANTS = [
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+    1e308,
+    -1e308,
+    -1,
+    0,
+    10**30,
+    "x",
+    "1e99999",
+    None,
+    True,
+    [],
+    {},
+    [[1, 2], [3]],
+    "../../etc/passwd",
+]
+TEXT_MUTANTS = [
+    "nan",
+    "inf",
+    "-inf",
+    "1e99999999",
+    "9" * 400,
+    "\x1b[31m",
+    "\r",
+    '"',
+    "{",
+    "}",
+    "/dev/zero",
+    ",",
+    "\x00",
+    "1/0",
+    "-",
+]
 
 
 def _paths(node, prefix=()):
@@ -86,7 +123,7 @@ def test_mutated_game_documents(m, tmp_path_factory, capsys):
         text = json.dumps(data) if as_json else _yaml(data)
     elif op == "duplicate" and isinstance(parent, dict) and parent is data:
         text = json.dumps(data)
-        text = text[:-1] + f', {json.dumps(str(key))}: {json.dumps(parent[key])}}}'
+        text = text[:-1] + f", {json.dumps(str(key))}: {json.dumps(parent[key])}}}"
     else:
         parent[key] = mutant
         text = json.dumps(data, allow_nan=True) if as_json else _yaml(data)
@@ -103,8 +140,16 @@ def _yaml(data) -> str:
 
 @st.composite
 def _text_mutation(draw):
-    name = draw(st.sampled_from(["inspection_long.csv", "../tests/data/payoff_3x2.nfg",
-                                 "../tests/data/outcome_2x3.nfg", "inspection.yaml"]))
+    name = draw(
+        st.sampled_from(
+            [
+                "inspection_long.csv",
+                "../tests/data/payoff_3x2.nfg",
+                "../tests/data/outcome_2x3.nfg",
+                "inspection.yaml",
+            ]
+        )
+    )
     with open(os.path.join(DATA, name), encoding="utf-8") as fh:
         text = fh.read()
     at = draw(st.integers(0, len(text)))

@@ -15,7 +15,7 @@ import copy
 import json
 import math
 import os
-from functools import lru_cache
+from functools import cache
 
 import pytest
 from hypothesis import given
@@ -40,11 +40,26 @@ CASES = {
 }
 EXAMPLES = {"bilevel": 6, "security_types": 10}
 
-MUTANTS = [float("nan"), float("inf"), float("-inf"), 1e308, -1e308, -1.0, 10**30, "x", "nan",
-           "inf", "-inf", None, True, [], {}]
+MUTANTS = [
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+    1e308,
+    -1e308,
+    -1.0,
+    10**30,
+    "x",
+    "nan",
+    "inf",
+    "-inf",
+    None,
+    True,
+    [],
+    {},
+]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _solved(case: str) -> str:
     path, opts = CASES[case]
     game = load_game(os.path.join(DATA, path))
@@ -65,9 +80,12 @@ def _paths(node, prefix=()):
 
 
 def _is_answer(path) -> bool:
-    return path[:2] in (("leader", "commitment"), ("leader", "value"),
-                        ("follower", "response"), ("follower", "value")) or \
-        path in (("leader",), ("follower",))
+    return path[:2] in (
+        ("leader", "commitment"),
+        ("leader", "value"),
+        ("follower", "response"),
+        ("follower", "value"),
+    ) or path in (("leader",), ("follower",))
 
 
 def _apply(data, path, op, mutant):
@@ -97,8 +115,11 @@ def _same_answer(orig, new) -> bool:
             keys = set(a) | set(b)
             for k in keys:
                 va, vb = a.get(k, 0), b.get(k, 0)
-                if va != vb and not (isinstance(va, (int, float)) and isinstance(vb, (int, float))
-                                     and abs(va - vb) <= 1e-9):
+                if va != vb and not (
+                    isinstance(va, (int, float))
+                    and isinstance(vb, (int, float))
+                    and abs(va - vb) <= 1e-9
+                ):
                     return False
         elif a != b:
             return False

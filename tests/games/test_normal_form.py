@@ -44,28 +44,31 @@ def test_equality_ignores_name():
         hash(a)
 
 
-@pytest.mark.parametrize("A,B,field,text", [
-    ([[1, 2], [3]], [[1, 2], [3, 4]], "payoffs.leader[1]", "ragged"),
-    ([[1, "x"]], [[1, 2]], "payoffs.leader[0][1]", "not a number"),
-    ([[1, "2"]], [[1, 2]], "payoffs.leader[0][1]", "not a number"),
-    ([[1, True]], [[1, 2]], "payoffs.leader[0][1]", "not a number"),
-    ([[1, None]], [[1, 2]], "payoffs.leader[0][1]", "not a number"),
-    ([[1, 2]], [[1, float("nan")]], "payoffs.follower[0][1]", "not finite"),
-    ([[1, float("inf")]], [[1, 2]], "payoffs.leader[0][1]", "not finite"),
-    ([], [[1]], "payoffs.leader", "non-empty"),
-    ([[]], [[]], "payoffs.leader", "non-empty"),
-    ([1, 2], [[1, 2]], "payoffs.leader[0]", "not a list"),
-    ("12", [[1, 2]], "payoffs.leader", "non-empty list"),
-    ([[1, 2]], [[1, 2], [3, 4]], "payoffs", "1x2"),
-    (np.array([1.0, 2.0]), np.array([1.0, 2.0]), "payoffs.leader", "2-D"),
-    (np.array([[True]]), np.array([[1.0]]), "payoffs.leader", "booleans"),
-    (np.array([[np.nan]]), np.array([[1.0]]), "payoffs.leader[0][0]", "not finite"),
-    ([[1, 10**400]], [[1, 2]], "payoffs.leader[0][1]", "too large"),
-    ([[-(10**5000)]], [[1]], "payoffs.leader[0][0]", "too large"),
-    (np.array([[10**400]], dtype=object), [[1]], "payoffs.leader[0][0]", "too large"),
-    (np.array([[1 + 2j]]), [[1]], "payoffs.leader", "complex"),
-    ([[1, np.complex128(1j)]], [[1, 2]], "payoffs.leader[0][1]", "not a number"),
-])
+@pytest.mark.parametrize(
+    "A,B,field,text",
+    [
+        ([[1, 2], [3]], [[1, 2], [3, 4]], "payoffs.leader[1]", "ragged"),
+        ([[1, "x"]], [[1, 2]], "payoffs.leader[0][1]", "not a number"),
+        ([[1, "2"]], [[1, 2]], "payoffs.leader[0][1]", "not a number"),
+        ([[1, True]], [[1, 2]], "payoffs.leader[0][1]", "not a number"),
+        ([[1, None]], [[1, 2]], "payoffs.leader[0][1]", "not a number"),
+        ([[1, 2]], [[1, float("nan")]], "payoffs.follower[0][1]", "not finite"),
+        ([[1, float("inf")]], [[1, 2]], "payoffs.leader[0][1]", "not finite"),
+        ([], [[1]], "payoffs.leader", "non-empty"),
+        ([[]], [[]], "payoffs.leader", "non-empty"),
+        ([1, 2], [[1, 2]], "payoffs.leader[0]", "not a list"),
+        ("12", [[1, 2]], "payoffs.leader", "non-empty list"),
+        ([[1, 2]], [[1, 2], [3, 4]], "payoffs", "1x2"),
+        (np.array([1.0, 2.0]), np.array([1.0, 2.0]), "payoffs.leader", "2-D"),
+        (np.array([[True]]), np.array([[1.0]]), "payoffs.leader", "booleans"),
+        (np.array([[np.nan]]), np.array([[1.0]]), "payoffs.leader[0][0]", "not finite"),
+        ([[1, 10**400]], [[1, 2]], "payoffs.leader[0][1]", "too large"),
+        ([[-(10**5000)]], [[1]], "payoffs.leader[0][0]", "too large"),
+        (np.array([[10**400]], dtype=object), [[1]], "payoffs.leader[0][0]", "too large"),
+        (np.array([[1 + 2j]]), [[1]], "payoffs.leader", "complex"),
+        ([[1, np.complex128(1j)]], [[1, 2]], "payoffs.leader[0][1]", "not a number"),
+    ],
+)
 def test_bad_matrices(A, B, field, text):
     with pytest.raises(InputError) as ei:
         NormalFormGame(A, B)
@@ -73,16 +76,19 @@ def test_bad_matrices(A, B, field, text):
     assert text in str(ei.value) and "fix:" in str(ei.value)
 
 
-@pytest.mark.parametrize("la,fa,field,text", [
-    (["a", ""], ["x"], "leader.actions[1]", "empty action label"),
-    (["a", "a"], ["x"], "leader.actions[1]", "duplicate label 'a'"),
-    (["a", " a "], ["x"], "leader.actions[1]", "duplicate"),
-    (["a"], ["x"], "leader.actions", "1 labels for 2 actions"),
-    (["a", "b"], ["x", "y"], "follower.actions", "2 labels for 1 actions"),
-    ("ab", ["x"], "leader.actions", "list of labels"),
-    (["a", None], ["x"], "leader.actions[1]", "not a string"),
-    (["a", True], ["x"], "leader.actions[1]", "not a string"),
-])
+@pytest.mark.parametrize(
+    "la,fa,field,text",
+    [
+        (["a", ""], ["x"], "leader.actions[1]", "empty action label"),
+        (["a", "a"], ["x"], "leader.actions[1]", "duplicate label 'a'"),
+        (["a", " a "], ["x"], "leader.actions[1]", "duplicate"),
+        (["a"], ["x"], "leader.actions", "1 labels for 2 actions"),
+        (["a", "b"], ["x", "y"], "follower.actions", "2 labels for 1 actions"),
+        ("ab", ["x"], "leader.actions", "list of labels"),
+        (["a", None], ["x"], "leader.actions[1]", "not a string"),
+        (["a", True], ["x"], "leader.actions[1]", "not a string"),
+    ],
+)
 def test_bad_labels(la, fa, field, text):
     with pytest.raises(InputError) as ei:
         NormalFormGame([[1], [2]], [[1], [2]], la, fa)
@@ -97,8 +103,15 @@ def test_bad_player_names():
 
 
 def test_swap_roles_transposes():
-    g = NormalFormGame([[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]], ["u", "d"],
-                       ["l", "c", "r"], leader_name="row", follower_name="col", name="g")
+    g = NormalFormGame(
+        [[1, 2, 3], [4, 5, 6]],
+        [[7, 8, 9], [10, 11, 12]],
+        ["u", "d"],
+        ["l", "c", "r"],
+        leader_name="row",
+        follower_name="col",
+        name="g",
+    )
     s = g.swap_roles()
     assert s.shape == (3, 2)
     assert np.array_equal(s.A, g.B.T) and np.array_equal(s.B, g.A.T)

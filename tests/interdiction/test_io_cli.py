@@ -19,10 +19,12 @@ REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data" / "interdiction"
 
 HEAD = "kind: interdiction\nsource: s\ntarget: t\nbudget: 1\n"
-ARCS = ("arcs:\n"
-        "  - {source: s, target: a, length: 1, delay: 5}\n"
-        "  - {source: a, target: t, length: 1, delay: 5}\n"
-        "  - {source: s, target: t, length: 4, removable: true}\n")
+ARCS = (
+    "arcs:\n"
+    "  - {source: s, target: a, length: 1, delay: 5}\n"
+    "  - {source: a, target: t, length: 1, delay: 5}\n"
+    "  - {source: s, target: t, length: 4, removable: true}\n"
+)
 CSV_HEAD = "source,target,length,delay,cost\n"
 
 
@@ -64,16 +66,29 @@ def test_cli_verify_and_export(tmp_path, capsys):
     data["follower"]["response"]["path"] = ["s", "b", "t"]
     out.write_text(json.dumps(data))
     assert main(["verify", str(DATA / "diamond.yaml"), str(out)]) == 1
-    assert main(["export", str(DATA / "diamond.yaml"), "--format", "lp",
-                 "--out", str(tmp_path)]) == 0
+    assert (
+        main(["export", str(DATA / "diamond.yaml"), "--format", "lp", "--out", str(tmp_path)]) == 0
+    )
     assert "potential" in (tmp_path / "diamond.lp").read_text()
 
 
 def test_cli_method_and_time_limit(capsys):
     # (the lp_dual method is tested through the API in test_solve: its first use imports
     # scipy.stats through Pyomo, seconds we need not pay twice)
-    assert main(["solve", str(DATA / "diamond.yaml"), "--json", "--method", "dual_milp",
-                 "--time-limit", "30"]) == 0
+    assert (
+        main(
+            [
+                "solve",
+                str(DATA / "diamond.yaml"),
+                "--json",
+                "--method",
+                "dual_milp",
+                "--time-limit",
+                "30",
+            ]
+        )
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert out["method"] == "dual_milp" and out["options"]["time_limit"] == 30
     assert main(["solve", str(DATA / "diamond.yaml"), "--method", "nope"]) == 2
@@ -81,8 +96,11 @@ def test_cli_method_and_time_limit(capsys):
 
 
 def test_cli_unreachable_target_exit_1(write, capsys):
-    p = write("g.yaml", HEAD + "arcs:\n  - {source: s, target: a, length: 1}\n"
-                               "  - {source: t, target: a, length: 1}\n")
+    p = write(
+        "g.yaml",
+        HEAD + "arcs:\n  - {source: s, target: a, length: 1}\n"
+        "  - {source: t, target: a, length: 1}\n",
+    )
     assert main(["solve", str(p), "--json"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["status"] == "infeasible" and "no path" in out["message"]
@@ -98,67 +116,135 @@ def test_inline_and_csv_forms_agree(write):
 
 # name -> (files, file to load, words that must appear in the message)
 BAD = {
-    "negative_length": ({"g.yaml": HEAD + "arcs:\n  - {source: s, target: t, length: -1}\n"},
-                        "g.yaml", ("arcs[0].length", "negative")),
-    "negative_delay": ({"g.yaml": HEAD + "arcs:\n  - {source: s, target: t, length: 1, "
-                                         "delay: -2}\n"}, "g.yaml", ("delay", "negative")),
-    "negative_budget": ({"g.yaml": HEAD.replace("budget: 1", "budget: -1") + ARCS},
-                        "g.yaml", ("budget", "negative")),
-    "string_budget": ({"g.yaml": HEAD.replace("budget: 1", "budget: lots") + ARCS},
-                      "g.yaml", ("budget", "not a number")),
-    "unknown_source": ({"g.yaml": HEAD.replace("source: s", "source: x") + ARCS},
-                       "g.yaml", ("source", "unknown node 'x'")),
-    "unknown_target": ({"g.yaml": HEAD.replace("target: t", "target: z") + ARCS},
-                       "g.yaml", ("target", "unknown node 'z'")),
-    "same_ends": ({"g.yaml": HEAD.replace("target: t", "target: s") + ARCS},
-                  "g.yaml", ("target", "both")),
-    "delay_and_removable": ({"g.yaml": HEAD + "arcs:\n  - {source: s, target: t, length: 1, "
-                                              "delay: 2, removable: true}\n"},
-                            "g.yaml", ("delay", "both")),
-    "duplicate_arc": ({"g.yaml": HEAD + "arcs:\n  - {source: s, target: t, length: 1}\n"
-                                        "  - {source: s, target: t, length: 2}\n"},
-                      "g.yaml", ("arcs[1]", "given twice",)),
-    "self_loop": ({"g.yaml": HEAD + ARCS + "  - {source: a, target: a, length: 1}\n"},
-                  "g.yaml", ("self-loop",)),
-    "unknown_arc_key": ({"g.yaml": HEAD + "arcs:\n  - {source: s, target: t, lenght: 1}\n"},
-                        "g.yaml", ("lenght",)),
-    "missing_length": ({"g.yaml": HEAD + "arcs:\n  - {source: s, target: t}\n"},
-                       "g.yaml", ("length", "missing")),
-    "both_arcs_and_edges": ({"g.yaml": HEAD + ARCS + "edges: e.csv\n"}, "g.yaml",
-                            ("exactly one",)),
+    "negative_length": (
+        {"g.yaml": HEAD + "arcs:\n  - {source: s, target: t, length: -1}\n"},
+        "g.yaml",
+        ("arcs[0].length", "negative"),
+    ),
+    "negative_delay": (
+        {"g.yaml": HEAD + "arcs:\n  - {source: s, target: t, length: 1, delay: -2}\n"},
+        "g.yaml",
+        ("delay", "negative"),
+    ),
+    "negative_budget": (
+        {"g.yaml": HEAD.replace("budget: 1", "budget: -1") + ARCS},
+        "g.yaml",
+        ("budget", "negative"),
+    ),
+    "string_budget": (
+        {"g.yaml": HEAD.replace("budget: 1", "budget: lots") + ARCS},
+        "g.yaml",
+        ("budget", "not a number"),
+    ),
+    "unknown_source": (
+        {"g.yaml": HEAD.replace("source: s", "source: x") + ARCS},
+        "g.yaml",
+        ("source", "unknown node 'x'"),
+    ),
+    "unknown_target": (
+        {"g.yaml": HEAD.replace("target: t", "target: z") + ARCS},
+        "g.yaml",
+        ("target", "unknown node 'z'"),
+    ),
+    "same_ends": (
+        {"g.yaml": HEAD.replace("target: t", "target: s") + ARCS},
+        "g.yaml",
+        ("target", "both"),
+    ),
+    "delay_and_removable": (
+        {
+            "g.yaml": HEAD + "arcs:\n  - {source: s, target: t, length: 1, "
+            "delay: 2, removable: true}\n"
+        },
+        "g.yaml",
+        ("delay", "both"),
+    ),
+    "duplicate_arc": (
+        {
+            "g.yaml": HEAD + "arcs:\n  - {source: s, target: t, length: 1}\n"
+            "  - {source: s, target: t, length: 2}\n"
+        },
+        "g.yaml",
+        (
+            "arcs[1]",
+            "given twice",
+        ),
+    ),
+    "self_loop": (
+        {"g.yaml": HEAD + ARCS + "  - {source: a, target: a, length: 1}\n"},
+        "g.yaml",
+        ("self-loop",),
+    ),
+    "unknown_arc_key": (
+        {"g.yaml": HEAD + "arcs:\n  - {source: s, target: t, lenght: 1}\n"},
+        "g.yaml",
+        ("lenght",),
+    ),
+    "missing_length": (
+        {"g.yaml": HEAD + "arcs:\n  - {source: s, target: t}\n"},
+        "g.yaml",
+        ("length", "missing"),
+    ),
+    "both_arcs_and_edges": ({"g.yaml": HEAD + ARCS + "edges: e.csv\n"}, "g.yaml", ("exactly one",)),
     "neither": ({"g.yaml": HEAD}, "g.yaml", ("exactly one",)),
     "unknown_top_key": ({"g.yaml": HEAD + ARCS + "budjet: 2\n"}, "g.yaml", ("budjet",)),
-    "csv_missing_file": ({"g.yaml": HEAD + "edges: nope.csv\n"}, "g.yaml",
-                         ("nope.csv", "not found")),
-    "csv_ragged": ({"g.yaml": HEAD + "edges: e.csv\n",
-                    "e.csv": CSV_HEAD + "s,a,1,5,1\na,t,1,5\n"}, "g.yaml",
-                   ("e.csv", "line 3", "4 fields")),
-    "csv_non_numeric": ({"g.yaml": HEAD + "edges: e.csv\n",
-                         "e.csv": CSV_HEAD + "s,a,1,5,1\na,t,one,5,1\n"}, "g.yaml",
-                        ("e.csv", "line 3, column 3 (length)", "'one' is not a number")),
-    "csv_negative": ({"g.yaml": HEAD + "edges: e.csv\n",
-                      "e.csv": CSV_HEAD + "s,a,1,5,1\na,t,1,5,-1\n"}, "g.yaml",
-                     ("e.csv", "line 3, column 5 (cost)", "negative")),
-    "csv_inf": ({"g.yaml": HEAD + "edges: e.csv\n",
-                 "e.csv": CSV_HEAD + "s,a,1,inf,1\na,t,1,5,1\n"}, "g.yaml",
-                ("e.csv", "line 2, column 4 (delay)", "not finite")),
-    "csv_duplicate": ({"g.yaml": HEAD + "edges: e.csv\n",
-                       "e.csv": CSV_HEAD + "s,a,1,1,1\na,t,1,5,1\ns,a,2,1,1\n"}, "g.yaml",
-                      ("e.csv", "line 4", "given twice", "line 2")),
-    "undirected_both_ways": ({"g.yaml": HEAD + "directed: false\n" + ARCS
-                              + "  - {source: t, target: a, length: 1}\n"}, "g.yaml",
-                             ("arcs[3]", "given twice", "arcs[1]", "both directions")),
-    "csv_missing_column": ({"g.yaml": HEAD + "edges: e.csv\n",
-                            "e.csv": "source,target,length,cost\ns,t,1,1\n"}, "g.yaml",
-                           ("e.csv", "missing column(s) delay")),
-    "csv_unknown_column": ({"g.yaml": HEAD + "edges: e.csv\n",
-                            "e.csv": CSV_HEAD.strip() + ",colour\ns,t,1,1,1,red\n"},
-                           "g.yaml", ("e.csv", "column 6", "colour")),
-    "csv_bad_bool": ({"g.yaml": HEAD + "edges: e.csv\n",
-                      "e.csv": CSV_HEAD.strip() + ",removable\ns,t,1,0,1,maybe\n"},
-                     "g.yaml", ("e.csv", "line 2, column 6", "maybe")),
-    "csv_empty": ({"g.yaml": HEAD + "edges: e.csv\n", "e.csv": ""}, "g.yaml",
-                  ("e.csv", "empty")),
+    "csv_missing_file": (
+        {"g.yaml": HEAD + "edges: nope.csv\n"},
+        "g.yaml",
+        ("nope.csv", "not found"),
+    ),
+    "csv_ragged": (
+        {"g.yaml": HEAD + "edges: e.csv\n", "e.csv": CSV_HEAD + "s,a,1,5,1\na,t,1,5\n"},
+        "g.yaml",
+        ("e.csv", "line 3", "4 fields"),
+    ),
+    "csv_non_numeric": (
+        {"g.yaml": HEAD + "edges: e.csv\n", "e.csv": CSV_HEAD + "s,a,1,5,1\na,t,one,5,1\n"},
+        "g.yaml",
+        ("e.csv", "line 3, column 3 (length)", "'one' is not a number"),
+    ),
+    "csv_negative": (
+        {"g.yaml": HEAD + "edges: e.csv\n", "e.csv": CSV_HEAD + "s,a,1,5,1\na,t,1,5,-1\n"},
+        "g.yaml",
+        ("e.csv", "line 3, column 5 (cost)", "negative"),
+    ),
+    "csv_inf": (
+        {"g.yaml": HEAD + "edges: e.csv\n", "e.csv": CSV_HEAD + "s,a,1,inf,1\na,t,1,5,1\n"},
+        "g.yaml",
+        ("e.csv", "line 2, column 4 (delay)", "not finite"),
+    ),
+    "csv_duplicate": (
+        {
+            "g.yaml": HEAD + "edges: e.csv\n",
+            "e.csv": CSV_HEAD + "s,a,1,1,1\na,t,1,5,1\ns,a,2,1,1\n",
+        },
+        "g.yaml",
+        ("e.csv", "line 4", "given twice", "line 2"),
+    ),
+    "undirected_both_ways": (
+        {"g.yaml": HEAD + "directed: false\n" + ARCS + "  - {source: t, target: a, length: 1}\n"},
+        "g.yaml",
+        ("arcs[3]", "given twice", "arcs[1]", "both directions"),
+    ),
+    "csv_missing_column": (
+        {"g.yaml": HEAD + "edges: e.csv\n", "e.csv": "source,target,length,cost\ns,t,1,1\n"},
+        "g.yaml",
+        ("e.csv", "missing column(s) delay"),
+    ),
+    "csv_unknown_column": (
+        {"g.yaml": HEAD + "edges: e.csv\n", "e.csv": CSV_HEAD.strip() + ",colour\ns,t,1,1,1,red\n"},
+        "g.yaml",
+        ("e.csv", "column 6", "colour"),
+    ),
+    "csv_bad_bool": (
+        {
+            "g.yaml": HEAD + "edges: e.csv\n",
+            "e.csv": CSV_HEAD.strip() + ",removable\ns,t,1,0,1,maybe\n",
+        },
+        "g.yaml",
+        ("e.csv", "line 2, column 6", "maybe"),
+    ),
+    "csv_empty": ({"g.yaml": HEAD + "edges: e.csv\n", "e.csv": ""}, "g.yaml", ("e.csv", "empty")),
 }
 
 

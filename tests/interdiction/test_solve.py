@@ -18,10 +18,10 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from stackopt.testing.oracles.interdiction import brute_force
 from stackopt import Status
 from stackopt.kinds.interdiction.game import InterdictionGame
 from stackopt.kinds.interdiction.solve import build_model, solve_interdiction, verify_interdiction
+from stackopt.testing.oracles.interdiction import brute_force
 
 
 def random_instance(seed: int):
@@ -35,16 +35,29 @@ def random_instance(seed: int):
         for u, v in g.edges:
             removable = bool(rng.random() < 0.25)
             delay = 0.0 if removable else float(rng.integers(0, 8))
-            arcs.append((str(u), str(v), float(rng.integers(0, 10)), delay,
-                         float(rng.integers(1, 3)), removable))
+            arcs.append(
+                (
+                    str(u),
+                    str(v),
+                    float(rng.integers(0, 10)),
+                    delay,
+                    float(rng.integers(1, 3)),
+                    removable,
+                )
+            )
         return arcs, "0", str(n - 1), float(rng.integers(1, 4))
 
 
 def game_of(arcs, s, t, budget) -> InterdictionGame:
     return InterdictionGame(
-        arcs=tuple({"source": u, "target": v, "length": c, "delay": d, "cost": r,
-                    "removable": rem} for u, v, c, d, r, rem in arcs),
-        source=s, target=t, budget=budget)
+        arcs=tuple(
+            {"source": u, "target": v, "length": c, "delay": d, "cost": r, "removable": rem}
+            for u, v, c, d, r, rem in arcs
+        ),
+        source=s,
+        target=t,
+        budget=budget,
+    )
 
 
 @pytest.mark.parametrize("seed", range(24))
@@ -77,8 +90,9 @@ def test_tightened_formulation_matches_enumeration(seed):
     best, _ = brute_force(arcs, s, t, budget)
     res = solve_interdiction(game_of(arcs, s, t, budget), tighten=True, enumerate_limit=0)
     assert res.certified and res.options["tighten"] is True
-    assert res.leader.value == pytest.approx(best, abs=1e-6) or \
-        (math.isinf(best) and math.isinf(res.leader.value))
+    assert res.leader.value == pytest.approx(best, abs=1e-6) or (
+        math.isinf(best) and math.isinf(res.leader.value)
+    )
 
 
 @pytest.mark.parametrize("seed", [0, 3, 7, 11])
@@ -88,8 +102,9 @@ def test_lp_dual_formulation_agrees(seed):
     a = solve_interdiction(game, enumerate_limit=0)
     b = solve_interdiction(game, method="lp_dual", enumerate_limit=0)
     assert b.certified
-    assert a.leader.value == pytest.approx(b.leader.value, abs=1e-6) or \
-        (math.isinf(a.leader.value) and math.isinf(b.leader.value))
+    assert a.leader.value == pytest.approx(b.leader.value, abs=1e-6) or (
+        math.isinf(a.leader.value) and math.isinf(b.leader.value)
+    )
 
 
 def test_diamond_textbook():
@@ -194,20 +209,33 @@ def test_export_models_write(tmp_path):
         assert "binary" in path.read_text().lower()
 
 
-@pytest.mark.parametrize("tamper, failing", [
-    (lambda d: d["follower"]["response"].update(path=["s", "b", "t"]), "best_response"),
-    (lambda d: d["follower"]["response"].update(path=["s", "t"]), "response_path"),
-    (lambda d: d["leader"].update(value=9.0), "leader_value"),
-    (lambda d: d["follower"].update(value=7.0), "follower_value"),
-    (lambda d: d["leader"].update(commitment={"s->a": 1}, value=4.0)
-     or d["follower"].update(value=4.0, response={"path": ["s", "b", "t"]}), "optimality"),
-    (lambda d: d["leader"]["commitment"].update({"s->a": 1, "a->t": 1}), "budget"),
-    (lambda d: d["leader"]["commitment"].update({"s->b": 0.5}), "commitment"),
-    # a suboptimal answer whose recorded bound is forged (issue 8): re-derived, fails
-    (lambda d: d["leader"].update(commitment={"s->a": 1}, value=4.0)
-     or d["follower"].update(value=4.0, response={"path": ["s", "b", "t"]})
-     or d["certificate"]["evidence"].update(milp_bound={"bound": 4.0}), "optimality"),
-])
+@pytest.mark.parametrize(
+    "tamper, failing",
+    [
+        (lambda d: d["follower"]["response"].update(path=["s", "b", "t"]), "best_response"),
+        (lambda d: d["follower"]["response"].update(path=["s", "t"]), "response_path"),
+        (lambda d: d["leader"].update(value=9.0), "leader_value"),
+        (lambda d: d["follower"].update(value=7.0), "follower_value"),
+        (
+            lambda d: (
+                d["leader"].update(commitment={"s->a": 1}, value=4.0)
+                or d["follower"].update(value=4.0, response={"path": ["s", "b", "t"]})
+            ),
+            "optimality",
+        ),
+        (lambda d: d["leader"]["commitment"].update({"s->a": 1, "a->t": 1}), "budget"),
+        (lambda d: d["leader"]["commitment"].update({"s->b": 0.5}), "commitment"),
+        # a suboptimal answer whose recorded bound is forged (issue 8): re-derived, fails
+        (
+            lambda d: (
+                d["leader"].update(commitment={"s->a": 1}, value=4.0)
+                or d["follower"].update(value=4.0, response={"path": ["s", "b", "t"]})
+                or d["certificate"]["evidence"].update(milp_bound={"bound": 4.0})
+            ),
+            "optimality",
+        ),
+    ],
+)
 def test_tampered_results_fail(tamper, failing):
     g = nx.DiGraph()
     for u, v, c in [("s", "a", 4), ("s", "b", 2), ("a", "t", 4), ("b", "t", 2)]:
@@ -224,8 +252,11 @@ def _grid_game(n: int, budget: float, seed: int = 1) -> InterdictionGame:
     rng = np.random.default_rng(seed)
     g = nx.grid_2d_graph(n, n).to_directed()
     for u, v in g.edges:
-        g.edges[u, v].update(length=int(rng.integers(1, 11)), delay=int(rng.integers(5, 21)),
-                             cost=int(rng.integers(1, 3)))
+        g.edges[u, v].update(
+            length=int(rng.integers(1, 11)),
+            delay=int(rng.integers(5, 21)),
+            cost=int(rng.integers(1, 3)),
+        )
     return InterdictionGame.from_networkx(g, (0, 0), (n - 1, n - 1), budget)
 
 
@@ -274,8 +305,9 @@ def test_invariance_scaling_and_relabelling(seed):
     scaled = [(u, v, 7 * c, 7 * d, r, rem) for u, v, c, d, r, rem in arcs]
     renamed = [(f"n{u}", f"n{v}", c, d, 3 * r, rem) for u, v, c, d, r, rem in arcs]
     v1 = solve_interdiction(game_of(scaled, s, t, budget), enumerate_limit=0).leader.value
-    v2 = solve_interdiction(game_of(renamed, f"n{s}", f"n{t}", 3 * budget),
-                            enumerate_limit=0).leader.value
+    v2 = solve_interdiction(
+        game_of(renamed, f"n{s}", f"n{t}", 3 * budget), enumerate_limit=0
+    ).leader.value
     if math.isinf(base):
         assert math.isinf(v1) and math.isinf(v2)
     else:
@@ -290,13 +322,17 @@ def test_minimal_foreign_result_verifies_by_enumeration():
     for u, v, c in [("s", "a", 4), ("s", "b", 2), ("a", "t", 4), ("b", "t", 2)]:
         g.add_edge(u, v, length=c, delay=100, cost=1)
     game = InterdictionGame.from_networkx(g, "s", "t", 1)
-    foreign = {"leader": {"commitment": {"s->b": 1}, "value": 8},
-               "follower": {"response": {"path": ["s", "a", "t"]}, "value": 8}}
+    foreign = {
+        "leader": {"commitment": {"s->b": 1}, "value": 8},
+        "follower": {"response": {"path": ["s", "a", "t"]}, "value": 8},
+    }
     assert verify_interdiction(game, foreign).passed
     # without enumeration, verify re-derives the optimum by a fresh MILP solve (issue 8)
     fresh = verify_interdiction(game, foreign, enumerate_limit=0).check("optimality")
     assert fresh.passed and "fresh MILP" in fresh.detail
-    worse = {"leader": {"commitment": {"s->a": 1}, "value": 4},
-             "follower": {"response": {"path": ["s", "b", "t"]}, "value": 4}}
+    worse = {
+        "leader": {"commitment": {"s->a": 1}, "value": 4},
+        "follower": {"response": {"path": ["s", "b", "t"]}, "value": 4},
+    }
     cert = verify_interdiction(game, worse)
     assert not cert.check("optimality").passed and cert.check("best_response").passed

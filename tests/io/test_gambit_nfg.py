@@ -43,8 +43,7 @@ def test_gambit_game_solves_to_known_answer():
 
 def test_layout_variants(write):
     # whitespace is not significant; commas separate outcome payoffs; escaped quotes in titles
-    p = write("w.nfg", 'NFG 1 D "say \\"hi\\"" {"A" "B"}{1 2}\n'
-                       '1 2\n3 4\n')
+    p = write("w.nfg", 'NFG 1 D "say \\"hi\\"" {"A" "B"}{1 2}\n1 2\n3 4\n')
     g = read_nfg(p)
     assert g.name == 'say "hi"'
     assert np.array_equal(g.A, [[1, 3]]) and np.array_equal(g.B, [[2, 4]])

@@ -6,22 +6,33 @@ import numpy as np
 import pytest
 
 from stackopt import InputError, NormalFormGame, load_game, solve
-from stackopt.kinds.normal_form.io_csv import (read_matrix_csv, read_normal_form_csv,
-                                         write_normal_form_csv)
+from stackopt.kinds.normal_form.io_csv import (
+    read_matrix_csv,
+    read_normal_form_csv,
+    write_normal_form_csv,
+)
 
-GAME = NormalFormGame([[-1, -6], [0, -10.25]], [[-1, -10], [0, 5]], ["inspect", "skip"],
-                      ["legal", "violate"], name="insp")
+GAME = NormalFormGame(
+    [[-1, -6], [0, -10.25]],
+    [[-1, -10], [0, 5]],
+    ["inspect", "skip"],
+    ["legal", "violate"],
+    name="insp",
+)
 
 
 def test_long_form(write):
-    p = write("g.csv", """\
+    p = write(
+        "g.csv",
+        """\
         leader_action,follower_action,leader_payoff,follower_payoff
         inspect,violate,-6,-10
         inspect,legal,-1,-1
         skip,legal,0,0
 
         skip,violate,-10.25,5
-        """)
+        """,
+    )
     g = read_normal_form_csv(p)
     # action order is the order of first appearance
     assert g.leader_actions == ("inspect", "skip") and g.follower_actions == ("violate", "legal")
@@ -31,20 +42,24 @@ def test_long_form(write):
 
 
 def test_header_case_and_spaces(write):
-    p = write("g.csv", "Leader_Action, follower_action ,LEADER_PAYOFF,follower_payoff\n"
-                       " a , x , 1 , 2 \n")
+    p = write(
+        "g.csv", "Leader_Action, follower_action ,LEADER_PAYOFF,follower_payoff\n a , x , 1 , 2 \n"
+    )
     g = load_game(p)
     assert g.leader_actions == ("a",) and g.A[0, 0] == 1 and g.B[0, 0] == 2
 
 
 def test_two_matrix_form(write):
-    p = write("m.csv", """\
+    p = write(
+        "m.csv",
+        """\
         player,action,legal,violate
         leader,inspect,-1,-6
         leader,skip,0,-10.25
         follower,inspect,-1,-10
         follower,skip,0,5
-        """)
+        """,
+    )
     g = load_game(p)
     assert g == GAME
 
@@ -80,7 +95,10 @@ def test_matrix_file(write):
 
 
 def test_csv_game_solves(write):
-    p = write("g.csv", "leader_action,follower_action,leader_payoff,follower_payoff\n"
-                       "U,L,1,1\nU,R,3,0\nD,L,0,0\nD,R,2,1\n")
+    p = write(
+        "g.csv",
+        "leader_action,follower_action,leader_payoff,follower_payoff\n"
+        "U,L,1,1\nU,R,3,0\nD,L,0,0\nD,R,2,1\n",
+    )
     r = solve(load_game(p))
     assert r.certified and r.leader.value == pytest.approx(2.5, abs=1e-9)

@@ -28,16 +28,20 @@ def test_bundled_data_file_matches_contract():
 
 
 def test_minimal_document_gets_defaults():
-    g = parse_game({"kind": "normal_form", "payoffs": {"leader": [[1, 2]],
-                                                       "follower": [[0, 0]]}})
+    g = parse_game({"kind": "normal_form", "payoffs": {"leader": [[1, 2]], "follower": [[0, 0]]}})
     assert g.leader_actions == ("a0",) and g.follower_actions == ("b0", "b1")
     assert g.leader_name == "leader" and g.name is None
 
 
 def test_floats_ints_and_description():
-    g = parse_normal_form({"kind": "normal_form", "description": "text",
-                           "payoffs": {"leader": [[1.5, -2e3]], "follower": [[0, 1]]}},
-                          source="x")
+    g = parse_normal_form(
+        {
+            "kind": "normal_form",
+            "description": "text",
+            "payoffs": {"leader": [[1.5, -2e3]], "follower": [[0, 1]]},
+        },
+        source="x",
+    )
     assert g.A.tolist() == [[1.5, -2000.0]]
 
 
@@ -47,15 +51,21 @@ def test_yml_extension(write):
 
 
 def test_payoffs_long_csv_beside(write):
-    write("pay.csv", "leader_action,follower_action,leader_payoff,follower_payoff\n"
-                     "inspect,legal,-1,-1\ninspect,violate,-6,-10\n"
-                     "skip,legal,0,0\nskip,violate,-10,5\n")
-    p = write("g.yaml", """\
+    write(
+        "pay.csv",
+        "leader_action,follower_action,leader_payoff,follower_payoff\n"
+        "inspect,legal,-1,-1\ninspect,violate,-6,-10\n"
+        "skip,legal,0,0\nskip,violate,-10,5\n",
+    )
+    p = write(
+        "g.yaml",
+        """\
         kind: normal_form
         leader:   {name: inspector, actions: [inspect, skip]}
         follower: {name: inspectee}
         payoffs: pay.csv
-        """)
+        """,
+    )
     g = load_game(p)
     assert np.array_equal(g.A, [[-1, -6], [0, -10]]) and g.leader_name == "inspector"
     assert g.follower_actions == ("legal", "violate")
@@ -88,8 +98,15 @@ def test_error_inside_beside_csv_names_the_csv(write):
 
 
 def test_to_dict_round_trip(tmp_path):
-    g = NormalFormGame([[1, 2.5], [-3, 0]], [[0, 1e-3], [7, 8]], ["u", "d"], ["l", "r"],
-                       leader_name="me", follower_name="you", name="rt")
+    g = NormalFormGame(
+        [[1, 2.5], [-3, 0]],
+        [[0, 1e-3], [7, 8]],
+        ["u", "d"],
+        ["l", "r"],
+        leader_name="me",
+        follower_name="you",
+        name="rt",
+    )
     d = normal_form_to_dict(g)
     assert d["payoffs"]["leader"] == [[1, 2.5], [-3, 0]]
     assert isinstance(d["payoffs"]["leader"][0][0], int)
@@ -113,10 +130,14 @@ def test_save_game_refuses_other_types(tmp_path):
 def test_empty_action_list_and_empty_name_are_refused(tmp_path):
     from stackopt import InputError, load_game
 
-    for bad, field in (("leader:   {name: a, actions: []}", "leader.actions"),
-                       ("leader:   {name: '', actions: [x, y]}", "leader.name")):
+    for bad, field in (
+        ("leader:   {name: a, actions: []}", "leader.actions"),
+        ("leader:   {name: '', actions: [x, y]}", "leader.name"),
+    ):
         p = tmp_path / "g.yaml"
-        p.write_text("kind: normal_form\n" + bad + "\n"
-                     "payoffs: {leader: [[1, 2], [3, 4]], follower: [[1, 2], [3, 4]]}\n")
+        p.write_text(
+            "kind: normal_form\n" + bad + "\n"
+            "payoffs: {leader: [[1, 2], [3, 4]], follower: [[1, 2], [3, 4]]}\n"
+        )
         with pytest.raises(InputError, match=field.replace(".", r"\.")):
             load_game(p)

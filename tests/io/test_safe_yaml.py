@@ -13,17 +13,20 @@ def test_plain_data_and_explicit_core_tags():
     assert load_yaml_text("a: !!str 3\nb: !!float 1") == {"a": "3", "b": 1.0}
 
 
-@pytest.mark.parametrize("text,word", [
-    ("a: &x 1\nb: 2", "anchor '&x'"),
-    ("a: [1]\nb: *x", "alias '*x'"),
-    ("a: &x [1]\nb: *x", "anchor"),
-    ("a: !!python/tuple [1, 2]", "tag"),
-    ("a: !!binary aGk=", "tag"),
-    ("a: !!set {x}", "tag"),
-    ("a: !custom 1", "tag '!custom'"),
-    ("a: [1, 2", "invalid YAML"),
-    ("a: b: c", "invalid YAML"),
-])
+@pytest.mark.parametrize(
+    "text,word",
+    [
+        ("a: &x 1\nb: 2", "anchor '&x'"),
+        ("a: [1]\nb: *x", "alias '*x'"),
+        ("a: &x [1]\nb: *x", "anchor"),
+        ("a: !!python/tuple [1, 2]", "tag"),
+        ("a: !!binary aGk=", "tag"),
+        ("a: !!set {x}", "tag"),
+        ("a: !custom 1", "tag '!custom'"),
+        ("a: [1, 2", "invalid YAML"),
+        ("a: b: c", "invalid YAML"),
+    ],
+)
 def test_refused(text, word):
     with pytest.raises(InputError) as ei:
         load_yaml_text(text, source="s.yaml")

@@ -15,8 +15,11 @@ kind: security
 name: five
 resources: 2
 targets:
-""" + "".join(f"  - {{name: t{k}, defender: {{covered: 5, uncovered: -20}}, "
-              f"attacker: {{covered: -10, uncovered: 30}}}}\n" for k in range(5))
+""" + "".join(
+    f"  - {{name: t{k}, defender: {{covered: 5, uncovered: -20}}, "
+    f"attacker: {{covered: -10, uncovered: 30}}}}\n"
+    for k in range(5)
+)
 
 TYPES = """\
 kind: security
@@ -51,26 +54,45 @@ def test_parse_types_with_override_and_round_trip(write):
     assert g.defender_uncovered.tolist() == [[-5, -3], [-5, -1]]
     assert g.attacker_uncovered.tolist() == [[4, 2], [1, 3]]
     again = parse_security(security_to_dict(g), source="<dict>")
-    for name in ("defender_covered", "defender_uncovered", "attacker_covered",
-                 "attacker_uncovered"):
+    for name in (
+        "defender_covered",
+        "defender_uncovered",
+        "attacker_covered",
+        "attacker_uncovered",
+    ):
         assert np.array_equal(getattr(g, name), getattr(again, name))
     assert again.priors == g.priors and again.types == g.types
 
 
-@pytest.mark.parametrize("old,new,field,words", [
-    ("resources: 2", "resources: 6", "resources", "more resources (6) than targets (5)"),
-    ("resources: 2", "resources: 1.5", "resources", "whole number"),
-    ("resources: 2", "resources: -1", "resources", ">= 0"),
-    ("covered: 5,", "covered: five,", "targets[0].defender.covered", "not a number"),
-    ("uncovered: 30}}\n", "uncovered: '30'}}\n", "targets[0].attacker.uncovered",
-     "not a number"),
-    ("covered: 5, uncovered: -20", "covered: -20, uncovered: 5",
-     "targets[0].defender", "swapped"),
-    ("covered: -10, uncovered: 30", "covered: 30, uncovered: -10",
-     "targets[0].attacker", "swapped"),
-    ("name: t1,", "name: t0,", "targets[1]", "duplicate target"),
-    ("resources: 2", "resources: 2\nextra: 1", "extra", "unknown key"),
-])
+@pytest.mark.parametrize(
+    "old,new,field,words",
+    [
+        ("resources: 2", "resources: 6", "resources", "more resources (6) than targets (5)"),
+        ("resources: 2", "resources: 1.5", "resources", "whole number"),
+        ("resources: 2", "resources: -1", "resources", ">= 0"),
+        ("covered: 5,", "covered: five,", "targets[0].defender.covered", "not a number"),
+        (
+            "uncovered: 30}}\n",
+            "uncovered: '30'}}\n",
+            "targets[0].attacker.uncovered",
+            "not a number",
+        ),
+        (
+            "covered: 5, uncovered: -20",
+            "covered: -20, uncovered: 5",
+            "targets[0].defender",
+            "swapped",
+        ),
+        (
+            "covered: -10, uncovered: 30",
+            "covered: 30, uncovered: -10",
+            "targets[0].attacker",
+            "swapped",
+        ),
+        ("name: t1,", "name: t0,", "targets[1]", "duplicate target"),
+        ("resources: 2", "resources: 2\nextra: 1", "extra", "unknown key"),
+    ],
+)
 def test_bad_one_type_files(write, old, new, field, words):
     text = FIVE.replace(old, new, 1)
     assert text != FIVE
@@ -80,17 +102,28 @@ def test_bad_one_type_files(write, old, new, field, words):
     assert "bad.yaml" in msg and f"'{field}'" in msg and words in msg and "fix:" in msg
 
 
-@pytest.mark.parametrize("old,new,field,words", [
-    ("prior: 0.4", "prior: 0.5", "attacker.types", "priors sum to 1.1, not 1"),
-    ("prior: 0.6", "prior: 1.2", "attacker.types[0].prior", "above 1"),
-    ("prior: 0.4", "prior: -0.2", "attacker.types[1].prior", "negative"),
-    ("prior: 0.4", "prior: high", "attacker.types[1].prior", "not a number"),
-    ("b: {covered: -1, uncovered: 3}}", "c: {covered: -1, uncovered: 3}}",
-     "attacker.types[1].payoffs.c", "unknown target"),
-    ("b: {covered: -1, uncovered: 3}}", "}", "attacker.types[1].payoffs", "no payoffs"),
-    ("{b: {covered: 0, uncovered: -1}}", "{b: {covered: 0, uncovered: x}}",
-     "attacker.types[1].defender.b.uncovered", "not a number"),
-])
+@pytest.mark.parametrize(
+    "old,new,field,words",
+    [
+        ("prior: 0.4", "prior: 0.5", "attacker.types", "priors sum to 1.1, not 1"),
+        ("prior: 0.6", "prior: 1.2", "attacker.types[0].prior", "above 1"),
+        ("prior: 0.4", "prior: -0.2", "attacker.types[1].prior", "negative"),
+        ("prior: 0.4", "prior: high", "attacker.types[1].prior", "not a number"),
+        (
+            "b: {covered: -1, uncovered: 3}}",
+            "c: {covered: -1, uncovered: 3}}",
+            "attacker.types[1].payoffs.c",
+            "unknown target",
+        ),
+        ("b: {covered: -1, uncovered: 3}}", "}", "attacker.types[1].payoffs", "no payoffs"),
+        (
+            "{b: {covered: 0, uncovered: -1}}",
+            "{b: {covered: 0, uncovered: x}}",
+            "attacker.types[1].defender.b.uncovered",
+            "not a number",
+        ),
+    ],
+)
 def test_bad_type_files(write, old, new, field, words):
     text = TYPES.replace(old, new, 1)
     assert text != TYPES
@@ -101,9 +134,10 @@ def test_bad_type_files(write, old, new, field, words):
 
 
 def test_types_and_target_attacker_payoffs_conflict(write):
-    text = TYPES.replace("{name: a, defender: {covered: 1, uncovered: -5}}",
-                         "{name: a, defender: {covered: 1, uncovered: -5}, "
-                         "attacker: {covered: 0, uncovered: 1}}")
+    text = TYPES.replace(
+        "{name: a, defender: {covered: 1, uncovered: -5}}",
+        "{name: a, defender: {covered: 1, uncovered: -5}, attacker: {covered: 0, uncovered: 1}}",
+    )
     with pytest.raises(InputError, match="targets\\[0\\].attacker"):
         load_game(write("bad.yaml", text))
 
@@ -115,8 +149,14 @@ def test_missing_attacker_payoffs(write):
 
 
 def test_class_validation():
-    ok = dict(targets=("a", "b"), defender_covered=[1, 1], defender_uncovered=[0, 0],
-              attacker_covered=[0, 0], attacker_uncovered=[1, 1], resources=1)
+    ok = dict(
+        targets=("a", "b"),
+        defender_covered=[1, 1],
+        defender_uncovered=[0, 0],
+        attacker_covered=[0, 0],
+        attacker_uncovered=[1, 1],
+        resources=1,
+    )
     SecurityGame(**ok)
     assert SecurityGame(**{**ok, "resources": 2}).resources == 2  # full coverage is allowed
     with pytest.raises(InputError, match="more resources"):
@@ -126,8 +166,9 @@ def test_class_validation():
     with pytest.raises(InputError, match="one payoff per target"):
         SecurityGame(**{**ok, "attacker_covered": [0, 0, 0]})
     with pytest.raises(InputError, match="no priors"):
-        SecurityGame(**{**ok, "attacker_covered": [[0, 0], [0, 0]],
-                        "attacker_uncovered": [[1, 1], [1, 1]]})
+        SecurityGame(
+            **{**ok, "attacker_covered": [[0, 0], [0, 0]], "attacker_uncovered": [[1, 1], [1, 1]]}
+        )
     with pytest.raises(InputError, match="not finite"):
         SecurityGame(**{**ok, "defender_covered": [1, float("nan")]})
 
@@ -150,17 +191,27 @@ def test_shared_vocabulary_leader_follower_is_accepted(tmp_path):
     """``leader``/``follower`` mean ``defender``/``attacker`` at every level."""
     from stackopt import InputError, load_game, solve
 
-    target = "{{name: {n}, {d}: {{covered: 5, uncovered: -20}}, {a}: {{covered: -10, uncovered: 30}}}}"
-    rows = "\n".join("  - " + target.format(n=f"t{k}", d="leader" if k % 2 else "defender",
-                                             a="follower" if k % 2 else "attacker")
-                     for k in range(1, 6))
+    target = (
+        "{{name: {n}, {d}: {{covered: 5, uncovered: -20}}, {a}: {{covered: -10, uncovered: 30}}}}"
+    )
+    rows = "\n".join(
+        "  - "
+        + target.format(
+            n=f"t{k}", d="leader" if k % 2 else "defender", a="follower" if k % 2 else "attacker"
+        )
+        for k in range(1, 6)
+    )
     p = tmp_path / "s.yaml"
-    p.write_text("kind: security\nresources: 2\nleader: {name: police}\n"
-                 "follower: {name: robber}\ntargets:\n" + rows + "\n")
+    p.write_text(
+        "kind: security\nresources: 2\nleader: {name: police}\n"
+        "follower: {name: robber}\ntargets:\n" + rows + "\n"
+    )
     r = solve(load_game(p))
     assert r.certified and r.leader.name == "police" and r.follower.name == "robber"
     assert abs(r.leader.value + 10) < 1e-9
-    p.write_text("kind: security\nresources: 2\nleader: {name: a}\ndefender: {name: b}\n"
-                 "targets:\n" + rows + "\n")
+    p.write_text(
+        "kind: security\nresources: 2\nleader: {name: a}\ndefender: {name: b}\n"
+        "targets:\n" + rows + "\n"
+    )
     with pytest.raises(InputError, match="both 'leader' and 'defender'"):
         load_game(p)

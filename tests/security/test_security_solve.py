@@ -14,40 +14,56 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stackopt.testing.oracles import sse_vertex_enumeration
 from stackopt import InputError, UnsupportedError, load_game, solve, verify
 from stackopt.cli import main
-from stackopt.kinds.security.game import SecurityGame
-from stackopt.kinds.security.solve import (build_model, coverage_of, solve_security, to_normal_form,
-                               verify_security)
 from stackopt.kinds.normal_form.solve import solve_sse
+from stackopt.kinds.security.game import SecurityGame
+from stackopt.kinds.security.solve import (
+    build_model,
+    coverage_of,
+    solve_security,
+    to_normal_form,
+    verify_security,
+)
+from stackopt.testing.oracles import sse_vertex_enumeration
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data" / "security"
 
 
 def five_identical() -> SecurityGame:
-    return SecurityGame(tuple(f"t{k}" for k in range(1, 6)), [5] * 5, [-20] * 5, [-10] * 5,
-                        [30] * 5, 2)
+    return SecurityGame(
+        tuple(f"t{k}" for k in range(1, 6)), [5] * 5, [-20] * 5, [-10] * 5, [30] * 5, 2
+    )
 
 
 def random_game(seed: int, T: int, m: int, L: int = 1, integer: bool = False) -> SecurityGame:
     rng = np.random.default_rng(seed)
-    draw = (lambda lo, hi, size: rng.integers(lo, hi + 1, size).astype(float)) if integer \
+    draw = (
+        (lambda lo, hi, size: rng.integers(lo, hi + 1, size).astype(float))
+        if integer
         else (lambda lo, hi, size: rng.uniform(lo, hi, size))
+    )
     shape = (L, T)
     priors = rng.dirichlet(np.ones(L)) if L > 1 else ()
     if L > 1:
         priors = tuple(float(p) for p in priors[:-1]) + (1.0 - float(sum(priors[:-1])),)
-    return SecurityGame(tuple(f"t{k}" for k in range(T)), draw(0, 10, T), draw(-10, 0, T),
-                        draw(-10, 0, shape), draw(0, 10, shape), m,
-                        types=tuple(f"type{k}" for k in range(L)) if L > 1 else (),
-                        priors=priors)
+    return SecurityGame(
+        tuple(f"t{k}" for k in range(T)),
+        draw(0, 10, T),
+        draw(-10, 0, T),
+        draw(-10, 0, shape),
+        draw(0, 10, shape),
+        m,
+        types=tuple(f"type{k}" for k in range(L)) if L > 1 else (),
+        priors=priors,
+    )
 
 
 # -- the sanity case from the issue -------------------------------------------------------------
-@pytest.mark.parametrize("method,engine", [("multiple_lps", "highs"), ("multiple_lps", "pyomo"),
-                                           ("eraser", "highs")])
+@pytest.mark.parametrize(
+    "method,engine", [("multiple_lps", "highs"), ("multiple_lps", "pyomo"), ("eraser", "highs")]
+)
 def test_five_identical_targets(method, engine):
     r = solve_security(five_identical(), method=method, engine=engine)
     assert r.certified, r.certificate.summary()
@@ -71,15 +87,25 @@ def test_compact_file_matches_hand_written_normal_form():
     normal = solve(load_game(REPO / "data" / "security_small.yaml"))
     assert compact.certified and normal.certified
     assert compact.leader.value == pytest.approx(normal.leader.value, abs=1e-6)
-    ex = sse_vertex_enumeration(load_game(REPO / "data" / "security_small.yaml").A,
-                                load_game(REPO / "data" / "security_small.yaml").B)
+    ex = sse_vertex_enumeration(
+        load_game(REPO / "data" / "security_small.yaml").A,
+        load_game(REPO / "data" / "security_small.yaml").B,
+    )
     assert compact.leader.value == pytest.approx(float(ex.value), abs=1e-9)
 
 
 # -- one attacker type: LPs vs expansion vs ERASER ------------------------------------------------
-@pytest.mark.parametrize("seed,T,m,integer", [(1, 4, 1, False), (2, 5, 2, False),
-                                              (3, 6, 2, True), (4, 5, 3, True),
-                                              (5, 6, 1, True), (6, 4, 4, False)])
+@pytest.mark.parametrize(
+    "seed,T,m,integer",
+    [
+        (1, 4, 1, False),
+        (2, 5, 2, False),
+        (3, 6, 2, True),
+        (4, 5, 3, True),
+        (5, 6, 1, True),
+        (6, 4, 4, False),
+    ],
+)
 def test_one_type_against_normal_form_expansion(seed, T, m, integer):
     g = random_game(seed, T, m, integer=integer)
     lp = solve_security(g)
@@ -104,8 +130,7 @@ def test_one_type_exact_oracle_on_tiny_game():
 
 
 # -- attacker types: ERASER vs Harsanyi expansion ------------------------------------------------
-@pytest.mark.parametrize("seed,T,m,L", [(11, 3, 1, 2), (12, 4, 2, 2), (13, 4, 1, 3),
-                                        (14, 5, 2, 2)])
+@pytest.mark.parametrize("seed,T,m,L", [(11, 3, 1, 2), (12, 4, 2, 2), (13, 4, 1, 3), (14, 5, 2, 2)])
 def test_types_against_harsanyi_expansion(seed, T, m, L):
     g = random_game(seed, T, m, L=L, integer=seed % 2 == 0)
     r = solve_security(g)
@@ -130,9 +155,14 @@ def test_invariance_under_permutation_and_scaling():
     g = random_game(21, 6, 2)
     base = solve_security(g).leader.value
     perm = np.random.default_rng(0).permutation(6)
-    g2 = SecurityGame(tuple(g.targets[k] for k in perm), g.defender_covered[0, perm] * 3,
-                      g.defender_uncovered[0, perm] * 3, g.attacker_covered[0, perm] * 0.5,
-                      g.attacker_uncovered[0, perm] * 0.5, 2)
+    g2 = SecurityGame(
+        tuple(g.targets[k] for k in perm),
+        g.defender_covered[0, perm] * 3,
+        g.defender_uncovered[0, perm] * 3,
+        g.attacker_covered[0, perm] * 0.5,
+        g.attacker_uncovered[0, perm] * 0.5,
+        2,
+    )
     assert solve_security(g2).leader.value == pytest.approx(3 * base, abs=1e-6)
 
 
@@ -190,10 +220,22 @@ def test_cli_solve_json_verify_export(tmp_path, capsys):
 EDGE = {
     "no_resources": (("a", "b", "c"), [1, 2, 3], [-1, -5, -2], [-1, -1, -1], [3, 2, 1], 0),
     "full_coverage": (("a", "b", "c"), [1, 2, 3], [-1, -5, -2], [-1, -1, -1], [3, 2, 1], 3),
-    "attacker_ignores_coverage": (("a", "b", "c"), [1, 2, 3], [-1, -5, -2], [2, -1, -1],
-                                  [2, 2, 1], 1),
-    "defender_ignores_coverage": (("a", "b", "c"), [1, -5, 3], [-1, -5, -2], [-1, -1, -1],
-                                  [3, 2, 1], 1),
+    "attacker_ignores_coverage": (
+        ("a", "b", "c"),
+        [1, 2, 3],
+        [-1, -5, -2],
+        [2, -1, -1],
+        [2, 2, 1],
+        1,
+    ),
+    "defender_ignores_coverage": (
+        ("a", "b", "c"),
+        [1, -5, 3],
+        [-1, -5, -2],
+        [-1, -1, -1],
+        [3, 2, 1],
+        1,
+    ),
     "all_zero": (("a", "b"), [0, 0], [0, 0], [0, 0], [0, 0], 1),
 }
 
@@ -205,5 +247,6 @@ def test_edge_cases_against_expansion(name, opts):
     r = solve_security(g, **opts)
     assert r.certified, r.certificate.summary()
     nf = to_normal_form(g)
-    assert r.leader.value == pytest.approx(float(sse_vertex_enumeration(nf.A, nf.B).value),
-                                           abs=1e-6)
+    assert r.leader.value == pytest.approx(
+        float(sse_vertex_enumeration(nf.A, nf.B).value), abs=1e-6
+    )

@@ -31,9 +31,13 @@ from stackopt.testing.oracles import BY_NAME
 DATA = Path(__file__).resolve().parents[2] / "data"
 
 #: one small example per kind; kinds added later are found by their ``kind:`` line
-EXAMPLES = {"normal_form": "inspection.yaml", "bayesian": "bayesian/patrol.yaml",
-            "security": "security/two_attacker_types.yaml", "bilevel": "bilevel/bard.yaml",
-            "interdiction": "interdiction/diamond.yaml"}
+EXAMPLES = {
+    "normal_form": "inspection.yaml",
+    "bayesian": "bayesian/patrol.yaml",
+    "security": "security/two_attacker_types.yaml",
+    "bilevel": "bilevel/bard.yaml",
+    "interdiction": "interdiction/diamond.yaml",
+}
 
 
 def _example(kind: str) -> Path:
@@ -63,18 +67,27 @@ def test_every_registered_kind(kind):
     d = r.to_dict()
     extra = {k: v for k, v in d["leader"].items() if k not in ("name", "commitment", "value")}
     c, resp = d["leader"]["commitment"], d["follower"]["response"]
-    assert_stackelberg_equilibrium(game, c, resp, leader_value=d["leader"]["value"],
-                                   follower_value=d["follower"]["value"], **extra)
-    assert_stackelberg_equilibrium(game, c, resp, leader_value=d["leader"]["value"],
-                                   exact=True, **extra)
+    assert_stackelberg_equilibrium(
+        game,
+        c,
+        resp,
+        leader_value=d["leader"]["value"],
+        follower_value=d["follower"]["value"],
+        **extra,
+    )
+    assert_stackelberg_equilibrium(
+        game, c, resp, leader_value=d["leader"]["value"], exact=True, **extra
+    )
     assert_best_response(game, c, resp, **extra)
     assert_result_verifies(game, r)
-    assert_result_verifies(game, {"leader": {"commitment": c, **extra},
-                                  "follower": {"response": resp}})
+    assert_result_verifies(
+        game, {"leader": {"commitment": c, **extra}, "follower": {"response": resp}}
+    )
     assert_values_close(r, r.to_dict())
     with pytest.raises(AssertionError, match=r"leader_value failed: .*\[off by 1"):
-        assert_stackelberg_equilibrium(game, c, resp, leader_value=d["leader"]["value"] + 1,
-                                       **extra)
+        assert_stackelberg_equilibrium(
+            game, c, resp, leader_value=d["leader"]["value"] + 1, **extra
+        )
     with pytest.raises(AssertionError, match="leader_value: got"):
         assert_values_close(r, {"leader_value": d["leader"]["value"] + 1e-3})
 
@@ -84,10 +97,11 @@ def test_inspection_corruptions(inspection):
     assert_stackelberg_equilibrium(g, [P, 1 - P], "legal", leader_value=-P, exact=True)
     with pytest.raises(AssertionError) as e:
         assert_stackelberg_equilibrium(g, [0.25, 0.75], "legal")
-    assert "best_response failed: 'legal' is 1.5 below the best response 'violate' " \
-           "[off by 1.5; tolerance 1e-05]" in str(e.value)
-    assert "better response: 'violate' gives the follower 1.25, 'legal' only -0.25" \
-        in str(e.value)
+    assert (
+        "best_response failed: 'legal' is 1.5 below the best response 'violate' "
+        "[off by 1.5; tolerance 1e-05]" in str(e.value)
+    )
+    assert "better response: 'violate' gives the follower 1.25, 'legal' only -0.25" in str(e.value)
     with pytest.raises(AssertionError) as e:
         assert_stackelberg_equilibrium(g, [P, 1 - P], "violate")
     assert "tie_break failed" in str(e.value) and "leader-favourable tie: 'legal'" in str(e.value)
@@ -106,14 +120,20 @@ def test_inspection_corruptions(inspection):
         with pytest.raises(AssertionError, match="exact failed"):
             assert_stackelberg_equilibrium(g, [P + 1e-7, 1 - P - 1e-7], "legal")
     with pytest.raises(AssertionError, match="exact value is -5/14"):
-        assert_stackelberg_equilibrium(g, [P, 1 - P], "legal", leader_value=-P + 1e-10,
-                                       exact=True)
+        assert_stackelberg_equilibrium(g, [P, 1 - P], "legal", leader_value=-P + 1e-10, exact=True)
 
 
-@pytest.mark.parametrize("commitment,response", [
-    ({"inspect": P, "skip": 1 - P}, "legal"), ({0: P, 1: 1 - P}, 0), ([P, 1 - P], "legal"),
-    (np.array([P, 1 - P]), np.int64(0)), ((Fraction(5, 14), Fraction(9, 14)), "legal"),
-    ({"inspect": "5/14", "skip": "9/14"}, "legal")])
+@pytest.mark.parametrize(
+    "commitment,response",
+    [
+        ({"inspect": P, "skip": 1 - P}, "legal"),
+        ({0: P, 1: 1 - P}, 0),
+        ([P, 1 - P], "legal"),
+        (np.array([P, 1 - P]), np.int64(0)),
+        ((Fraction(5, 14), Fraction(9, 14)), "legal"),
+        ({"inspect": "5/14", "skip": "9/14"}, "legal"),
+    ],
+)
 def test_plain_inputs(inspection, commitment, response):
     assert_stackelberg_equilibrium(inspection, commitment, response, leader_value=-P)
 
@@ -136,14 +156,13 @@ def test_bayesian_per_type_responses():
     as_index = {i: game.types[i].actions.index(resp[t]) for i, t in enumerate(types)}
     for form in (resp, as_list, as_index):
         assert_stackelberg_equilibrium(game, list(r.leader.commitment.values()), form)
-    other = {t: next(a for a in game.types[i].actions if a != resp[t])
-             for i, t in enumerate(types)}
+    other = {t: next(a for a in game.types[i].actions if a != resp[t]) for i, t in enumerate(types)}
     with pytest.raises(AssertionError, match="best_response failed"):
         assert_best_response(game, r.leader.commitment, other)
 
 
 def test_best_response_ignores_optimality_and_tie_rule_on_request(inspection):
-    assert_best_response(inspection, [0.5, 0.5], "legal")          # not optimal, a best response
+    assert_best_response(inspection, [0.5, 0.5], "legal")  # not optimal, a best response
     assert_best_response(inspection, [P, 1 - P], "violate", tie_break=None)
     with pytest.raises(AssertionError, match="tie_break failed"):
         assert_best_response(inspection, [P, 1 - P], "violate")
@@ -165,31 +184,45 @@ def test_nash_equilibrium(inspection):
 
 def test_values_close(inspection):
     r = stackopt.solve(inspection)
-    assert_values_close(r, {"leader_value": Fraction(-5, 14), "follower_value": -P,
-                            "commitment": {"inspect": P, "skip": 1 - P}, "response": "legal"})
+    assert_values_close(
+        r,
+        {
+            "leader_value": Fraction(-5, 14),
+            "follower_value": -P,
+            "commitment": {"inspect": P, "skip": 1 - P},
+            "response": "legal",
+        },
+    )
     assert_values_close(r.to_json(), -P)
     with pytest.raises(AssertionError, match=r"response: got 'legal', expected 'violate'"):
         assert_values_close(r, {"response": "violate"})
     with pytest.raises(AssertionError, match=r"off by 1e-07 \(tolerance 1e-09\)"):
-        assert_values_close({"leader": {"commitment": {}, "value": -P + 1e-7},
-                             "follower": {"response": "legal"}}, Fraction(-5, 14))
+        assert_values_close(
+            {"leader": {"commitment": {}, "value": -P + 1e-7}, "follower": {"response": "legal"}},
+            Fraction(-5, 14),
+        )
     with pytest.raises(AssertionError, match="exact"):
-        assert_values_close({"leader": {"commitment": {}, "value": -P + 1e-11},
-                             "follower": {"response": "legal"}}, Fraction(-5, 14), exact=True)
+        assert_values_close(
+            {"leader": {"commitment": {}, "value": -P + 1e-11}, "follower": {"response": "legal"}},
+            Fraction(-5, 14),
+            exact=True,
+        )
     with pytest.raises(TypeError, match="unknown keys"):
         assert_values_close(r, {"value": 1})
 
 
 def test_minimal_result_is_what_verify_reads(inspection, tmp_path):
     data = minimal_result(inspection, [P, 1 - P], 0)
-    assert data == {"kind": "normal_form", "leader": {"commitment": {"inspect": P,
-                                                                     "skip": 1 - P}},
-                    "follower": {"response": "legal"}}
+    assert data == {
+        "kind": "normal_form",
+        "leader": {"commitment": {"inspect": P, "skip": 1 - P}},
+        "follower": {"response": "legal"},
+    }
     cert = stackopt.verify(inspection, data)
     assert {c.name for c in cert.failed()} == {"optimality"}  # no bounds in a minimal result
     path = tmp_path / "r.json"
     path.write_text(__import__("json").dumps(data))
-    assert_result_verifies(inspection, path)              # bounds from stackopt's own solve
+    assert_result_verifies(inspection, path)  # bounds from stackopt's own solve
     with pytest.raises(AssertionError, match="no optimality bounds"):
         assert_result_verifies(inspection, data, evidence="none")
 
@@ -204,23 +237,26 @@ def test_result_cannot_loosen_its_tolerance(inspection):
 def test_import_is_light():
     """``import stackopt.testing`` (and the plugin module) import no Pyomo, HiGHS or
     hypothesis; the entry-point module imports not even stackopt."""
-    code = ("import sys, stackopt.testing, stackopt.testing.plugin, stackopt.testing.oracles;"
-            "bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('pyomo', 'highspy', 'hypothesis', 'scipy', 'networkx')];"
-            "print(bad)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, stackopt.testing, stackopt.testing.plugin, stackopt.testing.oracles;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in "
+        "('pyomo', 'highspy', 'hypothesis', 'scipy', 'networkx')];"
+        "print(bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout
-    code = ("import sys, pytest, stackopt_pytest;"
-            "print([m for m in sys.modules if m.split('.')[0] in ('stackopt', 'numpy')])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, pytest, stackopt_pytest;"
+        "print([m for m in sys.modules if m.split('.')[0] in ('stackopt', 'numpy')])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout
 
 
 def test_exact_proof_of_a_zero_sum_2x2():
     # found by the strategies: the float multiplier 0.3333333333333333 read exactly overshot
     # the exact value by 5.6e-17; checks/exact.py now also tries nearby simple fractions
-    game = stackopt.NormalFormGame(np.array([[0.0, 0.0], [1.0, -2.0]]),
-                                   np.array([[0.0, 0.0], [-1.0, 2.0]]))
+    game = stackopt.NormalFormGame(
+        np.array([[0.0, 0.0], [1.0, -2.0]]), np.array([[0.0, 0.0], [-1.0, 2.0]])
+    )
     assert stackopt.solve(game, exact=True).certified

@@ -9,7 +9,7 @@ pytest_plugins = ["pytester"]
 
 GAME = (Path(__file__).resolve().parents[2] / "data" / "inspection.yaml").read_text("utf-8")
 
-TESTS = '''
+TESTS = """
 import pytest
 import stackopt.testing.asserts as A
 from stackopt.testing import assert_stackelberg_equilibrium, exact_mode
@@ -30,7 +30,7 @@ def test_default_tolerance(stackopt_game):
 def test_marked_exact(stackopt_game):
     assert exact_mode()
     assert_stackelberg_equilibrium(stackopt_game("games/inspection.yaml"), [P, 1 - P], 0)
-'''
+"""
 
 
 def test_plugin_fixtures_marker_option_header(pytester):
@@ -38,10 +38,14 @@ def test_plugin_fixtures_marker_option_header(pytester):
     pytester.makepyfile(test_user=TESTS)
     res = pytester.runpytest("-p", "no:cacheprovider")
     res.assert_outcomes(passed=2, failed=1)
-    res.stdout.fnmatch_lines(["stackopt *, HiGHS * (highspy)",
-                              "*test_marked_exact*",
-                              "*exact failed: exact commitment found*"])
+    res.stdout.fnmatch_lines(
+        [
+            "stackopt *, HiGHS * (highspy)",
+            "*test_marked_exact*",
+            "*exact failed: exact commitment found*",
+        ]
+    )
     res = pytester.runpytest("-p", "no:cacheprovider", "--stackopt-exact")
-    res.assert_outcomes(passed=0, failed=3)   # test_fixtures asserts exact_mode() is off
+    res.assert_outcomes(passed=0, failed=3)  # test_fixtures asserts exact_mode() is off
     res = pytester.runpytest("-p", "no:cacheprovider", "--markers")
     res.stdout.fnmatch_lines(["@pytest.mark.stackopt_exact*"])

@@ -28,8 +28,12 @@ from stackopt.testing.strategies import (
     security_games,
 )
 
-FAST = settings(max_examples=25, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @FAST
@@ -37,8 +41,12 @@ FAST = settings(max_examples=25, deadline=None, database=None,
 def test_degeneracy_is_there(game):
     A, B = game.A, game.B
     m, n = A.shape
-    assert any(np.array_equal(A[i], A[k]) and np.array_equal(B[i], B[k])
-               for i in range(m) for k in range(m) if i != k)          # duplicate rows
+    assert any(
+        np.array_equal(A[i], A[k]) and np.array_equal(B[i], B[k])
+        for i in range(m)
+        for k in range(m)
+        if i != k
+    )  # duplicate rows
     assert any(np.all(B[:, k] < B[:, j]) for j in range(n) for k in range(n) if j != k)
     assert np.array_equal(A, np.round(A)) and np.array_equal(B, np.round(B))
 
@@ -59,8 +67,9 @@ def test_normal_form_ties_agree_with_exact_vertex_enumeration(game):
     assert abs(r.leader.value - float(ref.value)) <= 1e-6 * max(1.0, np.abs(game.A).max())
     # the oracle's exact answer passes the helper, stackopt's too
     assert_stackelberg_equilibrium(game, ref.commitment, ref.response)
-    assert_stackelberg_equilibrium(game, r.leader.commitment, r.follower.response,
-                                   leader_value=r.leader.value)
+    assert_stackelberg_equilibrium(
+        game, r.leader.commitment, r.follower.response, leader_value=r.leader.value
+    )
 
 
 @FAST
@@ -85,8 +94,9 @@ def test_best_response_and_the_planted_tie_bug(game, data):
 @FAST
 @given(bayesian_games(max_types=2, integer=True, ties=True))
 def test_bayesian_agrees_with_profile_enumeration(game):
-    value, _, _ = profile_enumeration([t.R for t in game.types], [t.C for t in game.types],
-                                      [t.prior for t in game.types])
+    value, _, _ = profile_enumeration(
+        [t.R for t in game.types], [t.C for t in game.types], [t.prior for t in game.types]
+    )
     r = stackopt.solve(game)
     assert r.certified
     assert abs(r.leader.value - value) <= 1e-5 * max(1.0, game.leader_scale)
@@ -98,7 +108,7 @@ def test_bayesian_agrees_with_profile_enumeration(game):
 def test_bilevel_agrees_with_active_set_enumeration(problem):
     status, value = enumerate_active_sets(problem)
     r = stackopt.solve(problem)
-    assert status == "optimal" and r.status.value == "optimal"   # feasible and bounded
+    assert status == "optimal" and r.status.value == "optimal"  # feasible and bounded
     assert abs(r.leader.value - value) <= 1e-6 * max(1.0, abs(value))
     assert_best_response(problem, r.leader.commitment, r.follower.response)
 
@@ -110,8 +120,13 @@ def test_security_and_incentive_answers_pass_the_helpers(game):
     assert r.certified, r.certificate.summary()
     d = r.to_dict()
     extra = {k: v for k, v in d["leader"].items() if k not in ("name", "commitment", "value")}
-    assert_stackelberg_equilibrium(game, d["leader"]["commitment"], d["follower"]["response"],
-                                   leader_value=d["leader"]["value"], **extra)
+    assert_stackelberg_equilibrium(
+        game,
+        d["leader"]["commitment"],
+        d["follower"]["response"],
+        leader_value=d["leader"]["value"],
+        **extra,
+    )
 
 
 @FAST
@@ -130,19 +145,31 @@ def test_interdiction_agrees_with_brute_force(game):
     assert r.certified, r.certificate.summary()
     assert r.leader.value == value or abs(r.leader.value - value) <= 1e-6 * max(1.0, value)
     d = r.to_dict()
-    assert_stackelberg_equilibrium(game, d["leader"]["commitment"], d["follower"]["response"],
-                                   leader_value=d["leader"]["value"])
+    assert_stackelberg_equilibrium(
+        game,
+        d["leader"]["commitment"],
+        d["follower"]["response"],
+        leader_value=d["leader"]["value"],
+    )
 
 
-@settings(max_examples=10, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=10,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(mdp_games(max_states=2, max_horizon=2))
 def test_mdp_answers_pass_the_helpers(game):
     r = stackopt.solve(game)
     assert r.certified, r.certificate.summary()
     d = r.to_dict()
-    assert_stackelberg_equilibrium(game, d["leader"]["commitment"], d["follower"]["response"],
-                                   leader_value=d["leader"]["value"])
+    assert_stackelberg_equilibrium(
+        game,
+        d["leader"]["commitment"],
+        d["follower"]["response"],
+        leader_value=d["leader"]["value"],
+    )
 
 
 @settings(max_examples=14, deadline=None, database=None)
@@ -150,10 +177,15 @@ def test_mdp_answers_pass_the_helpers(game):
 def test_a_strategy_for_every_registered_kind(data):
     from stackopt.kinds.registry import kinds
 
-    strategy_for = {"normal_form": normal_form_games, "bayesian": bayesian_games,
-                    "security": security_games, "bilevel": bilevel_problems,
-                    "interdiction": interdiction_games, "incentive": incentive_games,
-                    "mdp": mdp_games}
+    strategy_for = {
+        "normal_form": normal_form_games,
+        "bayesian": bayesian_games,
+        "security": security_games,
+        "bilevel": bilevel_problems,
+        "interdiction": interdiction_games,
+        "incentive": incentive_games,
+        "mdp": mdp_games,
+    }
     missing = set(kinds()) - set(strategy_for)
     assert not missing, f"add a strategy to stackopt.testing.strategies for {sorted(missing)}"
     kind = data.draw(st.sampled_from(sorted(strategy_for)))

@@ -3,8 +3,13 @@
 from stackopt.kinds.registry import Column, Frame, KindSpec, Method, Option
 
 _P = "stackopt.kinds.bayesian"
-MAX_PROFILES = Option("max_profiles", "int", 5000, minimum=1,
-                      doc="largest number of response profiles the Harsanyi game may have")
+MAX_PROFILES = Option(
+    "max_profiles",
+    "int",
+    5000,
+    minimum=1,
+    doc="largest number of response profiles the Harsanyi game may have",
+)
 
 KIND = KindSpec(
     name="bayesian",
@@ -13,18 +18,31 @@ KIND = KindSpec(
     solve=f"{_P}.solve:solve_bayesian",
     verify=f"{_P}.solve:verify_bayesian",
     methods=(
-        Method("dobss", "DOBSS MILP with big-M proven from payoff ranges, polished by the LP "
-               "of its response profile", optimality="solver-reported"),
-        Method("harsanyi", "multiple LPs on the Harsanyi-transformed game (one duality bound "
-               "per response profile)"),
+        Method(
+            "dobss",
+            "DOBSS MILP with big-M proven from payoff ranges, polished by the LP "
+            "of its response profile",
+            optimality="solver-reported",
+        ),
+        Method(
+            "harsanyi",
+            "multiple LPs on the Harsanyi-transformed game (one duality bound "
+            "per response profile)",
+        ),
         Method("harsanyi_weak_lps", "adversarial ties on the Harsanyi game", solvable=False),
     ),
     default_method=None,
     default_doc="dobss for leader ties, harsanyi for adversarial ties",
     options=(
         MAX_PROFILES,
-        Option("epsilon", "float", 1e-3, minimum=0.0, exclusive_minimum=True,
-               doc="adversarial ties: the strict commitment's distance to the supremum"),
+        Option(
+            "epsilon",
+            "float",
+            1e-3,
+            minimum=0.0,
+            exclusive_minimum=True,
+            doc="adversarial ties: the strict commitment's distance to the supremum",
+        ),
     ),
     tie_breaks=("leader", "adversarial"),
     parse_yaml=f"{_P}.io_yaml:parse_bayesian",
@@ -32,8 +50,10 @@ KIND = KindSpec(
     mixed=True,
     verify_options=(MAX_PROFILES,),
     docs="bayesian",
-    frame=Frame(Column("action", "string", "a leader action"),
-                Column("probability", "float64", "its probability in the commitment"),
-                (Column("responses", "string", "type=action for every follower type"),),
-                rows="stackopt.frames:bayesian_rows"),
+    frame=Frame(
+        Column("action", "string", "a leader action"),
+        Column("probability", "float64", "its probability in the commitment"),
+        (Column("responses", "string", "type=action for every follower type"),),
+        rows="stackopt.frames:bayesian_rows",
+    ),
 )

@@ -31,16 +31,24 @@ adversarial tie rule
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from stackopt.certificate import Certificate, Check
+from stackopt.checks.common import (
+    check_rtol,
+    distribution_check,
+    is_finite_number,
+    probability_vector,
+    tie_gap,
+    value_check,
+)
 from stackopt.errors import InputError
 from stackopt.kinds.bayesian.game import DEFAULT_MAX_PROFILES, BayesianGame, harsanyi_transform
 from stackopt.status import TieBreak
 from stackopt.vocabulary import milp_bound
-from stackopt.checks.common import is_finite_number, check_rtol, distribution_check, probability_vector, tie_gap, value_check
 
 DEFAULT_RTOL = 1e-6
 
@@ -54,27 +62,37 @@ def tolerances(game: BayesianGame, rtol: float) -> tuple[float, float, float]:
 
 def commitment_vector(game: BayesianGame, commitment: Mapping[str, Any]) -> np.ndarray:
     if not isinstance(commitment, Mapping):
-        raise InputError("must map leader actions to probabilities", field="leader.commitment",
-                         fix='write e.g. {"a": 0.5, "b": 0.5}')
+        raise InputError(
+            "must map leader actions to probabilities",
+            field="leader.commitment",
+            fix='write e.g. {"a": 0.5, "b": 0.5}',
+        )
     return probability_vector(game.m, game.leader_index, commitment)
 
 
 def response_indices(game: BayesianGame, response: Any) -> list[int]:
     """Each type's response index from a mapping type name -> action label."""
     if not isinstance(response, Mapping):
-        raise InputError(f"a Bayesian response must map type names to actions, got "
-                         f"{response!r}", field="follower.response",
-                         fix="write e.g. {\"thief\": \"rob1\", \"vandal\": \"rob2\"}")
+        raise InputError(
+            f"a Bayesian response must map type names to actions, got {response!r}",
+            field="follower.response",
+            fix='write e.g. {"thief": "rob1", "vandal": "rob2"}',
+        )
     extra = [k for k in response if str(k) not in game.type_names]
     if extra:
-        raise InputError(f"unknown follower type {extra[0]!r}", field="follower.response",
-                         fix="use the type names " + ", ".join(map(repr, game.type_names)))
+        raise InputError(
+            f"unknown follower type {extra[0]!r}",
+            field="follower.response",
+            fix="use the type names " + ", ".join(map(repr, game.type_names)),
+        )
     out = []
     for t in game.types:
         if t.name not in response:
-            raise InputError(f"no response for type {t.name!r}",
-                             field=f"follower.response.{t.name}",
-                             fix="give every type's action")
+            raise InputError(
+                f"no response for type {t.name!r}",
+                field=f"follower.response.{t.name}",
+                fix="give every type's action",
+            )
         out.append(t.action_index(str(response[t.name])))
     return out
 
@@ -82,12 +100,14 @@ def response_indices(game: BayesianGame, response: Any) -> list[int]:
 def leader_total(game: BayesianGame, x: np.ndarray, resp: list[int]) -> float:
     """:math:`W \\sum_\\ell p_\\ell x^\\top R^\\ell_{\\cdot j_\\ell}`."""
     p = game.priors
-    return game.value_factor * float(sum(p[l] * (x @ t.R[:, resp[l]])
-                                         for l, t in enumerate(game.types)))
+    return game.value_factor * float(
+        sum(p[l] * (x @ t.R[:, resp[l]]) for l, t in enumerate(game.types))
+    )
 
 
-def tie_broken_responses(game: BayesianGame, x: np.ndarray, atol_f: float,
-                         tie_break: str = "leader") -> list[int]:
+def tie_broken_responses(
+    game: BayesianGame, x: np.ndarray, atol_f: float, tie_break: str = "leader"
+) -> list[int]:
     """Each type's best response at ``x`` with ties (within ``atol_f``) broken by the rule."""
     out = []
     for t in game.types:
@@ -100,11 +120,19 @@ def tie_broken_responses(game: BayesianGame, x: np.ndarray, atol_f: float,
     return out
 
 
-def certify_bayesian(game: BayesianGame, commitment: Mapping[str, Any], response: Any,
-                     leader_value: float | None, follower_value: Any,
-                     evidence: Mapping[str, Any] | None, *, rtol: float = DEFAULT_RTOL,
-                     tie_break: str = "leader", attained: bool = True,
-                     max_profiles: int = DEFAULT_MAX_PROFILES) -> Certificate:
+def certify_bayesian(
+    game: BayesianGame,
+    commitment: Mapping[str, Any],
+    response: Any,
+    leader_value: float | None,
+    follower_value: Any,
+    evidence: Mapping[str, Any] | None,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    tie_break: str = "leader",
+    attained: bool = True,
+    max_profiles: int = DEFAULT_MAX_PROFILES,
+) -> Certificate:
     """Check a Bayesian result against ``game``; see the module docstring."""
     atol_l, atol_r, atol_f = tolerances(game, rtol)
     ev = dict(evidence or {})
@@ -113,23 +141,38 @@ def certify_bayesian(game: BayesianGame, commitment: Mapping[str, Any], response
     checks.append(distribution_check(x, rtol))
     resp = response_indices(game, response)
 
-    gaps = [(float((x @ t.C).max() - x @ t.C[:, resp[l]]), t.name)
-            for l, t in enumerate(game.types)]
+    gaps = [
+        (float((x @ t.C).max() - x @ t.C[:, resp[l]]), t.name) for l, t in enumerate(game.types)
+    ]
     gap, who = max(gaps)
-    checks.append(Check("best_response", gap <= atol_f, gap, atol_f,
-                        f"every type's response is a best response ({len(gaps)} types)"
-                        if gap <= atol_f else
-                        f"type {who!r}: its response is {gap:.3g} below its best"))
+    checks.append(
+        Check(
+            "best_response",
+            gap <= atol_f,
+            gap,
+            atol_f,
+            f"every type's response is a best response ({len(gaps)} types)"
+            if gap <= atol_f
+            else f"type {who!r}: its response is {gap:.3g} below its best",
+        )
+    )
 
     ties = []
     for l, t in enumerate(game.types):
         ties.append((tie_gap(x @ t.C, x @ t.R, resp[l], atol_f, tie_break), t.name))
     tgap, who = max(ties)
     word = "in the leader's favour" if tie_break == "leader" else "against the leader"
-    checks.append(Check("tie_break", tgap <= atol_r, tgap, atol_r,
-                        f"every type breaks ties {word}" if tgap <= atol_r else
-                        f"type {who!r}: another best response changes the leader's payoff by "
-                        f"{tgap:.3g}"))
+    checks.append(
+        Check(
+            "tie_break",
+            tgap <= atol_r,
+            tgap,
+            atol_r,
+            f"every type breaks ties {word}"
+            if tgap <= atol_r
+            else f"type {who!r}: another best response changes the leader's payoff by {tgap:.3g}",
+        )
+    )
 
     true_l = leader_total(game, x, resp)
     checks.append(value_check("leader_value", leader_value, true_l, atol_l))
@@ -137,8 +180,14 @@ def certify_bayesian(game: BayesianGame, commitment: Mapping[str, Any], response
 
     if tie_break == "leader":
         checks.append(_optimality(game, x, resp, true_l, ev, rtol, atol_l, max_profiles))
-        return Certificate(checks=tuple(checks), tie_break=TieBreak.LEADER, rtol=rtol,
-                           atol=max(atol_l, atol_f), scale=game.scale, evidence=ev)
+        return Certificate(
+            checks=tuple(checks),
+            tie_break=TieBreak.LEADER,
+            rtol=rtol,
+            atol=max(atol_l, atol_f),
+            scale=game.scale,
+            evidence=ev,
+        )
     # adversarial: the supremum / strict / attainment checks on the Harsanyi game
     from stackopt.kinds.normal_form.checks_pessimistic import certify_weak
 
@@ -146,83 +195,157 @@ def certify_bayesian(game: BayesianGame, commitment: Mapping[str, Any], response
     label = h.label({t.name: t.actions[resp[l]] for l, t in enumerate(game.types)}, game)
     nf = h.game
     hv = float(x @ nf.A[:, nf.follower_index(label)])
-    weak = certify_weak(nf, {nf.leader_actions[i]: float(x[i]) for i in range(game.m)}, label,
-                        hv, float(x @ nf.B[:, nf.follower_index(label)]), ev.get("harsanyi"),
-                        rtol=rtol, attained=attained)
+    weak = certify_weak(
+        nf,
+        {nf.leader_actions[i]: float(x[i]) for i in range(game.m)},
+        label,
+        hv,
+        float(x @ nf.B[:, nf.follower_index(label)]),
+        ev.get("harsanyi"),
+        rtol=rtol,
+        attained=attained,
+    )
     present = {c.name for c in weak.checks}
     for name in ("strict_commitment", "supremum", "attainment"):
         if name not in present:  # e.g. no pessimistic evidence: the supremum check failed
             continue
         c = weak.check(name)
-        checks.append(Check(name, c.passed, c.residual, c.tolerance,
-                            c.detail + " (Harsanyi game, prior-weighted units)"))
-    return Certificate(checks=tuple(checks), tie_break=TieBreak.ADVERSARIAL, rtol=rtol,
-                       atol=max(atol_l, atol_f), scale=game.scale, evidence=ev)
+        checks.append(
+            Check(
+                name,
+                c.passed,
+                c.residual,
+                c.tolerance,
+                c.detail + " (Harsanyi game, prior-weighted units)",
+            )
+        )
+    return Certificate(
+        checks=tuple(checks),
+        tie_break=TieBreak.ADVERSARIAL,
+        rtol=rtol,
+        atol=max(atol_l, atol_f),
+        scale=game.scale,
+        evidence=ev,
+    )
 
 
-def _follower_values(game: BayesianGame, x: np.ndarray, resp: list[int], reported: Any,
-                     atol_f: float) -> Check:
+def _follower_values(
+    game: BayesianGame, x: np.ndarray, resp: list[int], reported: Any, atol_f: float
+) -> Check:
     if reported is None:  # values are optional
         return Check("follower_value", True, None, atol_f, "not reported")
     if not isinstance(reported, Mapping):
-        return Check("follower_value", False, None, atol_f,
-                     "no per-type follower values reported")
+        return Check("follower_value", False, None, atol_f, "no per-type follower values reported")
     worst, who = 0.0, None
     for l, t in enumerate(game.types):
         if t.name not in reported or reported[t.name] is None:
             return Check("follower_value", False, None, atol_f, f"no value for type {t.name!r}")
         v = reported[t.name]
         if not is_finite_number(v):
-            return Check("follower_value", False, None, atol_f,
-                         f"value of type {t.name!r} is not a finite number")
+            return Check(
+                "follower_value",
+                False,
+                None,
+                atol_f,
+                f"value of type {t.name!r} is not a finite number",
+            )
         err = abs(float(v) - float(x @ t.C[:, resp[l]]))
         if err > worst:
             worst, who = err, t.name
-    return Check("follower_value", worst <= atol_f, worst, atol_f,
-                 "every type's value recomputed" if worst <= atol_f else
-                 f"type {who!r}: reported value is off by {worst:.3g}")
+    return Check(
+        "follower_value",
+        worst <= atol_f,
+        worst,
+        atol_f,
+        "every type's value recomputed"
+        if worst <= atol_f
+        else f"type {who!r}: reported value is off by {worst:.3g}",
+    )
 
 
-def _optimality(game: BayesianGame, x: np.ndarray, resp: list[int], value: float,
-                ev: Mapping[str, Any], rtol: float, atol_l: float, max_profiles: int) -> Check:
+def _optimality(
+    game: BayesianGame,
+    x: np.ndarray,
+    resp: list[int],
+    value: float,
+    ev: Mapping[str, Any],
+    rtol: float,
+    atol_l: float,
+    max_profiles: int,
+) -> Check:
     milp = milp_bound(ev)  # evidence.milp_bound (old name: evidence.milp.objective_bound)
     if isinstance(milp, Mapping):
         bound = milp.get("bound")
         if not is_finite_number(bound):
-            return Check("optimality", False, None, atol_l,
-                         f"bad MILP bound in evidence: {str(bound)[:40]!r} is not a finite "
-                         "number")
+            return Check(
+                "optimality",
+                False,
+                None,
+                atol_l,
+                f"bad MILP bound in evidence: {str(bound)[:40]!r} is not a finite number",
+            )
         rederived = _harsanyi_value(game, max_profiles)
         if rederived is not None:  # independent: multiple LPs on the Harsanyi game
             if float(bound) - value > atol_l:  # the hint itself claims a gap: inconsistent
-                return Check("optimality", False, float(bound) - value, atol_l,
-                             f"the result's MILP bound {float(bound):.10g} exceeds its value "
-                             f"{value:.10g}")
+                return Check(
+                    "optimality",
+                    False,
+                    float(bound) - value,
+                    atol_l,
+                    f"the result's MILP bound {float(bound):.10g} exceeds its value {value:.10g}",
+                )
             excess = float(max(0.0, rederived - value))
-            return Check("optimality", excess <= atol_l, excess, atol_l,
-                         f"re-derived independently by multiple LPs on the Harsanyi game: "
-                         f"optimum {rederived:.10g}" if excess <= atol_l else
-                         f"multiple LPs on the Harsanyi game give {rederived:.10g} > "
-                         f"{value:.10g}")
+            return Check(
+                "optimality",
+                excess <= atol_l,
+                excess,
+                atol_l,
+                f"re-derived independently by multiple LPs on the Harsanyi game: "
+                f"optimum {rederived:.10g}"
+                if excess <= atol_l
+                else f"multiple LPs on the Harsanyi game give {rederived:.10g} > {value:.10g}",
+            )
         bound = float(bound)
         excess = float(max(0.0, bound - value))
-        return Check("optimality", excess <= atol_l, excess, atol_l,
-                     f"solver-reported: HiGHS branch-and-bound bound {bound:.10g} (mip_rel_gap 0) "
-                     f"does not exceed the value; not re-derived (Harsanyi game above "
-                     f"{VERIFY_HARSANYI_PROFILES} profiles)" if excess <= atol_l
-                     else f"HiGHS's bound {bound:.10g} exceeds the value {value:.10g}")
+        return Check(
+            "optimality",
+            excess <= atol_l,
+            excess,
+            atol_l,
+            f"solver-reported: HiGHS branch-and-bound bound {bound:.10g} (mip_rel_gap 0) "
+            f"does not exceed the value; not re-derived (Harsanyi game above "
+            f"{VERIFY_HARSANYI_PROFILES} profiles)"
+            if excess <= atol_l
+            else f"HiGHS's bound {bound:.10g} exceeds the value {value:.10g}",
+        )
     bounds = ev.get("bounds")
     if isinstance(bounds, Mapping):
         from stackopt.kinds.normal_form.checks import optimality_check as nf_optimality
 
         h = harsanyi_transform(game, max_profiles=max_profiles)
         sa = float(np.abs(h.game.A).max()) or 1.0
-        c = nf_optimality(h.game, value / game.value_factor, ev, rtol * sa,
-                          rtol * (float(np.abs(h.game.B).max()) or 1.0), False)
-        return Check("optimality", c.passed, c.residual, c.tolerance,
-                     c.detail + " (Harsanyi profiles, re-proven from the game)")
-    return Check("optimality", False, None, atol_l,
-                 "the result carries no optimality evidence (evidence.milp_bound or evidence.bounds)")
+        c = nf_optimality(
+            h.game,
+            value / game.value_factor,
+            ev,
+            rtol * sa,
+            rtol * (float(np.abs(h.game.B).max()) or 1.0),
+            False,
+        )
+        return Check(
+            "optimality",
+            c.passed,
+            c.residual,
+            c.tolerance,
+            c.detail + " (Harsanyi profiles, re-proven from the game)",
+        )
+    return Check(
+        "optimality",
+        False,
+        None,
+        atol_l,
+        "the result carries no optimality evidence (evidence.milp_bound or evidence.bounds)",
+    )
 
 
 #: Largest Harsanyi game (joint response profiles) on which ``verify`` re-derives a DOBSS
@@ -245,4 +368,3 @@ def _harsanyi_value(game: BayesianGame, max_profiles: int) -> float | None:
     if not r.certified or r.leader.value is None:
         return None
     return float(r.leader.value) * game.value_factor
-

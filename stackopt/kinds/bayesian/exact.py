@@ -31,8 +31,14 @@ from stackopt.checks.exact import solve_exact_system, to_fraction
 from stackopt.kinds.bayesian.game import BayesianGame
 
 
-def exact_check(game: BayesianGame, x: np.ndarray, resp: list[int], *, tol: float = 1e-7,
-                tie_break: str = "leader") -> tuple[Check, dict[str, Any]]:
+def exact_check(
+    game: BayesianGame,
+    x: np.ndarray,
+    resp: list[int],
+    *,
+    tol: float = 1e-7,
+    tie_break: str = "leader",
+) -> tuple[Check, dict[str, Any]]:
     """The ``exact`` check and evidence (rational commitment and value as strings)."""
     S = [int(i) for i in np.flatnonzero(x > tol)]
     rows: list[list[Fraction]] = [[Fraction(1)] * len(S)]
@@ -42,39 +48,60 @@ def exact_check(game: BayesianGame, x: np.ndarray, resp: list[int], *, tol: floa
         j = resp[l]
         for k in np.flatnonzero(fu >= fu[j] - tol * sc):
             if int(k) != j:
-                rows.append([to_fraction(t.C[i, j]) - to_fraction(t.C[i, int(k)])
-                             for i in S])
+                rows.append([to_fraction(t.C[i, j]) - to_fraction(t.C[i, int(k)]) for i in S])
     rhs = [Fraction(1)] + [Fraction(0)] * (len(rows) - 1)
     z = solve_exact_system(rows, rhs, [x[i] for i in S]) if S else None
     if z is None:
-        return Check("exact", False, None, 0.0,
-                     "the tight best-response system has no exact solution"), {}
+        return Check(
+            "exact", False, None, 0.0, "the tight best-response system has no exact solution"
+        ), {}
     if any(v < 0 for v in z):
-        return Check("exact", False, None, 0.0,
-                     "the exact commitment has a negative probability"), {}
+        return Check(
+            "exact", False, None, 0.0, "the exact commitment has a negative probability"
+        ), {}
     xq = dict(zip(S, z))
     total = Fraction(0)
     for l, t in enumerate(game.types):
-        fq = [sum((to_fraction(t.C[i, k]) * p for i, p in xq.items()), Fraction(0))
-              for k in range(t.C.shape[1])]
+        fq = [
+            sum((to_fraction(t.C[i, k]) * p for i, p in xq.items()), Fraction(0))
+            for k in range(t.C.shape[1])
+        ]
         j = resp[l]
         best = max(fq)
         if fq[j] != best:
             k = fq.index(best)
-            return Check("exact", False, None, 0.0,
-                         f"exactly, type {t.name!r} prefers {t.actions[k]!r} by "
-                         f"{best - fq[j]}"), {}
-        lq = {k: sum((to_fraction(t.R[i, k]) * p for i, p in xq.items()), Fraction(0))
-              for k in range(len(fq)) if fq[k] == best}
+            return Check(
+                "exact",
+                False,
+                None,
+                0.0,
+                f"exactly, type {t.name!r} prefers {t.actions[k]!r} by {best - fq[j]}",
+            ), {}
+        lq = {
+            k: sum((to_fraction(t.R[i, k]) * p for i, p in xq.items()), Fraction(0))
+            for k in range(len(fq))
+            if fq[k] == best
+        }
         pick = max(lq.values()) if tie_break == "leader" else min(lq.values())
         if lq[j] != pick:
-            return Check("exact", False, None, 0.0,
-                         f"exactly, type {t.name!r}'s tie is not broken "
-                         f"{'for' if tie_break == 'leader' else 'against'} the leader"), {}
+            return Check(
+                "exact",
+                False,
+                None,
+                0.0,
+                f"exactly, type {t.name!r}'s tie is not broken "
+                f"{'for' if tie_break == 'leader' else 'against'} the leader",
+            ), {}
         total += to_fraction(game.priors[l]) * lq[j]
     value = total * to_fraction(game.value_factor)
-    evidence = {"commitment": {game.leader_actions[i]: str(p) for i, p in sorted(xq.items())},
-                "leader_value": str(value)}
-    return Check("exact", True, 0.0, 0.0,
-                 f"proved in rational arithmetic for this response profile: leader value "
-                 f"{value}"), evidence
+    evidence = {
+        "commitment": {game.leader_actions[i]: str(p) for i, p in sorted(xq.items())},
+        "leader_value": str(value),
+    }
+    return Check(
+        "exact",
+        True,
+        0.0,
+        0.0,
+        f"proved in rational arithmetic for this response profile: leader value {value}",
+    ), evidence

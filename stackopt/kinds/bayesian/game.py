@@ -24,8 +24,9 @@ The class is validated on construction, immutable, and imports no solver.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -75,9 +76,11 @@ class FollowerType:
         try:
             return self.actions.index(label)
         except ValueError:
-            raise InputError(f"unknown action {label!r} of follower type {self.name!r}",
-                             field=f"follower.response.{self.name}",
-                             fix="choose from " + ", ".join(map(repr, self.actions))) from None
+            raise InputError(
+                f"unknown action {label!r} of follower type {self.name!r}",
+                field=f"follower.response.{self.name}",
+                fix="choose from " + ", ".join(map(repr, self.actions)),
+            ) from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,12 +112,18 @@ class BayesianGame:
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
-            raise InputError(f"unknown mode {self.mode!r}", field="mode",
-                             fix="use 'types' (priors) or 'followers' (weights)")
+            raise InputError(
+                f"unknown mode {self.mode!r}",
+                field="mode",
+                fix="use 'types' (priors) or 'followers' (weights)",
+            )
         types = self.types
         if isinstance(types, FollowerType) or not isinstance(types, (list, tuple)) or not types:
-            raise InputError("needs a non-empty list of follower types", field="followers",
-                             fix="list at least one follower type")
+            raise InputError(
+                "needs a non-empty list of follower types",
+                field="followers",
+                fix="list at least one follower type",
+            )
         word = "prior" if self.mode == "types" else "weight"
         la_given = self.leader_actions
         m = None
@@ -123,29 +132,47 @@ class BayesianGame:
         for t, ft in enumerate(types):
             where = f"followers[{t}]"
             if not isinstance(ft, FollowerType):
-                raise InputError(f"expected a FollowerType, got {type(ft).__name__}", field=where,
-                                 fix="build types with stackopt.kinds.bayesian.game.FollowerType")
+                raise InputError(
+                    f"expected a FollowerType, got {type(ft).__name__}",
+                    field=where,
+                    fix="build types with stackopt.kinds.bayesian.game.FollowerType",
+                )
             if not isinstance(ft.name, str) or not ft.name.strip():
-                raise InputError(f"type name must be a non-empty string, got {ft.name!r}",
-                                 field=f"{where}.name", fix="give every follower type a name")
+                raise InputError(
+                    f"type name must be a non-empty string, got {ft.name!r}",
+                    field=f"{where}.name",
+                    fix="give every follower type a name",
+                )
             nm = ft.name.strip()
             where = f"followers[{t}] ({nm})"
             if nm in seen:
-                raise InputError(f"duplicate type name {nm!r} (positions {seen[nm]} and {t})",
-                                 field=f"{where}.name", fix="give every type a unique name")
+                raise InputError(
+                    f"duplicate type name {nm!r} (positions {seen[nm]} and {t})",
+                    field=f"{where}.name",
+                    fix="give every type a unique name",
+                )
             seen[nm] = t
             p = ft.prior
             try:
-                pf = math.nan if isinstance(p, bool) or not isinstance(
-                    p, (int, float, np.number)) else float(p)
+                pf = (
+                    math.nan
+                    if isinstance(p, bool) or not isinstance(p, (int, float, np.number))
+                    else float(p)
+                )
             except OverflowError:  # an integer beyond the float range
                 pf = math.inf
             if not math.isfinite(pf):
-                raise InputError(f"{word} {p!r} of type {nm!r} is not a finite number",
-                                 field=f"{where}.{word}", fix=f"write a number >= 0")
+                raise InputError(
+                    f"{word} {p!r} of type {nm!r} is not a finite number",
+                    field=f"{where}.{word}",
+                    fix="write a number >= 0",
+                )
             if float(p) < 0:
-                raise InputError(f"{word} of type {nm!r} is negative ({p})",
-                                 field=f"{where}.{word}", fix=f"{word}s must be >= 0")
+                raise InputError(
+                    f"{word} of type {nm!r} is negative ({p})",
+                    field=f"{where}.{word}",
+                    fix=f"{word}s must be >= 0",
+                )
             try:
                 R = payoff_matrix(ft.leader_payoffs, "payoffs.leader")
                 C = payoff_matrix(ft.follower_payoffs, "payoffs.follower")
@@ -154,21 +181,25 @@ class BayesianGame:
             if R.shape != C.shape:
                 raise InputError(
                     f"type {nm!r}: leader payoffs are {R.shape[0]}x{R.shape[1]} but follower "
-                    f"payoffs are {C.shape[0]}x{C.shape[1]}", field=f"{where}.payoffs",
+                    f"payoffs are {C.shape[0]}x{C.shape[1]}",
+                    field=f"{where}.payoffs",
                     fix="both matrices need one row per leader action and one column per action "
-                        "of this type")
+                    "of this type",
+                )
             if m is None:
                 m = R.shape[0]
             elif R.shape[0] != m:
                 raise InputError(
                     f"type {nm!r} has {R.shape[0]} payoff rows but type {out[0].name!r} has {m}",
                     field=f"{where}.payoffs",
-                    fix="every type's matrices need one row per leader action")
+                    fix="every type's matrices need one row per leader action",
+                )
             try:
                 acts = action_labels(ft.actions, R.shape[1], "actions", "b")
             except InputError as exc:
-                raise InputError(f"type {nm!r}: {exc.message}", field=f"{where}.{exc.field}",
-                                 fix=exc.fix) from None
+                raise InputError(
+                    f"type {nm!r}: {exc.message}", field=f"{where}.{exc.field}", fix=exc.fix
+                ) from None
             R.setflags(write=False)
             C.setflags(write=False)
             out.append(FollowerType(nm, float(p), R, C, acts))
@@ -176,8 +207,9 @@ class BayesianGame:
         try:
             la = action_labels(la_given, m, "leader.actions", "a")
         except InputError as exc:
-            raise InputError(exc.message + " (rows of the types' payoff matrices)",
-                             field=exc.field, fix=exc.fix) from None
+            raise InputError(
+                exc.message + " (rows of the types' payoff matrices)", field=exc.field, fix=exc.fix
+            ) from None
         total = sum(ft.prior for ft in out)
         if self.mode == "types":
             if abs(total - 1.0) > PRIOR_SUM_TOL:
@@ -185,15 +217,21 @@ class BayesianGame:
                     f"priors sum to {total:.12g}, not 1 (tolerance {PRIOR_SUM_TOL:g})",
                     field="followers.prior",
                     fix="make the priors a probability distribution, or write 'weight:' "
-                        "instead of 'prior:' for several independent followers")
+                    "instead of 'prior:' for several independent followers",
+                )
         elif total <= 0:
-            raise InputError("the weights sum to 0", field="followers.weight",
-                             fix="give at least one follower a positive weight")
-        for who, nm in (("leader.name", self.leader_name),
-                        ("follower.name", self.follower_name)):
+            raise InputError(
+                "the weights sum to 0",
+                field="followers.weight",
+                fix="give at least one follower a positive weight",
+            )
+        for who, nm in (("leader.name", self.leader_name), ("follower.name", self.follower_name)):
             if not isinstance(nm, str) or not nm.strip():
-                raise InputError(f"player name must be a non-empty string, got {nm!r}",
-                                 field=who, fix="give the player a name")
+                raise InputError(
+                    f"player name must be a non-empty string, got {nm!r}",
+                    field=who,
+                    fix="give the player a name",
+                )
         object.__setattr__(self, "types", tuple(out))
         object.__setattr__(self, "leader_actions", la)
 
@@ -251,40 +289,59 @@ class BayesianGame:
         for t in self.types:
             if t.name == name:
                 return t
-        raise InputError(f"unknown follower type {name!r}", field="follower.response",
-                         fix="use the type names " + ", ".join(map(repr, self.type_names)))
+        raise InputError(
+            f"unknown follower type {name!r}",
+            field="follower.response",
+            fix="use the type names " + ", ".join(map(repr, self.type_names)),
+        )
 
     def leader_index(self, label: str) -> int:
         try:
             return self.leader_actions.index(label)
         except ValueError:
-            raise InputError(f"unknown leader action {label!r}", field="leader.commitment",
-                             fix="choose from " + ", ".join(map(repr, self.leader_actions))
-                             ) from None
+            raise InputError(
+                f"unknown leader action {label!r}",
+                field="leader.commitment",
+                fix="choose from " + ", ".join(map(repr, self.leader_actions)),
+            ) from None
 
     def __repr__(self) -> str:
         nm = f" {self.name!r}" if self.name else ""
         word = "types" if self.mode == "types" else "independent followers"
-        return (f"<BayesianGame{nm}: leader {self.leader_name!r} ({self.m} actions), "
-                f"{len(self.types)} {word}>")
+        return (
+            f"<BayesianGame{nm}: leader {self.leader_name!r} ({self.m} actions), "
+            f"{len(self.types)} {word}>"
+        )
 
     # -- constructors --------------------------------------------------------
     @classmethod
-    def from_matrices(cls, leader_payoffs: Sequence, follower_payoffs: Sequence,
-                      priors: Sequence[float], *, mode: str = "types",
-                      type_names: Sequence[str] | None = None,
-                      leader_actions: Sequence[str] = (), name: str | None = None
-                      ) -> "BayesianGame":
+    def from_matrices(
+        cls,
+        leader_payoffs: Sequence,
+        follower_payoffs: Sequence,
+        priors: Sequence[float],
+        *,
+        mode: str = "types",
+        type_names: Sequence[str] | None = None,
+        leader_actions: Sequence[str] = (),
+        name: str | None = None,
+    ) -> BayesianGame:
         """Build from lists of matrices (one ``R`` and one ``C`` per type) and priors/weights."""
         L = len(priors)
         if len(leader_payoffs) != L or len(follower_payoffs) != L:
-            raise InputError(f"{len(leader_payoffs)} leader matrices, {len(follower_payoffs)} "
-                             f"follower matrices and {L} priors", field="followers",
-                             fix="give one leader matrix, one follower matrix and one prior "
-                                 "per type")
+            raise InputError(
+                f"{len(leader_payoffs)} leader matrices, {len(follower_payoffs)} "
+                f"follower matrices and {L} priors",
+                field="followers",
+                fix="give one leader matrix, one follower matrix and one prior per type",
+            )
         names = list(type_names) if type_names is not None else [f"t{k}" for k in range(L)]
-        types = tuple(FollowerType(names[k], priors[k], np.asarray(leader_payoffs[k]),
-                                   np.asarray(follower_payoffs[k])) for k in range(L))
+        types = tuple(
+            FollowerType(
+                names[k], priors[k], np.asarray(leader_payoffs[k]), np.asarray(follower_payoffs[k])
+            )
+            for k in range(L)
+        )
         return cls(leader_actions=tuple(leader_actions), types=types, name=name, mode=mode)
 
 
@@ -305,22 +362,24 @@ class HarsanyiGame:
         For each column, the tuple of action indices of the active types.
     """
 
-    game: "NormalFormGame"
+    game: NormalFormGame
     active: tuple[int, ...]
     profiles: tuple[tuple[int, ...], ...]
 
     def label(self, response: dict[str, str], bayes: BayesianGame) -> str:
         """The profile label of a response mapping type -> action label."""
-        idx = tuple(bayes.types[l].action_index(str(response[bayes.types[l].name]))
-                    for l in self.active)
+        idx = tuple(
+            bayes.types[l].action_index(str(response[bayes.types[l].name])) for l in self.active
+        )
         try:
             return self.game.follower_actions[self.profiles.index(idx)]
         except ValueError:  # pragma: no cover - every product is listed
             raise InputError("response profile not found", field="follower.response") from None
 
 
-def harsanyi_transform(game: BayesianGame, *, max_profiles: int = DEFAULT_MAX_PROFILES
-                       ) -> HarsanyiGame:
+def harsanyi_transform(
+    game: BayesianGame, *, max_profiles: int = DEFAULT_MAX_PROFILES
+) -> HarsanyiGame:
     r"""Build the Harsanyi normal-form game of ``game``.
 
     Follower actions are the joint profiles :math:`(j_\ell)_\ell` of the positive-prior types;
@@ -343,8 +402,10 @@ def harsanyi_transform(game: BayesianGame, *, max_profiles: int = DEFAULT_MAX_PR
     if count > max_profiles:
         raise UnsupportedError(
             f"the Harsanyi transformation has {count} response profiles, more than the limit "
-            f"{max_profiles}", field="method",
-            fix="use method='dobss', or raise max_profiles")
+            f"{max_profiles}",
+            field="method",
+            fix="use method='dobss', or raise max_profiles",
+        )
     profiles = tuple(itertools.product(*(range(len(game.types[l].actions)) for l in active)))
     m = game.m
     A = np.zeros((m, count))
@@ -353,13 +414,18 @@ def harsanyi_transform(game: BayesianGame, *, max_profiles: int = DEFAULT_MAX_PR
         for l, j in zip(active, prof):
             A[:, c] += p[l] * game.types[l].R[:, j]
             B[:, c] += p[l] * game.types[l].C[:, j]
-    labels = ["/".join(game.types[l].actions[j] for l, j in zip(active, prof))
-              for prof in profiles]
+    labels = ["/".join(game.types[l].actions[j] for l, j in zip(active, prof)) for prof in profiles]
     if len(set(labels)) != len(labels):
         labels = [f"p{c}" for c in range(count)]
-    nf = NormalFormGame(A, B, leader_actions=game.leader_actions, follower_actions=tuple(labels),
-                        leader_name=game.leader_name,
-                        follower_name=game.follower_name if game.follower_name
-                        != game.leader_name else game.follower_name + "_",
-                        name=game.name)
+    nf = NormalFormGame(
+        A,
+        B,
+        leader_actions=game.leader_actions,
+        follower_actions=tuple(labels),
+        leader_name=game.leader_name,
+        follower_name=game.follower_name
+        if game.follower_name != game.leader_name
+        else game.follower_name + "_",
+        name=game.name,
+    )
     return HarsanyiGame(nf, active, profiles)

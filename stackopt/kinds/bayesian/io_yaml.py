@@ -27,16 +27,16 @@ weighted sum); mixing the two is an error.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from stackopt.errors import InputError
-from stackopt.kinds.bayesian.game import BayesianGame, FollowerType
 from stackopt.io.specs import GameSpec, PlayerNameSpec, StrictSpec
 from stackopt.io.validation import parse_model
+from stackopt.kinds.bayesian.game import BayesianGame, FollowerType
 
 
 class _LeaderSpec(PlayerNameSpec):
-    actions: Optional[list[Any]] = None
+    actions: list[Any] | None = None
 
 
 class _FollowerSpec(PlayerNameSpec):
@@ -50,9 +50,9 @@ class _PayoffSpec(StrictSpec):
 
 class _TypeSpec(StrictSpec):
     name: str
-    prior: Optional[Any] = None
-    weight: Optional[Any] = None
-    actions: Optional[list[Any]] = None
+    prior: Any | None = None
+    weight: Any | None = None
+    actions: list[Any] | None = None
     payoffs: _PayoffSpec
 
 
@@ -62,42 +62,68 @@ class BayesianSpec(GameSpec):
     followers: list[_TypeSpec]
 
 
-def parse_bayesian(data: dict[str, Any], *, source: str = "<data>",
-                   base_dir: Path | None = None) -> BayesianGame:
+def parse_bayesian(
+    data: dict[str, Any], *, source: str = "<data>", base_dir: Path | None = None
+) -> BayesianGame:
     """Build a :class:`BayesianGame` from parsed YAML ``data`` (``base_dir`` is unused)."""
     spec = parse_model(BayesianSpec, data, source=source)
     if not spec.followers:
-        raise InputError("the list of follower types is empty", source=source,
-                         field="followers", fix="list at least one follower type")
+        raise InputError(
+            "the list of follower types is empty",
+            source=source,
+            field="followers",
+            fix="list at least one follower type",
+        )
     uses_prior = [t.prior is not None for t in spec.followers]
     uses_weight = [t.weight is not None for t in spec.followers]
     for k, t in enumerate(spec.followers):
         where = f"followers[{k}] ({t.name})"
         if uses_prior[k] and uses_weight[k]:
-            raise InputError(f"type {t.name!r} has both 'prior' and 'weight'", source=source,
-                             field=where, fix="use 'prior' (one follower of unknown type) or "
-                                              "'weight' (independent followers), not both")
+            raise InputError(
+                f"type {t.name!r} has both 'prior' and 'weight'",
+                source=source,
+                field=where,
+                fix="use 'prior' (one follower of unknown type) or "
+                "'weight' (independent followers), not both",
+            )
         if not uses_prior[k] and not uses_weight[k]:
-            raise InputError(f"type {t.name!r} has neither 'prior' nor 'weight'", source=source,
-                             field=f"{where}.prior", fix="add 'prior: <probability>'")
+            raise InputError(
+                f"type {t.name!r} has neither 'prior' nor 'weight'",
+                source=source,
+                field=f"{where}.prior",
+                fix="add 'prior: <probability>'",
+            )
     if any(uses_prior) and any(uses_weight):
         k = uses_weight.index(True) if uses_prior[0] else uses_prior.index(True)
-        raise InputError("some types have 'prior' and others 'weight'", source=source,
-                         field=f"followers[{k}] ({spec.followers[k].name})",
-                         fix="use 'prior' for every type (Bayesian game) or 'weight' for every "
-                             "follower (independent followers)")
+        raise InputError(
+            "some types have 'prior' and others 'weight'",
+            source=source,
+            field=f"followers[{k}] ({spec.followers[k].name})",
+            fix="use 'prior' for every type (Bayesian game) or 'weight' for every "
+            "follower (independent followers)",
+        )
     mode = "types" if uses_prior[0] else "followers"
     types = []
     for t in spec.followers:
         p = t.prior if mode == "types" else t.weight
-        types.append(FollowerType(name=t.name, prior=p, leader_payoffs=t.payoffs.leader,
-                                  follower_payoffs=t.payoffs.follower,
-                                  actions=tuple(t.actions or ())))
+        types.append(
+            FollowerType(
+                name=t.name,
+                prior=p,
+                leader_payoffs=t.payoffs.leader,
+                follower_payoffs=t.payoffs.follower,
+                actions=tuple(t.actions or ()),
+            )
+        )
     try:
-        game = BayesianGame(leader_actions=tuple(spec.leader.actions or ()), types=tuple(types),
-                            leader_name=spec.leader.name or "leader",
-                            follower_name=spec.follower.name or "follower", name=spec.name,
-                            mode=mode)
+        game = BayesianGame(
+            leader_actions=tuple(spec.leader.actions or ()),
+            types=tuple(types),
+            leader_name=spec.leader.name or "leader",
+            follower_name=spec.follower.name or "follower",
+            name=spec.name,
+            mode=mode,
+        )
     except InputError as exc:
         raise exc.with_source(source) from None
     _check_range(game, source)
@@ -115,9 +141,12 @@ def _check_range(game: BayesianGame, source: str) -> None:
             total += float(t.prior) * (float(np.abs(t.R).max()) if t.R.size else 0.0)
     if not np.isfinite(total) or not np.isfinite(sum(float(t.prior) for t in game.types)):
         word = "weight" if game.mode != "types" else "prior"
-        raise InputError(f"the {word}s times the leader's payoffs overflow a floating-point "
-                         "number", source=source, field="followers",
-                         fix=f"rescale the {word}s or the payoffs")
+        raise InputError(
+            f"the {word}s times the leader's payoffs overflow a floating-point number",
+            source=source,
+            field="followers",
+            fix=f"rescale the {word}s or the payoffs",
+        )
 
 
 def bayesian_to_dict(game: BayesianGame) -> dict[str, Any]:
@@ -129,6 +158,12 @@ def bayesian_to_dict(game: BayesianGame) -> dict[str, Any]:
     out["leader"] = {"name": game.leader_name, "actions": list(game.leader_actions)}
     out["follower"] = {"name": game.follower_name}
     out["followers"] = [
-        {"name": t.name, word: t.prior, "actions": list(t.actions),
-         "payoffs": {"leader": t.R.tolist(), "follower": t.C.tolist()}} for t in game.types]
+        {
+            "name": t.name,
+            word: t.prior,
+            "actions": list(t.actions),
+            "payoffs": {"leader": t.R.tolist(), "follower": t.C.tolist()},
+        }
+        for t in game.types
+    ]
     return out

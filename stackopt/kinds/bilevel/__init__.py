@@ -11,35 +11,70 @@ KIND = KindSpec(
     solve=f"{_P}.solve:solve_bilevel",
     verify=f"{_P}.solve:verify_bilevel",
     methods=(
-        Method("kkt_bigm", "follower KKT conditions with big-M proven by LP (primal slacks, "
-               "dual region)", optimality="solver-reported"),
-        Method("kkt_normalized", "KKT MILP with normalised multipliers (no big-M needed)",
-               optimality="solver-reported"),
-        Method("strong_duality", "strong duality with binary expansion of integer leaders "
-               "(and of rates in bilinear leader objectives)",
-               optimality="solver-reported"),
-        Method("bard_moore", "exact branching on complementarity pairs (Bard-Moore); "
-               "bilinear leader objectives via the revenue identity",
-               options=(Option("max_nodes", "int", None, minimum=1, metavar="N",
-                               doc="node limit of the branching"),)),
+        Method(
+            "kkt_bigm",
+            "follower KKT conditions with big-M proven by LP (primal slacks, dual region)",
+            optimality="solver-reported",
+        ),
+        Method(
+            "kkt_normalized",
+            "KKT MILP with normalised multipliers (no big-M needed)",
+            optimality="solver-reported",
+        ),
+        Method(
+            "strong_duality",
+            "strong duality with binary expansion of integer leaders "
+            "(and of rates in bilinear leader objectives)",
+            optimality="solver-reported",
+        ),
+        Method(
+            "bard_moore",
+            "exact branching on complementarity pairs (Bard-Moore); "
+            "bilinear leader objectives via the revenue identity",
+            options=(
+                Option(
+                    "max_nodes",
+                    "int",
+                    None,
+                    minimum=1,
+                    metavar="N",
+                    doc="node limit of the branching",
+                ),
+            ),
+        ),
     ),
     default_method=None,
     default_doc="kkt_bigm when every big-M is proven, else bard_moore; bilinear leader "
-                "objectives: bard_moore (revenue identity) where it applies, else "
-                "strong_duality",
+    "objectives: bard_moore (revenue identity) where it applies, else "
+    "strong_duality",
     options=(
-        Option("big_m", "float", None, minimum=0.0, exclusive_minimum=True, metavar="M",
-               doc="a big-M to use where none can be proven (the result is then never "
-                   "certified)"),
-        Option("rate_step", "float", None, minimum=0.0, exclusive_minimum=True, metavar="H",
-               doc="bilinear leader objectives: discretise continuous rates on this step (an "
-                   "approximation: status feasible with an error bound)"),
+        Option(
+            "big_m",
+            "float",
+            None,
+            minimum=0.0,
+            exclusive_minimum=True,
+            metavar="M",
+            doc="a big-M to use where none can be proven (the result is then never certified)",
+        ),
+        Option(
+            "rate_step",
+            "float",
+            None,
+            minimum=0.0,
+            exclusive_minimum=True,
+            metavar="H",
+            doc="bilinear leader objectives: discretise continuous rates on this step (an "
+            "approximation: status feasible with an error bound)",
+        ),
     ),
     parse_yaml=f"{_P}.io_yaml:parse_bilevel",
     export=f"{_P}.solve:export_models",
-    verify_options=(Option("resolve", "bool", True,
-                           doc="re-solve independently to check optimality"),),
+    verify_options=(
+        Option("resolve", "bool", True, doc="re-solve independently to check optimality"),
+    ),
     docs="bilevel",
-    frame=Frame(Column("variable", "string", "a leader variable"),
-                Column("value", "float64", "its value")),
+    frame=Frame(
+        Column("variable", "string", "a leader variable"), Column("value", "float64", "its value")
+    ),
 )

@@ -62,8 +62,9 @@ class FollowerOracle:
     tie-break LP over its optimal face with the leader's rows.
     """
 
-    def __init__(self, problem: BilevelProblem, *, face_rtol: float = 1e-9,
-                 gain_rtol: float = 1e-7) -> None:
+    def __init__(
+        self, problem: BilevelProblem, *, face_rtol: float = 1e-9, gain_rtol: float = 1e-7
+    ) -> None:
         import scipy.sparse as sp
 
         from stackopt.formulations.bilevel_form import highs_from_matrix
@@ -78,17 +79,27 @@ class FollowerOracle:
         self.m = Ay.shape[0]
         self.mg = problem.leader_rows_y.shape[0]
         self.fmodel = highs_from_matrix(
-            sp.csc_matrix(Ay), self.d, problem.follower_lower, problem.follower_upper,
-            problem.follower_rows_lower, problem.follower_rows_upper,
-            hessian=self.Q)
+            sp.csc_matrix(Ay),
+            self.d,
+            problem.follower_lower,
+            problem.follower_upper,
+            problem.follower_rows_lower,
+            problem.follower_rows_upper,
+            hessian=self.Q,
+        )
         face_rows = [Ay, problem.leader_rows_y, self.d.reshape(1, ny)]
         if self.Q is not None:
             face_rows.append(self.Q)
         A = sp.csc_matrix(np.vstack(face_rows))
         nrow = A.shape[0]
-        self.face = highs_from_matrix(A, problem.min_leader_cost[1], problem.follower_lower,
-                                      problem.follower_upper, np.full(nrow, -np.inf),
-                                      np.full(nrow, np.inf))
+        self.face = highs_from_matrix(
+            A,
+            problem.min_leader_cost[1],
+            problem.follower_lower,
+            problem.follower_upper,
+            np.full(nrow, -np.inf),
+            np.full(nrow, np.inf),
+        )
         self.calls = 0
 
     def solve(self, x: np.ndarray) -> FollowerSolve:
@@ -97,8 +108,9 @@ class FollowerOracle:
         shift = p.follower_rows_x @ x
         lo, hi = p.follower_rows_lower - shift, p.follower_rows_upper - shift
         if self.m:
-            self.fmodel.changeRowsBounds(self.m, np.arange(self.m, dtype=np.int32),
-                                         _fin(lo), _fin(hi))
+            self.fmodel.changeRowsBounds(
+                self.m, np.arange(self.m, dtype=np.int32), _fin(lo), _fin(hi)
+            )
         ny = p.n_follower
         dx = self.d
         if self.D is not None:
@@ -137,11 +149,11 @@ class FollowerOracle:
         cy = self._leader_y_cost(x)
         v_face, v0 = float(cx @ x + cy @ y), float(cx @ x + cy @ y0)
         # keep the follower's own optimum unless the tie-break gains more than round-off
-        if v0 - v_face <= self.gain_rtol * max(1.0, abs(v0)) and \
-                _viol(p, x, y0) <= self.gain_rtol * max(1.0, abs(v0)):
+        if v0 - v_face <= self.gain_rtol * max(1.0, abs(v0)) and _viol(
+            p, x, y0
+        ) <= self.gain_rtol * max(1.0, abs(v0)):
             y, v_face = y0, v0
         return FollowerSolve("optimal", fstar, y, v_face)
-
 
     def _leader_y_cost(self, x: np.ndarray) -> np.ndarray:
         """``c_y + H x``: the leader's (minimisation) cost of ``y`` at ``x``."""
@@ -151,8 +163,9 @@ class FollowerOracle:
 
 
 def _viol(p: BilevelProblem, x: np.ndarray, y: np.ndarray) -> float:
-    return row_violation(p.leader_rows_lower, p.leader_rows_x @ x + p.leader_rows_y @ y,
-                         p.leader_rows_upper)
+    return row_violation(
+        p.leader_rows_lower, p.leader_rows_x @ x + p.leader_rows_y @ y, p.leader_rows_upper
+    )
 
 
 def _fin(a: np.ndarray) -> np.ndarray:
@@ -183,69 +196,136 @@ def row_violation(lo: np.ndarray, body: np.ndarray, hi: np.ndarray) -> float:
     return float(max(0.0, np.max(lo - body), np.max(body - hi)))
 
 
-def certify(problem: BilevelProblem, x: np.ndarray, y: np.ndarray,
-            leader_value: float | None, follower_value: float | None, *,
-            rtol: float = DEFAULT_RTOL, extra: tuple[Check, ...] = (),
-            evidence: dict[str, Any] | None = None,
-            oracle: FollowerOracle | None = None) -> Certificate:
+def certify(
+    problem: BilevelProblem,
+    x: np.ndarray,
+    y: np.ndarray,
+    leader_value: float | None,
+    follower_value: float | None,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    extra: tuple[Check, ...] = (),
+    evidence: dict[str, Any] | None = None,
+    oracle: FollowerOracle | None = None,
+) -> Certificate:
     """Check ``(x, y)`` and the reported values against ``problem`` (see module doc)."""
     p = problem
     atol, scale = tolerances(p, rtol, x, y, leader_value, follower_value)
     checks: list[Check] = []
     # leader feasibility
-    viol = max(row_violation(p.leader_lower, x, p.leader_upper),
-               row_violation(p.leader_rows_lower, p.leader_rows_x @ x + p.leader_rows_y @ y,
-                             p.leader_rows_upper))
+    viol = max(
+        row_violation(p.leader_lower, x, p.leader_upper),
+        row_violation(
+            p.leader_rows_lower, p.leader_rows_x @ x + p.leader_rows_y @ y, p.leader_rows_upper
+        ),
+    )
     integ = p.integer_leader
     ivio = float(np.max(np.abs(x[integ] - np.round(x[integ])), initial=0.0))
-    checks.append(Check(COMMITMENT, viol <= atol and ivio <= atol, max(viol, ivio), atol,
-                        "leader bounds, integrality and leader rows hold at (x, y)"
-                        if viol <= atol and ivio <= atol else
-                        f"leader constraints violated by {max(viol, ivio):.3g}"))
-    fviol = max(row_violation(p.follower_lower, y, p.follower_upper),
-                row_violation(p.follower_rows_lower,
-                              p.follower_rows_x @ x + p.follower_rows_y @ y,
-                              p.follower_rows_upper))
-    checks.append(Check("follower_feasible", fviol <= atol, fviol, atol,
-                        "the response satisfies the follower's rows and bounds" if fviol <= atol
-                        else f"the response violates the follower's constraints by {fviol:.3g}"))
+    checks.append(
+        Check(
+            COMMITMENT,
+            viol <= atol and ivio <= atol,
+            max(viol, ivio),
+            atol,
+            "leader bounds, integrality and leader rows hold at (x, y)"
+            if viol <= atol and ivio <= atol
+            else f"leader constraints violated by {max(viol, ivio):.3g}",
+        )
+    )
+    fviol = max(
+        row_violation(p.follower_lower, y, p.follower_upper),
+        row_violation(
+            p.follower_rows_lower,
+            p.follower_rows_x @ x + p.follower_rows_y @ y,
+            p.follower_rows_upper,
+        ),
+    )
+    checks.append(
+        Check(
+            "follower_feasible",
+            fviol <= atol,
+            fviol,
+            atol,
+            "the response satisfies the follower's rows and bounds"
+            if fviol <= atol
+            else f"the response violates the follower's constraints by {fviol:.3g}",
+        )
+    )
     oracle = oracle or FollowerOracle(p)
     sol = oracle.solve(x)
     _, Q = p.min_follower_cost
-    f_rep = float(p.follower_gradient_constant(x) @ y + (0.5 * y @ Q @ y if Q is not None
-                                                          else 0.0))
+    f_rep = float(p.follower_gradient_constant(x) @ y + (0.5 * y @ Q @ y if Q is not None else 0.0))
     if sol.value is None:
-        checks.append(Check(BEST_RESPONSE, False, None, atol,
-                            f"re-solving the follower's problem at x gave: {sol.status}"))
+        checks.append(
+            Check(
+                BEST_RESPONSE,
+                False,
+                None,
+                atol,
+                f"re-solving the follower's problem at x gave: {sol.status}",
+            )
+        )
     else:
         gap = f_rep - sol.value
-        checks.append(Check(BEST_RESPONSE, gap <= atol, max(gap, 0.0), atol,
-                            f"re-solved follower optimum {p.follower_sign * sol.value:.10g}; "
-                            f"the response is {'optimal' if gap <= atol else 'NOT optimal'} "
-                            f"(gap {max(gap, 0.0):.3g})"))
+        checks.append(
+            Check(
+                BEST_RESPONSE,
+                gap <= atol,
+                max(gap, 0.0),
+                atol,
+                f"re-solved follower optimum {p.follower_sign * sol.value:.10g}; "
+                f"the response is {'optimal' if gap <= atol else 'NOT optimal'} "
+                f"(gap {max(gap, 0.0):.3g})",
+            )
+        )
     mine = p.leader_sign * (p.leader_value(x, y) - p.leader_constant)
     if sol.status == "optimal" and sol.leader_value is not None:
         gap = mine - sol.leader_value
-        checks.append(Check("tie_break", gap <= atol, max(gap, 0.0), atol,
-                            "no optimal response of the follower is better for the leader "
-                            f"(best over the optimal face: "
-                            f"{p.leader_sign * sol.leader_value + p.leader_constant:.10g})"
-                            if gap <= atol else
-                            f"another optimal response is better for the leader by {gap:.3g}"))
+        checks.append(
+            Check(
+                "tie_break",
+                gap <= atol,
+                max(gap, 0.0),
+                atol,
+                "no optimal response of the follower is better for the leader "
+                f"(best over the optimal face: "
+                f"{p.leader_sign * sol.leader_value + p.leader_constant:.10g})"
+                if gap <= atol
+                else f"another optimal response is better for the leader by {gap:.3g}",
+            )
+        )
     else:
-        checks.append(Check("tie_break", False, None, atol,
-                            f"the tie-break LP over the follower's optimal face: {sol.status}"))
+        checks.append(
+            Check(
+                "tie_break",
+                False,
+                None,
+                atol,
+                f"the tie-break LP over the follower's optimal face: {sol.status}",
+            )
+        )
     lv = p.leader_value(x, y)
     fv = p.follower_value(x, y)
-    for name, rep, true in (("leader_value", leader_value, lv),
-                            ("follower_value", follower_value, fv)):
+    for name, rep, true in (
+        ("leader_value", leader_value, lv),
+        ("follower_value", follower_value, fv),
+    ):
         if rep is None:  # values are optional
-            checks.append(Check(name, True, None, atol,
-                                f"not reported; the problem gives {true:.10g}"))
+            checks.append(
+                Check(name, True, None, atol, f"not reported; the problem gives {true:.10g}")
+            )
         else:
             err = abs(float(rep) - true)
-            checks.append(Check(name, err <= atol, err, atol,
-                                f"recomputed {true:.10g}, reported {float(rep):.10g}"))
+            checks.append(
+                Check(
+                    name,
+                    err <= atol,
+                    err,
+                    atol,
+                    f"recomputed {true:.10g}, reported {float(rep):.10g}",
+                )
+            )
     checks.extend(extra)
-    return Certificate(tuple(checks), rtol=rtol, atol=atol, scale=scale,
-                       evidence=dict(evidence or {}))
+    return Certificate(
+        tuple(checks), rtol=rtol, atol=atol, scale=scale, evidence=dict(evidence or {})
+    )

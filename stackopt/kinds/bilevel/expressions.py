@@ -24,19 +24,22 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from stackopt.errors import InputError
 
 Monomial = tuple[str, ...]
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<ws>\s+)
   | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\s*\[[^\[\]]*\])?)
   | (?P<op><=|>=|==|\*\*|[-+*/^()=<>])
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 _INDEX_PART = re.compile(r"^\s*[A-Za-z0-9_.+-]+\s*$")
 MAX_LENGTH = 20_000
 
@@ -124,11 +127,12 @@ class _Parser:
     def fail(self, message: str, pos: int, fix: str | None = None) -> None:
         from stackopt.io.safe_yaml import escape_excerpt
 
-        raise InputError(f"{message} at column {pos + 1} of expression "
-                         f"{escape_excerpt(self.text, 80)!r}",
-                         source=self.source, field=self.field,
-                         fix=fix or "write e.g. '3*x - 2*y <= 4' (numbers, names, + - * /, "
-                                    "parentheses, x[1])")
+        raise InputError(
+            f"{message} at column {pos + 1} of expression {escape_excerpt(self.text, 80)!r}",
+            source=self.source,
+            field=self.field,
+            fix=fix or "write e.g. '3*x - 2*y <= 4' (numbers, names, + - * /, parentheses, x[1])",
+        )
 
     def _name(self, raw: str, pos: int) -> str:
         if "[" not in raw:
@@ -137,8 +141,9 @@ class _Parser:
         inside = rest[:-1]
         parts = inside.split(",")
         if not inside.strip() or not all(_INDEX_PART.match(p) for p in parts):
-            self.fail(f"bad index in {raw!r}", pos, fix="write indexed names like x[1] or "
-                                                        "flow[a,b]")
+            self.fail(
+                f"bad index in {raw!r}", pos, fix="write indexed names like x[1] or flow[a,b]"
+            )
         return head.strip() + "[" + ",".join(p.strip() for p in parts) + "]"
 
     def peek(self) -> tuple[str, str, int]:
@@ -175,25 +180,41 @@ class _Parser:
                 rhs = self.factor()
                 out = _mul(out, rhs)
                 if not all(math.isfinite(c) for c in out.values()):
-                    self.fail("a coefficient overflows to infinity", pos,
-                              fix="use coefficients of ordinary size")
+                    self.fail(
+                        "a coefficient overflows to infinity",
+                        pos,
+                        fix="use coefficients of ordinary size",
+                    )
                 if any(len(m) > 2 for m in out):
-                    self.fail("terms of degree above 2 are not supported", pos,
-                              fix="bilevel objectives are linear or quadratic")
+                    self.fail(
+                        "terms of degree above 2 are not supported",
+                        pos,
+                        fix="bilevel objectives are linear or quadratic",
+                    )
             elif kind == "op" and val == "/":
                 self.take()
                 rhs = self.factor()
                 if any(m != () for m in rhs) or not rhs:
-                    self.fail("division by zero" if not rhs else
-                              "division by a variable is not supported", pos,
-                              fix="divide by a non-zero number only")
+                    self.fail(
+                        "division by zero"
+                        if not rhs
+                        else "division by a variable is not supported",
+                        pos,
+                        fix="divide by a non-zero number only",
+                    )
                 out = {m: c / rhs[()] for m, c in out.items()}
                 if not all(math.isfinite(c) for c in out.values()):
-                    self.fail("a coefficient overflows to infinity", pos,
-                              fix="use coefficients of ordinary size")
+                    self.fail(
+                        "a coefficient overflows to infinity",
+                        pos,
+                        fix="use coefficients of ordinary size",
+                    )
             elif kind in ("num", "name") or (kind == "op" and val == "("):
-                self.fail(f"missing operator before {val!r}", pos,
-                          fix="write the multiplication explicitly, e.g. 2*x")
+                self.fail(
+                    f"missing operator before {val!r}",
+                    pos,
+                    fix="write the multiplication explicitly, e.g. 2*x",
+                )
             else:
                 return out
 
@@ -215,8 +236,11 @@ class _Parser:
             self.take()
             k2, v2, p2 = self.take()
             if k2 != "num" or v2 not in ("0", "1", "2"):
-                self.fail(f"exponent {v2 or 'end'!r} is not supported", p2,
-                          fix="only the exponents 0, 1 and 2 are allowed")
+                self.fail(
+                    f"exponent {v2 or 'end'!r} is not supported",
+                    p2,
+                    fix="only the exponents 0, 1 and 2 are allowed",
+                )
             n = int(v2)
             out: dict = {(): 1.0}
             for _ in range(n):
@@ -235,14 +259,20 @@ class _Parser:
             return {(): x} if x != 0.0 else {}
         if kind == "name":
             if val.lower() in ("inf", "nan", "infinity"):
-                self.fail(f"{val!r} is not allowed in an expression", pos,
-                          fix="use finite numbers; write bounds under 'variables'")
+                self.fail(
+                    f"{val!r} is not allowed in an expression",
+                    pos,
+                    fix="use finite numbers; write bounds under 'variables'",
+                )
             return {(val,): 1.0}
         if kind == "op" and val == "(":
             self.depth += 1
             if self.depth > MAX_NESTING:
-                self.fail(f"parentheses nested deeper than {MAX_NESTING}", pos,
-                          fix="simplify the expression")
+                self.fail(
+                    f"parentheses nested deeper than {MAX_NESTING}",
+                    pos,
+                    fix="simplify the expression",
+                )
             inner = self.expr()
             self.depth -= 1
             k2, v2, p2 = self.take()
@@ -257,20 +287,26 @@ class _Parser:
 
 def _check_text(text: object, field: str | None, source: str | None) -> str:
     if isinstance(text, bool) or not isinstance(text, (str, int, float)):
-        raise InputError(f"expected an expression string, got {type(text).__name__}",
-                         source=source, field=field, fix="write e.g. \"x - 4*y\"")
+        raise InputError(
+            f"expected an expression string, got {type(text).__name__}",
+            source=source,
+            field=field,
+            fix='write e.g. "x - 4*y"',
+        )
     text = str(text)
     if len(text) > MAX_LENGTH:
-        raise InputError(f"expression longer than {MAX_LENGTH} characters", source=source,
-                         field=field, fix="use the matrix form for large problems")
+        raise InputError(
+            f"expression longer than {MAX_LENGTH} characters",
+            source=source,
+            field=field,
+            fix="use the matrix form for large problems",
+        )
     if not text.strip():
-        raise InputError("empty expression", source=source, field=field,
-                         fix="write e.g. \"x - 4*y\"")
+        raise InputError("empty expression", source=source, field=field, fix='write e.g. "x - 4*y"')
     return text
 
 
-def parse_expression(text: str, *, field: str | None = None,
-                     source: str | None = None) -> Poly:
+def parse_expression(text: str, *, field: str | None = None, source: str | None = None) -> Poly:
     """Parse a linear or quadratic expression such as ``"x - 4*y + 0.5*y^2"``."""
     text = _check_text(text, field, source)
     p = _Parser(text, field, source)
@@ -278,8 +314,11 @@ def parse_expression(text: str, *, field: str | None = None,
     kind, val, pos = p.peek()
     if kind != "end":
         if kind == "op" and val in ("<=", ">=", "==", "=", "<", ">"):
-            p.fail(f"comparison {val!r} in an objective", pos,
-                   fix="objectives are expressions; put comparisons under 'constraints'")
+            p.fail(
+                f"comparison {val!r} in an objective",
+                pos,
+                fix="objectives are expressions; put comparisons under 'constraints'",
+            )
         p.fail(f"unexpected {val!r}", pos)
     _finite(p, out)
     return Poly(out)
@@ -287,12 +326,12 @@ def parse_expression(text: str, *, field: str | None = None,
 
 def _finite(p: _Parser, terms: Mapping) -> None:
     if not all(math.isfinite(c) for c in terms.values()):
-        p.fail("a coefficient overflows to infinity", 0,
-               fix="use coefficients of ordinary size")
+        p.fail("a coefficient overflows to infinity", 0, fix="use coefficients of ordinary size")
 
 
-def parse_constraint(text: str, *, field: str | None = None,
-                     source: str | None = None) -> ParsedConstraint:
+def parse_constraint(
+    text: str, *, field: str | None = None, source: str | None = None
+) -> ParsedConstraint:
     """Parse ``lhs OP rhs`` with ``OP`` in ``<=``, ``>=``, ``==`` (``=`` is accepted too)."""
     text = _check_text(text, field, source)
     p = _Parser(text, field, source)
@@ -303,14 +342,20 @@ def parse_constraint(text: str, *, field: str | None = None,
     if kind != "op" or val not in ("<=", ">=", "==", "=", "<", ">"):
         p.fail(f"unexpected {val!r}", pos)
     if val in ("<", ">"):
-        p.fail(f"strict inequality {val!r} is not supported", pos,
-               fix=f"use '{val}=' (optimisation problems need closed feasible sets)")
+        p.fail(
+            f"strict inequality {val!r} is not supported",
+            pos,
+            fix=f"use '{val}=' (optimisation problems need closed feasible sets)",
+        )
     rhs = p.expr()
     k2, v2, p2 = p.peek()
     if k2 != "end":
         if k2 == "op" and v2 in ("<=", ">=", "==", "="):
-            p.fail("only one comparison per constraint", p2,
-                   fix="split 'a <= expr <= b' into two constraints")
+            p.fail(
+                "only one comparison per constraint",
+                p2,
+                fix="split 'a <= expr <= b' into two constraints",
+            )
         p.fail(f"unexpected {v2!r}", p2)
     sense = "==" if val in ("=", "==") else val
     diff = _add(lhs, rhs, -1.0)

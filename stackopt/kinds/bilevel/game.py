@@ -24,8 +24,9 @@ properties return the minimisation form used by every formulation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Mapping, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -105,20 +106,32 @@ class BilevelProblem:
         fv = _names(self.follower_variables, "follower.variables")
         both = set(lv) & set(fv)
         if both:
-            raise InputError(f"variable {sorted(both)[0]!r} is declared by both players",
-                             field="follower.variables", fix="give each variable one owner")
+            raise InputError(
+                f"variable {sorted(both)[0]!r} is declared by both players",
+                field="follower.variables",
+                fix="give each variable one owner",
+            )
         nx, ny = len(lv), len(fv)
         if ny == 0:
-            raise InputError("the follower has no variables", field="follower.variables",
-                             fix="declare at least one follower variable")
+            raise InputError(
+                "the follower has no variables",
+                field="follower.variables",
+                fix="declare at least one follower variable",
+            )
         types = tuple(self.leader_types) or ("continuous",) * nx
         if len(types) != nx:
-            raise InputError(f"{len(types)} types for {nx} leader variables",
-                             field="leader.variables", fix="give one type per variable")
+            raise InputError(
+                f"{len(types)} types for {nx} leader variables",
+                field="leader.variables",
+                fix="give one type per variable",
+            )
         for k, t in enumerate(types):
             if t not in VAR_TYPES:
-                raise InputError(f"unknown type {t!r}", field=f"leader.variables.{lv[k]}.type",
-                                 fix="use continuous, integer or binary")
+                raise InputError(
+                    f"unknown type {t!r}",
+                    field=f"leader.variables.{lv[k]}.type",
+                    fix="use continuous, integer or binary",
+                )
         xl = _vec(self.leader_lower, nx, "leader.variables (lower)", -np.inf)
         xu = _vec(self.leader_upper, nx, "leader.variables (upper)", np.inf)
         for k, t in enumerate(types):
@@ -132,14 +145,21 @@ class BilevelProblem:
             bad = np.flatnonzero(lo > hi)
             if bad.size:
                 k = int(bad[0])
-                raise InputError(f"lower bound {lo[k]:g} exceeds upper bound {hi[k]:g}",
-                                 field=f"{who}.variables.{names[k]}",
-                                 fix="swap or correct the bounds")
+                raise InputError(
+                    f"lower bound {lo[k]:g} exceeds upper bound {hi[k]:g}",
+                    field=f"{who}.variables.{names[k]}",
+                    fix="swap or correct the bounds",
+                )
             if np.any(lo == np.inf) or np.any(hi == -np.inf):
-                raise InputError("a lower bound of +inf or upper bound of -inf",
-                                 field=f"{who}.variables", fix="use finite bounds")
-        for s, f in ((self.leader_sense, "leader.objective"),
-                     (self.follower_sense, "follower.objective")):
+                raise InputError(
+                    "a lower bound of +inf or upper bound of -inf",
+                    field=f"{who}.variables",
+                    fix="use finite bounds",
+                )
+        for s, f in (
+            (self.leader_sense, "leader.objective"),
+            (self.follower_sense, "follower.objective"),
+        ):
             if s not in SENSES:
                 raise InputError(f"unknown sense {s!r}", field=f, fix="use minimize or maximize")
         set_ = object.__setattr__
@@ -152,23 +172,43 @@ class BilevelProblem:
         set_(self, "follower_upper", _ro(yu))
         set_(self, "leader_cost_x", _ro(_vec(self.leader_cost_x, nx, "leader.objective", 0.0)))
         set_(self, "leader_cost_y", _ro(_vec(self.leader_cost_y, ny, "leader.objective", 0.0)))
-        set_(self, "follower_cost_x",
-             _ro(_vec(self.follower_cost_x, nx, "follower.objective", 0.0)))
-        set_(self, "follower_cost_y",
-             _ro(_vec(self.follower_cost_y, ny, "follower.objective", 0.0)))
+        set_(
+            self, "follower_cost_x", _ro(_vec(self.follower_cost_x, nx, "follower.objective", 0.0))
+        )
+        set_(
+            self, "follower_cost_y", _ro(_vec(self.follower_cost_y, ny, "follower.objective", 0.0))
+        )
         set_(self, "leader_constant", _finite(self.leader_constant, "leader.objective"))
         set_(self, "follower_constant", _finite(self.follower_constant, "follower.objective"))
         # rows
-        fx, fy, flo, fhi = _rows(self.follower_rows_x, self.follower_rows_y,
-                                 self.follower_rows_lower, self.follower_rows_upper, nx, ny,
-                                 "follower.constraints")
-        gx, gy, glo, ghi = _rows(self.leader_rows_x, self.leader_rows_y,
-                                 self.leader_rows_lower, self.leader_rows_upper, nx, ny,
-                                 "leader.constraints")
-        for nm, arr in (("follower_rows_x", fx), ("follower_rows_y", fy),
-                        ("follower_rows_lower", flo), ("follower_rows_upper", fhi),
-                        ("leader_rows_x", gx), ("leader_rows_y", gy),
-                        ("leader_rows_lower", glo), ("leader_rows_upper", ghi)):
+        fx, fy, flo, fhi = _rows(
+            self.follower_rows_x,
+            self.follower_rows_y,
+            self.follower_rows_lower,
+            self.follower_rows_upper,
+            nx,
+            ny,
+            "follower.constraints",
+        )
+        gx, gy, glo, ghi = _rows(
+            self.leader_rows_x,
+            self.leader_rows_y,
+            self.leader_rows_lower,
+            self.leader_rows_upper,
+            nx,
+            ny,
+            "leader.constraints",
+        )
+        for nm, arr in (
+            ("follower_rows_x", fx),
+            ("follower_rows_y", fy),
+            ("follower_rows_lower", flo),
+            ("follower_rows_upper", fhi),
+            ("leader_rows_x", gx),
+            ("leader_rows_y", gy),
+            ("leader_rows_lower", glo),
+            ("leader_rows_upper", ghi),
+        ):
             set_(self, nm, _ro(arr))
         set_(self, "follower_row_names", _row_names(self.follower_row_names, fy.shape[0], "f"))
         set_(self, "leader_row_names", _row_names(self.leader_row_names, gy.shape[0], "g"))
@@ -176,8 +216,11 @@ class BilevelProblem:
         if Q is not None:
             Q = np.array(Q, dtype=float)
             if Q.shape != (ny, ny) or not np.all(np.isfinite(Q)):
-                raise InputError(f"quadratic term must be a finite {ny}x{ny} matrix",
-                                 field="follower.objective", fix="check the quadratic terms")
+                raise InputError(
+                    f"quadratic term must be a finite {ny}x{ny} matrix",
+                    field="follower.objective",
+                    fix="check the quadratic terms",
+                )
             Q = (Q + Q.T) / 2.0
             if not np.any(Q):
                 Q = None
@@ -187,31 +230,42 @@ class BilevelProblem:
             if ev.min() < -1e-9 * max(1.0, abs(ev).max()):
                 raise UnsupportedError(
                     f"the follower's objective is not convex (smallest eigenvalue of its "
-                    f"quadratic part {ev.min():.3g})", field="follower.objective",
+                    f"quadratic part {ev.min():.3g})",
+                    field="follower.objective",
                     fix="only linear or convex quadratic follower objectives can be solved "
-                        "exactly (KKT conditions are then sufficient)")
+                    "exactly (KKT conditions are then sufficient)",
+                )
             Q = _ro(Q)
         set_(self, "follower_quadratic", Q)
         D = self.follower_cross
         if D is not None:
             D = np.array(D, dtype=float)
             if D.shape != (ny, nx) or not np.all(np.isfinite(D)):
-                raise InputError(f"cross terms must be a finite {ny}x{nx} matrix",
-                                 field="follower.objective", fix="check the x*y terms")
+                raise InputError(
+                    f"cross terms must be a finite {ny}x{nx} matrix",
+                    field="follower.objective",
+                    fix="check the x*y terms",
+                )
             D = _ro(D) if np.any(D) else None
         set_(self, "follower_cross", D)
         H = self.leader_cross
         if H is not None:
             H = np.array(H, dtype=float)
             if H.shape != (ny, nx) or not np.all(np.isfinite(H)):
-                raise InputError(f"leader cross terms must be a finite {ny}x{nx} matrix",
-                                 field="leader.objective", fix="check the x*y terms")
+                raise InputError(
+                    f"leader cross terms must be a finite {ny}x{nx} matrix",
+                    field="leader.objective",
+                    fix="check the x*y terms",
+                )
             H = _ro(H) if np.any(H) else None
         set_(self, "leader_cross", H)
         for who, nm in (("leader.name", self.leader_name), ("follower.name", self.follower_name)):
             if not isinstance(nm, str) or not nm.strip():
-                raise InputError(f"player name must be a non-empty string, got {nm!r}",
-                                 field=who, fix="give the player a name")
+                raise InputError(
+                    f"player name must be a non-empty string, got {nm!r}",
+                    field=who,
+                    fix="give the player a name",
+                )
 
     # -- sizes and minimisation forms ----------------------------------------
     @property
@@ -267,13 +321,23 @@ class BilevelProblem:
     @property
     def scale(self) -> float:
         """Largest absolute finite number in the problem (tolerances are relative to it)."""
-        arrs = [self.leader_cost_x, self.leader_cost_y, self.follower_cost_y,
-                *(a for a in (self.leader_cross, self.follower_cross) if a is not None),
-                self.follower_rows_x, self.follower_rows_y, self.leader_rows_x,
-                self.leader_rows_y]
+        arrs = [
+            self.leader_cost_x,
+            self.leader_cost_y,
+            self.follower_cost_y,
+            *(a for a in (self.leader_cross, self.follower_cross) if a is not None),
+            self.follower_rows_x,
+            self.follower_rows_y,
+            self.leader_rows_x,
+            self.leader_rows_y,
+        ]
         vals = [float(np.abs(a).max()) for a in arrs if a.size]
-        for a in (self.follower_rows_lower, self.follower_rows_upper, self.leader_rows_lower,
-                  self.leader_rows_upper):
+        for a in (
+            self.follower_rows_lower,
+            self.follower_rows_upper,
+            self.leader_rows_lower,
+            self.leader_rows_upper,
+        ):
             fin = a[np.isfinite(a)]
             if fin.size:
                 vals.append(float(np.abs(fin).max()))
@@ -301,43 +365,69 @@ class BilevelProblem:
             v += float(y @ self.follower_cross @ x)
         return v
 
-    def vectors(self, commitment: Mapping[str, Any], response: Mapping[str, Any],
-                ) -> tuple[np.ndarray, np.ndarray]:
+    def vectors(
+        self,
+        commitment: Mapping[str, Any],
+        response: Mapping[str, Any],
+    ) -> tuple[np.ndarray, np.ndarray]:
         """``(x, y)`` arrays from name -> value mappings (InputError on missing names)."""
         out = []
-        for names, given, f in ((self.leader_variables, commitment, "leader.commitment"),
-                                (self.follower_variables, response, "follower.response")):
+        for names, given, f in (
+            (self.leader_variables, commitment, "leader.commitment"),
+            (self.follower_variables, response, "follower.response"),
+        ):
             if not isinstance(given, Mapping):
-                raise InputError(f"must map variable names to numbers, got {given!r}",
-                                 field=f, fix="write {name: value}")
+                raise InputError(
+                    f"must map variable names to numbers, got {given!r}",
+                    field=f,
+                    fix="write {name: value}",
+                )
             missing = [n for n in names if n not in given]
             extra = [n for n in given if n not in names]
             if missing or extra:
                 what = f"missing {missing[0]!r}" if missing else f"unknown {extra[0]!r}"
-                raise InputError(f"{what}", field=f, fix="give one value per variable: "
-                                 + ", ".join(names))
+                raise InputError(
+                    f"{what}", field=f, fix="give one value per variable: " + ", ".join(names)
+                )
             try:
                 out.append(np.array([float(given[n]) for n in names]))
             except (TypeError, ValueError):
-                raise InputError("values must be numbers", field=f,
-                                 fix="write {name: number}") from None
+                raise InputError(
+                    "values must be numbers", field=f, fix="write {name: number}"
+                ) from None
         return out[0], out[1]
 
     def __repr__(self) -> str:
-        return (f"BilevelProblem(name={self.name!r}, leader={self.n_leader} vars, "
-                f"follower={self.n_follower} vars, {self.follower_rows_y.shape[0]} follower "
-                f"rows, {self.leader_rows_y.shape[0]} leader rows)")
+        return (
+            f"BilevelProblem(name={self.name!r}, leader={self.n_leader} vars, "
+            f"follower={self.n_follower} vars, {self.follower_rows_y.shape[0]} follower "
+            f"rows, {self.leader_rows_y.shape[0]} leader rows)"
+        )
 
     # -- constructors --------------------------------------------------------
     @classmethod
-    def from_matrices(cls, *, c_x: Sequence[float], c_y: Sequence[float],
-                      A_x: Any, A_y: Any, b: Sequence[float], d_y: Sequence[float],
-                      G_x: Any = None, G_y: Any = None, h: Sequence[float] | None = None,
-                      x_lower: Any = None, x_upper: Any = None, y_lower: Any = 0.0,
-                      y_upper: Any = None, x_types: Sequence[str] | None = None,
-                      Q: Any = None, leader_variables: Sequence[str] | None = None,
-                      follower_variables: Sequence[str] | None = None,
-                      name: str | None = None) -> "BilevelProblem":
+    def from_matrices(
+        cls,
+        *,
+        c_x: Sequence[float],
+        c_y: Sequence[float],
+        A_x: Any,
+        A_y: Any,
+        b: Sequence[float],
+        d_y: Sequence[float],
+        G_x: Any = None,
+        G_y: Any = None,
+        h: Sequence[float] | None = None,
+        x_lower: Any = None,
+        x_upper: Any = None,
+        y_lower: Any = 0.0,
+        y_upper: Any = None,
+        x_types: Sequence[str] | None = None,
+        Q: Any = None,
+        leader_variables: Sequence[str] | None = None,
+        follower_variables: Sequence[str] | None = None,
+        name: str | None = None,
+    ) -> BilevelProblem:
         """Matrix form for large instances (both players minimise, rows are ``<=``).
 
         ``min c_x x + c_y y  s.t.  G_x x + G_y y <= h,  y in argmin {d_y y + 1/2 y'Qy :
@@ -366,11 +456,20 @@ class BilevelProblem:
             leader_upper=_broadcast(x_upper, nx, np.inf),
             follower_lower=_broadcast(y_lower, ny, -np.inf),
             follower_upper=_broadcast(y_upper, ny, np.inf),
-            leader_cost_x=np.asarray(c_x, float), leader_cost_y=np.asarray(c_y, float),
-            leader_rows_x=G_x, leader_rows_y=G_y, leader_rows_lower=glo,
-            leader_rows_upper=h_arr, follower_cost_y=np.asarray(d_y, float),
-            follower_quadratic=Q, follower_rows_x=A_x, follower_rows_y=A_y,
-            follower_rows_lower=np.full(m, -np.inf), follower_rows_upper=b, name=name)
+            leader_cost_x=np.asarray(c_x, float),
+            leader_cost_y=np.asarray(c_y, float),
+            leader_rows_x=G_x,
+            leader_rows_y=G_y,
+            leader_rows_lower=glo,
+            leader_rows_upper=h_arr,
+            follower_cost_y=np.asarray(d_y, float),
+            follower_quadratic=Q,
+            follower_rows_x=A_x,
+            follower_rows_y=A_y,
+            follower_rows_lower=np.full(m, -np.inf),
+            follower_rows_upper=b,
+            name=name,
+        )
 
 
 # -- validation helpers ---------------------------------------------------------
@@ -378,12 +477,14 @@ def _names(names: Sequence[str], field: str) -> tuple[str, ...]:
     out = tuple(names)
     for n in out:
         if not isinstance(n, str) or not n.strip():
-            raise InputError(f"variable name {n!r} is not a non-empty string", field=field,
-                             fix="name every variable")
+            raise InputError(
+                f"variable name {n!r} is not a non-empty string",
+                field=field,
+                fix="name every variable",
+            )
     if len(set(out)) != len(out):
         dup = next(n for n in out if out.count(n) > 1)
-        raise InputError(f"variable {dup!r} declared twice", field=field,
-                         fix="use unique names")
+        raise InputError(f"variable {dup!r} declared twice", field=field, fix="use unique names")
     return out
 
 
@@ -402,8 +503,9 @@ def _vec(v: Any, n: int, field: str, default: float) -> np.ndarray:
     except (TypeError, ValueError):
         raise InputError("must be numbers", field=field, fix="check the values") from None
     if arr.size != n:
-        raise InputError(f"has {arr.size} entries, expected {n}", field=field,
-                         fix="give one entry per variable")
+        raise InputError(
+            f"has {arr.size} entries, expected {n}", field=field, fix="give one entry per variable"
+        )
     if np.any(np.isnan(arr)):
         raise InputError("contains NaN", field=field, fix="use numbers")
     return arr
@@ -427,13 +529,20 @@ def _rows(Mx: Any, My: Any, lo: Any, hi: Any, nx: int, ny: int, field: str):
     hi = np.full(m, np.inf) if hi is None else np.asarray(hi, dtype=float).reshape(m)
     if not (np.all(np.isfinite(Mx)) and np.all(np.isfinite(My))):
         raise InputError("coefficients must be finite", field=field, fix="check the rows")
-    if np.any(np.isnan(lo)) or np.any(np.isnan(hi)) or np.any(lo == np.inf) \
-            or np.any(hi == -np.inf):
+    if (
+        np.any(np.isnan(lo))
+        or np.any(np.isnan(hi))
+        or np.any(lo == np.inf)
+        or np.any(hi == -np.inf)
+    ):
         raise InputError("right-hand sides must be numbers", field=field, fix="check the rows")
     bad = np.flatnonzero(lo > hi)
     if bad.size:
-        raise InputError(f"row {int(bad[0])} has lower side above upper side",
-                         field=f"{field}[{int(bad[0])}]", fix="correct the row")
+        raise InputError(
+            f"row {int(bad[0])} has lower side above upper side",
+            field=f"{field}[{int(bad[0])}]",
+            fix="correct the row",
+        )
     return Mx, My, lo, hi
 
 
@@ -442,8 +551,11 @@ def _row_names(names: Sequence[str], m: int, prefix: str) -> tuple[str, ...]:
     if not names:
         return tuple(f"{prefix}{i}" for i in range(m))
     if len(names) != m:
-        raise InputError(f"{len(names)} row names for {m} rows", field="constraints",
-                         fix="name every row or none")
+        raise InputError(
+            f"{len(names)} row names for {m} rows",
+            field="constraints",
+            fix="name every row or none",
+        )
     return names
 
 

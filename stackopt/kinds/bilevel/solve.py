@@ -36,19 +36,20 @@ unproven optimum is never reported as certified.
 from __future__ import annotations
 
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from stackopt.certificate import Certificate, Check
 from stackopt.engines.highs import run_highs
-from stackopt.progress import model_size, phase
-from stackopt.kinds.bilevel.checks import DEFAULT_RTOL, FollowerOracle, certify, tolerances
-from stackopt.kinds.registry import validated
 from stackopt.errors import InputError, UnsupportedError
 from stackopt.formulations.bilevel_form import follower_form, highs_from_matrix
 from stackopt.formulations.bounds import ProvenBounds, prove_bounds
+from stackopt.kinds.bilevel.checks import DEFAULT_RTOL, FollowerOracle, certify, tolerances
 from stackopt.kinds.bilevel.game import BilevelProblem
+from stackopt.kinds.registry import validated
+from stackopt.progress import model_size, phase
 from stackopt.result import FollowerOutcome, LeaderOutcome, Result
 from stackopt.status import Status
 from stackopt.vocabulary import OPTIMALITY
@@ -58,8 +59,10 @@ METHODS = ("kkt_bigm", "kkt_normalized", "strong_duality", "bard_moore")
 
 def _check_problem(problem: Any) -> BilevelProblem:
     if not isinstance(problem, BilevelProblem):
-        raise InputError(f"expected a BilevelProblem, got {type(problem).__name__}",
-                         fix="build one with BilevelProblem(...) or load a 'kind: bilevel' file")
+        raise InputError(
+            f"expected a BilevelProblem, got {type(problem).__name__}",
+            fix="build one with BilevelProblem(...) or load a 'kind: bilevel' file",
+        )
     return problem
 
 
@@ -68,9 +71,11 @@ def strong_duality_applicable(problem: BilevelProblem, form=None) -> str | None:
     from stackopt.formulations.strong_duality import coupling_columns
 
     if not problem.is_linear:
-        return ("the follower's objective has quadratic or leader-follower product terms (its "
-                "dual would be quadratic or bilinear in continuous variables, which HiGHS "
-                "cannot solve inside a MILP)")
+        return (
+            "the follower's objective has quadratic or leader-follower product terms (its "
+            "dual would be quadratic or bilinear in continuous variables, which HiGHS "
+            "cannot solve inside a MILP)"
+        )
     f = form or follower_form(problem)
     for j in coupling_columns(problem, f):
         name = problem.leader_variables[j]
@@ -82,10 +87,17 @@ def strong_duality_applicable(problem: BilevelProblem, form=None) -> str | None:
 
 
 @validated("bilevel")
-def solve_bilevel(problem: BilevelProblem, *, method: str | None = None,
-                  rtol: float = DEFAULT_RTOL, time_limit: float | None = None,
-                  big_m: float | None = None, tie_break: str = "leader",
-                  max_nodes: int | None = None, rate_step: float | None = None) -> Result:
+def solve_bilevel(
+    problem: BilevelProblem,
+    *,
+    method: str | None = None,
+    rtol: float = DEFAULT_RTOL,
+    time_limit: float | None = None,
+    big_m: float | None = None,
+    tie_break: str = "leader",
+    max_nodes: int | None = None,
+    rate_step: float | None = None,
+) -> Result:
     """Optimistic bilevel solution of ``problem`` with a certificate.
 
     Parameters
@@ -119,8 +131,14 @@ def solve_bilevel(problem: BilevelProblem, *, method: str | None = None,
         commitment (see :mod:`.checks.bilevel`).
     """
     problem = _check_problem(problem)
-    options = {"method": method, "rtol": rtol, "time_limit": time_limit, "big_m": big_m,
-               "tie_break": "leader", "max_nodes": max_nodes}
+    options = {
+        "method": method,
+        "rtol": rtol,
+        "time_limit": time_limit,
+        "big_m": big_m,
+        "tie_break": "leader",
+        "max_nodes": max_nodes,
+    }
     t0 = time.perf_counter()
     form = follower_form(problem)
     oracle = FollowerOracle(problem)
@@ -136,16 +154,33 @@ def solve_bilevel(problem: BilevelProblem, *, method: str | None = None,
         early = _early_exit(problem, bounds, method, options, stats)
         if early is not None:
             return early
-        return solve_bilinear(problem, form, bounds, oracle, method=method, rtol=rtol,
-                              time_limit=time_limit, max_nodes=max_nodes, rate_step=rate_step,
-                              options=options, stats=stats, t0=t0)
+        return solve_bilinear(
+            problem,
+            form,
+            bounds,
+            oracle,
+            method=method,
+            rtol=rtol,
+            time_limit=time_limit,
+            max_nodes=max_nodes,
+            rate_step=rate_step,
+            options=options,
+            stats=stats,
+            t0=t0,
+        )
     if rate_step is not None:
-        raise InputError("--rate-step applies to bilinear leader objectives only",
-                         field="--rate-step", fix="drop it")
+        raise InputError(
+            "--rate-step applies to bilinear leader objectives only",
+            field="--rate-step",
+            fix="drop it",
+        )
     sd_reason = strong_duality_applicable(problem, form)
     if method == "strong_duality" and sd_reason:
-        raise UnsupportedError(f"strong duality does not apply: {sd_reason}", field="method",
-                               fix="use method kkt_bigm or bard_moore")
+        raise UnsupportedError(
+            f"strong duality does not apply: {sd_reason}",
+            field="method",
+            fix="use method kkt_bigm or bard_moore",
+        )
     if method == "bard_moore":
         bounds = prove_bounds(problem, form, need_slack=False, lam_rows=np.zeros(form.k, bool))
     else:
@@ -170,16 +205,31 @@ def solve_bilevel(problem: BilevelProblem, *, method: str | None = None,
     if chosen == "kkt_normalized":
         why = _normalized_applicable(problem, bounds)
         if why:
-            raise UnsupportedError(f"kkt_normalized does not apply: {why}", field="method",
-                                   fix="use method 'bard_moore'")
+            raise UnsupportedError(
+                f"kkt_normalized does not apply: {why}",
+                field="method",
+                fix="use method 'bard_moore'",
+            )
     if chosen == "bard_moore":
         return _run_bard_moore(problem, oracle, rtol, time_limit, max_nodes, options, stats, t0)
     if chosen == "strong_duality" and sd_bounds is None:
         sd_bounds = _sd_bounds(problem, form)
         stats["bounds_lps"] += sd_bounds.lps
         stats["bounds_seconds"] += sd_bounds.seconds
-    return _run_milp(problem, chosen, form, bounds, sd_bounds, oracle, rtol, time_limit,
-                     big_m, options, stats, t0)
+    return _run_milp(
+        problem,
+        chosen,
+        form,
+        bounds,
+        sd_bounds,
+        oracle,
+        rtol,
+        time_limit,
+        big_m,
+        options,
+        stats,
+        t0,
+    )
 
 
 def _normalized_applicable(problem: BilevelProblem, bounds: ProvenBounds) -> str | None:
@@ -201,25 +251,42 @@ def _sd_proven(b: ProvenBounds, form) -> bool:
     from stackopt.formulations.strong_duality import rows_needing_bounds
 
     le, eq = rows_needing_bounds(form)
-    return bool(b.dual == "bounded" and np.all(np.isfinite(b.lam[le]))
-                and np.all(np.isfinite(b.mu_lo[eq])) and np.all(np.isfinite(b.mu_hi[eq])))
+    return bool(
+        b.dual == "bounded"
+        and np.all(np.isfinite(b.lam[le]))
+        and np.all(np.isfinite(b.mu_lo[eq]))
+        and np.all(np.isfinite(b.mu_hi[eq]))
+    )
 
 
 def _early_exit(problem, bounds: ProvenBounds, method, options, stats) -> Result | None:
     if bounds.relaxation == "infeasible":
-        return _no_answer(problem, method or "auto", Status.INFEASIBLE,
-                          "infeasible: the leader's and the follower's constraints cannot hold "
-                          "together (the high-point relaxation is empty)", options, stats)
+        return _no_answer(
+            problem,
+            method or "auto",
+            Status.INFEASIBLE,
+            "infeasible: the leader's and the follower's constraints cannot hold "
+            "together (the high-point relaxation is empty)",
+            options,
+            stats,
+        )
     if bounds.dual == "infeasible":
-        return _no_answer(problem, method or "auto", Status.INFEASIBLE,
-                          "infeasible: the follower's problem has an optimal solution at no "
-                          "leader decision (its dual is infeasible, so the follower's problem "
-                          "is unbounded wherever it is feasible)", options, stats)
+        return _no_answer(
+            problem,
+            method or "auto",
+            Status.INFEASIBLE,
+            "infeasible: the follower's problem has an optimal solution at no "
+            "leader decision (its dual is infeasible, so the follower's problem "
+            "is unbounded wherever it is feasible)",
+            options,
+            stats,
+        )
     return None
 
 
-def _run_milp(problem, method, form, bounds, sd_bounds, oracle, rtol, time_limit, big_m,
-              options, stats, t0) -> Result:
+def _run_milp(
+    problem, method, form, bounds, sd_bounds, oracle, rtol, time_limit, big_m, options, stats, t0
+) -> Result:
     tb = time.perf_counter()
     if method == "kkt_bigm":
         from stackopt.formulations.kkt_bigm import build_kkt_bigm
@@ -229,14 +296,15 @@ def _run_milp(problem, method, form, bounds, sd_bounds, oracle, rtol, time_limit
         if unproven and big_m is None:
             raise UnsupportedError(
                 f"no valid big-M could be proven for {unproven} multipliers/slacks "
-                f"({'; '.join(bounds.notes) or 'unbounded'})", field="method",
+                f"({'; '.join(bounds.notes) or 'unbounded'})",
+                field="method",
                 fix="use method 'bard_moore' (exact, no big-M), add bounds on the variables, "
-                    "or pass big_m (the result is then flagged uncertified)")
+                "or pass big_m (the result is then flagged uncertified)",
+            )
         ms[~np.isfinite(ms)] = big_m or 0.0
         ml[~np.isfinite(ml)] = big_m or 0.0
         milp = build_kkt_bigm(problem, ms, ml, form)
-        m_used = {"slack_max": float(ms.max(initial=0.0)),
-                  "lambda_max": float(ml.max(initial=0.0))}
+        m_used = {"slack_max": float(ms.max(initial=0.0)), "lambda_max": float(ml.max(initial=0.0))}
         n_bin = form.k
     elif method == "kkt_normalized":
         from stackopt.formulations.kkt_normalized import build_kkt_normalized
@@ -249,24 +317,35 @@ def _run_milp(problem, method, form, bounds, sd_bounds, oracle, rtol, time_limit
 
         le, eq = rows_needing_bounds(form)
         ml, lo, hi = sd_bounds.lam.copy(), sd_bounds.mu_lo.copy(), sd_bounds.mu_hi.copy()
-        need = np.concatenate([~np.isfinite(ml[le]), ~np.isfinite(lo[eq]),
-                               ~np.isfinite(hi[eq])])
+        need = np.concatenate([~np.isfinite(ml[le]), ~np.isfinite(lo[eq]), ~np.isfinite(hi[eq])])
         unproven = int(need.sum())
         if unproven and big_m is None:
             raise UnsupportedError(
                 f"no valid bound could be proven for {unproven} follower multipliers needed by "
-                "the strong-duality linearisation", field="method",
-                fix="use method 'bard_moore' (exact), or pass big_m (flagged uncertified)")
+                "the strong-duality linearisation",
+                field="method",
+                fix="use method 'bard_moore' (exact), or pass big_m (flagged uncertified)",
+            )
         ml[~np.isfinite(ml)] = big_m or 0.0
         lo[~np.isfinite(lo)] = -(big_m or 0.0)
         hi[~np.isfinite(hi)] = big_m or 0.0
         milp = build_strong_duality(problem, ml, lo, hi, form)
-        m_used = {"lambda_max": float(ml[le].max(initial=0.0)),
-                  "mu_max": float(np.abs(np.concatenate([lo[eq], hi[eq]])).max(initial=0.0))}
+        m_used = {
+            "lambda_max": float(ml[le].max(initial=0.0)),
+            "mu_max": float(np.abs(np.concatenate([lo[eq], hi[eq]])).max(initial=0.0)),
+        }
         n_bin = milp.n_binaries
     opts = {} if time_limit is None else {"time_limit": float(time_limit)}
-    h = highs_from_matrix(milp.A, milp.cost, milp.col_lo, milp.col_hi, milp.row_lo,
-                          milp.row_hi, milp.integrality, **opts)
+    h = highs_from_matrix(
+        milp.A,
+        milp.cost,
+        milp.col_lo,
+        milp.col_hi,
+        milp.row_lo,
+        milp.row_hi,
+        milp.integrality,
+        **opts,
+    )
     stats["build_seconds"] = stats["bounds_seconds"] + (time.perf_counter() - tb)
     phase("bilevel", "%s MILP built (%s); HiGHS started", method, model_size(milp))
     ts = time.perf_counter()
@@ -276,37 +355,51 @@ def _run_milp(problem, method, form, bounds, sd_bounds, oracle, rtol, time_limit
     stats["rows"], stats["columns"] = milp.A.shape
     proven = unproven == 0
     big_m_check = Check(
-        "big_m_valid", proven, None, None,
-        f"every big-M proven by LP (largest: {m_used})" if proven else
-        f"WARNING: big-M {big_m:g} used for {unproven} multipliers/slacks whose bounds could "
-        "not be proven; the optimum may be wrong (Pineda & Morales 2019)")
-    evidence = {"big_m": {**m_used, "proven": proven, "user_big_m": big_m,
-                          "unproven_count": unproven}}
+        "big_m_valid",
+        proven,
+        None,
+        None,
+        f"every big-M proven by LP (largest: {m_used})"
+        if proven
+        else f"WARNING: big-M {big_m:g} used for {unproven} multipliers/slacks whose bounds could "
+        "not be proven; the optimum may be wrong (Pineda & Morales 2019)",
+    )
+    evidence = {
+        "big_m": {**m_used, "proven": proven, "user_big_m": big_m, "unproven_count": unproven}
+    }
     if method == "kkt_normalized" and st == "unbounded":
         stats["relaxation"] = "unbounded"
         return _run_bard_moore(problem, oracle, rtol, time_limit, None, options, stats, t0)
     if st in ("infeasible", "unbounded"):
         stats["total_seconds"] = time.perf_counter() - t0
         if not proven:
-            return _no_answer(problem, method, Status.ERROR,
-                              f"the MILP with an unproven big-M is {st}; nothing is claimed "
-                              "(use method 'bard_moore')", options, stats)
+            return _no_answer(
+                problem,
+                method,
+                Status.ERROR,
+                f"the MILP with an unproven big-M is {st}; nothing is claimed "
+                "(use method 'bard_moore')",
+                options,
+                stats,
+            )
         status = Status.INFEASIBLE if st == "infeasible" else Status.UNBOUNDED
-        msg = ("infeasible: no leader decision has an optimal follower response satisfying "
-               "the leader's constraints" if st == "infeasible" else
-               "unbounded: the leader's objective is unbounded on the inducible region")
+        msg = (
+            "infeasible: no leader decision has an optimal follower response satisfying "
+            "the leader's constraints"
+            if st == "infeasible"
+            else "unbounded: the leader's objective is unbounded on the inducible region"
+        )
         return _no_answer(problem, method, status, msg, options, stats)
     sol = h.getSolution()
     if st not in ("optimal", "time limit reached") or not sol.value_valid:
         stats["total_seconds"] = time.perf_counter() - t0
-        return _no_answer(problem, method, Status.ERROR, f"HiGHS stopped: {st}", options,
-                          stats)
+        return _no_answer(problem, method, Status.ERROR, f"HiGHS stopped: {st}", options, stats)
     v = np.array(sol.col_value)
     milp_value = float(h.getInfo().objective_function_value)
     info = h.getInfo()
     stats["mip_gap"] = float(info.mip_gap) if problem.integer_leader.any() or n_bin else 0.0
     stats["mip_nodes"] = int(info.mip_node_count)
-    x = v[:problem.n_leader].copy()
+    x = v[: problem.n_leader].copy()
     if method == "kkt_normalized":
         xr = np.clip(x, problem.leader_lower, problem.leader_upper)
         xr[problem.integer_leader] = np.round(xr[problem.integer_leader])
@@ -315,56 +408,142 @@ def _run_milp(problem, method, form, bounds, sd_bounds, oracle, rtol, time_limit
         stats["relaxation_bound"] = milp_value
         if st != "optimal" or sol.status != "optimal" or sol.leader_value > milp_value + atol:
             stats["relaxation_attained"] = False
-            return _run_bard_moore(problem, oracle, rtol, time_limit, None, options, stats, t0,
-                                   incumbent=xr, lower_bound=milp_value if st == "optimal"
-                                   else None)
+            return _run_bard_moore(
+                problem,
+                oracle,
+                rtol,
+                time_limit,
+                None,
+                options,
+                stats,
+                t0,
+                incumbent=xr,
+                lower_bound=milp_value if st == "optimal" else None,
+            )
         stats["relaxation_attained"] = True
-    return _answer(problem, method, x, oracle, rtol, options, stats, t0,
-                   claimed=milp_value, complete=(st == "optimal"),
-                   extra=[big_m_check], evidence=evidence,
-                   proof_detail=f"HiGHS solved the MILP to optimality (mip_rel_gap 0, gap "
-                                f"{stats['mip_gap']:.2g})", limit_note=st)
+    return _answer(
+        problem,
+        method,
+        x,
+        oracle,
+        rtol,
+        options,
+        stats,
+        t0,
+        claimed=milp_value,
+        complete=(st == "optimal"),
+        extra=[big_m_check],
+        evidence=evidence,
+        proof_detail=f"HiGHS solved the MILP to optimality (mip_rel_gap 0, gap "
+        f"{stats['mip_gap']:.2g})",
+        limit_note=st,
+    )
 
 
-def _run_bard_moore(problem, oracle, rtol, time_limit, max_nodes, options, stats, t0, *,
-                    incumbent=None, lower_bound=None, cost=None, model=None) -> Result:
+def _run_bard_moore(
+    problem,
+    oracle,
+    rtol,
+    time_limit,
+    max_nodes,
+    options,
+    stats,
+    t0,
+    *,
+    incumbent=None,
+    lower_bound=None,
+    cost=None,
+    model=None,
+) -> Result:
     from stackopt.engines.bard_moore import solve_bard_moore
 
     atol, _ = tolerances(problem, rtol)
     if time_limit is not None:
         time_limit = max(0.0, time_limit - (time.perf_counter() - t0))
     phase("bilevel", "Bard-Moore branch and bound started (no big-M proven)")
-    out = solve_bard_moore(problem, oracle=oracle, atol=atol, time_limit=time_limit,
-                           max_nodes=max_nodes, incumbent=incumbent, lower_bound=lower_bound,
-                           cost=cost, model=model)
-    stats.update({"nodes": out.nodes, "node_lps": out.lps,
-                  "build_seconds": stats.get("build_seconds", stats["bounds_seconds"])
-                  + out.build_seconds,
-                  "highs_seconds": stats.get("highs_seconds", 0.0) + out.highs_seconds,
-                  "oracle_seconds": out.oracle_seconds})
+    out = solve_bard_moore(
+        problem,
+        oracle=oracle,
+        atol=atol,
+        time_limit=time_limit,
+        max_nodes=max_nodes,
+        incumbent=incumbent,
+        lower_bound=lower_bound,
+        cost=cost,
+        model=model,
+    )
+    stats.update(
+        {
+            "nodes": out.nodes,
+            "node_lps": out.lps,
+            "build_seconds": stats.get("build_seconds", stats["bounds_seconds"])
+            + out.build_seconds,
+            "highs_seconds": stats.get("highs_seconds", 0.0) + out.highs_seconds,
+            "oracle_seconds": out.oracle_seconds,
+        }
+    )
     note = "; ".join(out.notes)
     if out.status == "infeasible":
         stats["total_seconds"] = time.perf_counter() - t0
-        return _no_answer(problem, "bard_moore", Status.INFEASIBLE,
-                          "infeasible: no leader decision has an optimal follower response "
-                          f"satisfying the leader's constraints ({note})", options, stats)
+        return _no_answer(
+            problem,
+            "bard_moore",
+            Status.INFEASIBLE,
+            "infeasible: no leader decision has an optimal follower response "
+            f"satisfying the leader's constraints ({note})",
+            options,
+            stats,
+        )
     if out.status == "unbounded":
         stats["total_seconds"] = time.perf_counter() - t0
-        return _no_answer(problem, "bard_moore", Status.UNBOUNDED,
-                          f"unbounded: {out.notes[0]}", options, stats)
+        return _no_answer(
+            problem, "bard_moore", Status.UNBOUNDED, f"unbounded: {out.notes[0]}", options, stats
+        )
     if out.x is None:
         stats["total_seconds"] = time.perf_counter() - t0
-        return _no_answer(problem, "bard_moore", Status.ERROR,
-                          f"no bilevel-feasible point found ({note})", options, stats)
-    return _answer(problem, "bard_moore", out.x, oracle, rtol, options, stats, t0,
-                   claimed=out.value, complete=out.complete, extra=[],
-                   evidence={"nodes": out.nodes},
-                   proof_detail=f"branching on complementarity pairs completed ({note})",
-                   limit_note=note)
+        return _no_answer(
+            problem,
+            "bard_moore",
+            Status.ERROR,
+            f"no bilevel-feasible point found ({note})",
+            options,
+            stats,
+        )
+    return _answer(
+        problem,
+        "bard_moore",
+        out.x,
+        oracle,
+        rtol,
+        options,
+        stats,
+        t0,
+        claimed=out.value,
+        complete=out.complete,
+        extra=[],
+        evidence={"nodes": out.nodes},
+        proof_detail=f"branching on complementarity pairs completed ({note})",
+        limit_note=note,
+    )
 
 
-def _answer(problem, method, x, oracle, rtol, options, stats, t0, *, claimed, complete,
-            extra, evidence, proof_detail, limit_note) -> Result:
+def _answer(
+    problem,
+    method,
+    x,
+    oracle,
+    rtol,
+    options,
+    stats,
+    t0,
+    *,
+    claimed,
+    complete,
+    extra,
+    evidence,
+    proof_detail,
+    limit_note,
+) -> Result:
     integ = problem.integer_leader
     x = np.clip(x, problem.leader_lower, problem.leader_upper)
     x[integ] = np.round(x[integ])
@@ -373,24 +552,51 @@ def _answer(problem, method, x, oracle, rtol, options, stats, t0, *, claimed, co
     sol = oracle.solve(x)
     if sol.status != "optimal":
         stats["total_seconds"] = time.perf_counter() - t0
-        return _no_answer(problem, method, Status.ERROR,
-                          f"the follower's problem at the computed commitment: {sol.status}",
-                          options, stats)
+        return _no_answer(
+            problem,
+            method,
+            Status.ERROR,
+            f"the follower's problem at the computed commitment: {sol.status}",
+            options,
+            stats,
+        )
     y = sol.y
     lv, fv = problem.leader_value(x, y), problem.follower_value(x, y)
     atol, _ = tolerances(problem, rtol, x, y, lv, fv)
     polished = problem.leader_sign * (lv - problem.leader_constant)  # bilinear terms included
     consistent = claimed is None or polished <= claimed + atol
     proof_ok = complete and consistent
-    detail = proof_detail if proof_ok else (
-        f"NOT proven: {limit_note}" if not complete else
-        f"the solver's value {claimed:.10g} is not attained by a bilevel-feasible point "
-        f"(best response gives {polished:.10g})")
-    checks = [*extra, Check(OPTIMALITY, proof_ok,
-                            None if claimed is None else max(0.0, polished - claimed),
-                            atol, detail)]
-    cert = certify(problem, x, y, lv, fv, rtol=rtol, extra=tuple(checks),
-                   evidence={"method": method, **evidence}, oracle=oracle)
+    detail = (
+        proof_detail
+        if proof_ok
+        else (
+            f"NOT proven: {limit_note}"
+            if not complete
+            else f"the solver's value {claimed:.10g} is not attained by a bilevel-feasible point "
+            f"(best response gives {polished:.10g})"
+        )
+    )
+    checks = [
+        *extra,
+        Check(
+            OPTIMALITY,
+            proof_ok,
+            None if claimed is None else max(0.0, polished - claimed),
+            atol,
+            detail,
+        ),
+    ]
+    cert = certify(
+        problem,
+        x,
+        y,
+        lv,
+        fv,
+        rtol=rtol,
+        extra=tuple(checks),
+        evidence={"method": method, **evidence},
+        oracle=oracle,
+    )
     stats["certificate_seconds"] = time.perf_counter() - ts
     stats["total_seconds"] = time.perf_counter() - t0
     msg = "" if cert.passed else "NOT certified: " + cert.summary()
@@ -400,28 +606,49 @@ def _answer(problem, method, x, oracle, rtol, options, stats, t0, *, claimed, co
     if not proof_ok:
         others_ok = all(c.passed for c in cert.checks if c.name != OPTIMALITY)
         timed_out = "time" in str(limit_note).lower()
-        status = (Status.TIME_LIMIT if timed_out else Status.FEASIBLE) if others_ok \
-            else Status.ERROR
-    return Result(kind=BilevelProblem.kind, status=status, method=method,
-                  leader=LeaderOutcome(problem.leader_name, dict(zip(problem.leader_variables,
-                                                                     map(float, x))), lv),
-                  follower=FollowerOutcome(problem.follower_name,
-                                           dict(zip(problem.follower_variables,
-                                                    map(float, y))), fv),
-                  certificate=cert, stats=stats, options=options, game=problem.name,
-                  message=msg)
+        status = (
+            (Status.TIME_LIMIT if timed_out else Status.FEASIBLE) if others_ok else Status.ERROR
+        )
+    return Result(
+        kind=BilevelProblem.kind,
+        status=status,
+        method=method,
+        leader=LeaderOutcome(
+            problem.leader_name, dict(zip(problem.leader_variables, map(float, x))), lv
+        ),
+        follower=FollowerOutcome(
+            problem.follower_name, dict(zip(problem.follower_variables, map(float, y))), fv
+        ),
+        certificate=cert,
+        stats=stats,
+        options=options,
+        game=problem.name,
+        message=msg,
+    )
 
 
 def _no_answer(problem, method, status, message, options, stats) -> Result:
-    return Result(kind=BilevelProblem.kind, status=status, method=method,
-                  leader=LeaderOutcome(problem.leader_name, {}, None),
-                  follower=FollowerOutcome(problem.follower_name, {}, None),
-                  certificate=None, stats=stats, options=options, game=problem.name,
-                  message=message)
+    return Result(
+        kind=BilevelProblem.kind,
+        status=status,
+        method=method,
+        leader=LeaderOutcome(problem.leader_name, {}, None),
+        follower=FollowerOutcome(problem.follower_name, {}, None),
+        certificate=None,
+        stats=stats,
+        options=options,
+        game=problem.name,
+        message=message,
+    )
 
 
-def verify_bilevel(problem: BilevelProblem, result: Result | Mapping[str, Any], *,
-                   rtol: float | None = None, resolve: bool = True) -> Certificate:
+def verify_bilevel(
+    problem: BilevelProblem,
+    result: Result | Mapping[str, Any],
+    *,
+    rtol: float | None = None,
+    resolve: bool = True,
+) -> Certificate:
     """Re-check ``result`` against ``problem``.
 
     The follower is re-solved at the commitment (optimality and optimistic tie-break), leader
@@ -442,28 +669,46 @@ def verify_bilevel(problem: BilevelProblem, result: Result | Mapping[str, Any], 
         try:
             stated = DEFAULT_RTOL if stated is None else float(stated)
         except (TypeError, ValueError):
-            raise InputError(f"rtol must be a number, got {stated!r}", field="options.rtol",
-                             fix="write e.g. 1e-6, or omit it") from None
+            raise InputError(
+                f"rtol must be a number, got {stated!r}",
+                field="options.rtol",
+                fix="write e.g. 1e-6, or omit it",
+            ) from None
         if not (np.isfinite(stated) and stated > 0):
-            raise InputError(f"rtol must be a positive number, got {stated!r}",
-                             field="options.rtol", fix="write e.g. 1e-6, or omit it")
+            raise InputError(
+                f"rtol must be a positive number, got {stated!r}",
+                field="options.rtol",
+                fix="write e.g. 1e-6, or omit it",
+            )
         rtol = min(stated, DEFAULT_RTOL)
     if result.status not in (Status.OPTIMAL, Status.FEASIBLE, Status.TIME_LIMIT):
         # a claim of infeasibility/unboundedness: check it by an independent re-solve
         ref = _independent_solve(problem, result.method, rtol)
         same = ref.status is result.status
-        return Certificate((Check("status", same, None, None,
-                                  f"independent re-solve ({ref.method}) says "
-                                  f"{ref.status.value}: {ref.message}"),), rtol=rtol,
-                           evidence={"method": result.method})
+        return Certificate(
+            (
+                Check(
+                    "status",
+                    same,
+                    None,
+                    None,
+                    f"independent re-solve ({ref.method}) says {ref.status.value}: {ref.message}",
+                ),
+            ),
+            rtol=rtol,
+            evidence={"method": result.method},
+        )
     x, y = problem.vectors(result.leader.commitment, result.follower.response)
     fv = result.follower.value
     if fv is not None:
         try:
             fv = float(fv)
         except (TypeError, ValueError):
-            raise InputError(f"must be a number, got {fv!r}", field="follower.value",
-                             fix="write the follower's objective value, or omit it") from None
+            raise InputError(
+                f"must be a number, got {fv!r}",
+                field="follower.value",
+                fix="write the follower's objective value, or omit it",
+            ) from None
     extra: list[Check] = []
     if result.method in ("kkt_bigm", "kkt_normalized", "strong_duality"):
         extra.append(big_m_recheck(problem, result.method))
@@ -473,15 +718,37 @@ def verify_bilevel(problem: BilevelProblem, result: Result | Mapping[str, Any], 
         atol, _ = tolerances(problem, rtol, x, y, lv_rep)
         if ref.status is Status.OPTIMAL and ref.certified:
             gap = problem.leader_sign * (lv_rep - ref.leader.value)
-            extra.append(Check(OPTIMALITY, gap <= atol, max(gap, 0.0), atol,
-                               f"independent re-solve ({ref.method}) gives leader value "
-                               f"{ref.leader.value:.10g}"))
+            extra.append(
+                Check(
+                    OPTIMALITY,
+                    gap <= atol,
+                    max(gap, 0.0),
+                    atol,
+                    f"independent re-solve ({ref.method}) gives leader value "
+                    f"{ref.leader.value:.10g}",
+                )
+            )
         else:
-            extra.append(Check(OPTIMALITY, False, None, atol,
-                               f"independent re-solve ({ref.method}) returned "
-                               f"{ref.status.value}: {ref.message}"))
-    return certify(problem, x, y, result.leader.value, fv,
-                   rtol=rtol, extra=tuple(extra), evidence={"method": result.method})
+            extra.append(
+                Check(
+                    OPTIMALITY,
+                    False,
+                    None,
+                    atol,
+                    f"independent re-solve ({ref.method}) returned "
+                    f"{ref.status.value}: {ref.message}",
+                )
+            )
+    return certify(
+        problem,
+        x,
+        y,
+        result.leader.value,
+        fv,
+        rtol=rtol,
+        extra=tuple(extra),
+        evidence={"method": result.method},
+    )
 
 
 def big_m_recheck(problem: BilevelProblem, method: str) -> Check:
@@ -494,18 +761,26 @@ def big_m_recheck(problem: BilevelProblem, method: str) -> Check:
 
         b = _sd_bounds(problem, form)
         le, eq = rows_needing_bounds(form)
-        missing = int(np.sum(~np.isfinite(b.lam[le])) + np.sum(~np.isfinite(b.mu_lo[eq]))
-                      + np.sum(~np.isfinite(b.mu_hi[eq])))
+        missing = int(
+            np.sum(~np.isfinite(b.lam[le]))
+            + np.sum(~np.isfinite(b.mu_lo[eq]))
+            + np.sum(~np.isfinite(b.mu_hi[eq]))
+        )
     else:
         b = prove_bounds(problem, form)
         missing = int(np.sum(~np.isfinite(b.slack)))
         if method == "kkt_bigm":
             missing += int(np.sum(~np.isfinite(b.lam)))
-    return Check("big_m_valid", missing == 0, None, None,
-                 f"every bound the {method} MILP needs is proven by LP (re-proven)"
-                 if missing == 0 else
-                 f"WARNING: {missing} bounds the {method} MILP needs cannot be proven; its "
-                 "answer rested on a user big-M")
+    return Check(
+        "big_m_valid",
+        missing == 0,
+        None,
+        None,
+        f"every bound the {method} MILP needs is proven by LP (re-proven)"
+        if missing == 0
+        else f"WARNING: {missing} bounds the {method} MILP needs cannot be proven; its "
+        "answer rested on a user big-M",
+    )
 
 
 def _independent_solve(problem: BilevelProblem, method: str, rtol: float) -> Result:

@@ -3,8 +3,13 @@
 from stackopt.kinds.registry import Column, Frame, KindSpec, Method, Option
 
 _P = "stackopt.kinds.interdiction"
-ENUMERATE_LIMIT = Option("enumerate_limit", "int", 2000, minimum=0,
-                         doc="prove optimality by enumerating interdictions up to this many")
+ENUMERATE_LIMIT = Option(
+    "enumerate_limit",
+    "int",
+    2000,
+    minimum=0,
+    doc="prove optimality by enumerating interdictions up to this many",
+)
 
 KIND = KindSpec(
     name="interdiction",
@@ -13,15 +18,26 @@ KIND = KindSpec(
     solve=f"{_P}.solve:solve_interdiction",
     verify=f"{_P}.solve:verify_interdiction",
     methods=(
-        Method("dual_milp", "Israeli-Wood dual MILP with a proven removal penalty",
-               optimality="solver-reported",
-               options=(Option("tighten", "bool", False,
-                               doc="add the exact potential box and reduced delays"),)),
-        Method("lp_dual", "the same model built through Pyomo's LP dual",
-               optimality="solver-reported"),
-        Method("benders", "Israeli-Wood decomposition: a small master MILP over interdictions "
-               "with one cut per follower path (Dijkstra), LP cut loop first; the master's "
-               "bound closes the gap", optimality="solver-reported"),
+        Method(
+            "dual_milp",
+            "Israeli-Wood dual MILP with a proven removal penalty",
+            optimality="solver-reported",
+            options=(
+                Option(
+                    "tighten", "bool", False, doc="add the exact potential box and reduced delays"
+                ),
+            ),
+        ),
+        Method(
+            "lp_dual", "the same model built through Pyomo's LP dual", optimality="solver-reported"
+        ),
+        Method(
+            "benders",
+            "Israeli-Wood decomposition: a small master MILP over interdictions "
+            "with one cut per follower path (Dijkstra), LP cut loop first; the master's "
+            "bound closes the gap",
+            optimality="solver-reported",
+        ),
     ),
     default_method="dual_milp",
     options=(
@@ -32,8 +48,10 @@ KIND = KindSpec(
     export=f"{_P}.solve:export_models",
     verify_options=(ENUMERATE_LIMIT,),
     docs="interdiction",
-    frame=Frame(Column("arc", "string", "an arc, 'tail->head'"),
-                Column("interdicted", "boolean", "whether the leader interdicts it"),
-                (Column("on_path", "boolean", "whether the follower's path uses it"),),
-                rows="stackopt.frames:interdiction_rows"),
+    frame=Frame(
+        Column("arc", "string", "an arc, 'tail->head'"),
+        Column("interdicted", "boolean", "whether the leader interdicts it"),
+        (Column("on_path", "boolean", "whether the follower's path uses it"),),
+        rows="stackopt.frames:interdiction_rows",
+    ),
 )

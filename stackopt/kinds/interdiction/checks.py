@@ -32,7 +32,8 @@ interdicted arc length :math:`\\max_e (c_e + d_e)`, at least 1):
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from stackopt.certificate import Certificate, Check
 from stackopt.errors import InputError
@@ -46,26 +47,36 @@ DEFAULT_ENUMERATE_LIMIT = 2000
 def atol_of(game: InterdictionGame, rtol: float) -> float:
     """Absolute tolerance ``rtol * game.scale``."""
     if not (isinstance(rtol, (int, float)) and math.isfinite(rtol) and rtol > 0):
-        raise InputError(f"rtol must be a positive number, got {rtol!r}", field="rtol",
-                         fix="use e.g. 1e-6")
+        raise InputError(
+            f"rtol must be a positive number, got {rtol!r}", field="rtol", fix="use e.g. 1e-6"
+        )
     return float(rtol) * game.scale
 
 
 def parse_commitment(game: InterdictionGame, commitment: Mapping[str, Any]) -> dict[str, float]:
     """Commitment values by arc label (missing arcs: 0); unknown labels raise InputError."""
     if not isinstance(commitment, Mapping):
-        raise InputError("must map arc labels 'u->v' to 0 or 1", field="leader.commitment",
-                         fix='write e.g. {"a->b": 1, "b->c": 0}')
+        raise InputError(
+            "must map arc labels 'u->v' to 0 or 1",
+            field="leader.commitment",
+            fix='write e.g. {"a->b": 1, "b->c": 0}',
+        )
     out = {a.key: 0.0 for a in game.arcs}
     for key, val in commitment.items():
         if key not in out:
-            raise InputError(f"unknown arc {key!r}", field="leader.commitment",
-                             fix="label arcs 'tail->head' as in the game")
+            raise InputError(
+                f"unknown arc {key!r}",
+                field="leader.commitment",
+                fix="label arcs 'tail->head' as in the game",
+            )
         try:
             out[key] = float(val)
         except (TypeError, ValueError):
-            raise InputError(f"value {val!r} of arc {key!r} is not a number",
-                             field=f"leader.commitment.{key}", fix="write 0 or 1") from None
+            raise InputError(
+                f"value {val!r} of arc {key!r} is not a number",
+                field=f"leader.commitment.{key}",
+                fix="write 0 or 1",
+            ) from None
     return out
 
 
@@ -75,19 +86,24 @@ def parse_path(response: Any) -> list[str]:
     if path is None:
         path = []
     if not isinstance(path, (list, tuple)):
-        raise InputError(f"the response must be {{'path': [nodes...]}}, got {response!r}",
-                         field="follower.response", fix='write {"path": ["s", "a", "t"]}')
+        raise InputError(
+            f"the response must be {{'path': [nodes...]}}, got {response!r}",
+            field="follower.response",
+            fix='write {"path": ["s", "a", "t"]}',
+        )
     return [str(v) for v in path]
 
 
-def path_length(game: InterdictionGame, x: Mapping[str, float], path: Sequence[str]
-                ) -> tuple[float, str]:
+def path_length(
+    game: InterdictionGame, x: Mapping[str, float], path: Sequence[str]
+) -> tuple[float, str]:
     """Length of ``path`` in the interdicted graph and '' or the reason it is not a path."""
     if len(path) < 2:
         return math.inf, "the path has fewer than two nodes"
     if path[0] != game.source or path[-1] != game.target:
-        return math.inf, (f"the path runs {path[0]!r} -> {path[-1]!r}, not "
-                          f"{game.source!r} -> {game.target!r}")
+        return math.inf, (
+            f"the path runs {path[0]!r} -> {path[-1]!r}, not {game.source!r} -> {game.target!r}"
+        )
     total = 0.0
     for u, v in zip(path, path[1:]):
         k = game.arc_index.get(f"{u}->{v}")
@@ -116,10 +132,18 @@ def shortest(game: InterdictionGame, x: Mapping[str, float]) -> tuple[float, lis
     return float(dist), [str(v) for v in path]
 
 
-def certify(game: InterdictionGame, commitment: Mapping[str, Any], response: Any,
-            leader_value: Any, follower_value: Any, evidence: Mapping[str, Any] | None, *,
-            rtol: float = DEFAULT_RTOL, enumerate_limit: int = DEFAULT_ENUMERATE_LIMIT,
-            rederive: bool = False) -> Certificate:
+def certify(
+    game: InterdictionGame,
+    commitment: Mapping[str, Any],
+    response: Any,
+    leader_value: Any,
+    follower_value: Any,
+    evidence: Mapping[str, Any] | None,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    enumerate_limit: int = DEFAULT_ENUMERATE_LIMIT,
+    rederive: bool = False,
+) -> Certificate:
     """Check an interdiction result (see the module docstring for the checks).
 
     With ``rederive`` (``verify``) the recorded MILP bound is only a hint: it must be a finite
@@ -134,37 +158,68 @@ def certify(game: InterdictionGame, commitment: Mapping[str, Any], response: Any
     checks: list[Check] = []
 
     bad = {k: v for k, v in x.items() if not min(abs(v), abs(v - 1.0)) <= 1e-9}  # NaN: bad
-    checks.append(Check("commitment", not bad, residual=max(
-        (min(abs(v), abs(v - 1)) for v in bad.values()), default=0.0), tolerance=1e-9,
-        detail="every arc is 0 or 1" if not bad else
-        f"non-binary values: {dict(list(bad.items())[:3])}"))
+    checks.append(
+        Check(
+            "commitment",
+            not bad,
+            residual=max((min(abs(v), abs(v - 1)) for v in bad.values()), default=0.0),
+            tolerance=1e-9,
+            detail="every arc is 0 or 1"
+            if not bad
+            else f"non-binary values: {dict(list(bad.items())[:3])}",
+        )
+    )
     xb = {k: (1.0 if v > 0.5 else 0.0) for k, v in x.items()}
 
     spent = sum(a.cost for a in game.arcs if xb[a.key] > 0)
     btol = 1e-9 * max(1.0, game.budget)
     excess = max(0.0, spent - game.budget)
-    checks.append(Check("budget", excess <= btol, residual=excess, tolerance=btol,
-                        detail=f"spent {spent:g} of budget {game.budget:g} on "
-                               f"{int(sum(xb.values()))} arc(s)"))
+    checks.append(
+        Check(
+            "budget",
+            excess <= btol,
+            residual=excess,
+            tolerance=btol,
+            detail=f"spent {spent:g} of budget {game.budget:g} on {int(sum(xb.values()))} arc(s)",
+        )
+    )
 
     dist, _ = shortest(game, xb)
     if math.isinf(dist):
         ok = not path
-        checks.append(Check("response_path", ok, detail="the target is unreachable after "
-                            "interdiction and the response is empty" if ok else
-                            "the target is unreachable after interdiction, yet a path was "
-                            "reported"))
+        checks.append(
+            Check(
+                "response_path",
+                ok,
+                detail="the target is unreachable after interdiction and the response is empty"
+                if ok
+                else "the target is unreachable after interdiction, yet a path was reported",
+            )
+        )
         length = math.inf
         checks.append(Check("best_response", ok, detail="no path exists (networkx)"))
     else:
         length, why = path_length(game, xb, path)
-        checks.append(Check("response_path", not why, detail=why or
-                            f"{len(path) - 1}-arc path from {game.source!r} to "
-                            f"{game.target!r} avoiding removed arcs"))
+        checks.append(
+            Check(
+                "response_path",
+                not why,
+                detail=why
+                or f"{len(path) - 1}-arc path from {game.source!r} to "
+                f"{game.target!r} avoiding removed arcs",
+            )
+        )
         gap = length - dist if not why else math.inf
-        checks.append(Check("best_response", gap <= atol, residual=gap, tolerance=atol,
-                            detail=f"path length {length:.10g}, shortest distance "
-                                   f"{dist:.10g} (networkx Dijkstra)"))
+        checks.append(
+            Check(
+                "best_response",
+                gap <= atol,
+                residual=gap,
+                tolerance=atol,
+                detail=f"path length {length:.10g}, shortest distance "
+                f"{dist:.10g} (networkx Dijkstra)",
+            )
+        )
     for name, val in (("follower_value", follower_value), ("leader_value", leader_value)):
         checks.append(_value_check(name, val, length if not math.isinf(dist) else dist, atol))
 
@@ -172,20 +227,34 @@ def certify(game: InterdictionGame, commitment: Mapping[str, Any], response: Any
     fresh = None
     if rederive and enum is None and not math.isinf(dist):
         fresh = _fresh_optimum(game)
-    checks.append(_optimality(dist, evidence, atol, enumerated=enum, fresh=fresh,
-                              rederive=rederive))
+    checks.append(
+        _optimality(dist, evidence, atol, enumerated=enum, fresh=fresh, rederive=rederive)
+    )
     if enum is not None:
         best, count = enum
-        lv = _as_float(leader_value) if leader_value is not None else \
-            (length if not math.isinf(dist) else dist)  # not reported: the recomputed value
-        res = (best - lv) if lv is not None and not (math.isinf(best) and math.isinf(lv)) \
+        lv = (
+            _as_float(leader_value)
+            if leader_value is not None
+            else (length if not math.isinf(dist) else dist)
+        )  # not reported: the recomputed value
+        res = (
+            (best - lv)
+            if lv is not None and not (math.isinf(best) and math.isinf(lv))
             else (0.0 if lv is not None else math.inf)
-        checks.append(Check("optimality_enumeration", lv is not None and res <= atol,
-                            residual=res, tolerance=atol,
-                            detail=f"best of {count} maximal interdiction sets within budget "
-                                   f"is {best:.10g} (networkx Dijkstra)"))
-    return Certificate(checks=tuple(checks), rtol=float(rtol), atol=atol, scale=game.scale,
-                       evidence=evidence)
+        )
+        checks.append(
+            Check(
+                "optimality_enumeration",
+                lv is not None and res <= atol,
+                residual=res,
+                tolerance=atol,
+                detail=f"best of {count} maximal interdiction sets within budget "
+                f"is {best:.10g} (networkx Dijkstra)",
+            )
+        )
+    return Certificate(
+        checks=tuple(checks), rtol=float(rtol), atol=atol, scale=game.scale, evidence=evidence
+    )
 
 
 def _as_float(v: Any) -> float | None:
@@ -204,15 +273,24 @@ def _value_check(name: str, reported: Any, actual: float, atol: float) -> Check:
         return Check(name, True, tolerance=atol, detail=f"not reported; recomputed {actual}")
     v = _as_float(reported)
     if v is None:
-        return Check(name, False, detail=f"reported value {reported!r} is missing or not a "
-                                         "number")
+        return Check(name, False, detail=f"reported value {reported!r} is missing or not a number")
     if math.isinf(actual) or math.isinf(v):
         ok = v == actual
-        return Check(name, ok, residual=0.0 if ok else math.inf, tolerance=atol,
-                     detail=f"reported {v}, recomputed {actual}")
+        return Check(
+            name,
+            ok,
+            residual=0.0 if ok else math.inf,
+            tolerance=atol,
+            detail=f"reported {v}, recomputed {actual}",
+        )
     res = abs(v - actual)
-    return Check(name, res <= atol, residual=res, tolerance=atol,
-                 detail=f"reported {v:.10g}, recomputed {actual:.10g}")
+    return Check(
+        name,
+        res <= atol,
+        residual=res,
+        tolerance=atol,
+        detail=f"reported {v:.10g}, recomputed {actual:.10g}",
+    )
 
 
 #: Largest graph (arcs) on which ``verify`` re-solves the interdiction MILP when enumeration
@@ -239,57 +317,106 @@ def _fresh_optimum(game: InterdictionGame) -> float | None:
     return v
 
 
-def _optimality(dist: float, evidence: Mapping[str, Any], atol: float, *,
-                enumerated: tuple[float, int] | None = None, fresh: float | None = None,
-                rederive: bool = False) -> Check:
+def _optimality(
+    dist: float,
+    evidence: Mapping[str, Any],
+    atol: float,
+    *,
+    enumerated: tuple[float, int] | None = None,
+    fresh: float | None = None,
+    rederive: bool = False,
+) -> Check:
     if math.isinf(dist):
-        return Check("optimality", True, residual=0.0, tolerance=atol,
-                     detail="the commitment disconnects the target: value +inf cannot be "
-                            "beaten")
+        return Check(
+            "optimality",
+            True,
+            residual=0.0,
+            tolerance=atol,
+            detail="the commitment disconnects the target: value +inf cannot be beaten",
+        )
     mip = milp_bound(evidence)  # evidence.milp_bound (old name: evidence.mip.dual_bound)
     bound = _as_float(mip.get("bound")) if isinstance(mip, Mapping) else None
-    if isinstance(mip, Mapping) and mip.get("bound") is not None and (
-            bound is None or not math.isfinite(bound)):
-        return Check("optimality", False, detail=f"the recorded MILP bound "
-                                                 f"{str(mip.get('bound'))[:40]!r} is not a "
-                                                 "finite number")
+    if (
+        isinstance(mip, Mapping)
+        and mip.get("bound") is not None
+        and (bound is None or not math.isfinite(bound))
+    ):
+        return Check(
+            "optimality",
+            False,
+            detail=f"the recorded MILP bound {str(mip.get('bound'))[:40]!r} is not a finite number",
+        )
     if bound is not None and bound < dist - atol:
-        return Check("optimality", False, residual=dist - bound, tolerance=atol,
-                     detail=f"the recorded MILP bound {bound:.10g} is below the value "
-                            f"{dist:.10g}: impossible for an upper bound")
+        return Check(
+            "optimality",
+            False,
+            residual=dist - bound,
+            tolerance=atol,
+            detail=f"the recorded MILP bound {bound:.10g} is below the value "
+            f"{dist:.10g}: impossible for an upper bound",
+        )
     if rederive and enumerated is None:
         if fresh is not None:
             res = fresh - dist
-            return Check("optimality", res <= atol, residual=max(res, 0.0), tolerance=atol,
-                         detail=f"re-derived by a fresh MILP solve: optimum {fresh:.10g} "
-                                "(solver-reported bound, not the result's)")
+            return Check(
+                "optimality",
+                res <= atol,
+                residual=max(res, 0.0),
+                tolerance=atol,
+                detail=f"re-derived by a fresh MILP solve: optimum {fresh:.10g} "
+                "(solver-reported bound, not the result's)",
+            )
         if bound is not None:
             res = bound - dist
-            return Check("optimality", res <= atol, residual=max(res, 0.0), tolerance=atol,
-                         detail=f"solver-reported: the result's MILP bound {bound:.10g} (graph "
-                                f"too large to enumerate or re-solve here)")
+            return Check(
+                "optimality",
+                res <= atol,
+                residual=max(res, 0.0),
+                tolerance=atol,
+                detail=f"solver-reported: the result's MILP bound {bound:.10g} (graph "
+                f"too large to enumerate or re-solve here)",
+            )
     if bound is None:
         if enumerated is not None:  # e.g. a result from another tool, on a small graph
             res = enumerated[0] - dist
-            return Check("optimality", res <= atol, residual=max(res, 0.0), tolerance=atol,
-                         detail=f"no MILP bound recorded; enumeration of {enumerated[1]} "
-                                f"maximal interdiction sets gives at most {enumerated[0]:.10g}")
-        return Check("optimality", False, detail="no MILP bound recorded in the evidence "
-                                                 "and the graph is too large to enumerate")
+            return Check(
+                "optimality",
+                res <= atol,
+                residual=max(res, 0.0),
+                tolerance=atol,
+                detail=f"no MILP bound recorded; enumeration of {enumerated[1]} "
+                f"maximal interdiction sets gives at most {enumerated[0]:.10g}",
+            )
+        return Check(
+            "optimality",
+            False,
+            detail="no MILP bound recorded in the evidence and the graph is too large to enumerate",
+        )
     path_bound = _as_float(mip.get("path_bound"))
     if path_bound is not None and bound > path_bound:
-        return Check("optimality", False, residual=bound - dist, tolerance=atol,
-                     detail=f"the MILP bound {bound:.10g} exceeds the path bound "
-                            f"{path_bound:.10g}: the budget may disconnect the target, "
-                            "but this commitment does not")
+        return Check(
+            "optimality",
+            False,
+            residual=bound - dist,
+            tolerance=atol,
+            detail=f"the MILP bound {bound:.10g} exceeds the path bound "
+            f"{path_bound:.10g}: the budget may disconnect the target, "
+            "but this commitment does not",
+        )
     res = bound - dist
-    return Check("optimality", res <= atol, residual=max(res, 0.0), tolerance=atol,
-                 detail=f"HiGHS proved no interdiction exceeds {bound:.10g} "
-                        f"(mip_rel_gap {mip.get('mip_rel_gap')}); value {dist:.10g}")
+    return Check(
+        "optimality",
+        res <= atol,
+        residual=max(res, 0.0),
+        tolerance=atol,
+        detail=f"HiGHS proved no interdiction exceeds {bound:.10g} "
+        f"(mip_rel_gap {mip.get('mip_rel_gap')}); value {dist:.10g}",
+    )
 
 
-def enumerate_optimum(game: InterdictionGame, *, limit: int = DEFAULT_ENUMERATE_LIMIT
-                      ) -> tuple[float, int] | None:
+def enumerate_optimum(
+    game: InterdictionGame, *, limit: int = DEFAULT_ENUMERATE_LIMIT
+) -> tuple[float, int] | None:
     """Best shortest-path length over all maximal interdiction sets within budget.
 
     Returns ``(best value, number of maximal sets)``, or ``None`` when more than ``limit``

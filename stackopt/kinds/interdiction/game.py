@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from stackopt.errors import InputError
 
@@ -44,36 +45,57 @@ def arc_key(tail: str, head: str) -> str:
 
 def _number(value: Any, field: str, *, what: str, source: str | None) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InputError(f"{what} {value!r} is not a number", source=source, field=field,
-                         fix="write a finite number >= 0")
+        raise InputError(
+            f"{what} {value!r} is not a number",
+            source=source,
+            field=field,
+            fix="write a finite number >= 0",
+        )
     try:
         x = float(value)
     except OverflowError:  # an integer beyond the float range
         x = math.inf if value > 0 else -math.inf
     if not math.isfinite(x):
-        raise InputError(f"{what} {value!r} is not finite", source=source, field=field,
-                         fix="write a finite number >= 0 (use 'removable: true' to delete "
-                             "an arc)" if what == "delay" else "write a finite number >= 0")
+        raise InputError(
+            f"{what} {value!r} is not finite",
+            source=source,
+            field=field,
+            fix="write a finite number >= 0 (use 'removable: true' to delete an arc)"
+            if what == "delay"
+            else "write a finite number >= 0",
+        )
     if x < 0:
-        raise InputError(f"{what} {value!r} is negative", source=source, field=field,
-                         fix=f"{what}s must be >= 0 (shortest-path interdiction needs "
-                             "non-negative lengths)" if what != "budget" else
-                             "give a budget >= 0")
+        raise InputError(
+            f"{what} {value!r} is negative",
+            source=source,
+            field=field,
+            fix=f"{what}s must be >= 0 (shortest-path interdiction needs non-negative lengths)"
+            if what != "budget"
+            else "give a budget >= 0",
+        )
     return x
 
 
 def _node(value: Any, field: str, source: str | None) -> str:
     if isinstance(value, bool) or value is None:
-        raise InputError(f"node label {value!r} is not a name", source=source, field=field,
-                         fix="use a string or a number as node label")
+        raise InputError(
+            f"node label {value!r} is not a name",
+            source=source,
+            field=field,
+            fix="use a string or a number as node label",
+        )
     label = str(value).strip() if isinstance(value, str) else str(value)
     if not label:
-        raise InputError("empty node label", source=source, field=field,
-                         fix="give every node a non-empty label")
+        raise InputError(
+            "empty node label", source=source, field=field, fix="give every node a non-empty label"
+        )
     if ARC_SEPARATOR in label:
-        raise InputError(f"node label {label!r} contains '{ARC_SEPARATOR}'", source=source,
-                         field=field, fix=f"'{ARC_SEPARATOR}' separates the ends of arc labels; "
-                                          "rename the node")
+        raise InputError(
+            f"node label {label!r} contains '{ARC_SEPARATOR}'",
+            source=source,
+            field=field,
+            fix=f"'{ARC_SEPARATOR}' separates the ends of arc labels; rename the node",
+        )
     return label
 
 
@@ -163,13 +185,19 @@ class InterdictionGame:
         seen: dict[tuple[str, str], int] = {}
         for k, a in enumerate(arcs):
             if a.tail == a.head:
-                raise InputError(f"self-loop at node {a.tail!r}", source=src,
-                                 field=f"arcs[{k}]", fix="remove it: a self-loop never lies "
-                                                         "on a shortest path")
+                raise InputError(
+                    f"self-loop at node {a.tail!r}",
+                    source=src,
+                    field=f"arcs[{k}]",
+                    fix="remove it: a self-loop never lies on a shortest path",
+                )
             if (a.tail, a.head) in seen:
-                raise InputError(f"arc {a.key!r} is listed twice (also arcs[{seen[a.tail, a.head]}])",
-                                 source=src, field=f"arcs[{k}]",
-                                 fix="keep one arc per ordered pair of nodes")
+                raise InputError(
+                    f"arc {a.key!r} is listed twice (also arcs[{seen[a.tail, a.head]}])",
+                    source=src,
+                    field=f"arcs[{k}]",
+                    fix="keep one arc per ordered pair of nodes",
+                )
             seen[a.tail, a.head] = k
         nodes: dict[str, None] = {}
         for k, n in enumerate(self.nodes):
@@ -181,20 +209,35 @@ class InterdictionGame:
         t = _node(self.target, "target", src)
         for field, v in (("source", s), ("target", t)):
             if v not in nodes:
-                raise InputError(f"unknown node {v!r}", source=src, field=field,
-                                 fix="name a node that appears in an arc")
+                raise InputError(
+                    f"unknown node {v!r}",
+                    source=src,
+                    field=field,
+                    fix="name a node that appears in an arc",
+                )
         if s == t:
-            raise InputError(f"source and target are both {s!r}", source=src, field="target",
-                             fix="give two different nodes")
+            raise InputError(
+                f"source and target are both {s!r}",
+                source=src,
+                field="target",
+                fix="give two different nodes",
+            )
         budget = _number(self.budget, "budget", what="budget", source=src)
-        for field, nm in (("leader.name", self.leader_name),
-                          ("follower.name", self.follower_name)):
+        for field, nm in (("leader.name", self.leader_name), ("follower.name", self.follower_name)):
             if not isinstance(nm, str) or not nm.strip():
-                raise InputError(f"player name must be a non-empty string, got {nm!r}",
-                                 source=src, field=field, fix="give the player a name")
+                raise InputError(
+                    f"player name must be a non-empty string, got {nm!r}",
+                    source=src,
+                    field=field,
+                    fix="give the player a name",
+                )
         if self.leader_name == self.follower_name:
-            raise InputError(f"both players are called {self.leader_name!r}", source=src,
-                             field="follower.name", fix="give the players different names")
+            raise InputError(
+                f"both players are called {self.leader_name!r}",
+                source=src,
+                field="follower.name",
+                fix="give the players different names",
+            )
         object.__setattr__(self, "arcs", arcs)
         object.__setattr__(self, "nodes", tuple(nodes))
         object.__setattr__(self, "source", s)
@@ -203,11 +246,22 @@ class InterdictionGame:
 
     # -- construction --------------------------------------------------------
     @classmethod
-    def from_networkx(cls, graph: "nx.Graph", source: Any, target: Any, budget: float, *,
-                      length: str = "length", delay: str = "delay", cost: str = "cost",
-                      removable: str = "removable", default_cost: float = 1.0,
-                      name: str | None = None, leader_name: str = "interdictor",
-                      follower_name: str = "evader") -> "InterdictionGame":
+    def from_networkx(
+        cls,
+        graph: nx.Graph,
+        source: Any,
+        target: Any,
+        budget: float,
+        *,
+        length: str = "length",
+        delay: str = "delay",
+        cost: str = "cost",
+        removable: str = "removable",
+        default_cost: float = 1.0,
+        name: str | None = None,
+        leader_name: str = "interdictor",
+        follower_name: str = "evader",
+    ) -> InterdictionGame:
         """Build a game from a networkx ``DiGraph`` (or ``Graph``: two opposite arcs per edge).
 
         Edge attributes (names configurable): ``length`` (required), ``delay`` (default 0),
@@ -218,18 +272,27 @@ class InterdictionGame:
         import networkx as nx
 
         if not isinstance(graph, nx.Graph):
-            raise InputError(f"expected a networkx graph, got {type(graph).__name__}",
-                             field="graph", fix="pass a networkx DiGraph or Graph")
+            raise InputError(
+                f"expected a networkx graph, got {type(graph).__name__}",
+                field="graph",
+                fix="pass a networkx DiGraph or Graph",
+            )
         if graph.is_multigraph():
-            raise InputError("multigraphs are not supported", field="graph",
-                             fix="keep one arc per ordered pair of nodes (e.g. the shortest)")
+            raise InputError(
+                "multigraphs are not supported",
+                field="graph",
+                fix="keep one arc per ordered pair of nodes (e.g. the shortest)",
+            )
         labels: dict[Any, str] = {}
         back: dict[str, Any] = {}
         for v in graph.nodes:
             lab = _node(v, f"nodes[{v!r}]", None)
             if lab in back:
-                raise InputError(f"nodes {back[lab]!r} and {v!r} both print as {lab!r}",
-                                 field="graph.nodes", fix="relabel the nodes uniquely")
+                raise InputError(
+                    f"nodes {back[lab]!r} and {v!r} both print as {lab!r}",
+                    field="graph.nodes",
+                    fix="relabel the nodes uniquely",
+                )
             labels[v] = lab
             back[lab] = v
         pairs: list[tuple[Any, Any, Mapping[str, Any]]] = []
@@ -241,22 +304,44 @@ class InterdictionGame:
         for u, v, data in pairs:
             field = f"graph.edges[{u!r}, {v!r}]"
             if length not in data:
-                raise InputError(f"edge has no '{length}' attribute", field=field,
-                                 fix=f"set graph.edges[u, v]['{length}'] on every edge")
-            arcs.append(_arc({"source": labels[u], "target": labels[v],
-                              "length": data[length], "delay": data.get(delay, 0.0),
-                              "cost": data.get(cost, default_cost),
-                              "removable": data.get(removable, False)}, field, None,
-                             field_is_path=True))
+                raise InputError(
+                    f"edge has no '{length}' attribute",
+                    field=field,
+                    fix=f"set graph.edges[u, v]['{length}'] on every edge",
+                )
+            arcs.append(
+                _arc(
+                    {
+                        "source": labels[u],
+                        "target": labels[v],
+                        "length": data[length],
+                        "delay": data.get(delay, 0.0),
+                        "cost": data.get(cost, default_cost),
+                        "removable": data.get(removable, False),
+                    },
+                    field,
+                    None,
+                    field_is_path=True,
+                )
+            )
         if source not in labels:
-            raise InputError(f"unknown node {source!r}", field="source",
-                             fix="name a node of the graph")
+            raise InputError(
+                f"unknown node {source!r}", field="source", fix="name a node of the graph"
+            )
         if target not in labels:
-            raise InputError(f"unknown node {target!r}", field="target",
-                             fix="name a node of the graph")
-        return cls(arcs=tuple(arcs), source=labels[source], target=labels[target],
-                   budget=budget, nodes=tuple(labels.values()), name=name,
-                   leader_name=leader_name, follower_name=follower_name)
+            raise InputError(
+                f"unknown node {target!r}", field="target", fix="name a node of the graph"
+            )
+        return cls(
+            arcs=tuple(arcs),
+            source=labels[source],
+            target=labels[target],
+            budget=budget,
+            nodes=tuple(labels.values()),
+            name=name,
+            leader_name=leader_name,
+            follower_name=follower_name,
+        )
 
     # -- properties ----------------------------------------------------------
     @cached_property
@@ -279,9 +364,9 @@ class InterdictionGame:
         arcs = self.arcs if arcs is None else tuple(arcs)
         w = sorted((a.length + a.delay for a in arcs), reverse=True)
         nodes = {a.tail for a in arcs} | {a.head for a in arcs}
-        return float(sum(w[:max(len(nodes) - 1, 0)]))
+        return float(sum(w[: max(len(nodes) - 1, 0)]))
 
-    def to_networkx(self, interdicted: Mapping[str, Any] | None = None) -> "nx.DiGraph":
+    def to_networkx(self, interdicted: Mapping[str, Any] | None = None) -> nx.DiGraph:
         """The graph the follower sees: arc attribute ``weight`` is the (interdicted) length.
 
         ``interdicted`` maps arc labels to 0/1 (missing: 0); removed arcs are left out.
@@ -300,15 +385,23 @@ class InterdictionGame:
 
     def __repr__(self) -> str:
         nm = f" {self.name!r}" if self.name else ""
-        return (f"<InterdictionGame{nm}: {len(self.nodes)} nodes, {len(self.arcs)} arcs, "
-                f"{self.source!r} -> {self.target!r}, budget {self.budget:g}>")
+        return (
+            f"<InterdictionGame{nm}: {len(self.nodes)} nodes, {len(self.arcs)} arcs, "
+            f"{self.source!r} -> {self.target!r}, budget {self.budget:g}>"
+        )
 
 
 def _arc(a: Any, where: Any, source: str | None, *, field_is_path: bool = False) -> Arc:
     prefix = str(where) if field_is_path else f"arcs[{where}]"
     if isinstance(a, Arc):
-        data: Mapping[str, Any] = {"source": a.tail, "target": a.head, "length": a.length,
-                                   "delay": a.delay, "cost": a.cost, "removable": a.removable}
+        data: Mapping[str, Any] = {
+            "source": a.tail,
+            "target": a.head,
+            "length": a.length,
+            "delay": a.delay,
+            "cost": a.cost,
+            "removable": a.removable,
+        }
     elif isinstance(a, Mapping):
         data = dict(a)
         if "tail" in data and "source" not in data:
@@ -316,23 +409,34 @@ def _arc(a: Any, where: Any, source: str | None, *, field_is_path: bool = False)
         if "head" in data and "target" not in data:
             data["target"] = data.pop("head")
     else:
-        raise InputError(f"an arc must be a mapping, got {type(a).__name__}", source=source,
-                         field=prefix, fix="write {source: a, target: b, length: 1, ...}")
+        raise InputError(
+            f"an arc must be a mapping, got {type(a).__name__}",
+            source=source,
+            field=prefix,
+            fix="write {source: a, target: b, length: 1, ...}",
+        )
     allowed = {"source", "target", "length", "delay", "cost", "removable"}
     for key in data:
         if key not in allowed:
-            raise InputError(f"unknown key {key!r}", source=source, field=f"{prefix}.{key}",
-                             fix="allowed keys: " + ", ".join(sorted(allowed)))
+            raise InputError(
+                f"unknown key {key!r}",
+                source=source,
+                field=f"{prefix}.{key}",
+                fix="allowed keys: " + ", ".join(sorted(allowed)),
+            )
     for key in ("source", "target", "length"):
         if key not in data or data[key] is None:
-            raise InputError("required key is missing", source=source, field=f"{prefix}.{key}",
-                             fix=f"give the arc's {key}")
+            raise InputError(
+                "required key is missing",
+                source=source,
+                field=f"{prefix}.{key}",
+                fix=f"give the arc's {key}",
+            )
     tail = _node(data["source"], f"{prefix}.source", source)
     head = _node(data["target"], f"{prefix}.target", source)
     length = _number(data["length"], f"{prefix}.length", what="length", source=source)
     delay = data.get("delay")
-    delay = 0.0 if delay is None else _number(delay, f"{prefix}.delay", what="delay",
-                                              source=source)
+    delay = 0.0 if delay is None else _number(delay, f"{prefix}.delay", what="delay", source=source)
     cost = data.get("cost")
     cost = 1.0 if cost is None else _number(cost, f"{prefix}.cost", what="cost", source=source)
     rem = data.get("removable", False)
@@ -341,12 +445,19 @@ def _arc(a: Any, where: Any, source: str | None, *, field_is_path: bool = False)
     if type(rem).__module__ == "numpy" and type(rem).__name__ in ("bool", "bool_"):
         rem = bool(rem)  # numpy booleans from graph attributes
     if not isinstance(rem, bool):
-        raise InputError(f"removable must be true or false, got {rem!r}", source=source,
-                         field=f"{prefix}.removable", fix="write true or false")
+        raise InputError(
+            f"removable must be true or false, got {rem!r}",
+            source=source,
+            field=f"{prefix}.removable",
+            fix="write true or false",
+        )
     if rem and delay > 0:
-        raise InputError("an arc cannot have both a delay and 'removable: true'",
-                         source=source, field=f"{prefix}.delay",
-                         fix="interdiction either lengthens the arc (delay) or removes it")
+        raise InputError(
+            "an arc cannot have both a delay and 'removable: true'",
+            source=source,
+            field=f"{prefix}.delay",
+            fix="interdiction either lengthens the arc (delay) or removes it",
+        )
     return Arc(tail=tail, head=head, length=length, delay=delay, cost=cost, removable=rem)
 
 

@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from stackopt.errors import InputError
-from stackopt.kinds.interdiction.game import InterdictionGame
 from stackopt.io.safe_yaml import csv_rows, escape_excerpt, read_text, resolve_inside
 from stackopt.io.specs import GameSpec, PlayerNameSpec
 from stackopt.io.validation import parse_model
+from stackopt.kinds.interdiction.game import InterdictionGame
 
 REQUIRED_COLUMNS = ("source", "target", "length", "delay", "cost")
 OPTIONAL_COLUMNS = ("removable",)
@@ -58,25 +58,33 @@ class InterdictionSpec(GameSpec):
     source: Any
     target: Any
     budget: Any
-    arcs: Optional[list[Any]] = None
-    edges: Optional[str] = None
+    arcs: list[Any] | None = None
+    edges: str | None = None
 
 
-def parse_interdiction(data: dict[str, Any], *, source: str = "<data>",
-                       base_dir: Path | None = None) -> InterdictionGame:
+def parse_interdiction(
+    data: dict[str, Any], *, source: str = "<data>", base_dir: Path | None = None
+) -> InterdictionGame:
     """Build an :class:`InterdictionGame` from parsed YAML ``data``.
 
     ``edges:`` names a CSV file relative to ``base_dir`` (the YAML file's folder).
     """
     spec = parse_model(InterdictionSpec, data, source=source)
     if (spec.arcs is None) == (spec.edges is None):
-        raise InputError("give exactly one of 'arcs' (inline list) and 'edges' (CSV file)",
-                         source=source, field="arcs" if spec.arcs is None else "edges",
-                         fix="list the arcs inline or name an edge-list CSV")
+        raise InputError(
+            "give exactly one of 'arcs' (inline list) and 'edges' (CSV file)",
+            source=source,
+            field="arcs" if spec.arcs is None else "edges",
+            fix="list the arcs inline or name an edge-list CSV",
+        )
     if spec.arcs is not None:
         if not spec.arcs:
-            raise InputError("the list of arcs is empty", source=source, field="arcs",
-                             fix="give at least one arc")
+            raise InputError(
+                "the list of arcs is empty",
+                source=source,
+                field="arcs",
+                fix="give at least one arc",
+            )
         rows = list(spec.arcs)
         where = [f"arcs[{k}]" for k in range(len(rows))]
         origin = source
@@ -88,27 +96,44 @@ def parse_interdiction(data: dict[str, Any], *, source: str = "<data>",
         origin = str(path)
     budget = spec.budget
     if isinstance(budget, str):
-        raise InputError(f"budget {budget!r} is not a number", source=source, field="budget",
-                         fix="write a number >= 0")
+        raise InputError(
+            f"budget {budget!r} is not a number",
+            source=source,
+            field="budget",
+            fix="write a number >= 0",
+        )
     arcs: list[Any] = []
     seen: dict[tuple[str, str], str] = {}
     for k, row in enumerate(rows):
         if not isinstance(row, dict):
-            raise InputError(f"an arc must be a mapping, got {type(row).__name__}",
-                             source=origin, field=where[k],
-                             fix="write {source: a, target: b, length: 1, delay: 2, cost: 1}")
+            raise InputError(
+                f"an arc must be a mapping, got {type(row).__name__}",
+                source=origin,
+                field=where[k],
+                fix="write {source: a, target: b, length: 1, delay: 2, cost: 1}",
+            )
         ends = [str(row.get("source", "")).strip(), str(row.get("target", "")).strip()]
         if ends[0] and ends[0] == ends[1]:
-            raise InputError(f"self-loop at node {ends[0]!r}", source=origin, field=where[k],
-                             fix="remove it: a self-loop never lies on a shortest path")
+            raise InputError(
+                f"self-loop at node {ends[0]!r}",
+                source=origin,
+                field=where[k],
+                fix="remove it: a self-loop never lies on a shortest path",
+            )
         pairs = [tuple(ends)] if spec.directed else [tuple(ends), tuple(ends[::-1])]
         for pair in pairs:
             if pair in seen:
-                raise InputError(f"arc '{pair[0]}->{pair[1]}' is given twice (also "
-                                 f"{seen[pair]})", source=origin, field=where[k],
-                                 fix="keep one arc per ordered pair of nodes" + (
-                                     "; with 'directed: false' each row makes both "
-                                     "directions" if not spec.directed else ""))
+                raise InputError(
+                    f"arc '{pair[0]}->{pair[1]}' is given twice (also {seen[pair]})",
+                    source=origin,
+                    field=where[k],
+                    fix="keep one arc per ordered pair of nodes"
+                    + (
+                        "; with 'directed: false' each row makes both directions"
+                        if not spec.directed
+                        else ""
+                    ),
+                )
             seen[pair] = where[k]
         arcs.append(row)
         if not spec.directed:
@@ -122,9 +147,15 @@ def parse_interdiction(data: dict[str, Any], *, source: str = "<data>",
         for k, row in enumerate(rows):
             parse_arc(row, where[k], origin, field_is_path=True)
         return InterdictionGame(
-            arcs=tuple(arcs), source=spec.source, target=spec.target, budget=budget,
+            arcs=tuple(arcs),
+            source=spec.source,
+            target=spec.target,
+            budget=budget,
             leader_name=spec.leader.name or "interdictor",
-            follower_name=spec.follower.name or "evader", name=spec.name, origin=source)
+            follower_name=spec.follower.name or "evader",
+            name=spec.name,
+            origin=source,
+        )
     except InputError as exc:
         raise exc.with_source(source) from None
 
@@ -154,23 +185,31 @@ def read_edge_list_csv(path: str | Path) -> list[dict[str, Any]]:
             _check_header(header, src, line)
             continue
         if len(fields) != len(header):
-            raise InputError(f"line {line} has {len(fields)} fields but the header has "
-                             f"{len(header)}", source=src, field=f"line {line}",
-                             fix="give every row one value per header column")
+            raise InputError(
+                f"line {line} has {len(fields)} fields but the header has {len(header)}",
+                source=src,
+                field=f"line {line}",
+                fix="give every row one value per header column",
+            )
         row: dict[str, Any] = {"_line": line}
         for col, (name, raw) in enumerate(zip(header, fields), start=1):
             value = raw.strip()
             at = f"line {line}, column {col} ({name})"
             if name in ("source", "target"):
                 if not value:
-                    raise InputError(f"empty {name} node", source=src, field=at,
-                                     fix="name the node")
+                    raise InputError(
+                        f"empty {name} node", source=src, field=at, fix="name the node"
+                    )
                 row[name] = value
             elif name == "removable":
                 low = value.lower()
                 if low not in _TRUE | _FALSE:
-                    raise InputError(f"{escape_excerpt(value)!r} is not true/false", source=src, field=at,
-                                     fix="write true, false, 1 or 0")
+                    raise InputError(
+                        f"{escape_excerpt(value)!r} is not true/false",
+                        source=src,
+                        field=at,
+                        fix="write true, false, 1 or 0",
+                    )
                 row[name] = low in _TRUE
             else:
                 if not value and name in ("delay", "cost"):
@@ -179,21 +218,31 @@ def read_edge_list_csv(path: str | Path) -> list[dict[str, Any]]:
                 try:
                     num = float(value)
                 except ValueError:
-                    raise InputError(f"{escape_excerpt(value)!r} is not a number", source=src, field=at,
-                                     fix="write a plain decimal number") from None
+                    raise InputError(
+                        f"{escape_excerpt(value)!r} is not a number",
+                        source=src,
+                        field=at,
+                        fix="write a plain decimal number",
+                    ) from None
                 if not math.isfinite(num) or num < 0:
-                    raise InputError(f"{name} {escape_excerpt(value)!r} is "
-                                     f"{'negative' if num < 0 else 'not finite'}", source=src,
-                                     field=at, fix=f"{name}s must be finite and >= 0 "
-                                                   "(use the removable column to delete arcs)")
+                    raise InputError(
+                        f"{name} {escape_excerpt(value)!r} is "
+                        f"{'negative' if num < 0 else 'not finite'}",
+                        source=src,
+                        field=at,
+                        fix=f"{name}s must be finite and >= 0 "
+                        "(use the removable column to delete arcs)",
+                    )
                 row[name] = num
         rows.append(row)
     if header is None:
-        raise InputError("the file is empty", source=src,
-                         fix="start with the header " + ",".join(REQUIRED_COLUMNS))
+        raise InputError(
+            "the file is empty",
+            source=src,
+            fix="start with the header " + ",".join(REQUIRED_COLUMNS),
+        )
     if not rows:
-        raise InputError("the file has a header but no arcs", source=src,
-                         fix="add one row per arc")
+        raise InputError("the file has a header but no arcs", source=src, fix="add one row per arc")
     return rows
 
 
@@ -201,16 +250,25 @@ def _check_header(header: list[str], src: str, line: int) -> None:
     seen: set[str] = set()
     for col, name in enumerate(header, start=1):
         if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
-            raise InputError(f"unknown column {name!r}", source=src,
-                             field=f"line {line}, column {col}",
-                             fix="columns are " + ",".join(REQUIRED_COLUMNS)
-                                 + " and optionally removable")
+            raise InputError(
+                f"unknown column {name!r}",
+                source=src,
+                field=f"line {line}, column {col}",
+                fix="columns are " + ",".join(REQUIRED_COLUMNS) + " and optionally removable",
+            )
         if name in seen:
-            raise InputError(f"column {name!r} appears twice", source=src,
-                             field=f"line {line}, column {col}", fix="name each column once")
+            raise InputError(
+                f"column {name!r} appears twice",
+                source=src,
+                field=f"line {line}, column {col}",
+                fix="name each column once",
+            )
         seen.add(name)
     missing = [c for c in REQUIRED_COLUMNS if c not in seen]
     if missing:
-        raise InputError("missing column(s) " + ", ".join(missing), source=src,
-                         field=f"line {line}",
-                         fix="the header must name " + ",".join(REQUIRED_COLUMNS))
+        raise InputError(
+            "missing column(s) " + ", ".join(missing),
+            source=src,
+            field=f"line {line}",
+            fix="the header must name " + ",".join(REQUIRED_COLUMNS),
+        )

@@ -20,15 +20,21 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
-from stackopt.checks.common import verify_rtol
 from stackopt.certificate import Certificate, Check
-from stackopt.kinds.interdiction.checks import (DEFAULT_ENUMERATE_LIMIT, DEFAULT_RTOL, atol_of, certify,
-                                  shortest)
-from stackopt.kinds.registry import validated
+from stackopt.checks.common import verify_rtol
 from stackopt.errors import InputError, SolverError
+from stackopt.kinds.interdiction.checks import (
+    DEFAULT_ENUMERATE_LIMIT,
+    DEFAULT_RTOL,
+    atol_of,
+    certify,
+    shortest,
+)
 from stackopt.kinds.interdiction.game import InterdictionGame
+from stackopt.kinds.registry import validated
 from stackopt.result import FollowerOutcome, LeaderOutcome, Result
 from stackopt.status import Status
 from stackopt.vocabulary import MILP_BOUND, milp_record
@@ -50,8 +56,11 @@ def build_model(game: InterdictionGame, method: str = "dual_milp", *, tighten: b
 
         return build_interdiction_milp(game, tighten=bool(tighten))
     if tighten:
-        raise InputError("tighten applies to method 'dual_milp' only", field="tighten",
-                         fix="drop tighten or use method 'dual_milp'")
+        raise InputError(
+            "tighten applies to method 'dual_milp' only",
+            field="tighten",
+            fix="drop tighten or use method 'dual_milp'",
+        )
     if method == "lp_dual":
         from stackopt.formulations.interdiction_lp_dual import build_interdiction_lp_dual
 
@@ -60,16 +69,23 @@ def build_model(game: InterdictionGame, method: str = "dual_milp", *, tighten: b
         from stackopt.formulations.interdiction_milp import build_interdiction_milp
 
         return build_interdiction_milp(game)
-    raise InputError(f"unknown method {method!r}", field="method",
-                     fix="use one of " + ", ".join(METHODS))
+    raise InputError(
+        f"unknown method {method!r}", field="method", fix="use one of " + ", ".join(METHODS)
+    )
 
 
 @validated("interdiction")
-def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
-                       rtol: float = DEFAULT_RTOL, time_limit: float | None = None,
-                       threads: int | None = None, tighten: bool = False,
-                       enumerate_limit: int = DEFAULT_ENUMERATE_LIMIT,
-                       tie_break: str = "leader") -> Result:
+def solve_interdiction(
+    game: InterdictionGame,
+    *,
+    method: str = "dual_milp",
+    rtol: float = DEFAULT_RTOL,
+    time_limit: float | None = None,
+    threads: int | None = None,
+    tighten: bool = False,
+    enumerate_limit: int = DEFAULT_ENUMERATE_LIMIT,
+    tie_break: str = "leader",
+) -> Result:
     """Optimal interdiction within budget, and the follower's shortest path after it.
 
     Parameters
@@ -110,16 +126,23 @@ def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
 
     _check_game(game)
     atol_of(game, rtol)  # the scale is finite
-    options = {"method": method, "rtol": rtol, "time_limit": time_limit, "threads": threads,
-               "tighten": bool(tighten), "enumerate_limit": enumerate_limit,
-               "mip_rel_gap": 0.0}
+    options = {
+        "method": method,
+        "rtol": rtol,
+        "time_limit": time_limit,
+        "threads": threads,
+        "tighten": bool(tighten),
+        "enumerate_limit": enumerate_limit,
+        "mip_rel_gap": 0.0,
+    }
     t0 = time.perf_counter()
     graph = relevant_graph(game)
     if not graph.reachable:
         return _unreachable(game, options)
     if method == "benders":
         status, incumbent, bound, commitment, stats = _solve_benders(
-            game, graph, atol=atol_of(game, rtol), time_limit=time_limit)
+            game, graph, atol=atol_of(game, rtol), time_limit=time_limit
+        )
     else:
         t = time.perf_counter()
         model = build_model(game, method, tighten=tighten)
@@ -127,27 +150,49 @@ def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
         from stackopt.engines.highs import solve_pyomo_milp
         from stackopt.progress import model_size, phase
 
-        phase("interdiction", "%s MILP built (%s) in %.2f s; HiGHS started", method,
-              model_size(model), build_s)
+        phase(
+            "interdiction",
+            "%s MILP built (%s) in %.2f s; HiGHS started",
+            method,
+            model_size(model),
+            build_s,
+        )
 
         t = time.perf_counter()
-        status, incumbent, bound = solve_pyomo_milp(model, time_limit=time_limit,
-                                                    threads=threads)
+        status, incumbent, bound = solve_pyomo_milp(model, time_limit=time_limit, threads=threads)
         solve_s = time.perf_counter() - t
-        stats = {"build_seconds": build_s, "highs_seconds": solve_s,
-                 "binaries": len(model.x)}
+        stats = {"build_seconds": build_s, "highs_seconds": solve_s, "binaries": len(model.x)}
         if incumbent is None:
-            raise SolverError(f"HiGHS stopped ({status}) without an interdiction; "
-                              "raise time_limit")
+            raise SolverError(f"HiGHS stopped ({status}) without an interdiction; raise time_limit")
         commitment = read_commitment(model, game)
-    stats.update({"nodes": len(game.nodes), "arcs": len(game.arcs),
-                  "model_nodes": len(graph.nodes), "model_arcs": len(graph.arcs)})
+    stats.update(
+        {
+            "nodes": len(game.nodes),
+            "arcs": len(game.arcs),
+            "model_nodes": len(graph.nodes),
+            "model_arcs": len(graph.arcs),
+        }
+    )
     dist, path = shortest(game, commitment)
-    evidence = {MILP_BOUND: milp_record(bound, incumbent, termination=status,
-                                        path_bound=graph.path_bound,
-                                        removal_penalty=graph.penalty)}
-    cert = certify(game, commitment, {"path": path}, dist, dist, evidence, rtol=rtol,
-                   enumerate_limit=enumerate_limit)
+    evidence = {
+        MILP_BOUND: milp_record(
+            bound,
+            incumbent,
+            termination=status,
+            path_bound=graph.path_bound,
+            removal_penalty=graph.penalty,
+        )
+    }
+    cert = certify(
+        game,
+        commitment,
+        {"path": path},
+        dist,
+        dist,
+        evidence,
+        rtol=rtol,
+        enumerate_limit=enumerate_limit,
+    )
     stats["total_seconds"] = time.perf_counter() - t0
     # a disconnecting interdiction is optimal whatever the solver's status (value +inf)
     st = Status.OPTIMAL if status == "optimal" or math.isinf(dist) else Status.ERROR
@@ -155,21 +200,35 @@ def solve_interdiction(game: InterdictionGame, *, method: str = "dual_milp",
         st = Status.TIME_LIMIT  # an incumbent, not proven optimal (never 'optimal')
     msg = ""
     if math.isinf(dist):
-        msg = (f"the budget suffices to disconnect {game.target!r} from {game.source!r}: "
-               "the follower has no path")
+        msg = (
+            f"the budget suffices to disconnect {game.target!r} from {game.source!r}: "
+            "the follower has no path"
+        )
     if st in (Status.ERROR, Status.TIME_LIMIT):
         msg = f"HiGHS stopped with '{status}'; the interdiction is not proven optimal"
     elif not cert.passed:
         msg = "certificate failed: " + cert.summary()
-    return Result(kind=InterdictionGame.kind, status=st, method=method,
-                  leader=LeaderOutcome(game.leader_name, commitment, dist),
-                  follower=FollowerOutcome(game.follower_name, {"path": path}, dist),
-                  certificate=cert, stats=stats, options=options, game=game.name, message=msg)
+    return Result(
+        kind=InterdictionGame.kind,
+        status=st,
+        method=method,
+        leader=LeaderOutcome(game.leader_name, commitment, dist),
+        follower=FollowerOutcome(game.follower_name, {"path": path}, dist),
+        certificate=cert,
+        stats=stats,
+        options=options,
+        game=game.name,
+        message=msg,
+    )
 
 
-def verify_interdiction(game: InterdictionGame, result: Result | Mapping[str, Any], *,
-                        rtol: float | None = None,
-                        enumerate_limit: int = DEFAULT_ENUMERATE_LIMIT) -> Certificate:
+def verify_interdiction(
+    game: InterdictionGame,
+    result: Result | Mapping[str, Any],
+    *,
+    rtol: float | None = None,
+    enumerate_limit: int = DEFAULT_ENUMERATE_LIMIT,
+) -> Certificate:
     """Re-check ``result`` against ``game`` without solving the MILP.
 
     Recomputes the budget, the follower's shortest path (networkx Dijkstra) and both values,
@@ -188,25 +247,38 @@ def verify_interdiction(game: InterdictionGame, result: Result | Mapping[str, An
     if result.status is Status.INFEASIBLE:
         return _unreachable_certificate(game, rtol)
     evidence = result.certificate.evidence if result.certificate else None
-    cert = certify(game, result.leader.commitment, result.follower.response,
-                   result.leader.value, result.follower.value, evidence, rtol=rtol,
-                   enumerate_limit=enumerate_limit, rederive=True)
+    cert = certify(
+        game,
+        result.leader.commitment,
+        result.follower.response,
+        result.leader.value,
+        result.follower.value,
+        evidence,
+        rtol=rtol,
+        enumerate_limit=enumerate_limit,
+        rederive=True,
+    )
     from stackopt.checks.status_claim import with_status_check
 
-    return with_status_check(cert, result.status, (Status.OPTIMAL,),
-                             why="a reported path means the target is reachable, so an "
-                                 "optimal interdiction exists")
+    return with_status_check(
+        cert,
+        result.status,
+        (Status.OPTIMAL,),
+        why="a reported path means the target is reachable, so an optimal interdiction exists",
+    )
 
 
 def _check_game(game: Any) -> None:
     if not isinstance(game, InterdictionGame):
-        raise InputError(f"expected an InterdictionGame, got {type(game).__name__}",
-                         fix="build one with InterdictionGame.from_networkx or load_game")
+        raise InputError(
+            f"expected an InterdictionGame, got {type(game).__name__}",
+            fix="build one with InterdictionGame.from_networkx or load_game",
+        )
 
 
-def _solve_benders(game: InterdictionGame, graph: Any, *, atol: float,
-                   time_limit: float | None
-                   ) -> tuple[str, float, float, dict[str, int], dict[str, Any]]:
+def _solve_benders(
+    game: InterdictionGame, graph: Any, *, atol: float, time_limit: float | None
+) -> tuple[str, float, float, dict[str, int], dict[str, Any]]:
     """Israeli-Wood decomposition (:mod:`stackopt.engines.interdiction_benders`): status,
     best value, the master's bound, the commitment (every arc 0/1) and statistics."""
     from stackopt.engines.interdiction_benders import solve_benders
@@ -223,21 +295,38 @@ def _unreachable_certificate(game: InterdictionGame, rtol: float) -> Certificate
     dist, _ = shortest(game, {})
     ok = math.isinf(dist)
     return Certificate(
-        checks=(Check("target_unreachable", ok, detail=(
-            f"no path from {game.source!r} to {game.target!r} even without interdiction "
-            "(networkx)") if ok else f"a path of length {dist:g} exists"),),
-        rtol=rtol, atol=atol_of(game, rtol), scale=game.scale)
+        checks=(
+            Check(
+                "target_unreachable",
+                ok,
+                detail=(
+                    f"no path from {game.source!r} to {game.target!r} even without interdiction "
+                    "(networkx)"
+                )
+                if ok
+                else f"a path of length {dist:g} exists",
+            ),
+        ),
+        rtol=rtol,
+        atol=atol_of(game, rtol),
+        scale=game.scale,
+    )
 
 
 def _unreachable(game: InterdictionGame, options: Mapping[str, Any]) -> Result:
     cert = _unreachable_certificate(game, float(options["rtol"]))
-    return Result(kind=InterdictionGame.kind, status=Status.INFEASIBLE,
-                  method=str(options["method"]),
-                  leader=LeaderOutcome(game.leader_name, {a.key: 0 for a in game.arcs}, None),
-                  follower=FollowerOutcome(game.follower_name, {"path": []}, None),
-                  certificate=cert, options=dict(options), game=game.name,
-                  message=f"no path from {game.source!r} to {game.target!r} exists even "
-                          "before interdiction: the follower cannot move")
+    return Result(
+        kind=InterdictionGame.kind,
+        status=Status.INFEASIBLE,
+        method=str(options["method"]),
+        leader=LeaderOutcome(game.leader_name, {a.key: 0 for a in game.arcs}, None),
+        follower=FollowerOutcome(game.follower_name, {"path": []}, None),
+        certificate=cert,
+        options=dict(options),
+        game=game.name,
+        message=f"no path from {game.source!r} to {game.target!r} exists even "
+        "before interdiction: the follower cannot move",
+    )
 
 
 def export_models(game, *, method: str = "dual_milp", tighten: bool = False, **_: object) -> dict:

@@ -16,44 +16,87 @@ KIND = KindSpec(
     solve=f"{_P}.solve:solve_sse",
     verify=f"{_P}.solve:verify_sse",
     methods=(
-        Method("multiple_lps", "Conitzer-Sandholm: one LP per follower action, on one HiGHS "
-               "model edited in place; one duality bound per action proves optimality",
-               options=(
-                   Option("engine", "str", "highs", choices=("highs", "pyomo"),
-                          doc="highs (in place, fast) or pyomo (one Pyomo model per LP; "
-                              "cross-check)"),
-                   Option("prune", "bool", True, doc="skip LPs whose bound max_i A[i,j] "
-                                                      "cannot beat the incumbent"),
-               )),
-        Method("pure_commitment", "enumerate the leader's pure actions (the same as --pure)",
-               optimality="enumeration"),
-        Method("weak_multiple_lps", "adversarial ties (--tie-break adversarial): supremum, "
-               "attainment decided exactly, strict commitment within epsilon", solvable=False),
-        Method("nash_milp", "Nash equilibria of the simultaneous game (stackopt compare); "
-               "results verified as Nash equilibria", optimality="solver-reported",
-               verify=f"{_P}.nash:verify_nash", solvable=False),
+        Method(
+            "multiple_lps",
+            "Conitzer-Sandholm: one LP per follower action, on one HiGHS "
+            "model edited in place; one duality bound per action proves optimality",
+            options=(
+                Option(
+                    "engine",
+                    "str",
+                    "highs",
+                    choices=("highs", "pyomo"),
+                    doc="highs (in place, fast) or pyomo (one Pyomo model per LP; cross-check)",
+                ),
+                Option(
+                    "prune",
+                    "bool",
+                    True,
+                    doc="skip LPs whose bound max_i A[i,j] cannot beat the incumbent",
+                ),
+            ),
+        ),
+        Method(
+            "pure_commitment",
+            "enumerate the leader's pure actions (the same as --pure)",
+            optimality="enumeration",
+        ),
+        Method(
+            "weak_multiple_lps",
+            "adversarial ties (--tie-break adversarial): supremum, "
+            "attainment decided exactly, strict commitment within epsilon",
+            solvable=False,
+        ),
+        Method(
+            "nash_milp",
+            "Nash equilibria of the simultaneous game (stackopt compare); "
+            "results verified as Nash equilibria",
+            optimality="solver-reported",
+            verify=f"{_P}.nash:verify_nash",
+            solvable=False,
+        ),
     ),
     default_method="multiple_lps",
     options=(
-        Option("leader", "str", "leader", metavar="ROLE",
-               doc="who leads: 'leader' (as in the file), 'follower', or a player name"),
-        Option("leader_actions", "labels", None, metavar="A,B",
-               doc="restrict the leader to these actions"),
-        Option("follower_actions", "labels", None, metavar="A,B",
-               doc="restrict the follower to these actions"),
+        Option(
+            "leader",
+            "str",
+            "leader",
+            metavar="ROLE",
+            doc="who leads: 'leader' (as in the file), 'follower', or a player name",
+        ),
+        Option(
+            "leader_actions",
+            "labels",
+            None,
+            metavar="A,B",
+            doc="restrict the leader to these actions",
+        ),
+        Option(
+            "follower_actions",
+            "labels",
+            None,
+            metavar="A,B",
+            doc="restrict the follower to these actions",
+        ),
         Option("pure", "bool", False, doc="the leader commits to a pure action only"),
         Option("exact", "bool", False, doc="also prove the answer in rational arithmetic"),
     ),
     tie_breaks=("leader", "adversarial"),
     parse_yaml=f"{_P}.io_yaml:parse_normal_form",
-    readers={".csv": f"{_P}.io_csv:read_normal_form_csv", ".nfg": f"{_P}.io_nfg:read_nfg",
-             ".npz": f"{_P}.io_binary:read_normal_form_npz",
-             ".parquet": f"{_P}.io_binary:read_normal_form_parquet"},
+    readers={
+        ".csv": f"{_P}.io_csv:read_normal_form_csv",
+        ".nfg": f"{_P}.io_nfg:read_nfg",
+        ".npz": f"{_P}.io_binary:read_normal_form_npz",
+        ".parquet": f"{_P}.io_binary:read_normal_form_parquet",
+    },
     export=f"{_P}.solve:export_models",
     mixed=True,
     docs="methods",
-    frame=Frame(Column("action", "string", "a leader action"),
-                Column("probability", "float64", "its probability in the commitment"),
-                (Column("response", "string", "the follower's action"),),
-                rows="stackopt.frames:normal_form_rows"),
+    frame=Frame(
+        Column("action", "string", "a leader action"),
+        Column("probability", "float64", "its probability in the commitment"),
+        (Column("response", "string", "the follower's action"),),
+        rows="stackopt.frames:normal_form_rows",
+    ),
 )

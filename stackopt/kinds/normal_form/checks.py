@@ -27,16 +27,23 @@ Together these prove that no commitment gives the leader more than the reported 
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from stackopt.certificate import Certificate, Check
+from stackopt.checks.common import (
+    best_response_check,
+    check_rtol,
+    distribution_check,
+    probability_vector,
+    tie_gap,
+    value_check,
+)
 from stackopt.errors import InputError
 from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.status import TieBreak
-from stackopt.checks.common import (best_response_check, check_rtol, distribution_check, probability_vector,
-                     tie_gap, value_check)
 
 DEFAULT_RTOL = 1e-6
 
@@ -57,16 +64,23 @@ def commitment_vector(game: NormalFormGame, commitment: Mapping[str, Any]) -> np
 def pure_values(game: NormalFormGame, atol_f: float) -> tuple[np.ndarray, np.ndarray]:
     """For each pure commitment i: the follower's tie-broken response and the leader's value."""
     A, B = game.A, game.B
-    near = B >= B.max(axis=1, keepdims=True) - atol_f
+    near = B.max(axis=1, keepdims=True) - atol_f <= B
     masked = np.where(near, A, -np.inf)
     resp = masked.argmax(axis=1)
     return resp, masked.max(axis=1)
 
 
-def certify(game: NormalFormGame, commitment: Mapping[str, Any], response: str,
-            leader_value: float | None, follower_value: float | None,
-            evidence: Mapping[str, Any] | None, *, rtol: float = DEFAULT_RTOL,
-            pure: bool = False) -> Certificate:
+def certify(
+    game: NormalFormGame,
+    commitment: Mapping[str, Any],
+    response: str,
+    leader_value: float | None,
+    follower_value: float | None,
+    evidence: Mapping[str, Any] | None,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    pure: bool = False,
+) -> Certificate:
     """Check a (commitment, response) pair against ``game``; see the module docstring."""
     atol_l, atol_f = tolerances(game, rtol)
     A, B = game.A, game.B
@@ -81,35 +95,65 @@ def certify(game: NormalFormGame, commitment: Mapping[str, Any], response: str,
     checks.append(best_response_check(fu, j, response, atol_f, game.follower_actions))
 
     tgap = tie_gap(fu, lu, j, atol_f, "leader")
-    checks.append(Check("tie_break", tgap <= atol_l, tgap, atol_l,
-                        "ties are broken in the leader's favour" if tgap <= atol_l else
-                        f"another best response gives the leader {tgap:.3g} more"))
+    checks.append(
+        Check(
+            "tie_break",
+            tgap <= atol_l,
+            tgap,
+            atol_l,
+            "ties are broken in the leader's favour"
+            if tgap <= atol_l
+            else f"another best response gives the leader {tgap:.3g} more",
+        )
+    )
 
     true_l, true_f = float(lu[j]), float(fu[j])
     checks.append(value_check("leader_value", leader_value, true_l, atol_l))
     checks.append(value_check("follower_value", follower_value, true_f, atol_f))
 
     checks.append(_optimality(game, true_l, evidence, atol_l, atol_f, pure))
-    return Certificate(checks=tuple(checks), tie_break=TieBreak.LEADER, rtol=rtol,
-                       atol=max(atol_l, atol_f), scale=game.scale,
-                       evidence=dict(evidence or {}))
+    return Certificate(
+        checks=tuple(checks),
+        tie_break=TieBreak.LEADER,
+        rtol=rtol,
+        atol=max(atol_l, atol_f),
+        scale=game.scale,
+        evidence=dict(evidence or {}),
+    )
 
 
-def _optimality(game: NormalFormGame, value: float, evidence: Mapping[str, Any] | None,
-                atol_l: float, atol_f: float, pure: bool) -> Check:
+def _optimality(
+    game: NormalFormGame,
+    value: float,
+    evidence: Mapping[str, Any] | None,
+    atol_l: float,
+    atol_f: float,
+    pure: bool,
+) -> Check:
     A, B = game.A, game.B
     if pure:
         _, vals = pure_values(game, atol_f)
         gap = float(max(0.0, vals.max() - value))
-        return Check("optimality", gap <= atol_l, gap, atol_l,
-                     f"best of {game.shape[0]} pure commitments (enumerated)" if gap <= atol_l
-                     else f"pure commitment '{game.leader_actions[int(vals.argmax())]}' gives "
-                          f"{vals.max():.10g} > {value:.10g}")
+        return Check(
+            "optimality",
+            gap <= atol_l,
+            gap,
+            atol_l,
+            f"best of {game.shape[0]} pure commitments (enumerated)"
+            if gap <= atol_l
+            else f"pure commitment '{game.leader_actions[int(vals.argmax())]}' gives "
+            f"{vals.max():.10g} > {value:.10g}",
+        )
     bounds = (evidence or {}).get("bounds")
     if not isinstance(bounds, Mapping):
-        return Check("optimality", False, None, atol_l,
-                     "the result carries no optimality bounds (evidence.bounds); "
-                     "re-solve with 'stackopt solve' to obtain them")
+        return Check(
+            "optimality",
+            False,
+            None,
+            atol_l,
+            "the result carries no optimality bounds (evidence.bounds); "
+            "re-solve with 'stackopt solve' to obtain them",
+        )
     worst, worst_label, missing = -np.inf, None, []
     colmax = A.max(axis=0)
     for k, label in enumerate(game.follower_actions):
@@ -120,23 +164,43 @@ def _optimality(game: NormalFormGame, value: float, evidence: Mapping[str, Any] 
         try:
             b = _record_bound(game, k, rec, atol_f, colmax)
         except (InputError, KeyError, TypeError, ValueError) as exc:
-            return Check("optimality", False, None, atol_l,
-                         f"bad bound record for follower action '{label}': {exc}")
+            return Check(
+                "optimality",
+                False,
+                None,
+                atol_l,
+                f"bad bound record for follower action '{label}': {exc}",
+            )
         if b > worst:
             worst, worst_label = b, label
     if missing:
-        return Check("optimality", False, None, atol_l,
-                     "no bound for follower action(s) " + ", ".join(map(repr, missing[:5])))
+        return Check(
+            "optimality",
+            False,
+            None,
+            atol_l,
+            "no bound for follower action(s) " + ", ".join(map(repr, missing[:5])),
+        )
     gap = float(max(0.0, worst - value))
-    return Check("optimality", gap <= atol_l, gap, atol_l,
-                 f"every follower action bounded by {max(worst, value):.10g} "
-                 f"(duality/dominance, {len(bounds)} bounds)" if gap <= atol_l else
-                 f"follower action '{worst_label}' is only bounded by {worst:.10g} > "
-                 f"{value:.10g}")
+    return Check(
+        "optimality",
+        gap <= atol_l,
+        gap,
+        atol_l,
+        f"every follower action bounded by {max(worst, value):.10g} "
+        f"(duality/dominance, {len(bounds)} bounds)"
+        if gap <= atol_l
+        else f"follower action '{worst_label}' is only bounded by {worst:.10g} > {value:.10g}",
+    )
 
 
-def _record_bound(game: NormalFormGame, k: int, rec: Mapping[str, Any], atol_f: float,
-                  colmax: np.ndarray | None = None) -> float:
+def _record_bound(
+    game: NormalFormGame,
+    k: int,
+    rec: Mapping[str, Any],
+    atol_f: float,
+    colmax: np.ndarray | None = None,
+) -> float:
     """Recompute the bound a record proves for LP(k); ``-inf`` for a dominated action."""
     A, B = game.A, game.B
     if "dominated_by" in rec:
@@ -149,16 +213,14 @@ def _record_bound(game: NormalFormGame, k: int, rec: Mapping[str, Any], atol_f: 
             raise ValueError("the dominating mixture must have finite weights")
         margin = float((B @ z - B[:, k]).min())
         if not margin > atol_f:  # also refuses NaN
-            raise ValueError(f"domination margin {margin:.3g} is not above tolerance "
-                             f"{atol_f:.3g}")
+            raise ValueError(f"domination margin {margin:.3g} is not above tolerance {atol_f:.3g}")
         return -np.inf
     mult = rec.get("multipliers") or {}
     if not isinstance(mult, Mapping):
         raise ValueError("multipliers must map follower actions to numbers")
-    if not mult:                      # y = 0: the bound is the best entry of column k
+    if not mult:  # y = 0: the bound is the best entry of column k
         return float(colmax[k]) if colmax is not None else float(A[:, k].max())
-    idx = np.fromiter((game.follower_index(str(lab)) for lab in mult), dtype=int,
-                      count=len(mult))
+    idx = np.fromiter((game.follower_index(str(lab)) for lab in mult), dtype=int, count=len(mult))
     y = np.fromiter((float(w) for w in mult.values()), dtype=float, count=len(mult))
     if y.min() < 0 or not np.all(np.isfinite(y)):
         raise ValueError("multipliers must be finite and non-negative")

@@ -24,44 +24,57 @@ The first six checks prove that :math:`(x, y)` is an :math:`\varepsilon`-Nash eq
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from stackopt.certificate import Certificate, Check
-from stackopt.errors import InputError
-from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.checks.common import distribution_check, value_check
+from stackopt.errors import InputError
 from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, commitment_vector, tolerances
+from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.vocabulary import OPTIMALITY, milp_bound, upgrade_evidence
 
 
-def strategy_vector(labels: tuple[str, ...], strategy: Mapping[str, Any], field: str
-                    ) -> np.ndarray:
+def strategy_vector(labels: tuple[str, ...], strategy: Mapping[str, Any], field: str) -> np.ndarray:
     """A mapping label -> probability as a vector over ``labels`` (missing labels are 0)."""
     if not isinstance(strategy, Mapping):
-        raise InputError(f"must map action labels to probabilities, got {strategy!r}",
-                         field=field, fix='write e.g. {"left": 0.5, "right": 0.5}')
+        raise InputError(
+            f"must map action labels to probabilities, got {strategy!r}",
+            field=field,
+            fix='write e.g. {"left": 0.5, "right": 0.5}',
+        )
     index = {lab: k for k, lab in enumerate(labels)}
     v = np.zeros(len(labels))
     for lab, p in strategy.items():
         if str(lab) not in index:
-            raise InputError(f"unknown action {lab!r}", field=field,
-                             fix="choose from " + ", ".join(map(repr, labels)))
+            raise InputError(
+                f"unknown action {lab!r}",
+                field=field,
+                fix="choose from " + ", ".join(map(repr, labels)),
+            )
         try:
             v[index[str(lab)]] = float(p)
         except (TypeError, ValueError):
-            raise InputError(f"probability {p!r} is not a number", field=f"{field}.{lab}",
-                             fix="write a number") from None
+            raise InputError(
+                f"probability {p!r} is not a number", field=f"{field}.{lab}", fix="write a number"
+            ) from None
     if not np.all(np.isfinite(v)):
         raise InputError("non-finite probability", field=field, fix="write finite numbers")
     return v
 
 
-def certify_nash(game: NormalFormGame, leader_strategy: Mapping[str, Any],
-                 follower_strategy: Mapping[str, Any], leader_value: float | None,
-                 follower_value: float | None, evidence: Mapping[str, Any] | None = None, *,
-                 rtol: float = DEFAULT_RTOL) -> Certificate:
+def certify_nash(
+    game: NormalFormGame,
+    leader_strategy: Mapping[str, Any],
+    follower_strategy: Mapping[str, Any],
+    leader_value: float | None,
+    follower_value: float | None,
+    evidence: Mapping[str, Any] | None = None,
+    *,
+    rtol: float = DEFAULT_RTOL,
+) -> Certificate:
     """Check that ``(leader_strategy, follower_strategy)`` is a Nash equilibrium of ``game``.
 
     See the module docstring for the checks. ``evidence`` may hold ``milp_bound`` (``bound``
@@ -77,17 +90,32 @@ def certify_nash(game: NormalFormGame, leader_strategy: Mapping[str, Any],
     Ay, xB = A @ y, x @ B
     v1, v2 = float(x @ Ay), float(xB @ y)
     gap1, gap2 = float(Ay.max() - v1), float(xB.max() - v2)
-    checks.append(Check("leader_best_response", gap1 <= atol1, gap1, atol1,
-                        f"{game.leader_name}'s strategy is a best response" if gap1 <= atol1 else
-                        f"{game.leader_name} gains {gap1:.3g} by deviating to "
-                        f"'{game.leader_actions[int(Ay.argmax())]}'"))
-    checks.append(Check("follower_best_response", gap2 <= atol2, gap2, atol2,
-                        f"{game.follower_name}'s strategy is a best response" if gap2 <= atol2
-                        else f"{game.follower_name} gains {gap2:.3g} by deviating to "
-                             f"'{game.follower_actions[int(xB.argmax())]}'"))
+    checks.append(
+        Check(
+            "leader_best_response",
+            gap1 <= atol1,
+            gap1,
+            atol1,
+            f"{game.leader_name}'s strategy is a best response"
+            if gap1 <= atol1
+            else f"{game.leader_name} gains {gap1:.3g} by deviating to "
+            f"'{game.leader_actions[int(Ay.argmax())]}'",
+        )
+    )
+    checks.append(
+        Check(
+            "follower_best_response",
+            gap2 <= atol2,
+            gap2,
+            atol2,
+            f"{game.follower_name}'s strategy is a best response"
+            if gap2 <= atol2
+            else f"{game.follower_name} gains {gap2:.3g} by deviating to "
+            f"'{game.follower_actions[int(xB.argmax())]}'",
+        )
+    )
     checks.append(value_check("leader_value", leader_value, v1, atol1, source="the profile"))
-    checks.append(value_check("follower_value", follower_value, v2, atol2,
-                              source="the profile"))
+    checks.append(value_check("follower_value", follower_value, v2, atol2, source="the profile"))
     ev = upgrade_evidence(evidence or {})
     rec = milp_bound(ev)
     if rec is not None:
@@ -98,10 +126,19 @@ def certify_nash(game: NormalFormGame, leader_strategy: Mapping[str, Any],
             gap = float("inf")
         ok = gap <= atol1
         which = rec.get("objective", "best")
-        checks.append(Check(OPTIMALITY, ok, gap, atol1,
-                            f"HiGHS proved no equilibrium gives {game.leader_name} "
-                            f"{'more' if which == 'best' else 'less'} (bound {bound}; "
-                            f"solver-reported, not re-checkable from the game)" if ok else
-                            f"the MILP bound {bound} is {gap:.3g} away from the value"))
-    return Certificate(checks=tuple(checks), rtol=rtol, atol=max(atol1, atol2),
-                       scale=game.scale, evidence=ev)
+        checks.append(
+            Check(
+                OPTIMALITY,
+                ok,
+                gap,
+                atol1,
+                f"HiGHS proved no equilibrium gives {game.leader_name} "
+                f"{'more' if which == 'best' else 'less'} (bound {bound}; "
+                f"solver-reported, not re-checkable from the game)"
+                if ok
+                else f"the MILP bound {bound} is {gap:.3g} away from the value",
+            )
+        )
+    return Certificate(
+        checks=tuple(checks), rtol=rtol, atol=max(atol1, atol2), scale=game.scale, evidence=ev
+    )

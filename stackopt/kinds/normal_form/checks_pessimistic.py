@@ -28,15 +28,16 @@ With :math:`\varepsilon_L = r\,s_A`, :math:`\varepsilon_F = r\,s_B` as in
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from stackopt.certificate import Certificate, Check
-from stackopt.kinds.normal_form.game import NormalFormGame
-from stackopt.status import TieBreak
 from stackopt.checks.common import best_response_check, distribution_check, value_check
 from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, commitment_vector, tolerances
+from stackopt.kinds.normal_form.game import NormalFormGame
+from stackopt.status import TieBreak
 
 #: The largest relative epsilon ``verify`` accepts for the strict commitment (the solver's
 #: default, ``pessimistic.DEFAULT_EPSILON``): a result cannot loosen it.
@@ -77,20 +78,31 @@ def weak_evidence(game: NormalFormGame, out: Any, *, epsilon: float) -> dict[str
             entry["multipliers"] = {lab[k]: w for k, w in rec["multipliers"].items()}
         classes[lab[members[0]]] = entry
     return {
-        "supremum": out.supremum, "attained": out.attained, "epsilon": epsilon,
+        "supremum": out.supremum,
+        "attained": out.attained,
+        "epsilon": epsilon,
         "epsilon_abs": epsilon * (float(np.abs(game.A).max()) or 1.0),
-        "strict": {"commitment": {game.leader_actions[i]: float(xs[i])
-                                  for i in range(game.shape[0])},
-                   "response": lab[js], "value": float(xs @ game.A[:, js]),
-                   "margin": out.strict_margin},
+        "strict": {
+            "commitment": {game.leader_actions[i]: float(xs[i]) for i in range(game.shape[0])},
+            "response": lab[js],
+            "value": float(xs @ game.A[:, js]),
+            "margin": out.strict_margin,
+        },
         "classes": classes,
     }
 
 
-def certify_weak(game: NormalFormGame, commitment: Mapping[str, Any], response: str,
-                 leader_value: float | None, follower_value: float | None,
-                 evidence: Mapping[str, Any] | None, *, rtol: float = DEFAULT_RTOL,
-                 attained: bool = True) -> Certificate:
+def certify_weak(
+    game: NormalFormGame,
+    commitment: Mapping[str, Any],
+    response: str,
+    leader_value: float | None,
+    follower_value: float | None,
+    evidence: Mapping[str, Any] | None,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    attained: bool = True,
+) -> Certificate:
     """Check a pessimistic result against ``game``; see the module docstring."""
     atol_l, atol_f = tolerances(game, rtol)
     A, B = game.A, game.B
@@ -105,43 +117,80 @@ def certify_weak(game: NormalFormGame, commitment: Mapping[str, Any], response: 
     near = fu >= fu.max() - atol_f
     worst = float(np.where(near, lu, np.inf).min())
     tie_gap = float(max(0.0, lu[j] - worst))
-    checks.append(Check("tie_break", tie_gap <= atol_l, tie_gap, atol_l,
-                        "ties are broken against the leader" if tie_gap <= atol_l else
-                        f"another best response gives the leader {tie_gap:.3g} less"))
+    checks.append(
+        Check(
+            "tie_break",
+            tie_gap <= atol_l,
+            tie_gap,
+            atol_l,
+            "ties are broken against the leader"
+            if tie_gap <= atol_l
+            else f"another best response gives the leader {tie_gap:.3g} less",
+        )
+    )
     checks.append(value_check("leader_value", leader_value, float(lu[j]), atol_l))
     checks.append(value_check("follower_value", follower_value, float(fu[j]), atol_f))
     sup = ev.get("supremum")
     if isinstance(sup, bool) or not isinstance(sup, (int, float)):
-        checks.append(Check("supremum", False, None, atol_l,
-                            "the result carries no supremum (evidence.supremum)"))
+        checks.append(
+            Check(
+                "supremum",
+                False,
+                None,
+                atol_l,
+                "the result carries no supremum (evidence.supremum)",
+            )
+        )
         return _cert(checks, rtol, atol_l, atol_f, game, ev)
     sup = float(sup)
     if not np.isfinite(sup):
-        checks.append(Check("supremum", False, None, atol_l,
-                            f"the supremum {sup!r} is not a finite number"))
+        checks.append(
+            Check("supremum", False, None, atol_l, f"the supremum {sup!r} is not a finite number")
+        )
         return _cert(checks, rtol, atol_l, atol_f, game, ev)
     checks.append(_strict_check(game, ev, sup, atol_l, atol_f))
     checks.append(_supremum_check(game, ev, sup, atol_l, atol_f))
     if attained:
         short = float(max(0.0, sup - worst))
-        checks.append(Check("attainment", short <= atol_l, short, atol_l,
-                            f"the commitment attains the supremum {sup:.10g}"
-                            if short <= atol_l else
-                            f"the commitment gets {worst:.10g} < supremum {sup:.10g}"))
+        checks.append(
+            Check(
+                "attainment",
+                short <= atol_l,
+                short,
+                atol_l,
+                f"the commitment attains the supremum {sup:.10g}"
+                if short <= atol_l
+                else f"the commitment gets {worst:.10g} < supremum {sup:.10g}",
+            )
+        )
     else:
-        checks.append(Check("attainment", True, None, atol_l,
-                            f"supremum {sup:.10g} reported as not attained (decided by the LP "
-                            f"refinement; not re-proven by verify); no equilibrium is claimed"))
+        checks.append(
+            Check(
+                "attainment",
+                True,
+                None,
+                atol_l,
+                f"supremum {sup:.10g} reported as not attained (decided by the LP "
+                f"refinement; not re-proven by verify); no equilibrium is claimed",
+            )
+        )
     return _cert(checks, rtol, atol_l, atol_f, game, ev)
 
 
 def _cert(checks, rtol, atol_l, atol_f, game, ev) -> Certificate:
-    return Certificate(checks=tuple(checks), tie_break=TieBreak.ADVERSARIAL, rtol=rtol,
-                       atol=max(atol_l, atol_f), scale=game.scale, evidence=ev)
+    return Certificate(
+        checks=tuple(checks),
+        tie_break=TieBreak.ADVERSARIAL,
+        rtol=rtol,
+        atol=max(atol_l, atol_f),
+        scale=game.scale,
+        evidence=ev,
+    )
 
 
-def _strict_check(game: NormalFormGame, ev: Mapping[str, Any], sup: float, atol_l: float,
-                  atol_f: float) -> Check:
+def _strict_check(
+    game: NormalFormGame, ev: Mapping[str, Any], sup: float, atol_l: float, atol_f: float
+) -> Check:
     A, B = game.A, game.B
     strict = ev.get("strict")
     if not isinstance(strict, Mapping):
@@ -155,28 +204,47 @@ def _strict_check(game: NormalFormGame, ev: Mapping[str, Any], sup: float, atol_
     # the result's epsilon is a tolerance: validated and never looser than the default
     cap = VERIFY_MAX_EPSILON * (float(np.abs(A).max()) or 1.0)
     if not np.isfinite(eps_abs) or eps_abs < 0:
-        return Check("strict_commitment", False, None, atol_f,
-                     f"epsilon_abs {eps_abs!r} is not a finite non-negative number")
+        return Check(
+            "strict_commitment",
+            False,
+            None,
+            atol_f,
+            f"epsilon_abs {eps_abs!r} is not a finite non-negative number",
+        )
     eps_abs = min(eps_abs, cap)
     if xs.min() < -1e-12 or abs(xs.sum() - 1) > 1e-9:
-        return Check("strict_commitment", False, None, atol_f,
-                     "the strict commitment is not a probability distribution")
+        return Check(
+            "strict_commitment",
+            False,
+            None,
+            atol_f,
+            "the strict commitment is not a probability distribution",
+        )
     same = [k for k in range(B.shape[1]) if float(np.abs(B[:, k] - B[:, js]).max()) <= atol_f]
     other = [k for k in range(B.shape[1]) if k not in same]
     margin = float(min((xs @ (B[:, js] - B[:, k]) for k in other), default=np.inf))
     val = float(min(xs @ A[:, k] for k in same))
     short = float(max(0.0, (sup - eps_abs) - val))
     ok = margin > atol_f and short <= atol_l
-    return Check("strict_commitment", ok, short, atol_l,
-                 f"'{game.follower_actions[js]}' is the unique best response by {margin:.3g} "
-                 f"and the leader gets {val:.10g} >= supremum - {eps_abs:.3g}" if ok else
-                 (f"margin {margin:.3g} is not above tolerance {atol_f:.3g}"
-                  if margin <= atol_f else
-                  f"value {val:.10g} is more than epsilon below the supremum {sup:.10g}"))
+    return Check(
+        "strict_commitment",
+        ok,
+        short,
+        atol_l,
+        f"'{game.follower_actions[js]}' is the unique best response by {margin:.3g} "
+        f"and the leader gets {val:.10g} >= supremum - {eps_abs:.3g}"
+        if ok
+        else (
+            f"margin {margin:.3g} is not above tolerance {atol_f:.3g}"
+            if margin <= atol_f
+            else f"value {val:.10g} is more than epsilon below the supremum {sup:.10g}"
+        ),
+    )
 
 
-def _supremum_check(game: NormalFormGame, ev: Mapping[str, Any], sup: float, atol_l: float,
-                    atol_f: float) -> Check:
+def _supremum_check(
+    game: NormalFormGame, ev: Mapping[str, Any], sup: float, atol_l: float, atol_f: float
+) -> Check:
     from stackopt.engines.weak_sse import class_bound
 
     A, B = game.A, game.B
@@ -193,28 +261,36 @@ def _supremum_check(game: NormalFormGame, ev: Mapping[str, Any], sup: float, ato
                 raise ValueError(f"class {rep!r} must list itself first")
             for k in members:
                 if float(np.abs(B[:, k] - B[:, j]).max()) > atol_f:
-                    raise ValueError(f"'{game.follower_actions[k]}' is not payoff-identical "
-                                     f"to '{rep}'")
+                    raise ValueError(
+                        f"'{game.follower_actions[k]}' is not payoff-identical to '{rep}'"
+                    )
             if rec["outcome"] == "never_unique":
                 y = np.zeros(B.shape[1])
                 for lab, w in dict(rec["dominated_by"]).items():
                     y[game.follower_index(str(lab))] = float(w)
-                if not np.all(np.isfinite(y)) or y.min() < 0 or abs(y.sum() - 1) > 1e-6 \
-                        or np.any(y[members] != 0):
-                    raise ValueError(f"the mixture for '{rep}' must be a distribution over "
-                                     f"other actions")
+                if (
+                    not np.all(np.isfinite(y))
+                    or y.min() < 0
+                    or abs(y.sum() - 1) > 1e-6
+                    or np.any(y[members] != 0)
+                ):
+                    raise ValueError(
+                        f"the mixture for '{rep}' must be a distribution over other actions"
+                    )
                 lift = float((B[:, j] - B @ y).max())
                 if not lift <= atol_f:  # also refuses NaN
                     raise ValueError(f"'{rep}' exceeds its dominating mixture by {lift:.3g}")
                 b = -np.inf
             else:  # "optimal" (LP duals) or "pruned" (one member, no multipliers)
                 w = {game.follower_index(str(k)): float(v) for k, v in rec["weights"].items()}
-                y = {game.follower_index(str(k)): float(v)
-                     for k, v in rec["multipliers"].items()}
+                y = {game.follower_index(str(k)): float(v) for k, v in rec["multipliers"].items()}
                 if not all(np.isfinite(v) for v in (*w.values(), *y.values())):
                     raise ValueError(f"weights and multipliers for '{rep}' must be finite")
-                if any(k not in members for k in w) or any(v < 0 for v in w.values()) \
-                        or abs(sum(w.values()) - 1) > 1e-6:
+                if (
+                    any(k not in members for k in w)
+                    or any(v < 0 for v in w.values())
+                    or abs(sum(w.values()) - 1) > 1e-6
+                ):
                     raise ValueError(f"weights for '{rep}' must be a distribution over its class")
                 if any(k in members for k in y) or any(v < 0 for v in y.values()):
                     raise ValueError(f"multipliers for '{rep}' must be >= 0 on other actions")
@@ -226,10 +302,20 @@ def _supremum_check(game: NormalFormGame, ev: Mapping[str, Any], sup: float, ato
         return Check("supremum", False, None, atol_l, f"bad class record: {exc}")
     missing = [game.follower_actions[k] for k in range(B.shape[1]) if k not in covered]
     if missing:
-        return Check("supremum", False, None, atol_l,
-                     "no record for follower action(s) " + ", ".join(map(repr, missing[:5])))
+        return Check(
+            "supremum",
+            False,
+            None,
+            atol_l,
+            "no record for follower action(s) " + ", ".join(map(repr, missing[:5])),
+        )
     excess = float(max(0.0, worst - sup))
-    return Check("supremum", excess <= atol_l, excess, atol_l,
-                 f"no commitment gets more than {sup:.10g} (bounds for {len(classes)} classes)"
-                 if excess <= atol_l else
-                 f"class '{worst_label}' is only bounded by {worst:.10g} > {sup:.10g}")
+    return Check(
+        "supremum",
+        excess <= atol_l,
+        excess,
+        atol_l,
+        f"no commitment gets more than {sup:.10g} (bounds for {len(classes)} classes)"
+        if excess <= atol_l
+        else f"class '{worst_label}' is only bounded by {worst:.10g} > {sup:.10g}",
+    )

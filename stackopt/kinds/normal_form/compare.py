@@ -26,14 +26,20 @@ from typing import Any
 
 import numpy as np
 
-from stackopt.kinds.normal_form.checks import DEFAULT_RTOL
 from stackopt.errors import InputError, SolverError, UnsupportedError
+from stackopt.kinds.normal_form.checks import DEFAULT_RTOL
 from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.result import FollowerOutcome, LeaderOutcome, Result, failure_result
 from stackopt.status import Status
 
-SCENARIOS = ("player1_leads", "player2_leads", "nash_best_player1", "nash_worst_player1",
-             "nash_best_player2", "nash_worst_player2")
+SCENARIOS = (
+    "player1_leads",
+    "player2_leads",
+    "nash_best_player1",
+    "nash_worst_player1",
+    "nash_best_player2",
+    "nash_worst_player2",
+)
 
 
 @dataclass(frozen=True)
@@ -76,8 +82,9 @@ class LeadershipComparison:
     def finished(self, scenario: str) -> bool:
         """Whether the solve of ``scenario`` finished with an answer."""
         if scenario not in SCENARIOS:
-            raise InputError(f"unknown scenario {scenario!r}",
-                             fix="use one of " + ", ".join(SCENARIOS))
+            raise InputError(
+                f"unknown scenario {scenario!r}", fix="use one of " + ", ".join(SCENARIOS)
+            )
         r = getattr(self, _attr(scenario))
         return r.status not in (Status.TIME_LIMIT, Status.ERROR) and r.leader.value is not None
 
@@ -124,8 +131,7 @@ class LeadershipComparison:
     @property
     def passed(self) -> bool:
         """Certified, and the theorem holds for both players."""
-        return bool(self.certified and self.theorem_holds_player1
-                    and self.theorem_holds_player2)
+        return bool(self.certified and self.theorem_holds_player1 and self.theorem_holds_player2)
 
     # -- output --------------------------------------------------------------
     def rows(self) -> list[dict[str, Any]]:
@@ -133,32 +139,49 @@ class LeadershipComparison:
         for s in SCENARIOS:
             v1, v2 = self.values(s)
             r = getattr(self, _attr(s))
-            out.append({"scenario": s, "label": self.label(s), "player1_value": v1,
-                        "player2_value": v2, "certified": r.certified, "method": r.method,
-                        "finished": self.finished(s), "status": r.status.value})
+            out.append(
+                {
+                    "scenario": s,
+                    "label": self.label(s),
+                    "player1_value": v1,
+                    "player2_value": v2,
+                    "certified": r.certified,
+                    "method": r.method,
+                    "finished": self.finished(s),
+                    "status": r.status.value,
+                }
+            )
         return out
 
     def label(self, scenario: str) -> str:
-        return {"player1_leads": f"{self.player1} leads (SSE)",
-                "player2_leads": f"{self.player2} leads (SSE)",
-                "nash_best_player1": f"simultaneous: best NE for {self.player1}",
-                "nash_worst_player1": f"simultaneous: worst NE for {self.player1}",
-                "nash_best_player2": f"simultaneous: best NE for {self.player2}",
-                "nash_worst_player2": f"simultaneous: worst NE for {self.player2}"}[scenario]
+        return {
+            "player1_leads": f"{self.player1} leads (SSE)",
+            "player2_leads": f"{self.player2} leads (SSE)",
+            "nash_best_player1": f"simultaneous: best NE for {self.player1}",
+            "nash_worst_player1": f"simultaneous: worst NE for {self.player1}",
+            "nash_best_player2": f"simultaneous: best NE for {self.player2}",
+            "nash_worst_player2": f"simultaneous: worst NE for {self.player2}",
+        }[scenario]
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "game": self.game, "player1": self.player1, "player2": self.player2,
+            "game": self.game,
+            "player1": self.player1,
+            "player2": self.player2,
             "rows": self.rows(),
-            "value_of_commitment": {self.player1: self.value_of_commitment_player1,
-                                    self.player2: self.value_of_commitment_player2},
+            "value_of_commitment": {
+                self.player1: self.value_of_commitment_player1,
+                self.player2: self.value_of_commitment_player2,
+            },
             "theorem": {
                 "statement": "SSE leader value >= the leader's payoff in every Nash equilibrium "
-                             "of the simultaneous game (von Stengel & Zamir 2010)",
+                "of the simultaneous game (von Stengel & Zamir 2010)",
                 self.player1: self.theorem_holds_player1,
-                self.player2: self.theorem_holds_player2},
+                self.player2: self.theorem_holds_player2,
+            },
             "tolerances": {self.player1: self.tolerance1, self.player2: self.tolerance2},
-            "certified": self.certified, "passed": self.passed,
+            "certified": self.certified,
+            "passed": self.passed,
             "unfinished": [s for s in SCENARIOS if not self.finished(s)],
             "results": {s: getattr(self, _attr(s)).to_dict() for s in SCENARIOS},
         }
@@ -168,9 +191,19 @@ class LeadershipComparison:
         ``certified``, ``method``; player names in ``frame.attrs``."""
         import pandas as pd
 
-        df = pd.DataFrame(self.rows(), columns=["scenario", "label", "player1_value",
-                                                "player2_value", "certified", "method",
-                                                "finished", "status"])
+        df = pd.DataFrame(
+            self.rows(),
+            columns=[
+                "scenario",
+                "label",
+                "player1_value",
+                "player2_value",
+                "certified",
+                "method",
+                "finished",
+                "status",
+            ],
+        )
         df["player1_value"] = df["player1_value"].astype(float)
         df["player2_value"] = df["player2_value"].astype(float)
         df.attrs["player1"], df.attrs["player2"] = self.player1, self.player2
@@ -178,13 +211,16 @@ class LeadershipComparison:
 
 
 def _attr(scenario: str) -> str:
-    return {"player1_leads": "sse_player1", "player2_leads": "sse_player2"}.get(scenario,
-                                                                              scenario)
+    return {"player1_leads": "sse_player1", "player2_leads": "sse_player2"}.get(scenario, scenario)
 
 
-def compare_leadership(game: NormalFormGame, *, rtol: float = DEFAULT_RTOL,
-                       engine: str = "highs", time_limit: float | None = None
-                       ) -> LeadershipComparison:
+def compare_leadership(
+    game: NormalFormGame,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    engine: str = "highs",
+    time_limit: float | None = None,
+) -> LeadershipComparison:
     """Solve ``game`` with player 1 leading, player 2 leading and simultaneously.
 
     Parameters
@@ -204,34 +240,67 @@ def compare_leadership(game: NormalFormGame, *, rtol: float = DEFAULT_RTOL,
     from stackopt.progress import phase
 
     if not isinstance(game, NormalFormGame):
-        raise UnsupportedError(f"leadership comparison needs a normal-form game, got kind "
-                               f"{getattr(game, 'kind', type(game).__name__)!r}",
-                               field="kind", fix="use a 'kind: normal_form' game")
+        raise UnsupportedError(
+            f"leadership comparison needs a normal-form game, got kind "
+            f"{getattr(game, 'kind', type(game).__name__)!r}",
+            field="kind",
+            fix="use a 'kind: normal_form' game",
+        )
+
     def attempt(method: str, who: str, other: str, fn, **kw) -> Result:
-        phase("compare", "solving: %s", f"{who} leads (SSE)" if method != "nash_milp" else
-              f"Nash equilibrium {kw.get('objective')} for the {kw.get('player')} (MILP)")
+        phase(
+            "compare",
+            "solving: %s",
+            f"{who} leads (SSE)"
+            if method != "nash_milp"
+            else f"Nash equilibrium {kw.get('objective')} for the {kw.get('player')} (MILP)",
+        )
         try:
             return fn(game, rtol=rtol, time_limit=time_limit, **kw)
         except SolverError as exc:
-            timed_out = time_limit is not None and "time limit" in str(exc).lower() \
-                or "maxtimelimit" in str(exc).lower()
-            failed = failure_result(game, {"time_limit": time_limit, "rtol": rtol, **kw},
-                                    str(exc), method,
-                                    Status.TIME_LIMIT if timed_out else Status.ERROR)
-            return replace(failed, leader=LeaderOutcome(who, {}, None),
-                           follower=FollowerOutcome(other, None, None))
+            timed_out = (
+                time_limit is not None and "time limit" in str(exc).lower()
+            ) or "maxtimelimit" in str(exc).lower()
+            failed = failure_result(
+                game,
+                {"time_limit": time_limit, "rtol": rtol, **kw},
+                str(exc),
+                method,
+                Status.TIME_LIMIT if timed_out else Status.ERROR,
+            )
+            return replace(
+                failed,
+                leader=LeaderOutcome(who, {}, None),
+                follower=FollowerOutcome(other, None, None),
+            )
 
     p1, p2 = game.leader_name, game.follower_name
     sse1 = attempt("multiple_lps", p1, p2, solve_sse, engine=engine)
     sse2 = attempt("multiple_lps", p2, p1, solve_sse, engine=engine, leader="follower")
-    nash = {f"nash_{o}_player{p}": attempt("nash_milp", p1, p2, nash_equilibria, objective=o,
-                                           player="leader" if p == 1 else "follower")
-            for p in (1, 2) for o in ("best", "worst")}
+    nash = {
+        f"nash_{o}_player{p}": attempt(
+            "nash_milp",
+            p1,
+            p2,
+            nash_equilibria,
+            objective=o,
+            player="leader" if p == 1 else "follower",
+        )
+        for p in (1, 2)
+        for o in ("best", "worst")
+    }
     t1 = rtol * (float(np.abs(game.A).max()) or 1.0)
     t2 = rtol * (float(np.abs(game.B).max()) or 1.0)
-    return LeadershipComparison(game=game.name, player1=game.leader_name,
-                                player2=game.follower_name, sse_player1=sse1,
-                                sse_player2=sse2, tolerance1=t1, tolerance2=t2, **nash)
+    return LeadershipComparison(
+        game=game.name,
+        player1=game.leader_name,
+        player2=game.follower_name,
+        sse_player1=sse1,
+        sse_player2=sse2,
+        tolerance1=t1,
+        tolerance2=t2,
+        **nash,
+    )
 
 
 def format_comparison(c: LeadershipComparison) -> str:
@@ -240,27 +309,39 @@ def format_comparison(c: LeadershipComparison) -> str:
 
     w = max(len(c.label(s)) for s in SCENARIOS) + 2
     wv = max(len(c.player1), len(c.player2), 10) + 2
-    lines = [f"{c.game or '(unnamed)'}: who should lead?",
-             f"{'scenario':<{w}}{c.player1:>{wv}}{c.player2:>{wv}}  certified"]
+    lines = [
+        f"{c.game or '(unnamed)'}: who should lead?",
+        f"{'scenario':<{w}}{c.player1:>{wv}}{c.player2:>{wv}}  certified",
+    ]
     for row in c.rows():
-        mark = ("yes" if row["certified"] else "NO") if row["finished"] else \
-            f"NOT FINISHED ({row['status']})"
-        lines.append(f"{row['label']:<{w}}{fmt(row['player1_value']):>{wv}}"
-                     f"{fmt(row['player2_value']):>{wv}}  {mark}")
+        mark = (
+            ("yes" if row["certified"] else "NO")
+            if row["finished"]
+            else f"NOT FINISHED ({row['status']})"
+        )
+        lines.append(
+            f"{row['label']:<{w}}{fmt(row['player1_value']):>{wv}}"
+            f"{fmt(row['player2_value']):>{wv}}  {mark}"
+        )
+
     def signed(v: float | None) -> str:
         return "- (a solve did not finish)" if v is None else f"{v:+.6g}"
 
     def verdict(ok: bool | None) -> str:
-        return "undecided (a solve did not finish)" if ok is None else \
-            ("holds" if ok else "VIOLATED")
+        return (
+            "undecided (a solve did not finish)" if ok is None else ("holds" if ok else "VIOLATED")
+        )
 
-    lines.append("value of commitment (SSE value - best NE value): "
-                 f"{c.player1} {signed(c.value_of_commitment_player1)}, "
-                 f"{c.player2} {signed(c.value_of_commitment_player2)}")
+    lines.append(
+        "value of commitment (SSE value - best NE value): "
+        f"{c.player1} {signed(c.value_of_commitment_player1)}, "
+        f"{c.player2} {signed(c.value_of_commitment_player2)}"
+    )
     ok1 = verdict(c.theorem_holds_player1)
     ok2 = verdict(c.theorem_holds_player2)
-    lines.append(f"theorem SSE >= every NE (von Stengel & Zamir 2010): {c.player1} {ok1}, "
-                 f"{c.player2} {ok2}")
+    lines.append(
+        f"theorem SSE >= every NE (von Stengel & Zamir 2010): {c.player1} {ok1}, {c.player2} {ok2}"
+    )
     if not c.certified:
         for s in SCENARIOS:
             r = getattr(c, _attr(s))

@@ -7,9 +7,10 @@ validated on construction and immutable; it knows nothing of files, solvers or P
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import ClassVar, Sequence
+from typing import ClassVar
 
 import numpy as np
 
@@ -49,19 +50,27 @@ class NormalFormGame:
         if A.shape != B.shape:
             raise InputError(
                 f"leader payoffs are {A.shape[0]}x{A.shape[1]} but follower payoffs are "
-                f"{B.shape[0]}x{B.shape[1]}", field="payoffs",
+                f"{B.shape[0]}x{B.shape[1]}",
+                field="payoffs",
                 fix="both matrices need one row per leader action and one column per "
-                    "follower action")
+                "follower action",
+            )
         m, n = A.shape
         la = _labels(self.leader_actions, m, "leader.actions", "a")
         fa = _labels(self.follower_actions, n, "follower.actions", "b")
         for who, nm in (("leader.name", self.leader_name), ("follower.name", self.follower_name)):
             if not isinstance(nm, str) or not nm.strip():
-                raise InputError(f"player name must be a non-empty string, got {nm!r}",
-                                 field=who, fix="give the player a name")
+                raise InputError(
+                    f"player name must be a non-empty string, got {nm!r}",
+                    field=who,
+                    fix="give the player a name",
+                )
         if self.leader_name == self.follower_name:
-            raise InputError(f"both players are called {self.leader_name!r}",
-                             field="follower.name", fix="give the players different names")
+            raise InputError(
+                f"both players are called {self.leader_name!r}",
+                field="follower.name",
+                fix="give the players different names",
+            )
         A.setflags(write=False)
         B.setflags(write=False)
         object.__setattr__(self, "leader_payoffs", A)
@@ -93,30 +102,43 @@ class NormalFormGame:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NormalFormGame):
             return NotImplemented
-        return (self.leader_actions == other.leader_actions
-                and self.follower_actions == other.follower_actions
-                and self.leader_name == other.leader_name
-                and self.follower_name == other.follower_name
-                and np.array_equal(self.A, other.A) and np.array_equal(self.B, other.B))
+        return (
+            self.leader_actions == other.leader_actions
+            and self.follower_actions == other.follower_actions
+            and self.leader_name == other.leader_name
+            and self.follower_name == other.follower_name
+            and np.array_equal(self.A, other.A)
+            and np.array_equal(self.B, other.B)
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         m, n = self.shape
         nm = f" {self.name!r}" if self.name else ""
-        return (f"<NormalFormGame{nm} {m}x{n}: leader {self.leader_name!r}, "
-                f"follower {self.follower_name!r}>")
+        return (
+            f"<NormalFormGame{nm} {m}x{n}: leader {self.leader_name!r}, "
+            f"follower {self.follower_name!r}>"
+        )
 
     # -- transformations -----------------------------------------------------
-    def swap_roles(self) -> "NormalFormGame":
+    def swap_roles(self) -> NormalFormGame:
         """The same game with the other player leading (matrices transposed)."""
         return NormalFormGame(
-            leader_payoffs=self.B.T.copy(), follower_payoffs=self.A.T.copy(),
-            leader_actions=self.follower_actions, follower_actions=self.leader_actions,
-            leader_name=self.follower_name, follower_name=self.leader_name, name=self.name)
+            leader_payoffs=self.B.T.copy(),
+            follower_payoffs=self.A.T.copy(),
+            leader_actions=self.follower_actions,
+            follower_actions=self.leader_actions,
+            leader_name=self.follower_name,
+            follower_name=self.leader_name,
+            name=self.name,
+        )
 
-    def restrict(self, leader_actions: Sequence[str] | None = None,
-                 follower_actions: Sequence[str] | None = None) -> "NormalFormGame":
+    def restrict(
+        self,
+        leader_actions: Sequence[str] | None = None,
+        follower_actions: Sequence[str] | None = None,
+    ) -> NormalFormGame:
         """The subgame in which each side may use only the listed actions."""
         rows = self._indices(leader_actions, self.leader_actions, "leader_actions")
         cols = self._indices(follower_actions, self.follower_actions, "follower_actions")
@@ -125,7 +147,10 @@ class NormalFormGame:
             follower_payoffs=self.B[np.ix_(rows, cols)].copy(),
             leader_actions=tuple(self.leader_actions[i] for i in rows),
             follower_actions=tuple(self.follower_actions[j] for j in cols),
-            leader_name=self.leader_name, follower_name=self.follower_name, name=self.name)
+            leader_name=self.leader_name,
+            follower_name=self.follower_name,
+            name=self.name,
+        )
 
     @staticmethod
     def _indices(wanted: Sequence[str] | None, labels: tuple[str, ...], field: str) -> list[int]:
@@ -135,17 +160,22 @@ class NormalFormGame:
             wanted = [wanted]
         wanted = list(wanted)
         if not wanted:
-            raise InputError("the restriction is empty", field=field,
-                             fix="list at least one action")
+            raise InputError(
+                "the restriction is empty", field=field, fix="list at least one action"
+            )
         index = {lab: k for k, lab in enumerate(labels)}
         out = []
         for w in wanted:
             if w not in index:
-                raise InputError(f"unknown action {w!r}", field=field,
-                                 fix="choose from " + ", ".join(map(repr, labels)))
+                raise InputError(
+                    f"unknown action {w!r}",
+                    field=field,
+                    fix="choose from " + ", ".join(map(repr, labels)),
+                )
             if index[w] in out:
-                raise InputError(f"action {w!r} listed twice", field=field,
-                                 fix="list each action once")
+                raise InputError(
+                    f"action {w!r} listed twice", field=field, fix="list each action once"
+                )
             out.append(index[w])
         return out
 
@@ -163,72 +193,98 @@ class NormalFormGame:
         try:
             return self._leader_pos[label]
         except KeyError:
-            raise InputError(f"unknown leader action {label!r}", field="leader.actions",
-                             fix="choose from " + ", ".join(map(repr, self.leader_actions))
-                             ) from None
+            raise InputError(
+                f"unknown leader action {label!r}",
+                field="leader.actions",
+                fix="choose from " + ", ".join(map(repr, self.leader_actions)),
+            ) from None
 
     def follower_index(self, label: str) -> int:
         """Position of a follower action label (InputError if unknown)."""
         try:
             return self._follower_pos[label]
         except KeyError:
-            raise InputError(f"unknown follower action {label!r}", field="follower.actions",
-                             fix="choose from " + ", ".join(map(repr, self.follower_actions))
-                             ) from None
+            raise InputError(
+                f"unknown follower action {label!r}",
+                field="follower.actions",
+                fix="choose from " + ", ".join(map(repr, self.follower_actions)),
+            ) from None
 
 
 def _matrix(data, field: str) -> np.ndarray:
     """Validate a payoff matrix: rectangular, numeric, finite, non-empty, 2-D."""
     if isinstance(data, np.ndarray):
         arr = data
-        if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number)
-                                       or arr.dtype == bool):
+        if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
             return _matrix(arr.tolist(), field)
         if arr.dtype == bool:
-            raise InputError("payoffs must be numbers, not booleans", field=field,
-                             fix="write numbers")
+            raise InputError(
+                "payoffs must be numbers, not booleans", field=field, fix="write numbers"
+            )
         if np.iscomplexobj(arr):
-            raise InputError("payoffs must be real numbers, not complex", field=field,
-                             fix="give real-valued payoffs")
+            raise InputError(
+                "payoffs must be real numbers, not complex",
+                field=field,
+                fix="give real-valued payoffs",
+            )
     else:
         if not isinstance(data, (list, tuple)) or not data:
-            raise InputError("must be a non-empty list of rows", field=field,
-                             fix="write one list of numbers per leader action")
+            raise InputError(
+                "must be a non-empty list of rows",
+                field=field,
+                fix="write one list of numbers per leader action",
+            )
         width = None
         for r, row in enumerate(data):
             if not isinstance(row, (list, tuple)):
-                raise InputError(f"row {r} is {type(row).__name__} {row!r}, not a list",
-                                 field=f"{field}[{r}]",
-                                 fix="write the matrix as a list of rows, e.g. [[1, 2], [3, 4]]")
+                raise InputError(
+                    f"row {r} is {type(row).__name__} {row!r}, not a list",
+                    field=f"{field}[{r}]",
+                    fix="write the matrix as a list of rows, e.g. [[1, 2], [3, 4]]",
+                )
             if width is None:
                 width = len(row)
             elif len(row) != width:
-                raise InputError(f"ragged matrix: row 0 has {width} entries but row {r} has "
-                                 f"{len(row)}", field=f"{field}[{r}]",
-                                 fix="give every row one entry per follower action")
+                raise InputError(
+                    f"ragged matrix: row 0 has {width} entries but row {r} has {len(row)}",
+                    field=f"{field}[{r}]",
+                    fix="give every row one entry per follower action",
+                )
             for c, v in enumerate(row):
-                if isinstance(v, (bool, np.complexfloating)) or \
-                        not isinstance(v, (int, float, np.number)):
-                    raise InputError(f"entry {v!r} is not a number", field=f"{field}[{r}][{c}]",
-                                     fix="payoffs must be plain numbers (quote-free)")
-                if isinstance(v, int) and abs(v) > 2 ** 1023:
+                if isinstance(v, (bool, np.complexfloating)) or not isinstance(
+                    v, (int, float, np.number)
+                ):
+                    raise InputError(
+                        f"entry {v!r} is not a number",
+                        field=f"{field}[{r}][{c}]",
+                        fix="payoffs must be plain numbers (quote-free)",
+                    )
+                if isinstance(v, int) and abs(v) > 2**1023:
                     try:
                         float(v)
                     except OverflowError:
-                        raise InputError(f"integer entry of about {int(v.bit_length() * 0.30103)}"
-                                         " digits is too large for a floating-point number",
-                                         field=f"{field}[{r}][{c}]",
-                                         fix="rescale the payoffs") from None
+                        raise InputError(
+                            f"integer entry of about {int(v.bit_length() * 0.30103)}"
+                            " digits is too large for a floating-point number",
+                            field=f"{field}[{r}][{c}]",
+                            fix="rescale the payoffs",
+                        ) from None
         arr = np.asarray(data, dtype=float)
     if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise InputError(f"must be a non-empty 2-D matrix, got shape {arr.shape}", field=field,
-                         fix="one row per leader action, one column per follower action")
+        raise InputError(
+            f"must be a non-empty 2-D matrix, got shape {arr.shape}",
+            field=field,
+            fix="one row per leader action, one column per follower action",
+        )
     arr = np.array(arr, dtype=float, copy=True)
     bad = np.argwhere(~np.isfinite(arr))
     if bad.size:
         r, c = (int(x) for x in bad[0])
-        raise InputError(f"entry {arr[r, c]} is not finite", field=f"{field}[{r}][{c}]",
-                         fix="payoffs must be finite numbers (no NaN or infinity)")
+        raise InputError(
+            f"entry {arr[r, c]} is not finite",
+            field=f"{field}[{r}][{c}]",
+            fix="payoffs must be finite numbers (no NaN or infinity)",
+        )
     return arr
 
 
@@ -236,27 +292,37 @@ def _labels(labels, count: int, field: str, prefix: str) -> tuple[str, ...]:
     if labels is None or (isinstance(labels, (tuple, list)) and len(labels) == 0):
         return tuple(f"{prefix}{k}" for k in range(count))
     if isinstance(labels, str) or not isinstance(labels, (list, tuple)):
-        raise InputError(f"must be a list of labels, got {labels!r}", field=field,
-                         fix="write e.g. [left, right]")
+        raise InputError(
+            f"must be a list of labels, got {labels!r}", field=field, fix="write e.g. [left, right]"
+        )
     out = []
     for k, lab in enumerate(labels):
         if isinstance(lab, bool) or not isinstance(lab, (str, int, float)):
-            raise InputError(f"label {lab!r} is not a string", field=f"{field}[{k}]",
-                             fix="use short text labels")
+            raise InputError(
+                f"label {lab!r} is not a string", field=f"{field}[{k}]", fix="use short text labels"
+            )
         s = str(lab).strip()
         if not s:
-            raise InputError("empty action label", field=f"{field}[{k}]",
-                             fix="give every action a non-empty label")
+            raise InputError(
+                "empty action label",
+                field=f"{field}[{k}]",
+                fix="give every action a non-empty label",
+            )
         out.append(s)
     if len(out) != count:
-        raise InputError(f"{len(out)} labels for {count} actions in the payoff matrices",
-                         field=field, fix="give exactly one label per matrix "
-                         + ("row" if prefix == "a" else "column"))
+        raise InputError(
+            f"{len(out)} labels for {count} actions in the payoff matrices",
+            field=field,
+            fix="give exactly one label per matrix " + ("row" if prefix == "a" else "column"),
+        )
     seen: dict[str, int] = {}
     for k, s in enumerate(out):
         if s in seen:
-            raise InputError(f"duplicate label {s!r} (positions {seen[s]} and {k})",
-                             field=f"{field}[{k}]", fix="make every action label unique")
+            raise InputError(
+                f"duplicate label {s!r} (positions {seen[s]} and {k})",
+                field=f"{field}[{k}]",
+                fix="make every action label unique",
+            )
         seen[s] = k
     return tuple(out)
 
@@ -266,9 +332,13 @@ payoff_matrix = _matrix
 action_labels = _labels
 
 
-def prepare(game: "NormalFormGame", *, leader: str = "leader",
-            leader_actions: Sequence[str] | None = None,
-            follower_actions: Sequence[str] | None = None) -> "NormalFormGame":
+def prepare(
+    game: NormalFormGame,
+    *,
+    leader: str = "leader",
+    leader_actions: Sequence[str] | None = None,
+    follower_actions: Sequence[str] | None = None,
+) -> NormalFormGame:
     """The game actually solved: roles swapped if ``leader`` names the follower, then restricted.
 
     ``leader`` is a role (``"leader"``/``"follower"``, as in the file) or a player name.
@@ -281,9 +351,11 @@ def prepare(game: "NormalFormGame", *, leader: str = "leader",
     elif leader in ("follower", game.follower_name):
         g = game.swap_roles()
     else:
-        raise InputError(f"unknown player {leader!r}", field="leader",
-                         fix=f"use 'leader', 'follower', {game.leader_name!r} or "
-                             f"{game.follower_name!r}")
+        raise InputError(
+            f"unknown player {leader!r}",
+            field="leader",
+            fix=f"use 'leader', 'follower', {game.leader_name!r} or {game.follower_name!r}",
+        )
     if leader_actions is not None or follower_actions is not None:
         g = g.restrict(leader_actions, follower_actions)
     return g

@@ -27,8 +27,7 @@ import numpy as np
 
 from stackopt.errors import InputError
 from stackopt.io.arrays import max_file_bytes, numeric_block, read_csv_frame
-from stackopt.io.safe_yaml import CONTROL_CHARS
-from stackopt.io.safe_yaml import csv_rows, escape_excerpt, read_text
+from stackopt.io.safe_yaml import CONTROL_CHARS, csv_rows, escape_excerpt, read_text
 from stackopt.kinds.normal_form.game import NormalFormGame
 
 LONG_HEADER = ["leader_action", "follower_action", "leader_payoff", "follower_payoff"]
@@ -40,8 +39,11 @@ def _rows(path: Path) -> list[list[str]]:
     for r in rows:
         for c in r:
             if CONTROL_CHARS.search(c) or "\n" in c:
-                raise InputError(f"'{escape_excerpt(c)}' contains a control character",
-                                 source=str(path), fix="labels are plain printable text")
+                raise InputError(
+                    f"'{escape_excerpt(c)}' contains a control character",
+                    source=str(path),
+                    fix="labels are plain printable text",
+                )
     if not rows:
         raise InputError("empty CSV file", source=str(path), fix="add a header and rows")
     return [[c.strip() for c in r] for r in rows]
@@ -51,24 +53,37 @@ def _number(cell: str, source: str, field: str) -> float:
     try:
         v = float(cell)
     except ValueError:
-        raise InputError(f"{cell!r} is not a number", source=source, field=field,
-                         fix="write a plain number") from None
+        raise InputError(
+            f"{cell!r} is not a number", source=source, field=field, fix="write a plain number"
+        ) from None
     if not np.isfinite(v):
-        raise InputError(f"{cell!r} is not finite", source=source, field=field,
-                         fix="payoffs must be finite numbers")
+        raise InputError(
+            f"{cell!r} is not finite",
+            source=source,
+            field=field,
+            fix="payoffs must be finite numbers",
+        )
     return v
 
 
-def read_normal_form_csv(path: str | Path, *, leader_name: str = "leader",
-                         follower_name: str = "follower") -> NormalFormGame:
+def read_normal_form_csv(
+    path: str | Path, *, leader_name: str = "leader", follower_name: str = "follower"
+) -> NormalFormGame:
     """Read a game from a long-form or two-matrix-form CSV (detected from the header)."""
     path = Path(path)
     src = str(path)
     game = _fast_game(path)
     if game is not None:
         try:
-            return NormalFormGame(game[2], game[3], game[0], game[1], leader_name=leader_name,
-                                  follower_name=follower_name, name=path.stem)
+            return NormalFormGame(
+                game[2],
+                game[3],
+                game[0],
+                game[1],
+                leader_name=leader_name,
+                follower_name=follower_name,
+                name=path.stem,
+            )
         except InputError as exc:
             raise exc.with_source(src) from None
     rows = _rows(path)
@@ -78,12 +93,23 @@ def read_normal_form_csv(path: str | Path, *, leader_name: str = "leader",
     elif header[:2] == ["player", "action"] and len(header) > 2:
         game = _two_matrix(rows, src)
     else:
-        raise InputError(f"unrecognised CSV header {rows[0]}", source=src, field="header",
-                         fix="use 'leader_action,follower_action,leader_payoff,follower_payoff'"
-                             " (long form) or 'player,action,<follower actions>' (two-matrix)")
+        raise InputError(
+            f"unrecognised CSV header {rows[0]}",
+            source=src,
+            field="header",
+            fix="use 'leader_action,follower_action,leader_payoff,follower_payoff'"
+            " (long form) or 'player,action,<follower actions>' (two-matrix)",
+        )
     try:
-        return NormalFormGame(game[2], game[3], game[0], game[1], leader_name=leader_name,
-                              follower_name=follower_name, name=path.stem)
+        return NormalFormGame(
+            game[2],
+            game[3],
+            game[0],
+            game[1],
+            leader_name=leader_name,
+            follower_name=follower_name,
+            name=path.stem,
+        )
     except InputError as exc:
         raise exc.with_source(src) from None
 
@@ -132,19 +158,33 @@ def _long(rows: list[list[str]], src: str):
     cells: dict[tuple[str, str], tuple[float, float, int]] = {}
     for n, r in enumerate(rows, start=2):
         if len(r) != 4:
-            raise InputError(f"row has {len(r)} fields, expected 4", source=src,
-                             field=f"line {n}", fix="write leader_action,follower_action,"
-                                                     "leader_payoff,follower_payoff")
+            raise InputError(
+                f"row has {len(r)} fields, expected 4",
+                source=src,
+                field=f"line {n}",
+                fix="write leader_action,follower_action,leader_payoff,follower_payoff",
+            )
         a, b = r[0], r[1]
         if not a or not b:
-            raise InputError("empty action label", source=src, field=f"line {n}",
-                             fix="every row needs both action labels")
+            raise InputError(
+                "empty action label",
+                source=src,
+                field=f"line {n}",
+                fix="every row needs both action labels",
+            )
         key = (a, b)
         if key in cells:
-            raise InputError(f"profile ({a}, {b}) appears twice (lines {cells[key][2]} and {n})",
-                             source=src, field=f"line {n}", fix="give each profile once")
-        cells[key] = (_number(r[2], src, f"line {n} leader_payoff"),
-                      _number(r[3], src, f"line {n} follower_payoff"), n)
+            raise InputError(
+                f"profile ({a}, {b}) appears twice (lines {cells[key][2]} and {n})",
+                source=src,
+                field=f"line {n}",
+                fix="give each profile once",
+            )
+        cells[key] = (
+            _number(r[2], src, f"line {n} leader_payoff"),
+            _number(r[3], src, f"line {n} follower_payoff"),
+            n,
+        )
         rl.setdefault(a, len(rl))
         cl.setdefault(b, len(cl))
     if not cells:
@@ -157,9 +197,11 @@ def _long(rows: list[list[str]], src: str):
     missing = np.argwhere(np.isnan(A))
     if missing.size:
         i, j = missing[0]
-        raise InputError(f"profile ({list(rl)[i]}, {list(cl)[j]}) is missing "
-                         f"({len(missing)} missing in all)", source=src,
-                         fix="give a row for every pair of leader and follower actions")
+        raise InputError(
+            f"profile ({list(rl)[i]}, {list(cl)[j]}) is missing ({len(missing)} missing in all)",
+            source=src,
+            fix="give a row for every pair of leader and follower actions",
+        )
     return tuple(rl), tuple(cl), A, B
 
 
@@ -168,23 +210,37 @@ def _two_matrix(rows: list[list[str]], src: str):
     mats: dict[str, dict[str, list[float]]] = {"leader": {}, "follower": {}}
     for n, r in enumerate(rows[1:], start=2):
         if len(r) != len(rows[0]):
-            raise InputError(f"row has {len(r)} fields but the header has {len(rows[0])}",
-                             source=src, field=f"line {n}",
-                             fix="give one payoff per follower action")
+            raise InputError(
+                f"row has {len(r)} fields but the header has {len(rows[0])}",
+                source=src,
+                field=f"line {n}",
+                fix="give one payoff per follower action",
+            )
         who = r[0].lower()
         if who not in mats:
-            raise InputError(f"player {r[0]!r} must be 'leader' or 'follower'", source=src,
-                             field=f"line {n} player", fix="write leader or follower")
+            raise InputError(
+                f"player {r[0]!r} must be 'leader' or 'follower'",
+                source=src,
+                field=f"line {n} player",
+                fix="write leader or follower",
+            )
         if r[1] in mats[who]:
-            raise InputError(f"action {r[1]!r} appears twice for the {who}", source=src,
-                             field=f"line {n} action", fix="give each row once")
-        mats[who][r[1]] = [_number(c, src, f"line {n} column {cols[k]!r}")
-                           for k, c in enumerate(r[2:])]
+            raise InputError(
+                f"action {r[1]!r} appears twice for the {who}",
+                source=src,
+                field=f"line {n} action",
+                fix="give each row once",
+            )
+        mats[who][r[1]] = [
+            _number(c, src, f"line {n} column {cols[k]!r}") for k, c in enumerate(r[2:])
+        ]
     if list(mats["leader"]) != list(mats["follower"]) or not mats["leader"]:
-        raise InputError(f"leader rows {list(mats['leader'])} and follower rows "
-                         f"{list(mats['follower'])} differ", source=src, field="action",
-                         fix="give both players a row for every leader action, in the same "
-                             "order")
+        raise InputError(
+            f"leader rows {list(mats['leader'])} and follower rows {list(mats['follower'])} differ",
+            source=src,
+            field="action",
+            fix="give both players a row for every leader action, in the same order",
+        )
     rl = tuple(mats["leader"])
     A = np.array([mats["leader"][a] for a in rl])
     B = np.array([mats["follower"][a] for a in rl])
@@ -204,17 +260,23 @@ def read_matrix_csv(path: str | Path) -> tuple[tuple[str, ...], tuple[str, ...],
     src = str(path)
     cols = tuple(rows[0][1:])
     if not cols:
-        raise InputError("header has no column labels", source=src, field="header",
-                         fix="write ',<follower action>,<follower action>...'")
+        raise InputError(
+            "header has no column labels",
+            source=src,
+            field="header",
+            fix="write ',<follower action>,<follower action>...'",
+        )
     labels, data = [], []
     for n, r in enumerate(rows[1:], start=2):
         if len(r) != len(cols) + 1:
-            raise InputError(f"row has {len(r)} fields but the header has {len(cols) + 1}",
-                             source=src, field=f"line {n}",
-                             fix="give a label and one number per column")
+            raise InputError(
+                f"row has {len(r)} fields but the header has {len(cols) + 1}",
+                source=src,
+                field=f"line {n}",
+                fix="give a label and one number per column",
+            )
         labels.append(r[0])
-        data.append([_number(c, src, f"line {n} column {cols[k]!r}")
-                     for k, c in enumerate(r[1:])])
+        data.append([_number(c, src, f"line {n} column {cols[k]!r}") for k, c in enumerate(r[1:])])
     if not data:
         raise InputError("no rows", source=src, fix="add one row per leader action")
     return tuple(labels), cols, np.array(data)
@@ -235,5 +297,6 @@ def write_normal_form_csv(game: NormalFormGame, path: str | Path, *, form: str =
                 for i, a in enumerate(game.leader_actions):
                     w.writerow([who, a, *(repr(float(v)) for v in M[i])])
         else:
-            raise InputError(f"unknown CSV form {form!r}", field="form",
-                             fix="use 'long' or 'matrix'")
+            raise InputError(
+                f"unknown CSV form {form!r}", field="form", fix="use 'long' or 'matrix'"
+            )

@@ -22,35 +22,44 @@ Large matrices written inline are read by the numeric fast path of
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any
 
 from stackopt.errors import InputError
-from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.io.specs import GameSpec, PlayerNameSpec
 from stackopt.io.validation import parse_model
+from stackopt.kinds.normal_form.game import NormalFormGame
 
 
 class PlayerSpec(PlayerNameSpec):
-    actions: Optional[list[Any]] = None
+    actions: list[Any] | None = None
 
 
 class NormalFormSpec(GameSpec):
     leader: PlayerSpec = PlayerSpec()
     follower: PlayerSpec = PlayerSpec()
-    payoffs: Union[str, dict[str, Any]]
+    payoffs: str | dict[str, Any]
 
 
-def parse_normal_form(data: dict[str, Any], *, source: str,
-                      base_dir: Path | None = None) -> NormalFormGame:
+def parse_normal_form(
+    data: dict[str, Any], *, source: str, base_dir: Path | None = None
+) -> NormalFormGame:
     """Build a :class:`NormalFormGame` from parsed YAML ``data``."""
     spec = parse_model(NormalFormSpec, data, source=source)
     for who, player in (("leader", spec.leader), ("follower", spec.follower)):
         if player.actions is not None and len(player.actions) == 0:
-            raise InputError("empty action list", source=source, field=f"{who}.actions",
-                             fix="list the actions, or omit the key for default labels")
+            raise InputError(
+                "empty action list",
+                source=source,
+                field=f"{who}.actions",
+                fix="list the actions, or omit the key for default labels",
+            )
         if player.name is not None and not player.name.strip():
-            raise InputError("empty player name", source=source, field=f"{who}.name",
-                             fix="give the player a name, or omit the key")
+            raise InputError(
+                "empty player name",
+                source=source,
+                field=f"{who}.name",
+                fix="give the player a name, or omit the key",
+            )
     base = base_dir or Path(".")
     leader_labels = spec.leader.actions
     follower_labels = spec.follower.actions
@@ -63,37 +72,53 @@ def parse_normal_form(data: dict[str, Any], *, source: str,
         else:
             extra = set(pay) - {"leader", "follower"}
             if extra or not isinstance(pay.get("follower"), str):
-                raise InputError("a matrix-file mapping needs exactly 'leader' and 'follower' "
-                                 "file names", source=source, field="payoffs",
-                                 fix="write payoffs: {leader: A.csv, follower: B.csv}")
-            rows, cols, A = _read_matrix(_beside(base, pay["leader"], source,
-                                                 "payoffs.leader"))
-            rows2, cols2, B = _read_matrix(_beside(base, pay["follower"], source,
-                                                   "payoffs.follower"))
+                raise InputError(
+                    "a matrix-file mapping needs exactly 'leader' and 'follower' file names",
+                    source=source,
+                    field="payoffs",
+                    fix="write payoffs: {leader: A.csv, follower: B.csv}",
+                )
+            rows, cols, A = _read_matrix(_beside(base, pay["leader"], source, "payoffs.leader"))
+            rows2, cols2, B = _read_matrix(
+                _beside(base, pay["follower"], source, "payoffs.follower")
+            )
             if (rows, cols) != (rows2, cols2):
-                raise InputError("the leader and follower matrix files have different row or "
-                                 "column labels", source=source, field="payoffs",
-                                 fix="label both files with the same actions in the same order")
+                raise InputError(
+                    "the leader and follower matrix files have different row or column labels",
+                    source=source,
+                    field="payoffs",
+                    fix="label both files with the same actions in the same order",
+                )
         leader_labels = _check_labels(leader_labels, rows, source, "leader.actions")
         follower_labels = _check_labels(follower_labels, cols, source, "follower.actions")
     else:
         unknown = sorted(set(pay) - {"leader", "follower"})
         if unknown:
-            raise InputError("unknown key", source=source, field=f"payoffs.{unknown[0]}",
-                             fix="payoffs has exactly the keys 'leader' and 'follower'")
+            raise InputError(
+                "unknown key",
+                source=source,
+                field=f"payoffs.{unknown[0]}",
+                fix="payoffs has exactly the keys 'leader' and 'follower'",
+            )
         for who in ("leader", "follower"):
             if who not in pay:
-                raise InputError("required key is missing", source=source,
-                                 field=f"payoffs.{who}",
-                                 fix=f"give the {who}'s payoff matrix as a list of rows")
+                raise InputError(
+                    "required key is missing",
+                    source=source,
+                    field=f"payoffs.{who}",
+                    fix=f"give the {who}'s payoff matrix as a list of rows",
+                )
         A, B = pay["leader"], pay["follower"]
     try:
         return NormalFormGame(
-            leader_payoffs=A, follower_payoffs=B,
+            leader_payoffs=A,
+            follower_payoffs=B,
             leader_actions=tuple(leader_labels or ()),
             follower_actions=tuple(follower_labels or ()),
             leader_name=spec.leader.name or "leader",
-            follower_name=spec.follower.name or "follower", name=spec.name)
+            follower_name=spec.follower.name or "follower",
+            name=spec.name,
+        )
     except InputError as exc:
         raise exc.with_source(source) from None
 
@@ -105,8 +130,10 @@ def normal_form_to_dict(game: NormalFormGame) -> dict[str, Any]:
         out["name"] = game.name
     out["leader"] = {"name": game.leader_name, "actions": list(game.leader_actions)}
     out["follower"] = {"name": game.follower_name, "actions": list(game.follower_actions)}
-    out["payoffs"] = {"leader": [[_num(v) for v in row] for row in game.A.tolist()],
-                      "follower": [[_num(v) for v in row] for row in game.B.tolist()]}
+    out["payoffs"] = {
+        "leader": [[_num(v) for v in row] for row in game.A.tolist()],
+        "follower": [[_num(v) for v in row] for row in game.B.tolist()],
+    }
     return out
 
 
@@ -119,14 +146,21 @@ def _beside(base: Path, name: str, source: str, field: str) -> Path:
 
     p = Path(name)
     if p.is_absolute() or ".." in p.parts:
-        raise InputError(f"file name {escape_excerpt(name, 80)!r} must be relative and beside "
-                         "the YAML", source=source, field=field,
-                         fix="put the CSV next to the YAML file")
+        raise InputError(
+            f"file name {escape_excerpt(name, 80)!r} must be relative and beside the YAML",
+            source=source,
+            field=field,
+            fix="put the CSV next to the YAML file",
+        )
     # symlinks resolved: the file must really lie inside the game's folder (issue 8)
     full = resolve_inside(base, name, field=field, source=source)
     if not full.exists():
-        raise InputError(f"payoff file {name!r} not found next to the YAML", source=source,
-                         field=field, fix=f"create {full} or correct the name")
+        raise InputError(
+            f"payoff file {name!r} not found next to the YAML",
+            source=source,
+            field=field,
+            fix=f"create {full} or correct the name",
+        )
     return full
 
 
@@ -136,8 +170,9 @@ def _read_game_file(path: Path) -> NormalFormGame:
     if ext in (".npz", ".parquet"):
         from stackopt.kinds.normal_form import io_binary
 
-        reader = (io_binary.read_normal_form_npz if ext == ".npz"
-                  else io_binary.read_normal_form_parquet)
+        reader = (
+            io_binary.read_normal_form_npz if ext == ".npz" else io_binary.read_normal_form_parquet
+        )
         return reader(path)
     from stackopt.kinds.normal_form.io_csv import read_normal_form_csv
 
@@ -162,7 +197,10 @@ def _check_labels(declared, found, source: str, field: str):
         return found
     declared_s = tuple(str(x).strip() for x in declared)
     if declared_s != tuple(found):
-        raise InputError(f"labels {list(declared_s)} do not match the CSV's {list(found)}",
-                         source=source, field=field,
-                         fix="list the same actions in the same order, or omit the list")
+        raise InputError(
+            f"labels {list(declared_s)} do not match the CSV's {list(found)}",
+            source=source,
+            field=field,
+            fix="list the same actions in the same order, or omit the list",
+        )
     return declared_s

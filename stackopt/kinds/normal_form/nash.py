@@ -43,18 +43,19 @@ paired (they occur in degenerate games). Normalising gives the strategies; the p
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
 from math import comb
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
 from stackopt.certificate import Certificate
-from stackopt.kinds.normal_form.checks_nash import certify_nash
-from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, tolerances
 from stackopt.errors import InputError, SolverError, UnsupportedError
+from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, tolerances
+from stackopt.kinds.normal_form.checks_nash import certify_nash
 from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.result import FollowerOutcome, LeaderOutcome, Result
 from stackopt.status import Status
@@ -70,9 +71,11 @@ def _player_is_follower(game: NormalFormGame, player: str) -> bool:
         return False
     if player in ("follower", game.follower_name):
         return True
-    raise InputError(f"unknown player {player!r}", field="player",
-                     fix=f"use 'leader', 'follower', {game.leader_name!r} or "
-                         f"{game.follower_name!r}")
+    raise InputError(
+        f"unknown player {player!r}",
+        field="player",
+        fix=f"use 'leader', 'follower', {game.leader_name!r} or {game.follower_name!r}",
+    )
 
 
 #: Largest number of square systems for which the (reduced) game's equilibria are enumerated
@@ -88,19 +91,19 @@ def _systems(m: int, n: int) -> int:
 class _ExactAnswer:
     """The best/worst equilibrium found, exactly, and how its optimality was established."""
 
-    x: tuple[Fraction, ...]            # over the (possibly swapped) game's rows
+    x: tuple[Fraction, ...]  # over the (possibly swapped) game's rows
     y: tuple[Fraction, ...]
     u1: Fraction
     u2: Fraction
-    how: str                           # "dominance" | "enumeration" | "milp"
-    bound: float | None                # the MILP bound when how == "milp"
+    how: str  # "dominance" | "enumeration" | "milp"
+    bound: float | None  # the MILP bound when how == "milp"
     reduction: Any
-    count: int                         # extreme equilibria enumerated (how == "enumeration")
+    count: int  # extreme equilibria enumerated (how == "enumeration")
 
 
-def _best_exact(g: NormalFormGame, objective: str, time_limit: float | None,
-                stats: dict[str, Any]) -> tuple[_ExactAnswer | None, str, np.ndarray | None,
-                                                np.ndarray | None, float | None]:
+def _best_exact(
+    g: NormalFormGame, objective: str, time_limit: float | None, stats: dict[str, Any]
+) -> tuple[_ExactAnswer | None, str, np.ndarray | None, np.ndarray | None, float | None]:
     """Presolve, then enumeration or MILP + exact support solve (see :func:`nash_equilibria`).
 
     Returns ``(answer, reason, x_float, y_float, bound)``; ``answer`` is ``None`` when no exact
@@ -125,16 +128,43 @@ def _best_exact(g: NormalFormGame, objective: str, time_limit: float | None,
         i, j = rows[0], cols[0]
         x = pad([Fraction(1)], rows, m)
         y = pad([Fraction(1)], cols, n)
-        return (_ExactAnswer(x, y, Fraction(float(g.A[i, j])), Fraction(float(g.B[i, j])),
-                             "dominance", None, red, 1), "", None, None, None)
+        return (
+            _ExactAnswer(
+                x,
+                y,
+                Fraction(float(g.A[i, j])),
+                Fraction(float(g.B[i, j])),
+                "dominance",
+                None,
+                red,
+                1,
+            ),
+            "",
+            None,
+            None,
+            None,
+        )
     sub = g.restrict([g.leader_actions[i] for i in rows], [g.follower_actions[j] for j in cols])
     if _systems(len(rows), len(cols)) <= ENUM_SYSTEMS:
         eqs = all_nash_equilibria(sub)
         sign = 1 if objective == "best" else -1
-        e = max(eqs, key=lambda q: sign * q.leader_value)   # first of the sorted list on ties
-        return (_ExactAnswer(pad(e.leader_strategy, rows, m), pad(e.follower_strategy, cols, n),
-                             e.leader_value, e.follower_value, "enumeration", None, red,
-                             len(eqs)), "", None, None, None)
+        e = max(eqs, key=lambda q: sign * q.leader_value)  # first of the sorted list on ties
+        return (
+            _ExactAnswer(
+                pad(e.leader_strategy, rows, m),
+                pad(e.follower_strategy, cols, n),
+                e.leader_value,
+                e.follower_value,
+                "enumeration",
+                None,
+                red,
+                len(eqs),
+            ),
+            "",
+            None,
+            None,
+            None,
+        )
     xs, ys, bound, mstats = _solve_milp(sub, objective, time_limit)
     stats.update(mstats)
     xf = np.zeros(m)
@@ -143,12 +173,25 @@ def _best_exact(g: NormalFormGame, objective: str, time_limit: float | None,
     prof, reason = clean_and_solve(sub.A, sub.B, xs, ys)
     if prof is None:
         return None, reason, xf, yf, bound
-    return (_ExactAnswer(pad(prof.x, rows, m), pad(prof.y, cols, n), prof.u1, prof.u2,
-                         "milp", bound, red, 0), "", xf, yf, bound)
+    return (
+        _ExactAnswer(
+            pad(prof.x, rows, m), pad(prof.y, cols, n), prof.u1, prof.u2, "milp", bound, red, 0
+        ),
+        "",
+        xf,
+        yf,
+        bound,
+    )
 
 
-def nash_equilibria(game: NormalFormGame, *, objective: str = "best", player: str = "leader",
-                    rtol: float = DEFAULT_RTOL, time_limit: float | None = None) -> Result:
+def nash_equilibria(
+    game: NormalFormGame,
+    *,
+    objective: str = "best",
+    player: str = "leader",
+    rtol: float = DEFAULT_RTOL,
+    time_limit: float | None = None,
+) -> Result:
     """The best or worst Nash equilibrium of the simultaneous game for one player, exactly.
 
     Steps (every answer is an *exact* equilibrium or no answer is certified):
@@ -192,8 +235,9 @@ def nash_equilibria(game: NormalFormGame, *, objective: str = "best", player: st
     if not isinstance(game, NormalFormGame):
         raise InputError(f"expected a NormalFormGame, got {type(game).__name__}")
     if objective not in ("best", "worst"):
-        raise InputError(f"unknown objective {objective!r}", field="objective",
-                         fix="use 'best' or 'worst'")
+        raise InputError(
+            f"unknown objective {objective!r}", field="objective", fix="use 'best' or 'worst'"
+        )
     tolerances(game, rtol)  # validates rtol
     swap = _player_is_follower(game, player)
     g = game.swap_roles() if swap else game
@@ -201,61 +245,105 @@ def nash_equilibria(game: NormalFormGame, *, objective: str = "best", player: st
     stats: dict[str, Any] = {}
     ans, reason, xf, yf, bound = _best_exact(g, objective, time_limit, stats)
     who = game.follower_name if swap else game.leader_name
-    options = {"objective": objective, "player": player, "rtol": rtol,
-               "time_limit": time_limit, "solution_concept": "nash"}
+    options = {
+        "objective": objective,
+        "player": player,
+        "rtol": rtol,
+        "time_limit": time_limit,
+        "solution_concept": "nash",
+    }
     if ans is None:
         assert xf is not None and yf is not None
         if swap:
             xf, yf = yf, xf
         x_map = {a: float(p) for a, p in zip(game.leader_actions, xf)}
         y_map = {b: float(p) for b, p in zip(game.follower_actions, yf)}
-        cert = certify_nash(game, x_map, y_map, float(xf @ game.A @ yf),
-                            float(xf @ game.B @ yf), None, rtol=rtol)
+        cert = certify_nash(
+            game, x_map, y_map, float(xf @ game.A @ yf), float(xf @ game.B @ yf), None, rtol=rtol
+        )
         from stackopt.certificate import Check
 
-        cert = Certificate(checks=cert.checks + (Check(
-            "exact", False, None, 0.0, "the MILP's profile is only an approximate equilibrium: "
-            + reason + " (also after dropping small probabilities)"),),
-            rtol=cert.rtol, atol=cert.atol, scale=cert.scale,
-            evidence={"objective": objective, "player": who,
-                      MILP_BOUND: milp_record(bound, None, objective=objective)})
+        cert = Certificate(
+            checks=cert.checks
+            + (
+                Check(
+                    "exact",
+                    False,
+                    None,
+                    0.0,
+                    "the MILP's profile is only an approximate equilibrium: "
+                    + reason
+                    + " (also after dropping small probabilities)",
+                ),
+            ),
+            rtol=cert.rtol,
+            atol=cert.atol,
+            scale=cert.scale,
+            evidence={
+                "objective": objective,
+                "player": who,
+                MILP_BOUND: milp_record(bound, None, objective=objective),
+            },
+        )
         stats["total_seconds"] = time.perf_counter() - t0
-        return Result(kind=NormalFormGame.kind, status=Status.ERROR, method="nash_milp",
-                      leader=LeaderOutcome(game.leader_name, x_map, float(xf @ game.A @ yf)),
-                      follower=FollowerOutcome(game.follower_name, y_map,
-                                               float(xf @ game.B @ yf)),
-                      certificate=cert, stats=stats, options=options, game=game.name,
-                      message="not certified: no exact equilibrium behind the MILP's "
-                              f"approximate one ({reason})")
+        return Result(
+            kind=NormalFormGame.kind,
+            status=Status.ERROR,
+            method="nash_milp",
+            leader=LeaderOutcome(game.leader_name, x_map, float(xf @ game.A @ yf)),
+            follower=FollowerOutcome(game.follower_name, y_map, float(xf @ game.B @ yf)),
+            certificate=cert,
+            stats=stats,
+            options=options,
+            game=game.name,
+            message="not certified: no exact equilibrium behind the MILP's "
+            f"approximate one ({reason})",
+        )
     xq, yq, u1, u2 = ans.x, ans.y, ans.u1, ans.u2
     if swap:
         xq, yq, u1, u2 = yq, xq, u2, u1
     x_map = {a: float(p) for a, p in zip(game.leader_actions, xq)}
     y_map = {b: float(p) for b, p in zip(game.follower_actions, yq)}
-    exact = {"leader_strategy": {a: str(p) for a, p in zip(game.leader_actions, xq) if p},
-             "follower_strategy": {b: str(p) for b, p in zip(game.follower_actions, yq) if p},
-             "leader_value": str(u1), "follower_value": str(u2)}
-    evidence: dict[str, Any] = {"objective": objective, "player": who, "exact": exact,
-                                "presolve": ans.reduction.to_dict(), "optimality": ans.how}
+    exact = {
+        "leader_strategy": {a: str(p) for a, p in zip(game.leader_actions, xq) if p},
+        "follower_strategy": {b: str(p) for b, p in zip(game.follower_actions, yq) if p},
+        "leader_value": str(u1),
+        "follower_value": str(u2),
+    }
+    evidence: dict[str, Any] = {
+        "objective": objective,
+        "player": who,
+        "exact": exact,
+        "presolve": ans.reduction.to_dict(),
+        "optimality": ans.how,
+    }
     if ans.how == "milp":
-        evidence[MILP_BOUND] = milp_record(ans.bound, float(u2 if swap else u1),
-                                           objective=objective)
+        evidence[MILP_BOUND] = milp_record(
+            ans.bound, float(u2 if swap else u1), objective=objective
+        )
     cert = certify_nash(game, x_map, y_map, float(u1), float(u2), None, rtol=rtol)
-    checks = cert.checks + (_exact_check(game, True, f"exact Nash equilibrium (rational "
-                                                    f"arithmetic): values {u1}, {u2}"),
-                            _optimality_check(game, ans, who, objective, float(u2 if swap
-                                                                             else u1), rtol,
-                                              swap))
-    cert = Certificate(checks=checks, rtol=cert.rtol, atol=cert.atol, scale=cert.scale,
-                       evidence=evidence)
+    checks = cert.checks + (
+        _exact_check(
+            game, True, f"exact Nash equilibrium (rational arithmetic): values {u1}, {u2}"
+        ),
+        _optimality_check(game, ans, who, objective, float(u2 if swap else u1), rtol, swap),
+    )
+    cert = Certificate(
+        checks=checks, rtol=cert.rtol, atol=cert.atol, scale=cert.scale, evidence=evidence
+    )
     stats["total_seconds"] = time.perf_counter() - t0
-    return Result(kind=NormalFormGame.kind,
-                  status=Status.OPTIMAL if cert.passed else Status.FEASIBLE,
-                  method="nash_milp",
-                  leader=LeaderOutcome(game.leader_name, x_map, float(u1)),
-                  follower=FollowerOutcome(game.follower_name, y_map, float(u2)),
-                  certificate=cert, stats=stats, options=options, game=game.name,
-                  message="" if cert.passed else "certificate failed: " + cert.summary())
+    return Result(
+        kind=NormalFormGame.kind,
+        status=Status.OPTIMAL if cert.passed else Status.FEASIBLE,
+        method="nash_milp",
+        leader=LeaderOutcome(game.leader_name, x_map, float(u1)),
+        follower=FollowerOutcome(game.follower_name, y_map, float(u2)),
+        certificate=cert,
+        stats=stats,
+        options=options,
+        game=game.name,
+        message="" if cert.passed else "certificate failed: " + cert.summary(),
+    )
 
 
 def _exact_check(game: NormalFormGame, ok: bool, detail: str):
@@ -264,36 +352,56 @@ def _exact_check(game: NormalFormGame, ok: bool, detail: str):
     return Check("exact", ok, 0.0 if ok else None, 0.0, detail)
 
 
-def _optimality_check(game: NormalFormGame, ans: _ExactAnswer, who: str, objective: str,
-                      value: float, rtol: float, swap: bool):
+def _optimality_check(
+    game: NormalFormGame,
+    ans: _ExactAnswer,
+    who: str,
+    objective: str,
+    value: float,
+    rtol: float,
+    swap: bool,
+):
     from stackopt.certificate import Check
 
     more = "more" if objective == "best" else "less"
     red = ans.reduction
-    pre = (f"iterated strict dominance (exact) left {len(red.rows)}x{len(red.cols)}")
+    pre = f"iterated strict dominance (exact) left {len(red.rows)}x{len(red.cols)}"
     if ans.how == "dominance":
-        return Check(OPTIMALITY, True, 0.0, 0.0,
-                     f"{pre}: the equilibrium is unique (proved exactly)")
+        return Check(
+            OPTIMALITY, True, 0.0, 0.0, f"{pre}: the equilibrium is unique (proved exactly)"
+        )
     if ans.how == "enumeration":
-        return Check(OPTIMALITY, True, 0.0, 0.0,
-                     f"{pre}; exact enumeration of its {ans.count} extreme equilibria proves "
-                     f"no equilibrium gives {who} {more}")
+        return Check(
+            OPTIMALITY,
+            True,
+            0.0,
+            0.0,
+            f"{pre}; exact enumeration of its {ans.count} extreme equilibria proves "
+            f"no equilibrium gives {who} {more}",
+        )
     atol1, atol2 = tolerances(game, rtol)
     atol = atol2 if swap else atol1
     bound = ans.bound
     gap = abs(float(bound) - value) if bound is not None and np.isfinite(bound) else np.inf
     ok = bool(gap <= atol)
-    return Check(OPTIMALITY, ok, gap, atol,
-                 f"{pre}; HiGHS proved no equilibrium gives {who} {more} (bound {bound}; "
-                 "solver-reported, not re-checkable from the game)" if ok else
-                 f"the MILP bound {bound} is {gap:.3g} away from the exact value")
+    return Check(
+        OPTIMALITY,
+        ok,
+        gap,
+        atol,
+        f"{pre}; HiGHS proved no equilibrium gives {who} {more} (bound {bound}; "
+        "solver-reported, not re-checkable from the game)"
+        if ok
+        else f"the MILP bound {bound} is {gap:.3g} away from the exact value",
+    )
 
 
-def _solve_milp(g: NormalFormGame, objective: str, time_limit: float | None
-                ) -> tuple[np.ndarray, np.ndarray, float, dict[str, Any]]:
+def _solve_milp(
+    g: NormalFormGame, objective: str, time_limit: float | None
+) -> tuple[np.ndarray, np.ndarray, float, dict[str, Any]]:
     from pyomo.contrib.solver.common.results import TerminationCondition
 
-    from stackopt.engines.highs import swallow_banner, solve_milp_exactly
+    from stackopt.engines.highs import solve_milp_exactly, swallow_banner
     from stackopt.formulations.nash_milp import build_nash_milp, read_solution
     from stackopt.progress import model_size, phase
 
@@ -304,14 +412,15 @@ def _solve_milp(g: NormalFormGame, objective: str, time_limit: float | None
     phase("normal_form", "Nash MILP built (%s) in %.2f s; HiGHS started", model_size(model), build)
     res, solve = solve_milp_exactly(model, time_limit=time_limit)
     if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
-        raise SolverError(f"HiGHS stopped with '{res.termination_condition.name}' on the "
-                          f"Nash MILP (a finite game always has an equilibrium)")
+        raise SolverError(
+            f"HiGHS stopped with '{res.termination_condition.name}' on the "
+            f"Nash MILP (a finite game always has an equilibrium)"
+        )
     res.solution_loader.load_vars()
     x, y = read_solution(model, g)
     bound = res.objective_bound
     bound = float(bound if bound is not None else res.incumbent_objective)
-    stats = {"build_seconds": build, "highs_seconds": solve,
-             "binaries": g.shape[0] + g.shape[1]}
+    stats = {"build_seconds": build, "highs_seconds": solve, "binaries": g.shape[0] + g.shape[1]}
     return x, y, bound, stats
 
 
@@ -322,8 +431,13 @@ VERIFY_MILP_ENTRIES = 400
 VERIFY_MILP_SECONDS = 30.0
 
 
-def verify_nash(game: NormalFormGame, result: Result | Mapping[str, Any], *,
-                rtol: float | None = None, exact: bool = True) -> Certificate:
+def verify_nash(
+    game: NormalFormGame,
+    result: Result | Mapping[str, Any],
+    *,
+    rtol: float | None = None,
+    exact: bool = True,
+) -> Certificate:
     """Re-check a Nash result against ``game``; nothing in the file is trusted but the answer.
 
     * The tolerance is the result's ``rtol`` capped at the default (a result cannot loosen its
@@ -339,8 +453,8 @@ def verify_nash(game: NormalFormGame, result: Result | Mapping[str, Any], *,
     ``exact`` is accepted for ``stackopt verify --exact``; the ``exact`` check is always made.
     """
     from stackopt.checks.common import finite_number, reported_values, verify_rtol
-    from stackopt.kinds.normal_form.checks_nash import strategy_vector
     from stackopt.kinds.normal_form.checks import commitment_vector
+    from stackopt.kinds.normal_form.checks_nash import strategy_vector
     from stackopt.kinds.normal_form.nash_exact import clean_and_solve
 
     if isinstance(result, Mapping):
@@ -353,20 +467,34 @@ def verify_nash(game: NormalFormGame, result: Result | Mapping[str, Any], *,
     v2 = finite_number(result.follower.value, "follower.value", optional=True)
     x = commitment_vector(game, result.leader.commitment)
     y = strategy_vector(game.follower_actions, result.follower.response, "follower.response")
-    cert = certify_nash(game, result.leader.commitment, result.follower.response, v1, v2, None,
-                        rtol=rtol)
+    cert = certify_nash(
+        game, result.leader.commitment, result.follower.response, v1, v2, None, rtol=rtol
+    )
     checks = list(cert.checks)
     prof, reason = clean_and_solve(game.A, game.B, np.clip(x, 0, None), np.clip(y, 0, None))
     if prof is not None:
-        dist = max(float(np.abs(x - np.array([float(v) for v in prof.x])).max()),
-                   float(np.abs(y - np.array([float(v) for v in prof.y])).max()))
+        dist = max(
+            float(np.abs(x - np.array([float(v) for v in prof.x])).max()),
+            float(np.abs(y - np.array([float(v) for v in prof.y])).max()),
+        )
         if dist > rtol:
-            prof, reason = None, (f"the exact equilibrium on these supports is {dist:.3g} "
-                                  "away from the reported strategies")
-    checks.append(_exact_check(game, prof is not None,
-                               f"an exact Nash equilibrium (rational arithmetic) within rtol of "
-                               f"the profile: values {prof.u1}, {prof.u2}" if prof is not None
-                               else f"no exact equilibrium behind the profile: {reason}"))
+            prof, reason = (
+                None,
+                (
+                    f"the exact equilibrium on these supports is {dist:.3g} "
+                    "away from the reported strategies"
+                ),
+            )
+    checks.append(
+        _exact_check(
+            game,
+            prof is not None,
+            f"an exact Nash equilibrium (rational arithmetic) within rtol of "
+            f"the profile: values {prof.u1}, {prof.u2}"
+            if prof is not None
+            else f"no exact equilibrium behind the profile: {reason}",
+        )
+    )
     opts = dict(result.options or {})
     ev = upgrade_evidence(dict(result.certificate.evidence) if result.certificate else {})
     rec = milp_bound(ev) or {}
@@ -374,20 +502,34 @@ def verify_nash(game: NormalFormGame, result: Result | Mapping[str, Any], *,
     evidence: dict[str, Any] = {}
     if objective is not None:
         if objective not in ("best", "worst"):
-            raise InputError(f"unknown objective {objective!r}", field="options.objective",
-                             fix="use 'best' or 'worst'")
+            raise InputError(
+                f"unknown objective {objective!r}",
+                field="options.objective",
+                fix="use 'best' or 'worst'",
+            )
         player = opts.get("player", ev.get("player", "leader"))
         if not isinstance(player, str):
-            raise InputError(f"unknown player {player!r}", field="options.player",
-                             fix="use 'leader' or 'follower'")
+            raise InputError(
+                f"unknown player {player!r}",
+                field="options.player",
+                fix="use 'leader' or 'follower'",
+            )
         swap = _player_is_follower(game, player)
         checks.append(_verify_optimality(game, prof, objective, swap, rtol, rec, evidence))
-    return Certificate(checks=tuple(checks), rtol=cert.rtol, atol=cert.atol, scale=cert.scale,
-                       evidence=evidence)
+    return Certificate(
+        checks=tuple(checks), rtol=cert.rtol, atol=cert.atol, scale=cert.scale, evidence=evidence
+    )
 
 
-def _verify_optimality(game: NormalFormGame, prof: Any, objective: str, swap: bool,
-                       rtol: float, rec: Mapping[str, Any], evidence: dict[str, Any]):
+def _verify_optimality(
+    game: NormalFormGame,
+    prof: Any,
+    objective: str,
+    swap: bool,
+    rtol: float,
+    rec: Mapping[str, Any],
+    evidence: dict[str, Any],
+):
     from stackopt.certificate import Check
     from stackopt.checks.common import finite_number
     from stackopt.kinds.normal_form.nash_exact import iterated_strict_dominance
@@ -396,8 +538,9 @@ def _verify_optimality(game: NormalFormGame, prof: Any, objective: str, swap: bo
     who = g.leader_name
     more = "more" if objective == "best" else "less"
     if prof is None:
-        return Check(OPTIMALITY, False, None, 0.0,
-                     "not checked: the profile is not an exact equilibrium")
+        return Check(
+            OPTIMALITY, False, None, 0.0, "not checked: the profile is not an exact equilibrium"
+        )
     value = prof.u2 if swap else prof.u1
     red = iterated_strict_dominance(g.A, g.B)
     rows, cols = list(red.rows), list(red.cols)
@@ -408,23 +551,26 @@ def _verify_optimality(game: NormalFormGame, prof: Any, objective: str, swap: bo
     if len(rows) == 1 and len(cols) == 1:
         best, how = Fraction(float(g.A[rows[0], cols[0]])), "the equilibrium is unique"
     elif _systems(len(rows), len(cols)) <= ENUM_SYSTEMS:
-        sub = g.restrict([g.leader_actions[i] for i in rows],
-                         [g.follower_actions[j] for j in cols])
+        sub = g.restrict([g.leader_actions[i] for i in rows], [g.follower_actions[j] for j in cols])
         vals = [e.leader_value for e in all_nash_equilibria(sub)]
         best = max(vals) if objective == "best" else min(vals)
         how = f"exact enumeration of its {len(vals)} extreme equilibria"
     if best is not None:
         ok = value == best
         evidence["optimality"] = "exact"
-        return Check(OPTIMALITY, ok, 0.0 if ok else float(abs(best - value)), 0.0,
-                     f"re-derived exactly ({pre}; {how}): no equilibrium gives {who} {more} "
-                     f"than {value}" if ok else
-                     f"re-derived exactly ({pre}; {how}): the {objective} equilibrium gives "
-                     f"{who} {best}, not {value}")
+        return Check(
+            OPTIMALITY,
+            ok,
+            0.0 if ok else float(abs(best - value)),
+            0.0,
+            f"re-derived exactly ({pre}; {how}): no equilibrium gives {who} {more} than {value}"
+            if ok
+            else f"re-derived exactly ({pre}; {how}): the {objective} equilibrium gives "
+            f"{who} {best}, not {value}",
+        )
     atol1, _ = tolerances(g, rtol)
     if len(rows) * len(cols) <= VERIFY_MILP_ENTRIES:
-        sub = g.restrict([g.leader_actions[i] for i in rows],
-                         [g.follower_actions[j] for j in cols])
+        sub = g.restrict([g.leader_actions[i] for i in rows], [g.follower_actions[j] for j in cols])
         try:
             _, _, bound, _ = _solve_milp(sub, objective, VERIFY_MILP_SECONDS)
         except SolverError:
@@ -433,24 +579,39 @@ def _verify_optimality(game: NormalFormGame, prof: Any, objective: str, swap: bo
             gap = abs(bound - float(value))
             ok = gap <= atol1
             evidence["optimality"] = "fresh_milp"
-            return Check(OPTIMALITY, ok, gap, atol1,
-                         f"re-derived by a fresh MILP solve on the reduced game ({pre}): bound "
-                         f"{bound:.10g} (solver-reported)" if ok else
-                         f"a fresh MILP solve gives the bound {bound:.10g}, {gap:.3g} from the "
-                         f"value {float(value):.10g}")
-    bound = finite_number(rec.get("bound"), "certificate.evidence.milp_bound.bound",
-                          optional=True)
+            return Check(
+                OPTIMALITY,
+                ok,
+                gap,
+                atol1,
+                f"re-derived by a fresh MILP solve on the reduced game ({pre}): bound "
+                f"{bound:.10g} (solver-reported)"
+                if ok
+                else f"a fresh MILP solve gives the bound {bound:.10g}, {gap:.3g} from the "
+                f"value {float(value):.10g}",
+            )
+    bound = finite_number(rec.get("bound"), "certificate.evidence.milp_bound.bound", optional=True)
     evidence["optimality"] = "solver-reported"
     if bound is None:
-        return Check(OPTIMALITY, False, None, atol1,
-                     "not re-derivable here (game too large) and no MILP bound in the result")
+        return Check(
+            OPTIMALITY,
+            False,
+            None,
+            atol1,
+            "not re-derivable here (game too large) and no MILP bound in the result",
+        )
     gap = abs(bound - float(value))
     ok = gap <= atol1
-    return Check(OPTIMALITY, ok, gap, atol1,
-                 f"solver-reported: the result's MILP bound {bound:.10g} (not re-derived: the "
-                 f"reduced game is too large)" if ok else
-                 f"the result's MILP bound {bound:.10g} is {gap:.3g} from the exact value")
-
+    return Check(
+        OPTIMALITY,
+        ok,
+        gap,
+        atol1,
+        f"solver-reported: the result's MILP bound {bound:.10g} (not re-derived: the "
+        f"reduced game is too large)"
+        if ok
+        else f"the result's MILP bound {bound:.10g} is {gap:.3g} from the exact value",
+    )
 
 
 # -- exact enumeration of extreme equilibria -----------------------------------------------------
@@ -471,20 +632,25 @@ class NashEquilibrium:
     follower_support: tuple[str, ...]
 
     def as_floats(self) -> tuple[np.ndarray, np.ndarray]:
-        return (np.array([float(v) for v in self.leader_strategy]),
-                np.array([float(v) for v in self.follower_strategy]))
+        return (
+            np.array([float(v) for v in self.leader_strategy]),
+            np.array([float(v) for v in self.follower_strategy]),
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"leader_strategy": [str(v) for v in self.leader_strategy],
-                "follower_strategy": [str(v) for v in self.follower_strategy],
-                "leader_value": str(self.leader_value),
-                "follower_value": str(self.follower_value),
-                "leader_support": list(self.leader_support),
-                "follower_support": list(self.follower_support)}
+        return {
+            "leader_strategy": [str(v) for v in self.leader_strategy],
+            "follower_strategy": [str(v) for v in self.follower_strategy],
+            "leader_value": str(self.leader_value),
+            "follower_value": str(self.follower_value),
+            "leader_support": list(self.leader_support),
+            "follower_support": list(self.follower_support),
+        }
 
 
-def all_nash_equilibria(game: NormalFormGame, *, max_support: int | None = None
-                        ) -> tuple[NashEquilibrium, ...]:
+def all_nash_equilibria(
+    game: NormalFormGame, *, max_support: int | None = None
+) -> tuple[NashEquilibrium, ...]:
     """Every extreme Nash equilibrium of a small bimatrix game, exactly (see module docstring).
 
     Parameters
@@ -513,23 +679,28 @@ def all_nash_equilibria(game: NormalFormGame, *, max_support: int | None = None
     kmax = min(m, n)
     if max_support is not None:
         if isinstance(max_support, bool) or not isinstance(max_support, int) or max_support < 1:
-            raise InputError(f"max_support must be a positive integer, got {max_support!r}",
-                             field="max_support", fix="use e.g. 3")
+            raise InputError(
+                f"max_support must be a positive integer, got {max_support!r}",
+                field="max_support",
+                fix="use e.g. 3",
+            )
         kmax = min(kmax, max_support)
     systems = sum(comb(m, k) * comb(n, k) for k in range(1, kmax + 1))
     if systems > MAX_SYSTEMS:
-        raise UnsupportedError(f"enumerating a {m}x{n} game needs {systems} linear systems",
-                               field="max_support",
-                               fix="pass a smaller max_support, or compute the best/worst "
-                                   "equilibrium with nash_equilibria()")
+        raise UnsupportedError(
+            f"enumerating a {m}x{n} game needs {systems} linear systems",
+            field="max_support",
+            fix="pass a smaller max_support, or compute the best/worst "
+            "equilibrium with nash_equilibria()",
+        )
     A = _fractions(game.A)
     B = _fractions(game.B)
     a0 = min(min(r) for r in A) - 1
     b0 = min(min(r) for r in B) - 1
-    As = [[v - a0 for v in row] for row in A]                     # A' >= 1
-    BsT = [[B[i][j] - b0 for i in range(m)] for j in range(n)]   # (B')^T, >= 1
-    px = _vertices(BsT, kmax)      # vertices of P: x with x^T B' <= 1
-    qy = _vertices(As, kmax)       # vertices of Q: y with A' y <= 1
+    As = [[v - a0 for v in row] for row in A]  # A' >= 1
+    BsT = [[B[i][j] - b0 for i in range(m)] for j in range(n)]  # (B')^T, >= 1
+    px = _vertices(BsT, kmax)  # vertices of P: x with x^T B' <= 1
+    qy = _vertices(As, kmax)  # vertices of Q: y with A' y <= 1
     out = []
     for x, sx, tx in px:
         for y, sy, ty in qy:
@@ -537,12 +708,19 @@ def all_nash_equilibria(game: NormalFormGame, *, max_support: int | None = None
                 sum_x, sum_y = sum(x), sum(y)
                 xs = tuple(v / sum_x for v in x)
                 ys = tuple(v / sum_y for v in y)
-                out.append(NashEquilibrium(
-                    xs, ys, 1 / sum_y + a0, 1 / sum_x + b0,
-                    tuple(game.leader_actions[i] for i in sorted(sx)),
-                    tuple(game.follower_actions[j] for j in sorted(sy))))
-    out.sort(key=lambda e: (-e.leader_value, -e.follower_value, e.leader_strategy,
-                            e.follower_strategy))
+                out.append(
+                    NashEquilibrium(
+                        xs,
+                        ys,
+                        1 / sum_y + a0,
+                        1 / sum_x + b0,
+                        tuple(game.leader_actions[i] for i in sorted(sx)),
+                        tuple(game.follower_actions[j] for j in sorted(sy)),
+                    )
+                )
+    out.sort(
+        key=lambda e: (-e.leader_value, -e.follower_value, e.leader_strategy, e.follower_strategy)
+    )
     return tuple(out)
 
 
@@ -550,8 +728,9 @@ def _fractions(M: np.ndarray) -> list[list[Fraction]]:
     return [[Fraction(float(v)) for v in row] for row in M.tolist()]
 
 
-def _vertices(C: list[list[Fraction]], kmax: int
-              ) -> list[tuple[tuple[Fraction, ...], frozenset[int], frozenset[int]]]:
+def _vertices(
+    C: list[list[Fraction]], kmax: int
+) -> list[tuple[tuple[Fraction, ...], frozenset[int], frozenset[int]]]:
     r"""Nonzero vertices of :math:`\{z \ge 0 : C z \le 1\}` (``C`` is r x c, entries >= 1).
 
     Returns ``(z, support, tight rows)`` for each vertex with support size at most ``kmax``.

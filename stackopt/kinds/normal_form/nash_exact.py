@@ -76,9 +76,14 @@ class Reduction:
     lps: int
 
     def to_dict(self) -> dict[str, int]:
-        return {"rows_left": len(self.rows), "cols_left": len(self.cols),
-                "removed_rows": self.removed_rows, "removed_cols": self.removed_cols,
-                "rounds": self.rounds, "dominance_lps": self.lps}
+        return {
+            "rows_left": len(self.rows),
+            "cols_left": len(self.cols),
+            "removed_rows": self.removed_rows,
+            "removed_cols": self.removed_cols,
+            "rounds": self.rounds,
+            "dominance_lps": self.lps,
+        }
 
 
 def _lexicographic(sub: np.ndarray, a: int) -> bool:
@@ -94,7 +99,7 @@ def _lexicographic(sub: np.ndarray, a: int) -> bool:
     the chain claim 99, claim 98, ..., claim 2 against claim 100, whose LP certificate would
     need a margin of ~1e-8 that floating point cannot certify.
     """
-    others = np.r_[0:a, a + 1:sub.shape[0]]
+    others = np.r_[0:a, a + 1 : sub.shape[0]]
     if others.size == 0:
         return False
     D = sub[others] - sub[a]
@@ -153,8 +158,9 @@ def _dominated(M: np.ndarray, Mq: _Q, rows: list[int], cols: list[int]) -> tuple
     return out, lps
 
 
-def iterated_strict_dominance(A: np.ndarray, B: np.ndarray, *, max_rounds: int = 10_000
-                              ) -> Reduction:
+def iterated_strict_dominance(
+    A: np.ndarray, B: np.ndarray, *, max_rounds: int = 10_000
+) -> Reduction:
     """Iterated removal of strictly dominated pure strategies (module docstring), exact."""
     m, n = A.shape
     rows, cols = list(range(m)), list(range(n))
@@ -183,9 +189,9 @@ class ExactProfile:
     u2: Fraction
 
 
-def exact_equilibrium_on_supports(A: np.ndarray, B: np.ndarray, x: Sequence[float],
-                                  y: Sequence[float], threshold: float = 1e-9
-                                  ) -> tuple[ExactProfile | None, str]:
+def exact_equilibrium_on_supports(
+    A: np.ndarray, B: np.ndarray, x: Sequence[float], y: Sequence[float], threshold: float = 1e-9
+) -> tuple[ExactProfile | None, str]:
     """The exact equilibrium on the supports of ``(x, y)`` (module docstring), or ``None`` and
     the reason."""
     m, n = A.shape
@@ -232,8 +238,9 @@ def exact_equilibrium_on_supports(A: np.ndarray, B: np.ndarray, x: Sequence[floa
     return ExactProfile(tuple(xq), tuple(yq), u1, u2), ""
 
 
-def clean_and_solve(A: np.ndarray, B: np.ndarray, x: Sequence[float], y: Sequence[float]
-                    ) -> tuple[ExactProfile | None, str]:
+def clean_and_solve(
+    A: np.ndarray, B: np.ndarray, x: Sequence[float], y: Sequence[float]
+) -> tuple[ExactProfile | None, str]:
     """Try :data:`CLEAN_THRESHOLDS` in turn (module docstring)."""
     reason = ""
     tried: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()

@@ -67,12 +67,12 @@ References: von Stengel & Zamir, *Leadership games with convex strategy sets*, G
 from __future__ import annotations
 
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from stackopt.engines.weak_sse import (  # noqa: F401  (re-exported: the names of 0.1)
-    WeakOutcome, class_bound, column_classes, weak_sse_lps)
+from stackopt.engines.weak_sse import WeakOutcome, class_bound, column_classes, weak_sse_lps  # noqa: F401  (re-exported: the names of 0.1)
 from stackopt.errors import InputError, UnsupportedError
 from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.result import FollowerOutcome, LeaderOutcome, Result
@@ -82,11 +82,16 @@ DEFAULT_EPSILON = 1e-3
 DEFAULT_RTOL = 1e-6
 
 
-def solve_weak_sse(game: NormalFormGame, *, epsilon: float = DEFAULT_EPSILON,
-                   rtol: float = DEFAULT_RTOL, leader: str = "leader",
-                   leader_actions: Sequence[str] | None = None,
-                   follower_actions: Sequence[str] | None = None,
-                   time_limit: float | None = None) -> Result:
+def solve_weak_sse(
+    game: NormalFormGame,
+    *,
+    epsilon: float = DEFAULT_EPSILON,
+    rtol: float = DEFAULT_RTOL,
+    leader: str = "leader",
+    leader_actions: Sequence[str] | None = None,
+    follower_actions: Sequence[str] | None = None,
+    time_limit: float | None = None,
+) -> Result:
     """Pessimistic (weak) Stackelberg solution of a normal-form game (method ``weak_multiple_lps``).
 
     Parameters
@@ -116,36 +121,66 @@ def solve_weak_sse(game: NormalFormGame, *, epsilon: float = DEFAULT_EPSILON,
     from stackopt.kinds.normal_form.checks import tolerances
     from stackopt.kinds.normal_form.game import prepare
 
-    if time_limit is not None and (isinstance(time_limit, bool) or not isinstance(
-            time_limit, (int, float)) or not time_limit >= 0):
-        raise InputError(f"time_limit must be a number >= 0, got {time_limit!r}",
-                         field="time_limit", fix="give seconds, e.g. 60")
+    if time_limit is not None and (
+        isinstance(time_limit, bool)
+        or not isinstance(time_limit, (int, float))
+        or not time_limit >= 0
+    ):
+        raise InputError(
+            f"time_limit must be a number >= 0, got {time_limit!r}",
+            field="time_limit",
+            fix="give seconds, e.g. 60",
+        )
     if not (isinstance(epsilon, (int, float)) and 0 < epsilon < 1):
-        raise InputError(f"epsilon must be a number in (0, 1), got {epsilon!r}",
-                         field="epsilon", fix="use e.g. 1e-3 (relative to the payoff scale)")
+        raise InputError(
+            f"epsilon must be a number in (0, 1), got {epsilon!r}",
+            field="epsilon",
+            fix="use e.g. 1e-3 (relative to the payoff scale)",
+        )
     t0 = time.perf_counter()
-    g = prepare(game, leader=leader, leader_actions=leader_actions,
-                follower_actions=follower_actions)
+    g = prepare(
+        game, leader=leader, leader_actions=leader_actions, follower_actions=follower_actions
+    )
     atol_l, atol_f = tolerances(g, rtol)
     if epsilon <= 10 * rtol:
-        raise InputError(f"epsilon {epsilon:g} must exceed 10 * rtol ({10 * rtol:g})",
-                         field="epsilon", fix="increase epsilon or decrease rtol")
+        raise InputError(
+            f"epsilon {epsilon:g} must exceed 10 * rtol ({10 * rtol:g})",
+            field="epsilon",
+            fix="increase epsilon or decrease rtol",
+        )
     sa = float(np.abs(g.A).max()) or 1.0
-    out = weak_sse_lps(g.A, g.B, atol_l=atol_l, atol_f=atol_f, epsilon=epsilon * sa,
-                       time_limit=time_limit)
-    options = {"leader": leader, "leader_actions": leader_actions,
-               "follower_actions": follower_actions, "rtol": rtol, "epsilon": epsilon,
-               "tie_break": "adversarial"}
+    out = weak_sse_lps(
+        g.A, g.B, atol_l=atol_l, atol_f=atol_f, epsilon=epsilon * sa, time_limit=time_limit
+    )
+    options = {
+        "leader": leader,
+        "leader_actions": leader_actions,
+        "follower_actions": follower_actions,
+        "rtol": rtol,
+        "epsilon": epsilon,
+        "tie_break": "adversarial",
+    }
     res = weak_result(g, out, epsilon=epsilon, rtol=rtol, options=options, name=game.name)
     res.stats["total_seconds"] = time.perf_counter() - t0
     return res
 
 
-def weak_result(g: NormalFormGame, out: WeakOutcome, *, epsilon: float, rtol: float,
-                options: dict[str, Any], name: str | None) -> Result:
+def weak_result(
+    g: NormalFormGame,
+    out: WeakOutcome,
+    *,
+    epsilon: float,
+    rtol: float,
+    options: dict[str, Any],
+    name: str | None,
+) -> Result:
     """Assemble the :class:`Result` (and its certificate) from a :class:`WeakOutcome`."""
     from stackopt.kinds.normal_form.checks import tolerances
-    from stackopt.kinds.normal_form.checks_pessimistic import adversarial_response, certify_weak, weak_evidence
+    from stackopt.kinds.normal_form.checks_pessimistic import (
+        adversarial_response,
+        certify_weak,
+        weak_evidence,
+    )
 
     atol_l, atol_f = tolerances(g, rtol)
     evidence = weak_evidence(g, out, epsilon=epsilon)
@@ -153,26 +188,40 @@ def weak_result(g: NormalFormGame, out: WeakOutcome, *, epsilon: float, rtol: fl
     j = adversarial_response(g, x, atol_f)
     commitment = {g.leader_actions[i]: float(x[i]) for i in range(g.shape[0])}
     lv, fv = float(x @ g.A[:, j]), float(x @ g.B[:, j])
-    cert = certify_weak(g, commitment, g.follower_actions[j], lv, fv, evidence, rtol=rtol,
-                        attained=out.attained)
+    cert = certify_weak(
+        g, commitment, g.follower_actions[j], lv, fv, evidence, rtol=rtol, attained=out.attained
+    )
     status = Status.OPTIMAL if out.attained else Status.NOT_ATTAINED
     if out.attained:
         msg = f"supremum {out.supremum:.10g} is attained"
     else:
-        msg = (f"supremum {out.supremum:.10g} is NOT attained: no commitment gets it when ties "
-               f"go against the leader; the reported commitment induces "
-               f"'{g.follower_actions[j]}' strictly and gets {lv:.10g} "
-               f"(within epsilon {epsilon:g} x payoff scale)")
+        msg = (
+            f"supremum {out.supremum:.10g} is NOT attained: no commitment gets it when ties "
+            f"go against the leader; the reported commitment induces "
+            f"'{g.follower_actions[j]}' strictly and gets {lv:.10g} "
+            f"(within epsilon {epsilon:g} x payoff scale)"
+        )
     if not cert.passed:
         msg += "; certificate failed: " + cert.summary()
     stats = dict(out.stats)
     stats.update({"supremum": out.supremum, "attained": out.attained})
-    return Result(kind=NormalFormGame.kind, status=status, method="weak_multiple_lps",
-                  leader=LeaderOutcome(g.leader_name, commitment, lv),
-                  follower=FollowerOutcome(g.follower_name, g.follower_actions[j], fv),
-                  certificate=cert, stats=stats, options=options, game=name, message=msg)
+    return Result(
+        kind=NormalFormGame.kind,
+        status=status,
+        method="weak_multiple_lps",
+        leader=LeaderOutcome(g.leader_name, commitment, lv),
+        follower=FollowerOutcome(g.follower_name, g.follower_actions[j], fv),
+        certificate=cert,
+        stats=stats,
+        options=options,
+        game=name,
+        message=msg,
+    )
 
 
 def refuse_pure() -> None:
-    raise UnsupportedError("pessimistic tie-breaking is not implemented for pure commitments",
-                           field="pure", fix="drop --pure or use --tie-break leader")
+    raise UnsupportedError(
+        "pessimistic tie-breaking is not implemented for pure commitments",
+        field="pure",
+        fix="drop --pure or use --tie-break leader",
+    )

@@ -8,19 +8,20 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-from stackopt.checks.common import verify_rtol
 from stackopt.certificate import Certificate
-from stackopt.kinds.registry import validated
+from stackopt.checks.common import verify_rtol
 from stackopt.errors import InputError
+from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, certify, pure_values, tolerances
 from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.kinds.normal_form.game import prepare as prepare_game
+from stackopt.kinds.registry import validated
 from stackopt.result import FollowerOutcome, LeaderOutcome, Result
 from stackopt.status import Status
-from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, certify, pure_values, tolerances
 
 ENGINES = ("highs", "pyomo")
 METHODS = ("multiple_lps", "pure_commitment")
@@ -31,12 +32,21 @@ prepare = prepare_game
 
 
 @validated("normal_form")
-def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader",
-              leader_actions: Sequence[str] | None = None,
-              follower_actions: Sequence[str] | None = None, rtol: float = DEFAULT_RTOL,
-              engine: str = "highs", prune: bool = True,
-              time_limit: float | None = None, tie_break: str = "leader",
-              exact: bool = False, method: str | None = None) -> Result:
+def solve_sse(
+    game: NormalFormGame,
+    *,
+    pure: bool = False,
+    leader: str = "leader",
+    leader_actions: Sequence[str] | None = None,
+    follower_actions: Sequence[str] | None = None,
+    rtol: float = DEFAULT_RTOL,
+    engine: str = "highs",
+    prune: bool = True,
+    time_limit: float | None = None,
+    tie_break: str = "leader",
+    exact: bool = False,
+    method: str | None = None,
+) -> Result:
     """Strong Stackelberg equilibrium (leader-favourable ties) of a normal-form game.
 
     Parameters
@@ -84,32 +94,49 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
 
         if pure:
             refuse_pure()
-        return solve_weak_sse(game, rtol=rtol, leader=leader, leader_actions=leader_actions,
-                              follower_actions=follower_actions, time_limit=time_limit)
+        return solve_weak_sse(
+            game,
+            rtol=rtol,
+            leader=leader,
+            leader_actions=leader_actions,
+            follower_actions=follower_actions,
+            time_limit=time_limit,
+        )
     t0 = time.perf_counter()
-    g = prepare(game, leader=leader, leader_actions=leader_actions,
-                follower_actions=follower_actions)
+    g = prepare(
+        game, leader=leader, leader_actions=leader_actions, follower_actions=follower_actions
+    )
     atol_l, atol_f = tolerances(g, rtol)
-    options = {"pure": pure, "leader": leader, "leader_actions": leader_actions,
-               "follower_actions": follower_actions, "rtol": rtol, "engine": engine,
-               "prune": prune, "tie_break": "leader", "exact": exact,
-               "method": "pure_commitment" if pure else "multiple_lps"}
+    options = {
+        "pure": pure,
+        "leader": leader,
+        "leader_actions": leader_actions,
+        "follower_actions": follower_actions,
+        "rtol": rtol,
+        "engine": engine,
+        "prune": prune,
+        "tie_break": "leader",
+        "exact": exact,
+        "method": "pure_commitment" if pure else "multiple_lps",
+    }
     if pure:
         resp, vals = pure_values(g, atol_f)
         i = int(vals.argmax())
         x = np.zeros(g.shape[0])
         x[i] = 1.0
         j = int(resp[i])
-        evidence: dict[str, Any] = {"pure_values": {g.leader_actions[k]: float(vals[k])
-                                                    for k in range(g.shape[0])}}
+        evidence: dict[str, Any] = {
+            "pure_values": {g.leader_actions[k]: float(vals[k]) for k in range(g.shape[0])}
+        }
         stats: dict[str, Any] = {"commitments_enumerated": g.shape[0]}
         method = "pure_commitment"
     else:
         if engine == "highs":
             from stackopt.engines.multiple_lps import solve_multiple_lps
 
-            out = solve_multiple_lps(g.A, g.B, prune=prune, follower_tol=atol_f,
-                                     time_limit=time_limit)
+            out = solve_multiple_lps(
+                g.A, g.B, prune=prune, follower_tol=atol_f, time_limit=time_limit
+            )
         else:
             from stackopt.engines.pyomo_lps import solve_multiple_lps_pyomo
 
@@ -117,8 +144,7 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
         stats = dict(out.stats)
         evidence = {"bounds": _bounds_evidence(g, out.records)}
         if out.best is None:  # pragma: no cover - a finite game always has an inducible action
-            return _failed(g, "multiple_lps", "no follower action could be induced", options,
-                           stats)
+            return _failed(g, "multiple_lps", "no follower action could be induced", options, stats)
         j, x = out.best, out.commitment
         method = "multiple_lps"
 
@@ -129,17 +155,29 @@ def solve_sse(game: NormalFormGame, *, pure: bool = False, leader: str = "leader
         cert = _with_exact(g, cert, commitment, g.follower_actions[j], pure)
     stats["total_seconds"] = time.perf_counter() - t0
     return Result(
-        kind=NormalFormGame.kind, status=Status.OPTIMAL, method=method,
+        kind=NormalFormGame.kind,
+        status=Status.OPTIMAL,
+        method=method,
         leader=LeaderOutcome(g.leader_name, commitment, lv),
         follower=FollowerOutcome(g.follower_name, g.follower_actions[j], fv),
-        certificate=cert, stats=stats, options=options, game=game.name,
-        message="" if cert.passed else "certificate failed: " + cert.summary())
+        certificate=cert,
+        stats=stats,
+        options=options,
+        game=game.name,
+        message="" if cert.passed else "certificate failed: " + cert.summary(),
+    )
 
 
-def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
-               rtol: float | None = None, leader_actions: Sequence[str] | None = None,
-               follower_actions: Sequence[str] | None = None, pure: bool = False,
-               exact: bool = False) -> Certificate:
+def verify_sse(
+    game: NormalFormGame,
+    result: Result | Mapping[str, Any],
+    *,
+    rtol: float | None = None,
+    leader_actions: Sequence[str] | None = None,
+    follower_actions: Sequence[str] | None = None,
+    pure: bool = False,
+    exact: bool = False,
+) -> Certificate:
     """Re-check ``result`` against ``game`` without solving (see :mod:`.checks`).
 
     Nothing in the result is trusted but the answer: its rtol is capped at the default, every
@@ -162,11 +200,12 @@ def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
     opts = dict(result.options or {})
     _check_result_options(opts)
     leader = opts.get("leader") or "leader"
-    if result.leader.name not in ("leader", game.leader_name, leader) and \
-            result.leader.name == game.follower_name:
+    if (
+        result.leader.name not in ("leader", game.leader_name, leader)
+        and result.leader.name == game.follower_name
+    ):
         leader = "follower"
-    ignored = {k: opts[k] for k in ("leader_actions", "follower_actions", "pure")
-               if opts.get(k)}
+    ignored = {k: opts[k] for k in ("leader_actions", "follower_actions", "pure") if opts.get(k)}
     if result.method == "pure_commitment":
         ignored["method"] = "pure_commitment"
     if pure:  # the caller's explicit restrictions are applied, so not "ignored"
@@ -176,8 +215,9 @@ def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
         ignored.pop("leader_actions", None)
     if follower_actions is not None:
         ignored.pop("follower_actions", None)
-    g = prepare(game, leader=leader, leader_actions=leader_actions,
-                follower_actions=follower_actions)
+    g = prepare(
+        game, leader=leader, leader_actions=leader_actions, follower_actions=follower_actions
+    )
     if rtol is None:
         rtol = verify_rtol(result, DEFAULT_RTOL)
     evidence = dict(result.certificate.evidence) if result.certificate else None
@@ -185,9 +225,11 @@ def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
         validate_bounds(evidence)
     response = result.follower.response
     if not isinstance(response, str):
-        raise InputError(f"the response of a normal-form result must be one action label, got "
-                         f"{response!r}", field="follower.response",
-                         fix="write the follower's action label")
+        raise InputError(
+            f"the response of a normal-form result must be one action label, got {response!r}",
+            field="follower.response",
+            fix="write the follower's action label",
+        )
     fv = result.follower.value
     from stackopt.checks.status_claim import with_status_check
 
@@ -199,45 +241,87 @@ def verify_sse(game: NormalFormGame, result: Result | Mapping[str, Any], *,
     if opts.get("tie_break") == "adversarial":
         from stackopt.kinds.normal_form.checks_pessimistic import certify_weak
 
-        cert = certify_weak(g, result.leader.commitment, response, result.leader.value,
-                            fv, evidence, rtol=rtol,
-                            attained=result.status is not Status.NOT_ATTAINED)
-        return noted(with_status_check(cert, result.status,
-                                       (Status.OPTIMAL, Status.NOT_ATTAINED),
-                                       why="a finite game always has a weak-SSE supremum"))
+        cert = certify_weak(
+            g,
+            result.leader.commitment,
+            response,
+            result.leader.value,
+            fv,
+            evidence,
+            rtol=rtol,
+            attained=result.status is not Status.NOT_ATTAINED,
+        )
+        return noted(
+            with_status_check(
+                cert,
+                result.status,
+                (Status.OPTIMAL, Status.NOT_ATTAINED),
+                why="a finite game always has a weak-SSE supremum",
+            )
+        )
     pure = bool(pure)
     if pure:
         evidence = None  # optimality among pure commitments is enumerated, not read
-    cert = certify(g, result.leader.commitment, response, result.leader.value,
-                   fv, evidence, rtol=rtol, pure=pure)
+    cert = certify(
+        g,
+        result.leader.commitment,
+        response,
+        result.leader.value,
+        fv,
+        evidence,
+        rtol=rtol,
+        pure=pure,
+    )
     if exact or opts.get("exact") is True or (evidence and "exact" in evidence):
-        cert = _with_exact(g, cert, result.leader.commitment, response, pure,
-                           claimed=(evidence or {}).get("exact"))
-    return noted(with_status_check(cert, result.status, (Status.OPTIMAL,),
-                                   why="a finite game always has a strong Stackelberg "
-                                       "equilibrium"))
+        cert = _with_exact(
+            g, cert, result.leader.commitment, response, pure, claimed=(evidence or {}).get("exact")
+        )
+    return noted(
+        with_status_check(
+            cert,
+            result.status,
+            (Status.OPTIMAL,),
+            why="a finite game always has a strong Stackelberg equilibrium",
+        )
+    )
 
 
 def _check_result_options(opts: Mapping[str, Any]) -> None:
     """Refuse malformed options in a result read from JSON (one InputError naming the key)."""
     for key in ("leader_actions", "follower_actions"):
         v = opts.get(key)
-        if v is not None and not isinstance(v, str) and not (
-                isinstance(v, (list, tuple)) and all(isinstance(a, str) for a in v)):
-            raise InputError(f"must be a list of action labels, got {v!r}",
-                             field=f"options.{key}", fix="write e.g. [inspect, skip] or null")
+        if (
+            v is not None
+            and not isinstance(v, str)
+            and not (isinstance(v, (list, tuple)) and all(isinstance(a, str) for a in v))
+        ):
+            raise InputError(
+                f"must be a list of action labels, got {v!r}",
+                field=f"options.{key}",
+                fix="write e.g. [inspect, skip] or null",
+            )
     v = opts.get("rtol")
     if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
-        raise InputError(f"must be a number, got {v!r}", field="options.rtol",
-                         fix="write e.g. 1e-6 or omit it")
+        raise InputError(
+            f"must be a number, got {v!r}", field="options.rtol", fix="write e.g. 1e-6 or omit it"
+        )
     v = opts.get("leader")
     if v is not None and not isinstance(v, str):
-        raise InputError(f"must be a role or player name, got {v!r}", field="options.leader",
-                         fix="write 'leader' or 'follower'")
+        raise InputError(
+            f"must be a role or player name, got {v!r}",
+            field="options.leader",
+            fix="write 'leader' or 'follower'",
+        )
 
 
-def _with_exact(g: NormalFormGame, cert: Certificate, commitment: Mapping[str, float],
-                response: str, pure: bool, claimed: Any = None) -> Certificate:
+def _with_exact(
+    g: NormalFormGame,
+    cert: Certificate,
+    commitment: Mapping[str, float],
+    response: str,
+    pure: bool,
+    claimed: Any = None,
+) -> Certificate:
     """``cert`` plus the rational-arithmetic check of :mod:`stackopt.checks.exact`.
 
     ``claimed`` is the exact evidence a result read from JSON carries; the check fails when
@@ -260,19 +344,25 @@ def _with_exact(g: NormalFormGame, cert: Certificate, commitment: Mapping[str, f
             top = max(fb)
             best_i = max(to_fraction(g.A[i, k]) for k in range(g.shape[1]) if fb[k] == top)
             if best_i > v:
-                check = replace(check, passed=False,
-                                detail=f"exactly, pure commitment '{g.leader_actions[i]}' "
-                                       f"gives {best_i} > {v}")
+                check = replace(
+                    check,
+                    passed=False,
+                    detail=f"exactly, pure commitment '{g.leader_actions[i]}' gives {best_i} > {v}",
+                )
                 break
         else:
-            check = replace(check, detail=check.detail + "; all pure commitments enumerated "
-                                                         "exactly")
+            check = replace(
+                check, detail=check.detail + "; all pure commitments enumerated exactly"
+            )
     if isinstance(claimed, Mapping) and check.passed:
         for key in ("leader_value", "follower_value", "commitment"):
             if key in claimed and key in exact_evidence and claimed[key] != exact_evidence[key]:
-                check = replace(check, passed=False,
-                                detail=f"the result states exact {key} {claimed[key]}, "
-                                       f"recomputed {exact_evidence[key]}")
+                check = replace(
+                    check,
+                    passed=False,
+                    detail=f"the result states exact {key} {claimed[key]}, "
+                    f"recomputed {exact_evidence[key]}",
+                )
                 break
     evidence = dict(cert.evidence or {})
     evidence["exact"] = exact_evidence
@@ -297,17 +387,23 @@ def _bounds_evidence(g: NormalFormGame, records) -> dict[str, Any]:
 
 
 def _failed(g, method, message, options, stats) -> Result:  # pragma: no cover
-    return Result(kind=NormalFormGame.kind, status=Status.ERROR, method=method,
-                  leader=LeaderOutcome(g.leader_name, {}, None),
-                  follower=FollowerOutcome(g.follower_name, None, None), certificate=None,
-                  stats=stats, options=options, game=g.name, message=message)
+    return Result(
+        kind=NormalFormGame.kind,
+        status=Status.ERROR,
+        method=method,
+        leader=LeaderOutcome(g.leader_name, {}, None),
+        follower=FollowerOutcome(g.follower_name, None, None),
+        certificate=None,
+        stats=stats,
+        options=options,
+        game=g.name,
+        message=message,
+    )
 
 
-
-
-
-def export_models(game: NormalFormGame, *, leader: str = "leader", response: str | None = None,
-                  **_: object) -> dict[str, Any]:
+def export_models(
+    game: NormalFormGame, *, leader: str = "leader", response: str | None = None, **_: object
+) -> dict[str, Any]:
     """The models ``stackopt export`` writes: LP(j) for every follower action ``j`` (or only
     ``response``), keyed by the action's file-safe name (``<label>_<j>`` where two labels
     sanitise alike, e.g. ``a-b`` and ``a+b``)."""

@@ -11,14 +11,23 @@ KIND = KindSpec(
     solve=f"{_P}.solve:solve_security",
     verify=f"{_P}.solve:verify_security",
     methods=(
-        Method("multiple_lps", "one coverage LP per attacked target (one attacker type); a "
-               "duality bound per target proves optimality",
-               options=(
-                   Option("engine", "str", "highs", choices=("highs", "pyomo"),
-                          doc="highs (in place, fast) or pyomo (cross-check)"),
-                   Option("prune", "bool", True,
-                          doc="skip targets whose bound cannot beat the incumbent"),
-               )),
+        Method(
+            "multiple_lps",
+            "one coverage LP per attacked target (one attacker type); a "
+            "duality bound per target proves optimality",
+            options=(
+                Option(
+                    "engine",
+                    "str",
+                    "highs",
+                    choices=("highs", "pyomo"),
+                    doc="highs (in place, fast) or pyomo (cross-check)",
+                ),
+                Option(
+                    "prune", "bool", True, doc="skip targets whose bound cannot beat the incumbent"
+                ),
+            ),
+        ),
         Method("eraser", "ERASER MILP for several attacker types", optimality="solver-reported"),
     ),
     default_method=None,
@@ -27,8 +36,10 @@ KIND = KindSpec(
     export=f"{_P}.solve:export_models",
     mixed=True,
     docs="security",
-    frame=Frame(Column("target", "string", "a target"),
-                Column("coverage", "float64", "the probability that it is protected"),
-                (Column("attacked", "boolean", "whether some attacker type attacks it"),),
-                rows="stackopt.frames:security_rows"),
+    frame=Frame(
+        Column("target", "string", "a target"),
+        Column("coverage", "float64", "the probability that it is protected"),
+        (Column("attacked", "boolean", "whether some attacker type attacks it"),),
+        rows="stackopt.frames:security_rows",
+    ),
 )

@@ -29,16 +29,17 @@ tolerance, :math:`s` the largest absolute payoff of the defender / attackers):
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
 from stackopt.certificate import Certificate, Check
+from stackopt.checks.common import check_rtol
 from stackopt.errors import InputError
 from stackopt.kinds.security.game import SecurityGame
 from stackopt.status import TieBreak
 from stackopt.vocabulary import COMMITMENT, milp_bound
-from stackopt.checks.common import check_rtol
 
 DEFAULT_RTOL = 1e-6
 
@@ -52,19 +53,26 @@ def tolerances(game: SecurityGame, rtol: float) -> tuple[float, float]:
 def coverage_vector(game: SecurityGame, coverage: Mapping[str, Any]) -> np.ndarray:
     """The coverage as a vector over ``game.targets`` (missing targets are 0)."""
     if not isinstance(coverage, Mapping):
-        raise InputError(f"must map targets to coverage probabilities, got {coverage!r}",
-                         field="leader.commitment", fix='write e.g. {"t1": 0.4}')
+        raise InputError(
+            f"must map targets to coverage probabilities, got {coverage!r}",
+            field="leader.commitment",
+            fix='write e.g. {"t1": 0.4}',
+        )
     c = np.zeros(game.n_targets)
     for lab, v in coverage.items():
         k = game.target_index(lab)
         try:
             c[k] = float(v)
         except (TypeError, ValueError):
-            raise InputError(f"coverage {v!r} is not a number",
-                             field=f"leader.commitment.{lab}", fix="write a number") from None
+            raise InputError(
+                f"coverage {v!r} is not a number",
+                field=f"leader.commitment.{lab}",
+                fix="write a number",
+            ) from None
     if not np.all(np.isfinite(c)):
-        raise InputError("non-finite coverage", field="leader.commitment",
-                         fix="write finite numbers")
+        raise InputError(
+            "non-finite coverage", field="leader.commitment", fix="write finite numbers"
+        )
     return c
 
 
@@ -73,36 +81,53 @@ def response_indices(game: SecurityGame, response: Any) -> list[int]:
     if isinstance(response, Mapping):
         missing = [ty for ty in game.types if ty not in response]
         if missing:
-            raise InputError(f"no response for attacker type {missing[0]!r}",
-                             field="follower.response", fix="give every type's target")
+            raise InputError(
+                f"no response for attacker type {missing[0]!r}",
+                field="follower.response",
+                fix="give every type's target",
+            )
         for ty in response:
             game.type_index(ty)
         return [game.target_index(response[ty]) for ty in game.types]
     if game.n_types != 1:
-        raise InputError("a game with attacker types needs a response per type",
-                         field="follower.response", fix='write e.g. {"terrorist": "t1"}')
+        raise InputError(
+            "a game with attacker types needs a response per type",
+            field="follower.response",
+            fix='write e.g. {"terrorist": "t1"}',
+        )
     return [game.target_index(response)]
 
 
-def bound_from_multipliers(game: SecurityGame, target: int, mu: np.ndarray, nu: float
-                           ) -> float:
+def bound_from_multipliers(game: SecurityGame, target: int, mu: np.ndarray, nu: float) -> float:
     """Weak-duality bound on LP(``target``) (one type), written from the formula in
     :mod:`stackopt.formulations.security_lps`."""
     dc, du = game.defender_covered[0], game.defender_uncovered[0]
     ac, au = game.attacker_covered[0], game.attacker_uncovered[0]
     others = np.arange(game.n_targets) != target
     w = np.where(others, mu, 0.0)
-    total = (float(du[target]) + nu * game.resources + float(w @ (au[target] - au))
-             + float(np.where(others, np.maximum(0.0, (au - ac) * w - nu), 0.0).sum()))
-    total += max(0.0, float(dc[target] - du[target]) - float(au[target] - ac[target]) * w.sum()
-                 - nu)
+    total = (
+        float(du[target])
+        + nu * game.resources
+        + float(w @ (au[target] - au))
+        + float(np.where(others, np.maximum(0.0, (au - ac) * w - nu), 0.0).sum())
+    )
+    total += max(
+        0.0, float(dc[target] - du[target]) - float(au[target] - ac[target]) * w.sum() - nu
+    )
     return float(total)
 
 
-def certify_security(game: SecurityGame, coverage: Mapping[str, Any], response: Any,
-                     leader_value: float | None, follower_value: Any,
-                     evidence: Mapping[str, Any] | None, *, rtol: float = DEFAULT_RTOL,
-                     rederive: bool = False) -> Certificate:
+def certify_security(
+    game: SecurityGame,
+    coverage: Mapping[str, Any],
+    response: Any,
+    leader_value: float | None,
+    follower_value: Any,
+    evidence: Mapping[str, Any] | None,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    rederive: bool = False,
+) -> Certificate:
     """Check a (coverage, attacked targets) answer against ``game``; see the module docstring."""
     atol_d, atol_a = tolerances(game, rtol)
     c = coverage_vector(game, coverage)
@@ -112,64 +137,122 @@ def certify_security(game: SecurityGame, coverage: Mapping[str, Any], response: 
     over = float(max(0.0, -c.min(), c.max() - 1.0))
     excess = float(max(0.0, c.sum() - m))
     ok = over <= rtol and excess <= rtol * max(1, m)
-    checks.append(Check(COMMITMENT, ok, max(over, excess), rtol,
-                        f"coverage in [0, 1] using {c.sum():.6g} of {m} resources" if ok else
-                        f"infeasible coverage (min {c.min():.3g}, max {c.max():.3g}, total "
-                        f"{c.sum():.6g} for {m} resources)"))
+    checks.append(
+        Check(
+            COMMITMENT,
+            ok,
+            max(over, excess),
+            rtol,
+            f"coverage in [0, 1] using {c.sum():.6g} of {m} resources"
+            if ok
+            else f"infeasible coverage (min {c.min():.3g}, max {c.max():.3g}, total "
+            f"{c.sum():.6g} for {m} resources)",
+        )
+    )
     ud, ua = game.defender_utility(c), game.attacker_utility(c)
     gaps = [float(ua[lam].max() - ua[lam, t]) for lam, t in enumerate(resp)]
     worst = int(np.argmax(gaps))
-    checks.append(Check("best_response", gaps[worst] <= atol_a, gaps[worst], atol_a,
-                        "every attacked target is a best response" if gaps[worst] <= atol_a
-                        else f"type '{game.types[worst]}' gains {gaps[worst]:.3g} by attacking "
-                             f"'{game.targets[int(ua[worst].argmax())]}'"))
+    checks.append(
+        Check(
+            "best_response",
+            gaps[worst] <= atol_a,
+            gaps[worst],
+            atol_a,
+            "every attacked target is a best response"
+            if gaps[worst] <= atol_a
+            else f"type '{game.types[worst]}' gains {gaps[worst]:.3g} by attacking "
+            f"'{game.targets[int(ua[worst].argmax())]}'",
+        )
+    )
     ties = []
     for lam, t in enumerate(resp):
         near = ua[lam] >= ua[lam].max() - atol_a
         ties.append(float(max(0.0, np.where(near, ud[lam], -np.inf).max() - ud[lam, t])))
     worst = int(np.argmax(ties))
-    checks.append(Check("tie_break", ties[worst] <= atol_d, ties[worst], atol_d,
-                        "ties are broken in the defender's favour" if ties[worst] <= atol_d
-                        else f"another best response of type '{game.types[worst]}' gives the "
-                             f"defender {ties[worst]:.3g} more"))
+    checks.append(
+        Check(
+            "tie_break",
+            ties[worst] <= atol_d,
+            ties[worst],
+            atol_d,
+            "ties are broken in the defender's favour"
+            if ties[worst] <= atol_d
+            else f"another best response of type '{game.types[worst]}' gives the "
+            f"defender {ties[worst]:.3g} more",
+        )
+    )
     true_l = float(sum(p * ud[lam, t] for lam, (p, t) in enumerate(zip(game.priors, resp))))
     true_f = {ty: float(ua[lam, t]) for lam, (ty, t) in enumerate(zip(game.types, resp))}
     if leader_value is None:  # values are optional
-        checks.append(Check("leader_value", True, None, atol_d,
-                            f"not reported; the game gives {true_l:.10g}"))
+        checks.append(
+            Check("leader_value", True, None, atol_d, f"not reported; the game gives {true_l:.10g}")
+        )
     else:
         err = abs(float(leader_value) - true_l)
-        checks.append(Check("leader_value", err <= atol_d, err, atol_d,
-                            f"recomputed {true_l:.10g}" if err <= atol_d else
-                            f"reported {float(leader_value):.10g} but the game gives "
-                            f"{true_l:.10g}"))
+        checks.append(
+            Check(
+                "leader_value",
+                err <= atol_d,
+                err,
+                atol_d,
+                f"recomputed {true_l:.10g}"
+                if err <= atol_d
+                else f"reported {float(leader_value):.10g} but the game gives {true_l:.10g}",
+            )
+        )
     checks.append(_follower_value(game, follower_value, true_f, atol_a))
     checks.append(_optimality(game, true_l, evidence, atol_d, rederive))
-    return Certificate(checks=tuple(checks), tie_break=TieBreak.LEADER, rtol=rtol,
-                       atol=max(atol_d, atol_a), scale=game.scale, evidence=dict(evidence or {}))
+    return Certificate(
+        checks=tuple(checks),
+        tie_break=TieBreak.LEADER,
+        rtol=rtol,
+        atol=max(atol_d, atol_a),
+        scale=game.scale,
+        evidence=dict(evidence or {}),
+    )
 
 
-def _follower_value(game: SecurityGame, reported: Any, true: dict[str, float],
-                    tol: float) -> Check:
+def _follower_value(game: SecurityGame, reported: Any, true: dict[str, float], tol: float) -> Check:
     if reported is None:  # values are optional
-        return Check("follower_value", True, None, tol, "not reported; the game gives " +
-                     ", ".join(f"{v:.10g}" for v in true.values()))
+        return Check(
+            "follower_value",
+            True,
+            None,
+            tol,
+            "not reported; the game gives " + ", ".join(f"{v:.10g}" for v in true.values()),
+        )
     if not isinstance(reported, Mapping):
         if game.n_types != 1:
-            return Check("follower_value", False, None, tol,
-                         "a game with attacker types needs one value per type")
+            return Check(
+                "follower_value",
+                False,
+                None,
+                tol,
+                "a game with attacker types needs one value per type",
+            )
         reported = {game.types[0]: reported}
     try:
         err = max(abs(float(reported[ty]) - v) for ty, v in true.items())
     except (KeyError, TypeError, ValueError):
         return Check("follower_value", False, None, tol, "missing or non-numeric type value")
-    return Check("follower_value", err <= tol, err, tol,
-                 "recomputed " + ", ".join(f"{v:.10g}" for v in true.values()) if err <= tol
-                 else f"reported attacker value(s) differ from the game by {err:.3g}")
+    return Check(
+        "follower_value",
+        err <= tol,
+        err,
+        tol,
+        "recomputed " + ", ".join(f"{v:.10g}" for v in true.values())
+        if err <= tol
+        else f"reported attacker value(s) differ from the game by {err:.3g}",
+    )
 
 
-def _optimality(game: SecurityGame, value: float, evidence: Mapping[str, Any] | None,
-                atol: float, rederive: bool = False) -> Check:
+def _optimality(
+    game: SecurityGame,
+    value: float,
+    evidence: Mapping[str, Any] | None,
+    atol: float,
+    rederive: bool = False,
+) -> Check:
     ev = evidence or {}
     bounds = ev.get("bounds")
     if game.n_types == 1 and isinstance(bounds, Mapping):
@@ -188,49 +271,88 @@ def _optimality(game: SecurityGame, value: float, evidence: Mapping[str, Any] | 
                 if mu.min() < 0 or nu < 0 or not np.all(np.isfinite(mu)) or not np.isfinite(nu):
                     raise ValueError("multipliers must be finite and non-negative")
             except (InputError, TypeError, ValueError) as exc:
-                return Check("optimality", False, None, atol,
-                             f"bad bound record for target '{t}': {exc}")
+                return Check(
+                    "optimality", False, None, atol, f"bad bound record for target '{t}': {exc}"
+                )
             b = bound_from_multipliers(game, k, mu, nu)
             if b > worst:
                 worst, worst_t = b, t
         if missing:
-            return Check("optimality", False, None, atol,
-                         "no bound for target(s) " + ", ".join(map(repr, missing[:5])))
+            return Check(
+                "optimality",
+                False,
+                None,
+                atol,
+                "no bound for target(s) " + ", ".join(map(repr, missing[:5])),
+            )
         gap = float(max(0.0, worst - value))
-        return Check("optimality", gap <= atol, gap, atol,
-                     f"every target's LP bounded by {max(worst, value):.10g} (weak duality, "
-                     f"{len(bounds)} bounds)" if gap <= atol else
-                     f"target '{worst_t}' is only bounded by {worst:.10g} > {value:.10g}")
+        return Check(
+            "optimality",
+            gap <= atol,
+            gap,
+            atol,
+            f"every target's LP bounded by {max(worst, value):.10g} (weak duality, "
+            f"{len(bounds)} bounds)"
+            if gap <= atol
+            else f"target '{worst_t}' is only bounded by {worst:.10g} > {value:.10g}",
+        )
     milp = milp_bound(ev)  # evidence.milp_bound.bound (old form: a bare number)
     if milp is not None:
         raw = milp.get("bound")
         from stackopt.checks.common import is_finite_number
 
         if not is_finite_number(raw):
-            return Check("optimality", False, None, atol,
-                         f"bad MILP bound in evidence: {str(raw)[:40]!r} is not a finite number")
+            return Check(
+                "optimality",
+                False,
+                None,
+                atol,
+                f"bad MILP bound in evidence: {str(raw)[:40]!r} is not a finite number",
+            )
         if float(raw) - value > atol:
-            return Check("optimality", False, float(raw) - value, atol,
-                         f"MILP bound {float(raw):.10g} exceeds the value {value:.10g}")
+            return Check(
+                "optimality",
+                False,
+                float(raw) - value,
+                atol,
+                f"MILP bound {float(raw):.10g} exceeds the value {value:.10g}",
+            )
         rederived, how = _rederive(game) if rederive else (None, "")
         if rederived is not None:  # the file's bound is only a hint: re-derive the optimum
             gap = float(max(0.0, rederived - value))
-            return Check("optimality", gap <= atol, gap, atol,
-                         f"re-derived independently ({how}): optimum {rederived:.10g}"
-                         if gap <= atol else
-                         f"{how} gives {rederived:.10g} > {value:.10g}")
+            return Check(
+                "optimality",
+                gap <= atol,
+                gap,
+                atol,
+                f"re-derived independently ({how}): optimum {rederived:.10g}"
+                if gap <= atol
+                else f"{how} gives {rederived:.10g} > {value:.10g}",
+            )
         gap = float(raw) - value
         ok = gap <= atol
-        return Check("optimality", ok, max(gap, 0.0), atol,
-                     f"solver-reported: ERASER MILP bound {milp.get('bound')} reported by HiGHS "
-                     f"with mip_rel_gap=0 (solver's claim, " + (
-                         f"not re-derived: game above {VERIFY_ERASER_ENTRIES} target-type "
-                         "pairs)" if rederive else "not re-checkable from the game)") if ok
-                     else f"MILP bound {milp.get('bound')} exceeds the value {value:.10g}")
-    return Check("optimality", False, None, atol,
-                 "the result carries no optimality evidence; re-solve with "
-                 "'stackopt solve' to obtain it")
-
+        return Check(
+            "optimality",
+            ok,
+            max(gap, 0.0),
+            atol,
+            f"solver-reported: ERASER MILP bound {milp.get('bound')} reported by HiGHS "
+            f"with mip_rel_gap=0 (solver's claim, "
+            + (
+                f"not re-derived: game above {VERIFY_ERASER_ENTRIES} target-type pairs)"
+                if rederive
+                else "not re-checkable from the game)"
+            )
+            if ok
+            else f"MILP bound {milp.get('bound')} exceeds the value {value:.10g}",
+        )
+    return Check(
+        "optimality",
+        False,
+        None,
+        atol,
+        "the result carries no optimality evidence; re-solve with 'stackopt solve' to obtain it",
+    )
 
 
 #: Largest ``targets x types`` for which ``verify`` re-solves ERASER instead of trusting the
@@ -260,4 +382,3 @@ def _rederive(game: SecurityGame) -> tuple[float | None, str]:
     if not r.certified or r.leader.value is None:
         return None, ""
     return float(r.leader.value), how
-

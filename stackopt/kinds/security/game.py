@@ -22,8 +22,9 @@ targets is an error. This class knows nothing of files or solvers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -74,18 +75,23 @@ class SecurityGame:
         ac = _payoffs(self.attacker_covered, T, "attacker.covered")
         au = _payoffs(self.attacker_uncovered, T, "attacker.uncovered")
         if ac.shape != au.shape:
-            raise InputError(f"attacker covered payoffs have {ac.shape[0]} type(s) but "
-                             f"uncovered payoffs {au.shape[0]}", field="attacker",
-                             fix="give covered and uncovered payoffs for every type")
+            raise InputError(
+                f"attacker covered payoffs have {ac.shape[0]} type(s) but "
+                f"uncovered payoffs {au.shape[0]}",
+                field="attacker",
+                fix="give covered and uncovered payoffs for every type",
+            )
         L = ac.shape[0]
         dc = _payoffs(self.defender_covered, T, "defender.covered")
         du = _payoffs(self.defender_uncovered, T, "defender.uncovered")
         dc, du = (np.repeat(x, L, axis=0) if x.shape[0] == 1 else x for x in (dc, du))
         for x, field in ((dc, "defender.covered"), (du, "defender.uncovered")):
             if x.shape[0] != L:
-                raise InputError(f"{x.shape[0]} rows of defender payoffs for {L} attacker "
-                                 f"types", field=field,
-                                 fix="give one row per attacker type, or one shared row")
+                raise InputError(
+                    f"{x.shape[0]} rows of defender payoffs for {L} attacker types",
+                    field=field,
+                    fix="give one row per attacker type, or one shared row",
+                )
         types = _type_names(self.types, L)
         priors = _priors(self.priors, L)
         m = self.resources
@@ -93,48 +99,75 @@ class SecurityGame:
             if isinstance(m, float) and m.is_integer():
                 m = int(m)
             else:
-                raise InputError(f"resources must be a whole number, got {m!r}",
-                                 field="resources", fix="write e.g. resources: 2")
+                raise InputError(
+                    f"resources must be a whole number, got {m!r}",
+                    field="resources",
+                    fix="write e.g. resources: 2",
+                )
         m = int(m)
         if m < 0:
-            raise InputError(f"resources must be >= 0, got {m}", field="resources",
-                             fix="give the number of identical defender resources")
+            raise InputError(
+                f"resources must be >= 0, got {m}",
+                field="resources",
+                fix="give the number of identical defender resources",
+            )
         if m > T:
-            raise InputError(f"more resources ({m}) than targets ({T})", field="resources",
-                             fix=f"use at most {T} resources (one resource covers one target; "
-                                 f"{T} already cover every target)")
+            raise InputError(
+                f"more resources ({m}) than targets ({T})",
+                field="resources",
+                fix=f"use at most {T} resources (one resource covers one target; "
+                f"{T} already cover every target)",
+            )
         for lam in range(L):
             who = f" for type '{types[lam]}'" if L > 1 else ""
             bad = np.nonzero(dc[lam] < du[lam])[0]
             if bad.size:
                 t = int(bad[0])
-                raise InputError(f"defender's covered payoff {dc[lam, t]:g} is below its "
-                                 f"uncovered payoff {du[lam, t]:g}{who}",
-                                 field=f"targets[{t}].defender",
-                                 fix="coverage must not hurt the defender: check that "
-                                     "'covered' and 'uncovered' are not swapped")
+                raise InputError(
+                    f"defender's covered payoff {dc[lam, t]:g} is below its "
+                    f"uncovered payoff {du[lam, t]:g}{who}",
+                    field=f"targets[{t}].defender",
+                    fix="coverage must not hurt the defender: check that "
+                    "'covered' and 'uncovered' are not swapped",
+                )
             bad = np.nonzero(ac[lam] > au[lam])[0]
             if bad.size:
                 t = int(bad[0])
-                raise InputError(f"attacker's covered payoff {ac[lam, t]:g} is above its "
-                                 f"uncovered payoff {au[lam, t]:g}{who}",
-                                 field=f"targets[{t}].attacker",
-                                 fix="coverage must not help the attacker: check that "
-                                     "'covered' and 'uncovered' are not swapped")
-        for nm, field in ((self.defender_name, "defender.name"),
-                          (self.attacker_name, "attacker.name")):
+                raise InputError(
+                    f"attacker's covered payoff {ac[lam, t]:g} is above its "
+                    f"uncovered payoff {au[lam, t]:g}{who}",
+                    field=f"targets[{t}].attacker",
+                    fix="coverage must not help the attacker: check that "
+                    "'covered' and 'uncovered' are not swapped",
+                )
+        for nm, field in (
+            (self.defender_name, "defender.name"),
+            (self.attacker_name, "attacker.name"),
+        ):
             if not isinstance(nm, str) or not nm.strip():
-                raise InputError(f"player name must be a non-empty string, got {nm!r}",
-                                 field=field, fix="give the player a name")
+                raise InputError(
+                    f"player name must be a non-empty string, got {nm!r}",
+                    field=field,
+                    fix="give the player a name",
+                )
         if self.defender_name == self.attacker_name:
-            raise InputError(f"both players are called {self.defender_name!r}",
-                             field="attacker.name", fix="give the players different names")
+            raise InputError(
+                f"both players are called {self.defender_name!r}",
+                field="attacker.name",
+                fix="give the players different names",
+            )
         for arr in (dc, du, ac, au):
             arr.setflags(write=False)
-        for key, val in (("targets", targets), ("defender_covered", dc),
-                         ("defender_uncovered", du), ("attacker_covered", ac),
-                         ("attacker_uncovered", au), ("resources", m), ("types", types),
-                         ("priors", priors)):
+        for key, val in (
+            ("targets", targets),
+            ("defender_covered", dc),
+            ("defender_uncovered", du),
+            ("attacker_covered", ac),
+            ("attacker_uncovered", au),
+            ("resources", m),
+            ("types", types),
+            ("priors", priors),
+        ):
             object.__setattr__(self, key, val)
 
     # -- properties ----------------------------------------------------------
@@ -172,16 +205,21 @@ class SecurityGame:
         try:
             return self.targets.index(str(label))
         except ValueError:
-            raise InputError(f"unknown target {label!r}", field="targets",
-                             fix="choose from " + ", ".join(map(repr, self.targets[:10]))
-                             ) from None
+            raise InputError(
+                f"unknown target {label!r}",
+                field="targets",
+                fix="choose from " + ", ".join(map(repr, self.targets[:10])),
+            ) from None
 
     def type_index(self, label: Any) -> int:
         try:
             return self.types.index(str(label))
         except ValueError:
-            raise InputError(f"unknown attacker type {label!r}", field="attacker.types",
-                             fix="choose from " + ", ".join(map(repr, self.types))) from None
+            raise InputError(
+                f"unknown attacker type {label!r}",
+                field="attacker.types",
+                fix="choose from " + ", ".join(map(repr, self.types)),
+            ) from None
 
     # -- payoffs -------------------------------------------------------------
     def defender_utility(self, coverage: np.ndarray) -> np.ndarray:
@@ -196,23 +234,34 @@ class SecurityGame:
 
     def __repr__(self) -> str:
         nm = f" {self.name!r}" if self.name else ""
-        return (f"<SecurityGame{nm}: {self.n_targets} targets, {self.resources} resources, "
-                f"{self.n_types} attacker type(s)>")
+        return (
+            f"<SecurityGame{nm}: {self.n_targets} targets, {self.resources} resources, "
+            f"{self.n_types} attacker type(s)>"
+        )
 
 
 def _targets(labels: Sequence[Any]) -> tuple[str, ...]:
     if isinstance(labels, str) or not isinstance(labels, (list, tuple)) or not labels:
-        raise InputError("must be a non-empty list of target names", field="targets",
-                         fix="list the targets, e.g. [airport, port]")
+        raise InputError(
+            "must be a non-empty list of target names",
+            field="targets",
+            fix="list the targets, e.g. [airport, port]",
+        )
     out, seen = [], {}
     for k, lab in enumerate(labels):
         if isinstance(lab, bool) or not isinstance(lab, (str, int)) or not str(lab).strip():
-            raise InputError(f"target name {lab!r} is not a non-empty string",
-                             field=f"targets[{k}]", fix="give every target a short name")
+            raise InputError(
+                f"target name {lab!r} is not a non-empty string",
+                field=f"targets[{k}]",
+                fix="give every target a short name",
+            )
         s = str(lab).strip()
         if s in seen:
-            raise InputError(f"duplicate target {s!r} (positions {seen[s]} and {k})",
-                             field=f"targets[{k}]", fix="make every target name unique")
+            raise InputError(
+                f"duplicate target {s!r} (positions {seen[s]} and {k})",
+                field=f"targets[{k}]",
+                fix="make every target name unique",
+            )
         seen[s] = k
         out.append(s)
     return tuple(out)
@@ -227,28 +276,42 @@ def _payoffs(data: Any, T: int, field: str) -> np.ndarray:
     else:
         rows = data.tolist() if isinstance(data, np.ndarray) else data
         if not isinstance(rows, (list, tuple)) or not rows:
-            raise InputError("must be a non-empty list of numbers", field=field,
-                             fix="give one payoff per target")
-        flat = [r for r in rows] if not isinstance(rows[0], (list, tuple)) else \
-            [v for r in rows for v in (r if isinstance(r, (list, tuple)) else [r])]
+            raise InputError(
+                "must be a non-empty list of numbers", field=field, fix="give one payoff per target"
+            )
+        flat = (
+            [r for r in rows]
+            if not isinstance(rows[0], (list, tuple))
+            else [v for r in rows for v in (r if isinstance(r, (list, tuple)) else [r])]
+        )
         for k, v in enumerate(flat):
             if isinstance(v, bool) or not isinstance(v, (int, float, np.number)):
-                raise InputError(f"payoff {v!r} is not a number", field=f"{field}[{k}]",
-                                 fix="payoffs must be plain numbers")
+                raise InputError(
+                    f"payoff {v!r} is not a number",
+                    field=f"{field}[{k}]",
+                    fix="payoffs must be plain numbers",
+                )
         try:
             arr = np.array(rows, dtype=float)
         except ValueError:
-            raise InputError("ragged payoff rows", field=field,
-                             fix="give every row one payoff per target") from None
+            raise InputError(
+                "ragged payoff rows", field=field, fix="give every row one payoff per target"
+            ) from None
     if arr.ndim == 1:
         arr = arr[None, :]
     if arr.ndim != 2 or arr.shape[1] != T:
-        raise InputError(f"expected {T} payoffs per row (one per target), got shape "
-                         f"{arr.shape}", field=field, fix="give one payoff per target")
+        raise InputError(
+            f"expected {T} payoffs per row (one per target), got shape {arr.shape}",
+            field=field,
+            fix="give one payoff per target",
+        )
     bad = np.argwhere(~np.isfinite(arr))
     if bad.size:
-        raise InputError("payoff is not finite", field=f"{field}[{int(bad[0][1])}]",
-                         fix="payoffs must be finite numbers")
+        raise InputError(
+            "payoff is not finite",
+            field=f"{field}[{int(bad[0][1])}]",
+            fix="payoffs must be finite numbers",
+        )
     return arr
 
 
@@ -257,11 +320,17 @@ def _type_names(types: Sequence[Any], L: int) -> tuple[str, ...]:
         return ("attacker",) if L == 1 else tuple(f"type{k}" for k in range(L))
     names = [str(t).strip() for t in types]
     if len(names) != L:
-        raise InputError(f"{len(names)} type names for {L} rows of attacker payoffs",
-                         field="attacker.types", fix="give one name per attacker type")
+        raise InputError(
+            f"{len(names)} type names for {L} rows of attacker payoffs",
+            field="attacker.types",
+            fix="give one name per attacker type",
+        )
     if any(not n for n in names) or len(set(names)) != L:
-        raise InputError("attacker type names must be non-empty and unique",
-                         field="attacker.types", fix="rename the types")
+        raise InputError(
+            "attacker type names must be non-empty and unique",
+            field="attacker.types",
+            fix="rename the types",
+        )
     return tuple(names)
 
 
@@ -269,26 +338,47 @@ def _priors(priors: Sequence[Any], L: int) -> tuple[float, ...]:
     if not priors:
         if L == 1:
             return (1.0,)
-        raise InputError(f"{L} attacker types but no priors", field="attacker.types",
-                         fix="give every type a prior probability")
+        raise InputError(
+            f"{L} attacker types but no priors",
+            field="attacker.types",
+            fix="give every type a prior probability",
+        )
     if len(priors) != L:
-        raise InputError(f"{len(priors)} priors for {L} attacker types",
-                         field="attacker.types", fix="give one prior per type")
+        raise InputError(
+            f"{len(priors)} priors for {L} attacker types",
+            field="attacker.types",
+            fix="give one prior per type",
+        )
     out = []
     for k, p in enumerate(priors):
-        if isinstance(p, bool) or not isinstance(p, (int, float, np.number)) \
-                or (not isinstance(p, int) and not np.isfinite(p)):  # ints: checked below
-            raise InputError(f"prior {p!r} is not a number", field=f"attacker.types[{k}].prior",
-                             fix="write a probability between 0 and 1")
+        if (
+            isinstance(p, bool)
+            or not isinstance(p, (int, float, np.number))
+            or (not isinstance(p, int) and not np.isfinite(p))
+        ):  # ints: checked below
+            raise InputError(
+                f"prior {p!r} is not a number",
+                field=f"attacker.types[{k}].prior",
+                fix="write a probability between 0 and 1",
+            )
         if p < 0:
-            raise InputError(f"prior {p!r} is negative", field=f"attacker.types[{k}].prior",
-                             fix="priors are probabilities: use values in [0, 1]")
+            raise InputError(
+                f"prior {p!r} is negative",
+                field=f"attacker.types[{k}].prior",
+                fix="priors are probabilities: use values in [0, 1]",
+            )
         if p > 1:
-            raise InputError(f"prior {p!r} is above 1", field=f"attacker.types[{k}].prior",
-                             fix="priors are probabilities: use values in [0, 1]")
+            raise InputError(
+                f"prior {p!r} is above 1",
+                field=f"attacker.types[{k}].prior",
+                fix="priors are probabilities: use values in [0, 1]",
+            )
         out.append(float(p))
     total = sum(out)
     if abs(total - 1.0) > PRIOR_TOL:
-        raise InputError(f"priors sum to {total:.12g}, not 1", field="attacker.types",
-                         fix="rescale the priors so they sum to 1")
+        raise InputError(
+            f"priors sum to {total:.12g}, not 1",
+            field="attacker.types",
+            fix="rescale the priors so they sum to 1",
+        )
     return tuple(out)

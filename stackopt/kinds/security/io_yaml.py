@@ -46,12 +46,12 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from stackopt.errors import InputError
-from stackopt.kinds.security.game import SecurityGame
 from stackopt.io.specs import GameSpec, PlayerNameSpec, StrictSpec
 from stackopt.io.validation import parse_model
+from stackopt.kinds.security.game import SecurityGame
 
 
 class _Pair(StrictSpec):
@@ -62,18 +62,18 @@ class _Pair(StrictSpec):
 class _Target(StrictSpec):
     name: Any
     defender: _Pair
-    attacker: Optional[_Pair] = None
+    attacker: _Pair | None = None
 
 
 class _Type(StrictSpec):
     name: Any
     prior: Any
     payoffs: dict[str, _Pair]
-    defender: Optional[dict[str, _Pair]] = None
+    defender: dict[str, _Pair] | None = None
 
 
 class _Attacker(PlayerNameSpec):
-    types: Optional[list[_Type]] = None
+    types: list[_Type] | None = None
 
 
 class _Defender(PlayerNameSpec):
@@ -101,9 +101,12 @@ def _shared_vocabulary(data: Any, source: str) -> Any:
         for alias, key in _ALIASES.items():
             if alias in out:
                 if key in out:
-                    raise InputError(f"both '{alias}' and '{key}' given", source=source,
-                                     field=f"{where}{alias}",
-                                     fix=f"write only one of them ('{alias}' means '{key}')")
+                    raise InputError(
+                        f"both '{alias}' and '{key}' given",
+                        source=source,
+                        field=f"{where}{alias}",
+                        fix=f"write only one of them ('{alias}' means '{key}')",
+                    )
                 out[key] = out.pop(alias)
         return out
 
@@ -120,28 +123,36 @@ def _shared_vocabulary(data: Any, source: str) -> Any:
     return data
 
 
-def parse_security(data: dict[str, Any], *, source: str, base_dir: Path | None = None
-                   ) -> SecurityGame:
+def parse_security(
+    data: dict[str, Any], *, source: str, base_dir: Path | None = None
+) -> SecurityGame:
     """Build a :class:`SecurityGame` from parsed YAML ``data`` (see the module docstring)."""
     data = _shared_vocabulary(data, source)
     spec = parse_model(_SecuritySpec, data, source=source)
     if not spec.targets:
-        raise InputError("no targets", source=source, field="targets",
-                         fix="list at least one target")
+        raise InputError(
+            "no targets", source=source, field="targets", fix="list at least one target"
+        )
     names = [_name(t.name, source, f"targets[{k}].name") for k, t in enumerate(spec.targets)]
-    dc = [_num(t.defender.covered, source, f"targets[{k}].defender.covered")
-          for k, t in enumerate(spec.targets)]
-    du = [_num(t.defender.uncovered, source, f"targets[{k}].defender.uncovered")
-          for k, t in enumerate(spec.targets)]
+    dc = [
+        _num(t.defender.covered, source, f"targets[{k}].defender.covered")
+        for k, t in enumerate(spec.targets)
+    ]
+    du = [
+        _num(t.defender.uncovered, source, f"targets[{k}].defender.uncovered")
+        for k, t in enumerate(spec.targets)
+    ]
     types = spec.attacker.types
     if not types:
         ac, au = [], []
         for k, t in enumerate(spec.targets):
             if t.attacker is None:
-                raise InputError("required key is missing", source=source,
-                                 field=f"targets[{k}].attacker",
-                                 fix="give the attacker's covered/uncovered payoffs, or list "
-                                     "attacker.types")
+                raise InputError(
+                    "required key is missing",
+                    source=source,
+                    field=f"targets[{k}].attacker",
+                    fix="give the attacker's covered/uncovered payoffs, or list attacker.types",
+                )
             ac.append(_num(t.attacker.covered, source, f"targets[{k}].attacker.covered"))
             au.append(_num(t.attacker.uncovered, source, f"targets[{k}].attacker.uncovered"))
         type_names: list[str] = []
@@ -150,10 +161,13 @@ def parse_security(data: dict[str, Any], *, source: str, base_dir: Path | None =
     else:
         for k, t in enumerate(spec.targets):
             if t.attacker is not None:
-                raise InputError("attacker payoffs on a target and attacker.types together",
-                                 source=source, field=f"targets[{k}].attacker",
-                                 fix="with attacker types, give attacker payoffs per type "
-                                     "under attacker.types[].payoffs")
+                raise InputError(
+                    "attacker payoffs on a target and attacker.types together",
+                    source=source,
+                    field=f"targets[{k}].attacker",
+                    fix="with attacker types, give attacker payoffs per type "
+                    "under attacker.types[].payoffs",
+                )
         ac, au, dcs, dus, type_names, priors = [], [], [], [], [], []
         for lam, ty in enumerate(types):
             where = f"attacker.types[{lam}]"
@@ -161,57 +175,102 @@ def parse_security(data: dict[str, Any], *, source: str, base_dir: Path | None =
             priors.append(ty.prior)
             unknown = sorted(set(ty.payoffs) - set(names))
             if unknown:
-                raise InputError(f"unknown target {unknown[0]!r}", source=source,
-                                 field=f"{where}.payoffs.{unknown[0]}",
-                                 fix="use the target names listed under 'targets'")
+                raise InputError(
+                    f"unknown target {unknown[0]!r}",
+                    source=source,
+                    field=f"{where}.payoffs.{unknown[0]}",
+                    fix="use the target names listed under 'targets'",
+                )
             missing = [n for n in names if n not in ty.payoffs]
             if missing:
-                raise InputError(f"no payoffs for target {missing[0]!r}", source=source,
-                                 field=f"{where}.payoffs",
-                                 fix="give this type's payoffs for every target")
-            ac.append([_num(ty.payoffs[n].covered, source, f"{where}.payoffs.{n}.covered")
-                       for n in names])
-            au.append([_num(ty.payoffs[n].uncovered, source, f"{where}.payoffs.{n}.uncovered")
-                       for n in names])
+                raise InputError(
+                    f"no payoffs for target {missing[0]!r}",
+                    source=source,
+                    field=f"{where}.payoffs",
+                    fix="give this type's payoffs for every target",
+                )
+            ac.append(
+                [_num(ty.payoffs[n].covered, source, f"{where}.payoffs.{n}.covered") for n in names]
+            )
+            au.append(
+                [
+                    _num(ty.payoffs[n].uncovered, source, f"{where}.payoffs.{n}.uncovered")
+                    for n in names
+                ]
+            )
             over = ty.defender or {}
             unknown = sorted(set(over) - set(names))
             if unknown:
-                raise InputError(f"unknown target {unknown[0]!r}", source=source,
-                                 field=f"{where}.defender.{unknown[0]}",
-                                 fix="use the target names listed under 'targets'")
-            dcs.append([_num(over[n].covered, source, f"{where}.defender.{n}.covered")
-                        if n in over else dc[k] for k, n in enumerate(names)])
-            dus.append([_num(over[n].uncovered, source, f"{where}.defender.{n}.uncovered")
-                        if n in over else du[k] for k, n in enumerate(names)])
+                raise InputError(
+                    f"unknown target {unknown[0]!r}",
+                    source=source,
+                    field=f"{where}.defender.{unknown[0]}",
+                    fix="use the target names listed under 'targets'",
+                )
+            dcs.append(
+                [
+                    _num(over[n].covered, source, f"{where}.defender.{n}.covered")
+                    if n in over
+                    else dc[k]
+                    for k, n in enumerate(names)
+                ]
+            )
+            dus.append(
+                [
+                    _num(over[n].uncovered, source, f"{where}.defender.{n}.uncovered")
+                    if n in over
+                    else du[k]
+                    for k, n in enumerate(names)
+                ]
+            )
     try:
         return SecurityGame(
-            targets=tuple(names), defender_covered=dcs, defender_uncovered=dus,
-            attacker_covered=ac, attacker_uncovered=au, resources=spec.resources,
-            types=tuple(type_names), priors=tuple(priors),
+            targets=tuple(names),
+            defender_covered=dcs,
+            defender_uncovered=dus,
+            attacker_covered=ac,
+            attacker_uncovered=au,
+            resources=spec.resources,
+            types=tuple(type_names),
+            priors=tuple(priors),
             defender_name=spec.defender.name or "defender",
-            attacker_name=spec.attacker.name or "attacker", name=spec.name)
+            attacker_name=spec.attacker.name or "attacker",
+            name=spec.name,
+        )
     except InputError as exc:
         raise exc.with_source(source) from None
 
 
 def _name(v: Any, source: str, field: str) -> str:
     if isinstance(v, bool) or not isinstance(v, (str, int)) or not str(v).strip():
-        raise InputError(f"name {v!r} is not a non-empty string", source=source, field=field,
-                         fix="give a short text name")
+        raise InputError(
+            f"name {v!r} is not a non-empty string",
+            source=source,
+            field=field,
+            fix="give a short text name",
+        )
     return str(v).strip()
 
 
 def _num(v: Any, source: str, field: str) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise InputError(f"payoff {v!r} is not a number", source=source, field=field,
-                         fix="write a plain number (e.g. -20 or 2.5)")
+        raise InputError(
+            f"payoff {v!r} is not a number",
+            source=source,
+            field=field,
+            fix="write a plain number (e.g. -20 or 2.5)",
+        )
     try:
         x = float(v)
     except OverflowError:  # an integer beyond the float range
         x = math.inf
     if not math.isfinite(x):
-        raise InputError(f"payoff {v!r} is not finite", source=source, field=field,
-                         fix="payoffs must be finite numbers (no NaN or infinity)")
+        raise InputError(
+            f"payoff {v!r} is not finite",
+            source=source,
+            field=field,
+            fix="payoffs must be finite numbers (no NaN or infinity)",
+        )
     return x
 
 
@@ -224,26 +283,43 @@ def security_to_dict(game: SecurityGame) -> dict[str, Any]:
     out["defender"] = {"name": game.defender_name}
     targets = []
     for k, t in enumerate(game.targets):
-        entry: dict[str, Any] = {"name": t, "defender": {
-            "covered": float(game.defender_covered[0, k]),
-            "uncovered": float(game.defender_uncovered[0, k])}}
+        entry: dict[str, Any] = {
+            "name": t,
+            "defender": {
+                "covered": float(game.defender_covered[0, k]),
+                "uncovered": float(game.defender_uncovered[0, k]),
+            },
+        }
         if game.n_types == 1:
-            entry["attacker"] = {"covered": float(game.attacker_covered[0, k]),
-                                 "uncovered": float(game.attacker_uncovered[0, k])}
+            entry["attacker"] = {
+                "covered": float(game.attacker_covered[0, k]),
+                "uncovered": float(game.attacker_uncovered[0, k]),
+            }
         targets.append(entry)
     att: dict[str, Any] = {"name": game.attacker_name}
     if game.n_types > 1:
         att["types"] = []
         for lam, ty in enumerate(game.types):
-            rec: dict[str, Any] = {"name": ty, "prior": game.priors[lam], "payoffs": {
-                t: {"covered": float(game.attacker_covered[lam, k]),
-                    "uncovered": float(game.attacker_uncovered[lam, k])}
-                for k, t in enumerate(game.targets)}}
-            over = {t: {"covered": float(game.defender_covered[lam, k]),
-                        "uncovered": float(game.defender_uncovered[lam, k])}
+            rec: dict[str, Any] = {
+                "name": ty,
+                "prior": game.priors[lam],
+                "payoffs": {
+                    t: {
+                        "covered": float(game.attacker_covered[lam, k]),
+                        "uncovered": float(game.attacker_uncovered[lam, k]),
+                    }
                     for k, t in enumerate(game.targets)
-                    if (game.defender_covered[lam, k], game.defender_uncovered[lam, k])
-                    != (game.defender_covered[0, k], game.defender_uncovered[0, k])}
+                },
+            }
+            over = {
+                t: {
+                    "covered": float(game.defender_covered[lam, k]),
+                    "uncovered": float(game.defender_uncovered[lam, k]),
+                }
+                for k, t in enumerate(game.targets)
+                if (game.defender_covered[lam, k], game.defender_uncovered[lam, k])
+                != (game.defender_covered[0, k], game.defender_uncovered[0, k])
+            }
             if over:
                 rec["defender"] = over
             att["types"].append(rec)

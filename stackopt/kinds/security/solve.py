@@ -19,17 +19,18 @@ sets of covered targets; with attacker types, the Harsanyi transformation) that
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from itertools import combinations, product
 from math import comb
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
-from stackopt.checks.common import verify_rtol
 from stackopt.certificate import Certificate
-from stackopt.kinds.security.checks import DEFAULT_RTOL, certify_security, tolerances
-from stackopt.kinds.registry import validated
+from stackopt.checks.common import verify_rtol
 from stackopt.errors import InputError, SolverError, UnsupportedError
+from stackopt.kinds.registry import validated
+from stackopt.kinds.security.checks import DEFAULT_RTOL, certify_security, tolerances
 from stackopt.kinds.security.game import SecurityGame
 from stackopt.result import FollowerOutcome, LeaderOutcome, Result
 from stackopt.status import Status
@@ -40,9 +41,16 @@ ENGINES = ("highs", "pyomo")
 
 
 @validated("security")
-def solve_security(game: SecurityGame, *, method: str | None = None, engine: str = "highs",
-                   rtol: float = DEFAULT_RTOL, prune: bool = True,
-                   time_limit: float | None = None, tie_break: str = "leader") -> Result:
+def solve_security(
+    game: SecurityGame,
+    *,
+    method: str | None = None,
+    engine: str = "highs",
+    rtol: float = DEFAULT_RTOL,
+    prune: bool = True,
+    time_limit: float | None = None,
+    tie_break: str = "leader",
+) -> Result:
     """Strong Stackelberg equilibrium of a security game (attacker ties favour the defender).
 
     Parameters
@@ -77,13 +85,21 @@ def solve_security(game: SecurityGame, *, method: str | None = None, engine: str
     if method is None:
         method = "multiple_lps" if game.n_types == 1 else "eraser"
     if method == "multiple_lps" and game.n_types != 1:
-        raise UnsupportedError("the multiple-LPs method needs one attacker type; this game "
-                               f"has {game.n_types}", field="method",
-                               fix="use method 'eraser' (the default for attacker types)")
+        raise UnsupportedError(
+            f"the multiple-LPs method needs one attacker type; this game has {game.n_types}",
+            field="method",
+            fix="use method 'eraser' (the default for attacker types)",
+        )
     tolerances(game, rtol)
     t0 = time.perf_counter()
-    options = {"method": method, "engine": engine, "rtol": rtol, "prune": prune,
-               "time_limit": time_limit, "tie_break": "leader"}
+    options = {
+        "method": method,
+        "engine": engine,
+        "rtol": rtol,
+        "prune": prune,
+        "time_limit": time_limit,
+        "tie_break": "leader",
+    }
     if method == "multiple_lps":
         c, resp, evidence, stats = _solve_lps(game, engine, prune, time_limit)
     else:
@@ -99,15 +115,23 @@ def solve_security(game: SecurityGame, *, method: str | None = None, engine: str
         fv = {ty: float(ua[lam, t]) for lam, (ty, t) in enumerate(zip(game.types, resp))}
     cert = certify_security(game, coverage, response, lv, fv, evidence, rtol=rtol)
     stats["total_seconds"] = time.perf_counter() - t0
-    return Result(kind=SecurityGame.kind, status=Status.OPTIMAL, method=method,
-                  leader=LeaderOutcome(game.defender_name, coverage, lv),
-                  follower=FollowerOutcome(game.attacker_name, response, fv),
-                  certificate=cert, stats=stats, options=options, game=game.name,
-                  message="" if cert.passed else "certificate failed: " + cert.summary())
+    return Result(
+        kind=SecurityGame.kind,
+        status=Status.OPTIMAL,
+        method=method,
+        leader=LeaderOutcome(game.defender_name, coverage, lv),
+        follower=FollowerOutcome(game.attacker_name, response, fv),
+        certificate=cert,
+        stats=stats,
+        options=options,
+        game=game.name,
+        message="" if cert.passed else "certificate failed: " + cert.summary(),
+    )
 
 
-def verify_security(game: SecurityGame, result: Result | Mapping[str, Any], *,
-                    rtol: float | None = None) -> Certificate:
+def verify_security(
+    game: SecurityGame, result: Result | Mapping[str, Any], *, rtol: float | None = None
+) -> Certificate:
     """Re-check ``result`` against ``game`` without solving (:mod:`stackopt.kinds.security.checks`)."""
     if not isinstance(game, SecurityGame):
         raise InputError(f"expected a SecurityGame, got {type(game).__name__}")
@@ -121,13 +145,24 @@ def verify_security(game: SecurityGame, result: Result | Mapping[str, Any], *,
     evidence = result.certificate.evidence if result.certificate else None
     if evidence:
         finite_numbers(evidence.get("bounds"), "certificate.evidence.bounds")
-    cert = certify_security(game, result.leader.commitment, result.follower.response,
-                            result.leader.value, result.follower.value, evidence, rtol=rtol,
-                            rederive=True)
+    cert = certify_security(
+        game,
+        result.leader.commitment,
+        result.follower.response,
+        result.leader.value,
+        result.follower.value,
+        evidence,
+        rtol=rtol,
+        rederive=True,
+    )
     from stackopt.checks.status_claim import with_status_check
 
-    return with_status_check(cert, result.status, (Status.OPTIMAL,),
-                             why="a security game always has a strong Stackelberg equilibrium")
+    return with_status_check(
+        cert,
+        result.status,
+        (Status.OPTIMAL,),
+        why="a security game always has a strong Stackelberg equilibrium",
+    )
 
 
 def build_model(game: SecurityGame):
@@ -142,8 +177,13 @@ def _solve_lps(game: SecurityGame, engine: str, prune: bool, time_limit: float |
     from stackopt.engines.security_lps import solve_security_lps
     from stackopt.engines.security_pyomo import solve_security_lps_pyomo
 
-    args = (game.defender_covered[0], game.defender_uncovered[0], game.attacker_covered[0],
-            game.attacker_uncovered[0], game.resources)
+    args = (
+        game.defender_covered[0],
+        game.defender_uncovered[0],
+        game.attacker_covered[0],
+        game.attacker_uncovered[0],
+        game.resources,
+    )
     if engine == "highs":
         out = solve_security_lps(*args, prune=prune, time_limit=time_limit)
     else:
@@ -154,10 +194,12 @@ def _solve_lps(game: SecurityGame, engine: str, prune: bool, time_limit: float |
     bounds = {}
     for k in range(game.n_targets):
         rec = out.records[k]
-        entry: dict[str, Any] = {"outcome": rec.outcome, "bound": rec.bound,
-                                 "mu": dict(zip(map(labels.__getitem__, rec.mu),
-                                                rec.mu.values())),
-                                 "nu": rec.nu}
+        entry: dict[str, Any] = {
+            "outcome": rec.outcome,
+            "bound": rec.bound,
+            "mu": dict(zip(map(labels.__getitem__, rec.mu), rec.mu.values())),
+            "nu": rec.nu,
+        }
         if rec.value is not None:
             entry["value"] = rec.value
         bounds[labels[k]] = entry
@@ -167,10 +209,9 @@ def _solve_lps(game: SecurityGame, engine: str, prune: bool, time_limit: float |
 def _solve_eraser(game: SecurityGame, time_limit: float | None):
     from pyomo.contrib.solver.common.results import TerminationCondition
 
-    from stackopt.engines.highs import swallow_banner, solve_milp_exactly
+    from stackopt.engines.highs import solve_milp_exactly, swallow_banner
     from stackopt.engines.security_lps import polish_coverage
     from stackopt.formulations.security_milp import big_ms, build_eraser, read_solution
-
     from stackopt.kinds.security.merge import merge_attacker_types
     from stackopt.progress import model_size, phase
 
@@ -182,22 +223,32 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
     phase("security", "ERASER MILP built (%s) in %.2f s; HiGHS started", model_size(model), build)
     res, solve = solve_milp_exactly(model, time_limit=time_limit)
     if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
-        raise SolverError(f"HiGHS stopped with '{res.termination_condition.name}' on the "
-                          f"ERASER MILP")
+        raise SolverError(
+            f"HiGHS stopped with '{res.termination_condition.name}' on the ERASER MILP"
+        )
     res.solution_loader.load_vars()
     c, resp = read_solution(model, solved)
     c, polished = polish_coverage(solved, c, resp)
     resp = [resp[g] for g in group_of]  # every original type attacks as its merged type
     zd, za = big_ms(game)
     bound = res.objective_bound if res.objective_bound is not None else res.incumbent_objective
-    evidence = {MILP_BOUND: milp_record(float(bound), None if res.incumbent_objective is None
-                                        else float(res.incumbent_objective)),
-                "big_m": {ty: {"defender_max": float(zd[k].max()),
-                               "attacker_max": float(za[k].max())}
-                          for k, ty in enumerate(game.types)}}
-    stats = {BUILD_SECONDS: build, HIGHS_SECONDS: solve,
-             "binaries": solved.n_types * game.n_targets, "polished": polished,
-             "types_merged": game.n_types - solved.n_types}
+    evidence = {
+        MILP_BOUND: milp_record(
+            float(bound),
+            None if res.incumbent_objective is None else float(res.incumbent_objective),
+        ),
+        "big_m": {
+            ty: {"defender_max": float(zd[k].max()), "attacker_max": float(za[k].max())}
+            for k, ty in enumerate(game.types)
+        },
+    }
+    stats = {
+        BUILD_SECONDS: build,
+        HIGHS_SECONDS: solve,
+        "binaries": solved.n_types * game.n_targets,
+        "polished": polished,
+        "types_merged": game.n_types - solved.n_types,
+    }
     return c, resp, evidence, stats
 
 
@@ -222,16 +273,19 @@ def to_normal_form(game: SecurityGame, *, sizes: str = "at_most", max_cells: int
     if not isinstance(game, SecurityGame):
         raise InputError(f"expected a SecurityGame, got {type(game).__name__}")
     if sizes not in ("at_most", "exactly"):
-        raise InputError(f"unknown sizes {sizes!r}", field="sizes",
-                         fix="use 'at_most' or 'exactly'")
+        raise InputError(
+            f"unknown sizes {sizes!r}", field="sizes", fix="use 'at_most' or 'exactly'"
+        )
     T, m, L = game.n_targets, game.resources, game.n_types
     ks = range(m + 1) if sizes == "at_most" else [m]
     n_rows = sum(comb(T, k) for k in ks)
-    n_cols = T ** L
+    n_cols = T**L
     if n_rows * n_cols > max_cells:
-        raise UnsupportedError(f"the expansion has {n_rows} x {n_cols} cells", field="targets",
-                               fix="expand only small games; solve this one with "
-                                   "solve_security")
+        raise UnsupportedError(
+            f"the expansion has {n_rows} x {n_cols} cells",
+            field="targets",
+            fix="expand only small games; solve this one with solve_security",
+        )
     subsets = [s for k in ks for s in combinations(range(T), k)]
     profiles = list(product(range(T), repeat=L))
     A = np.zeros((n_rows, n_cols))
@@ -245,8 +299,15 @@ def to_normal_form(game: SecurityGame, *, sizes: str = "at_most", max_cells: int
             B[r, col] = sum(game.priors[lam] * ua[lam, t] for lam, t in enumerate(prof))
     rows = tuple("+".join(game.targets[t] for t in s) or "-" for s in subsets)
     cols = tuple("|".join(game.targets[t] for t in p) for p in profiles)
-    return NormalFormGame(A, B, rows, cols, leader_name=game.defender_name,
-                          follower_name=game.attacker_name, name=game.name)
+    return NormalFormGame(
+        A,
+        B,
+        rows,
+        cols,
+        leader_name=game.defender_name,
+        follower_name=game.attacker_name,
+        name=game.name,
+    )
 
 
 def coverage_of(game: SecurityGame, mixed: Mapping[str, float]) -> np.ndarray:

@@ -31,15 +31,25 @@ from importlib import import_module
 from typing import Any
 
 _WHERE = {
-    "ExactSSE": "normal_form", "to_fractions": "normal_form", "solve_exact": "normal_form",
-    "region_vertices": "normal_form", "sse_vertex_enumeration": "normal_form",
-    "pure_commitment_values": "normal_form", "leader_value_at": "normal_form",
-    "breakpoints_2xn": "normal_form", "grid_value_2xn": "normal_form",
-    "minimax_value": "normal_form", "nash_leader_values": "normal_form",
-    "profile_enumeration": "bayesian", "weak_exact_two_actions": "bayesian",
-    "enumerate_active_sets": "bilevel", "enumerate_integer_leader": "bilevel",
+    "ExactSSE": "normal_form",
+    "to_fractions": "normal_form",
+    "solve_exact": "normal_form",
+    "region_vertices": "normal_form",
+    "sse_vertex_enumeration": "normal_form",
+    "pure_commitment_values": "normal_form",
+    "leader_value_at": "normal_form",
+    "breakpoints_2xn": "normal_form",
+    "grid_value_2xn": "normal_form",
+    "minimax_value": "normal_form",
+    "nash_leader_values": "normal_form",
+    "profile_enumeration": "bayesian",
+    "weak_exact_two_actions": "bayesian",
+    "enumerate_active_sets": "bilevel",
+    "enumerate_integer_leader": "bilevel",
     "brute_force": "interdiction",
-    "CASES": "catalogue", "BY_NAME": "catalogue", "Case": "catalogue",
+    "CASES": "catalogue",
+    "BY_NAME": "catalogue",
+    "Case": "catalogue",
 }
 
 

@@ -21,8 +21,9 @@ from fractions import Fraction
 import numpy as np
 
 
-def profile_enumeration(R: list[np.ndarray], C: list[np.ndarray], weights: list[float]
-                        ) -> tuple[float, np.ndarray, tuple[int, ...]]:
+def profile_enumeration(
+    R: list[np.ndarray], C: list[np.ndarray], weights: list[float]
+) -> tuple[float, np.ndarray, tuple[int, ...]]:
     """Best (value, commitment, profile) over all type-response profiles (leader ties).
 
     ``R[l]``, ``C[l]`` are type ``l``'s leader and follower payoff matrices (leader actions x
@@ -35,10 +36,15 @@ def profile_enumeration(R: list[np.ndarray], C: list[np.ndarray], weights: list[
     for prof in itertools.product(*(range(c.shape[1]) for c in C)):
         obj = -sum(w * r[:, j] for w, r, j in zip(weights, R, prof))
         rows = [c[:, k] - c[:, j] for c, j in zip(C, prof) for k in range(c.shape[1]) if k != j]
-        res = linprog(obj, A_ub=np.array(rows) if rows else None,
-                      b_ub=np.zeros(len(rows)) if rows else None,
-                      A_eq=np.ones((1, m)), b_eq=[1.0], bounds=[(0, None)] * m,
-                      method="highs")
+        res = linprog(
+            obj,
+            A_ub=np.array(rows) if rows else None,
+            b_ub=np.zeros(len(rows)) if rows else None,
+            A_eq=np.ones((1, m)),
+            b_eq=[1.0],
+            bounds=[(0, None)] * m,
+            method="highs",
+        )
         if res.status == 0 and -res.fun > best[0] + 1e-12:
             best = (-res.fun, res.x, prof)
     return best
@@ -49,8 +55,9 @@ def _lin(M, j, p):
     return Fraction(M[0][j]) * p + Fraction(M[1][j]) * (1 - p)
 
 
-def weak_exact_two_actions(R: list[list[list[int]]], C: list[list[list[int]]],
-                           weights: list[Fraction]) -> tuple[Fraction, bool]:
+def weak_exact_two_actions(
+    R: list[list[list[int]]], C: list[list[list[int]]], weights: list[Fraction]
+) -> tuple[Fraction, bool]:
     """Exact pessimistic supremum and attainment when the leader has two actions."""
     bps = {Fraction(0), Fraction(1)}
     for c in C:

@@ -77,15 +77,22 @@ def enumerate_active_sets(p):
             A_eq = [np.concatenate([rows[i][0], rows[i][1], np.zeros(size)]) for i in S]
             b_eq = [rows[i][2] for i in S]
             for j in range(ny):  # stationarity: d_j + sum lambda_i a_y[i, j] = 0
-                A_eq.append(np.concatenate([np.zeros(nx + ny),
-                                            [rows[i][1][j] for i in S]]))
+                A_eq.append(np.concatenate([np.zeros(nx + ny), [rows[i][1][j] for i in S]]))
                 b_eq.append(-d[j])
-            bounds = [(None if not np.isfinite(lo) else lo, None if not np.isfinite(hi) else hi)
-                      for lo, hi in zip(p.leader_lower, p.leader_upper)]
+            bounds = [
+                (None if not np.isfinite(lo) else lo, None if not np.isfinite(hi) else hi)
+                for lo, hi in zip(p.leader_lower, p.leader_upper)
+            ]
             bounds += [(None, None)] * ny + [(0, None)] * size
-            res = linprog(c, A_ub=np.array(A_ub).reshape(-1, n) if A_ub else None,
-                          b_ub=b_ub or None, A_eq=np.array(A_eq).reshape(-1, n),
-                          b_eq=b_eq, bounds=bounds, method="highs")
+            res = linprog(
+                c,
+                A_ub=np.array(A_ub).reshape(-1, n) if A_ub else None,
+                b_ub=b_ub or None,
+                A_eq=np.array(A_eq).reshape(-1, n),
+                b_eq=b_eq,
+                bounds=bounds,
+                method="highs",
+            )
             if res.status == 3:
                 unbounded = True
             elif res.status == 0 and res.fun < best:
@@ -116,15 +123,21 @@ def enumerate_integer_leader(p):
         x = np.array(xs, float)
         A = np.array([ay for _, ay, _ in frows]).reshape(-1, ny)
         b = np.array([bb - ax @ x for ax, _, bb in frows])
-        res = linprog(fs * p.follower_cost_y, A_ub=A, b_ub=b, bounds=[(None, None)] * ny,
-                      method="highs")
+        res = linprog(
+            fs * p.follower_cost_y, A_ub=A, b_ub=b, bounds=[(None, None)] * ny, method="highs"
+        )
         if res.status != 0:
             continue
         f_star = res.fun
         A2 = [*A, fs * p.follower_cost_y] + [ay for _, ay, _ in lrows]
         b2 = [*b, f_star + 1e-9 * max(1, abs(f_star))] + [bb - ax @ x for ax, _, bb in lrows]
-        res2 = linprog(s * p.leader_cost_y, A_ub=np.array(A2), b_ub=b2,
-                       bounds=[(None, None)] * ny, method="highs")
+        res2 = linprog(
+            s * p.leader_cost_y,
+            A_ub=np.array(A2),
+            b_ub=b2,
+            bounds=[(None, None)] * ny,
+            method="highs",
+        )
         if res2.status == 0:
             best = min(best, s * p.leader_cost_x @ x + res2.fun)
     if not np.isfinite(best):

@@ -27,8 +27,10 @@ import numpy as np
 
 def to_fractions(M) -> list[list[Fraction]]:
     """Exact copy of a matrix (floats converted exactly, ints and Fractions kept)."""
-    return [[v if isinstance(v, Fraction) else Fraction(v) for v in row]
-            for row in (M.tolist() if isinstance(M, np.ndarray) else M)]
+    return [
+        [v if isinstance(v, Fraction) else Fraction(v) for v in row]
+        for row in (M.tolist() if isinstance(M, np.ndarray) else M)
+    ]
 
 
 def solve_exact(M: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
@@ -73,10 +75,10 @@ def region_vertices(B: list[list[Fraction]], j: int) -> list[tuple[Fraction, ...
 
 @dataclass(frozen=True)
 class ExactSSE:
-    value: Fraction                      # leader's SSE value
-    commitment: tuple[Fraction, ...]     # one optimal commitment
-    response: int                        # the follower action it induces
-    region_values: dict[int, Fraction]   # LP(j) optimum for every inducible j
+    value: Fraction  # leader's SSE value
+    commitment: tuple[Fraction, ...]  # one optimal commitment
+    response: int  # the follower action it induces
+    region_values: dict[int, Fraction]  # LP(j) optimum for every inducible j
 
 
 def sse_vertex_enumeration(A, B) -> ExactSSE:
@@ -164,11 +166,18 @@ def minimax_value(A) -> float:
     m, n = A.shape
     # variables x_0..x_{m-1}, v ; maximise v  <=>  minimise -v
     c = np.r_[np.zeros(m), -1.0]
-    A_ub = np.c_[-A.T, np.ones(n)]          # v - x.A[:, j] <= 0
+    A_ub = np.c_[-A.T, np.ones(n)]  # v - x.A[:, j] <= 0
     b_ub = np.zeros(n)
     A_eq = np.r_[np.ones(m), 0.0][None, :]
-    res = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=[1.0],
-                  bounds=[(0, None)] * m + [(None, None)], method="highs")
+    res = linprog(
+        c,
+        A_ub=A_ub,
+        b_ub=b_ub,
+        A_eq=A_eq,
+        b_eq=[1.0],
+        bounds=[(0, None)] * m + [(None, None)],
+        method="highs",
+    )
     assert res.status == 0, res.message
     return float(-res.fun)
 
