@@ -19,7 +19,7 @@ from stackopt.kinds.normal_form.compare import SCENARIOS, compare_leadership
 from stackopt.kinds.normal_form.nash import all_nash_equilibria
 from stackopt.testing.oracles import nash_leader_values, sse_vertex_enumeration
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_commitment_beats_nash_hand_derived():
