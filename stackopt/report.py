@@ -50,6 +50,19 @@ def decision_text(mapping: Mapping[str, Any], *, mixed: bool, limit: int = 12) -
     return text
 
 
+def policy_text(policy: Mapping[str, Mapping[str, Any]], *, limit: int = 6) -> str:
+    """A policy ``step -> {state: action}`` for a table: ``step 0: s0 test, s1 wait; ...``,
+    the first ``limit`` steps, and how many more there are."""
+    steps = list(policy.items())
+    parts = [
+        f"step {k}: " + ", ".join(f"{st} {fmt(a)}" for st, a in rule.items())
+        for k, rule in steps[:limit]
+    ]
+    if len(steps) > limit:
+        parts.append(f"... ({len(steps) - limit} more steps; see --json)")
+    return "; ".join(parts)
+
+
 def format_result(result: Result) -> str:
     """A compact table: header line, one block per player, certificate and statistics."""
     lines = []
@@ -66,7 +79,9 @@ def format_result(result: Result) -> str:
     strat = decision_text(result.leader.commitment, mixed=mixed)
     lines.append(f"{'leader':<9}{result.leader.name:<{width + 2}}{lv:>14}  {strat}")
     resp = result.follower.response
-    if isinstance(resp, Mapping):
+    if isinstance(resp, Mapping) and resp and all(isinstance(v, Mapping) for v in resp.values()):
+        rs = policy_text(resp)  # a policy: step -> state -> action (MDPs)
+    elif isinstance(resp, Mapping):
         rs = decision_text(resp, mixed=False)
     else:
         rs = fmt(resp)
