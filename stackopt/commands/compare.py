@@ -18,7 +18,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "commitment, and check that leading never hurts (von Stengel & Zamir "
         "2010). Exit 0 when every result is certified and the check holds.",
     )
-    p.add_argument("file", help="normal-form game file (.yaml, .csv or .nfg)")
+    p.add_argument(
+        "file",
+        help="normal-form game file (.yaml, .csv, .nfg, .npz, .parquet) or a model file/name",
+    )
     p.add_argument("--rtol", type=float, help="relative tolerance (default 1e-6)")
     p.add_argument("--time-limit", type=float, metavar="SECONDS", help="limit per solve")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")

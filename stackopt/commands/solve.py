@@ -14,6 +14,8 @@ from stackopt.commands import EXIT_NO_EQUILIBRIUM, EXIT_OK, add_kind_options, ki
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
+    from stackopt.kinds.registry import extensions
+
     from stackopt.kinds.registry import kinds
 
     epilog = ["options by kind (details: stackopt methods KIND):"]
@@ -23,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         epilog.append(f"  {spec.name}: methods {methods}; options {names}")
     p = sub.add_parser(
         "solve",
-        help="solve a game file (YAML, CSV or Gambit .nfg)",
+        help="solve a game file (YAML, CSV, Gambit .nfg, NPZ, Parquet) or a model",
         description="Solve a game and print the leader's commitment, the "
         "follower's response, both values and the certificate.",
         epilog="\n".join(epilog),
@@ -31,7 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "file",
-        help="game file: .yaml/.yml (any kind), .csv or .nfg, a model file "
+        help="game file (" + ", ".join(extensions()) + "), a model file "
         "or a bundled model name (e.g. ai_regulation)",
     )
     add_kind_options(p)
