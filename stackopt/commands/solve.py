@@ -14,9 +14,7 @@ from stackopt.commands import EXIT_NO_EQUILIBRIUM, EXIT_OK, add_kind_options, ki
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from stackopt.kinds.registry import extensions
-
-    from stackopt.kinds.registry import kinds
+    from stackopt.kinds.registry import extensions, kinds
 
     epilog = ["options by kind (details: stackopt methods KIND):"]
     for spec in kinds().values():
