@@ -11,7 +11,8 @@ actions each, so multiple LPs on it grow exponentially in :math:`L`, whereas the
 :math:`L n` binaries and grows far more slowly. Payoffs are seeded ``U[0, 10]`` integers (seed
 ``--seed`` + L + size), priors ``Dirichlet(1)``.
 
-Columns: ``DOBSS s`` (wall time of :func:`stackopt.kinds.bayesian.solve.solve_bayesian`, including the
+Columns: ``DOBSS s`` (wall time of :func:`stackopt.kinds.bayesian.solve.solve_bayesian`,
+including the
 Pyomo build, HiGHS, the polishing LP and the certificate), ``build s`` (Pyomo build part),
 ``Harsanyi s`` (transformation + multiple LPs + certificate), ``profiles``, ``ratio``
 (Harsanyi / DOBSS) and ``|dv|`` (difference of the two leader values). Harsanyi runs above

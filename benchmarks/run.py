@@ -6,8 +6,8 @@ CI smoke tests) or ``--engine pyomo`` (add the Pyomo engine as a third column, a
 
 For each seeded game it prints, measured in the same process:
 
-* ``stackopt s``   - wall time of :func:`stackopt.kinds.normal_form.solve.solve_sse` (default engine: one HiGHS
-  model edited in place), including pruning, dual bounds and the certificate;
+* ``stackopt s``   - wall time of :func:`stackopt.kinds.normal_form.solve.solve_sse` (default
+  engine: one HiGHS model edited in place), including pruning, dual bounds and the certificate;
 * ``HiGHS s``      - the time HiGHS itself spends in ``run()`` (``result.stats["highs_seconds"]``);
 * ``tot/HiGHS``    - the overhead ratio (1.0 means all time is spent inside HiGHS);
 * ``tot/H+ed``     - the same ratio counting also the time inside HiGHS's model-editing calls

@@ -174,19 +174,16 @@ def _clean(x: Any) -> Any:
 
 def jsonable(obj: Any) -> Any:
     """Convert numpy scalars/arrays and tuples into plain JSON types."""
-    try:
-        import numpy as np
-    except ImportError:  # pragma: no cover
-        np = None
+    import numpy as np  # a hard dependency; imported here to keep `import stackopt` light
+
     if isinstance(obj, Mapping):
         return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [jsonable(v) for v in obj]
-    if np is not None:
-        if isinstance(obj, np.ndarray):
-            return [jsonable(v) for v in obj.tolist()]
-        if isinstance(obj, np.generic):
-            return _clean(obj.item())
+    if isinstance(obj, np.ndarray):
+        return [jsonable(v) for v in obj.tolist()]
+    if isinstance(obj, np.generic):
+        return _clean(obj.item())
     if isinstance(obj, (str, bool)) or obj is None:
         return obj
     if isinstance(obj, int):

@@ -16,12 +16,16 @@ from importlib import import_module
 from stackopt.commands import COMMANDS, EXIT_BAD_INPUT, EXIT_NO_EQUILIBRIUM
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Parser(argparse.ArgumentParser):
+    """The top-level parser; ``subcommands`` maps each command name to its own parser."""
+
+    subcommands: dict[str, argparse.ArgumentParser]
+
+
+def build_parser() -> _Parser:
     from stackopt import __version__
 
-    parser = argparse.ArgumentParser(
-        prog="stackopt", description="Exact Stackelberg equilibria with certificates."
-    )
+    parser = _Parser(prog="stackopt", description="Exact Stackelberg equilibria with certificates.")
     parser.add_argument("--version", action="version", version=f"stackopt {__version__}")
     parser.add_argument(
         "-v",
@@ -46,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for name in COMMANDS:
         import_module(f"stackopt.commands.{name}").add_parser(sub)
-    parser.subcommands = dict(sub.choices)  # type: ignore[attr-defined]
+    parser.subcommands = dict(sub.choices)
     return parser
 
 

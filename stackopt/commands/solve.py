@@ -8,7 +8,9 @@ is refused by name). ``stackopt methods KIND`` lists each kind's methods and opt
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
+from typing import Any, Literal
 
 from stackopt.commands import EXIT_NO_EQUILIBRIUM, EXIT_OK, add_kind_options, kind_options
 
@@ -162,10 +164,8 @@ def write_atomically(path: str, text: str) -> None:
         ) from None
     finally:
         if tmp is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
 
 
 class sigint_guard:
@@ -179,7 +179,7 @@ class sigint_guard:
 
     def __init__(self) -> None:
         self.flag: list[bool] = []
-        self.old = None
+        self.old: Any = None  # the previous SIGINT handler (signal.signal's return type)
 
     def __enter__(self) -> list[bool]:
         import signal
@@ -194,7 +194,7 @@ class sigint_guard:
             self.old = signal.signal(signal.SIGINT, handler)
         return self.flag
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc: object) -> Literal[False]:
         import signal
 
         if self.old is not None:

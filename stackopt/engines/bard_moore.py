@@ -23,7 +23,8 @@ of the time and, the search being best-bound first, did not reduce the node coun
 explored best-bound first, except that the first child of a node is processed next (a
 warm-started dive) while its bound is within ``dive_slack`` (relative) of the best open
 bound; measured 10-25 % fewer nodes and less time than pure best-first on random 10x15 to
-25x50 instances, and pure depth-first was worse than both. The search is complete (exact up to the LP tolerances) unless the
+25x50 instances, and pure depth-first was worse than both. The search is complete (exact up to
+the LP tolerances) unless the
 time or node limit stops it, or a node LP cannot be solved even from scratch (then the result
 is flagged, never silently accepted).
 
@@ -97,7 +98,7 @@ def solve_bard_moore(
     t0 = time.perf_counter()
     f = follower_form(problem)
     km = kkt_matrix(problem, f)
-    k, nx, ny = f.k, problem.n_leader, problem.n_follower
+    k, nx = f.k, problem.n_leader
     override = cost
     A, cost, col_lo, col_hi, row_lo, row_hi, integ = _with_gap_cut(
         problem, f, km, gap_cut and override is None
@@ -138,9 +139,11 @@ def solve_bard_moore(
         ts = time.perf_counter()
         sol = oracle.solve(xv)
         out.oracle_seconds += time.perf_counter() - ts
-        if sol.status == "optimal" and sol.leader_value < best:
-            best = sol.leader_value
-            out.x, out.y, out.value = xv, sol.y, sol.leader_value
+        if sol.status == "optimal":
+            assert sol.leader_value is not None  # an optimal oracle solve has a value
+            if sol.leader_value < best:
+                best = sol.leader_value
+                out.x, out.y, out.value = xv, sol.y, sol.leader_value
 
     def solve_node() -> str:
         ts = time.perf_counter()

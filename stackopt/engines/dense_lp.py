@@ -4,8 +4,8 @@ r"""Small dense LPs on a quiet HiGHS instance.
 
 .. math::
 
-    \max\ (\text{or } \min)\ c^\top x \quad\text{s.t.}\quad A_{ub} x \le b_{ub},\ 
-    A_{eq} x = b_{eq},\ lb \le x \le ub
+    \max\ (\text{or } \min)\ c^\top x \quad\text{s.t.}\quad A_{ub} x \le b_{ub},
+    \ A_{eq} x = b_{eq},\ lb \le x \le ub
 
 and returns the primal solution and the row duals. It is the work-horse of the pessimistic
 (weak) Stackelberg method and of the per-profile LP that polishes a DOBSS solution; the LPs

@@ -31,7 +31,6 @@ def solve_multiple_lps_pyomo(
 
     swallow_banner()
     A, B = game.A, game.B
-    m, n = game.shape
     ub = A.max(axis=0)
     order = np.argsort(-ub, kind="stable")
     records: dict[int, ActionRecord] = {}
@@ -61,7 +60,7 @@ def solve_multiple_lps_pyomo(
                 "optimal",
                 bound=bound,
                 value=val,
-                multipliers={k: float(y[k]) for k in np.nonzero(y)[0]},
+                multipliers={int(k): float(y[k]) for k in np.nonzero(y)[0]},
             )
             if val > best_val:
                 best, best_val, best_x = j, val, x
@@ -76,7 +75,9 @@ def solve_multiple_lps_pyomo(
                 f"Pyomo/HiGHS stopped with '{tc.name}' on the LP for follower "
                 f"action '{game.follower_actions[j]}'"
             )
-    x = None if best_x is None else np.clip(best_x, 0, None) / np.clip(best_x, 0, None).sum()
+    commitment = (
+        None if best_x is None else np.clip(best_x, 0, None) / np.clip(best_x, 0, None).sum()
+    )
     stats = {
         "lps_solved": solved,
         "lps_pruned": pruned,
@@ -85,4 +86,4 @@ def solve_multiple_lps_pyomo(
         "build_seconds": build,
         "highs_seconds": solve,
     }
-    return MultipleLPsOutcome(best=best, commitment=x, records=records, stats=stats)
+    return MultipleLPsOutcome(best=best, commitment=commitment, records=records, stats=stats)

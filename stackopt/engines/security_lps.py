@@ -13,7 +13,8 @@ Why highspy and not Pyomo: one Pyomo model per LP costs a Pyomo build per target
 
 For each LP the row duals give the multipliers :math:`(\mu, \nu)` of the weak-duality bound
 (signs taken as whichever give the smaller valid bound, as in
-:mod:`stackopt.engines.multiple_lps`; if that bound is not tight the dual LP is solved). For an infeasible LP (a target that can never be a best
+:mod:`stackopt.engines.multiple_lps`; if that bound is not tight the dual LP is solved). For an
+infeasible LP (a target that can never be a best
 response) the explicit dual LP, with its objective floored at :math:`\min_t U_d^u(t) - 1`, gives
 multipliers whose bound is below any defender value. Payoffs are divided by their largest
 magnitude before solving.
@@ -244,7 +245,7 @@ def dual_lp(dc, du, ac, au, m, j, floor: float | None) -> tuple[np.ndarray, floa
     others = [t for t in range(T) if t != j]
     n_mu = len(others)
     cost = np.r_[au[j] - au[others], float(m), np.ones(T)]  # mu, nu, w
-    for k in range(n_mu + 1 + T):
+    for _ in range(n_mu + 1 + T):
         h.addVar(0.0, inf)
     h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
     nu_col = n_mu

@@ -67,26 +67,40 @@ def follower_form(problem: BilevelProblem) -> FollowerForm:
     Ay, Ax = problem.follower_rows_y, problem.follower_rows_x
     lo, hi = problem.follower_rows_lower, problem.follower_rows_upper
     names = problem.follower_row_names
-    P, R, r, lab = [], [], [], []
-    E, F, e, elab = [], [], [], []
+    P: list[np.ndarray] = []
+    R: list[np.ndarray] = []
+    r: list[float] = []
+    lab: list[str] = []
+    E: list[np.ndarray] = []
+    F: list[np.ndarray] = []
+    e: list[float] = []
+    elab: list[str] = []
+
+    def ineq(a_y: np.ndarray, a_x: np.ndarray, rhs: float, label: str) -> None:
+        P.append(a_y)
+        R.append(a_x)
+        r.append(rhs)
+        lab.append(label)
+
     for i in range(Ay.shape[0]):
         if lo[i] == hi[i]:
-            E.append(Ay[i]), F.append(Ax[i]), e.append(hi[i]), elab.append(names[i])
+            E.append(Ay[i])
+            F.append(Ax[i])
+            e.append(hi[i])
+            elab.append(names[i])
             continue
         if np.isfinite(hi[i]):
-            P.append(Ay[i]), R.append(Ax[i]), r.append(hi[i]), lab.append(f"{names[i]} (<=)")
+            ineq(Ay[i], Ax[i], hi[i], f"{names[i]} (<=)")
         if np.isfinite(lo[i]):
-            P.append(-Ay[i]), R.append(-Ax[i]), r.append(-lo[i]), lab.append(f"{names[i]} (>=)")
+            ineq(-Ay[i], -Ax[i], -lo[i], f"{names[i]} (>=)")
     ny, nx = problem.n_follower, problem.n_leader
     for j, v in enumerate(problem.follower_variables):
         ej = np.zeros(ny)
         ej[j] = 1.0
         if np.isfinite(problem.follower_upper[j]):
-            P.append(ej), R.append(np.zeros(nx)), r.append(problem.follower_upper[j])
-            lab.append(f"{v} <= upper")
+            ineq(ej, np.zeros(nx), problem.follower_upper[j], f"{v} <= upper")
         if np.isfinite(problem.follower_lower[j]):
-            P.append(-ej), R.append(np.zeros(nx)), r.append(-problem.follower_lower[j])
-            lab.append(f"{v} >= lower")
+            ineq(-ej, np.zeros(nx), -problem.follower_lower[j], f"{v} >= lower")
     d, Q = problem.min_follower_cost
 
     def arr(rows, width):

@@ -177,7 +177,7 @@ def prove_bounds(
     else:
         out.dual = "bounded"
         idx = np.arange(n, dtype=np.int32)
-        for i in np.flatnonzero(lam_rows):
+        for i in np.flatnonzero(lam_rows).tolist():
             c = np.zeros(n)
             c[off + i] = -1.0
             hd.changeColsCost(n, idx, c)
@@ -186,7 +186,7 @@ def prove_bounds(
                 out.lam[i] = max(0.0, v) + margin * max(1.0, abs(v))
             out.lps += 1
         if need_mu:
-            for i in np.flatnonzero(mu_rows):
+            for i in np.flatnonzero(mu_rows).tolist():
                 for sign in (1.0, -1.0):
                     c = np.zeros(n)
                     c[off + k + i] = sign

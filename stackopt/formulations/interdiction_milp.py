@@ -256,7 +256,8 @@ def build_interdiction_milp(
     model.X = pyo.Set(initialize=g.candidates, ordered=True)
     model.arc_label = {k: game.arcs[k].key for k in g.arcs}
 
-    box = (lambda mdl, v: (g.lower[v], g.upper[v])) if g.lower is not None else None
+    lower, upper = g.lower, g.upper  # tightened() sets both or neither
+    box = (lambda mdl, v: (lower[v], upper[v])) if lower is not None and upper is not None else None
     model.pi = pyo.Var(model.N, domain=pyo.NonNegativeReals, bounds=box, doc="node potentials")
     model.pi[game.source].fix(0.0)
     model.x = pyo.Var(model.X, domain=pyo.Binary, doc="arc k is interdicted")

@@ -15,8 +15,8 @@ of the follower's ``<=`` rows and ``mu`` (free) of its ``=`` rows, and one binar
 
 Exact iff every ``M`` bounds the corresponding multiplier/slack at some optimal KKT point of
 every leader decision; :mod:`.bounds` proves such bounds by LP. With unproven M (e.g. one the
-user guessed) the answer may be wrong, and :func:`stackopt.kinds.bilevel.solve.solve_bilevel` marks it
-uncertified. The convex-QP follower keeps this a MILP (stationarity is linear in ``y``).
+user guessed) the answer may be wrong, and :func:`stackopt.kinds.bilevel.solve.solve_bilevel`
+marks it uncertified. The convex-QP follower keeps this a MILP (stationarity is linear in ``y``).
 
 Built directly as one sparse matrix passed to HiGHS (``passModel``): building the same model
 through Pyomo (``core.kkt`` -> ``mpec.simple_disjunction`` -> ``gdp.bigm``, see

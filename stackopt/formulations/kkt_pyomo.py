@@ -1,6 +1,7 @@
 """The KKT big-M MILP built with Pyomo's own machinery (export and cross-checks).
 
-Chain (checked on Bard's example, ``docs/design.md``): the follower's problem is written as a Pyomo block
+Chain (checked on Bard's example, ``docs/design.md``): the follower's problem is written as a
+Pyomo block
 with the leader's variables, ``core.kkt`` with ``parameterize_wrt=[leader variables]`` adds
 multipliers, stationarity and a ``ComplementarityList``; ``mpec.simple_disjunction`` turns each
 complementarity into a disjunction; ``gdp.bigm`` turns those into big-M constraints with M

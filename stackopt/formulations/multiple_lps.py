@@ -56,7 +56,7 @@ def build_lp(game: NormalFormGame, response: int | str) -> pyo.ConcreteModel:
 
     j = response if isinstance(response, (int, np.integer)) else game.follower_index(response)
     A, B = game.A, game.B
-    m, n = game.shape
+    m = game.shape[0]
     rows, cols = list(game.leader_actions), list(game.follower_actions)
 
     model = pyo.ConcreteModel(name=f"sse_lp_{safe_name(cols[j])}")

@@ -38,7 +38,8 @@ Big-M constants and their validity
     :math:`0 \le k^\lambda - U_a^\lambda(t, c) \le Z_a^{\lambda t}`; likewise
     :math:`d^\lambda \le \max_{t'} U_d^{\lambda,c}(t')` and :math:`U_d^\lambda(t, c) \ge
     U_d^{\lambda,u}(t)` give :math:`d^\lambda - U_d^\lambda(t, c) \le Z_d^{\lambda t}`, and
-    both differences are 0 at :math:`t_\lambda`. So the point is feasible with objective the defender's expected utility.
+    both differences are 0 at :math:`t_\lambda`. So the point is feasible with objective the
+    defender's expected utility.
 
     *Every feasible point is a best-response profile.* :math:`k^\lambda \ge U_a^\lambda(t, c)`
     for all :math:`t` and equality where :math:`a^\lambda_t = 1`: the chosen target is a best

@@ -117,7 +117,7 @@ def build_strong_duality(
 
     for j, blist in bits.items():  # x_j - sum 2^b w_jb = l_j
         add([(km.ix + j, 1.0)] + [(c, -p) for c, p in blist], lo[j], lo[j])
-    sd_entries = [(c, v) for c, v in enumerate(sd_coef) if v != 0.0]
+    sd_entries: list[tuple[int, float]] = [(c, v) for c, v in enumerate(sd_coef) if v != 0.0]
     for t, (wcol, dcol, coef, kind, i) in enumerate(prods):
         vcol = n0 + nw + t
         sd_entries.append((vcol, coef))
@@ -138,7 +138,7 @@ def build_strong_duality(
     A = sp.vstack([top, extra]).tocsc()
     col_lo = np.concatenate([km.col_lo, np.zeros(nw), np.full(nv, -np.inf)])
     col_hi = np.concatenate([km.col_hi, np.ones(nw), np.full(nv, np.inf)])
-    for t, (_, _, _, kind, i) in enumerate(prods):
+    for t, (_, _, _, kind, _) in enumerate(prods):
         if kind == "lam":
             col_lo[n0 + nw + t] = 0.0
     integ = np.concatenate([km.integrality, np.ones(nw, np.int32), np.zeros(nv, np.int32)])

@@ -26,6 +26,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NoReturn
 
 from stackopt.errors import InputError
 
@@ -124,7 +125,7 @@ class _Parser:
         self.depth = 0
 
     # -- helpers -------------------------------------------------------------
-    def fail(self, message: str, pos: int, fix: str | None = None) -> None:
+    def fail(self, message: str, pos: int, fix: str | None = None) -> NoReturn:
         from stackopt.io.safe_yaml import escape_excerpt
 
         raise InputError(
@@ -306,7 +307,9 @@ def _check_text(text: object, field: str | None, source: str | None) -> str:
     return text
 
 
-def parse_expression(text: str, *, field: str | None = None, source: str | None = None) -> Poly:
+def parse_expression(
+    text: str | float, *, field: str | None = None, source: str | None = None
+) -> Poly:
     """Parse a linear or quadratic expression such as ``"x - 4*y + 0.5*y^2"``."""
     text = _check_text(text, field, source)
     p = _Parser(text, field, source)
@@ -330,7 +333,7 @@ def _finite(p: _Parser, terms: Mapping) -> None:
 
 
 def parse_constraint(
-    text: str, *, field: str | None = None, source: str | None = None
+    text: str | float, *, field: str | None = None, source: str | None = None
 ) -> ParsedConstraint:
     """Parse ``lhs OP rhs`` with ``OP`` in ``<=``, ``>=``, ``==`` (``=`` is accepted too)."""
     text = _check_text(text, field, source)

@@ -77,17 +77,19 @@ class BilevelProblem:
     follower_rows_lower: np.ndarray
     follower_rows_upper: np.ndarray
     leader_types: tuple[str, ...] = ()
-    leader_lower: np.ndarray | None = None
-    leader_upper: np.ndarray | None = None
-    follower_lower: np.ndarray | None = None
-    follower_upper: np.ndarray | None = None
+    # The fields below marked "normalised" accept None (= the documented default) but
+    # __post_init__ always stores a read-only array in them, so they are typed as arrays.
+    leader_lower: np.ndarray = None  # type: ignore[assignment]  # normalised
+    leader_upper: np.ndarray = None  # type: ignore[assignment]  # normalised
+    follower_lower: np.ndarray = None  # type: ignore[assignment]  # normalised
+    follower_upper: np.ndarray = None  # type: ignore[assignment]  # normalised
     leader_constant: float = 0.0
     leader_sense: str = "minimize"
-    leader_rows_x: np.ndarray | None = None
-    leader_rows_y: np.ndarray | None = None
-    leader_rows_lower: np.ndarray | None = None
-    leader_rows_upper: np.ndarray | None = None
-    follower_cost_x: np.ndarray | None = None
+    leader_rows_x: np.ndarray = None  # type: ignore[assignment]  # normalised
+    leader_rows_y: np.ndarray = None  # type: ignore[assignment]  # normalised
+    leader_rows_lower: np.ndarray = None  # type: ignore[assignment]  # normalised
+    leader_rows_upper: np.ndarray = None  # type: ignore[assignment]  # normalised
+    follower_cost_x: np.ndarray = None  # type: ignore[assignment]  # normalised
     follower_cross: np.ndarray | None = None
     leader_cross: np.ndarray | None = None
     follower_quadratic: np.ndarray | None = None
@@ -439,15 +441,20 @@ class BilevelProblem:
         nx = len(np.atleast_1d(np.asarray(c_x, dtype=float)))
         m = A_y.shape[0]
         A_x = np.zeros((m, nx)) if A_x is None else np.asarray(A_x, dtype=float).reshape(m, nx)
-        b = np.asarray(b, dtype=float).reshape(m)
+        b_arr = np.asarray(b, dtype=float).reshape(m)
+        leader_rows: dict[str, Any] = {}  # no leader rows unless G is given
         if G_y is not None or G_x is not None:
             k = np.atleast_2d(np.asarray(G_y if G_y is not None else G_x)).shape[0]
-            G_x = np.zeros((k, nx)) if G_x is None else np.asarray(G_x, float).reshape(k, nx)
-            G_y = np.zeros((k, ny)) if G_y is None else np.asarray(G_y, float).reshape(k, ny)
-            h_arr = np.asarray(h, dtype=float).reshape(k)
-            glo = np.full(k, -np.inf)
-        else:
-            G_x = G_y = h_arr = glo = None
+            leader_rows = {
+                "leader_rows_x": (
+                    np.zeros((k, nx)) if G_x is None else np.asarray(G_x, float).reshape(k, nx)
+                ),
+                "leader_rows_y": (
+                    np.zeros((k, ny)) if G_y is None else np.asarray(G_y, float).reshape(k, ny)
+                ),
+                "leader_rows_lower": np.full(k, -np.inf),
+                "leader_rows_upper": np.asarray(h, dtype=float).reshape(k),
+            }
         return cls(
             leader_variables=tuple(leader_variables or [f"x[{i + 1}]" for i in range(nx)]),
             follower_variables=tuple(follower_variables or [f"y[{j + 1}]" for j in range(ny)]),
@@ -458,16 +465,13 @@ class BilevelProblem:
             follower_upper=_broadcast(y_upper, ny, np.inf),
             leader_cost_x=np.asarray(c_x, float),
             leader_cost_y=np.asarray(c_y, float),
-            leader_rows_x=G_x,
-            leader_rows_y=G_y,
-            leader_rows_lower=glo,
-            leader_rows_upper=h_arr,
+            **leader_rows,
             follower_cost_y=np.asarray(d_y, float),
             follower_quadratic=Q,
             follower_rows_x=A_x,
             follower_rows_y=A_y,
             follower_rows_lower=np.full(m, -np.inf),
-            follower_rows_upper=b,
+            follower_rows_upper=b_arr,
             name=name,
         )
 

@@ -19,8 +19,8 @@ A variable spec may be empty (free, continuous) and may carry ``index: N`` or
 Expressions use the safe grammar of :mod:`stackopt.kinds.bilevel.expressions`. Constraints must
 be linear; the leader's objective is linear plus products of a leader and a follower variable
 (``T*y``: a toll, subsidy or fine rate times a follower quantity; see
-:mod:`stackopt.kinds.bilevel.bilinear`); the follower's objective may add convex quadratic terms in the
-follower's own variables (e.g. ``"y^2 - 2*y"``).
+:mod:`stackopt.kinds.bilevel.bilinear`); the follower's objective may add convex quadratic terms
+in the follower's own variables (e.g. ``"y^2 - 2*y"``).
 """
 
 from __future__ import annotations
@@ -84,7 +84,10 @@ def _expand(name: str, spec: VarSpec, field: str, source: str) -> list[str]:
 
 
 def _variables(player: PlayerSpec, who: str, source: str):
-    names, lo, hi, types = [], [], [], []
+    names: list[str] = []
+    lo: list[float] = []
+    hi: list[float] = []
+    types: list[str] = []
     for raw, spec in player.variables.items():
         spec = spec or VarSpec()
         field = f"{who}.variables.{raw}"
@@ -127,6 +130,7 @@ def _objective(spec: ObjectiveSpec, who: str, source: str) -> tuple[Poly, str]:
         )
     sense = "minimize" if spec.minimize is not None else "maximize"
     text = spec.minimize if spec.minimize is not None else spec.maximize
+    assert text is not None  # exactly one of the two is set (checked above)
     return parse_expression(text, field=f"{who}.objective.{sense}", source=source), sense
 
 
@@ -277,7 +281,9 @@ def parse_bilevel(
                         fix="remove or correct it",
                     )
                 continue
-            Mx.append(ax), My.append(ay), labels.append(str(label))
+            Mx.append(ax)
+            My.append(ay)
+            labels.append(str(label))
             lo.append(rhs if con.sense in (">=", "==") else -np.inf)
             hi.append(rhs if con.sense in ("<=", "==") else np.inf)
         return (

@@ -44,7 +44,7 @@ import numpy as np
 from stackopt.certificate import Certificate, Check
 from stackopt.engines.highs import run_highs
 from stackopt.errors import InputError, UnsupportedError
-from stackopt.formulations.bilevel_form import follower_form, highs_from_matrix
+from stackopt.formulations.bilevel_form import MILPArrays, follower_form, highs_from_matrix
 from stackopt.formulations.bounds import ProvenBounds, prove_bounds
 from stackopt.kinds.bilevel.checks import DEFAULT_RTOL, FollowerOracle, certify, tolerances
 from stackopt.kinds.bilevel.game import BilevelProblem
@@ -288,6 +288,7 @@ def _run_milp(
     problem, method, form, bounds, sd_bounds, oracle, rtol, time_limit, big_m, options, stats, t0
 ) -> Result:
     tb = time.perf_counter()
+    milp: MILPArrays
     if method == "kkt_bigm":
         from stackopt.formulations.kkt_bigm import build_kkt_bigm
 
@@ -329,12 +330,13 @@ def _run_milp(
         ml[~np.isfinite(ml)] = big_m or 0.0
         lo[~np.isfinite(lo)] = -(big_m or 0.0)
         hi[~np.isfinite(hi)] = big_m or 0.0
-        milp = build_strong_duality(problem, ml, lo, hi, form)
+        sd_milp = build_strong_duality(problem, ml, lo, hi, form)
+        milp = sd_milp
         m_used = {
             "lambda_max": float(ml[le].max(initial=0.0)),
             "mu_max": float(np.abs(np.concatenate([lo[eq], hi[eq]])).max(initial=0.0)),
         }
-        n_bin = milp.n_binaries
+        n_bin = sd_milp.n_binaries
     opts = {} if time_limit is None else {"time_limit": float(time_limit)}
     h = highs_from_matrix(
         milp.A,
@@ -717,6 +719,7 @@ def verify_bilevel(
         lv_rep = problem.leader_value(x, y)
         atol, _ = tolerances(problem, rtol, x, y, lv_rep)
         if ref.status is Status.OPTIMAL and ref.certified:
+            assert ref.leader.value is not None  # an optimal Result always carries its value
             gap = problem.leader_sign * (lv_rep - ref.leader.value)
             extra.append(
                 Check(
