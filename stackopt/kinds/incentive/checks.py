@@ -148,6 +148,13 @@ def certify(
     inc = game.incentives
     checks: list[Check] = []
 
+    for label, p in commitment.items():  # probability_vector's float() takes true and "1"
+        if isinstance(p, bool) or not isinstance(p, (int, float)):
+            raise InputError(
+                f"probability {p!r} is not a number",
+                field=f"leader.commitment.{label}",
+                fix="write a number",
+            )
     x = probability_vector(game.shape[0], game.leader_index, commitment)
     checks.append(distribution_check(x, rtol, pure=pure))
 

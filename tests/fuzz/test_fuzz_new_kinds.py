@@ -1,0 +1,413 @@
+"""Fuzzing the ``incentive`` and ``mdp`` kinds: tampered results and hostile game documents.
+
+(a) Tampered results. Each example takes a certified result of a bundled game (solved once per
+session), picks one place in its JSON - any number, string or key anywhere: commitment,
+incentives, payment, policy entries, values, options, certificate, occupancy / MILP-bound
+evidence, stats - and mutates it (NaN, +-inf, 1e308, negative, a huge integer, a string,
+``null``, a boolean, a container, a deleted key, a key duplicated in the JSON text, a loosened
+``rtol``), then runs ``stackopt verify`` in-process. ``verify`` must exit 0, 1 or 2 with no
+traceback, and may exit 0 only if the *answer* is unchanged: commitment, incentives,
+response and the values equal the untampered, independently certified answer (values and the
+payment may be removed: they are recomputed). That oracle does not consult ``verify``.
+
+(b) Hostile game documents. Each example parses a bundled ``incentive`` or ``mdp`` YAML
+document, mutates one place (a number to NaN / +-inf / huge / negative / a string; a key
+removed, duplicated in the text or an unknown key added; a probability row scaled so that it
+no longer sums to 1; a value nested hundreds deep), writes it back as YAML or JSON text and
+runs ``stackopt solve`` in-process under a time limit: exit 0, 1 or 2, never a traceback, one
+short error line on 2, and exit 2 whenever the mutation made the game invalid for sure (NaN
+anywhere numeric, a probability row off 1, an unknown or duplicated key).
+
+Example counts scale with ``STACKOPT_FUZZ_SCALE`` (see ``conftest.py``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import os
+import time
+from functools import cache
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import stackopt
+from stackopt.cli import main
+from stackopt.io.load import load_game
+from stackopt.io.safe_yaml import load_yaml_text
+from tests.fuzz.conftest import alarm, fuzz_settings
+
+DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
+
+#: (game file, solve options) per case; one result per case is solved once per session. A
+#: pure-commitment result is verified with ``--pure`` (verify ignores a declared restriction).
+CASES = {
+    "incentive_budget_per_action": ("incentive/safety_subsidy_budget.yaml", {}),
+    "incentive_menu": ("incentive/governance_menu.yaml", {}),
+    "incentive_pure": ("incentive/ai_race_subsidy.yaml", {"pure": True}),
+    "mdp_chain": ("mdp/chain.yaml", {}),
+    "mdp_av_liability": ("mdp/av_liability.yaml", {}),
+}
+EXAMPLES = 30
+
+MUTANTS = [
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+    1e308,
+    -1e308,
+    -1.0,
+    -0.5,
+    10**30,
+    10**400,
+    "x",
+    "nan",
+    "inf",
+    "-inf",
+    "1",
+    None,
+    True,
+    [],
+    {},
+]
+
+
+@cache
+def _solved(case: str) -> str:
+    path, opts = CASES[case]
+    game = load_game(os.path.join(DATA, path))
+    r = stackopt.solve(game, **opts)
+    assert r.certificate is not None and r.certificate.passed, r.message
+    return r.to_json()
+
+
+def _paths(node, prefix=()):
+    """Every (path, value) in a JSON tree, containers included."""
+    yield prefix, node
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _paths(v, prefix + (i,))
+
+
+def _num_equal(a, b) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isfinite(float(a)) and math.isfinite(float(b)) and abs(a - b) <= 1e-9
+    return False
+
+
+def _tree_equal(a, b) -> bool:
+    """Equal JSON trees; numbers up to 1e-9, a missing number in a mapping counts as 0."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in set(a) | set(b):
+            va, vb = a.get(k, 0), b.get(k, 0)
+            if not _tree_equal(va, vb):
+                return False
+        return True
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_tree_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    return a == b or _num_equal(a, b)
+
+
+def _same_answer(orig: dict, new) -> bool:
+    """The answer is unchanged, up to removed values / payment (recomputed by verify)."""
+    if not isinstance(new, dict):
+        return False
+    lead, foll = new.get("leader"), new.get("follower")
+    if not isinstance(lead, dict) or not isinstance(foll, dict):
+        return False
+    if not _tree_equal(orig["leader"].get("commitment"), lead.get("commitment")):
+        return False
+    if not _tree_equal(orig["follower"].get("response"), foll.get("response")):
+        return False
+    if "incentives" in orig["leader"] and not _tree_equal(
+        orig["leader"]["incentives"], lead.get("incentives")
+    ):
+        return False
+    for side, key in (("leader", "value"), ("follower", "value"), ("leader", "payment")):
+        b = new[side].get(key)
+        if b is not None and not _tree_equal(orig[side].get(key), b):
+            return False
+    return True
+
+
+def _apply(data, path, op, mutant):
+    parent = data
+    for k in path[:-1]:
+        parent = parent[k]
+    key = path[-1]
+    if op == "delete":
+        if isinstance(parent, dict):
+            del parent[key]
+        else:
+            parent.pop(key)
+    else:
+        parent[key] = mutant
+    return data
+
+
+def _dump_with_duplicate(data, path, mutant) -> str:
+    """JSON text in which the mapping at ``path[:-1]`` states ``path[-1]`` twice (the mutant
+    last): a JSON reader that lets the last one win would see the mutant."""
+    marker = "__stackopt_fuzz_dup__"
+    parent = data
+    for k in path[:-1]:
+        parent = parent[k]
+    parent[marker] = None
+    text = json.dumps(data, allow_nan=True)
+    key = json.dumps(str(path[-1]))
+    return text.replace(f'"{marker}": null', f"{key}: {json.dumps(mutant, allow_nan=True)}")
+
+
+def _verify_exit(tmp_path, case, text: str) -> int:
+    p = tmp_path / "r.json"
+    p.write_text(text)
+    path, opts = CASES[case]
+    flags = ["--pure"] if opts.get("pure") else []
+    with alarm(60):  # a hang fails with the example shown
+        code = main(["verify", os.path.join(DATA, path), str(p), *flags])
+    return code
+
+
+@st.composite
+def _mutation(draw, case):
+    data = json.loads(_solved(case))
+    paths = [p for p, _ in _paths(data) if p]
+    path = draw(st.sampled_from(paths))
+    op = draw(st.sampled_from(["set", "set", "set", "set", "delete", "duplicate", "rtol"]))
+    mutant = draw(st.sampled_from(MUTANTS))
+    return path, op, mutant
+
+
+def _run(case, mutation, tmp_path_factory, capsys):
+    path, op, mutant = mutation
+    orig = json.loads(_solved(case))
+    data = copy.deepcopy(orig)
+    seen = data  # what a last-wins reader would see
+    if op == "rtol":
+        data.setdefault("options", {})["rtol"] = 0.5
+        if isinstance(data.get("certificate"), dict):
+            data["certificate"]["rtol"] = 0.5
+            data["certificate"]["atol"] = 1e3
+        text = json.dumps(data)
+    elif op == "duplicate" and not isinstance(_parent(data, path), list):
+        text = _dump_with_duplicate(data, path, mutant)
+        seen = _apply(copy.deepcopy(data), path, "set", mutant)
+    else:
+        data = _apply(data, path, op, mutant)
+        text = json.dumps(data, allow_nan=True)
+    code = _verify_exit(tmp_path_factory.mktemp("fz"), case, text)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err, err
+    assert code in (0, 1, 2), code
+    if code == 2:
+        assert err.count("\n") <= 2 and len(err) < 2000, err
+    if code == 0:
+        assert _same_answer(orig, seen), (path, op, mutant)
+
+
+def _parent(data, path):
+    parent = data
+    for k in path[:-1]:
+        parent = parent[k]
+    return parent
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_tampered_results_never_wrongly_pass(case, tmp_path_factory, capsys):
+    @fuzz_settings(EXAMPLES)
+    @given(mutation=_mutation(case))
+    def inner(mutation):
+        _run(case, mutation, tmp_path_factory, capsys)
+
+    inner()
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_untampered_results_verify(case, tmp_path):
+    assert _verify_exit(tmp_path, case, _solved(case)) == 0
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_answer_numbers_each_rejected(case, tmp_path_factory, capsys):
+    """Deterministic sweep: every number of the answer (commitment, incentives, payment,
+    values) set to each non-finite, out-of-range or non-numeric mutant is refused."""
+    orig = json.loads(_solved(case))
+    answer = [
+        p
+        for p, v in _paths(orig)
+        if p[:1] in (("leader",), ("follower",))
+        and isinstance(v, (int, float))
+        and not isinstance(v, bool)
+    ]
+    assert answer
+    for path in answer:
+        for mutant in (float("nan"), float("inf"), float("-inf"), 1e308, -1.0, "x", "1", True):
+            data = _apply(copy.deepcopy(orig), path, "set", mutant)
+            code = _verify_exit(tmp_path_factory.mktemp("sw"), case, json.dumps(data))
+            err = capsys.readouterr().err
+            assert "Traceback" not in err
+            assert code in (1, 2), (path, mutant, code)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_loosened_rtol_is_capped(case):
+    data = json.loads(_solved(case))
+    data.setdefault("options", {})["rtol"] = 0.9
+    path, opts = CASES[case]
+    cert = stackopt.verify(load_game(os.path.join(DATA, path)), data, **opts)
+    assert cert.rtol is None or cert.rtol <= 1e-6 + 1e-18
+    assert not math.isnan(cert.atol or 0.0)
+
+
+# --------------------------------------------------------------------------- (b) game files
+
+GAMES = [
+    "incentive/safety_subsidy.yaml",
+    "incentive/safety_subsidy_budget.yaml",
+    "incentive/governance_menu.yaml",
+    "mdp/chain.yaml",
+    "mdp/av_liability.yaml",
+]
+DOC_MUTANTS = [
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+    1e308,
+    -1e308,
+    -1,
+    0,
+    10**30,
+    "x",
+    "1e99999",
+    None,
+    True,
+    [],
+    {},
+    [[1, 2], [3]],
+    "../../etc/passwd",
+]
+
+
+def _solve_exit(tmp_path, text: str, capsys) -> tuple[int, str]:
+    p = tmp_path / "g.yaml"
+    p.write_text(text, encoding="utf-8")
+    t = time.perf_counter()
+    with alarm(90):
+        code = main(["solve", str(p), "--time-limit", "20"])
+    elapsed = time.perf_counter() - t
+    err = capsys.readouterr().err
+    assert "Traceback" not in err, err
+    assert code in (0, 1, 2), code
+    assert elapsed < 60
+    if code == 2:
+        assert err.count("\n") <= 2 and len(err) < 2000, err
+    return code, err
+
+
+def _yaml(data) -> str:
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=False)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _is_probability_row(game: str, path) -> bool:
+    return game.startswith("mdp/") and (
+        (len(path) == 3 and path[0] == "transitions") or (len(path) == 1 and path[0] == "initial")
+    )
+
+
+@st.composite
+def _doc_mutation(draw):
+    game = draw(st.sampled_from(GAMES))
+    with open(os.path.join(DATA, game)) as fh:
+        data = load_yaml_text(fh.read())
+    paths = [p for p, _ in _paths(data) if p]
+    path = draw(st.sampled_from(paths))
+    op = draw(
+        st.sampled_from(["set", "set", "set", "delete", "duplicate", "unknown", "nest", "scale"])
+    )
+    return game, data, path, op, draw(st.sampled_from(DOC_MUTANTS)), draw(st.booleans())
+
+
+def _mutate_doc(m) -> tuple[str, bool]:
+    """(text, must_refuse) for one document mutation."""
+    game, data, path, op, mutant, as_json = m
+    data = copy.deepcopy(data)
+    parent = _parent(data, path)
+    key = path[-1]
+    old = parent[key]
+    must_refuse = False
+    if op == "delete":
+        if isinstance(parent, dict):
+            del parent[key]
+        else:
+            parent.pop(key)
+    elif op == "duplicate" and isinstance(parent, dict):
+        text = _dump_with_duplicate(data, path, old)
+        return text, True  # duplicate keys are refused (JSON is YAML)
+    elif (
+        op == "unknown"
+        and isinstance(old, dict)
+        and path[:1]
+        not in (
+            ("transitions",),
+            ("rewards",),
+            ("initial",),
+            ("payoffs",),
+        )
+    ):
+        old["unknown_fuzz_key"] = 1  # a misspelt option, not a state / action label
+        must_refuse = True
+    elif op == "nest":
+        deep: object = 1.0
+        for i in range(300):
+            deep = [deep] if i % 2 else {"k": deep}
+        parent[key] = deep
+    elif op == "scale" and _is_probability_row(game, path) and isinstance(old, dict):
+        for k, v in old.items():
+            if _is_number(v):
+                old[k] = v * 1.5 if v else 0.5
+        must_refuse = True
+    else:
+        parent[key] = mutant
+        must_refuse = _is_number(old) and isinstance(mutant, float) and math.isnan(mutant)
+    if as_json:
+        return json.dumps(data, allow_nan=True), must_refuse
+    return _yaml(data), must_refuse
+
+
+@fuzz_settings(60)
+@given(m=_doc_mutation())
+def test_mutated_game_documents(m, tmp_path_factory, capsys):
+    text, must_refuse = _mutate_doc(m)
+    code, err = _solve_exit(tmp_path_factory.mktemp("g"), text, capsys)
+    if must_refuse:
+        assert code == 2, (m[0], m[2], m[3], m[4], err)
+
+
+@pytest.mark.parametrize("game", GAMES)
+def test_every_number_nan_is_refused(game, tmp_path_factory, capsys):
+    """Deterministic sweep: each number of each bundled document set to NaN exits 2."""
+    with open(os.path.join(DATA, game)) as fh:
+        data = load_yaml_text(fh.read())
+    for path, v in list(_paths(data)):
+        if not path or not _is_number(v):
+            continue
+        doc = copy.deepcopy(data)
+        _parent(doc, path)[path[-1]] = float("nan")
+        code, err = _solve_exit(tmp_path_factory.mktemp("n"), _yaml(doc), capsys)
+        assert code == 2, (game, path, err)
