@@ -234,7 +234,7 @@ def test_unwritable_outputs_exit_2(capsys, tmp_path, inspection_file):
         ["solve", inspection_file, "--out", tmp_path],  # a directory
         ["export", inspection_file, "--out", afile],
     ):  # a file, not a dir
-        code, out, err = _run(capsys, *argv)
+        code, _out, err = _run(capsys, *argv)
         assert code == 2, argv
         assert len(err.splitlines()) == 1 and "Traceback" not in err
         assert "cannot write" in err and "(fix: " in err

@@ -267,7 +267,7 @@ def test_default_tie_break_is_accepted_where_ties_exist(kind):
     ``tie_break: leader`` accept it (interdiction has no follower ties to break)."""
     if kind == "interdiction":
         pytest.skip("interdiction results carry no tie rule")
-    code, out, err = run_cli("solve", BASES[kind], "--tie-break", "leader")
+    code, _out, err = run_cli("solve", BASES[kind], "--tie-break", "leader")
     assert code == 0, f"exit {code}\n{err}"
 
 

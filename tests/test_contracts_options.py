@@ -119,7 +119,7 @@ def base_results(tmp_path_factory):
 
 @pytest.mark.parametrize("game_kind,result_kind", PAIRS, ids=[f"{a}<-{b}" for a, b in PAIRS])
 def test_result_of_another_kind_is_refused(game_kind, result_kind, base_results):
-    code, out, err = run_cli("verify", BASES[game_kind], base_results[result_kind])
+    code, _out, err = run_cli("verify", BASES[game_kind], base_results[result_kind])
     assert code in (1, 2), f"verify accepted a {result_kind} result for a {game_kind} game"
     if code == 2:
         assert_one_line_error(err, str(base_results[result_kind]))

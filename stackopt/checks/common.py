@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -288,7 +288,7 @@ def validate_bounds(evidence: Mapping[str, Any]) -> None:
                 finite_number(w, f"{field}.{lab}")  # a negative weight fails the check
 
 
-def is_finite_number(value: Any) -> bool:
+def is_finite_number(value: Any) -> TypeGuard[float]:
     """Whether ``value`` is a finite int/float (not a bool, not a string, not an integer too
     large for a float)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -69,13 +69,13 @@ def _solve_exact(
     for i in range(r, len(M)):
         if M[i][-1] != 0 and all(v == 0 for v in M[i][:-1]):
             return None
-    z: list[Fraction | None] = [None] * nvar
     free = [c for c in range(nvar) if c not in pivots]
+    z = [Fraction(0)] * nvar  # every variable is free or a pivot: all set below
     for c in free:
         z[c] = Fraction(float(guess[c])).limit_denominator(10**9)
     for i, c in enumerate(pivots):
         z[c] = M[i][-1] - sum((M[i][f] * z[f] for f in free), Fraction(0))
-    return z  # type: ignore[return-value]
+    return z
 
 
 #: Public name of the exact linear solver (used by the Nash support solve).
@@ -129,8 +129,8 @@ def exact_certificate(
         fail = "the tight best-response system has no exact solution"
     elif any(v < 0 for v in z):
         fail = "the exact vertex has a negative probability"
-    if fail:
-        return Check("exact", False, None, 0.0, fail), {}
+    if fail or z is None:  # z is None only with fail set
+        return Check("exact", False, None, 0.0, fail or "no exact solution"), {}
     xq = dict(zip(S, z))
     fq = [sum((B(i, k) * p for i, p in xq.items()), Fraction(0)) for k in range(n)]
     lq = {
@@ -278,8 +278,8 @@ def _exact_excess(
     suspicious = np.flatnonzero(val + slack > v_down)
     ysum_q = sum(yq.values(), Fraction(0))
     worst = Fraction(0)
-    for i in suspicious:
-        i = int(i)
+    for i_np in suspicious:
+        i = int(i_np)
         b = A(i, k) + B(i, k) * ysum_q - sum((w * B(i, l2) for l2, w in yq.items()), Fraction(0))
         if b - v > worst:
             worst = b - v

@@ -177,7 +177,7 @@ def _loader() -> type:
     class _StrictLoader(base):  # type: ignore[misc, valid-type]
         """Safe loader with YAML 1.2 floats and duplicate keys refused."""
 
-        def construct_mapping(self, node, deep=False):
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             if isinstance(node, yaml.MappingNode):
                 seen: dict[Any, int] = {}
                 for key_node, _ in node.value:

@@ -122,14 +122,16 @@ class Option:
             value = float(value)
             if not math.isfinite(value):
                 raise _bad(self, value, where, "a finite number")
-        if self.minimum is not None:
-            if value < self.minimum or (self.exclusive_minimum and value == self.minimum):
-                op = ">" if self.exclusive_minimum else ">="
-                raise _bad(self, value, where, f"a number {op} {self.minimum:g}")
-        if self.maximum is not None:
-            if value > self.maximum or (self.exclusive_maximum and value == self.maximum):
-                op = "<" if self.exclusive_maximum else "<="
-                raise _bad(self, value, where, f"a number {op} {self.maximum:g}")
+        if self.minimum is not None and (
+            value < self.minimum or (self.exclusive_minimum and value == self.minimum)
+        ):
+            op = ">" if self.exclusive_minimum else ">="
+            raise _bad(self, value, where, f"a number {op} {self.minimum:g}")
+        if self.maximum is not None and (
+            value > self.maximum or (self.exclusive_maximum and value == self.maximum)
+        ):
+            op = "<" if self.exclusive_maximum else "<="
+            raise _bad(self, value, where, f"a number {op} {self.maximum:g}")
         return value
 
 
@@ -356,8 +358,9 @@ def check_options(spec: KindSpec, options: Mapping[str, Any]) -> dict[str, Any]:
     Unknown options, options of another method (unless given at their default, which changes
     nothing: scripts that loop over methods keep working), wrong types, out-of-range numbers and
     tie rules the kind does not compute are refused with an :class:`InputError` naming the
-    option and the fix; an option at another method's default is dropped. Returns the given options converted to their declared types (defaults are not filled
-    in: the solve function's signature holds the same defaults, which a test compares).
+    option and the fix; an option at another method's default is dropped. Returns the given
+    options converted to their declared types (defaults are not filled in: the solve
+    function's signature holds the same defaults, which a test compares).
     """
     method = options.get("method")
     if method is not None:

@@ -76,9 +76,9 @@ def test_one_type_equals_normal_form_sse():
 
 def test_independent_followers_weighted_sum():
     rng = np.random.default_rng(11)
-    for k in range(4):
+    for _ in range(4):
         weights = list(rng.integers(1, 6, size=3).astype(float))
-        game, R, C, w = random_game(rng, 3, (2, 3, 2), weights=weights)
+        game, R, C, _w = random_game(rng, 3, (2, 3, 2), weights=weights)
         ref, _, _ = profile_enumeration(R, C, weights)  # raw weights, no normalisation
         assert game.mode == "followers" and game.total_weight == pytest.approx(sum(weights))
         for method in ("dobss", "harsanyi"):

@@ -9,8 +9,8 @@ Sources (instance data in each YAML file's header):
 * Clark & Westerberg (1988), Naval Res. Logist. 35(5) - BASBLib cw_1988_01: x=19, y=14,
   leader -37.
 * Moore & Bard (1990), Oper. Res. 38(5) - PAO pao/mpr/examples/moore.py: continuous version
-  x=8, y=1, leader -18 (the chain core.kkt -> mpec -> gdp.bigm was checked on it); integer leader: also x=8, leader -18
-  (checked by enumeration below); integer follower refused.
+  x=8, y=1, leader -18 (the chain core.kkt -> mpec -> gdp.bigm was checked on it); integer
+  leader: also x=8, leader -18 (checked by enumeration below); integer follower refused.
 * Pineda & Morales (2019), IEEE Trans. Power Syst. 34(3) - PAO pao/mpr/examples/pineda.py:
   max x + y, optimum 102 (x=2, y=100); a big-M below 100 gives the wrong value 1-ish.
 """

@@ -112,7 +112,7 @@ def _doc_mutation(draw):
 @fuzz_settings(40)
 @given(m=_doc_mutation())
 def test_mutated_game_documents(m, tmp_path_factory, capsys):
-    game, data, path, op, mutant, as_json = m
+    _game, data, path, op, mutant, as_json = m
     data = copy.deepcopy(data)
     parent = data
     for k in path[:-1]:

@@ -550,7 +550,7 @@ def test_bad_result_json_cli(tmp_path, capsys, inspection_file, name):
     r = tmp_path / "result.json"
     r.write_text(text)
     assert main(["verify", str(inspection_file), str(r)]) == 2
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     lines = err.splitlines()
     assert len(lines) == 1 and "Traceback" not in err, err
     _check_message(lines[0], r, field, words)

@@ -1,8 +1,9 @@
 """Leadership comparison: SSE with either leader vs the simultaneous game's Nash equilibria.
 
 References: the exact SSE oracle of ``tests/oracles.py`` (vertex enumeration, rationals) for the
-commitment values, the exact extreme-equilibrium enumeration of ``stackopt.kinds.normal_form.nash`` plus nashpy for
-the Nash values, and hand-derived values for the textbook game.
+commitment values, the exact extreme-equilibrium enumeration of
+``stackopt.kinds.normal_form.nash`` plus nashpy for the Nash values, and hand-derived values for
+the textbook game.
 """
 
 from __future__ import annotations

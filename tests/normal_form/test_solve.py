@@ -139,7 +139,7 @@ def test_two_by_n_games_match_fine_grid():
         assert r.leader.value - lone <= 1e-4 * 2 * np.abs(A).max() + 1e-9
 
 
-# -- zero-sum games against a minimax LP ------------------------------------------------------------
+# -- zero-sum games against a minimax LP -----------------------------------------------------
 def test_zero_sum_games_equal_minimax_value():
     rng = np.random.default_rng(17)
     for _ in range(15):
@@ -157,7 +157,7 @@ def test_matching_pennies_value_zero():
     assert abs(solve_sse(NormalFormGame(A, -A)).leader.value) <= TOL
 
 
-# -- options ---------------------------------------------------------------------------------------------
+# -- options ---------------------------------------------------------------------------------
 def test_engines_agree_on_random_games():
     for game in _random_games(23, 8, max_m=3, max_n=4):
         a = solve_sse(game, engine="highs")
@@ -296,7 +296,7 @@ def test_rtol_is_recorded_and_scales_with_payoffs():
     assert r.certificate.scale == 10.0
 
 
-# -- verify: round trips, foreign JSON, corruption ---------------------------------------------------------
+# -- verify: round trips, foreign JSON, corruption -------------------------------------------
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_json_round_trip_verifies(case):
     import json

@@ -1,9 +1,10 @@
 """Security games: coverage LPs and ERASER against the normal-form expansion and by hand.
 
 Independent references: the hand-derived sanity case of issue 3; the normal-form expansion
-(``to_normal_form``) solved by the core normal-form SSE solver (``stackopt.kinds.normal_form.solve.solve_sse``) and,
-for the tiniest games, by the exact rational oracle of ``tests/oracles.py``; the same game
-written by hand in normal form (``data/security_small.yaml``).
+(``to_normal_form``) solved by the core normal-form SSE solver
+(``stackopt.kinds.normal_form.solve.solve_sse``) and, for the tiniest games, by the exact
+rational oracle of ``tests/oracles.py``; the same game written by hand in normal form
+(``data/security_small.yaml``).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def test_five_identical_targets(method, engine):
     r = solve_security(five_identical(), method=method, engine=engine)
     assert r.certified, r.certificate.summary()
     assert r.leader.value == pytest.approx(-10, abs=1e-5)
-    for t, c in r.leader.commitment.items():
+    for c in r.leader.commitment.values():
         assert c == pytest.approx(0.4, abs=1e-6)
     assert r.follower.value == pytest.approx(14, abs=1e-5)
 

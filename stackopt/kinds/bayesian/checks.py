@@ -25,8 +25,9 @@ independent followers).
     mixture) per response profile; the check recomputes each from the game, exactly as for a
     normal-form game (:mod:`stackopt.kinds.normal_form.checks`), so the claim is re-proven.
 adversarial tie rule
-    the checks of :mod:`stackopt.kinds.normal_form.checks_pessimistic` on the Harsanyi game (supremum bounds per
-    profile class, strict commitment, attainment), plus the per-type checks above.
+    the checks of :mod:`stackopt.kinds.normal_form.checks_pessimistic` on the Harsanyi game
+    (supremum bounds per profile class, strict commitment, attainment), plus the per-type
+    checks above.
 """
 
 from __future__ import annotations

@@ -46,9 +46,10 @@ def exact_check(
         fu = x @ t.C
         sc = float(np.abs(t.C).max()) or 1.0
         j = resp[l]
-        for k in np.flatnonzero(fu >= fu[j] - tol * sc):
-            if int(k) != j:
-                rows.append([to_fraction(t.C[i, j]) - to_fraction(t.C[i, int(k)]) for i in S])
+        for k_np in np.flatnonzero(fu >= fu[j] - tol * sc):
+            k = int(k_np)
+            if k != j:
+                rows.append([to_fraction(t.C[i, j]) - to_fraction(t.C[i, k]) for i in S])
     rhs = [Fraction(1)] + [Fraction(0)] * (len(rows) - 1)
     z = solve_exact_system(rows, rhs, [x[i] for i in S]) if S else None
     if z is None:

@@ -27,7 +27,7 @@ weighted sum); mixing the two is an error.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from stackopt.errors import InputError
 from stackopt.io.specs import GameSpec, PlayerNameSpec, StrictSpec
@@ -106,12 +106,13 @@ def parse_bayesian(
     types = []
     for t in spec.followers:
         p = t.prior if mode == "types" else t.weight
+        # raw YAML values: BayesianGame.__post_init__ validates and converts them
         types.append(
             FollowerType(
                 name=t.name,
-                prior=p,
-                leader_payoffs=t.payoffs.leader,
-                follower_payoffs=t.payoffs.follower,
+                prior=cast(float, p),
+                leader_payoffs=cast(Any, t.payoffs.leader),
+                follower_payoffs=cast(Any, t.payoffs.follower),
                 actions=tuple(t.actions or ()),
             )
         )

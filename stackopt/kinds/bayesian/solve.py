@@ -13,9 +13,10 @@ Methods
     response profiles. Its certificate is re-provable from the game (one duality bound per
     profile).
 
-With ``tie_break="adversarial"`` the pessimistic method of :mod:`stackopt.kinds.normal_form.pessimistic` runs on
-the Harsanyi game (method ``harsanyi_weak_lps``): supremum, attainment and a strict
-commitment; ``Status.NOT_ATTAINED`` when the supremum is not attained.
+With ``tie_break="adversarial"`` the pessimistic method of
+:mod:`stackopt.kinds.normal_form.pessimistic` runs on the Harsanyi game (method
+``harsanyi_weak_lps``): supremum, attainment and a strict commitment;
+``Status.NOT_ATTAINED`` when the supremum is not attained.
 
 The result's ``follower.response`` maps each type name to its action, ``follower.value`` each
 type name to its payoff; ``leader.value`` is :math:`W \\sum_\\ell p_\\ell x^\\top
@@ -24,6 +25,7 @@ R^\\ell_{\\cdot j_\\ell}` (:math:`W` = 1 for priors, the total weight for indepe
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -119,8 +121,7 @@ def solve_bayesian(
         res = _solve_harsanyi(
             game, rtol=rtol, time_limit=time_limit, max_profiles=max_profiles, options=options
         )
-    res.stats["total_seconds"] = time.perf_counter() - t0
-    return res
+    return dataclasses.replace(res, stats={**res.stats, "total_seconds": time.perf_counter() - t0})
 
 
 def verify_bayesian(
@@ -131,7 +132,8 @@ def verify_bayesian(
     max_profiles: int = DEFAULT_MAX_PROFILES,
     exact: bool = False,
 ) -> Certificate:
-    """Re-check ``result`` against ``game`` without solving (:mod:`stackopt.kinds.bayesian.checks`)."""
+    """Re-check ``result`` against ``game`` without solving
+    (:mod:`stackopt.kinds.bayesian.checks`)."""
     if not isinstance(game, BayesianGame):
         raise InputError(f"expected a BayesianGame, got {type(game).__name__}")
     from stackopt.checks.common import reported_values, validate_bounds
@@ -289,7 +291,7 @@ def _polish(
     )
     best_x = x
     polished = False
-    if out.status == "optimal":
+    if out.status == "optimal" and out.x is not None:  # an optimal LP has its x
         y = np.clip(out.x, 0.0, None)
         y = y / y.sum()
         r_old = tie_broken_responses(game, x, atol_f)
@@ -323,6 +325,7 @@ def _solve_harsanyi(
     stats.update(
         {"profiles": len(h.profiles), "transform_seconds": build_s, "types": len(game.types)}
     )
+    assert r.certificate is not None  # solve_sse certifies every game it solves
     evidence = {"bounds": dict(r.certificate.evidence.get("bounds", {}))}
     return _result(game, "harsanyi", x, resp, evidence, stats, options, rtol, "leader")
 
@@ -353,7 +356,7 @@ def _solve_weak(
     out = weak_sse_lps(
         nf.A, nf.B, atol_l=atol_hl, atol_f=atol_hf, epsilon=epsilon * sa, time_limit=time_limit
     )
-    x = out.attaining_x if out.attained else out.strict_x
+    x = out.attaining_x if out.attained and out.attaining_x is not None else out.strict_x
     _, _, atol_f = tolerances(game, rtol)
     resp = tie_broken_responses(game, x, atol_f, "adversarial")
     stats = dict(out.stats)
@@ -383,6 +386,7 @@ def _solve_weak(
         supremum=out.supremum * game.value_factor,
     )
     if not out.attained:
+        assert res.certificate is not None  # _result always certifies
         msg = (
             f"supremum {out.supremum * game.value_factor:.10g} is NOT attained when ties go "
             f"against the leader; the reported commitment induces every positive-prior "

@@ -392,6 +392,7 @@ def _optimality(
             False,
             detail="no MILP bound recorded in the evidence and the graph is too large to enumerate",
         )
+    assert mip is not None  # bound is not None, so it was read from mip
     path_bound = _as_float(mip.get("path_bound"))
     if path_bound is not None and bound > path_bound:
         return Check(

@@ -54,7 +54,7 @@ def _number(value: Any, field: str, *, what: str, source: str | None) -> float:
     try:
         x = float(value)
     except OverflowError:  # an integer beyond the float range
-        x = math.inf if value > 0 else -math.inf
+        x = -math.inf if value < 0 else math.inf
     if not math.isfinite(x):
         raise InputError(
             f"{what} {value!r} is not finite",

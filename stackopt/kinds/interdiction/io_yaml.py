@@ -90,6 +90,7 @@ def parse_interdiction(
         origin = source
     else:
         # inside the game's folder (symlinks resolved), never absolute or ../ (issue 8)
+        assert spec.edges is not None  # exactly one of arcs/edges, checked above
         path = resolve_inside(base_dir, spec.edges, field="edges", source=source)
         rows = read_edge_list_csv(path)
         where = [f"line {r.pop('_line')}" for r in rows]
@@ -120,7 +121,7 @@ def parse_interdiction(
                 field=where[k],
                 fix="remove it: a self-loop never lies on a shortest path",
             )
-        pairs = [tuple(ends)] if spec.directed else [tuple(ends), tuple(ends[::-1])]
+        pairs = [(ends[0], ends[1])] if spec.directed else [(ends[0], ends[1]), (ends[1], ends[0])]
         for pair in pairs:
             if pair in seen:
                 raise InputError(

@@ -139,6 +139,8 @@ def solve_interdiction(
     graph = relevant_graph(game)
     if not graph.reachable:
         return _unreachable(game, options)
+    incumbent: float | None  # HiGHS may stop with no incumbent (refused below)
+    bound: float | None  # ... or with no dual bound
     if method == "benders":
         status, incumbent, bound, commitment, stats = _solve_benders(
             game, graph, atol=atol_of(game, rtol), time_limit=time_limit

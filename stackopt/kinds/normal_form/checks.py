@@ -130,7 +130,7 @@ def _optimality(
     atol_f: float,
     pure: bool,
 ) -> Check:
-    A, B = game.A, game.B
+    A = game.A
     if pure:
         _, vals = pure_values(game, atol_f)
         gap = float(max(0.0, vals.max() - value))

@@ -15,8 +15,8 @@ tolerance, :math:`s` the largest absolute payoff of each player) the checks are:
 ``optimality`` (only for results of the best/worst-equilibrium MILP; ``objective_bound`` before 0.2)
     the MILP's proven bound is within :math:`\varepsilon_1` of the reported value. This bound
     is *reported by HiGHS* (branch and bound with ``mip_rel_gap = 0``); it cannot be re-checked
-    from the game alone. :func:`stackopt.kinds.normal_form.nash.all_nash_equilibria` gives an independent, exact
-    check on small games.
+    from the game alone. :func:`stackopt.kinds.normal_form.nash.all_nash_equilibria` gives an
+    independent, exact check on small games.
 
 The first six checks prove that :math:`(x, y)` is an :math:`\varepsilon`-Nash equilibrium
 (a mixed strategy is a best response iff no pure deviation gains).
@@ -119,7 +119,7 @@ def certify_nash(
     ev = upgrade_evidence(evidence or {})
     rec = milp_bound(ev)
     if rec is not None:
-        bound = rec.get("bound")
+        bound: Any = rec.get("bound")
         try:
             gap = abs(float(bound) - v1)
         except (TypeError, ValueError):

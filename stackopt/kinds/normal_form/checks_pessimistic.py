@@ -23,7 +23,8 @@ With :math:`\varepsilon_L = r\,s_A`, :math:`\varepsilon_F = r\,s_B` as in
 ``attainment``
     when attainment is claimed, the reported commitment's pessimistic value is at least
     :math:`V^* - \varepsilon_L`. Non-attainment is decided by the LP refinement of
-    :mod:`stackopt.kinds.normal_form.pessimistic` and is *not* re-proven here (the check records the claim).
+    :mod:`stackopt.kinds.normal_form.pessimistic` and is *not* re-proven here (the check
+    records the claim).
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def pessimistic_value(game: NormalFormGame, x: np.ndarray, atol_f: float) -> flo
 
 
 def weak_evidence(game: NormalFormGame, out: Any, *, epsilon: float) -> dict[str, Any]:
-    """The evidence dictionary of a :class:`~stackopt.kinds.normal_form.pessimistic.WeakOutcome` (labels)."""
+    """The evidence dictionary of a
+    :class:`~stackopt.kinds.normal_form.pessimistic.WeakOutcome` (labels)."""
     lab = game.follower_actions
     xs = out.strict_x
     # strict response: the unique best class at the strict commitment, worst member for leader
@@ -198,7 +200,8 @@ def _strict_check(
     try:
         xs = commitment_vector(game, strict["commitment"])
         js = game.follower_index(str(strict["response"]))
-        eps_abs = float(ev.get("epsilon_abs"))
+        eps_raw: Any = ev.get("epsilon_abs")
+        eps_abs = float(eps_raw)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         return Check("strict_commitment", False, None, atol_f, f"bad strict record: {exc}")
     # the result's epsilon is a tolerance: validated and never looser than the default
@@ -283,8 +286,10 @@ def _supremum_check(
                 b = -np.inf
             else:  # "optimal" (LP duals) or "pruned" (one member, no multipliers)
                 w = {game.follower_index(str(k)): float(v) for k, v in rec["weights"].items()}
-                y = {game.follower_index(str(k)): float(v) for k, v in rec["multipliers"].items()}
-                if not all(np.isfinite(v) for v in (*w.values(), *y.values())):
+                mult = {
+                    game.follower_index(str(k)): float(v) for k, v in rec["multipliers"].items()
+                }
+                if not all(np.isfinite(v) for v in (*w.values(), *mult.values())):
                     raise ValueError(f"weights and multipliers for '{rep}' must be finite")
                 if (
                     any(k not in members for k in w)
@@ -292,9 +297,9 @@ def _supremum_check(
                     or abs(sum(w.values()) - 1) > 1e-6
                 ):
                     raise ValueError(f"weights for '{rep}' must be a distribution over its class")
-                if any(k in members for k in y) or any(v < 0 for v in y.values()):
+                if any(k in members for k in mult) or any(v < 0 for v in mult.values()):
                     raise ValueError(f"multipliers for '{rep}' must be >= 0 on other actions")
-                b = class_bound(A, B, members, w, y)
+                b = class_bound(A, B, members, w, mult)
             covered.update(members)
             if b > worst:
                 worst, worst_label = b, rep

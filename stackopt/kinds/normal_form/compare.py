@@ -6,7 +6,8 @@ r"""Who should lead? Commitment by either player versus simultaneous play.
    :func:`stackopt.kinds.normal_form.solve.solve_sse`;
 2. player 2 (the file's ``follower``) commits first — ``solve_sse(game, leader="follower")``;
 3. simultaneous play — the best and the worst Nash equilibrium for each player
-   (:func:`stackopt.kinds.normal_form.nash.nash_equilibria`, MILP of Sandholm, Gilpin & Conitzer 2005).
+   (:func:`stackopt.kinds.normal_form.nash.nash_equilibria`, MILP of Sandholm, Gilpin &
+   Conitzer 2005).
 
 The *value of commitment* of a player is its SSE value when it leads minus its payoff in the
 Nash equilibrium best for it. The theorem checked (von Stengel & Zamir, *Leadership games with
@@ -230,7 +231,8 @@ def compare_leadership(
     rtol
         Relative tolerance for every certificate and the theorem check.
     engine
-        SSE engine (``"highs"`` or ``"pyomo"``, see :func:`stackopt.kinds.normal_form.solve.solve_sse`).
+        SSE engine (``"highs"`` or ``"pyomo"``, see
+        :func:`stackopt.kinds.normal_form.solve.solve_sse`).
     time_limit
         Seconds per solve (``None``: none). A solve that reaches it (or fails in the solver)
         is recorded as unfinished (status ``time_limit`` / ``error``) and the others are kept.

@@ -81,7 +81,8 @@ class NormalFormGame:
     # -- basic properties ----------------------------------------------------
     @property
     def shape(self) -> tuple[int, int]:
-        return self.leader_payoffs.shape  # type: ignore[return-value]
+        rows, cols = self.leader_payoffs.shape
+        return rows, cols
 
     @property
     def A(self) -> np.ndarray:

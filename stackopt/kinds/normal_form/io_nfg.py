@@ -158,15 +158,15 @@ def read_nfg(path: str | Path) -> NormalFormGame:
         )
     take("{")
     if peek() == "word":  # payoff version: strategy counts
-        counts = [_num(take("word"), src) for _ in range(2)]
-        if any(c < 1 or c != int(c) for c in counts):
+        raw_counts = [_num(take("word"), src) for _ in range(2)]
+        if any(c < 1 or c != int(c) for c in raw_counts):
             raise InputError(
-                f"strategy counts {counts} must be positive integers",
+                f"strategy counts {raw_counts} must be positive integers",
                 source=src,
                 field="strategies",
                 fix="give each player's number of strategies",
             )
-        counts = [int(c) for c in counts]
+        counts = [int(c) for c in raw_counts]
         take("}")
         if k < len(toks) and toks[k][0] == "str":
             take("str")  # optional comment

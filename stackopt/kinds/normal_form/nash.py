@@ -705,7 +705,7 @@ def all_nash_equilibria(
     for x, sx, tx in px:
         for y, sy, ty in qy:
             if sx <= ty and sy <= tx:
-                sum_x, sum_y = sum(x), sum(y)
+                sum_x, sum_y = sum(x, Fraction(0)), sum(y, Fraction(0))
                 xs = tuple(v / sum_x for v in x)
                 ys = tuple(v / sum_y for v in y)
                 out.append(

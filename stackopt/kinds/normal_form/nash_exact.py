@@ -32,11 +32,11 @@ profile is certified here only when an *exact* equilibrium stands behind it:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from stackopt.checks.exact import solve_exact as _solve_exact
 
@@ -190,15 +190,15 @@ class ExactProfile:
 
 
 def exact_equilibrium_on_supports(
-    A: np.ndarray, B: np.ndarray, x: Sequence[float], y: Sequence[float], threshold: float = 1e-9
+    A: np.ndarray, B: np.ndarray, x: ArrayLike, y: ArrayLike, threshold: float = 1e-9
 ) -> tuple[ExactProfile | None, str]:
     """The exact equilibrium on the supports of ``(x, y)`` (module docstring), or ``None`` and
     the reason."""
     m, n = A.shape
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    S1 = [int(i) for i in np.flatnonzero(x > threshold)]
-    S2 = [int(j) for j in np.flatnonzero(y > threshold)]
+    xa = np.asarray(x, dtype=float)
+    ya = np.asarray(y, dtype=float)
+    S1 = [int(i) for i in np.flatnonzero(xa > threshold)]
+    S2 = [int(j) for j in np.flatnonzero(ya > threshold)]
     if not S1 or not S2:
         return None, "a strategy has empty support"
     Aq, Bq = _Q(A), _Q(B)
@@ -206,11 +206,11 @@ def exact_equilibrium_on_supports(
     rows = [[Aq(i, j) for j in S2] + [Fraction(-1)] for i in S1]
     rows.append([Fraction(1)] * len(S2) + [Fraction(0)])
     rhs = [Fraction(0)] * len(S1) + [Fraction(1)]
-    zy = _solve_exact(rows, rhs, [float(y[j]) for j in S2] + [float(A[S1[0]] @ y)])
+    zy = _solve_exact(rows, rhs, [float(ya[j]) for j in S2] + [float(A[S1[0]] @ ya)])
     rows = [[Bq(i, j) for i in S1] + [Fraction(-1)] for j in S2]
     rows.append([Fraction(1)] * len(S1) + [Fraction(0)])
     rhs = [Fraction(0)] * len(S2) + [Fraction(1)]
-    zx = _solve_exact(rows, rhs, [float(x[i]) for i in S1] + [float(x @ B[:, S2[0]])])
+    zx = _solve_exact(rows, rhs, [float(xa[i]) for i in S1] + [float(xa @ B[:, S2[0]])])
     if zy is None or zx is None:
         return None, "the indifference equations on the supports have no exact solution"
     yq = [Fraction(0)] * n
@@ -229,24 +229,27 @@ def exact_equilibrium_on_supports(
     eps = 8 * (max(len(S1), len(S2)) + 3) * np.finfo(float).eps
     r_val, r_mag = A[:, S2] @ yf[S2], np.abs(A[:, S2]) @ yf[S2]
     c_val, c_mag = xf[S1] @ B[S1], xf[S1] @ np.abs(B[S1])
-    for i in np.flatnonzero(r_val + eps * (r_mag + abs(float(u1))) + 1e-300 >= float(u1)):
-        if sum((Aq(int(i), j) * yq[j] for j in S2), Fraction(0)) > u1:
-            return None, f"exactly, row {int(i)} gains against the support solution"
-    for j in np.flatnonzero(c_val + eps * (c_mag + abs(float(u2))) + 1e-300 >= float(u2)):
-        if sum((Bq(i, int(j)) * xq[i] for i in S1), Fraction(0)) > u2:
-            return None, f"exactly, column {int(j)} gains against the support solution"
+    for i_np in np.flatnonzero(r_val + eps * (r_mag + abs(float(u1))) + 1e-300 >= float(u1)):
+        if sum((Aq(int(i_np), j) * yq[j] for j in S2), Fraction(0)) > u1:
+            return None, f"exactly, row {int(i_np)} gains against the support solution"
+    for j_np in np.flatnonzero(c_val + eps * (c_mag + abs(float(u2))) + 1e-300 >= float(u2)):
+        if sum((Bq(i, int(j_np)) * xq[i] for i in S1), Fraction(0)) > u2:
+            return None, f"exactly, column {int(j_np)} gains against the support solution"
     return ExactProfile(tuple(xq), tuple(yq), u1, u2), ""
 
 
 def clean_and_solve(
-    A: np.ndarray, B: np.ndarray, x: Sequence[float], y: Sequence[float]
+    A: np.ndarray, B: np.ndarray, x: ArrayLike, y: ArrayLike
 ) -> tuple[ExactProfile | None, str]:
     """Try :data:`CLEAN_THRESHOLDS` in turn (module docstring)."""
     reason = ""
     tried: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
     xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     for t in CLEAN_THRESHOLDS:
-        key = (tuple(np.flatnonzero(xa > t)), tuple(np.flatnonzero(ya > t)))
+        key = (
+            tuple(int(i) for i in np.flatnonzero(xa > t)),
+            tuple(int(j) for j in np.flatnonzero(ya > t)),
+        )
         if key in tried:
             continue
         tried.add(key)

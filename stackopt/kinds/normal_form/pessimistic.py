@@ -160,9 +160,7 @@ def solve_weak_sse(
         "epsilon": epsilon,
         "tie_break": "adversarial",
     }
-    res = weak_result(g, out, epsilon=epsilon, rtol=rtol, options=options, name=game.name)
-    res.stats["total_seconds"] = time.perf_counter() - t0
-    return res
+    return weak_result(g, out, epsilon=epsilon, rtol=rtol, options=options, name=game.name, t0=t0)
 
 
 def weak_result(
@@ -173,8 +171,10 @@ def weak_result(
     rtol: float,
     options: dict[str, Any],
     name: str | None,
+    t0: float | None = None,
 ) -> Result:
-    """Assemble the :class:`Result` (and its certificate) from a :class:`WeakOutcome`."""
+    """Assemble the :class:`Result` (and its certificate) from a :class:`WeakOutcome`;
+    ``stats["total_seconds"]`` counts from ``t0`` (``time.perf_counter``) when given."""
     from stackopt.kinds.normal_form.checks import tolerances
     from stackopt.kinds.normal_form.checks_pessimistic import (
         adversarial_response,
@@ -182,9 +182,9 @@ def weak_result(
         weak_evidence,
     )
 
-    atol_l, atol_f = tolerances(g, rtol)
+    _atol_l, atol_f = tolerances(g, rtol)
     evidence = weak_evidence(g, out, epsilon=epsilon)
-    x = out.attaining_x if out.attained else out.strict_x
+    x = out.attaining_x if out.attained and out.attaining_x is not None else out.strict_x
     j = adversarial_response(g, x, atol_f)
     commitment = {g.leader_actions[i]: float(x[i]) for i in range(g.shape[0])}
     lv, fv = float(x @ g.A[:, j]), float(x @ g.B[:, j])
@@ -205,6 +205,8 @@ def weak_result(
         msg += "; certificate failed: " + cert.summary()
     stats = dict(out.stats)
     stats.update({"supremum": out.supremum, "attained": out.attained})
+    if t0 is not None:
+        stats["total_seconds"] = time.perf_counter() - t0
     return Result(
         kind=NormalFormGame.kind,
         status=status,

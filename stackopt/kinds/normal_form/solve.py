@@ -78,8 +78,8 @@ def solve_sse(
         and a check named ``exact`` is added.
     tie_break
         ``"leader"`` (strong equilibrium, default) or ``"adversarial"``: delegate to
-        :func:`stackopt.kinds.normal_form.pessimistic.solve_weak_sse` (supremum, attainment, strict commitment;
-        ``engine`` and ``prune`` do not apply, ``pure`` is refused).
+        :func:`stackopt.kinds.normal_form.pessimistic.solve_weak_sse` (supremum, attainment,
+        strict commitment; ``engine`` and ``prune`` do not apply, ``pure`` is refused).
 
     Returns
     -------
@@ -106,7 +106,7 @@ def solve_sse(
     g = prepare(
         game, leader=leader, leader_actions=leader_actions, follower_actions=follower_actions
     )
-    atol_l, atol_f = tolerances(g, rtol)
+    _atol_l, atol_f = tolerances(g, rtol)
     options = {
         "pure": pure,
         "leader": leader,
@@ -145,6 +145,7 @@ def solve_sse(
         evidence = {"bounds": _bounds_evidence(g, out.records)}
         if out.best is None:  # pragma: no cover - a finite game always has an inducible action
             return _failed(g, "multiple_lps", "no follower action could be induced", options, stats)
+        assert out.commitment is not None  # set together with out.best
         j, x = out.best, out.commitment
         method = "multiple_lps"
 

@@ -96,7 +96,7 @@ class SecurityGame:
         priors = _priors(self.priors, L)
         m = self.resources
         if isinstance(m, bool) or not isinstance(m, (int, np.integer)):
-            if isinstance(m, float) and m.is_integer():
+            if isinstance(m, float) and float(m).is_integer():
                 m = int(m)
             else:
                 raise InputError(
@@ -247,7 +247,8 @@ def _targets(labels: Sequence[Any]) -> tuple[str, ...]:
             field="targets",
             fix="list the targets, e.g. [airport, port]",
         )
-    out, seen = [], {}
+    out: list[str] = []
+    seen: dict[str, int] = {}
     for k, lab in enumerate(labels):
         if isinstance(lab, bool) or not isinstance(lab, (str, int)) or not str(lab).strip():
             raise InputError(

@@ -48,6 +48,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from stackopt.errors import InputError
 from stackopt.io.specs import GameSpec, PlayerNameSpec, StrictSpec
 from stackopt.io.validation import parse_model
@@ -144,7 +146,8 @@ def parse_security(
     ]
     types = spec.attacker.types
     if not types:
-        ac, au = [], []
+        ac: list[Any] = []
+        au: list[Any] = []
         for k, t in enumerate(spec.targets):
             if t.attacker is None:
                 raise InputError(
@@ -157,7 +160,8 @@ def parse_security(
             au.append(_num(t.attacker.uncovered, source, f"targets[{k}].attacker.uncovered"))
         type_names: list[str] = []
         priors: list[Any] = []
-        dcs, dus = dc, du
+        dcs: list[Any] = dc
+        dus: list[Any] = du
     else:
         for k, t in enumerate(spec.targets):
             if t.attacker is not None:
@@ -226,10 +230,10 @@ def parse_security(
     try:
         return SecurityGame(
             targets=tuple(names),
-            defender_covered=dcs,
-            defender_uncovered=dus,
-            attacker_covered=ac,
-            attacker_uncovered=au,
+            defender_covered=np.asarray(dcs, dtype=float),
+            defender_uncovered=np.asarray(dus, dtype=float),
+            attacker_covered=np.asarray(ac, dtype=float),
+            attacker_uncovered=np.asarray(au, dtype=float),
             resources=spec.resources,
             types=tuple(type_names),
             priors=tuple(priors),

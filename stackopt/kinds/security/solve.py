@@ -13,7 +13,8 @@ r"""Security games in compact form: solve, verify, export, and the normal-form e
 
 :func:`to_normal_form` expands a small game into a bimatrix game (defender pure strategies =
 sets of covered targets; with attacker types, the Harsanyi transformation) that
-:func:`stackopt.kinds.normal_form.solve.solve_sse` solves independently — the cross-check used by the tests.
+:func:`stackopt.kinds.normal_form.solve.solve_sse` solves independently — the cross-check
+used by the tests.
 """
 
 from __future__ import annotations
@@ -132,7 +133,8 @@ def solve_security(
 def verify_security(
     game: SecurityGame, result: Result | Mapping[str, Any], *, rtol: float | None = None
 ) -> Certificate:
-    """Re-check ``result`` against ``game`` without solving (:mod:`stackopt.kinds.security.checks`)."""
+    """Re-check ``result`` against ``game`` without solving
+    (:mod:`stackopt.kinds.security.checks`)."""
     if not isinstance(game, SecurityGame):
         raise InputError(f"expected a SecurityGame, got {type(game).__name__}")
     from stackopt.checks.common import finite_numbers, reported_values
