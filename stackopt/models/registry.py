@@ -73,6 +73,7 @@ BUILTIN_MODELS: dict[str, str] = {
     "governance_menu_subsidy": "stackopt.models.governance_menu:SUBSIDY_MODEL",
     "ai_race": "stackopt.models.ai_race:MODEL",
     "ai_race_subsidy": "stackopt.models.ai_race:SUBSIDY_MODEL",
+    "ai_assets_security": "stackopt.models.ai_assets:MODEL",
 }
 
 _MODELS: dict[str, ModelSpec] = {}
