@@ -144,6 +144,32 @@ def run_once(h) -> Any:
     return status
 
 
+def run_decided(h) -> tuple[str, float, int]:
+    """Run a warm-started ``h`` (presolve off); returns ``(status, highs_seconds, runs)``.
+
+    Warm-started simplex without presolve can end undecided on degenerate, barely infeasible
+    LPs (e.g. a weakly dominated follower action): such a run is repeated from scratch with
+    presolve, which decides them, and presolve is switched off again for the next warm start.
+    """
+    import time
+
+    ts = time.perf_counter()
+    run_once(h)
+    seconds = time.perf_counter() - ts
+    runs = 1
+    st = model_status_name(h)
+    if st not in ("optimal", "infeasible"):
+        h.clearSolver()
+        h.setOptionValue("presolve", "on")
+        ts = time.perf_counter()
+        run_once(h)
+        seconds += time.perf_counter() - ts
+        runs += 1
+        h.setOptionValue("presolve", "off")
+        st = model_status_name(h)
+    return st, seconds, runs
+
+
 def solve_pyomo_lp(model: Any, *, time_limit: float | None = None) -> tuple[Any, float]:
     """Solve a Pyomo LP with Pyomo's HiGHS interface on one thread (as every HiGHS call of
     stackopt, so that the process-wide HiGHS scheduler is started with one thread).

@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from stackopt.engines.highs import model_status_name, new_highs, run_once, solve_pyomo_lp
-from stackopt.engines.multiple_lps import ActionRecord
+from stackopt.engines.highs import model_status_name, new_highs, run_decided, run_once
+from stackopt.engines.multiple_lps import ActionRecord, _nonzero, dominating_mixture
+from stackopt.engines.pyomo_sweep import sweep_pyomo_lps
 from stackopt.errors import SolverError
 from stackopt.formulations.incentive_lps import dual_bound
 
@@ -170,22 +171,9 @@ def solve_incentive_lps(
         while True:
             if deadline is not None and time.perf_counter() > deadline:
                 raise SolverError(f"time limit of {time_limit} s reached after {solved} LPs")
-            ts = time.perf_counter()
-            run_once(h)
-            highs_seconds += time.perf_counter() - ts
-            runs += 1
-            st = model_status_name(h)
-            if st not in ("optimal", "infeasible"):
-                # an undecided warm start (degenerate, barely infeasible): re-solve from
-                # scratch with presolve, as the plain engine does
-                h.clearSolver()
-                h.setOptionValue("presolve", "on")
-                ts = time.perf_counter()
-                h.run()
-                highs_seconds += time.perf_counter() - ts
-                runs += 1
-                h.setOptionValue("presolve", "off")
-                st = model_status_name(h)
+            st, seconds, n_runs = run_decided(h)
+            highs_seconds += seconds
+            runs += n_runs
             if st == "infeasible":
                 infeasible += 1
                 solved += 1
@@ -284,7 +272,6 @@ def solve_incentive_lps_pyomo(
     """Every LP(j) of :func:`stackopt.formulations.incentive_lps.build_lp` through Pyomo's
     HiGHS interface (slow; an independent solve path for cross-checks)."""
     import pyomo.environ as pyo
-    from pyomo.contrib.solver.common.results import TerminationCondition
 
     from stackopt.formulations.incentive_lps import build_lp
 
@@ -292,67 +279,51 @@ def solve_incentive_lps_pyomo(
     m, n = game.shape
     inc = game.incentives
     caps = game.caps
-    ub = A.max(axis=0)
-    order = np.argsort(-ub, kind="stable")
     records: dict[int, ActionRecord] = {}
-    best: int | None = None
-    best_val = -np.inf
-    best_x: np.ndarray | None = None
-    best_pay: np.ndarray | None = None
-    solved = pruned = infeasible = 0
-    build = solve = 0.0
     per_action = inc.contract == "per_action"
-    for j in order:
-        j = int(j)
-        if prune and best is not None and ub[j] <= best_val:
-            records[j] = ActionRecord("pruned", bound=float(ub[j]))
-            pruned += 1
-            continue
-        t = time.perf_counter()
-        model = build_lp(game, j)
-        build += time.perf_counter() - t
-        res, secs = solve_pyomo_lp(model)
-        solve += secs
-        solved += 1
-        tc = res.termination_condition
-        if tc == TerminationCondition.convergenceCriteriaSatisfied:
-            res.solution_loader.load_vars()
-            duals = res.solution_loader.get_duals()
-            x = np.array([pyo.value(model.x[a]) for a in game.leader_actions])
-            lab = game.follower_actions[j]
-            if lab not in game.payable_actions:
-                pay = np.zeros(m if per_action else 1)
-            elif per_action:
-                pay = np.array([pyo.value(model.w[a, lab]) for a in game.leader_actions])
-            else:
-                pay = np.array([pyo.value(model.v[lab])])
-            y = np.zeros(n)
-            for k, klab in enumerate(game.follower_actions):
-                if k != j:
-                    y[k] = abs(duals[model.best_response[klab]])
-            val = float(pyo.value(model.leader_value))
-            records[j] = ActionRecord(
-                "optimal",
-                value=val,
-                bound=dual_bound(A, B, caps[j], inc.cost_weight, j, y),
-                multipliers={int(k): float(y[k]) for k in np.flatnonzero(y)},
-            )
-            if val > best_val:
-                best, best_val, best_x, best_pay = j, val, x, pay
-        elif tc in (
-            TerminationCondition.provenInfeasible,
-            TerminationCondition.infeasibleOrUnbounded,
-        ):
-            infeasible += 1
-            records[j] = infeasible_record(A, B, caps, inc.cost_weight, j, follower_tol)
+
+    def on_optimal(j: int, model: Any, duals: Any) -> tuple[float, tuple[np.ndarray, np.ndarray]]:
+        x = np.array([pyo.value(model.x[a]) for a in game.leader_actions])
+        lab = game.follower_actions[j]
+        if lab not in game.payable_actions:
+            pay = np.zeros(m if per_action else 1)
+        elif per_action:
+            pay = np.array([pyo.value(model.w[a, lab]) for a in game.leader_actions])
         else:
-            raise SolverError(
-                f"Pyomo/HiGHS stopped with '{tc.name}' on the incentive LP for "
-                f"follower action '{game.follower_actions[j]}'"
-            )
+            pay = np.array([pyo.value(model.v[lab])])
+        y = np.zeros(n)
+        for k, klab in enumerate(game.follower_actions):
+            if k != j:
+                y[k] = abs(duals[model.best_response[klab]])
+        val = float(pyo.value(model.leader_value))
+        records[j] = ActionRecord(
+            "optimal",
+            value=val,
+            bound=dual_bound(A, B, caps[j], inc.cost_weight, j, y),
+            multipliers={int(k): float(y[k]) for k in np.flatnonzero(y)},
+        )
+        return val, (x, pay)
+
+    def on_infeasible(j: int) -> None:
+        records[j] = infeasible_record(A, B, caps, inc.cost_weight, j, follower_tol)
+
+    def on_pruned(j: int, bound: float) -> None:
+        records[j] = ActionRecord("pruned", bound=bound)
+
+    sweep = sweep_pyomo_lps(
+        A.max(axis=0),
+        prune=prune,
+        build=lambda j: build_lp(game, j),
+        on_optimal=on_optimal,
+        on_infeasible=on_infeasible,
+        on_pruned=on_pruned,
+        lp_name=lambda j: f"the incentive LP for follower action '{game.follower_actions[j]}'",
+    )
+    best = sweep.best
     x_out: np.ndarray | None = None
     pay_out: np.ndarray | None = None
-    if best_x is not None and best_pay is not None and best is not None:
+    if sweep.best_payload is not None and best is not None:
+        best_x, best_pay = sweep.best_payload
         x_out = np.clip(best_x, 0, None)
         x_out = x_out / x_out.sum()
         pay_out = np.clip(best_pay, 0, None)
@@ -360,20 +331,16 @@ def solve_incentive_lps_pyomo(
             np.minimum(pay_out, inc.max * x_out) if per_action else np.minimum(pay_out, caps[best])
         )
     stats = {
-        "lps_solved": solved,
-        "lps_pruned": pruned,
+        "lps_solved": sweep.solved,
+        "lps_pruned": sweep.pruned,
         "lps_dominated": 0,
-        "lps_infeasible": infeasible,
-        "build_seconds": build,
-        "highs_seconds": solve,
+        "lps_infeasible": sweep.infeasible,
+        "build_seconds": sweep.build_seconds,
+        "highs_seconds": sweep.highs_seconds,
     }
     return IncentiveLPsOutcome(
         best=best, commitment=x_out, payment=pay_out, records=records, stats=stats
     )
-
-
-def _nonzero(y: np.ndarray) -> dict[int, float]:
-    return {int(k): float(y[k]) for k in np.flatnonzero(y)}
 
 
 def _multipliers(
@@ -419,35 +386,9 @@ def infeasible_record(
     certificate. Otherwise (a margin too thin to certify) the multipliers of the LP relaxed by
     ``tol`` give a valid duality bound instead.
     """
-    import highspy
-
-    m, n = B.shape
-    others = [k for k in range(n) if k != j]
-    if others:
-        h = new_highs(threads=1)
-        inf = highspy.kHighsInf
-        nz = len(others)
-        for _ in range(nz):
-            h.addVar(0.0, 1.0)
-        h.addVar(-inf, inf)
-        idx = np.arange(nz + 1, dtype=np.int32)
-        for i in range(m):
-            h.addRow(B[i, j], inf, nz + 1, idx, np.r_[B[i, others], -1.0])
-        h.addRow(1.0, 1.0, nz, np.arange(nz, dtype=np.int32), np.ones(nz))
-        h.changeColCost(nz, 1.0)
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        run_once(h)
-        if model_status_name(h) == "optimal":
-            sol = np.asarray(h.getSolution().col_value)
-            z = np.clip(sol[:nz], 0.0, None)
-            z = z / z.sum()
-            margin = float((B[:, others] @ z - B[:, j]).min())
-            if margin > caps[j] + tol:
-                return ActionRecord(
-                    "infeasible",
-                    margin=margin,
-                    dominated_by={others[k]: float(z[k]) for k in np.nonzero(z)[0]},
-                )
+    found = dominating_mixture(B, j)
+    if found is not None and found[0] > caps[j] + tol:
+        return ActionRecord("infeasible", margin=found[0], dominated_by=found[1])
     y = _relaxed_multipliers(A, B, caps[j], cost_weight, j, tol)
     if y is not None:
         return ActionRecord(

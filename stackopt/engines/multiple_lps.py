@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from stackopt.engines.highs import model_status_name, new_highs, run_once
+from stackopt.engines.highs import model_status_name, new_highs, run_decided, run_once
 from stackopt.errors import SolverError
 from stackopt.progress import phase
 
@@ -204,23 +204,9 @@ def solve_multiple_lps(
         while True:
             if deadline is not None and time.perf_counter() > deadline:
                 raise SolverError(f"time limit of {time_limit} s reached after {solved} LPs")
-            ts = time.perf_counter()
-            run_once(h)
-            highs_seconds += time.perf_counter() - ts
-            runs += 1
-            st = model_status_name(h)
-            if st not in ("optimal", "infeasible"):
-                # Warm-started simplex without presolve can end undecided on degenerate,
-                # barely infeasible LPs (e.g. a weakly dominated follower action): re-solve
-                # from scratch with presolve, which decides them.
-                h.clearSolver()
-                h.setOptionValue("presolve", "on")
-                ts = time.perf_counter()
-                run_once(h)
-                highs_seconds += time.perf_counter() - ts
-                runs += 1
-                h.setOptionValue("presolve", "off")
-                st = model_status_name(h)
+            st, seconds, n_runs = run_decided(h)
+            highs_seconds += seconds
+            runs += n_runs
             if st == "infeasible":
                 infeasible += 1
                 solved += 1
@@ -369,19 +355,20 @@ def _pure_dominator(B: np.ndarray, j: int, tol: float) -> tuple[int, float] | No
     return int(cand[k]), float(margins[k])
 
 
-def _infeasible_record(A: np.ndarray, B: np.ndarray, j: int, tol: float) -> ActionRecord:
-    r"""Certify that LP(j) is infeasible: find a mixture of other actions dominating ``j``.
+def dominating_mixture(B: np.ndarray, j: int) -> tuple[float, dict[int, float]] | None:
+    r"""The mixture ``z`` of the follower's other actions that beats ``j`` by the most.
 
-    Solves :math:`\max \delta` s.t. :math:`\sum_{k\ne j} z_k B_{ik} - B_{ij} \ge \delta\ \forall i`,
-    :math:`\sum z = 1, z \ge 0`. When the margin is too thin to certify, LP(j) is re-solved with
-    its best-response rows relaxed by ``tol`` and its multipliers give a valid bound instead.
+    Solves :math:`\max \delta` s.t. :math:`\sum_{k\ne j} z_k B_{ik} - B_{ij} \ge \delta\
+    \forall i`, :math:`\sum z = 1, z \ge 0`. Returns ``(margin, {k: z_k})`` (the margin
+    recomputed from the normalised ``z``; nonzero weights only), or ``None`` when there is no
+    other action or HiGHS does not solve the LP.
     """
     import highspy
 
     m, n = B.shape
     others = [k for k in range(n) if k != j]
     if not others:
-        return ActionRecord("infeasible", bound=float(A[:, j].max()))
+        return None
     h = new_highs(threads=1)
     inf = highspy.kHighsInf
     # columns: z_k (k in others), delta ; rows: m dominance rows, simplex
@@ -389,25 +376,34 @@ def _infeasible_record(A: np.ndarray, B: np.ndarray, j: int, tol: float) -> Acti
     for _ in range(nz):
         h.addVar(0.0, 1.0)
     h.addVar(-inf, inf)
+    idx = np.arange(nz + 1, dtype=np.int32)
     for i in range(m):
-        idx = np.arange(nz + 1, dtype=np.int32)
-        coef = np.r_[B[i, others], -1.0]
-        h.addRow(B[i, j], inf, nz + 1, idx, coef)
+        h.addRow(B[i, j], inf, nz + 1, idx, np.r_[B[i, others], -1.0])
     h.addRow(1.0, 1.0, nz, np.arange(nz, dtype=np.int32), np.ones(nz))
     h.changeColCost(nz, 1.0)
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
     run_once(h)
-    if model_status_name(h) == "optimal":
-        sol = np.asarray(h.getSolution().col_value)
-        z = np.clip(sol[:nz], 0.0, None)
-        z = z / z.sum()
-        margin = float((B[:, others] @ z - B[:, j]).min())
-        if margin > tol:
-            return ActionRecord(
-                "infeasible",
-                margin=margin,
-                dominated_by={others[k]: float(z[k]) for k in np.nonzero(z)[0]},
-            )
+    if model_status_name(h) != "optimal":
+        return None
+    sol = np.asarray(h.getSolution().col_value)
+    z = np.clip(sol[:nz], 0.0, None)
+    z = z / z.sum()
+    margin = float((B[:, others] @ z - B[:, j]).min())
+    return margin, {others[k]: float(z[k]) for k in np.nonzero(z)[0]}
+
+
+def _infeasible_record(A: np.ndarray, B: np.ndarray, j: int, tol: float) -> ActionRecord:
+    r"""Certify that LP(j) is infeasible: find a mixture of other actions dominating ``j``.
+
+    Solves :math:`\max \delta` s.t. :math:`\sum_{k\ne j} z_k B_{ik} - B_{ij} \ge \delta\ \forall i`,
+    :math:`\sum z = 1, z \ge 0`. When the margin is too thin to certify, LP(j) is re-solved with
+    its best-response rows relaxed by ``tol`` and its multipliers give a valid bound instead.
+    """
+    if B.shape[1] < 2:  # no other action
+        return ActionRecord("infeasible", bound=float(A[:, j].max()))
+    found = dominating_mixture(B, j)
+    if found is not None and found[0] > tol:
+        return ActionRecord("infeasible", margin=found[0], dominated_by=found[1])
     # Thin case: LP(j) with its best-response row relaxed by ``tol`` is feasible; any y >= 0
     # gives a valid weak-duality bound on LP(j), and its duals give a tight one.
     y = _relaxed_multipliers(A, B, j, tol)

@@ -7,14 +7,13 @@ solve path for cross-checks. Same pruning rule and the same records as the fast 
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from stackopt.engines.highs import solve_pyomo_lp, swallow_banner
+from stackopt.engines.highs import swallow_banner
 from stackopt.engines.multiple_lps import ActionRecord, MultipleLPsOutcome, infeasible_record
-from stackopt.errors import SolverError
+from stackopt.engines.pyomo_sweep import sweep_pyomo_lps
 
 if TYPE_CHECKING:  # pragma: no cover
     from stackopt.kinds.normal_form.game import NormalFormGame
@@ -25,65 +24,54 @@ def solve_multiple_lps_pyomo(
 ) -> MultipleLPsOutcome:
     """Solve every LP(j) built by :func:`~stackopt.formulations.multiple_lps.build_lp`."""
     import pyomo.environ as pyo
-    from pyomo.contrib.solver.common.results import TerminationCondition
 
     from stackopt.formulations.multiple_lps import build_lp, read_lp
 
     swallow_banner()
     A, B = game.A, game.B
-    ub = A.max(axis=0)
-    order = np.argsort(-ub, kind="stable")
     records: dict[int, ActionRecord] = {}
-    best, best_val, best_x = None, -np.inf, None
-    solved = pruned = infeasible = 0
-    build = solve = 0.0
-    for j in order:
-        j = int(j)
-        if prune and best is not None and ub[j] <= best_val:
-            records[j] = ActionRecord("pruned", bound=float(ub[j]))
-            pruned += 1
-            continue
-        t = time.perf_counter()
+
+    def build(j: int) -> Any:
         model = build_lp(game, j)
         model.dual = pyo.Suffix(direction=pyo.Suffix.IMPORT)
-        build += time.perf_counter() - t
-        res, seconds = solve_pyomo_lp(model)
-        solve += seconds
-        solved += 1
-        tc = res.termination_condition
-        if tc == TerminationCondition.convergenceCriteriaSatisfied:
-            res.solution_loader.load_vars()
-            duals = res.solution_loader.get_duals()
-            x, val, y = read_lp(model, game, j, duals)
-            bound = float((A[:, j] + B[:, j] * y.sum() - B @ y).max())
-            records[j] = ActionRecord(
-                "optimal",
-                bound=bound,
-                value=val,
-                multipliers={int(k): float(y[k]) for k in np.nonzero(y)[0]},
-            )
-            if val > best_val:
-                best, best_val, best_x = j, val, x
-        elif tc in (
-            TerminationCondition.provenInfeasible,
-            TerminationCondition.infeasibleOrUnbounded,
-        ):
-            infeasible += 1
-            records[j] = infeasible_record(A, B, j, follower_tol)
-        else:
-            raise SolverError(
-                f"Pyomo/HiGHS stopped with '{tc.name}' on the LP for follower "
-                f"action '{game.follower_actions[j]}'"
-            )
+        return model
+
+    def on_optimal(j: int, model: Any, duals: Any) -> tuple[float, np.ndarray]:
+        x, val, y = read_lp(model, game, j, duals)
+        bound = float((A[:, j] + B[:, j] * y.sum() - B @ y).max())
+        records[j] = ActionRecord(
+            "optimal",
+            bound=bound,
+            value=val,
+            multipliers={int(k): float(y[k]) for k in np.nonzero(y)[0]},
+        )
+        return val, x
+
+    def on_infeasible(j: int) -> None:
+        records[j] = infeasible_record(A, B, j, follower_tol)
+
+    def on_pruned(j: int, bound: float) -> None:
+        records[j] = ActionRecord("pruned", bound=bound)
+
+    sweep = sweep_pyomo_lps(
+        A.max(axis=0),
+        prune=prune,
+        build=build,
+        on_optimal=on_optimal,
+        on_infeasible=on_infeasible,
+        on_pruned=on_pruned,
+        lp_name=lambda j: f"the LP for follower action '{game.follower_actions[j]}'",
+    )
+    best_x = sweep.best_payload
     commitment = (
         None if best_x is None else np.clip(best_x, 0, None) / np.clip(best_x, 0, None).sum()
     )
     stats = {
-        "lps_solved": solved,
-        "lps_pruned": pruned,
+        "lps_solved": sweep.solved,
+        "lps_pruned": sweep.pruned,
         "lps_dominated": 0,
-        "lps_infeasible": infeasible,
-        "build_seconds": build,
-        "highs_seconds": solve,
+        "lps_infeasible": sweep.infeasible,
+        "build_seconds": sweep.build_seconds,
+        "highs_seconds": sweep.highs_seconds,
     }
-    return MultipleLPsOutcome(best=best, commitment=commitment, records=records, stats=stats)
+    return MultipleLPsOutcome(best=sweep.best, commitment=commitment, records=records, stats=stats)
