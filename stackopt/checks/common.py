@@ -175,10 +175,17 @@ def finite_numbers(values: Any, field: str) -> None:
 
 
 def probability_vector(
-    size: int, index_of: Callable[[str], int], commitment: Mapping[str, Any]
+    size: int,
+    index_of: Callable[[str], int],
+    commitment: Mapping[str, Any],
+    *,
+    noun: str = "probability",
+    nonfinite: str = "commitment has a non-finite probability",
+    nonfinite_fix: str = "probabilities must be finite numbers",
 ) -> np.ndarray:
     """The commitment ``{label: probability}`` as a vector of length ``size`` (missing = 0);
-    ``index_of`` maps a leader action label to its index (and refuses unknown labels)."""
+    ``index_of`` maps a leader action label to its index (and refuses unknown labels).
+    ``noun``, ``nonfinite`` and ``nonfinite_fix`` word the errors (e.g. for coverage)."""
     x = np.zeros(size)
     for label, p in commitment.items():
         i = index_of(str(label))
@@ -186,16 +193,12 @@ def probability_vector(
             x[i] = float(p)
         except (TypeError, ValueError):
             raise InputError(
-                f"probability {p!r} is not a number",
+                f"{noun} {p!r} is not a number",
                 field=f"leader.commitment.{label}",
                 fix="write a number",
             ) from None
     if not np.all(np.isfinite(x)):
-        raise InputError(
-            "commitment has a non-finite probability",
-            field="leader.commitment",
-            fix="probabilities must be finite numbers",
-        )
+        raise InputError(nonfinite, field="leader.commitment", fix=nonfinite_fix)
     return x
 
 
@@ -297,3 +300,107 @@ def is_finite_number(value: Any) -> TypeGuard[float]:
         return math.isfinite(float(value))
     except OverflowError:
         return False
+
+
+NO_BOUNDS = (
+    "the result carries no optimality bounds (evidence.bounds); re-solve with 'stackopt solve' "
+    "to obtain them"
+)
+
+BOUND_RECORD_ERRORS: tuple[type[Exception], ...] = (InputError, KeyError, TypeError, ValueError)
+
+
+def bounds_check(
+    labels: Sequence[str],
+    bounds: Mapping[str, Any],
+    bound_of: Callable[[int, Mapping[str, Any]], float],
+    value: float,
+    atol: float,
+    *,
+    noun: str,
+    subject: str,
+    how: str,
+    errors: tuple[type[Exception], ...] = BOUND_RECORD_ERRORS,
+) -> Check:
+    """The ``optimality`` check from one bound record per label (multiple-LPs evidence).
+
+    ``bound_of(k, record)`` recomputes from the game an upper bound on the leader's value over
+    the commitments that induce label ``k`` (weak LP duality; it raises one of ``errors`` on
+    a malformed record). The check passes when the largest bound is at most ``value + atol``:
+    no other induced response can beat the reported one (the multiple-LPs theorem, Conitzer &
+    Sandholm 2006). ``noun`` names a label in messages (``"follower action"``), ``subject`` and
+    ``how`` the passing detail (``"every {subject} bounded by ... ({how}, n bounds)"``).
+    """
+    worst, worst_label, missing = -np.inf, None, []
+    for k, label in enumerate(labels):
+        rec = bounds.get(label)
+        if not isinstance(rec, Mapping):
+            missing.append(label)
+            continue
+        try:
+            b = bound_of(k, rec)
+        except errors as exc:
+            return Check(
+                "optimality", False, None, atol, f"bad bound record for {noun} '{label}': {exc}"
+            )
+        if b > worst:
+            worst, worst_label = b, label
+    if missing:
+        return Check(
+            "optimality",
+            False,
+            None,
+            atol,
+            f"no bound for {noun}(s) " + ", ".join(map(repr, missing[:5])),
+        )
+    gap = float(max(0.0, worst - value))
+    return Check(
+        "optimality",
+        gap <= atol,
+        gap,
+        atol,
+        f"every {subject} bounded by {max(worst, value):.10g} ({how}, {len(bounds)} bounds)"
+        if gap <= atol
+        else f"{noun} '{worst_label}' is only bounded by {worst:.10g} > {value:.10g}",
+    )
+
+
+def pure_optimality_check(
+    leader_actions: Sequence[str], vals: np.ndarray, value: float, atol: float, how: str
+) -> Check:
+    """The ``optimality`` check of a pure-commitment result: ``vals[i]`` is the leader's value
+    of pure commitment ``i`` (recomputed from the game); the best must not exceed ``value``."""
+    gap = float(max(0.0, vals.max() - value))
+    return Check(
+        "optimality",
+        gap <= atol,
+        gap,
+        atol,
+        f"best of {len(leader_actions)} pure commitments {how}"
+        if gap <= atol
+        else f"pure commitment '{leader_actions[int(vals.argmax())]}' gives "
+        f"{vals.max():.10g} > {value:.10g}",
+    )
+
+
+def bounds_evidence(labels: Sequence[str], records: Mapping[int, Any]) -> dict[str, Any]:
+    """The ``bounds`` evidence written by a multiple-LPs solve, in ``labels`` order: per
+    follower action ``k`` with a record, its ``outcome`` and either the dominating mixture
+    (``dominated_by``, ``margin``) or the LP bound with its dual ``multipliers``; ``value``
+    when the LP was solved. :func:`bounds_check` re-proves these records from the game."""
+    out: dict[str, Any] = {}
+    for k, label in enumerate(labels):
+        rec = records.get(k)
+        if rec is None:
+            continue
+        entry: dict[str, Any] = {"outcome": rec.outcome}
+        if rec.dominated_by:
+            entry["dominated_by"] = {labels[i]: w for i, w in rec.dominated_by.items()}
+            entry["margin"] = rec.margin
+        else:
+            entry["bound"] = rec.bound
+            entry["multipliers"] = {labels[i]: w for i, w in rec.multipliers.items()}
+        if rec.value is not None:
+            entry["value"] = rec.value
+        out[label] = entry
+    return out

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Certificate
-from stackopt.checks.common import verify_rtol
+from stackopt.checks.common import bounds_evidence, verify_rtol
 from stackopt.errors import InputError
 from stackopt.kinds.incentive.checks import DEFAULT_RTOL, certify, pure_table, tolerances
 from stackopt.kinds.incentive.game import IncentiveGame
@@ -136,7 +136,7 @@ def solve_incentive(
         else:
             raise InputError(f"unknown engine {engine!r}", field="engine", fix="use highs or pyomo")
         stats = dict(out.stats)
-        evidence = {"bounds": _bounds_evidence(game, out.records)}
+        evidence = {"bounds": bounds_evidence(game.follower_actions, out.records)}
         if out.best is None:  # pragma: no cover - some action is always inducible
             raise InputError("no follower action could be induced")
         if out.commitment is None or out.payment is None:  # pragma: no cover
@@ -242,26 +242,6 @@ def _incentives_json(game: IncentiveGame, x: np.ndarray, j: int, pay: np.ndarray
     for a, lab in enumerate(game.leader_actions):
         v = float(min(vmax, pay[a] / x[a])) if x[a] > 0 and pay[a] > 0 else 0.0
         out[lab] = {k: (v if k == resp else 0.0) for k in payable}
-    return out
-
-
-def _bounds_evidence(game: IncentiveGame, records: Mapping[int, Any]) -> dict[str, Any]:
-    labels = game.follower_actions
-    out: dict[str, Any] = {}
-    for k in range(len(labels)):
-        rec = records.get(k)
-        if rec is None:
-            continue
-        entry: dict[str, Any] = {"outcome": rec.outcome}
-        if rec.dominated_by:
-            entry["dominated_by"] = {labels[i]: w for i, w in rec.dominated_by.items()}
-            entry["margin"] = rec.margin
-        else:
-            entry["bound"] = rec.bound
-            entry["multipliers"] = {labels[i]: w for i, w in rec.multipliers.items()}
-        if rec.value is not None:
-            entry["value"] = rec.value
-        out[labels[k]] = entry
     return out
 
 

@@ -34,14 +34,16 @@ import numpy as np
 
 from stackopt.certificate import Certificate, Check
 from stackopt.checks.common import (
+    NO_BOUNDS,
     best_response_check,
+    bounds_check,
     check_rtol,
     distribution_check,
     probability_vector,
+    pure_optimality_check,
     tie_gap,
     value_check,
 )
-from stackopt.errors import InputError
 from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.status import TieBreak
 
@@ -130,67 +132,22 @@ def _optimality(
     atol_f: float,
     pure: bool,
 ) -> Check:
-    A = game.A
     if pure:
         _, vals = pure_values(game, atol_f)
-        gap = float(max(0.0, vals.max() - value))
-        return Check(
-            "optimality",
-            gap <= atol_l,
-            gap,
-            atol_l,
-            f"best of {game.shape[0]} pure commitments (enumerated)"
-            if gap <= atol_l
-            else f"pure commitment '{game.leader_actions[int(vals.argmax())]}' gives "
-            f"{vals.max():.10g} > {value:.10g}",
-        )
+        return pure_optimality_check(game.leader_actions, vals, value, atol_l, "(enumerated)")
     bounds = (evidence or {}).get("bounds")
     if not isinstance(bounds, Mapping):
-        return Check(
-            "optimality",
-            False,
-            None,
-            atol_l,
-            "the result carries no optimality bounds (evidence.bounds); "
-            "re-solve with 'stackopt solve' to obtain them",
-        )
-    worst, worst_label, missing = -np.inf, None, []
-    colmax = A.max(axis=0)
-    for k, label in enumerate(game.follower_actions):
-        rec = bounds.get(label)
-        if not isinstance(rec, Mapping):
-            missing.append(label)
-            continue
-        try:
-            b = _record_bound(game, k, rec, atol_f, colmax)
-        except (InputError, KeyError, TypeError, ValueError) as exc:
-            return Check(
-                "optimality",
-                False,
-                None,
-                atol_l,
-                f"bad bound record for follower action '{label}': {exc}",
-            )
-        if b > worst:
-            worst, worst_label = b, label
-    if missing:
-        return Check(
-            "optimality",
-            False,
-            None,
-            atol_l,
-            "no bound for follower action(s) " + ", ".join(map(repr, missing[:5])),
-        )
-    gap = float(max(0.0, worst - value))
-    return Check(
-        "optimality",
-        gap <= atol_l,
-        gap,
+        return Check("optimality", False, None, atol_l, NO_BOUNDS)
+    colmax = game.A.max(axis=0)
+    return bounds_check(
+        game.follower_actions,
+        bounds,
+        lambda k, rec: _record_bound(game, k, rec, atol_f, colmax),
+        value,
         atol_l,
-        f"every follower action bounded by {max(worst, value):.10g} "
-        f"(duality/dominance, {len(bounds)} bounds)"
-        if gap <= atol_l
-        else f"follower action '{worst_label}' is only bounded by {worst:.10g} > {value:.10g}",
+        noun="follower action",
+        subject="follower action",
+        how="duality/dominance",
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Certificate
-from stackopt.checks.common import verify_rtol
+from stackopt.checks.common import bounds_evidence, verify_rtol
 from stackopt.errors import InputError
 from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, certify, pure_values, tolerances
 from stackopt.kinds.normal_form.game import NormalFormGame
@@ -142,7 +142,7 @@ def solve_sse(
 
             out = solve_multiple_lps_pyomo(g, prune=prune, follower_tol=atol_f)
         stats = dict(out.stats)
-        evidence = {"bounds": _bounds_evidence(g, out.records)}
+        evidence = {"bounds": bounds_evidence(g.follower_actions, out.records)}
         if out.best is None:  # pragma: no cover - a finite game always has an inducible action
             return _failed(g, "multiple_lps", "no follower action could be induced", options, stats)
         assert out.commitment is not None  # set together with out.best
@@ -368,23 +368,6 @@ def _with_exact(
     evidence = dict(cert.evidence or {})
     evidence["exact"] = exact_evidence
     return replace(cert, checks=cert.checks + (check,), evidence=evidence)
-
-
-def _bounds_evidence(g: NormalFormGame, records) -> dict[str, Any]:
-    labels = g.follower_actions
-    out: dict[str, Any] = {}
-    for k, rec in records.items():
-        entry: dict[str, Any] = {"outcome": rec.outcome}
-        if rec.dominated_by:
-            entry["dominated_by"] = {labels[i]: w for i, w in rec.dominated_by.items()}
-            entry["margin"] = rec.margin
-        else:
-            entry["bound"] = rec.bound
-            entry["multipliers"] = {labels[i]: w for i, w in rec.multipliers.items()}
-        if rec.value is not None:
-            entry["value"] = rec.value
-        out[labels[k]] = entry
-    return {lab: out[lab] for lab in labels if lab in out}
 
 
 def _failed(g, method, message, options, stats) -> Result:  # pragma: no cover

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Certificate, Check
-from stackopt.checks.common import check_rtol
+from stackopt.checks.common import bounds_check, check_rtol, probability_vector
 from stackopt.errors import InputError
 from stackopt.kinds.security.game import SecurityGame
 from stackopt.status import TieBreak
@@ -58,22 +58,14 @@ def coverage_vector(game: SecurityGame, coverage: Mapping[str, Any]) -> np.ndarr
             field="leader.commitment",
             fix='write e.g. {"t1": 0.4}',
         )
-    c = np.zeros(game.n_targets)
-    for lab, v in coverage.items():
-        k = game.target_index(lab)
-        try:
-            c[k] = float(v)
-        except (TypeError, ValueError):
-            raise InputError(
-                f"coverage {v!r} is not a number",
-                field=f"leader.commitment.{lab}",
-                fix="write a number",
-            ) from None
-    if not np.all(np.isfinite(c)):
-        raise InputError(
-            "non-finite coverage", field="leader.commitment", fix="write finite numbers"
-        )
-    return c
+    return probability_vector(
+        game.n_targets,
+        game.target_index,
+        coverage,
+        noun="coverage",
+        nonfinite="non-finite coverage",
+        nonfinite_fix="write finite numbers",
+    )
 
 
 def response_indices(game: SecurityGame, response: Any) -> list[int]:
@@ -256,45 +248,27 @@ def _optimality(
     ev = evidence or {}
     bounds = ev.get("bounds")
     if game.n_types == 1 and isinstance(bounds, Mapping):
-        worst, worst_t, missing = -np.inf, None, []
         index = {t: k for k, t in enumerate(game.targets)}
-        for k, t in enumerate(game.targets):
-            rec = bounds.get(t)
-            if not isinstance(rec, Mapping):
-                missing.append(t)
-                continue
-            try:
-                mu = np.zeros(game.n_targets)
-                for lab, w in dict(rec.get("mu") or {}).items():
-                    mu[index[lab] if lab in index else game.target_index(lab)] = float(w)
-                nu = float(rec.get("nu", 0.0))
-                if mu.min() < 0 or nu < 0 or not np.all(np.isfinite(mu)) or not np.isfinite(nu):
-                    raise ValueError("multipliers must be finite and non-negative")
-            except (InputError, TypeError, ValueError) as exc:
-                return Check(
-                    "optimality", False, None, atol, f"bad bound record for target '{t}': {exc}"
-                )
-            b = bound_from_multipliers(game, k, mu, nu)
-            if b > worst:
-                worst, worst_t = b, t
-        if missing:
-            return Check(
-                "optimality",
-                False,
-                None,
-                atol,
-                "no bound for target(s) " + ", ".join(map(repr, missing[:5])),
-            )
-        gap = float(max(0.0, worst - value))
-        return Check(
-            "optimality",
-            gap <= atol,
-            gap,
+
+        def bound_of(k: int, rec: Mapping[str, Any]) -> float:
+            mu = np.zeros(game.n_targets)
+            for lab, w in dict(rec.get("mu") or {}).items():
+                mu[index[lab] if lab in index else game.target_index(lab)] = float(w)
+            nu = float(rec.get("nu", 0.0))
+            if mu.min() < 0 or nu < 0 or not np.all(np.isfinite(mu)) or not np.isfinite(nu):
+                raise ValueError("multipliers must be finite and non-negative")
+            return bound_from_multipliers(game, k, mu, nu)
+
+        return bounds_check(
+            game.targets,
+            bounds,
+            bound_of,
+            value,
             atol,
-            f"every target's LP bounded by {max(worst, value):.10g} (weak duality, "
-            f"{len(bounds)} bounds)"
-            if gap <= atol
-            else f"target '{worst_t}' is only bounded by {worst:.10g} > {value:.10g}",
+            noun="target",
+            subject="target's LP",
+            how="weak duality",
+            errors=(InputError, TypeError, ValueError),
         )
     milp = milp_bound(ev)  # evidence.milp_bound.bound (old form: a bare number)
     if milp is not None:
