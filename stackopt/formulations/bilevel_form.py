@@ -222,6 +222,62 @@ def kkt_matrix(
     )
 
 
+def coupling_columns(problem: BilevelProblem, form: FollowerForm) -> np.ndarray:
+    """Leader variables in the follower's constraints (they multiply dual prices)."""
+    used = np.zeros(problem.n_leader, dtype=bool)
+    if form.k:
+        used |= np.any(form.R != 0, axis=0)
+    if form.q:
+        used |= np.any(form.F != 0, axis=0)
+    return np.flatnonzero(used)
+
+
+class RowBuilder:
+    """Rows ``lo <= sum_c a_c v_c <= hi`` appended one at a time (sparse triplets): the
+    linearisation rows that the single-level MILPs add below a :class:`KKTMatrix`."""
+
+    def __init__(self) -> None:
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.vals: list[float] = []
+        self.lo: list[float] = []
+        self.hi: list[float] = []
+
+    def add(self, entries: list[tuple[int, float]], lo: float, hi: float) -> None:
+        r = len(self.lo)
+        for c, v in entries:
+            self.rows.append(r)
+            self.cols.append(c)
+            self.vals.append(v)
+        self.lo.append(lo)
+        self.hi.append(hi)
+
+    def mccormick(self, v: int, w: int, z: int, L: float, U: float) -> None:
+        """The exact linearisation of ``v = w z`` for a binary column ``w`` and a column ``z``
+        in ``[L, U]``: ``L w <= v <= U w`` and ``L (1 - w) <= z - v <= U (1 - w)``."""
+        self.add([(v, 1.0), (w, -U)], -np.inf, 0.0)
+        self.add([(v, 1.0), (w, -L)], 0.0, np.inf)
+        self.add([(v, 1.0), (z, -1.0), (w, -L)], -np.inf, -L)
+        self.add([(v, 1.0), (z, -1.0), (w, -U)], -U, np.inf)
+
+
+def expand_kkt(
+    km: KKTMatrix, rows: RowBuilder, nw: int, nv: int
+) -> tuple[sp.csc_matrix, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``km`` with ``nw`` binary columns and ``nv`` free continuous columns appended (in that
+    order) and ``rows`` below it: ``(A, col_lo, col_hi, row_lo, row_hi, integrality)``."""
+    ncol = km.n_cols + nw + nv
+    extra = sp.csr_matrix((rows.vals, (rows.rows, rows.cols)), shape=(len(rows.lo), ncol))
+    top = sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], nw + nv))])
+    A = sp.vstack([top, extra]).tocsc()
+    col_lo = np.concatenate([km.col_lo, np.zeros(nw), np.full(nv, -np.inf)])
+    col_hi = np.concatenate([km.col_hi, np.ones(nw), np.full(nv, np.inf)])
+    integ = np.concatenate([km.integrality, np.ones(nw, np.int32), np.zeros(nv, np.int32)])
+    row_lo = np.concatenate([km.row_lo, rows.lo])
+    row_hi = np.concatenate([km.row_hi, rows.hi])
+    return A, col_lo, col_hi, row_lo, row_hi, integ
+
+
 def highs_from_matrix(
     A: sp.spmatrix,
     cost: np.ndarray,

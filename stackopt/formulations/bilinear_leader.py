@@ -55,6 +55,9 @@ from stackopt.formulations.bilevel_form import (
     FollowerForm,
     KKTMatrix,
     MILPArrays,
+    RowBuilder,
+    coupling_columns,
+    expand_kkt,
     follower_form,
     kkt_matrix,
 )
@@ -103,16 +106,6 @@ def identity_applicable(problem: BilevelProblem, form: FollowerForm | None = Non
     return None
 
 
-def coupling_columns(problem: BilevelProblem, form: FollowerForm) -> np.ndarray:
-    """Leader variables in the follower's constraints (they multiply dual prices)."""
-    used = np.zeros(problem.n_leader, dtype=bool)
-    if form.k:
-        used |= np.any(form.R != 0, axis=0)
-    if form.q:
-        used |= np.any(form.F != 0, axis=0)
-    return np.flatnonzero(used)
-
-
 def identity_cost(problem: BilevelProblem, km: KKTMatrix) -> np.ndarray:
     """The leader's minimisation cost over ``km``'s columns ``[x, y, lambda, mu]``, with
     ``y'Hx = rho y'Dx`` replaced by ``rho (-d'y - r'lambda - e'mu)`` (module doc; the
@@ -152,8 +145,7 @@ def build_identity(
     bits: dict[int, list[tuple[int, float]]] = {}
     nw = 0
     for j in cols:
-        span = hi[j] - lo[j]
-        nb = max(1, int(np.floor(np.log2(max(span, 1.0)) + 1e-9)) + 1)
+        nb = _n_bits(hi[j] - lo[j])
         bits[j] = [(n0 + nw + b, 2.0**b) for b in range(nb)]
         nw += nb
     lo_s = np.array([lo[j] if j in bits else 0.0 for j in range(problem.n_leader)])
@@ -171,55 +163,25 @@ def build_identity(
                     (wcol, km.im + i, float(mu_lo[i]), float(mu_hi[i]), rho * f.F[i, j] * pw)
                 )
     nv = len(prods)
-    ri: list[int] = []
-    rj: list[int] = []
-    rv: list[float] = []
-    rlo: list[float] = []
-    rhi: list[float] = []
-
-    def add(entries: list[tuple[int, float]], a: float, b: float) -> None:
-        r = len(rlo)
-        for c, v in entries:
-            ri.append(r)
-            rj.append(c)
-            rv.append(v)
-        rlo.append(a)
-        rhi.append(b)
-
+    rb = RowBuilder()
     for j, bl in bits.items():
-        add([(km.ix + j, 1.0)] + [(c, -p) for c, p in bl], lo[j], lo[j])
+        rb.add([(km.ix + j, 1.0)] + [(c, -p) for c, p in bl], lo[j], lo[j])
     full_cost = np.concatenate([cost, np.zeros(nw + nv)])
     for t, (w, z, L, U, c) in enumerate(prods):
         v = n0 + nw + t
         if not (np.isfinite(L) and np.isfinite(U)):
             raise ValueError("a product needs finite multiplier bounds")
         full_cost[v] = c
-        add([(v, 1.0), (w, -U)], -np.inf, 0.0)
-        add([(v, 1.0), (w, -L)], 0.0, np.inf)
-        add([(v, 1.0), (z, -1.0), (w, -L)], -np.inf, -L)
-        add([(v, 1.0), (z, -1.0), (w, -U)], -U, np.inf)
-    ncol = n0 + nw + nv
-    extra = sp.csr_matrix((rv, (ri, rj)), shape=(len(rlo), ncol))
-    top = sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], nw + nv))])
-    A = sp.vstack([top, extra]).tocsc()
-    col_lo = np.concatenate([km.col_lo, np.zeros(nw), np.full(nv, -np.inf)])
-    col_hi = np.concatenate([km.col_hi, np.ones(nw), np.full(nv, np.inf)])
+        rb.mccormick(v, w, z, L, U)
+    A, col_lo, col_hi, row_lo, row_hi, integ = expand_kkt(km, rb, nw, nv)
     for row in {int(z) - km.il for _, z, _, _, _ in prods if km.il <= z < km.im}:
         col_hi[km.il + row] = min(col_hi[km.il + row], float(m_lambda[row]))  # proven bound
-    integ = np.concatenate([km.integrality, np.ones(nw, np.int32), np.zeros(nv, np.int32)])
-    return ExpandedMILP(
-        A,
-        full_cost,
-        col_lo,
-        col_hi,
-        np.concatenate([km.row_lo, rlo]),
-        np.concatenate([km.row_hi, rhi]),
-        integ,
-        km,
-        nw,
-        nv,
-        (),
-    )
+    return ExpandedMILP(A, full_cost, col_lo, col_hi, row_lo, row_hi, integ, km, nw, nv, ())
+
+
+def _n_bits(span: float) -> int:
+    """Binary digits needed to write every integer ``0..span`` (at least one)."""
+    return max(1, int(np.floor(np.log2(max(span, 1.0)) + 1e-9)) + 1)
 
 
 def rate_columns(problem: BilevelProblem, form: FollowerForm) -> np.ndarray:
@@ -289,27 +251,11 @@ def build_expanded(
         if j in relaxed:
             factors[j] = [(km.ix + j, 1.0, False)]
             continue
-        span = (hi[j] - lo[j]) / step
-        nb = max(1, int(np.floor(np.log2(max(span, 1.0)) + 1e-9)) + 1)
+        nb = _n_bits((hi[j] - lo[j]) / step)
         factors[j] = [(n0 + nw + b, step * 2.0**b, True) for b in range(nb)]
         nw += nb
-    rows_i: list[int] = []
-    rows_j: list[int] = []
-    vals: list[float] = []
-    rlo: list[float] = []
-    rhi: list[float] = []
-    nrow = 0
-
-    def add(entries: list[tuple[int, float]], lo_: float, hi_: float) -> None:
-        nonlocal nrow
-        for c, v in entries:
-            rows_i.append(nrow)
-            rows_j.append(c)
-            vals.append(v)
-        rlo.append(lo_)
-        rhi.append(hi_)
-        nrow += 1
-
+    rb = RowBuilder()
+    add = rb.add
     for j, fl in factors.items():  # x_j - sum h 2^b w_jb = l_j
         if fl[0][2]:
             add([(km.ix + j, 1.0)] + [(c, -p) for c, p, _ in fl], lo[j], lo[j])
@@ -362,10 +308,7 @@ def build_expanded(
         if not (np.isfinite(L) and np.isfinite(U)):
             raise ValueError("a product needs finite bounds on both factors")
         if fcol >= n0:  # binary bit w: exact McCormick
-            add([(v, 1.0), (fcol, -U)], -np.inf, 0.0)
-            add([(v, 1.0), (fcol, -L)], 0.0, np.inf)
-            add([(v, 1.0), (zcol, -1.0), (fcol, -L)], -np.inf, -L)
-            add([(v, 1.0), (zcol, -1.0), (fcol, -U)], -U, np.inf)
+            rb.mccormick(v, fcol, zcol, L, U)
         else:  # continuous x_j in [a, b]: McCormick envelope (a relaxation)
             j = fcol - km.ix
             a, b = float(lo[j]), float(hi[j])
@@ -378,29 +321,11 @@ def build_expanded(
     entries = [(c, float(v)) for c, v in enumerate(sd) if v != 0.0]
     entries += [(c, v) for c, v in sd_extra.items() if v != 0.0]
     add(entries, -np.inf, 0.0)
-    ncol = n0 + nw + nv
-    extra = sp.csr_matrix((vals, (rows_i, rows_j)), shape=(nrow, ncol))
-    top = sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], nw + nv))])
-    A = sp.vstack([top, extra]).tocsc()
+    A, col_lo, col_hi, row_lo, row_hi, integ = expand_kkt(km, rb, nw, nv)
     full_cost = np.concatenate([cost, np.zeros(nw + nv)])
     for col, coef in cost_extra.items():
         full_cost[col] += coef
-    col_lo = np.concatenate([km.col_lo, np.zeros(nw), np.full(nv, -np.inf)])
-    col_hi = np.concatenate([km.col_hi, np.ones(nw), np.full(nv, np.inf)])
-    integ = np.concatenate([km.integrality, np.ones(nw, np.int32), np.zeros(nv, np.int32)])
-    return ExpandedMILP(
-        A,
-        full_cost,
-        col_lo,
-        col_hi,
-        np.concatenate([km.row_lo, rlo]),
-        np.concatenate([km.row_hi, rhi]),
-        integ,
-        km,
-        nw,
-        nv,
-        relaxed,
-    )
+    return ExpandedMILP(A, full_cost, col_lo, col_hi, row_lo, row_hi, integ, km, nw, nv, relaxed)
 
 
 def pyomo_from_arrays(

@@ -28,12 +28,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from stackopt.formulations.bilevel_form import (
     FollowerForm,
     KKTMatrix,
     MILPArrays,
+    RowBuilder,
+    coupling_columns,
+    expand_kkt,
     follower_form,
     kkt_matrix,
 )
@@ -45,16 +47,6 @@ class StrongDualityMILP(MILPArrays):
     base: KKTMatrix
     n_binaries: int
     n_products: int
-
-
-def coupling_columns(problem: BilevelProblem, form: FollowerForm) -> np.ndarray:
-    """Indices of leader variables appearing in the follower's rows."""
-    used = np.zeros(problem.n_leader, dtype=bool)
-    if form.k:
-        used |= np.any(form.R != 0, axis=0)
-    if form.q:
-        used |= np.any(form.F != 0, axis=0)
-    return np.flatnonzero(used)
 
 
 def rows_needing_bounds(form: FollowerForm) -> tuple[np.ndarray, np.ndarray]:
@@ -104,17 +96,8 @@ def build_strong_duality(
             for wcol, pw in bits[int(j)]:
                 prods.append((wcol, km.im + i, -f.F[i, j] * pw, "mu", i))
     nv = len(prods)
-    ncol = n0 + nw + nv
-    rows_i, rows_j, vals, rlo, rhi = [], [], [], [], []
-    r = 0
-
-    def add(entries, lo_, hi_):
-        nonlocal r
-        for c, v in entries:
-            rows_i.append(r), rows_j.append(c), vals.append(v)
-        rlo.append(lo_), rhi.append(hi_)
-        r += 1
-
+    rb = RowBuilder()
+    add = rb.add
     for j, blist in bits.items():  # x_j - sum 2^b w_jb = l_j
         add([(km.ix + j, 1.0)] + [(c, -p) for c, p in blist], lo[j], lo[j])
     sd_entries: list[tuple[int, float]] = [(c, v) for c, v in enumerate(sd_coef) if v != 0.0]
@@ -127,28 +110,19 @@ def build_strong_duality(
             add([(vcol, 1.0), (dcol, -1.0)], -np.inf, 0.0)
             add([(vcol, 1.0), (dcol, -1.0), (wcol, -M)], -M, np.inf)
         else:
-            L, U = float(mu_lo[i]), float(mu_hi[i])
-            add([(vcol, 1.0), (wcol, -U)], -np.inf, 0.0)
-            add([(vcol, 1.0), (wcol, -L)], 0.0, np.inf)
-            add([(vcol, 1.0), (dcol, -1.0), (wcol, -L)], -np.inf, -L)
-            add([(vcol, 1.0), (dcol, -1.0), (wcol, -U)], -U, np.inf)
+            rb.mccormick(vcol, wcol, dcol, float(mu_lo[i]), float(mu_hi[i]))
     add(sd_entries, -np.inf, 0.0)  # strong duality: primal <= dual
-    extra = sp.csr_matrix((vals, (rows_i, rows_j)), shape=(r, ncol))
-    top = sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], nw + nv))])
-    A = sp.vstack([top, extra]).tocsc()
-    col_lo = np.concatenate([km.col_lo, np.zeros(nw), np.full(nv, -np.inf)])
-    col_hi = np.concatenate([km.col_hi, np.ones(nw), np.full(nv, np.inf)])
+    A, col_lo, col_hi, row_lo, row_hi, integ = expand_kkt(km, rb, nw, nv)
     for t, (_, _, _, kind, _) in enumerate(prods):
         if kind == "lam":
             col_lo[n0 + nw + t] = 0.0
-    integ = np.concatenate([km.integrality, np.ones(nw, np.int32), np.zeros(nv, np.int32)])
     return StrongDualityMILP(
         A,
         np.concatenate([km.cost, np.zeros(nw + nv)]),
         col_lo,
         col_hi,
-        np.concatenate([km.row_lo, rlo]),
-        np.concatenate([km.row_hi, rhi]),
+        row_lo,
+        row_hi,
         integ,
         km,
         nw,
