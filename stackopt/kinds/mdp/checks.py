@@ -32,6 +32,11 @@ steps x largest reward, plus the largest parameter cost). Checks, in order:
     with at most one parameter, no leader actions and at most 4096 follower policies, every
     deterministic policy is evaluated forwards and the optimistic value is found from the
     exact parameter interval of each (:mod:`stackopt.kinds.mdp.enumeration`): solver-free.
+``optimality_resolve`` (``verify`` only)
+    when ``optimality`` rests on the result's ``milp_bound`` alone (no exact check and no
+    ``optimality_enumeration``), ``verify`` solves the game afresh and the leader's value must
+    reach the fresh bound within ``atol``
+    (:func:`stackopt.kinds.mdp.solve._with_fresh_bound`): a forged bound is not trusted.
 """
 
 from __future__ import annotations

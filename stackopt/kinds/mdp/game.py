@@ -45,6 +45,11 @@ from stackopt.errors import InputError
 
 #: Probabilities must sum to 1 within this (absolute) tolerance.
 PROB_TOL = 1e-9
+#: Largest magnitude of a reward, effect, parameter bound or cost: HiGHS reads 1e20 as
+#: infinite, and the big-M constants are sums of H x |reward| terms.
+MAX_MAGNITUDE = 1e15
+#: Largest horizon x states x actions (the policy and value tables are that large).
+MAX_TABLE = 10**7
 #: Separator of case-(a) commitment keys: ``"state/leader_action"``.
 SEP = "/"
 
@@ -127,6 +132,14 @@ class MDPGame:
                     field="horizon",
                     fix="write e.g. 'horizon: 4'",
                 )
+            if int(h) * S * A > MAX_TABLE:
+                raise InputError(
+                    f"horizon {float(h):.6g} x {S} states x {A} actions exceeds {MAX_TABLE:.0e} "
+                    "table entries",
+                    source=src,
+                    field="horizon",
+                    fix="use a shorter horizon or 'discount:'",
+                )
         if self.discount is not None:
             g = self.discount
             if (
@@ -166,11 +179,23 @@ class MDPGame:
                     field=name,
                     fix="use finite numbers",
                 )
+            if arr.size and float(np.abs(arr).max()) > MAX_MAGNITUDE:
+                raise InputError(
+                    f"{name} has an entry {float(np.abs(arr).max()):.3g} in magnitude",
+                    source=src,
+                    field=name,
+                    fix=f"rescale: entries up to {MAX_MAGNITUDE:.0e} in magnitude",
+                )
             object.__setattr__(self, name, arr)
         eff = np.zeros((K, S, A)) if self.effects is None else np.asarray(self.effects, dtype=float)
-        if eff.shape != (K, S, A) or not np.all(np.isfinite(eff)):
+        if (
+            eff.shape != (K, S, A)
+            or not np.all(np.isfinite(eff))
+            or (eff.size and float(np.abs(eff).max()) > MAX_MAGNITUDE)
+        ):
             raise InputError(
-                f"effects must be finite with shape {(K, S, A)}",
+                f"effects must be finite, at most {MAX_MAGNITUDE:.0e} in magnitude, with shape "
+                f"{(K, S, A)}",
                 source=src,
                 field="leader.effects",
                 fix="one number per parameter, state and action",

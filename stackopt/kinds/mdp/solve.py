@@ -327,6 +327,7 @@ def verify_mdp(
     if rtol is None:
         rtol = verify_rtol(result, DEFAULT_RTOL)
     evidence = result.certificate.evidence if result.certificate else None
+    pure = result.method == "enumerate" or (result.options or {}).get("pure") is True
     cert = certify(
         game,
         result.leader.commitment,
@@ -335,8 +336,9 @@ def verify_mdp(
         result.follower.value,
         evidence,
         rtol=rtol,
-        pure=result.method == "enumerate" or (result.options or {}).get("pure") is True,
+        pure=pure,
     )
+    cert = _with_fresh_bound(game, result, cert, rtol, pure)
     from stackopt.checks.status_claim import with_status_check
 
     return with_status_check(
@@ -347,6 +349,58 @@ def verify_mdp(
         "optimistic response upper semicontinuous, so an "
         "optimal commitment always exists",
     )
+
+
+def _with_fresh_bound(
+    game: MDPGame, result: Result, cert: Certificate, rtol: float, pure: bool
+) -> Certificate:
+    """``cert`` plus ``optimality_resolve`` when its ``optimality`` check passed on the
+    result's own ``milp_bound`` alone (no exact or solver-free check): the bound is only a hint
+    from the file, so a fresh solve re-derives it and the answer must reach that bound within
+    ``atol``. A forged bound therefore cannot certify a suboptimal answer."""
+    from dataclasses import replace
+
+    from stackopt.certificate import Check
+
+    opt = next((c for c in cert.checks if c.name == "optimality"), None)
+    if (
+        opt is None
+        or not opt.passed
+        or "solver-reported" not in opt.detail
+        or any(c.name == "optimality_enumeration" for c in cert.checks)
+    ):
+        return cert
+    method = result.method if result.method in ("kkt_milp", "enumerate") else None
+    try:
+        fresh = solve_mdp(game, method=method, rtol=rtol, pure=pure)
+    except (SolverError, UnsupportedError) as exc:
+        fresh = None
+        why = f"a fresh solve failed: {exc}"
+    if fresh is not None and fresh.status is Status.OPTIMAL and fresh.certificate:
+        again = certify(
+            game,
+            result.leader.commitment,
+            result.follower.response,
+            result.leader.value,
+            result.follower.value,
+            {"milp_bound": fresh.certificate.evidence.get("milp_bound")},
+            rtol=rtol,
+            pure=pure,
+        )
+        check = next(c for c in again.checks if c.name == "optimality")
+        new = Check(
+            "optimality_resolve",
+            check.passed,
+            check.residual,
+            check.tolerance,
+            "re-derived by a fresh solve (not the result's bound): "
+            + check.detail.replace(" (solver-reported)", ""),
+        )
+    else:
+        if fresh is not None:
+            why = f"a fresh solve ended with status {fresh.status.value!r}"
+        new = Check("optimality_resolve", False, None, cert.atol, why)
+    return replace(cert, checks=cert.checks + (new,))
 
 
 def export_models(
