@@ -135,6 +135,19 @@ class MILPArrays:
     row_hi: np.ndarray
     integrality: np.ndarray
 
+    def to_highs(self, **options: Any) -> Any:
+        """A fresh HiGHS instance holding this (MI)LP (:func:`highs_from_matrix`)."""
+        return highs_from_matrix(
+            self.A,
+            self.cost,
+            self.col_lo,
+            self.col_hi,
+            self.row_lo,
+            self.row_hi,
+            self.integrality,
+            **options,
+        )
+
 
 @dataclass(frozen=True)
 class KKTMatrix(MILPArrays):

@@ -29,7 +29,7 @@ import numpy as np
 from stackopt.certificate import Check
 from stackopt.engines.highs import run_highs
 from stackopt.errors import UnsupportedError
-from stackopt.formulations.bilevel_form import FollowerForm, highs_from_matrix
+from stackopt.formulations.bilevel_form import FollowerForm
 from stackopt.formulations.bilinear_leader import (
     ExpandedMILP,
     build_expanded,
@@ -235,16 +235,7 @@ def solve_bilinear(
     milp, relax, lps = expanded_milps(problem, form, steps, relax=bool(approx))
     stats["bounds_lps"] += lps
     opts = {} if time_limit is None else {"time_limit": float(time_limit)}
-    h = highs_from_matrix(
-        milp.A,
-        milp.cost,
-        milp.col_lo,
-        milp.col_hi,
-        milp.row_lo,
-        milp.row_hi,
-        milp.integrality,
-        **opts,
-    )
+    h = milp.to_highs(**opts)
     stats["build_seconds"] = stats["bounds_seconds"] + (time.perf_counter() - tb)
     ts = time.perf_counter()
     st = run_highs(h)
@@ -312,16 +303,7 @@ def solve_bilinear(
         )
     # discretised rates: value is the grid optimum; a McCormick relaxation bounds the rest
     assert relax is not None
-    hr = highs_from_matrix(
-        relax.A,
-        relax.cost,
-        relax.col_lo,
-        relax.col_hi,
-        relax.row_lo,
-        relax.row_hi,
-        relax.integrality,
-        **opts,
-    )
+    hr = relax.to_highs(**opts)
     st_r = run_highs(hr)
     lower = float(hr.getInfo().objective_function_value) if st_r == "optimal" else None
     res = S._answer(

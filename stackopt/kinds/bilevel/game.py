@@ -239,28 +239,8 @@ class BilevelProblem:
                 )
             Q = _ro(Q)
         set_(self, "follower_quadratic", Q)
-        D = self.follower_cross
-        if D is not None:
-            D = np.array(D, dtype=float)
-            if D.shape != (ny, nx) or not np.all(np.isfinite(D)):
-                raise InputError(
-                    f"cross terms must be a finite {ny}x{nx} matrix",
-                    field="follower.objective",
-                    fix="check the x*y terms",
-                )
-            D = _ro(D) if np.any(D) else None
-        set_(self, "follower_cross", D)
-        H = self.leader_cross
-        if H is not None:
-            H = np.array(H, dtype=float)
-            if H.shape != (ny, nx) or not np.all(np.isfinite(H)):
-                raise InputError(
-                    f"leader cross terms must be a finite {ny}x{nx} matrix",
-                    field="leader.objective",
-                    fix="check the x*y terms",
-                )
-            H = _ro(H) if np.any(H) else None
-        set_(self, "leader_cross", H)
+        set_(self, "follower_cross", _cross(self.follower_cross, ny, nx, "", "follower.objective"))
+        set_(self, "leader_cross", _cross(self.leader_cross, ny, nx, "leader ", "leader.objective"))
         for who, nm in (("leader.name", self.leader_name), ("follower.name", self.follower_name)):
             if not isinstance(nm, str) or not nm.strip():
                 raise InputError(
@@ -548,6 +528,20 @@ def _rows(Mx: Any, My: Any, lo: Any, hi: Any, nx: int, ny: int, field: str):
             fix="correct the row",
         )
     return Mx, My, lo, hi
+
+
+def _cross(M: Any, ny: int, nx: int, who: str, field: str) -> np.ndarray | None:
+    """A finite ``ny x nx`` matrix of ``y' M x`` terms, read-only; ``None`` if absent or 0."""
+    if M is None:
+        return None
+    M = np.array(M, dtype=float)
+    if M.shape != (ny, nx) or not np.all(np.isfinite(M)):
+        raise InputError(
+            f"{who}cross terms must be a finite {ny}x{nx} matrix",
+            field=field,
+            fix="check the x*y terms",
+        )
+    return _ro(M) if np.any(M) else None
 
 
 def _row_names(names: Sequence[str], m: int, prefix: str) -> tuple[str, ...]:

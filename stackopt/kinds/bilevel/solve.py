@@ -44,7 +44,7 @@ import numpy as np
 from stackopt.certificate import Certificate, Check
 from stackopt.engines.highs import run_highs
 from stackopt.errors import InputError, UnsupportedError
-from stackopt.formulations.bilevel_form import MILPArrays, follower_form, highs_from_matrix
+from stackopt.formulations.bilevel_form import MILPArrays, follower_form
 from stackopt.formulations.bounds import ProvenBounds, prove_bounds
 from stackopt.kinds.bilevel.checks import DEFAULT_RTOL, FollowerOracle, certify, tolerances
 from stackopt.kinds.bilevel.game import BilevelProblem
@@ -338,16 +338,7 @@ def _run_milp(
         }
         n_bin = sd_milp.n_binaries
     opts = {} if time_limit is None else {"time_limit": float(time_limit)}
-    h = highs_from_matrix(
-        milp.A,
-        milp.cost,
-        milp.col_lo,
-        milp.col_hi,
-        milp.row_lo,
-        milp.row_hi,
-        milp.integrality,
-        **opts,
-    )
+    h = milp.to_highs(**opts)
     stats["build_seconds"] = stats["bounds_seconds"] + (time.perf_counter() - tb)
     phase("bilevel", "%s MILP built (%s); HiGHS started", method, model_size(milp))
     ts = time.perf_counter()
