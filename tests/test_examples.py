@@ -5,7 +5,6 @@ the published value). Also checks that ``models/`` regenerates the committed dat
 from __future__ import annotations
 
 import importlib.util
-import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 
 import stackopt.testing.oracles.normal_form as oracles
 from stackopt import load_game, solve_sse, verify
+from tests.grid_oracle import grid_value
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -112,20 +112,6 @@ def test_governance_payoffs_follow_the_documented_formulas():
     assert firm[i, j] == pytest.approx(-1.8) and reg[i, j] == pytest.approx(-0.4)
 
 
-def _simplex_grid(m: int, steps: int):
-    for cut in itertools.combinations(range(steps + m - 1), m - 1):
-        parts = np.diff(np.r_[-1, cut, steps + m - 1]) - 1
-        yield parts / steps
-
-
-def _grid_sse(A, B, steps):
-    best = -np.inf
-    for x in _simplex_grid(A.shape[0], steps):
-        f, lv = x @ B, x @ A
-        best = max(best, float(lv[f >= f.max() - 1e-12].max()))
-    return best
-
-
 def test_governance_both_orders_are_meaningful_brute_force():
     """The regulator's answer depends on the firm's plan (the old table always answered
     laissez_faire), and both orders' equilibria match a brute-force grid."""
@@ -142,7 +128,7 @@ def test_governance_both_orders_are_meaningful_brute_force():
     assert reg.follower.response == "basic" and firm.leader.commitment["full_safety"] == 1.0
     assert firm.follower.response == "ban"
     for game, res in ((reg_game, reg), (firm_game, firm)):
-        grid = _grid_sse(game.A, game.B, 60)
+        grid = grid_value(game.A, game.B, 60)
         assert res.leader.value >= grid - 1e-9
         assert res.leader.value <= grid + 0.05
     # leading pays the regulator: 0.5346 as leader, 0.18 as follower

@@ -229,6 +229,21 @@ def tie_gap(fu: np.ndarray, lu: np.ndarray, j: int, atol_f: float, tie_break: st
     return float(max(0.0, lu[j] - np.where(near, lu, np.inf).min()))
 
 
+def leader_tie_check(fu: np.ndarray, lu: np.ndarray, j: int, atol_f: float, atol_l: float) -> Check:
+    """The ``tie_break`` check of a strong equilibrium: among the follower's near-best
+    responses, ``j`` gives the leader the most (within ``atol_l``; see :func:`tie_gap`)."""
+    tgap = tie_gap(fu, lu, j, atol_f, "leader")
+    return Check(
+        "tie_break",
+        tgap <= atol_l,
+        tgap,
+        atol_l,
+        "ties are broken in the leader's favour"
+        if tgap <= atol_l
+        else f"another best response gives the leader {tgap:.3g} more",
+    )
+
+
 def reported_values(data: Any, *, allow_inf: bool = False) -> None:
     """Validate the reported values of a raw result mapping before it is parsed.
 

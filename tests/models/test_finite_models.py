@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import itertools
 import json
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from stackopt.errors import InputError
 from stackopt.models import load_model, model_parameters, solve_model
 from stackopt.testing.oracles import incentive as inc
 from stackopt.testing.oracles import normal_form as nf
+from tests.grid_oracle import grid_value
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
@@ -108,21 +108,7 @@ def race_reference(b=4.0, c=1.0, B=1000.0, W=100.0, s=1.5, p=0.6):
     )
 
 
-# -- brute force over commitments ------------------------------------------------------------
-def simplex_grid(m: int, steps: int):
-    for cut in itertools.combinations(range(steps + m - 1), m - 1):
-        parts = np.diff(np.r_[-1, cut, steps + m - 1]) - 1
-        yield parts / steps
-
-
-def grid_value(A, B, steps):
-    best = -np.inf
-    for x in simplex_grid(A.shape[0], steps):
-        f, lv = x @ B, x @ A
-        best = max(best, float(lv[f >= f.max() - 1e-12].max()))
-    return best
-
-
+# -- brute force over commitments: tests.grid_oracle ----------------------------------------
 def check_normal_form(game, res):
     """The result against exact vertex enumeration, pure commitments and a mixed grid."""
     assert res.certified, res.certificate.summary()

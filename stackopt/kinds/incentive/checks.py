@@ -47,9 +47,9 @@ from stackopt.checks.common import (
     bounds_check,
     check_rtol,
     distribution_check,
+    leader_tie_check,
     probability_vector,
     pure_optimality_check,
-    tie_gap,
     value_check,
 )
 from stackopt.errors import InputError
@@ -169,18 +169,7 @@ def certify(
     fu = x @ B + t
     lu = x @ A - inc.cost_weight * t
     checks.append(best_response_check(fu, j, response, atol_f, game.follower_actions))
-    tgap = tie_gap(fu, lu, j, atol_f, "leader")
-    checks.append(
-        Check(
-            "tie_break",
-            tgap <= atol_l,
-            tgap,
-            atol_l,
-            "ties are broken in the leader's favour"
-            if tgap <= atol_l
-            else f"another best response gives the leader {tgap:.3g} more",
-        )
-    )
+    checks.append(leader_tie_check(fu, lu, j, atol_f, atol_l))
     true_l, true_f = float(lu[j]), float(fu[j])
     checks.append(value_check("leader_value", leader_value, true_l, atol_l))
     checks.append(value_check("follower_value", follower_value, true_f, atol_f))

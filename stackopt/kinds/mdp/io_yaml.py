@@ -181,22 +181,16 @@ def _read_csv(
     reader = csv.DictReader(io.StringIO(text))
     cols = [c.strip() for c in (reader.fieldnames or [])]
     allowed = set(required) | {"leader_action"}
-    for c in required:
-        if c not in cols:
-            raise InputError(
-                f"column {c!r} is missing",
-                source=str(path),
-                field=c,
-                fix="columns: " + ",".join(required) + " (and optionally leader_action)",
-            )
-    for c in cols:
-        if c not in allowed:
-            raise InputError(
-                f"unknown column {c!r}",
-                source=str(path),
-                field=c,
-                fix="columns: " + ",".join(required) + " (and optionally leader_action)",
-            )
+    bad = [(f"column {c!r} is missing", c) for c in required if c not in cols]
+    bad += [(f"unknown column {c!r}", c) for c in cols if c not in allowed]
+    if bad:
+        message, column = bad[0]
+        raise InputError(
+            message,
+            source=str(path),
+            field=column,
+            fix="columns: " + ",".join(required) + " (and optionally leader_action)",
+        )
     rows = []
     for row in reader:
         rows.append({k.strip(): (v or "").strip() for k, v in row.items() if k is not None})

@@ -39,9 +39,9 @@ from stackopt.checks.common import (
     bounds_check,
     check_rtol,
     distribution_check,
+    leader_tie_check,
     probability_vector,
     pure_optimality_check,
-    tie_gap,
     value_check,
 )
 from stackopt.kinds.normal_form.game import NormalFormGame
@@ -96,18 +96,7 @@ def certify(
     lu = x @ A
     checks.append(best_response_check(fu, j, response, atol_f, game.follower_actions))
 
-    tgap = tie_gap(fu, lu, j, atol_f, "leader")
-    checks.append(
-        Check(
-            "tie_break",
-            tgap <= atol_l,
-            tgap,
-            atol_l,
-            "ties are broken in the leader's favour"
-            if tgap <= atol_l
-            else f"another best response gives the leader {tgap:.3g} more",
-        )
-    )
+    checks.append(leader_tie_check(fu, lu, j, atol_f, atol_l))
 
     true_l, true_f = float(lu[j]), float(fu[j])
     checks.append(value_check("leader_value", leader_value, true_l, atol_l))
