@@ -23,6 +23,17 @@ def fuzz_settings(examples: int):
     )
 
 
+def tree_paths(node, prefix=()):
+    """Every ``(path, value)`` in a YAML/JSON tree, containers included (root: ``()``)."""
+    yield prefix, node
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from tree_paths(v, prefix + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from tree_paths(v, prefix + (i,))
+
+
 class alarm:
     """Raise ``TimeoutError`` after ``seconds`` (POSIX main thread; a no-op elsewhere)."""
 

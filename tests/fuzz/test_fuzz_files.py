@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from stackopt.cli import main
 from stackopt.io.safe_yaml import load_yaml_text
 from tests.fuzz.conftest import alarm as _alarm
-from tests.fuzz.conftest import fuzz_settings
+from tests.fuzz.conftest import fuzz_settings, tree_paths
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
 GAMES = [
@@ -69,16 +69,6 @@ TEXT_MUTANTS = [
 ]
 
 
-def _paths(node, prefix=()):
-    yield prefix, node
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _paths(v, prefix + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _paths(v, prefix + (i,))
-
-
 def _solve_exit(tmp_path, name: str, text: str, capsys, *, write_bytes: bool = False) -> int:
     p = tmp_path / name
     if write_bytes:
@@ -103,7 +93,7 @@ def _doc_mutation(draw):
     game = draw(st.sampled_from(GAMES))
     with open(os.path.join(DATA, game)) as fh:
         data = load_yaml_text(fh.read())
-    paths = [p for p, _ in _paths(data) if p]
+    paths = [p for p, _ in tree_paths(data) if p]
     path = draw(st.sampled_from(paths))
     op = draw(st.sampled_from(["set", "set", "delete", "duplicate"]))
     return game, data, path, op, draw(st.sampled_from(MUTANTS)), draw(st.booleans())

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 import stackopt
 from stackopt.cli import main
 from stackopt.io.load import load_game
-from tests.fuzz.conftest import alarm, fuzz_settings
+from tests.fuzz.conftest import alarm, fuzz_settings, tree_paths
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
 
@@ -66,17 +66,6 @@ def _solved(case: str) -> str:
     r = stackopt.solve(game, **opts)
     assert r.certificate is not None and r.certificate.passed, r.message
     return r.to_json()
-
-
-def _paths(node, prefix=()):
-    """Every (path, value) in a JSON tree, containers included."""
-    yield prefix, node
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _paths(v, prefix + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _paths(v, prefix + (i,))
 
 
 def _is_answer(path) -> bool:
@@ -146,7 +135,7 @@ def _verify_exit(tmp_path, case, data) -> int:
 @st.composite
 def _mutation(draw, case):
     data = json.loads(_solved(case))
-    paths = [p for p, _ in _paths(data) if p]
+    paths = [p for p, _ in tree_paths(data) if p]
     path = draw(st.sampled_from(paths))
     op = draw(st.sampled_from(["set", "set", "set", "delete", "rtol"]))
     mutant = draw(st.sampled_from(MUTANTS))
