@@ -33,14 +33,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--leader", metavar="ROLE", help="who leads (as for solve)")
     p.add_argument("--method", metavar="M", help="the method whose model to export")
+    p.add_argument(
+        "--set",
+        dest="set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="set a parameter of a model file or bundled model name (repeatable)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from stackopt.errors import InputError
     from stackopt.io.load import load_game
+    from stackopt.models import instantiate
     from stackopt.kinds.registry import check_options, load_target, spec_of
 
-    game = load_game(args.file)
+    model = instantiate(args.file, getattr(args, "set", None))  # None: not a model
+    game = model.game if model is not None else load_game(args.file)
     spec = spec_of(game)
     given = {
         k: getattr(args, k) for k in ("leader", "method") if getattr(args, k, None) is not None
