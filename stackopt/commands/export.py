@@ -45,8 +45,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from stackopt.errors import InputError
     from stackopt.io.load import load_game
-    from stackopt.models import instantiate
     from stackopt.kinds.registry import check_options, load_target, spec_of
+    from stackopt.models import instantiate
 
     model = instantiate(args.file, getattr(args, "set", None))  # None: not a model
     game = model.game if model is not None else load_game(args.file)
