@@ -52,7 +52,7 @@ import numpy as np
 from stackopt.errors import InputError
 from stackopt.models.params import ParameterSpec
 from stackopt.models.registry import ModelSpec
-from stackopt.models.regulation import DIMENSIONS, SAFETY
+from stackopt.models.regulation import DIMENSIONS, SAFETY, score_vectors
 from stackopt.models.regulation import PARAMETERS as _REGULATION
 
 FIRM_ACTIONS = ("race", "basic", "full_safety")
@@ -147,14 +147,6 @@ SUBSIDY_PARAMETERS: tuple[ParameterSpec, ...] = (
 DEFAULTS: dict[str, Any] = {p.name: p.default for p in PARAMETERS}
 
 
-def _vecs(v: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    mu0 = np.array([v[f"mu0_{d}"] for d in DIMENSIONS])
-    a = np.array([v[f"a_{d}"] for d in DIMENSIONS])
-    r = np.array([v[f"r_{d}"] for d in DIMENSIONS])
-    w = np.array([v[f"w_{d}"] for d in SAFETY])
-    return mu0, a, r, w
-
-
 def firm_menu(v: dict[str, Any]) -> dict[str, tuple[float, float]]:
     """Firm plan -> (performance target, safety target)."""
     return {
@@ -179,7 +171,7 @@ def allocation(
 ) -> np.ndarray:
     """Spending ``x``: safety dimensions up to ``safety_target`` first, then performance up to
     its target with what is left of the budget ``B``."""
-    mu0, a, _, _ = _vecs(v)
+    mu0, a, _, _ = score_vectors(v)
     x = np.zeros(6)
     if bool(np.any((a[1:] <= 0) & (safety_target > mu0[1:]))):
         raise InputError(
@@ -204,7 +196,7 @@ def allocation(
 
 def payoffs(v: dict[str, Any], x: np.ndarray, regime: str) -> tuple[float, float]:
     """``(firm value J, regulator loss L)`` of allocation ``x`` under ``regime`` (eq. 6-7)."""
-    mu0, a, r, w = _vecs(v)
+    mu0, a, r, w = score_vectors(v)
     tau, fine = regulator_menu(v)[regime]
     mu = np.minimum(1.0, mu0 + a * x)
     spend = float(x.sum())

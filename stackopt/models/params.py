@@ -54,7 +54,7 @@ class ParameterSpec:
             hi = "inf" if self.upper is None else f"{self.upper:g}"
             what += f" in [{lo}, {hi}]"
         units = f" [{self.units}]" if self.units else ""
-        return f"{self.name} ({what}, default {_show(self.default)}){units}: {self.doc}"
+        return f"{self.name} ({what}, default {show_value(self.default)}){units}: {self.doc}"
 
     def check(self, value: Any, *, model: str, source: str | None = None) -> Any:
         """``value`` converted to the declared type, or one :class:`InputError`."""
@@ -120,11 +120,12 @@ class ParameterSpec:
             f"parameter {self.name!r} of model {model!r} must be {want}, got {shown}",
             source=source,
             field=f"parameters.{self.name}",
-            fix=f"give e.g. --set {self.name}={_show(self.default)}",
+            fix=f"give e.g. --set {self.name}={show_value(self.default)}",
         )
 
 
-def _show(v: Any) -> str:
+def show_value(v: Any) -> str:
+    """A parameter value as it is written after ``--set name=`` (``true``, ``0.5``, ``x``)."""
     if isinstance(v, bool):
         return str(v).lower()
     if isinstance(v, float):

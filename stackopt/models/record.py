@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from stackopt.errors import InputError
-from stackopt.models.params import parse_sets, resolve_values
+from stackopt.models.params import parse_sets, resolve_values, show_value
 from stackopt.models.registry import ModelFile, ModelSpec, is_model_name, resolve
 
 #: The options key of a result that records the model and its parameters.
@@ -163,7 +163,7 @@ def rebuild(
     for name, value in given.items():
         if name in stored and stored[name] != value:
             raise InputError(
-                f"--set {name}={_show(value)} contradicts {name}={_show(stored[name])} "
+                f"--set {name}={show_value(value)} contradicts {name}={show_value(stored[name])} "
                 "recorded in the result",
                 source=result_source,
                 field=f"options.{OPTIONS_KEY}.parameters.{name}",
@@ -194,11 +194,3 @@ def solve_model(
         resolve(name_or_path)  # one InputError: unknown model, or not a model file
         raise InputError(f"{name_or_path!s} is not a model", fix="name a model or model file")
     return inst.stamp(solve(inst.game, **options))
-
-
-def _show(v: Any) -> str:
-    if isinstance(v, bool):
-        return str(v).lower()
-    if isinstance(v, float):
-        return f"{v:g}"
-    return str(v)

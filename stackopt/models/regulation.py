@@ -322,7 +322,8 @@ def multiplier(v: dict[str, Any]) -> float:
     return float(v[f"multiplier_{v['domain']}"])
 
 
-def _vecs(v: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def score_vectors(v: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(mu0, a, r, w)`` from the parameter values (per dimension; ``w`` per safety one)."""
     mu0 = np.array([v[f"mu0_{d}"] for d in DIMENSIONS])
     a = np.array([v[f"a_{d}"] for d in DIMENSIONS])
     r = np.array([v[f"r_{d}"] for d in DIMENSIONS])
@@ -342,7 +343,7 @@ def build_bilevel(v: dict[str, Any], *, name: str) -> Any:
     """Regulator leads: the bilevel problem (see the module doc for the equations)."""
     from stackopt.kinds.bilevel.game import BilevelProblem
 
-    mu0, a, r, w = _vecs(v)
+    mu0, a, r, w = score_vectors(v)
     m = multiplier(v)
     nS = len(SAFETY)
     grid = v["standards"] == "grid"
@@ -526,7 +527,7 @@ def firm_payoffs(
     ``J[i, j]`` is the firm's value and ``L[i, j]`` the regulator's loss when the firm takes
     allocation ``i`` and the regulator answers ``j``; ``mu[i]`` are the allocation's scores.
     """
-    mu0, a, r, w = _vecs(v)
+    mu0, a, r, w = score_vectors(v)
     m = multiplier(v)
     n = int(v["firm_grid"])
     step = v["budget"] / n
