@@ -32,6 +32,7 @@ from stackopt.errors import InputError
 from stackopt.io.arrays import max_file_bytes
 from stackopt.io.safe_yaml import read_bytes
 from stackopt.kinds.normal_form.game import NormalFormGame
+from stackopt.kinds.normal_form.io_csv import game_from_parts
 
 GAME_ARRAYS = ("leader", "follower", "leader_actions", "follower_actions")
 Matrix = tuple[tuple[str, ...] | None, tuple[str, ...] | None, np.ndarray]
@@ -270,18 +271,7 @@ def read_normal_form_parquet(
             "follower_payoff (long form) or player, action, <follower "
             "actions> (two-matrix form)",
         )
-    try:
-        return NormalFormGame(
-            game[2],
-            game[3],
-            game[0],
-            game[1],
-            leader_name=leader_name,
-            follower_name=follower_name,
-            name=p.stem,
-        )
-    except InputError as exc:
-        raise exc.with_source(src) from None
+    return game_from_parts(game, leader_name, follower_name, p.stem, src)
 
 
 def read_matrix_binary(path: str | Path) -> Matrix:

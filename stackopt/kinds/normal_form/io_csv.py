@@ -74,18 +74,7 @@ def read_normal_form_csv(
     src = str(path)
     game = _fast_game(path)
     if game is not None:
-        try:
-            return NormalFormGame(
-                game[2],
-                game[3],
-                game[0],
-                game[1],
-                leader_name=leader_name,
-                follower_name=follower_name,
-                name=path.stem,
-            )
-        except InputError as exc:
-            raise exc.with_source(src) from None
+        return game_from_parts(game, leader_name, follower_name, path.stem, src)
     rows = _rows(path)
     header = [h.lower() for h in rows[0]]
     if header == LONG_HEADER:
@@ -100,18 +89,27 @@ def read_normal_form_csv(
             fix="use 'leader_action,follower_action,leader_payoff,follower_payoff'"
             " (long form) or 'player,action,<follower actions>' (two-matrix)",
         )
+    return game_from_parts(game, leader_name, follower_name, path.stem, src)
+
+
+def game_from_parts(
+    parts: tuple, leader_name: str, follower_name: str, name: str, source: str
+) -> NormalFormGame:
+    """The game from ``(leader labels, follower labels, A, B)`` read from file ``source``
+    (its validation errors name the file)."""
+    labels_l, labels_f, A, B = parts
     try:
         return NormalFormGame(
-            game[2],
-            game[3],
-            game[0],
-            game[1],
+            A,
+            B,
+            labels_l,
+            labels_f,
             leader_name=leader_name,
             follower_name=follower_name,
-            name=path.stem,
+            name=name,
         )
     except InputError as exc:
-        raise exc.with_source(src) from None
+        raise exc.with_source(source) from None
 
 
 def _fast_game(path: Path):
