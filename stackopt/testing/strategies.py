@@ -79,10 +79,10 @@ def payoff_matrices(
     return np.array([[_number(draw, low, high, integer) for _ in range(n)] for _ in range(m)])
 
 
-def _degenerate(
+def _payoff_pair(
     draw: Any,
-    A: np.ndarray,
-    B: np.ndarray,
+    m: int,
+    n: int,
     *,
     ties: bool,
     duplicate_rows: bool,
@@ -92,8 +92,9 @@ def _degenerate(
     payoff_range: tuple[float, float],
     integer: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
-    A, B = A.copy(), B.copy()
-    m, n = A.shape
+    """Leader and follower ``m x n`` payoff matrices, made degenerate as asked."""
+    A = draw(payoff_matrices(m, n, payoff_range=payoff_range, integer=integer)).copy()
+    B = draw(payoff_matrices(m, n, payoff_range=payoff_range, integer=integer)).copy()
     if zero_sum:
         B = -A
     if duplicate_rows and m >= 2:
@@ -154,12 +155,10 @@ def normal_form_games(
             max(max_follower_actions, 2 if two_cols else 1),
         )
     )
-    A = draw(payoff_matrices(m, n, payoff_range=payoff_range, integer=integer))
-    B = draw(payoff_matrices(m, n, payoff_range=payoff_range, integer=integer))
-    A, B = _degenerate(
+    A, B = _payoff_pair(
         draw,
-        A,
-        B,
+        m,
+        n,
         ties=ties,
         duplicate_rows=duplicate_rows,
         duplicate_columns=duplicate_columns,
@@ -199,12 +198,10 @@ def bayesian_games(
     types = []
     for t in range(L):
         n = draw(st.integers(2 if (ties or dominated) else 1, max_follower_actions))
-        R = draw(payoff_matrices(m, n, payoff_range=payoff_range, integer=integer))
-        C = draw(payoff_matrices(m, n, payoff_range=payoff_range, integer=integer))
-        R, C = _degenerate(
+        R, C = _payoff_pair(
             draw,
-            R,
-            C,
+            m,
+            n,
             ties=ties,
             duplicate_rows=False,
             duplicate_columns=False,
