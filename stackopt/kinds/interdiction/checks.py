@@ -317,6 +317,13 @@ def _fresh_optimum(game: InterdictionGame) -> float | None:
     return v
 
 
+def _bound_check(upper: float, dist: float, atol: float, detail: str) -> Check:
+    """``optimality`` from an upper bound on the optimal shortest-path length: passes when
+    ``upper <= dist + atol`` (no interdiction within budget beats the reported one)."""
+    res = upper - dist
+    return Check("optimality", res <= atol, residual=max(res, 0.0), tolerance=atol, detail=detail)
+
+
 def _optimality(
     dist: float,
     evidence: Mapping[str, Any],
@@ -357,34 +364,28 @@ def _optimality(
         )
     if rederive and enumerated is None:
         if fresh is not None:
-            res = fresh - dist
-            return Check(
-                "optimality",
-                res <= atol,
-                residual=max(res, 0.0),
-                tolerance=atol,
-                detail=f"re-derived by a fresh MILP solve: optimum {fresh:.10g} "
+            return _bound_check(
+                fresh,
+                dist,
+                atol,
+                f"re-derived by a fresh MILP solve: optimum {fresh:.10g} "
                 "(solver-reported bound, not the result's)",
             )
         if bound is not None:
-            res = bound - dist
-            return Check(
-                "optimality",
-                res <= atol,
-                residual=max(res, 0.0),
-                tolerance=atol,
-                detail=f"solver-reported: the result's MILP bound {bound:.10g} (graph "
+            return _bound_check(
+                bound,
+                dist,
+                atol,
+                f"solver-reported: the result's MILP bound {bound:.10g} (graph "
                 f"too large to enumerate or re-solve here)",
             )
     if bound is None:
         if enumerated is not None:  # e.g. a result from another tool, on a small graph
-            res = enumerated[0] - dist
-            return Check(
-                "optimality",
-                res <= atol,
-                residual=max(res, 0.0),
-                tolerance=atol,
-                detail=f"no MILP bound recorded; enumeration of {enumerated[1]} "
+            return _bound_check(
+                enumerated[0],
+                dist,
+                atol,
+                f"no MILP bound recorded; enumeration of {enumerated[1]} "
                 f"maximal interdiction sets gives at most {enumerated[0]:.10g}",
             )
         return Check(
@@ -404,13 +405,11 @@ def _optimality(
             f"{path_bound:.10g}: the budget may disconnect the target, "
             "but this commitment does not",
         )
-    res = bound - dist
-    return Check(
-        "optimality",
-        res <= atol,
-        residual=max(res, 0.0),
-        tolerance=atol,
-        detail=f"HiGHS proved no interdiction exceeds {bound:.10g} "
+    return _bound_check(
+        bound,
+        dist,
+        atol,
+        f"HiGHS proved no interdiction exceeds {bound:.10g} "
         f"(mip_rel_gap {mip.get('mip_rel_gap')}); value {dist:.10g}",
     )
 
