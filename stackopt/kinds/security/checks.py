@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Certificate, Check
-from stackopt.checks.common import bounds_check, check_rtol, probability_vector
+from stackopt.checks.common import bounds_check, check_rtol, probability_vector, tie_gap
 from stackopt.errors import InputError
 from stackopt.kinds.security.game import SecurityGame
 from stackopt.status import TieBreak
@@ -156,10 +156,7 @@ def certify_security(
             f"'{game.targets[int(ua[worst].argmax())]}'",
         )
     )
-    ties = []
-    for lam, t in enumerate(resp):
-        near = ua[lam] >= ua[lam].max() - atol_a
-        ties.append(float(max(0.0, np.where(near, ud[lam], -np.inf).max() - ud[lam, t])))
+    ties = [tie_gap(ua[lam], ud[lam], t, atol_a, "leader") for lam, t in enumerate(resp)]
     worst = int(np.argmax(ties))
     checks.append(
         Check(
