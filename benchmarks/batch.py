@@ -57,42 +57,38 @@ from stackopt.batch.worker import solve_payload
 REPO = Path(__file__).resolve().parents[1]
 
 
+def _write_grid(path: Path, model: str, axes: str) -> Path:
+    path.write_text(f"model: {model}\ngrid:\n{axes}", encoding="utf-8")
+    return path
+
+
 def small_grid(tmp: Path, n: int) -> Path:
-    grid = tmp / "small.yaml"
-    grid.write_text(
-        f"model: {REPO / 'data' / 'inspection.yaml'}\n"
-        "grid:\n"
+    return _write_grid(
+        tmp / "small.yaml",
+        str(REPO / "data" / "inspection.yaml"),
         f"  payoffs.follower.0.1: {{start: -30, stop: 0, num: {max(1, n // 2)}}}\n"
         "  leader: [inspector, inspectee]\n",
-        encoding="utf-8",
     )
-    return grid
 
 
 def governance_grid(tmp: Path, n: int) -> Path:
-    grid = tmp / "governance.yaml"
-    grid.write_text(
-        "model: ai_regulation\n"
-        "grid:\n"
+    return _write_grid(
+        tmp / "governance.yaml",
+        "ai_regulation",
         "  leadership: [firm]\n  firm_grid: [3]\n"
         f"  fine_cap: {{start: 0, stop: 5, num: {max(1, n // 2)}}}\n"
         "  leader: [firm, regulator]\n",
-        encoding="utf-8",
     )
-    return grid
 
 
 def bilevel_grid(tmp: Path, n: int) -> Path:
-    grid = tmp / "bilevel.yaml"
-    grid.write_text(
-        "model: ai_regulation\n"
-        "grid:\n"
+    return _write_grid(
+        tmp / "bilevel.yaml",
+        "ai_regulation",
         "  leadership: [regulator]\n  standards: [fixed]\n  rate_levels: [0]\n"
         "  domain: [safety_critical, military]\n"
         f"  fine_cap: {{start: 0, stop: 5, num: {max(1, n // 2)}}}\n",
-        encoding="utf-8",
     )
-    return grid
 
 
 def timed(fn):

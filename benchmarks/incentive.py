@@ -27,6 +27,7 @@ import os
 import platform
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -83,26 +84,11 @@ def main(argv: list[str] | None = None) -> int:
             vmax = args.max * float(np.abs(B).max())
             caps = np.full(n, vmax)
             tp, plain = timed(solve_multiple_lps, A, B)
-            tu, uni = timed(
-                solve_incentive_lps,
-                A,
-                B,
-                caps,
-                vmax=vmax,
-                cost_weight=args.cost,
-                budget=None,
-                per_action=False,
+            lps = partial(
+                solve_incentive_lps, A, B, caps, vmax=vmax, cost_weight=args.cost, budget=None
             )
-            ta, per = timed(
-                solve_incentive_lps,
-                A,
-                B,
-                caps,
-                vmax=vmax,
-                cost_weight=args.cost,
-                budget=None,
-                per_action=True,
-            )
+            tu, uni = timed(lps, per_action=False)
+            ta, per = timed(lps, per_action=True)
             game = IncentiveGame(NormalFormGame(A, B), Incentives(max=vmax, cost_weight=args.cost))
             ts, res = timed(solve, game)
             all_ok &= res.certified
