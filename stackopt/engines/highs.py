@@ -66,38 +66,35 @@ def solve_milp_exactly(
     Returns ``(results, seconds)``; solutions are not loaded and a non-optimal termination does
     not raise: the caller reads ``results.termination_condition``.
     """
+    from stackopt.progress import pyomo_tee
+
+    return _pyomo_highs(
+        model,
+        {"mip_rel_gap": 0.0, "mip_abs_gap": abs_gap},
+        rel_gap=0.0,
+        abs_gap=abs_gap,
+        time_limit=time_limit,
+        tee=pyomo_tee(),
+    )
+
+
+def _pyomo_highs(model: Any, solver_options: dict[str, Any], **options: Any) -> tuple[Any, float]:
+    """``SolverFactory("highs").solve(model, **options)`` on one thread, solutions not loaded,
+    no exception on a non-optimal end; re-run with ``threads=0`` (the existing scheduler) when
+    HiGHS refuses one thread (:func:`_scheduler_refused`). Returns ``(results, seconds)``."""
     import time
 
     import pyomo.environ  # noqa: F401  (registers the solvers)
     from pyomo.contrib.solver.common.factory import SolverFactory
 
-    from stackopt.progress import pyomo_tee
-
     swallow_banner()
     opt = SolverFactory("highs")
+    common = {"load_solutions": False, "raise_exception_on_nonoptimal_result": False, **options}
+    first = {"solver_options": solver_options} if solver_options else {}
     t = time.perf_counter()
-    res = opt.solve(
-        model,
-        load_solutions=False,
-        raise_exception_on_nonoptimal_result=False,
-        threads=1,
-        rel_gap=0.0,
-        abs_gap=abs_gap,
-        time_limit=time_limit,
-        solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": abs_gap},
-        tee=pyomo_tee(),
-    )
+    res = opt.solve(model, threads=1, **common, **first)
     if _scheduler_refused(res):
-        res = opt.solve(
-            model,
-            load_solutions=False,
-            raise_exception_on_nonoptimal_result=False,
-            rel_gap=0.0,
-            abs_gap=abs_gap,
-            time_limit=time_limit,
-            tee=pyomo_tee(),
-            solver_options={"mip_rel_gap": 0.0, "mip_abs_gap": abs_gap, "threads": 0},
-        )
+        res = opt.solve(model, **common, solver_options={**solver_options, "threads": 0})
     return res, time.perf_counter() - t
 
 
@@ -177,34 +174,9 @@ def solve_pyomo_lp(model: Any, *, time_limit: float | None = None) -> tuple[Any,
     Returns ``(results, seconds)``; solutions are not loaded and a non-optimal termination does
     not raise: the caller reads ``results.termination_condition``.
     """
-    import time
-
-    import pyomo.environ  # noqa: F401  (registers the solvers)
-    from pyomo.contrib.solver.common.factory import SolverFactory
-
     from stackopt.progress import pyomo_tee
 
-    swallow_banner()
-    opt = SolverFactory("highs")
-    t = time.perf_counter()
-    res = opt.solve(
-        model,
-        load_solutions=False,
-        raise_exception_on_nonoptimal_result=False,
-        threads=1,
-        time_limit=time_limit,
-        tee=pyomo_tee(milp=False),
-    )
-    if _scheduler_refused(res):
-        res = opt.solve(
-            model,
-            load_solutions=False,
-            raise_exception_on_nonoptimal_result=False,
-            time_limit=time_limit,
-            solver_options={"threads": 0},
-            tee=pyomo_tee(milp=False),
-        )
-    return res, time.perf_counter() - t
+    return _pyomo_highs(model, {}, time_limit=time_limit, tee=pyomo_tee(milp=False))
 
 
 def _scheduler_refused(res: Any) -> bool:

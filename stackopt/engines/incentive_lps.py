@@ -30,7 +30,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from stackopt.engines.highs import model_status_name, new_highs, run_decided, run_once
-from stackopt.engines.multiple_lps import ActionRecord, _nonzero, dominating_mixture
+from stackopt.engines.multiple_lps import (
+    ActionRecord,
+    _nonzero,
+    dominating_mixture,
+    most_violated,
+)
 from stackopt.engines.pyomo_sweep import sweep_pyomo_lps
 from stackopt.errors import SolverError
 from stackopt.formulations.incentive_lps import dual_bound
@@ -210,7 +215,7 @@ def solve_incentive_lps(
             f = x @ Bn
             excess = f - (f[j] + transfer)
             excess[in_model] = -np.inf
-            k_new = np.flatnonzero(excess > viol_tol)
+            k_new = most_violated(excess, viol_tol, batch)
             if k_new.size == 0:
                 records[j] = ActionRecord(
                     "optimal",
@@ -222,8 +227,6 @@ def solve_incentive_lps(
                 if val > best_val:
                     best, best_val, best_x, best_pay = j, val, x.copy(), col[m + 1 :] * sb
                 break
-            if k_new.size > batch:
-                k_new = k_new[np.argpartition(-excess[k_new], batch)[:batch]]
             nk = int(k_new.size)
             te = time.perf_counter()
             h.addRows(

@@ -183,9 +183,7 @@ def solve_multiple_lps(
         istar = int(np.argmax(An[:, j]))
         excess0 = Bn[istar] - Bn[istar, j]
         excess0[j] = -np.inf
-        k0 = np.flatnonzero(excess0 > viol_tol)
-        if k0.size > batch:
-            k0 = k0[np.argpartition(-excess0[k0], batch)[:batch]]
+        k0 = most_violated(excess0, viol_tol, batch)
         if k0.size:
             nk = int(k0.size)
             h.addRows(
@@ -228,7 +226,7 @@ def solve_multiple_lps(
             f = x[support] @ Bn[support]  # B^T x over the support (rows of Bn)
             excess = f - f[j]
             excess[in_model] = -np.inf
-            k_new = np.flatnonzero(excess > viol_tol)
+            k_new = most_violated(excess, viol_tol, batch)
             if k_new.size == 0:
                 y = _row_multipliers(An, BnT, j, active, sol.row_dual, sa / sb, val / sa)
                 records[j] = ActionRecord(
@@ -238,8 +236,6 @@ def solve_multiple_lps(
                 if val > best_val:
                     best, best_val, best_x = j, val, x
                 break
-            if k_new.size > batch:
-                k_new = k_new[np.argpartition(-excess[k_new], batch)[:batch]]
             nk = int(k_new.size)
             te = time.perf_counter()
             h.addRows(
@@ -272,6 +268,14 @@ def solve_multiple_lps(
         "build_seconds": setup,
     }
     return MultipleLPsOutcome(best=best, commitment=commitment, records=records, stats=stats)
+
+
+def most_violated(excess: np.ndarray, tol: float, batch: int) -> np.ndarray:
+    """The indices with ``excess > tol``; the ``batch`` largest of them if there are more."""
+    k = np.flatnonzero(excess > tol)
+    if k.size > batch:
+        k = k[np.argpartition(-excess[k], batch)[:batch]]
+    return k
 
 
 def _nonzero(y: np.ndarray) -> dict[int, float]:
