@@ -485,3 +485,22 @@ def test_huge_integer_in_certificate_is_refused(case, tmp_path):
     data = json.loads(_solved(case))
     data["certificate"]["rtol"] = 10**400
     assert _verify_exit(tmp_path, case, json.dumps(data)) == 2
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("  - [-0.53, -0.22, 0.08]", "  - [1.0e+308, -0.22, 0.08]"),  # was 'status optimal'
+        ("  - [2.865, 2.88, 1.9]", "  - [2.865, -1.0e+300, 1.9]"),
+        ("  max: 1\n", "  max: 1.0e+308\n"),
+        ("  cost_weight: 1\n", "  cost_weight: 1.0e+300\n"),
+    ],
+)
+def test_incentive_huge_numbers_are_refused(old, new, tmp_path, capsys):
+    """Found by this suite: a 1e308 payoff solved to 'status optimal' with value 9.9e307 and a
+    failed certificate (exit 1); such numbers are now refused as input."""
+    with open(os.path.join(DATA, "incentive/governance_menu.yaml")) as fh:
+        text = fh.read()
+    assert old in text
+    code, err = _solve_exit(tmp_path, text.replace(old, new, 1), capsys)
+    assert code == 2, err

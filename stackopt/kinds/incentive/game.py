@@ -38,6 +38,11 @@ from stackopt.kinds.normal_form.game import NormalFormGame
 CONTRACTS = ("uniform", "per_action")
 
 
+#: Largest magnitude of a payoff or incentive bound: beyond it the LP's sums and HiGHS's
+#: bounds (1e20 is infinite there) lose the game.
+MAX_MAGNITUDE = 1e15
+
+
 @dataclass(frozen=True)
 class Incentives:
     """The incentive options of an :class:`IncentiveGame` (see the module docstring)."""
@@ -119,6 +124,22 @@ class IncentiveGame:
                 field="incentives",
                 fix="build it with Incentives(max=..., ...)",
             )
+        for name, arr in (("payoffs.leader", self.base.A), ("payoffs.follower", self.base.B)):
+            big = float(np.abs(np.asarray(arr, dtype=float)).max(initial=0.0))
+            if big > MAX_MAGNITUDE:
+                raise InputError(
+                    f"a payoff of magnitude {big:.3g}: the LPs' sums overflow",
+                    field=name,
+                    fix=f"rescale the payoffs to at most {MAX_MAGNITUDE:.0e} in magnitude",
+                )
+        for key in ("max", "cost_weight", "budget"):
+            v = getattr(self.incentives, key)
+            if v is not None and v > MAX_MAGNITUDE:
+                raise InputError(
+                    f"{v:.3g} is too large",
+                    field=f"incentives.{key}",
+                    fix=f"write at most {MAX_MAGNITUDE:.0e}",
+                )
         acts = self.incentives.actions
         if acts is not None:
             seen: set[str] = set()
