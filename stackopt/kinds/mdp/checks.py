@@ -36,7 +36,7 @@ steps x largest reward, plus the largest parameter cost). Checks, in order:
     when ``optimality`` rests on the result's ``milp_bound`` alone (no exact check and no
     ``optimality_enumeration``), ``verify`` solves the game afresh and the leader's value must
     reach the fresh bound within ``atol``
-    (:func:`stackopt.kinds.mdp.solve._with_fresh_bound`): a forged bound is not trusted.
+    (``_with_fresh_bound`` in :mod:`stackopt.kinds.mdp.solve`): a forged bound is not trusted.
 """
 
 from __future__ import annotations
