@@ -32,9 +32,9 @@ import numpy as np
 from stackopt.engines.highs import model_status_name, new_highs, run_decided, run_once
 from stackopt.engines.multiple_lps import (
     ActionRecord,
-    _nonzero,
     dominating_mixture,
     most_violated,
+    nonzero_entries,
 )
 from stackopt.engines.pyomo_sweep import sweep_pyomo_lps
 from stackopt.errors import SolverError
@@ -206,7 +206,7 @@ def solve_incentive_lps(
                 records[j] = ActionRecord(
                     "pruned",
                     bound=dual_bound(A, B, caps[j], cost_weight, j, y),
-                    multipliers=_nonzero(y),
+                    multipliers=nonzero_entries(y),
                 )
                 pruned += 1
                 break
@@ -221,7 +221,7 @@ def solve_incentive_lps(
                     "optimal",
                     bound=dual_bound(A, B, caps[j], cost_weight, j, y),
                     value=val,
-                    multipliers=_nonzero(y),
+                    multipliers=nonzero_entries(y),
                 )
                 solved += 1
                 if val > best_val:
@@ -397,7 +397,7 @@ def infeasible_record(
         return ActionRecord(
             "infeasible",
             bound=dual_bound(A, B, caps[j], cost_weight, j, y),
-            multipliers=_nonzero(y),
+            multipliers=nonzero_entries(y),
         )
     return ActionRecord("infeasible", bound=float(A[:, j].max()))
 

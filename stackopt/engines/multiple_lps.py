@@ -141,6 +141,21 @@ def solve_multiple_lps(
     batch_starts = np.arange(0, batch * (m + 1), m + 1, dtype=np.int32)
     batch_lower = np.full(batch, -inf)
     batch_upper = np.zeros(batch)
+
+    def add_rows(ks: np.ndarray) -> int:
+        """Add the best-response rows of follower actions ``ks`` (at most ``batch``)."""
+        nk = int(ks.size)
+        h.addRows(
+            nk,
+            batch_lower[:nk],
+            batch_upper[:nk],
+            nk * (m + 1),
+            batch_starts[:nk],
+            batch_idx[: nk * (m + 1)],
+            R[ks].ravel(),
+        )
+        return nk
+
     deadline = None if time_limit is None else t0 + time_limit
     phase("normal_form", "multiple LPs: %d follower actions, %d leader actions", n, m)
     next_log = time.perf_counter() + 2.0
@@ -185,16 +200,7 @@ def solve_multiple_lps(
         excess0[j] = -np.inf
         k0 = most_violated(excess0, viol_tol, batch)
         if k0.size:
-            nk = int(k0.size)
-            h.addRows(
-                nk,
-                batch_lower[:nk],
-                batch_upper[:nk],
-                nk * (m + 1),
-                batch_starts[:nk],
-                batch_idx[: nk * (m + 1)],
-                R[k0].ravel(),
-            )
+            nk = add_rows(k0)
             active.extend(int(k) for k in k0)
             in_model[k0] = True
             added += nk
@@ -217,7 +223,7 @@ def solve_multiple_lps(
             if prune and best is not None and val <= best_val:
                 y = _row_multipliers(An, BnT, j, active, sol.row_dual, sa / sb, val / sa)
                 records[j] = ActionRecord(
-                    "pruned", bound=_bound(A, BT, j, y, True), multipliers=_nonzero(y)
+                    "pruned", bound=_bound(A, BT, j, y, True), multipliers=nonzero_entries(y)
                 )
                 pruned += 1
                 break
@@ -230,23 +236,17 @@ def solve_multiple_lps(
             if k_new.size == 0:
                 y = _row_multipliers(An, BnT, j, active, sol.row_dual, sa / sb, val / sa)
                 records[j] = ActionRecord(
-                    "optimal", bound=_bound(A, BT, j, y, True), value=val, multipliers=_nonzero(y)
+                    "optimal",
+                    bound=_bound(A, BT, j, y, True),
+                    value=val,
+                    multipliers=nonzero_entries(y),
                 )
                 solved += 1
                 if val > best_val:
                     best, best_val, best_x = j, val, x
                 break
-            nk = int(k_new.size)
             te = time.perf_counter()
-            h.addRows(
-                nk,
-                batch_lower[:nk],
-                batch_upper[:nk],
-                nk * (m + 1),
-                batch_starts[:nk],
-                batch_idx[: nk * (m + 1)],
-                R[k_new].ravel(),
-            )
+            nk = add_rows(k_new)
             edit_seconds += time.perf_counter() - te
             active.extend(int(k) for k in k_new)
             in_model[k_new] = True
@@ -278,7 +278,8 @@ def most_violated(excess: np.ndarray, tol: float, batch: int) -> np.ndarray:
     return k
 
 
-def _nonzero(y: np.ndarray) -> dict[int, float]:
+def nonzero_entries(y: np.ndarray) -> dict[int, float]:
+    """``{k: y[k]}`` over the nonzero entries of ``y`` (plain ints and floats)."""
     nz = np.flatnonzero(y)
     return dict(zip(nz.tolist(), y[nz].tolist()))  # plain ints/floats, no per-entry calls
 
@@ -412,7 +413,7 @@ def _infeasible_record(A: np.ndarray, B: np.ndarray, j: int, tol: float) -> Acti
     # gives a valid weak-duality bound on LP(j), and its duals give a tight one.
     y = _relaxed_multipliers(A, B, j, tol)
     if y is not None:
-        return ActionRecord("infeasible", bound=_bound(A, B, j, y), multipliers=_nonzero(y))
+        return ActionRecord("infeasible", bound=_bound(A, B, j, y), multipliers=nonzero_entries(y))
     return ActionRecord("infeasible", bound=float(A[:, j].max()))
 
 
