@@ -267,7 +267,7 @@ class Result:
         if isinstance(cert, Mapping):
             try:
                 cert = Certificate.from_dict(cert)
-            except (KeyError, TypeError, ValueError) as exc:
+            except (KeyError, TypeError, ValueError, OverflowError) as exc:
                 raise InputError(
                     f"malformed certificate ({type(exc).__name__}: {exc})",
                     field="certificate",

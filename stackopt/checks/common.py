@@ -190,8 +190,10 @@ def probability_vector(
     for label, p in commitment.items():
         i = index_of(str(label))
         try:
+            if isinstance(p, (bool, str, bytes)):  # true / "1" are not probabilities
+                raise TypeError(p)
             x[i] = float(p)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InputError(
                 f"{noun} {p!r} is not a number",
                 field=f"leader.commitment.{label}",

@@ -474,12 +474,6 @@ def test_incentive_commitment_probability_must_be_a_number(mutant, tmp_path):
     assert _verify_exit(tmp_path, "incentive_pure", json.dumps(data)) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="shared stackopt/certificate.py Certificate.from_dict: float() of a 400-digit "
-    "integer rtol/atol/scale raises OverflowError (traceback) for every kind",
-)
 @pytest.mark.parametrize("case", ["incentive_menu", "mdp_chain"])
 def test_huge_integer_in_certificate_is_refused(case, tmp_path):
     data = json.loads(_solved(case))
