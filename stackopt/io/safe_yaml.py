@@ -272,6 +272,12 @@ def load_yaml_text(text: str, source: str = "<string>") -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "nesting depth" in str(problem):  # libyaml's own cap (PyYAML >= 6.0.4) came first
+            raise InputError(
+                f"nesting deeper than {MAX_DEPTH} levels{where}",
+                source=src,
+                fix="flatten the document",
+            ) from None
         raise InputError(
             f"invalid YAML{where}: {escape_excerpt(str(problem), 80)}",
             source=src,
