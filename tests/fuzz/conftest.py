@@ -6,8 +6,44 @@ Examples are derandomized (the same inputs on every run) unless ``STACKOPT_FUZZ_
 from __future__ import annotations
 
 import os
+from functools import cache
+from typing import Any
 
 from hypothesis import HealthCheck, settings
+
+DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
+
+#: What each number of a result is turned into by the tampering tests.
+MUTANTS: list[Any] = [
+    float("nan"),
+    float("inf"),
+    float("-inf"),
+    1e308,
+    -1e308,
+    -1.0,
+    10**30,
+    "x",
+    "nan",
+    "inf",
+    "-inf",
+    None,
+    True,
+    [],
+    {},
+]
+
+
+@cache
+def solved_json(path: str, opts: tuple[tuple[str, Any], ...] = ()) -> str:
+    """The JSON result of the bundled game ``data/<path>`` solved with ``opts`` (once per
+    session); the solve must certify."""
+    import stackopt
+    from stackopt.io.load import load_game
+
+    r = stackopt.solve(load_game(os.path.join(DATA, path)), **dict(opts))
+    assert r.certificate is not None and r.certificate.passed, r.message
+    return r.to_json()
+
 
 SCALE = max(1, int(os.environ.get("STACKOPT_FUZZ_SCALE", "1") or 1))
 

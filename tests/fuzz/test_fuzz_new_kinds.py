@@ -28,7 +28,6 @@ import json
 import math
 import os
 import time
-from functools import cache
 
 import pytest
 from hypothesis import given
@@ -38,9 +37,7 @@ import stackopt
 from stackopt.cli import main
 from stackopt.io.load import load_game
 from stackopt.io.safe_yaml import load_yaml_text
-from tests.fuzz.conftest import alarm, fuzz_settings
-
-DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
+from tests.fuzz.conftest import DATA, MUTANTS, alarm, fuzz_settings, solved_json
 
 #: (game file, solve options) per case; one result per case is solved once per session. A
 #: pure-commitment result is verified with ``--pure`` (verify ignores a declared restriction).
@@ -54,34 +51,13 @@ CASES = {
 #: examples per case (times STACKOPT_FUZZ_SCALE); av_liability's verify re-solves its MILP.
 EXAMPLES = {"mdp_av_liability": 15}
 
-MUTANTS = [
-    float("nan"),
-    float("inf"),
-    float("-inf"),
-    1e308,
-    -1e308,
-    -1.0,
-    -0.5,
-    10**30,  # (10**400 hits a shared OverflowError: see the xfail regression at the end)
-    "x",
-    "nan",
-    "inf",
-    "-inf",
-    "1",
-    None,
-    True,
-    [],
-    {},
-]
+#: the shared mutants plus a negative probability and a numeric string
+KIND_MUTANTS = [*MUTANTS, -0.5, "1"]
 
 
-@cache
 def _solved(case: str) -> str:
     path, opts = CASES[case]
-    game = load_game(os.path.join(DATA, path))
-    r = stackopt.solve(game, **opts)
-    assert r.certificate is not None and r.certificate.passed, r.message
-    return r.to_json()
+    return solved_json(path, tuple(sorted(opts.items())))
 
 
 def _paths(node, prefix=()):
@@ -184,7 +160,7 @@ def _mutation(draw, case):
     paths = [p for p, _ in _paths(data) if p]
     path = draw(st.sampled_from(paths))
     op = draw(st.sampled_from(["set", "set", "set", "set", "delete", "duplicate", "rtol"]))
-    mutant = draw(st.sampled_from(MUTANTS))
+    mutant = draw(st.sampled_from(KIND_MUTANTS))
     return path, op, mutant
 
 

@@ -15,7 +15,6 @@ import copy
 import json
 import math
 import os
-from functools import cache
 
 import pytest
 from hypothesis import given
@@ -24,9 +23,7 @@ from hypothesis import strategies as st
 import stackopt
 from stackopt.cli import main
 from stackopt.io.load import load_game
-from tests.fuzz.conftest import alarm, fuzz_settings, tree_paths
-
-DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
+from tests.fuzz.conftest import DATA, MUTANTS, alarm, fuzz_settings, solved_json, tree_paths
 
 #: (game file, solve options) per case; one result per case is solved once per session.
 CASES = {
@@ -40,32 +37,10 @@ CASES = {
 }
 EXAMPLES = {"bilevel": 6, "security_types": 10}
 
-MUTANTS = [
-    float("nan"),
-    float("inf"),
-    float("-inf"),
-    1e308,
-    -1e308,
-    -1.0,
-    10**30,
-    "x",
-    "nan",
-    "inf",
-    "-inf",
-    None,
-    True,
-    [],
-    {},
-]
 
-
-@cache
 def _solved(case: str) -> str:
     path, opts = CASES[case]
-    game = load_game(os.path.join(DATA, path))
-    r = stackopt.solve(game, **opts)
-    assert r.certificate is not None and r.certificate.passed, r.message
-    return r.to_json()
+    return solved_json(path, tuple(sorted(opts.items())))
 
 
 def _is_answer(path) -> bool:

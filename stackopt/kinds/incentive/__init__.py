@@ -7,6 +7,7 @@ incentive``), ``solve`` (solve, verify, export), ``checks`` (the certificate). T
 (highspy, in place).
 """
 
+from stackopt.kinds.normal_form import LP_LOOP_OPTIONS
 from stackopt.kinds.registry import KindSpec, Method, Option
 
 _P = "stackopt.kinds.incentive"
@@ -23,21 +24,7 @@ KIND = KindSpec(
             "one LP over (commitment, incentives) per induced follower "
             "action, on one HiGHS model edited in place; one duality bound per action "
             "proves optimality",
-            options=(
-                Option(
-                    "engine",
-                    "str",
-                    "highs",
-                    choices=("highs", "pyomo"),
-                    doc="highs (in place, fast) or pyomo (one Pyomo model per LP; cross-check)",
-                ),
-                Option(
-                    "prune",
-                    "bool",
-                    True,
-                    doc="skip LPs whose bound max_i A[i,j] cannot beat the incumbent",
-                ),
-            ),
+            options=LP_LOOP_OPTIONS,
         ),
         Method(
             "pure_commitment",

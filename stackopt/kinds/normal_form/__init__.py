@@ -9,6 +9,24 @@ from stackopt.kinds.registry import Column, Frame, KindSpec, Method, Option
 
 _P = "stackopt.kinds.normal_form"
 
+#: The options of the in-place LP loops (multiple LPs here, the incentive LPs of
+#: ``kind: incentive``): declared once, shared by both kinds.
+LP_LOOP_OPTIONS = (
+    Option(
+        "engine",
+        "str",
+        "highs",
+        choices=("highs", "pyomo"),
+        doc="highs (in place, fast) or pyomo (one Pyomo model per LP; cross-check)",
+    ),
+    Option(
+        "prune",
+        "bool",
+        True,
+        doc="skip LPs whose bound max_i A[i,j] cannot beat the incumbent",
+    ),
+)
+
 KIND = KindSpec(
     name="normal_form",
     summary="bimatrix games: the leader commits to a mixed strategy over its actions",
@@ -20,21 +38,7 @@ KIND = KindSpec(
             "multiple_lps",
             "Conitzer-Sandholm: one LP per follower action, on one HiGHS "
             "model edited in place; one duality bound per action proves optimality",
-            options=(
-                Option(
-                    "engine",
-                    "str",
-                    "highs",
-                    choices=("highs", "pyomo"),
-                    doc="highs (in place, fast) or pyomo (one Pyomo model per LP; cross-check)",
-                ),
-                Option(
-                    "prune",
-                    "bool",
-                    True,
-                    doc="skip LPs whose bound max_i A[i,j] cannot beat the incumbent",
-                ),
-            ),
+            options=LP_LOOP_OPTIONS,
         ),
         Method(
             "pure_commitment",
