@@ -2,7 +2,7 @@
 of issue 13 as met or missed. Nothing is asserted.
 
 Run ``python benchmarks/run_all.py`` (default sizes; about 5-10 minutes on 2 quiet cores),
-``--quick`` (tiny sizes, a smoke test) or ``--only load,lp,security,bayesian,interdiction``.
+``--quick`` (tiny sizes, a smoke test) or ``--only load,lp,...`` (section names below).
 
 Sections (each figure measured in this run, on seeded games):
 
@@ -20,9 +20,17 @@ Sections (each figure measured in this run, on seeded games):
 * ``bayesian``: DOBSS with 250 and 2000 types drawn from 3 distinct ones (merged exactly).
 * ``interdiction``: 10x10 and 20x20 grids (budget 4; plain, and with 20% removable arcs),
   Benders against the dual MILP (each stopped at ``--milp-limit`` seconds).
+* ``nash``: ``compare_leadership`` on the 99-claim traveler's dilemma (both leaders and the best
+  and worst Nash equilibria for each player, each verified exactly).
+* ``incentive``: the incentive LPs (uniform contract) through ``stackopt.solve``.
+* ``mdp``: Stackelberg MDP MILPs of growing size (``benchmarks/mdp.py``'s generator).
 
-Anchors not run here: OpenSpiel's Stackelberg LP (does not install on this machine's Python)
-and PAO (bilevel, ``benchmarks/bilevel.py``); the Nash MILP has its own benchmark.
+Every in-process row gives the peak resident memory above the start of the solve (the kernel's
+high-water mark, so HiGHS's own allocations count).
+
+Anchors: the linprog loop (always); OpenSpiel's Stackelberg LP with
+``--openspiel-python PYTHON``, a Python of its own environment (``python -m venv /tmp/osp &&
+/tmp/osp/bin/pip install open_spiel cvxpy``: it does not install beside stackopt's pins).
 """
 
 from __future__ import annotations
@@ -35,6 +43,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -50,6 +60,31 @@ def target(name: str, ok: bool | None, figure: str) -> None:
     TARGETS.append(
         (name, ("not measured" if ok is None else "met" if ok else "MISSED") + f" ({figure})")
     )
+
+
+def _status_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def measured(fn: Callable[..., Any], *args: Any, **kw: Any) -> tuple[float, float, Any]:
+    """Run ``fn``: wall seconds, peak resident memory above the start in MB, its value.
+
+    The peak is the kernel's high-water mark (``VmHWM``, reset through ``/proc/self/clear_refs``
+    on Linux), so it counts HiGHS's and NumPy's allocations, not only Python objects; ``nan``
+    where the reset is not available.
+    """
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        base = _status_mb("VmRSS")
+    except OSError:
+        base = float("nan")
+    t = time.perf_counter()
+    out = fn(*args, **kw)
+    s = time.perf_counter() - t
+    return s, _status_mb("VmHWM") - base, out
 
 
 def load_figure(path: Path) -> tuple[float, float]:
@@ -156,21 +191,19 @@ def section_lp(sizes: list[int]) -> None:
     print("\n== multiple LPs in process (solve_sse) ==")
     print(
         f"{'family':<8} {'size':>9} {'total s':>8} {'HiGHS s':>8} {'tot/HiGHS':>9} "
-        f"{'tot/H+ed':>8} {'runs':>6} {'LPs solved/pruned':>17}"
+        f"{'tot/H+ed':>8} {'runs':>6} {'LPs solved/pruned':>17} {'peak MB':>8}"
     )
     for fam in ("uniform", "anti"):
         for n in sizes:
             A, B = make_game(fam, n, 20240601)
             g = NormalFormGame(A, B)
-            t = time.perf_counter()
-            r = solve_sse(g)
-            s = time.perf_counter() - t
+            s, mb, r = measured(solve_sse, g)
             st = r.stats
             h = float(st["highs_seconds"])
             he = h + float(st.get("highs_edit_seconds", 0.0))
             print(
                 f"{fam:<8} {f'{n}x{n}':>9} {s:>8.2f} {h:>8.2f} {s / h:>9.2f} {s / he:>8.2f} "
-                f"{st['highs_runs']:>6} {st['lps_solved']:>8}/{st['lps_pruned']:<8}"
+                f"{st['highs_runs']:>6} {st['lps_solved']:>8}/{st['lps_pruned']:<8} {mb:>8.0f}"
                 + ("" if r.certified else " NOT CERTIFIED")
             )
             if n >= 200:
@@ -193,13 +226,11 @@ def section_security(sizes: list[int], types_T: int) -> None:
     print("\n== security games ==")
     for T in sizes:
         g = sec_game(T, 1, 0)
-        t = time.perf_counter()
-        r = solve_security(g)
-        s = time.perf_counter() - t
+        s, mb, r = measured(solve_security, g)
         h = float(r.stats["highs_seconds"])
         print(
-            f"1 type  {T:>5} targets: total {s:.2f} s, HiGHS {h:.2f} s, ratio {s / h:.2f}"
-            + ("" if r.certified else " NOT CERTIFIED")
+            f"1 type  {T:>5} targets: total {s:.2f} s, HiGHS {h:.2f} s, ratio {s / h:.2f}, "
+            f"peak {mb:.0f} MB" + ("" if r.certified else " NOT CERTIFIED")
         )
         if T >= 1000:
             target(f"security {T} targets total/HiGHS <= 1.5", s / h <= 1.5, f"{s / h:.2f}")
@@ -220,11 +251,9 @@ def section_security(sizes: list[int], types_T: int) -> None:
             types=tuple(f"type{k}" for k in range(L)),
             priors=priors,
         )
-        t = time.perf_counter()
-        r = solve_security(g)
-        s = time.perf_counter() - t
+        s, mb, r = measured(solve_security, g)
         print(
-            f"ERASER {L} types (2 distinct) x {types_T} targets: {s:.2f} s, "
+            f"ERASER {L} types (2 distinct) x {types_T} targets: {s:.2f} s, peak {mb:.0f} MB, "
             f"merged {r.stats.get('types_merged')}, certified {r.certified}"
         )
         if types_T >= 100:
@@ -246,15 +275,133 @@ def section_bayesian(counts: list[int]) -> None:
         g = BayesianGame.from_matrices(
             [base[k][0] for k in pick], [base[k][1] for k in pick], [1.0 / L] * L
         )
-        t = time.perf_counter()
-        r = solve_bayesian(g)
-        s = time.perf_counter() - t
+        s, mb, r = measured(solve_bayesian, g)
         print(
-            f"{L:>5} types: {s:.2f} s (HiGHS {r.stats['highs_seconds']:.2f} s), merged "
+            f"{L:>5} types: {s:.2f} s (HiGHS {r.stats['highs_seconds']:.2f} s), "
+            f"peak {mb:.0f} MB, merged "
             f"{r.stats.get('types_merged')}, certified {r.certified}"
         )
         if L >= 250:
             target(f"Bayesian {L} repeating types fast", s < 10, f"{s:.2f} s")
+
+
+def section_nash(claims: int, limit: float) -> None:
+    from nash_exact import travelers
+
+    from stackopt.kinds.normal_form.compare import compare_leadership
+
+    game = travelers(claims)
+    print(f"\n== Nash best/worst and both leaders (traveler's dilemma, {claims} claims) ==")
+    s, mb, cmp = measured(compare_leadership, game, time_limit=limit)
+    runs = {
+        "nash_best_player1": cmp.nash_best_player1,
+        "nash_worst_player1": cmp.nash_worst_player1,
+        "nash_best_player2": cmp.nash_best_player2,
+        "nash_worst_player2": cmp.nash_worst_player2,
+    }
+    exact = all(
+        r.certified
+        and r.certificate is not None
+        and any(c.name == "exact" and c.passed for c in r.certificate.checks)
+        for r in runs.values()
+    )
+    for name, r in runs.items():
+        print(f"{name:<20} {r.status.value:<10} leader value {r.leader.value!s:<8}")
+    print(f"total {s:.2f} s, peak {mb:.0f} MB, every Nash result certified exactly: {exact}")
+    if claims >= 99:
+        target(
+            f"Nash best/worst, traveler's dilemma {claims} claims, < 60 s exactly verified",
+            s < 60 and exact,
+            f"{s:.2f} s",
+        )
+
+
+def section_incentive(sizes: list[int]) -> None:
+    from stackopt import solve
+    from stackopt.kinds.incentive.game import IncentiveGame, Incentives
+    from stackopt.kinds.normal_form.game import NormalFormGame
+
+    print("\n== incentive games (uniform contract, incentives up to 0.2 max|B|) ==")
+    print(
+        f"{'family':<8} {'size':>9} {'total s':>8} {'HiGHS s':>8} {'tot/HiGHS':>9} {'peak MB':>8}"
+    )
+    for fam in ("uniform", "anti"):
+        for n in sizes:
+            A, B = make_game(fam, n, 0)
+            vmax = 0.2 * float(np.abs(B).max())
+            g = IncentiveGame(NormalFormGame(A, B), Incentives(max=vmax, cost_weight=0.5))
+            s, mb, r = measured(solve, g)
+            h = float(r.stats["highs_seconds"])
+            print(
+                f"{fam:<8} {f'{n}x{n}':>9} {s:>8.2f} {h:>8.2f} {s / h:>9.2f} {mb:>8.0f}"
+                + ("" if r.certified else " NOT CERTIFIED")
+            )
+
+
+def section_mdp(shapes: list[tuple[int, int, int]]) -> None:
+    from mdp import make_game as mdp_game
+
+    from stackopt.kinds.mdp.solve import solve_mdp
+
+    print("\n== Stackelberg MDPs (leader parameters, follower's episodic MDP; MILP) ==")
+    print(
+        f"{'S x A x H':<12} {'binaries':>8} {'build s':>8} {'HiGHS s':>8} {'total s':>8} "
+        f"{'peak MB':>8}  status"
+    )
+    for S, A, H in shapes:
+        s, mb, r = measured(solve_mdp, mdp_game(S, A, H, 0), time_limit=120.0)
+        st = r.stats
+        print(
+            f"{f'{S}x{A}x{H}':<12} {st['binaries']:>8} {st['build_seconds']:>8.2f} "
+            f"{st['highs_seconds']:>8.2f} {s:>8.2f} {mb:>8.0f}  {r.status.value}"
+            + ("" if r.certified or r.status.value != "optimal" else " NOT CERTIFIED")
+        )
+
+
+OPENSPIEL_CODE = """
+import json, sys, time
+import numpy as np
+import pyspiel
+from open_spiel.python.algorithms.stackelberg_lp import solve_stackelberg
+d = np.load(sys.argv[1])
+game = pyspiel.create_matrix_game(d["A"].tolist(), d["B"].tolist())
+t = time.perf_counter()
+x, y, v1, v2 = solve_stackelberg(game)
+print(json.dumps([time.perf_counter() - t, float(v1)]))
+"""
+
+
+def section_openspiel(python: str, sizes: list[int], tmp: Path) -> None:
+    """OpenSpiel's Stackelberg LP (cvxpy, one model per follower action) on the same games.
+
+    OpenSpiel runs under ``python`` (its own environment: it pins versions that clash with
+    this one's), in a subprocess; its time is that of ``solve_stackelberg`` alone.
+    """
+    from stackopt.kinds.normal_form.game import NormalFormGame
+    from stackopt.kinds.normal_form.solve import solve_sse
+
+    print(f"\n== OpenSpiel's Stackelberg LP ({python}) against solve_sse, same games ==")
+    print(
+        f"{'family':<8} {'size':>9} {'stackopt s':>10} {'OpenSpiel s':>11} {'ratio':>8} {'|dv|':>8}"
+    )
+    for fam in ("uniform", "anti"):
+        for n in sizes:
+            A, B = make_game(fam, n, 20240601)
+            np.savez(tmp / "osp.npz", A=A, B=B)
+            s, _, r = measured(solve_sse, NormalFormGame(A, B))
+            out = subprocess.run(
+                [python, "-c", OPENSPIEL_CODE, str(tmp / "osp.npz")],
+                capture_output=True,
+                text=True,
+            )
+            if out.returncode != 0:
+                print(f"{fam:<8} {f'{n}x{n}':>9} OpenSpiel failed: {out.stderr.strip()[-200:]}")
+                continue
+            o_s, o_v = json.loads(out.stdout.strip().splitlines()[-1])
+            print(
+                f"{fam:<8} {f'{n}x{n}':>9} {s:>10.3f} {o_s:>11.2f} {o_s / s:>7.0f}x "
+                f"{abs(o_v - r.leader.value):>8.1e}"
+            )
 
 
 def section_interdiction(sizes: list[int], milp_limit: float) -> None:
@@ -306,8 +453,17 @@ def section_interdiction(sizes: list[int], milp_limit: float) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
-    ap.add_argument("--only", default="load,command,lp,security,bayesian,interdiction")
+    ap.add_argument(
+        "--only",
+        default="load,command,lp,security,bayesian,interdiction,nash,incentive,mdp",
+    )
     ap.add_argument("--milp-limit", type=float, default=60.0)
+    ap.add_argument(
+        "--openspiel-python",
+        metavar="PYTHON",
+        help="a Python with open_spiel and cvxpy installed (its own venv): adds the "
+        "OpenSpiel Stackelberg LP anchor on the same games",
+    )
     args = ap.parse_args(argv)
     only = set(args.only.split(","))
     q = args.quick
@@ -320,6 +476,8 @@ def main(argv: list[str] | None = None) -> int:
             section_load(60 if q else 1000, tmp)
         if "command" in only:
             section_command(30 if q else 200, tmp)
+        if args.openspiel_python:
+            section_openspiel(args.openspiel_python, [20] if q else [50, 100], tmp)
     if "lp" in only:
         section_lp([20, 40] if q else [200, 500, 1000])
     if "security" in only:
@@ -328,6 +486,12 @@ def main(argv: list[str] | None = None) -> int:
         section_bayesian([20, 40] if q else [250, 2000])
     if "interdiction" in only:
         section_interdiction([5] if q else [10, 20], 10.0 if q else args.milp_limit)
+    if "nash" in only:
+        section_nash(10 if q else 99, 120.0)
+    if "incentive" in only:
+        section_incentive([20, 40] if q else [100, 300])
+    if "mdp" in only:
+        section_mdp([(4, 2, 4)] if q else [(6, 3, 6), (10, 3, 8), (16, 4, 10)])
     print(f"\nload average at end: {os.getloadavg()[0]:.2f}")
     print("\n== targets (issue 13) ==")
     for name, verdict in TARGETS:
