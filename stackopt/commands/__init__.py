@@ -73,6 +73,12 @@ def add_kind_options(parser: argparse.ArgumentParser, *, skip: tuple[str, ...] =
             )
 
 
+def add_set_option(parser: argparse.ArgumentParser, help: str) -> None:
+    """Add ``--set NAME=VALUE`` (repeatable; collected in ``args.set``): a parameter of a model
+    file or bundled model name (docs/models.md)."""
+    parser.add_argument("--set", dest="set", action="append", metavar="NAME=VALUE", help=help)
+
+
 def kind_options(args: argparse.Namespace, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """The kind options given on the command line (those left out are not passed on)."""
     from stackopt.kinds.registry import kinds

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from stackopt.commands import EXIT_NO_EQUILIBRIUM, EXIT_OK
+from stackopt.commands import EXIT_NO_EQUILIBRIUM, EXIT_OK, add_set_option
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,12 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rtol", type=float, help="relative tolerance (default 1e-6)")
     p.add_argument("--time-limit", type=float, metavar="SECONDS", help="limit per solve")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
-    p.add_argument(
-        "--set",
-        dest="set",
-        action="append",
-        metavar="NAME=VALUE",
-        help="models: set a parameter (repeatable); a model file or bundled model "
+    add_set_option(
+        p,
+        "models: set a parameter (repeatable); a model file or bundled model "
         "name is solved in each of its orders of play (docs/models.md)",
     )
 

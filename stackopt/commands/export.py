@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from stackopt.commands import EXIT_OK
+from stackopt.commands import EXIT_OK, add_set_option
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -33,13 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--leader", metavar="ROLE", help="who leads (as for solve)")
     p.add_argument("--method", metavar="M", help="the method whose model to export")
-    p.add_argument(
-        "--set",
-        dest="set",
-        action="append",
-        metavar="NAME=VALUE",
-        help="set a parameter of a model file or bundled model name (repeatable)",
-    )
+    add_set_option(p, "set a parameter of a model file or bundled model name (repeatable)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from stackopt.commands import EXIT_NO_EQUILIBRIUM, EXIT_OK
+from stackopt.commands import EXIT_NO_EQUILIBRIUM, EXIT_OK, add_set_option
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -40,12 +40,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--exact", action="store_true", help="also re-prove the answer in exact rational arithmetic"
     )
-    p.add_argument(
-        "--set",
-        dest="set",
-        action="append",
-        metavar="NAME=VALUE",
-        help="set a parameter of a model file or bundled model name (repeatable); "
+    add_set_option(
+        p,
+        "set a parameter of a model file or bundled model name (repeatable); "
         "must agree with the values the result records",
     )
 
