@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from stackopt.models.params import ParameterSpec
+from stackopt.models.params import ParameterSpec, subsidy_parameters
 from stackopt.models.registry import ModelSpec
 
 ACTIONS = ("AS", "AU")
@@ -103,23 +103,8 @@ SUBSIDY_PARAMETERS: tuple[ParameterSpec, ...] = (
         1e6,
         units="value units per round",
     ),
-    ParameterSpec(
-        "subsidy_max",
-        "float",
-        5.0,
-        "largest subsidy paid for safe development (AS)",
-        0.0,
-        1e6,
-        units="value units per round",
-    ),
-    ParameterSpec(
-        "cost_weight",
-        "float",
-        1.0,
-        "the regulator's cost per unit of subsidy paid",
-        0.0,
-        1e3,
-        units="value units per value unit paid",
+    *subsidy_parameters(
+        5.0, "largest subsidy paid for safe development (AS)", 1e6, "value units per round"
     ),
 )
 

@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.errors import InputError
-from stackopt.models.params import ParameterSpec
+from stackopt.models.params import ParameterSpec, subsidy_parameters
 from stackopt.models.registry import ModelSpec
 from stackopt.models.regulation import DIMENSIONS, SAFETY, score_vectors
 from stackopt.models.regulation import PARAMETERS as _REGULATION
@@ -111,23 +111,8 @@ SUBSIDY_PARAMETERS: tuple[ParameterSpec, ...] = (
     _SHARED["domain"],
     *(_SHARED[n] for n in _COMMON),
     *MENU_PARAMETERS,
-    ParameterSpec(
-        "subsidy_max",
-        "float",
-        1.0,
-        "largest subsidy per subsidised plan (the paper's v in [0, 1])",
-        0.0,
-        1e3,
-        units="value units",
-    ),
-    ParameterSpec(
-        "cost_weight",
-        "float",
-        1.0,
-        "the regulator's cost per unit of subsidy paid",
-        0.0,
-        1e3,
-        units="value units per value unit paid",
+    *subsidy_parameters(
+        1.0, "largest subsidy per subsidised plan (the paper's v in [0, 1])", 1e3, "value units"
     ),
     ParameterSpec("subsidise_race", "bool", False, "whether plan race may be subsidised"),
     ParameterSpec("subsidise_basic", "bool", True, "whether plan basic may be subsidised"),

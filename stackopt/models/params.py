@@ -124,6 +124,27 @@ class ParameterSpec:
         )
 
 
+def subsidy_parameters(
+    max_default: float, max_doc: str, max_upper: float, max_units: str
+) -> tuple[ParameterSpec, ParameterSpec]:
+    """``subsidy_max`` and ``cost_weight``: the incentive bound and the leader's cost per unit
+    paid (paper section 4.1, eq. 12-13) of a model's subsidy version."""
+    return (
+        ParameterSpec(
+            "subsidy_max", "float", max_default, max_doc, 0.0, max_upper, units=max_units
+        ),
+        ParameterSpec(
+            "cost_weight",
+            "float",
+            1.0,
+            "the regulator's cost per unit of subsidy paid",
+            0.0,
+            1e3,
+            units="value units per value unit paid",
+        ),
+    )
+
+
 def show_value(v: Any) -> str:
     """A parameter value as it is written after ``--set name=`` (``true``, ``0.5``, ``x``)."""
     if isinstance(v, bool):

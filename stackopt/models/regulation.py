@@ -75,6 +75,15 @@ A = (0.8, 1.0, 0.8, 1.0, 1.0, 1.0)
 R = (3.0, 0.9, 0.3, 0.3, 0.5, 0.8)
 W = (0.5, 0.25, 0.5, 0.4, 0.5)
 
+#: The per-dimension parameters ``<prefix>_<dimension>``: (prefix, defaults, dimensions, doc,
+#: upper bound, units); every lower bound is 0.
+_PER_DIMENSION: tuple[tuple[str, tuple[float, ...], tuple[str, ...], str, float, str], ...] = (
+    ("mu0", MU0, DIMENSIONS, "starting score mu0 of {}", 1.0, "score"),
+    ("a", A, DIMENSIONS, "score gained per value unit spent on {}", 1e3, "score per value unit"),
+    ("r", R, DIMENSIONS, "revenue per unit score of {}", 1e3, "value units per unit score"),
+    ("w", W, SAFETY, "harm weight of a shortfall of {} below 1", 1e3, "value units per unit score"),
+)
+
 
 def _p(
     name: str,
@@ -144,44 +153,9 @@ PARAMETERS: tuple[ParameterSpec, ...] = (
         units="value units",
     ),
     *(
-        _p(f"mu0_{d}", "float", v, f"starting score mu0 of {d}", 0.0, 1.0, units="score")
-        for d, v in zip(DIMENSIONS, MU0)
-    ),
-    *(
-        _p(
-            f"a_{d}",
-            "float",
-            v,
-            f"score gained per value unit spent on {d}",
-            0.0,
-            1e3,
-            units="score per value unit",
-        )
-        for d, v in zip(DIMENSIONS, A)
-    ),
-    *(
-        _p(
-            f"r_{d}",
-            "float",
-            v,
-            f"revenue per unit score of {d}",
-            0.0,
-            1e3,
-            units="value units per unit score",
-        )
-        for d, v in zip(DIMENSIONS, R)
-    ),
-    *(
-        _p(
-            f"w_{d}",
-            "float",
-            v,
-            f"harm weight of a shortfall of {d} below 1",
-            0.0,
-            1e3,
-            units="value units per unit score",
-        )
-        for d, v in zip(SAFETY, W)
+        _p(f"{prefix}_{d}", "float", v, doc.format(d), 0.0, upper, units=units)
+        for prefix, values, dims, doc, upper, units in _PER_DIMENSION
+        for d, v in zip(dims, values)
     ),
     _p(
         "value_performance",
