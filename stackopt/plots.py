@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from stackopt.batch.table import RESULT_COLUMNS, TAIL_COLUMNS
 from stackopt.errors import InputError
 
 _DASH = {True: "-", False: "--"}
@@ -74,22 +75,7 @@ def _need(df: Any, *columns: str) -> None:
             )
 
 
-_RESULT = {
-    "scenario",
-    "kind",
-    "game",
-    "leader_name",
-    "follower_name",
-    "status",
-    "method",
-    "leader_value",
-    "follower_value",
-    "support",
-    "response",
-    "certified",
-    "seconds",
-    "message",
-}
+_RESULT = {"scenario", *RESULT_COLUMNS, *TAIL_COLUMNS}
 
 
 def player_values(table: Any) -> Any:
