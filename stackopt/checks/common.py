@@ -16,6 +16,9 @@ r"""Checks that several kinds share, written once.
     the tolerance ``verify`` applies to a stored result: the result's own ``options.rtol``
     (else its certificate's), capped at the default: a result may tighten its own check but
     never loosen it.
+``read_result`` / ``certify_answer``
+    the start every ``verify`` shares: parse and validate a stored result, choose its tolerance,
+    then recompute the certificate of its answer with the kind's ``certify`` function.
 """
 
 from __future__ import annotations
@@ -26,8 +29,9 @@ from typing import Any, TypeGuard
 
 import numpy as np
 
-from stackopt.certificate import Check
+from stackopt.certificate import Certificate, Check
 from stackopt.errors import InputError
+from stackopt.result import Result
 
 
 def check_rtol(rtol: Any) -> None:
@@ -111,6 +115,55 @@ def verify_rtol(result: Any, default: float) -> float:
             fix="write e.g. 1e-6 or omit it",
         )
     return min(float(stored), default)
+
+
+def read_result(
+    result: Result | Mapping[str, Any],
+    rtol: float | None,
+    default: float,
+    *,
+    allow_inf: bool = False,
+) -> tuple[Result, float, Mapping[str, Any] | None]:
+    """What ``verify`` reads from a stored result: the parsed result, the tolerance and the
+    certificate's evidence (``None`` without a certificate).
+
+    A mapping (a result file) has its reported values validated by :func:`reported_values`
+    (``allow_inf``: the strings ``"inf"``/``"-inf"`` too) before :meth:`Result.from_dict` parses
+    it, so an unreadable value is refused rather than read as "not reported". The tolerance is
+    the caller's ``rtol``, else :func:`verify_rtol` (the result's own, never looser than
+    ``default``).
+    """
+    if isinstance(result, Mapping):
+        reported_values(result, allow_inf=allow_inf)
+        result = Result.from_dict(result)
+    if rtol is None:
+        rtol = verify_rtol(result, default)
+    evidence = result.certificate.evidence if result.certificate else None
+    return result, rtol, evidence
+
+
+def certify_answer(
+    certify: Callable[..., Certificate],
+    game: Any,
+    result: Result,
+    evidence: Mapping[str, Any] | None,
+    *,
+    rtol: float,
+    **options: Any,
+) -> Certificate:
+    """The certificate of ``result``'s answer recomputed from ``game``: ``certify(game,
+    commitment, response, leader value, follower value, evidence, rtol=rtol, **options)``, the
+    signature the kinds' certificate functions share."""
+    return certify(
+        game,
+        result.leader.commitment,
+        result.follower.response,
+        result.leader.value,
+        result.follower.value,
+        evidence,
+        rtol=rtol,
+        **options,
+    )
 
 
 def _short(v: Any) -> str:

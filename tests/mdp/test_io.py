@@ -266,6 +266,17 @@ def test_discounted_results_verify_and_tampering_fails(tmp_path):
     assert not cert.passed
 
 
+@pytest.mark.parametrize("value", ["12", True, [1.0]])
+def test_verify_refuses_an_unreadable_value(value):
+    """``stackopt.verify`` on a result mapping: a value that is not a number is bad input
+    (it used to be read as "not reported" and the answer verified without it)."""
+    game = stackopt.load_game(CHAIN)
+    data = json.loads(_chain_result())
+    data["leader"]["value"] = value
+    with pytest.raises(InputError, match="leader.value"):
+        stackopt.verify(game, data)
+
+
 def test_methods_command_lists_mdp(capsys):
     assert main(["methods", "mdp"]) == 0
     out = capsys.readouterr().out

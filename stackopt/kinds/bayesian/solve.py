@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Certificate
-from stackopt.checks.common import verify_rtol
+from stackopt.checks.common import certify_answer, read_result
 from stackopt.errors import InputError, UnsupportedError
 from stackopt.kinds.bayesian.checks import (
     DEFAULT_RTOL,
@@ -136,14 +136,10 @@ def verify_bayesian(
     (:mod:`stackopt.kinds.bayesian.checks`)."""
     if not isinstance(game, BayesianGame):
         raise InputError(f"expected a BayesianGame, got {type(game).__name__}")
-    from stackopt.checks.common import reported_values, validate_bounds
+    from stackopt.checks.common import validate_bounds
 
-    if isinstance(result, Mapping):
-        reported_values(result)
-        result = Result.from_dict(result)
+    result, rtol, evidence = read_result(result, rtol, DEFAULT_RTOL)
     opts = dict(result.options or {})
-    if rtol is None:
-        rtol = verify_rtol(result, DEFAULT_RTOL)
     stored_profiles = opts.get("max_profiles")
     if stored_profiles is not None and (
         isinstance(stored_profiles, bool)
@@ -155,8 +151,8 @@ def verify_bayesian(
             field="options.max_profiles",
             fix="omit it (verify uses its own limit)",
         )
-    if result.certificate and result.certificate.evidence:
-        validate_bounds(result.certificate.evidence)
+    if evidence:
+        validate_bounds(evidence)
     tie = str(opts.get("tie_break") or "leader")
     if tie not in TIE_BREAKS:
         raise InputError(
@@ -164,13 +160,10 @@ def verify_bayesian(
             field="options.tie_break",
             fix="use 'leader' or 'adversarial'",
         )
-    evidence = result.certificate.evidence if result.certificate else None
-    cert = certify_bayesian(
+    cert = certify_answer(
+        certify_bayesian,
         game,
-        result.leader.commitment,
-        result.follower.response,
-        result.leader.value,
-        result.follower.value,
+        result,
         evidence,
         rtol=rtol,
         tie_break=tie,

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Certificate
-from stackopt.checks.common import bounds_evidence, verify_rtol
+from stackopt.checks.common import bounds_evidence, read_result
 from stackopt.errors import InputError
 from stackopt.kinds.incentive.checks import DEFAULT_RTOL, certify, pure_table, tolerances
 from stackopt.kinds.incentive.game import IncentiveGame
@@ -261,20 +261,8 @@ def verify_incentive(
     against every commitment, and the declaration is reported under
     ``evidence["ignored_restrictions"]``: verify trusts nothing in a result but the answer.
     """
-    if isinstance(result, Mapping):
-        for who in ("leader", "follower"):  # Result.from_dict reads a non-number as "none"
-            raw = result.get(who)
-            raw = raw.get("value") if isinstance(raw, Mapping) else None
-            if raw is not None and (isinstance(raw, bool) or not isinstance(raw, (int, float))):
-                raise InputError(
-                    f"must be a number, got {raw!r}",
-                    field=f"{who}.value",
-                    fix="write a number or omit it",
-                )
-        result = Result.from_dict(result)
+    result, rtol, evidence = read_result(result, rtol, DEFAULT_RTOL)
     opts = dict(result.options or {})
-    if rtol is None:
-        rtol = verify_rtol(result, DEFAULT_RTOL)
     if opts.get("tie_break", "leader") != "leader":
         raise InputError(
             f"incentive games are solved with leader-favourable ties, the result "
@@ -297,7 +285,6 @@ def verify_incentive(
             raise InputError(
                 f"must be a finite number, got {v!r}", field=name, fix="write a number or omit it"
             )
-    evidence = result.certificate.evidence if result.certificate else None
     declared = bool(opts.get("pure", False)) or result.method == "pure_commitment"
     cert = certify(
         game,

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from stackopt.certificate import Certificate, Check
-from stackopt.checks.common import verify_rtol
+from stackopt.checks.common import certify_answer, read_result
 from stackopt.errors import InputError, SolverError
 from stackopt.kinds.interdiction.checks import (
     DEFAULT_ENUMERATE_LIMIT,
@@ -238,23 +238,14 @@ def verify_interdiction(
     (plus, on small graphs, with an enumeration of all interdiction sets). For an
     ``infeasible`` result it re-checks that the target is unreachable.
     """
-    from stackopt.checks.common import reported_values
-
     _check_game(game)
-    if isinstance(result, Mapping):
-        reported_values(result, allow_inf=True)
-        result = Result.from_dict(result)
-    if rtol is None:
-        rtol = verify_rtol(result, DEFAULT_RTOL)
+    result, rtol, evidence = read_result(result, rtol, DEFAULT_RTOL, allow_inf=True)
     if result.status is Status.INFEASIBLE:
         return _unreachable_certificate(game, rtol)
-    evidence = result.certificate.evidence if result.certificate else None
-    cert = certify(
+    cert = certify_answer(
+        certify,
         game,
-        result.leader.commitment,
-        result.follower.response,
-        result.leader.value,
-        result.follower.value,
+        result,
         evidence,
         rtol=rtol,
         enumerate_limit=enumerate_limit,

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Certificate
-from stackopt.checks.common import verify_rtol
+from stackopt.checks.common import certify_answer, read_result
 from stackopt.errors import InputError, SolverError, UnsupportedError
 from stackopt.kinds.mdp import dp
 from stackopt.kinds.mdp.checks import atol_of, certify, occupancy, policy_to_response, tie_tolerance
@@ -322,22 +322,9 @@ def verify_mdp(
     :mod:`stackopt.kinds.mdp.checks`): every number is recomputed from the game and the
     reported commitment and policy; only the MILP bound comes from the result."""
     _check_game(game)
-    if isinstance(result, Mapping):
-        result = Result.from_dict(result)
-    if rtol is None:
-        rtol = verify_rtol(result, DEFAULT_RTOL)
-    evidence = result.certificate.evidence if result.certificate else None
+    result, rtol, evidence = read_result(result, rtol, DEFAULT_RTOL)
     pure = result.method == "enumerate" or (result.options or {}).get("pure") is True
-    cert = certify(
-        game,
-        result.leader.commitment,
-        result.follower.response,
-        result.leader.value,
-        result.follower.value,
-        evidence,
-        rtol=rtol,
-        pure=pure,
-    )
+    cert = certify_answer(certify, game, result, evidence, rtol=rtol, pure=pure)
     cert = _with_fresh_bound(game, result, cert, rtol, pure)
     from stackopt.checks.status_claim import with_status_check
 
@@ -377,16 +364,8 @@ def _with_fresh_bound(
         fresh = None
         why = f"a fresh solve failed: {exc}"
     if fresh is not None and fresh.status is Status.OPTIMAL and fresh.certificate:
-        again = certify(
-            game,
-            result.leader.commitment,
-            result.follower.response,
-            result.leader.value,
-            result.follower.value,
-            {"milp_bound": fresh.certificate.evidence.get("milp_bound")},
-            rtol=rtol,
-            pure=pure,
-        )
+        fresh_bound = {"milp_bound": fresh.certificate.evidence.get("milp_bound")}
+        again = certify_answer(certify, game, result, fresh_bound, rtol=rtol, pure=pure)
         check = next(c for c in again.checks if c.name == "optimality")
         new = Check(
             "optimality_resolve",
