@@ -181,17 +181,17 @@ class _Parser:
         return ("cmp", value, left, right)
 
     def _sum(self) -> tuple:
-        tree = self._product()
-        while self._peek() in (("op", "+"), ("op", "-")):
-            op = self._take()[1]
-            tree = ("arith", op, tree, self._product())
-        return tree
+        return self._left_assoc(("+", "-"), self._product)
 
     def _product(self) -> tuple:
-        tree = self._factor()
-        while self._peek() in (("op", "*"), ("op", "/")):
+        return self._left_assoc(("*", "/"), self._factor)
+
+    def _left_assoc(self, ops: tuple[str, ...], operand: Callable[[], tuple]) -> tuple:
+        """``operand (op operand)*`` with ``op`` in ``ops``, grouped from the left."""
+        tree = operand()
+        while self._peek() in [("op", o) for o in ops]:
             op = self._take()[1]
-            tree = ("arith", op, tree, self._factor())
+            tree = ("arith", op, tree, operand())
         return tree
 
     def _factor(self) -> tuple:
