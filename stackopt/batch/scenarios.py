@@ -366,32 +366,14 @@ def _read_grid(table: str) -> _Grid:
     filters = doc.pop("filters", doc.pop("filter", []))
     if isinstance(filters, str):
         filters = [filters]
-    if not isinstance(filters, list):
-        raise InputError(
-            "filters must be a list of comparisons",
-            source=table,
-            field="filters",
-            fix="write e.g. filters: ['fine >= budget']",
-        )
+    _typed(filters, list, "filters", "a list of comparisons", table, "filters: ['fine >= budget']")
     model = doc.pop("model", None)
     if model is not None:
-        if not isinstance(model, str):
-            raise InputError(
-                "model must be a file or model name",
-                source=table,
-                field="model",
-                fix="write e.g. 'model: ../inspection.yaml'",
-            )
+        _typed(model, str, "model", "a file or model name", table, "'model: ../inspection.yaml'")
         near = Path(table).parent / model
         model = str(near) if near.exists() else model
     opts = doc.pop("options", {}) or {}
-    if not isinstance(opts, dict):
-        raise InputError(
-            "options must be a mapping",
-            source=table,
-            field="options",
-            fix="write e.g. options: {method: multiple_lps}",
-        )
+    _typed(opts, dict, "options", "a mapping", table, "options: {method: multiple_lps}")
     axes_doc = doc.pop("grid", None)
     if axes_doc is None:
         axes_doc = doc.pop("parameters", None)
@@ -413,6 +395,14 @@ def _read_grid(table: str) -> _Grid:
         )
     axes = {str(k): _axis(str(k), v, table) for k, v in axes_doc.items()}
     return _Grid(axes, filters, model, opts)
+
+
+def _typed(value: Any, types: type, key: str, what: str, table: str, example: str) -> None:
+    """Refuse key ``key`` of a grid file unless its value is a ``types``."""
+    if not isinstance(value, types):
+        raise InputError(
+            f"{key} must be {what}", source=table, field=key, fix=f"write e.g. {example}"
+        )
 
 
 def _axis(name: str, spec: Any, table: str) -> list[Any]:
@@ -491,15 +481,11 @@ def _expand_grid(grid: _Grid, space: Space, table: str) -> list[dict[str, Any]]:
             source=table,
             fix="use fewer values or split the grid",
         )
-    options = _option_names()
-    converted = {}
-    for name, values in grid.axes.items():
-        if space.has(name):
-            converted[name] = [space.convert(name, v, table) for v in values]
-        elif name.replace("-", "_") in options:
-            converted[name] = list(values)
-        else:
-            _unknown(name, space, table)
+    params, _ = _split_columns(names, space, table)
+    converted = {
+        name: [space.convert(name, v, table) for v in values] if name in params else list(values)
+        for name, values in grid.axes.items()
+    }
     points = []
     for combo in itertools.product(*converted.values()):
         point = dict(zip(names, combo))
@@ -510,6 +496,22 @@ def _expand_grid(grid: _Grid, space: Space, table: str) -> list[dict[str, Any]]:
             "the filters leave no scenario", source=table, field="filters", fix="loosen the filters"
         )
     return points
+
+
+def _split_columns(names: list[str], space: Space, table: str) -> tuple[list[str], list[str]]:
+    """``names`` split into the space's parameters and solve options (``time-limit`` or
+    ``time_limit``); any other name is an :class:`InputError`."""
+    options = _option_names()
+    params: list[str] = []
+    opt_cols: list[str] = []
+    for name in names:
+        if space.has(name):
+            params.append(name)
+        elif name.replace("-", "_") in options:
+            opt_cols.append(name)
+        else:
+            _unknown(name, space, table)
+    return params, opt_cols
 
 
 def _unknown(name: str, space: Space, where: str) -> Any:
@@ -534,14 +536,7 @@ def _build(
     table: str,
 ) -> ScenarioSet:
     known_options = _option_names()
-    params, opt_cols = [], []
-    for c in columns:
-        if space.has(c):
-            params.append(c)
-        elif c.replace("-", "_") in known_options:
-            opt_cols.append(c)
-        else:
-            _unknown(c, space, table)
+    params, opt_cols = _split_columns(columns, space, table)
     try:
         base = space.check_options(options)
     except InputError as exc:
