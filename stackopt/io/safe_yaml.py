@@ -226,17 +226,13 @@ def load_yaml_text(text: str, source: str = "<string>") -> Any:
                     )
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
-            if isinstance(event, yaml.AliasEvent):
-                raise InputError(
-                    f"YAML alias '*{escape_excerpt(str(event.anchor))}' at line "
-                    f"{event.start_mark.line + 1}",
-                    source=src,
-                    fix="aliases and anchors are not accepted; write the value out",
-                )
-            anchor = getattr(event, "anchor", None)
+            anchor = getattr(event, "anchor", None)  # an alias names its anchor too
             if anchor is not None:
+                what, sign = (
+                    ("alias", "*") if isinstance(event, yaml.AliasEvent) else ("anchor", "&")
+                )
                 raise InputError(
-                    f"YAML anchor '&{escape_excerpt(str(anchor))}' at line "
+                    f"YAML {what} '{sign}{escape_excerpt(str(anchor))}' at line "
                     f"{event.start_mark.line + 1}",
                     source=src,
                     fix="aliases and anchors are not accepted; write the value out",
