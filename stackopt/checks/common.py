@@ -16,6 +16,11 @@ r"""Checks that several kinds share, written once.
     the tolerance ``verify`` applies to a stored result: the result's own ``options.rtol``
     (else its certificate's), capped at the default: a result may tighten its own check but
     never loosen it.
+``strong_response_checks``
+    ``best_response``, ``tie_break`` (leader-favourable), ``leader_value`` and
+    ``follower_value`` of one follower from both players' payoffs at the commitment.
+``game_certificate``
+    the certificate of a list of checks on a game (its payoff scale, the tolerances applied).
 ``read_result`` / ``certify_answer``
     the start every ``verify`` shares: parse and validate a stored result, choose its tolerance,
     then recompute the certificate of its answer with the kind's ``certify`` function.
@@ -24,7 +29,7 @@ r"""Checks that several kinds share, written once.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeGuard
 
 import numpy as np
@@ -32,6 +37,7 @@ import numpy as np
 from stackopt.certificate import Certificate, Check
 from stackopt.errors import InputError
 from stackopt.result import Result
+from stackopt.status import TieBreak
 
 
 def check_rtol(rtol: Any) -> None:
@@ -296,6 +302,53 @@ def leader_tie_check(fu: np.ndarray, lu: np.ndarray, j: int, atol_f: float, atol
         "ties are broken in the leader's favour"
         if tgap <= atol_l
         else f"another best response gives the leader {tgap:.3g} more",
+    )
+
+
+def strong_response_checks(
+    fu: np.ndarray,
+    lu: np.ndarray,
+    j: int,
+    response: str,
+    leader_value: Any,
+    follower_value: Any,
+    atol_l: float,
+    atol_f: float,
+    labels: Sequence[str],
+) -> list[Check]:
+    r"""The checks of response ``j`` (label ``response``; ``labels`` names every follower
+    action) in a strong equilibrium, from the follower's payoffs ``fu`` and the leader's ``lu``
+    at the commitment, one entry per follower action: ``best_response``
+    (:func:`best_response_check`), ``tie_break`` (:func:`leader_tie_check`), and the reported
+    ``leader_value`` / ``follower_value`` against :math:`lu_j` / :math:`fu_j`
+    (:func:`value_check`)."""
+    return [
+        best_response_check(fu, j, response, atol_f, labels),
+        leader_tie_check(fu, lu, j, atol_f, atol_l),
+        value_check("leader_value", leader_value, float(lu[j]), atol_l),
+        value_check("follower_value", follower_value, float(fu[j]), atol_f),
+    ]
+
+
+def game_certificate(
+    game: Any,
+    checks: Iterable[Check],
+    *,
+    rtol: float,
+    atol: float,
+    evidence: Mapping[str, Any] | None,
+    tie_break: TieBreak = TieBreak.LEADER,
+) -> Certificate:
+    """The certificate of ``checks`` on ``game``: ``atol`` is the largest absolute tolerance
+    they applied (for two players, the larger of the leader's and the follower's), ``scale``
+    the game's payoff scale, and ``evidence`` a copy (``None``: empty)."""
+    return Certificate(
+        checks=tuple(checks),
+        tie_break=tie_break,
+        rtol=rtol,
+        atol=atol,
+        scale=game.scale,
+        evidence=dict(evidence or {}),
     )
 
 

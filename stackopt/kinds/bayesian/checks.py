@@ -41,6 +41,7 @@ from stackopt.certificate import Certificate, Check
 from stackopt.checks.common import (
     check_rtol,
     distribution_check,
+    game_certificate,
     is_finite_number,
     probability_vector,
     tie_gap,
@@ -181,14 +182,7 @@ def certify_bayesian(
 
     if tie_break == "leader":
         checks.append(_optimality(game, x, resp, true_l, ev, rtol, atol_l, max_profiles))
-        return Certificate(
-            checks=tuple(checks),
-            tie_break=TieBreak.LEADER,
-            rtol=rtol,
-            atol=max(atol_l, atol_f),
-            scale=game.scale,
-            evidence=ev,
-        )
+        return game_certificate(game, checks, rtol=rtol, atol=max(atol_l, atol_f), evidence=ev)
     # adversarial: the supremum / strict / attainment checks on the Harsanyi game
     from stackopt.kinds.normal_form.checks_pessimistic import certify_weak
 
@@ -220,13 +214,13 @@ def certify_bayesian(
                 c.detail + " (Harsanyi game, prior-weighted units)",
             )
         )
-    return Certificate(
-        checks=tuple(checks),
-        tie_break=TieBreak.ADVERSARIAL,
+    return game_certificate(
+        game,
+        checks,
         rtol=rtol,
         atol=max(atol_l, atol_f),
-        scale=game.scale,
         evidence=ev,
+        tie_break=TieBreak.ADVERSARIAL,
     )
 
 

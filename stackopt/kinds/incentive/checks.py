@@ -43,19 +43,18 @@ import numpy as np
 from stackopt.certificate import Certificate, Check
 from stackopt.checks.common import (
     NO_BOUNDS,
-    best_response_check,
     bounds_check,
     check_rtol,
     distribution_check,
-    leader_tie_check,
+    game_certificate,
     probability_vector,
     pure_optimality_check,
+    strong_response_checks,
     value_check,
 )
 from stackopt.errors import InputError
 from stackopt.formulations.incentive_lps import dual_bound
 from stackopt.kinds.incentive.game import IncentiveGame
-from stackopt.status import TieBreak
 
 DEFAULT_RTOL = 1e-6
 
@@ -168,11 +167,9 @@ def certify(
 
     fu = x @ B + t
     lu = x @ A - inc.cost_weight * t
-    checks.append(best_response_check(fu, j, response, atol_f, game.follower_actions))
-    checks.append(leader_tie_check(fu, lu, j, atol_f, atol_l))
-    true_l, true_f = float(lu[j]), float(fu[j])
-    checks.append(value_check("leader_value", leader_value, true_l, atol_l))
-    checks.append(value_check("follower_value", follower_value, true_f, atol_f))
+    checks += strong_response_checks(
+        fu, lu, j, response, leader_value, follower_value, atol_l, atol_f, game.follower_actions
+    )
     if payment is not None and (
         isinstance(payment, bool)
         or not isinstance(payment, (int, float))
@@ -184,15 +181,8 @@ def certify(
             fix="write a number or omit it",
         )
     checks.append(value_check("payment", payment, float(t[j]), atol_f))
-    checks.append(_optimality(game, true_l, evidence, atol_l, atol_f, pure))
-    return Certificate(
-        checks=tuple(checks),
-        tie_break=TieBreak.LEADER,
-        rtol=rtol,
-        atol=max(atol_l, atol_f),
-        scale=game.scale,
-        evidence=dict(evidence or {}),
-    )
+    checks.append(_optimality(game, float(lu[j]), evidence, atol_l, atol_f, pure))
+    return game_certificate(game, checks, rtol=rtol, atol=max(atol_l, atol_f), evidence=evidence)
 
 
 def _incentives_check(game: IncentiveGame, V: np.ndarray, paid: float, atol_f: float) -> Check:

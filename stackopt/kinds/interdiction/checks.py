@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from stackopt.certificate import Certificate, Check
+from stackopt.checks.common import game_certificate
 from stackopt.errors import InputError
 from stackopt.kinds.interdiction.game import InterdictionGame
 from stackopt.vocabulary import milp_bound
@@ -252,9 +253,7 @@ def certify(
                 f"is {best:.10g} (networkx Dijkstra)",
             )
         )
-    return Certificate(
-        checks=tuple(checks), rtol=float(rtol), atol=atol, scale=game.scale, evidence=evidence
-    )
+    return game_certificate(game, checks, rtol=float(rtol), atol=atol, evidence=evidence)
 
 
 def _as_float(v: Any) -> float | None:

@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Certificate, Check
-from stackopt.checks.common import value_check
+from stackopt.checks.common import game_certificate, value_check
 from stackopt.errors import InputError
 from stackopt.kinds.mdp import dp, enumeration
 from stackopt.kinds.mdp.game import MDPGame
@@ -237,13 +237,7 @@ def certify(
                 f"{egap:.3g} above the leader's value",
             )
         )
-    return Certificate(
-        checks=tuple(checks),
-        rtol=float(rtol),
-        atol=atol,
-        scale=game.scale,
-        evidence=dict(evidence or {}),
-    )
+    return game_certificate(game, checks, rtol=float(rtol), atol=atol, evidence=evidence)
 
 
 def _value(name: str, reported: Any, true: float, atol: float) -> Check:
