@@ -42,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -57,38 +58,56 @@ from stackopt.batch.worker import solve_payload
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _write_grid(path: Path, model: str, axes: str) -> Path:
-    path.write_text(f"model: {model}\ngrid:\n{axes}", encoding="utf-8")
-    return path
+@dataclass(frozen=True)
+class Sweep:
+    """One sweep: its title, the model and the grid axes as YAML, with ``{num}`` points on the
+    swept axis; ``cli_share``: the share of ``--cli-samples`` its solve loop times."""
+
+    title: str
+    model: str
+    axes: str
+    cli_share: int = 1
 
 
-def small_grid(tmp: Path, n: int) -> Path:
-    return _write_grid(
-        tmp / "small.yaml",
+SWEEPS: dict[str, Sweep] = {
+    "small": Sweep(
+        "small game (inspection template)",
         str(REPO / "data" / "inspection.yaml"),
-        f"  payoffs.follower.0.1: {{start: -30, stop: 0, num: {max(1, n // 2)}}}\n"
+        "  payoffs.follower.0.1: {{start: -30, stop: 0, num: {num}}}\n"
         "  leader: [inspector, inspectee]\n",
-    )
-
-
-def governance_grid(tmp: Path, n: int) -> Path:
-    return _write_grid(
-        tmp / "governance.yaml",
+    ),
+    "governance": Sweep(
+        "governance model (ai_regulation, normal form, firm_grid 3)",
         "ai_regulation",
         "  leadership: [firm]\n  firm_grid: [3]\n"
-        f"  fine_cap: {{start: 0, stop: 5, num: {max(1, n // 2)}}}\n"
+        "  fine_cap: {{start: 0, stop: 5, num: {num}}}\n"
         "  leader: [firm, regulator]\n",
-    )
-
-
-def bilevel_grid(tmp: Path, n: int) -> Path:
-    return _write_grid(
-        tmp / "bilevel.yaml",
+        cli_share=3,
+    ),
+    "bilevel": Sweep(
+        "governance bilevel model (ai_regulation, regulator leads, continuous fines)",
         "ai_regulation",
         "  leadership: [regulator]\n  standards: [fixed]\n  rate_levels: [0]\n"
         "  domain: [safety_critical, military]\n"
-        f"  fine_cap: {{start: 0, stop: 5, num: {max(1, n // 2)}}}\n",
+        "  fine_cap: {{start: 0, stop: 5, num: {num}}}\n",
+        cli_share=6,
+    ),
+}
+
+
+def write_grid(tmp: Path, name: str, n: int) -> Path:
+    """The grid of sweep ``name`` with about ``n`` points (two values on the other axis)."""
+    sw = SWEEPS[name]
+    path = tmp / f"{name}.yaml"
+    path.write_text(
+        f"model: {sw.model}\ngrid:\n{sw.axes.format(num=max(1, n // 2))}", encoding="utf-8"
     )
+    return path
+
+
+def stackopt_command(*args: str) -> list[str]:
+    """``python -m stackopt ARGS`` with this interpreter."""
+    return [sys.executable, "-m", "stackopt", *args]
 
 
 def timed(fn):
@@ -116,21 +135,10 @@ def cli_loop(grid: Path, samples: int, tmp: Path) -> float:
 
             f = tmp / f"cli_{sc.id}.yaml"
             f.write_text(yaml.safe_dump(apply_overrides(sc.source["template"], sc.params)))
-            cmds.append([sys.executable, "-m", "stackopt", "solve", str(f), "--json", *opts])
+            cmds.append(stackopt_command("solve", str(f), "--json", *opts))
         else:
             sets = [a for k, v in sc.params.items() for a in ("--set", f"{k}={v}")]
-            cmds.append(
-                [
-                    sys.executable,
-                    "-m",
-                    "stackopt",
-                    "solve",
-                    sc.source["model"],
-                    *sets,
-                    "--json",
-                    *opts,
-                ]
-            )
+            cmds.append(stackopt_command("solve", sc.source["model"], *sets, "--json", *opts))
     t = time.perf_counter()
     for cmd in cmds:
         subprocess.run(cmd, check=True, capture_output=True, cwd=tmp)
@@ -187,19 +195,9 @@ def sweep(name: str, grid: Path, tmp: Path, *, dask: bool, samples: int) -> dict
     out = tmp / f"{name}_cli.csv"
     _, dt = timed(
         lambda: subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "stackopt",
-                "batch",
-                "--scenarios",
-                str(grid),
-                "--out",
-                str(out),
-                "--workers",
-                "2",
-                "--quiet",
-            ],
+            stackopt_command(
+                "batch", "--scenarios", str(grid), "--out", str(out), "--workers", "2", "--quiet"
+            ),
             check=True,
             capture_output=True,
         )
@@ -266,35 +264,22 @@ def main() -> None:
         f"stackopt batch benchmark: Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, load average {load:.2f} at start"
     )
+    points = {"small": args.scenarios, "governance": args.governance, "bilevel": args.bilevel}
+    rates: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        small = sweep(
-            "small game (inspection template)",
-            small_grid(tmp, args.scenarios),
-            tmp,
-            dask=dask,
-            samples=args.cli_samples,
-        )
-        try:
-            import stackopt.models  # noqa: F401
-        except ImportError:
-            print("\ngovernance model: stackopt.models not available; skipped")
-        else:
-            sweep(
-                "governance model (ai_regulation, normal form, firm_grid 3)",
-                governance_grid(tmp, args.governance),
+        for name, sw in SWEEPS.items():
+            if name == "bilevel" and not args.bilevel:
+                continue
+            share = args.cli_samples // sw.cli_share
+            rates[name] = sweep(
+                sw.title,
+                write_grid(tmp, name, points[name]),
                 tmp,
                 dask=dask,
-                samples=max(3, args.cli_samples // 3),
+                samples=share if sw.cli_share == 1 else max(3, share),
             )
-            if args.bilevel:
-                sweep(
-                    "governance bilevel model (ai_regulation, regulator leads, continuous fines)",
-                    bilevel_grid(tmp, args.bilevel),
-                    tmp,
-                    dask=dask,
-                    samples=max(3, args.cli_samples // 6),
-                )
+    small = rates["small"]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     one, two = small["batch, 1 worker"], small["batch, 2 workers"]
     cli = next(v for k, v in small.items() if k.startswith("stackopt solve"))
