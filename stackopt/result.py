@@ -428,10 +428,12 @@ def failure_result(
     message: str,
     method: str | None,
     status: Status = Status.ERROR,
+    *,
+    stats: Mapping[str, Any] | None = None,
 ) -> Result:
     """A result without an answer (``status`` ``error`` or ``time_limit``) for a solve of
     ``game`` that stopped: empty commitment, no values, no certificate, the reason in
-    ``message``."""
+    ``message`` (and what the solve measured before it stopped in ``stats``)."""
     return Result(
         kind=str(getattr(game, "kind", "unknown")),
         status=status,
@@ -439,6 +441,7 @@ def failure_result(
         leader=LeaderOutcome(str(getattr(game, "leader_name", "leader")), {}, None),
         follower=FollowerOutcome(str(getattr(game, "follower_name", "follower")), None, None),
         certificate=None,
+        stats=dict(stats or {}),
         options=dict(options),
         game=getattr(game, "name", None),
         message=message,

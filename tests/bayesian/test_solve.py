@@ -180,3 +180,24 @@ def test_result_is_consistent_with_game():
     game, *_ = random_game(rng, 3, (2, 2))
     model = build_dobss(game)
     assert len(model.q) == 4 and len(model.z) == 12
+
+
+def test_dobss_stopped_early_claims_nothing(monkeypatch):
+    """A DOBSS MILP that HiGHS does not finish gives an ``error`` result with no answer: empty
+    commitment, no values, no certificate, the termination in the message, the stats kept."""
+    from types import SimpleNamespace
+
+    from pyomo.contrib.solver.common.results import TerminationCondition
+
+    import stackopt.engines.highs as highs
+
+    stopped = SimpleNamespace(termination_condition=TerminationCondition.maxTimeLimit)
+    monkeypatch.setattr(highs, "solve_milp_exactly", lambda *a, **k: (stopped, 0.25))
+    game, _, _, _ = random_game(np.random.default_rng(0), 3, (2, 3))
+    res = solve_bayesian(game, method="dobss")
+    assert res.status is Status.ERROR and res.kind == "bayesian" and res.method == "dobss"
+    assert res.leader.commitment == {} and res.leader.value is None
+    assert res.follower.response is None and res.certificate is None
+    assert "maxTimeLimit" in res.message and "nothing is claimed" in res.message
+    assert res.stats["highs_seconds"] == 0.25 and res.stats["types"] == 2
+    assert res.options["method"] == "dobss" and not res.certified

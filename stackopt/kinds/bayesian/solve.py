@@ -44,7 +44,7 @@ from stackopt.kinds.bayesian.checks import (
 )
 from stackopt.kinds.bayesian.game import DEFAULT_MAX_PROFILES, BayesianGame, harsanyi_transform
 from stackopt.kinds.registry import validated
-from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.result import FollowerOutcome, LeaderOutcome, Result, failure_result
 from stackopt.status import Status
 from stackopt.vocabulary import MILP_BOUND, milp_record
 
@@ -236,12 +236,12 @@ def _solve_dobss(
     }
     tc = res.termination_condition
     if tc != TerminationCondition.convergenceCriteriaSatisfied:
-        return _failed(
+        return failure_result(
             game,
-            "dobss",
-            f"HiGHS stopped with '{tc.name}' on the DOBSS MILP; nothing is claimed",
             options,
-            stats,
+            f"HiGHS stopped with '{tc.name}' on the DOBSS MILP; nothing is claimed",
+            "dobss",
+            stats=stats,
         )
     res.solution_loader.load_vars()
     x, resp = read_solution(model, solved)
@@ -436,23 +436,6 @@ def _result(
         options=options,
         game=game.name,
         message=msg,
-    )
-
-
-def _failed(
-    game: BayesianGame, method: str, message: str, options: dict[str, Any], stats: dict[str, Any]
-) -> Result:
-    return Result(
-        kind=BayesianGame.kind,
-        status=Status.ERROR,
-        method=method,
-        leader=LeaderOutcome(game.leader_name, {}, None),
-        follower=FollowerOutcome(game.follower_name, None, None),
-        certificate=None,
-        stats=stats,
-        options=options,
-        game=game.name,
-        message=message,
     )
 
 
