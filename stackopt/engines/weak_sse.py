@@ -84,7 +84,6 @@ def weak_sse_lps(
         return [k for d, cl in enumerate(classes) if d != c for k in cl]
 
     # Variables: x (m), then extra columns (t or delta) appended by each LP.
-    ones = np.r_[np.ones(m), 0.0]
 
     def margin_lp(c: int, extra_ub: list[tuple[np.ndarray, float]], cap: float = 1.0):
         """max delta s.t. x^T(B_j - B_k) >= delta for k outside c (and extra rows)."""
@@ -97,15 +96,7 @@ def weak_sse_lps(
         if extra_ub:
             rows.append(np.array([np.r_[a_row, 0.0] for a_row, _ in extra_ub]))
             rhs.append(np.array([b for _, b in extra_ub]))
-        out = lp(
-            np.r_[np.zeros(m), 1.0],
-            np.vstack(rows),
-            np.concatenate(rhs),
-            ones[None, :],
-            np.array([1.0]),
-            lb=np.r_[np.zeros(m), -np.inf],
-            ub=np.r_[np.ones(m), cap],
-        )
+        out = _max_t(lp, m, np.vstack(rows), np.concatenate(rhs), cap)
         if out.status != "optimal":
             return None, -np.inf
         return out, float(out.objective)
@@ -153,15 +144,7 @@ def weak_sse_lps(
         rows = np.vstack(
             [np.c_[-An[:, members].T, np.ones(len(members))], _diff_rows(Bn, ks, j, 0.0)]
         )
-        res = lp(
-            np.r_[np.zeros(m), 1.0],
-            rows,
-            np.zeros(len(rows)),
-            ones[None, :],
-            np.array([1.0]),
-            lb=np.r_[np.zeros(m), -np.inf],
-            ub=np.r_[np.ones(m), np.inf],
-        )
+        res = _max_t(lp, m, rows, np.zeros(len(rows)))
         if res.status != "optimal":  # pragma: no cover - S_J non-empty implies feasible
             raise SolverError(f"LP for follower action class {members} returned {res.status}")
         lam = np.abs(res.duals_ub[: len(members)])
@@ -253,15 +236,7 @@ def weak_sse_lps(
         [np.c_[-An[:, classes[c]].T, np.ones(len(classes[c]))], _diff_rows(Bn, ks, j, 0.0)]
     )
     rhs = [0.0] * len(classes[c]) + [-delta / 2] * len(ks)
-    res = lp(
-        np.r_[np.zeros(m), 1.0],
-        rows,
-        np.array(rhs),
-        ones[None, :],
-        np.array([1.0]),
-        lb=np.r_[np.zeros(m), -np.inf],
-        ub=np.r_[np.ones(m), np.inf],
-    )
+    res = _max_t(lp, m, rows, np.array(rhs))
     if res.status != "optimal":  # pragma: no cover - the margin LP's point is feasible
         raise SolverError(f"strict-commitment LP returned {res.status}")
     strict_x = _simplex_clip(res.x[:m])
@@ -311,6 +286,21 @@ def _diff_rows(Bn: np.ndarray, ks: Sequence[int], j: int, last: float) -> np.nda
     return np.c_[d, np.full(len(ks), last)]
 
 
+def _max_t(lp, m: int, rows: np.ndarray | None, rhs: np.ndarray | None, cap: float = np.inf):
+    r"""The LP behind every margin and class value here: maximise the last column :math:`t`
+    over :math:`(x, t)` with ``rows`` :math:`(x, t) \le` ``rhs``, :math:`\sum_i x_i = 1`,
+    :math:`0 \le x \le 1` and :math:`t \le` ``cap``; ``lp`` is the counting LP solver."""
+    return lp(
+        np.r_[np.zeros(m), 1.0],
+        rows,
+        rhs,
+        np.r_[np.ones(m), 0.0][None, :],
+        np.array([1.0]),
+        lb=np.r_[np.zeros(m), -np.inf],
+        ub=np.r_[np.ones(m), cap],
+    )
+
+
 def _simplex_clip(x: np.ndarray) -> np.ndarray:
     x = np.clip(np.asarray(x, dtype=float), 0.0, None)
     return x / x.sum()
@@ -330,14 +320,8 @@ def _margin_over(lp, An, Bn, classes, c, cand, extra, m):
         rows.append(np.array([np.r_[a_row, 0.0] for a_row, _ in extra]))
         rhs.append(np.array([b for _, b in extra]))
     cap = 1.0 if strict else 0.0
-    out = lp(
-        np.r_[np.zeros(m), 1.0],
-        np.vstack(rows) if rows else None,
-        np.concatenate(rhs) if rows else None,
-        np.r_[np.ones(m), 0.0][None, :],
-        np.array([1.0]),
-        lb=np.r_[np.zeros(m), -np.inf],
-        ub=np.r_[np.ones(m), cap],
+    out = _max_t(
+        lp, m, np.vstack(rows) if rows else None, np.concatenate(rhs) if rows else None, cap
     )
     if out.status != "optimal":
         return None, -np.inf
