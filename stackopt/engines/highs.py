@@ -141,12 +141,13 @@ def run_once(h) -> Any:
     return status
 
 
-def run_decided(h) -> tuple[str, float, int]:
+def run_decided(h, also: tuple[str, ...] = ()) -> tuple[str, float, int]:
     """Run a warm-started ``h`` (presolve off); returns ``(status, highs_seconds, runs)``.
 
     Warm-started simplex without presolve can end undecided on degenerate, barely infeasible
     LPs (e.g. a weakly dominated follower action): such a run is repeated from scratch with
     presolve, which decides them, and presolve is switched off again for the next warm start.
+    Statuses in ``also`` (e.g. ``"bound on objective reached"``) count as decided.
     """
     import time
 
@@ -155,7 +156,7 @@ def run_decided(h) -> tuple[str, float, int]:
     seconds = time.perf_counter() - ts
     runs = 1
     st = model_status_name(h)
-    if st not in ("optimal", "infeasible"):
+    if st not in ("optimal", "infeasible") and st not in also:
         h.clearSolver()
         h.setOptionValue("presolve", "on")
         ts = time.perf_counter()

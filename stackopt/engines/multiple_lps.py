@@ -18,6 +18,14 @@ highspy model edited in place (measured; ``docs/design.md``). The Pyomo build of
 (:func:`~stackopt.formulations.multiple_lps.build_lp`) remains the inspectable/exportable
 formulation and an independent solve path (``engine="pyomo"``).
 
+The LPs are passed to HiGHS as minimisations of :math:`-A_{\cdot j}^\top x` with the option
+``objective_bound`` set to minus the incumbent: HiGHS's dual simplex keeps a dual feasible
+point whose objective only decreases (in the maximisation's sense) as rows are added, so it
+stops as soon as that bound is not above the incumbent; the duals at that point are a valid
+multiplier vector (every :math:`y \ge 0` is), and the bound is recomputed from them before
+the LP is recorded as pruned (measured on anti-correlated games: 20 % fewer simplex
+iterations at 200x200 and 500x500, the same HiGHS runs).
+
 Follower actions are visited in decreasing order of the bound :math:`\max_i A_{ij}`; once that
 bound is not above the incumbent the remaining LPs are skipped (their certificate is the bound
 itself). Actions strictly dominated by another pure action are skipped as never-best-responses.
@@ -36,6 +44,9 @@ import numpy as np
 from stackopt.engines.highs import model_status_name, new_highs, run_decided, run_once
 from stackopt.errors import SolverError
 from stackopt.progress import phase
+
+# HiGHS's model status when its dual simplex stops at the option ``objective_bound``
+BAILED = "bound on objective reached"
 
 
 @dataclass
@@ -90,7 +101,8 @@ def solve_multiple_lps(
         statistics: ``lps_solved`` (LPs solved to optimality or proven infeasible, the latter
         also counted in ``lps_infeasible``), ``lps_pruned`` (skipped by the bound, or stopped
         once a row-relaxation fell to the incumbent), ``lps_dominated`` (skipped: dominated
-        follower action), ``highs_runs`` (HiGHS solves), ``rows_added``, ``highs_seconds``
+        follower action), ``lps_stopped_early`` (pruned LPs whose last HiGHS run was stopped by
+        the objective bound), ``highs_runs`` (HiGHS solves), ``rows_added``, ``highs_seconds``
         (time inside HiGHS's solve calls), ``highs_edit_seconds`` (time inside HiGHS's
         model-editing calls: deleting, adding rows, changing costs) and ``build_seconds``
         (called ``setup_seconds`` before 0.2).
@@ -123,7 +135,7 @@ def solve_multiple_lps(
     lp.a_matrix_.start_ = np.array([0, m], dtype=np.int32)
     lp.a_matrix_.index_ = np.arange(m, dtype=np.int32)
     lp.a_matrix_.value_ = np.ones(m)
-    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.sense_ = highspy.ObjSense.kMinimize  # min -A_j x: see the objective bound below
     if h.passModel(lp) == highspy.HighsStatus.kError:  # pragma: no cover - defensive
         raise SolverError("HiGHS refused the multiple-LPs model")
     setup = time.perf_counter() - t0
@@ -133,7 +145,7 @@ def solve_multiple_lps(
     records: dict[int, ActionRecord] = {}
     best, best_val, best_x = None, -np.inf, None
     highs_seconds = edit_seconds = 0.0
-    solved = pruned = dominated = infeasible = runs = added = 0
+    solved = pruned = dominated = infeasible = runs = added = stopped = 0
     cols = np.arange(m, dtype=np.int32)
     all_idx = np.arange(m + 1, dtype=np.int32)
     # addRows arguments for up to ``batch`` dense rows, built once and sliced per call
@@ -156,6 +168,11 @@ def solve_multiple_lps(
         )
         return nk
 
+    status = highspy.HighsBasisStatus
+    basic, lower = status.kBasic, status.kLower
+    col_lower = [lower] * (m + 1)
+    basis = highspy.HighsBasis()
+    bound_off = False
     deadline = None if time_limit is None else t0 + time_limit
     phase("normal_form", "multiple LPs: %d follower actions, %d leader actions", n, m)
     next_log = time.perf_counter() + 2.0
@@ -185,10 +202,13 @@ def solve_multiple_lps(
             dominated += 1
             continue
         te = time.perf_counter()
+        if bound_off:  # the previous LP was finished without the early stop: restore it
+            h.setOptionValue("objective_bound", -best_val / sa)
+            bound_off = False
         nrow = h.getNumRow()
         if nrow > 1:
             h.deleteRows(nrow - 1, np.arange(1, nrow, dtype=np.int32))
-        h.changeColsCost(m, cols, An[:, j])
+        h.changeColsCost(m, cols, -An[:, j])
         h.addRow(0.0, inf, m + 1, all_idx, R[j])  # B_j x - u >= 0
         active = [j]  # follower action of rows 1, 2, ...
         in_model = np.zeros(n, dtype=bool)
@@ -204,11 +224,20 @@ def solve_multiple_lps(
             active.extend(int(k) for k in k0)
             in_model[k0] = True
             added += nk
+        # Start from the basis of that relaxation's solution (x_{i*} and u basic, the simplex
+        # row and row j tight, the new rows' slacks basic): dual feasible, so HiGHS's dual
+        # simplex starts in phase 2 instead of from the previous LP's basis.
+        col_status = col_lower[:]
+        col_status[istar] = basic
+        col_status[m] = basic
+        basis.col_status = col_status
+        basis.row_status = [lower, lower] + [basic] * int(k0.size)
+        h.setBasis(basis)
         edit_seconds += time.perf_counter() - te
         while True:
             if deadline is not None and time.perf_counter() > deadline:
                 raise SolverError(f"time limit of {time_limit} s reached after {solved} LPs")
-            st, seconds, n_runs = run_decided(h)
+            st, seconds, n_runs = run_decided(h, also=(BAILED,))
             highs_seconds += seconds
             runs += n_runs
             if st == "infeasible":
@@ -216,17 +245,26 @@ def solve_multiple_lps(
                 solved += 1
                 records[j] = _infeasible_record(A, B, j, follower_tol)
                 break
-            if st != "optimal":
+            if st not in ("optimal", BAILED):
                 raise SolverError(f"HiGHS returned '{st}' on the LP for follower action {j}")
             sol = h.getSolution()
-            val = float(h.getObjectiveValue()) * sa
-            if prune and best is not None and val <= best_val:
-                y = _row_multipliers(An, BnT, j, active, sol.row_dual, sa / sb, val / sa)
-                records[j] = ActionRecord(
-                    "pruned", bound=_bound(A, BT, j, y, True), multipliers=nonzero_entries(y)
-                )
+            val = -float(h.getObjectiveValue()) * sa  # a bound on LP(j) (dual feasible)
+            if prune and best is not None and (st == BAILED or val <= best_val):
+                duals = -np.asarray(sol.row_dual)
+                y = _row_multipliers(An, BnT, j, active, duals, sa / sb, val / sa)
+                bound = _bound(A, BT, j, y, True)
+                if st == BAILED and bound > best_val + 1e-9 * sa:  # pragma: no cover
+                    # HiGHS stopped on its own dual objective; ours is recomputed and is not
+                    # below the incumbent: finish this LP without the early stop.
+                    h.setOptionValue("objective_bound", inf)
+                    bound_off = True
+                    continue
+                records[j] = ActionRecord("pruned", bound=bound, multipliers=nonzero_entries(y))
                 pruned += 1
+                stopped += st == BAILED
                 break
+            if st == BAILED:  # pragma: no cover - only with prune and an incumbent
+                raise SolverError(f"HiGHS stopped early on the LP for follower action {j}")
             x = np.asarray(sol.col_value[:m], dtype=float)
             support = np.flatnonzero(x > 0.0)  # a vertex: at most #rows entries
             f = x[support] @ Bn[support]  # B^T x over the support (rows of Bn)
@@ -234,7 +272,8 @@ def solve_multiple_lps(
             excess[in_model] = -np.inf
             k_new = most_violated(excess, viol_tol, batch)
             if k_new.size == 0:
-                y = _row_multipliers(An, BnT, j, active, sol.row_dual, sa / sb, val / sa)
+                duals = -np.asarray(sol.row_dual)
+                y = _row_multipliers(An, BnT, j, active, duals, sa / sb, val / sa)
                 records[j] = ActionRecord(
                     "optimal",
                     bound=_bound(A, BT, j, y, True),
@@ -244,6 +283,8 @@ def solve_multiple_lps(
                 solved += 1
                 if val > best_val:
                     best, best_val, best_x = j, val, x
+                if prune:  # HiGHS's dual simplex stops once LP(j') cannot beat the incumbent
+                    h.setOptionValue("objective_bound", -best_val / sa)
                 break
             te = time.perf_counter()
             nk = add_rows(k_new)
@@ -263,6 +304,7 @@ def solve_multiple_lps(
         "lps_infeasible": infeasible,
         "highs_runs": runs,
         "rows_added": added,
+        "lps_stopped_early": stopped,
         "highs_seconds": highs_seconds,
         "highs_edit_seconds": edit_seconds,
         "build_seconds": setup,

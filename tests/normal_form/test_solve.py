@@ -518,3 +518,41 @@ def test_role_keywords_win_over_player_names():
     r = solve_sse(g, leader="follower")  # the role, not the player called "follower"
     assert r.leader.name == "leader"  # the player in the follower role now leads
     assert solve_sse(g, leader="leader").leader.name == "follower"
+
+
+def test_early_stopped_lps_are_certified_and_match_a_linprog_loop():
+    """LPs that HiGHS stops at the incumbent (objective bound) carry their own multipliers;
+    the answer equals a scipy ``linprog`` loop over every full LP(j) (an independent solve)."""
+    from scipy.optimize import linprog
+
+    rng = np.random.default_rng(20261127)
+    m = n = 30
+    A = rng.standard_normal((m, n))
+    B = -0.9 * A + np.sqrt(0.19) * rng.standard_normal((m, n))  # anti-correlated
+    game = NormalFormGame(A, B)
+    r = solve_sse(game)
+    assert r.stats["lps_stopped_early"] > 0 and r.certified
+    a_ub = np.hstack([B.T, -np.ones((n, 1))])
+    best = -np.inf
+    for j in range(n):
+        res = linprog(
+            np.r_[-A[:, j], 0.0],
+            A_ub=a_ub,
+            b_ub=np.zeros(n),
+            A_eq=np.vstack([np.r_[np.ones(m), 0.0], a_ub[j]]),
+            b_eq=[1.0, 0.0],
+            bounds=[(0.0, 1.0)] * m + [(None, None)],
+            method="highs",
+        )
+        if res.status == 0:
+            best = max(best, -float(res.fun))
+    assert abs(r.leader.value - best) <= 1e-7 * np.abs(A).max()
+    bounds = r.certificate.evidence["bounds"]
+    for label, rec in bounds.items():  # every pruned bound recomputes below the value
+        if rec["outcome"] == "pruned" and rec["multipliers"]:
+            k = game.follower_index(label)
+            y = np.zeros(n)
+            for lab, w in rec["multipliers"].items():
+                y[game.follower_index(lab)] = w
+            lift = A[:, k] + B[:, k] * y.sum() - B @ y
+            assert lift.max() <= r.leader.value + 1e-6 * np.abs(A).max()
