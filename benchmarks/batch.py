@@ -36,8 +36,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -48,6 +46,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd
+from common import load_average, machine, timed
 
 import stackopt
 from stackopt.batch.scenarios import scenario_set
@@ -110,15 +109,9 @@ def stackopt_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "stackopt", *args]
 
 
-def timed(fn):
-    t = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - t
-
-
 def serial(grid: Path) -> float:
     sset = scenario_set([], scenarios=grid)
-    _, dt = timed(lambda: [solve_payload(s.payload()) for s in sset.scenarios])
+    dt, _ = timed(lambda: [solve_payload(s.payload()) for s in sset.scenarios])
     return dt
 
 
@@ -160,7 +153,7 @@ def time_one(spec_text: str) -> None:
     spec = json.loads(spec_text)
     grid, out = spec.pop("grid"), spec.pop("out")
     scenario_set([], scenarios=grid)  # the imports a first batch pays once
-    _, dt = timed(lambda: stackopt.batch(scenarios=grid, out=out, **spec))
+    dt, _ = timed(stackopt.batch, scenarios=grid, out=out, **spec)
     print(json.dumps({"seconds": dt}))
 
 
@@ -193,7 +186,7 @@ def sweep(name: str, grid: Path, tmp: Path, *, dask: bool, samples: int) -> dict
             dt,
         )
     out = tmp / f"{name}_cli.csv"
-    _, dt = timed(
+    dt, _ = timed(
         lambda: subprocess.run(
             stackopt_command(
                 "batch", "--scenarios", str(grid), "--out", str(out), "--workers", "2", "--quiet"
@@ -259,11 +252,7 @@ def main() -> None:
             import dask.distributed
         except ImportError:
             dask = False
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(
-        f"stackopt batch benchmark: Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs, load average {load:.2f} at start"
-    )
+    print(f"stackopt batch benchmark: {machine()} at start")
     points = {"small": args.scenarios, "governance": args.governance, "bilevel": args.bilevel}
     rates: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as d:
@@ -280,13 +269,12 @@ def main() -> None:
                 samples=share if sw.cli_share == 1 else max(3, share),
             )
     small = rates["small"]
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     one, two = small["batch, 1 worker"], small["batch, 2 workers"]
     cli = next(v for k, v in small.items() if k.startswith("stackopt solve"))
     print(
         f"\ntargets (small game): 1 -> 2 workers {two / one:.2f}x (target >= 1.8x); "
         f"batch vs process-per-scenario {two / cli:.1f}x (target >= 20x); "
-        f"load average {load:.2f} at the end"
+        f"load average {load_average():.2f} at the end"
     )
 
 

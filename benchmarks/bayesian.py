@@ -25,9 +25,9 @@ from __future__ import annotations
 import argparse
 import platform
 import sys
-import time
 
 import numpy as np
+from common import machine, timed
 
 
 def make_game(L: int, m: int, n: int, seed: int):
@@ -59,8 +59,8 @@ def main(argv=None) -> int:
     types = [int(t) for t in args.types.split(",")]
     sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]
     print(
-        f"# stackopt Bayesian benchmark - Python {platform.python_version()}, "
-        f"{platform.machine()}, max profiles {args.max_profiles}, budget {args.budget:g} s"
+        f"# stackopt Bayesian benchmark - {machine()}, {platform.machine()}, "
+        f"max profiles {args.max_profiles}, budget {args.budget:g} s"
     )
     head = (
         f"{'size':>6} {'types':>5} {'DOBSS s':>9} {'build s':>8} {'Harsanyi s':>22} "
@@ -72,20 +72,20 @@ def main(argv=None) -> int:
     for m, n in sizes:
         for L in types:
             g = make_game(L, m, n, args.seed + L + 100 * m + n)
-            t = time.perf_counter()
-            d = solve_bayesian(g, method="dobss")
-            td = time.perf_counter() - t
+            td, d = timed(solve_bayesian, g, method="dobss")
             profiles = n**L
             ok = [d.certified]
             if profiles > args.max_profiles:
                 hs, ratio, dv = f"skipped ({profiles} profiles)", "-", "-"
             else:
-                t = time.perf_counter()
                 try:
-                    h = solve_bayesian(
-                        g, method="harsanyi", max_profiles=args.max_profiles, time_limit=args.budget
+                    th, h = timed(
+                        solve_bayesian,
+                        g,
+                        method="harsanyi",
+                        max_profiles=args.max_profiles,
+                        time_limit=args.budget,
                     )
-                    th = time.perf_counter() - t
                     hs = f"{th:.3f}"
                     ratio = f"{th / td:.2f}"
                     dv = f"{abs(h.leader.value - d.leader.value):.1e}"

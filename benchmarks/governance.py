@@ -19,10 +19,8 @@ variants solve one MILP with every rate expanded (``strong_duality``). The figur
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import time
-from importlib.metadata import version
+
+from common import machine, timed
 
 from stackopt.api import solve
 from stackopt.models import load_model
@@ -52,9 +50,7 @@ def run(params: dict, repeat: int) -> dict:
     method = p.pop("_method", None)
     best: dict | None = None
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        game = load_model("ai_regulation", **BASE, **p)
-        t_game = time.perf_counter() - t0
+        t_game, game = timed(load_model, "ai_regulation", **BASE, **p)
         r = solve(game, method=method) if method else solve(game)
         s = dict(r.stats)
         row = {
@@ -82,9 +78,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="the four fastest variants")
     ap.add_argument("--repeat", type=int, default=3, help="runs per variant (best is kept)")
     args = ap.parse_args()
-    print(
-        f"python {platform.python_version()}, highspy {version('highspy')}, {os.cpu_count()} CPUs"
-    )
+    print(machine("highspy"))
     header = (
         f"{'variant':<42} {'method':<15} {'size':<24} {'game s':>7} {'build s':>8} "
         f"{'highs s':>8} {'total s':>8} {'ratio':>6} {'leader L':>10} cert"

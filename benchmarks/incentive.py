@@ -23,10 +23,7 @@ per-action values (equal in theory). Every ``solve`` is certified. Usage::
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
-import time
 from functools import partial
 from pathlib import Path
 
@@ -35,6 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import machine, timed
 from run import make_game
 
 from stackopt import solve
@@ -42,12 +40,6 @@ from stackopt.engines.incentive_lps import solve_incentive_lps
 from stackopt.engines.multiple_lps import solve_multiple_lps
 from stackopt.kinds.incentive.game import IncentiveGame, Incentives
 from stackopt.kinds.normal_form.game import NormalFormGame
-
-
-def timed(fn, *args, **kw):
-    t = time.perf_counter()
-    out = fn(*args, **kw)
-    return time.perf_counter() - t, out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sizes = (10, 20) if args.quick else tuple(int(s) for s in args.sizes.split(","))
     print(
-        f"python {platform.python_version()}, {os.cpu_count()} CPUs; incentives up to "
+        f"{machine()}; incentives up to "
         f"{args.max:g} x max|B|, cost weight {args.cost:g}; seconds (ratio to plain)"
     )
     head = (

@@ -18,15 +18,15 @@ growing until one MILP takes ``--stop`` seconds (default 60). Usage::
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import machine, timed
 
 from stackopt.kinds.mdp.game import MDPGame
 from stackopt.kinds.mdp.solve import solve_mdp
@@ -77,13 +77,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--time-limit", type=float, default=600.0)
     args = ap.parse_args(argv)
-    import highspy
-    import pyomo
-
-    print(
-        f"python {platform.python_version()}, pyomo {pyomo.__version__}, highspy "
-        f"{getattr(highspy, '__version__', '?')}, {os.cpu_count()} CPUs, HiGHS 1 thread"
-    )
+    print(f"{machine('pyomo', 'highspy')}, HiGHS 1 thread")
     print(
         f"{'S x A x H':<14}{'binaries':>9}{'build s':>9}{'highs s':>9}{'cert s':>8}"
         f"{'total s':>9}{'ratio':>8}  status  leader value"
@@ -92,9 +86,7 @@ def main(argv=None) -> int:
     ok = True
     for S, A, H in FULL if args.full else QUICK:
         game = make_game(S, A, H, args.seed)
-        t = time.perf_counter()
-        r = solve_mdp(game, time_limit=args.time_limit)
-        total = time.perf_counter() - t
+        total, r = timed(solve_mdp, game, time_limit=args.time_limit)
         st = r.stats
         cert = total - st["build_seconds"] - st["highs_seconds"]
         base = base or total

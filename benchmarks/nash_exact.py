@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from common import timed
 
 from stackopt.kinds.normal_form import nash as N
 from stackopt.kinds.normal_form.game import NormalFormGame
@@ -60,13 +61,9 @@ def main() -> None:
         f"{'value':>8}{'ratio':>8}"
     )
     for g in games:
-        t = time.perf_counter()
-        x, y, _, _ = N._solve_milp(g, "best", a.time_limit)
-        t_milp = time.perf_counter() - t
+        t_milp, (x, y, _, _) = timed(N._solve_milp, g, "best", a.time_limit)
         prof, _ = exact_equilibrium_on_supports(g.A, g.B, x, y)
-        t = time.perf_counter()
-        r = N.nash_equilibria(g, time_limit=a.time_limit)
-        t_exact = time.perf_counter() - t
+        t_exact, r = timed(N.nash_equilibria, g, time_limit=a.time_limit)
         print(
             f"{g.name:<14}{t_milp:>9.3f}{'yes' if prof else 'NO':>13}{t_exact:>9.3f}"
             f"{'yes' if r.certified else 'no':>11}{r.leader.value:>8.3g}"
