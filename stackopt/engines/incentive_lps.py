@@ -243,16 +243,6 @@ def solve_incentive_lps(
             in_model[k_new] = True
             added += nk
 
-    x_out: np.ndarray | None = None
-    pay_out: np.ndarray | None = None
-    if best_x is not None and best_pay is not None and best is not None:
-        x_out = np.clip(best_x, 0.0, None)
-        x_out = x_out / x_out.sum()
-        pay_out = np.clip(best_pay, 0.0, None)
-        if per_action:
-            pay_out = np.minimum(pay_out, vmax * x_out)
-        else:
-            pay_out = np.minimum(pay_out, caps[best])
     stats = {
         "lps_solved": solved,
         "lps_pruned": pruned,
@@ -264,9 +254,8 @@ def solve_incentive_lps(
         "highs_edit_seconds": edit_seconds,
         "build_seconds": setup,
     }
-    return IncentiveLPsOutcome(
-        best=best, commitment=x_out, payment=pay_out, records=records, stats=stats
-    )
+    payload = None if best_x is None or best_pay is None else (best_x, best_pay)
+    return _outcome(best, payload, records, stats, caps=caps, vmax=vmax, per_action=per_action)
 
 
 def solve_incentive_lps_pyomo(
@@ -322,17 +311,6 @@ def solve_incentive_lps_pyomo(
         on_pruned=on_pruned,
         lp_name=lambda j: f"the incentive LP for follower action '{game.follower_actions[j]}'",
     )
-    best = sweep.best
-    x_out: np.ndarray | None = None
-    pay_out: np.ndarray | None = None
-    if sweep.best_payload is not None and best is not None:
-        best_x, best_pay = sweep.best_payload
-        x_out = np.clip(best_x, 0, None)
-        x_out = x_out / x_out.sum()
-        pay_out = np.clip(best_pay, 0, None)
-        pay_out = (
-            np.minimum(pay_out, inc.max * x_out) if per_action else np.minimum(pay_out, caps[best])
-        )
     stats = {
         "lps_solved": sweep.solved,
         "lps_pruned": sweep.pruned,
@@ -341,6 +319,38 @@ def solve_incentive_lps_pyomo(
         "build_seconds": sweep.build_seconds,
         "highs_seconds": sweep.highs_seconds,
     }
+    return _outcome(
+        sweep.best,
+        sweep.best_payload,
+        records,
+        stats,
+        caps=caps,
+        vmax=inc.max,
+        per_action=per_action,
+    )
+
+
+def _outcome(
+    best: int | None,
+    payload: tuple[np.ndarray, np.ndarray] | None,
+    records: dict[int, ActionRecord],
+    stats: dict[str, Any],
+    *,
+    caps: np.ndarray,
+    vmax: float,
+    per_action: bool,
+) -> IncentiveLPsOutcome:
+    """The outcome of either engine from the best LP's ``(x, payment)``: the commitment
+    clipped at 0 and renormalised onto the simplex, the payment clipped into its bounds
+    (:math:`[0, \bar v x_a]` per action, :math:`[0, U_j]` uniform) to remove solver noise."""
+    x_out: np.ndarray | None = None
+    pay_out: np.ndarray | None = None
+    if payload is not None and best is not None:
+        best_x, best_pay = payload
+        x_out = np.clip(best_x, 0.0, None)
+        x_out = x_out / x_out.sum()
+        pay_out = np.clip(best_pay, 0.0, None)
+        pay_out = np.minimum(pay_out, vmax * x_out if per_action else caps[best])
     return IncentiveLPsOutcome(
         best=best, commitment=x_out, payment=pay_out, records=records, stats=stats
     )
@@ -367,16 +377,34 @@ def _multipliers(
     duals = np.zeros(n)
     if active:
         duals[np.asarray(active)] = row_dual[: len(active)]
-    best_y, best_b = None, np.inf
+    duals[j] = 0.0
+    return _signed_multipliers(
+        A, B, cap, cost_weight, j, duals * to_original, target + 1e-9 * max(1.0, abs(target))
+    )
+
+
+def _signed_multipliers(
+    A: np.ndarray,
+    B: np.ndarray,
+    cap: float,
+    cost_weight: float,
+    j: int,
+    duals: np.ndarray,
+    target: float,
+) -> np.ndarray:
+    """``y = max(0, duals)`` if its bound (:func:`dual_bound`) is at most ``target`` (HiGHS's
+    sign convention for ``<=`` rows of a maximisation), else ``max(0, -duals)`` if that one's
+    is; otherwise the ``y`` with the smaller bound. Any ``y >= 0`` gives a valid bound, so the
+    choice can only make a certificate loose, never wrong."""
+    best_y, best_b = np.zeros_like(duals), np.inf
     for sign in (1.0, -1.0):
-        y = np.clip(sign * duals, 0.0, None) * to_original
-        y[j] = 0.0
+        y = np.clip(sign * duals, 0.0, None)
         b = dual_bound(A, B, cap, cost_weight, j, y)
         if b < best_b:
             best_y, best_b = y, b
-        if b <= target + 1e-9 * max(1.0, abs(target)):
+        if b <= target:
             return y
-    return best_y  # type: ignore[return-value]
+    return best_y
 
 
 def infeasible_record(
@@ -426,15 +454,9 @@ def _relaxed_multipliers(
     run_once(h)
     if model_status_name(h) != "optimal":
         return None
-    rd = np.asarray(h.getSolution().row_dual, dtype=float)[: len(others)]
+    duals = np.zeros(n)
+    duals[others] = np.asarray(h.getSolution().row_dual, dtype=float)[: len(others)]
     val = float(h.getInfo().objective_function_value)
-    best_y, best_b = None, np.inf
-    for sign in (1.0, -1.0):
-        y = np.zeros(n)
-        y[others] = np.clip(sign * rd, 0.0, None)
-        b = dual_bound(A, B, cap, cost_weight, j, y)
-        if b < best_b:
-            best_y, best_b = y, b
-        if b <= val + 1e-9 * max(1.0, abs(val)) + tol:
-            return y
-    return best_y
+    return _signed_multipliers(
+        A, B, cap, cost_weight, j, duals, val + 1e-9 * max(1.0, abs(val)) + tol
+    )
