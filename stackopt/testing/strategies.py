@@ -56,6 +56,20 @@ __all__ = [
 ]
 
 
+def _labels(prefix: str, n: int) -> tuple[str, ...]:
+    return tuple(f"{prefix}{i}" for i in range(n))
+
+
+def _count(draw: Any, low: int, high: int, *, at_least: int = 1) -> int:
+    """A number of actions in ``[low, high]``, both raised to ``at_least``."""
+    return int(draw(st.integers(max(low, at_least), max(high, at_least))))
+
+
+def _distinct_pair(draw: Any, n: int) -> tuple[int, int]:
+    """Two different indices below ``n`` (``n >= 2``)."""
+    return draw(st.sampled_from([(j, k) for j in range(n) for k in range(n) if j != k]))
+
+
 def _number(draw: Any, low: float, high: float, integer: bool) -> float:
     if integer:
         return float(draw(st.integers(int(np.ceil(low)), int(np.floor(high)))))
@@ -83,14 +97,14 @@ def _payoff_pair(
     draw: Any,
     m: int,
     n: int,
-    *,
-    ties: bool,
-    duplicate_rows: bool,
-    duplicate_columns: bool,
-    dominated: bool,
-    zero_sum: bool,
     payoff_range: tuple[float, float],
     integer: bool,
+    *,
+    ties: bool,
+    dominated: bool,
+    zero_sum: bool,
+    duplicate_rows: bool = False,
+    duplicate_columns: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Leader and follower ``m x n`` payoff matrices, made degenerate as asked."""
     A = draw(payoff_matrices(m, n, payoff_range=payoff_range, integer=integer)).copy()
@@ -98,18 +112,18 @@ def _payoff_pair(
     if zero_sum:
         B = -A
     if duplicate_rows and m >= 2:
-        i, k = draw(st.sampled_from([(i, k) for i in range(m) for k in range(m) if i != k]))
+        i, k = _distinct_pair(draw, m)
         A[k], B[k] = A[i], B[i]
     if duplicate_columns and n >= 2:
-        j, k = draw(st.sampled_from([(j, k) for j in range(n) for k in range(n) if j != k]))
+        j, k = _distinct_pair(draw, n)
         A[:, k], B[:, k] = A[:, j], B[:, j]
     if ties and n >= 2 and not zero_sum:
-        j, k = draw(st.sampled_from([(j, k) for j in range(n) for k in range(n) if j != k]))
+        j, k = _distinct_pair(draw, n)
         B[:, k] = B[:, j]
         if np.array_equal(A[:, k], A[:, j]):  # make the tie matter to the leader
             A[:, k] = A[:, j] + (1.0 if integer else 0.5)
     if dominated and n >= 2:
-        j, k = draw(st.sampled_from([(j, k) for j in range(n) for k in range(n) if j != k]))
+        j, k = _distinct_pair(draw, n)
         gap = max(1.0, (payoff_range[1] - payoff_range[0]) / 10.0)
         B[:, k] = B[:, j] - (np.ceil(gap) if integer else gap)
         if zero_sum:
@@ -143,33 +157,21 @@ def normal_form_games(
     from stackopt.kinds.normal_form.game import NormalFormGame
 
     two_cols = ties or duplicate_columns or dominated
-    m = draw(
-        st.integers(
-            max(min_leader_actions, 2 if duplicate_rows else 1),
-            max(max_leader_actions, 2 if duplicate_rows else 1),
-        )
-    )
-    n = draw(
-        st.integers(
-            max(min_follower_actions, 2 if two_cols else 1),
-            max(max_follower_actions, 2 if two_cols else 1),
-        )
-    )
+    m = _count(draw, min_leader_actions, max_leader_actions, at_least=2 if duplicate_rows else 1)
+    n = _count(draw, min_follower_actions, max_follower_actions, at_least=2 if two_cols else 1)
     A, B = _payoff_pair(
         draw,
         m,
         n,
+        payoff_range,
+        integer,
         ties=ties,
-        duplicate_rows=duplicate_rows,
-        duplicate_columns=duplicate_columns,
         dominated=dominated,
         zero_sum=zero_sum,
-        payoff_range=payoff_range,
-        integer=integer,
+        duplicate_rows=duplicate_rows,
+        duplicate_columns=duplicate_columns,
     )
-    return NormalFormGame(
-        A, B, tuple(f"r{i}" for i in range(m)), tuple(f"c{j}" for j in range(n)), name="hypothesis"
-    )
+    return NormalFormGame(A, B, _labels("r", m), _labels("c", n), name="hypothesis")
 
 
 @st.composite
@@ -197,25 +199,13 @@ def bayesian_games(
     priors = [w / sum(weights) for w in weights] if not followers else [float(w) for w in weights]
     types = []
     for t in range(L):
-        n = draw(st.integers(2 if (ties or dominated) else 1, max_follower_actions))
+        n = _count(draw, 1, max_follower_actions, at_least=2 if (ties or dominated) else 1)
         R, C = _payoff_pair(
-            draw,
-            m,
-            n,
-            ties=ties,
-            duplicate_rows=False,
-            duplicate_columns=False,
-            dominated=dominated,
-            zero_sum=zero_sum,
-            payoff_range=payoff_range,
-            integer=integer,
+            draw, m, n, payoff_range, integer, ties=ties, dominated=dominated, zero_sum=zero_sum
         )
-        types.append(FollowerType(f"t{t}", priors[t], R, C, tuple(f"t{t}c{j}" for j in range(n))))
+        types.append(FollowerType(f"t{t}", priors[t], R, C, _labels(f"t{t}c", n)))
     return BayesianGame(
-        tuple(f"r{i}" for i in range(m)),
-        tuple(types),
-        name="hypothesis",
-        mode="followers" if followers else "types",
+        _labels("r", m), tuple(types), name="hypothesis", mode="followers" if followers else "types"
     )
 
 
@@ -255,13 +245,13 @@ def security_games(
             ac[lam, 1], au[lam, 1] = ac[lam, 0], au[lam, 0]
     weights = [draw(st.integers(1, 4)) for _ in range(L)]
     return SecurityGame(
-        tuple(f"t{t}" for t in range(T)),
+        _labels("t", T),
         dc,
         du,
         ac,
         au,
         resources=draw(st.integers(0, T)),
-        types=tuple(f"a{k}" for k in range(L)),
+        types=_labels("a", L),
         priors=tuple(w / sum(weights) for w in weights),
         name="hypothesis",
     )
@@ -423,21 +413,21 @@ def mdp_games(
     )
     if not leader_transitions:
         P = np.repeat(P, L, axis=0)
-    rf = np.array(
-        [draw(payoff_matrices(S, A, payoff_range=payoff_range, integer=integer)) for _ in range(L)]
-    )
-    rl = np.array(
-        [draw(payoff_matrices(S, A, payoff_range=payoff_range, integer=integer)) for _ in range(L)]
-    )
+
+    def rewards() -> np.ndarray:  # one S x A matrix per leader action
+        matrices = payoff_matrices(S, A, payoff_range=payoff_range, integer=integer)
+        return np.array([draw(matrices) for _ in range(L)])
+
+    rf, rl = rewards(), rewards()
     return MDPGame(
-        states=tuple(f"s{i}" for i in range(S)),
-        actions=tuple(f"a{j}" for j in range(A)),
+        states=_labels("s", S),
+        actions=_labels("a", A),
         initial=dist(S),
         transitions=P,
         follower_rewards=rf,
         leader_rewards=rl,
         horizon=draw(st.integers(1, max_horizon)),
-        leader_actions=tuple(f"l{k}" for k in range(L)),
+        leader_actions=_labels("l", L),
         name="hypothesis",
     )
 
