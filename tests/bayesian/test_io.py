@@ -153,3 +153,14 @@ def test_cli_solve_verify_bayesian(write, tmp_path):
     assert main(["solve", str(path), "--method", "harsanyi"]) == 0
     assert main(["export", str(path), "--out", str(tmp_path)]) == 0
     assert (tmp_path / "g.lp").exists()
+
+
+@pytest.mark.parametrize("field,bad", [("leader_name", " "), ("follower_name", 3)])
+def test_player_name_must_be_a_non_empty_string(field, bad):
+    import dataclasses
+
+    game = load_game("data/bayesian/patrol.yaml")
+    key = field.replace("_name", ".name")
+    with pytest.raises(InputError, match="player name must be a non-empty string") as exc:
+        dataclasses.replace(game, **{field: bad})
+    assert exc.value.field == key

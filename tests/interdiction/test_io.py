@@ -295,3 +295,14 @@ def test_numpy_attributes_accepted():
     game = InterdictionGame.from_networkx(g, "s", "t", np.int64(1))
     assert game.arcs[0].removable is True and game.arcs[0].length == 3.0
     assert game.budget == 1.0
+
+
+@pytest.mark.parametrize("field,bad", [("leader_name", ""), ("follower_name", None)])
+def test_player_name_must_be_a_non_empty_string(field, bad):
+    import dataclasses
+
+    game = load_game("data/interdiction/diamond.yaml")
+    with pytest.raises(InputError, match="player name must be a non-empty string") as exc:
+        dataclasses.replace(game, **{field: bad})
+    assert exc.value.field == field.replace("_name", ".name")
+    assert exc.value.source == "data/interdiction/diamond.yaml"

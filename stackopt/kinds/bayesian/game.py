@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from stackopt.checks.inputs import player_names
 from stackopt.errors import InputError
 from stackopt.kinds.normal_form.game import action_labels, payoff_matrix
 
@@ -225,13 +226,7 @@ class BayesianGame:
                 field="followers.weight",
                 fix="give at least one follower a positive weight",
             )
-        for who, nm in (("leader.name", self.leader_name), ("follower.name", self.follower_name)):
-            if not isinstance(nm, str) or not nm.strip():
-                raise InputError(
-                    f"player name must be a non-empty string, got {nm!r}",
-                    field=who,
-                    fix="give the player a name",
-                )
+        player_names(("leader.name", self.leader_name), ("follower.name", self.follower_name))
         object.__setattr__(self, "types", tuple(out))
         object.__setattr__(self, "leader_actions", la)
 

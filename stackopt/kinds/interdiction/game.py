@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from stackopt.checks.inputs import player_names
 from stackopt.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -223,14 +224,9 @@ class InterdictionGame:
                 fix="give two different nodes",
             )
         budget = _number(self.budget, "budget", what="budget", source=src)
-        for field, nm in (("leader.name", self.leader_name), ("follower.name", self.follower_name)):
-            if not isinstance(nm, str) or not nm.strip():
-                raise InputError(
-                    f"player name must be a non-empty string, got {nm!r}",
-                    source=src,
-                    field=field,
-                    fix="give the player a name",
-                )
+        player_names(
+            ("leader.name", self.leader_name), ("follower.name", self.follower_name), source=src
+        )
         if self.leader_name == self.follower_name:
             raise InputError(
                 f"both players are called {self.leader_name!r}",
