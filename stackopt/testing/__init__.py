@@ -24,12 +24,10 @@ when a helper needs stackopt's own optimality evidence. See ``docs/testing.md``.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from stackopt._lazy import lazy_exports
 
-# Loaded on first use, so that the pytest plugin (a submodule) stays light to load and
-# pytest can still rewrite the helpers' module.
-_HELPERS = (
+#: The helpers, listed once: :mod:`stackopt.testing.asserts` exports the same names.
+__all__ = [
     "EXACT_RTOL",
     "FLOAT_ROUNDING",
     "assert_best_response",
@@ -43,19 +41,8 @@ _HELPERS = (
     "exact_mode",
     "minimal_result",
     "solve_cached",
-)
+]
 
-
-def __getattr__(name: str) -> Any:
-    if name in _HELPERS:
-        value = getattr(import_module("stackopt.testing.asserts"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'stackopt.testing' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HELPERS))
-
-
-__all__ = list(_HELPERS)
+# Loaded on first use, so that the pytest plugin (a submodule) stays light to load and
+# pytest can still rewrite the helpers' module.
+__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(__all__, "stackopt.testing.asserts"))

@@ -37,6 +37,7 @@ from typing import Any, NoReturn
 from stackopt.certificate import Certificate, Check
 from stackopt.errors import InputError
 from stackopt.kinds.registry import DEFAULT_RTOL, KindSpec, spec_of
+from stackopt.testing import __all__ as _public_names
 from stackopt.testing import _inputs
 
 #: The relative tolerance of every certificate check in exact mode.
@@ -740,18 +741,4 @@ def covered_kinds() -> tuple[str, ...]:
     return tuple(kinds())
 
 
-__all__ = [
-    "EXACT_RTOL",
-    "FLOAT_ROUNDING",
-    "assert_best_response",
-    "assert_nash_equilibrium",
-    "assert_result_verifies",
-    "assert_stackelberg_equilibrium",
-    "assert_values_close",
-    "clear_cache",
-    "covered_kinds",
-    "exact_checks",
-    "exact_mode",
-    "minimal_result",
-    "solve_cached",
-]
+__all__ = list(_public_names)  # listed once, in the package that re-exports them

@@ -27,9 +27,9 @@ costs nothing until an oracle is called.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from stackopt._lazy import lazy_exports
 
+#: name -> the submodule that defines it
 _WHERE = {
     "ExactSSE": "normal_form",
     "to_fractions": "normal_form",
@@ -52,17 +52,7 @@ _WHERE = {
     "Case": "catalogue",
 }
 
-
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
-
-
+__getattr__, __dir__ = lazy_exports(
+    __name__, {name: f"{__name__}.{module}" for name, module in _WHERE.items()}
+)
 __all__ = sorted(_WHERE)
