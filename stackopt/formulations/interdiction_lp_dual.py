@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stackopt.formulations.interdiction_milp import RelevantGraph, model_delay, relevant_graph
+from stackopt.formulations.interdiction_milp import RelevantGraph, model_delay, reachable_graph
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyomo.environ as pyo
@@ -36,16 +36,7 @@ def build_interdiction_lp_dual(
     """
     import pyomo.environ as pyo
 
-    from stackopt.errors import InputError
-
-    g = relevant_graph(game) if graph is None else graph
-    if not g.reachable:
-        raise InputError(
-            f"no path from {game.source!r} to {game.target!r}",
-            source=game.origin,
-            field="target",
-            fix="the follower needs at least one path before interdiction",
-        )
+    g = reachable_graph(game, graph)
     model = pyo.ConcreteModel(name=f"interdiction_lp_dual_{game.name or 'game'}")
     model.penalty = g.penalty
     model.path_bound = g.path_bound

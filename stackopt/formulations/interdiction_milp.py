@@ -153,6 +153,23 @@ def relevant_graph(game: InterdictionGame) -> RelevantGraph:
     return RelevantGraph(nodes, arcs, cands, bound, 2.0 * bound + 1.0)
 
 
+def reachable_graph(game: InterdictionGame, graph: RelevantGraph | None = None) -> RelevantGraph:
+    """``graph`` (default: :func:`relevant_graph` of ``game``), refused with an
+    :class:`~stackopt.errors.InputError` when the target cannot be reached from the source
+    (the follower has no path, so there is no model to build)."""
+    from stackopt.errors import InputError
+
+    g = relevant_graph(game) if graph is None else graph
+    if not g.reachable:
+        raise InputError(
+            f"no path from {game.source!r} to {game.target!r}",
+            source=game.origin,
+            field="target",
+            fix="the follower needs at least one path before interdiction",
+        )
+    return g
+
+
 def tightened(game: InterdictionGame, graph: RelevantGraph) -> RelevantGraph:
     """``graph`` with the box :math:`[\\ell_v, u_v]` and reduced delays :math:`d'_e`
     (see the module docstring); candidates with :math:`d'_e \\le 0` are dropped."""
@@ -236,16 +253,7 @@ def build_interdiction_milp(
     """
     import pyomo.environ as pyo
 
-    from stackopt.errors import InputError
-
-    g = relevant_graph(game) if graph is None else graph
-    if not g.reachable:
-        raise InputError(
-            f"no path from {game.source!r} to {game.target!r}",
-            source=game.origin,
-            field="target",
-            fix="the follower needs at least one path before interdiction",
-        )
+    g = reachable_graph(game, graph)
     if tighten and g.delays is None:
         g = tightened(game, g)
     model = pyo.ConcreteModel(name=f"interdiction_{game.name or 'game'}")

@@ -306,3 +306,18 @@ def test_player_name_must_be_a_non_empty_string(field, bad):
         dataclasses.replace(game, **{field: bad})
     assert exc.value.field == field.replace("_name", ".name")
     assert exc.value.source == "data/interdiction/diamond.yaml"
+
+
+@pytest.mark.parametrize("method", ["dual_milp", "lp_dual"])
+def test_export_of_an_unreachable_target_is_refused(write, method):
+    """Both MILP builders refuse a game whose target the follower cannot reach (no model)."""
+    from stackopt.kinds.interdiction.solve import build_model
+
+    p = write(
+        "g.yaml",
+        HEAD + "arcs:\n  - {source: s, target: a, length: 1}\n"
+        "  - {source: t, target: a, length: 1}\n",
+    )
+    with pytest.raises(InputError, match="no path from 's' to 't'") as exc:
+        build_model(load_game(p), method)
+    assert exc.value.field == "target" and exc.value.source == str(p)
