@@ -44,6 +44,9 @@ class TargetRecord:
     nu: float = 0.0
     bound: float | None = None
     value: float | None = None
+    #: with ``kappa``, ``mu`` holds only explicit multipliers and every other target t with
+    #: ``U_a^u(t) >= kappa`` has ``nu / Delta_a(t)`` (:mod:`stackopt.kinds.security.bounds`)
+    kappa: float | None = None
 
 
 @dataclass
@@ -111,6 +114,10 @@ def solve_security_lps(
 
     order = np.argsort(-dc, kind="stable")
     floor = float(du.min()) - 1.0
+    never = NeverBestResponse(dc, du, ac, au, m, floor)
+    da, dd = au - ac, dc - du
+    inv_da = np.zeros(T)
+    inv_da[da > 0] = 1.0 / da[da > 0]
     records: dict[int, TargetRecord] = {}
     best, best_val, best_c = None, -np.inf, None
     solved = pruned = infeasible = dual_lps = 0
@@ -123,11 +130,9 @@ def solve_security_lps(
             records[j] = TargetRecord("pruned", bound=float(dc[j]))
             pruned += 1
             continue
-        never = _never_best_response(dc, du, ac, au, m, j, floor)
-        if never is not None:
-            records[j] = TargetRecord(
-                "infeasible", mu=_sparse(never[0]), nu=never[1], bound=never[2]
-            )
+        ray = never.record(j)
+        if ray is not None:
+            records[j] = ray
             infeasible += 1
             continue
         if deadline is not None and time.perf_counter() > deadline:
@@ -144,15 +149,27 @@ def solve_security_lps(
         solved += 1
         st = model_status_name(h)
         if st == "optimal":
-            sol = h.getSolution()
-            c = np.clip(np.asarray(sol.col_value[:T], dtype=float), 0.0, 1.0)
-            val = float(du[j] + (dc[j] - du[j]) * c[j])
-            duals = np.asarray(sol.row_dual, dtype=float)
-            mu, nu, bound = _multipliers(dc, du, ac, au, m, j, duals, sd, sa)
-            if bound > val + 1e-9 * sd:  # loose duals: ask the dual LP directly
-                dual_lps += 1
-                mu, nu, bound = dual_lp(dc, du, ac, au, m, j, None)
-            records[j] = TargetRecord("optimal", mu=_sparse(mu), nu=nu, bound=bound, value=val)
+            c = None
+            if ddn[j] > 0:
+                cj = min(1.0, max(0.0, h.getObjectiveValue() / float(ddn[j])))
+            else:  # the objective does not see c_j: read it
+                c = _coverage(h, T)
+                cj = float(c[j])
+            val = float(du[j] + dd[j] * cj)
+            if val > best_val:
+                c = _coverage(h, T) if c is None else c
+                cj = float(c[j])
+                val = float(du[j] + dd[j] * cj)
+            rec = compact_record(dc, du, ac, au, inv_da, never.top2, m, j, cj)
+            if rec.bound is None or rec.bound > val + 1e-9 * sd:  # fall back: full duals
+                duals = np.asarray(h.getSolution().row_dual, dtype=float)
+                mu, nu, bound = _multipliers(dc, du, ac, au, m, j, duals, sd, sa)
+                if bound > val + 1e-9 * sd:  # loose duals: ask the dual LP directly
+                    dual_lps += 1
+                    mu, nu, bound = dual_lp(dc, du, ac, au, m, j, None)
+                rec = TargetRecord("optimal", mu=_sparse(mu), nu=nu, bound=bound)
+            rec.value = val
+            records[j] = rec
             if val > best_val:
                 best, best_val, best_c = j, val, c
         elif st == "infeasible":
@@ -173,42 +190,97 @@ def solve_security_lps(
     return SecurityLPsOutcome(best=best, coverage=best_c, records=records, stats=stats)
 
 
-def _never_best_response(dc, du, ac, au, m, j, floor) -> tuple[np.ndarray, float, float] | None:
-    r"""Closed-form proof that target ``j`` is never a best response, as LP multipliers.
+def _coverage(h: Any, T: int) -> np.ndarray:
+    return np.clip(np.asarray(h.getSolution().col_value[:T], dtype=float), 0.0, 1.0)
+
+
+def compact_record(dc, du, ac, au, inv_da, top2, m, j: int, cj: float) -> TargetRecord:
+    r"""The linear-size optimal multipliers of LP(j) given its optimal :math:`c_j`
+    (:mod:`stackopt.kinds.security.bounds`): the best of :math:`\mu = \nu = 0` (bound
+    :math:`U_d^c(j)`), one explicit :math:`\mu_s = \Delta_d(j)/\Delta_a(j)` on the target
+    :math:`s \ne j` of largest :math:`U_a^c`, and :math:`(\nu, \kappa = k^*)` with
+    :math:`\nu = \Delta_d(j)/(1 + \Delta_a(j) H)`; each bound in closed form."""
+    da_j, dd_j = float(au[j] - ac[j]), float(dc[j] - du[j])
+    out = TargetRecord("optimal", bound=float(dc[j]))
+    if dd_j <= 0:
+        return out
+    k = float(au[j]) - da_j * cj  # the attacker's value at the optimum
+    # (nu, kappa): A = {t != j : au_t >= k, da_t > 0}
+    sel = (au >= k) & (inv_da > 0)
+    sel[j] = False
+    w = inv_da[sel]
+    H = float(w.sum())
+    C = float(m) + float(w @ (au[j] - au[sel]))
+    nu = dd_j / (1.0 + da_j * H)
+    b = float(du[j]) + nu * C
+    if b < out.bound:
+        out = TargetRecord("optimal", nu=nu, kappa=k, bound=b)
+    if da_j > 0:  # one explicit multiplier on the fully covered target s
+        s = int(top2[0]) if int(top2[0]) != j else int(top2[1])
+        if s >= 0:
+            mu_s = dd_j / da_j
+            b = float(du[j]) + mu_s * float(au[j] - ac[s])
+            if b < out.bound:
+                out = TargetRecord("optimal", mu={s: mu_s}, bound=b)
+    return out
+
+
+class NeverBestResponse:
+    r"""Closed-form proofs that a target is never a best response, as compact multipliers.
 
     With :math:`c_j = 0` (the easiest case for ``j``), target ``t`` must get coverage at least
     :math:`n_t = (U_a^u(t) - U_a^u(j))^+ / \Delta_a(t)`. LP(j) is infeasible iff some
     :math:`U_a^c(t) > U_a^u(j)` (then :math:`n_t > 1`) or :math:`\sum_t n_t > m`. In the first
-    case :math:`\mu_t = s`; in the second :math:`\mu_t = s / \Delta_a(t)` on
-    :math:`\{n_t > 0\}` and :math:`\nu = s`: the bound then falls linearly in :math:`s`
-    (slope :math:`U_a^u(j) - U_a^c(t) < 0`, resp. :math:`m - \sum n_t < 0`) and :math:`s` is
-    chosen to put it at most ``floor``. ``None`` when neither case applies (LP(j) feasible).
+    case one explicit :math:`\mu_t = s`; in the second :math:`\nu = s` and
+    :math:`\kappa = U_a^u(j)` (so :math:`\mu_t = s / \Delta_a(t)` on
+    :math:`\{U_a^u(t) \ge U_a^u(j)\}`): the bound then falls linearly in :math:`s` (slope
+    :math:`U_a^u(j) - U_a^c(t) < 0`, resp. :math:`m - \sum n_t < 0`) and :math:`s` is chosen to
+    put it at most ``floor``. The sums :math:`\sum_t n_t` and
+    :math:`H_j = \sum_{t \ne j, U_a^u(t) \ge U_a^u(j)} 1/\Delta_a(t)` are computed for every
+    target at once, in blocks.
     """
-    T = dc.size
-    da = au - ac
-    start = float(dc[j])  # the bound's value before the s-terms (max term <= dd[j])
-    mask = np.arange(T) != j
-    viol = mask & (ac > au[j])
-    mu = np.zeros(T)
-    if viol.any():
-        t = int(np.argmax(np.where(viol, ac, -np.inf)))
-        rate = float(ac[t] - au[j])
-        s = (start - floor) / rate + 1.0
-        mu[t] = s
-        nu = 0.0
-    else:
-        gap = np.where(mask, au - au[j], 0.0)
-        pos = mask & (gap > 0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            need = np.where(pos, gap / np.where(da > 0, da, 1.0), 0.0)
-        if need.sum() <= m:
+
+    def __init__(self, dc, du, ac, au, m, floor: float) -> None:
+        T = dc.size
+        self.dc, self.du, self.ac, self.au, self.m, self.floor = dc, du, ac, au, m, floor
+        da = au - ac
+        inv = np.zeros(T)
+        inv[da > 0] = 1.0 / da[da > 0]
+        self.need = np.zeros(T)
+        self.H = np.zeros(T)
+        step = max(1, (1 << 16) // max(T, 1))  # blocks that stay in cache
+        for lo in range(0, T, step):
+            gap = au[None, :] - au[lo : lo + step, None]
+            self.need[lo : lo + step] = np.maximum(gap, 0.0) @ inv
+            self.H[lo : lo + step] = (gap >= 0).astype(float) @ inv
+        self.H -= inv  # t != j
+        # the two targets of largest covered payoff (for "some U_a^c(t) > U_a^u(j)")
+        self.top2 = np.argsort(-ac, kind="stable")[:2] if T >= 2 else np.array([0, -1])
+
+    def record(self, j: int) -> TargetRecord | None:
+        dc, du, ac, au, m, floor = self.dc, self.du, self.ac, self.au, self.m, self.floor
+        da_j, dd_j = float(au[j] - ac[j]), float(dc[j] - du[j])
+        start = float(dc[j])  # the bound's value before the s-terms (max term <= dd[j])
+        t = int(self.top2[0]) if int(self.top2[0]) != j else int(self.top2[1])
+        if t >= 0 and ac[t] > au[j]:
+            rate = float(ac[t] - au[j])
+            s = (start - floor) / rate + 1.0
+            bound = float(du[j]) + s * float(au[j] - ac[t]) + max(0.0, dd_j - da_j * s)
+            if bound <= floor:
+                return TargetRecord("infeasible", mu={t: s}, bound=bound)
             return None
-        rate = float(need.sum() - m)
-        s = (start - floor) / rate + 1.0
-        mu[pos] = s / da[pos]
-        nu = s
-    bound = lp_bound(dc, du, ac, au, m, j, mu, nu)
-    return (mu, nu, bound) if bound <= floor else None
+        rate = float(self.need[j] - m)
+        if rate <= 1e-9 * (m + float(self.need[j]) + 1.0):  # feasible, or too close to call
+            return None
+        s = 2.0 * (start - floor) / rate + 1.0
+        bound = (
+            float(du[j])
+            + s * (m - float(self.need[j]))
+            + max(0.0, dd_j - s * (1.0 + da_j * float(self.H[j])))
+        )
+        if bound <= floor:
+            return TargetRecord("infeasible", nu=s, kappa=float(au[j]), bound=bound)
+        return None
 
 
 def _sparse(mu: np.ndarray) -> dict[int, float]:

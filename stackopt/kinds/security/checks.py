@@ -245,28 +245,7 @@ def _optimality(
     ev = evidence or {}
     bounds = ev.get("bounds")
     if game.n_types == 1 and isinstance(bounds, Mapping):
-        index = {t: k for k, t in enumerate(game.targets)}
-
-        def bound_of(k: int, rec: Mapping[str, Any]) -> float:
-            mu = np.zeros(game.n_targets)
-            for lab, w in dict(rec.get("mu") or {}).items():
-                mu[index[lab] if lab in index else game.target_index(lab)] = float(w)
-            nu = float(rec.get("nu", 0.0))
-            if mu.min() < 0 or nu < 0 or not np.all(np.isfinite(mu)) or not np.isfinite(nu):
-                raise ValueError("multipliers must be finite and non-negative")
-            return bound_from_multipliers(game, k, mu, nu)
-
-        return bounds_check(
-            game.targets,
-            bounds,
-            bound_of,
-            value,
-            atol,
-            noun="target",
-            subject="target's LP",
-            how="weak duality",
-            errors=(InputError, TypeError, ValueError),
-        )
+        return _bounds_optimality(game, bounds, value, atol)
     milp = milp_bound(ev)  # evidence.milp_bound.bound (old form: a bare number)
     if milp is not None:
         raw = milp.get("bound")
@@ -323,6 +302,49 @@ def _optimality(
         None,
         atol,
         "the result carries no optimality evidence; re-solve with 'stackopt solve' to obtain it",
+    )
+
+
+def _bounds_optimality(
+    game: SecurityGame, bounds: Mapping[str, Any], value: float, atol: float
+) -> Check:
+    """``optimality`` from one bound record per target, all evaluated at once
+    (:func:`stackopt.kinds.security.bounds.lagrangian_bounds`, compact or full multipliers)."""
+    from stackopt.kinds.security.bounds import lagrangian_bounds, parse_records
+
+    index = {t: k for k, t in enumerate(game.targets)}
+
+    def index_of(lab: Any) -> int:
+        k = index.get(lab) if isinstance(lab, str) else None
+        return k if k is not None else game.target_index(lab)
+
+    errors = (InputError, TypeError, ValueError)
+    recs, bad = parse_records(game.targets, bounds, index_of, errors)
+    values = lagrangian_bounds(
+        game.defender_covered[0],
+        game.defender_uncovered[0],
+        game.attacker_covered[0],
+        game.attacker_uncovered[0],
+        float(game.resources),
+        recs,
+    )
+    by_target = dict(zip(recs.target.tolist(), values.tolist()))
+
+    def bound_of(k: int, rec: Mapping[str, Any]) -> float:
+        if k in bad:
+            raise bad[k]
+        return by_target[k]
+
+    return bounds_check(
+        game.targets,
+        bounds,
+        bound_of,
+        value,
+        atol,
+        noun="target",
+        subject="target's LP",
+        how="weak duality",
+        errors=errors,
     )
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
@@ -201,10 +202,14 @@ class SecurityGame:
     def scale(self) -> float:
         return max(self.defender_scale, self.attacker_scale)
 
+    @cached_property
+    def _target_positions(self) -> dict[str, int]:
+        return {t: k for k, t in enumerate(self.targets)}
+
     def target_index(self, label: Any) -> int:
         try:
-            return self.targets.index(str(label))
-        except ValueError:
+            return self._target_positions[str(label)]
+        except KeyError:
             raise InputError(
                 f"unknown target {label!r}",
                 field="targets",
