@@ -193,6 +193,22 @@ def test_csv_files_give_the_same_game(tmp_path):
     assert a.follower.response == b.follower.response
 
 
+def _one_state_game(tmp_path, **more):
+    """``g.yaml``: one state ``s0``, actions ``a``/``b``, horizon 1, transitions from ``t.csv``
+    (plus the keys in ``more``)."""
+    data = {
+        "kind": "mdp",
+        "horizon": 1,
+        "states": ["s0"],
+        "actions": ["a", "b"],
+        "initial": {"s0": 1},
+        "transitions": "t.csv",
+    }
+    p = tmp_path / "g.yaml"
+    p.write_text(yaml.safe_dump({**data, **more}))
+    return p
+
+
 def test_csv_leader_action_column(tmp_path):
     (tmp_path / "r.csv").write_text(
         "leader_action,state,action,leader_reward,follower_reward\n"
@@ -201,21 +217,8 @@ def test_csv_leader_action_column(tmp_path):
     (tmp_path / "t.csv").write_text(
         "state,action,next_state,probability,leader_action\ns0,a,s0,1,\ns0,b,s0,1,\n"
     )
-    (tmp_path / "g.yaml").write_text(
-        yaml.safe_dump(
-            {
-                "kind": "mdp",
-                "horizon": 1,
-                "states": ["s0"],
-                "actions": ["a", "b"],
-                "initial": {"s0": 1},
-                "transitions": "t.csv",
-                "rewards": "r.csv",
-                "leader": {"actions": ["low", "high"]},
-            }
-        )
-    )
-    game = stackopt.load_game(tmp_path / "g.yaml")
+    p = _one_state_game(tmp_path, rewards="r.csv", leader={"actions": ["low", "high"]})
+    game = stackopt.load_game(p)
     assert game.follower_rewards[:, 0, 1].tolist() == [0.0, 2.0]
     res = stackopt.solve(game)
     # the leader wants 'a' (1 vs 0); 'a' is a best response while P(high) <= 1/2
@@ -236,19 +239,7 @@ def test_csv_leader_action_column(tmp_path):
 )
 def test_bad_csv(tmp_path, capsys, text, message):
     (tmp_path / "t.csv").write_text(text)
-    (tmp_path / "g.yaml").write_text(
-        yaml.safe_dump(
-            {
-                "kind": "mdp",
-                "horizon": 1,
-                "states": ["s0"],
-                "actions": ["a", "b"],
-                "initial": {"s0": 1},
-                "transitions": "t.csv",
-            }
-        )
-    )
-    assert main(["solve", str(tmp_path / "g.yaml")]) == 2
+    assert main(["solve", str(_one_state_game(tmp_path))]) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and "\n" not in err
 

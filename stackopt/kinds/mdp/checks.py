@@ -304,22 +304,18 @@ def _optimality(
         )
     if not len(game.parameters) and game.n_leader_actions > 1 and pure and n <= PURE_LIMIT:
         best = pure_optimum(game, tie_tolerance(game, atol))
-        gap = max(0.0, best - lv)
-        return Check(
-            "optimality",
-            gap <= atol,
-            gap,
+        return _reaches(
+            best,
+            lv,
             atol,
             f"enumeration of the {n} pure commitments (backward induction each): best "
             f"{best:.10g} (exact)",
         )
     if not len(game.parameters) and game.n_leader_actions == 1:
         best = at0(W)
-        gap = max(0.0, best - lv)
-        return Check(
-            "optimality",
-            gap <= atol,
-            gap,
+        return _reaches(
+            best,
+            lv,
             atol,
             "the leader has nothing to choose: the optimistic value "
             f"{best:.10g} is the optimum (exact)",
@@ -350,3 +346,10 @@ def _optimality(
         else f"leader value {lv:.10g} is {gap:.3g} below the MILP bound "
         f"{float(bound):.10g} (solver-reported)",
     )
+
+
+def _reaches(best: float, value: float, atol: float, how: str) -> Check:
+    """``optimality`` against an optimum ``best`` computed exactly (``how`` says how): the
+    leader's ``value`` must reach it within ``atol``."""
+    gap = max(0.0, best - value)
+    return Check("optimality", gap <= atol, gap, atol, how)
