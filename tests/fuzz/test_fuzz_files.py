@@ -19,11 +19,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stackopt.cli import main
-from stackopt.io.safe_yaml import load_yaml_text
-from tests.fuzz.conftest import alarm as _alarm
-from tests.fuzz.conftest import fuzz_settings, tree_paths
+from tests.fuzz.conftest import (
+    DATA,
+    DOC_MUTANTS,
+    document_places,
+    fuzz_settings,
+    parent_of,
+    solve_exit,
+)
 
-DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
 GAMES = [
     "inspection.yaml",
     "bayesian/patrol.yaml",
@@ -31,24 +35,6 @@ GAMES = [
     "interdiction/diamond.yaml",
     "bilevel/bard.yaml",
     "commitment_beats_nash.yaml",
-]
-MUTANTS = [
-    float("nan"),
-    float("inf"),
-    float("-inf"),
-    1e308,
-    -1e308,
-    -1,
-    0,
-    10**30,
-    "x",
-    "1e99999",
-    None,
-    True,
-    [],
-    {},
-    [[1, 2], [3]],
-    "../../etc/passwd",
 ]
 TEXT_MUTANTS = [
     "nan",
@@ -69,34 +55,11 @@ TEXT_MUTANTS = [
 ]
 
 
-def _solve_exit(tmp_path, name: str, text: str, capsys, *, write_bytes: bool = False) -> int:
-    p = tmp_path / name
-    if write_bytes:
-        p.write_bytes(text.encode("utf-8", "surrogatepass"))
-    else:
-        p.write_text(text, encoding="utf-8")
-    t = time.perf_counter()
-    with _alarm(90):  # a hang is a failure with the example shown, not a stuck CI job
-        code = main(["solve", str(p), "--time-limit", "20"])
-    elapsed = time.perf_counter() - t
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    assert code in (0, 1, 2), code
-    assert elapsed < 60
-    if code == 2:
-        assert err.count("\n") <= 2 and len(err) < 2000
-    return code
-
-
 @st.composite
 def _doc_mutation(draw):
-    game = draw(st.sampled_from(GAMES))
-    with open(os.path.join(DATA, game)) as fh:
-        data = load_yaml_text(fh.read())
-    paths = [p for p, _ in tree_paths(data) if p]
-    path = draw(st.sampled_from(paths))
+    game, data, path = draw(document_places(GAMES))
     op = draw(st.sampled_from(["set", "set", "delete", "duplicate"]))
-    return game, data, path, op, draw(st.sampled_from(MUTANTS)), draw(st.booleans())
+    return game, data, path, op, draw(st.sampled_from(DOC_MUTANTS)), draw(st.booleans())
 
 
 @fuzz_settings(40)
@@ -104,9 +67,7 @@ def _doc_mutation(draw):
 def test_mutated_game_documents(m, tmp_path_factory, capsys):
     _game, data, path, op, mutant, as_json = m
     data = copy.deepcopy(data)
-    parent = data
-    for k in path[:-1]:
-        parent = parent[k]
+    parent = parent_of(data, path)
     key = path[-1]
     if op == "delete":
         del parent[key]
@@ -117,7 +78,7 @@ def test_mutated_game_documents(m, tmp_path_factory, capsys):
     else:
         parent[key] = mutant
         text = json.dumps(data, allow_nan=True) if as_json else _yaml(data)
-    code = _solve_exit(tmp_path_factory.mktemp("g"), "g.yaml", text, capsys)
+    code, _err = solve_exit(tmp_path_factory.mktemp("g"), "g.yaml", text, capsys)
     if op == "duplicate" and parent is data:
         assert code == 2
 
@@ -150,7 +111,7 @@ def _text_mutation(draw):
 @given(m=_text_mutation())
 def test_mutated_game_text(m, tmp_path_factory, capsys):
     name, text = m
-    _solve_exit(tmp_path_factory.mktemp("t"), name, text, capsys)
+    solve_exit(tmp_path_factory.mktemp("t"), name, text, capsys)
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")

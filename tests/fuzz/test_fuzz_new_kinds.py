@@ -27,7 +27,6 @@ import copy
 import json
 import math
 import os
-import time
 
 import pytest
 from hypothesis import given
@@ -37,7 +36,21 @@ import stackopt
 from stackopt.cli import main
 from stackopt.io.load import load_game
 from stackopt.io.safe_yaml import load_yaml_text
-from tests.fuzz.conftest import DATA, MUTANTS, alarm, fuzz_settings, solved_json
+from tests.fuzz.conftest import (
+    DATA,
+    DOC_MUTANTS,
+    MUTANTS,
+    assert_loosened_rtol_is_capped,
+    document_places,
+    fuzz_settings,
+    parent_of,
+    places,
+    run_examples,
+    solve_exit,
+    solved_json,
+    tree_paths,
+    verify_exit,
+)
 
 #: (game file, solve options) per case; one result per case is solved once per session. A
 #: pure-commitment result is verified with ``--pure`` (verify ignores a declared restriction).
@@ -56,19 +69,7 @@ KIND_MUTANTS = [*MUTANTS, -0.5, "1"]
 
 
 def _solved(case: str) -> str:
-    path, opts = CASES[case]
-    return solved_json(path, tuple(sorted(opts.items())))
-
-
-def _paths(node, prefix=()):
-    """Every (path, value) in a JSON tree, containers included."""
-    yield prefix, node
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _paths(v, prefix + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _paths(v, prefix + (i,))
+    return solved_json(*CASES[case])
 
 
 def _num_equal(a, b) -> bool:
@@ -117,9 +118,7 @@ def _same_answer(orig: dict, new) -> bool:
 
 
 def _apply(data, path, op, mutant):
-    parent = data
-    for k in path[:-1]:
-        parent = parent[k]
+    parent = parent_of(data, path)
     key = path[-1]
     if op == "delete":
         if isinstance(parent, dict):
@@ -135,30 +134,22 @@ def _dump_with_duplicate(data, path, mutant) -> str:
     """JSON text in which the mapping at ``path[:-1]`` states ``path[-1]`` twice (the mutant
     last): a JSON reader that lets the last one win would see the mutant."""
     marker = "__stackopt_fuzz_dup__"
-    parent = data
-    for k in path[:-1]:
-        parent = parent[k]
-    parent[marker] = None
+    parent_of(data, path)[marker] = None
     text = json.dumps(data, allow_nan=True)
     key = json.dumps(str(path[-1]))
     return text.replace(f'"{marker}": null', f"{key}: {json.dumps(mutant, allow_nan=True)}")
 
 
 def _verify_exit(tmp_path, case, text: str) -> int:
-    p = tmp_path / "r.json"
-    p.write_text(text)
     path, opts = CASES[case]
     flags = ["--pure"] if opts.get("pure") else []
-    with alarm(60):  # a hang fails with the example shown
-        code = main(["verify", os.path.join(DATA, path), str(p), *flags])
-    return code
+    return verify_exit(tmp_path, path, text, seconds=60, flags=flags)
 
 
 @st.composite
 def _mutation(draw, case):
     data = json.loads(_solved(case))
-    paths = [p for p, _ in _paths(data) if p]
-    path = draw(st.sampled_from(paths))
+    path = draw(places(data))
     op = draw(st.sampled_from(["set", "set", "set", "set", "delete", "duplicate", "rtol"]))
     mutant = draw(st.sampled_from(KIND_MUTANTS))
     return path, op, mutant
@@ -175,7 +166,7 @@ def _run(case, mutation, tmp_path_factory, capsys):
             data["certificate"]["rtol"] = 0.5
             data["certificate"]["atol"] = 1e3
         text = json.dumps(data)
-    elif op == "duplicate" and not isinstance(_parent(data, path), list):
+    elif op == "duplicate" and not isinstance(parent_of(data, path), list):
         text = _dump_with_duplicate(data, path, mutant)
         seen = _apply(copy.deepcopy(data), path, "set", mutant)
     else:
@@ -191,21 +182,13 @@ def _run(case, mutation, tmp_path_factory, capsys):
         assert _same_answer(orig, seen), (path, op, mutant)
 
 
-def _parent(data, path):
-    parent = data
-    for k in path[:-1]:
-        parent = parent[k]
-    return parent
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_tampered_results_never_wrongly_pass(case, tmp_path_factory, capsys):
-    @fuzz_settings(EXAMPLES.get(case, 30))
-    @given(mutation=_mutation(case))
-    def inner(mutation):
-        _run(case, mutation, tmp_path_factory, capsys)
-
-    inner()
+    run_examples(
+        _mutation(case),
+        EXAMPLES.get(case, 30),
+        lambda mutation: _run(case, mutation, tmp_path_factory, capsys),
+    )
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -220,7 +203,7 @@ def test_answer_numbers_each_rejected(case, tmp_path_factory, capsys):
     orig = json.loads(_solved(case))
     answer = [
         p
-        for p, v in _paths(orig)
+        for p, v in tree_paths(orig)
         if p[:1] in (("leader",), ("follower",))
         and isinstance(v, (int, float))
         and not isinstance(v, bool)
@@ -237,12 +220,8 @@ def test_answer_numbers_each_rejected(case, tmp_path_factory, capsys):
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_loosened_rtol_is_capped(case):
-    data = json.loads(_solved(case))
-    data.setdefault("options", {})["rtol"] = 0.9
     path, opts = CASES[case]
-    cert = stackopt.verify(load_game(os.path.join(DATA, path)), data, **opts)
-    assert cert.rtol is None or cert.rtol <= 1e-6 + 1e-18
-    assert not math.isnan(cert.atol or 0.0)
+    assert_loosened_rtol_is_capped(path, _solved(case), **opts)
 
 
 # --------------------------------------------------------------------------- (b) game files
@@ -254,40 +233,10 @@ GAMES = [
     "mdp/chain.yaml",
     "mdp/av_liability.yaml",
 ]
-DOC_MUTANTS = [
-    float("nan"),
-    float("inf"),
-    float("-inf"),
-    1e308,
-    -1e308,
-    -1,
-    0,
-    10**30,
-    "x",
-    "1e99999",
-    None,
-    True,
-    [],
-    {},
-    [[1, 2], [3]],
-    "../../etc/passwd",
-]
 
 
 def _solve_exit(tmp_path, text: str, capsys) -> tuple[int, str]:
-    p = tmp_path / "g.yaml"
-    p.write_text(text, encoding="utf-8")
-    t = time.perf_counter()
-    with alarm(90):
-        code = main(["solve", str(p), "--time-limit", "20"])
-    elapsed = time.perf_counter() - t
-    err = capsys.readouterr().err
-    assert "Traceback" not in err, err
-    assert code in (0, 1, 2), code
-    assert elapsed < 60
-    if code == 2:
-        assert err.count("\n") <= 2 and len(err) < 2000, err
-    return code, err
+    return solve_exit(tmp_path, "g.yaml", text, capsys)
 
 
 def _yaml(data) -> str:
@@ -308,11 +257,7 @@ def _is_probability_row(game: str, path) -> bool:
 
 @st.composite
 def _doc_mutation(draw):
-    game = draw(st.sampled_from(GAMES))
-    with open(os.path.join(DATA, game)) as fh:
-        data = load_yaml_text(fh.read())
-    paths = [p for p, _ in _paths(data) if p]
-    path = draw(st.sampled_from(paths))
+    game, data, path = draw(document_places(GAMES))
     op = draw(
         st.sampled_from(["set", "set", "set", "delete", "duplicate", "unknown", "nest", "scale"])
     )
@@ -323,7 +268,7 @@ def _mutate_doc(m) -> tuple[str, bool]:
     """(text, must_refuse) for one document mutation."""
     game, data, path, op, mutant, as_json = m
     data = copy.deepcopy(data)
-    parent = _parent(data, path)
+    parent = parent_of(data, path)
     key = path[-1]
     old = parent[key]
     must_refuse = False
@@ -380,11 +325,11 @@ def test_every_number_nan_is_refused(game, tmp_path_factory, capsys):
     """Deterministic sweep: each number of each bundled document set to NaN exits 2."""
     with open(os.path.join(DATA, game)) as fh:
         data = load_yaml_text(fh.read())
-    for path, v in list(_paths(data)):
+    for path, v in list(tree_paths(data)):
         if not path or not _is_number(v):
             continue
         doc = copy.deepcopy(data)
-        _parent(doc, path)[path[-1]] = float("nan")
+        parent_of(doc, path)[path[-1]] = float("nan")
         code, err = _solve_exit(tmp_path_factory.mktemp("n"), _yaml(doc), capsys)
         assert code == 2, (game, path, err)
 
