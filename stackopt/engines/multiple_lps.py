@@ -76,7 +76,7 @@ def solve_multiple_lps(
     prune: bool = True,
     follower_tol: float = 1e-9,
     time_limit: float | None = None,
-    batch: int = 10,
+    batch: int = 20,
 ) -> MultipleLPsOutcome:
     """Run the multiple-LPs loop on ``A`` (leader) and ``B`` (follower) payoffs.
 
@@ -121,7 +121,9 @@ def solve_multiple_lps(
     R = np.ascontiguousarray(np.hstack([BnT, -np.ones((n, 1))]))
     viol_tol = 1e-9
 
-    h = new_highs(threads=1, presolve="off")
+    # payoffs are already scaled to [-1, 1]: HiGHS's own scaling (redone on every edited model)
+    # is switched off
+    h = new_highs(threads=1, presolve="off", simplex_scale_strategy=0)
     inf = highspy.kHighsInf
     lp = highspy.HighsLp()
     lp.num_col_ = m + 1
