@@ -11,13 +11,20 @@ Why highspy and not Pyomo: one Pyomo model per LP costs a Pyomo build per target
 (``benchmarks/security.py`` measures both engines on the same games: 50 targets 0.08 s vs
 3.2 s, 100 targets 0.22 s vs 8.9 s, i.e. about 40 times slower through Pyomo).
 
-For each LP the row duals give the multipliers :math:`(\mu, \nu)` of the weak-duality bound
-(signs taken as whichever give the smaller valid bound, as in
-:mod:`stackopt.engines.multiple_lps`; if that bound is not tight the dual LP is solved). For an
-infeasible LP (a target that can never be a best
-response) the explicit dual LP, with its objective floored at :math:`\min_t U_d^u(t) - 1`, gives
-multipliers whose bound is below any defender value. Payoffs are divided by their largest
-magnitude before solving.
+Bound records are linear in size (:mod:`stackopt.kinds.security.bounds` states the maths): for
+a solved LP the optimal :math:`c_{t^*}` (read from HiGHS's objective value; the full solution
+is read only for a new incumbent) gives the attacker's value :math:`k^*`, and the record is the
+best, in closed form, of :math:`\mu = \nu = 0`, one explicit multiplier on the target of
+largest :math:`U_a^c`, and :math:`(\nu, \kappa = k^*)` standing for
+:math:`\mu_t = \nu / \Delta_a(t)` on :math:`\{U_a^u(t) \ge \kappa\}`. One of them is tight
+in exact arithmetic; if none is within :math:`10^{-9}` times the payoff scale of the LP value,
+HiGHS's row duals are used (signs taken as whichever give the smaller valid bound, as in
+:mod:`stackopt.engines.multiple_lps`) and, if still not tight, the explicit dual LP — both as
+full multiplier vectors, the record form written before the compact one. Targets that can
+never be a best response get closed-form compact rays (:class:`NeverBestResponse`); an LP
+HiGHS still finds infeasible gets the explicit dual LP with its objective floored at
+:math:`\min_t U_d^u(t) - 1`, i.e. multipliers whose bound is below any defender value.
+Payoffs are divided by their largest magnitude before solving.
 """
 
 from __future__ import annotations
@@ -201,7 +208,8 @@ def compact_record(dc, du, ac, au, inv_da, top2, m, j: int, cj: float) -> Target
     :math:`s \ne j` of largest :math:`U_a^c`, and :math:`(\nu, \kappa = k^*)` with
     :math:`\nu = \Delta_d(j)/(1 + \Delta_a(j) H)`; each bound in closed form."""
     da_j, dd_j = float(au[j] - ac[j]), float(dc[j] - du[j])
-    out = TargetRecord("optimal", bound=float(dc[j]))
+    best = float(dc[j])
+    out = TargetRecord("optimal", bound=best)
     if dd_j <= 0:
         return out
     k = float(au[j]) - da_j * cj  # the attacker's value at the optimum
@@ -213,15 +221,15 @@ def compact_record(dc, du, ac, au, inv_da, top2, m, j: int, cj: float) -> Target
     C = float(m) + float(w @ (au[j] - au[sel]))
     nu = dd_j / (1.0 + da_j * H)
     b = float(du[j]) + nu * C
-    if b < out.bound:
-        out = TargetRecord("optimal", nu=nu, kappa=k, bound=b)
+    if b < best:
+        best, out = b, TargetRecord("optimal", nu=nu, kappa=k, bound=b)
     if da_j > 0:  # one explicit multiplier on the fully covered target s
         s = int(top2[0]) if int(top2[0]) != j else int(top2[1])
         if s >= 0:
             mu_s = dd_j / da_j
             b = float(du[j]) + mu_s * float(au[j] - ac[s])
-            if b < out.bound:
-                out = TargetRecord("optimal", mu={s: mu_s}, bound=b)
+            if b < best:
+                best, out = b, TargetRecord("optimal", mu={s: mu_s}, bound=b)
     return out
 
 

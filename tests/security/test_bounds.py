@@ -161,7 +161,7 @@ def test_old_full_format_still_verifies():
     g = game_of(5, 10, 3)
     r = solve_security(g, prune=False)
     d = json.loads(r.to_json())
-    for k, t in enumerate(g.targets):  # rewrite every record as full multipliers (pre-0.3)
+    for k, t in enumerate(g.targets):  # rewrite every record as full multipliers (the old form)
         rec = d["certificate"]["evidence"]["bounds"][t]
         mu, nu = _dense(g, k, rec)
         rec.pop("kappa", None)
@@ -170,7 +170,7 @@ def test_old_full_format_still_verifies():
         old = bound_from_multipliers(g, k, mu, nu)
         assert record_bounds(g, {t: rec})[t] == pytest.approx(old, abs=1e-9 * g.scale)
     assert verify_security(g, d).passed
-    # the stored file written before 0.3 (full multipliers)
+    # the stored file written before the compact form (full multipliers)
     data = json.loads((REPO / "tests/data/results/old_security_lps.json").read_text("utf-8"))
     game = stackopt.load_game(REPO / data.pop("_source"))
     assert all("kappa" not in rec for rec in data["certificate"]["evidence"]["bounds"].values())

@@ -21,10 +21,10 @@ Lagrangian duality over the box :math:`[0, 1]^T` gives
     \nu / \Delta_a(t) & t \notin \texttt{mu},\ U_a^u(t) \ge \kappa,\ \Delta_a(t) > 0 \\
     0 & \text{otherwise} \end{cases} \qquad (t \ne j).
 
-Without ``kappa`` (every record written before 0.3) this is just the explicit ``mu``, the old
-format, read unchanged. Every such :math:`\mu` is non-negative, so *any* record — forged or
-not — yields a valid upper bound; a wrong ``(nu, kappa)`` can only give a weaker bound, which
-then fails the optimality check.
+Without ``kappa`` (every record written before this compact form) this is the explicit
+``mu``, the old format, read unchanged. Every such :math:`\mu` is non-negative, so *any*
+record — forged or not — yields a valid upper bound; a wrong ``(nu, kappa)`` can only give a
+weaker bound, which then fails the optimality check.
 
 **Why one** :math:`(\nu, \kappa)` **and at most one explicit entry suffice** (linear-size
 evidence). Substituting :math:`k = U_a^u(j) - \Delta_a(j) c_j` (the attacker's value),
@@ -195,7 +195,12 @@ def parse_records(
 ) -> tuple[ParsedRecords, dict[int, Exception]]:
     """Parse every well-formed record of ``bounds`` (keyed by target label); returns the arrays
     and, per target index, the error of a malformed record (missing records are skipped)."""
-    tgt, nus, kappas, er, et, ev = [], [], [], [], [], []
+    tgt: list[int] = []
+    et: list[int] = []
+    er: list[int] = []
+    nus: list[float] = []
+    kappas: list[float] = []
+    ev: list[float] = []
     bad: dict[int, Exception] = {}
     for k, label in enumerate(labels):
         rec = bounds.get(label)

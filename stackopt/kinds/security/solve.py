@@ -202,7 +202,7 @@ def _solve_lps(game: SecurityGame, engine: str, prune: bool, time_limit: float |
             "mu": dict(zip(map(labels.__getitem__, rec.mu), rec.mu.values())),
             "nu": rec.nu,
         }
-        if rec.kappa is not None:  # compact: implied multipliers nu / Delta_a(t) (0.3)
+        if rec.kappa is not None:  # compact: implied multipliers nu / Delta_a(t)
             entry["kappa"] = rec.kappa
         if rec.value is not None:
             entry["value"] = rec.value
