@@ -49,10 +49,9 @@ from stackopt.checks.common import (
 )
 from stackopt.errors import InputError
 from stackopt.kinds.bayesian.game import DEFAULT_MAX_PROFILES, BayesianGame, harsanyi_transform
+from stackopt.kinds.registry import DEFAULT_RTOL
 from stackopt.status import TieBreak
 from stackopt.vocabulary import milp_bound
-
-DEFAULT_RTOL = 1e-6
 
 
 def tolerances(game: BayesianGame, rtol: float) -> tuple[float, float, float]:

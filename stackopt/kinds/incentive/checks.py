@@ -55,8 +55,7 @@ from stackopt.checks.common import (
 from stackopt.errors import InputError
 from stackopt.formulations.incentive_lps import dual_bound
 from stackopt.kinds.incentive.game import IncentiveGame
-
-DEFAULT_RTOL = 1e-6
+from stackopt.kinds.registry import DEFAULT_RTOL
 
 
 def tolerances(game: IncentiveGame, rtol: float) -> tuple[float, float]:

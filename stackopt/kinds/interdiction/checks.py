@@ -39,9 +39,9 @@ from stackopt.certificate import Certificate, Check
 from stackopt.checks.common import game_certificate
 from stackopt.errors import InputError
 from stackopt.kinds.interdiction.game import InterdictionGame
+from stackopt.kinds.registry import DEFAULT_RTOL
 from stackopt.vocabulary import milp_bound
 
-DEFAULT_RTOL = 1e-6
 DEFAULT_ENUMERATE_LIMIT = 2000
 
 
