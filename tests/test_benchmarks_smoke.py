@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import run_benchmark
 
 
 @pytest.mark.slow
 def test_benchmark_quick_prints_agreement():
-    proc = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--sizes", "8,12"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=REPO,
-    )
-    assert proc.returncode == 0, proc.stderr
-    out = proc.stdout
+    out = run_benchmark("run.py", "--quick", "--sizes", "8,12", timeout=120)
     assert "CPUs" in out and "highspy" in out
     for family in ("uniform", "anti"):
         assert re.search(rf"^{family}\s+8x8\s", out, re.M), out

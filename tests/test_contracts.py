@@ -20,22 +20,19 @@ options a kind does not take) live in ``tests/test_contracts_bad_input.py``.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import functools
-import io
 import json
 import math
 import os
-import traceback
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from stackopt.cli import main
 from stackopt.status import Status
+from tests.helpers import RESULT_KEYS, run_cli
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -54,18 +51,6 @@ EXPORT_REQUIRED = {"normal_form", "bayesian", "security", "interdiction"}
 # fast run; the full export runs under the ``slow`` marker.
 EXPORT_ALL_LPS_UP_TO = 20
 
-SHARED_TOP_KEYS = {
-    "kind",
-    "game",
-    "status",
-    "method",
-    "leader",
-    "follower",
-    "certificate",
-    "stats",
-    "options",
-    "message",
-}
 CHECK_KEYS = {"name", "passed", "residual", "tolerance", "detail"}
 
 
@@ -126,20 +111,7 @@ SOLVABLE = [p for p in FILES if expected(p)[0] == 0]
 SOLVABLE_IDS = [rel(p) for p in SOLVABLE]
 
 
-# -- running the CLI in-process ------------------------------------------------------------
-def run_cli(*argv: str) -> tuple[int, str, str]:
-    """``stackopt ARGV`` in-process: (exit code, stdout, stderr). A traceback fails the test."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main([str(a) for a in argv])
-        except SystemExit as exc:  # argparse usage errors
-            code = exc.code if isinstance(exc.code, int) else 2
-        except Exception:
-            pytest.fail(f"stackopt {' '.join(map(str, argv))} raised:\n" + traceback.format_exc())
-    return code, out.getvalue(), err.getvalue()
-
-
+# -- running the CLI in-process (run_cli, from tests.helpers) --------------------------------
 def assert_one_line_error(err: str, *names: str) -> None:
     """Exactly one stderr line ``stackopt: error: ...`` mentioning every string in ``names``."""
     assert "Traceback" not in err, err
@@ -212,7 +184,7 @@ def test_solve_json_shared_keys(path, solved):
         return
     data = json.loads(out)
     assert json.loads(out_file.read_text(encoding="utf-8")) == data  # --out writes the same
-    assert SHARED_TOP_KEYS <= set(data), sorted(SHARED_TOP_KEYS - set(data))
+    assert RESULT_KEYS <= set(data), sorted(RESULT_KEYS - set(data))
     assert data["kind"] == file_kind(path)
     assert data["status"] in {s.value for s in Status}
     assert data["status"] == status
@@ -557,34 +529,26 @@ def test_export_file_names_never_collide(tmp_path):
         _readable_by_highs(f)
 
 
-@pytest.mark.parametrize("fmt", ["lp", "mps"])
-def test_export_of_labels_that_sanitise_alike_in_other_kinds(fmt, tmp_path):
-    game = tmp_path / "bayes.yaml"
-    game.write_text(
-        "kind: bayesian\nleader: {actions: ['g-1', 'g+1']}\nfollowers:\n"
-        "  - {name: 't-1', prior: 0.5, actions: ['a-b', 'a+b'],\n"
-        "     payoffs: {leader: [[1, 0], [0, 1]], follower: [[0, 1], [1, 0]]}}\n"
-        "  - {name: 't+1', prior: 0.5, actions: ['a-b', 'a+b'],\n"
-        "     payoffs: {leader: [[1, 0], [0, 1]], follower: [[1, 0], [0, 1]]}}\n",
-        encoding="utf-8",
-    )
-    code, out, err = run_cli("export", game, "--format", fmt, "--out", tmp_path / "out")
-    assert code == 0, err
-    for line in out.split():
-        _readable_by_highs(Path(line))
+#: games whose labels (actions, types, targets) differ only in characters LP/MPS names drop
+SANITISE_ALIKE = {
+    "bayesian": "kind: bayesian\nleader: {actions: ['g-1', 'g+1']}\nfollowers:\n"
+    "  - {name: 't-1', prior: 0.5, actions: ['a-b', 'a+b'],\n"
+    "     payoffs: {leader: [[1, 0], [0, 1]], follower: [[0, 1], [1, 0]]}}\n"
+    "  - {name: 't+1', prior: 0.5, actions: ['a-b', 'a+b'],\n"
+    "     payoffs: {leader: [[1, 0], [0, 1]], follower: [[1, 0], [0, 1]]}}\n",
+    "security": "kind: security\nresources: 1\ntargets:\n"
+    "  - {name: 'a-b', defender: {covered: 1, uncovered: -5},"
+    " attacker: {covered: -1, uncovered: 5}}\n"
+    "  - {name: 'a+b', defender: {covered: 1, uncovered: -4},"
+    " attacker: {covered: -1, uncovered: 4}}\n",
+}
 
 
 @pytest.mark.parametrize("fmt", ["lp", "mps"])
-def test_export_of_security_targets_that_sanitise_alike(fmt, tmp_path):
-    game = tmp_path / "sec.yaml"
-    game.write_text(
-        "kind: security\nresources: 1\ntargets:\n"
-        "  - {name: 'a-b', defender: {covered: 1, uncovered: -5},"
-        " attacker: {covered: -1, uncovered: 5}}\n"
-        "  - {name: 'a+b', defender: {covered: 1, uncovered: -4},"
-        " attacker: {covered: -1, uncovered: 4}}\n",
-        encoding="utf-8",
-    )
+@pytest.mark.parametrize("kind", sorted(SANITISE_ALIKE))
+def test_export_of_labels_that_sanitise_alike(kind, fmt, tmp_path):
+    game = tmp_path / f"{kind}.yaml"
+    game.write_text(SANITISE_ALIKE[kind], encoding="utf-8")
     code, out, err = run_cli("export", game, "--format", fmt, "--out", tmp_path / "out")
     assert code == 0, err
     for line in out.split():

@@ -22,19 +22,7 @@ from stackopt import (
 )
 from stackopt.report import format_result
 from stackopt.testing.oracles import BY_NAME
-
-KEYS = {
-    "kind",
-    "game",
-    "status",
-    "method",
-    "leader",
-    "follower",
-    "certificate",
-    "stats",
-    "options",
-    "message",
-}
+from tests.helpers import RESULT_KEYS
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +32,7 @@ def result():
 
 def test_to_dict_shape(result):
     d = result.to_dict()
-    assert set(d) == KEYS
+    assert set(d) == RESULT_KEYS
     assert set(d["leader"]) == {"name", "commitment", "value"}
     assert set(d["follower"]) == {"name", "response", "value"}
     assert d["status"] == "optimal" and d["kind"] == "normal_form"

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import run_benchmark
 
 
 @pytest.mark.slow
 def test_run_all_quick():
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "benchmarks" / "run_all.py"),
-            "--quick",
-            "--only",
-            "load,lp,security,bayesian,interdiction",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=REPO,
-    )
-    assert proc.returncode == 0, proc.stderr
-    out = proc.stdout
+    sections = "load,lp,security,bayesian,interdiction"
+    out = run_benchmark("run_all.py", "--quick", "--only", sections, timeout=600)
     for head in (
         "== loading",
         "== multiple LPs",

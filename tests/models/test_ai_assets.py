@@ -10,9 +10,7 @@ resource) or by one scipy LP per type-response profile (several types); the zero
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
-import io
 import json
 from fractions import Fraction
 from itertools import combinations
@@ -22,11 +20,11 @@ import numpy as np
 import pytest
 
 from stackopt import load_game, solve, verify
-from stackopt.cli import main
 from stackopt.errors import InputError
 from stackopt.models import list_models, load_model, model_parameters, solve_model
 from stackopt.testing.oracles import bayesian as bay
 from stackopt.testing.oracles import normal_form as nf
+from tests.helpers import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = "ai_assets_security"
@@ -75,16 +73,6 @@ def expand(m, types, H):
                 )
             )
     return R, C
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main([str(a) for a in argv])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 2
-    return code, out.getvalue(), err.getvalue()
 
 
 # -- the model and its payoffs --------------------------------------------------------------
@@ -174,7 +162,7 @@ def test_more_teams_never_hurt_and_six_cover_everything():
 # -- CLI, API, files ------------------------------------------------------------------------
 def test_cli_solve_and_verify_with_overrides(tmp_path):
     out = tmp_path / "r.json"
-    code, _, err = cli("solve", MODEL, "--set", "resources=1", "--out", str(out))
+    code, _, err = run_cli("solve", MODEL, "--set", "resources=1", "--out", str(out))
     assert code == 0, err
     data = json.loads(out.read_text())
     assert data["status"] == "optimal" and data["certificate"]["passed"]
@@ -182,13 +170,13 @@ def test_cli_solve_and_verify_with_overrides(tmp_path):
     ref, _, _ = bay.profile_enumeration(R, C, [0.5, 0.3, 0.2])
     assert data["leader"]["value"] == pytest.approx(ref, abs=1e-7)
     assert data["options"]["model"]["name"] == MODEL
-    code, _, err = cli("verify", MODEL, str(out))
+    code, _, err = run_cli("verify", MODEL, str(out))
     assert code == 0, err
     # the same answer is wrong for two teams
-    code, _, _ = cli("verify", MODEL, str(out), "--set", "resources=2")
+    code, _, _ = run_cli("verify", MODEL, str(out), "--set", "resources=2")
     assert code != 0
     out2 = tmp_path / "r2.json"
-    assert cli("solve", str(MODEL_FILE), "--set", "resources=2", "--out", str(out2))[0] == 0
+    assert run_cli("solve", str(MODEL_FILE), "--set", "resources=2", "--out", str(out2))[0] == 0
     assert json.loads(out2.read_text())["leader"]["value"] == pytest.approx(
         solve_model(MODEL).leader.value, abs=1e-9
     )
@@ -218,7 +206,7 @@ def test_api_load_solve_verify_and_the_bundled_data_file():
     ],
 )
 def test_bad_parameter_is_one_line_exit_2(flag, field):
-    code, _out, err = cli("solve", MODEL, "--set", flag)
+    code, _out, err = run_cli("solve", MODEL, "--set", flag)
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert field in err
@@ -233,7 +221,7 @@ def test_priors_not_summing_to_one_is_an_input_error():
 
 @pytest.mark.parametrize("target", [MODEL_FILE, DATA_FILE])
 def test_export_writes_the_lp(tmp_path, target):
-    code, _, err = cli("export", str(target), "--out", str(tmp_path))
+    code, _, err = run_cli("export", str(target), "--out", str(tmp_path))
     assert code == 0, err
     files = list(tmp_path.glob("*.lp"))
     assert files and all(f.stat().st_size > 0 for f in files)

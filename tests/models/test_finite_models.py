@@ -10,8 +10,6 @@ and a grid (incentive games) — all from :mod:`stackopt.testing.oracles`.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 
@@ -19,27 +17,17 @@ import numpy as np
 import pytest
 
 from stackopt import solve, verify
-from stackopt.cli import main
 from stackopt.errors import InputError
 from stackopt.models import load_model, model_parameters, solve_model
 from stackopt.testing.oracles import incentive as inc
 from stackopt.testing.oracles import normal_form as nf
 from tests.grid_oracle import grid_value
+from tests.helpers import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
 MODELS = REPO / "models"
 NEW = ("governance_menu", "governance_menu_subsidy", "ai_race", "ai_race_subsidy")
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main([str(a) for a in argv])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 2
-    return code, out.getvalue(), err.getvalue()
 
 
 # -- independent payoffs from the documented formulas ---------------------------------------
@@ -240,7 +228,7 @@ def test_defaults_reproduce_the_bundled_data_files():
 def test_cli_overrides_record_parameters_and_verify_round_trip(target, sets, tmp_path):
     flags = [a for s in sets for a in ("--set", s)]
     out = tmp_path / "r.json"
-    code, _, err = cli("solve", target, *flags, "--out", str(out))
+    code, _, err = run_cli("solve", target, *flags, "--out", str(out))
     assert code == 0, err
     data = json.loads(out.read_text())
     rec = data["options"]["model"]
@@ -266,12 +254,12 @@ def test_cli_overrides_record_parameters_and_verify_round_trip(target, sets, tmp
         ]
         check_incentive(game, api, payable)
     # verify rebuilds the game from the recorded parameters (no --set needed) ...
-    code, text, err = cli("verify", target, str(out))
+    code, text, err = run_cli("verify", target, str(out))
     assert code == 0, (text, err)
     assert "recorded in the result" in text
     assert verify(game, data).passed
     # ... agrees with a --set equal to the recorded value ...
-    code, _, err = cli("verify", target, str(out), flags[0], flags[1])
+    code, _, err = run_cli("verify", target, str(out), flags[0], flags[1])
     assert code == 0, err
     # ... and refuses one that contradicts it, in one line
     k = sets[0].partition("=")[0]
@@ -282,16 +270,16 @@ def test_cli_overrides_record_parameters_and_verify_round_trip(target, sets, tmp
         other = next(c for c in ps.choices if c != val)
     else:
         other = f"{(val + ps.upper) / 2 if val < ps.upper else (val + ps.lower) / 2!r}"
-    code, _, err = cli("verify", target, str(out), "--set", f"{k}={other}")
+    code, _, err = run_cli("verify", target, str(out), "--set", f"{k}={other}")
     assert code == 2 and "contradicts" in err and len(err.strip().splitlines()) == 1, err
 
 
 def test_verify_against_the_defaults_game_file_fails_when_parameters_changed(tmp_path):
     out = tmp_path / "r.json"
-    assert cli("solve", "ai_race", "--set", "s=2", "--set", "p=0.9", "--out", str(out))[0] == 0
-    code, text, _ = cli("verify", str(DATA / "ai_race.yaml"), str(out))  # a plain game file
+    assert run_cli("solve", "ai_race", "--set", "s=2", "--set", "p=0.9", "--out", str(out))[0] == 0
+    code, text, _ = run_cli("verify", str(DATA / "ai_race.yaml"), str(out))  # a plain game file
     assert code == 1 and "FAIL" in text
-    code, _, err = cli("verify", "ai_race_subsidy", str(out))
+    code, _, err = run_cli("verify", "ai_race_subsidy", str(out))
     assert code == 2 and "solved on model 'ai_race'" in err
 
 
@@ -306,16 +294,16 @@ def test_verify_against_the_defaults_game_file_fails_when_parameters_changed(tmp
 )
 def test_tampered_recorded_parameters_are_one_line_errors(patch, needle, tmp_path):
     out = tmp_path / "r.json"
-    assert cli("solve", "ai_race", "--out", str(out))[0] == 0
+    assert run_cli("solve", "ai_race", "--out", str(out))[0] == 0
     data = json.loads(out.read_text())
     data["options"]["model"]["parameters"].update(patch)
     out.write_text(json.dumps(data))
-    code, _, err = cli("verify", "ai_race", str(out))
+    code, _, err = run_cli("verify", "ai_race", str(out))
     assert code == 2 and needle in err and len(err.strip().splitlines()) == 1, err
     assert "options.model.parameters" in err
     data["options"]["model"] = "ai_race"
     out.write_text(json.dumps(data))
-    code, _, err = cli("verify", "ai_race", str(out))
+    code, _, err = run_cli("verify", "ai_race", str(out))
     assert code == 2 and len(err.strip().splitlines()) == 1
 
 
@@ -338,9 +326,9 @@ def test_tampered_recorded_parameters_are_one_line_errors(patch, needle, tmp_pat
 )
 def test_bad_parameters_exit_2_with_one_line(model, arg, needle, tmp_path):
     result = tmp_path / "r.json"
-    assert cli("solve", model, "--out", str(result))[0] == 0
+    assert run_cli("solve", model, "--out", str(result))[0] == 0
     for argv in (["solve", model, "--set", arg], ["verify", model, str(result), "--set", arg]):
-        code, out, err = cli(*argv)
+        code, out, err = run_cli(*argv)
         assert code == 2, (argv, out, err)
         assert needle in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     name, _, text = arg.partition("=")
@@ -412,7 +400,7 @@ def test_a_game_file_is_not_read_as_a_model_and_set_on_it_is_refused(tmp_path):
     from stackopt.models import instantiate
 
     assert instantiate(DATA / "ai_race.yaml") is None
-    code, _, err = cli("verify", str(DATA / "ai_race.yaml"), "missing.json", "--set", "s=2")
+    code, _, err = run_cli("verify", str(DATA / "ai_race.yaml"), "missing.json", "--set", "s=2")
     assert code == 2 and len(err.strip().splitlines()) == 1
-    code, _, err = cli("solve", str(DATA / "ai_race.yaml"), "--set", "s=2")
+    code, _, err = run_cli("solve", str(DATA / "ai_race.yaml"), "--set", "s=2")
     assert code == 2 and "not a model file" in err

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import stackopt
-from stackopt.cli import main
 from stackopt.errors import InputError
 from stackopt.models import ParameterSpec, list_models, load_model, model_parameters
+from tests.helpers import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL_FILE = REPO / "models" / "ai_regulation.yaml"
 CIVIL_FILE = REPO / "models" / "ai_regulation_civil.yaml"
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main([str(a) for a in argv])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 2
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_registry_lists_the_bundled_model_with_typed_parameters():
@@ -103,17 +91,17 @@ def test_cli_set_errors_exit_2_and_nothing_is_evaluated(tmp_path):
         "domain=moon",
         "firm_grid=1e9",
     ):
-        code, out, err = cli("solve", str(MODEL_FILE), "--set", arg)
+        code, out, err = run_cli("solve", str(MODEL_FILE), "--set", arg)
         assert code == 2, (arg, out, err)
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     game = tmp_path / "g.yaml"
     game.write_text("kind: normal_form\npayoffs: {leader: [[1]], follower: [[1]]}\n")
-    code, _, err = cli("solve", str(game), "--set", "fine_cap=3")
+    code, _, err = run_cli("solve", str(game), "--set", "fine_cap=3")
     assert code == 2 and "not a model file" in err
 
 
 def test_cli_set_solves_a_bundled_model_by_name():
-    code, out, err = cli(
+    code, out, err = run_cli(
         "solve",
         "ai_regulation",
         "--set",
