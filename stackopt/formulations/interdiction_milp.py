@@ -173,31 +173,23 @@ def reachable_graph(game: InterdictionGame, graph: RelevantGraph | None = None) 
 def tightened(game: InterdictionGame, graph: RelevantGraph) -> RelevantGraph:
     """``graph`` with the box :math:`[\\ell_v, u_v]` and reduced delays :math:`d'_e`
     (see the module docstring); candidates with :math:`d'_e \\le 0` are dropped."""
-    import heapq
+    import networkx as nx
 
     if not graph.reachable:
         return graph
     cand = set(graph.candidates)
 
     def dist(full: bool) -> dict[str, float]:
-        adj: dict[str, list[tuple[str, float]]] = {v: [] for v in graph.nodes}
+        """Shortest distances from the source (networkx Dijkstra) with every candidate's
+        model delay added (``full``) or none."""
+        g = nx.DiGraph()
+        g.add_nodes_from(graph.nodes)
         for k in graph.arcs:
             a = game.arcs[k]
             w = a.length + (model_delay(a, graph.penalty) if full and k in cand else 0.0)
-            adj[a.tail].append((a.head, w))
-        out = {v: float("inf") for v in graph.nodes}
-        out[game.source] = 0.0
-        heap = [(0.0, game.source)]
-        while heap:
-            d, v = heapq.heappop(heap)
-            if d > out[v]:
-                continue
-            for w_node, w in adj[v]:
-                nd = d + w
-                if nd < out[w_node]:
-                    out[w_node] = nd
-                    heapq.heappush(heap, (nd, w_node))
-        return out
+            g.add_edge(a.tail, a.head, weight=w)
+        found = nx.single_source_dijkstra_path_length(g, game.source, weight="weight")
+        return {v: float(found.get(v, float("inf"))) for v in graph.nodes}
 
     lower, upper = dist(False), dist(True)
     delays: dict[int, float] = {}
