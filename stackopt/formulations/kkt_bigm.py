@@ -86,3 +86,18 @@ def build_kkt_bigm(
     col_hi[km.il : km.im] = np.minimum(col_hi[km.il : km.im], m_lambda)
     integ = np.concatenate([km.integrality, np.ones(k, dtype=np.int32)])
     return KKTBigM(A, cost, col_lo, col_hi, row_lo, row_hi, integ, km, n0)
+
+
+def kkt_bigm_start(
+    problem: BilevelProblem, milp: KKTBigM, x: np.ndarray, y: np.ndarray, tol: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """A partial MIP start for :func:`build_kkt_bigm` from a bilevel-feasible ``(x, y)``:
+    the columns ``x``, ``y`` and ``z`` (``z_i = 1``, i.e. ``lambda_i`` free, where row ``i``'s
+    slack is within ``tol`` of 0; else ``z_i = 0``). HiGHS completes the multipliers by LP.
+    Returns ``(columns, values)`` for :func:`stackopt.engines.highs.set_mip_start`."""
+    f = milp.base.form
+    s = f.r - f.R @ x - f.P @ y
+    z = (s <= tol).astype(float)
+    nxy = problem.n_leader + problem.n_follower
+    cols = np.concatenate([np.arange(nxy), milp.iz + np.arange(f.k)])
+    return cols, np.concatenate([x, y, z])

@@ -24,10 +24,13 @@ def test_pyomo_kkt_model_matches_our_solution():
     from stackopt.engines.highs import _swallow_banner
 
     p = load_game(DATA / "covering_proven.yaml")
-    r = solve_bilevel(p)
+    r = solve_bilevel(p, method="kkt_bigm")
     assert r.method == "kkt_bigm" and r.certified
     status, value = enumerate_active_sets(p)
     assert status == "optimal" and r.leader.value == pytest.approx(value, abs=1e-6)
+    default = solve_bilevel(p)  # continuous leader, linear follower: branching by default
+    assert default.method == "bard_moore" and default.certified
+    assert default.leader.value == pytest.approx(value, abs=1e-6)
     m = build_model(p)
     _swallow_banner()
     from pyomo.contrib.solver.common.factory import SolverFactory

@@ -74,10 +74,10 @@ def test_general_random_vs_active_set_enumeration(seed):
 def test_covering_random_kkt_bigm_proven(seed):
     p = covering(seed, nx=1 + seed % 2)
     status, value = enumerate_active_sets(p)
-    r = solve_bilevel(p)
+    _same(solve_bilevel(p), status, value)  # default: bard_moore (continuous leader)
+    r = solve_bilevel(p, method="kkt_bigm")  # with its Bard-Moore MIP start
     _same(r, status, value)
     if status == "optimal":
-        assert r.method == "kkt_bigm"
         assert r.certificate.check("big_m_valid").passed
         _same(solve_bilevel(p, method="bard_moore"), status, value)
 
@@ -169,3 +169,39 @@ def test_follower_equality_rows_vs_enumeration(seed):
     )
     status, value = enumerate_active_sets(p)
     _same(solve_bilevel(p), status, value)
+
+
+def _bench_covering(seed: int, nx: int, ny: int):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from bilevel import covering as bench_covering
+
+    return bench_covering(seed, nx, ny)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_kkt_bigm_mip_start_agrees_with_branching(seed):
+    """The MIP start (a short Bard-Moore search) is only a hint: the seeded MILP reaches the
+    optimum found by a complete Bard-Moore search, a second, independent method."""
+    p = _bench_covering(seed, 6, 10)
+    r = solve_bilevel(p, method="kkt_bigm")
+    assert r.stats.get("start_accepted") is True
+    b = solve_bilevel(p, method="bard_moore")
+    assert r.status.value == b.status.value == "optimal" and r.certified and b.certified
+    assert r.leader.value == pytest.approx(b.leader.value, abs=1e-6 * max(1.0, p.scale))
+
+
+@pytest.mark.slow
+def test_covering_default_agrees_with_milp():
+    """Default (Bard-Moore) vs the proven-big-M MILP on a benchmark covering instance:
+    10x15 by default, 20x30 with ``STACKOPT_SLOW_FULL=1``."""
+    import os
+
+    full = os.environ.get("STACKOPT_SLOW_FULL") == "1"
+    p = _bench_covering(0, 20, 30) if full else _bench_covering(0, 10, 15)
+    r, m = solve_bilevel(p), solve_bilevel(p, method="kkt_bigm")
+    assert r.method == "bard_moore" and r.status.value == m.status.value == "optimal"
+    assert r.certified and m.certified
+    assert r.leader.value == pytest.approx(m.leader.value, abs=1e-6 * max(1.0, p.scale))

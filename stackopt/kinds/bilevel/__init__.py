@@ -44,7 +44,9 @@ KIND = KindSpec(
         ),
     ),
     default_method=None,
-    default_doc="kkt_bigm when every big-M is proven, else bard_moore; bilinear leader "
+    default_doc="bard_moore for continuous leaders and linear followers; otherwise kkt_bigm "
+    "when every big-M is proven, else strong_duality when proven, else bard_moore; bilinear "
+    "leader "
     "objectives: bard_moore (revenue identity) where it applies, else "
     "strong_duality",
     options=(
