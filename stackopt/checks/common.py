@@ -21,9 +21,10 @@ r"""Checks that several kinds share, written once.
     ``follower_value`` of one follower from both players' payoffs at the commitment.
 ``game_certificate``
     the certificate of a list of checks on a game (its payoff scale, the tolerances applied).
-``read_result`` / ``certify_answer``
+``read_result`` / ``certify_answer`` / ``label_response``
     the start every ``verify`` shares: parse and validate a stored result, choose its tolerance,
-    then recompute the certificate of its answer with the kind's ``certify`` function.
+    then recompute the certificate of its answer with the kind's ``certify`` function (a
+    one-follower kind first checks that the response is one action label).
 """
 
 from __future__ import annotations
@@ -146,6 +147,18 @@ def read_result(
         rtol = verify_rtol(result, default)
     evidence = result.certificate.evidence if result.certificate else None
     return result, rtol, evidence
+
+
+def label_response(response: Any, what: str) -> str:
+    """The response of a one-follower result (``what``: e.g. ``"a normal-form"``): one action
+    label, else an :class:`InputError` naming ``follower.response``."""
+    if not isinstance(response, str):
+        raise InputError(
+            f"the response of {what} result must be one action label, got {response!r}",
+            field="follower.response",
+            fix="write the follower's action label",
+        )
+    return response
 
 
 def certify_answer(

@@ -308,3 +308,14 @@ def test_a_declared_pure_restriction_is_applied_only_when_asked(tmp_path):
     # the mixed optimum -1.25
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["leader"]["value"] == pytest.approx(-3.0)
+
+
+@pytest.mark.parametrize("response", [["safe"], {"t": "safe"}, None, 3])
+def test_a_response_that_is_not_one_label_is_bad_input(result, response):
+    from stackopt import verify
+    from stackopt.errors import InputError
+
+    data = json.loads(json.dumps(result))
+    data["follower"]["response"] = response
+    with pytest.raises(InputError, match="the response of an incentive-game result must be one"):
+        verify(load_game(DATA / "safety_subsidy_budget.yaml"), data)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Certificate
-from stackopt.checks.common import bounds_evidence, read_result
+from stackopt.checks.common import bounds_evidence, label_response, read_result
 from stackopt.errors import InputError
 from stackopt.kinds.incentive.checks import DEFAULT_RTOL, certify, pure_table, tolerances
 from stackopt.kinds.incentive.game import IncentiveGame
@@ -270,13 +270,7 @@ def verify_incentive(
             field="options.tie_break",
             fix="write 'leader' or omit it",
         )
-    response = result.follower.response
-    if not isinstance(response, str):
-        raise InputError(
-            f"the response of an incentive-game result must be one action label, got {response!r}",
-            field="follower.response",
-            fix="write the follower's action label",
-        )
+    response = label_response(result.follower.response, "an incentive-game")
     lv, fv = result.leader.value, result.follower.value
     for name, v in (("leader.value", lv), ("follower.value", fv)):
         if v is not None and (
