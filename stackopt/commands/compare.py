@@ -36,9 +36,9 @@ def run(args: argparse.Namespace) -> int:
     from stackopt.errors import InputError
     from stackopt.io.load import load_game
     from stackopt.kinds.normal_form.compare import compare_leadership, format_comparison
-    from stackopt.models import is_model_name
+    from stackopt.models.record import model_file
 
-    if args.set or is_model_name(args.file) or _is_model_file(args.file):
+    if args.set or model_file(args.file) is not None:  # a model name or file
         return _run_model(args)
     game = load_game(args.file)
     opts = {}
@@ -55,18 +55,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_comparison(comparison))
     return EXIT_OK if comparison.passed else EXIT_NO_EQUILIBRIUM
-
-
-def _is_model_file(path: str) -> bool:
-    from stackopt.io.safe_yaml import load_yaml
-
-    if not path.endswith((".yaml", ".yml")):
-        return False
-    try:
-        data = load_yaml(path)
-    except Exception:
-        return False
-    return isinstance(data, dict) and "model" in data and "kind" not in data
 
 
 def _run_model(args: argparse.Namespace) -> int:
