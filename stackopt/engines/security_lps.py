@@ -18,9 +18,9 @@ best, in closed form, of :math:`\mu = \nu = 0`, one explicit multiplier on the t
 largest :math:`U_a^c`, and :math:`(\nu, \kappa = k^*)` standing for
 :math:`\mu_t = \nu / \Delta_a(t)` on :math:`\{U_a^u(t) \ge \kappa\}`. One of them is tight
 in exact arithmetic; if none is within :math:`10^{-9}` times the payoff scale of the LP value,
-HiGHS's row duals are used (signs taken as whichever give the smaller valid bound, as in
-:mod:`stackopt.engines.multiple_lps`) and, if still not tight, the explicit dual LP — both as
-full multiplier vectors, the record form written before the compact one. Targets that can
+the explicit dual LP is solved for that target and recorded as a full multiplier vector (the
+record form written before the compact one). The records are computed after the loop, for all
+solved LPs at once (:func:`compact_records`). Targets that can
 never be a best response get closed-form compact rays (:class:`NeverBestResponse`); an LP
 HiGHS still finds infeasible gets the explicit dual LP with its objective floored at
 :math:`\min_t U_d^u(t) - 1`, i.e. multipliers whose bound is below any defender value.
@@ -122,10 +122,9 @@ def solve_security_lps(
     order = np.argsort(-dc, kind="stable")
     floor = float(du.min()) - 1.0
     never = NeverBestResponse(dc, du, ac, au, m, floor)
-    da, dd = au - ac, dc - du
-    inv_da = np.zeros(T)
-    inv_da[da > 0] = 1.0 / da[da > 0]
+    dd = dc - du
     records: dict[int, TargetRecord] = {}
+    pending: list[tuple[int, float, float]] = []  # solved LPs: (target, c_j, value)
     best, best_val, best_c = None, -np.inf, None
     solved = pruned = infeasible = dual_lps = 0
     highs_seconds = 0.0
@@ -167,16 +166,7 @@ def solve_security_lps(
                 c = _coverage(h, T) if c is None else c
                 cj = float(c[j])
                 val = float(du[j] + dd[j] * cj)
-            rec = compact_record(dc, du, ac, au, inv_da, never.top2, m, j, cj)
-            if rec.bound is None or rec.bound > val + 1e-9 * sd:  # fall back: full duals
-                duals = np.asarray(h.getSolution().row_dual, dtype=float)
-                mu, nu, bound = _multipliers(dc, du, ac, au, m, j, duals, sd, sa)
-                if bound > val + 1e-9 * sd:  # loose duals: ask the dual LP directly
-                    dual_lps += 1
-                    mu, nu, bound = dual_lp(dc, du, ac, au, m, j, None)
-                rec = TargetRecord("optimal", mu=_sparse(mu), nu=nu, bound=bound)
-            rec.value = val
-            records[j] = rec
+            pending.append((j, cj, val))  # its record: after the loop, all at once
             if val > best_val:
                 best, best_val, best_c = j, val, c
         elif st == "infeasible":
@@ -186,6 +176,16 @@ def solve_security_lps(
             records[j] = TargetRecord("infeasible", mu=_sparse(mu), nu=nu, bound=bound)
         else:
             raise SolverError(f"HiGHS returned '{st}' on the LP for target {j}")
+    if pending:
+        js, cjs, vals = (np.array(x) for x in zip(*pending))
+        recs = compact_records(dc, du, ac, au, m, js, cjs)
+        for j, val, rec in zip(js.tolist(), vals.tolist(), recs):
+            if rec.bound is None or rec.bound > val + 1e-9 * sd:  # not tight: the dual LP
+                dual_lps += 1
+                mu, nu, bound = dual_lp(dc, du, ac, au, m, j, None)
+                rec = TargetRecord("optimal", mu=_sparse(mu), nu=nu, bound=bound)
+            rec.value = val
+            records[j] = rec
     stats = {
         "lps_solved": solved,
         "lps_pruned": pruned,
@@ -201,35 +201,51 @@ def _coverage(h: Any, T: int) -> np.ndarray:
     return np.clip(np.asarray(h.getSolution().col_value[:T], dtype=float), 0.0, 1.0)
 
 
-def compact_record(dc, du, ac, au, inv_da, top2, m, j: int, cj: float) -> TargetRecord:
-    r"""The linear-size optimal multipliers of LP(j) given its optimal :math:`c_j`
-    (:mod:`stackopt.kinds.security.bounds`): the best of :math:`\mu = \nu = 0` (bound
-    :math:`U_d^c(j)`), one explicit :math:`\mu_s = \Delta_d(j)/\Delta_a(j)` on the target
-    :math:`s \ne j` of largest :math:`U_a^c`, and :math:`(\nu, \kappa = k^*)` with
-    :math:`\nu = \Delta_d(j)/(1 + \Delta_a(j) H)`; each bound in closed form."""
-    da_j, dd_j = float(au[j] - ac[j]), float(dc[j] - du[j])
-    best = float(dc[j])
-    out = TargetRecord("optimal", bound=best)
-    if dd_j <= 0:
-        return out
-    k = float(au[j]) - da_j * cj  # the attacker's value at the optimum
-    # (nu, kappa): A = {t != j : au_t >= k, da_t > 0}
-    sel = (au >= k) & (inv_da > 0)
-    sel[j] = False
-    w = inv_da[sel]
-    H = float(w.sum())
-    C = float(m) + float(w @ (au[j] - au[sel]))
+def compact_records(dc, du, ac, au, m, js: np.ndarray, cjs: np.ndarray) -> list[TargetRecord]:
+    r"""The linear-size optimal multipliers of LP(j) for every solved target ``js[r]`` given its
+    optimal :math:`c_j` ``cjs[r]`` (:mod:`stackopt.kinds.security.bounds`): the best of
+    :math:`\mu = \nu = 0` (bound :math:`U_d^c(j)`), one explicit
+    :math:`\mu_s = \Delta_d(j)/\Delta_a(j)` on the target :math:`s \ne j` of largest
+    :math:`U_a^c` (bound :math:`U_d^u(j) + \mu_s (U_a^u(j) - U_a^c(s))`), and
+    :math:`(\nu, \kappa = k^*)`, :math:`k^* = U_a^u(j) - \Delta_a(j) c_j`, with
+    :math:`\nu = \Delta_d(j)/(1 + \Delta_a(j) H)` (bound :math:`U_d^u(j) + \nu C`,
+    :math:`H = \sum_A 1/\Delta_a(t)`, :math:`C = m + \sum_A (U_a^u(j) - U_a^u(t))/\Delta_a(t)`
+    over :math:`A = \{t \ne j : U_a^u(t) \ge \kappa, \Delta_a(t) > 0\}`). All bounds in closed
+    form, the sums over :math:`A` as matrix-vector products over cache-sized blocks."""
+    T = dc.size
+    da, dd = au - ac, dc - du
+    inv = np.zeros(T)
+    inv[da > 0] = 1.0 / da[da > 0]
+    da_j, dd_j, aj = da[js], dd[js], au[js]
+    k = aj - da_j * cjs  # the attacker's value at each optimum
+    H = np.empty(js.size)
+    C = np.empty(js.size)
+    step = max(1, (1 << 16) // max(T, 1))
+    for lo in range(0, js.size, step):
+        rows = slice(lo, lo + step)
+        mask = (au[None, :] >= k[rows, None]) & (inv > 0)[None, :]
+        mask[np.arange(mask.shape[0]), js[rows]] = False
+        mf = mask.astype(float)
+        H[rows] = mf @ inv
+        C[rows] = float(m) + (mf * (aj[rows, None] - au[None, :])) @ inv
     nu = dd_j / (1.0 + da_j * H)
-    b = float(du[j]) + nu * C
-    if b < best:
-        best, out = b, TargetRecord("optimal", nu=nu, kappa=k, bound=b)
-    if da_j > 0:  # one explicit multiplier on the fully covered target s
-        s = int(top2[0]) if int(top2[0]) != j else int(top2[1])
-        if s >= 0:
-            mu_s = dd_j / da_j
-            b = float(du[j]) + mu_s * float(au[j] - ac[s])
-            if b < best:
-                best, out = b, TargetRecord("optimal", mu={s: mu_s}, bound=b)
+    b_nu = du[js] + nu * C
+    top = np.argsort(-ac, kind="stable")[:2]
+    s = np.where(js == top[0], top[-1], top[0])  # the other target of largest U_a^c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mu_s = np.where(da_j > 0, dd_j / np.where(da_j > 0, da_j, 1.0), 0.0)
+    b_s = np.where((da_j > 0) & (s != js), du[js] + mu_s * (aj - ac[s]), np.inf)
+    out = []
+    for r, j in enumerate(js.tolist()):
+        b0 = float(dc[j])
+        if dd_j[r] <= 0 or (b0 <= b_nu[r] and b0 <= b_s[r]):
+            out.append(TargetRecord("optimal", bound=b0))
+        elif b_nu[r] <= b_s[r]:
+            out.append(
+                TargetRecord("optimal", nu=float(nu[r]), kappa=float(k[r]), bound=float(b_nu[r]))
+            )
+        else:
+            out.append(TargetRecord("optimal", mu={int(s[r]): float(mu_s[r])}, bound=float(b_s[r])))
     return out
 
 
@@ -294,20 +310,6 @@ class NeverBestResponse:
 def _sparse(mu: np.ndarray) -> dict[int, float]:
     nz = np.flatnonzero(mu)
     return dict(zip(nz.tolist(), mu[nz].tolist()))  # plain ints/floats, no per-entry calls
-
-
-def _multipliers(dc, du, ac, au, m, j, duals, sd, sa) -> tuple[np.ndarray, float, float]:
-    # HiGHS reports duals of >= rows and <= rows with opposite signs in a maximisation; the
-    # two signs are tried independently (every choice gives a valid bound).
-    best = None
-    for sign, sign_nu in ((-1.0, 1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, -1.0)):
-        mu = np.clip(sign * duals[:-1], 0.0, None) * (sd / sa)
-        mu[j] = 0.0
-        nu = max(0.0, sign_nu * float(duals[-1])) * sd
-        b = lp_bound(dc, du, ac, au, m, j, mu, nu)
-        if best is None or b < best[2]:
-            best = (mu, nu, b)
-    return best  # type: ignore[return-value]
 
 
 def dual_lp(dc, du, ac, au, m, j, floor: float | None) -> tuple[np.ndarray, float, float]:

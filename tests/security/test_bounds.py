@@ -110,6 +110,7 @@ def test_compact_records_are_sound_tight_and_linear(seed, T, m, kind):
     tol = 1e-7 * g.scale
     bounds = r.certificate.evidence["bounds"]
     recomputed = record_bounds(g, bounds)
+    assert r.stats["dual_lps_solved"] == 0  # the compact multipliers were tight
     for t, rec in bounds.items():
         assert len(rec["mu"]) <= 1, rec  # linear size: at most one explicit multiplier
         if lps[t] is not None:
@@ -309,3 +310,21 @@ def test_rounding_margin_stops_absorption_by_huge_multipliers(monkeypatch):
     d["certificate"]["evidence"]["bounds"]["t0"] = dict(forged["t0"], outcome="optimal")
     cert = verify_security(g, d)
     assert cert.check("leader_value").passed and not cert.check("optimality").passed
+
+
+def test_fallback_to_the_dual_lp_when_compact_records_are_not_tight(monkeypatch):
+    import stackopt.engines.security_lps as engine
+
+    def loose(dc, du, ac, au, m, js, cjs):  # as if every compact record missed the value
+        return [engine.TargetRecord("optimal", bound=float(dc[j]) + 1.0) for j in js]
+
+    monkeypatch.setattr(engine, "compact_records", loose)
+    g = game_of(11, 9, 3)
+    r = solve_security(g, prune=False)
+    assert r.stats["dual_lps_solved"] >= r.stats["lps_solved"] > 0
+    assert r.certified
+    solved = [x for x in r.certificate.evidence["bounds"].values() if x["outcome"] == "optimal"]
+    assert solved and all("kappa" not in x for x in solved)  # full multipliers from the dual LP
+    assert r.leader.value == pytest.approx(
+        max(v for j in range(9) if (v := lp_value(g, j)) is not None), abs=1e-7 * g.scale
+    )
