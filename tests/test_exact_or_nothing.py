@@ -332,6 +332,15 @@ def _suboptimal_with(evidence):
     }
 
 
+def _assert_not_verified(game, result) -> None:
+    """``verify`` refuses ``result`` as bad input or fails its certificate: it never passes."""
+    try:
+        cert = stackopt.verify(game, result)
+    except InputError:
+        return
+    assert not cert.passed
+
+
 @pytest.mark.parametrize("nan", [float("nan"), "nan", "NaN", float("inf")])
 def test_nan_dominance_bounds_do_not_certify_a_suboptimal_answer(nan):
     ev = {
@@ -340,11 +349,7 @@ def test_nan_dominance_bounds_do_not_certify_a_suboptimal_answer(nan):
             "violate": {"dominated_by": {"legal": nan}},
         }
     }
-    try:
-        cert = stackopt.verify(_inspection(), _suboptimal_with(ev))
-    except InputError:
-        return
-    assert not cert.passed
+    _assert_not_verified(_inspection(), _suboptimal_with(ev))
 
 
 def test_nan_dominance_bounds_cli_exit_2_or_1(tmp_path):
@@ -368,6 +373,17 @@ def _weak():
     return stackopt.solve(_inspection(), tie_break="adversarial").to_dict()
 
 
+def _weak_with_evidence(path, value):
+    """The adversarial-ties result of the inspection game with its evidence at ``path`` set to
+    ``value``."""
+    d = _weak()
+    node = d["certificate"]["evidence"]
+    for k in path[:-1]:
+        node = node[k]
+    node[path[-1]] = value
+    return d
+
+
 @pytest.mark.parametrize(
     "path,value",
     [
@@ -378,17 +394,7 @@ def _weak():
     ],
 )
 def test_adversarial_ties_nan_evidence_never_passes(path, value):
-    d = _weak()
-    ev = d["certificate"]["evidence"]
-    node = ev
-    for k in path[:-1]:
-        node = node[k]
-    node[path[-1]] = value
-    try:
-        cert = stackopt.verify(_inspection(), d)
-    except InputError:
-        return
-    assert not cert.passed
+    _assert_not_verified(_inspection(), _weak_with_evidence(path, value))
 
 
 def test_adversarial_ties_forged_supremum_with_loose_epsilon_fails():
@@ -486,11 +492,7 @@ def test_bayesian_nan_milp_bound_does_not_certify_a_suboptimal_answer(bound):
     g, d = _patrol()
     bad = _suboptimal_patrol(d)
     bad["certificate"]["evidence"] = {"milp": {"objective_bound": bound}}
-    try:
-        cert = stackopt.verify(g, bad)
-    except InputError:
-        return
-    assert not cert.passed
+    _assert_not_verified(g, bad)
 
 
 def test_bayesian_suboptimal_answer_with_forged_bound_fails():
@@ -942,13 +944,4 @@ def test_unreadable_values_in_a_result_file_are_exit_2(tmp_path, value):
     ],
 )
 def test_adversarial_malformed_evidence_fails_without_traceback(path, value):
-    d = _weak()
-    node = d["certificate"]["evidence"]
-    for k in path[:-1]:
-        node = node[k]
-    node[path[-1]] = value
-    try:
-        cert = stackopt.verify(_inspection(), d)
-    except InputError:
-        return
-    assert not cert.passed
+    _assert_not_verified(_inspection(), _weak_with_evidence(path, value))

@@ -36,6 +36,23 @@ FAST = settings(
 )
 
 
+def _assert_solve_passes_the_helpers(game):
+    """stackopt's certified answer to ``game``, as its JSON states it (leader fields such as
+    an incentive game's ``incentives`` included), passes assert_stackelberg_equilibrium."""
+    r = stackopt.solve(game)
+    assert r.certified, r.certificate.summary()
+    d = r.to_dict()
+    extra = {k: v for k, v in d["leader"].items() if k not in ("name", "commitment", "value")}
+    assert_stackelberg_equilibrium(
+        game,
+        d["leader"]["commitment"],
+        d["follower"]["response"],
+        leader_value=d["leader"]["value"],
+        **extra,
+    )
+    return r
+
+
 @FAST
 @given(normal_form_games(ties=True, duplicate_rows=True, dominated=True, integer=True))
 def test_degeneracy_is_there(game):
@@ -116,17 +133,7 @@ def test_bilevel_agrees_with_active_set_enumeration(problem):
 @FAST
 @given(st.one_of(security_games(max_types=2, ties=True), incentive_games(ties=True)))
 def test_security_and_incentive_answers_pass_the_helpers(game):
-    r = stackopt.solve(game)
-    assert r.certified, r.certificate.summary()
-    d = r.to_dict()
-    extra = {k: v for k, v in d["leader"].items() if k not in ("name", "commitment", "value")}
-    assert_stackelberg_equilibrium(
-        game,
-        d["leader"]["commitment"],
-        d["follower"]["response"],
-        leader_value=d["leader"]["value"],
-        **extra,
-    )
+    _assert_solve_passes_the_helpers(game)
 
 
 @FAST
@@ -141,16 +148,8 @@ def test_games_are_valid_and_solvable(game):
 def test_interdiction_agrees_with_brute_force(game):
     arcs = [(a.tail, a.head, a.length, a.delay, a.cost, a.removable) for a in game.arcs]
     value, _ = brute_force(arcs, game.source, game.target, game.budget)
-    r = stackopt.solve(game)
-    assert r.certified, r.certificate.summary()
+    r = _assert_solve_passes_the_helpers(game)
     assert r.leader.value == value or abs(r.leader.value - value) <= 1e-6 * max(1.0, value)
-    d = r.to_dict()
-    assert_stackelberg_equilibrium(
-        game,
-        d["leader"]["commitment"],
-        d["follower"]["response"],
-        leader_value=d["leader"]["value"],
-    )
 
 
 @settings(
@@ -161,15 +160,7 @@ def test_interdiction_agrees_with_brute_force(game):
 )
 @given(mdp_games(max_states=2, max_horizon=2))
 def test_mdp_answers_pass_the_helpers(game):
-    r = stackopt.solve(game)
-    assert r.certified, r.certificate.summary()
-    d = r.to_dict()
-    assert_stackelberg_equilibrium(
-        game,
-        d["leader"]["commitment"],
-        d["follower"]["response"],
-        leader_value=d["leader"]["value"],
-    )
+    _assert_solve_passes_the_helpers(game)
 
 
 @settings(max_examples=14, deadline=None, database=None)
