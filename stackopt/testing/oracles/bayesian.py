@@ -59,27 +59,22 @@ def weak_exact_two_actions(
     R: list[list[list[int]]], C: list[list[list[int]]], weights: list[Fraction]
 ) -> tuple[Fraction, bool]:
     """Exact pessimistic supremum and attainment when the leader has two actions."""
+
+    def crossing(M: list[list[int]], a: int, b: int) -> set[Fraction]:
+        """The p in [0, 1] where columns a and b of M tie: (M0a - M0b) p + (M1a - M1b)(1 - p)
+        = 0 (none if they never or always tie)."""
+        d0, d1 = Fraction(M[0][a] - M[0][b]), Fraction(M[1][a] - M[1][b])
+        if d0 == d1:
+            return set()
+        p = d1 / (d1 - d0)
+        return {p} if 0 <= p <= 1 else set()
+
     bps = {Fraction(0), Fraction(1)}
-    for c in C:
-        n = len(c[0])
-        for a, b in itertools.combinations(range(n), 2):
-            # (c0a - c0b) p + (c1a - c1b)(1 - p) = 0
-            d0 = Fraction(c[0][a] - c[0][b])
-            d1 = Fraction(c[1][a] - c[1][b])
-            if d0 != d1:
-                p = d1 / (d1 - d0)
-                if 0 <= p <= 1:
-                    bps.add(p)
     for r, c in zip(R, C):
-        n = len(c[0])
-        for a, b in itertools.combinations(range(n), 2):
-            if c[0][a] == c[0][b] and c[1][a] == c[1][b]:
-                e0 = Fraction(r[0][a] - r[0][b])
-                e1 = Fraction(r[1][a] - r[1][b])
-                if e0 != e1:
-                    p = e1 / (e1 - e0)
-                    if 0 <= p <= 1:
-                        bps.add(p)
+        for a, b in itertools.combinations(range(len(c[0])), 2):
+            bps |= crossing(c, a, b)  # the follower's tie
+            if c[0][a] == c[0][b] and c[1][a] == c[1][b]:  # always tied: the leader's
+                bps |= crossing(r, a, b)
     pts = sorted(bps)
 
     def br(c, p):

@@ -18,15 +18,22 @@ import itertools
 import numpy as np
 
 
+def _range_rows(ax, ay, lower, upper):
+    """Rows ``lower <= a_x x + a_y y <= upper`` as ``a_x x + a_y y <= b`` (finite sides only)."""
+    rows = []
+    for i in range(ay.shape[0]):
+        if np.isfinite(upper[i]):
+            rows.append((ax[i], ay[i], upper[i]))
+        if np.isfinite(lower[i]):
+            rows.append((-ax[i], -ay[i], -lower[i]))
+    return rows
+
+
 def _follower_rows(p):
     """All follower inequalities as ``a_x x + a_y y <= b`` (rows and finite bounds)."""
-    rows = []
-    for i in range(p.follower_rows_y.shape[0]):
-        lo, hi = p.follower_rows_lower[i], p.follower_rows_upper[i]
-        if np.isfinite(hi):
-            rows.append((p.follower_rows_x[i], p.follower_rows_y[i], hi))
-        if np.isfinite(lo):
-            rows.append((-p.follower_rows_x[i], -p.follower_rows_y[i], -lo))
+    rows = _range_rows(
+        p.follower_rows_x, p.follower_rows_y, p.follower_rows_lower, p.follower_rows_upper
+    )
     nx, ny = p.n_leader, p.n_follower
     for j in range(ny):
         e = np.zeros(ny)
@@ -39,14 +46,7 @@ def _follower_rows(p):
 
 
 def _leader_rows(p):
-    rows = []
-    for i in range(p.leader_rows_y.shape[0]):
-        lo, hi = p.leader_rows_lower[i], p.leader_rows_upper[i]
-        if np.isfinite(hi):
-            rows.append((p.leader_rows_x[i], p.leader_rows_y[i], hi))
-        if np.isfinite(lo):
-            rows.append((-p.leader_rows_x[i], -p.leader_rows_y[i], -lo))
-    return rows
+    return _range_rows(p.leader_rows_x, p.leader_rows_y, p.leader_rows_lower, p.leader_rows_upper)
 
 
 def _sign(p):
