@@ -266,7 +266,7 @@ class NeverBestResponse:
 
     def __init__(self, dc, du, ac, au, m, floor: float) -> None:
         T = dc.size
-        self.dc, self.du, self.ac, self.au, self.m, self.floor = dc, du, ac, au, m, floor
+        self.au = au
         da = au - ac
         inv = np.zeros(T)
         inv[da > 0] = 1.0 / da[da > 0]
@@ -280,30 +280,29 @@ class NeverBestResponse:
         self.H -= inv  # t != j
         # the two targets of largest covered payoff (for "some U_a^c(t) > U_a^u(j)")
         self.top2 = np.argsort(-ac, kind="stable")[:2] if T >= 2 else np.array([0, -1])
+        dd = dc - du
+        start = dc  # the bound's value before the s-terms (the max term is at most dd)
+        t1 = np.where(np.arange(T) != self.top2[0], self.top2[0], self.top2[1])
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            ac_t1 = np.where(t1 >= 0, ac[t1], -np.inf)
+            case1 = ac_t1 > au  # case 1: mu_t1 = s1
+            s1 = (start - floor) / (ac_t1 - au) + 1.0
+            b1 = du + s1 * (au - ac_t1) + np.maximum(0.0, dd - da * s1)
+            rate = self.need - m  # case 2: nu = s2, kappa = U_a^u(j)
+            case2 = ~case1 & (rate > 1e-9 * (m + self.need + 1.0))  # else feasible or too close
+            s2 = 2.0 * (start - floor) / rate + 1.0
+            b2 = du + s2 * (m - self.need) + np.maximum(0.0, dd - s2 * (1.0 + da * self.H))
+        self._rays = (t1, s1, b1, case1 & (b1 <= floor), s2, b2, case2 & (b2 <= floor))
 
     def record(self, j: int) -> TargetRecord | None:
-        dc, du, ac, au, m, floor = self.dc, self.du, self.ac, self.au, self.m, self.floor
-        da_j, dd_j = float(au[j] - ac[j]), float(dc[j] - du[j])
-        start = float(dc[j])  # the bound's value before the s-terms (max term <= dd[j])
-        t = int(self.top2[0]) if int(self.top2[0]) != j else int(self.top2[1])
-        if t >= 0 and ac[t] > au[j]:
-            rate = float(ac[t] - au[j])
-            s = (start - floor) / rate + 1.0
-            bound = float(du[j]) + s * float(au[j] - ac[t]) + max(0.0, dd_j - da_j * s)
-            if bound <= floor:
-                return TargetRecord("infeasible", mu={t: s}, bound=bound)
-            return None
-        rate = float(self.need[j] - m)
-        if rate <= 1e-9 * (m + float(self.need[j]) + 1.0):  # feasible, or too close to call
-            return None
-        s = 2.0 * (start - floor) / rate + 1.0
-        bound = (
-            float(du[j])
-            + s * (m - float(self.need[j]))
-            + max(0.0, dd_j - s * (1.0 + da_j * float(self.H[j])))
-        )
-        if bound <= floor:
-            return TargetRecord("infeasible", nu=s, kappa=float(au[j]), bound=bound)
+        """The record proving that ``j`` is never a best response, or ``None``."""
+        t1, s1, b1, ok1, s2, b2, ok2 = self._rays
+        if ok1[j]:
+            return TargetRecord("infeasible", mu={int(t1[j]): float(s1[j])}, bound=float(b1[j]))
+        if ok2[j]:
+            return TargetRecord(
+                "infeasible", nu=float(s2[j]), kappa=float(self.au[j]), bound=float(b2[j])
+            )
         return None
 
 

@@ -73,6 +73,7 @@ import numpy as np
 
 from stackopt.checks.common import is_finite_number
 
+_INF = float("inf")
 #: Unit roundoff of IEEE double precision.
 UNIT_ROUNDOFF = 2.0**-53
 #: Entries (records x targets) per dense block: small enough to stay in cache (measured).
@@ -92,6 +93,8 @@ class ParsedRecords:
 
 
 def _number(v: Any, what: str, *, nonneg: bool) -> float:
+    if type(v) is float and -_INF < v < _INF and (v >= 0.0 or not nonneg):
+        return v  # the common case, checked without the general path
     if not is_finite_number(v):
         raise ValueError(f"{what} must be a finite number, got {str(v)[:40]!r}")
     x = float(v)
@@ -115,7 +118,7 @@ def parse_record(
     vals: list[float] = []
     for lab, w in raw_mu.items():
         tg.append(index_of(lab))
-        vals.append(_number(w, f"mu[{lab!r}]", nonneg=True))
+        vals.append(_number(w, "a multiplier in mu", nonneg=True))
     if len(set(tg)) != len(tg):
         raise ValueError("mu names a target twice")
     return nu, kappa, tg, vals
