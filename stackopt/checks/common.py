@@ -19,6 +19,8 @@ r"""Checks that several kinds share, written once.
 ``strong_response_checks``
     ``best_response``, ``tie_break`` (leader-favourable), ``leader_value`` and
     ``follower_value`` of one follower from both players' payoffs at the commitment.
+``shortfall_check``
+    a value reaches a bound (or a better answer's value) within a tolerance.
 ``game_certificate``
     the certificate of a list of checks on a game (its payoff scale, the tolerances applied).
 ``read_result`` / ``certify_answer`` / ``label_response``
@@ -489,16 +491,25 @@ def bounds_check(
             atol,
             f"no bound for {noun}(s) " + ", ".join(map(repr, missing[:5])),
         )
-    gap = float(max(0.0, worst - value))
-    return Check(
+    return shortfall_check(
         "optimality",
-        gap <= atol,
-        gap,
+        worst,
+        value,
         atol,
-        f"every {subject} bounded by {max(worst, value):.10g} ({how}, {len(bounds)} bounds)"
-        if gap <= atol
-        else f"{noun} '{worst_label}' is only bounded by {worst:.10g} > {value:.10g}",
+        f"every {subject} bounded by {max(worst, value):.10g} ({how}, {len(bounds)} bounds)",
+        f"{noun} '{worst_label}' is only bounded by {worst:.10g} > {value:.10g}",
     )
+
+
+def shortfall_check(
+    name: str, bound: float, value: float, atol: float, passed: str, failed: str | None = None
+) -> Check:
+    r"""Check that ``value`` reaches ``bound`` (an upper bound on what any answer gets, or the
+    value of a better answer found) within ``atol``: residual :math:`\max(0, b - v)`, detail
+    ``passed`` or ``failed`` (default: ``passed``)."""
+    gap = float(max(0.0, bound - value))
+    ok = gap <= atol
+    return Check(name, ok, gap, atol, passed if ok or failed is None else failed)
 
 
 def pure_optimality_check(
@@ -506,15 +517,13 @@ def pure_optimality_check(
 ) -> Check:
     """The ``optimality`` check of a pure-commitment result: ``vals[i]`` is the leader's value
     of pure commitment ``i`` (recomputed from the game); the best must not exceed ``value``."""
-    gap = float(max(0.0, vals.max() - value))
-    return Check(
+    return shortfall_check(
         "optimality",
-        gap <= atol,
-        gap,
+        float(vals.max()),
+        value,
         atol,
-        f"best of {len(leader_actions)} pure commitments {how}"
-        if gap <= atol
-        else f"pure commitment '{leader_actions[int(vals.argmax())]}' gives "
+        f"best of {len(leader_actions)} pure commitments {how}",
+        f"pure commitment '{leader_actions[int(vals.argmax())]}' gives "
         f"{vals.max():.10g} > {value:.10g}",
     )
 

@@ -44,6 +44,7 @@ from stackopt.checks.common import (
     game_certificate,
     is_finite_number,
     probability_vector,
+    shortfall_check,
     tie_gap,
     value_check,
 )
@@ -288,29 +289,25 @@ def _optimality(
                     atol_l,
                     f"the result's MILP bound {float(bound):.10g} exceeds its value {value:.10g}",
                 )
-            excess = float(max(0.0, rederived - value))
-            return Check(
+            return shortfall_check(
                 "optimality",
-                excess <= atol_l,
-                excess,
+                rederived,
+                value,
                 atol_l,
                 f"re-derived independently by multiple LPs on the Harsanyi game: "
-                f"optimum {rederived:.10g}"
-                if excess <= atol_l
-                else f"multiple LPs on the Harsanyi game give {rederived:.10g} > {value:.10g}",
+                f"optimum {rederived:.10g}",
+                f"multiple LPs on the Harsanyi game give {rederived:.10g} > {value:.10g}",
             )
         bound = float(bound)
-        excess = float(max(0.0, bound - value))
-        return Check(
+        return shortfall_check(
             "optimality",
-            excess <= atol_l,
-            excess,
+            bound,
+            value,
             atol_l,
             f"solver-reported: HiGHS branch-and-bound bound {bound:.10g} (mip_rel_gap 0) "
             f"does not exceed the value; not re-derived (Harsanyi game above "
-            f"{VERIFY_HARSANYI_PROFILES} profiles)"
-            if excess <= atol_l
-            else f"HiGHS's bound {bound:.10g} exceeds the value {value:.10g}",
+            f"{VERIFY_HARSANYI_PROFILES} profiles)",
+            f"HiGHS's bound {bound:.10g} exceeds the value {value:.10g}",
         )
     bounds = ev.get("bounds")
     if isinstance(bounds, Mapping):

@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Certificate, Check
-from stackopt.checks.common import game_certificate, value_check
+from stackopt.checks.common import game_certificate, shortfall_check, value_check
 from stackopt.errors import InputError
 from stackopt.kinds.mdp import dp, enumeration
 from stackopt.kinds.mdp.game import MDPGame
@@ -223,18 +223,16 @@ def certify(
     checks.append(_optimality(game, lv, W, at0, evidence, atol, pure))
     if enumeration.applies(game):
         sup, n = enumeration.supremum(game)
-        egap = max(0.0, sup - lv)
         checks.append(
-            Check(
+            shortfall_check(
                 "optimality_enumeration",
-                egap <= atol,
-                egap,
+                sup,
+                lv,
                 atol,
                 f"enumeration of {n} follower policies (forward evaluation, "
-                f"exact parameter intervals): supremum {sup:.10g}"
-                if egap <= atol
-                else f"enumeration of {n} follower policies finds {sup:.10g}, "
-                f"{egap:.3g} above the leader's value",
+                f"exact parameter intervals): supremum {sup:.10g}",
+                f"enumeration of {n} follower policies finds {sup:.10g}, "
+                f"{sup - lv:.3g} above the leader's value",
             )
         )
     return game_certificate(game, checks, rtol=float(rtol), atol=atol, evidence=evidence)
@@ -304,7 +302,8 @@ def _optimality(
         )
     if not len(game.parameters) and game.n_leader_actions > 1 and pure and n <= PURE_LIMIT:
         best = pure_optimum(game, tie_tolerance(game, atol))
-        return _reaches(
+        return shortfall_check(
+            "optimality",
             best,
             lv,
             atol,
@@ -313,7 +312,8 @@ def _optimality(
         )
     if not len(game.parameters) and game.n_leader_actions == 1:
         best = at0(W)
-        return _reaches(
+        return shortfall_check(
+            "optimality",
             best,
             lv,
             atol,
@@ -335,21 +335,13 @@ def _optimality(
             atol,
             f"no finite 'milp_bound' in the evidence (got {bound!r})",
         )
-    gap = max(0.0, float(bound) - lv)
-    return Check(
+    bound = float(bound)
+    return shortfall_check(
         "optimality",
-        gap <= atol,
-        gap,
+        bound,
+        lv,
         atol,
-        f"leader value within atol of the MILP bound {float(bound):.10g} (solver-reported)"
-        if gap <= atol
-        else f"leader value {lv:.10g} is {gap:.3g} below the MILP bound "
-        f"{float(bound):.10g} (solver-reported)",
+        f"leader value within atol of the MILP bound {bound:.10g} (solver-reported)",
+        f"leader value {lv:.10g} is {bound - lv:.3g} below the MILP bound "
+        f"{bound:.10g} (solver-reported)",
     )
-
-
-def _reaches(best: float, value: float, atol: float, how: str) -> Check:
-    """``optimality`` against an optimum ``best`` computed exactly (``how`` says how): the
-    leader's ``value`` must reach it within ``atol``."""
-    gap = max(0.0, best - value)
-    return Check("optimality", gap <= atol, gap, atol, how)
