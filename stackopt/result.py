@@ -276,7 +276,7 @@ class Result:
         else:
             cert = None
         value = leader.get("value")
-        if value is not None and _num(value) is None:  # optional, but a number when present
+        if value is not None and as_number(value) is None:  # optional, but a number when present
             raise InputError(
                 f"must be a number, got {value!r}",
                 field="leader.value",
@@ -289,7 +289,7 @@ class Result:
             leader=LeaderOutcome(
                 name=str(leader.get("name", "leader")),
                 commitment=dict(commitment),
-                value=_num(leader.get("value")),
+                value=as_number(leader.get("value")),
                 incentives=leader.get("incentives"),
                 payment=leader.get("payment"),
             ),
@@ -348,9 +348,9 @@ class Result:
         extra = load_target(frame.rows)(self) if frame.rows else {}
         for col in frame.columns:
             data[col.name] = list(extra.get(col.name, [None] * n))
-        data["leader_value"] = [_num(self.leader.value)] * n
+        data["leader_value"] = [as_number(self.leader.value)] * n
         fv = self.follower.value
-        data["follower_value"] = [None if isinstance(fv, Mapping) else _num(fv)] * n
+        data["follower_value"] = [None if isinstance(fv, Mapping) else as_number(fv)] * n
         df = pd.DataFrame(data, columns=[c.name for c in frame.all_columns()])
         for col in frame.all_columns():
             df[col.name] = df[col.name].astype(col.dtype)
@@ -405,7 +405,9 @@ class Result:
         }
 
 
-def _num(x: Any) -> float | None:
+def as_number(x: Any) -> float | None:
+    """A number read from a result: ``float(x)``, the strings ``"inf"``/``"-inf"`` as
+    infinities, ``None`` when ``x`` is absent or not a number."""
     if x is None:
         return None
     if isinstance(x, str) and x in ("inf", "-inf"):

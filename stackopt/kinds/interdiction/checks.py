@@ -40,6 +40,7 @@ from stackopt.checks.common import game_certificate
 from stackopt.errors import InputError
 from stackopt.kinds.interdiction.game import InterdictionGame
 from stackopt.kinds.registry import DEFAULT_RTOL
+from stackopt.result import as_number
 from stackopt.vocabulary import milp_bound
 
 DEFAULT_ENUMERATE_LIMIT = 2000
@@ -234,7 +235,7 @@ def certify(
     if enum is not None:
         best, count = enum
         lv = (
-            _as_float(leader_value)
+            as_number(leader_value)
             if leader_value is not None
             else (length if not math.isinf(dist) else dist)
         )  # not reported: the recomputed value
@@ -256,21 +257,10 @@ def certify(
     return game_certificate(game, checks, rtol=float(rtol), atol=atol, evidence=evidence)
 
 
-def _as_float(v: Any) -> float | None:
-    if v is None:
-        return None
-    if isinstance(v, str) and v in ("inf", "-inf"):
-        return math.inf if v == "inf" else -math.inf
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return None
-
-
 def _value_check(name: str, reported: Any, actual: float, atol: float) -> Check:
     if reported is None:  # values are optional
         return Check(name, True, tolerance=atol, detail=f"not reported; recomputed {actual}")
-    v = _as_float(reported)
+    v = as_number(reported)
     if v is None:
         return Check(name, False, detail=f"reported value {reported!r} is missing or not a number")
     if math.isinf(actual) or math.isinf(v):
@@ -312,7 +302,7 @@ def _fresh_optimum(game: InterdictionGame) -> float | None:
         return None
     if not r.certified:
         return None
-    v = _as_float(r.leader.value)
+    v = as_number(r.leader.value)
     return v
 
 
@@ -341,7 +331,7 @@ def _optimality(
             detail="the commitment disconnects the target: value +inf cannot be beaten",
         )
     mip = milp_bound(evidence)  # evidence.milp_bound (old name: evidence.mip.dual_bound)
-    bound = _as_float(mip.get("bound")) if isinstance(mip, Mapping) else None
+    bound = as_number(mip.get("bound")) if isinstance(mip, Mapping) else None
     if (
         isinstance(mip, Mapping)
         and mip.get("bound") is not None
@@ -393,7 +383,7 @@ def _optimality(
             detail="no MILP bound recorded in the evidence and the graph is too large to enumerate",
         )
     assert mip is not None  # bound is not None, so it was read from mip
-    path_bound = _as_float(mip.get("path_bound"))
+    path_bound = as_number(mip.get("path_bound"))
     if path_bound is not None and bound > path_bound:
         return Check(
             "optimality",
