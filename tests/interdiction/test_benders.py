@@ -7,15 +7,13 @@ import math
 import os
 import time
 
-import networkx as nx
-import numpy as np
 import pytest
 
 from stackopt import Status
-from stackopt.kinds.interdiction.game import InterdictionGame
 from stackopt.kinds.interdiction.solve import solve_interdiction, verify_interdiction
 from stackopt.testing.oracles.interdiction import brute_force
 
+from .helpers import grid_game
 from .test_solve import game_of, random_instance
 
 
@@ -36,23 +34,9 @@ def test_benders_matches_enumeration_and_dual_milp(seed):
     assert verify_interdiction(game, res.to_dict(), enumerate_limit=0).passed
 
 
-def _grid(n: int, budget: float, seed: int = 1, removable: float = 0.0) -> InterdictionGame:
-    rng = np.random.default_rng(seed)
-    g = nx.grid_2d_graph(n, n).to_directed()
-    for u, v in g.edges:
-        rem = bool(rng.random() < removable)
-        g.edges[u, v].update(
-            length=int(rng.integers(1, 11)),
-            delay=0 if rem else int(rng.integers(5, 21)),
-            cost=int(rng.integers(1, 3)),
-            removable=rem,
-        )
-    return InterdictionGame.from_networkx(g, (0, 0), (n - 1, n - 1), budget)
-
-
 @pytest.mark.parametrize("removable", [0.0, 0.2])
 def test_benders_small_grid_matches_enumeration(removable):
-    game = _grid(4, 2, seed=3, removable=removable)
+    game = grid_game(4, 2, seed=3, removable=removable)
     arcs = [(a.tail, a.head, a.length, a.delay, a.cost, a.removable) for a in game.arcs]
     best, _ = brute_force(arcs, game.source, game.target, game.budget)
     res = solve_interdiction(game, method="benders", enumerate_limit=0)
@@ -65,7 +49,7 @@ def test_benders_20x20_grid_fast_and_equal_to_dual_milp(removable):
     """Issue 13: 20x20 grids in under 10 s (full size with STACKOPT_SLOW_FULL=1, where the
     dual MILP is the second formulation; 8x8 otherwise)."""
     n = 20 if os.environ.get("STACKOPT_SLOW_FULL") else 8
-    game = _grid(n, 4, removable=removable)
+    game = grid_game(n, 4, removable=removable)
     t = time.perf_counter()
     res = solve_interdiction(game, method="benders", enumerate_limit=0)
     seconds = time.perf_counter() - t

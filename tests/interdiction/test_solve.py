@@ -23,6 +23,8 @@ from stackopt.kinds.interdiction.game import InterdictionGame
 from stackopt.kinds.interdiction.solve import build_model, solve_interdiction, verify_interdiction
 from stackopt.testing.oracles.interdiction import brute_force
 
+from .helpers import grid_game
+
 
 def random_instance(seed: int):
     rng = np.random.default_rng(seed)
@@ -248,22 +250,10 @@ def test_tampered_results_fail(tamper, failing):
     assert not cert.check(failing).passed, cert.summary()
 
 
-def _grid_game(n: int, budget: float, seed: int = 1) -> InterdictionGame:
-    rng = np.random.default_rng(seed)
-    g = nx.grid_2d_graph(n, n).to_directed()
-    for u, v in g.edges:
-        g.edges[u, v].update(
-            length=int(rng.integers(1, 11)),
-            delay=int(rng.integers(5, 21)),
-            cost=int(rng.integers(1, 3)),
-        )
-    return InterdictionGame.from_networkx(g, (0, 0), (n - 1, n - 1), budget)
-
-
 def test_time_limit_never_certifies_an_unproven_answer():
     from stackopt.errors import SolverError
 
-    game = _grid_game(10, 4)
+    game = grid_game(10, 4)
     try:
         res = solve_interdiction(game, time_limit=0.3, threads=1, enumerate_limit=0)
     except SolverError as exc:  # stopped before any incumbent
@@ -283,13 +273,13 @@ def test_grid_against_second_formulation():
     import os
 
     if os.environ.get("STACKOPT_SLOW_FULL"):
-        game = _grid_game(20, 4)
+        game = grid_game(20, 4)
         a = solve_interdiction(game, enumerate_limit=0)
         b = solve_interdiction(game, method="lp_dual", enumerate_limit=0)
         assert a.certified and b.certified
         assert a.leader.value == pytest.approx(b.leader.value, abs=1e-6)
         return
-    game = _grid_game(5, 2)
+    game = grid_game(5, 2)
     arcs = [(x.tail, x.head, x.length, x.delay, x.cost, x.removable) for x in game.arcs]
     best, _ = brute_force(arcs, game.source, game.target, game.budget)
     res = solve_interdiction(game, enumerate_limit=0)
