@@ -83,7 +83,7 @@ class Option:
                 else f"{'<' if self.exclusive_maximum else '<='} {self.maximum:g}"
             )
             what += " " + ", ".join(p for p in (lo, hi) if p)
-        default = "" if self.default is None else f" (default {_show(self.default)})"
+        default = "" if self.default is None else f" (default {show_value(self.default)})"
         return f"{self.flag} {what}{default}: {self.doc}"
 
     def check(self, value: Any, kind: str) -> Any:
@@ -135,7 +135,8 @@ class Option:
         return value
 
 
-def _show(v: Any) -> str:
+def show_value(v: Any) -> str:
+    """A value as the command line writes it (``true``, ``0.5``, ``x``)."""
     if isinstance(v, bool):
         return str(v).lower()
     if isinstance(v, float):
@@ -151,7 +152,7 @@ def _bad(opt: Option, value: Any, where: str, want: str) -> InputError:
         f"{where} must be {want}, got {shown}",
         field=opt.name,
         fix=f"give {opt.flag} {want}"
-        + (f", e.g. {_show(opt.default)}" if opt.default is not None else ""),
+        + (f", e.g. {show_value(opt.default)}" if opt.default is not None else ""),
     )
 
 
