@@ -8,10 +8,14 @@ Methods timed on the same games:
 
 Every solve is certified; the LP and MILP values are compared on each game. Payoffs: defender
 covered U(0, 10), uncovered U(-10, 0); attacker covered U(-10, 0), uncovered U(0, 10);
-resources = targets / 10. Usage::
+resources = targets / 10.
+
+Then (``--ratio-sizes``, default 100,500,1000) the certificate overhead of the default method:
+total solve time (LP loop, bound records, certificate) over HiGHS's own time, the median of
+``--repeats`` solves in this process after one warm-up, with the evidence's JSON size. Usage::
 
     python benchmarks/security.py [--sizes 50,100,200,500] [--types 2,5] [--seed 0]
-        [--time-limit 120]
+        [--time-limit 120] [--ratio-sizes 100,500,1000] [--repeats 5] [--ratio-only]
 """
 
 from __future__ import annotations
@@ -77,7 +81,13 @@ def main(argv=None) -> int:
         default=100,
         help="largest size for ERASER with several attacker types",
     )
+    ap.add_argument("--ratio-sizes", default="100,500,1000")
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--ratio-only", action="store_true", help="only the total/HiGHS table")
     args = ap.parse_args(argv)
+    ratio_sizes = [int(s) for s in args.ratio_sizes.split(",") if s]
+    if args.ratio_only:
+        return 0 if overhead(ratio_sizes, args.repeats, args.seed) else 1
     sizes = [int(s) for s in args.sizes.split(",") if s]
     types = [int(s) for s in args.types.split(",") if s]
     import highspy  # noqa: F401
@@ -131,7 +141,31 @@ def main(argv=None) -> int:
         f"agreement: max |value difference| between methods on one-type games = "
         f"{max_diff:.3g}; all certificates passed: {all_ok}"
     )
+    all_ok &= overhead(ratio_sizes, args.repeats, args.seed)
     return 0 if all_ok else 1
+
+
+def overhead(sizes: list[int], repeats: int, seed: int) -> bool:
+    """Print total / HiGHS (median of ``repeats``) for one-type games; True if all certified."""
+    import json
+
+    print(f"load average {os.getloadavg()[0]:.2f}; total / HiGHS, median of {repeats} solves")
+    print(f"{'targets':>7} {'total s':>8} {'HiGHS s':>8} {'ratio':>6} {'evidence KB':>11}")
+    ok = True
+    for T in sizes:
+        g = make_game(T, 1, seed)
+        solve_security(g)  # warm-up
+        runs = []
+        for _ in range(max(1, repeats)):
+            sec, r = timed(g)
+            ok &= r.certified
+            runs.append((sec / float(r.stats["highs_seconds"]), sec, r.stats["highs_seconds"]))
+        runs.sort()
+        ratio, sec, hs = runs[len(runs) // 2]
+        kb = len(json.dumps(r.certificate.evidence)) / 1024
+        print(f"{T:>7} {sec:>8.3f} {hs:>8.3f} {ratio:>6.2f} {kb:>11.0f}")
+    print(f"load average {os.getloadavg()[0]:.2f}")
+    return ok
 
 
 def _version(mod: str) -> str:
