@@ -528,6 +528,32 @@ def pure_optimality_check(
     )
 
 
+def record_weight(w: Any) -> float:
+    """A weight of a bound record (a mixture weight or a dual multiplier) as a float;
+    :class:`ValueError` for booleans, strings, NaN and infinities (the optimality check then
+    fails naming the record)."""
+    if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(float(w)):
+        raise ValueError(f"{w!r} is not a finite number")
+    return float(w)
+
+
+def domination_margin(B: np.ndarray, k: int, weights: Any, index_of: Callable[[str], int]) -> float:
+    r"""The margin :math:`\min_i ((Bz)_i - B_{ik})` by which the mixture :math:`z` of a bound
+    record's ``dominated_by`` (follower action -> weight; ``index_of`` maps a label to its
+    column) beats follower action ``k``. Raises :class:`ValueError` unless :math:`z` is a
+    probability distribution of finite numbers over actions other than ``k``; the caller
+    compares the margin with what ``k`` could be paid (0 without incentives) plus the
+    tolerance."""
+    if not isinstance(weights, Mapping):
+        raise ValueError("dominated_by must map follower actions to weights")
+    z = np.zeros(B.shape[1])
+    for label, w in weights.items():
+        z[index_of(str(label))] = record_weight(w)
+    if z.min() < 0 or z[k] != 0 or abs(z.sum() - 1.0) > 1e-9 * max(1, len(z)):
+        raise ValueError("the dominating mixture must be a distribution over other actions")
+    return float((B @ z - B[:, k]).min())
+
+
 def bounds_evidence(labels: Sequence[str], records: Mapping[int, Any]) -> dict[str, Any]:
     """The ``bounds`` evidence written by a multiple-LPs solve, in ``labels`` order: per
     follower action ``k`` with a record, its ``outcome`` and either the dominating mixture

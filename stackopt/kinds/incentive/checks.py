@@ -46,9 +46,11 @@ from stackopt.checks.common import (
     bounds_check,
     check_rtol,
     distribution_check,
+    domination_margin,
     game_certificate,
     probability_vector,
     pure_optimality_check,
+    record_weight,
     strong_response_checks,
     value_check,
 )
@@ -254,15 +256,7 @@ def record_bound(game: IncentiveGame, k: int, rec: Mapping[str, Any], atol_f: fl
     A, B = game.A, game.B
     cap = float(game.caps[k])
     if "dominated_by" in rec:
-        z = np.zeros(game.shape[1])
-        dom = rec["dominated_by"]
-        if not isinstance(dom, Mapping):
-            raise ValueError("dominated_by must map follower actions to weights")
-        for lab, w in dom.items():
-            z[game.follower_index(str(lab))] = _finite(w)
-        if z.min() < 0 or z[k] != 0 or abs(z.sum() - 1.0) > 1e-9 * max(1, len(z)):
-            raise ValueError("the dominating mixture must be a distribution over other actions")
-        margin = float((B @ z - B[:, k]).min())
+        margin = domination_margin(B, k, rec["dominated_by"], game.follower_index)
         if margin <= cap + atol_f:
             raise ValueError(
                 f"domination margin {margin:.6g} does not exceed the largest "
@@ -274,13 +268,7 @@ def record_bound(game: IncentiveGame, k: int, rec: Mapping[str, Any], atol_f: fl
         raise ValueError("multipliers must map follower actions to numbers")
     y = np.zeros(game.shape[1])
     for lab, w in mult.items():
-        y[game.follower_index(str(lab))] = _finite(w)
+        y[game.follower_index(str(lab))] = record_weight(w)
     if y.min() < 0:
         raise ValueError("multipliers must be non-negative")
     return dual_bound(A, B, cap, game.incentives.cost_weight, k, y)
-
-
-def _finite(w: Any) -> float:
-    if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(float(w)):
-        raise ValueError(f"{w!r} is not a finite number")
-    return float(w)
