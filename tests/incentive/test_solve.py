@@ -161,6 +161,17 @@ def test_an_action_no_affordable_incentive_induces_is_certified_by_domination():
     rec = res.certificate.evidence["bounds"]["b1"]
     assert rec["outcome"] == "infeasible" and "dominated_by" in rec
     assert rec["margin"] == pytest.approx(3.0)
+    # a forged or malformed dominating mixture fails the optimality check, naming the record
+    for forged, why in [
+        ({"b1": 1.0}, "distribution over other actions"),
+        ({"b0": "1"}, "is not a finite number"),
+        ({"b0": float("nan")}, "is not a finite number"),
+        ([1.0], "must map follower actions"),
+    ]:
+        data = res.to_dict()
+        data["certificate"]["evidence"]["bounds"]["b1"]["dominated_by"] = forged
+        check = verify(game, data).check("optimality")
+        assert not check.passed and "'b1'" in check.detail and why in check.detail, check.detail
     # with max 3.5 it becomes inducible: pay 3 in row 1 -> 9 - 3 = 6
     res = solve(make([[0, 9], [1, 9]], [[3, 0], [4, 1]], max=3.5))
     assert res.leader.value == pytest.approx(6.0)
