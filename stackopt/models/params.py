@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stackopt.errors import InputError
+from stackopt.kinds.registry import show_value  # a value as written after ``--set name=``
 
 PARAMETER_TYPES = ("float", "int", "str", "bool")
 _TRUE = ("true", "yes", "on", "1")
@@ -143,15 +144,6 @@ def subsidy_parameters(
             units="value units per value unit paid",
         ),
     )
-
-
-def show_value(v: Any) -> str:
-    """A parameter value as it is written after ``--set name=`` (``true``, ``0.5``, ``x``)."""
-    if isinstance(v, bool):
-        return str(v).lower()
-    if isinstance(v, float):
-        return f"{v:g}"
-    return str(v)
 
 
 def resolve_values(
