@@ -68,9 +68,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from stackopt.kinds.security.game import SecurityGame
 
 
-def big_ms(game: SecurityGame) -> tuple[np.ndarray, np.ndarray]:
-    """Per-(type, target) constants ``(Z_d, Z_a)``, shape ``(L, T)`` (proof: module docstring)."""
-    zd = game.defender_covered.max(axis=1, keepdims=True) - game.defender_uncovered
+def big_ms(game: SecurityGame, caps: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    r"""Per-(type, target) constants ``(Z_d, Z_a)``, shape ``(L, T)`` (proof: module docstring);
+    with ``caps``, :math:`Z_d^{\lambda t} = \min(\max_{t'} U_d^{\lambda,c}(t'),
+    \max_{t'} B^\lambda_{t'}) - U_d^{\lambda,u}(t)`."""
+    top = game.defender_covered.max(axis=1, keepdims=True)
+    if caps is not None:
+        top = np.minimum(top, caps.max(axis=1, keepdims=True))
+    zd = top - game.defender_uncovered
     za = game.attacker_uncovered.max(axis=1, keepdims=True) - game.attacker_covered
     return zd, za
 
@@ -102,20 +107,22 @@ def never_attacked(game: SecurityGame) -> np.ndarray:
     return out
 
 
-def build_eraser(game: SecurityGame) -> pyo.ConcreteModel:
-    """The ERASER MILP as a Pyomo model.
+def build_eraser(game: SecurityGame, caps: np.ndarray | None = None) -> pyo.ConcreteModel:
+    r"""The ERASER MILP as a Pyomo model.
 
     Components: ``c[t]``, ``a[type, t]`` (binary), ``d[type]``, ``k[type]``, constraints
     ``resources``, ``one_target[type]``, ``defender_value[type, t]``,
     ``attacker_best[type, t]``, ``attacker_switch[type, t]`` and the objective
-    ``expected_defender_value`` (maximise).
+    ``expected_defender_value`` (maximise). With ``caps`` (shape ``(L, T)``, proven upper
+    bounds :math:`B^\lambda_t \ge \mathrm{LP}^\lambda(t)`, see :func:`value_caps`) also
+    ``value_cap[type]`` and the tighter :math:`Z_d` of :func:`big_ms`.
     """
     import pyomo.environ as pyo
 
     labels, types = list(game.targets), list(game.types)
     dc, du = game.defender_covered, game.defender_uncovered
     ac, au = game.attacker_covered, game.attacker_uncovered
-    zd, za = big_ms(game)
+    zd, za = big_ms(game, caps)
     ti = {t: k for k, t in enumerate(labels)}
     li = {ty: k for k, ty in enumerate(types)}
 
@@ -124,9 +131,10 @@ def build_eraser(game: SecurityGame) -> pyo.ConcreteModel:
     model.L = pyo.Set(initialize=types, ordered=True)
     model.c = pyo.Var(model.T, bounds=(0, 1), doc="coverage probability")
     model.a = pyo.Var(model.L, model.T, domain=pyo.Binary, doc="type attacks target")
+    d_max = dc.max(axis=1) if caps is None else np.minimum(dc.max(axis=1), caps.max(axis=1))
     model.d = pyo.Var(
         model.L,
-        bounds=lambda mdl, ty: (float(du[li[ty]].min()), float(dc[li[ty]].max())),
+        bounds=lambda mdl, ty: (float(du[li[ty]].min()), float(d_max[li[ty]])),
         doc="defender's value against the type",
     )
     model.k = pyo.Var(
@@ -170,10 +178,63 @@ def build_eraser(game: SecurityGame) -> pyo.ConcreteModel:
             mdl.k[ty] - ua(mdl, ty, t) <= (1 - mdl.a[ty, t]) * float(za[li[ty], ti[t]])
         ),
     )
+    if caps is not None:  # d^lambda <= sum_t B^lambda_t a^lambda_t (valid: value_caps)
+        model.value_cap = pyo.Constraint(
+            model.L,
+            rule=lambda mdl, ty: (
+                mdl.d[ty]
+                <= sum(float(caps[li[ty], i]) * mdl.a[ty, t] for i, t in enumerate(labels))
+            ),
+        )
     model.expected_defender_value = pyo.Objective(
         expr=sum(float(game.priors[li[ty]]) * model.d[ty] for ty in types), sense=pyo.maximize
     )
     return model
+
+
+def value_caps(game: SecurityGame) -> tuple[np.ndarray, float, float]:
+    r"""``(B, build seconds, HiGHS seconds)``: for every type :math:`\lambda` and target
+    :math:`t`, a proven upper bound :math:`B^\lambda_t` on the defender's value against type
+    :math:`\lambda` over the coverages under which :math:`\lambda` attacks :math:`t`.
+
+    :math:`B^\lambda_t` is the weak-duality bound of the one-type coverage LP
+    :math:`\mathrm{LP}^\lambda(t)` (:mod:`stackopt.formulations.security_lps`, solved for every
+    target by :func:`stackopt.engines.security_lps.solve_security_lps` without pruning) plus
+    :math:`10^{-9}` times the type's payoff scale. *Validity of the cut*
+    :math:`d^\lambda \le \sum_t B^\lambda_t a^\lambda_t`: if type :math:`\lambda` attacks
+    :math:`t` under coverage :math:`c` (a best response, :math:`\sum c \le m`), then :math:`c`
+    is feasible for :math:`\mathrm{LP}^\lambda(t)`, so
+    :math:`d^\lambda = U_d^\lambda(t, c) \le \mathrm{LP}^\lambda(t) \le B^\lambda_t` — no
+    equilibrium is cut off; it also gives :math:`d^\lambda \le \max_t B^\lambda_t`, hence the
+    tighter :math:`Z_d` of :func:`big_ms`. A target whose LP is infeasible gets a bound below
+    every defender payoff, which forbids attacking it. The cut makes the LP relaxation at most
+    :math:`\sum_\lambda p_\lambda \max_t B^\lambda_t` (each type's own Stackelberg value).
+    """
+    import time
+
+    from stackopt.engines.security_lps import solve_security_lps
+
+    L, T = game.n_types, game.n_targets
+    caps = np.empty((L, T))
+    build = highs = 0.0
+    for lam in range(L):
+        t0 = time.perf_counter()
+        dc, du = game.defender_covered[lam], game.defender_uncovered[lam]
+        out = solve_security_lps(
+            dc,
+            du,
+            game.attacker_covered[lam],
+            game.attacker_uncovered[lam],
+            game.resources,
+            prune=False,
+        )
+        slack = 1e-9 * float(max(np.abs(dc).max(), np.abs(du).max(), 1.0))
+        for j in range(T):
+            rec = out.records[j]
+            caps[lam, j] = (float(dc[j]) if rec.bound is None else float(rec.bound)) + slack
+        highs += float(out.stats["highs_seconds"])
+        build += time.perf_counter() - t0 - float(out.stats["highs_seconds"])
+    return np.minimum(caps, game.defender_covered + 0.0), build, highs
 
 
 def read_solution(model: pyo.ConcreteModel, game: SecurityGame) -> tuple[np.ndarray, list[int]]:

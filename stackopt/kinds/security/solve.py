@@ -215,15 +215,21 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
 
     from stackopt.engines.highs import solve_milp_exactly, swallow_banner
     from stackopt.engines.security_lps import polish_coverage
-    from stackopt.formulations.security_milp import big_ms, build_eraser, read_solution
+    from stackopt.formulations.security_milp import (
+        big_ms,
+        build_eraser,
+        read_solution,
+        value_caps,
+    )
     from stackopt.kinds.security.merge import merge_attacker_types
     from stackopt.progress import model_size, phase
 
     swallow_banner()
     t = time.perf_counter()
     solved, group_of = merge_attacker_types(game)  # identical types: summed prior (exact)
-    model = build_eraser(solved)
-    build = time.perf_counter() - t
+    caps, _, caps_highs = value_caps(solved)  # each type's own LP bounds: a valid cut
+    model = build_eraser(solved, caps)
+    build = time.perf_counter() - t - caps_highs
     phase("security", "ERASER MILP built (%s) in %.2f s; HiGHS started", model_size(model), build)
     res, solve = solve_milp_exactly(model, time_limit=time_limit)
     if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
@@ -234,7 +240,8 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
     c, resp = read_solution(model, solved)
     c, polished = polish_coverage(solved, c, resp)
     resp = [resp[g] for g in group_of]  # every original type attacks as its merged type
-    zd, za = big_ms(game)
+    zd, za = big_ms(solved, caps)
+    zd, za = zd[list(group_of)], za[list(group_of)]  # per original type
     bound = res.objective_bound if res.objective_bound is not None else res.incumbent_objective
     evidence = {
         MILP_BOUND: milp_record(
@@ -248,7 +255,7 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
     }
     stats = {
         BUILD_SECONDS: build,
-        HIGHS_SECONDS: solve,
+        HIGHS_SECONDS: solve + caps_highs,
         "binaries": solved.n_types * game.n_targets,
         "polished": polished,
         "types_merged": game.n_types - solved.n_types,
