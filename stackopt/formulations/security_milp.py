@@ -47,6 +47,11 @@ Big-M constants and their validity
     Among tied best responses the maximisation picks the one best for the defender: the
     optimum is the strong Stackelberg equilibrium.
 
+Value caps (optional, used by ``solve_security``): :math:`d^\lambda \le \sum_t B^\lambda_t
+a^\lambda_t` with :math:`B^\lambda_t` a proven bound on type :math:`\lambda`'s own coverage LP
+for target :math:`t` (:func:`value_caps`, which states why no equilibrium is cut off), and the
+tighter :math:`Z_d` this gives (:func:`big_ms`).
+
 Presolve: :math:`a^\lambda_t` is fixed to 0 when :func:`never_attacked` proves that type
 :math:`\lambda` never attacks :math:`t` under any feasible coverage (such a point has no
 feasible completion anyway, so no solution is lost).
