@@ -20,8 +20,10 @@ tolerance, :math:`s` the largest absolute payoff of the defender / attackers):
 ``optimality``
     *one type* (``evidence.bounds``): for every target :math:`t^*` the weak-duality bound of
     LP(:math:`t^*`) (:mod:`stackopt.formulations.security_lps`) recomputed from the recorded
-    multipliers :math:`\mu \ge 0, \nu \ge 0` is at most the value plus :math:`\varepsilon_d` —
-    a proof, from the game alone, that no coverage does better.
+    multipliers :math:`\mu \ge 0, \nu \ge 0` — linear-size records ``(nu, kappa, mu)`` or,
+    in older files, full ``mu`` vectors (:mod:`stackopt.kinds.security.bounds`), plus a
+    rounding margin — is at most the value plus :math:`\varepsilon_d`: a proof, from the game
+    alone, that no coverage does better.
     *Several types* (``evidence.milp_bound.bound``): the ERASER MILP's bound as reported by HiGHS
     (branch and bound with ``mip_rel_gap = 0``) is within :math:`\varepsilon_d` of the value.
     This is the solver's claim and cannot be re-checked without re-solving; the detail says so.
@@ -312,14 +314,8 @@ def _bounds_optimality(
     (:func:`stackopt.kinds.security.bounds.lagrangian_bounds`, compact or full multipliers)."""
     from stackopt.kinds.security.bounds import lagrangian_bounds, parse_records
 
-    index = {t: k for k, t in enumerate(game.targets)}
-
-    def index_of(lab: Any) -> int:
-        k = index.get(lab) if isinstance(lab, str) else None
-        return k if k is not None else game.target_index(lab)
-
     errors = (InputError, TypeError, ValueError)
-    recs, bad = parse_records(game.targets, bounds, index_of, errors)
+    recs, bad = parse_records(game.targets, bounds, game.target_index, errors)
     values = lagrangian_bounds(
         game.defender_covered[0],
         game.defender_uncovered[0],
