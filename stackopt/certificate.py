@@ -51,6 +51,15 @@ class Check:
         }
 
     @classmethod
+    def within(
+        cls, name: str, residual: float, tolerance: float, passed: str, failed: str | None = None
+    ) -> Check:
+        """The check that ``residual <= tolerance`` (NaN fails), with the detail ``passed``
+        or ``failed`` (default: ``passed``)."""
+        ok = bool(residual <= tolerance)
+        return cls(name, ok, residual, tolerance, passed if ok or failed is None else failed)
+
+    @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Check:
         return cls(
             name=canonical_check(str(data["name"])),

@@ -86,14 +86,12 @@ def value_check(
     field = {"leader_value": "leader.value", "follower_value": "follower.value"}.get(name, name)
     reported = finite_number(reported, field)  # NaN, inf, strings: InputError
     err = abs(float(reported) - true)
-    return Check(
+    return Check.within(
         name,
-        err <= tol,
         err,
         tol,
-        f"recomputed {true:.10g}"
-        if err <= tol
-        else f"reported {float(reported):.10g} but {source} gives {true:.10g}",
+        f"recomputed {true:.10g}",
+        f"reported {float(reported):.10g} but {source} gives {true:.10g}",
     )
 
 
@@ -285,14 +283,12 @@ def best_response_check(
     ``fu`` at the commitment; with ``labels`` a failure names the best response."""
     gap = float(fu.max() - fu[j])
     best = f" '{labels[int(fu.argmax())]}'" if labels is not None else ""
-    return Check(
+    return Check.within(
         "best_response",
-        gap <= atol_f,
         gap,
         atol_f,
-        f"'{response}' is a best response"
-        if gap <= atol_f
-        else f"'{response}' is {gap:.3g} below the best response{best}",
+        f"'{response}' is a best response",
+        f"'{response}' is {gap:.3g} below the best response{best}",
     )
 
 
@@ -309,14 +305,12 @@ def leader_tie_check(fu: np.ndarray, lu: np.ndarray, j: int, atol_f: float, atol
     """The ``tie_break`` check of a strong equilibrium: among the follower's near-best
     responses, ``j`` gives the leader the most (within ``atol_l``; see :func:`tie_gap`)."""
     tgap = tie_gap(fu, lu, j, atol_f, "leader")
-    return Check(
+    return Check.within(
         "tie_break",
-        tgap <= atol_l,
         tgap,
         atol_l,
-        "ties are broken in the leader's favour"
-        if tgap <= atol_l
-        else f"another best response gives the leader {tgap:.3g} more",
+        "ties are broken in the leader's favour",
+        f"another best response gives the leader {tgap:.3g} more",
     )
 
 
@@ -507,9 +501,7 @@ def shortfall_check(
     r"""Check that ``value`` reaches ``bound`` (an upper bound on what any answer gets, or the
     value of a better answer found) within ``atol``: residual :math:`\max(0, b - v)`, detail
     ``passed`` or ``failed`` (default: ``passed``)."""
-    gap = float(max(0.0, bound - value))
-    ok = gap <= atol
-    return Check(name, ok, gap, atol, passed if ok or failed is None else failed)
+    return Check.within(name, float(max(0.0, bound - value)), atol, passed, failed)
 
 
 def pure_optimality_check(

@@ -148,14 +148,12 @@ def certify_bayesian(
     ]
     gap, who = max(gaps)
     checks.append(
-        Check(
+        Check.within(
             "best_response",
-            gap <= atol_f,
             gap,
             atol_f,
-            f"every type's response is a best response ({len(gaps)} types)"
-            if gap <= atol_f
-            else f"type {who!r}: its response is {gap:.3g} below its best",
+            f"every type's response is a best response ({len(gaps)} types)",
+            f"type {who!r}: its response is {gap:.3g} below its best",
         )
     )
 
@@ -165,14 +163,12 @@ def certify_bayesian(
     tgap, who = max(ties)
     word = "in the leader's favour" if tie_break == "leader" else "against the leader"
     checks.append(
-        Check(
+        Check.within(
             "tie_break",
-            tgap <= atol_r,
             tgap,
             atol_r,
-            f"every type breaks ties {word}"
-            if tgap <= atol_r
-            else f"type {who!r}: another best response changes the leader's payoff by {tgap:.3g}",
+            f"every type breaks ties {word}",
+            f"type {who!r}: another best response changes the leader's payoff by {tgap:.3g}",
         )
     )
 
@@ -247,14 +243,12 @@ def _follower_values(
         err = abs(float(v) - float(x @ t.C[:, resp[l]]))
         if err > worst:
             worst, who = err, t.name
-    return Check(
+    return Check.within(
         "follower_value",
-        worst <= atol_f,
         worst,
         atol_f,
-        "every type's value recomputed"
-        if worst <= atol_f
-        else f"type {who!r}: reported value is off by {worst:.3g}",
+        "every type's value recomputed",
+        f"type {who!r}: reported value is off by {worst:.3g}",
     )
 
 

@@ -177,12 +177,11 @@ def certify(
     btol = 1e-9 * max(1.0, game.budget)
     excess = max(0.0, spent - game.budget)
     checks.append(
-        Check(
+        Check.within(
             "budget",
-            excess <= btol,
-            residual=excess,
-            tolerance=btol,
-            detail=f"spent {spent:g} of budget {game.budget:g} on {int(sum(xb.values()))} arc(s)",
+            excess,
+            btol,
+            f"spent {spent:g} of budget {game.budget:g} on {int(sum(xb.values()))} arc(s)",
         )
     )
 

@@ -194,28 +194,24 @@ def certify(
         else f"policy iteration (Bellman bound {err:.2g} included)"
     )
     checks.append(
-        Check(
+        Check.within(
             "best_response",
-            gap <= atol,
             gap,
             atol,
-            f"the policy is optimal for the follower ({how})"
-            if gap <= atol
-            else f"the policy is {gap:.3g} below the follower's optimum {at0(V):.10g} ({how})",
+            f"the policy is optimal for the follower ({how})",
+            f"the policy is {gap:.3g} below the follower's optimum {at0(V):.10g} ({how})",
         )
     )
     _, W = dp.optimistic(ind.P, ind.rf, ind.rl, H, g, tie_tolerance(game, atol))
     tgap = max(0.0, at0(W) - at0(Ul))
     checks.append(
-        Check(
+        Check.within(
             "tie_break",
-            tgap <= atol,
             tgap,
             atol,
             "optimistic: no optimal follower policy gives the leader more "
-            "(second backward induction)"
-            if tgap <= atol
-            else f"another optimal follower policy gives the leader {tgap:.3g} more",
+            "(second backward induction)",
+            f"another optimal follower policy gives the leader {tgap:.3g} more",
         )
     )
     checks.append(_value("leader_value", leader_value, lv, atol))
@@ -261,14 +257,7 @@ def _commitment_check(
         if pure:  # one action per state: distance of each row from its nearest vertex
             resid = max(resid, float((1.0 - x.max(axis=1)).max()))
             what += " (pure)"
-    ok = resid <= rtol
-    return Check(
-        "commitment",
-        ok,
-        resid,
-        rtol,
-        what if ok else f"not {what}",
-    )
+    return Check.within("commitment", resid, rtol, what, f"not {what}")
 
 
 def pure_optimum(game: MDPGame, tie: float) -> float:
