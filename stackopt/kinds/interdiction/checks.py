@@ -212,13 +212,11 @@ def certify(
         )
         gap = length - dist if not why else math.inf
         checks.append(
-            Check(
+            Check.within(
                 "best_response",
-                gap <= atol,
-                residual=gap,
-                tolerance=atol,
-                detail=f"path length {length:.10g}, shortest distance "
-                f"{dist:.10g} (networkx Dijkstra)",
+                gap,
+                atol,
+                f"path length {length:.10g}, shortest distance {dist:.10g} (networkx Dijkstra)",
             )
         )
     for name, val in (("follower_value", follower_value), ("leader_value", leader_value)):
@@ -271,14 +269,7 @@ def _value_check(name: str, reported: Any, actual: float, atol: float) -> Check:
             tolerance=atol,
             detail=f"reported {v}, recomputed {actual}",
         )
-    res = abs(v - actual)
-    return Check(
-        name,
-        res <= atol,
-        residual=res,
-        tolerance=atol,
-        detail=f"reported {v:.10g}, recomputed {actual:.10g}",
-    )
+    return Check.within(name, abs(v - actual), atol, f"reported {v:.10g}, recomputed {actual:.10g}")
 
 
 #: Largest graph (arcs) on which ``verify`` re-solves the interdiction MILP when enumeration
