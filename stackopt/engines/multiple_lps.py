@@ -115,10 +115,9 @@ def solve_multiple_lps(
     sb = float(np.abs(B).max()) or 1.0
     An = A / sa
     Bn = B / sb
-    BnT = np.ascontiguousarray(Bn.T)
     BT = np.ascontiguousarray(B.T)  # rows = follower actions: cheap row gathers in _bound
     # rows of the best-response constraints, [B[:, k], -1] per follower action k
-    R = np.ascontiguousarray(np.hstack([BnT, -np.ones((n, 1))]))
+    R = np.hstack([Bn.T, -np.ones((n, 1))])
     viol_tol = 1e-9
 
     # payoffs are already scaled to [-1, 1]: HiGHS's own scaling (redone on every edited model)
@@ -150,19 +149,27 @@ def solve_multiple_lps(
     solved = pruned = dominated = infeasible = runs = added = stopped = 0
     cols = np.arange(m, dtype=np.int32)
     all_idx = np.arange(m + 1, dtype=np.int32)
-    # addRows arguments for up to ``batch`` dense rows, built once and sliced per call
-    batch_idx = np.tile(all_idx, batch)
-    batch_starts = np.arange(0, batch * (m + 1), m + 1, dtype=np.int32)
-    batch_lower = np.full(batch, -inf)
-    batch_upper = np.zeros(batch)
+    # addRows arguments for up to ``batch + 1`` dense rows, built once and sliced per call;
+    # every HiGHS edit call re-checks what it adds, so rows go in as few calls as possible
+    batch_idx = np.tile(all_idx, batch + 1)
+    batch_starts = np.arange(0, (batch + 1) * (m + 1), m + 1, dtype=np.int32)
+    batch_lower = np.full(batch + 1, -inf)
+    batch_upper = np.zeros(batch + 1)
+    first_lower = np.r_[0.0, batch_lower[:batch]]  # row j (B_j x - u >= 0), then <= rows
+    first_upper = np.r_[inf, batch_upper[:batch]]
 
-    def add_rows(ks: np.ndarray) -> int:
-        """Add the best-response rows of follower actions ``ks`` (at most ``batch``)."""
+    def add_rows(ks: np.ndarray, j: int | None = None) -> int:
+        """Add the best-response rows of follower actions ``ks`` (at most ``batch``), after
+        row ``j`` held as ``B_j x - u >= 0`` when ``j`` is given."""
+        lower, upper = batch_lower, batch_upper
+        if j is not None:
+            ks = np.r_[j, ks]
+            lower, upper = first_lower, first_upper
         nk = int(ks.size)
         h.addRows(
             nk,
-            batch_lower[:nk],
-            batch_upper[:nk],
+            lower[:nk],
+            upper[:nk],
             nk * (m + 1),
             batch_starts[:nk],
             batch_idx[: nk * (m + 1)],
@@ -170,10 +177,6 @@ def solve_multiple_lps(
         )
         return nk
 
-    status = highspy.HighsBasisStatus
-    basic, lower = status.kBasic, status.kLower
-    col_lower = [lower] * (m + 1)
-    basis = highspy.HighsBasis()
     bound_off = False
     deadline = None if time_limit is None else t0 + time_limit
     phase("normal_form", "multiple LPs: %d follower actions, %d leader actions", n, m)
@@ -211,30 +214,16 @@ def solve_multiple_lps(
         if nrow > 1:
             h.deleteRows(nrow - 1, np.arange(1, nrow, dtype=np.int32))
         h.changeColsCost(m, cols, -An[:, j])
-        h.addRow(0.0, inf, m + 1, all_idx, R[j])  # B_j x - u >= 0
-        active = [j]  # follower action of rows 1, 2, ...
-        in_model = np.zeros(n, dtype=bool)
-        in_model[j] = True
         # Round 0 without HiGHS: with row j alone the relaxation is solved by the pure
-        # strategy i* = argmax_i A[i, j]; add the rows most violated there right away.
+        # strategy i* = argmax_i A[i, j]; the rows most violated there go in with row j.
         istar = int(np.argmax(An[:, j]))
         excess0 = Bn[istar] - Bn[istar, j]
         excess0[j] = -np.inf
         k0 = most_violated(excess0, viol_tol, batch)
-        if k0.size:
-            nk = add_rows(k0)
-            active.extend(int(k) for k in k0)
-            in_model[k0] = True
-            added += nk
-        # Start from the basis of that relaxation's solution (x_{i*} and u basic, the simplex
-        # row and row j tight, the new rows' slacks basic): dual feasible, so HiGHS's dual
-        # simplex starts in phase 2 instead of from the previous LP's basis.
-        col_status = col_lower[:]
-        col_status[istar] = basic
-        col_status[m] = basic
-        basis.col_status = col_status
-        basis.row_status = [lower, lower] + [basic] * int(k0.size)
-        h.setBasis(basis)
+        added += add_rows(k0, j) - 1
+        active = [j, *k0.tolist()]  # follower action of rows 1, 2, ...
+        in_model = np.zeros(n, dtype=bool)
+        in_model[active] = True
         edit_seconds += time.perf_counter() - te
         while True:
             if deadline is not None and time.perf_counter() > deadline:
@@ -253,8 +242,7 @@ def solve_multiple_lps(
             val = -float(h.getObjectiveValue()) * sa  # a bound on LP(j) (dual feasible)
             if prune and best is not None and (st == BAILED or val <= best_val):
                 duals = -np.asarray(sol.row_dual)
-                y = _row_multipliers(An, BnT, j, active, duals, sa / sb, val / sa)
-                bound = _bound(A, BT, j, y, True)
+                y, bound = _row_multipliers(A, BT, j, active, duals, sa / sb, val, sa)
                 if st == BAILED and bound > best_val + 1e-9 * sa:  # pragma: no cover
                     # HiGHS stopped on its own dual objective; ours is recomputed and is not
                     # below the incumbent: finish this LP without the early stop.
@@ -275,10 +263,10 @@ def solve_multiple_lps(
             k_new = most_violated(excess, viol_tol, batch)
             if k_new.size == 0:
                 duals = -np.asarray(sol.row_dual)
-                y = _row_multipliers(An, BnT, j, active, duals, sa / sb, val / sa)
+                y, bound = _row_multipliers(A, BT, j, active, duals, sa / sb, val, sa)
                 records[j] = ActionRecord(
                     "optimal",
-                    bound=_bound(A, BT, j, y, True),
+                    bound=bound,
                     value=val,
                     multipliers=nonzero_entries(y),
                 )
@@ -291,7 +279,7 @@ def solve_multiple_lps(
             te = time.perf_counter()
             nk = add_rows(k_new)
             edit_seconds += time.perf_counter() - te
-            active.extend(int(k) for k in k_new)
+            active.extend(k_new.tolist())
             in_model[k_new] = True
             added += nk
 
@@ -329,20 +317,33 @@ def nonzero_entries(y: np.ndarray) -> dict[int, float]:
 
 
 def _row_multipliers(
-    An: np.ndarray,
-    BnT: np.ndarray,
+    A: np.ndarray,
+    BT: np.ndarray,
     j: int,
     active: list[int],
-    row_dual,
+    row_dual: np.ndarray,
     to_original: float,
     target: float,
-) -> np.ndarray:
-    """Multipliers ``y`` (length n, original units) from the duals of rows 1.. (simplex row 0);
-    ``BnT`` is the transposed (follower-action-major) normalised follower matrix."""
-    duals = np.zeros(BnT.shape[0])
-    rd = np.asarray(row_dual, dtype=float)
-    duals[np.asarray(active)] = rd[1 : 1 + len(active)]
-    return _multipliers(An, BnT, j, duals, target, transposed=True) * to_original
+    scale: float,
+) -> tuple[np.ndarray, float]:
+    """Multipliers ``y`` (length n, original units) from the duals of rows 1.. (simplex row 0)
+    and the bound :func:`_bound` they prove on LP(j) (``BT``: ``B`` transposed).
+
+    HiGHS's duals of these rows are non-negative here (measured); should a version flip the
+    sign, the other sign is tried when the first does not reproduce ``target`` (original
+    units, up to ``1e-9`` of ``scale``) — every ``y >= 0`` gives a valid bound, so this
+    can never make a certificate wrong.
+    """
+    duals = np.zeros(BT.shape[0])
+    duals[np.asarray(active)] = row_dual[1 : 1 + len(active)] * to_original
+    duals[j] = 0.0
+    y = np.clip(duals, 0.0, None)
+    b = _bound(A, BT, j, y, True)
+    if b <= target + 1e-9 * max(scale, abs(target)):
+        return y, b
+    y2 = np.clip(-duals, 0.0, None)
+    b2 = _bound(A, BT, j, y2, True)
+    return (y2, b2) if b2 < b else (y, b)
 
 
 def _multipliers(
