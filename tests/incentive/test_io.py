@@ -3,8 +3,6 @@ genuine and tampered results, export read back by HiGHS."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 
@@ -13,22 +11,12 @@ import pytest
 import yaml
 
 from stackopt import load_game, solve
-from stackopt.cli import main
+from tests.helpers import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data" / "incentive"
 BASE = DATA / "safety_subsidy.yaml"
 FILES = sorted(DATA.glob("*.yaml"))
-
-
-def run(*argv) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main([str(a) for a in argv])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 2
-    return code, out.getvalue(), err.getvalue()
 
 
 def one_line(err: str, *names: str) -> None:
@@ -88,7 +76,7 @@ BAD = {
 def test_bad_input_is_one_line_exit_2(case, tmp_path):
     change, field = BAD[case]
     p = mutated(tmp_path, change)
-    code, out, err = run("solve", p)
+    code, out, err = run_cli("solve", p)
     assert code == 2, (out, err)
     one_line(err, str(p), field)
 
@@ -110,14 +98,14 @@ def test_defaults_and_empty_block(tmp_path):
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_every_bundled_incentive_game_solves_verifies_and_exports(path, tmp_path):
     out = tmp_path / "r.json"
-    code, stdout, err = run("solve", path, "--json", "--out", out)
+    code, stdout, err = run_cli("solve", path, "--json", "--out", out)
     assert code == 0, err
     data = json.loads(stdout)
     assert data["kind"] == "incentive" and data["certificate"]["passed"]
     assert {"incentives", "payment"} <= set(data["leader"])
-    code, vout, _ = run("verify", path, out)
+    code, vout, _ = run_cli("verify", path, out)
     assert code == 0, vout
-    code, stdout, err = run("export", path, "--format", "mps", "--out", tmp_path / "exp")
+    code, stdout, err = run_cli("export", path, "--format", "mps", "--out", tmp_path / "exp")
     assert code == 0, err
     import highspy
 
@@ -141,7 +129,7 @@ def test_every_bundled_incentive_game_solves_verifies_and_exports(path, tmp_path
 @pytest.fixture
 def result(tmp_path):
     out = tmp_path / "r.json"
-    code, stdout, _ = run("solve", DATA / "safety_subsidy_budget.yaml", "--json", "--out", out)
+    code, stdout, _ = run_cli("solve", DATA / "safety_subsidy_budget.yaml", "--json", "--out", out)
     assert code == 0
     return json.loads(stdout)
 
@@ -149,7 +137,7 @@ def result(tmp_path):
 def _verify(tmp_path, data) -> tuple[int, str, str]:
     f = tmp_path / "t.json"
     f.write_text(json.dumps(data), encoding="utf-8")
-    return run("verify", DATA / "safety_subsidy_budget.yaml", f)
+    return run_cli("verify", DATA / "safety_subsidy_budget.yaml", f)
 
 
 def _first_positive(inc: dict) -> tuple[str, str]:
@@ -204,7 +192,7 @@ def test_suboptimal_but_consistent_answer_fails_optimality(tmp_path):
     """A genuine equilibrium of the plain game (no incentive, inspect 1/2, value -1.5) is
     consistent but not optimal: only the optimality check fails."""
     out = tmp_path / "r.json"
-    code, stdout, _ = run("solve", BASE, "--json", "--out", out)
+    code, stdout, _ = run_cli("solve", BASE, "--json", "--out", out)
     data = json.loads(stdout)
     data["leader"].update(
         {
@@ -217,7 +205,7 @@ def test_suboptimal_but_consistent_answer_fails_optimality(tmp_path):
     data["follower"]["value"] = 0.0
     f = tmp_path / "sub.json"
     f.write_text(json.dumps(data), encoding="utf-8")
-    code, vout, _ = run("verify", BASE, f)
+    code, vout, _ = run_cli("verify", BASE, f)
     assert code == 1
     failed = [ln.split()[1] for ln in vout.splitlines() if ln.strip().startswith("FAIL")]
     assert failed == ["optimality"], vout
@@ -250,23 +238,23 @@ def test_hostile_numbers_never_verify(case, result, tmp_path):
 
 
 def test_options_that_do_not_apply_are_refused(tmp_path):
-    code, _, err = run("solve", BASE, "--tie-break", "adversarial")
+    code, _, err = run_cli("solve", BASE, "--tie-break", "adversarial")
     assert code == 2 and "not available" in err
-    code, _, err = run("solve", BASE, "--leader", "follower")
+    code, _, err = run_cli("solve", BASE, "--leader", "follower")
     assert code == 2
     one_line(err, "--leader")
-    code, _, err = run("solve", BASE, "--method", "pure_commitment", "--engine", "pyomo")
+    code, _, err = run_cli("solve", BASE, "--method", "pure_commitment", "--engine", "pyomo")
     assert code == 2
     one_line(err, "--engine")
 
 
 def test_methods_lists_the_kind():
-    code, out, _ = run("methods", "incentive")
+    code, out, _ = run_cli("methods", "incentive")
     assert code == 0 and "incentive_lps" in out and "pure_commitment" in out
 
 
 def test_uniform_incentives_json_and_table():
-    code, out, _ = run("solve", BASE)
+    code, out, _ = run_cli("solve", BASE)
     assert code == 0 and "trust 1" in out
     r = solve(load_game(BASE))
     assert r.to_dict()["leader"]["incentives"] == {"safe": 1.0}
@@ -298,11 +286,11 @@ def test_a_declared_pure_restriction_is_applied_only_when_asked(tmp_path):
     commitment unless verify is given --pure (then against the pure ones)."""
     game = DATA / "safety_subsidy_budget.yaml"
     out = tmp_path / "p.json"
-    code, _, _ = run("solve", game, "--pure", "--json", "--out", out)
+    code, _, _ = run_cli("solve", game, "--pure", "--json", "--out", out)
     assert code == 0
-    code, vout, _ = run("verify", game, out)
+    code, vout, _ = run_cli("verify", game, out)
     assert code == 1 and "NOT applied" in vout and "FAIL optimality" in vout
-    code, vout, _ = run("verify", game, out, "--pure")
+    code, vout, _ = run_cli("verify", game, out, "--pure")
     assert code == 0, vout
     # pure: from trust, safe costs 1 > budget 0.5, so the regulator inspects (-3), worse than
     # the mixed optimum -1.25
