@@ -268,3 +268,35 @@ def test_verify_refuses_a_result_of_another_kind(tmp_path, capsys):
     assert _run(capsys, "solve", DATA / "inspection.yaml", "--json", "--out", res)[0] == 0
     rc, _, err = _run(capsys, "verify", DATA / "security" / "transit_hubs.yaml", res)
     assert rc == 2 and "kind" in err and "Traceback" not in err
+
+
+def test_solve_csv_game_without_the_model_machinery(tmp_path):
+    """A CSV game solves without importing the models package (and pydantic): start-up cost
+    of the whole command; with ``--set`` the file is still checked as a model (exit 2)."""
+    import subprocess
+    import sys
+
+    from stackopt.kinds.normal_form.game import NormalFormGame
+    from stackopt.kinds.normal_form.io_csv import write_normal_form_csv
+
+    case = BY_NAME["dominated_follower_action"]
+    path = tmp_path / "g.csv"
+    write_normal_form_csv(NormalFormGame(case.A, case.B), path, form="matrix")
+    code = (
+        "import contextlib, io, json, sys\n"
+        "from stackopt.cli import main\n"
+        "buf = io.StringIO()\n"
+        "with contextlib.redirect_stdout(buf):\n"
+        "    rc = main(['solve', sys.argv[1], '--json'])\n"
+        "res = json.loads(buf.getvalue())\n"
+        "print(json.dumps([rc, res['leader']['value'], 'pydantic' in sys.modules,"
+        " 'stackopt.models' in sys.modules]))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    )
+    rc, value, pydantic_loaded, models_loaded = json.loads(out.stdout)
+    exact = sse_vertex_enumeration(case.A, case.B).value
+    assert rc == 0 and abs(value - float(exact)) <= 1e-9 * max(1.0, float(np.abs(case.A).max()))
+    assert not pydantic_loaded and not models_loaded
+    assert main(["solve", str(path), "--set", "x=1"]) == 2

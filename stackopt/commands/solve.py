@@ -56,11 +56,10 @@ def run(args: argparse.Namespace) -> int:
     from stackopt.errors import InputError, SolverError
     from stackopt.io.load import load_game
     from stackopt.kinds.registry import check_options, spec_of
-    from stackopt.models import instantiate
     from stackopt.report import format_result
 
     check_out(args.out, args.file)
-    model = instantiate(args.file, getattr(args, "set", None))  # None: not a model
+    model = _model_or_none(args.file, getattr(args, "set", None))
     game = model.game if model is not None else load_game(args.file)
     spec = spec_of(game)
     with sigint_guard() as interrupted:
@@ -80,6 +79,21 @@ def run(args: argparse.Namespace) -> int:
         write_atomically(args.out, (text or "") + "\n")
     print(text if args.json else format_result(result))
     return EXIT_OK if result.certified else EXIT_NO_EQUILIBRIUM
+
+
+def _model_or_none(file: str, sets: list[str] | None):
+    """The model instance named by ``file`` (with ``--set`` values), or ``None`` for a game.
+
+    An existing file with a data suffix other than YAML (CSV, NPZ, Parquet, ...) and no
+    ``--set`` is a game: models are YAML documents or bundled names (which have no suffix), so
+    the model machinery (and pydantic, which it imports) is not loaded for it.
+    """
+    suffix = Path(file).suffix.lower()
+    if not sets and suffix and suffix not in (".yaml", ".yml") and Path(file).is_file():
+        return None
+    from stackopt.models import instantiate
+
+    return instantiate(file, sets)  # None: not a model
 
 
 def load_game_or_model(file: str, sets: list[str] | None):
