@@ -31,7 +31,9 @@ the box :math:`[0, 1]^T`, gives for *any* such multipliers
 
 and :math:`\mu = 0, \nu = 0` gives the pruning bound :math:`U_d^c(t^*)`. The certificate
 (:mod:`stackopt.kinds.security.checks`) recomputes this bound for every target from the recorded
-multipliers.
+multipliers, written in linear size as :math:`(\nu, \kappa)` plus at most one explicit
+:math:`\mu_t` (:mod:`stackopt.kinds.security.bounds` proves that this family contains an
+optimal dual of every LP(:math:`t^*`)).
 
 This module builds LP(:math:`t^*`) in Pyomo for inspection, LP/MPS export and as an
 independent solve path (``engine="pyomo"``). The default engine
