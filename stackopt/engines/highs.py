@@ -266,7 +266,7 @@ def start_solution_returned(h, *, rtol: float = 1e-7) -> bool:
     Measured with HiGHS 1.16.0: after ``setSolution`` (a MIP start) and a MILP solved with
     presolve on, ``getSolution()`` can hold the start's values while
     ``objective_function_value`` (and the bound) are the optimum's. A two-state MDP game of
-    the test suite (``tests/mdp/test_solve.py::test_mip_start_is_not_returned_as_optimum``)
+    the test suite (``tests/mdp/test_brute_force.py::test_mip_start_is_not_returned_as_optimum``)
     gives objective 0.5 with columns worth 0.25. This compares :math:`c^\\top x` + offset of
     the returned columns with the reported objective; after a MIP start, call it and re-run
     with ``presolve`` off when it says so (that run returns the optimum's columns).

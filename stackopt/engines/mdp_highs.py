@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from stackopt.engines.highs import swallow_banner
+from stackopt.errors import SolverError
 
 
 def solve_with_start(
@@ -25,7 +26,7 @@ def solve_with_start(
     Returns ``(status, incumbent, bound, seconds)`` with status ``optimal``, ``time_limit``
     or another HiGHS termination name; ``incumbent``/``bound`` are ``None`` when unknown.
     """
-    import pyomo.environ  # noqa: F401  (registers the solvers)
+    import pyomo.environ as pyo  # (also registers the solvers)
     from pyomo.contrib.appsi.base import TerminationCondition
     from pyomo.contrib.appsi.solvers.highs import Highs
 
@@ -48,25 +49,50 @@ def solve_with_start(
         # more threads: re-run on that scheduler (as engines.highs.solve_milp_exactly does)
         opt.highs_options = {"mip_rel_gap": 0.0, "mip_abs_gap": 0.0, "threads": 0}
         res = opt.solve(model)
+    inc = _load(res)
+    if inc is not None and abs(float(pyo.value(model.obj)) - inc) > 1e-7 * max(1.0, abs(inc)):
+        # HiGHS 1.16 can return the MIP start's columns with the optimum's objective (see
+        # engines.highs.start_solution_returned): solve again from the same start with
+        # presolve off, which returns the optimum's columns.
+        opt.highs_options = {**opt.highs_options, "presolve": "off"}
+        res = opt.solve(model)
+        inc = _load(res)
+        if inc is not None and abs(float(pyo.value(model.obj)) - inc) > 1e-7 * max(1.0, abs(inc)):
+            raise SolverError(
+                "HiGHS reported an optimum whose columns do not attain it (twice); "
+                "please report this game"
+            )
     secs = time.perf_counter() - t
-    tc = res.termination_condition
-    if tc == TerminationCondition.optimal:
-        status = "optimal"
-    elif tc in (
-        TerminationCondition.maxTimeLimit,
-        TerminationCondition.maxIterations,
-        TerminationCondition.interrupted,
-    ):
-        status = "time_limit"
-    else:
-        status = str(getattr(tc, "name", tc))
-    inc = res.best_feasible_objective
+    status = _status(res)
     bound = res.best_objective_bound
-    if inc is not None:
-        res.solution_loader.load_vars()
     return (
         status,
         None if inc is None else float(inc),
         None if bound is None else float(bound),
         secs,
     )
+
+
+def _load(res: Any) -> float | None:
+    """Load the best solution into the model; its objective as HiGHS reports it."""
+    inc = res.best_feasible_objective
+    if inc is None:
+        return None
+    res.solution_loader.load_vars()
+    return float(inc)
+
+
+def _status(res: Any) -> str:
+    """``optimal``, ``time_limit`` or HiGHS's own termination name."""
+    from pyomo.contrib.appsi.base import TerminationCondition
+
+    tc = res.termination_condition
+    if tc == TerminationCondition.optimal:
+        return "optimal"
+    if tc in (
+        TerminationCondition.maxTimeLimit,
+        TerminationCondition.maxIterations,
+        TerminationCondition.interrupted,
+    ):
+        return "time_limit"
+    return str(getattr(tc, "name", tc))

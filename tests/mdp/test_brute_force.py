@@ -216,3 +216,53 @@ def test_leader_actions_and_a_parameter_together_never_beaten_on_a_grid(seed):
             vals = np.where(near, G[:, None], -np.inf).max(axis=0) - game.cost[0] * thetas
             best = max(best, float(vals.max()))
     assert best <= res.leader.value + _tol(game)
+
+
+def _mixing_game(follower, leader) -> MDPGame:
+    """Two states, two follower actions, two leader actions mixed per state, horizon 1."""
+    P = np.zeros((2, 2, 2, 2))
+    P[:, :, :, 1] = 1.0
+    return MDPGame(
+        states=("s0", "s1"),
+        actions=("a0", "a1"),
+        initial=np.array([0.5, 0.5]),
+        transitions=P,
+        follower_rewards=np.asarray(follower, float),
+        leader_rewards=np.asarray(leader, float),
+        horizon=1,
+        leader_actions=("l0", "l1"),
+    )
+
+
+def _grid_value(game: MDPGame, n: int = 21) -> float:
+    """The best optimistic leader value over a grid of per-state mixtures (a lower bound on
+    the optimum that is exact when the optimum lies on the grid)."""
+    grid = np.linspace(0.0, 1.0, n)
+    return max(
+        no_parameter_value(game, np.array([[1 - a, a], [1 - b, b]])) for a in grid for b in grid
+    )
+
+
+def test_mip_start_is_not_returned_as_optimum():
+    """HiGHS 1.16 returned the MIP start's columns (uniform mixing, value 0.25) with the
+    optimum's objective 0.5 on this game: the answer must be the optimum, certified. By hand:
+    the leader plays l1 in s1 (the follower is indifferent there and breaks the tie for the
+    leader) and at most 1/2 on l1 in s0, where the follower then waits: 0.5 * 0 + 0.5 * 1."""
+    game = _mixing_game(
+        [[[0, -1], [0, 0]], [[0, 1], [0, 0]]], [[[0, 0], [0, 0]], [[0, -1], [0, 1]]]
+    )
+    res = stackopt.solve(game)
+    assert res.certified, res.certificate.summary()
+    assert res.leader.value == pytest.approx(0.5, abs=1e-9)
+    assert _grid_value(game) == pytest.approx(0.5, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_per_state_mixing_never_beaten_by_a_grid(seed):
+    rng = np.random.default_rng(300 + seed)
+    game = _mixing_game(
+        rng.integers(-1, 2, (2, 2, 2)).astype(float), rng.integers(-1, 2, (2, 2, 2)).astype(float)
+    )
+    res = stackopt.solve(game)
+    assert res.certified, res.certificate.summary()
+    assert _grid_value(game) <= res.leader.value + _tol(game)
