@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -51,7 +50,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from run import linprog_loop, make_game, versions
+from common import load_average, machine
+from run import linprog_loop, make_game
 
 TARGETS: list[tuple[str, str]] = []
 
@@ -468,8 +468,8 @@ def main(argv: list[str] | None = None) -> int:
     only = set(args.only.split(","))
     q = args.quick
     print("stackopt scaling benchmark (issue 13)")
-    print(versions())
-    print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores; figures are noisy above 2)")
+    print(machine("highspy", "numpy", "scipy", "pyomo", "stackopt"))
+    print("(figures are noisy when the load average exceeds the core count)")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         if "load" in only:
@@ -492,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
         section_incentive([20, 40] if q else [100, 300])
     if "mdp" in only:
         section_mdp([(4, 2, 4)] if q else [(6, 3, 6), (10, 3, 8), (16, 4, 10)])
-    print(f"\nload average at end: {os.getloadavg()[0]:.2f}")
+    print(f"\nload average at end: {load_average():.2f}")
     print("\n== targets (issue 13) ==")
     for name, verdict in TARGETS:
         print(f"{name}: {verdict}")
