@@ -163,6 +163,7 @@ def solve_pao(p: BilevelProblem, time_limit: float) -> tuple[str, float, float |
     L.A[U], L.A[L], L.b = coo_matrix(fx), coo_matrix(fy), fb
     mip = pe.SolverFactory("appsi_highs")
     mip.config.time_limit = time_limit
+    mip.highs_options = {"time_limit": float(time_limit)}  # HiGHS's own limit, too
     t = time.perf_counter()
     try:
         res = pao.Solver("pao.mpr.FA", mip_solver=mip).solve(M)
