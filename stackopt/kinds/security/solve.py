@@ -28,7 +28,6 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Certificate
-from stackopt.checks.common import verify_rtol
 from stackopt.errors import InputError, SolverError, UnsupportedError
 from stackopt.kinds.registry import validated
 from stackopt.kinds.security.checks import DEFAULT_RTOL, certify_security, tolerances
@@ -137,26 +136,12 @@ def verify_security(
     (:mod:`stackopt.kinds.security.checks`)."""
     if not isinstance(game, SecurityGame):
         raise InputError(f"expected a SecurityGame, got {type(game).__name__}")
-    from stackopt.checks.common import finite_numbers, reported_values
+    from stackopt.checks.common import certify_answer, finite_numbers, read_result
 
-    if isinstance(result, Mapping):
-        reported_values(result)
-        result = Result.from_dict(result)
-    if rtol is None:
-        rtol = verify_rtol(result, DEFAULT_RTOL)
-    evidence = result.certificate.evidence if result.certificate else None
+    result, rtol, evidence = read_result(result, rtol, DEFAULT_RTOL)
     if evidence:
         finite_numbers(evidence.get("bounds"), "certificate.evidence.bounds")
-    cert = certify_security(
-        game,
-        result.leader.commitment,
-        result.follower.response,
-        result.leader.value,
-        result.follower.value,
-        evidence,
-        rtol=rtol,
-        rederive=True,
-    )
+    cert = certify_answer(certify_security, game, result, evidence, rtol=rtol, rederive=True)
     from stackopt.checks.status_claim import with_status_check
 
     return with_status_check(
