@@ -39,11 +39,11 @@ import numpy as np
 from stackopt.certificate import Certificate, Check
 from stackopt.checks.common import bounds_check, check_rtol, probability_vector, tie_gap
 from stackopt.errors import InputError
+from stackopt.kinds.registry import DEFAULT_RTOL
 from stackopt.kinds.security.game import SecurityGame
 from stackopt.status import TieBreak
 from stackopt.vocabulary import COMMITMENT, milp_bound
 
-DEFAULT_RTOL = 1e-6
 
 
 def tolerances(game: SecurityGame, rtol: float) -> tuple[float, float]:
