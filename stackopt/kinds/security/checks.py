@@ -45,7 +45,6 @@ from stackopt.status import TieBreak
 from stackopt.vocabulary import COMMITMENT, milp_bound
 
 
-
 def tolerances(game: SecurityGame, rtol: float) -> tuple[float, float]:
     """Absolute tolerances (defender, attacker) for relative tolerance ``rtol``."""
     check_rtol(rtol)
