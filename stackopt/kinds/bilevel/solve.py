@@ -356,7 +356,7 @@ def _run_milp(
     opts = {} if time_limit is None else {"time_limit": float(time_limit)}
     h = milp.to_highs(**opts)
     if method == "kkt_bigm":
-        _mip_start(problem, milp, h, oracle, rtol, time_limit, stats)
+        _mip_start(problem, milp, h, oracle, rtol, time_limit)
     stats["build_seconds"] = stats["bounds_seconds"] + (time.perf_counter() - tb)
     phase("bilevel", "%s MILP built (%s); HiGHS started", method, model_size(milp))
     ts = time.perf_counter()
@@ -455,14 +455,15 @@ START_NODES = 200
 """Node limit of the Bard-Moore dive that seeds the ``kkt_bigm`` MILP (see :func:`_mip_start`)."""
 
 
-def _mip_start(problem, milp, h, oracle, rtol, time_limit, stats) -> None:
+def _mip_start(problem, milp, h, oracle, rtol, time_limit) -> bool:
     """Seed HiGHS with a bilevel-feasible point: the incumbent of a short Bard-Moore search
-    (at most :data:`START_NODES` node LPs, continuous leaders only; its first nodes evaluate
+    (at most :data:`START_NODES` nodes, continuous leaders only; its first nodes evaluate
     the follower's best response at the high-point relaxation's ``x`` and the next node
     points). Only a hint (HiGHS keeps ``mip_rel_gap`` 0, so the optimum is unchanged);
-    measured on random covering 30x60: 3,544 -> 1,070 MILP nodes (``docs/bilevel.md``)."""
+    measured on random covering 30x60: 3,544 -> 1,070 MILP nodes (``docs/bilevel.md``).
+    Returns whether HiGHS accepted a start."""
     if problem.integer_leader.any() or milp.base.form.k == 0:
-        return
+        return False
     from stackopt.engines.bard_moore import solve_bard_moore
     from stackopt.engines.highs import set_mip_start
     from stackopt.formulations.kkt_bigm import kkt_bigm_start
@@ -473,11 +474,18 @@ def _mip_start(problem, milp, h, oracle, rtol, time_limit, stats) -> None:
     out = solve_bard_moore(
         problem, oracle=oracle, atol=atol, max_nodes=START_NODES, time_limit=limit
     )
-    stats["start_nodes"] = out.nodes
+    accepted = False
     if out.x is not None and out.y is not None:
         cols, vals = kkt_bigm_start(problem, milp, out.x, out.y, 1e-9 * max(1.0, problem.scale))
-        stats["start_accepted"] = set_mip_start(h, cols, vals)
-    stats["start_seconds"] = time.perf_counter() - ts
+        accepted = set_mip_start(h, cols, vals)
+    phase(
+        "bilevel",
+        "MIP start from %d Bard-Moore nodes (%.3f s): %s",
+        out.nodes,
+        time.perf_counter() - ts,
+        "accepted" if accepted else "none",
+    )
+    return accepted
 
 
 def _run_bard_moore(
@@ -500,7 +508,7 @@ def _run_bard_moore(
     atol, _ = tolerances(problem, rtol)
     if time_limit is not None:
         time_limit = max(0.0, time_limit - (time.perf_counter() - t0))
-    phase("bilevel", "Bard-Moore branch and bound started (no big-M proven)")
+    phase("bilevel", "Bard-Moore branch and bound on complementarity pairs started")
     out = solve_bard_moore(
         problem,
         oracle=oracle,
