@@ -165,6 +165,11 @@ STATS_KEYS: tuple[Term, ...] = (
     Term("rows_added", "normal_form, bayesian", "rows added to the in-place LP"),
     Term("lps_solved", "normal_form, bayesian, security", "LPs solved"),
     Term("lps_pruned", "normal_form, bayesian, security", "LPs skipped by the pruning bound"),
+    Term(
+        "lps_stopped_early",
+        "normal_form",
+        "LPs HiGHS stopped once their dual bound fell to the incumbent (duals re-proved)",
+    ),
     Term("lps_dominated", "normal_form, bayesian", "follower actions proven dominated"),
     Term("lps_infeasible", "normal_form, bayesian, security", "infeasible LPs"),
     Term("dual_lps_solved", "security", "dual LPs solved for the bound records"),
