@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Certificate
-from stackopt.checks.common import bounds_evidence, verify_rtol
+from stackopt.checks.common import bounds_evidence
 from stackopt.errors import InputError
 from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, certify, pure_values, tolerances
 from stackopt.kinds.normal_form.game import NormalFormGame
@@ -193,11 +193,9 @@ def verify_sse(
     """
     from dataclasses import replace
 
-    from stackopt.checks.common import reported_values, validate_bounds
+    from stackopt.checks.common import label_response, read_result, validate_bounds
 
-    if isinstance(result, Mapping):
-        reported_values(result)
-        result = Result.from_dict(result)
+    result, rtol, stored = read_result(result, rtol, DEFAULT_RTOL)
     opts = dict(result.options or {})
     _check_result_options(opts)
     leader = opts.get("leader") or "leader"
@@ -219,18 +217,10 @@ def verify_sse(
     g = prepare(
         game, leader=leader, leader_actions=leader_actions, follower_actions=follower_actions
     )
-    if rtol is None:
-        rtol = verify_rtol(result, DEFAULT_RTOL)
-    evidence = dict(result.certificate.evidence) if result.certificate else None
+    evidence = dict(stored) if stored is not None else None
     if evidence is not None:
         validate_bounds(evidence)
-    response = result.follower.response
-    if not isinstance(response, str):
-        raise InputError(
-            f"the response of a normal-form result must be one action label, got {response!r}",
-            field="follower.response",
-            fix="write the follower's action label",
-        )
+    response = label_response(result.follower.response, "a normal-form")
     fv = result.follower.value
     from stackopt.checks.status_claim import with_status_check
 
