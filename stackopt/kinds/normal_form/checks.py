@@ -45,9 +45,8 @@ from stackopt.checks.common import (
     value_check,
 )
 from stackopt.kinds.normal_form.game import NormalFormGame
+from stackopt.kinds.registry import DEFAULT_RTOL
 from stackopt.status import TieBreak
-
-DEFAULT_RTOL = 1e-6
 
 
 def tolerances(game: NormalFormGame, rtol: float) -> tuple[float, float]:

@@ -452,16 +452,12 @@ def verify_nash(
 
     ``exact`` is accepted for ``stackopt verify --exact``; the ``exact`` check is always made.
     """
-    from stackopt.checks.common import finite_number, reported_values, verify_rtol
+    from stackopt.checks.common import finite_number, read_result
     from stackopt.kinds.normal_form.checks import commitment_vector
     from stackopt.kinds.normal_form.checks_nash import strategy_vector
     from stackopt.kinds.normal_form.nash_exact import clean_and_solve
 
-    if isinstance(result, Mapping):
-        reported_values(result)
-        result = Result.from_dict(result)
-    if rtol is None:
-        rtol = verify_rtol(result, DEFAULT_RTOL)
+    result, rtol, _ = read_result(result, rtol, DEFAULT_RTOL)
     tolerances(game, rtol)
     v1 = finite_number(result.leader.value, "leader.value", optional=True)
     v2 = finite_number(result.follower.value, "follower.value", optional=True)

@@ -75,11 +75,11 @@ import numpy as np
 from stackopt.engines.weak_sse import WeakOutcome, class_bound, column_classes, weak_sse_lps  # noqa: F401  (re-exported: the names of 0.1)
 from stackopt.errors import InputError, UnsupportedError
 from stackopt.kinds.normal_form.game import NormalFormGame
+from stackopt.kinds.registry import DEFAULT_RTOL
 from stackopt.result import FollowerOutcome, LeaderOutcome, Result
 from stackopt.status import Status
 
 DEFAULT_EPSILON = 1e-3
-DEFAULT_RTOL = 1e-6
 
 
 def solve_weak_sse(
