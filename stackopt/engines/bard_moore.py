@@ -86,6 +86,7 @@ def solve_bard_moore(
     model: Any = None,
     probe: bool = True,
     probe_tol: float = 1e-6,
+    pairs: bool = True,
 ) -> BranchOutcome:
     """Run the branch and bound; values are in minimisation form (without the constant).
 
@@ -121,6 +122,7 @@ def solve_bard_moore(
     oracle = oracle or FollowerOracle(problem)
     out = BranchOutcome("infeasible", build_seconds=time.perf_counter() - t0)
     lam_idx = np.arange(km.il, km.im, dtype=np.int32)
+    partner = _opposite_rows(f) if pairs else {}
     row_idx = np.arange(km.rle, km.req, dtype=np.int32)
     scale = problem.scale
     tried: set[bytes] = set()
@@ -275,10 +277,10 @@ def solve_bard_moore(
         first, second = (1, 0) if lam[i] >= slack[i] else (0, 1)
         pb = node_val if np.isfinite(node_val) else bound
         if diving and (not heap or pb <= heap[0][0] + dive_slack * (1.0 + abs(pb))):
-            dive = (pb, fix + ((i, first),))
+            dive = (pb, _child(fix, i, first, partner))
         else:
-            heapq.heappush(heap, (pb, counter, fix + ((i, first),)))
-        heapq.heappush(heap, (pb, counter + 1, fix + ((i, second),)))
+            heapq.heappush(heap, (pb, counter, _child(fix, i, first, partner)))
+        heapq.heappush(heap, (pb, counter + 1, _child(fix, i, second, partner)))
         counter += 2
     else:
         out.complete = unresolved == 0
@@ -291,6 +293,36 @@ def solve_bard_moore(
     elif not out.complete:
         out.status = "limit"
     return _finish(out, t0)
+
+
+def _opposite_rows(f) -> dict[int, int]:
+    """Pairs of ``<=`` rows that are the two sides of one range (``P_b = -P_a``,
+    ``R_b = -R_a``, ``r_a + r_b > 0``: a follower variable's lower and upper bound, or a
+    ranged row). They cannot both be tight, so fixing ``s_a = 0`` forces ``s_b > 0`` and, by
+    complementarity, ``lambda_b = 0`` (:func:`_child`)."""
+    seen: dict[bytes, int] = {}
+    out: dict[int, int] = {}
+    M = np.hstack([f.P, f.R])
+    for a in range(f.k):
+        key = (np.round(M[a], 12) + 0.0).tobytes()  # + 0.0: no negative zeros in keys
+        b = seen.get((np.round(-M[a], 12) + 0.0).tobytes())
+        if b is not None and f.r[a] + f.r[b] > 0:
+            out[a], out[b] = b, a
+        seen.setdefault(key, a)
+    return out
+
+
+def _child(
+    fix: tuple[tuple[int, int], ...], i: int, kind: int, partner: dict[int, int]
+) -> tuple[tuple[int, int], ...]:
+    """``fix`` plus pair ``i`` fixed (``kind`` 0: ``lambda_i = 0``; 1: ``s_i = 0``), and for
+    ``s_i = 0`` also ``lambda = 0`` on the opposite side of ``i``'s range (implied by
+    complementarity, since that side then has positive slack)."""
+    out = fix + ((i, kind),)
+    b = partner.get(i)
+    if kind == 1 and b is not None and all(j != b for j, _ in fix):
+        out += ((b, 0),)
+    return out
 
 
 def _forced_tight_rows(h, km, k: int, tol: float, solve_node) -> list[int]:

@@ -244,3 +244,34 @@ def test_root_probing_keeps_the_optimum(seed):
     assert with_probe.probed > 0 and without.probed == 0
     assert with_probe.status == without.status == "optimal"
     assert with_probe.value == pytest.approx(without.value, abs=1e-6 * max(1.0, q.scale))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_range_sides_propagation_keeps_the_optimum(seed):
+    """Fixing one side of a range tight also fixes the other side's multiplier to 0 (it has
+    positive slack): with and without it, Bard-Moore matches active-set enumeration
+    (independent) on boxed followers, where every variable's two bounds form such a pair."""
+    from stackopt.engines.bard_moore import _opposite_rows, solve_bard_moore
+    from stackopt.formulations.bilevel_form import follower_form
+
+    rng = np.random.default_rng(900 + seed)
+    p = BilevelProblem.from_matrices(
+        c_x=rng.integers(-5, 6, 1),
+        c_y=rng.integers(-5, 6, 2),
+        A_x=rng.integers(-4, 5, (2, 1)),
+        A_y=rng.integers(-4, 5, (2, 2)),
+        b=rng.integers(1, 15, 2),
+        d_y=rng.integers(-5, 6, 2),
+        x_lower=0,
+        x_upper=5,
+        y_lower=0,
+        y_upper=4,
+        name=f"boxed_{seed}",
+    )
+    assert len(_opposite_rows(follower_form(p))) == 4  # two bounds of each of two variables
+    status, value = enumerate_active_sets(p)
+    for pairs in (True, False):
+        out = solve_bard_moore(p, pairs=pairs)
+        assert out.status == status
+        if status == "optimal":
+            assert p.leader_sign * out.value + p.leader_constant == pytest.approx(value, abs=1e-6)
