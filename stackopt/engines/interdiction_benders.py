@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from stackopt.engines.highs import model_status_name, new_highs
+from stackopt.engines.highs import model_status_name, new_highs, run_from_start
 from stackopt.errors import SolverError
 from stackopt.progress import phase, route_highs_log
 
@@ -203,7 +203,7 @@ def solve_benders(
         sol.value_valid = True
         h.setSolution(sol)
         ts = time.perf_counter()
-        h.run()
+        run_from_start(h)
         highs_s += time.perf_counter() - ts
         st = model_status_name(h)
         if st != "optimal":

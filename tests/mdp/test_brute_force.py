@@ -266,3 +266,35 @@ def test_per_state_mixing_never_beaten_by_a_grid(seed):
     res = stackopt.solve(game)
     assert res.certified, res.certificate.summary()
     assert _grid_value(game) <= res.leader.value + _tol(game)
+
+
+def test_run_from_start_returns_the_optimum_columns(tmp_path):
+    """The same MILP in plain highspy: a start, then ``engines.highs.run_from_start``; the
+    returned columns must attain the reported optimum (HiGHS 1.16's own run does not)."""
+    import highspy
+
+    from stackopt.engines.highs import run_from_start, start_solution_returned
+    from stackopt.formulations.mdp_milp import build_mdp_milp, set_start
+    from stackopt.kinds.mdp.solve import _best_start
+
+    game = _mixing_game(
+        [[[0, -1], [0, 0]], [[0, 1], [0, 0]]], [[[0, 0], [0, 0]], [[0, -1], [0, 1]]]
+    )
+    milp = build_mdp_milp(game)
+    set_start(milp, game, *_best_start(game, None)[:3])
+    path = tmp_path / "mdp.mps"
+    milp.model.write(str(path), io_options={"symbolic_solver_labels": True})
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.readModel(str(path))
+    names = [h.getColName(i)[1] for i in range(h.getLp().num_col_)]
+    start = []
+    for name in names:
+        base, idx = name[:-1].split("(")
+        start.append(getattr(milp.model, base)[tuple(int(i) for i in idx.split("_"))].value)
+    sol = highspy.HighsSolution()
+    sol.col_value = start
+    h.setSolution(sol)
+    run_from_start(h)
+    assert not start_solution_returned(h)
+    assert abs(h.getInfo().objective_function_value) == pytest.approx(0.5, abs=1e-7)
