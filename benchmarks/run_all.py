@@ -25,8 +25,9 @@ Sections (each figure measured in this run, on seeded games):
 * ``incentive``: the incentive LPs (uniform contract) through ``stackopt.solve``.
 * ``mdp``: Stackelberg MDP MILPs of growing size (``benchmarks/mdp.py``'s generator).
 
-Every in-process row gives the peak resident memory above the start of the solve (the kernel's
-high-water mark, so HiGHS's own allocations count).
+Every in-process row gives the process's peak resident memory during the solve (``RSS MB``:
+the kernel's high-water mark, so HiGHS's own allocations count; it includes the interpreter and
+the libraries loaded: 50-250 MB by what was imported).
 
 Anchors: the linprog loop (always); OpenSpiel's Stackelberg LP with
 ``--openspiel-python PYTHON``, a Python of its own environment (``python -m venv /tmp/osp &&
@@ -70,21 +71,23 @@ def _status_mb(field: str) -> float:
 
 
 def measured(fn: Callable[..., Any], *args: Any, **kw: Any) -> tuple[float, float, Any]:
-    """Run ``fn``: wall seconds, peak resident memory above the start in MB, its value.
+    """Run ``fn``: wall seconds, the process's peak resident memory during the call in MB,
+    its value.
 
-    The peak is the kernel's high-water mark (``VmHWM``, reset through ``/proc/self/clear_refs``
-    on Linux), so it counts HiGHS's and NumPy's allocations, not only Python objects; ``nan``
-    where the reset is not available.
+    The peak is the kernel's high-water mark (``VmHWM``, reset to the current resident size
+    through ``/proc/self/clear_refs`` on Linux), so it counts HiGHS's and NumPy's allocations,
+    not only Python objects, and includes the interpreter and the libraries already loaded
+    (50-250 MB here, by what was imported); ``nan`` where the reset is not available.
     """
     try:
         Path("/proc/self/clear_refs").write_text("5")
-        base = _status_mb("VmRSS")
+        ok = True
     except OSError:
-        base = float("nan")
+        ok = False
     t = time.perf_counter()
     out = fn(*args, **kw)
     s = time.perf_counter() - t
-    return s, _status_mb("VmHWM") - base, out
+    return s, _status_mb("VmHWM") if ok else float("nan"), out
 
 
 def load_figure(path: Path) -> tuple[float, float]:
@@ -191,7 +194,7 @@ def section_lp(sizes: list[int]) -> None:
     print("\n== multiple LPs in process (solve_sse) ==")
     print(
         f"{'family':<8} {'size':>9} {'total s':>8} {'HiGHS s':>8} {'tot/HiGHS':>9} "
-        f"{'tot/H+ed':>8} {'runs':>6} {'LPs solved/pruned':>17} {'peak MB':>8}"
+        f"{'tot/H+ed':>8} {'runs':>6} {'LPs solved/pruned':>17} {'RSS MB':>8}"
     )
     for fam in ("uniform", "anti"):
         for n in sizes:
@@ -230,7 +233,7 @@ def section_security(sizes: list[int], types_T: int) -> None:
         h = float(r.stats["highs_seconds"])
         print(
             f"1 type  {T:>5} targets: total {s:.2f} s, HiGHS {h:.2f} s, ratio {s / h:.2f}, "
-            f"peak {mb:.0f} MB" + ("" if r.certified else " NOT CERTIFIED")
+            f"RSS {mb:.0f} MB" + ("" if r.certified else " NOT CERTIFIED")
         )
         if T >= 1000:
             target(f"security {T} targets total/HiGHS <= 1.5", s / h <= 1.5, f"{s / h:.2f}")
@@ -253,7 +256,7 @@ def section_security(sizes: list[int], types_T: int) -> None:
         )
         s, mb, r = measured(solve_security, g)
         print(
-            f"ERASER {L} types (2 distinct) x {types_T} targets: {s:.2f} s, peak {mb:.0f} MB, "
+            f"ERASER {L} types (2 distinct) x {types_T} targets: {s:.2f} s, RSS {mb:.0f} MB, "
             f"merged {r.stats.get('types_merged')}, certified {r.certified}"
         )
         if types_T >= 100:
@@ -278,7 +281,7 @@ def section_bayesian(counts: list[int]) -> None:
         s, mb, r = measured(solve_bayesian, g)
         print(
             f"{L:>5} types: {s:.2f} s (HiGHS {r.stats['highs_seconds']:.2f} s), "
-            f"peak {mb:.0f} MB, merged "
+            f"RSS {mb:.0f} MB, merged "
             f"{r.stats.get('types_merged')}, certified {r.certified}"
         )
         if L >= 250:
@@ -307,7 +310,7 @@ def section_nash(claims: int, limit: float) -> None:
     )
     for name, r in runs.items():
         print(f"{name:<20} {r.status.value:<10} leader value {r.leader.value!s:<8}")
-    print(f"total {s:.2f} s, peak {mb:.0f} MB, every Nash result certified exactly: {exact}")
+    print(f"total {s:.2f} s, RSS {mb:.0f} MB, every Nash result certified exactly: {exact}")
     if claims >= 99:
         target(
             f"Nash best/worst, traveler's dilemma {claims} claims, < 60 s exactly verified",
@@ -322,9 +325,7 @@ def section_incentive(sizes: list[int]) -> None:
     from stackopt.kinds.normal_form.game import NormalFormGame
 
     print("\n== incentive games (uniform contract, incentives up to 0.2 max|B|) ==")
-    print(
-        f"{'family':<8} {'size':>9} {'total s':>8} {'HiGHS s':>8} {'tot/HiGHS':>9} {'peak MB':>8}"
-    )
+    print(f"{'family':<8} {'size':>9} {'total s':>8} {'HiGHS s':>8} {'tot/HiGHS':>9} {'RSS MB':>8}")
     for fam in ("uniform", "anti"):
         for n in sizes:
             A, B = make_game(fam, n, 0)
@@ -346,7 +347,7 @@ def section_mdp(shapes: list[tuple[int, int, int]]) -> None:
     print("\n== Stackelberg MDPs (leader parameters, follower's episodic MDP; MILP) ==")
     print(
         f"{'S x A x H':<12} {'binaries':>8} {'build s':>8} {'HiGHS s':>8} {'total s':>8} "
-        f"{'peak MB':>8}  status"
+        f"{'RSS MB':>8}  status"
     )
     for S, A, H in shapes:
         s, mb, r = measured(solve_mdp, mdp_game(S, A, H, 0), time_limit=120.0)
@@ -491,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     if "incentive" in only:
         section_incentive([20, 40] if q else [100, 300])
     if "mdp" in only:
-        section_mdp([(4, 2, 4)] if q else [(6, 3, 6), (10, 3, 8), (16, 4, 10)])
+        section_mdp([(4, 2, 4)] if q else [(4, 2, 4), (6, 2, 6), (8, 2, 6), (6, 3, 6)])
     print(f"\nload average at end: {load_average():.2f}")
     print("\n== targets (issue 13) ==")
     for name, verdict in TARGETS:
