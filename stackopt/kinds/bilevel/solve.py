@@ -355,12 +355,17 @@ def _run_milp(
         n_bin = sd_milp.n_binaries
     opts = {} if time_limit is None else {"time_limit": float(time_limit)}
     h = milp.to_highs(**opts)
-    if method == "kkt_bigm":
-        _mip_start(problem, milp, h, oracle, rtol, time_limit)
+    started = method == "kkt_bigm" and _mip_start(problem, milp, h, oracle, rtol, time_limit)
     stats["build_seconds"] = stats["bounds_seconds"] + (time.perf_counter() - tb)
     phase("bilevel", "%s MILP built (%s); HiGHS started", method, model_size(milp))
     ts = time.perf_counter()
     st = run_highs(h)
+    if started and st == "optimal":
+        from stackopt.engines.highs import start_solution_returned
+
+        if start_solution_returned(h):  # HiGHS 1.16 may hand back the start's columns
+            h.setOptionValue("presolve", "off")
+            st = run_highs(h)
     stats["highs_seconds"] = time.perf_counter() - ts
     stats["binaries"] = n_bin
     stats["rows"], stats["columns"] = milp.A.shape
