@@ -90,8 +90,9 @@ def test_quiet_successful_solve_prints_nothing_on_stderr():
 
 
 def test_verbose_bilevel_milp_in_process(capsys):
-    """The highspy path (``run_highs``) routes the MILP's log too."""
-    assert main(["-v", "solve", BILEVEL, "--json"]) == 0
+    """The highspy path (``run_highs``) routes the MILP's log too (the MILP method: the
+    default for this file is Bard-Moore branching)."""
+    assert main(["-v", "solve", BILEVEL, "--method", "kkt_bigm", "--json"]) == 0
     cap = capsys.readouterr()
     assert json.loads(cap.out)["status"] == "optimal"
     assert "kkt_bigm MILP built (13 variables (5 integer), 18 constraints)" in cap.err
