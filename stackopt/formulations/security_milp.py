@@ -198,9 +198,17 @@ def build_eraser(game: SecurityGame, caps: np.ndarray | None = None) -> pyo.Conc
 
 
 def value_caps(game: SecurityGame) -> tuple[np.ndarray, float, float]:
-    r"""``(B, build seconds, HiGHS seconds)``: for every type :math:`\lambda` and target
-    :math:`t`, a proven upper bound :math:`B^\lambda_t` on the defender's value against type
-    :math:`\lambda` over the coverages under which :math:`\lambda` attacks :math:`t`.
+    r"""``(B, build seconds, HiGHS seconds)``: :func:`type_lps` without the coverages."""
+    caps, _, build, highs = type_lps(game)
+    return caps, build, highs
+
+
+def type_lps(game: SecurityGame) -> tuple[np.ndarray, list[np.ndarray], float, float]:
+    r"""``(B, coverages, build seconds, HiGHS seconds)``: ``coverages[lambda]`` is type
+    :math:`\lambda`'s own optimal coverage (its one-type Stackelberg commitment); for every
+    type :math:`\lambda` and target :math:`t`, a proven upper bound :math:`B^\lambda_t` on
+    the defender's value against type :math:`\lambda` over the coverages under which
+    :math:`\lambda` attacks :math:`t`.
 
     :math:`B^\lambda_t` is the weak-duality bound of the one-type coverage LP
     :math:`\mathrm{LP}^\lambda(t)` (:mod:`stackopt.formulations.security_lps`, solved for every
@@ -221,6 +229,7 @@ def value_caps(game: SecurityGame) -> tuple[np.ndarray, float, float]:
 
     L, T = game.n_types, game.n_targets
     caps = np.empty((L, T))
+    coverages: list[np.ndarray] = []
     build = highs = 0.0
     for lam in range(L):
         t0 = time.perf_counter()
@@ -233,13 +242,15 @@ def value_caps(game: SecurityGame) -> tuple[np.ndarray, float, float]:
             game.resources,
             prune=False,
         )
+        if out.coverage is not None:
+            coverages.append(np.asarray(out.coverage, dtype=float))
         slack = 1e-9 * float(max(np.abs(dc).max(), np.abs(du).max(), 1.0))
         for j in range(T):
             rec = out.records[j]
             caps[lam, j] = (float(dc[j]) if rec.bound is None else float(rec.bound)) + slack
         highs += float(out.stats["highs_seconds"])
         build += time.perf_counter() - t0 - float(out.stats["highs_seconds"])
-    return np.minimum(caps, game.defender_covered + 0.0), build, highs
+    return np.minimum(caps, game.defender_covered + 0.0), coverages, build, highs
 
 
 def read_solution(model: pyo.ConcreteModel, game: SecurityGame) -> tuple[np.ndarray, list[int]]:

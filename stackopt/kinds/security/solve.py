@@ -196,52 +196,45 @@ def _solve_lps(game: SecurityGame, engine: str, prune: bool, time_limit: float |
 
 
 def _solve_eraser(game: SecurityGame, time_limit: float | None):
-    from pyomo.contrib.solver.common.results import TerminationCondition
-
-    from stackopt.engines.highs import solve_milp_exactly, swallow_banner
     from stackopt.engines.security_lps import polish_coverage
-    from stackopt.formulations.security_milp import (
-        big_ms,
-        build_eraser,
-        read_solution,
-        value_caps,
-    )
+    from stackopt.formulations.security_milp import type_lps
+    from stackopt.kinds.security.eraser import HIGHS_OPTIONS, solve_eraser_highs
     from stackopt.kinds.security.merge import merge_attacker_types
-    from stackopt.progress import model_size, phase
+    from stackopt.progress import phase
 
-    swallow_banner()
     t = time.perf_counter()
     solved, group_of = merge_attacker_types(game)  # identical types: summed prior (exact)
-    caps, _, caps_highs = value_caps(solved)  # each type's own LP bounds: a valid cut
-    model = build_eraser(solved, caps)
-    build = time.perf_counter() - t - caps_highs
-    phase("security", "ERASER MILP built (%s) in %.2f s; HiGHS started", model_size(model), build)
-    res, solve = solve_milp_exactly(model, time_limit=time_limit)
-    if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
-        raise SolverError(
-            f"HiGHS stopped with '{res.termination_condition.name}' on the ERASER MILP"
-        )
-    res.solution_loader.load_vars()
-    c, resp = read_solution(model, solved)
+    caps, starts, _, caps_highs = type_lps(solved)  # each type's own LP bounds: a valid cut
+    out = solve_eraser_highs(solved, caps, starts, time_limit=time_limit, options=HIGHS_OPTIONS)
+    phase(
+        "security",
+        "ERASER: %d binaries (%d fixed by the incumbent %.6g); HiGHS %s in %.2f s",
+        out.binaries,
+        out.pruned,
+        out.incumbent_value,
+        out.status,
+        out.highs_seconds,
+    )
+    if out.status != "optimal":
+        raise SolverError(f"HiGHS stopped with '{out.status}' on the ERASER MILP")
+    c, resp = out.coverage, list(out.responses)
     c, polished = polish_coverage(solved, c, resp)
     resp = [resp[g] for g in group_of]  # every original type attacks as its merged type
-    zd, za = big_ms(solved, caps)
-    zd, za = zd[list(group_of)], za[list(group_of)]  # per original type
-    bound = res.objective_bound if res.objective_bound is not None else res.incumbent_objective
     evidence = {
-        MILP_BOUND: milp_record(
-            float(bound),
-            None if res.incumbent_objective is None else float(res.incumbent_objective),
-        ),
+        MILP_BOUND: milp_record(out.bound, out.objective),
         "big_m": {
-            ty: {"defender_max": float(zd[k].max()), "attacker_max": float(za[k].max())}
+            ty: {
+                "defender_max": float(out.zd_max[group_of[k]]),
+                "attacker_max": float(out.za_max[group_of[k]]),
+            }
             for k, ty in enumerate(game.types)
         },
     }
     stats = {
-        BUILD_SECONDS: build,
-        HIGHS_SECONDS: solve + caps_highs,
-        "binaries": solved.n_types * game.n_targets,
+        BUILD_SECONDS: time.perf_counter() - t - caps_highs - out.highs_seconds,
+        HIGHS_SECONDS: out.highs_seconds + caps_highs,
+        "binaries": out.binaries,
+        "binaries_pruned": out.pruned,
         "polished": polished,
         "types_merged": game.n_types - solved.n_types,
     }
