@@ -33,9 +33,8 @@ import numpy as np
 from stackopt.certificate import Certificate, Check
 from stackopt.engines.highs import run_highs
 from stackopt.kinds.bilevel.game import BilevelProblem
+from stackopt.kinds.registry import DEFAULT_RTOL
 from stackopt.vocabulary import BEST_RESPONSE, COMMITMENT
-
-DEFAULT_RTOL = 1e-6
 
 
 @dataclass(frozen=True)
