@@ -24,12 +24,15 @@ Sections (each figure measured in this run, on seeded games):
   and worst Nash equilibria for each player, each verified exactly).
 * ``incentive``: the incentive LPs (uniform contract) through ``stackopt.solve``.
 * ``mdp``: Stackelberg MDP MILPs of growing size (``benchmarks/mdp.py``'s generator).
+* ``bilevel``: random covering, general and sparse linear bilevel problems
+  (``benchmarks/bilevel.py``'s generators), default method, each stopped at 60 s; ``--pao``
+  times PAO's big-M solver on the same instances (a benchmark-only install).
 
 Every in-process row gives the process's peak resident memory during the solve (``RSS MB``:
 the kernel's high-water mark, so HiGHS's own allocations count; it includes the interpreter and
 the libraries loaded: 50-250 MB by what was imported).
 
-Anchors: the linprog loop (always); OpenSpiel's Stackelberg LP with
+Anchors: the linprog loop (always); PAO with ``--pao``; OpenSpiel's Stackelberg LP with
 ``--openspiel-python PYTHON``, a Python of its own environment (``python -m venv /tmp/osp &&
 /tmp/osp/bin/pip install open_spiel cvxpy``: it does not install beside stackopt's pins).
 """
@@ -405,6 +408,47 @@ def section_openspiel(python: str, sizes: list[int], tmp: Path) -> None:
             )
 
 
+def section_bilevel(cases: list[tuple[str, int, int, int]], limit: float, pao: bool) -> None:
+    """Random linear bilevel problems (``benchmarks/bilevel.py``'s families) with the default
+    method; PAO's big-M solver on the same instances with ``--pao``."""
+    import bilevel as B
+
+    from stackopt.kinds.bilevel.solve import solve_bilevel
+
+    print(f"\n== bilevel: random families, default method (each stopped at {limit:g} s) ==")
+    print(
+        f"{'instance':<22} {'method':<11} {'total s':>8} {'build':>6} {'HiGHS':>6} "
+        f"{'RSS MB':>7}  {'status':<10} {'PAO s':>7}  PAO status"
+    )
+    for fam, seed, nx, ny in cases:
+        prob = getattr(B, fam)(seed, nx, ny)
+        s, mb, r = measured(solve_bilevel, prob, time_limit=limit)
+        st = r.stats
+        build = float(st.get("build_seconds", 0.0)) / s
+        highs = float(st.get("highs_seconds", 0.0)) / s
+        pao_s, pao_st = float("nan"), "not run"
+        if pao:
+            try:
+                pao_st, pao_s, _ = B.solve_pao(prob, limit)
+            except ImportError as exc:
+                pao_st = f"not installed ({exc.name})"
+        label = f"{fam} {nx}x{ny} s{seed}"
+        print(
+            f"{label:<22} {r.method:<11} {s:>8.2f} {build:>6.0%} {highs:>6.0%} {mb:>7.0f}  "
+            f"{r.status.value + ('' if r.certified else '*'):<10} {pao_s:>7.2f}  {pao_st}"
+        )
+        if (fam, nx, ny) in {("covering", 30, 60), ("covering", 75, 150), ("general", 10, 30)}:
+            goal = {60: 5.0, 150: 60.0, 30: 10.0}[ny]
+            target(
+                f"bilevel {label} certified in < {goal:g} s",
+                r.certified and s < goal,
+                f"{s:.2f} s, {r.status.value}" + ("" if r.certified else ", not certified"),
+            )
+        if pao and pao_st == "optimal" and r.certified:
+            target(f"bilevel {label} <= 0.5x PAO", s <= 0.5 * pao_s, f"{s / pao_s:.2f}x")
+    print("(* = not certified; build/HiGHS: shares of the total)")
+
+
 def section_interdiction(sizes: list[int], milp_limit: float) -> None:
     import networkx as nx
 
@@ -456,9 +500,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
     ap.add_argument(
         "--only",
-        default="load,command,lp,security,bayesian,interdiction,nash,incentive,mdp",
+        default="load,command,lp,security,bayesian,interdiction,nash,incentive,mdp,bilevel",
     )
     ap.add_argument("--milp-limit", type=float, default=60.0)
+    ap.add_argument(
+        "--pao", action="store_true", help="bilevel: also time PAO (pip install pao pyutilib)"
+    )
     ap.add_argument(
         "--openspiel-python",
         metavar="PYTHON",
@@ -493,6 +540,20 @@ def main(argv: list[str] | None = None) -> int:
         section_incentive([20, 40] if q else [100, 300])
     if "mdp" in only:
         section_mdp([(4, 2, 4)] if q else [(4, 2, 4), (6, 2, 6), (8, 2, 6), (6, 3, 6)])
+    if "bilevel" in only:
+        cases = (
+            [("covering", 0, 5, 10), ("general", 0, 3, 6)]
+            if q
+            else [
+                ("covering", 0, 20, 30),
+                ("covering", 0, 30, 60),
+                ("covering", 0, 75, 150),
+                ("general", 0, 10, 30),
+                ("general", 1, 10, 30),
+                ("sparse", 0, 10, 30),
+            ]
+        )
+        section_bilevel(cases, 10.0 if q else 60.0, args.pao)
     print(f"\nload average at end: {load_average():.2f}")
     print("\n== targets (issue 13) ==")
     for name, verdict in TARGETS:
