@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -91,9 +92,36 @@ def _model_or_none(file: str, sets: list[str] | None):
     suffix = Path(file).suffix.lower()
     if not sets and suffix and suffix not in (".yaml", ".yml") and Path(file).is_file():
         return None
+    if not sets and not _may_be_model_file(file):
+        return None
     from stackopt.models import instantiate
 
     return instantiate(file, sets)  # None: not a model
+
+
+#: ``stackopt.models.record``'s test for a model document, repeated here so that a YAML game
+#: file is recognised without importing the model machinery (tests/io/test_command_start.py
+#: checks that both agree)
+MAX_MODEL_BYTES = 1 << 20
+MODEL_KEY = re.compile(r"""^\s*["']?model["']?\s*:""", re.MULTILINE)
+
+
+def _may_be_model_file(file: str) -> bool:
+    """``False`` when ``file`` is certainly a YAML game file and not a model: a path ending in
+    ``.yaml``/``.yml`` (never a bundled model name) that is larger than any model document or
+    has no top-level ``model:`` key; ``True`` otherwise (the model machinery decides)."""
+    if not file.endswith((".yaml", ".yml")):
+        return True
+    p = Path(file)
+    try:
+        if not p.is_file():
+            return True
+        if p.stat().st_size > MAX_MODEL_BYTES:
+            return False
+        text = p.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True
+    return MODEL_KEY.search(text) is not None
 
 
 def load_game_or_model(file: str, sets: list[str] | None):

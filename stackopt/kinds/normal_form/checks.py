@@ -127,10 +127,11 @@ def _optimality(
     if not isinstance(bounds, Mapping):
         return Check("optimality", False, None, atol_l, NO_BOUNDS)
     colmax = game.A.max(axis=0)
+    rows = _RowViews(game)
     return bounds_check(
         game.follower_actions,
         bounds,
-        lambda k, rec: _record_bound(game, k, rec, atol_f, colmax),
+        lambda k, rec: _record_bound(game, k, rec, atol_f, colmax, rows),
         value,
         atol_l,
         noun="follower action",
@@ -139,14 +140,38 @@ def _optimality(
     )
 
 
+class _RowViews:
+    """``A.T`` and ``B.T`` as C-contiguous arrays, made on first use: a record's bound reads
+    column ``k`` and the columns of its multipliers, which are rows here (a column of a
+    row-major 1000x1000 matrix touches a cache line per entry; measured 40 ms for the 1000
+    records of a uniform 1000x1000 game against ~8 ms with the transposes)."""
+
+    def __init__(self, game: NormalFormGame) -> None:
+        self._game = game
+        self._t: tuple[np.ndarray, np.ndarray] | None = None
+
+    def get(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._t is None:
+            self._t = (
+                np.ascontiguousarray(self._game.A.T),
+                np.ascontiguousarray(self._game.B.T),
+            )
+        return self._t
+
+
 def _record_bound(
     game: NormalFormGame,
     k: int,
     rec: Mapping[str, Any],
     atol_f: float,
     colmax: np.ndarray | None = None,
+    rows: _RowViews | None = None,
 ) -> float:
-    """Recompute the bound a record proves for LP(k); ``-inf`` for a dominated action."""
+    r"""Recompute the bound a record proves for LP(k); ``-inf`` for a dominated action.
+
+    With multipliers :math:`y \ge 0` the bound is
+    :math:`\max_i (A_{ik} + \sum_l y_l (B_{ik} - B_{il}))` (weak LP duality); ``rows`` (the
+    transposes, shared across records) only changes how the columns are read."""
     A, B = game.A, game.B
     if "dominated_by" in rec:
         z = np.zeros(game.shape[1])
@@ -165,12 +190,23 @@ def _record_bound(
         raise ValueError("multipliers must map follower actions to numbers")
     if not mult:  # y = 0: the bound is the best entry of column k
         return float(colmax[k]) if colmax is not None else float(A[:, k].max())
-    idx = np.fromiter((game.follower_index(str(lab)) for lab in mult), dtype=int, count=len(mult))
+    pos = game._follower_pos
+    try:  # the label -> column map directly (30,000 labels at anti-correlated 1000x1000)
+        idx = np.fromiter(map(pos.__getitem__, map(str, mult)), dtype=int, count=len(mult))
+    except KeyError:  # an unknown label: follower_index words the error
+        idx = np.fromiter((game.follower_index(str(lab)) for lab in mult), dtype=int)
     y = np.fromiter((float(w) for w in mult.values()), dtype=float, count=len(mult))
     if y.min() < 0 or not np.all(np.isfinite(y)):
         raise ValueError("multipliers must be finite and non-negative")
     y[idx == k] = 0.0
-    return float((A[:, k] + B[:, k] * y.sum() - B[:, idx] @ y).max())
+    if rows is not None:
+        AT, BT = rows.get()
+        bound = float((AT[k] + BT[k] * y.sum() - y @ BT[idx]).max())
+    else:
+        bound = float((A[:, k] + B[:, k] * y.sum() - B[:, idx] @ y).max())
+    if np.isnan(bound):  # finite but huge multipliers (inf - inf): no bound at all
+        raise ValueError("the multipliers give no finite bound (too large)")
+    return bound
 
 
 optimality_check = _optimality  # public name (the Bayesian certificate re-uses it)

@@ -21,30 +21,99 @@ Large matrices written inline are read by the numeric fast path of
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from stackopt.errors import InputError
-from stackopt.io.specs import GameSpec, PlayerNameSpec
-from stackopt.io.validation import parse_model
 from stackopt.kinds.normal_form.game import NormalFormGame
 
 
-class PlayerSpec(PlayerNameSpec):
+@cache
+def spec_model() -> type:
+    """The pydantic model of the format (``NormalFormSpec``), built on first use: pydantic's
+    import (~65 ms) is paid only when a document is not in the plain form
+    :func:`_plain_spec` accepts, i.e. to word the error of a malformed file."""
+    from stackopt.io.specs import GameSpec, PlayerNameSpec
+
+    class PlayerSpec(PlayerNameSpec):
+        actions: list[Any] | None = None
+
+    class NormalFormSpec(GameSpec):
+        leader: PlayerSpec = PlayerSpec()
+        follower: PlayerSpec = PlayerSpec()
+        payoffs: str | dict[str, Any]
+
+    return NormalFormSpec
+
+
+@dataclass(frozen=True)
+class _Player:
+    name: str | None = None
     actions: list[Any] | None = None
 
 
-class NormalFormSpec(GameSpec):
-    leader: PlayerSpec = PlayerSpec()
-    follower: PlayerSpec = PlayerSpec()
+@dataclass(frozen=True)
+class _Spec:
+    name: str | None
+    leader: _Player
+    follower: _Player
     payoffs: str | dict[str, Any]
+
+
+_TOP_KEYS = frozenset({"kind", "name", "description", "leader", "follower", "payoffs"})
+_PLAYER_KEYS = frozenset({"name", "actions"})
+
+
+def _opt_str(v: Any) -> bool:
+    return v is None or type(v) is str
+
+
+def _plain_player(v: Any) -> _Player | None:
+    if v is None:
+        return None
+    if type(v) is not dict or not v.keys() <= _PLAYER_KEYS:
+        return None
+    name, actions = v.get("name"), v.get("actions")
+    if not _opt_str(name) or not (actions is None or type(actions) is list):
+        return None
+    return _Player(name, None if actions is None else list(actions))
+
+
+def _plain_spec(data: dict[str, Any]) -> _Spec | None:
+    """The document's keys when they are exactly of the types the pydantic model
+    (:func:`spec_model`) accepts without coercion — what pydantic would return for it;
+    ``None`` for anything else (pydantic then validates it and names the bad field)."""
+    if not data.keys() <= _TOP_KEYS or type(data.get("kind")) is not str:
+        return None
+    if not (_opt_str(data.get("name")) and _opt_str(data.get("description"))):
+        return None
+    pay = data.get("payoffs")
+    if type(pay) is dict:
+        if not all(type(k) is str for k in pay):
+            return None
+        pay = dict(pay)
+    elif type(pay) is not str:
+        return None
+    players = []
+    for who in ("leader", "follower"):
+        player = _plain_player(data[who]) if who in data else _Player()
+        if player is None:
+            return None
+        players.append(player)
+    return _Spec(data.get("name"), players[0], players[1], pay)
 
 
 def parse_normal_form(
     data: dict[str, Any], *, source: str, base_dir: Path | None = None
 ) -> NormalFormGame:
     """Build a :class:`NormalFormGame` from parsed YAML ``data``."""
-    spec = parse_model(NormalFormSpec, data, source=source)
+    spec: Any = _plain_spec(data) if isinstance(data, dict) else None
+    if spec is None:
+        from stackopt.io.validation import parse_model
+
+        spec = parse_model(spec_model(), data, source=source)
     for who, player in (("leader", spec.leader), ("follower", spec.follower)):
         if player.actions is not None and len(player.actions) == 0:
             raise InputError(
