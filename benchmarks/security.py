@@ -16,6 +16,13 @@ total solve time (LP loop, bound records, certificate) over HiGHS's own time, th
 
     python benchmarks/security.py [--sizes 50,100,200,500] [--types 2,5] [--seed 0]
         [--time-limit 120] [--ratio-sizes 100,500,1000] [--repeats 5] [--ratio-only]
+    python benchmarks/security.py --typed 5x50,5x100,10x100 [--baseline] [--seed 0]
+
+``--typed LxT,...`` times only the default solve of games with ``L`` distinct attacker types and
+``T`` targets (the same seeded games as the main table: seed ``seed + 1000 L + T``) and, with
+``--baseline``, in the same process the previous default (the caps-only ERASER model built in
+Pyomo, :func:`stackopt.formulations.security_milp.build_eraser`, solved by HiGHS with
+``--time-limit``), printing the ratio.
 """
 
 from __future__ import annotations
@@ -84,7 +91,12 @@ def main(argv=None) -> int:
     ap.add_argument("--ratio-sizes", default="100,500,1000")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--ratio-only", action="store_true", help="only the total/HiGHS table")
+    ap.add_argument("--typed", default="", help="only these LxT attacker-type games")
+    ap.add_argument("--baseline", action="store_true", help="--typed: also the caps-only MILP")
     args = ap.parse_args(argv)
+    if args.typed:
+        specs = [tuple(map(int, s.split("x"))) for s in args.typed.split(",") if s]
+        return 0 if typed(specs, args.seed, args.time_limit, args.baseline) else 1
     ratio_sizes = [int(s) for s in args.ratio_sizes.split(",") if s]
     if args.ratio_only:
         return 0 if overhead(ratio_sizes, args.repeats, args.seed) else 1
@@ -165,6 +177,44 @@ def overhead(sizes: list[int], repeats: int, seed: int) -> bool:
         kb = len(json.dumps(r.certificate.evidence)) / 1024
         print(f"{T:>7} {sec:>8.3f} {hs:>8.3f} {ratio:>6.2f} {kb:>11.0f}")
     print(f"load average {os.getloadavg()[0]:.2f}")
+    return ok
+
+
+def typed(specs: list[tuple[int, int]], seed: int, limit: float, baseline: bool) -> bool:
+    """Default ERASER solve of each ``(L, T)`` game; with ``baseline`` the caps-only Pyomo
+    MILP too (same game, same process). True if every default solve is certified."""
+    from pyomo.contrib.solver.common.results import TerminationCondition
+
+    from stackopt.engines.highs import solve_milp_exactly
+    from stackopt.formulations.security_milp import build_eraser, value_caps
+
+    print(
+        f"{'types':>5} {'targets':>7} {'seconds':>8} {'binaries':>8} {'fixed':>5} "
+        f"{'value':>10} {'certified':>9} {'baseline s':>10} {'ratio':>6} {'load':>5}"
+    )
+    ok = True
+    for L, T in specs:
+        g = make_game(T, L, seed + 1000 * L + T)
+        sec, r = timed(g, time_limit=limit)
+        ok &= r.certified
+        base, ratio = "-", "-"
+        if baseline:
+            t = time.perf_counter()
+            model = build_eraser(g, value_caps(g)[0])
+            res, _ = solve_milp_exactly(model, time_limit=limit)
+            bs = time.perf_counter() - t
+            done = res.termination_condition == TerminationCondition.convergenceCriteriaSatisfied
+            if done:
+                assert abs(float(res.incumbent_objective) - r.leader.value) <= 1e-6 * g.scale
+            base = f"{bs:.2f}" if done else f">{limit:g}"
+            ratio = f"{bs / sec:.1f}" if done else f">{limit / sec:.1f}"
+        s = r.stats
+        print(
+            f"{L:>5} {T:>7} {sec:>8.2f} {s['binaries']:>8} {s['binaries_pruned']:>5} "
+            f"{r.leader.value:>10.6f} {r.certified!s:>9} {base:>10} {ratio:>6} "
+            f"{os.getloadavg()[0]:>5.2f}",
+            flush=True,
+        )
     return ok
 
 

@@ -108,7 +108,14 @@ def test_eraser_highs_matches_brute_force(name, make):
     for prof, val in values.items():
         if val >= v - tol:
             assert not any(cut[lam, t] for lam, t in enumerate(prof)), (prof, val, v)
-    for kwargs in ({}, {"use_incumbent": False, "mip_start": False}, {"mip_start": False}):
+    for kwargs in (
+        {},
+        {"use_incumbent": False, "mip_start": False},
+        {"mip_start": False},
+        {"relaxation_start": False},
+        {"lean": True},
+        {"coupled": False},
+    ):
         out = solve_eraser_highs(g, caps, starts, **kwargs)
         assert out.status == "optimal"
         assert out.objective == pytest.approx(best, abs=tol)
@@ -131,11 +138,12 @@ def test_pruning_is_active_and_exact():
     assert out.status == "optimal"
     assert out.objective == pytest.approx(plain, abs=1e-6 * g.scale)
     assert out.incumbent_value <= plain + 1e-9 * g.scale
+    assert out.pruned > 0
     assert out.binaries + out.pruned <= 3 * 14
 
 
 @pytest.mark.slow
-def test_five_types_fifty_targets_exact():
+def test_five_types_thirty_targets_exact():
     """5 distinct types x 30 targets: same optimum as the plain Pyomo ERASER model."""
     g = typed_game(31, 30, 3, 5)
     r = solve_security(g)
