@@ -119,9 +119,9 @@ def solve_multiple_lps(
     m, n = A.shape
     sa = float(np.abs(A).max()) or 1.0
     sb = float(np.abs(B).max()) or 1.0
-    An = A / sa
     Bn = B / sb
     BT = np.ascontiguousarray(B.T)  # rows = follower actions: cheap row gathers in _bound
+    AT = np.ascontiguousarray(A.T)  # column j of A as a row: read once per LP, not strided
     # rows of the best-response constraints, [B[:, k], -1] per follower action k
     R = np.hstack([Bn.T, -np.ones((n, 1))])
     viol_tol = 1e-9
@@ -169,7 +169,7 @@ def solve_multiple_lps(
         row ``j`` held as ``B_j x - u >= 0`` when ``j`` is given."""
         lower, upper = batch_lower, batch_upper
         if j is not None:
-            ks = np.r_[j, ks]
+            ks = np.concatenate(([j], ks))
             lower, upper = first_lower, first_upper
         nk = int(ks.size)
         h.addRows(
@@ -219,10 +219,11 @@ def solve_multiple_lps(
         nrow = h.getNumRow()
         if nrow > 1:
             h.deleteRows(nrow - 1, np.arange(1, nrow, dtype=np.int32))
-        h.changeColsCost(m, cols, -An[:, j])
+        acol = AT[j]  # A[:, j], contiguous
+        h.changeColsCost(m, cols, -(acol / sa))
         # Round 0 without HiGHS: with row j alone the relaxation is solved by the pure
         # strategy i* = argmax_i A[i, j]; the rows most violated there go in with row j.
-        istar = int(np.argmax(An[:, j]))
+        istar = int(np.argmax(acol))
         excess0 = Bn[istar] - Bn[istar, j]
         excess0[j] = -np.inf
         k0 = most_violated(excess0, viol_tol, batch)
@@ -248,7 +249,7 @@ def solve_multiple_lps(
             val = -float(h.getObjectiveValue()) * sa  # a bound on LP(j) (dual feasible)
             if prune and best is not None and (st == BAILED or val <= best_val):
                 duals = -np.asarray(sol.row_dual)
-                y, bound = _row_multipliers(A, BT, j, active, duals, sa / sb, val, sa)
+                y, bound = _row_multipliers(acol, BT, j, active, duals, sa / sb, val, sa)
                 if st == BAILED and bound > best_val + 1e-9 * sa:  # pragma: no cover
                     # HiGHS stopped on its own dual objective; ours is recomputed and is not
                     # below the incumbent: finish this LP without the early stop.
@@ -269,7 +270,7 @@ def solve_multiple_lps(
             k_new = most_violated(excess, viol_tol, batch)
             if k_new.size == 0:
                 duals = -np.asarray(sol.row_dual)
-                y, bound = _row_multipliers(A, BT, j, active, duals, sa / sb, val, sa)
+                y, bound = _row_multipliers(acol, BT, j, active, duals, sa / sb, val, sa)
                 records[j] = ActionRecord(
                     "optimal",
                     bound=bound,
@@ -323,7 +324,7 @@ def nonzero_entries(y: np.ndarray) -> dict[int, float]:
 
 
 def _row_multipliers(
-    A: np.ndarray,
+    acol: np.ndarray,
     BT: np.ndarray,
     j: int,
     active: list[int],
@@ -333,7 +334,8 @@ def _row_multipliers(
     scale: float,
 ) -> tuple[np.ndarray, float]:
     """Multipliers ``y`` (length n, original units) from the duals of rows 1.. (simplex row 0)
-    and the bound :func:`_bound` they prove on LP(j) (``BT``: ``B`` transposed).
+    and the bound :func:`_bound` they prove on LP(j) (``acol``: ``A[:, j]``; ``BT``: ``B``
+    transposed).
 
     HiGHS's duals of these rows are non-negative here (measured); should a version flip the
     sign, the other sign is tried when the first does not reproduce ``target`` (original
@@ -344,11 +346,11 @@ def _row_multipliers(
     duals[np.asarray(active)] = row_dual[1 : 1 + len(active)] * to_original
     duals[j] = 0.0
     y = np.clip(duals, 0.0, None)
-    b = _bound(A, BT, j, y, True)
+    b = _column_bound(acol, BT, j, y)
     if b <= target + 1e-9 * max(scale, abs(target)):
         return y, b
     y2 = np.clip(-duals, 0.0, None)
-    b2 = _bound(A, BT, j, y2, True)
+    b2 = _column_bound(acol, BT, j, y2)
     return (y2, b2) if b2 < b else (y, b)
 
 
@@ -388,6 +390,17 @@ def _bound(A: np.ndarray, B: np.ndarray, j: int, y: np.ndarray, transposed: bool
     if transposed:
         return float((A[:, j] + B[j] * yy.sum() - yy @ B[nz]).max())
     return float((A[:, j] + B[:, j] * yy.sum() - B[:, nz] @ yy).max())
+
+
+def _column_bound(acol: np.ndarray, BT: np.ndarray, j: int, y: np.ndarray) -> float:
+    """:func:`_bound` from column ``acol = A[:, j]`` and ``BT = B.T`` (rows read, not
+    columns)."""
+    nz = np.flatnonzero(y)
+    nz = nz[nz != j]
+    if nz.size == 0:
+        return float(acol.max())
+    yy = y[nz]
+    return float((acol + BT[j] * yy.sum() - yy @ BT[nz]).max())
 
 
 def _pure_dominator(B: np.ndarray, j: int, tol: float) -> tuple[int, float] | None:
