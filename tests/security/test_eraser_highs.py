@@ -7,12 +7,14 @@ best profile LP. Also the plain Pyomo ERASER model (no caps, no pruning) must ag
 
 from __future__ import annotations
 
+import os
 from itertools import product
 
 import numpy as np
 import pytest
 from scipy.optimize import linprog
 
+from stackopt.errors import SolverError
 from stackopt.formulations.security_milp import build_eraser, type_lps
 from stackopt.kinds.security.eraser import (
     exact_responses,
@@ -149,3 +151,28 @@ def test_five_types_thirty_targets_exact():
     r = solve_security(g)
     assert r.certified
     assert r.leader.value == pytest.approx(_milp_value(build_eraser(g)), abs=1e-6 * g.scale)
+
+
+def test_time_limit_is_not_optimal():
+    """A HiGHS run stopped by the time limit raises instead of reporting 'optimal'."""
+    g = typed_game(41, 60, 6, 5)
+    caps, starts, _, _ = type_lps(g)
+    out = solve_eraser_highs(g, caps, starts, time_limit=1e-4)
+    assert out.status != "optimal"
+    with pytest.raises(SolverError):
+        solve_security(g, time_limit=1e-4)
+
+
+@pytest.mark.slow
+def test_types_at_scale_two_formulations_agree():
+    """6 types x 40 targets (``STACKOPT_SLOW_FULL=1``: 10 x 100, the issue's size): the default
+    lean coupled MILP and the ERASER big-M rows with the coupled rows give the same optimum."""
+    L, T = (10, 100) if os.environ.get("STACKOPT_SLOW_FULL") == "1" else (6, 40)
+    g = typed_game(51, T, T // 10, L)
+    caps, starts, _, _ = type_lps(g)
+    lean = solve_eraser_highs(g, caps, starts, time_limit=300)
+    full = solve_eraser_highs(g, caps, starts, lean=False, time_limit=300)
+    assert lean.status == full.status == "optimal"
+    assert lean.objective == pytest.approx(full.objective, abs=1e-6 * g.scale)
+    r = solve_security(g, time_limit=300)
+    assert r.certified and r.leader.value == pytest.approx(lean.objective, abs=1e-6 * g.scale)
