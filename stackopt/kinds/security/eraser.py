@@ -165,8 +165,9 @@ class EraserOutcome:
     binaries: int
     pruned: int
     incumbent_value: float
-    zd_max: np.ndarray
-    za_max: np.ndarray
+    #: per type, the proven constants the model uses: ``coverage_cap`` (largest
+    #: :math:`\bar c`) in the lean form, else also the big-Ms ``defender_max``/``attacker_max``
+    big_m: list[dict[str, float]]
 
 
 def solve_eraser_highs(
@@ -364,6 +365,13 @@ def solve_eraser_highs(
         binaries=len(a_col) - pruned,
         pruned=pruned,
         incumbent_value=inc_v,
-        zd_max=np.where(alive, zd, -np.inf).max(axis=1),
-        za_max=np.where(alive, za, -np.inf).max(axis=1),
+        big_m=[
+            {"coverage_cap": float(np.where(alive[lam], cbar[lam], 0.0).max())}
+            if lean
+            else {
+                "defender_max": float(np.where(alive[lam], zd[lam], -np.inf).max()),
+                "attacker_max": float(np.where(alive[lam], za[lam], -np.inf).max()),
+            }
+            for lam in range(L)
+        ],
     )

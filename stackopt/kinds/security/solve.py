@@ -7,9 +7,12 @@ r"""Security games in compact form: solve, verify, export, and the normal-form e
   (``engine="highs"``, :mod:`stackopt.engines.security_lps`) or one Pyomo model per LP
   (``engine="pyomo"``, slow, an independent solve path). Optimality is proven by weak-duality
   multipliers for every target, re-checkable from the game alone.
-* ``method="eraser"`` (default, and the only method, with attacker types): the ERASER MILP
-  (:mod:`stackopt.formulations.security_milp`) in Pyomo, solved by HiGHS with
+* ``method="eraser"`` (default, and the only method, with attacker types): an exact, tighter
+  form of the ERASER MILP (:mod:`stackopt.formulations.security_milp`, Kiekintveld et al.
+  2009) with coupled value rows, an incumbent, bound pruning and a MIP start
+  (:mod:`stackopt.kinds.security.eraser`), solved by HiGHS in highspy with
   ``mip_rel_gap = 0`` and ``threads = 1``. Optimality rests on HiGHS's reported bound.
+  ``stackopt export`` writes the plain ERASER model in Pyomo (:func:`build_model`).
 
 :func:`to_normal_form` expands a small game into a bimatrix game (defender pure strategies =
 sets of covered targets; with attacker types, the Harsanyi transformation) that
@@ -222,13 +225,7 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
     resp = [resp[g] for g in group_of]  # every original type attacks as its merged type
     evidence = {
         MILP_BOUND: milp_record(out.bound, out.objective),
-        "big_m": {
-            ty: {
-                "defender_max": float(out.zd_max[group_of[k]]),
-                "attacker_max": float(out.za_max[group_of[k]]),
-            }
-            for k, ty in enumerate(game.types)
-        },
+        "big_m": {ty: out.big_m[group_of[k]] for k, ty in enumerate(game.types)},
     }
     stats = {
         BUILD_SECONDS: time.perf_counter() - t - caps_highs - out.highs_seconds,
