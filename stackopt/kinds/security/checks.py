@@ -351,8 +351,9 @@ VERIFY_ERASER_SECONDS = 30.0
 
 
 def _rederive(game: SecurityGame) -> tuple[float | None, str]:
-    """The defender's optimum computed afresh: multiple LPs (one type) or a fresh ERASER MILP
-    (small games); ``(None, "")`` when the game is too large or the solve fails."""
+    """The defender's optimum computed afresh: multiple LPs (one type) or a fresh plain ERASER
+    MILP (small games, :func:`_plain_eraser`); ``(None, "")`` when the game is too large or the
+    solve fails."""
     from stackopt.errors import SolverError
     from stackopt.kinds.security.solve import solve_security
 
@@ -361,8 +362,7 @@ def _rederive(game: SecurityGame) -> tuple[float | None, str]:
             r = solve_security(game, method="multiple_lps")
             how = "multiple LPs, one per target"
         elif game.n_targets * game.n_types <= VERIFY_ERASER_ENTRIES:
-            r = solve_security(game, method="eraser", time_limit=VERIFY_ERASER_SECONDS)
-            how = "a fresh ERASER MILP solve (solver-reported bound)"
+            return _plain_eraser(game)
         else:
             return None, ""
     except SolverError:
@@ -370,3 +370,20 @@ def _rederive(game: SecurityGame) -> tuple[float | None, str]:
     if not r.certified or r.leader.value is None:
         return None, ""
     return float(r.leader.value), how
+
+
+def _plain_eraser(game: SecurityGame) -> tuple[float | None, str]:
+    """The optimum of the plain ERASER model (Pyomo, per-type big-Ms, no caps, no coupled rows,
+    no incumbent): a second formulation, independent of the one ``solve`` uses."""
+    from pyomo.contrib.solver.common.results import TerminationCondition
+
+    from stackopt.engines.highs import solve_milp_exactly
+    from stackopt.formulations.security_milp import build_eraser
+
+    res, _ = solve_milp_exactly(build_eraser(game), time_limit=VERIFY_ERASER_SECONDS)
+    if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
+        return None, ""
+    if res.incumbent_objective is None:  # pragma: no cover - optimal implies a solution
+        return None, ""
+    bound = res.objective_bound if res.objective_bound is not None else res.incumbent_objective
+    return float(bound), "a fresh plain ERASER MILP solve (solver-reported bound)"
