@@ -21,6 +21,8 @@ bit-identical arrays (tested).
 from __future__ import annotations
 
 import csv
+import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +58,7 @@ def _number(cell: str, source: str, field: str) -> float:
         raise InputError(
             f"{cell!r} is not a number", source=source, field=field, fix="write a plain number"
         ) from None
-    if not np.isfinite(v):
+    if not math.isfinite(v):
         raise InputError(
             f"{cell!r} is not finite",
             source=source,
@@ -64,6 +66,19 @@ def _number(cell: str, source: str, field: str) -> float:
             fix="payoffs must be finite numbers",
         )
     return v
+
+
+def _numbers(cells: list[str], source: str, line: int, cols: Sequence[str]) -> list[float]:
+    """The payoffs of one row (``cells`` under the header labels ``cols``): :func:`float` of
+    each cell, all in one pass; when a cell is not a finite number, :func:`_number` names the
+    first such cell and column (the same check, cell by cell)."""
+    try:
+        vals = [float(c) for c in cells]
+        if all(map(math.isfinite, vals)):
+            return vals
+    except ValueError:
+        pass
+    return [_number(c, source, f"line {line} column {cols[k]!r}") for k, c in enumerate(cells)]
 
 
 def read_normal_form_csv(
@@ -229,9 +244,7 @@ def _two_matrix(rows: list[list[str]], src: str):
                 field=f"line {n} action",
                 fix="give each row once",
             )
-        mats[who][r[1]] = [
-            _number(c, src, f"line {n} column {cols[k]!r}") for k, c in enumerate(r[2:])
-        ]
+        mats[who][r[1]] = _numbers(r[2:], src, n, cols)
     if list(mats["leader"]) != list(mats["follower"]) or not mats["leader"]:
         raise InputError(
             f"leader rows {list(mats['leader'])} and follower rows {list(mats['follower'])} differ",
@@ -274,7 +287,7 @@ def read_matrix_csv(path: str | Path) -> tuple[tuple[str, ...], tuple[str, ...],
                 fix="give a label and one number per column",
             )
         labels.append(r[0])
-        data.append([_number(c, src, f"line {n} column {cols[k]!r}") for k, c in enumerate(r[1:])])
+        data.append(_numbers(r[1:], src, n, cols))
     if not data:
         raise InputError("no rows", source=src, fix="add one row per leader action")
     return tuple(labels), cols, np.array(data)
