@@ -32,6 +32,16 @@ one call; batches of 10 rows take fewer instructions than 20 or 30 (4.10e9 again
 4.51e9 for the whole process at 200x200; 2.85e10 against 3.01e10 at 500x500) although they
 need more runs.
 
+Measured without effect (2026-11-27, so not done): letting the batch grow with the LP
+(``max(10, r * rows)``, r = 0.25 to 1) leaves uniform games unchanged - at 1000x1000, 147
+LPs reach HiGHS and take 160 runs in all (142 are pruned, 103 of them stopped by HiGHS at the
+incumbent), so later rounds are rare;
+reading ``col_value`` through ``array.array`` or ``np.fromiter`` instead of ``np.asarray``
+(the pybind11 list is built either way, ~13 us of the ~30 us at 1000 columns); a preallocated
+buffer for the gathered rows (the time is the cache-cold read of the rows after a HiGHS run,
+not the allocation). ``addRows`` on HiGHS's column-wise matrix moves every existing entry, so
+its cost grows with the rows already in the LP.
+
 Follower actions are visited in decreasing order of the bound :math:`\max_i A_{ij}`; once that
 bound is not above the incumbent the remaining LPs are skipped (their certificate is the bound
 itself). Actions strictly dominated by another pure action are skipped as never-best-responses.
