@@ -340,6 +340,9 @@ def solve_eraser_highs(
     t1 = time.perf_counter()
     if mip_start:
         run_from_start(h)
+        if model_status_name(h) == "not set":  # threads refused by a running scheduler
+            h.setOptionValue("threads", 0)
+            run_from_start(h)
     else:
         run_once(h)
     highs += time.perf_counter() - t1
