@@ -189,7 +189,7 @@ def typed(specs: list[tuple[int, int]], seed: int, limit: float, baseline: bool)
     from stackopt.formulations.security_milp import build_eraser, value_caps
 
     print(
-        f"{'types':>5} {'targets':>7} {'seconds':>8} {'binaries':>8} {'fixed':>5} "
+        f"{'types':>5} {'targets':>7} {'seconds':>8} {'binaries':>8} "
         f"{'value':>10} {'certified':>9} {'baseline s':>10} {'ratio':>6} {'load':>5}"
     )
     ok = True
@@ -210,7 +210,7 @@ def typed(specs: list[tuple[int, int]], seed: int, limit: float, baseline: bool)
             ratio = f"{bs / sec:.1f}" if done else f">{limit / sec:.1f}"
         s = r.stats
         print(
-            f"{L:>5} {T:>7} {sec:>8.2f} {s['binaries']:>8} {s['binaries_pruned']:>5} "
+            f"{L:>5} {T:>7} {sec:>8.2f} {s['binaries']:>8} "
             f"{r.leader.value:>10.6f} {r.certified!s:>9} {base:>10} {ratio:>6} "
             f"{os.getloadavg()[0]:>5.2f}",
             flush=True,

@@ -231,7 +231,6 @@ def _solve_eraser(game: SecurityGame, time_limit: float | None):
         BUILD_SECONDS: time.perf_counter() - t - caps_highs - out.highs_seconds,
         HIGHS_SECONDS: out.highs_seconds + caps_highs,
         "binaries": out.binaries,
-        "binaries_pruned": out.pruned,
         "polished": polished,
         "types_merged": game.n_types - solved.n_types,
     }
