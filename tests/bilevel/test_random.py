@@ -120,12 +120,11 @@ def test_verify_round_trip_through_json():
     assert not verify_bilevel(p, bad, resolve=False).passed
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_kkt_normalized_is_exact_without_dual_bounds(seed):
-    """Boxed follower (dual region unbounded): the normalised relaxation is proven or handed
-    to branching, and agrees with active-set enumeration."""
-    rng = np.random.default_rng(700 + seed)
-    p = BilevelProblem.from_matrices(
+def _boxed(seed: int, *, x_upper: int, y_upper: int, name: str | None = None) -> BilevelProblem:
+    """A random 1-leader, 2-follower problem with integer data and boxed variables (the
+    follower's dual region is unbounded)."""
+    rng = np.random.default_rng(seed)
+    return BilevelProblem.from_matrices(
         c_x=rng.integers(-5, 6, 1),
         c_y=rng.integers(-5, 6, 2),
         A_x=rng.integers(-4, 5, (2, 1)),
@@ -133,10 +132,18 @@ def test_kkt_normalized_is_exact_without_dual_bounds(seed):
         b=rng.integers(1, 15, 2),
         d_y=rng.integers(-5, 6, 2),
         x_lower=0,
-        x_upper=6,
+        x_upper=x_upper,
         y_lower=0,
-        y_upper=5,
+        y_upper=y_upper,
+        name=name,
     )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_kkt_normalized_is_exact_without_dual_bounds(seed):
+    """Boxed follower (dual region unbounded): the normalised relaxation is proven or handed
+    to branching, and agrees with active-set enumeration."""
+    p = _boxed(700 + seed, x_upper=6, y_upper=5)
     status, value = enumerate_active_sets(p)
     r = solve_bilevel(p, method="kkt_normalized")
     _same(r, status, value)
@@ -254,20 +261,7 @@ def test_range_sides_propagation_keeps_the_optimum(seed):
     from stackopt.engines.bard_moore import _opposite_rows, solve_bard_moore
     from stackopt.formulations.bilevel_form import follower_form
 
-    rng = np.random.default_rng(900 + seed)
-    p = BilevelProblem.from_matrices(
-        c_x=rng.integers(-5, 6, 1),
-        c_y=rng.integers(-5, 6, 2),
-        A_x=rng.integers(-4, 5, (2, 1)),
-        A_y=rng.integers(-4, 5, (2, 2)),
-        b=rng.integers(1, 15, 2),
-        d_y=rng.integers(-5, 6, 2),
-        x_lower=0,
-        x_upper=5,
-        y_lower=0,
-        y_upper=4,
-        name=f"boxed_{seed}",
-    )
+    p = _boxed(900 + seed, x_upper=5, y_upper=4, name=f"boxed_{seed}")
     assert len(_opposite_rows(follower_form(p))) == 4  # two bounds of each of two variables
     status, value = enumerate_active_sets(p)
     for pairs in (True, False):
