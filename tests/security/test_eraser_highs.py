@@ -14,15 +14,15 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from stackopt.errors import SolverError
-from stackopt.formulations.security_milp import build_eraser, type_lps
-from stackopt.kinds.security.eraser import (
+from stackopt.engines.security_eraser import (
     exact_responses,
     incumbent,
     profile_value,
     prune_by_bound,
     solve_eraser_highs,
 )
+from stackopt.errors import SolverError
+from stackopt.formulations.security_milp import build_eraser, type_lps
 from stackopt.kinds.security.game import SecurityGame
 from stackopt.kinds.security.solve import solve_security, verify_security
 

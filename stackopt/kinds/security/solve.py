@@ -10,7 +10,7 @@ r"""Security games in compact form: solve, verify, export, and the normal-form e
 * ``method="eraser"`` (default, and the only method, with attacker types): an exact, tighter
   form of the ERASER MILP (:mod:`stackopt.formulations.security_milp`, Kiekintveld et al.
   2009) with coupled value rows, an incumbent, bound pruning and a MIP start
-  (:mod:`stackopt.kinds.security.eraser`), solved by HiGHS in highspy with
+  (:mod:`stackopt.engines.security_eraser`), solved by HiGHS in highspy with
   ``mip_rel_gap = 0`` and ``threads = 1``. Optimality rests on HiGHS's reported bound.
   ``stackopt export`` writes the plain ERASER model in Pyomo (:func:`build_model`).
 
@@ -199,9 +199,9 @@ def _solve_lps(game: SecurityGame, engine: str, prune: bool, time_limit: float |
 
 
 def _solve_eraser(game: SecurityGame, time_limit: float | None):
+    from stackopt.engines.security_eraser import HIGHS_OPTIONS, solve_eraser_highs
     from stackopt.engines.security_lps import polish_coverage
     from stackopt.formulations.security_milp import type_lps
-    from stackopt.kinds.security.eraser import HIGHS_OPTIONS, solve_eraser_highs
     from stackopt.kinds.security.merge import merge_attacker_types
     from stackopt.progress import phase
 
