@@ -190,6 +190,27 @@ def test_formulations_never_run_highs_themselves():
     assert not bad, "\n".join(bad)
 
 
+def test_kinds_never_import_highspy():
+    """A kind's facade validates, dispatches and certifies; the HiGHS models and runs it needs
+    live in ``stackopt.engines`` (or, for model building, ``stackopt.formulations``)."""
+    bad = []
+    for name, path in MODULES.items():
+        if not name.startswith(("stackopt.kinds", "stackopt.checks")):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if any(n == "highspy" or n.startswith("highspy.") for n in names):
+                bad.append(f"{name}:{node.lineno} imports highspy")
+    assert not bad, "\n".join(bad)
+
+
 @pytest.mark.parametrize("heavy", ["pyomo", "highspy"])
 def test_import_stackopt_is_light(heavy):
     code = (
