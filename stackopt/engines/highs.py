@@ -282,19 +282,20 @@ def start_solution_returned(h, *, rtol: float = 1e-7) -> bool:
     return abs(value - reported) > rtol * max(1.0, abs(reported))
 
 
-def run_from_start(h) -> None:
-    """``h.run()`` after a MIP start, guarded against :func:`start_solution_returned`: when
-    HiGHS returns columns that do not attain its reported optimum, solve again with presolve
-    off (then restore the option), which returns the optimum's columns."""
-    h.run()
-    if model_status_name(h) == "optimal" and start_solution_returned(h):
-        presolve = h.getOptionValue("presolve")
-        presolve = presolve[1] if isinstance(presolve, tuple) else presolve
+def run_from_start(h) -> str:
+    """:func:`run_highs` after a MIP start, guarded against :func:`start_solution_returned`:
+    when HiGHS returns columns that do not attain its reported optimum, solve again with
+    presolve off (then restore the option), which returns the optimum's columns. Returns the
+    model status."""
+    st = run_highs(h)
+    if st == "optimal" and start_solution_returned(h):
+        _, presolve = h.getOptionValue("presolve")
         h.setOptionValue("presolve", "off")
         try:
-            h.run()
+            st = run_highs(h)
         finally:
             h.setOptionValue("presolve", presolve)
+    return st
 
 
 def model_status_name(h) -> str:

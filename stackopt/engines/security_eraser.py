@@ -339,10 +339,7 @@ def solve_eraser_highs(
     build += time.perf_counter() - t2
     t1 = time.perf_counter()
     if mip_start:
-        run_from_start(h)
-        if model_status_name(h) == "not set":  # threads refused by a running scheduler
-            h.setOptionValue("threads", 0)
-            run_from_start(h)
+        run_from_start(h)  # also re-runs on the shared scheduler if threads are refused
     else:
         run_once(h)
     highs += time.perf_counter() - t1

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Certificate, Check
-from stackopt.engines.highs import run_highs
+from stackopt.engines.highs import run_from_start, run_highs
 from stackopt.errors import InputError, UnsupportedError
 from stackopt.formulations.bilevel_form import MILPArrays, follower_form
 from stackopt.formulations.bounds import ProvenBounds, prove_bounds
@@ -359,13 +359,7 @@ def _run_milp(
     stats["build_seconds"] = stats["bounds_seconds"] + (time.perf_counter() - tb)
     phase("bilevel", "%s MILP built (%s); HiGHS started", method, model_size(milp))
     ts = time.perf_counter()
-    st = run_highs(h)
-    if started and st == "optimal":
-        from stackopt.engines.highs import start_solution_returned
-
-        if start_solution_returned(h):  # HiGHS 1.16 may hand back the start's columns
-            h.setOptionValue("presolve", "off")
-            st = run_highs(h)
+    st = run_from_start(h) if started else run_highs(h)  # run_from_start: HiGHS 1.16 guard
     stats["highs_seconds"] = time.perf_counter() - ts
     stats["binaries"] = n_bin
     stats["rows"], stats["columns"] = milp.A.shape
