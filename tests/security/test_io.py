@@ -65,58 +65,49 @@ def test_parse_types_with_override_and_round_trip(write):
 
 
 @pytest.mark.parametrize(
-    "old,new,field,words",
+    "base,old,new,field,words",
     [
-        ("resources: 2", "resources: 6", "resources", "more resources (6) than targets (5)"),
-        ("resources: 2", "resources: 1.5", "resources", "whole number"),
-        ("resources: 2", "resources: -1", "resources", ">= 0"),
-        ("covered: 5,", "covered: five,", "targets[0].defender.covered", "not a number"),
+        (FIVE, "resources: 2", "resources: 6", "resources", "more resources (6) than targets (5)"),
+        (FIVE, "resources: 2", "resources: 1.5", "resources", "whole number"),
+        (FIVE, "resources: 2", "resources: -1", "resources", ">= 0"),
+        (FIVE, "covered: 5,", "covered: five,", "targets[0].defender.covered", "not a number"),
         (
+            FIVE,
             "uncovered: 30}}\n",
             "uncovered: '30'}}\n",
             "targets[0].attacker.uncovered",
             "not a number",
         ),
         (
+            FIVE,
             "covered: 5, uncovered: -20",
             "covered: -20, uncovered: 5",
             "targets[0].defender",
             "swapped",
         ),
         (
+            FIVE,
             "covered: -10, uncovered: 30",
             "covered: 30, uncovered: -10",
             "targets[0].attacker",
             "swapped",
         ),
-        ("name: t1,", "name: t0,", "targets[1]", "duplicate target"),
-        ("resources: 2", "resources: 2\nextra: 1", "extra", "unknown key"),
-    ],
-)
-def test_bad_one_type_files(write, old, new, field, words):
-    text = FIVE.replace(old, new, 1)
-    assert text != FIVE
-    with pytest.raises(InputError) as exc:
-        load_game(write("bad.yaml", text))
-    msg = str(exc.value)
-    assert "bad.yaml" in msg and f"'{field}'" in msg and words in msg and "fix:" in msg
-
-
-@pytest.mark.parametrize(
-    "old,new,field,words",
-    [
-        ("prior: 0.4", "prior: 0.5", "attacker.types", "priors sum to 1.1, not 1"),
-        ("prior: 0.6", "prior: 1.2", "attacker.types[0].prior", "above 1"),
-        ("prior: 0.4", "prior: -0.2", "attacker.types[1].prior", "negative"),
-        ("prior: 0.4", "prior: high", "attacker.types[1].prior", "not a number"),
+        (FIVE, "name: t1,", "name: t0,", "targets[1]", "duplicate target"),
+        (FIVE, "resources: 2", "resources: 2\nextra: 1", "extra", "unknown key"),
+        (TYPES, "prior: 0.4", "prior: 0.5", "attacker.types", "priors sum to 1.1, not 1"),
+        (TYPES, "prior: 0.6", "prior: 1.2", "attacker.types[0].prior", "above 1"),
+        (TYPES, "prior: 0.4", "prior: -0.2", "attacker.types[1].prior", "negative"),
+        (TYPES, "prior: 0.4", "prior: high", "attacker.types[1].prior", "not a number"),
         (
+            TYPES,
             "b: {covered: -1, uncovered: 3}}",
             "c: {covered: -1, uncovered: 3}}",
             "attacker.types[1].payoffs.c",
             "unknown target",
         ),
-        ("b: {covered: -1, uncovered: 3}}", "}", "attacker.types[1].payoffs", "no payoffs"),
+        (TYPES, "b: {covered: -1, uncovered: 3}}", "}", "attacker.types[1].payoffs", "no payoffs"),
         (
+            TYPES,
             "{b: {covered: 0, uncovered: -1}}",
             "{b: {covered: 0, uncovered: x}}",
             "attacker.types[1].defender.b.uncovered",
@@ -124,13 +115,15 @@ def test_bad_one_type_files(write, old, new, field, words):
         ),
     ],
 )
-def test_bad_type_files(write, old, new, field, words):
-    text = TYPES.replace(old, new, 1)
-    assert text != TYPES
+def test_bad_files(write, base, old, new, field, words):
+    """``base`` with ``old`` replaced by ``new`` is refused with one InputError naming the
+    file, ``field``, ``words`` and a fix."""
+    text = base.replace(old, new, 1)
+    assert text != base
     with pytest.raises(InputError) as exc:
         load_game(write("bad.yaml", text))
     msg = str(exc.value)
-    assert f"'{field}'" in msg and words in msg, msg
+    assert "bad.yaml" in msg and f"'{field}'" in msg and words in msg and "fix:" in msg, msg
 
 
 def test_types_and_target_attacker_payoffs_conflict(write):
