@@ -19,6 +19,7 @@ from stackopt.kinds import BUILTIN_KINDS
 from stackopt.kinds.registry import (
     COMMON_OPTIONS,
     KindSpec,
+    Method,
     Option,
     check_options,
     get_kind,
@@ -212,3 +213,36 @@ def test_reading_the_registry_imports_no_pyomo():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == "False"
+
+
+def test_functions_left_out_follow_the_kind_folder_layout():
+    spec = KindSpec(name="toy", summary="t", game=".game:Toy", methods=(Method("m", "d"),))
+    assert spec.package == "stackopt.kinds.toy"
+    assert spec.game == "stackopt.kinds.toy.game:Toy"
+    assert spec.solve == "stackopt.kinds.toy.solve:solve_toy"
+    assert spec.verify == "stackopt.kinds.toy.solve:verify_toy"
+    assert spec.parse_yaml == "stackopt.kinds.toy.io_yaml:parse_toy"
+    assert spec.export == "stackopt.kinds.toy.solve:export_models"
+    assert spec.docs == "toy"
+    # a third-party kind names its package; None declares "none"; named targets are kept
+    other = KindSpec(
+        name="toy",
+        summary="t",
+        game="elsewhere.games:Toy",
+        solve=".run:go",
+        methods=(Method("m", "d", verify=".check:it"),),
+        parse_yaml=None,
+        export=None,
+        readers={".toy": ".read:toy"},
+        package="toyplugin",
+    )
+    assert (other.game, other.solve, other.verify) == (
+        "elsewhere.games:Toy",
+        "toyplugin.run:go",
+        "toyplugin.solve:verify_toy",
+    )
+    assert other.parse_yaml is None and other.export is None
+    assert other.readers == {".toy": "toyplugin.read:toy"}
+    assert other.methods[0].verify == "toyplugin.check:it"
+    with pytest.raises(ValueError, match="at least one method"):
+        KindSpec(name="toy", summary="t", game=".game:Toy")

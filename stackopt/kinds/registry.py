@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import import_module
 from typing import Any, TypeVar
 
@@ -264,10 +264,12 @@ class KindSpec:
     summary
         One line for ``stackopt methods`` and the docs.
     game
-        ``"module:Class"`` of the validated game class (it knows nothing of Pyomo).
+        ``"module:Class"`` of the validated game class (it knows nothing of Pyomo); a module
+        starting with ``.`` is relative to ``package`` (``".game:NormalFormGame"``).
     solve, verify
         ``"module:function"``: ``solve(game, **options) -> Result`` and
-        ``verify(game, result, **options) -> Certificate``.
+        ``verify(game, result, **options) -> Certificate``. Left out, they follow the kind
+        folder's layout (below).
     methods
         The methods, in the order ``stackopt methods`` lists them.
     default_method
@@ -294,25 +296,61 @@ class KindSpec:
     frame
         The typed columns of ``Result.to_frame()`` (:class:`Frame`); ``None`` gives
         :data:`DEFAULT_FRAME` (``entry``, ``value`` and the two values).
+    package
+        The package of the kind's folder (default ``stackopt.kinds.<name>``; a third-party kind
+        gives its own, ``package=__name__``).
+
+    **The layout convention.** A function the spec does not name follows the kind folder's
+    layout: ``solve`` is ``<package>.solve:solve_<name>``, ``verify``
+    ``<package>.solve:verify_<name>``, ``parse_yaml`` ``<package>.io_yaml:parse_<name>``,
+    ``export`` ``<package>.solve:export_models``, and ``docs`` is ``<name>``
+    (``parse_yaml=None`` / ``export=None`` declare that the kind has none). Every target is
+    stored absolute, so reading a spec imports nothing.
     """
 
     name: str
     summary: str
     game: str
-    solve: str
-    verify: str
-    methods: tuple[Method, ...]
+    solve: str = ""
+    verify: str = ""
+    methods: tuple[Method, ...] = ()
     default_method: str | None = None
     default_doc: str = ""
     options: tuple[Option, ...] = ()
     tie_breaks: tuple[str, ...] = ("leader",)
-    parse_yaml: str | None = None
+    parse_yaml: str | None = ""
     readers: Mapping[str, str] = field(default_factory=dict)
-    export: str | None = None
+    export: str | None = ""
     mixed: bool = False
     verify_options: tuple[Option, ...] = ()
     docs: str = ""
     frame: Frame | None = None
+    package: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.methods:
+            raise ValueError(f"kind {self.name}: declare at least one method")
+        package = self.package or f"stackopt.kinds.{self.name}"
+        defaults = {
+            "solve": f".solve:solve_{self.name}",
+            "verify": f".solve:verify_{self.name}",
+            "parse_yaml": f".io_yaml:parse_{self.name}",
+            "export": ".solve:export_models",
+        }
+        resolved: dict[str, Any] = {"package": package, "docs": self.docs or self.name}
+        for key, default in defaults.items():
+            ref = getattr(self, key)
+            if ref == "":
+                ref = default
+            resolved[key] = None if ref is None else _absolute(ref, package)
+        resolved["game"] = _absolute(self.game, package)
+        resolved["readers"] = {ext: _absolute(r, package) for ext, r in self.readers.items()}
+        resolved["methods"] = tuple(
+            replace(m, verify=_absolute(m.verify, package)) if m.verify else m
+            for m in self.methods
+        )
+        for key, value in resolved.items():
+            object.__setattr__(self, key, value)
 
     # -- lookups ----------------------------------------------------------------------------
     def method(self, name: str) -> Method:
@@ -345,6 +383,11 @@ class KindSpec:
             if m.name == method and m.verify:
                 return load_target(m.verify)
         return load_target(self.verify)
+
+
+def _absolute(target: str, package: str) -> str:
+    """``".solve:solve_x"`` -> ``"<package>.solve:solve_x"``; absolute targets unchanged."""
+    return package + target if target.startswith(".") else target
 
 
 def load_target(target: str) -> Any:

@@ -2,7 +2,6 @@
 
 from stackopt.kinds.registry import Column, Frame, KindSpec, Method, Option
 
-_P = "stackopt.kinds.bayesian"
 MAX_PROFILES = Option(
     "max_profiles",
     "int",
@@ -14,9 +13,7 @@ MAX_PROFILES = Option(
 KIND = KindSpec(
     name="bayesian",
     summary="a leader against follower types drawn from a prior, or independent followers",
-    game=f"{_P}.game:BayesianGame",
-    solve=f"{_P}.solve:solve_bayesian",
-    verify=f"{_P}.solve:verify_bayesian",
+    game=".game:BayesianGame",
     methods=(
         Method(
             "dobss",
@@ -45,11 +42,8 @@ KIND = KindSpec(
         ),
     ),
     tie_breaks=("leader", "adversarial"),
-    parse_yaml=f"{_P}.io_yaml:parse_bayesian",
-    export=f"{_P}.solve:export_models",
     mixed=True,
     verify_options=(MAX_PROFILES,),
-    docs="bayesian",
     frame=Frame(
         Column("action", "string", "a leader action"),
         Column("probability", "float64", "its probability in the commitment"),

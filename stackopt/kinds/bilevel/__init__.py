@@ -2,14 +2,10 @@
 
 from stackopt.kinds.registry import Column, Frame, KindSpec, Method, Option
 
-_P = "stackopt.kinds.bilevel"
-
 KIND = KindSpec(
     name="bilevel",
     summary="linear / convex-quadratic-follower bilevel programs, continuous or integer leader",
-    game=f"{_P}.game:BilevelProblem",
-    solve=f"{_P}.solve:solve_bilevel",
-    verify=f"{_P}.solve:verify_bilevel",
+    game=".game:BilevelProblem",
     methods=(
         Method(
             "kkt_bigm",
@@ -70,12 +66,9 @@ KIND = KindSpec(
             "approximation: status feasible with an error bound)",
         ),
     ),
-    parse_yaml=f"{_P}.io_yaml:parse_bilevel",
-    export=f"{_P}.solve:export_models",
     verify_options=(
         Option("resolve", "bool", True, doc="re-solve independently to check optimality"),
     ),
-    docs="bilevel",
     frame=Frame(
         Column("variable", "string", "a leader variable"), Column("value", "float64", "its value")
     ),

@@ -10,14 +10,10 @@ incentive``), ``solve`` (solve, verify, export), ``checks`` (the certificate). T
 from stackopt.kinds.normal_form import LP_LOOP_OPTIONS
 from stackopt.kinds.registry import KindSpec, Method, Option
 
-_P = "stackopt.kinds.incentive"
-
 KIND = KindSpec(
     name="incentive",
     summary="normal-form games in which the leader also pays incentives for follower actions",
-    game=f"{_P}.game:IncentiveGame",
-    solve=f"{_P}.solve:solve_incentive",
-    verify=f"{_P}.solve:verify_incentive",
+    game=".game:IncentiveGame",
     methods=(
         Method(
             "incentive_lps",
@@ -35,8 +31,5 @@ KIND = KindSpec(
     ),
     default_method="incentive_lps",
     options=(Option("pure", "bool", False, doc="the leader commits to a pure action only"),),
-    parse_yaml=f"{_P}.io_yaml:parse_incentive",
-    export=f"{_P}.solve:export_models",
     mixed=True,
-    docs="incentive",
 )

@@ -2,7 +2,6 @@
 
 from stackopt.kinds.registry import Column, Frame, KindSpec, Method, Option
 
-_P = "stackopt.kinds.interdiction"
 ENUMERATE_LIMIT = Option(
     "enumerate_limit",
     "int",
@@ -14,9 +13,7 @@ ENUMERATE_LIMIT = Option(
 KIND = KindSpec(
     name="interdiction",
     summary="shortest-path interdiction: the leader cuts arcs within a budget",
-    game=f"{_P}.game:InterdictionGame",
-    solve=f"{_P}.solve:solve_interdiction",
-    verify=f"{_P}.solve:verify_interdiction",
+    game=".game:InterdictionGame",
     methods=(
         Method(
             "dual_milp",
@@ -44,10 +41,7 @@ KIND = KindSpec(
         Option("threads", "int", None, minimum=1, doc="HiGHS threads (default: HiGHS's)"),
         ENUMERATE_LIMIT,
     ),
-    parse_yaml=f"{_P}.io_yaml:parse_interdiction",
-    export=f"{_P}.solve:export_models",
     verify_options=(ENUMERATE_LIMIT,),
-    docs="interdiction",
     frame=Frame(
         Column("arc", "string", "an arc, 'tail->head'"),
         Column("interdicted", "boolean", "whether the leader interdicts it"),

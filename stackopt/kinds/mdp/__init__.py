@@ -7,15 +7,11 @@ files), ``dp`` (backward induction / policy iteration), ``solve`` (solve, verify
 
 from stackopt.kinds.registry import KindSpec, Method, Option
 
-_P = "stackopt.kinds.mdp"
-
 KIND = KindSpec(
     name="mdp",
     summary="Stackelberg MDPs: the leader sets reward parameters / per-state action mixes, "
     "the follower plans (finite horizon or discounted)",
-    game=f"{_P}.game:MDPGame",
-    solve=f"{_P}.solve:solve_mdp",
-    verify=f"{_P}.solve:verify_mdp",
+    game=".game:MDPGame",
     methods=(
         Method(
             "kkt_milp",
@@ -45,7 +41,4 @@ KIND = KindSpec(
             doc="enumerate: refuse games with more pure commitments than this",
         ),
     ),
-    parse_yaml=f"{_P}.io_yaml:parse_mdp",
-    export=f"{_P}.solve:export_models",
-    docs="mdp",
 )

@@ -7,7 +7,6 @@ equilibria), ``compare`` (who should lead), ``checks*`` (certificates).
 
 from stackopt.kinds.registry import Column, Frame, KindSpec, Method, Option
 
-_P = "stackopt.kinds.normal_form"
 
 #: The options of the in-place LP loops (multiple LPs here, the incentive LPs of
 #: ``kind: incentive``): declared once, shared by both kinds.
@@ -30,9 +29,9 @@ LP_LOOP_OPTIONS = (
 KIND = KindSpec(
     name="normal_form",
     summary="bimatrix games: the leader commits to a mixed strategy over its actions",
-    game=f"{_P}.game:NormalFormGame",
-    solve=f"{_P}.solve:solve_sse",
-    verify=f"{_P}.solve:verify_sse",
+    game=".game:NormalFormGame",
+    solve=".solve:solve_sse",
+    verify=".solve:verify_sse",
     methods=(
         Method(
             "multiple_lps",
@@ -56,7 +55,7 @@ KIND = KindSpec(
             "Nash equilibria of the simultaneous game (stackopt compare); "
             "results verified as Nash equilibria",
             optimality="solver-reported",
-            verify=f"{_P}.nash:verify_nash",
+            verify=".nash:verify_nash",
             solvable=False,
         ),
     ),
@@ -87,14 +86,12 @@ KIND = KindSpec(
         Option("exact", "bool", False, doc="also prove the answer in rational arithmetic"),
     ),
     tie_breaks=("leader", "adversarial"),
-    parse_yaml=f"{_P}.io_yaml:parse_normal_form",
     readers={
-        ".csv": f"{_P}.io_csv:read_normal_form_csv",
-        ".nfg": f"{_P}.io_nfg:read_nfg",
-        ".npz": f"{_P}.io_binary:read_normal_form_npz",
-        ".parquet": f"{_P}.io_binary:read_normal_form_parquet",
+        ".csv": ".io_csv:read_normal_form_csv",
+        ".nfg": ".io_nfg:read_nfg",
+        ".npz": ".io_binary:read_normal_form_npz",
+        ".parquet": ".io_binary:read_normal_form_parquet",
     },
-    export=f"{_P}.solve:export_models",
     mixed=True,
     docs="methods",
     frame=Frame(

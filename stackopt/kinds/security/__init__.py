@@ -2,14 +2,10 @@
 
 from stackopt.kinds.registry import Column, Frame, KindSpec, Method, Option
 
-_P = "stackopt.kinds.security"
-
 KIND = KindSpec(
     name="security",
     summary="a defender covers targets with limited resources; attackers pick a target",
-    game=f"{_P}.game:SecurityGame",
-    solve=f"{_P}.solve:solve_security",
-    verify=f"{_P}.solve:verify_security",
+    game=".game:SecurityGame",
     methods=(
         Method(
             "multiple_lps",
@@ -32,10 +28,7 @@ KIND = KindSpec(
     ),
     default_method=None,
     default_doc="multiple_lps for one attacker type, eraser for several",
-    parse_yaml=f"{_P}.io_yaml:parse_security",
-    export=f"{_P}.solve:export_models",
     mixed=True,
-    docs="security",
     frame=Frame(
         Column("target", "string", "a target"),
         Column("coverage", "float64", "the probability that it is protected"),
