@@ -1,5 +1,5 @@
-"""Helpers the test modules share: running the CLI in-process, running a benchmark script, and
-the result keys the tests pin.
+"""Helpers the test modules share: running the CLI in-process, running a benchmark script, the
+result keys the tests pin, and changing one place of a YAML/JSON tree.
 
 Imported as ``from tests.helpers import run_cli`` (``tests`` is a package).
 """
@@ -62,3 +62,21 @@ def run_benchmark(script: str, *args: str, timeout: float) -> str:
     )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
+
+
+#: The value that makes :func:`set_place` delete the place instead of setting it.
+DELETE = object()
+
+
+def set_place(tree, path, value):
+    """Set the place ``path`` (keys and indices from the root, non-empty) of a YAML/JSON tree to
+    ``value``, or delete it when ``value`` is :data:`DELETE`; returns ``tree``, changed in
+    place."""
+    parent = tree
+    for k in path[:-1]:
+        parent = parent[k]
+    if value is DELETE:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    return tree

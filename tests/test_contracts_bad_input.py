@@ -20,6 +20,8 @@ import pytest
 import yaml
 from test_contracts import DATA, assert_one_line_error, run_cli
 
+from tests.helpers import DELETE, set_place
+
 # kind -> a bundled example that solves quickly
 BASES = {
     "normal_form": DATA / "inspection.yaml",
@@ -31,19 +33,7 @@ BASES = {
 }
 
 
-def _set(path: list) -> Callable[[Any, Any], None]:
-    def apply(d: Any, value: Any) -> None:
-        for k in path[:-1]:
-            d = d[k]
-        if value is _DELETE:
-            del d[path[-1]]
-        else:
-            d[path[-1]] = value
-
-    return apply
-
-
-_DELETE = object()
+_DELETE = DELETE
 NAN = float("nan")
 
 # (kind, case) -> (path into the YAML document, new value or _DELETE, text the field names)
@@ -135,7 +125,7 @@ def _solve_fails_cleanly(path: Path, *names: str) -> None:
 @pytest.mark.parametrize("kind,case", list(CASES), ids=[f"{k}-{c}" for k, c in CASES])
 def test_bad_field(kind, case, tmp_path):
     path, value, field = CASES[(kind, case)]
-    f = _mutated(kind, tmp_path, lambda d: _set(path)(d, value), case)
+    f = _mutated(kind, tmp_path, lambda d: set_place(d, path, value), case)
     _solve_fails_cleanly(f, field)
 
 
@@ -364,7 +354,7 @@ HUGE_CASES = {
 @pytest.mark.parametrize("case", list(HUGE_CASES))
 def test_integer_beyond_float_range(case, tmp_path):
     kind, path, field = HUGE_CASES[case]
-    f = _mutated(kind, tmp_path, lambda d: _set(path)(d, HUGE), "huge")
+    f = _mutated(kind, tmp_path, lambda d: set_place(d, path, HUGE), "huge")
     _solve_fails_cleanly(f, field)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -103,6 +104,71 @@ def solve_exit(tmp_path, name: str, text: str, capsys) -> tuple[int, str]:
     if code == 2:
         assert err.count("\n") <= 2 and len(err) < 2000, err
     return code, err
+
+
+def case_verify_exit(
+    tmp_path, case: tuple[str, Mapping[str, Any]], text: str, *, seconds: int
+) -> int:
+    """:func:`verify_exit` for a tampering case ``(game file, solve options)``: a
+    pure-commitment result is verified with ``--pure`` (verify ignores a declared restriction)."""
+    game, opts = case
+    flags = ["--pure"] if opts.get("pure") else []
+    return verify_exit(tmp_path, game, text, seconds=seconds, flags=flags)
+
+
+@st.composite
+def result_mutation(draw, result_json: str, ops: Sequence[str], mutants: Sequence[Any]):
+    """``(path, op, mutant)``: a place of the result ``result_json`` (see :func:`places`), an
+    operation drawn from ``ops`` and a value drawn from ``mutants``."""
+    path = draw(places(json.loads(result_json)))
+    op = draw(st.sampled_from(ops))
+    mutant = draw(st.sampled_from(mutants))
+    return path, op, mutant
+
+
+def tampering_tests(
+    cases: Mapping[str, tuple[str, Mapping[str, Any]]],
+    *,
+    ops: Sequence[str],
+    mutants: Sequence[Any],
+    examples: Callable[[str], int],
+    run: Callable[[str, tuple, Any, Any], None],
+    seconds: int,
+):
+    """The three tests of a tampered-results suite, each parametrized by the names of ``cases``
+    (name -> (bundled game, solve options)), to be bound to these names in the test module:
+
+    * ``test_tampered_results_never_wrongly_pass``: ``examples(case)`` mutations drawn by
+      :func:`result_mutation` from ``ops`` and ``mutants``, each checked by
+      ``run(case, mutation, tmp_path_factory, capsys)``;
+    * ``test_untampered_results_verify``: the certified result verifies (exit 0);
+    * ``test_loosened_rtol_is_capped``: see :func:`assert_loosened_rtol_is_capped`.
+    """
+    names = sorted(cases)
+
+    @pytest.mark.parametrize("case", names)
+    def test_tampered_results_never_wrongly_pass(case, tmp_path_factory, capsys):
+        run_examples(
+            result_mutation(solved_json(*cases[case]), ops, mutants),
+            examples(case),
+            lambda mutation: run(case, mutation, tmp_path_factory, capsys),
+        )
+
+    @pytest.mark.parametrize("case", names)
+    def test_untampered_results_verify(case, tmp_path):
+        text = solved_json(*cases[case])
+        assert case_verify_exit(tmp_path, cases[case], text, seconds=seconds) == 0
+
+    @pytest.mark.parametrize("case", names)
+    def test_loosened_rtol_is_capped(case):
+        game, opts = cases[case]
+        assert_loosened_rtol_is_capped(game, solved_json(game, opts), **opts)
+
+    return (
+        test_tampered_results_never_wrongly_pass,
+        test_untampered_results_verify,
+        test_loosened_rtol_is_capped,
+    )
 
 
 def assert_loosened_rtol_is_capped(game: str, result_json: str, **opts: Any) -> None:

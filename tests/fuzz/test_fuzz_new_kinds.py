@@ -40,17 +40,16 @@ from tests.fuzz.conftest import (
     DATA,
     DOC_MUTANTS,
     MUTANTS,
-    assert_loosened_rtol_is_capped,
+    case_verify_exit,
     document_places,
     fuzz_settings,
     parent_of,
-    places,
-    run_examples,
     solve_exit,
     solved_json,
+    tampering_tests,
     tree_paths,
-    verify_exit,
 )
+from tests.helpers import DELETE, set_place
 
 #: (game file, solve options) per case; one result per case is solved once per session. A
 #: pure-commitment result is verified with ``--pure`` (verify ignores a declared restriction).
@@ -118,16 +117,7 @@ def _same_answer(orig: dict, new) -> bool:
 
 
 def _apply(data, path, op, mutant):
-    parent = parent_of(data, path)
-    key = path[-1]
-    if op == "delete":
-        if isinstance(parent, dict):
-            del parent[key]
-        else:
-            parent.pop(key)
-    else:
-        parent[key] = mutant
-    return data
+    return set_place(data, path, DELETE if op == "delete" else mutant)
 
 
 def _dump_with_duplicate(data, path, mutant) -> str:
@@ -141,18 +131,7 @@ def _dump_with_duplicate(data, path, mutant) -> str:
 
 
 def _verify_exit(tmp_path, case, text: str) -> int:
-    path, opts = CASES[case]
-    flags = ["--pure"] if opts.get("pure") else []
-    return verify_exit(tmp_path, path, text, seconds=60, flags=flags)
-
-
-@st.composite
-def _mutation(draw, case):
-    data = json.loads(_solved(case))
-    path = draw(places(data))
-    op = draw(st.sampled_from(["set", "set", "set", "set", "delete", "duplicate", "rtol"]))
-    mutant = draw(st.sampled_from(KIND_MUTANTS))
-    return path, op, mutant
+    return case_verify_exit(tmp_path, CASES[case], text, seconds=60)
 
 
 def _run(case, mutation, tmp_path_factory, capsys):
@@ -182,18 +161,18 @@ def _run(case, mutation, tmp_path_factory, capsys):
         assert _same_answer(orig, seen), (path, op, mutant)
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_tampered_results_never_wrongly_pass(case, tmp_path_factory, capsys):
-    run_examples(
-        _mutation(case),
-        EXAMPLES.get(case, 30),
-        lambda mutation: _run(case, mutation, tmp_path_factory, capsys),
-    )
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_untampered_results_verify(case, tmp_path):
-    assert _verify_exit(tmp_path, case, _solved(case)) == 0
+(
+    test_tampered_results_never_wrongly_pass,
+    test_untampered_results_verify,
+    test_loosened_rtol_is_capped,
+) = tampering_tests(
+    CASES,
+    ops=["set", "set", "set", "set", "delete", "duplicate", "rtol"],
+    mutants=KIND_MUTANTS,
+    examples=lambda case: EXAMPLES.get(case, 30),
+    run=_run,
+    seconds=60,
+)
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -216,12 +195,6 @@ def test_answer_numbers_each_rejected(case, tmp_path_factory, capsys):
             err = capsys.readouterr().err
             assert "Traceback" not in err
             assert code in (1, 2), (path, mutant, code)
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_loosened_rtol_is_capped(case):
-    path, opts = CASES[case]
-    assert_loosened_rtol_is_capped(path, _solved(case), **opts)
 
 
 # --------------------------------------------------------------------------- (b) game files
@@ -273,10 +246,7 @@ def _mutate_doc(m) -> tuple[str, bool]:
     old = parent[key]
     must_refuse = False
     if op == "delete":
-        if isinstance(parent, dict):
-            del parent[key]
-        else:
-            parent.pop(key)
+        set_place(data, path, DELETE)
     elif op == "duplicate" and isinstance(parent, dict):
         text = _dump_with_duplicate(data, path, old)
         return text, True  # duplicate keys are refused (JSON is YAML)

@@ -14,18 +14,8 @@ from __future__ import annotations
 import copy
 import json
 
-import pytest
-from hypothesis import strategies as st
-
-from tests.fuzz.conftest import (
-    MUTANTS,
-    assert_loosened_rtol_is_capped,
-    parent_of,
-    places,
-    run_examples,
-    solved_json,
-    verify_exit,
-)
+from tests.fuzz.conftest import MUTANTS, case_verify_exit, solved_json, tampering_tests
+from tests.helpers import DELETE, set_place
 
 #: (game file, solve options) per case; one result per case is solved once per session.
 CASES = {
@@ -42,32 +32,6 @@ EXAMPLES = {"bilevel": 6, "security_types": 10}
 
 def _solved(case: str) -> str:
     return solved_json(*CASES[case])
-
-
-def _is_answer(path) -> bool:
-    return path[:2] in (
-        ("leader", "commitment"),
-        ("leader", "value"),
-        ("follower", "response"),
-        ("follower", "value"),
-    ) or path in (("leader",), ("follower",))
-
-
-def _apply(data, path, op, mutant):
-    if not path:
-        return mutant if op == "set" else data
-    parent = parent_of(data, path)
-    key = path[-1]
-    if op == "delete":
-        if isinstance(parent, dict):
-            del parent[key]
-        else:
-            parent.pop(key)
-    elif op == "duplicate" and isinstance(parent, dict):
-        parent[f"{key}"] = copy.deepcopy(parent[key])  # JSON objects: same key, last wins
-    else:
-        parent[key] = mutant
-    return data
 
 
 def _same_answer(orig, new) -> bool:
@@ -99,17 +63,8 @@ def _same_answer(orig, new) -> bool:
 
 
 def _verify_exit(tmp_path, case, data) -> int:
-    path, _ = CASES[case]
-    return verify_exit(tmp_path, path, json.dumps(data, allow_nan=True), seconds=120)
-
-
-@st.composite
-def _mutation(draw, case):
-    data = json.loads(_solved(case))
-    path = draw(places(data))
-    op = draw(st.sampled_from(["set", "set", "set", "delete", "rtol"]))
-    mutant = draw(st.sampled_from(MUTANTS))
-    return path, op, mutant
+    text = json.dumps(data, allow_nan=True)
+    return case_verify_exit(tmp_path, CASES[case], text, seconds=120)
 
 
 def _run(case, mutation, tmp_path_factory, capsys):
@@ -121,7 +76,7 @@ def _run(case, mutation, tmp_path_factory, capsys):
         if isinstance(data.get("certificate"), dict):
             data["certificate"]["rtol"] = 0.5
     else:
-        data = _apply(data, path, op, mutant)
+        data = set_place(data, path, DELETE if op == "delete" else mutant)
     tmp = tmp_path_factory.mktemp("fz")
     code = _verify_exit(tmp, case, data)
     err = capsys.readouterr().err
@@ -133,21 +88,15 @@ def _run(case, mutation, tmp_path_factory, capsys):
             return
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_tampered_results_never_wrongly_pass(case, tmp_path_factory, capsys):
-    run_examples(
-        _mutation(case),
-        EXAMPLES.get(case, 25),
-        lambda mutation: _run(case, mutation, tmp_path_factory, capsys),
-    )
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_untampered_results_verify(case, tmp_path):
-    assert _verify_exit(tmp_path, case, json.loads(_solved(case))) == 0
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_loosened_rtol_is_capped(case):
-    path, _ = CASES[case]
-    assert_loosened_rtol_is_capped(path, _solved(case))
+(
+    test_tampered_results_never_wrongly_pass,
+    test_untampered_results_verify,
+    test_loosened_rtol_is_capped,
+) = tampering_tests(
+    CASES,
+    ops=["set", "set", "set", "delete", "rtol"],
+    mutants=MUTANTS,
+    examples=lambda case: EXAMPLES.get(case, 25),
+    run=_run,
+    seconds=120,
+)

@@ -14,6 +14,7 @@ import yaml
 import stackopt
 from stackopt.cli import main
 from stackopt.errors import InputError
+from tests.helpers import DELETE, set_place
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAIN = ROOT / "data" / "mdp" / "chain.yaml"
@@ -24,19 +25,10 @@ def _chain() -> dict:
 
 
 def _set(data: dict, path: str, value) -> dict:
-    out = copy.deepcopy(data)
-    keys = path.split(".")
-    cur = out
-    for k in keys[:-1]:
-        cur = cur[k]
-    if value is _DEL:
-        del cur[keys[-1]]
-    else:
-        cur[keys[-1]] = value
-    return out
+    return set_place(copy.deepcopy(data), path.split("."), value)
 
 
-_DEL = object()
+_DEL = DELETE
 
 BAD = [
     ("transitions.s0.test", {"s0": 0.2, "s1": 0.7}, "sum to 0.9"),
