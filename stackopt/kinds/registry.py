@@ -346,8 +346,7 @@ class KindSpec:
         resolved["game"] = _absolute(self.game, package)
         resolved["readers"] = {ext: _absolute(r, package) for ext, r in self.readers.items()}
         resolved["methods"] = tuple(
-            replace(m, verify=_absolute(m.verify, package)) if m.verify else m
-            for m in self.methods
+            replace(m, verify=_absolute(m.verify, package)) if m.verify else m for m in self.methods
         )
         for key, value in resolved.items():
             object.__setattr__(self, key, value)

@@ -7,7 +7,6 @@ equilibria), ``compare`` (who should lead), ``checks*`` (certificates).
 
 from stackopt.kinds.registry import Column, Frame, KindSpec, Method, Option
 
-
 #: The options of the in-place LP loops (multiple LPs here, the incentive LPs of
 #: ``kind: incentive``): declared once, shared by both kinds.
 LP_LOOP_OPTIONS = (
