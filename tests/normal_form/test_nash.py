@@ -37,6 +37,28 @@ def as_set(profiles, digits=8):
     return sorted(tuple(np.round(np.r_[x, y], digits) + 0.0) for x, y in profiles)
 
 
+def assert_all_certified(g: NormalFormGame, eqs, **kw) -> None:
+    """Each enumerated equilibrium passes the Nash certificate, recomputed from the game."""
+    for e in eqs:
+        x, y = e.as_floats()
+        cert = certify_nash(
+            g,
+            dict(zip(g.leader_actions, x)),
+            dict(zip(g.follower_actions, y)),
+            float(e.leader_value),
+            float(e.follower_value),
+            **kw,
+        )
+        assert cert.passed, cert.summary()
+
+
+def assert_milp_extremes(g: NormalFormGame, vals: list[float], **approx) -> None:
+    """The MILP's best and worst leader values are the largest and smallest of ``vals`` (the
+    leader values of the enumerated equilibria)."""
+    assert nash_equilibria(g).leader.value == pytest.approx(max(vals), **approx)
+    assert nash_equilibria(g, objective="worst").leader.value == pytest.approx(min(vals), **approx)
+
+
 # -- hand-derived games --------------------------------------------------------------------------
 def test_battle_of_the_sexes_exact():
     g = game([[3, 0], [0, 2]], [[2, 0], [0, 3]])
@@ -87,9 +109,7 @@ def test_degenerate_game_lists_extreme_points_with_unequal_supports():
     }
     # supports of sizes 1 and 2 are paired
     assert any(len(e.leader_support) != len(e.follower_support) for e in eqs)
-    vals = [e.leader_value for e in eqs]
-    assert nash_equilibria(g).leader.value == pytest.approx(float(max(vals)))
-    assert nash_equilibria(g, objective="worst").leader.value == pytest.approx(float(min(vals)))
+    assert_milp_extremes(g, [float(e.leader_value) for e in eqs])
 
 
 def test_degenerate_game_where_nashpy_support_enumeration_is_incomplete():
@@ -106,22 +126,12 @@ def test_degenerate_game_where_nashpy_support_enumeration_is_incomplete():
     }
     support = nashpy_profiles(g, "support")
     assert len(support) == 2  # nashpy misses the extreme point ((1, 0, 0), (2/3, 1/3))
-    for e in eqs:
-        x, y = e.as_floats()
-        cert = certify_nash(
-            g,
-            dict(zip(g.leader_actions, x)),
-            dict(zip(g.follower_actions, y)),
-            float(e.leader_value),
-            float(e.follower_value),
-        )
-        assert cert.passed, cert.summary()
+    assert_all_certified(g, eqs)
     # every nashpy equilibrium is a convex combination inside our list's payoff range
     lv = [float(e.leader_value) for e in eqs]
     for x, y in nashpy_profiles(g, "support"):
         assert min(lv) - 1e-9 <= x @ g.A @ y <= max(lv) + 1e-9
-    assert nash_equilibria(g).leader.value == pytest.approx(max(lv), abs=1e-6)
-    assert nash_equilibria(g, objective="worst").leader.value == pytest.approx(min(lv), abs=1e-6)
+    assert_milp_extremes(g, lv, abs=1e-6)
 
 
 # -- random nondegenerate games: three methods agree ---------------------------------------------
@@ -137,16 +147,7 @@ def test_random_games_match_nashpy_and_milp(shape, seed):
     # nashpy's support enumeration can miss equilibria through its float tolerances (seed 4
     # loses a verified 2x2-support equilibrium); whatever it finds must be in our list
     assert set(as_set(nashpy_profiles(g, "support"))) <= set(ours)
-    for e in eqs:
-        x, y = e.as_floats()
-        assert certify_nash(
-            g,
-            dict(zip(g.leader_actions, x)),
-            dict(zip(g.follower_actions, y)),
-            float(e.leader_value),
-            float(e.follower_value),
-            rtol=1e-12,
-        ).passed
+    assert_all_certified(g, eqs, rtol=1e-12)
     assert len(eqs) % 2 == 1  # nondegenerate games have an odd number of equilibria
     l_vals = [float(e.leader_value) for e in eqs]
     f_vals = [float(e.follower_value) for e in eqs]
@@ -204,16 +205,5 @@ def test_small_integer_games_milp_matches_enumeration(seed):
     g = game(rng.integers(-2, 3, size=(3, 3)), rng.integers(-2, 3, size=(3, 3)))
     eqs = all_nash_equilibria(g)
     assert eqs
-    for e in eqs:
-        x, y = e.as_floats()
-        assert certify_nash(
-            g,
-            dict(zip(g.leader_actions, x)),
-            dict(zip(g.follower_actions, y)),
-            float(e.leader_value),
-            float(e.follower_value),
-            rtol=1e-12,
-        ).passed
-    vals = [float(e.leader_value) for e in eqs]
-    assert nash_equilibria(g).leader.value == pytest.approx(max(vals), abs=1e-6)
-    assert nash_equilibria(g, objective="worst").leader.value == pytest.approx(min(vals), abs=1e-6)
+    assert_all_certified(g, eqs, rtol=1e-12)
+    assert_milp_extremes(g, [float(e.leader_value) for e in eqs], abs=1e-6)
