@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from stackopt.errors import InputError
+from stackopt.commands import unwritable
 
 log = logging.getLogger("stackopt.batch")
 
@@ -89,11 +89,11 @@ class Store:
         try:
             self._file: IO[str] = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
         except OSError as exc:
-            raise InputError(
-                f"cannot write the results store: {exc.strerror}",
-                source=str(self.path),
-                field="--out",
-                fix="name an output file in an existing, writable directory",
+            raise unwritable(
+                exc,
+                "the results store",
+                self.path,
+                "name an output file in an existing, writable directory",
             ) from None
 
     def append_line(self, line: str) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from stackopt.commands import unwritable
 from stackopt.errors import InputError
 
 #: Per-action commitment columns are written when the table has at most this many actions.
@@ -174,12 +175,7 @@ def write_table(df: Any, out: str | os.PathLike) -> None:
             df.to_parquet(tmp, index=False)
         os.replace(tmp, out)
     except OSError as exc:
-        raise InputError(
-            f"cannot write the table: {exc.strerror}",
-            source=str(out),
-            field="--out",
-            fix="name a file in a writable directory",
-        ) from None
+        raise unwritable(exc, "the table", out, "name a file in a writable directory") from None
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -7,7 +7,11 @@ failure or a result that does not verify; 2 bad input.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import os
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from stackopt.errors import InputError
 
 # Order in which subcommands appear in ``stackopt --help``.
 COMMANDS = ["solve", "verify", "export", "compare", "methods", "batch", "plot"]
@@ -77,6 +81,16 @@ def add_set_option(parser: argparse.ArgumentParser, help: str) -> None:
     """Add ``--set NAME=VALUE`` (repeatable; collected in ``args.set``): a parameter of a model
     file or bundled model name (docs/models.md)."""
     parser.add_argument("--set", dest="set", action="append", metavar="NAME=VALUE", help=help)
+
+
+def unwritable(exc: OSError, what: str, target: str | os.PathLike, fix: str) -> InputError:
+    """The error for an output (``--out``) that cannot be written: ``cannot write <what>: <the
+    system's reason>``, naming ``target`` and ``fix`` (raise it ``from None``: exit 2)."""
+    from stackopt.errors import InputError
+
+    return InputError(
+        f"cannot write {what}: {exc.strerror}", source=str(target), field="--out", fix=fix
+    )
 
 
 def kind_options(args: argparse.Namespace, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from stackopt.commands import EXIT_OK, add_set_option
+from stackopt.commands import EXIT_OK, add_set_option, unwritable
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -69,11 +69,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(
-            f"cannot write into this folder: {exc.strerror}",
-            source=str(out),
-            field="--out",
-            fix="name a folder (it is created if missing)",
+        raise unwritable(
+            exc, "into this folder", out, "name a folder (it is created if missing)"
         ) from None
     stem = Path(args.file).stem
     for name, model in models.items():

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from stackopt.commands import EXIT_OK
+from stackopt.commands import EXIT_OK, unwritable
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -132,11 +132,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         fig.savefig(args.out, dpi=120)
     except OSError as exc:
-        raise InputError(
-            f"cannot write the figure: {exc.strerror}",
-            source=args.out,
-            field="--out",
-            fix="name a file in a writable directory",
+        raise unwritable(
+            exc, "the figure", args.out, "name a file in a writable directory"
         ) from None
     print(f"wrote {args.out}")
     return EXIT_OK
