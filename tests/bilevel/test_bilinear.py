@@ -101,31 +101,66 @@ def test_discretised_rates_are_feasible_never_optimal_with_a_valid_error_bound()
     assert all(c.passed for c in r.certificate.checks if c.name != "optimality")
 
 
+def _rate_matrix(rng: np.random.Generator, nx: int, ny: int) -> np.ndarray:
+    """``D`` (``ny x nx``): the rates x1 and x2 each charge one follower variable, drawn."""
+    D = np.zeros((ny, nx))
+    D[rng.integers(0, ny), 0] = 1.0
+    D[rng.integers(0, ny), 1] = 1.0
+    return D
+
+
+def _charged_follower(
+    D: np.ndarray, *, leader_cost_y, follower_cost_y, rows_x, rows_lower: float
+) -> dict:
+    """The follower side both rate families share (``BilevelProblem`` arguments): y1..y3 >= 0
+    pay ``(d + D x)'y`` (follower cross term ``D``), the leader collects it (``H = -D``), one
+    covering row ``sum y >= rows_lower - rows_x x``."""
+    ny = D.shape[0]
+    return dict(
+        follower_variables=("y1", "y2", "y3"),
+        follower_lower=np.zeros(ny),
+        leader_cost_y=leader_cost_y,
+        leader_cross=-D,
+        follower_cost_y=follower_cost_y,
+        follower_cross=D,
+        follower_rows_x=rows_x,
+        follower_rows_y=np.ones((1, ny)),
+        follower_rows_lower=np.array([rows_lower]),
+        follower_rows_upper=np.array([np.inf]),
+    )
+
+
+def assert_methods_match_grid(p: BilevelProblem, grid, methods) -> float:
+    """Each of ``methods`` proves an optimum of ``p`` equal to the grid enumeration's, which
+    is returned."""
+    ref, _ = grid_optimum(p, grid)
+    for method in methods:
+        r = solve_bilevel(p, method=method)
+        assert r.status is Status.OPTIMAL and r.certified, (method, r.message)
+        assert r.leader.value == pytest.approx(ref, abs=1e-6), method
+    return ref
+
+
 def random_rate_problem(seed: int, integer: bool) -> BilevelProblem:
     """Follower: min (d + D x)'y over a box and one covering row; leader: c'x + c_y'y + y'Hx
     with H = -D (it collects what the follower pays per unit: fines/tolls)."""
     rng = np.random.default_rng(seed)
     nx, ny = 2, 3
-    D = np.zeros((ny, nx))
-    D[rng.integers(0, ny), 0] = 1.0
-    D[rng.integers(0, ny), 1] = 1.0
+    D = _rate_matrix(rng, nx, ny)
     return BilevelProblem(
         leader_variables=("x1", "x2"),
-        follower_variables=("y1", "y2", "y3"),
         leader_types=("integer",) * 2 if integer else (),
         leader_lower=np.zeros(nx),
         leader_upper=np.array([3.0, 4.0]),
-        follower_lower=np.zeros(ny),
         follower_upper=np.full(ny, 2.0),
         leader_cost_x=rng.integers(-2, 3, nx).astype(float) * 0.5,
-        leader_cost_y=rng.integers(-3, 4, ny).astype(float),
-        leader_cross=-D,
-        follower_cost_y=rng.integers(-2, 4, ny).astype(float),
-        follower_cross=D,
-        follower_rows_x=np.zeros((1, nx)),
-        follower_rows_y=np.ones((1, ny)),
-        follower_rows_lower=np.array([2.0]),
-        follower_rows_upper=np.array([np.inf]),
+        **_charged_follower(
+            D,
+            leader_cost_y=rng.integers(-3, 4, ny).astype(float),
+            follower_cost_y=rng.integers(-2, 4, ny).astype(float),
+            rows_x=np.zeros((1, nx)),
+            rows_lower=2.0,
+        ),
         name=f"rates_{seed}",
     )
 
@@ -133,11 +168,7 @@ def random_rate_problem(seed: int, integer: bool) -> BilevelProblem:
 @pytest.mark.parametrize("seed", range(6))
 def test_random_integer_rates_both_methods_match_enumeration(seed):
     p = random_rate_problem(seed, integer=True)
-    ref, _ = grid_optimum(p, [range(4), range(5)])
-    for method in ("strong_duality", "bard_moore"):
-        r = solve_bilevel(p, method=method)
-        assert r.status is Status.OPTIMAL and r.certified, (method, r.message)
-        assert r.leader.value == pytest.approx(ref, abs=1e-6), method
+    assert_methods_match_grid(p, [range(4), range(5)], ("strong_duality", "bard_moore"))
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -172,27 +203,22 @@ def coupled_problem(seed: int, integer_rates: bool) -> BilevelProblem:
     LP); a leader row sum y <= 4 bounds y for the products of the expanded MILP."""
     rng = np.random.default_rng(100 + seed)
     nx, ny = 3, 3
-    D = np.zeros((ny, nx))
-    D[rng.integers(0, ny), 0] = 1.0
-    D[rng.integers(0, ny), 1] = 1.0
+    D = _rate_matrix(rng, nx, ny)
     return BilevelProblem(
         leader_variables=("x1", "x2", "x3"),
-        follower_variables=("y1", "y2", "y3"),
         leader_types=("integer" if integer_rates else "continuous",) * 2 + ("integer",),
         leader_lower=np.zeros(nx),
         leader_upper=np.array([3.0, 4.0, 2.0]),
-        follower_lower=np.zeros(ny),
         leader_cost_x=np.array([0.0, 0.0, float(rng.integers(-2, 3))]),
         leader_rows_y=np.ones((1, ny)),
         leader_rows_upper=np.array([4.0]),
-        leader_cost_y=rng.integers(-3, 4, ny).astype(float),
-        leader_cross=-D,
-        follower_cost_y=rng.integers(0, 4, ny).astype(float),
-        follower_cross=D,
-        follower_rows_x=np.array([[0.0, 0.0, -0.5]]),
-        follower_rows_y=np.ones((1, ny)),
-        follower_rows_lower=np.array([1.0]),
-        follower_rows_upper=np.array([np.inf]),
+        **_charged_follower(
+            D,
+            leader_cost_y=rng.integers(-3, 4, ny).astype(float),
+            follower_cost_y=rng.integers(0, 4, ny).astype(float),
+            rows_x=np.array([[0.0, 0.0, -0.5]]),
+            rows_lower=1.0,
+        ),
         name=f"coupled_{seed}",
     )
 
@@ -200,11 +226,8 @@ def coupled_problem(seed: int, integer_rates: bool) -> BilevelProblem:
 @pytest.mark.parametrize("seed", range(4))
 def test_identity_with_an_integer_leader_in_the_followers_rows_matches_enumeration(seed):
     p = coupled_problem(seed, integer_rates=True)
-    ref, _ = grid_optimum(p, [range(4), range(5), range(3)])
-    for method in ("bard_moore", "strong_duality"):
-        r = solve_bilevel(p, method=method)
-        assert r.status is Status.OPTIMAL and r.certified, (method, r.message)
-        assert r.leader.value == pytest.approx(ref, abs=1e-6), method
+    grid = [range(4), range(5), range(3)]
+    ref = assert_methods_match_grid(p, grid, ("bard_moore", "strong_duality"))
     c = solve_bilevel(coupled_problem(seed, integer_rates=False))
     assert c.method == "bard_moore" and c.certified, c.message
     assert c.leader.value <= ref + 1e-6  # continuous rates can only do better

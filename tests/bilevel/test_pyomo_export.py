@@ -6,6 +6,7 @@ must equal ours. Unbounded multipliers make gdp.bigm refuse, which must surface 
 UnsupportedError (never a default M).
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -59,17 +60,11 @@ def test_cli_export(tmp_path, capsys):
 
 
 def test_docs_matrix_example():
-    from stackopt.kinds.bilevel.game import BilevelProblem
-
-    p = BilevelProblem.from_matrices(
-        c_x=[1],
-        c_y=[-4],
-        A_x=[[-1], [-2], [2], [3]],
-        A_y=[[-1], [1], [1], [-2]],
-        b=[-3, 0, 12, 4],
-        d_y=[1],
-        x_lower=0,
-    )
-    r = solve_bilevel(p)
+    """The matrix-form example of docs/bilevel.md, run as written there."""
+    text = (DATA.parents[1] / "docs" / "bilevel.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "from_matrices" in b]
+    names: dict = {}
+    exec(block, names)
+    r = names["r"]
     assert r.certified and r.leader.value == pytest.approx(-12)
     assert r.commitment == {"x[1]": pytest.approx(4)} and r.response == {"y[1]": pytest.approx(4)}

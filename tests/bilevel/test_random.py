@@ -19,15 +19,24 @@ from stackopt.status import Status
 from stackopt.testing.oracles.bilevel import enumerate_active_sets, enumerate_integer_leader
 
 
-def general(seed, nx=1, ny=2, m=3):
-    rng = np.random.default_rng(seed)
-    return BilevelProblem.from_matrices(
+def _mixed_rows(rng: np.random.Generator, nx: int, ny: int, m: int) -> dict:
+    """The costs and ``m`` follower rows of ``from_matrices`` drawn as integers with mixed
+    signs: costs in -5..5, row coefficients in -4..4, right-hand sides in 1..14."""
+    return dict(
         c_x=rng.integers(-5, 6, nx),
         c_y=rng.integers(-5, 6, ny),
         A_x=rng.integers(-4, 5, (m, nx)),
         A_y=rng.integers(-4, 5, (m, ny)),
         b=rng.integers(1, 15, m),
         d_y=rng.integers(-5, 6, ny),
+    )
+
+
+def general(seed, nx=1, ny=2, m=3):
+    rng = np.random.default_rng(seed)
+    rows = _mixed_rows(rng, nx, ny, m)
+    return BilevelProblem.from_matrices(
+        **rows,
         x_lower=0,
         x_upper=rng.integers(3, 10),
         y_lower=0,
@@ -94,12 +103,7 @@ def test_integer_leader_strong_duality_vs_enumeration(seed):
 def test_integer_leader_general_vs_enumeration(seed):
     rng = np.random.default_rng(500 + seed)
     p = BilevelProblem.from_matrices(
-        c_x=rng.integers(-5, 6, 2),
-        c_y=rng.integers(-5, 6, 2),
-        A_x=rng.integers(-4, 5, (3, 2)),
-        A_y=rng.integers(-4, 5, (3, 2)),
-        b=rng.integers(1, 15, 3),
-        d_y=rng.integers(-5, 6, 2),
+        **_mixed_rows(rng, 2, 2, 3),
         x_lower=0,
         x_upper=4,
         y_lower=0,
@@ -125,12 +129,7 @@ def _boxed(seed: int, *, x_upper: int, y_upper: int, name: str | None = None) ->
     follower's dual region is unbounded)."""
     rng = np.random.default_rng(seed)
     return BilevelProblem.from_matrices(
-        c_x=rng.integers(-5, 6, 1),
-        c_y=rng.integers(-5, 6, 2),
-        A_x=rng.integers(-4, 5, (2, 1)),
-        A_y=rng.integers(-4, 5, (2, 2)),
-        b=rng.integers(1, 15, 2),
-        d_y=rng.integers(-5, 6, 2),
+        **_mixed_rows(rng, 1, 2, 2),
         x_lower=0,
         x_upper=x_upper,
         y_lower=0,
