@@ -20,14 +20,15 @@ with linear constraints) are
 
 Also here: :func:`kkt_matrix`, the columns ``[x, y, lambda, mu]`` and rows ``[leader rows,
 follower <= rows, follower = rows, stationarity]`` shared by the KKT-based formulations and the
-Bard-Moore engine, and :func:`highs_from_matrix`, which passes such a model to a fresh HiGHS
+Bard-Moore engine, :class:`KKTModel`, the base of every model that appends its own columns
+and rows to it, and :func:`highs_from_matrix`, which passes such a model to a fresh HiGHS
 instance in one call (``passModel``), the fast path measured in ``docs/design.md``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -35,6 +36,8 @@ import scipy.sparse as sp
 from stackopt.kinds.bilevel.game import BilevelProblem
 
 INF = np.inf
+
+ModelT = TypeVar("ModelT", bound="KKTModel")
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,84 @@ class KKTMatrix(MILPArrays):
     def n_cols(self) -> int:
         return self.A.shape[1]
 
+    def slack_rows(self, block: sp.spmatrix, at: int) -> sp.csr_matrix:
+        """The rows ``R x + P y + block v[at : at + k]``, one per follower ``<=`` row, over
+        columns ``[x, y, ...]`` up to ``at + k`` (``at`` is past this matrix's columns)."""
+        f = self.form
+        gap = sp.csr_matrix((f.k, at - self.il))
+        return sp.hstack([sp.csr_matrix(f.R), sp.csr_matrix(f.P), gap, block]).tocsr()
+
+    def multiplier_rows(self, block: sp.spmatrix, at: int) -> sp.csr_matrix:
+        """The rows ``lambda_i + block v[at : at + k]``, one per multiplier of a ``<=`` row."""
+        k = self.form.k
+        lam = sp.identity(k, format="csr")
+        gaps = sp.csr_matrix((k, self.il)), sp.csr_matrix((k, at - self.im))
+        return sp.hstack([gaps[0], lam, gaps[1], block]).tocsr()
+
+
+@dataclass(frozen=True)
+class KKTModel(MILPArrays):
+    """A single-level model whose first columns and rows are those of a :class:`KKTMatrix`
+    (``base``, which locates ``[x, y, lambda, mu]``); the formulation's own follow."""
+
+    base: KKTMatrix
+
+    @classmethod
+    def below(
+        cls: type[ModelT],
+        km: KKTMatrix,
+        rows: sp.spmatrix,
+        row_lo: np.ndarray,
+        row_hi: np.ndarray,
+        col_lo: np.ndarray,
+        col_hi: np.ndarray,
+        integrality: np.ndarray,
+        *fields: Any,
+        cost: np.ndarray | None = None,
+    ) -> ModelT:
+        """``km`` with ``len(col_lo)`` columns appended on the right and ``rows`` (over every
+        column) below it; ``fields`` are the subclass's own. ``cost`` covers every column;
+        by default ``km.cost`` and 0 on the new columns."""
+        nnew = len(col_lo)
+        top = sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], nnew))])
+        return cls(
+            sp.vstack([top, rows]).tocsc(),
+            np.concatenate([km.cost, np.zeros(nnew)]) if cost is None else cost,
+            np.concatenate([km.col_lo, col_lo]),
+            np.concatenate([km.col_hi, col_hi]),
+            np.concatenate([km.row_lo, row_lo]),
+            np.concatenate([km.row_hi, row_hi]),
+            np.concatenate([km.integrality, integrality]).astype(np.int32),
+            km,
+            *fields,
+        )
+
+    @classmethod
+    def expanded(
+        cls: type[ModelT],
+        km: KKTMatrix,
+        rows: RowBuilder,
+        nw: int,
+        nv: int,
+        *fields: Any,
+        cost: np.ndarray | None = None,
+    ) -> ModelT:
+        """``km`` with ``nw`` binary columns and ``nv`` free continuous columns appended (in
+        that order) and ``rows`` below it (:meth:`below`)."""
+        ncol = km.n_cols + nw + nv
+        extra = sp.csr_matrix((rows.vals, (rows.rows, rows.cols)), shape=(len(rows.lo), ncol))
+        return cls.below(
+            km,
+            extra,
+            np.array(rows.lo, float),
+            np.array(rows.hi, float),
+            np.concatenate([np.zeros(nw), np.full(nv, -np.inf)]),
+            np.concatenate([np.ones(nw), np.full(nv, np.inf)]),
+            np.concatenate([np.ones(nw, np.int32), np.zeros(nv, np.int32)]),
+            *fields,
+            cost=cost,
+        )
+
 
 def kkt_matrix(
     problem: BilevelProblem, form: FollowerForm | None = None, stationarity: bool = True
@@ -272,23 +353,6 @@ class RowBuilder:
         self.add([(v, 1.0), (w, -L)], 0.0, np.inf)
         self.add([(v, 1.0), (z, -1.0), (w, -L)], -np.inf, -L)
         self.add([(v, 1.0), (z, -1.0), (w, -U)], -U, np.inf)
-
-
-def expand_kkt(
-    km: KKTMatrix, rows: RowBuilder, nw: int, nv: int
-) -> tuple[sp.csc_matrix, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``km`` with ``nw`` binary columns and ``nv`` free continuous columns appended (in that
-    order) and ``rows`` below it: ``(A, col_lo, col_hi, row_lo, row_hi, integrality)``."""
-    ncol = km.n_cols + nw + nv
-    extra = sp.csr_matrix((rows.vals, (rows.rows, rows.cols)), shape=(len(rows.lo), ncol))
-    top = sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], nw + nv))])
-    A = sp.vstack([top, extra]).tocsc()
-    col_lo = np.concatenate([km.col_lo, np.zeros(nw), np.full(nv, -np.inf)])
-    col_hi = np.concatenate([km.col_hi, np.ones(nw), np.full(nv, np.inf)])
-    integ = np.concatenate([km.integrality, np.ones(nw, np.int32), np.zeros(nv, np.int32)])
-    row_lo = np.concatenate([km.row_lo, rows.lo])
-    row_hi = np.concatenate([km.row_hi, rows.hi])
-    return A, col_lo, col_hi, row_lo, row_hi, integ
 
 
 def highs_from_matrix(

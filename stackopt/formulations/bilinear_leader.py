@@ -54,10 +54,9 @@ import scipy.sparse as sp
 from stackopt.formulations.bilevel_form import (
     FollowerForm,
     KKTMatrix,
-    MILPArrays,
+    KKTModel,
     RowBuilder,
     coupling_columns,
-    expand_kkt,
     follower_form,
     kkt_matrix,
 )
@@ -173,10 +172,11 @@ def build_identity(
             raise ValueError("a product needs finite multiplier bounds")
         full_cost[v] = c
         rb.mccormick(v, w, z, L, U)
-    A, col_lo, col_hi, row_lo, row_hi, integ = expand_kkt(km, rb, nw, nv)
+    milp = ExpandedMILP.expanded(km, rb, nw, nv, nw, nv, (), cost=full_cost)
+    col_hi = milp.col_hi
     for row in {int(z) - km.il for _, z, _, _, _ in prods if km.il <= z < km.im}:
         col_hi[km.il + row] = min(col_hi[km.il + row], float(m_lambda[row]))  # proven bound
-    return ExpandedMILP(A, full_cost, col_lo, col_hi, row_lo, row_hi, integ, km, nw, nv, ())
+    return milp
 
 
 def _n_bits(span: float) -> int:
@@ -207,10 +207,9 @@ def product_follower_columns(problem: BilevelProblem) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class ExpandedMILP(MILPArrays):
+class ExpandedMILP(KKTModel):
     """The strong-duality MILP with expanded rates; ``base`` locates ``[x, y, lambda, mu]``."""
 
-    base: KKTMatrix
     n_binaries: int
     n_products: int
     relaxed: tuple[int, ...]
@@ -321,11 +320,10 @@ def build_expanded(
     entries = [(c, float(v)) for c, v in enumerate(sd) if v != 0.0]
     entries += [(c, v) for c, v in sd_extra.items() if v != 0.0]
     add(entries, -np.inf, 0.0)
-    A, col_lo, col_hi, row_lo, row_hi, integ = expand_kkt(km, rb, nw, nv)
     full_cost = np.concatenate([cost, np.zeros(nw + nv)])
     for col, coef in cost_extra.items():
         full_cost[col] += coef
-    return ExpandedMILP(A, full_cost, col_lo, col_hi, row_lo, row_hi, integ, km, nw, nv, relaxed)
+    return ExpandedMILP.expanded(km, rb, nw, nv, nw, nv, relaxed, cost=full_cost)
 
 
 def pyomo_from_arrays(

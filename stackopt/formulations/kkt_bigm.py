@@ -33,21 +33,14 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from stackopt.formulations.bilevel_form import (
-    FollowerForm,
-    KKTMatrix,
-    MILPArrays,
-    follower_form,
-    kkt_matrix,
-)
+from stackopt.formulations.bilevel_form import FollowerForm, KKTModel, kkt_matrix
 from stackopt.kinds.bilevel.game import BilevelProblem
 
 
 @dataclass(frozen=True)
-class KKTBigM(MILPArrays):
+class KKTBigM(KKTModel):
     """The MILP arrays; columns ``[x, y, lambda, mu, z]``; ``base`` locates the blocks."""
 
-    base: KKTMatrix
     iz: int
 
 
@@ -58,34 +51,31 @@ def build_kkt_bigm(
     form: FollowerForm | None = None,
 ) -> KKTBigM:
     """Assemble the MILP with the given (finite) big-M vectors."""
-    f = form or follower_form(problem)
-    km = kkt_matrix(problem, f)
-    k = f.k
+    km = kkt_matrix(problem, form)
+    k, n0 = km.form.k, km.n_cols
     m_slack = np.asarray(m_slack, float)
     m_lambda = np.asarray(m_lambda, float)
     if not (np.all(np.isfinite(m_slack)) and np.all(np.isfinite(m_lambda))):
         raise ValueError("build_kkt_bigm needs finite big-M values")
-    n0 = km.n_cols
-    I = sp.identity(k, format="csr")
-    # lambda_i - M^l_i z_i <= 0
-    lam_rows = sp.hstack(
-        [sp.csr_matrix((k, km.il)), I, sp.csr_matrix((k, n0 - km.im)), -sp.diags(m_lambda)]
+    rows = sp.vstack(
+        [
+            km.multiplier_rows(-sp.diags(m_lambda), n0),  # lambda_i - M^l_i z_i <= 0
+            km.slack_rows(-sp.diags(m_slack), n0),  # R_i x + P_i y - M^s_i z_i >= r_i - M^s_i
+        ]
     )
-    # R_i x + P_i y - M^s_i z_i >= r_i - M^s_i
-    sl_rows = sp.hstack(
-        [sp.csr_matrix(f.R), sp.csr_matrix(f.P), sp.csr_matrix((k, n0 - km.il)), -sp.diags(m_slack)]
+    milp = KKTBigM.below(
+        km,
+        rows,
+        np.concatenate([np.full(k, -np.inf), km.form.r - m_slack]),
+        np.concatenate([np.zeros(k), np.full(k, np.inf)]),
+        np.zeros(k),
+        np.ones(k),
+        np.ones(k, dtype=np.int32),
+        n0,
     )
-    top = sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], k))])
-    A = sp.vstack([top, lam_rows, sl_rows]).tocsc()
-    row_lo = np.concatenate([km.row_lo, np.full(k, -np.inf), f.r - m_slack])
-    row_hi = np.concatenate([km.row_hi, np.zeros(k), np.full(k, np.inf)])
-    cost = np.concatenate([km.cost, np.zeros(k)])
-    col_lo = np.concatenate([km.col_lo, np.zeros(k)])
-    col_hi = np.concatenate([km.col_hi, np.ones(k)])
     # multipliers are bounded by their (proven) M: a valid tightening
-    col_hi[km.il : km.im] = np.minimum(col_hi[km.il : km.im], m_lambda)
-    integ = np.concatenate([km.integrality, np.ones(k, dtype=np.int32)])
-    return KKTBigM(A, cost, col_lo, col_hi, row_lo, row_hi, integ, km, n0)
+    milp.col_hi[km.il : km.im] = np.minimum(milp.col_hi[km.il : km.im], m_lambda)
+    return milp
 
 
 def kkt_bigm_start(

@@ -33,21 +33,14 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from stackopt.formulations.bilevel_form import (
-    FollowerForm,
-    KKTMatrix,
-    MILPArrays,
-    follower_form,
-    kkt_matrix,
-)
+from stackopt.formulations.bilevel_form import FollowerForm, KKTModel, kkt_matrix
 from stackopt.kinds.bilevel.game import BilevelProblem
 
 
 @dataclass(frozen=True)
-class KKTNormalized(MILPArrays):
+class KKTNormalized(KKTModel):
     """MILP arrays; columns ``[x, y, lambda', mu', t, z]``."""
 
-    base: KKTMatrix
     it: int
     iz: int
 
@@ -56,13 +49,13 @@ def build_kkt_normalized(
     problem: BilevelProblem, m_slack: np.ndarray, form: FollowerForm | None = None
 ) -> KKTNormalized:
     """Assemble the relaxation; ``m_slack`` must be finite (proven slack bounds)."""
-    f = form or follower_form(problem)
     if not problem.is_linear:
         raise ValueError("the normalised KKT relaxation needs a linear follower")
     m_slack = np.asarray(m_slack, float)
     if not np.all(np.isfinite(m_slack)):
         raise ValueError("build_kkt_normalized needs finite slack bounds")
-    km = kkt_matrix(problem, f)
+    km = kkt_matrix(problem, form)
+    f = km.form
     k, ny = f.k, problem.n_follower
     n0 = km.n_cols
     it = n0
@@ -78,15 +71,8 @@ def build_kkt_normalized(
     norm[0, km.il : km.im] = 1.0
     norm[0, it] = 1.0
     I = sp.identity(k, format="csr")
-    lam_rows = sp.hstack([sp.csr_matrix((k, km.il)), I, sp.csr_matrix((k, n0 - km.im + 1)), -I])
-    sl_rows = sp.hstack(
-        [
-            sp.csr_matrix(f.R),
-            sp.csr_matrix(f.P),
-            sp.csr_matrix((k, n0 - km.il + 1)),
-            -sp.diags(m_slack),
-        ]
-    )
+    lam_rows = km.multiplier_rows(-I, n0 + 1)  # lambda'_i - z_i <= 0
+    sl_rows = km.slack_rows(-sp.diags(m_slack), n0 + 1)
     A = sp.vstack([top, sp.csr_matrix(norm), lam_rows, sl_rows]).tocsc()
     row_lo = np.concatenate([row_lo, [1.0], np.full(k, -np.inf), f.r - m_slack])
     row_hi = np.concatenate([row_hi, [1.0], np.zeros(k), np.full(k, np.inf)])

@@ -18,46 +18,32 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from stackopt.formulations.bilevel_form import (
-    FollowerForm,
-    KKTMatrix,
-    MILPArrays,
-    follower_form,
-    kkt_matrix,
-)
+from stackopt.formulations.bilevel_form import FollowerForm, KKTModel, kkt_matrix
 from stackopt.kinds.bilevel.game import BilevelProblem
 
 
 @dataclass(frozen=True)
-class KKTSOS(MILPArrays):
+class KKTSOS(KKTModel):
     """The arrays; ``sos1`` lists the column pairs ``(lambda_i, s_i)``; ``base`` the blocks."""
 
-    base: KKTMatrix
     i_s: int
     sos1: tuple[tuple[int, int], ...]
 
 
 def build_kkt_sos(problem: BilevelProblem, form: FollowerForm | None = None) -> KKTSOS:
     """Assemble the KKT model with SOS1 complementarity (see the module docstring)."""
-    f = form or follower_form(problem)
-    km = kkt_matrix(problem, f)
+    km = kkt_matrix(problem, form)
+    f = km.form
     k, n0 = f.k, km.n_cols
-    # R_i x + P_i y + s_i = r_i
-    s_rows = sp.hstack(
-        [
-            sp.csr_matrix(f.R),
-            sp.csr_matrix(f.P),
-            sp.csr_matrix((k, n0 - km.il)),
-            sp.identity(k, format="csr"),
-        ]
-    )
-    top = sp.hstack([km.A, sp.csr_matrix((km.A.shape[0], k))])
-    A = sp.vstack([top, s_rows]).tocsc()
-    row_lo = np.concatenate([km.row_lo, f.r])
-    row_hi = np.concatenate([km.row_hi, f.r])
-    cost = np.concatenate([km.cost, np.zeros(k)])
-    col_lo = np.concatenate([km.col_lo, np.zeros(k)])
-    col_hi = np.concatenate([km.col_hi, np.full(k, np.inf)])
-    integ = np.concatenate([km.integrality, np.zeros(k, dtype=np.int32)])
     sos = tuple((km.il + i, n0 + i) for i in range(k))
-    return KKTSOS(A, cost, col_lo, col_hi, row_lo, row_hi, integ, km, n0, sos)
+    return KKTSOS.below(
+        km,
+        km.slack_rows(sp.identity(k, format="csr"), n0),  # R_i x + P_i y + s_i = r_i
+        f.r,
+        f.r,
+        np.zeros(k),
+        np.full(k, np.inf),
+        np.zeros(k, dtype=np.int32),
+        n0,
+        sos,
+    )

@@ -31,11 +31,9 @@ import numpy as np
 
 from stackopt.formulations.bilevel_form import (
     FollowerForm,
-    KKTMatrix,
-    MILPArrays,
+    KKTModel,
     RowBuilder,
     coupling_columns,
-    expand_kkt,
     follower_form,
     kkt_matrix,
 )
@@ -43,8 +41,7 @@ from stackopt.kinds.bilevel.game import BilevelProblem
 
 
 @dataclass(frozen=True)
-class StrongDualityMILP(MILPArrays):
-    base: KKTMatrix
+class StrongDualityMILP(KKTModel):
     n_binaries: int
     n_products: int
 
@@ -112,22 +109,11 @@ def build_strong_duality(
         else:
             rb.mccormick(vcol, wcol, dcol, float(mu_lo[i]), float(mu_hi[i]))
     add(sd_entries, -np.inf, 0.0)  # strong duality: primal <= dual
-    A, col_lo, col_hi, row_lo, row_hi, integ = expand_kkt(km, rb, nw, nv)
+    milp = StrongDualityMILP.expanded(km, rb, nw, nv, nw, nv)
     for t, (_, _, _, kind, _) in enumerate(prods):
         if kind == "lam":
-            col_lo[n0 + nw + t] = 0.0
-    return StrongDualityMILP(
-        A,
-        np.concatenate([km.cost, np.zeros(nw + nv)]),
-        col_lo,
-        col_hi,
-        row_lo,
-        row_hi,
-        integ,
-        km,
-        nw,
-        nv,
-    )
+            milp.col_lo[n0 + nw + t] = 0.0
+    return milp
 
 
 def proven_multiplier_bounds(problem: BilevelProblem, form: FollowerForm | None = None):
