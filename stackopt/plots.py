@@ -330,6 +330,11 @@ def strong_value_2xn(A: Any, B: Any) -> tuple[float, float]:
     return best
 
 
+def _point(ax: Any, x: float, y: float, label: str, **style: Any) -> None:
+    """Mark the single point ``(x, y)`` (no line) with a legend entry ``label``."""
+    ax.plot([x], [y], linestyle="none", label=label, **style)
+
+
 def commitment_plot(
     game: Any, *, ax: Any = None, result: Any = None, leader: str = "leader"
 ) -> Any:
@@ -376,31 +381,16 @@ def commitment_plot(
             linewidth=2,
         )
     value, p = strong_value_2xn(game.A, game.B)
-    ax.plot(
-        [p],
-        [value],
-        marker="*",
-        markersize=14,
-        color="black",
-        linestyle="none",
-        label=f"strong Stackelberg: p = {p:.4g}, value {value:.4g}",
-    )
+    star = f"strong Stackelberg: p = {p:.4g}, value {value:.4g}"
+    _point(ax, p, value, star, marker="*", markersize=14, color="black")
     if result is not None:
         commitment = (
             result.commitment if hasattr(result, "commitment") else result["leader"]["commitment"]
         )
         rp = float(commitment.get(first, 0.0))
         rv = result.leader_value if hasattr(result, "leader_value") else result["leader"]["value"]
-        ax.plot(
-            [rp],
-            [rv],
-            marker="o",
-            markersize=8,
-            fillstyle="none",
-            color="red",
-            linestyle="none",
-            label="solved commitment",
-        )
+        ring = {"marker": "o", "markersize": 8, "fillstyle": "none", "color": "red"}
+        _point(ax, rp, rv, "solved commitment", **ring)
     ax.set_xlim(0, 1)
     ax.set_xlabel(f"p = P({game.leader_name} plays {first}); 1 - p: {second}")
     ax.set_ylabel(f"{game.leader_name}'s payoff")
