@@ -70,3 +70,9 @@ class UnsupportedError(InputError):
 
 class SolverError(StackoptError, RuntimeError):
     """The solver failed (crashed, hit a limit, or returned a status we cannot interpret)."""
+
+
+def shown_value(value: object, width: int = 40) -> str:
+    """``repr(value)`` for an error message, cut to ``width`` characters (``...`` marks a cut)."""
+    shown = repr(value)
+    return shown if len(shown) <= width else shown[: width - 3] + "..."

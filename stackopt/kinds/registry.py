@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from importlib import import_module
 from typing import Any, TypeVar
 
-from stackopt.errors import InputError, UnsupportedError
+from stackopt.errors import InputError, UnsupportedError, shown_value
 
 #: The default relative tolerance of every certificate (absolute tolerances are ``rtol`` times
 #: each player's payoff scale). Declared here once; every kind imports it.
@@ -145,11 +145,8 @@ def show_value(v: Any) -> str:
 
 
 def _bad(opt: Option, value: Any, where: str, want: str) -> InputError:
-    shown = repr(value)
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
     return InputError(
-        f"{where} must be {want}, got {shown}",
+        f"{where} must be {want}, got {shown_value(value)}",
         field=opt.name,
         fix=f"give {opt.flag} {want}"
         + (f", e.g. {show_value(opt.default)}" if opt.default is not None else ""),
