@@ -219,6 +219,21 @@ def test_best_and_worst_equilibria_match_full_enumeration(seed, force_milp, monk
                 assert not r.certified
 
 
+def _claim(method: str, leader: tuple, follower: tuple, **more) -> dict:
+    """A hand-written ``normal_form`` result claiming ``optimal``: ``leader`` is (name,
+    commitment, value), ``follower`` (name, response, value); ``more``: further keys."""
+    leader_name, commitment, leader_value = leader
+    follower_name, response, follower_value = follower
+    return {
+        "kind": "normal_form",
+        "status": "optimal",
+        "method": method,
+        "leader": {"name": leader_name, "commitment": commitment, "value": leader_value},
+        "follower": {"name": follower_name, "response": response, "value": follower_value},
+        **more,
+    }
+
+
 def _eps_trap() -> NormalFormGame:
     # row 1 beats row 0 by 0.5 against column 0, below the absolute tolerance 1e-6 * 1e6
     A = np.array([[1e6, 0.0], [1e6 + 0.5, 0.0]])
@@ -228,14 +243,12 @@ def _eps_trap() -> NormalFormGame:
 
 def test_epsilon_equilibrium_is_not_certified_by_verify():
     g = _eps_trap()
-    d = {
-        "kind": "normal_form",
-        "status": "optimal",
-        "method": "nash_milp",
-        "leader": {"name": "leader", "commitment": {"r0": 1.0}, "value": 1e6},
-        "follower": {"name": "follower", "response": {"c0": 1.0}, "value": 1.0},
-        "options": {"solution_concept": "nash"},
-    }
+    d = _claim(
+        "nash_milp",
+        ("leader", {"r0": 1.0}, 1e6),
+        ("follower", {"c0": 1.0}, 1.0),
+        options={"solution_concept": "nash"},
+    )
     cert = verify_nash(g, d)
     assert cert.check("leader_best_response").passed  # the float check alone is fooled
     assert not cert.check("exact").passed and not cert.passed
@@ -267,21 +280,19 @@ def test_nash_non_numeric_rtol_or_values_refused(bad):
 
 def test_nash_forged_bound_on_non_equilibrium_fails():
     g = _travelers(8)
-    d = {
-        "kind": "normal_form",
-        "status": "optimal",
-        "method": "nash_milp",
-        "leader": {"name": "leader", "commitment": {"c9": 1.0}, "value": 9.0},
-        "follower": {"name": "follower", "response": {"c9": 1.0}, "value": 9.0},
-        "options": {"objective": "best", "player": "leader", "solution_concept": "nash"},
-        "certificate": {
+    d = _claim(
+        "nash_milp",
+        ("leader", {"c9": 1.0}, 9.0),
+        ("follower", {"c9": 1.0}, 9.0),
+        options={"objective": "best", "player": "leader", "solution_concept": "nash"},
+        certificate={
             "checks": [],
             "rtol": 1e-6,
             "atol": 1e-4,
             "scale": 11,
             "evidence": {"objective": "best", "objective_bound": 9.0},
         },
-    }
+    )
     cert = verify_nash(g, d)
     assert not cert.passed and not cert.check("exact").passed
 
@@ -322,14 +333,12 @@ def _inspection():
 
 
 def _suboptimal_with(evidence):
-    return {
-        "kind": "normal_form",
-        "status": "optimal",
-        "method": "multiple_lps",
-        "leader": {"name": "inspector", "commitment": {"inspect": 1.0}, "value": -1.0},
-        "follower": {"name": "inspectee", "response": "legal", "value": -1.0},
-        "certificate": {"checks": [], "evidence": evidence},
-    }
+    return _claim(
+        "multiple_lps",
+        ("inspector", {"inspect": 1.0}, -1.0),
+        ("inspectee", "legal", -1.0),
+        certificate={"checks": [], "evidence": evidence},
+    )
 
 
 def _assert_not_verified(game, result) -> None:
@@ -417,14 +426,12 @@ def test_adversarial_ties_forged_supremum_with_loose_epsilon_fails():
 )
 def test_restrictions_in_the_result_do_not_change_what_is_checked(restriction, tmp_path):
     g = _inspection()
-    d = {
-        "kind": "normal_form",
-        "status": "optimal",
-        "method": "multiple_lps",
-        "leader": {"name": "inspector", "commitment": {"inspect": 1.0}, "value": -1.0},
-        "follower": {"name": "inspectee", "response": "legal", "value": -1.0},
-        "options": {},
-    }
+    d = _claim(
+        "multiple_lps",
+        ("inspector", {"inspect": 1.0}, -1.0),
+        ("inspectee", "legal", -1.0),
+        options={},
+    )
     opts = restriction.get("options", {})
     d["options"].update(opts)
     if "method" in restriction:
