@@ -66,20 +66,27 @@ def test_bad_parameters_are_one_line_errors(overrides, needle):
     assert "fix:" in str(err.value)
 
 
-def test_unknown_model_and_non_model_file(tmp_path):
-    with pytest.raises(InputError, match="unknown model 'nope'"):
-        load_model("nope")
-    game = tmp_path / "g.yaml"
-    game.write_text("kind: normal_form\npayoffs: {leader: [[1]], follower: [[1]]}\n")
-    with pytest.raises(InputError, match="not a model file"):
-        load_model(game)
-    bad = tmp_path / "m.yaml"
-    bad.write_text("model: ai_regulation\nparameters: {fine_cap: five}\n")
-    with pytest.raises(InputError, match="m.yaml.*fine_cap"):
-        load_model(bad)
-    bad.write_text("model: ai_regulation\nparamters: {}\n")
-    with pytest.raises(InputError, match="unknown key"):
-        load_model(bad)
+@pytest.mark.parametrize(
+    "name, text, match",
+    [
+        ("nope", None, "unknown model 'nope'"),
+        (
+            "g.yaml",
+            "kind: normal_form\npayoffs: {leader: [[1]], follower: [[1]]}\n",
+            "not a model file",
+        ),
+        ("m.yaml", "model: ai_regulation\nparameters: {fine_cap: five}\n", "m.yaml.*fine_cap"),
+        ("m.yaml", "model: ai_regulation\nparamters: {}\n", "unknown key"),
+    ],
+)
+def test_unknown_model_and_non_model_file(name, text, match, tmp_path):
+    """A model name that is not registered, or a file (``text``) that is no valid model file."""
+    source = name
+    if text is not None:
+        source = tmp_path / name
+        source.write_text(text)
+    with pytest.raises(InputError, match=match):
+        load_model(source)
 
 
 def test_cli_set_errors_exit_2_and_nothing_is_evaluated(tmp_path):
