@@ -271,10 +271,11 @@ def solve_incentive_lps_pyomo(
     m, n = game.shape
     inc = game.incentives
     caps = game.caps
-    records: dict[int, ActionRecord] = {}
     per_action = inc.contract == "per_action"
 
-    def on_optimal(j: int, model: Any, duals: Any) -> tuple[float, tuple[np.ndarray, np.ndarray]]:
+    def on_optimal(
+        j: int, model: Any, duals: Any
+    ) -> tuple[float, tuple[np.ndarray, np.ndarray], ActionRecord]:
         x = np.array([pyo.value(model.x[a]) for a in game.leader_actions])
         lab = game.follower_actions[j]
         if lab not in game.payable_actions:
@@ -288,42 +289,28 @@ def solve_incentive_lps_pyomo(
             if k != j:
                 y[k] = abs(duals[model.best_response[klab]])
         val = float(pyo.value(model.leader_value))
-        records[j] = ActionRecord(
+        rec = ActionRecord(
             "optimal",
             value=val,
             bound=dual_bound(A, B, caps[j], inc.cost_weight, j, y),
             multipliers={int(k): float(y[k]) for k in np.flatnonzero(y)},
         )
-        return val, (x, pay)
-
-    def on_infeasible(j: int) -> None:
-        records[j] = infeasible_record(A, B, caps, inc.cost_weight, j, follower_tol)
-
-    def on_pruned(j: int, bound: float) -> None:
-        records[j] = ActionRecord("pruned", bound=bound)
+        return val, (x, pay), rec
 
     sweep = sweep_pyomo_lps(
         A.max(axis=0),
         prune=prune,
         build=lambda j: build_lp(game, j),
         on_optimal=on_optimal,
-        on_infeasible=on_infeasible,
-        on_pruned=on_pruned,
+        on_infeasible=lambda j: infeasible_record(A, B, caps, inc.cost_weight, j, follower_tol),
+        record=ActionRecord,
         lp_name=lambda j: f"the incentive LP for follower action '{game.follower_actions[j]}'",
     )
-    stats = {
-        "lps_solved": sweep.solved,
-        "lps_pruned": sweep.pruned,
-        "lps_dominated": 0,
-        "lps_infeasible": sweep.infeasible,
-        "build_seconds": sweep.build_seconds,
-        "highs_seconds": sweep.highs_seconds,
-    }
     return _outcome(
         sweep.best,
         sweep.best_payload,
-        records,
-        stats,
+        sweep.records,
+        sweep.stats(dominated=True),
         caps=caps,
         vmax=inc.max,
         per_action=per_action,

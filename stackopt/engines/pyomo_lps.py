@@ -29,49 +29,39 @@ def solve_multiple_lps_pyomo(
 
     swallow_banner()
     A, B = game.A, game.B
-    records: dict[int, ActionRecord] = {}
 
     def build(j: int) -> Any:
         model = build_lp(game, j)
         model.dual = pyo.Suffix(direction=pyo.Suffix.IMPORT)
         return model
 
-    def on_optimal(j: int, model: Any, duals: Any) -> tuple[float, np.ndarray]:
+    def on_optimal(j: int, model: Any, duals: Any) -> tuple[float, np.ndarray, ActionRecord]:
         x, val, y = read_lp(model, game, j, duals)
         bound = float((A[:, j] + B[:, j] * y.sum() - B @ y).max())
-        records[j] = ActionRecord(
+        rec = ActionRecord(
             "optimal",
             bound=bound,
             value=val,
             multipliers={int(k): float(y[k]) for k in np.nonzero(y)[0]},
         )
-        return val, x
-
-    def on_infeasible(j: int) -> None:
-        records[j] = infeasible_record(A, B, j, follower_tol)
-
-    def on_pruned(j: int, bound: float) -> None:
-        records[j] = ActionRecord("pruned", bound=bound)
+        return val, x, rec
 
     sweep = sweep_pyomo_lps(
         A.max(axis=0),
         prune=prune,
         build=build,
         on_optimal=on_optimal,
-        on_infeasible=on_infeasible,
-        on_pruned=on_pruned,
+        on_infeasible=lambda j: infeasible_record(A, B, j, follower_tol),
+        record=ActionRecord,
         lp_name=lambda j: f"the LP for follower action '{game.follower_actions[j]}'",
     )
     best_x = sweep.best_payload
     commitment = (
         None if best_x is None else np.clip(best_x, 0, None) / np.clip(best_x, 0, None).sum()
     )
-    stats = {
-        "lps_solved": sweep.solved,
-        "lps_pruned": sweep.pruned,
-        "lps_dominated": 0,
-        "lps_infeasible": sweep.infeasible,
-        "build_seconds": sweep.build_seconds,
-        "highs_seconds": sweep.highs_seconds,
-    }
-    return MultipleLPsOutcome(best=sweep.best, commitment=commitment, records=records, stats=stats)
+    return MultipleLPsOutcome(
+        best=sweep.best,
+        commitment=commitment,
+        records=sweep.records,
+        stats=sweep.stats(dominated=True),
+    )

@@ -30,35 +30,31 @@ def solve_security_lps_pyomo(game: SecurityGame, prune: bool = True) -> Security
     ac, au = game.attacker_covered[0], game.attacker_uncovered[0]
     m = game.resources
     floor = float(du.min()) - 1.0
-    records: dict[int, TargetRecord] = {}
 
-    def on_optimal(j: int, model: Any, duals: Any) -> tuple[float, np.ndarray]:
+    def on_optimal(j: int, model: Any, duals: Any) -> tuple[float, np.ndarray, TargetRecord]:
         c, mu, nu = read_security_lp(model, game, duals)
         val = float(du[j] + (dc[j] - du[j]) * c[j])
         mu[j] = 0.0
         bound = lp_bound(dc, du, ac, au, m, j, mu, nu)
         if bound > val + 1e-9 * game.defender_scale:
             mu, nu, bound = dual_lp(dc, du, ac, au, m, j, None)
-        records[j] = TargetRecord(
+        rec = TargetRecord(
             "optimal",
             mu={int(k): float(mu[k]) for k in np.nonzero(mu)[0]},
             nu=float(nu),
             bound=bound,
             value=val,
         )
-        return val, c
+        return val, c, rec
 
-    def on_infeasible(j: int) -> None:
+    def on_infeasible(j: int) -> TargetRecord:
         mu, nu, bound = dual_lp(dc, du, ac, au, m, j, floor)
-        records[j] = TargetRecord(
+        return TargetRecord(
             "infeasible",
             mu={int(k): float(mu[k]) for k in np.nonzero(mu)[0]},
             nu=nu,
             bound=bound,
         )
-
-    def on_pruned(j: int, bound: float) -> None:
-        records[j] = TargetRecord("pruned", bound=bound)
 
     sweep = sweep_pyomo_lps(
         dc,
@@ -66,16 +62,12 @@ def solve_security_lps_pyomo(game: SecurityGame, prune: bool = True) -> Security
         build=lambda j: build_security_lp(game, j),
         on_optimal=on_optimal,
         on_infeasible=on_infeasible,
-        on_pruned=on_pruned,
+        record=TargetRecord,
         lp_name=lambda j: f"the LP of target '{game.targets[j]}'",
     )
-    stats = {
-        "lps_solved": sweep.solved,
-        "lps_pruned": sweep.pruned,
-        "lps_infeasible": sweep.infeasible,
-        "build_seconds": sweep.build_seconds,
-        "highs_seconds": sweep.highs_seconds,
-    }
     return SecurityLPsOutcome(
-        best=sweep.best, coverage=sweep.best_payload, records=records, stats=stats
+        best=sweep.best,
+        coverage=sweep.best_payload,
+        records=sweep.records,
+        stats=sweep.stats(dominated=False),
     )
