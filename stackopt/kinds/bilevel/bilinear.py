@@ -22,6 +22,7 @@ Called by :func:`stackopt.kinds.bilevel.solve.solve_bilevel` when ``leader_cross
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -283,30 +284,8 @@ def solve_bilinear(
     extra: list[Check] = [
         Check("big_m_valid", True, None, None, "every bound the products need is proven by LP")
     ]
-    if not approx:
-        return S._answer(
-            problem,
-            "strong_duality",
-            x,
-            oracle,
-            rtol,
-            options,
-            stats,
-            t0,
-            claimed=value,
-            complete=(st == "optimal"),
-            extra=extra,
-            evidence=evidence,
-            proof_detail="HiGHS solved the expanded MILP to optimality (integer "
-            "rates: binary expansion exact)",
-            limit_note=st,
-        )
-    # discretised rates: value is the grid optimum; a McCormick relaxation bounds the rest
-    assert relax is not None
-    hr = relax.to_highs(**opts)
-    st_r = run_highs(hr)
-    lower = float(hr.getInfo().objective_function_value) if st_r == "optimal" else None
-    res = S._answer(
+    answer = partial(
+        S._answer,
         problem,
         "strong_duality",
         x,
@@ -316,12 +295,22 @@ def solve_bilinear(
         stats,
         t0,
         claimed=value,
-        complete=False,
         extra=extra,
         evidence=evidence,
-        proof_detail="",
-        limit_note="",
     )
+    if not approx:
+        return answer(
+            complete=(st == "optimal"),
+            proof_detail="HiGHS solved the expanded MILP to optimality (integer "
+            "rates: binary expansion exact)",
+            limit_note=st,
+        )
+    # discretised rates: value is the grid optimum; a McCormick relaxation bounds the rest
+    assert relax is not None
+    hr = relax.to_highs(**opts)
+    st_r = run_highs(hr)
+    lower = float(hr.getInfo().objective_function_value) if st_r == "optimal" else None
+    res = answer(complete=False, proof_detail="", limit_note="")
     names = ", ".join(problem.leader_variables[j] for j in approx)
     sign = problem.leader_sign
     lv = res.leader.value

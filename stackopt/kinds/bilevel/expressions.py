@@ -43,6 +43,8 @@ _TOKEN = re.compile(
 )
 _INDEX_PART = re.compile(r"^\s*[A-Za-z0-9_.+-]+\s*$")
 MAX_LENGTH = 20_000
+#: The comparison operators the tokeniser reads; the last two (strict) are refused.
+_COMPARISONS = ("<=", ">=", "==", "=", "<", ">")
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,8 @@ MAX_NESTING = 100
 
 
 class _Parser:
-    def __init__(self, text: str, field: str | None, source: str | None) -> None:
-        self.text = text
+    def __init__(self, text: object, field: str | None, source: str | None) -> None:
+        self.text = text = _check_text(text, field, source)
         self.field = field
         self.source = source
         self.tokens: list[tuple[str, str, int]] = []
@@ -154,6 +156,16 @@ class _Parser:
         tok = self.tokens[self.i]
         self.i += 1
         return tok
+
+    def finish(self, comparisons: tuple[str, ...], message: str, fix: str) -> None:
+        """Fail unless every token has been read: at a comparison in ``comparisons`` with
+        ``message`` (``{}`` stands for the comparison) and ``fix``, at any other token as
+        unexpected."""
+        kind, val, pos = self.peek()
+        if kind != "end":
+            if kind == "op" and val in comparisons:
+                self.fail(message.format(repr(val)), pos, fix=fix)
+            self.fail(f"unexpected {val!r}", pos)
 
     # -- grammar ---------------------------------------------------------------
     def expr(self) -> dict:
@@ -311,18 +323,13 @@ def parse_expression(
     text: str | float, *, field: str | None = None, source: str | None = None
 ) -> Poly:
     """Parse a linear or quadratic expression such as ``"x - 4*y + 0.5*y^2"``."""
-    text = _check_text(text, field, source)
     p = _Parser(text, field, source)
     out = p.expr()
-    kind, val, pos = p.peek()
-    if kind != "end":
-        if kind == "op" and val in ("<=", ">=", "==", "=", "<", ">"):
-            p.fail(
-                f"comparison {val!r} in an objective",
-                pos,
-                fix="objectives are expressions; put comparisons under 'constraints'",
-            )
-        p.fail(f"unexpected {val!r}", pos)
+    p.finish(
+        _COMPARISONS,
+        "comparison {} in an objective",
+        "objectives are expressions; put comparisons under 'constraints'",
+    )
     _finite(p, out)
     return Poly(out)
 
@@ -336,13 +343,12 @@ def parse_constraint(
     text: str | float, *, field: str | None = None, source: str | None = None
 ) -> ParsedConstraint:
     """Parse ``lhs OP rhs`` with ``OP`` in ``<=``, ``>=``, ``==`` (``=`` is accepted too)."""
-    text = _check_text(text, field, source)
     p = _Parser(text, field, source)
     lhs = p.expr()
     kind, val, pos = p.take()
     if kind == "end":
         p.fail("a constraint needs a comparison", pos, fix="write e.g. 'x + y <= 3'")
-    if kind != "op" or val not in ("<=", ">=", "==", "=", "<", ">"):
+    if kind != "op" or val not in _COMPARISONS:
         p.fail(f"unexpected {val!r}", pos)
     if val in ("<", ">"):
         p.fail(
@@ -351,16 +357,12 @@ def parse_constraint(
             fix=f"use '{val}=' (optimisation problems need closed feasible sets)",
         )
     rhs = p.expr()
-    k2, v2, p2 = p.peek()
-    if k2 != "end":
-        if k2 == "op" and v2 in ("<=", ">=", "==", "="):
-            p.fail(
-                "only one comparison per constraint",
-                p2,
-                fix="split 'a <= expr <= b' into two constraints",
-            )
-        p.fail(f"unexpected {v2!r}", p2)
+    p.finish(
+        _COMPARISONS[:4],
+        "only one comparison per constraint",
+        "split 'a <= expr <= b' into two constraints",
+    )
     sense = "==" if val in ("=", "==") else val
     diff = _add(lhs, rhs, -1.0)
     _finite(p, diff)
-    return ParsedConstraint(Poly(diff), sense, text)
+    return ParsedConstraint(Poly(diff), sense, p.text)
