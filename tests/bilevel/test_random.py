@@ -231,6 +231,19 @@ def test_covering_default_agrees_with_milp():
     assert r.leader.value == pytest.approx(m.leader.value, abs=1e-6 * max(1.0, p.scale))
 
 
+def _bard_moore_with_and_without(p: BilevelProblem, switch: str) -> None:
+    """With the ``solve_bard_moore`` switch ``switch`` on and off, Bard-Moore's status and
+    value equal those of active-set enumeration (independent)."""
+    from stackopt.engines.bard_moore import solve_bard_moore
+
+    status, value = enumerate_active_sets(p)
+    for on in (True, False):
+        out = solve_bard_moore(p, **{switch: on})
+        assert out.status == status
+        if status == "optimal":
+            assert p.leader_sign * out.value + p.leader_constant == pytest.approx(value, abs=1e-6)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_root_probing_keeps_the_optimum(seed):
     """Rows fixed tight by root probing (multiplier positive at every KKT point) lose no
@@ -238,13 +251,7 @@ def test_root_probing_keeps_the_optimum(seed):
     enumeration (independent), and on the benchmark's covering instances probing fixes rows."""
     from stackopt.engines.bard_moore import solve_bard_moore
 
-    p = covering(seed, nx=1 + seed % 2, ny=3, m=3)
-    status, value = enumerate_active_sets(p)
-    for probe in (True, False):
-        out = solve_bard_moore(p, probe=probe)
-        assert out.status == status
-        if status == "optimal":
-            assert p.leader_sign * out.value + p.leader_constant == pytest.approx(value, abs=1e-6)
+    _bard_moore_with_and_without(covering(seed, nx=1 + seed % 2, ny=3, m=3), "probe")
     q = _bench_covering(seed, 4, 8)
     with_probe, without = solve_bard_moore(q), solve_bard_moore(q, probe=False)
     assert with_probe.probed > 0 and without.probed == 0
@@ -257,14 +264,9 @@ def test_range_sides_propagation_keeps_the_optimum(seed):
     """Fixing one side of a range tight also fixes the other side's multiplier to 0 (it has
     positive slack): with and without it, Bard-Moore matches active-set enumeration
     (independent) on boxed followers, where every variable's two bounds form such a pair."""
-    from stackopt.engines.bard_moore import _opposite_rows, solve_bard_moore
+    from stackopt.engines.bard_moore import _opposite_rows
     from stackopt.formulations.bilevel_form import follower_form
 
     p = _boxed(900 + seed, x_upper=5, y_upper=4, name=f"boxed_{seed}")
     assert len(_opposite_rows(follower_form(p))) == 4  # two bounds of each of two variables
-    status, value = enumerate_active_sets(p)
-    for pairs in (True, False):
-        out = solve_bard_moore(p, pairs=pairs)
-        assert out.status == status
-        if status == "optimal":
-            assert p.leader_sign * out.value + p.leader_constant == pytest.approx(value, abs=1e-6)
+    _bard_moore_with_and_without(p, "pairs")
