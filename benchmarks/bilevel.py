@@ -33,10 +33,15 @@ leader variables (default: 20 for 30 follower variables, else half of them).
 from __future__ import annotations
 
 import argparse
-import os
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import load_average, timed
 
 from stackopt.kinds.bilevel.game import BilevelProblem
 from stackopt.kinds.bilevel.solve import solve_bilevel
@@ -220,7 +225,7 @@ def main() -> None:
     tl = args.time_limit
     print(
         f"time limit {tl:g} s per solve; columns: wall seconds, build share, HiGHS share; "
-        f"load average {os.getloadavg()[0]:.2f}"
+        f"load average {load_average():.2f}"
     )
     print(
         f"{'instance':<22} {'method':<16} {'seconds':>8} {'build':>7} {'highs':>7}  "
@@ -243,10 +248,8 @@ def main() -> None:
                 ):
                     if method not in methods:
                         continue
-                    t = time.perf_counter()
                     m = None if method == "default" else method
-                    r = solve_bilevel(p, method=m, time_limit=tl, **kw)
-                    sec = time.perf_counter() - t
+                    sec, r = timed(solve_bilevel, p, method=m, time_limit=tl, **kw)
                     ours = sec if ours is None else ours
                     label = method + (" M=1e4" if kw else "")
                     print(row(f"{fam} {nx}x{ny} s{seed}", label, r, sec))
@@ -254,21 +257,16 @@ def main() -> None:
     for ny in sizes if "covering" in fams else []:
         nx = n_leader(ny)
         p = covering(0, nx, ny)
-        t = time.perf_counter()
-        rd = solve_bilevel(p, time_limit=tl)
-        ours = time.perf_counter() - t
+        ours, rd = timed(solve_bilevel, p, time_limit=tl)
         print(row(f"covering {nx}x{ny}", "default", rd, ours))
         if "kkt_bigm" in methods:
-            t = time.perf_counter()
-            r = solve_bilevel(p, method="kkt_bigm", time_limit=tl)
-            print(row(f"covering {nx}x{ny}", "kkt_bigm proven", r, time.perf_counter() - t))
+            sec, r = timed(solve_bilevel, p, method="kkt_bigm", time_limit=tl)
+            print(row(f"covering {nx}x{ny}", "kkt_bigm proven", r, sec))
         pao_row(f"covering {nx}x{ny}", p, ours)
         if "strong_duality" in methods:
             pi = covering(0, min(nx, 10), ny, integer=True)
-            t = time.perf_counter()
-            r3 = solve_bilevel(pi, method="strong_duality", time_limit=tl)
-            lab = f"covering-int {min(nx, 10)}x{ny}"
-            print(row(lab, "strong_duality", r3, time.perf_counter() - t))
+            sec, r3 = timed(solve_bilevel, pi, method="strong_duality", time_limit=tl)
+            print(row(f"covering-int {min(nx, 10)}x{ny}", "strong_duality", r3, sec))
         if not args.no_pyomo and ny <= 50 and "kkt_bigm" in methods:
             from stackopt.formulations.bilevel_form import follower_form
             from stackopt.formulations.bounds import prove_bounds
@@ -276,9 +274,7 @@ def main() -> None:
             from stackopt.formulations.kkt_pyomo import build_pyomo_kkt
 
             build_pyomo_kkt(covering(1, 2, 3))  # warm up imports
-            t = time.perf_counter()
-            build_pyomo_kkt(p)
-            tp = time.perf_counter() - t
+            tp, _ = timed(build_pyomo_kkt, p)
             t = time.perf_counter()
             f = follower_form(p)
             b = prove_bounds(p, f)

@@ -1,4 +1,5 @@
-"""What the benchmark scripts share: a wall-clock timer and the line naming the machine.
+"""What the benchmark scripts share: a wall-clock timer, package versions and the line naming
+the machine.
 
 A script run as ``python benchmarks/<name>.py`` finds this module next to it (the script's
 folder comes first on ``sys.path``); one loaded from elsewhere puts its folder there first.
@@ -27,17 +28,18 @@ def load_average() -> float:
     return os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
 
 
+def version(pkg: str) -> str:
+    """The installed version of the distribution ``pkg`` (``not installed`` without one)."""
+    try:
+        return metadata.version(pkg)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
 def machine(*packages: str) -> str:
     """``python 3.11.7, highspy 1.16.0, 2 CPUs, load average 0.42``: the interpreter, the
     versions of ``packages``, the core count and the load (timings on a machine whose load
     exceeds its cores are noisy)."""
-
-    def version(pkg: str) -> str:
-        try:
-            return metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            return "not installed"
-
     return ", ".join(
         [
             f"python {platform.python_version()}",

@@ -40,9 +40,13 @@ import os
 import platform
 import sys
 import time
-from importlib import metadata
+from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import timed, version
 
 FULL_SIZES = (50, 100, 200, 500)
 QUICK_SIZES = (10, 20)
@@ -98,17 +102,11 @@ def linprog_loop(A: np.ndarray, B: np.ndarray, budget: float) -> tuple[float | N
 
 
 def versions() -> str:
-    def ver(pkg: str) -> str:
-        try:
-            return metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            return "not installed"
-
+    """The interpreter, the packages timed, the platform and the core count."""
+    packages = " | ".join(f"{p} {version(p)}" for p in ("highspy", "numpy", "scipy", "pyomo"))
     return (
-        f"python {platform.python_version()} | highspy {ver('highspy')} | "
-        f"numpy {ver('numpy')} | scipy {ver('scipy')} | pyomo {ver('pyomo')} | "
-        f"stackopt {ver('stackopt')} | {platform.machine()} {platform.system()} | "
-        f"CPUs {os.cpu_count()}"
+        f"python {platform.python_version()} | {packages} | stackopt {version('stackopt')} | "
+        f"{platform.machine()} {platform.system()} | CPUs {os.cpu_count()}"
     )
 
 
@@ -164,9 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             A, B = make_game(kind, n, args.seed)
             game = NormalFormGame(A, B)
-            t = time.perf_counter()
-            res = solve_sse(game)
-            total = time.perf_counter() - t
+            total, res = timed(solve_sse, game)
             st = res.stats
             highs = float(st["highs_seconds"])
             edits = float(st.get("highs_edit_seconds", 0.0))
@@ -191,9 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             if args.engine == "pyomo":
                 if n <= args.pyomo_max:
-                    t = time.perf_counter()
-                    pres = solve_sse(game, engine="pyomo")
-                    ptime = time.perf_counter() - t
+                    ptime, pres = timed(solve_sse, game, engine="pyomo")
                     max_diff = max(max_diff, abs(float(pres.leader.value) - value))
                     line += f" {ptime:>8.2f}"
                 else:

@@ -28,8 +28,6 @@ Pyomo, :func:`stackopt.formulations.security_milp.build_eraser`, solved by HiGHS
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -37,6 +35,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import load_average, machine, timed
 
 from stackopt.errors import SolverError
 from stackopt.kinds.security.game import SecurityGame
@@ -57,12 +58,6 @@ def make_game(T: int, L: int, seed: int) -> SecurityGame:
         types=tuple(f"type{k}" for k in range(L)) if L > 1 else (),
         priors=priors if L > 1 else (),
     )
-
-
-def timed(game: SecurityGame, **opts):
-    t = time.perf_counter()
-    r = solve_security(game, **opts)
-    return time.perf_counter() - t, r
 
 
 def main(argv=None) -> int:
@@ -103,12 +98,9 @@ def main(argv=None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s]
     types = [int(s) for s in args.types.split(",") if s]
     import highspy  # noqa: F401
-    import pyomo
+    import pyomo  # noqa: F401
 
-    print(
-        f"python {platform.python_version()}, {os.cpu_count()} CPUs, pyomo {pyomo.__version__},"
-        f" highspy {_version('highspy')}; seed {args.seed}; resources = targets/10"
-    )
+    print(f"{machine('pyomo', 'highspy')}; seed {args.seed}; resources = targets/10")
     print(
         f"{'targets':>7} {'types':>5} {'method':<10} {'seconds':>9} {'LPs solved':>10} "
         f"{'pruned':>6} {'never-BR':>8} {'defender value':>15} {'certified':>9}"
@@ -122,7 +114,7 @@ def main(argv=None) -> int:
         rows.append(("eraser", {"method": "eraser"}))
         vals = []
         for label, opts in rows:
-            sec, r = timed(g, **opts)
+            sec, r = timed(solve_security, g, **opts)
             all_ok &= r.certified
             vals.append(r.leader.value)
             s = r.stats
@@ -137,7 +129,7 @@ def main(argv=None) -> int:
                 continue
             gl = make_game(T, L, args.seed + 1000 * L + T)
             try:
-                sec, r = timed(gl, time_limit=args.time_limit)
+                sec, r = timed(solve_security, gl, time_limit=args.time_limit)
             except SolverError:
                 print(
                     f"{T:>7} {L:>5} {'eraser':<10} {'>' + str(args.time_limit):>9} "
@@ -161,7 +153,7 @@ def overhead(sizes: list[int], repeats: int, seed: int) -> bool:
     """Print total / HiGHS (median of ``repeats``) for one-type games; True if all certified."""
     import json
 
-    print(f"load average {os.getloadavg()[0]:.2f}; total / HiGHS, median of {repeats} solves")
+    print(f"load average {load_average():.2f}; total / HiGHS, median of {repeats} solves")
     print(f"{'targets':>7} {'total s':>8} {'HiGHS s':>8} {'ratio':>6} {'evidence KB':>11}")
     ok = True
     for T in sizes:
@@ -169,14 +161,14 @@ def overhead(sizes: list[int], repeats: int, seed: int) -> bool:
         solve_security(g)  # warm-up
         runs = []
         for _ in range(max(1, repeats)):
-            sec, r = timed(g)
+            sec, r = timed(solve_security, g)
             ok &= r.certified
             runs.append((sec / float(r.stats["highs_seconds"]), sec, r.stats["highs_seconds"]))
         runs.sort()
         ratio, sec, hs = runs[len(runs) // 2]
         kb = len(json.dumps(r.certificate.evidence)) / 1024
         print(f"{T:>7} {sec:>8.3f} {hs:>8.3f} {ratio:>6.2f} {kb:>11.0f}")
-    print(f"load average {os.getloadavg()[0]:.2f}")
+    print(f"load average {load_average():.2f}")
     return ok
 
 
@@ -195,7 +187,7 @@ def typed(specs: list[tuple[int, int]], seed: int, limit: float, baseline: bool)
     ok = True
     for L, T in specs:
         g = make_game(T, L, seed + 1000 * L + T)
-        sec, r = timed(g, time_limit=limit)
+        sec, r = timed(solve_security, g, time_limit=limit)
         ok &= r.certified
         base, ratio = "-", "-"
         if baseline:
@@ -212,19 +204,10 @@ def typed(specs: list[tuple[int, int]], seed: int, limit: float, baseline: bool)
         print(
             f"{L:>5} {T:>7} {sec:>8.2f} {s['binaries']:>8} "
             f"{r.leader.value:>10.6f} {r.certified!s:>9} {base:>10} {ratio:>6} "
-            f"{os.getloadavg()[0]:>5.2f}",
+            f"{load_average():>5.2f}",
             flush=True,
         )
     return ok
-
-
-def _version(mod: str) -> str:
-    from importlib.metadata import version
-
-    try:
-        return version(mod)
-    except Exception:  # pragma: no cover
-        return "?"
 
 
 if __name__ == "__main__":
