@@ -195,14 +195,17 @@ def test_verify_round_trip_and_tampering(tmp_path):
     assert not verify_security(g, bare).check("optimality").passed
 
 
-def test_bad_options():
-    g = random_game(41, 4, 1, L=2)
-    with pytest.raises(UnsupportedError, match="eraser"):
-        solve_security(g, method="multiple_lps")
-    with pytest.raises(InputError, match="unknown method"):
-        solve_security(g, method="origami")
-    with pytest.raises(InputError, match="rtol"):
-        solve_security(g, rtol=2)
+@pytest.mark.parametrize(
+    "options, error, match",
+    [
+        ({"method": "multiple_lps"}, UnsupportedError, "eraser"),
+        ({"method": "origami"}, InputError, "unknown method"),
+        ({"rtol": 2}, InputError, "rtol"),
+    ],
+)
+def test_bad_options(options, error, match):
+    with pytest.raises(error, match=match):
+        solve_security(random_game(41, 4, 1, L=2), **options)
 
 
 def test_cli_solve_json_verify_export(tmp_path, capsys):
