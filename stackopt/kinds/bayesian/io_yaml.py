@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from stackopt.errors import InputError
+from stackopt.io.build import build_from
 from stackopt.io.specs import GameSpec, PlayerNameSpec, StrictSpec
 from stackopt.io.validation import parse_model
 from stackopt.kinds.bayesian.game import BayesianGame, FollowerType
@@ -116,17 +117,16 @@ def parse_bayesian(
                 actions=tuple(t.actions or ()),
             )
         )
-    try:
-        game = BayesianGame(
-            leader_actions=tuple(spec.leader.actions or ()),
-            types=tuple(types),
-            leader_name=spec.leader.name or "leader",
-            follower_name=spec.follower.name or "follower",
-            name=spec.name,
-            mode=mode,
-        )
-    except InputError as exc:
-        raise exc.with_source(source) from None
+    game = build_from(
+        source,
+        BayesianGame,
+        leader_actions=tuple(spec.leader.actions or ()),
+        types=tuple(types),
+        leader_name=spec.leader.name or "leader",
+        follower_name=spec.follower.name or "follower",
+        name=spec.name,
+        mode=mode,
+    )
     _check_range(game, source)
     return game
 

@@ -33,6 +33,7 @@ import numpy as np
 from pydantic import Field
 
 from stackopt.errors import InputError, UnsupportedError
+from stackopt.io.build import build_from
 from stackopt.io.specs import GameSpec, PlayerNameSpec, StrictSpec
 from stackopt.io.validation import parse_model
 from stackopt.kinds.bilevel.expressions import Poly, parse_constraint, parse_expression
@@ -296,39 +297,38 @@ def parse_bilevel(
 
     gx, gy, glo, ghi, glab = rows(spec.leader, "leader")
     ax, ay, alo, ahi, alab = rows(spec.follower, "follower")
-    try:
-        return BilevelProblem(
-            leader_variables=tuple(xn),
-            follower_variables=tuple(yn),
-            leader_types=tuple(xt),
-            leader_lower=xl,
-            leader_upper=xu,
-            follower_lower=yl,
-            follower_upper=yu,
-            leader_cost_x=c_x,
-            leader_cost_y=c_y,
-            leader_constant=lobj.constant,
-            leader_sense=lsense,
-            leader_rows_x=gx,
-            leader_rows_y=gy,
-            leader_rows_lower=glo,
-            leader_rows_upper=ghi,
-            leader_row_names=glab,
-            follower_cost_x=d_x,
-            follower_cost_y=d_y,
-            follower_quadratic=Q if Q.any() else None,
-            follower_cross=D if D.any() else None,
-            follower_constant=fobj.constant,
-            leader_cross=H if H.any() else None,
-            follower_sense=fsense,
-            follower_rows_x=ax,
-            follower_rows_y=ay,
-            follower_rows_lower=alo,
-            follower_rows_upper=ahi,
-            follower_row_names=alab,
-            leader_name=spec.leader.name or "leader",
-            follower_name=spec.follower.name or "follower",
-            name=spec.name,
-        )
-    except InputError as exc:
-        raise exc.with_source(source) from None
+    return build_from(
+        source,
+        BilevelProblem,
+        leader_variables=tuple(xn),
+        follower_variables=tuple(yn),
+        leader_types=tuple(xt),
+        leader_lower=xl,
+        leader_upper=xu,
+        follower_lower=yl,
+        follower_upper=yu,
+        leader_cost_x=c_x,
+        leader_cost_y=c_y,
+        leader_constant=lobj.constant,
+        leader_sense=lsense,
+        leader_rows_x=gx,
+        leader_rows_y=gy,
+        leader_rows_lower=glo,
+        leader_rows_upper=ghi,
+        leader_row_names=glab,
+        follower_cost_x=d_x,
+        follower_cost_y=d_y,
+        follower_quadratic=Q if Q.any() else None,
+        follower_cross=D if D.any() else None,
+        follower_constant=fobj.constant,
+        leader_cross=H if H.any() else None,
+        follower_sense=fsense,
+        follower_rows_x=ax,
+        follower_rows_y=ay,
+        follower_rows_lower=alo,
+        follower_rows_upper=ahi,
+        follower_row_names=alab,
+        leader_name=spec.leader.name or "leader",
+        follower_name=spec.follower.name or "follower",
+        name=spec.name,
+    )

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from stackopt.errors import InputError
+from stackopt.io.build import build_from
 from stackopt.io.specs import StrictSpec
 from stackopt.io.validation import parse_model
 from stackopt.kinds.incentive.game import IncentiveGame, Incentives
@@ -72,17 +73,16 @@ def parse_incentive(
         )
     rest = {k: v for k, v in data.items() if k != "incentives"}
     base = parse_normal_form(rest, source=source, base_dir=base_dir)
-    try:
-        inc = Incentives(
-            max=spec.max,
-            cost_weight=spec.cost_weight,
-            budget=spec.budget,
-            actions=None if spec.actions is None else tuple(a.strip() for a in spec.actions),
-            contract=spec.contract,
-        )
-        return IncentiveGame(base, inc)
-    except InputError as exc:
-        raise exc.with_source(source) from None
+    inc = build_from(
+        source,
+        Incentives,
+        max=spec.max,
+        cost_weight=spec.cost_weight,
+        budget=spec.budget,
+        actions=None if spec.actions is None else tuple(a.strip() for a in spec.actions),
+        contract=spec.contract,
+    )
+    return build_from(source, IncentiveGame, base, inc)
 
 
 def incentive_to_dict(game: IncentiveGame) -> dict[str, Any]:

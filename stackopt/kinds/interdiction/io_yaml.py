@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from stackopt.errors import InputError
+from stackopt.io.build import build_from
 from stackopt.io.safe_yaml import csv_rows, escape_excerpt, read_text, resolve_inside
 from stackopt.io.specs import GameSpec, PlayerNameSpec
 from stackopt.io.validation import parse_model
@@ -141,24 +142,23 @@ def parse_interdiction(
             rev = dict(row)
             rev["source"], rev["target"] = row.get("target"), row.get("source")
             arcs.append(rev)
-    try:
-        # validate each row with its own location first (clear file/line in messages)
-        from stackopt.kinds.interdiction.game import parse_arc
+    # validate each row with its own location first (clear file/line in messages)
+    from stackopt.kinds.interdiction.game import parse_arc
 
-        for k, row in enumerate(rows):
-            parse_arc(row, where[k], origin, field_is_path=True)
-        return InterdictionGame(
-            arcs=tuple(arcs),
-            source=spec.source,
-            target=spec.target,
-            budget=budget,
-            leader_name=spec.leader.name or "interdictor",
-            follower_name=spec.follower.name or "evader",
-            name=spec.name,
-            origin=source,
-        )
-    except InputError as exc:
-        raise exc.with_source(source) from None
+    for k, row in enumerate(rows):
+        build_from(source, parse_arc, row, where[k], origin, field_is_path=True)
+    return build_from(
+        source,
+        InterdictionGame,
+        arcs=tuple(arcs),
+        source=spec.source,
+        target=spec.target,
+        budget=budget,
+        leader_name=spec.leader.name or "interdictor",
+        follower_name=spec.follower.name or "evader",
+        name=spec.name,
+        origin=source,
+    )
 
 
 def read_edge_list_csv(path: str | Path) -> list[dict[str, Any]]:

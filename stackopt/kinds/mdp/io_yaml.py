@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.errors import InputError
+from stackopt.io.build import build_from
 from stackopt.io.safe_yaml import read_text, resolve_inside
 from stackopt.io.specs import GameSpec, PlayerNameSpec, StrictSpec
 from stackopt.io.validation import parse_model
@@ -268,13 +269,6 @@ def _rewards_csv(path: Path, rows, rf: np.ndarray, rl: np.ndarray, ix: _Index) -
             rf[l, i, j] += vf
 
 
-def _wrap(fn, path: str):
-    try:
-        return fn()
-    except InputError as exc:
-        raise exc.with_source(path) from None
-
-
 def parse_mdp(
     data: dict[str, Any], *, source: str = "<data>", base_dir: Path | None = None
 ) -> MDPGame:
@@ -322,7 +316,7 @@ def parse_mdp(
             source,
             ("state", "action", "next_state", "probability"),
         )
-        _wrap(lambda: _transitions_csv(path, rows, P, ix), str(path))
+        build_from(str(path), _transitions_csv, path, rows, P, ix)
     else:
         base = np.zeros((S, A, S))
         _transitions(spec.transitions, base, ix, "transitions", full=True)
@@ -335,7 +329,7 @@ def parse_mdp(
             source,
             ("state", "action", "leader_reward", "follower_reward"),
         )
-        _wrap(lambda: _rewards_csv(path, rows, rf, rl, ix), str(path))
+        build_from(str(path), _rewards_csv, path, rows, rf, rl, ix)
     elif spec.rewards is not None:
         for who, arr in (("follower", rf), ("leader", rl)):
             table = getattr(spec.rewards, who)
@@ -378,26 +372,25 @@ def parse_mdp(
                 fix="declare it under leader.parameters",
             )
         _sa_table(table, E[pidx[str(name)]], ix, f"leader.effects.{name}")
-    try:
-        return MDPGame(
-            states=states,
-            actions=actions,
-            initial=init,
-            transitions=P,
-            follower_rewards=rf,
-            leader_rewards=rl,
-            horizon=horizon,
-            discount=None if spec.discount is None else float(spec.discount),
-            leader_actions=leader_actions,
-            parameters=params,
-            lower=lo,
-            upper=hi,
-            cost=cost,
-            effects=E,
-            name=spec.name,
-            leader_name=lspec.name or "leader",
-            follower_name=(spec.follower.name if spec.follower else None) or "follower",
-            source=source,
-        )
-    except InputError as exc:
-        raise exc.with_source(source) from None
+    return build_from(
+        source,
+        MDPGame,
+        states=states,
+        actions=actions,
+        initial=init,
+        transitions=P,
+        follower_rewards=rf,
+        leader_rewards=rl,
+        horizon=horizon,
+        discount=None if spec.discount is None else float(spec.discount),
+        leader_actions=leader_actions,
+        parameters=params,
+        lower=lo,
+        upper=hi,
+        cost=cost,
+        effects=E,
+        name=spec.name,
+        leader_name=lspec.name or "leader",
+        follower_name=(spec.follower.name if spec.follower else None) or "follower",
+        source=source,
+    )

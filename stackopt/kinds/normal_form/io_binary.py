@@ -131,18 +131,10 @@ def read_normal_form_npz(
                 field=who,
                 fix="save it: numpy.savez(path, leader=A, follower=B)",
             )
-    try:
-        return NormalFormGame(
-            arrays["leader"],
-            arrays["follower"],
-            _labels(arrays.get("leader_actions"), src, "leader_actions") or (),
-            _labels(arrays.get("follower_actions"), src, "follower_actions") or (),
-            leader_name=leader_name,
-            follower_name=follower_name,
-            name=p.stem,
-        )
-    except InputError as exc:
-        raise exc.with_source(src) from None
+    leader_labels = _labels(arrays.get("leader_actions"), src, "leader_actions") or ()
+    follower_labels = _labels(arrays.get("follower_actions"), src, "follower_actions") or ()
+    parts = (leader_labels, follower_labels, arrays["leader"], arrays["follower"])
+    return game_from_parts(parts, leader_name, follower_name, p.stem, src)
 
 
 def write_normal_form_npz(game: NormalFormGame, path: str | Path) -> None:

@@ -29,6 +29,7 @@ import numpy as np
 
 from stackopt.errors import InputError
 from stackopt.io.arrays import max_file_bytes, numeric_block, read_csv_frame
+from stackopt.io.build import build_from
 from stackopt.io.safe_yaml import CONTROL_CHARS, csv_rows, escape_excerpt, read_text
 from stackopt.kinds.normal_form.game import NormalFormGame
 
@@ -113,18 +114,17 @@ def game_from_parts(
     """The game from ``(leader labels, follower labels, A, B)`` read from file ``source``
     (its validation errors name the file)."""
     labels_l, labels_f, A, B = parts
-    try:
-        return NormalFormGame(
-            A,
-            B,
-            labels_l,
-            labels_f,
-            leader_name=leader_name,
-            follower_name=follower_name,
-            name=name,
-        )
-    except InputError as exc:
-        raise exc.with_source(source) from None
+    return build_from(
+        source,
+        NormalFormGame,
+        A,
+        B,
+        labels_l,
+        labels_f,
+        leader_name=leader_name,
+        follower_name=follower_name,
+        name=name,
+    )
 
 
 def _fast_game(path: Path):

@@ -25,6 +25,7 @@ import numpy as np
 from stackopt.errors import InputError
 from stackopt.io.safe_yaml import CONTROL_CHARS, escape_excerpt, read_text
 from stackopt.kinds.normal_form.game import NormalFormGame
+from stackopt.kinds.normal_form.io_csv import game_from_parts
 
 _TOKEN = re.compile(r'\s*(?:(\{)|(\})|"((?:[^"\\]|\\.)*)"|([^\s{}",]+)|(,))')
 
@@ -243,15 +244,10 @@ def read_nfg(path: str | Path) -> NormalFormGame:
                 )
             if o > 0:
                 A[i, j], B[i, j] = outcomes[o - 1]
-    try:
-        return NormalFormGame(
-            A,
-            B,
-            labels[0],
-            labels[1],
-            leader_name=players[0] or "leader",
-            follower_name=players[1] or "follower",
-            name=title or path.stem,
-        )
-    except InputError as exc:
-        raise exc.with_source(src) from None
+    return game_from_parts(
+        (labels[0], labels[1], A, B),
+        players[0] or "leader",
+        players[1] or "follower",
+        title or path.stem,
+        src,
+    )

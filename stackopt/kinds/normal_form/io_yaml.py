@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from stackopt.errors import InputError
+from stackopt.io.build import build_from
 from stackopt.kinds.normal_form.game import NormalFormGame
 
 
@@ -178,18 +179,17 @@ def parse_normal_form(
                     fix=f"give the {who}'s payoff matrix as a list of rows",
                 )
         A, B = pay["leader"], pay["follower"]
-    try:
-        return NormalFormGame(
-            leader_payoffs=A,
-            follower_payoffs=B,
-            leader_actions=tuple(leader_labels or ()),
-            follower_actions=tuple(follower_labels or ()),
-            leader_name=spec.leader.name or "leader",
-            follower_name=spec.follower.name or "follower",
-            name=spec.name,
-        )
-    except InputError as exc:
-        raise exc.with_source(source) from None
+    return build_from(
+        source,
+        NormalFormGame,
+        leader_payoffs=A,
+        follower_payoffs=B,
+        leader_actions=tuple(leader_labels or ()),
+        follower_actions=tuple(follower_labels or ()),
+        leader_name=spec.leader.name or "leader",
+        follower_name=spec.follower.name or "follower",
+        name=spec.name,
+    )
 
 
 def normal_form_to_dict(game: NormalFormGame) -> dict[str, Any]:

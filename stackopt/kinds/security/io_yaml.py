@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.errors import InputError
+from stackopt.io.build import build_from
 from stackopt.io.specs import GameSpec, PlayerNameSpec, StrictSpec
 from stackopt.io.validation import parse_model
 from stackopt.kinds.security.game import SecurityGame
@@ -227,22 +228,21 @@ def parse_security(
                     for k, n in enumerate(names)
                 ]
             )
-    try:
-        return SecurityGame(
-            targets=tuple(names),
-            defender_covered=np.asarray(dcs, dtype=float),
-            defender_uncovered=np.asarray(dus, dtype=float),
-            attacker_covered=np.asarray(ac, dtype=float),
-            attacker_uncovered=np.asarray(au, dtype=float),
-            resources=spec.resources,
-            types=tuple(type_names),
-            priors=tuple(priors),
-            defender_name=spec.defender.name or "defender",
-            attacker_name=spec.attacker.name or "attacker",
-            name=spec.name,
-        )
-    except InputError as exc:
-        raise exc.with_source(source) from None
+    return build_from(
+        source,
+        SecurityGame,
+        targets=tuple(names),
+        defender_covered=np.asarray(dcs, dtype=float),
+        defender_uncovered=np.asarray(dus, dtype=float),
+        attacker_covered=np.asarray(ac, dtype=float),
+        attacker_uncovered=np.asarray(au, dtype=float),
+        resources=spec.resources,
+        types=tuple(type_names),
+        priors=tuple(priors),
+        defender_name=spec.defender.name or "defender",
+        attacker_name=spec.attacker.name or "attacker",
+        name=spec.name,
+    )
 
 
 def _name(v: Any, source: str, field: str) -> str:
