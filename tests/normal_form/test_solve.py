@@ -471,16 +471,9 @@ def test_oracles_on_textbook_values():
     assert region_vertices(B, 1) == [(F(0), F(1)), (F(5, 14), F(9, 14))]
 
 
-def test_foreign_json_naming_the_follower_as_leader_is_checked_swapped():
+def test_foreign_json_naming_the_follower_as_leader_is_checked_swapped(inspection_file):
     """Another tool's answer for 'inspectee leads', recognised by the player's name."""
-    game = NormalFormGame(
-        [[-1, -6], [0, -10]],
-        [[-1, -10], [0, 5]],
-        ["inspect", "skip"],
-        ["legal", "violate"],
-        leader_name="inspector",
-        follower_name="inspectee",
-    )
+    game = stackopt.load_game(inspection_file)
     swapped = solve_sse(game, leader="follower")
     exact = sse_vertex_enumeration(game.B.T, game.A.T)
     assert abs(swapped.leader.value - float(exact.value)) <= TOL
