@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from stackopt.models.params import ParameterSpec, subsidy_parameters
+from stackopt.models.params import ParameterSpec, subsidy_game, subsidy_parameters
 from stackopt.models.registry import ModelSpec
 
 ACTIONS = ("AS", "AU")
@@ -158,7 +158,6 @@ def welfare(v: dict[str, Any]) -> np.ndarray:
 
 def build_subsidy(v: dict[str, Any], *, name: str, decimals: int = 9) -> Any:
     """``ai_race_subsidy``: the regulator (public lab) leads; a subsidy on AS."""
-    from stackopt.kinds.incentive.game import IncentiveGame, Incentives
     from stackopt.kinds.normal_form.game import NormalFormGame
 
     P = _race(v)
@@ -171,10 +170,7 @@ def build_subsidy(v: dict[str, Any], *, name: str, decimals: int = 9) -> Any:
         follower_name="developer",
         name=name,
     )
-    return IncentiveGame(
-        base,
-        Incentives(max=v["subsidy_max"], cost_weight=v["cost_weight"], actions=("AS",)),
-    )
+    return subsidy_game(base, v, ("AS",))
 
 
 _SOURCE = (

@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.errors import InputError
-from stackopt.models.params import ParameterSpec, subsidy_parameters
+from stackopt.models.params import ParameterSpec, subsidy_game, subsidy_parameters
 from stackopt.models.registry import ModelSpec
 from stackopt.models.regulation import DIMENSIONS, SAFETY, score_vectors
 from stackopt.models.regulation import PARAMETERS as _REGULATION
@@ -245,8 +245,6 @@ def build(v: dict[str, Any], *, name: str) -> Any:
 
 def build_subsidy(v: dict[str, Any], *, name: str) -> Any:
     """``governance_menu_subsidy``: the regulator leads and may subsidise (section 4.1)."""
-    from stackopt.kinds.incentive.game import IncentiveGame, Incentives
-
     payable = tuple(a for a in FIRM_ACTIONS if v[f"subsidise_{a}"])
     if not payable:
         raise InputError(
@@ -255,15 +253,7 @@ def build_subsidy(v: dict[str, Any], *, name: str) -> Any:
             fix="set at least one subsidise_<plan> to true, or use model governance_menu",
         )
     base = build({**v, "leadership": "regulator"}, name=name)
-    return IncentiveGame(
-        base,
-        Incentives(
-            max=v["subsidy_max"],
-            cost_weight=v["cost_weight"],
-            actions=payable,
-            contract=v["contract"],
-        ),
-    )
+    return subsidy_game(base, v, payable, v["contract"])
 
 
 def outcome(result: Any) -> dict[str, float | None]:

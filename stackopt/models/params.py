@@ -146,6 +146,20 @@ def subsidy_parameters(
     )
 
 
+def subsidy_game(
+    base: Any, v: Mapping[str, Any], actions: tuple[str, ...], contract: str = "uniform"
+) -> Any:
+    """The incentive game on ``base`` that :func:`subsidy_parameters` declares: the leader may
+    pay the follower at most ``subsidy_max`` for each of ``actions``, at ``cost_weight`` per
+    unit paid (paper section 4.1, eq. 12-13)."""
+    from stackopt.kinds.incentive.game import IncentiveGame, Incentives
+
+    incentives = Incentives(
+        max=v["subsidy_max"], cost_weight=v["cost_weight"], actions=actions, contract=contract
+    )
+    return IncentiveGame(base, incentives)
+
+
 def resolve_values(
     model: str,
     specs: Mapping[str, ParameterSpec],
