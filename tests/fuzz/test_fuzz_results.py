@@ -99,4 +99,5 @@ def _run(case, mutation, tmp_path_factory, capsys):
     examples=lambda case: EXAMPLES.get(case, 25),
     run=_run,
     seconds=120,
+    verify_with_solve_options=False,
 )
