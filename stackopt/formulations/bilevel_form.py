@@ -185,15 +185,15 @@ class KKTMatrix(MILPArrays):
     def multiplier_rows(self, block: sp.spmatrix, at: int) -> sp.csr_matrix:
         """The rows ``lambda_i + block v[at : at + k]``, one per multiplier of a ``<=`` row."""
         k = self.form.k
-        lam = sp.identity(k, format="csr")
-        gaps = sp.csr_matrix((k, self.il)), sp.csr_matrix((k, at - self.im))
-        return sp.hstack([gaps[0], lam, gaps[1], block]).tocsr()
+        before, after = sp.csr_matrix((k, self.il)), sp.csr_matrix((k, at - self.im))
+        return sp.hstack([before, sp.identity(k, format="csr"), after, block]).tocsr()
 
 
 @dataclass(frozen=True)
 class KKTModel(MILPArrays):
     """A single-level model whose first columns and rows are those of a :class:`KKTMatrix`
-    (``base``, which locates ``[x, y, lambda, mu]``); the formulation's own follow."""
+    (``base``, which locates ``[x, y, lambda, mu]``); the formulation's own columns and rows
+    follow them."""
 
     base: KKTMatrix
 
