@@ -114,49 +114,43 @@ def test_inline_and_csv_forms_agree(write):
     assert a.arcs[:2] == b.arcs
 
 
-# name -> (files, file to load, words that must appear in the message)
+def _csv_beside(text: str) -> dict[str, str]:
+    """The files of a game ``g.yaml`` whose arcs are the edge list ``e.csv`` holding ``text``."""
+    return {"g.yaml": HEAD + "edges: e.csv\n", "e.csv": text}
+
+
+# name -> (files, words that must appear in the message); the file loaded is g.yaml
 BAD = {
     "negative_length": (
         {"g.yaml": HEAD + "arcs:\n  - {source: s, target: t, length: -1}\n"},
-        "g.yaml",
         ("arcs[0].length", "negative"),
     ),
     "negative_delay": (
         {"g.yaml": HEAD + "arcs:\n  - {source: s, target: t, length: 1, delay: -2}\n"},
-        "g.yaml",
         ("delay", "negative"),
     ),
     "negative_budget": (
         {"g.yaml": HEAD.replace("budget: 1", "budget: -1") + ARCS},
-        "g.yaml",
         ("budget", "negative"),
     ),
     "string_budget": (
         {"g.yaml": HEAD.replace("budget: 1", "budget: lots") + ARCS},
-        "g.yaml",
         ("budget", "not a number"),
     ),
     "unknown_source": (
         {"g.yaml": HEAD.replace("source: s", "source: x") + ARCS},
-        "g.yaml",
         ("source", "unknown node 'x'"),
     ),
     "unknown_target": (
         {"g.yaml": HEAD.replace("target: t", "target: z") + ARCS},
-        "g.yaml",
         ("target", "unknown node 'z'"),
     ),
-    "same_ends": (
-        {"g.yaml": HEAD.replace("target: t", "target: s") + ARCS},
-        "g.yaml",
-        ("target", "both"),
-    ),
+    "same_ends": ({"g.yaml": HEAD.replace("target: t", "target: s") + ARCS}, ("target", "both")),
     "delay_and_removable": (
         {
             "g.yaml": HEAD + "arcs:\n  - {source: s, target: t, length: 1, "
             "delay: 2, removable: true}\n"
         },
-        "g.yaml",
         ("delay", "both"),
     ),
     "duplicate_arc": (
@@ -164,7 +158,6 @@ BAD = {
             "g.yaml": HEAD + "arcs:\n  - {source: s, target: t, length: 1}\n"
             "  - {source: s, target: t, length: 2}\n"
         },
-        "g.yaml",
         (
             "arcs[1]",
             "given twice",
@@ -172,94 +165,69 @@ BAD = {
     ),
     "self_loop": (
         {"g.yaml": HEAD + ARCS + "  - {source: a, target: a, length: 1}\n"},
-        "g.yaml",
         ("self-loop",),
     ),
     "unknown_arc_key": (
         {"g.yaml": HEAD + "arcs:\n  - {source: s, target: t, lenght: 1}\n"},
-        "g.yaml",
         ("lenght",),
     ),
     "missing_length": (
         {"g.yaml": HEAD + "arcs:\n  - {source: s, target: t}\n"},
-        "g.yaml",
         ("length", "missing"),
     ),
-    "both_arcs_and_edges": ({"g.yaml": HEAD + ARCS + "edges: e.csv\n"}, "g.yaml", ("exactly one",)),
-    "neither": ({"g.yaml": HEAD}, "g.yaml", ("exactly one",)),
-    "unknown_top_key": ({"g.yaml": HEAD + ARCS + "budjet: 2\n"}, "g.yaml", ("budjet",)),
-    "csv_missing_file": (
-        {"g.yaml": HEAD + "edges: nope.csv\n"},
-        "g.yaml",
-        ("nope.csv", "not found"),
-    ),
-    "csv_ragged": (
-        {"g.yaml": HEAD + "edges: e.csv\n", "e.csv": CSV_HEAD + "s,a,1,5,1\na,t,1,5\n"},
-        "g.yaml",
-        ("e.csv", "line 3", "4 fields"),
-    ),
+    "both_arcs_and_edges": ({"g.yaml": HEAD + ARCS + "edges: e.csv\n"}, ("exactly one",)),
+    "neither": ({"g.yaml": HEAD}, ("exactly one",)),
+    "unknown_top_key": ({"g.yaml": HEAD + ARCS + "budjet: 2\n"}, ("budjet",)),
+    "csv_missing_file": ({"g.yaml": HEAD + "edges: nope.csv\n"}, ("nope.csv", "not found")),
+    "csv_ragged": (_csv_beside(CSV_HEAD + "s,a,1,5,1\na,t,1,5\n"), ("e.csv", "line 3", "4 fields")),
     "csv_non_numeric": (
-        {"g.yaml": HEAD + "edges: e.csv\n", "e.csv": CSV_HEAD + "s,a,1,5,1\na,t,one,5,1\n"},
-        "g.yaml",
+        _csv_beside(CSV_HEAD + "s,a,1,5,1\na,t,one,5,1\n"),
         ("e.csv", "line 3, column 3 (length)", "'one' is not a number"),
     ),
     "csv_negative": (
-        {"g.yaml": HEAD + "edges: e.csv\n", "e.csv": CSV_HEAD + "s,a,1,5,1\na,t,1,5,-1\n"},
-        "g.yaml",
+        _csv_beside(CSV_HEAD + "s,a,1,5,1\na,t,1,5,-1\n"),
         ("e.csv", "line 3, column 5 (cost)", "negative"),
     ),
     "csv_inf": (
-        {"g.yaml": HEAD + "edges: e.csv\n", "e.csv": CSV_HEAD + "s,a,1,inf,1\na,t,1,5,1\n"},
-        "g.yaml",
+        _csv_beside(CSV_HEAD + "s,a,1,inf,1\na,t,1,5,1\n"),
         ("e.csv", "line 2, column 4 (delay)", "not finite"),
     ),
     "csv_duplicate": (
-        {
-            "g.yaml": HEAD + "edges: e.csv\n",
-            "e.csv": CSV_HEAD + "s,a,1,1,1\na,t,1,5,1\ns,a,2,1,1\n",
-        },
-        "g.yaml",
+        _csv_beside(CSV_HEAD + "s,a,1,1,1\na,t,1,5,1\ns,a,2,1,1\n"),
         ("e.csv", "line 4", "given twice", "line 2"),
     ),
     "undirected_both_ways": (
         {"g.yaml": HEAD + "directed: false\n" + ARCS + "  - {source: t, target: a, length: 1}\n"},
-        "g.yaml",
         ("arcs[3]", "given twice", "arcs[1]", "both directions"),
     ),
     "csv_missing_column": (
-        {"g.yaml": HEAD + "edges: e.csv\n", "e.csv": "source,target,length,cost\ns,t,1,1\n"},
-        "g.yaml",
+        _csv_beside("source,target,length,cost\ns,t,1,1\n"),
         ("e.csv", "missing column(s) delay"),
     ),
     "csv_unknown_column": (
-        {"g.yaml": HEAD + "edges: e.csv\n", "e.csv": CSV_HEAD.strip() + ",colour\ns,t,1,1,1,red\n"},
-        "g.yaml",
+        _csv_beside(CSV_HEAD.strip() + ",colour\ns,t,1,1,1,red\n"),
         ("e.csv", "column 6", "colour"),
     ),
     "csv_bad_bool": (
-        {
-            "g.yaml": HEAD + "edges: e.csv\n",
-            "e.csv": CSV_HEAD.strip() + ",removable\ns,t,1,0,1,maybe\n",
-        },
-        "g.yaml",
+        _csv_beside(CSV_HEAD.strip() + ",removable\ns,t,1,0,1,maybe\n"),
         ("e.csv", "line 2, column 6", "maybe"),
     ),
-    "csv_empty": ({"g.yaml": HEAD + "edges: e.csv\n", "e.csv": ""}, "g.yaml", ("e.csv", "empty")),
+    "csv_empty": (_csv_beside(""), ("e.csv", "empty")),
 }
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_bad_input(case, write, tmp_path, capsys):
-    files, target, words = BAD[case]
+    files, words = BAD[case]
     for name, text in files.items():
         write(name, text)
     with pytest.raises(InputError) as exc:
-        load_game(tmp_path / target)
+        load_game(tmp_path / "g.yaml")
     msg = str(exc.value)
     for w in words:
         assert w in msg, msg
     assert "fix:" in msg
-    assert main(["solve", str(tmp_path / target)]) == 2
+    assert main(["solve", str(tmp_path / "g.yaml")]) == 2
     err = capsys.readouterr().err.strip()
     assert err and len(err.splitlines()) == 1 and "Traceback" not in err
 
