@@ -1,20 +1,38 @@
 """Validation of game inputs that several kinds' game classes share (no Pyomo, no files).
 
+Each check raises one :class:`~stackopt.errors.InputError` naming the field; the caller gives
+the field (and the file, as ``source``, when it knows it) and keeps its own message words.
+
 ``player_names``
-    every player name is a non-empty string (one :class:`~stackopt.errors.InputError` naming
-    the field otherwise).
+    every player name is a non-empty string (and, on request, the two players differ).
+``record_unique``
+    a label seen before at another position is refused ("duplicate ... (positions i and k)").
+``lookup``
+    the entry of a label in a table of known labels; an unknown label is refused with the
+    choices listed.
+``as_float`` / ``finite_number``
+    a real number (not a boolean) as a float; an integer beyond the float range reads as
+    infinite, so it is refused as not finite rather than raising ``OverflowError``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import math
+import numbers
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from stackopt.errors import InputError
 
+T = TypeVar("T")
 
-def player_names(*named: tuple[str, Any], source: str | None = None) -> None:
+
+def player_names(
+    *named: tuple[str, Any], source: str | None = None, distinct: bool = False
+) -> None:
     """Refuse a player name that is not a non-empty string; ``named`` are ``(field, name)``
-    pairs, e.g. ``("leader.name", game.leader_name)``, and ``source`` the file, if any."""
+    pairs, e.g. ``("leader.name", game.leader_name)``, and ``source`` the file, if any.
+    With ``distinct``, also refuse two players of the same name (named by the second field)."""
     for field, name in named:
         if not isinstance(name, str) or not name.strip():
             raise InputError(
@@ -23,3 +41,90 @@ def player_names(*named: tuple[str, Any], source: str | None = None) -> None:
                 field=field,
                 fix="give the player a name",
             )
+    if distinct and named[0][1] == named[1][1]:
+        raise InputError(
+            f"both players are called {named[0][1]!r}",
+            source=source,
+            field=named[1][0],
+            fix="give the players different names",
+        )
+
+
+def record_unique(
+    seen: dict[str, int],
+    label: str,
+    position: int,
+    *,
+    what: str,
+    field: str,
+    fix: str,
+    source: str | None = None,
+) -> None:
+    """Note ``label`` at ``position`` in ``seen``; refuse it if an earlier position holds it:
+    ``duplicate <what> 'label' (positions i and k)``."""
+    if label in seen:
+        raise InputError(
+            f"duplicate {what} {label!r} (positions {seen[label]} and {position})",
+            source=source,
+            field=field,
+            fix=fix,
+        )
+    seen[label] = position
+
+
+def lookup(
+    table: Mapping[Any, T],
+    label: Any,
+    what: str,
+    field: str,
+    choices: Iterable[Any] | None = None,
+    *,
+    key: Callable[[Any], Any] | None = None,
+    fix: str = "choose from ",
+    context: str = "",
+) -> T:
+    """``table[label]`` (``table[key(label)]`` with ``key``, e.g. ``str``); an unknown (or
+    unhashable) label is one InputError ``unknown <what> <label!r><context>`` whose fix is
+    ``fix`` followed by the choices (the table's keys unless ``choices`` is given)."""
+    try:
+        return table[label if key is None else key(label)]
+    except (KeyError, TypeError):
+        raise InputError(
+            f"unknown {what} {label!r}{context}",
+            field=field,
+            fix=fix + ", ".join(map(repr, table if choices is None else choices)),
+        ) from None
+
+
+def as_float(value: Any) -> float:
+    """``float(value)``, with an integer beyond the float range read as ``-inf``/``inf``."""
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond the float range
+        return -math.inf if value < 0 else math.inf
+
+
+def finite_number(
+    value: Any,
+    field: str,
+    *,
+    what: str = "",
+    fix: str = "write a finite number",
+    fix_finite: str | None = None,
+    source: str | None = None,
+) -> float:
+    """``value`` as a finite float. A boolean or a non-real is refused as ``<what> <value!r>
+    is not a number`` (fix ``fix``), NaN, an infinity or an integer beyond the float range as
+    ``... is not finite`` (fix ``fix_finite``, default ``fix``)."""
+    quoted = f"{what} {value!r}" if what else repr(value)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError(f"{quoted} is not a number", source=source, field=field, fix=fix)
+    x = as_float(value)
+    if not math.isfinite(x):
+        raise InputError(
+            f"{quoted} is not finite",
+            source=source,
+            field=field,
+            fix=fix if fix_finite is None else fix_finite,
+        )
+    return x

@@ -26,11 +26,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from stackopt.checks.inputs import player_names
+from stackopt.checks.inputs import as_float, lookup, player_names, record_unique
 from stackopt.errors import InputError
 from stackopt.kinds.normal_form.game import action_labels, payoff_matrix
 
@@ -74,14 +75,13 @@ class FollowerType:
         return self.follower_payoffs
 
     def action_index(self, label: str) -> int:
-        try:
-            return self.actions.index(label)
-        except ValueError:
-            raise InputError(
-                f"unknown action {label!r} of follower type {self.name!r}",
-                field=f"follower.response.{self.name}",
-                fix="choose from " + ", ".join(map(repr, self.actions)),
-            ) from None
+        return lookup(
+            {a: j for j, a in enumerate(self.actions)},
+            label,
+            "action",
+            f"follower.response.{self.name}",
+            context=f" of follower type {self.name!r}",
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,22 +146,20 @@ class BayesianGame:
                 )
             nm = ft.name.strip()
             where = f"followers[{t}] ({nm})"
-            if nm in seen:
-                raise InputError(
-                    f"duplicate type name {nm!r} (positions {seen[nm]} and {t})",
-                    field=f"{where}.name",
-                    fix="give every type a unique name",
-                )
-            seen[nm] = t
+            record_unique(
+                seen,
+                nm,
+                t,
+                what="type name",
+                field=f"{where}.name",
+                fix="give every type a unique name",
+            )
             p = ft.prior
-            try:
-                pf = (
-                    math.nan
-                    if isinstance(p, bool) or not isinstance(p, (int, float, np.number))
-                    else float(p)
-                )
-            except OverflowError:  # an integer beyond the float range
-                pf = math.inf
+            pf = (
+                math.nan
+                if isinstance(p, bool) or not isinstance(p, (int, float, np.number))
+                else as_float(p)
+            )
             if not math.isfinite(pf):
                 raise InputError(
                     f"{word} {p!r} of type {nm!r} is not a finite number",
@@ -280,25 +278,21 @@ class BayesianGame:
         """Number of joint response profiles :math:`\\prod_\\ell |J_\\ell|` (Harsanyi size)."""
         return int(math.prod(len(t.actions) for t in self.types))
 
+    @cached_property
+    def _leader_positions(self) -> dict[str, int]:
+        return {a: i for i, a in enumerate(self.leader_actions)}
+
     def type(self, name: str) -> FollowerType:
-        for t in self.types:
-            if t.name == name:
-                return t
-        raise InputError(
-            f"unknown follower type {name!r}",
-            field="follower.response",
-            fix="use the type names " + ", ".join(map(repr, self.type_names)),
+        return lookup(
+            {t.name: t for t in self.types},
+            name,
+            "follower type",
+            "follower.response",
+            fix="use the type names ",
         )
 
     def leader_index(self, label: str) -> int:
-        try:
-            return self.leader_actions.index(label)
-        except ValueError:
-            raise InputError(
-                f"unknown leader action {label!r}",
-                field="leader.commitment",
-                fix="choose from " + ", ".join(map(repr, self.leader_actions)),
-            ) from None
+        return lookup(self._leader_positions, label, "leader action", "leader.commitment")
 
     def __repr__(self) -> str:
         nm = f" {self.name!r}" if self.name else ""

@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from stackopt.checks.inputs import player_names
 from stackopt.errors import InputError, UnsupportedError
 
 VAR_TYPES = ("continuous", "integer", "binary")
@@ -241,13 +242,7 @@ class BilevelProblem:
         set_(self, "follower_quadratic", Q)
         set_(self, "follower_cross", _cross(self.follower_cross, ny, nx, "", "follower.objective"))
         set_(self, "leader_cross", _cross(self.leader_cross, ny, nx, "leader ", "leader.objective"))
-        for who, nm in (("leader.name", self.leader_name), ("follower.name", self.follower_name)):
-            if not isinstance(nm, str) or not nm.strip():
-                raise InputError(
-                    f"player name must be a non-empty string, got {nm!r}",
-                    field=who,
-                    fix="give the player a name",
-                )
+        player_names(("leader.name", self.leader_name), ("follower.name", self.follower_name))
 
     # -- sizes and minimisation forms ----------------------------------------
     @property

@@ -242,10 +242,5 @@ class IncentiveGame:
         return self.base
 
     def __repr__(self) -> str:
-        m, n = self.shape
-        nm = f" {self.name!r}" if self.name else ""
-        return (
-            f"<IncentiveGame{nm} {m}x{n}: leader {self.leader_name!r}, follower "
-            f"{self.follower_name!r}, {self.incentives.contract} incentives <= "
-            f"{self.incentives.max:g}>"
-        )
+        inc = self.incentives
+        return f"<IncentiveGame{self.base.summary()}, {inc.contract} incentives <= {inc.max:g}>"

@@ -24,13 +24,12 @@ The class is validated on construction, immutable, and imports no solver. It use
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from stackopt.checks.inputs import player_names
+from stackopt.checks.inputs import finite_number, player_names
 from stackopt.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,26 +44,16 @@ def arc_key(tail: str, head: str) -> str:
 
 
 def _number(value: Any, field: str, *, what: str, source: str | None) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InputError(
-            f"{what} {value!r} is not a number",
-            source=source,
-            field=field,
-            fix="write a finite number >= 0",
-        )
-    try:
-        x = float(value)
-    except OverflowError:  # an integer beyond the float range
-        x = -math.inf if value < 0 else math.inf
-    if not math.isfinite(x):
-        raise InputError(
-            f"{what} {value!r} is not finite",
-            source=source,
-            field=field,
-            fix="write a finite number >= 0 (use 'removable: true' to delete an arc)"
-            if what == "delay"
-            else "write a finite number >= 0",
-        )
+    x = finite_number(
+        value,
+        field,
+        what=what,
+        fix="write a finite number >= 0",
+        fix_finite="write a finite number >= 0 (use 'removable: true' to delete an arc)"
+        if what == "delay"
+        else None,
+        source=source,
+    )
     if x < 0:
         raise InputError(
             f"{what} {value!r} is negative",
@@ -225,15 +214,11 @@ class InterdictionGame:
             )
         budget = _number(self.budget, "budget", what="budget", source=src)
         player_names(
-            ("leader.name", self.leader_name), ("follower.name", self.follower_name), source=src
+            ("leader.name", self.leader_name),
+            ("follower.name", self.follower_name),
+            source=src,
+            distinct=True,
         )
-        if self.leader_name == self.follower_name:
-            raise InputError(
-                f"both players are called {self.leader_name!r}",
-                source=src,
-                field="follower.name",
-                fix="give the players different names",
-            )
         object.__setattr__(self, "arcs", arcs)
         object.__setattr__(self, "nodes", tuple(nodes))
         object.__setattr__(self, "source", s)

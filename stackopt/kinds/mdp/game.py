@@ -41,6 +41,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from stackopt.checks.inputs import finite_number
 from stackopt.errors import InputError
 
 #: Probabilities must sum to 1 within this (absolute) tolerance.
@@ -363,7 +364,7 @@ class MDPGame:
                     fix="use the game's parameter names"
                     + (" and 'state/leader_action' keys" if self.leader_actions else ""),
                 )
-            v = _finite(val, f"leader.commitment.{key}")
+            v = finite_number(val, f"leader.commitment.{key}")
             if where[0] == "p":
                 theta[where[1]] = v
             else:
@@ -381,15 +382,6 @@ class MDPGame:
     def pure_commitments(self) -> int:
         """How many pure case-(a) commitments exist: :math:`|L|^{|S|}`."""
         return self.n_leader_actions**self.n_states
-
-
-def _finite(val: Any, field: str) -> float:
-    if isinstance(val, bool) or not isinstance(val, (int, float)):
-        raise InputError(f"{val!r} is not a number", field=field, fix="write a finite number")
-    v = float(val)
-    if not math.isfinite(v):
-        raise InputError(f"{val!r} is not finite", field=field, fix="write a finite number")
-    return v
 
 
 def labels(items: Sequence[Any], field: str, source: str | None) -> tuple[str, ...]:

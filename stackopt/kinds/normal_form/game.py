@@ -14,6 +14,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from stackopt.checks.inputs import lookup, player_names, record_unique
 from stackopt.errors import InputError
 
 
@@ -58,19 +59,9 @@ class NormalFormGame:
         m, n = A.shape
         la = _labels(self.leader_actions, m, "leader.actions", "a")
         fa = _labels(self.follower_actions, n, "follower.actions", "b")
-        for who, nm in (("leader.name", self.leader_name), ("follower.name", self.follower_name)):
-            if not isinstance(nm, str) or not nm.strip():
-                raise InputError(
-                    f"player name must be a non-empty string, got {nm!r}",
-                    field=who,
-                    fix="give the player a name",
-                )
-        if self.leader_name == self.follower_name:
-            raise InputError(
-                f"both players are called {self.leader_name!r}",
-                field="follower.name",
-                fix="give the players different names",
-            )
+        player_names(
+            ("leader.name", self.leader_name), ("follower.name", self.follower_name), distinct=True
+        )
         A.setflags(write=False)
         B.setflags(write=False)
         object.__setattr__(self, "leader_payoffs", A)
@@ -114,13 +105,15 @@ class NormalFormGame:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def __repr__(self) -> str:
+    def summary(self) -> str:
+        """`` 'name' mxn: leader 'L', follower 'F'``: the body of the repr (of this game, and of
+        the games built on it, e.g. an incentive game)."""
         m, n = self.shape
         nm = f" {self.name!r}" if self.name else ""
-        return (
-            f"<NormalFormGame{nm} {m}x{n}: leader {self.leader_name!r}, "
-            f"follower {self.follower_name!r}>"
-        )
+        return f"{nm} {m}x{n}: leader {self.leader_name!r}, follower {self.follower_name!r}"
+
+    def __repr__(self) -> str:
+        return f"<NormalFormGame{self.summary()}>"
 
     # -- transformations -----------------------------------------------------
     def swap_roles(self) -> NormalFormGame:
@@ -191,25 +184,11 @@ class NormalFormGame:
 
     def leader_index(self, label: str) -> int:
         """Position of a leader action label (InputError if unknown)."""
-        try:
-            return self._leader_pos[label]
-        except KeyError:
-            raise InputError(
-                f"unknown leader action {label!r}",
-                field="leader.actions",
-                fix="choose from " + ", ".join(map(repr, self.leader_actions)),
-            ) from None
+        return lookup(self._leader_pos, label, "leader action", "leader.actions")
 
     def follower_index(self, label: str) -> int:
         """Position of a follower action label (InputError if unknown)."""
-        try:
-            return self._follower_pos[label]
-        except KeyError:
-            raise InputError(
-                f"unknown follower action {label!r}",
-                field="follower.actions",
-                fix="choose from " + ", ".join(map(repr, self.follower_actions)),
-            ) from None
+        return lookup(self._follower_pos, label, "follower action", "follower.actions")
 
 
 def _matrix(data, field: str) -> np.ndarray:
@@ -318,13 +297,9 @@ def _labels(labels, count: int, field: str, prefix: str) -> tuple[str, ...]:
         )
     seen: dict[str, int] = {}
     for k, s in enumerate(out):
-        if s in seen:
-            raise InputError(
-                f"duplicate label {s!r} (positions {seen[s]} and {k})",
-                field=f"{field}[{k}]",
-                fix="make every action label unique",
-            )
-        seen[s] = k
+        record_unique(
+            seen, s, k, what="label", field=f"{field}[{k}]", fix="make every action label unique"
+        )
     return tuple(out)
 
 

@@ -29,6 +29,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from stackopt.checks.inputs import lookup, player_names, record_unique
 from stackopt.errors import InputError
 
 PRIOR_TOL = 1e-9  # |sum of priors - 1| allowed
@@ -119,44 +120,30 @@ class SecurityGame:
                 fix=f"use at most {T} resources (one resource covers one target; "
                 f"{T} already cover every target)",
             )
+        # coverage helps the defender (covered >= uncovered) and hurts the attacker (<=):
+        # sign * (covered - uncovered) >= 0 with sign +1 for the defender, -1 for the attacker
+        monotone = (
+            ("defender", dc, du, 1.0, "below", "hurt"),
+            ("attacker", ac, au, -1.0, "above", "help"),
+        )
         for lam in range(L):
             who = f" for type '{types[lam]}'" if L > 1 else ""
-            bad = np.nonzero(dc[lam] < du[lam])[0]
-            if bad.size:
-                t = int(bad[0])
-                raise InputError(
-                    f"defender's covered payoff {dc[lam, t]:g} is below its "
-                    f"uncovered payoff {du[lam, t]:g}{who}",
-                    field=f"targets[{t}].defender",
-                    fix="coverage must not hurt the defender: check that "
-                    "'covered' and 'uncovered' are not swapped",
-                )
-            bad = np.nonzero(ac[lam] > au[lam])[0]
-            if bad.size:
-                t = int(bad[0])
-                raise InputError(
-                    f"attacker's covered payoff {ac[lam, t]:g} is above its "
-                    f"uncovered payoff {au[lam, t]:g}{who}",
-                    field=f"targets[{t}].attacker",
-                    fix="coverage must not help the attacker: check that "
-                    "'covered' and 'uncovered' are not swapped",
-                )
-        for nm, field in (
-            (self.defender_name, "defender.name"),
-            (self.attacker_name, "attacker.name"),
-        ):
-            if not isinstance(nm, str) or not nm.strip():
-                raise InputError(
-                    f"player name must be a non-empty string, got {nm!r}",
-                    field=field,
-                    fix="give the player a name",
-                )
-        if self.defender_name == self.attacker_name:
-            raise InputError(
-                f"both players are called {self.defender_name!r}",
-                field="attacker.name",
-                fix="give the players different names",
-            )
+            for player, cov, unc, sign, side, effect in monotone:
+                bad = np.nonzero(sign * cov[lam] < sign * unc[lam])[0]
+                if bad.size:
+                    t = int(bad[0])
+                    raise InputError(
+                        f"{player}'s covered payoff {cov[lam, t]:g} is {side} its "
+                        f"uncovered payoff {unc[lam, t]:g}{who}",
+                        field=f"targets[{t}].{player}",
+                        fix=f"coverage must not {effect} the {player}: check that "
+                        "'covered' and 'uncovered' are not swapped",
+                    )
+        player_names(
+            ("defender.name", self.defender_name),
+            ("attacker.name", self.attacker_name),
+            distinct=True,
+        )
         for arr in (dc, du, ac, au):
             arr.setflags(write=False)
         for key, val in (
@@ -206,25 +193,17 @@ class SecurityGame:
     def _target_positions(self) -> dict[str, int]:
         return {t: k for k, t in enumerate(self.targets)}
 
+    @cached_property
+    def _type_positions(self) -> dict[str, int]:
+        return {t: k for k, t in enumerate(self.types)}
+
     def target_index(self, label: Any) -> int:
-        try:
-            return self._target_positions[str(label)]
-        except KeyError:
-            raise InputError(
-                f"unknown target {label!r}",
-                field="targets",
-                fix="choose from " + ", ".join(map(repr, self.targets[:10])),
-            ) from None
+        return lookup(
+            self._target_positions, label, "target", "targets", self.targets[:10], key=str
+        )
 
     def type_index(self, label: Any) -> int:
-        try:
-            return self.types.index(str(label))
-        except ValueError:
-            raise InputError(
-                f"unknown attacker type {label!r}",
-                field="attacker.types",
-                fix="choose from " + ", ".join(map(repr, self.types)),
-            ) from None
+        return lookup(self._type_positions, label, "attacker type", "attacker.types", key=str)
 
     # -- payoffs -------------------------------------------------------------
     def defender_utility(self, coverage: np.ndarray) -> np.ndarray:
@@ -262,13 +241,9 @@ def _targets(labels: Sequence[Any]) -> tuple[str, ...]:
                 fix="give every target a short name",
             )
         s = str(lab).strip()
-        if s in seen:
-            raise InputError(
-                f"duplicate target {s!r} (positions {seen[s]} and {k})",
-                field=f"targets[{k}]",
-                fix="make every target name unique",
-            )
-        seen[s] = k
+        record_unique(
+            seen, s, k, what="target", field=f"targets[{k}]", fix="make every target name unique"
+        )
         out.append(s)
     return tuple(out)
 
