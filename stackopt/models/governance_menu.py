@@ -222,25 +222,10 @@ def build(v: dict[str, Any], *, name: str) -> Any:
     from stackopt.kinds.normal_form.game import NormalFormGame
 
     reg, firm = payoff_matrices(v)
-    if regulator_leads(v):
-        return NormalFormGame(
-            reg,
-            firm,
-            REGIMES,
-            FIRM_ACTIONS,
-            leader_name="regulator",
-            follower_name="firm",
-            name=name,
-        )
-    return NormalFormGame(
-        firm.T,
-        reg.T,
-        FIRM_ACTIONS,
-        REGIMES,
-        leader_name="firm",
-        follower_name="regulator",
-        name=name,
+    game = NormalFormGame(
+        reg, firm, REGIMES, FIRM_ACTIONS, leader_name="regulator", follower_name="firm", name=name
     )
+    return game if regulator_leads(v) else game.swap_roles()
 
 
 def build_subsidy(v: dict[str, Any], *, name: str) -> Any:
