@@ -37,6 +37,7 @@ from typing import Any
 
 from stackopt.batch.spaces import Space, Template, as_bool, as_number, open_space
 from stackopt.errors import InputError
+from stackopt.io.tables import refuse_ragged, refuse_repeats
 
 #: Extensions read as list files (one game path a line).
 LIST_EXTENSIONS = (".txt", ".list", ".lst")
@@ -305,22 +306,22 @@ def _read_csv(table: str) -> tuple[list[str], list[str | None], list[dict[str, A
             raise InputError(
                 f"column {j + 1} has no name", source=table, field="header", fix="name every column"
             )
-        if header.index(h) != j:
-            raise InputError(
-                f"column {h!r} appears twice", source=table, field=h, fix="name each column once"
-            )
+    refuse_repeats(
+        header, "column", source=table, field=lambda _, h: h, fix="name each column once"
+    )
     ids: list[str | None] = []
     rows: list[dict[str, Any]] = []
     for n, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) != len(header):
-            raise InputError(
-                f"line {n} has {len(cells)} cells but the header has {len(header)}",
-                source=table,
-                field=f"line {n}",
-                fix="give every row one cell per column",
-            )
+        refuse_ragged(
+            cells,
+            len(header),
+            source=table,
+            line=n,
+            fix="give every row one cell per column",
+            noun="cells",
+        )
         row = {h: c.strip() for h, c in zip(header, cells)}
         ident = row.pop(ID_COLUMN, None)
         if ident is not None and not ident:

@@ -35,6 +35,7 @@ from pydantic import Field
 from stackopt.errors import InputError, UnsupportedError
 from stackopt.io.build import build_from
 from stackopt.io.specs import GameSpec, PlayerNameSpec, StrictSpec
+from stackopt.io.tables import refuse_repeats
 from stackopt.io.validation import parse_model
 from stackopt.kinds.bilevel.expressions import Poly, parse_constraint, parse_expression
 from stackopt.kinds.bilevel.game import BilevelProblem
@@ -108,16 +109,14 @@ def _variables(player: PlayerSpec, who: str, source: str):
             lo.append(-np.inf if spec.lower is None else spec.lower)
             hi.append(np.inf if spec.upper is None else spec.upper)
             types.append(spec.type)
-    seen: set[str] = set()
-    for n in names:  # linear time (names.count in a loop was quadratic)
-        if n in seen:
-            raise InputError(
-                f"variable {n!r} declared twice",
-                source=source,
-                field=f"{who}.variables",
-                fix="use unique names",
-            )
-        seen.add(n)
+    refuse_repeats(
+        names,
+        "variable",
+        source=source,
+        field=f"{who}.variables",
+        fix="use unique names",
+        twice="declared twice",
+    )
     return names, np.array(lo, float), np.array(hi, float), types
 
 
@@ -170,16 +169,16 @@ def parse_bilevel(
             field="follower.variables",
             fix="declare at least one",
         )
+    refuse_repeats(
+        xn + yn,
+        "variable",
+        source=source,
+        field=lambda _, n: f"follower.variables.{n}",
+        fix="give each variable one owner",
+        twice="is declared by both players",
+    )
     pos = {n: ("x", i) for i, n in enumerate(xn)}
-    for j, n in enumerate(yn):
-        if n in pos:
-            raise InputError(
-                f"variable {n!r} is declared by both players",
-                source=source,
-                field=f"follower.variables.{n}",
-                fix="give each variable one owner",
-            )
-        pos[n] = ("y", j)
+    pos.update({n: ("y", j) for j, n in enumerate(yn)})
     nx, ny = len(xn), len(yn)
 
     def linear(poly: Poly, text: str, field: str) -> tuple[np.ndarray, np.ndarray]:

@@ -39,6 +39,7 @@ from stackopt.errors import InputError
 from stackopt.io.build import build_from
 from stackopt.io.safe_yaml import csv_rows, escape_excerpt, read_text, resolve_inside
 from stackopt.io.specs import GameSpec, PlayerNameSpec
+from stackopt.io.tables import refuse_ragged, refuse_repeats
 from stackopt.io.validation import parse_model
 from stackopt.kinds.interdiction.game import InterdictionGame
 
@@ -185,13 +186,13 @@ def read_edge_list_csv(path: str | Path) -> list[dict[str, Any]]:
             header = [f.strip().lower() for f in fields]
             _check_header(header, src, line)
             continue
-        if len(fields) != len(header):
-            raise InputError(
-                f"line {line} has {len(fields)} fields but the header has {len(header)}",
-                source=src,
-                field=f"line {line}",
-                fix="give every row one value per header column",
-            )
+        refuse_ragged(
+            fields,
+            len(header),
+            source=src,
+            line=line,
+            fix="give every row one value per header column",
+        )
         row: dict[str, Any] = {"_line": line}
         for col, (name, raw) in enumerate(zip(header, fields), start=1):
             value = raw.strip()
@@ -248,7 +249,6 @@ def read_edge_list_csv(path: str | Path) -> list[dict[str, Any]]:
 
 
 def _check_header(header: list[str], src: str, line: int) -> None:
-    seen: set[str] = set()
     for col, name in enumerate(header, start=1):
         if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
             raise InputError(
@@ -257,15 +257,14 @@ def _check_header(header: list[str], src: str, line: int) -> None:
                 field=f"line {line}, column {col}",
                 fix="columns are " + ",".join(REQUIRED_COLUMNS) + " and optionally removable",
             )
-        if name in seen:
-            raise InputError(
-                f"column {name!r} appears twice",
-                source=src,
-                field=f"line {line}, column {col}",
-                fix="name each column once",
-            )
-        seen.add(name)
-    missing = [c for c in REQUIRED_COLUMNS if c not in seen]
+    refuse_repeats(
+        header,
+        "column",
+        source=src,
+        field=lambda k, _: f"line {line}, column {k + 1}",
+        fix="name each column once",
+    )
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InputError(
             "missing column(s) " + ", ".join(missing),

@@ -33,9 +33,8 @@ leader action). ``leader.actions`` may then be a plain list of names.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +42,9 @@ import numpy as np
 
 from stackopt.errors import InputError
 from stackopt.io.build import build_from
-from stackopt.io.safe_yaml import read_text, resolve_inside
+from stackopt.io.safe_yaml import csv_rows, read_text, resolve_inside
 from stackopt.io.specs import GameSpec, PlayerNameSpec, StrictSpec
+from stackopt.io.tables import finite_cell, refuse_ragged, refuse_repeats
 from stackopt.io.validation import parse_model
 from stackopt.kinds.mdp.game import MDPGame, labels
 
@@ -174,13 +174,25 @@ def _transitions(data: Nested, P: np.ndarray, ix: _Index, field: str, *, full: b
         )
 
 
+#: The columns each tidy CSV file must have (plus an optional ``leader_action``).
+_CSV_COLUMNS = {
+    "transitions": ("state", "action", "next_state", "probability"),
+    "rewards": ("state", "action", "leader_reward", "follower_reward"),
+}
+
+
 def _read_csv(
-    base_dir: Path | None, name: str, field: str, source: str, required: tuple[str, ...]
-) -> tuple[Path, list[dict[str, str]]]:
+    base_dir: Path | None, name: str, field: str, source: str, fill: Callable[..., None], *into: Any
+) -> None:
+    """Read the CSV file ``name`` given for ``field`` (columns ``_CSV_COLUMNS[field]`` and
+    optionally ``leader_action``, each once, in any order; every row one cell per column;
+    blank lines skipped) and ``fill(path, rows, *into)`` with its rows as column -> cell
+    mappings, every error naming the file."""
+    required = _CSV_COLUMNS[field]
     path = resolve_inside(base_dir, name, field=field, source=source)
-    text = read_text(path)
-    reader = csv.DictReader(io.StringIO(text))
-    cols = [c.strip() for c in (reader.fieldnames or [])]
+    src = str(path)
+    lines = [(n, cells) for n, cells in csv_rows(read_text(path), src) if cells]
+    cols = [c.strip() for c in lines[0][1]] if lines else []
     allowed = set(required) | {"leader_action"}
     bad = [(f"column {c!r} is missing", c) for c in required if c not in cols]
     bad += [(f"unknown column {c!r}", c) for c in cols if c not in allowed]
@@ -188,34 +200,18 @@ def _read_csv(
         message, column = bad[0]
         raise InputError(
             message,
-            source=str(path),
+            source=src,
             field=column,
             fix="columns: " + ",".join(required) + " (and optionally leader_action)",
         )
+    refuse_repeats(cols, "column", source=src, field=lambda _, c: c, fix="name each column once")
     rows = []
-    for row in reader:
-        rows.append({k.strip(): (v or "").strip() for k, v in row.items() if k is not None})
-    return path, rows
-
-
-def _csv_num(text: str, where: str, path: Path, what: str) -> float:
-    try:
-        x = float(text)
-    except ValueError:
-        raise InputError(
-            f"{what} {text!r} is not a number",
-            source=str(path),
-            field=where,
-            fix="write a finite number",
-        ) from None
-    if not math.isfinite(x):
-        raise InputError(
-            f"{what} {text!r} is not finite",
-            source=str(path),
-            field=where,
-            fix="write a finite number",
+    for n, cells in lines[1:]:
+        refuse_ragged(
+            cells, len(cols), source=src, line=n, fix="give every row one cell per column"
         )
-    return x
+        rows.append({c: v.strip() for c, v in zip(cols, cells)})
+    build_from(src, fill, path, rows, *into)
 
 
 def _leader_rows(row: dict[str, str], ix: _Index, where: str, L: int) -> list[int]:
@@ -235,7 +231,9 @@ def _transitions_csv(path: Path, rows, P: np.ndarray, ix: _Index) -> None:
         i = ix.state(row["state"], f"{where}.state")
         j = ix.action(row["action"], f"{where}.action")
         k = ix.state(row["next_state"], f"{where}.next_state")
-        p = _csv_num(row["probability"], f"{where}.probability", path, "probability")
+        p = finite_cell(
+            row["probability"], source=str(path), field=f"{where}.probability", what="probability"
+        )
         for l in _leader_rows(row, ix, f"{where}.leader_action", L):
             key = (l, i, j)
             if row.get("leader_action", "") and key not in cleared:
@@ -262,8 +260,18 @@ def _rewards_csv(path: Path, rows, rf: np.ndarray, rl: np.ndarray, ix: _Index) -
         where = f"row {n + 2}"
         i = ix.state(row["state"], f"{where}.state")
         j = ix.action(row["action"], f"{where}.action")
-        vl = _csv_num(row["leader_reward"] or "0", f"{where}.leader_reward", path, "reward")
-        vf = _csv_num(row["follower_reward"] or "0", f"{where}.follower_reward", path, "reward")
+        vl = finite_cell(
+            row["leader_reward"] or "0",
+            source=str(path),
+            field=f"{where}.leader_reward",
+            what="reward",
+        )
+        vf = finite_cell(
+            row["follower_reward"] or "0",
+            source=str(path),
+            field=f"{where}.follower_reward",
+            what="reward",
+        )
         for l in _leader_rows(row, ix, f"{where}.leader_action", L):
             rl[l, i, j] += vl
             rf[l, i, j] += vf
@@ -309,27 +317,13 @@ def parse_mdp(
     rf = np.zeros((L, S, A))
     rl = np.zeros((L, S, A))
     if isinstance(spec.transitions, str):
-        path, rows = _read_csv(
-            base_dir,
-            spec.transitions,
-            "transitions",
-            source,
-            ("state", "action", "next_state", "probability"),
-        )
-        build_from(str(path), _transitions_csv, path, rows, P, ix)
+        _read_csv(base_dir, spec.transitions, "transitions", source, _transitions_csv, P, ix)
     else:
         base = np.zeros((S, A, S))
         _transitions(spec.transitions, base, ix, "transitions", full=True)
         P[:] = base
     if isinstance(spec.rewards, str):
-        path, rows = _read_csv(
-            base_dir,
-            spec.rewards,
-            "rewards",
-            source,
-            ("state", "action", "leader_reward", "follower_reward"),
-        )
-        build_from(str(path), _rewards_csv, path, rows, rf, rl, ix)
+        _read_csv(base_dir, spec.rewards, "rewards", source, _rewards_csv, rf, rl, ix)
     elif spec.rewards is not None:
         for who, arr in (("follower", rf), ("leader", rl)):
             table = getattr(spec.rewards, who)

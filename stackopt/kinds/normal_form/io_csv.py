@@ -31,6 +31,7 @@ from stackopt.errors import InputError
 from stackopt.io.arrays import max_file_bytes, numeric_block, read_csv_frame
 from stackopt.io.build import build_from
 from stackopt.io.safe_yaml import CONTROL_CHARS, csv_rows, escape_excerpt, read_text
+from stackopt.io.tables import finite_cell, refuse_ragged
 from stackopt.kinds.normal_form.game import NormalFormGame
 
 LONG_HEADER = ["leader_action", "follower_action", "leader_payoff", "follower_payoff"]
@@ -52,34 +53,21 @@ def _rows(path: Path) -> list[list[str]]:
     return [[c.strip() for c in r] for r in rows]
 
 
-def _number(cell: str, source: str, field: str) -> float:
-    try:
-        v = float(cell)
-    except ValueError:
-        raise InputError(
-            f"{cell!r} is not a number", source=source, field=field, fix="write a plain number"
-        ) from None
-    if not math.isfinite(v):
-        raise InputError(
-            f"{cell!r} is not finite",
-            source=source,
-            field=field,
-            fix="payoffs must be finite numbers",
-        )
-    return v
-
-
 def _numbers(cells: list[str], source: str, line: int, cols: Sequence[str]) -> list[float]:
     """The payoffs of one row (``cells`` under the header labels ``cols``): :func:`float` of
-    each cell, all in one pass; when a cell is not a finite number, :func:`_number` names the
-    first such cell and column (the same check, cell by cell)."""
+    each cell, all in one pass; when a cell is not a finite number,
+    :func:`~stackopt.io.tables.finite_cell` names the first such cell and column (the same
+    check, cell by cell)."""
     try:
         vals = [float(c) for c in cells]
         if all(map(math.isfinite, vals)):
             return vals
     except ValueError:
         pass
-    return [_number(c, source, f"line {line} column {cols[k]!r}") for k, c in enumerate(cells)]
+    return [
+        finite_cell(c, source=source, field=f"line {line} column {cols[k]!r}")
+        for k, c in enumerate(cells)
+    ]
 
 
 def read_normal_form_csv(
@@ -194,8 +182,8 @@ def _long(rows: list[list[str]], src: str):
                 fix="give each profile once",
             )
         cells[key] = (
-            _number(r[2], src, f"line {n} leader_payoff"),
-            _number(r[3], src, f"line {n} follower_payoff"),
+            finite_cell(r[2], source=src, field=f"line {n} leader_payoff"),
+            finite_cell(r[3], source=src, field=f"line {n} follower_payoff"),
             n,
         )
         rl.setdefault(a, len(rl))
@@ -222,13 +210,9 @@ def _two_matrix(rows: list[list[str]], src: str):
     cols = rows[0][2:]
     mats: dict[str, dict[str, list[float]]] = {"leader": {}, "follower": {}}
     for n, r in enumerate(rows[1:], start=2):
-        if len(r) != len(rows[0]):
-            raise InputError(
-                f"row has {len(r)} fields but the header has {len(rows[0])}",
-                source=src,
-                field=f"line {n}",
-                fix="give one payoff per follower action",
-            )
+        refuse_ragged(
+            r, len(rows[0]), source=src, line=n, fix="give one payoff per follower action"
+        )
         who = r[0].lower()
         if who not in mats:
             raise InputError(
@@ -279,13 +263,9 @@ def read_matrix_csv(path: str | Path) -> tuple[tuple[str, ...], tuple[str, ...],
         )
     labels, data = [], []
     for n, r in enumerate(rows[1:], start=2):
-        if len(r) != len(cols) + 1:
-            raise InputError(
-                f"row has {len(r)} fields but the header has {len(cols) + 1}",
-                source=src,
-                field=f"line {n}",
-                fix="give a label and one number per column",
-            )
+        refuse_ragged(
+            r, len(cols) + 1, source=src, line=n, fix="give a label and one number per column"
+        )
         labels.append(r[0])
         data.append(_numbers(r[1:], src, n, cols))
     if not data:
