@@ -135,6 +135,14 @@ def read_nfg(path: str | Path) -> NormalFormGame:
             raise InputError("unexpected end of file", source=src, fix="the file is truncated")
         return toks[k][0]
 
+    def braced(kind: str) -> list[tuple[str, str]]:
+        """The tokens of ``kind`` up to the closing brace, which it takes too."""
+        out = []
+        while peek() == kind:
+            out.append(take(kind))
+        take("}")
+        return out
+
     if take("word")[1] != "NFG" or take("word")[1] != "1":
         raise InputError(
             "not a Gambit .nfg file (must start with 'NFG 1')",
@@ -146,10 +154,7 @@ def read_nfg(path: str | Path) -> NormalFormGame:
         raise InputError(f"unknown precision {prec!r}", source=src, fix="use R or D")
     title = take("str")[1]
     take("{")
-    players = []
-    while peek() == "str":
-        players.append(take("str")[1])
-    take("}")
+    players = [t[1] for t in braced("str")]
     if len(players) != 2:
         raise InputError(
             f"{len(players)} players; stackopt reads two-player games",
@@ -182,25 +187,14 @@ def read_nfg(path: str | Path) -> NormalFormGame:
         labels = [
             tuple(f"{p[:1] or 'p'}{s + 1}" for s in range(c)) for p, c in zip(("a", "b"), counts)
         ]
-        vals = [_num(t, src) for t in toks[k:]]
-        if len(vals) != 2 * m * n:
-            raise InputError(
-                f"{len(vals)} payoffs for {m}x{n} profiles (need {2 * m * n})",
-                source=src,
-                field="payoffs",
-                fix="give two payoffs per profile",
-            )
+        vals = [_num(t, src) for t in toks[k:]]  # 2*m*n of them (checked above)
         arr = np.array(vals).reshape(n, m, 2)  # player 1 varies fastest
         A, B = arr[:, :, 0].T, arr[:, :, 1].T
     else:  # outcome version
         labels = []
         for _ in range(2):
             take("{")
-            labs = []
-            while peek() == "str":
-                labs.append(take("str")[1])
-            take("}")
-            labels.append(tuple(labs))
+            labels.append(tuple(t[1] for t in braced("str")))
         take("}")
         if k < len(toks) and toks[k][0] == "str":
             take("str")  # comment
@@ -209,10 +203,7 @@ def read_nfg(path: str | Path) -> NormalFormGame:
         while peek() == "{":
             take("{")
             take("str")  # outcome name
-            pays = []
-            while peek() == "word":
-                pays.append(_num(take("word"), src))
-            take("}")
+            pays = [_num(t, src) for t in braced("word")]
             if len(pays) != 2:
                 raise InputError(
                     f"outcome {len(outcomes) + 1} has {len(pays)} payoffs",
