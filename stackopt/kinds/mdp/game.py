@@ -95,7 +95,14 @@ class MDPGame:
     source: str | None = None
 
     def __post_init__(self) -> None:
-        src = self.source
+        try:
+            self._validate()
+        except InputError as exc:  # every refusal names the file the game was read from
+            if self.source:
+                raise exc.with_source(self.source) from None
+            raise
+
+    def _validate(self) -> None:
         S, A = len(self.states), len(self.actions)
         L = max(1, len(self.leader_actions))
         K = len(self.parameters)
@@ -107,20 +114,16 @@ class MDPGame:
         ):
             if len(set(labels)) != len(labels):
                 dup = next(x for x in labels if labels.count(x) > 1)
-                raise InputError(
-                    f"{dup!r} is listed twice", source=src, field=what, fix="use unique names"
-                )
+                raise InputError(f"{dup!r} is listed twice", field=what, fix="use unique names")
         if S == 0 or A == 0:
             raise InputError(
                 "needs at least one state and one action",
-                source=src,
                 field="states" if S == 0 else "actions",
                 fix="list them",
             )
         if (self.horizon is None) == (self.discount is None):
             raise InputError(
                 "give exactly one of 'horizon' (finite) and 'discount' (infinite horizon)",
-                source=src,
                 field="horizon",
                 fix="write e.g. 'horizon: 4' or 'discount: 0.95'",
             )
@@ -129,7 +132,6 @@ class MDPGame:
             if isinstance(h, bool) or not isinstance(h, (int, np.integer)) or h <= 0:
                 raise InputError(
                     f"horizon must be a whole number >= 1, got {h!r}",
-                    source=src,
                     field="horizon",
                     fix="write e.g. 'horizon: 4'",
                 )
@@ -137,7 +139,6 @@ class MDPGame:
                 raise InputError(
                     f"horizon {float(h):.6g} x {S} states x {A} actions exceeds {MAX_TABLE:.0e} "
                     "table entries",
-                    source=src,
                     field="horizon",
                     fix="use a shorter horizon or 'discount:'",
                 )
@@ -151,7 +152,6 @@ class MDPGame:
             ):
                 raise InputError(
                     f"discount must be a number in [0, 1), got {g!r}",
-                    source=src,
                     field="discount",
                     fix="write e.g. 'discount: 0.95' (or use 'horizon')",
                 )
@@ -169,21 +169,18 @@ class MDPGame:
             if arr.shape != shape:
                 raise InputError(
                     f"{name} has shape {arr.shape}, expected {shape}",
-                    source=src,
                     field=name,
                     fix="give one entry per index",
                 )
             if not np.all(np.isfinite(arr)):
                 raise InputError(
                     f"{name} has a non-finite entry",
-                    source=src,
                     field=name,
                     fix="use finite numbers",
                 )
             if arr.size and float(np.abs(arr).max()) > MAX_MAGNITUDE:
                 raise InputError(
                     f"{name} has an entry {float(np.abs(arr).max()):.3g} in magnitude",
-                    source=src,
                     field=name,
                     fix=f"rescale: entries up to {MAX_MAGNITUDE:.0e} in magnitude",
                 )
@@ -197,7 +194,6 @@ class MDPGame:
             raise InputError(
                 f"effects must be finite, at most {MAX_MAGNITUDE:.0e} in magnitude, with shape "
                 f"{(K, S, A)}",
-                source=src,
                 field="leader.effects",
                 fix="one number per parameter, state and action",
             )
@@ -205,7 +201,6 @@ class MDPGame:
         if np.any(self.initial < 0) or abs(self.initial.sum() - 1) > PROB_TOL:
             raise InputError(
                 f"initial probabilities must be >= 0 and sum to 1 (sum {self.initial.sum():.12g})",
-                source=src,
                 field="initial",
                 fix="make them a probability distribution",
             )
@@ -214,7 +209,6 @@ class MDPGame:
             l, s, a, s2 = np.argwhere(P < 0)[0]
             raise InputError(
                 f"negative probability {P[l, s, a, s2]:g}",
-                source=src,
                 field=self._tfield(l, s, a) + f".{self.states[s2]}",
                 fix="probabilities must be >= 0",
             )
@@ -224,7 +218,6 @@ class MDPGame:
             l, s, a = bad[0]
             raise InputError(
                 f"probabilities sum to {sums[l, s, a]:.12g}, not 1",
-                source=src,
                 field=self._tfield(l, s, a),
                 fix="give each (state, action) a distribution over next states",
             )
@@ -232,7 +225,6 @@ class MDPGame:
             k = int(np.argmax(self.lower > self.upper))
             raise InputError(
                 f"lower {self.lower[k]:g} exceeds upper {self.upper[k]:g}",
-                source=src,
                 field=f"leader.parameters.{self.parameters[k]}",
                 fix="give lower <= upper",
             )
@@ -242,7 +234,6 @@ class MDPGame:
         if len(set(keys)) != len(keys):
             raise InputError(
                 "a parameter is named like a 'state/leader_action' commitment key",
-                source=src,
                 field="leader.parameters",
                 fix="rename the parameter",
             )

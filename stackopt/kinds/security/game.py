@@ -193,17 +193,14 @@ class SecurityGame:
     def _target_positions(self) -> dict[str, int]:
         return {t: k for k, t in enumerate(self.targets)}
 
-    @cached_property
-    def _type_positions(self) -> dict[str, int]:
-        return {t: k for k, t in enumerate(self.types)}
-
     def target_index(self, label: Any) -> int:
         return lookup(
             self._target_positions, label, "target", "targets", self.targets[:10], key=str
         )
 
     def type_index(self, label: Any) -> int:
-        return lookup(self._type_positions, label, "attacker type", "attacker.types", key=str)
+        positions = {t: k for k, t in enumerate(self.types)}
+        return lookup(positions, label, "attacker type", "attacker.types", key=str)
 
     # -- payoffs -------------------------------------------------------------
     def defender_utility(self, coverage: np.ndarray) -> np.ndarray:
