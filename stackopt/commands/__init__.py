@@ -19,6 +19,11 @@ COMMANDS = ["solve", "verify", "export", "compare", "methods", "batch", "plot"]
 EXIT_OK, EXIT_NO_EQUILIBRIUM, EXIT_BAD_INPUT = 0, 1, 2
 
 
+def labels(text: str) -> list[str]:
+    """``"A, B,,C"`` -> ``["A", "B", "C"]``: a comma-separated list of action labels."""
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
 def _option_type(opt: Any):
     def convert(text: str) -> Any:
         if opt.type == "float":
@@ -26,7 +31,7 @@ def _option_type(opt: Any):
         if opt.type == "int":
             return int(text)
         if opt.type == "labels":
-            return [t.strip() for t in text.split(",") if t.strip()]
+            return labels(text)
         return text
 
     convert.__name__ = {"float": "number", "int": "whole number"}.get(opt.type, opt.type)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from stackopt.commands import EXIT_NO_EQUILIBRIUM, EXIT_OK, add_set_option
+from stackopt.commands import EXIT_NO_EQUILIBRIUM, EXIT_OK, add_set_option, labels
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,12 +25,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the certificate as JSON")
     p.add_argument(
         "--leader-actions",
+        type=labels,
         metavar="A,B,...",
         help="verify the problem restricted to these leader actions (a result's "
         "own restrictions are never applied)",
     )
     p.add_argument(
         "--follower-actions",
+        type=labels,
         metavar="A,B,...",
         help="verify the problem restricted to these follower actions",
     )
@@ -67,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     for key in ("leader_actions", "follower_actions"):
         value = getattr(args, key, None)
         if value is not None:
-            opts[key] = [a.strip() for a in value.split(",") if a.strip()]
+            opts[key] = value
     for key in ("pure", "exact"):
         if getattr(args, key, False):
             opts[key] = True
