@@ -13,13 +13,16 @@ the field (and the file, as ``source``, when it knows it) and keeps its own mess
 ``as_float`` / ``finite_number``
     a real number (not a boolean) as a float; an integer beyond the float range reads as
     infinite, so it is refused as not finite rather than raising ``OverflowError``.
+``in_file``
+    a context in which every refusal names the file the input was read from.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from stackopt.errors import InputError
@@ -128,3 +131,15 @@ def finite_number(
             fix=fix if fix_finite is None else fix_finite,
         )
     return x
+
+
+@contextmanager
+def in_file(source: str | None) -> Iterator[None]:
+    """Name ``source`` (the file the input was read from, if any) in an InputError raised
+    inside the block, so that the checks themselves need not pass it to every refusal."""
+    try:
+        yield
+    except InputError as exc:
+        if source:
+            raise exc.with_source(source) from None
+        raise

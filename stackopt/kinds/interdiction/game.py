@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from stackopt.checks.inputs import finite_number, player_names
+from stackopt.checks.inputs import finite_number, in_file, player_names
 from stackopt.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,7 +43,7 @@ def arc_key(tail: str, head: str) -> str:
     return f"{tail}{ARC_SEPARATOR}{head}"
 
 
-def _number(value: Any, field: str, *, what: str, source: str | None) -> float:
+def _number(value: Any, field: str, *, what: str) -> float:
     x = finite_number(
         value,
         field,
@@ -52,12 +52,10 @@ def _number(value: Any, field: str, *, what: str, source: str | None) -> float:
         fix_finite="write a finite number >= 0 (use 'removable: true' to delete an arc)"
         if what == "delay"
         else None,
-        source=source,
     )
     if x < 0:
         raise InputError(
             f"{what} {value!r} is negative",
-            source=source,
             field=field,
             fix=f"{what}s must be >= 0 (shortest-path interdiction needs non-negative lengths)"
             if what != "budget"
@@ -66,23 +64,19 @@ def _number(value: Any, field: str, *, what: str, source: str | None) -> float:
     return x
 
 
-def _node(value: Any, field: str, source: str | None) -> str:
+def _node(value: Any, field: str) -> str:
     if isinstance(value, bool) or value is None:
         raise InputError(
             f"node label {value!r} is not a name",
-            source=source,
             field=field,
             fix="use a string or a number as node label",
         )
     label = str(value).strip() if isinstance(value, str) else str(value)
     if not label:
-        raise InputError(
-            "empty node label", source=source, field=field, fix="give every node a non-empty label"
-        )
+        raise InputError("empty node label", field=field, fix="give every node a non-empty label")
     if ARC_SEPARATOR in label:
         raise InputError(
             f"node label {label!r} contains '{ARC_SEPARATOR}'",
-            source=source,
             field=field,
             fix=f"'{ARC_SEPARATOR}' separates the ends of arc labels; rename the node",
         )
@@ -170,53 +164,51 @@ class InterdictionGame:
     kind: ClassVar[str] = "interdiction"
 
     def __post_init__(self) -> None:
-        src = self.origin
-        arcs = tuple(_arc(a, k, src) for k, a in enumerate(self.arcs))
+        with in_file(self.origin):
+            self._validate()
+
+    def _validate(self) -> None:
+        arcs = tuple(_arc(a, f"arcs[{k}]") for k, a in enumerate(self.arcs))
         seen: dict[tuple[str, str], int] = {}
         for k, a in enumerate(arcs):
             if a.tail == a.head:
                 raise InputError(
                     f"self-loop at node {a.tail!r}",
-                    source=src,
                     field=f"arcs[{k}]",
                     fix="remove it: a self-loop never lies on a shortest path",
                 )
             if (a.tail, a.head) in seen:
                 raise InputError(
                     f"arc {a.key!r} is listed twice (also arcs[{seen[a.tail, a.head]}])",
-                    source=src,
                     field=f"arcs[{k}]",
                     fix="keep one arc per ordered pair of nodes",
                 )
             seen[a.tail, a.head] = k
         nodes: dict[str, None] = {}
         for k, n in enumerate(self.nodes):
-            nodes[_node(n, f"nodes[{k}]", src)] = None
+            nodes[_node(n, f"nodes[{k}]")] = None
         for a in arcs:
             nodes[a.tail] = None
             nodes[a.head] = None
-        s = _node(self.source, "source", src)
-        t = _node(self.target, "target", src)
+        s = _node(self.source, "source")
+        t = _node(self.target, "target")
         for field, v in (("source", s), ("target", t)):
             if v not in nodes:
                 raise InputError(
                     f"unknown node {v!r}",
-                    source=src,
                     field=field,
                     fix="name a node that appears in an arc",
                 )
         if s == t:
             raise InputError(
                 f"source and target are both {s!r}",
-                source=src,
                 field="target",
                 fix="give two different nodes",
             )
-        budget = _number(self.budget, "budget", what="budget", source=src)
+        budget = _number(self.budget, "budget", what="budget")
         player_names(
             ("leader.name", self.leader_name),
             ("follower.name", self.follower_name),
-            source=src,
             distinct=True,
         )
         object.__setattr__(self, "arcs", arcs)
@@ -267,7 +259,7 @@ class InterdictionGame:
         labels: dict[Any, str] = {}
         back: dict[str, Any] = {}
         for v in graph.nodes:
-            lab = _node(v, f"nodes[{v!r}]", None)
+            lab = _node(v, f"nodes[{v!r}]")
             if lab in back:
                 raise InputError(
                     f"nodes {back[lab]!r} and {v!r} both print as {lab!r}",
@@ -301,8 +293,6 @@ class InterdictionGame:
                         "removable": data.get(removable, False),
                     },
                     field,
-                    None,
-                    field_is_path=True,
                 )
             )
         if source not in labels:
@@ -372,8 +362,7 @@ class InterdictionGame:
         )
 
 
-def _arc(a: Any, where: Any, source: str | None, *, field_is_path: bool = False) -> Arc:
-    prefix = str(where) if field_is_path else f"arcs[{where}]"
+def _arc(a: Any, prefix: str) -> Arc:
     if isinstance(a, Arc):
         data: Mapping[str, Any] = {
             "source": a.tail,
@@ -392,7 +381,6 @@ def _arc(a: Any, where: Any, source: str | None, *, field_is_path: bool = False)
     else:
         raise InputError(
             f"an arc must be a mapping, got {type(a).__name__}",
-            source=source,
             field=prefix,
             fix="write {source: a, target: b, length: 1, ...}",
         )
@@ -401,7 +389,6 @@ def _arc(a: Any, where: Any, source: str | None, *, field_is_path: bool = False)
         if key not in allowed:
             raise InputError(
                 f"unknown key {key!r}",
-                source=source,
                 field=f"{prefix}.{key}",
                 fix="allowed keys: " + ", ".join(sorted(allowed)),
             )
@@ -409,17 +396,16 @@ def _arc(a: Any, where: Any, source: str | None, *, field_is_path: bool = False)
         if key not in data or data[key] is None:
             raise InputError(
                 "required key is missing",
-                source=source,
                 field=f"{prefix}.{key}",
                 fix=f"give the arc's {key}",
             )
-    tail = _node(data["source"], f"{prefix}.source", source)
-    head = _node(data["target"], f"{prefix}.target", source)
-    length = _number(data["length"], f"{prefix}.length", what="length", source=source)
+    tail = _node(data["source"], f"{prefix}.source")
+    head = _node(data["target"], f"{prefix}.target")
+    length = _number(data["length"], f"{prefix}.length", what="length")
     delay = data.get("delay")
-    delay = 0.0 if delay is None else _number(delay, f"{prefix}.delay", what="delay", source=source)
+    delay = 0.0 if delay is None else _number(delay, f"{prefix}.delay", what="delay")
     cost = data.get("cost")
-    cost = 1.0 if cost is None else _number(cost, f"{prefix}.cost", what="cost", source=source)
+    cost = 1.0 if cost is None else _number(cost, f"{prefix}.cost", what="cost")
     rem = data.get("removable", False)
     if rem is None:
         rem = False
@@ -428,18 +414,21 @@ def _arc(a: Any, where: Any, source: str | None, *, field_is_path: bool = False)
     if not isinstance(rem, bool):
         raise InputError(
             f"removable must be true or false, got {rem!r}",
-            source=source,
             field=f"{prefix}.removable",
             fix="write true or false",
         )
     if rem and delay > 0:
         raise InputError(
             "an arc cannot have both a delay and 'removable: true'",
-            source=source,
             field=f"{prefix}.delay",
             fix="interdiction either lengthens the arc (delay) or removes it",
         )
     return Arc(tail=tail, head=head, length=length, delay=delay, cost=cost, removable=rem)
 
 
-parse_arc = _arc  # public name (the YAML reader validates arcs files with it)
+def parse_arc(a: Any, where: Any, source: str | None, *, field_is_path: bool = False) -> Arc:
+    """One validated :class:`Arc` from an ``Arc`` or a mapping (the YAML reader validates
+    arcs files with it): fields are ``arcs[where].*`` (``where.*`` with ``field_is_path``)
+    and every refusal names the file ``source``."""
+    with in_file(source):
+        return _arc(a, str(where) if field_is_path else f"arcs[{where}]")

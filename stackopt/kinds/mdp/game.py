@@ -41,7 +41,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from stackopt.checks.inputs import finite_number
+from stackopt.checks.inputs import finite_number, in_file
 from stackopt.errors import InputError
 
 #: Probabilities must sum to 1 within this (absolute) tolerance.
@@ -95,12 +95,8 @@ class MDPGame:
     source: str | None = None
 
     def __post_init__(self) -> None:
-        try:
+        with in_file(self.source):
             self._validate()
-        except InputError as exc:  # every refusal names the file the game was read from
-            if self.source:
-                raise exc.with_source(self.source) from None
-            raise
 
     def _validate(self) -> None:
         S, A = len(self.states), len(self.actions)
