@@ -1,7 +1,8 @@
 """Checks shared by the readers of text tables (CSV game files, edge lists, scenario tables).
 
 Each raises one :class:`~stackopt.errors.InputError` naming the file, the line or column and
-the fix. Imports nothing but :mod:`stackopt.errors` (the fast readers stay light).
+the fix. Imports nothing but :mod:`stackopt.errors` and :mod:`stackopt.io.safe_yaml` (the fast
+readers stay light).
 """
 
 from __future__ import annotations
@@ -10,22 +11,23 @@ import math
 from collections.abc import Callable, Sequence
 
 from stackopt.errors import InputError
+from stackopt.io.safe_yaml import escape_excerpt
 
 
 def finite_cell(
     text: str, *, source: str, field: str, what: str = "", fix: str = "write a finite number"
 ) -> float:
     """The finite number written in the cell ``text``, else an error
-    "``<what> 'text'`` is not a number" / "... is not finite" (NaN, infinity, overflow)."""
-    prefix = f"{what} " if what else ""
+    "``<what> 'text'`` is not a number" / "... is not finite" (NaN, infinity, overflow), the
+    cell shown as a short printable excerpt."""
     try:
         value = float(text)
     except ValueError:
-        raise InputError(
-            f"{prefix}{text!r} is not a number", source=source, field=field, fix=fix
-        ) from None
-    if not math.isfinite(value):
-        raise InputError(f"{prefix}{text!r} is not finite", source=source, field=field, fix=fix)
+        value = None
+    if value is None or not math.isfinite(value):
+        shown = f"{what} {escape_excerpt(text)!r}" if what else repr(escape_excerpt(text))
+        fault = "is not a number" if value is None else "is not finite"
+        raise InputError(f"{shown} {fault}", source=source, field=field, fix=fix)
     return value
 
 
