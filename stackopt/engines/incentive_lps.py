@@ -32,6 +32,7 @@ import numpy as np
 from stackopt.engines.highs import model_status_name, new_highs, run_decided, run_once
 from stackopt.engines.multiple_lps import (
     ActionRecord,
+    LPsOutcome,
     dominating_mixture,
     most_violated,
     nonzero_entries,
@@ -45,18 +46,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 @dataclass
-class IncentiveLPsOutcome:
-    """The best induced action, the commitment, the payment, one record per action, stats.
+class IncentiveLPsOutcome(LPsOutcome[ActionRecord]):
+    """The best induced action, one record per action and stats (:class:`LPsOutcome`), the
+    commitment and the payment.
 
     ``payment`` is the uniform incentive :math:`v_j` (a one-element array) or the per-action
     transfers :math:`w_a = x_a v_{aj}` (length :math:`m`), in payoff units.
     """
 
-    best: int | None
     commitment: np.ndarray | None
     payment: np.ndarray | None
-    records: dict[int, ActionRecord]
-    stats: dict[str, Any]
 
 
 def solve_incentive_lps(

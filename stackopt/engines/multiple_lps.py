@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -77,12 +77,23 @@ class ActionRecord:
     value: float | None = None  # LP(j) optimum (original units) when solved
 
 
+RecordT = TypeVar("RecordT")
+
+
 @dataclass
-class MultipleLPsOutcome:
+class LPsOutcome(Generic[RecordT]):
+    """What a multiple-LPs loop found: the best LP's index (``None``: no LP is feasible), one
+    record per LP (follower action or target) and the statistics. Subclasses add the best
+    LP's solution."""
+
     best: int | None
-    commitment: np.ndarray | None
-    records: dict[int, ActionRecord]
+    records: dict[int, RecordT]
     stats: dict[str, Any]
+
+
+@dataclass
+class MultipleLPsOutcome(LPsOutcome[ActionRecord]):
+    commitment: np.ndarray | None
 
 
 def solve_multiple_lps(

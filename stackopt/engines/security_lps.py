@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from stackopt.engines.highs import model_status_name, new_highs, run_once
+from stackopt.engines.multiple_lps import LPsOutcome
 from stackopt.errors import SolverError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,11 +58,8 @@ class TargetRecord:
 
 
 @dataclass
-class SecurityLPsOutcome:
-    best: int | None
+class SecurityLPsOutcome(LPsOutcome[TargetRecord]):
     coverage: np.ndarray | None
-    records: dict[int, TargetRecord]
-    stats: dict[str, Any]
 
 
 def lp_bound(dc, du, ac, au, m: float, j: int, mu: np.ndarray, nu: float) -> float:
