@@ -65,6 +65,14 @@ def _count(draw: Any, low: int, high: int, *, at_least: int = 1) -> int:
     return int(draw(st.integers(max(low, at_least), max(high, at_least))))
 
 
+def _min_columns(ties: bool, dominated: bool, zero_sum: bool, duplicate: bool = False) -> int:
+    """The fewest follower actions the degeneracy options need: 2 for one of them, 3 for a tie
+    and a dominated action (the dominated one must not break the tied pair)."""
+    if ties and dominated and not zero_sum:
+        return 3
+    return 2 if ties or dominated or duplicate else 1
+
+
 def _distinct_pair(draw: Any, n: int) -> tuple[int, int]:
     """Two different indices below ``n`` (``n >= 2``)."""
     return draw(st.sampled_from([(j, k) for j in range(n) for k in range(n) if j != k]))
@@ -117,13 +125,16 @@ def _payoff_pair(
     if duplicate_columns and n >= 2:
         j, k = _distinct_pair(draw, n)
         A[:, k], B[:, k] = A[:, j], B[:, j]
+    tied: tuple[int, ...] = ()
     if ties and n >= 2 and not zero_sum:
-        j, k = _distinct_pair(draw, n)
+        j, k = tied = _distinct_pair(draw, n)
         B[:, k] = B[:, j]
         if np.array_equal(A[:, k], A[:, j]):  # make the tie matter to the leader
             A[:, k] = A[:, j] + (1.0 if integer else 0.5)
-    if dominated and n >= 2:
-        j, k = _distinct_pair(draw, n)
+    free = [c for c in range(n) if c not in tied]  # the dominated column keeps the tie intact
+    if dominated and n >= 2 and free:
+        k = draw(st.sampled_from(free))
+        j = draw(st.sampled_from([c for c in range(n) if c != k]))
         gap = max(1.0, (payoff_range[1] - payoff_range[0]) / 10.0)
         B[:, k] = B[:, j] - (np.ceil(gap) if integer else gap)
         if zero_sum:
@@ -152,13 +163,14 @@ def normal_form_games(
     """A :class:`stackopt.NormalFormGame` (see the module docstring for the options).
 
     Options that need two actions (``ties``, ``duplicate_*``, ``dominated``) raise the
-    minimum number of the actions concerned to 2.
+    minimum number of the actions concerned to 2 (3 follower actions for ``ties`` with
+    ``dominated``: the dominated action is not one of the tied pair).
     """
     from stackopt.kinds.normal_form.game import NormalFormGame
 
-    two_cols = ties or duplicate_columns or dominated
+    cols = _min_columns(ties, dominated, zero_sum, duplicate_columns)
     m = _count(draw, min_leader_actions, max_leader_actions, at_least=2 if duplicate_rows else 1)
-    n = _count(draw, min_follower_actions, max_follower_actions, at_least=2 if two_cols else 1)
+    n = _count(draw, min_follower_actions, max_follower_actions, at_least=cols)
     A, B = _payoff_pair(
         draw,
         m,
@@ -199,7 +211,7 @@ def bayesian_games(
     priors = [w / sum(weights) for w in weights] if not followers else [float(w) for w in weights]
     types = []
     for t in range(L):
-        n = _count(draw, 1, max_follower_actions, at_least=2 if (ties or dominated) else 1)
+        n = _count(draw, 1, max_follower_actions, at_least=_min_columns(ties, dominated, zero_sum))
         R, C = _payoff_pair(
             draw, m, n, payoff_range, integer, ties=ties, dominated=dominated, zero_sum=zero_sum
         )
@@ -243,6 +255,8 @@ def security_games(
                 ac[lam, t], au[lam, t] = -dc[lam, t], -du[lam, t]
         if ties and T >= 2:
             ac[lam, 1], au[lam, 1] = ac[lam, 0], au[lam, 0]
+            if zero_sum:  # the defender's payoffs stay the attacker's negated
+                dc[lam, 1], du[lam, 1] = dc[lam, 0], du[lam, 0]
     weights = [draw(st.integers(1, 4)) for _ in range(L)]
     return SecurityGame(
         _labels("t", T),
