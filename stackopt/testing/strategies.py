@@ -79,9 +79,15 @@ def _distinct_pair(draw: Any, n: int) -> tuple[int, int]:
 
 
 def _number(draw: Any, low: float, high: float, integer: bool) -> float:
+    scale = 1 if integer else 100
+    lo, hi = int(np.ceil(low * scale)), int(np.floor(high * scale))
+    if lo > hi:
+        raise ValueError(
+            f"payoff_range ({low}, {high}) holds no "
+            + ("whole number (integer=True)" if integer else "multiple of 0.01")
+        )
     if integer:
-        return float(draw(st.integers(int(np.ceil(low)), int(np.floor(high)))))
-    lo, hi = int(np.ceil(low * 100)), int(np.floor(high * 100))
+        return float(draw(st.integers(lo, hi)))
     return draw(st.integers(lo, hi)) / 100.0
 
 

@@ -4,6 +4,7 @@ gives both (a tie and a dominated action; a tie in a zero-sum security game)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from stackopt.testing.strategies import bayesian_games, normal_form_games, security_games
@@ -50,3 +51,12 @@ def test_security_ties_keep_the_game_zero_sum(game):
     if len(game.targets) >= 2:
         assert np.array_equal(game.attacker_covered[:, 1], game.attacker_covered[:, 0])
         assert np.array_equal(game.attacker_uncovered[:, 1], game.attacker_uncovered[:, 0])
+
+
+def test_a_payoff_range_without_whole_numbers_is_refused_clearly():
+    @given(normal_form_games(integer=True, payoff_range=(0.5, 0.7)))
+    def draw(game):  # pragma: no cover - never reached
+        raise AssertionError
+
+    with pytest.raises(ValueError, match=r"payoff_range \(0.5, 0.7\) holds no whole number"):
+        draw()
