@@ -33,7 +33,7 @@ import numpy as np
 
 from stackopt.checks.inputs import as_float, lookup, player_names, record_unique
 from stackopt.errors import InputError
-from stackopt.kinds.normal_form.game import action_labels, payoff_matrix
+from stackopt.kinds.normal_form.game import PayoffMatrices, action_labels, payoff_matrix
 
 if TYPE_CHECKING:  # pragma: no cover
     from stackopt.kinds.normal_form.game import NormalFormGame
@@ -43,7 +43,7 @@ MODES = ("types", "followers")
 
 
 @dataclass(frozen=True, eq=False)
-class FollowerType:
+class FollowerType(PayoffMatrices):
     """One follower type (or one independent follower).
 
     Parameters
@@ -53,7 +53,8 @@ class FollowerType:
     prior
         Its prior probability (``mode="types"``) or weight (``mode="followers"``).
     leader_payoffs, follower_payoffs
-        ``m x n_t`` matrices :math:`R^\\ell` and :math:`C^\\ell`.
+        ``m x n_t`` matrices :math:`R^\\ell` and :math:`C^\\ell` (read-only as ``R`` and ``C``:
+        the leader's payoffs against this type, and the type's own).
     actions
         The type's ``n_t`` action labels (default ``b0, b1, ...``).
     """
@@ -63,16 +64,6 @@ class FollowerType:
     leader_payoffs: np.ndarray
     follower_payoffs: np.ndarray
     actions: tuple[str, ...] = ()
-
-    @property
-    def R(self) -> np.ndarray:
-        """Leader payoffs against this type (read-only)."""
-        return self.leader_payoffs
-
-    @property
-    def C(self) -> np.ndarray:
-        """This type's own payoffs (read-only)."""
-        return self.follower_payoffs
 
     def action_index(self, label: str) -> int:
         return lookup(

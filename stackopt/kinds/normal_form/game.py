@@ -18,8 +18,29 @@ from stackopt.checks.inputs import lookup, player_names, record_unique
 from stackopt.errors import InputError
 
 
+class PayoffMatrices:
+    """Read-only views of a leader and a follower payoff matrix (fields ``leader_payoffs`` and
+    ``follower_payoffs`` of the class using it): ``A``/``R`` and ``B``/``C``."""
+
+    leader_payoffs: np.ndarray
+    follower_payoffs: np.ndarray
+
+    @property
+    def A(self) -> np.ndarray:
+        """Leader payoff matrix (read-only view)."""
+        return self.leader_payoffs
+
+    @property
+    def B(self) -> np.ndarray:
+        """Follower payoff matrix (read-only view)."""
+        return self.follower_payoffs
+
+    R = A
+    C = B
+
+
 @dataclass(frozen=True, eq=False)
-class NormalFormGame:
+class NormalFormGame(PayoffMatrices):
     """A finite two-player game in normal form.
 
     Parameters
@@ -74,16 +95,6 @@ class NormalFormGame:
     def shape(self) -> tuple[int, int]:
         rows, cols = self.leader_payoffs.shape
         return rows, cols
-
-    @property
-    def A(self) -> np.ndarray:
-        """Leader payoff matrix (read-only view)."""
-        return self.leader_payoffs
-
-    @property
-    def B(self) -> np.ndarray:
-        """Follower payoff matrix (read-only view)."""
-        return self.follower_payoffs
 
     @property
     def scale(self) -> float:
