@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from stackopt.checks.inputs import player_names
+from stackopt.checks.inputs import as_float, player_names
 from stackopt.errors import InputError, UnsupportedError
 
 VAR_TYPES = ("continuous", "integer", "binary")
@@ -491,7 +491,12 @@ def _vec(v: Any, n: int, field: str, default: float) -> np.ndarray:
 
 
 def _finite(v: Any, field: str) -> float:
-    x = float(v)
+    try:
+        x = as_float(v)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"constant term {v!r} is not a number", field=field, fix="use a finite number"
+        ) from None
     if not np.isfinite(x):
         raise InputError("constant term is not finite", field=field, fix="use a finite number")
     return x
