@@ -1,7 +1,7 @@
 """Validation of game inputs that several kinds' game classes share (no Pyomo, no files).
 
 Each check raises one :class:`~stackopt.errors.InputError` naming the field; the caller gives
-the field (and the file, as ``source``, when it knows it) and keeps its own message words.
+the field and keeps its own message words (and names the file with ``in_file``).
 
 ``player_names``
     every player name is a non-empty string (and, on request, the two players differ).
@@ -61,14 +61,12 @@ def record_unique(
     what: str,
     field: str,
     fix: str,
-    source: str | None = None,
 ) -> None:
     """Note ``label`` at ``position`` in ``seen``; refuse it if an earlier position holds it:
     ``duplicate <what> 'label' (positions i and k)``."""
     if label in seen:
         raise InputError(
             f"duplicate {what} {label!r} (positions {seen[label]} and {position})",
-            source=source,
             field=field,
             fix=fix,
         )
@@ -114,19 +112,17 @@ def finite_number(
     what: str = "",
     fix: str = "write a finite number",
     fix_finite: str | None = None,
-    source: str | None = None,
 ) -> float:
     """``value`` as a finite float. A boolean or a non-real is refused as ``<what> <value!r>
     is not a number`` (fix ``fix``), NaN, an infinity or an integer beyond the float range as
     ``... is not finite`` (fix ``fix_finite``, default ``fix``)."""
     quoted = f"{what} {value!r}" if what else repr(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InputError(f"{quoted} is not a number", source=source, field=field, fix=fix)
+        raise InputError(f"{quoted} is not a number", field=field, fix=fix)
     x = as_float(value)
     if not math.isfinite(x):
         raise InputError(
             f"{quoted} is not finite",
-            source=source,
             field=field,
             fix=fix if fix_finite is None else fix_finite,
         )
