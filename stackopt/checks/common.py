@@ -10,15 +10,19 @@ r"""Checks that several kinds share, written once.
 ``best_response_check`` / ``tie_gap``
     the follower's response is a best response, and ties among near-best responses are broken
     by the stated rule.
-``check_rtol``
-    a relative tolerance is a number in :math:`(0, 1)`.
+``check_rtol`` / ``player_tolerances``
+    a relative tolerance is a number in :math:`(0, 1)`; the absolute tolerances it gives a
+    game with a leader and a follower payoff scale.
 ``verify_rtol``
     the tolerance ``verify`` applies to a stored result: the result's own ``options.rtol``
     (else its certificate's), capped at the default: a result may tighten its own check but
     never loosen it.
-``strong_response_checks``
-    ``best_response``, ``tie_break`` (leader-favourable), ``leader_value`` and
-    ``follower_value`` of one follower from both players' payoffs at the commitment.
+``response_checks`` (``strong_response_checks``)
+    ``best_response``, ``tie_break`` (leader-favourable, or adversarial for a weak
+    equilibrium), ``leader_value`` and ``follower_value`` of one follower from both players'
+    payoffs at the commitment.
+``worst_check``
+    one check over several residuals (one per follower type, ...): the largest decides.
 ``shortfall_check``
     a value reaches a bound (or a better answer's value) within a tolerance.
 ``game_certificate``
@@ -33,6 +37,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeGuard
 
 import numpy as np
@@ -49,6 +54,13 @@ def check_rtol(rtol: Any) -> None:
         raise InputError(
             f"rtol must be a number in (0, 1), got {rtol!r}", field="rtol", fix="use e.g. 1e-6"
         )
+
+
+def player_tolerances(game: Any, rtol: float) -> tuple[float, float]:
+    """Absolute tolerances (leader, follower) for relative tolerance ``rtol``: ``rtol`` times
+    the game's ``leader_scale`` and ``follower_scale`` (:func:`check_rtol` first)."""
+    check_rtol(rtol)
+    return rtol * game.leader_scale, rtol * game.follower_scale
 
 
 def distribution_check(
@@ -301,20 +313,30 @@ def tie_gap(fu: np.ndarray, lu: np.ndarray, j: int, atol_f: float, tie_break: st
     return float(max(0.0, lu[j] - np.where(near, lu, np.inf).min()))
 
 
-def leader_tie_check(fu: np.ndarray, lu: np.ndarray, j: int, atol_f: float, atol_l: float) -> Check:
-    """The ``tie_break`` check of a strong equilibrium: among the follower's near-best
-    responses, ``j`` gives the leader the most (within ``atol_l``; see :func:`tie_gap`)."""
-    tgap = tie_gap(fu, lu, j, atol_f, "leader")
+def tie_check(
+    fu: np.ndarray, lu: np.ndarray, j: int, atol_f: float, atol_l: float, tie_break: str = "leader"
+) -> Check:
+    """The ``tie_break`` check: among the follower's near-best responses, ``j`` gives the leader
+    the most (``"leader"``: a strong equilibrium) or the least (otherwise: a weak, pessimistic
+    one), within ``atol_l`` (see :func:`tie_gap`)."""
+    tgap = tie_gap(fu, lu, j, atol_f, tie_break)
+    strong = tie_break == "leader"
     return Check.within(
         "tie_break",
         tgap,
         atol_l,
-        "ties are broken in the leader's favour",
-        f"another best response gives the leader {tgap:.3g} more",
+        "ties are broken in the leader's favour"
+        if strong
+        else "ties are broken against the leader",
+        f"another best response gives the leader {tgap:.3g} {'more' if strong else 'less'}",
     )
 
 
-def strong_response_checks(
+#: The ``tie_break`` check of a strong equilibrium (:func:`tie_check` with ``"leader"``).
+leader_tie_check = partial(tie_check, tie_break="leader")
+
+
+def response_checks(
     fu: np.ndarray,
     lu: np.ndarray,
     j: int,
@@ -324,19 +346,33 @@ def strong_response_checks(
     atol_l: float,
     atol_f: float,
     labels: Sequence[str],
+    *,
+    tie_break: str = "leader",
 ) -> list[Check]:
     r"""The checks of response ``j`` (label ``response``; ``labels`` names every follower
-    action) in a strong equilibrium, from the follower's payoffs ``fu`` and the leader's ``lu``
-    at the commitment, one entry per follower action: ``best_response``
-    (:func:`best_response_check`), ``tie_break`` (:func:`leader_tie_check`), and the reported
-    ``leader_value`` / ``follower_value`` against :math:`lu_j` / :math:`fu_j`
-    (:func:`value_check`)."""
+    action) from the follower's payoffs ``fu`` and the leader's ``lu`` at the commitment, one
+    entry per follower action: ``best_response`` (:func:`best_response_check`), ``tie_break``
+    (:func:`tie_check` by the rule ``tie_break``), and the reported ``leader_value`` /
+    ``follower_value`` against :math:`lu_j` / :math:`fu_j` (:func:`value_check`)."""
     return [
         best_response_check(fu, j, response, atol_f, labels),
-        leader_tie_check(fu, lu, j, atol_f, atol_l),
+        tie_check(fu, lu, j, atol_f, atol_l, tie_break),
         value_check("leader_value", leader_value, float(lu[j]), atol_l),
         value_check("follower_value", follower_value, float(fu[j]), atol_f),
     ]
+
+
+#: The checks of a strong equilibrium's response (the name before ``tie_break`` was added).
+strong_response_checks = response_checks
+
+
+def worst_check(
+    name: str, residuals: Sequence[float], tol: float, passed: str, failed: Callable[[int], str]
+) -> Check:
+    """One check over several residuals (one per follower type, ...): the largest must be
+    within ``tol`` (NaN fails); ``failed(i)`` words the failure of the worst, index ``i``."""
+    i = int(np.argmax(residuals))
+    return Check.within(name, float(residuals[i]), tol, passed, failed(i))
 
 
 def game_certificate(

@@ -39,14 +39,15 @@ import numpy as np
 
 from stackopt.certificate import Certificate, Check
 from stackopt.checks.common import (
-    check_rtol,
     distribution_check,
     game_certificate,
     is_finite_number,
+    player_tolerances,
     probability_vector,
     shortfall_check,
     tie_gap,
     value_check,
+    worst_check,
 )
 from stackopt.errors import InputError
 from stackopt.kinds.bayesian.game import DEFAULT_MAX_PROFILES, BayesianGame, harsanyi_transform
@@ -57,9 +58,8 @@ from stackopt.vocabulary import milp_bound
 
 def tolerances(game: BayesianGame, rtol: float) -> tuple[float, float, float]:
     """``(atol_total_leader, atol_type_leader, atol_follower)`` for relative ``rtol``."""
-    check_rtol(rtol)
-    atol_r = rtol * game.leader_scale
-    return atol_r * game.value_factor, atol_r, rtol * game.follower_scale
+    atol_r, atol_f = player_tolerances(game, rtol)
+    return atol_r * game.value_factor, atol_r, atol_f
 
 
 def commitment_vector(game: BayesianGame, commitment: Mapping[str, Any]) -> np.ndarray:
@@ -143,32 +143,29 @@ def certify_bayesian(
     checks.append(distribution_check(x, rtol))
     resp = response_indices(game, response)
 
-    gaps = [
-        (float((x @ t.C).max() - x @ t.C[:, resp[l]]), t.name) for l, t in enumerate(game.types)
-    ]
-    gap, who = max(gaps)
+    names = game.type_names
+    gaps = [float((x @ t.C).max() - x @ t.C[:, resp[l]]) for l, t in enumerate(game.types)]
     checks.append(
-        Check.within(
+        worst_check(
             "best_response",
-            gap,
+            gaps,
             atol_f,
             f"every type's response is a best response ({len(gaps)} types)",
-            f"type {who!r}: its response is {gap:.3g} below its best",
+            lambda i: f"type {names[i]!r}: its response is {gaps[i]:.3g} below its best",
         )
     )
-
-    ties = []
-    for l, t in enumerate(game.types):
-        ties.append((tie_gap(x @ t.C, x @ t.R, resp[l], atol_f, tie_break), t.name))
-    tgap, who = max(ties)
+    ties = [tie_gap(x @ t.C, x @ t.R, resp[l], atol_f, tie_break) for l, t in enumerate(game.types)]
     word = "in the leader's favour" if tie_break == "leader" else "against the leader"
     checks.append(
-        Check.within(
+        worst_check(
             "tie_break",
-            tgap,
+            ties,
             atol_r,
             f"every type breaks ties {word}",
-            f"type {who!r}: another best response changes the leader's payoff by {tgap:.3g}",
+            lambda i: (
+                f"type {names[i]!r}: another best response changes the leader's payoff "
+                f"by {ties[i]:.3g}"
+            ),
         )
     )
 
@@ -178,8 +175,30 @@ def certify_bayesian(
 
     if tie_break == "leader":
         checks.append(_optimality(game, x, resp, true_l, ev, rtol, atol_l, max_profiles))
-        return game_certificate(game, checks, rtol=rtol, atol=max(atol_l, atol_f), evidence=ev)
-    # adversarial: the supremum / strict / attainment checks on the Harsanyi game
+    else:  # adversarial: the supremum / strict / attainment checks on the Harsanyi game
+        checks += _weak_checks(game, x, resp, ev, rtol, attained, max_profiles)
+    return game_certificate(
+        game,
+        checks,
+        rtol=rtol,
+        atol=max(atol_l, atol_f),
+        evidence=ev,
+        tie_break=TieBreak.LEADER if tie_break == "leader" else TieBreak.ADVERSARIAL,
+    )
+
+
+def _weak_checks(
+    game: BayesianGame,
+    x: np.ndarray,
+    resp: list[int],
+    ev: Mapping[str, Any],
+    rtol: float,
+    attained: bool,
+    max_profiles: int,
+) -> list[Check]:
+    """``strict_commitment``, ``supremum`` and ``attainment`` of
+    :func:`~stackopt.kinds.normal_form.checks_pessimistic.certify_weak` on the Harsanyi game
+    (those it made: without pessimistic evidence only the failed ``supremum``)."""
     from stackopt.kinds.normal_form.checks_pessimistic import certify_weak
 
     h = harsanyi_transform(game, max_profiles=max_profiles)
@@ -196,28 +215,17 @@ def certify_bayesian(
         rtol=rtol,
         attained=attained,
     )
-    present = {c.name for c in weak.checks}
-    for name in ("strict_commitment", "supremum", "attainment"):
-        if name not in present:  # e.g. no pessimistic evidence: the supremum check failed
-            continue
-        c = weak.check(name)
-        checks.append(
-            Check(
-                name,
-                c.passed,
-                c.residual,
-                c.tolerance,
-                c.detail + " (Harsanyi game, prior-weighted units)",
-            )
+    return [
+        Check(
+            c.name,
+            c.passed,
+            c.residual,
+            c.tolerance,
+            c.detail + " (Harsanyi game, prior-weighted units)",
         )
-    return game_certificate(
-        game,
-        checks,
-        rtol=rtol,
-        atol=max(atol_l, atol_f),
-        evidence=ev,
-        tie_break=TieBreak.ADVERSARIAL,
-    )
+        for c in weak.checks
+        if c.name in ("strict_commitment", "supremum", "attainment")
+    ]
 
 
 def _follower_values(

@@ -44,14 +44,14 @@ from stackopt.certificate import Certificate, Check
 from stackopt.checks.common import (
     NO_BOUNDS,
     bounds_check,
-    check_rtol,
     distribution_check,
     domination_margin,
     game_certificate,
+    player_tolerances,
     probability_vector,
     pure_optimality_check,
     record_weight,
-    strong_response_checks,
+    response_checks,
     value_check,
 )
 from stackopt.errors import InputError
@@ -59,11 +59,8 @@ from stackopt.formulations.incentive_lps import dual_bound
 from stackopt.kinds.incentive.game import IncentiveGame
 from stackopt.kinds.registry import DEFAULT_RTOL
 
-
-def tolerances(game: IncentiveGame, rtol: float) -> tuple[float, float]:
-    """Absolute tolerances (leader, follower) for relative tolerance ``rtol``."""
-    check_rtol(rtol)
-    return rtol * game.leader_scale, rtol * game.follower_scale
+#: Absolute tolerances (leader, follower) of an incentive game for relative tolerance ``rtol``.
+tolerances = player_tolerances
 
 
 def _amount(v: Any, field: str) -> float:
@@ -147,28 +144,15 @@ def certify(
 ) -> Certificate:
     """Check a result against ``game``; see the module docstring."""
     atol_l, atol_f = tolerances(game, rtol)
-    A, B = game.A, game.B
-    inc = game.incentives
-    checks: list[Check] = []
-
-    for label, p in commitment.items():  # probability_vector's float() takes true and "1"
-        if isinstance(p, bool) or not isinstance(p, (int, float)):
-            raise InputError(
-                f"probability {p!r} is not a number",
-                field=f"leader.commitment.{label}",
-                fix="write a number",
-            )
     x = probability_vector(game.shape[0], game.leader_index, commitment)
-    checks.append(distribution_check(x, rtol, pure=pure))
-
     j = game.follower_index(str(response))
     V = incentive_matrix(game, incentives)
     t = x @ V  # expected transfer per follower action
-    checks.append(_incentives_check(game, V, t[j], atol_f))
+    checks = [distribution_check(x, rtol, pure=pure), _incentives_check(game, V, t[j], atol_f)]
 
-    fu = x @ B + t
-    lu = x @ A - inc.cost_weight * t
-    checks += strong_response_checks(
+    fu = x @ game.B + t
+    lu = x @ game.A - game.incentives.cost_weight * t
+    checks += response_checks(
         fu, lu, j, response, leader_value, follower_value, atol_l, atol_f, game.follower_actions
     )
     if payment is not None and (

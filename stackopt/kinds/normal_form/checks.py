@@ -27,7 +27,8 @@ Together these prove that no commitment gives the leader more than the reported 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -35,14 +36,13 @@ import numpy as np
 from stackopt.certificate import Certificate, Check
 from stackopt.checks.common import (
     NO_BOUNDS,
-    best_response_check,
     bounds_check,
     check_rtol,
     distribution_check,
-    leader_tie_check,
+    game_certificate,
     probability_vector,
     pure_optimality_check,
-    value_check,
+    response_checks,
 )
 from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.kinds.registry import DEFAULT_RTOL
@@ -81,35 +81,94 @@ def certify(
     *,
     rtol: float = DEFAULT_RTOL,
     pure: bool = False,
+    tie_break: str = "leader",
+    attained: bool = True,
 ) -> Certificate:
-    """Check a (commitment, response) pair against ``game``; see the module docstring."""
-    atol_l, atol_f = tolerances(game, rtol)
-    A, B = game.A, game.B
-    checks: list[Check] = []
+    """Check a (commitment, response) pair against ``game``; see the module docstring.
 
-    x = commitment_vector(game, commitment)
-    checks.append(distribution_check(x, rtol, pure=pure))
+    ``tie_break="adversarial"`` checks a pessimistic (weak) result instead: adversarial ties
+    and, in place of ``optimality``, the supremum checks of
+    :mod:`stackopt.kinds.normal_form.checks_pessimistic` (``attained``: whether the result
+    claims that its commitment attains the supremum)."""
+    a = Answer.read(game, commitment, response, rtol)
+    checks = a.checks(leader_value, follower_value, pure=pure, tie_break=tie_break)
+    if tie_break == "leader":
+        checks.append(_optimality(game, a.leader_payoff, evidence, a.atol_l, a.atol_f, pure))
+        rule = TieBreak.LEADER
+    else:
+        from stackopt.kinds.normal_form.checks_pessimistic import supremum_checks
 
-    j = game.follower_index(str(response))
-    fu = x @ B
-    lu = x @ A
-    checks.append(best_response_check(fu, j, response, atol_f, game.follower_actions))
+        checks += supremum_checks(game, evidence or {}, a, attained)
+        rule = TieBreak.ADVERSARIAL
+    return game_certificate(game, checks, rtol=rtol, atol=a.atol, evidence=evidence, tie_break=rule)
 
-    checks.append(leader_tie_check(fu, lu, j, atol_f, atol_l))
 
-    true_l, true_f = float(lu[j]), float(fu[j])
-    checks.append(value_check("leader_value", leader_value, true_l, atol_l))
-    checks.append(value_check("follower_value", follower_value, true_f, atol_f))
+@dataclass(frozen=True, eq=False)
+class Answer:
+    r"""A normal-form answer read against its game: the commitment vector :math:`x`, the
+    response's index :math:`j` and label, the follower's and the leader's payoffs
+    :math:`x^\top B`, :math:`x^\top A` at the commitment, the relative tolerance and its
+    absolute tolerances :math:`\varepsilon_L`, :math:`\varepsilon_F` (:func:`tolerances`)."""
 
-    checks.append(_optimality(game, true_l, evidence, atol_l, atol_f, pure))
-    return Certificate(
-        checks=tuple(checks),
-        tie_break=TieBreak.LEADER,
-        rtol=rtol,
-        atol=max(atol_l, atol_f),
-        scale=game.scale,
-        evidence=dict(evidence or {}),
-    )
+    x: np.ndarray
+    j: int
+    fu: np.ndarray
+    lu: np.ndarray
+    rtol: float
+    atol_l: float
+    atol_f: float
+    response: str
+    labels: Sequence[str]
+
+    @classmethod
+    def read(
+        cls, game: NormalFormGame, commitment: Mapping[str, Any], response: str, rtol: float
+    ) -> Answer:
+        """The answer ``(commitment, response)``; :class:`InputError` for an unreadable
+        commitment (first) or an unknown response."""
+        atol_l, atol_f = tolerances(game, rtol)
+        x = commitment_vector(game, commitment)
+        j = game.follower_index(str(response))
+        return cls(
+            x, j, x @ game.B, x @ game.A, rtol, atol_l, atol_f, response, game.follower_actions
+        )
+
+    @property
+    def leader_payoff(self) -> float:
+        r""":math:`x^\top A_{\cdot j}`."""
+        return float(self.lu[self.j])
+
+    @property
+    def atol(self) -> float:
+        """The larger absolute tolerance (the certificate's ``atol``)."""
+        return max(self.atol_l, self.atol_f)
+
+    def checks(
+        self,
+        leader_value: Any,
+        follower_value: Any,
+        *,
+        pure: bool = False,
+        tie_break: str = "leader",
+    ) -> list[Check]:
+        """``commitment`` (a probability vector; ``pure``: one action) and the
+        :func:`~stackopt.checks.common.response_checks` of the answer (``tie_break``: the rule
+        ``"leader"`` or ``"adversarial"``) with the reported values."""
+        return [
+            distribution_check(self.x, self.rtol, pure=pure),
+            *response_checks(
+                self.fu,
+                self.lu,
+                self.j,
+                self.response,
+                leader_value,
+                follower_value,
+                self.atol_l,
+                self.atol_f,
+                self.labels,
+                tie_break=tie_break,
+            ),
+        ]
 
 
 def _optimality(

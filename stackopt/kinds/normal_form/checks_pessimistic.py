@@ -30,15 +30,15 @@ With :math:`\varepsilon_L = r\,s_A`, :math:`\varepsilon_F = r\,s_B` as in
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from stackopt.certificate import Certificate, Check
-from stackopt.checks.common import best_response_check, distribution_check, value_check
-from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, commitment_vector, tolerances
+from stackopt.certificate import Check
+from stackopt.checks.common import shortfall_check
+from stackopt.kinds.normal_form.checks import Answer, certify, commitment_vector
 from stackopt.kinds.normal_form.game import NormalFormGame
-from stackopt.status import TieBreak
 
 #: The largest relative epsilon ``verify`` accepts for the strict commitment (the solver's
 #: default, ``pessimistic.DEFAULT_EPSILON``): a result cannot loosen it.
@@ -94,47 +94,22 @@ def weak_evidence(game: NormalFormGame, out: Any, *, epsilon: float) -> dict[str
     }
 
 
-def certify_weak(
-    game: NormalFormGame,
-    commitment: Mapping[str, Any],
-    response: str,
-    leader_value: float | None,
-    follower_value: float | None,
-    evidence: Mapping[str, Any] | None,
-    *,
-    rtol: float = DEFAULT_RTOL,
-    attained: bool = True,
-) -> Certificate:
-    """Check a pessimistic result against ``game``; see the module docstring."""
-    atol_l, atol_f = tolerances(game, rtol)
-    A, B = game.A, game.B
-    ev = dict(evidence or {})
-    checks: list[Check] = []
+#: Check a pessimistic (weak) result against ``game`` (see the module docstring):
+#: :func:`~stackopt.kinds.normal_form.checks.certify` with ``tie_break="adversarial"``;
+#: ``certify_weak(game, commitment, response, leader_value, follower_value, evidence, *,
+#: rtol, attained=True)``.
+certify_weak = partial(certify, tie_break="adversarial")
 
-    x = commitment_vector(game, commitment)
-    checks.append(distribution_check(x, rtol))
-    j = game.follower_index(str(response))
-    fu, lu = x @ B, x @ A
-    checks.append(best_response_check(fu, j, response, atol_f))
-    near = fu >= fu.max() - atol_f
-    worst = float(np.where(near, lu, np.inf).min())
-    tie_gap = float(max(0.0, lu[j] - worst))
-    checks.append(
-        Check(
-            "tie_break",
-            tie_gap <= atol_l,
-            tie_gap,
-            atol_l,
-            "ties are broken against the leader"
-            if tie_gap <= atol_l
-            else f"another best response gives the leader {tie_gap:.3g} less",
-        )
-    )
-    checks.append(value_check("leader_value", leader_value, float(lu[j]), atol_l))
-    checks.append(value_check("follower_value", follower_value, float(fu[j]), atol_f))
+
+def supremum_checks(
+    game: NormalFormGame, ev: Mapping[str, Any], a: Answer, attained: bool
+) -> list[Check]:
+    """``strict_commitment``, ``supremum`` and ``attainment`` of the answer ``a`` (see the
+    module docstring); only a failed ``supremum`` when the evidence has no finite supremum."""
+    atol_l, atol_f = a.atol_l, a.atol_f
     sup = ev.get("supremum")
     if isinstance(sup, bool) or not isinstance(sup, (int, float)):
-        checks.append(
+        return [
             Check(
                 "supremum",
                 False,
@@ -142,27 +117,26 @@ def certify_weak(
                 atol_l,
                 "the result carries no supremum (evidence.supremum)",
             )
-        )
-        return _cert(checks, rtol, atol_l, atol_f, game, ev)
+        ]
     sup = float(sup)
     if not np.isfinite(sup):
-        checks.append(
+        return [
             Check("supremum", False, None, atol_l, f"the supremum {sup!r} is not a finite number")
-        )
-        return _cert(checks, rtol, atol_l, atol_f, game, ev)
-    checks.append(_strict_check(game, ev, sup, atol_l, atol_f))
-    checks.append(_supremum_check(game, ev, sup, atol_l, atol_f))
+        ]
+    checks = [
+        _strict_check(game, ev, sup, atol_l, atol_f),
+        _supremum_check(game, ev, sup, atol_l, atol_f),
+    ]
     if attained:
-        short = float(max(0.0, sup - worst))
+        worst = pessimistic_value(game, a.x, atol_f)
         checks.append(
-            Check(
+            shortfall_check(
                 "attainment",
-                short <= atol_l,
-                short,
+                sup,
+                worst,
                 atol_l,
-                f"the commitment attains the supremum {sup:.10g}"
-                if short <= atol_l
-                else f"the commitment gets {worst:.10g} < supremum {sup:.10g}",
+                f"the commitment attains the supremum {sup:.10g}",
+                f"the commitment gets {worst:.10g} < supremum {sup:.10g}",
             )
         )
     else:
@@ -176,18 +150,7 @@ def certify_weak(
                 f"refinement; not re-proven by verify); no equilibrium is claimed",
             )
         )
-    return _cert(checks, rtol, atol_l, atol_f, game, ev)
-
-
-def _cert(checks, rtol, atol_l, atol_f, game, ev) -> Certificate:
-    return Certificate(
-        checks=tuple(checks),
-        tie_break=TieBreak.ADVERSARIAL,
-        rtol=rtol,
-        atol=max(atol_l, atol_f),
-        scale=game.scale,
-        evidence=ev,
-    )
+    return checks
 
 
 def _strict_check(
@@ -314,13 +277,11 @@ def _supremum_check(
             atol_l,
             "no record for follower action(s) " + ", ".join(map(repr, missing[:5])),
         )
-    excess = float(max(0.0, worst - sup))
-    return Check(
+    return shortfall_check(
         "supremum",
-        excess <= atol_l,
-        excess,
+        worst,
+        sup,
         atol_l,
-        f"no commitment gets more than {sup:.10g} (bounds for {len(classes)} classes)"
-        if excess <= atol_l
-        else f"class '{worst_label}' is only bounded by {worst:.10g} > {sup:.10g}",
+        f"no commitment gets more than {sup:.10g} (bounds for {len(classes)} classes)",
+        f"class '{worst_label}' is only bounded by {worst:.10g} > {sup:.10g}",
     )

@@ -37,11 +37,19 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Certificate, Check
-from stackopt.checks.common import bounds_check, check_rtol, probability_vector, tie_gap
+from stackopt.checks.common import (
+    bounds_check,
+    check_rtol,
+    game_certificate,
+    probability_vector,
+    shortfall_check,
+    tie_gap,
+    value_check,
+    worst_check,
+)
 from stackopt.errors import InputError
 from stackopt.kinds.registry import DEFAULT_RTOL
 from stackopt.kinds.security.game import SecurityGame
-from stackopt.status import TieBreak
 from stackopt.vocabulary import COMMITMENT, milp_bound
 
 
@@ -144,62 +152,37 @@ def certify_security(
     )
     ud, ua = game.defender_utility(c), game.attacker_utility(c)
     gaps = [float(ua[lam].max() - ua[lam, t]) for lam, t in enumerate(resp)]
-    worst = int(np.argmax(gaps))
     checks.append(
-        Check(
+        worst_check(
             "best_response",
-            gaps[worst] <= atol_a,
-            gaps[worst],
+            gaps,
             atol_a,
-            "every attacked target is a best response"
-            if gaps[worst] <= atol_a
-            else f"type '{game.types[worst]}' gains {gaps[worst]:.3g} by attacking "
-            f"'{game.targets[int(ua[worst].argmax())]}'",
+            "every attacked target is a best response",
+            lambda i: (
+                f"type '{game.types[i]}' gains {gaps[i]:.3g} by attacking "
+                f"'{game.targets[int(ua[i].argmax())]}'"
+            ),
         )
     )
     ties = [tie_gap(ua[lam], ud[lam], t, atol_a, "leader") for lam, t in enumerate(resp)]
-    worst = int(np.argmax(ties))
     checks.append(
-        Check(
+        worst_check(
             "tie_break",
-            ties[worst] <= atol_d,
-            ties[worst],
+            ties,
             atol_d,
-            "ties are broken in the defender's favour"
-            if ties[worst] <= atol_d
-            else f"another best response of type '{game.types[worst]}' gives the "
-            f"defender {ties[worst]:.3g} more",
+            "ties are broken in the defender's favour",
+            lambda i: (
+                f"another best response of type '{game.types[i]}' gives the "
+                f"defender {ties[i]:.3g} more"
+            ),
         )
     )
     true_l = float(sum(p * ud[lam, t] for lam, (p, t) in enumerate(zip(game.priors, resp))))
     true_f = {ty: float(ua[lam, t]) for lam, (ty, t) in enumerate(zip(game.types, resp))}
-    if leader_value is None:  # values are optional
-        checks.append(
-            Check("leader_value", True, None, atol_d, f"not reported; the game gives {true_l:.10g}")
-        )
-    else:
-        err = abs(float(leader_value) - true_l)
-        checks.append(
-            Check(
-                "leader_value",
-                err <= atol_d,
-                err,
-                atol_d,
-                f"recomputed {true_l:.10g}"
-                if err <= atol_d
-                else f"reported {float(leader_value):.10g} but the game gives {true_l:.10g}",
-            )
-        )
+    checks.append(value_check("leader_value", leader_value, true_l, atol_d))
     checks.append(_follower_value(game, follower_value, true_f, atol_a))
     checks.append(_optimality(game, true_l, evidence, atol_d, rederive))
-    return Certificate(
-        checks=tuple(checks),
-        tie_break=TieBreak.LEADER,
-        rtol=rtol,
-        atol=max(atol_d, atol_a),
-        scale=game.scale,
-        evidence=dict(evidence or {}),
-    )
+    return game_certificate(game, checks, rtol=rtol, atol=max(atol_d, atol_a), evidence=evidence)
 
 
 def _follower_value(game: SecurityGame, reported: Any, true: dict[str, float], tol: float) -> Check:
@@ -270,22 +253,18 @@ def _optimality(
             )
         rederived, how = _rederive(game) if rederive else (None, "")
         if rederived is not None:  # the file's bound is only a hint: re-derive the optimum
-            gap = float(max(0.0, rederived - value))
-            return Check(
+            return shortfall_check(
                 "optimality",
-                gap <= atol,
-                gap,
+                rederived,
+                value,
                 atol,
-                f"re-derived independently ({how}): optimum {rederived:.10g}"
-                if gap <= atol
-                else f"{how} gives {rederived:.10g} > {value:.10g}",
+                f"re-derived independently ({how}): optimum {rederived:.10g}",
+                f"{how} gives {rederived:.10g} > {value:.10g}",
             )
-        gap = float(raw) - value
-        ok = gap <= atol
-        return Check(
+        return shortfall_check(
             "optimality",
-            ok,
-            max(gap, 0.0),
+            float(raw),
+            value,
             atol,
             f"solver-reported: ERASER MILP bound {milp.get('bound')} reported by HiGHS "
             f"with mip_rel_gap=0 (solver's claim, "
@@ -293,9 +272,8 @@ def _optimality(
                 f"not re-derived: game above {VERIFY_ERASER_ENTRIES} target-type pairs)"
                 if rederive
                 else "not re-checkable from the game)"
-            )
-            if ok
-            else f"MILP bound {milp.get('bound')} exceeds the value {value:.10g}",
+            ),
+            f"MILP bound {milp.get('bound')} exceeds the value {value:.10g}",
         )
     return Check(
         "optimality",
