@@ -101,6 +101,83 @@ class Result:
     game: str | None = None
     message: str = ""
 
+    # -- construction ----------------------------------------------------------
+    @classmethod
+    def answered(
+        cls,
+        game: Any,
+        status: Status,
+        method: str,
+        commitment: Mapping[str, float],
+        leader_value: float | None,
+        response: Any,
+        follower_value: Any,
+        certificate: Certificate | None,
+        stats: Mapping[str, Any] | None = None,
+        options: Mapping[str, Any] | None = None,
+        message: str | None = None,
+        *,
+        incentives: Mapping[str, Any] | None = None,
+        payment: float | None = None,
+    ) -> Result:
+        """The result of a solve of ``game`` that has an answer (the one constructor every
+        kind's solve facade uses).
+
+        ``kind``, ``game`` and the players' names come from ``game`` (``game.kind``,
+        ``game.name``, ``game.leader_name``, ``game.follower_name``; a security game names
+        its defender and attacker through these). ``stats`` and ``options`` are kept as
+        given (``{}`` when omitted). ``message=None`` states the certificate's verdict:
+        ``""`` when it passed, else ``"certificate failed: "`` and its summary
+        (:func:`certificate_message`). ``incentives`` and ``payment`` are the incentive
+        games' leader fields.
+        """
+        return cls(
+            kind=game.kind,
+            status=status,
+            method=method,
+            leader=LeaderOutcome(
+                game.leader_name, commitment, leader_value, incentives=incentives, payment=payment
+            ),
+            follower=FollowerOutcome(game.follower_name, response, follower_value),
+            certificate=certificate,
+            stats={} if stats is None else stats,
+            options={} if options is None else options,
+            game=game.name,
+            message=certificate_message(certificate) if message is None else message,
+        )
+
+    @classmethod
+    def unanswered(
+        cls,
+        game: Any,
+        status: Status,
+        method: str,
+        message: str,
+        options: Mapping[str, Any] | None = None,
+        stats: Mapping[str, Any] | None = None,
+        *,
+        response: Any = None,
+    ) -> Result:
+        """A result without an answer (infeasible, unbounded, stopped): empty commitment, no
+        values, no certificate, the reason in ``message``. ``response`` is the follower's
+        empty response (``None``; ``{}`` for kinds whose response maps variables to values).
+        Works for any object as ``game``: missing names fall back to ``"leader"`` and
+        ``"follower"``, a missing kind to ``"unknown"``."""
+        return cls(
+            kind=str(getattr(game, "kind", "unknown")),
+            status=status,
+            method=method,
+            leader=LeaderOutcome(str(getattr(game, "leader_name", "leader")), {}, None),
+            follower=FollowerOutcome(
+                str(getattr(game, "follower_name", "follower")), response, None
+            ),
+            certificate=None,
+            stats={} if stats is None else stats,
+            options={} if options is None else options,
+            game=getattr(game, "name", None),
+            message=message,
+        )
+
     # -- convenience ---------------------------------------------------------
     @property
     def certified(self) -> bool:
@@ -194,13 +271,20 @@ class Result:
         return f"<div>{head}{msg}{table}{cert}</div>"
 
     # -- serialisation -------------------------------------------------------
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-JSON dictionary with the keys documented in the module docstring."""
+    def _header(self) -> dict[str, Any]:
+        """What was solved and how: ``kind``, ``game``, ``status`` (its value) and ``method``,
+        the first keys of :meth:`to_dict`, :meth:`summary` and ``to_frame().attrs``."""
         return {
             "kind": self.kind,
             "game": self.game,
             "status": self.status.value,
             "method": self.method,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON dictionary with the keys documented in the module docstring."""
+        return {
+            **self._header(),
             "leader": self.leader.to_dict(),
             "follower": self.follower.to_dict(),
             "certificate": None if self.certificate is None else self.certificate.to_dict(),
@@ -356,10 +440,7 @@ class Result:
             df[col.name] = df[col.name].astype(col.dtype)
         df.attrs.update(
             {
-                "kind": self.kind,
-                "game": self.game,
-                "status": self.status.value,
-                "method": self.method,
+                **self._header(),
                 "leader": self.leader.name,
                 "follower": self.follower.name,
                 "response": self.follower.response,
@@ -389,12 +470,10 @@ class Result:
         return pd.DataFrame(rows, columns=["player", "name", "label", "value"])
 
     def summary(self) -> dict[str, Any]:
-        """Flat one-row summary for batch tables."""
+        """Flat one-row summary for batch tables (``game`` first)."""
         return {
-            "game": self.game,
-            "kind": self.kind,
-            "status": self.status.value,
-            "method": self.method,
+            "game": self.game,  # keeps its first place when the header sets it again
+            **self._header(),
             "leader": self.leader.name,
             "leader_value": self.leader.value,
             "follower": self.follower.name,
@@ -424,6 +503,14 @@ def _mixed_kinds() -> set[str]:
     return {name for name, spec in kinds().items() if spec.mixed}
 
 
+def certificate_message(certificate: Certificate | None) -> str:
+    """A result's message about its certificate: ``""`` when there is none or it passed,
+    else ``"certificate failed: "`` and the failed checks' summary."""
+    if certificate is None or certificate.passed:
+        return ""
+    return "certificate failed: " + certificate.summary()
+
+
 def failure_result(
     game: Any,
     options: Mapping[str, Any],
@@ -435,16 +522,13 @@ def failure_result(
 ) -> Result:
     """A result without an answer (``status`` ``error`` or ``time_limit``) for a solve of
     ``game`` that stopped: empty commitment, no values, no certificate, the reason in
-    ``message`` (and what the solve measured before it stopped in ``stats``)."""
-    return Result(
-        kind=str(getattr(game, "kind", "unknown")),
-        status=status,
-        method=str(options.get("method") or method or "unknown"),
-        leader=LeaderOutcome(str(getattr(game, "leader_name", "leader")), {}, None),
-        follower=FollowerOutcome(str(getattr(game, "follower_name", "follower")), None, None),
-        certificate=None,
-        stats=dict(stats or {}),
-        options=dict(options),
-        game=getattr(game, "name", None),
-        message=message,
+    ``message`` (and what the solve measured before it stopped in ``stats``). The method is
+    ``options["method"]``, else ``method``, else ``"unknown"``."""
+    return Result.unanswered(
+        game,
+        status,
+        str(options.get("method") or method or "unknown"),
+        message,
+        dict(options),
+        dict(stats or {}),
     )

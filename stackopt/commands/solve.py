@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from stackopt.io.load import load_game
     from stackopt.kinds.registry import check_options, spec_of
     from stackopt.report import format_result
+    from stackopt.result import failure_result
 
     check_out(args.out, args.file)
     model = _model_or_none(args.file, getattr(args, "set", None))
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         except InputError as exc:  # an option this game cannot take: name the game file too
             raise exc.with_source(args.file) from None
         except SolverError as exc:  # time limit, solver failure: still one JSON object
-            result = _failure(game, opts, str(exc), spec.default_method)
+            result = failure_result(game, opts, f"solver failure: {exc}", spec.default_method)
     if interrupted:  # Ctrl-C, even if a solver turned it into a failure: exit 130, no --out
         raise KeyboardInterrupt
     if model is not None:  # options.model: the parameters, so that verify rebuilds the game
@@ -132,24 +133,6 @@ def load_game_or_model(file: str, sets: list[str] | None):
     if sets or is_model_name(file):
         return load_with_sets(file, sets)
     return load_game(file)
-
-
-def _failure(game, opts: dict, message: str, default_method: str | None):
-    """A ``status: error`` result for a solve that stopped without an answer."""
-    from stackopt.result import FollowerOutcome, LeaderOutcome, Result
-    from stackopt.status import Status
-
-    return Result(
-        kind=str(getattr(game, "kind", "unknown")),
-        status=Status.ERROR,
-        method=str(opts.get("method") or default_method or "unknown"),
-        leader=LeaderOutcome(str(getattr(game, "leader_name", "leader")), {}, None),
-        follower=FollowerOutcome(str(getattr(game, "follower_name", "follower")), None, None),
-        certificate=None,
-        options=dict(opts),
-        game=getattr(game, "name", None),
-        message=f"solver failure: {message}",
-    )
 
 
 def check_out(out: str | None, *inputs: str) -> None:

@@ -44,7 +44,7 @@ from stackopt.kinds.bayesian.checks import (
 )
 from stackopt.kinds.bayesian.game import DEFAULT_MAX_PROFILES, BayesianGame, harsanyi_transform
 from stackopt.kinds.registry import validated
-from stackopt.result import FollowerOutcome, LeaderOutcome, Result, failure_result
+from stackopt.result import Result, certificate_message, failure_result
 from stackopt.status import Status
 from stackopt.vocabulary import MILP_BOUND, milp_record
 
@@ -389,7 +389,7 @@ def _solve_weak(
         msg += (
             "" if res.certificate.passed else "; certificate failed: " + res.certificate.summary()
         )
-        res = Result(**{**res.__dict__, "status": Status.NOT_ATTAINED, "message": msg})
+        res = dataclasses.replace(res, status=Status.NOT_ATTAINED, message=msg)
     return res
 
 
@@ -422,20 +422,11 @@ def _result(
         attained=attained,
         max_profiles=int(options.get("max_profiles", DEFAULT_MAX_PROFILES)),
     )
-    msg = "" if cert.passed else "certificate failed: " + cert.summary()
+    msg = certificate_message(cert)
     if tie_break == "adversarial" and attained:
         msg = f"supremum {supremum:.10g} is attained" + ("; " + msg if msg else "")
-    return Result(
-        kind=BayesianGame.kind,
-        status=Status.OPTIMAL,
-        method=method,
-        leader=LeaderOutcome(game.leader_name, commitment, lv),
-        follower=FollowerOutcome(game.follower_name, response, fvals),
-        certificate=cert,
-        stats=stats,
-        options=options,
-        game=game.name,
-        message=msg,
+    return Result.answered(
+        game, Status.OPTIMAL, method, commitment, lv, response, fvals, cert, stats, options, msg
     )
 
 

@@ -52,7 +52,7 @@ from stackopt.kinds.bilevel.checks import DEFAULT_RTOL, FollowerOracle, certify,
 from stackopt.kinds.bilevel.game import BilevelProblem
 from stackopt.kinds.registry import validated
 from stackopt.progress import model_size, phase
-from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.result import Result
 from stackopt.status import Status
 from stackopt.vocabulary import OPTIMALITY
 
@@ -656,37 +656,15 @@ def _answer(
         status = (
             (Status.TIME_LIMIT if timed_out else Status.FEASIBLE) if others_ok else Status.ERROR
         )
-    return Result(
-        kind=BilevelProblem.kind,
-        status=status,
-        method=method,
-        leader=LeaderOutcome(
-            problem.leader_name, dict(zip(problem.leader_variables, map(float, x))), lv
-        ),
-        follower=FollowerOutcome(
-            problem.follower_name, dict(zip(problem.follower_variables, map(float, y))), fv
-        ),
-        certificate=cert,
-        stats=stats,
-        options=options,
-        game=problem.name,
-        message=msg,
+    commitment = dict(zip(problem.leader_variables, map(float, x)))
+    response = dict(zip(problem.follower_variables, map(float, y)))
+    return Result.answered(
+        problem, status, method, commitment, lv, response, fv, cert, stats, options, msg
     )
 
 
 def _no_answer(problem, method, status, message, options, stats) -> Result:
-    return Result(
-        kind=BilevelProblem.kind,
-        status=status,
-        method=method,
-        leader=LeaderOutcome(problem.leader_name, {}, None),
-        follower=FollowerOutcome(problem.follower_name, {}, None),
-        certificate=None,
-        stats=stats,
-        options=options,
-        game=problem.name,
-        message=message,
-    )
+    return Result.unanswered(problem, status, method, message, options, stats, response={})
 
 
 def verify_bilevel(

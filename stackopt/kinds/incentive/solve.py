@@ -23,7 +23,7 @@ from stackopt.errors import InputError
 from stackopt.kinds.incentive.checks import DEFAULT_RTOL, certify, pure_table, tolerances
 from stackopt.kinds.incentive.game import IncentiveGame
 from stackopt.kinds.registry import validated
-from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.result import Result
 from stackopt.status import Status
 
 METHODS = ("incentive_lps", "pure_commitment")
@@ -165,21 +165,21 @@ def solve_incentive(
     stats["value_without_incentives"] = without
     stats["value_of_incentives"] = lv - without
     stats["total_seconds"] = time.perf_counter() - t0
-    return Result(
-        kind=IncentiveGame.kind,
-        status=Status.OPTIMAL,
-        method=method,
-        leader=LeaderOutcome(
-            game.leader_name, commitment, lv, incentives=incentives, payment=payment
-        ),
-        follower=FollowerOutcome(game.follower_name, game.follower_actions[j], fv),
-        certificate=cert,
-        stats=stats,
-        options=options,
-        game=game.name,
-        message=_summary(incentives, payment, lv - without, without)
-        if cert.passed
-        else "certificate failed: " + cert.summary(),
+    msg = _summary(incentives, payment, lv - without, without) if cert.passed else None
+    return Result.answered(
+        game,
+        Status.OPTIMAL,
+        method,
+        commitment,
+        lv,
+        game.follower_actions[j],
+        fv,
+        cert,
+        stats,
+        options,
+        msg,
+        incentives=incentives,
+        payment=payment,
     )
 
 

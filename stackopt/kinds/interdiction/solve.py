@@ -35,7 +35,7 @@ from stackopt.kinds.interdiction.checks import (
 )
 from stackopt.kinds.interdiction.game import InterdictionGame
 from stackopt.kinds.registry import validated
-from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.result import Result
 from stackopt.status import Status
 from stackopt.vocabulary import MILP_BOUND, milp_record
 
@@ -210,17 +210,8 @@ def solve_interdiction(
         msg = f"HiGHS stopped with '{status}'; the interdiction is not proven optimal"
     elif not cert.passed:
         msg = "certificate failed: " + cert.summary()
-    return Result(
-        kind=InterdictionGame.kind,
-        status=st,
-        method=method,
-        leader=LeaderOutcome(game.leader_name, commitment, dist),
-        follower=FollowerOutcome(game.follower_name, {"path": path}, dist),
-        certificate=cert,
-        stats=stats,
-        options=options,
-        game=game.name,
-        message=msg,
+    return Result.answered(
+        game, st, method, commitment, dist, {"path": path}, dist, cert, stats, options, msg
     )
 
 
@@ -308,17 +299,14 @@ def _unreachable_certificate(game: InterdictionGame, rtol: float) -> Certificate
 
 def _unreachable(game: InterdictionGame, options: Mapping[str, Any]) -> Result:
     cert = _unreachable_certificate(game, float(options["rtol"]))
-    return Result(
-        kind=InterdictionGame.kind,
-        status=Status.INFEASIBLE,
-        method=str(options["method"]),
-        leader=LeaderOutcome(game.leader_name, {a.key: 0 for a in game.arcs}, None),
-        follower=FollowerOutcome(game.follower_name, {"path": []}, None),
-        certificate=cert,
-        options=dict(options),
-        game=game.name,
-        message=f"no path from {game.source!r} to {game.target!r} exists even "
-        "before interdiction: the follower cannot move",
+    no_arcs = {a.key: 0 for a in game.arcs}
+    msg = (
+        f"no path from {game.source!r} to {game.target!r} exists even "
+        "before interdiction: the follower cannot move"
+    )
+    method, opts = str(options["method"]), dict(options)
+    return Result.answered(
+        game, Status.INFEASIBLE, method, no_arcs, None, {"path": []}, None, cert, None, opts, msg
     )
 
 

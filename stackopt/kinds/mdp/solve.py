@@ -38,7 +38,7 @@ from stackopt.kinds.mdp import dp
 from stackopt.kinds.mdp.checks import atol_of, certify, occupancy, policy_to_response, tie_tolerance
 from stackopt.kinds.mdp.game import MDPGame
 from stackopt.kinds.registry import DEFAULT_RTOL
-from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.result import Result
 from stackopt.status import Status
 
 METHODS = ("kkt_milp", "enumerate")
@@ -185,22 +185,11 @@ def solve_mdp(
     cert = certify(game, commitment, response, lv, fv, evidence, rtol=rtol, pure=bool(pure))
     stats["total_seconds"] = time.perf_counter() - t0
     st = Status.OPTIMAL if status == "optimal" else Status.TIME_LIMIT
-    msg = ""
+    msg: str | None = None  # None: the certificate's verdict
     if st is not Status.OPTIMAL:
         msg = f"HiGHS stopped with '{status}'; the commitment is not proven optimal"
-    elif not cert.passed:
-        msg = "certificate failed: " + cert.summary()
-    return Result(
-        kind=MDPGame.kind,
-        status=st,
-        method=method,
-        leader=LeaderOutcome(game.leader_name, commitment, lv),
-        follower=FollowerOutcome(game.follower_name, response, fv),
-        certificate=cert,
-        stats=stats,
-        options=options,
-        game=game.name,
-        message=msg,
+    return Result.answered(
+        game, st, method, commitment, lv, response, fv, cert, stats, options, msg
     )
 
 

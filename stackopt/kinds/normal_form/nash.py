@@ -57,7 +57,7 @@ from stackopt.errors import InputError, SolverError, UnsupportedError
 from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, tolerances
 from stackopt.kinds.normal_form.checks_nash import certify_nash
 from stackopt.kinds.normal_form.game import NormalFormGame
-from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.result import Result
 from stackopt.status import Status
 from stackopt.vocabulary import MILP_BOUND, OPTIMALITY, milp_bound, milp_record, upgrade_evidence
 
@@ -286,18 +286,10 @@ def nash_equilibria(
             },
         )
         stats["total_seconds"] = time.perf_counter() - t0
-        return Result(
-            kind=NormalFormGame.kind,
-            status=Status.ERROR,
-            method="nash_milp",
-            leader=LeaderOutcome(game.leader_name, x_map, float(xf @ game.A @ yf)),
-            follower=FollowerOutcome(game.follower_name, y_map, float(xf @ game.B @ yf)),
-            certificate=cert,
-            stats=stats,
-            options=options,
-            game=game.name,
-            message="not certified: no exact equilibrium behind the MILP's "
-            f"approximate one ({reason})",
+        lv, fv = float(xf @ game.A @ yf), float(xf @ game.B @ yf)
+        msg = f"not certified: no exact equilibrium behind the MILP's approximate one ({reason})"
+        return Result.answered(
+            game, Status.ERROR, "nash_milp", x_map, lv, y_map, fv, cert, stats, options, msg
         )
     xq, yq, u1, u2 = ans.x, ans.y, ans.u1, ans.u2
     if swap:
@@ -332,17 +324,9 @@ def nash_equilibria(
         checks=checks, rtol=cert.rtol, atol=cert.atol, scale=cert.scale, evidence=evidence
     )
     stats["total_seconds"] = time.perf_counter() - t0
-    return Result(
-        kind=NormalFormGame.kind,
-        status=Status.OPTIMAL if cert.passed else Status.FEASIBLE,
-        method="nash_milp",
-        leader=LeaderOutcome(game.leader_name, x_map, float(u1)),
-        follower=FollowerOutcome(game.follower_name, y_map, float(u2)),
-        certificate=cert,
-        stats=stats,
-        options=options,
-        game=game.name,
-        message="" if cert.passed else "certificate failed: " + cert.summary(),
+    status = Status.OPTIMAL if cert.passed else Status.FEASIBLE
+    return Result.answered(
+        game, status, "nash_milp", x_map, float(u1), y_map, float(u2), cert, stats, options
     )
 
 

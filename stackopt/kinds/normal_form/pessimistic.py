@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -76,7 +77,7 @@ from stackopt.engines.weak_sse import WeakOutcome, class_bound, column_classes, 
 from stackopt.errors import InputError, UnsupportedError
 from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.kinds.registry import DEFAULT_RTOL
-from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.result import Result
 from stackopt.status import Status
 
 DEFAULT_EPSILON = 1e-3
@@ -188,9 +189,8 @@ def weak_result(
     j = adversarial_response(g, x, atol_f)
     commitment = {g.leader_actions[i]: float(x[i]) for i in range(g.shape[0])}
     lv, fv = float(x @ g.A[:, j]), float(x @ g.B[:, j])
-    cert = certify_weak(
-        g, commitment, g.follower_actions[j], lv, fv, evidence, rtol=rtol, attained=out.attained
-    )
+    response = g.follower_actions[j]
+    cert = certify_weak(g, commitment, response, lv, fv, evidence, rtol=rtol, attained=out.attained)
     status = Status.OPTIMAL if out.attained else Status.NOT_ATTAINED
     if out.attained:
         msg = f"supremum {out.supremum:.10g} is attained"
@@ -198,7 +198,7 @@ def weak_result(
         msg = (
             f"supremum {out.supremum:.10g} is NOT attained: no commitment gets it when ties "
             f"go against the leader; the reported commitment induces "
-            f"'{g.follower_actions[j]}' strictly and gets {lv:.10g} "
+            f"'{response}' strictly and gets {lv:.10g} "
             f"(within epsilon {epsilon:g} x payoff scale)"
         )
     if not cert.passed:
@@ -207,18 +207,10 @@ def weak_result(
     stats.update({"supremum": out.supremum, "attained": out.attained})
     if t0 is not None:
         stats["total_seconds"] = time.perf_counter() - t0
-    return Result(
-        kind=NormalFormGame.kind,
-        status=status,
-        method="weak_multiple_lps",
-        leader=LeaderOutcome(g.leader_name, commitment, lv),
-        follower=FollowerOutcome(g.follower_name, g.follower_actions[j], fv),
-        certificate=cert,
-        stats=stats,
-        options=options,
-        game=name,
-        message=msg,
+    answer = Result.answered(
+        g, status, "weak_multiple_lps", commitment, lv, response, fv, cert, stats, options, msg
     )
+    return replace(answer, game=name)
 
 
 def refuse_pure() -> None:

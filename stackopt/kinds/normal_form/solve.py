@@ -20,7 +20,7 @@ from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, certify, pure_values
 from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.kinds.normal_form.game import prepare as prepare_game
 from stackopt.kinds.registry import validated
-from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.result import Result
 from stackopt.status import Status
 
 ENGINES = ("highs", "pyomo")
@@ -144,7 +144,8 @@ def solve_sse(
         stats = dict(out.stats)
         evidence = {"bounds": bounds_evidence(g.follower_actions, out.records)}
         if out.best is None:  # pragma: no cover - a finite game always has an inducible action
-            return _failed(g, "multiple_lps", "no follower action could be induced", options, stats)
+            why = "no follower action could be induced"
+            return Result.unanswered(g, Status.ERROR, "multiple_lps", why, options, stats)
         assert out.commitment is not None  # set together with out.best
         j, x = out.best, out.commitment
         method = "multiple_lps"
@@ -155,17 +156,8 @@ def solve_sse(
     if exact:
         cert = _with_exact(g, cert, commitment, g.follower_actions[j], pure)
     stats["total_seconds"] = time.perf_counter() - t0
-    return Result(
-        kind=NormalFormGame.kind,
-        status=Status.OPTIMAL,
-        method=method,
-        leader=LeaderOutcome(g.leader_name, commitment, lv),
-        follower=FollowerOutcome(g.follower_name, g.follower_actions[j], fv),
-        certificate=cert,
-        stats=stats,
-        options=options,
-        game=game.name,
-        message="" if cert.passed else "certificate failed: " + cert.summary(),
+    return Result.answered(
+        g, Status.OPTIMAL, method, commitment, lv, g.follower_actions[j], fv, cert, stats, options
     )
 
 
@@ -220,61 +212,33 @@ def verify_sse(
     evidence = dict(stored) if stored is not None else None
     if evidence is not None:
         validate_bounds(evidence)
+    commitment, lv = result.leader.commitment, result.leader.value
     response = label_response(result.follower.response, "a normal-form")
     fv = result.follower.value
     from stackopt.checks.status_claim import with_status_check
 
-    def noted(cert: Certificate) -> Certificate:
-        if not ignored:
-            return cert
-        return replace(cert, evidence={**(cert.evidence or {}), "ignored_restrictions": ignored})
-
     if opts.get("tie_break") == "adversarial":
         from stackopt.kinds.normal_form.checks_pessimistic import certify_weak
 
-        cert = certify_weak(
-            g,
-            result.leader.commitment,
-            response,
-            result.leader.value,
-            fv,
-            evidence,
-            rtol=rtol,
-            attained=result.status is not Status.NOT_ATTAINED,
-        )
-        return noted(
-            with_status_check(
-                cert,
-                result.status,
-                (Status.OPTIMAL, Status.NOT_ATTAINED),
-                why="a finite game always has a weak-SSE supremum",
+        attained = result.status is not Status.NOT_ATTAINED
+        cert = certify_weak(g, commitment, response, lv, fv, evidence, rtol=rtol, attained=attained)
+        claimable: tuple[Status, ...] = (Status.OPTIMAL, Status.NOT_ATTAINED)
+        why = "a finite game always has a weak-SSE supremum"
+    else:
+        pure = bool(pure)
+        if pure:
+            evidence = None  # optimality among pure commitments is enumerated, not read
+        cert = certify(g, commitment, response, lv, fv, evidence, rtol=rtol, pure=pure)
+        if exact or opts.get("exact") is True or (evidence and "exact" in evidence):
+            cert = _with_exact(
+                g, cert, commitment, response, pure, claimed=(evidence or {}).get("exact")
             )
-        )
-    pure = bool(pure)
-    if pure:
-        evidence = None  # optimality among pure commitments is enumerated, not read
-    cert = certify(
-        g,
-        result.leader.commitment,
-        response,
-        result.leader.value,
-        fv,
-        evidence,
-        rtol=rtol,
-        pure=pure,
-    )
-    if exact or opts.get("exact") is True or (evidence and "exact" in evidence):
-        cert = _with_exact(
-            g, cert, result.leader.commitment, response, pure, claimed=(evidence or {}).get("exact")
-        )
-    return noted(
-        with_status_check(
-            cert,
-            result.status,
-            (Status.OPTIMAL,),
-            why="a finite game always has a strong Stackelberg equilibrium",
-        )
-    )
+        claimable = (Status.OPTIMAL,)
+        why = "a finite game always has a strong Stackelberg equilibrium"
+    cert = with_status_check(cert, result.status, claimable, why=why)
+    if not ignored:
+        return cert
+    return replace(cert, evidence={**(cert.evidence or {}), "ignored_restrictions": ignored})
 
 
 def _check_result_options(opts: Mapping[str, Any]) -> None:
@@ -358,21 +322,6 @@ def _with_exact(
     evidence = dict(cert.evidence or {})
     evidence["exact"] = exact_evidence
     return replace(cert, checks=cert.checks + (check,), evidence=evidence)
-
-
-def _failed(g, method, message, options, stats) -> Result:  # pragma: no cover
-    return Result(
-        kind=NormalFormGame.kind,
-        status=Status.ERROR,
-        method=method,
-        leader=LeaderOutcome(g.leader_name, {}, None),
-        follower=FollowerOutcome(g.follower_name, None, None),
-        certificate=None,
-        stats=stats,
-        options=options,
-        game=g.name,
-        message=message,
-    )
 
 
 def export_models(

@@ -35,7 +35,7 @@ from stackopt.errors import InputError, SolverError, UnsupportedError
 from stackopt.kinds.registry import validated
 from stackopt.kinds.security.checks import DEFAULT_RTOL, certify_security, tolerances
 from stackopt.kinds.security.game import SecurityGame
-from stackopt.result import FollowerOutcome, LeaderOutcome, Result
+from stackopt.result import Result
 from stackopt.status import Status
 from stackopt.vocabulary import BUILD_SECONDS, HIGHS_SECONDS, MILP_BOUND, milp_record
 
@@ -118,17 +118,8 @@ def solve_security(
         fv = {ty: float(ua[lam, t]) for lam, (ty, t) in enumerate(zip(game.types, resp))}
     cert = certify_security(game, coverage, response, lv, fv, evidence, rtol=rtol)
     stats["total_seconds"] = time.perf_counter() - t0
-    return Result(
-        kind=SecurityGame.kind,
-        status=Status.OPTIMAL,
-        method=method,
-        leader=LeaderOutcome(game.defender_name, coverage, lv),
-        follower=FollowerOutcome(game.attacker_name, response, fv),
-        certificate=cert,
-        stats=stats,
-        options=options,
-        game=game.name,
-        message="" if cert.passed else "certificate failed: " + cert.summary(),
+    return Result.answered(
+        game, Status.OPTIMAL, method, coverage, lv, response, fv, cert, stats, options
     )
 
 
