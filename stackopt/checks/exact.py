@@ -82,6 +82,26 @@ def _solve_exact(
 solve_exact_system = _solve_exact
 
 
+def exact_vertex(
+    rows: list[list[Fraction]], rhs: list[Fraction], support: list[int], guess: Sequence[float]
+) -> dict[int, Fraction] | str:
+    """The exact commitment ``{leader action: probability}`` on ``support`` solving the tight
+    system ``rows @ z = rhs`` (:func:`_solve_exact`, free variables near ``guess``), or why
+    there is none: the system is inconsistent (always so on an empty support), or a
+    probability is negative."""
+    z = _solve_exact(rows, rhs, guess) if support else None
+    if z is None:
+        return "the tight best-response system has no exact solution"
+    if any(v < 0 for v in z):
+        return "the exact commitment has a negative probability"
+    return dict(zip(support, z))
+
+
+def not_proved(detail: str) -> Check:
+    """A failed ``exact`` check: rational arithmetic has tolerance 0 and no residual."""
+    return Check("exact", False, None, 0.0, detail)
+
+
 def exact_certificate(
     game: NormalFormGame,
     commitment: Mapping[str, float],
@@ -123,15 +143,9 @@ def exact_certificate(
 
     rows = [[Fraction(1)] * len(S)] + [[B(i, j) - B(i, k) for i in S] for k in T]
     rhs = [Fraction(1)] + [Fraction(0)] * len(T)
-    z = _solve_exact(rows, rhs, [x[i] for i in S])
-    fail = None
-    if z is None:
-        fail = "the tight best-response system has no exact solution"
-    elif any(v < 0 for v in z):
-        fail = "the exact vertex has a negative probability"
-    if fail or z is None:  # z is None only with fail set
-        return Check("exact", False, None, 0.0, fail or "no exact solution"), {}
-    xq = dict(zip(S, z))
+    xq = exact_vertex(rows, rhs, S, [x[i] for i in S])
+    if isinstance(xq, str):
+        return not_proved(xq), {}
     fq = [sum((B(i, k) * p for i, p in xq.items()), Fraction(0)) for k in range(n)]
     lq = {
         k: sum((A(i, k) * p for i, p in xq.items()), Fraction(0))
@@ -141,18 +155,11 @@ def exact_certificate(
     best_f = max(fq)
     if fq[j] != best_f:
         k = fq.index(best_f)
-        return Check(
-            "exact",
-            False,
-            None,
-            0.0,
-            f"exactly, '{game.follower_actions[k]}' beats the response by {best_f - fq[j]}",
+        return not_proved(
+            f"exactly, '{game.follower_actions[k]}' beats the response by {best_f - fq[j]}"
         ), {}
-    top = max(lq.values())
-    if lq[j] != top:
-        return Check(
-            "exact", False, None, 0.0, "exactly, a tied follower action gives the leader more"
-        ), {}
+    if lq[j] != max(lq.values()):
+        return not_proved("exactly, a tied follower action gives the leader more"), {}
     v = lq[j]
     evidence: dict[str, Any] = {
         "commitment": {game.leader_actions[i]: str(p) for i, p in sorted(xq.items())},
@@ -183,7 +190,7 @@ def exact_certificate(
     for k, label in enumerate(game.follower_actions):
         rec = bounds.get(label) if isinstance(bounds, Mapping) else None
         if not isinstance(rec, Mapping):
-            return Check("exact", False, None, 0.0, f"no bound for '{label}'"), evidence
+            return not_proved(f"no bound for '{label}'"), evidence
         if "dominated_by" in rec:
             zq = {
                 game.follower_index(str(l2)): Fraction(float(w))
@@ -191,21 +198,15 @@ def exact_certificate(
             }
             tot = sum(zq.values(), Fraction(0))
             if tot <= 0 or any(w < 0 for w in zq.values()) or zq.get(k, 0) != 0:
-                return Check(
-                    "exact",
-                    False,
-                    None,
-                    0.0,
-                    f"the mixture dominating '{label}' is not a distribution over other actions",
+                return not_proved(
+                    f"the mixture dominating '{label}' is not a distribution over other actions"
                 ), evidence
             ok = all(
                 sum((B(i, l2) * w for l2, w in zq.items()), Fraction(0)) > B(i, k) * tot
                 for i in range(m)
             )
             if not ok:
-                return Check(
-                    "exact", False, None, 0.0, f"'{label}' is not exactly dominated by its mixture"
-                ), evidence
+                return not_proved(f"'{label}' is not exactly dominated by its mixture"), evidence
             continue
         if k == j and win_ok:
             continue

@@ -249,6 +249,12 @@ def _name(game: Any, spec: KindSpec) -> str:
     return f"{spec.name.replace('_', '-')} game" + (f" {name!r}" if name else "")
 
 
+def _checked(game: Any, spec: KindSpec, rtol: float, exact: bool) -> str:
+    """The game and how it was checked, for a failure's title: ``normal-form game 'x' (rtol
+    1e-06, exact)``."""
+    return f"{_name(game, spec)} (rtol {rtol:g}{', exact' if exact else ''})"
+
+
 def _normal_form_hints(game: Any, data: Mapping[str, Any], failed: set[str]) -> list[str]:
     """The better response / tie / mixture for a normal-form answer (cheap, from the game)."""
     import numpy as np
@@ -326,6 +332,41 @@ def _exact_value_checks(cert: Certificate, data: Mapping[str, Any]) -> list[Chec
     return out
 
 
+def _with_exact_values(
+    failed: list[Check], cert: Certificate, data: Mapping[str, Any]
+) -> list[Check]:
+    """``failed`` and, unless the answer itself failed (commitment, response, ties), the
+    reported values that miss the exact rational values (:func:`_exact_value_checks`)."""
+    names = {c.name for c in failed}
+    if names & {"commitment", "best_response", "tie_break"}:
+        return failed
+    return failed + [c for c in _exact_value_checks(cert, data) if c.name not in names]
+
+
+#: Failed checks of the optimality claim: they earn the hint of stackopt's own solution.
+OPTIMALITY_CHECKS = frozenset(
+    {"optimality", "exact", "global_optimality", "optimality_enumeration"}
+)
+
+
+def _hints(
+    game: Any, spec: KindSpec, data: Mapping[str, Any], failed: list[Check], ref: Any
+) -> list[str]:
+    """What the failure message adds to the ``failed`` checks: a normal-form answer's better
+    response, tie or commitment (:func:`_normal_form_hints`), and, when only the optimality
+    claim failed, the better commitment of stackopt's own solve ``ref`` (``None``: none)."""
+    names = {c.name for c in failed}
+    nf = spec.name == "normal_form" and data.get("method") != "nash_milp"
+    hints = _normal_form_hints(game, data, names) if nf else []
+    if (
+        ref is not None
+        and names & OPTIMALITY_CHECKS
+        and not names & {"commitment", "best_response"}
+    ):
+        hints.append(_reference_hint(ref))
+    return hints
+
+
 # -- the helpers --------------------------------------------------------------------------------
 def assert_stackelberg_equilibrium(
     game: Any,
@@ -369,25 +410,14 @@ def assert_stackelberg_equilibrium(
     r = _rtol(rtol, ex)
     cert = _verify(game, spec, data, r)
     failed = _solver_bound_at_its_gap(game, spec, data, cert, rtol, ex)
-    if proof and not {c.name for c in failed} & {"commitment", "best_response", "tie_break"}:
-        failed += [
-            c for c in _exact_value_checks(cert, data) if c.name not in {f.name for f in failed}
-        ]
+    if proof:
+        failed = _with_exact_values(failed, cert, data)
     if failed:
-        names = {c.name for c in failed}
-        hints = _normal_form_hints(game, data, names) if spec.name == "normal_form" else []
-        if names & {
-            "optimality",
-            "exact",
-            "global_optimality",
-            "optimality_enumeration",
-        } and not names & {"commitment", "best_response"}:
-            hints.append(_reference_hint(ref))
         _fail(
             f"not a {'strong' if tie_break == 'leader' else 'weak'} Stackelberg equilibrium "
-            f"of the {_name(game, spec)} (rtol {r:g}{', exact' if ex else ''}):",
+            f"of the {_checked(game, spec, r, ex)}:",
             failed,
-            hints,
+            _hints(game, spec, data, failed, ref),
         )
     return cert
 
@@ -425,16 +455,10 @@ def assert_best_response(
     if ex and spec.name == "normal_form" and not failed:
         failed += _exact_best_response(game, data, tie_break)
     if failed:
-        hints = (
-            _normal_form_hints(game, data, {c.name for c in failed})
-            if spec.name == "normal_form"
-            else []
-        )
         _fail(
-            f"not a best response in the {_name(game, spec)} (rtol {r:g}"
-            f"{', exact' if ex else ''}):",
+            f"not a best response in the {_checked(game, spec, r, ex)}:",
             failed,
-            hints,
+            _hints(game, spec, data, failed, None),
         )
     return cert
 
@@ -529,8 +553,7 @@ def assert_nash_equilibrium(
     cert = _verify(game, spec, data, r)
     if not cert.passed:
         _fail(
-            f"not a Nash equilibrium of the {_name(game, spec)} (rtol {r:g}"
-            f"{', exact' if ex else ''}):",
+            f"not a Nash equilibrium of the {_checked(game, spec, r, ex)}:",
             list(cert.failed()),
             [],
         )
@@ -588,28 +611,14 @@ def assert_result_verifies(
     r = _rtol(rtol, ex) if (rtol is not None or ex) else None
     cert = _verify(game, spec, data, r) if r is not None else _verify_default(game, data)
     failed = list(cert.failed())
-    if proof and not {c.name for c in failed} & {"commitment", "best_response", "tie_break"}:
-        failed += [
-            c for c in _exact_value_checks(cert, data) if c.name not in {f.name for f in failed}
-        ]
+    if proof:
+        failed = _with_exact_values(failed, cert, data)
     if failed:
-        names = {c.name for c in failed}
-        hints = (
-            _normal_form_hints(game, data, names)
-            if spec.name == "normal_form" and data.get("method") != "nash_milp"
-            else []
-        )
-        if (
-            ref is not None
-            and names & {"optimality", "exact"}
-            and not names & {"commitment", "best_response"}
-        ):
-            hints.append(_reference_hint(ref))
         _fail(
             f"the result does not verify against the {_name(game, spec)}"
             f"{' (exact)' if ex else ''}:",
             failed,
-            hints,
+            _hints(game, spec, data, failed, ref),
         )
     return cert
 

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from stackopt.certificate import Check
-from stackopt.checks.exact import solve_exact_system, to_fraction
+from stackopt.checks.exact import exact_vertex, not_proved, to_fraction
 from stackopt.kinds.bayesian.game import BayesianGame
 
 
@@ -51,16 +51,9 @@ def exact_check(
             if k != j:
                 rows.append([to_fraction(t.C[i, j]) - to_fraction(t.C[i, k]) for i in S])
     rhs = [Fraction(1)] + [Fraction(0)] * (len(rows) - 1)
-    z = solve_exact_system(rows, rhs, [x[i] for i in S]) if S else None
-    if z is None:
-        return Check(
-            "exact", False, None, 0.0, "the tight best-response system has no exact solution"
-        ), {}
-    if any(v < 0 for v in z):
-        return Check(
-            "exact", False, None, 0.0, "the exact commitment has a negative probability"
-        ), {}
-    xq = dict(zip(S, z))
+    xq = exact_vertex(rows, rhs, S, [x[i] for i in S])
+    if isinstance(xq, str):
+        return not_proved(xq), {}
     total = Fraction(0)
     for l, t in enumerate(game.types):
         fq = [
@@ -71,12 +64,8 @@ def exact_check(
         best = max(fq)
         if fq[j] != best:
             k = fq.index(best)
-            return Check(
-                "exact",
-                False,
-                None,
-                0.0,
-                f"exactly, type {t.name!r} prefers {t.actions[k]!r} by {best - fq[j]}",
+            return not_proved(
+                f"exactly, type {t.name!r} prefers {t.actions[k]!r} by {best - fq[j]}"
             ), {}
         lq = {
             k: sum((to_fraction(t.R[i, k]) * p for i, p in xq.items()), Fraction(0))
@@ -85,13 +74,9 @@ def exact_check(
         }
         pick = max(lq.values()) if tie_break == "leader" else min(lq.values())
         if lq[j] != pick:
-            return Check(
-                "exact",
-                False,
-                None,
-                0.0,
+            return not_proved(
                 f"exactly, type {t.name!r}'s tie is not broken "
-                f"{'for' if tie_break == 'leader' else 'against'} the leader",
+                f"{'for' if tie_break == 'leader' else 'against'} the leader"
             ), {}
         total += to_fraction(game.priors[l]) * lq[j]
     value = total * to_fraction(game.value_factor)
