@@ -5,8 +5,9 @@ the field and keeps its own message words (and names the file with ``in_file``).
 
 ``player_names``
     every player name is a non-empty string (and, on request, the two players differ).
-``record_unique``
-    a label seen before at another position is refused ("duplicate ... (positions i and k)").
+``record_unique`` / ``unique_labels``
+    a label seen before at another position is refused ("duplicate ... (positions i and k)"),
+    one at a time or for a whole list.
 ``lookup``
     the entry of a label in a table of known labels; an unknown label is refused with the
     choices listed.
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -71,6 +72,15 @@ def record_unique(
             fix=fix,
         )
     seen[label] = position
+
+
+def unique_labels(labels: Sequence[str], *, what: str, field: str, fix: str) -> None:
+    """Refuse a label listed twice in ``labels`` (:func:`record_unique`; the field is
+    ``field[k]`` at the second position ``k``). Unique labels cost one set."""
+    if len(set(labels)) != len(labels):
+        seen: dict[str, int] = {}
+        for k, label in enumerate(labels):
+            record_unique(seen, label, k, what=what, field=f"{field}[{k}]", fix=fix)
 
 
 def lookup(

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from stackopt.checks.inputs import lookup, player_names, record_unique
+from stackopt.checks.inputs import lookup, player_names, unique_labels
 from stackopt.errors import InputError
 
 
@@ -306,11 +306,7 @@ def _labels(labels, count: int, field: str, prefix: str) -> tuple[str, ...]:
             field=field,
             fix="give exactly one label per matrix " + ("row" if prefix == "a" else "column"),
         )
-    seen: dict[str, int] = {}
-    for k, s in enumerate(out):
-        record_unique(
-            seen, s, k, what="label", field=f"{field}[{k}]", fix="make every action label unique"
-        )
+    unique_labels(out, what="label", field=field, fix="make every action label unique")
     return tuple(out)
 
 

@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from stackopt.checks.inputs import lookup, player_names, record_unique
+from stackopt.checks.inputs import lookup, player_names, unique_labels
 from stackopt.errors import InputError
 
 PRIOR_TOL = 1e-9  # |sum of priors - 1| allowed
@@ -229,7 +229,6 @@ def _targets(labels: Sequence[Any]) -> tuple[str, ...]:
             fix="list the targets, e.g. [airport, port]",
         )
     out: list[str] = []
-    seen: dict[str, int] = {}
     for k, lab in enumerate(labels):
         if isinstance(lab, bool) or not isinstance(lab, (str, int)) or not str(lab).strip():
             raise InputError(
@@ -237,11 +236,8 @@ def _targets(labels: Sequence[Any]) -> tuple[str, ...]:
                 field=f"targets[{k}]",
                 fix="give every target a short name",
             )
-        s = str(lab).strip()
-        record_unique(
-            seen, s, k, what="target", field=f"targets[{k}]", fix="make every target name unique"
-        )
-        out.append(s)
+        out.append(str(lab).strip())
+    unique_labels(out, what="target", field="targets", fix="make every target name unique")
     return tuple(out)
 
 
