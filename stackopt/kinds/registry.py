@@ -25,7 +25,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import import_module
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from stackopt.errors import InputError, UnsupportedError, shown_value
 
@@ -466,16 +466,31 @@ _KINDS: dict[str, KindSpec] = {}
 _LOADED = False
 
 
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+S = TypeVar("S", bound=_Named)
+
+
+def register_once(table: dict[str, S], spec: S, cls: type, what: str) -> S:
+    """Put ``spec`` (a ``cls`` with a ``name``) in ``table``: the same object again is harmless,
+    another one under a taken name is a ``ValueError``. Kinds and models register this way."""
+    if not isinstance(spec, cls):
+        raise TypeError(f"register_{what} takes a {cls.__name__}")
+    name = spec.name
+    old = table.get(name)
+    if old is not None and old is not spec:
+        raise ValueError(f"{what} {name!r} is registered already")
+    table[name] = spec
+    return spec
+
+
 def register_kind(spec: KindSpec) -> KindSpec:
     """Add ``spec`` to the registry (third-party kinds; built-in kinds are listed in
     :data:`stackopt.kinds.BUILTIN_KINDS`). Registering a name twice is an error."""
-    if not isinstance(spec, KindSpec):
-        raise TypeError("register_kind takes a KindSpec")
-    old = _KINDS.get(spec.name)
-    if old is not None and old is not spec:
-        raise ValueError(f"kind {spec.name!r} is registered already")
-    _KINDS[spec.name] = spec
-    return spec
+    return register_once(_KINDS, spec, KindSpec, "kind")
 
 
 def _load_all() -> None:

@@ -26,6 +26,7 @@ from typing import Any
 
 from stackopt.errors import InputError
 from stackopt.io.specs import StrictSpec
+from stackopt.kinds.registry import register_once
 from stackopt.models.params import ParameterSpec, parse_sets, resolve_values
 
 
@@ -81,13 +82,7 @@ _MODELS: dict[str, ModelSpec] = {}
 
 def register_model(spec: ModelSpec) -> ModelSpec:
     """Add a model (third-party models; built-in ones are listed in :data:`BUILTIN_MODELS`)."""
-    if not isinstance(spec, ModelSpec):
-        raise TypeError("register_model takes a ModelSpec")
-    old = _MODELS.get(spec.name)
-    if old is not None and old is not spec:
-        raise ValueError(f"model {spec.name!r} is registered already")
-    _MODELS[spec.name] = spec
-    return spec
+    return register_once(_MODELS, spec, ModelSpec, "model")
 
 
 def _builtin(name: str) -> ModelSpec | None:
