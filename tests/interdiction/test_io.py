@@ -114,6 +114,12 @@ def test_inline_and_csv_forms_agree(write):
     assert a.arcs[:2] == b.arcs
 
 
+def _header(old: str, new: str) -> dict[str, str]:
+    """The files of a game ``g.yaml`` with the inline arcs and ``old`` replaced by ``new`` in
+    its header."""
+    return {"g.yaml": HEAD.replace(old, new) + ARCS}
+
+
 def _csv_beside(text: str) -> dict[str, str]:
     """The files of a game ``g.yaml`` whose arcs are the edge list ``e.csv`` holding ``text``."""
     return {"g.yaml": HEAD + "edges: e.csv\n", "e.csv": text}
@@ -130,22 +136,22 @@ BAD = {
         ("delay", "negative"),
     ),
     "negative_budget": (
-        {"g.yaml": HEAD.replace("budget: 1", "budget: -1") + ARCS},
+        _header("budget: 1", "budget: -1"),
         ("budget", "negative"),
     ),
     "string_budget": (
-        {"g.yaml": HEAD.replace("budget: 1", "budget: lots") + ARCS},
+        _header("budget: 1", "budget: lots"),
         ("budget", "not a number"),
     ),
     "unknown_source": (
-        {"g.yaml": HEAD.replace("source: s", "source: x") + ARCS},
+        _header("source: s", "source: x"),
         ("source", "unknown node 'x'"),
     ),
     "unknown_target": (
-        {"g.yaml": HEAD.replace("target: t", "target: z") + ARCS},
+        _header("target: t", "target: z"),
         ("target", "unknown node 'z'"),
     ),
-    "same_ends": ({"g.yaml": HEAD.replace("target: t", "target: s") + ARCS}, ("target", "both")),
+    "same_ends": (_header("target: t", "target: s"), ("target", "both")),
     "delay_and_removable": (
         {
             "g.yaml": HEAD + "arcs:\n  - {source: s, target: t, length: 1, "
