@@ -13,7 +13,7 @@ from typing import Any
 
 from stackopt.certificate import Certificate
 from stackopt.errors import InputError
-from stackopt.kinds.registry import check_options, spec_of
+from stackopt.kinds.registry import check_options, check_verify_options, spec_of
 from stackopt.result import Result
 
 _log = logging.getLogger("stackopt.api")
@@ -57,8 +57,7 @@ def verify(game: Any, result: Result | Mapping[str, Any], **options: Any) -> Cer
             fix="verify a result against the game it was solved from",
         )
     _log.info("verifying a %s result against game %r", spec.name, getattr(game, "name", ""))
-    cert = spec.verify_function(method if isinstance(method, str) else None)(
-        game, result, **options
-    )
+    verify_fn = spec.verify_function(method if isinstance(method, str) else None)
+    cert = verify_fn(game, result, **check_verify_options(spec, verify_fn, options))
     _log.info("certificate recomputed: %s", "all checks pass" if cert.passed else "a check fails")
     return cert

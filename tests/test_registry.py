@@ -246,3 +246,16 @@ def test_functions_left_out_follow_the_kind_folder_layout():
     assert other.methods[0].verify == "toyplugin.check:it"
     with pytest.raises(ValueError, match="at least one method"):
         KindSpec(name="toy", summary="t", game=".game:Toy")
+
+
+def test_api_verify_checks_its_options_for_every_kind():
+    game = stackopt.load_game(ROOT / "data" / "inspection.yaml")
+    result = stackopt.solve(game)
+    with pytest.raises(InputError, match="'tie_break' does not apply to verifying normal-form"):
+        stackopt.verify(game, result, tie_break="adversarial")
+    with pytest.raises(InputError, match="--rtol of normal-form games must be a number > 0"):
+        stackopt.verify(game, result, rtol=0)
+    assert stackopt.verify(game, result, rtol=1e-5).passed
+    bard = stackopt.load_game(ROOT / "data" / "bilevel" / "bard.yaml")
+    with pytest.raises(InputError, match="--resolve of bilevel games must be true or false"):
+        stackopt.verify(bard, stackopt.solve(bard), resolve="no")

@@ -444,6 +444,35 @@ def check_options(spec: KindSpec, options: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def check_verify_options(
+    spec: KindSpec, verify: Callable[..., Any], options: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Validate the keyword options of a ``verify`` call: ``rtol`` and the kind's
+    ``verify_options`` are checked like solve options; any other name must be a keyword of
+    ``verify`` itself (e.g. normal-form restrictions), else one :class:`InputError` lists what
+    ``verify`` takes."""
+    import inspect
+
+    declared = {o.name: o for o in (RTOL, *spec.verify_options)}
+    params = inspect.signature(verify).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):  # pragma: no cover - plugins
+        return {
+            k: declared[k].check(v, spec.name) if k in declared else v for k, v in options.items()
+        }
+    takes = [n for n, p in list(params.items())[2:] if p.kind is not p.VAR_POSITIONAL]
+    out: dict[str, Any] = {}
+    for key, value in options.items():
+        if key not in takes:
+            raise InputError(
+                f"option {key!r} does not apply to verifying {spec.name.replace('_', '-')} results",
+                field=key,
+                fix="verify takes: " + ", ".join(takes),
+            )
+        opt = declared.get(key)
+        out[key] = opt.check(value, spec.name) if opt is not None else value
+    return out
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
