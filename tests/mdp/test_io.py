@@ -359,3 +359,23 @@ def test_time_limit_reports_a_checked_commitment_never_optimal(tmp_path, capsys)
     for name in ("commitment", "best_response", "tie_break", "leader_value", "follower_value"):
         assert cert.check(name).passed, name
     assert not cert.passed  # the status claim (and usually optimality) fails
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        # a short row used to be read with a missing follower_reward of 0
+        ("state,action,leader_reward,follower_reward\ns0,a,1\ns0,b,0,0\n", "line 2 has 3 fields"),
+        ("state,action,leader_reward,follower_reward\ns0,a,1,1,7\ns0,b,0,0\n", "has 5 fields"),
+        (
+            "state,action,leader_reward,follower_reward,state\ns0,a,1,1,s0\ns0,b,0,0,s0\n",
+            "'state'",
+        ),
+    ],
+)
+def test_bad_rewards_csv_rows(tmp_path, capsys, text, message):
+    (tmp_path / "t.csv").write_text("state,action,next_state,probability\ns0,a,s0,1\ns0,b,s0,1\n")
+    (tmp_path / "r.csv").write_text(text)
+    assert main(["solve", str(_one_state_game(tmp_path, rewards="r.csv"))]) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and "r.csv" in err and "\n" not in err
