@@ -46,7 +46,6 @@ from stackopt.checks.common import (
 )
 from stackopt.kinds.normal_form.game import NormalFormGame
 from stackopt.kinds.registry import DEFAULT_RTOL
-from stackopt.status import TieBreak
 
 
 def tolerances(game: NormalFormGame, rtol: float) -> tuple[float, float]:
@@ -81,26 +80,12 @@ def certify(
     *,
     rtol: float = DEFAULT_RTOL,
     pure: bool = False,
-    tie_break: str = "leader",
-    attained: bool = True,
 ) -> Certificate:
-    """Check a (commitment, response) pair against ``game``; see the module docstring.
-
-    ``tie_break="adversarial"`` checks a pessimistic (weak) result instead: adversarial ties
-    and, in place of ``optimality``, the supremum checks of
-    :mod:`stackopt.kinds.normal_form.checks_pessimistic` (``attained``: whether the result
-    claims that its commitment attains the supremum)."""
+    """Check a (commitment, response) pair against ``game``; see the module docstring."""
     a = Answer.read(game, commitment, response, rtol)
-    checks = a.checks(leader_value, follower_value, pure=pure, tie_break=tie_break)
-    if tie_break == "leader":
-        checks.append(_optimality(game, a.leader_payoff, evidence, a.atol_l, a.atol_f, pure))
-        rule = TieBreak.LEADER
-    else:
-        from stackopt.kinds.normal_form.checks_pessimistic import supremum_checks
-
-        checks += supremum_checks(game, evidence or {}, a, attained)
-        rule = TieBreak.ADVERSARIAL
-    return game_certificate(game, checks, rtol=rtol, atol=a.atol, evidence=evidence, tie_break=rule)
+    checks = a.checks(leader_value, follower_value, pure=pure)
+    checks.append(_optimality(game, a.leader_payoff, evidence, a.atol_l, a.atol_f, pure))
+    return game_certificate(game, checks, rtol=rtol, atol=a.atol, evidence=evidence)
 
 
 @dataclass(frozen=True, eq=False)

@@ -30,15 +30,15 @@ With :math:`\varepsilon_L = r\,s_A`, :math:`\varepsilon_F = r\,s_B` as in
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 from typing import Any
 
 import numpy as np
 
-from stackopt.certificate import Check
-from stackopt.checks.common import shortfall_check
-from stackopt.kinds.normal_form.checks import Answer, certify, commitment_vector
+from stackopt.certificate import Certificate, Check
+from stackopt.checks.common import game_certificate, shortfall_check
+from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, Answer, commitment_vector
 from stackopt.kinds.normal_form.game import NormalFormGame
+from stackopt.status import TieBreak
 
 #: The largest relative epsilon ``verify`` accepts for the strict commitment (the solver's
 #: default, ``pessimistic.DEFAULT_EPSILON``): a result cannot loosen it.
@@ -94,14 +94,28 @@ def weak_evidence(game: NormalFormGame, out: Any, *, epsilon: float) -> dict[str
     }
 
 
-#: Check a pessimistic (weak) result against ``game`` (see the module docstring):
-#: :func:`~stackopt.kinds.normal_form.checks.certify` with ``tie_break="adversarial"``;
-#: ``certify_weak(game, commitment, response, leader_value, follower_value, evidence, *,
-#: rtol, attained=True)``.
-certify_weak = partial(certify, tie_break="adversarial")
+def certify_weak(
+    game: NormalFormGame,
+    commitment: Mapping[str, Any],
+    response: str,
+    leader_value: float | None,
+    follower_value: float | None,
+    evidence: Mapping[str, Any] | None,
+    *,
+    rtol: float = DEFAULT_RTOL,
+    attained: bool = True,
+) -> Certificate:
+    """Check a pessimistic result against ``game``; see the module docstring."""
+    a = Answer.read(game, commitment, response, rtol)
+    ev = dict(evidence or {})
+    checks = a.checks(leader_value, follower_value, tie_break="adversarial")
+    checks += _supremum_checks(game, ev, a, attained)
+    return game_certificate(
+        game, checks, rtol=rtol, atol=a.atol, evidence=ev, tie_break=TieBreak.ADVERSARIAL
+    )
 
 
-def supremum_checks(
+def _supremum_checks(
     game: NormalFormGame, ev: Mapping[str, Any], a: Answer, attained: bool
 ) -> list[Check]:
     """``strict_commitment``, ``supremum`` and ``attainment`` of the answer ``a`` (see the
