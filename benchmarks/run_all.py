@@ -465,25 +465,13 @@ def section_bilevel(cases: list[tuple[str, int, int, int]], limit: float, pao: b
 
 
 def section_interdiction(sizes: list[int], milp_limit: float) -> None:
-    import networkx as nx
-
-    from stackopt.kinds.interdiction.game import InterdictionGame
     from stackopt.kinds.interdiction.solve import solve_interdiction
+    from stackopt.testing.instances import interdiction_grid
 
     print(f"\n== interdiction grids, budget 4 (each method stopped at {milp_limit:g} s) ==")
     for removable in (0.0, 0.2):
         for n in sizes:
-            rng = np.random.default_rng(1)
-            gr = nx.grid_2d_graph(n, n).to_directed()
-            for u, v in gr.edges:
-                rem = bool(rng.random() < removable)
-                gr.edges[u, v].update(
-                    length=int(rng.integers(1, 11)),
-                    delay=0 if rem else int(rng.integers(5, 21)),
-                    cost=int(rng.integers(1, 3)),
-                    removable=rem,
-                )
-            game = InterdictionGame.from_networkx(gr, (0, 0), (n - 1, n - 1), 4)
+            game = interdiction_grid(n, 4, seed=1, removable=removable)
             t = time.perf_counter()
             b = solve_interdiction(game, method="benders", enumerate_limit=0, time_limit=milp_limit)
             sb = time.perf_counter() - t

@@ -1,26 +1,8 @@
-"""Seeded random grid instances for the interdiction tests."""
+"""Seeded random grid instances for the interdiction tests: the grids of
+``benchmarks/run_all.py`` (:func:`stackopt.testing.instances.interdiction_grid`)."""
 
 from __future__ import annotations
 
-import networkx as nx
-import numpy as np
+from stackopt.testing.instances import interdiction_grid as grid_game
 
-from stackopt.kinds.interdiction.game import InterdictionGame
-
-
-def grid_game(n: int, budget: float, seed: int = 1, removable: float = 0.0) -> InterdictionGame:
-    """The directed ``n x n`` grid from corner ``(0, 0)`` to ``(n-1, n-1)``: integer lengths
-    1-10, delays 5-20 and costs 1-2 drawn with ``seed``; each arc is removable with
-    probability ``removable`` (then its delay is 0). The same stream as the grids of
-    ``benchmarks/run_all.py``."""
-    rng = np.random.default_rng(seed)
-    g = nx.grid_2d_graph(n, n).to_directed()
-    for u, v in g.edges:
-        rem = bool(rng.random() < removable)
-        g.edges[u, v].update(
-            length=int(rng.integers(1, 11)),
-            delay=0 if rem else int(rng.integers(5, 21)),
-            cost=int(rng.integers(1, 3)),
-            removable=rem,
-        )
-    return InterdictionGame.from_networkx(g, (0, 0), (n - 1, n - 1), budget)
+__all__ = ["grid_game"]
