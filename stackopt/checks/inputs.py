@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from stackopt.errors import InputError
+from stackopt.errors import InputError, shown_value
 
 T = TypeVar("T")
 
@@ -125,8 +125,9 @@ def finite_number(
 ) -> float:
     """``value`` as a finite float. A boolean or a non-real is refused as ``<what> <value!r>
     is not a number`` (fix ``fix``), NaN, an infinity or an integer beyond the float range as
-    ``... is not finite`` (fix ``fix_finite``, default ``fix``)."""
-    quoted = f"{what} {value!r}" if what else repr(value)
+    ``... is not finite`` (fix ``fix_finite``, default ``fix``); the repr is cut to 40
+    characters."""
+    quoted = f"{what} {shown_value(value)}" if what else shown_value(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InputError(f"{quoted} is not a number", field=field, fix=fix)
     x = as_float(value)
