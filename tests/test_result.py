@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -17,12 +18,15 @@ from stackopt import (
     Result,
     Status,
     TieBreak,
+    load_game,
     solve,
     verify,
 )
 from stackopt.report import format_result
 from stackopt.testing.oracles import BY_NAME
 from tests.helpers import RESULT_KEYS
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture(scope="module")
@@ -171,3 +175,30 @@ def test_report_table_of_a_failed_result():
     )
     text = format_result(r)
     assert "status error" in text and "solver stopped" in text and "certificate" not in text
+
+
+def test_answered_takes_kind_names_and_verdict_from_the_game_and_certificate():
+    game = load_game(DATA / "security" / "transit_hubs.yaml")
+    passed = Certificate(checks=(Check("commitment", True),))
+    failed = Certificate(checks=(Check("commitment", True), Check("optimality", False)))
+    ok = Result.answered(game, Status.OPTIMAL, "multiple_lps", {"t": 1.0}, 2.0, "t", -1.0, passed)
+    assert (ok.kind, ok.game) == ("security", game.name)
+    assert (ok.leader.name, ok.follower.name) == (game.defender_name, game.attacker_name)
+    assert ok.message == "" and ok.certified and ok.stats == {} and ok.options == {}
+    bad = Result.answered(game, Status.OPTIMAL, "multiple_lps", {"t": 1.0}, 2.0, "t", -1.0, failed)
+    assert bad.message == "certificate failed: " + failed.summary() and not bad.certified
+    said = Result.answered(game, Status.OPTIMAL, "m", {}, None, None, None, failed, message="x")
+    assert said.message == "x"
+    assert Result.from_dict(json.loads(bad.to_json())).to_dict() == bad.to_dict()
+
+
+def test_unanswered_works_for_any_object():
+    r = Result.unanswered(object(), Status.ERROR, "m", "stopped", {"rtol": 1e-6})
+    assert (r.kind, r.game, r.leader.name, r.follower.name) == (
+        "unknown",
+        None,
+        "leader",
+        "follower",
+    )
+    assert r.leader.commitment == {} and r.leader.value is None and r.certificate is None
+    assert r.message == "stopped" and r.options == {"rtol": 1e-6} and not r.certified
