@@ -244,8 +244,24 @@ def test_functions_left_out_follow_the_kind_folder_layout():
     assert other.parse_yaml is None and other.export is None
     assert other.readers == {".toy": "toyplugin.read:toy"}
     assert other.methods[0].verify == "toyplugin.check:it"
-    with pytest.raises(ValueError, match="at least one method"):
-        KindSpec(name="toy", summary="t", game=".game:Toy")
+    # a spec written before the convention (functions named absolutely) is taken as written
+    old = KindSpec(
+        name="toy",
+        summary="t",
+        game="toyplugin:Toy",
+        solve="toyplugin:solve",
+        verify="toyplugin:verify",
+        methods=(Method("m", "d"),),
+    )
+    assert (old.solve, old.verify, old.parse_yaml, old.export) == (
+        "toyplugin:solve",
+        "toyplugin:verify",
+        None,
+        None,
+    )
+    assert old.docs == ""
+    with pytest.raises(ValueError, match="name its verify function"):
+        KindSpec(name="toy", summary="t", game="toyplugin:Toy", solve="toyplugin:solve")
 
 
 def test_api_verify_checks_its_options_for_every_kind():

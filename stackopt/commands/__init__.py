@@ -21,7 +21,9 @@ EXIT_OK, EXIT_NO_EQUILIBRIUM, EXIT_BAD_INPUT = 0, 1, 2
 
 def labels(text: str) -> list[str]:
     """``"A, B,,C"`` -> ``["A", "B", "C"]``: a comma-separated list of action labels."""
-    return [t.strip() for t in text.split(",") if t.strip()]
+    from stackopt.kinds.registry import split_labels
+
+    return split_labels(text)
 
 
 def _option_type(opt: Any):

@@ -107,7 +107,7 @@ class Option:
             return value
         if self.type == "labels":
             if isinstance(value, str):
-                value = [v.strip() for v in value.split(",") if v.strip()]
+                value = split_labels(value)
             if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
                 raise _bad(self, value, where, "a list of action labels")
             return list(value)
@@ -133,6 +133,11 @@ class Option:
             op = "<" if self.exclusive_maximum else "<="
             raise _bad(self, value, where, f"a number {op} {self.maximum:g}")
         return value
+
+
+def split_labels(text: str) -> list[str]:
+    """``"A, B,,C"`` -> ``["A", "B", "C"]``: a comma-separated list of action labels."""
+    return [t.strip() for t in text.split(",") if t.strip()]
 
 
 def show_value(v: Any) -> str:
@@ -297,12 +302,15 @@ class KindSpec:
         The package of the kind's folder (default ``stackopt.kinds.<name>``; a third-party kind
         gives its own, ``package=__name__``).
 
-    **The layout convention.** A function the spec does not name follows the kind folder's
-    layout: ``solve`` is ``<package>.solve:solve_<name>``, ``verify``
+    **The layout convention.** A spec that leaves ``solve`` out (or names it relative to its
+    package, ``".solve:solve_sse"``) follows the kind folder's layout for every function it
+    does not name: ``solve`` is ``<package>.solve:solve_<name>``, ``verify``
     ``<package>.solve:verify_<name>``, ``parse_yaml`` ``<package>.io_yaml:parse_<name>``,
     ``export`` ``<package>.solve:export_models``, and ``docs`` is ``<name>``
-    (``parse_yaml=None`` / ``export=None`` declare that the kind has none). Every target is
-    stored absolute, so reading a spec imports nothing.
+    (``parse_yaml=None`` / ``export=None`` declare that the kind has none). A spec that names
+    ``solve`` absolutely (``"mypkg.solve:run"``, as every spec did before the convention) is
+    taken as written: ``verify`` must be named; no YAML parser, export or docs page unless
+    named. Every target is stored absolute, so reading a spec imports nothing.
     """
 
     name: str
@@ -325,19 +333,23 @@ class KindSpec:
     package: str = ""
 
     def __post_init__(self) -> None:
-        if not self.methods:
-            raise ValueError(f"kind {self.name}: declare at least one method")
         package = self.package or f"stackopt.kinds.{self.name}"
+        # A spec naming ``solve`` absolutely is written the way every spec was before the
+        # layout convention existed: it is taken as written (no YAML parser, no export).
+        layout = not self.solve or self.solve.startswith(".")
         defaults = {
             "solve": f".solve:solve_{self.name}",
             "verify": f".solve:verify_{self.name}",
-            "parse_yaml": f".io_yaml:parse_{self.name}",
-            "export": ".solve:export_models",
+            "parse_yaml": f".io_yaml:parse_{self.name}" if layout else None,
+            "export": ".solve:export_models" if layout else None,
         }
-        resolved: dict[str, Any] = {"package": package, "docs": self.docs or self.name}
+        docs = self.docs or (self.name if layout else "")
+        resolved: dict[str, Any] = {"package": package, "docs": docs}
         for key, default in defaults.items():
             ref = getattr(self, key)
             if ref == "":
+                if not layout and key == "verify":
+                    raise ValueError(f"kind {self.name}: name its verify function")
                 ref = default
             resolved[key] = None if ref is None else _absolute(ref, package)
         resolved["game"] = _absolute(self.game, package)
@@ -444,6 +456,17 @@ def check_options(spec: KindSpec, options: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _keywords(fn: Callable[..., Any]) -> tuple[str, ...] | None:
+    """The options ``fn(game, result, ...)`` takes; ``None`` when it takes ``**options``."""
+    import inspect
+
+    params = inspect.signature(fn).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return None
+    return tuple(n for n, p in list(params.items())[2:] if p.kind is not p.VAR_POSITIONAL)
+
+
 def check_verify_options(
     spec: KindSpec, verify: Callable[..., Any], options: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -451,15 +474,12 @@ def check_verify_options(
     ``verify_options`` are checked like solve options; any other name must be a keyword of
     ``verify`` itself (e.g. normal-form restrictions), else one :class:`InputError` lists what
     ``verify`` takes."""
-    import inspect
-
     declared = {o.name: o for o in (RTOL, *spec.verify_options)}
-    params = inspect.signature(verify).parameters
-    if any(p.kind is p.VAR_KEYWORD for p in params.values()):  # pragma: no cover - plugins
+    takes = _keywords(verify)
+    if takes is None:  # pragma: no cover - a plugin's verify(game, result, **options)
         return {
             k: declared[k].check(v, spec.name) if k in declared else v for k, v in options.items()
         }
-    takes = [n for n, p in list(params.items())[2:] if p.kind is not p.VAR_POSITIONAL]
     out: dict[str, Any] = {}
     for key, value in options.items():
         if key not in takes:
