@@ -371,11 +371,16 @@ def test_time_limit_reports_a_checked_commitment_never_optimal(tmp_path, capsys)
             "state,action,leader_reward,follower_reward,state\ns0,a,1,1,s0\ns0,b,0,0,s0\n",
             "'state'",
         ),
+        # a printable cell is shown as its repr, as before the shared cell check
+        (
+            "state,action,leader_reward,follower_reward\ns0,a,café,1\ns0,b,0,0\n",
+            "reward 'café' is not a number",
+        ),
     ],
 )
 def test_bad_rewards_csv_rows(tmp_path, capsys, text, message):
     (tmp_path / "t.csv").write_text("state,action,next_state,probability\ns0,a,s0,1\ns0,b,s0,1\n")
-    (tmp_path / "r.csv").write_text(text)
+    (tmp_path / "r.csv").write_text(text, encoding="utf-8")
     assert main(["solve", str(_one_state_game(tmp_path, rewards="r.csv"))]) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and "r.csv" in err and "\n" not in err

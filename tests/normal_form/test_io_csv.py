@@ -102,3 +102,64 @@ def test_csv_game_solves(write):
     )
     r = solve(load_game(p))
     assert r.certified and r.leader.value == pytest.approx(2.5, abs=1e-9)
+
+
+LONG = "leader_action,follower_action,leader_payoff,follower_payoff\n"
+TWO = "player,action,x,y\n"
+
+
+@pytest.mark.parametrize(
+    "read,text,message",
+    [
+        (
+            read_normal_form_csv,
+            LONG + "a,x,1,2\na,y,abc,2\nb,x,1,2\nb,y,1,2\n",
+            "field 'line 3 leader_payoff': 'abc' is not a number (fix: write a plain number)",
+        ),
+        (
+            read_normal_form_csv,
+            LONG + "a,x,1,2\na,y,1,inf\nb,x,1,2\nb,y,1,2\n",
+            "field 'line 3 follower_payoff': 'inf' is not finite "
+            "(fix: payoffs must be finite numbers)",
+        ),
+        (
+            read_normal_form_csv,
+            TWO + "leader,a,1,2\nleader,b,1\nfollower,a,1,2\nfollower,b,1,2\n",
+            "field 'line 3': row has 3 fields but the header has 4 "
+            "(fix: give one payoff per follower action)",
+        ),
+        (
+            read_normal_form_csv,
+            TWO + "leader,a,1,café\nleader,b,1,2\nfollower,a,1,2\nfollower,b,1,2\n",
+            "field 'line 2 column 'y'': 'café' is not a number (fix: write a plain number)",
+        ),
+        (
+            read_matrix_csv,
+            ",x,y\na,1,2\nb,1,2,3\n",
+            "field 'line 3': row has 4 fields but the header has 3 "
+            "(fix: give a label and one number per column)",
+        ),
+        (
+            read_matrix_csv,
+            ",x,y\na,1,nan\nb,1,2\n",
+            "field 'line 2 column 'y'': 'nan' is not finite (fix: payoffs must be finite numbers)",
+        ),
+    ],
+    ids=["word", "inf", "ragged_two_matrix", "accented_cell", "ragged_matrix", "nan_matrix"],
+)
+def test_bad_cells_keep_their_messages(tmp_path, read, text, message):
+    """The payoff-cell and ragged-row refusals word the message and fix as they did before the
+    CSV readers shared ``stackopt.io.tables`` (a printable cell shown as its repr)."""
+    p = tmp_path / "g.csv"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read(p)
+    assert str(exc.value) == f"{p}: {message}"
+
+
+def test_a_huge_cell_is_cut_in_the_message(tmp_path):
+    p = tmp_path / "g.csv"
+    p.write_text(LONG + "a,x,1," + "9" * 400 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="is not finite") as exc:
+        read_normal_form_csv(p)
+    assert len(str(exc.value)) < 200

@@ -34,6 +34,9 @@ from stackopt.io.safe_yaml import CONTROL_CHARS, csv_rows, escape_excerpt, read_
 from stackopt.io.tables import finite_cell, refuse_ragged
 from stackopt.kinds.normal_form.game import NormalFormGame
 
+#: The fixes a payoff cell's refusal gives (not a number / not finite).
+_PAYOFF_FIXES = {"fix": "write a plain number", "fix_finite": "payoffs must be finite numbers"}
+
 LONG_HEADER = ["leader_action", "follower_action", "leader_payoff", "follower_payoff"]
 
 
@@ -65,7 +68,7 @@ def _numbers(cells: list[str], source: str, line: int, cols: Sequence[str]) -> l
     except ValueError:
         pass
     return [
-        finite_cell(c, source=source, field=f"line {line} column {cols[k]!r}")
+        finite_cell(c, source=source, field=f"line {line} column {cols[k]!r}", **_PAYOFF_FIXES)
         for k, c in enumerate(cells)
     ]
 
@@ -182,8 +185,8 @@ def _long(rows: list[list[str]], src: str):
                 fix="give each profile once",
             )
         cells[key] = (
-            finite_cell(r[2], source=src, field=f"line {n} leader_payoff"),
-            finite_cell(r[3], source=src, field=f"line {n} follower_payoff"),
+            finite_cell(r[2], source=src, field=f"line {n} leader_payoff", **_PAYOFF_FIXES),
+            finite_cell(r[3], source=src, field=f"line {n} follower_payoff", **_PAYOFF_FIXES),
             n,
         )
         rl.setdefault(a, len(rl))
@@ -211,7 +214,12 @@ def _two_matrix(rows: list[list[str]], src: str):
     mats: dict[str, dict[str, list[float]]] = {"leader": {}, "follower": {}}
     for n, r in enumerate(rows[1:], start=2):
         refuse_ragged(
-            r, len(rows[0]), source=src, line=n, fix="give one payoff per follower action"
+            r,
+            len(rows[0]),
+            source=src,
+            line=n,
+            fix="give one payoff per follower action",
+            row="row",
         )
         who = r[0].lower()
         if who not in mats:
@@ -264,7 +272,12 @@ def read_matrix_csv(path: str | Path) -> tuple[tuple[str, ...], tuple[str, ...],
     labels, data = [], []
     for n, r in enumerate(rows[1:], start=2):
         refuse_ragged(
-            r, len(cols) + 1, source=src, line=n, fix="give a label and one number per column"
+            r,
+            len(cols) + 1,
+            source=src,
+            line=n,
+            fix="give a label and one number per column",
+            row="row",
         )
         labels.append(r[0])
         data.append(_numbers(r[1:], src, n, cols))
