@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from stackopt.batch.spaces import Space, Template, as_bool, as_number, open_space
-from stackopt.errors import InputError
+from stackopt.checks.inputs import as_float
+from stackopt.errors import InputError, shown_value
 from stackopt.io.tables import refuse_ragged, refuse_repeats
 
 #: Extensions read as list files (one game path a line).
@@ -406,6 +407,20 @@ def _typed(value: Any, types: type, key: str, what: str, table: str, example: st
         )
 
 
+def _finite_bound(value: Any, key: str, table: str) -> int | float:
+    """A range's start, stop or step (:func:`~stackopt.batch.spaces.as_number`), an integer
+    beyond the float range refused as not finite like an infinite float."""
+    x = as_number(value, key, table, integer=False)
+    if not math.isfinite(as_float(x)):
+        raise InputError(
+            f"{shown_value(x)} is not a finite number",
+            source=table,
+            field=key,
+            fix=f"give {key} a finite number",
+        )
+    return x
+
+
 def _axis(name: str, spec: Any, table: str) -> list[Any]:
     import numpy as np
 
@@ -432,9 +447,7 @@ def _axis(name: str, spec: Any, table: str) -> list[Any]:
                 field=name,
                 fix="write e.g. {start: 0, stop: 10, num: 11}",
             )
-        start, stop = (
-            as_number(spec[k], f"{name}.{k}", table, integer=False) for k in ("start", "stop")
-        )
+        start, stop = (_finite_bound(spec[k], f"{name}.{k}", table) for k in ("start", "stop"))
         if "num" in keys:
             num = as_number(spec["num"], f"{name}.num", table, integer=True)
             if not 1 <= num <= MAX_SCENARIOS:
@@ -446,7 +459,7 @@ def _axis(name: str, spec: Any, table: str) -> list[Any]:
                 )
             values: Any = np.linspace(start, stop, int(num))
         else:
-            step = as_number(spec["step"], f"{name}.step", table, integer=False)
+            step = _finite_bound(spec["step"], f"{name}.step", table)
             if step <= 0 or (stop - start) / step > MAX_SCENARIOS:
                 raise InputError(
                     f"step {step} is not a positive step of a reasonable range",

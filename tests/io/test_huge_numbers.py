@@ -33,3 +33,32 @@ def test_mdp_commitment_beyond_the_float_range_is_not_finite():
     with pytest.raises(InputError, match="is not finite") as err:
         stackopt.verify(game, result)
     assert len(str(err.value)) < 200  # the 401-digit number is cut, not printed whole
+
+
+def test_mdp_horizon_beyond_the_float_range_is_one_error(tmp_path):
+    chain = (DATA / "mdp" / "chain.yaml").read_text()
+    p = tmp_path / "chain.yaml"
+    p.write_text(chain.replace("horizon: ", f"horizon: {10**400}  # ", 1))
+    with pytest.raises(InputError, match="field 'horizon': horizon inf x 3 states"):
+        stackopt.load_game(p)
+
+
+@pytest.mark.parametrize(
+    "axis,key",
+    [
+        ("{start: %s, stop: 10, num: 3}", "start"),
+        ("{start: 0, stop: -%s, num: 3}", "stop"),
+        ("{start: 0, stop: 10, step: %s}", "step"),
+    ],
+)
+def test_scenario_range_bound_beyond_the_float_range_is_one_error(tmp_path, axis, key):
+    from stackopt.batch.scenarios import scenario_set
+
+    (tmp_path / "g.yaml").write_text((DATA / "inspection.yaml").read_text())
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(
+        "model: g.yaml\ngrid:\n  payoffs.follower.0.1: " + axis % (10**400) + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=f"payoffs.follower.0.1.{key}'.* is not a finite number"):
+        scenario_set(scenarios=grid)

@@ -41,7 +41,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from stackopt.checks.inputs import finite_number, in_file
+from stackopt.checks.inputs import as_float, finite_number, in_file
 from stackopt.errors import InputError
 
 #: Probabilities must sum to 1 within this (absolute) tolerance.
@@ -133,7 +133,7 @@ class MDPGame:
                 )
             if int(h) * S * A > MAX_TABLE:
                 raise InputError(
-                    f"horizon {float(h):.6g} x {S} states x {A} actions exceeds {MAX_TABLE:.0e} "
+                    f"horizon {as_float(h):.6g} x {S} states x {A} actions exceeds {MAX_TABLE:.0e} "
                     "table entries",
                     field="horizon",
                     fix="use a shorter horizon or 'discount:'",
