@@ -32,6 +32,7 @@ import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -302,14 +303,20 @@ def _read_csv(table: str) -> tuple[list[str], list[str | None], list[dict[str, A
             source=table,
             fix="write a header row of parameters and one row per scenario",
         )
+    repeats = partial(
+        refuse_repeats,
+        what="column",
+        source=table,
+        field=lambda _, h: h,
+        fix="name each column once",
+    )
     for j, h in enumerate(header):
         if not h:
+            repeats(header[:j])  # a column repeated before this one is the first fault
             raise InputError(
                 f"column {j + 1} has no name", source=table, field="header", fix="name every column"
             )
-    refuse_repeats(
-        header, "column", source=table, field=lambda _, h: h, fix="name each column once"
-    )
+    repeats(header)
     ids: list[str | None] = []
     rows: list[dict[str, Any]] = []
     for n, cells in enumerate(reader, start=2):

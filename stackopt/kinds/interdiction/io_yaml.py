@@ -32,6 +32,7 @@ plain decimals (empty ``delay`` = 0, empty ``cost`` = 1). Blank lines and lines 
 from __future__ import annotations
 
 import math
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -249,21 +250,23 @@ def read_edge_list_csv(path: str | Path) -> list[dict[str, Any]]:
 
 
 def _check_header(header: list[str], src: str, line: int) -> None:
+    repeats = partial(
+        refuse_repeats,
+        what="column",
+        source=src,
+        field=lambda k, _: f"line {line}, column {k + 1}",
+        fix="name each column once",
+    )
     for col, name in enumerate(header, start=1):
         if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+            repeats(header[: col - 1])  # a column repeated before this one is the first fault
             raise InputError(
                 f"unknown column {name!r}",
                 source=src,
                 field=f"line {line}, column {col}",
                 fix="columns are " + ",".join(REQUIRED_COLUMNS) + " and optionally removable",
             )
-    refuse_repeats(
-        header,
-        "column",
-        source=src,
-        field=lambda k, _: f"line {line}, column {k + 1}",
-        fix="name each column once",
-    )
+    repeats(header)
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InputError(

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, ClassVar
 
 import numpy as np
@@ -229,15 +229,19 @@ def _targets(labels: Sequence[Any]) -> tuple[str, ...]:
             fix="list the targets, e.g. [airport, port]",
         )
     out: list[str] = []
+    unique = partial(
+        unique_labels, what="target", field="targets", fix="make every target name unique"
+    )
     for k, lab in enumerate(labels):
         if isinstance(lab, bool) or not isinstance(lab, (str, int)) or not str(lab).strip():
+            unique(out)  # a name repeated before this one is the first fault
             raise InputError(
                 f"target name {lab!r} is not a non-empty string",
                 field=f"targets[{k}]",
                 fix="give every target a short name",
             )
         out.append(str(lab).strip())
-    unique_labels(out, what="target", field="targets", fix="make every target name unique")
+    unique(out)
     return tuple(out)
 
 
