@@ -17,6 +17,19 @@ from stackopt.status import TieBreak
 from stackopt.vocabulary import canonical_check, lookup_check, upgrade_evidence
 
 
+def excess(*amounts: Any) -> float:
+    r""":math:`\max(0, a_1, \dots)` for residuals, except that a NaN amount gives NaN (the
+    builtin ``max(0.0, nan)`` is ``0.0``, which would pass a check on a NaN residual; a NaN
+    residual fails :meth:`Check.within`)."""
+    out = 0.0
+    for a in amounts:
+        a = float(a)
+        if math.isnan(a):
+            return math.nan
+        out = max(out, a)
+    return out
+
+
 @dataclass(frozen=True)
 class Check:
     """One verified property.

@@ -42,7 +42,7 @@ from typing import Any, TypeGuard
 
 import numpy as np
 
-from stackopt.certificate import Certificate, Check
+from stackopt.certificate import Certificate, Check, excess
 from stackopt.errors import InputError
 from stackopt.result import Result
 from stackopt.status import TieBreak
@@ -73,7 +73,7 @@ def distribution_check(
 ) -> Check:
     """Check that ``x`` is a probability vector within ``rtol`` (and, if ``pure``, has one
     nonzero entry above ``rtol``)."""
-    resid = max(float(max(0.0, -x.min())), abs(float(x.sum()) - 1.0))
+    resid = excess(-x.min(), abs(float(x.sum()) - 1.0))
     ok = resid <= rtol
     if pure:
         ok = ok and int(np.count_nonzero(np.abs(x) > rtol)) == 1
@@ -309,8 +309,8 @@ def tie_gap(fu: np.ndarray, lu: np.ndarray, j: int, atol_f: float, tie_break: st
     (within ``atol_f``): the leader's best (``"leader"``) or worst (otherwise) payoff."""
     near = fu >= fu.max() - atol_f
     if tie_break == "leader":
-        return float(max(0.0, np.where(near, lu, -np.inf).max() - lu[j]))
-    return float(max(0.0, lu[j] - np.where(near, lu, np.inf).min()))
+        return excess(np.where(near, lu, -np.inf).max() - lu[j])
+    return excess(lu[j] - np.where(near, lu, np.inf).min())
 
 
 def tie_check(
@@ -537,7 +537,7 @@ def shortfall_check(
     r"""Check that ``value`` reaches ``bound`` (an upper bound on what any answer gets, or the
     value of a better answer found) within ``atol``: residual :math:`\max(0, b - v)`, detail
     ``passed`` or ``failed`` (default: ``passed``)."""
-    return Check.within(name, float(max(0.0, bound - value)), atol, passed, failed)
+    return Check.within(name, excess(bound - value), atol, passed, failed)
 
 
 def pure_optimality_check(

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from stackopt.certificate import Certificate, Check
+from stackopt.certificate import Certificate, Check, excess
 from stackopt.engines.highs import run_highs
 from stackopt.kinds.bilevel.game import BilevelProblem
 from stackopt.kinds.registry import DEFAULT_RTOL
@@ -192,7 +192,7 @@ def tolerances(problem: BilevelProblem, rtol: float, *values: Any) -> tuple[floa
 def row_violation(lo: np.ndarray, body: np.ndarray, hi: np.ndarray) -> float:
     if body.size == 0:
         return 0.0
-    return float(max(0.0, np.max(lo - body), np.max(body - hi)))
+    return excess(np.max(lo - body), np.max(body - hi))
 
 
 def certify(

@@ -35,7 +35,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from stackopt.certificate import Certificate, Check
+from stackopt.certificate import Certificate, Check, excess
 from stackopt.checks.common import game_certificate
 from stackopt.errors import InputError
 from stackopt.kinds.interdiction.game import InterdictionGame
@@ -175,11 +175,11 @@ def certify(
 
     spent = sum(a.cost for a in game.arcs if xb[a.key] > 0)
     btol = 1e-9 * max(1.0, game.budget)
-    excess = max(0.0, spent - game.budget)
+    over = excess(spent - game.budget)
     checks.append(
         Check.within(
             "budget",
-            excess,
+            over,
             btol,
             f"spent {spent:g} of budget {game.budget:g} on {int(sum(xb.values()))} arc(s)",
         )

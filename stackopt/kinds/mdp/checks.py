@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from stackopt.certificate import Certificate, Check
+from stackopt.certificate import Certificate, Check, excess
 from stackopt.checks.common import game_certificate, shortfall_check, value_check
 from stackopt.errors import InputError
 from stackopt.kinds.mdp import dp, enumeration
@@ -187,7 +187,7 @@ def certify(
         return float(rho @ (v[0] if game.finite else v))
 
     fv, lv = at0(Vf), at0(Ul) - float(game.cost @ theta)
-    gap = max(0.0, at0(V) - fv) + err
+    gap = excess(at0(V) - fv) + err
     how = (
         "backward induction"
         if game.finite
@@ -203,7 +203,7 @@ def certify(
         )
     )
     _, W = dp.optimistic(ind.P, ind.rf, ind.rl, H, g, tie_tolerance(game, atol))
-    tgap = max(0.0, at0(W) - at0(Ul))
+    tgap = excess(at0(W) - at0(Ul))
     checks.append(
         Check.within(
             "tie_break",
@@ -252,7 +252,7 @@ def _commitment_check(
     resid = float(viol.max()) if len(viol) else 0.0
     what = "parameters within bounds"
     if game.leader_actions:
-        resid = max(resid, float(max(0.0, -x.min())), float(np.abs(x.sum(axis=1) - 1).max()))
+        resid = excess(resid, -x.min(), np.abs(x.sum(axis=1) - 1).max())
         what += ", leader mixing a distribution in every state"
         if pure:  # one action per state: distance of each row from its nearest vertex
             resid = max(resid, float((1.0 - x.max(axis=1)).max()))

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from stackopt.certificate import Certificate, Check
+from stackopt.certificate import Certificate, Check, excess
 from stackopt.checks.common import game_certificate, shortfall_check
 from stackopt.kinds.normal_form.checks import DEFAULT_RTOL, Answer, commitment_vector
 from stackopt.kinds.normal_form.game import NormalFormGame
@@ -204,7 +204,7 @@ def _strict_check(
     other = [k for k in range(B.shape[1]) if k not in same]
     margin = float(min((xs @ (B[:, js] - B[:, k]) for k in other), default=np.inf))
     val = float(min(xs @ A[:, k] for k in same))
-    short = float(max(0.0, (sup - eps_abs) - val))
+    short = excess((sup - eps_abs) - val)
     ok = margin > atol_f and short <= atol_l
     return Check(
         "strict_commitment",

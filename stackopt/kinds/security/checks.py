@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from stackopt.certificate import Certificate, Check
+from stackopt.certificate import Certificate, Check, excess
 from stackopt.checks.common import (
     bounds_check,
     check_rtol,
@@ -135,14 +135,14 @@ def certify_security(
     resp = response_indices(game, response)
     checks: list[Check] = []
     m = game.resources
-    over = float(max(0.0, -c.min(), c.max() - 1.0))
-    excess = float(max(0.0, c.sum() - m))
-    ok = over <= rtol and excess <= rtol * max(1, m)
+    over = excess(-c.min(), c.max() - 1.0)
+    spent = excess(c.sum() - m)
+    ok = over <= rtol and spent <= rtol * max(1, m)
     checks.append(
         Check(
             COMMITMENT,
             ok,
-            max(over, excess),
+            excess(over, spent),
             rtol,
             f"coverage in [0, 1] using {c.sum():.6g} of {m} resources"
             if ok
