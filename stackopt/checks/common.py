@@ -511,7 +511,7 @@ def bounds_check(
             return Check(
                 "optimality", False, None, atol, f"bad bound record for {noun} '{label}': {exc}"
             )
-        if b > worst:
+        if not b <= worst:  # a NaN bound (overflow in a record) is the worst: it fails
             worst, worst_label = b, label
     if missing:
         return Check(

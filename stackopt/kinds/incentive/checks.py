@@ -241,7 +241,7 @@ def record_bound(game: IncentiveGame, k: int, rec: Mapping[str, Any], atol_f: fl
     cap = float(game.caps[k])
     if "dominated_by" in rec:
         margin = domination_margin(B, k, rec["dominated_by"], game.follower_index)
-        if margin <= cap + atol_f:
+        if not margin > cap + atol_f:  # also refuses NaN
             raise ValueError(
                 f"domination margin {margin:.6g} does not exceed the largest "
                 f"payment {cap:.6g} by the tolerance {atol_f:.3g}"
@@ -255,4 +255,8 @@ def record_bound(game: IncentiveGame, k: int, rec: Mapping[str, Any], atol_f: fl
         y[game.follower_index(str(lab))] = record_weight(w)
     if y.min() < 0:
         raise ValueError("multipliers must be non-negative")
-    return dual_bound(A, B, cap, game.incentives.cost_weight, k, y)
+    with np.errstate(over="ignore", invalid="ignore"):
+        bound = dual_bound(A, B, cap, game.incentives.cost_weight, k, y)
+    if not bound > -np.inf:  # NaN (inf - inf) or -inf: finite but huge multipliers overflowed
+        raise ValueError("the multipliers give no finite bound (too large)")
+    return bound
