@@ -202,8 +202,9 @@ def _strict_check(
         )
     same = [k for k in range(B.shape[1]) if float(np.abs(B[:, k] - B[:, js]).max()) <= atol_f]
     other = [k for k in range(B.shape[1]) if k not in same]
-    margin = float(min((xs @ (B[:, js] - B[:, k]) for k in other), default=np.inf))
-    val = float(min(xs @ A[:, k] for k in same))
+    # np.min keeps NaN (overflow at huge payoffs); the builtin min drops a NaN not first
+    margin = float(np.min([xs @ (B[:, js] - B[:, k]) for k in other], initial=np.inf))
+    val = float(np.min([xs @ A[:, k] for k in same]))
     short = excess((sup - eps_abs) - val)
     ok = margin > atol_f and short <= atol_l
     return Check(
@@ -276,9 +277,14 @@ def _supremum_check(
                     raise ValueError(f"weights for '{rep}' must be a distribution over its class")
                 if any(k in members for k in mult) or any(v < 0 for v in mult.values()):
                     raise ValueError(f"multipliers for '{rep}' must be >= 0 on other actions")
-                b = class_bound(A, B, members, w, mult)
+                with np.errstate(over="ignore", invalid="ignore"):
+                    b = class_bound(A, B, members, w, mult)
+                if not b > -np.inf:  # NaN (inf - inf) or -inf: huge multipliers overflowed
+                    raise ValueError(
+                        f"the multipliers for '{rep}' give no finite bound (too large)"
+                    )
             covered.update(members)
-            if b > worst:
+            if not b <= worst:  # NaN is the worst (it fails)
                 worst, worst_label = b, rep
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         return Check("supremum", False, None, atol_l, f"bad class record: {exc}")
