@@ -134,6 +134,15 @@ def shortest(game: InterdictionGame, x: Mapping[str, float]) -> tuple[float, lis
     return float(dist), [str(v) for v in path]
 
 
+def reachable_distance(game: InterdictionGame, x: Mapping[str, float]) -> float:
+    """The shortest distance after interdiction ``x`` (:func:`shortest`): ``inf`` only when
+    the target is unreachable; NaN when it is reachable but the path's lengths sum beyond the
+    float range (finite lengths near 1e308), so that no check passes on an overflowed
+    distance mistaken for a disconnection."""
+    dist, path = shortest(game, x)
+    return math.nan if path and math.isinf(dist) else dist
+
+
 def certify(
     game: InterdictionGame,
     commitment: Mapping[str, Any],
@@ -185,7 +194,7 @@ def certify(
         )
     )
 
-    dist, _ = shortest(game, xb)
+    dist = reachable_distance(game, xb)
     if math.isinf(dist):
         ok = not path
         checks.append(
@@ -300,7 +309,7 @@ def _bound_check(upper: float, dist: float, atol: float, detail: str) -> Check:
     """``optimality`` from an upper bound on the optimal shortest-path length: passes when
     ``upper <= dist + atol`` (no interdiction within budget beats the reported one)."""
     res = upper - dist
-    return Check("optimality", res <= atol, residual=max(res, 0.0), tolerance=atol, detail=detail)
+    return Check("optimality", res <= atol, residual=excess(res), tolerance=atol, detail=detail)
 
 
 def _optimality(
@@ -431,8 +440,9 @@ def enumerate_optimum(
         sets = [[]]
     best = -math.inf
     for s in sets:
-        d, _ = shortest(game, {k: 1.0 for k in s})
-        best = max(best, d)
+        d = reachable_distance(game, {k: 1.0 for k in s})
+        if not d <= best:  # NaN (overflowing lengths) sticks: the check then fails
+            best = d
         if math.isinf(best):
             break
     return best, len(sets)
