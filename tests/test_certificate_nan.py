@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from stackopt.certificate import excess
-from stackopt.checks.common import distribution_check, shortfall_check, tie_check
+from stackopt.checks.common import (
+    bounds_check,
+    distribution_check,
+    shortfall_check,
+    tie_check,
+    tie_gap,
+)
 
 NAN = float("nan")
 
@@ -42,3 +48,98 @@ def test_a_nan_leader_payoff_fails_the_tie_check():
 
 def test_a_nan_probability_fails_the_distribution_check():
     assert not distribution_check(np.array([NAN, 1.0]), 1e-6).passed
+
+
+# --- NaN made inside a check (overflow of finite huge numbers), not read from a file ---------
+
+
+def test_a_nan_follower_payoff_fails_the_tie_check():
+    # NaN in fu made the near-best set empty: the leader's best over it was -inf, a pass
+    lu = np.array([0.0, 5.0])
+    assert math.isnan(tie_gap(np.array([1.0, NAN]), lu, 0, 1e-6, "leader"))
+    assert not tie_check(np.array([NAN, 1.0]), lu, 0, 1e-6, 1e-6).passed
+    assert not tie_check(np.array([1.0, NAN]), lu, 1, 1e-6, 1e-6, "adversarial").passed
+
+
+@pytest.mark.parametrize("bounds", [(NAN, 0.0, 0.0), (0.0, NAN, 0.0), (NAN, NAN, NAN)])
+def test_a_nan_bound_fails_the_bounds_check(bounds):
+    # 'b > worst' skipped a NaN bound: with every bound NaN the largest stayed -inf, a pass
+    labels = ("a", "b", "c")
+    check = bounds_check(
+        labels,
+        {lab: {} for lab in labels},
+        lambda k, rec: bounds[k],
+        0.0,
+        1e-6,
+        noun="follower action",
+        subject="follower action",
+        how="test",
+    )
+    assert not check.passed
+    assert math.isnan(check.residual)
+
+
+def test_the_bounds_check_still_takes_the_largest_finite_bound():
+    labels = ("a", "b", "c")
+    vals = (-np.inf, 2.0, 1.0)
+
+    def run(value):
+        return bounds_check(
+            labels,
+            {lab: {} for lab in labels},
+            lambda k, rec: vals[k],
+            value,
+            1e-6,
+            noun="follower action",
+            subject="follower action",
+            how="test",
+        )
+
+    assert run(2.0).passed
+    assert not run(1.5).passed and "'b'" in run(1.5).detail
+
+
+def test_an_overflowing_normal_form_record_gives_no_bound():
+    # y * B = 1e308 * 2 overflows to inf while B_k * sum(y) stays finite: the float bound is
+    # -inf where the exact one is -1e308; a -inf bound would say "never a best response"
+    from stackopt.kinds.normal_form.checks import _record_bound
+    from stackopt.kinds.normal_form.game import NormalFormGame
+
+    game = NormalFormGame(np.array([[0.0, 0.0]]), np.array([[1.0, 2.0]]))
+    with pytest.raises(ValueError, match="no finite bound"):
+        _record_bound(game, 0, {"multipliers": {game.follower_actions[1]: 1e308}}, 1e-6)
+    assert _record_bound(game, 0, {"multipliers": {game.follower_actions[1]: 1.0}}, 1e-6) == -1.0
+
+
+def test_a_nan_bayesian_follower_value_error_fails():
+    # a NaN error |reported - x C_j| (a NaN in x @ C, e.g. inf - inf at payoffs near 1e308)
+    # was skipped by 'err > worst', so the check passed with worst 0
+    from stackopt.kinds.bayesian.checks import _follower_values
+    from stackopt.kinds.bayesian.game import BayesianGame, FollowerType
+
+    types = tuple(FollowerType(name, 0.5, np.zeros((2, 1)), np.ones((2, 1))) for name in ("a", "b"))
+    game = BayesianGame(("u", "d"), types)
+    reported = {"a": 1.0, "b": 1.0}
+    assert _follower_values(game, np.array([1.0, 0.0]), [0, 0], reported, 1e-6).passed
+    assert not _follower_values(game, np.array([NAN, 0.0]), [0, 0], reported, 1e-6).passed
+
+
+def test_a_nan_attacker_value_in_a_result_object_fails():
+    # stackopt.verify on a Result (not a file): the builtin max over the per-type errors
+    # dropped a NaN that was not first, so a NaN value of the second type passed (9934c2a)
+    import dataclasses
+    from pathlib import Path
+
+    import stackopt
+
+    game = stackopt.load_game(
+        Path(__file__).resolve().parent.parent / "data" / "security" / "two_attacker_types.yaml"
+    )
+    result = stackopt.solve(game)
+    values = dict(result.follower.value)
+    values[list(values)[-1]] = NAN
+    forged = dataclasses.replace(
+        result, follower=dataclasses.replace(result.follower, value=values)
+    )
+    assert stackopt.verify(game, result).passed
+    assert not stackopt.verify(game, forged).check("follower_value").passed

@@ -307,7 +307,10 @@ def best_response_check(
 def tie_gap(fu: np.ndarray, lu: np.ndarray, j: int, atol_f: float, tie_break: str) -> float:
     """How far response ``j`` is from the tie rule among the follower's near-best responses
     (within ``atol_f``): the leader's best (``"leader"``) or worst (otherwise) payoff."""
-    near = fu >= fu.max() - atol_f
+    top = fu.max()
+    if np.isnan(top):  # no near-best set to compare with (NaN would make it empty: a pass)
+        return math.nan
+    near = fu >= top - atol_f
     if tie_break == "leader":
         return excess(np.where(near, lu, -np.inf).max() - lu[j])
     return excess(lu[j] - np.where(near, lu, np.inf).min())
@@ -511,7 +514,7 @@ def bounds_check(
             return Check(
                 "optimality", False, None, atol, f"bad bound record for {noun} '{label}': {exc}"
             )
-        if not b <= worst:  # a NaN bound (overflow in a record) is the worst: it fails
+        if math.isnan(b) or b > worst:  # a NaN bound (overflow) sticks (b > NaN is false)
             worst, worst_label = b, label
     if missing:
         return Check(

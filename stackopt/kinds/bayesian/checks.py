@@ -249,7 +249,7 @@ def _follower_values(
                 f"value of type {t.name!r} is not a finite number",
             )
         err = abs(float(v) - float(x @ t.C[:, resp[l]]))
-        if err > worst:
+        if np.isnan(err) or err > worst:  # a NaN error (overflow) sticks: it fails
             worst, who = err, t.name
     return Check.within(
         "follower_value",

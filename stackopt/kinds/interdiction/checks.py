@@ -441,7 +441,7 @@ def enumerate_optimum(
     best = -math.inf
     for s in sets:
         d = reachable_distance(game, {k: 1.0 for k in s})
-        if not d <= best:  # NaN (overflowing lengths) sticks: the check then fails
+        if math.isnan(d) or d > best:  # NaN (overflowing lengths) sticks: the check fails
             best = d
         if math.isinf(best):
             break

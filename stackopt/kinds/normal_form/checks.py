@@ -248,7 +248,7 @@ def _record_bound(
         bound = float((AT[k] + BT[k] * y.sum() - y @ BT[idx]).max())
     else:
         bound = float((A[:, k] + B[:, k] * y.sum() - B[:, idx] @ y).max())
-    if np.isnan(bound):  # finite but huge multipliers (inf - inf): no bound at all
+    if not bound > -np.inf:  # finite but huge multipliers overflowed (inf - inf, or -inf)
         raise ValueError("the multipliers give no finite bound (too large)")
     return bound
 

@@ -284,7 +284,7 @@ def _supremum_check(
                         f"the multipliers for '{rep}' give no finite bound (too large)"
                     )
             covered.update(members)
-            if not b <= worst:  # NaN is the worst (it fails)
+            if np.isnan(b) or b > worst:  # NaN sticks (b > NaN is false): it fails
                 worst, worst_label = b, rep
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         return Check("supremum", False, None, atol_l, f"bad class record: {exc}")

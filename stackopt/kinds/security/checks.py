@@ -205,7 +205,7 @@ def _follower_value(game: SecurityGame, reported: Any, true: dict[str, float], t
             )
         reported = {game.types[0]: reported}
     try:
-        err = max(abs(float(reported[ty]) - v) for ty, v in true.items())
+        err = excess(*(abs(float(reported[ty]) - v) for ty, v in true.items()))  # keeps NaN
     except (KeyError, TypeError, ValueError):
         return Check("follower_value", False, None, tol, "missing or non-numeric type value")
     return Check(
