@@ -143,3 +143,27 @@ def test_a_nan_attacker_value_in_a_result_object_fails():
     )
     assert stackopt.verify(game, result).passed
     assert not stackopt.verify(game, forged).check("follower_value").passed
+
+
+def test_a_nan_policy_value_keeps_the_mdp_enumeration_nan(monkeypatch):
+    # the builtin max over the leader's value per follower line dropped a NaN (an overflowed
+    # policy value), so the enumerated supremum ignored that policy
+    from pathlib import Path
+
+    import stackopt
+    from stackopt.kinds.mdp import enumeration
+
+    game = stackopt.load_game(
+        Path(__file__).resolve().parent.parent / "data" / "mdp" / "chain.yaml"
+    )
+    sup, n = enumeration.supremum(game)
+    assert math.isfinite(sup) and n > 1
+    forward = enumeration._forward
+
+    def with_a_nan(*args, **kwargs):
+        vals = forward(*args, **kwargs).copy()
+        vals[1:, -1] = NAN  # every policy's leader value but the first
+        return vals
+
+    monkeypatch.setattr(enumeration, "_forward", with_a_nan)
+    assert math.isnan(enumeration.supremum(game)[0])

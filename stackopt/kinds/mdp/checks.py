@@ -203,7 +203,8 @@ def certify(
         )
     )
     _, W = dp.optimistic(ind.P, ind.rf, ind.rl, H, g, tie_tolerance(game, atol))
-    tgap = excess(at0(W) - at0(Ul))
+    # a NaN follower optimum (overflow) empties the optimal face (W = -inf): no tie verdict
+    tgap = math.nan if math.isnan(at0(V)) else excess(at0(W) - at0(Ul))
     checks.append(
         Check.within(
             "tie_break",
@@ -255,7 +256,7 @@ def _commitment_check(
         resid = excess(resid, -x.min(), np.abs(x.sum(axis=1) - 1).max())
         what += ", leader mixing a distribution in every state"
         if pure:  # one action per state: distance of each row from its nearest vertex
-            resid = max(resid, float((1.0 - x.max(axis=1)).max()))
+            resid = excess(resid, float((1.0 - x.max(axis=1)).max()))
             what += " (pure)"
     return Check.within("commitment", resid, rtol, what, f"not {what}")
 
@@ -272,7 +273,9 @@ def pure_optimum(game: MDPGame, tie: float) -> float:
         x[np.arange(S), list(choice)] = 1.0
         ind = game.induced(np.zeros(0), x)
         _, W = dp.optimistic(ind.P, ind.rf, ind.rl, game.horizon, game.discount, tie)
-        best = max(best, float(game.initial @ (W[0] if game.finite else W)))
+        v = float(game.initial @ (W[0] if game.finite else W))
+        if math.isnan(v) or v > best:  # NaN (overflow) sticks: the check then fails
+            best = v
     return best
 
 

@@ -78,7 +78,8 @@ def supremum(game: MDPGame) -> tuple[float, int]:
     lines: dict[tuple[float, float], float] = {}
     for ai, bi, gi in zip(np.round(a, 12), np.round(b, 12), G):
         key = (float(ai), float(bi))
-        lines[key] = max(lines.get(key, -np.inf), float(gi))
+        prev, g = lines.get(key, -np.inf), float(gi)
+        lines[key] = g if g > prev or g != g else prev  # the builtin max drops a NaN g
     la = np.array([k[0] for k in lines])
     lb = np.array([k[1] for k in lines])
     lg = np.array(list(lines.values()))
@@ -94,5 +95,7 @@ def supremum(game: MDPGame) -> tuple[float, int]:
         hi = min(hi0, float(np.min(-da[neg] / db[neg]))) if neg.any() else hi0
         if lo > hi + eps:
             continue
-        best = max(best, float(lg[i]) - c * (lo if c >= 0 else hi))
+        v = float(lg[i]) - c * (lo if c >= 0 else hi)
+        if v > best or v != v:  # NaN (overflow) sticks: the check then fails
+            best = v
     return best, len(a)
