@@ -167,3 +167,27 @@ def test_a_nan_policy_value_keeps_the_mdp_enumeration_nan(monkeypatch):
 
     monkeypatch.setattr(enumeration, "_forward", with_a_nan)
     assert math.isnan(enumeration.supremum(game)[0])
+
+
+def test_a_nan_row_violation_fails_bilevel_feasibility(monkeypatch):
+    # the rows' violation (a NaN body: inf - inf at coefficients near 1e308) came second in a
+    # builtin max, which dropped it: leader and follower feasibility passed
+    from pathlib import Path
+
+    import stackopt
+    from stackopt.kinds.bilevel import checks
+
+    problem = stackopt.load_game(
+        Path(__file__).resolve().parent.parent / "data" / "bilevel" / "bard.yaml"
+    )
+    x, y = np.array([4.0]), np.array([4.0])  # the optimum (Bard 1998, example 5.1.1)
+    names = ("commitment", "follower_feasible")
+    assert all(checks.certify(problem, x, y, None, None).check(n).passed for n in names)
+    real, calls = checks.row_violation, iter(range(4))
+
+    def rows_nan(*args):  # calls 1 and 3 are the leader's and the follower's rows
+        return NAN if next(calls, 0) % 2 else real(*args)
+
+    monkeypatch.setattr(checks, "row_violation", rows_nan)
+    cert = checks.certify(problem, x, y, None, None)
+    assert not any(cert.check(n).passed for n in names)

@@ -212,7 +212,7 @@ def certify(
     atol, scale = tolerances(p, rtol, x, y, leader_value, follower_value)
     checks: list[Check] = []
     # leader feasibility
-    viol = max(
+    viol = excess(  # keeps NaN (the builtin max drops a NaN second argument)
         row_violation(p.leader_lower, x, p.leader_upper),
         row_violation(
             p.leader_rows_lower, p.leader_rows_x @ x + p.leader_rows_y @ y, p.leader_rows_upper
@@ -231,7 +231,7 @@ def certify(
             else f"leader constraints violated by {max(viol, ivio):.3g}",
         )
     )
-    fviol = max(
+    fviol = excess(
         row_violation(p.follower_lower, y, p.follower_upper),
         row_violation(
             p.follower_rows_lower,

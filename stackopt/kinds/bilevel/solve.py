@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from stackopt.certificate import Certificate, Check
+from stackopt.certificate import Certificate, Check, excess
 from stackopt.engines.highs import run_from_start, run_highs
 from stackopt.errors import InputError, UnsupportedError
 from stackopt.formulations.bilevel_form import MILPArrays, follower_form
@@ -628,7 +628,7 @@ def _answer(
         Check(
             OPTIMALITY,
             proof_ok,
-            None if claimed is None else max(0.0, polished - claimed),
+            None if claimed is None else excess(polished - claimed),
             atol,
             detail,
         ),
@@ -748,7 +748,7 @@ def verify_bilevel(
                 Check(
                     OPTIMALITY,
                     gap <= atol,
-                    max(gap, 0.0),
+                    excess(gap),
                     atol,
                     f"independent re-solve ({ref.method}) gives leader value "
                     f"{ref.leader.value:.10g}",
