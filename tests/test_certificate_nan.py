@@ -191,3 +191,24 @@ def test_a_nan_row_violation_fails_bilevel_feasibility(monkeypatch):
     monkeypatch.setattr(checks, "row_violation", rows_nan)
     cert = checks.certify(problem, x, y, None, None)
     assert not any(cert.check(n).passed for n in names)
+
+
+def test_an_overflowing_record_is_not_proved_exactly():
+    # 1e308 + 1e308 = inf multipliers made every row of the float screen of the exact bound
+    # NaN, and 'val + slack > v' dropped NaN rows: none was summed in fractions, so the 'exact'
+    # check "proved in rational arithmetic" a commitment worth 1 in a game worth 4 (9934c2a)
+    from stackopt.checks.exact import exact_certificate
+    from stackopt.kinds.normal_form.game import NormalFormGame
+
+    game = NormalFormGame(
+        np.array([[0.0, 0.0, 0.0], [6.0, 1.0, 0.0]]),
+        np.array([[2.0, 0.0, 4.0], [2.0, 3.0, -1.0]]),
+        leader_actions=("U", "D"),
+        follower_actions=("a", "b", "c"),
+    )
+    bounds = {"b": {"multipliers": {}}, "c": {"multipliers": {}}}
+    honest = {**bounds, "a": {"multipliers": {"b": 1.0}}}  # bound 6 > 1: 'a' does better
+    forged = {**bounds, "a": {"multipliers": {"b": 1e308, "c": 1e308}}}
+    for records in (honest, forged):
+        check, _ = exact_certificate(game, {"U": 0.0, "D": 1.0}, "b", records)
+        assert not check.passed and "'a'" in check.detail

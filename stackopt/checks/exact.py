@@ -239,10 +239,10 @@ def exact_certificate(
         return Check(
             "exact",
             False,
-            float(worst_excess),
+            _float(worst_excess),
             0.0,
             f"exact commitment found (leader value {v}), but the bound for "
-            f"'{worst_label}' exceeds it by {float(worst_excess):.3g} in exact "
+            f"'{worst_label}' exceeds it by {_float(worst_excess):.3g} in exact "
             "arithmetic",
         ), evidence
     return Check(
@@ -252,6 +252,14 @@ def exact_certificate(
         0.0,
         f"proved in rational arithmetic: leader value {v}, follower value {fq[j]}",
     ), evidence
+
+
+def _float(q: Fraction) -> float:
+    """``float(q)``, or ``inf`` when ``q`` is beyond the float range (huge multipliers)."""
+    try:
+        return float(q)
+    except OverflowError:
+        return float("inf")
 
 
 def _exact_excess(
@@ -267,16 +275,21 @@ def _exact_excess(
     idx = np.fromiter(yq.keys(), dtype=int, count=len(yq))
     yf = np.fromiter((float(w) for w in yq.values()), dtype=float, count=len(yq))
     Af, Bf = game.A, game.B
-    ysum = float(yf.sum())
-    val = Af[:, k] + Bf[:, k] * ysum - (Bf[:, idx] @ yf if idx.size else 0.0)
-    mag = (
-        np.abs(Af[:, k]) + np.abs(Bf[:, k]) * ysum + (np.abs(Bf[:, idx]) @ yf if idx.size else 0.0)
-    )
-    eps = np.finfo(float).eps
-    vf = float(v)
-    v_down = vf - abs(vf) * 2 * eps - np.finfo(float).tiny
-    slack = 4 * (idx.size + 3) * eps * mag
-    suspicious = np.flatnonzero(val + slack > v_down)
+    with np.errstate(over="ignore", invalid="ignore"):
+        ysum = float(yf.sum())
+        val = Af[:, k] + Bf[:, k] * ysum - (Bf[:, idx] @ yf if idx.size else 0.0)
+        mag = (
+            np.abs(Af[:, k])
+            + np.abs(Bf[:, k]) * ysum
+            + (np.abs(Bf[:, idx]) @ yf if idx.size else 0.0)
+        )
+        eps = np.finfo(float).eps
+        vf = float(v)
+        v_down = vf - abs(vf) * 2 * eps - np.finfo(float).tiny
+        slack = 4 * (idx.size + 3) * eps * mag
+        # '~(... <= v)' rather than '> v': a NaN row (huge multipliers overflow, inf - inf)
+        # cannot be screened out, so it is summed exactly like any other suspicious row
+        suspicious = np.flatnonzero(~(val + slack <= v_down))
     ysum_q = sum(yq.values(), Fraction(0))
     worst = Fraction(0)
     for i_np in suspicious:
