@@ -72,3 +72,14 @@ def test_the_real_path_is_not_certified_either(game: Any) -> None:
     cert = stackopt.verify(game, forged)
     assert not cert.check("best_response").passed
     assert not cert.check("optimality").passed
+
+
+def test_an_infeasible_claim_is_not_certified(game: Any) -> None:
+    # the 'infeasible' status is re-checked as "no path even without interdiction": the
+    # overflowed distance inf passed it (9934c2a, 2bbde40)
+    forged = copy.deepcopy(FORGED)
+    forged["status"] = "infeasible"
+    forged["leader"]["value"] = forged["follower"]["value"] = None
+    cert = stackopt.verify(game, forged)
+    assert not cert.passed
+    assert not cert.check("target_unreachable").passed

@@ -31,6 +31,7 @@ from stackopt.kinds.interdiction.checks import (
     DEFAULT_RTOL,
     atol_of,
     certify,
+    reachable_distance,
     shortest,
 )
 from stackopt.kinds.interdiction.game import InterdictionGame
@@ -276,7 +277,7 @@ def _solve_benders(
 
 
 def _unreachable_certificate(game: InterdictionGame, rtol: float) -> Certificate:
-    dist, _ = shortest(game, {})
+    dist = reachable_distance(game, {})  # NaN, not inf, when reachable lengths overflow
     ok = math.isinf(dist)
     return Certificate(
         checks=(
