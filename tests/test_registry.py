@@ -215,8 +215,13 @@ def test_reading_the_registry_imports_no_pyomo():
     assert out == "False"
 
 
+def _toy(**fields) -> KindSpec:
+    """A kind ``toy`` with one method and the given fields."""
+    return KindSpec(**{"name": "toy", "summary": "t", "methods": (Method("m", "d"),), **fields})
+
+
 def test_functions_left_out_follow_the_kind_folder_layout():
-    spec = KindSpec(name="toy", summary="t", game=".game:Toy", methods=(Method("m", "d"),))
+    spec = _toy(game=".game:Toy")
     assert spec.package == "stackopt.kinds.toy"
     assert spec.game == "stackopt.kinds.toy.game:Toy"
     assert spec.solve == "stackopt.kinds.toy.solve:solve_toy"
@@ -225,9 +230,7 @@ def test_functions_left_out_follow_the_kind_folder_layout():
     assert spec.export == "stackopt.kinds.toy.solve:export_models"
     assert spec.docs == "toy"
     # a third-party kind names its package; None declares "none"; named targets are kept
-    other = KindSpec(
-        name="toy",
-        summary="t",
+    other = _toy(
         game="elsewhere.games:Toy",
         solve=".run:go",
         methods=(Method("m", "d", verify=".check:it"),),
@@ -245,23 +248,16 @@ def test_functions_left_out_follow_the_kind_folder_layout():
     assert other.readers == {".toy": "toyplugin.read:toy"}
     assert other.methods[0].verify == "toyplugin.check:it"
     # a spec written before the convention (functions named absolutely) is taken as written
-    old = KindSpec(
-        name="toy",
-        summary="t",
-        game="toyplugin:Toy",
-        solve="toyplugin:solve",
-        verify="toyplugin:verify",
-        methods=(Method("m", "d"),),
-    )
-    assert (old.solve, old.verify, old.parse_yaml, old.export) == (
+    old = _toy(game="toyplugin:Toy", solve="toyplugin:solve", verify="toyplugin:verify")
+    assert (old.solve, old.verify, old.parse_yaml, old.export, old.docs) == (
         "toyplugin:solve",
         "toyplugin:verify",
         None,
         None,
+        "",
     )
-    assert old.docs == ""
     with pytest.raises(ValueError, match="name its verify function"):
-        KindSpec(name="toy", summary="t", game="toyplugin:Toy", solve="toyplugin:solve")
+        _toy(game="toyplugin:Toy", solve="toyplugin:solve")
 
 
 def test_api_verify_checks_its_options_for_every_kind():
