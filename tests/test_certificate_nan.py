@@ -212,3 +212,14 @@ def test_an_overflowing_record_is_not_proved_exactly():
     for records in (honest, forged):
         check, _ = exact_certificate(game, {"U": 0.0, "D": 1.0}, "b", records)
         assert not check.passed and "'a'" in check.detail
+
+
+def test_a_nan_value_misses_the_exact_value_in_the_asserts():
+    # 'err > tol' let a NaN reported value match the exact rational value
+    from stackopt.certificate import Certificate
+    from stackopt.testing.asserts import _exact_value_checks
+
+    cert = Certificate((), evidence={"exact": {"leader_value": "1/3"}})
+    assert _exact_value_checks(cert, {"leader": {"value": 1 / 3}}) == []
+    (check,) = _exact_value_checks(cert, {"leader": {"value": NAN}})
+    assert check.name == "leader_value" and not check.passed

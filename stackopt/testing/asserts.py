@@ -318,7 +318,7 @@ def _exact_value_checks(cert: Certificate, data: Mapping[str, Any]) -> list[Chec
         true = Fraction(ex[key])
         tol = FLOAT_ROUNDING * max(1.0, abs(float(true)))
         err = abs(float(rep) - float(true))
-        if err > tol:
+        if not err <= tol:  # NaN too
             out.append(
                 Check(
                     key,
