@@ -223,3 +223,21 @@ def test_a_nan_value_misses_the_exact_value_in_the_asserts():
     assert _exact_value_checks(cert, {"leader": {"value": 1 / 3}}) == []
     (check,) = _exact_value_checks(cert, {"leader": {"value": NAN}})
     assert check.name == "leader_value" and not check.passed
+
+
+def test_a_nan_margin_fails_the_strict_commitment_check():
+    # at xs = (1/2, 1/2) the follower is exactly indifferent between 'a' and 'c' (margin 0),
+    # but xs @ (B_a - B_c) = inf - inf = NaN in floats; the builtin min over the margins
+    # dropped it after the margin inf against 'b', so 'a' passed as the unique best response
+    from stackopt.kinds.normal_form.checks_pessimistic import _strict_check
+    from stackopt.kinds.normal_form.game import NormalFormGame
+
+    big = 1e308
+    game = NormalFormGame(
+        np.zeros((2, 3)),
+        np.array([[big, -big, -big], [-big, -1.7e308, big]]),
+        follower_actions=("a", "b", "c"),
+    )
+    half = {lab: 0.5 for lab in game.leader_actions}
+    ev = {"strict": {"commitment": half, "response": "a"}, "epsilon_abs": 0.0}
+    assert not _strict_check(game, ev, 0.0, 1e-6, 1e-6 * big).passed
