@@ -241,3 +241,15 @@ def test_a_nan_margin_fails_the_strict_commitment_check():
     half = {lab: 0.5 for lab in game.leader_actions}
     ev = {"strict": {"commitment": half, "response": "a"}, "epsilon_abs": 0.0}
     assert not _strict_check(game, ev, 0.0, 1e-6, 1e-6 * big).passed
+
+
+def test_a_nan_follower_payoff_gives_no_pessimistic_value():
+    # the adversarial response over an empty near-best set was action 0, whatever it pays:
+    # the attainment check compared the supremum with that arbitrary payoff
+    from stackopt.kinds.normal_form.checks_pessimistic import pessimistic_value
+    from stackopt.kinds.normal_form.game import NormalFormGame
+
+    game = NormalFormGame(np.array([[9.0, 0.0], [9.0, 0.0]]), np.array([[0.0, 1.0], [0.0, 1.0]]))
+    assert pessimistic_value(game, np.array([0.5, 0.5]), 1e-6) == 0.0
+    with np.errstate(invalid="ignore"):  # x B = (inf * 0 = NaN, inf), x A = (inf, NaN)
+        assert math.isnan(pessimistic_value(game, np.array([np.inf, 0.0]), 1e-6))

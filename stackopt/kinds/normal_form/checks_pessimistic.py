@@ -53,6 +53,10 @@ def adversarial_response(game: NormalFormGame, x: np.ndarray, atol_f: float) -> 
 
 
 def pessimistic_value(game: NormalFormGame, x: np.ndarray, atol_f: float) -> float:
+    """The leader's payoff of :func:`adversarial_response`; NaN when the follower's payoffs
+    are (a NaN empties the near-best set, and the response would be an arbitrary action)."""
+    if np.isnan((x @ game.B).max()):
+        return float("nan")
     return float((x @ game.A)[adversarial_response(game, x, atol_f)])
 
 
