@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import TracebackType
 from typing import Any, TypeVar
 
 from stackopt.errors import InputError, shown_value
@@ -127,26 +127,43 @@ def finite_number(
     is not a number`` (fix ``fix``), NaN, an infinity or an integer beyond the float range as
     ``... is not finite`` (fix ``fix_finite``, default ``fix``); the repr is cut to 40
     characters."""
-    quoted = f"{what} {shown_value(value)}" if what else shown_value(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InputError(f"{quoted} is not a number", field=field, fix=fix)
+        raise InputError(f"{_quoted(what, value)} is not a number", field=field, fix=fix)
     x = as_float(value)
     if not math.isfinite(x):
         raise InputError(
-            f"{quoted} is not finite",
+            f"{_quoted(what, value)} is not finite",
             field=field,
             fix=fix if fix_finite is None else fix_finite,
         )
     return x
 
 
-@contextmanager
-def in_file(source: str | None) -> Iterator[None]:
+def _quoted(what: str, value: Any) -> str:
+    """``<what> <value!r>`` for a refusal, the repr cut to 40 characters (formatted only when
+    a value is refused: :func:`finite_number` runs once per number of large inputs)."""
+    return f"{what} {shown_value(value)}" if what else shown_value(value)
+
+
+class in_file:
     """Name ``source`` (the file the input was read from, if any) in an InputError raised
-    inside the block, so that the checks themselves need not pass it to every refusal."""
-    try:
-        yield
-    except InputError as exc:
-        if source:
-            raise exc.with_source(source) from None
-        raise
+    inside the block, so that the checks themselves need not pass it to every refusal (an
+    error that already names a file keeps it). A plain class, not a generator context: the
+    readers enter it once per row of large edge lists."""
+
+    __slots__ = ("source",)
+
+    def __init__(self, source: str | None) -> None:
+        self.source = source
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.source and isinstance(exc, InputError) and not exc.source:
+            raise exc.with_source(self.source) from None
