@@ -253,3 +253,25 @@ def test_a_nan_follower_payoff_gives_no_pessimistic_value():
     assert pessimistic_value(game, np.array([0.5, 0.5]), 1e-6) == 0.0
     with np.errstate(invalid="ignore"):  # x B = (inf * 0 = NaN, inf), x A = (inf, NaN)
         assert math.isnan(pessimistic_value(game, np.array([np.inf, 0.0]), 1e-6))
+
+
+def test_a_nan_commitment_value_keeps_the_pure_mdp_optimum_nan(monkeypatch):
+    # 'max(best, v)' / 'max(bound, b)' dropped a NaN value of one pure commitment (W
+    # overflowed), in the certificate's enumeration and in the solve verify re-derives with
+    from stackopt.kinds.mdp import dp
+    from stackopt.kinds.mdp.checks import pure_optimum
+    from stackopt.kinds.mdp.solve import _enumerate
+    from tests.mdp.helpers import random_game
+
+    game = random_game(900, S=2, A=2, L=2, K=0, H=2, leader_transitions=True)
+    assert math.isfinite(pure_optimum(game, 1e-9))
+    real, calls = dp.optimistic, iter(range(10**6))
+
+    def nan_for_the_second_commitment(*args):
+        pol, W = real(*args)
+        return pol, W * NAN if next(calls) in (1, 2, 3) else W
+
+    monkeypatch.setattr(dp, "optimistic", nan_for_the_second_commitment)
+    assert math.isnan(pure_optimum(game, 1e-9))  # call 1: the second of four commitments
+    calls = iter(range(10**6))  # _enumerate: two calls per commitment (bound, value)
+    assert math.isnan(_enumerate(game, 1e-9, None, {})[2])

@@ -297,7 +297,8 @@ def _enumerate(
             ind.P, ind.rf, ind.rl, game.horizon, game.discount, tie_tolerance(game, atol)
         )
         val = float(game.initial @ (W[0] if game.finite else W)) - float(game.cost @ theta)
-        bound = max(bound, b)
+        if np.isnan(b) or b > bound:  # a NaN bound (overflow) sticks: nothing is proved
+            bound = b
         if best is None or val > best[0]:
             best = (val, theta, x)
     assert best is not None
