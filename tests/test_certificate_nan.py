@@ -275,3 +275,19 @@ def test_a_nan_commitment_value_keeps_the_pure_mdp_optimum_nan(monkeypatch):
     assert math.isnan(pure_optimum(game, 1e-9))  # call 1: the second of four commitments
     calls = iter(range(10**6))  # _enumerate: two calls per commitment (bound, value)
     assert math.isnan(_enumerate(game, 1e-9, None, {})[2])
+
+
+def test_a_nan_expected_payment_fails_the_incentives_check():
+    # 'paid - budget > worst' skipped a NaN payment (x @ V = inf - inf): within budget
+    from pathlib import Path
+
+    import stackopt
+    from stackopt.kinds.incentive.checks import _incentives_check
+
+    game = stackopt.load_game(
+        Path(__file__).resolve().parent.parent / "data" / "incentive" / "safety_subsidy_budget.yaml"
+    )
+    assert game.incentives.budget is not None
+    V = np.zeros(game.shape)
+    assert _incentives_check(game, V, 0.0, 1e-6).passed
+    assert not _incentives_check(game, V, NAN, 1e-6).passed

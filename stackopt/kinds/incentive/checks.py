@@ -188,7 +188,10 @@ def _incentives_check(game: IncentiveGame, V: np.ndarray, paid: float, atol_f: f
                 int(np.flatnonzero(unpaid)[int(np.abs(V[:, unpaid]).max(axis=0).argmax())])
             ]
             worst, why = off, f"action '{bad}' may not be paid but carries {off:.6g}"
-    if inc.budget is not None and paid - inc.budget > worst and paid > inc.budget + atol_f:
+    if inc.budget is not None and (
+        math.isnan(paid)  # x @ V = inf - inf at huge commitments: no payment to compare
+        or (paid - inc.budget > worst and paid > inc.budget + atol_f)
+    ):
         worst, why = (
             paid - inc.budget,
             f"expected payment {paid:.6g} above the budget {inc.budget:g}",
