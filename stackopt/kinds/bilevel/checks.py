@@ -25,7 +25,9 @@ largest magnitude of the reported values and variables).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -176,7 +178,10 @@ _run = run_highs
 
 
 def tolerances(problem: BilevelProblem, rtol: float, *values: Any) -> tuple[float, float]:
-    """``(atol, scale)``: scale = max(problem coefficients, |values|, 1)."""
+    """``(atol, scale)``: scale = max(problem coefficients, |values|, 1). A certificate passes
+    only the objective values its answer evaluates to (:func:`exact_values`): never a reported
+    number, nor a variable's magnitude (a variable that enters no objective, or two that cancel,
+    would widen the tolerance of every check)."""
     vals = [problem.scale]
     for v in values:
         if v is None:
@@ -187,6 +192,67 @@ def tolerances(problem: BilevelProblem, rtol: float, *values: Any) -> tuple[floa
             vals.append(float(arr.max()))
     scale = max(vals)
     return rtol * scale, scale
+
+
+_EPS = 2.0**-53
+
+
+def _exact_dot(a: np.ndarray, v: np.ndarray) -> Fraction:
+    """``a @ v`` in rational arithmetic (floats are rationals: no rounding)."""
+    return sum(
+        (Fraction(float(a[i])) * Fraction(float(v[i])) for i in np.flatnonzero(a)), Fraction(0)
+    )
+
+
+def _exact_form(M: np.ndarray | None, u: np.ndarray, v: np.ndarray) -> Fraction:
+    """``u' M v`` in rational arithmetic (``0`` when ``M`` is ``None``)."""
+    if M is None:
+        return Fraction(0)
+    rows, cols = np.nonzero(M)
+    return sum(
+        (
+            Fraction(float(M[i, j])) * Fraction(float(u[i])) * Fraction(float(v[j]))
+            for i, j in zip(rows, cols, strict=True)
+        ),
+        Fraction(0),
+    )
+
+
+def exact_values(
+    problem: BilevelProblem, x: np.ndarray, y: np.ndarray
+) -> tuple[float, float, float]:
+    """``(leader value, follower value, follower cost in y)`` at ``(x, y)``, each summed in
+    rational arithmetic and rounded once: the objectives as stated, and the follower's
+    minimisation-form cost ``(d + D x)' y + y' Q y / 2`` that the re-solved optimum is compared
+    with. A floating-point sum of large terms that cancel (``z1 - z2`` at ``1e300``) could land
+    anywhere; the exact sum cannot. NaN when an entry is not finite."""
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(y))):
+        return math.nan, math.nan, math.nan
+    p = problem
+    lv = (
+        _exact_dot(p.leader_cost_x, x)
+        + _exact_dot(p.leader_cost_y, y)
+        + Fraction(p.leader_constant)
+        + _exact_form(p.leader_cross, y, x)
+    )
+    fy = _exact_dot(p.follower_cost_y, y) + _exact_form(p.follower_cross, y, x)
+    if p.follower_quadratic is not None:
+        fy += _exact_form(p.follower_quadratic, y, y) / 2
+    fx = _exact_dot(p.follower_cost_x, x) + Fraction(p.follower_constant)
+    return float(lv), float(fx + fy), float(Fraction(p.follower_sign) * fy)
+
+
+def row_activity(A: np.ndarray, x: np.ndarray, atol: float) -> np.ndarray:
+    r"""``A @ x``, with every row whose floating-point rounding could reach ``atol / 8``
+    (bound :math:`(n + 2)\,2^{-53} \sum_j |a_j x_j|`) summed again in rational arithmetic, so
+    that large cancelling terms cannot make a violated row look satisfied."""
+    body = A @ x
+    if A.size == 0:
+        return body
+    bound = (A.shape[1] + 2) * _EPS * (np.abs(A) @ np.abs(x))
+    for i in np.flatnonzero(~(bound <= atol / 8)):
+        body[i] = float(_exact_dot(A[i], x))
+    return body
 
 
 def row_violation(lo: np.ndarray, body: np.ndarray, hi: np.ndarray) -> float:
@@ -209,13 +275,18 @@ def certify(
 ) -> Certificate:
     """Check ``(x, y)`` and the reported values against ``problem`` (see module doc)."""
     p = problem
-    atol, scale = tolerances(p, rtol, x, y, leader_value, follower_value)
+    lv, fv, f_rep = exact_values(p, x, y)
+    atol, scale = tolerances(p, rtol, lv, fv)
     checks: list[Check] = []
     # leader feasibility
     viol = excess(  # keeps NaN (the builtin max drops a NaN second argument)
         row_violation(p.leader_lower, x, p.leader_upper),
         row_violation(
-            p.leader_rows_lower, p.leader_rows_x @ x + p.leader_rows_y @ y, p.leader_rows_upper
+            p.leader_rows_lower,
+            row_activity(
+                np.hstack([p.leader_rows_x, p.leader_rows_y]), np.concatenate([x, y]), atol
+            ),
+            p.leader_rows_upper,
         ),
     )
     integ = p.integer_leader
@@ -235,7 +306,9 @@ def certify(
         row_violation(p.follower_lower, y, p.follower_upper),
         row_violation(
             p.follower_rows_lower,
-            p.follower_rows_x @ x + p.follower_rows_y @ y,
+            row_activity(
+                np.hstack([p.follower_rows_x, p.follower_rows_y]), np.concatenate([x, y]), atol
+            ),
             p.follower_rows_upper,
         ),
     )
@@ -252,8 +325,6 @@ def certify(
     )
     oracle = oracle or FollowerOracle(p)
     sol = oracle.solve(x)
-    _, Q = p.min_follower_cost
-    f_rep = float(p.follower_gradient_constant(x) @ y + (0.5 * y @ Q @ y if Q is not None else 0.0))
     if sol.value is None:
         checks.append(
             Check(
@@ -277,7 +348,7 @@ def certify(
                 f"(gap {max(gap, 0.0):.3g})",
             )
         )
-    mine = p.leader_sign * (p.leader_value(x, y) - p.leader_constant)
+    mine = p.leader_sign * (lv - p.leader_constant)
     if sol.status == "optimal" and sol.leader_value is not None:
         gap = mine - sol.leader_value
         checks.append(
@@ -303,8 +374,6 @@ def certify(
                 f"the tie-break LP over the follower's optimal face: {sol.status}",
             )
         )
-    lv = p.leader_value(x, y)
-    fv = p.follower_value(x, y)
     for name, rep, true in (
         ("leader_value", leader_value, lv),
         ("follower_value", follower_value, fv),

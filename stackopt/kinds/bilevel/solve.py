@@ -48,7 +48,13 @@ from stackopt.engines.highs import run_from_start, run_highs
 from stackopt.errors import InputError, UnsupportedError
 from stackopt.formulations.bilevel_form import MILPArrays, follower_form
 from stackopt.formulations.bounds import ProvenBounds, prove_bounds
-from stackopt.kinds.bilevel.checks import DEFAULT_RTOL, FollowerOracle, certify, tolerances
+from stackopt.kinds.bilevel.checks import (
+    DEFAULT_RTOL,
+    FollowerOracle,
+    certify,
+    exact_values,
+    tolerances,
+)
 from stackopt.kinds.bilevel.game import BilevelProblem
 from stackopt.kinds.registry import validated
 from stackopt.progress import model_size, phase
@@ -739,8 +745,8 @@ def verify_bilevel(
         extra.append(big_m_recheck(problem, result.method))
     if resolve:
         ref = _independent_solve(problem, result.method, rtol)
-        lv_rep = problem.leader_value(x, y)
-        atol, _ = tolerances(problem, rtol, x, y, lv_rep)
+        lv_rep, fv_rep, _ = exact_values(problem, x, y)  # not the reported numbers
+        atol, _ = tolerances(problem, rtol, lv_rep, fv_rep)
         if ref.status is Status.OPTIMAL and ref.certified:
             assert ref.leader.value is not None  # an optimal Result always carries its value
             gap = problem.leader_sign * (lv_rep - ref.leader.value)
