@@ -19,8 +19,10 @@ Given a leader decision ``x`` and a reported response ``y``, :func:`certify` che
 
 The ``optimality`` check is added by the method (with ``big_m_valid`` for the MILP methods)
 or by :func:`stackopt.kinds.bilevel.solve.verify_bilevel`.
-Absolute tolerances are ``rtol`` times the problem's scale (its largest coefficient and the
-largest magnitude of the reported values and variables).
+Absolute tolerances are ``rtol`` times the scale: the problem's largest finite number, or the
+magnitude of the objective values the answer evaluates to (summed exactly, :func:`exact_values`)
+when larger — never a reported number or a variable's magnitude, which a forged result could
+set to 1e300 to pass every check.
 """
 
 from __future__ import annotations
