@@ -280,39 +280,45 @@ def certify(
     lv, fv, f_rep = exact_values(p, x, y)
     atol, scale = tolerances(p, rtol, lv, fv)
     checks: list[Check] = []
+    xy = np.concatenate([x, y])
+
+    def violation(lower, v, upper, rows_lower, rows_x, rows_y, rows_upper) -> float:
+        """Bounds on ``v`` and rows on ``(x, y)``; keeps NaN (the builtin max drops it)."""
+        body = row_activity(np.hstack([rows_x, rows_y]), xy, atol)
+        return excess(row_violation(lower, v, upper), row_violation(rows_lower, body, rows_upper))
+
     # leader feasibility
-    viol = excess(  # keeps NaN (the builtin max drops a NaN second argument)
-        row_violation(p.leader_lower, x, p.leader_upper),
-        row_violation(
-            p.leader_rows_lower,
-            row_activity(
-                np.hstack([p.leader_rows_x, p.leader_rows_y]), np.concatenate([x, y]), atol
-            ),
-            p.leader_rows_upper,
-        ),
+    viol = violation(
+        p.leader_lower,
+        x,
+        p.leader_upper,
+        p.leader_rows_lower,
+        p.leader_rows_x,
+        p.leader_rows_y,
+        p.leader_rows_upper,
     )
     integ = p.integer_leader
     ivio = float(np.max(np.abs(x[integ] - np.round(x[integ])), initial=0.0))
+    worst = excess(viol, ivio)
     checks.append(
         Check(
             COMMITMENT,
-            viol <= atol and ivio <= atol,
-            max(viol, ivio),
+            worst <= atol,
+            worst,
             atol,
             "leader bounds, integrality and leader rows hold at (x, y)"
-            if viol <= atol and ivio <= atol
-            else f"leader constraints violated by {max(viol, ivio):.3g}",
+            if worst <= atol
+            else f"leader constraints violated by {worst:.3g}",
         )
     )
-    fviol = excess(
-        row_violation(p.follower_lower, y, p.follower_upper),
-        row_violation(
-            p.follower_rows_lower,
-            row_activity(
-                np.hstack([p.follower_rows_x, p.follower_rows_y]), np.concatenate([x, y]), atol
-            ),
-            p.follower_rows_upper,
-        ),
+    fviol = violation(
+        p.follower_lower,
+        y,
+        p.follower_upper,
+        p.follower_rows_lower,
+        p.follower_rows_x,
+        p.follower_rows_y,
+        p.follower_rows_upper,
     )
     checks.append(
         Check(
