@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from stackopt.errors import InputError
+from stackopt.checks.inputs import as_float
+from stackopt.errors import InputError, shown_value
 from stackopt.kinds.registry import show_value  # a value as written after ``--set name=``
 
 PARAMETER_TYPES = ("float", "int", "str", "bool")
@@ -83,9 +84,10 @@ class ParameterSpec:
                 raise self._bad(value, "a whole number", model, source)
             value = int(value)
         else:
-            value = float(value)
-            if not math.isfinite(value):
+            number = as_float(value)  # an integer beyond the float range is infinite
+            if not math.isfinite(number):
                 raise self._bad(value, "a finite number", model, source)
+            value = number
         if (self.lower is not None and value < self.lower) or (
             self.upper is not None and value > self.upper
         ):
@@ -114,11 +116,8 @@ class ParameterSpec:
         return self.check(value, model=model, source=source)
 
     def _bad(self, value: Any, want: str, model: str, source: str | None) -> InputError:
-        shown = repr(value)
-        if len(shown) > 40:
-            shown = shown[:37] + "..."
         return InputError(
-            f"parameter {self.name!r} of model {model!r} must be {want}, got {shown}",
+            f"parameter {self.name!r} of model {model!r} must be {want}, got {shown_value(value)}",
             source=source,
             field=f"parameters.{self.name}",
             fix=f"give e.g. --set {self.name}={show_value(self.default)}",

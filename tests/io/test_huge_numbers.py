@@ -62,3 +62,11 @@ def test_scenario_range_bound_beyond_the_float_range_is_one_error(tmp_path, axis
     )
     with pytest.raises(InputError, match=f"payoffs.follower.0.1.{key}'.* is not a finite number"):
         scenario_set(scenarios=grid)
+
+
+def test_model_parameter_beyond_the_float_range_is_not_finite():
+    from stackopt.models import load_model
+
+    with pytest.raises(InputError, match="must be a finite number, got 1000000") as err:
+        load_model("ai_regulation", enforcement_standard=10**400)
+    assert len(str(err.value)) < 300  # the 401-digit number is cut
