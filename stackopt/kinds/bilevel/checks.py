@@ -249,8 +249,8 @@ def row_activity(A: np.ndarray, x: np.ndarray, atol: float) -> np.ndarray:
     (bound :math:`(n + 2)\,2^{-53} \sum_j |a_j x_j|`) summed again in rational arithmetic, so
     that large cancelling terms cannot make a violated row look satisfied."""
     body = A @ x
-    if A.size == 0:
-        return body
+    if A.size == 0 or not np.all(np.isfinite(x)):
+        return body  # a NaN or infinite entry: the float rows (NaN fails its check)
     bound = (A.shape[1] + 2) * _EPS * (np.abs(A) @ np.abs(x))
     for i in np.flatnonzero(~(bound <= atol / 8)):
         body[i] = float(_exact_dot(A[i], x))
