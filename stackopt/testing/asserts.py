@@ -284,11 +284,18 @@ def _normal_form_hints(game: Any, data: Mapping[str, Any], failed: set[str]) -> 
         )
     if "tie_break" in failed:
         near = np.flatnonzero(fu >= fu.max() - 1e-9 * (float(np.abs(game.B).max()) or 1.0))
-        k = int(near[np.argmax(lu[near])])
-        out.append(
-            f"leader-favourable tie: '{labels[k]}' is also a best response and gives the "
-            f"leader {lu[k]:.10g}, '{labels[j]}' only {lu[j]:.10g}"
-        )
+        if (data.get("options") or {}).get("tie_break", "leader") == "leader":
+            k = int(near[np.argmax(lu[near])])
+            out.append(
+                f"leader-favourable tie: '{labels[k]}' is also a best response and gives the "
+                f"leader {lu[k]:.10g}, '{labels[j]}' only {lu[j]:.10g}"
+            )
+        else:
+            k = int(near[np.argmin(lu[near])])
+            out.append(
+                f"adversarial tie: '{labels[k]}' is also a best response and gives the "
+                f"leader only {lu[k]:.10g}, '{labels[j]}' {lu[j]:.10g}"
+            )
     return out
 
 

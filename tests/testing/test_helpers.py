@@ -105,6 +105,10 @@ def test_inspection_corruptions(inspection):
     with pytest.raises(AssertionError) as e:
         assert_stackelberg_equilibrium(g, [P, 1 - P], "violate")
     assert "tie_break failed" in str(e.value) and "leader-favourable tie: 'legal'" in str(e.value)
+    with pytest.raises(AssertionError) as e:  # the same tie, read adversarially
+        assert_stackelberg_equilibrium(g, [P, 1 - P], "legal", tie_break="adversarial")
+    assert "adversarial tie: 'violate' is also a best response" in str(e.value)
+    assert "leader-favourable" not in str(e.value)
     with pytest.raises(AssertionError, match=r"sum 0\.999\) \[off by 0\.001; tolerance 1e-06\]"):
         assert_stackelberg_equilibrium(g, [P, 1 - P - 0.001], "legal")
     # optimality: a best response to a non-optimal commitment; the better commitment is named
