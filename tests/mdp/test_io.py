@@ -384,3 +384,10 @@ def test_bad_rewards_csv_rows(tmp_path, capsys, text, message):
     assert main(["solve", str(_one_state_game(tmp_path, rewards="r.csv"))]) == 2
     err = capsys.readouterr().err.strip()
     assert message in err and "r.csv" in err and "\n" not in err
+
+
+def test_an_unknown_label_in_a_csv_table_names_the_csv_file(tmp_path, capsys):
+    (tmp_path / "t.csv").write_text("state,action,next_state,probability\ns0,a,s0,1\nsX,b,s0,1\n")
+    assert main(["solve", str(_one_state_game(tmp_path))]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "t.csv: field 'row 3.state': unknown state 'sX'" in err and "g.yaml" not in err

@@ -33,6 +33,7 @@ leader action). ``leader.actions`` may then be a plain list of names.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -107,6 +108,12 @@ class _Index:
         self.a = {x: i for i, x in enumerate(actions)}
         self.l = {x: i for i, x in enumerate(leader_actions)}
         self.source = source
+
+    def at(self, source: str) -> _Index:
+        """The same index, its refusals naming ``source`` (a CSV table) instead."""
+        other = copy.copy(self)
+        other.source = source
+        return other
 
     def get(self, table: dict, key: Any, field: str, what: str) -> int:
         k = str(key)
@@ -220,6 +227,7 @@ def _leader_rows(row: dict[str, str], ix: _Index, where: str, L: int) -> list[in
 
 
 def _transitions_csv(path: Path, rows, P: np.ndarray, ix: _Index) -> None:
+    ix = ix.at(str(path))
     L = P.shape[0]
     base_seen = np.zeros(P.shape[1:3], bool)
     cleared: set[tuple[int, int, int]] = set()
@@ -255,6 +263,7 @@ def _transitions_csv(path: Path, rows, P: np.ndarray, ix: _Index) -> None:
 
 
 def _rewards_csv(path: Path, rows, rf: np.ndarray, rl: np.ndarray, ix: _Index) -> None:
+    ix = ix.at(str(path))
     L = rf.shape[0]
     for n, row in enumerate(rows):
         where = f"row {n + 2}"
