@@ -11,7 +11,7 @@ the field and keeps its own message words (and names the file with ``in_file``).
 ``lookup``
     the entry of a label in a table of known labels; an unknown label is refused with the
     choices listed.
-``as_float`` / ``finite_number``
+``as_float`` / ``finite_input``
     a real number (not a boolean) as a float; an integer beyond the float range reads as
     infinite, so it is refused as not finite rather than raising ``OverflowError``.
 ``in_file``
@@ -115,7 +115,7 @@ def as_float(value: Any) -> float:
         return -math.inf if value < 0 else math.inf
 
 
-def finite_number(
+def finite_input(
     value: Any,
     field: str,
     *,
@@ -126,7 +126,8 @@ def finite_number(
     """``value`` as a finite float. A boolean or a non-real is refused as ``<what> <value!r>
     is not a number`` (fix ``fix``), NaN, an infinity or an integer beyond the float range as
     ``... is not finite`` (fix ``fix_finite``, default ``fix``); the repr is cut to 40
-    characters."""
+    characters. For a game's inputs; numbers a ``verify`` reads from a result go through
+    :func:`stackopt.checks.common.finite_number` instead."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InputError(f"{_quoted(what, value)} is not a number", field=field, fix=fix)
     x = as_float(value)
@@ -141,7 +142,7 @@ def finite_number(
 
 def _quoted(what: str, value: Any) -> str:
     """``<what> <value!r>`` for a refusal, the repr cut to 40 characters (formatted only when
-    a value is refused: :func:`finite_number` runs once per number of large inputs)."""
+    a value is refused: :func:`finite_input` runs once per number of large inputs)."""
     return f"{what} {shown_value(value)}" if what else shown_value(value)
 
 

@@ -1,5 +1,5 @@
 """``stackopt.checks.inputs``: ``in_file`` names the file in a refusal (once, keeping a file
-already named), and ``finite_number`` formats its message only for a refused value (the
+already named), and ``finite_input`` formats its message only for a refused value (the
 readers call it for every number of large edge lists)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from stackopt.checks import inputs
-from stackopt.checks.inputs import finite_number, in_file
+from stackopt.checks.inputs import finite_input, in_file
 from stackopt.errors import InputError
 
 
@@ -43,8 +43,8 @@ def test_finite_number_formats_nothing_for_an_accepted_number(monkeypatch):
         raise AssertionError("formatted a message for an accepted number")
 
     monkeypatch.setattr(inputs, "shown_value", no_format)
-    assert finite_number(3, "arcs[0].length", what="length") == 3.0
-    assert finite_number(-2.5, "budget") == -2.5
+    assert finite_input(3, "arcs[0].length", what="length") == 3.0
+    assert finite_input(-2.5, "budget") == -2.5
 
 
 @pytest.mark.parametrize(
@@ -59,6 +59,6 @@ def test_finite_number_formats_nothing_for_an_accepted_number(monkeypatch):
 )
 def test_finite_number_refusals(value, message):
     with pytest.raises(InputError) as exc:
-        finite_number(value, "arcs[0].length", what="length", fix="a", fix_finite="b")
+        finite_input(value, "arcs[0].length", what="length", fix="a", fix_finite="b")
     assert message in str(exc.value)
     assert str(exc.value).endswith("(fix: b)" if "finite" in message else "(fix: a)")

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from stackopt.checks.inputs import finite_number, in_file, player_names
+from stackopt.checks.inputs import finite_input, in_file, player_names
 from stackopt.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,7 +44,7 @@ def arc_key(tail: str, head: str) -> str:
 
 
 def _number(value: Any, field: str, *, what: str) -> float:
-    x = finite_number(
+    x = finite_input(
         value,
         field,
         what=what,

@@ -41,7 +41,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from stackopt.checks.inputs import as_float, finite_number, in_file
+from stackopt.checks.inputs import as_float, finite_input, in_file
 from stackopt.errors import InputError
 
 #: Probabilities must sum to 1 within this (absolute) tolerance.
@@ -351,7 +351,7 @@ class MDPGame:
                     fix="use the game's parameter names"
                     + (" and 'state/leader_action' keys" if self.leader_actions else ""),
                 )
-            v = finite_number(val, f"leader.commitment.{key}")
+            v = finite_input(val, f"leader.commitment.{key}")
             if where[0] == "p":
                 theta[where[1]] = v
             else:
